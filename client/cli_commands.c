@@ -1,0 +1,435 @@
+/* The CLI's commands: the table that cli_main.c dispatches on, and one
+ * handler per command. */
+#include "cli_commands.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli_output.h"
+#include "jianyi.h"
+#include "protocol.h"
+#include "xalloc.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+#define PING_MAX_COUNT 100000ul
+/* Leaves room for the envelope around the payload in a default-size frame. */
+#define PING_MAX_PAYLOAD (JY_DEFAULT_MAX_FRAME - 1024ul)
+
+int cli_option_find(const struct cli_option *options, const char *name)
+{
+	for (int i = 0; options != NULL && options[i].name != NULL; i++)
+		if (strcmp(options[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* --- Connecting -------------------------------------------------------- */
+
+/* Why the settings cannot make a connection (NULL if they can). */
+static const char *missing_setting(const struct cli_settings *s)
+{
+	if (s->cert == NULL)
+		return "no client certificate: give --cert FILE, set JIANYI_CERT, or put cert = FILE in the config file";
+	if (s->key == NULL)
+		return "no private key: give --key FILE, set JIANYI_KEY, or put key = FILE in the config file";
+	if (s->ca == NULL)
+		return "no CA certificate: give --ca FILE, set JIANYI_CA, or put ca = FILE in the config file";
+	return NULL;
+}
+
+static struct jy_client *connect_with(const struct cli_settings *s, struct jy_error *err)
+{
+	struct jy_client_options o = {
+		.server = s->server, .cert_file = s->cert, .key_file = s->key,
+		.ca_file = s->ca, .timeout_ms = s->timeout_ms,
+	};
+
+	return jy_connect(&o, err);
+}
+
+/* Connects for a command that cannot do without the server; on failure
+ * prints the reason and sets *rc. */
+static struct jy_client *connect_or_fail(const struct cli_invocation *inv, int *rc)
+{
+	const char *missing = missing_setting(&inv->settings);
+	struct jy_error err;
+	struct jy_client *c;
+
+	if (missing != NULL) {
+		*rc = cli_fail(CLI_EXIT_USAGE, "%s", missing);
+		return NULL;
+	}
+	c = connect_with(&inv->settings, &err);
+	if (c == NULL)
+		*rc = cli_fail_status(&err);
+	return c;
+}
+
+/* --- whoami ------------------------------------------------------------ */
+
+static int run_whoami(const struct cli_invocation *inv)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__WhoAmIRequest who = JIANYI__WHO_AM_IREQUEST__INIT;
+	Jianyi__Envelope *resp = NULL;
+	const Jianyi__Identity *id;
+	struct cli_output out;
+	struct jy_error err;
+	int rc = CLI_EXIT_FAILURE;
+	struct jy_client *c = connect_or_fail(inv, &rc);
+	char org[512];
+
+	if (c == NULL)
+		return rc;
+	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+	req.whoami = &who;
+	if (!jy_call(c, &req, &resp, &err)) {
+		rc = cli_fail_status(&err);
+		goto done;
+	}
+	if (resp->response->body_case != JIANYI__RESPONSE__BODY_WHOAMI ||
+	    (id = resp->response->whoami->identity) == NULL) {
+		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to whoami has no identity");
+		goto done;
+	}
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		cli_out_int(&out, "account_id", "account", id->account_id);
+		cli_out_str(&out, "login", "login", id->login);
+		cli_out_str(&out, "name", "name", id->display_name);
+		cli_out_list(&out, "roles", "roles", id->roles, id->n_roles);
+		cli_out_int(&out, "organization_id", "organization id", id->organization_id);
+		cli_out_str(&out, "organization", "organization", id->organization_name);
+		cli_out_str(&out, "organization_kind", "kind", id->organization_kind);
+		cli_out_str(&out, "certificate_sha256", "certificate", id->certificate_sha256);
+	} else {
+		cli_out_str(&out, "login", "login", id->login);
+		cli_out_str(&out, "name", "name", id->display_name);
+		cli_out_list(&out, "roles", "roles", id->roles, id->n_roles);
+		if (id->organization_kind[0] != '\0')
+			snprintf(org, sizeof org, "%s (%s)", id->organization_name,
+				 id->organization_kind);
+		else
+			snprintf(org, sizeof org, "%s", id->organization_name);
+		cli_out_str(&out, "organization", "organization", org);
+		cli_out_str(&out, "certificate_sha256", "certificate", id->certificate_sha256);
+	}
+	rc = cli_output_finish(&out);
+done:
+	if (resp != NULL)
+		jy_envelope_free(resp);
+	jy_close(c);
+	return rc;
+}
+
+/* --- ping -------------------------------------------------------------- */
+
+enum { PING_OPT_COUNT, PING_OPT_PAYLOAD };
+
+static const struct cli_option ping_options[] = {
+	[PING_OPT_COUNT] = { "count", "N", "number of pings, 1 to 100000 (default 4)" },
+	[PING_OPT_PAYLOAD] = { "payload-bytes", "N", "bytes the server echoes in each ping (default 0)" },
+	{ 0 },
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct ping_stats {
+	double min_ms, max_ms, sum_ms;
+};
+
+/* Checks one ping answer and adds its round trip to st. sent_ns[i] holds
+ * the send time of request first_id + i, or 0 once its answer has come. */
+static bool ping_account(const Jianyi__Envelope *env, uint64_t first_id, int64_t *sent_ns,
+			 unsigned long nsent, const uint8_t *payload, size_t payload_len,
+			 struct ping_stats *st, struct jy_error *err)
+{
+	const Jianyi__Response *r = env->response;
+	uint64_t i = env->id - first_id;
+	double ms;
+
+	if (env->id < first_id || i >= nsent || sent_ns[i] == 0) {
+		err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
+		snprintf(err->message, sizeof err->message,
+			 "the server answered ping %" PRIu64 ", which was not waiting", env->id);
+		return false;
+	}
+	if (r->body_case != JIANYI__RESPONSE__BODY_PING || r->ping->payload.len != payload_len ||
+	    (payload_len > 0 && memcmp(r->ping->payload.data, payload, payload_len) != 0)) {
+		err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
+		snprintf(err->message, sizeof err->message,
+			 "the server's answer to ping %" PRIu64 " does not echo its payload", env->id);
+		return false;
+	}
+	ms = (double)(now_ns() - sent_ns[i]) / 1e6;
+	sent_ns[i] = 0;
+	if (st->max_ms == 0 || ms < st->min_ms)
+		st->min_ms = ms;
+	if (ms > st->max_ms)
+		st->max_ms = ms;
+	st->sum_ms += ms;
+	return true;
+}
+
+/* Pipelined: keeps up to the server's in-flight limit outstanding, so a
+ * large --count neither waits a round trip per ping nor runs into the
+ * server's back-pressure (it stops reading beyond that limit). */
+static bool ping_run(struct jy_client *c, unsigned long count, size_t payload_len,
+		     struct ping_stats *st, struct jy_error *err)
+{
+	const Jianyi__Welcome *w = jy_welcome(c);
+	unsigned long window = w->limits != NULL && w->limits->max_in_flight > 0 ?
+			       w->limits->max_in_flight : JY_DEFAULT_MAX_IN_FLIGHT;
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__PingRequest ping = JIANYI__PING_REQUEST__INIT;
+	uint8_t *payload = jy_xmalloc(payload_len ? payload_len : 1);
+	int64_t *sent_ns = jy_xcalloc(count, sizeof *sent_ns);
+	unsigned long nsent = 0, nreceived = 0;
+	uint64_t first_id = 0, id;
+	bool ok = false;
+
+	for (size_t i = 0; i < payload_len; i++)
+		payload[i] = (uint8_t)(i * 31 + 7);   /* not all zeros: a real echo test */
+	ping.payload.data = payload;
+	ping.payload.len = payload_len;
+	req.body_case = JIANYI__REQUEST__BODY_PING;
+	req.ping = &ping;
+	while (nreceived < count) {
+		Jianyi__Envelope *resp = NULL;
+		bool good;
+
+		while (nsent < count && nsent - nreceived < window) {
+			int64_t t = now_ns();
+
+			if (!jy_send(c, &req, &id, err))
+				goto done;
+			if (nsent == 0)
+				first_id = id;
+			sent_ns[nsent++] = t > 0 ? t : 1;   /* 0 means "answered" */
+		}
+		good = jy_receive(c, &resp, err) &&
+		       ping_account(resp, first_id, sent_ns, nsent, payload, payload_len, st, err);
+		if (resp != NULL)
+			jy_envelope_free(resp);
+		if (!good)
+			goto done;
+		nreceived++;
+	}
+	ok = true;
+done:
+	free(sent_ns);
+	free(payload);
+	return ok;
+}
+
+static int run_ping(const struct cli_invocation *inv)
+{
+	unsigned long count = 4, payload_len = 0;
+	struct ping_stats st = { 0 };
+	struct cli_output out;
+	struct jy_error err;
+	char msg[256];
+	int rc = CLI_EXIT_FAILURE;
+	struct jy_client *c;
+
+	if (inv->values[PING_OPT_COUNT] != NULL &&
+	    !cli_parse_number("--count", inv->values[PING_OPT_COUNT], 1, PING_MAX_COUNT,
+			      &count, msg, sizeof msg))
+		return cli_fail(CLI_EXIT_USAGE, "%s", msg);
+	if (inv->values[PING_OPT_PAYLOAD] != NULL &&
+	    !cli_parse_number("--payload-bytes", inv->values[PING_OPT_PAYLOAD], 0,
+			      PING_MAX_PAYLOAD, &payload_len, msg, sizeof msg))
+		return cli_fail(CLI_EXIT_USAGE, "%s", msg);
+	if ((c = connect_or_fail(inv, &rc)) == NULL)
+		return rc;
+	if (!ping_run(c, count, payload_len, &st, &err)) {
+		rc = cli_fail_status(&err);
+		goto done;
+	}
+	cli_output_init(&out, inv->flags.json);
+	cli_out_str(&out, "server", "server", inv->settings.server);
+	cli_out_int(&out, "count", "pings", (int64_t)count);
+	cli_out_int(&out, "payload_bytes", "payload bytes", (int64_t)payload_len);
+	cli_out_ms(&out, "min_ms", "rtt min", st.min_ms);
+	cli_out_ms(&out, "avg_ms", "rtt avg", st.sum_ms / (double)count);
+	cli_out_ms(&out, "max_ms", "rtt max", st.max_ms);
+	rc = cli_output_finish(&out);
+done:
+	jy_close(c);
+	return rc;
+}
+
+/* --- version ----------------------------------------------------------- */
+
+static int run_version(const struct cli_invocation *inv)
+{
+	const char *missing = missing_setting(&inv->settings);
+	struct cli_output out;
+	struct jy_client *c = NULL;
+	struct jy_error err;
+	char text[600];
+
+	/* Not reaching the server is not an error here: the client's own
+	 * version is still worth printing. */
+	if (missing == NULL)
+		c = connect_with(&inv->settings, &err);
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		cli_out_str(&out, "client_software", "client", "jianyi/" JY_SOFTWARE_VERSION);
+		cli_out_int(&out, "client_protocol_version", "protocol", JY_PROTOCOL_VERSION);
+	} else
+		cli_out_str(&out, "client", "client",
+			    "jianyi/" JY_SOFTWARE_VERSION " (protocol " STR(JY_PROTOCOL_VERSION) ")");
+	if (c != NULL) {
+		const Jianyi__Welcome *w = jy_welcome(c);
+
+		if (out.json) {
+			cli_out_str(&out, "server_software", "server", w->software);
+			cli_out_int(&out, "server_protocol_version", "protocol", w->protocol_version);
+		} else {
+			snprintf(text, sizeof text, "%s (protocol %" PRIu32 ")", w->software,
+				 w->protocol_version);
+			cli_out_str(&out, "server", "server", text);
+		}
+		jy_close(c);
+	} else {
+		if (missing == NULL)
+			snprintf(text, sizeof text, "%s: %s", jy_status_str(err.code), err.message);
+		else
+			snprintf(text, sizeof text, "%s", missing);
+		if (out.json) {
+			cli_out_str(&out, "server_software", NULL, NULL);
+			cli_out_str(&out, "server_protocol_version", NULL, NULL);
+			cli_out_str(&out, "server_error", NULL, text);
+		} else {
+			char line[sizeof text + 32];
+
+			snprintf(line, sizeof line, "not connected (%s)", text);
+			cli_out_str(&out, "server", "server", line);
+		}
+	}
+	return cli_output_finish(&out);
+}
+
+/* --- help -------------------------------------------------------------- */
+
+static int run_help(const struct cli_invocation *inv)
+{
+	const struct cli_command *cmd;
+
+	if (inv->nargs == 0) {
+		cli_print_global_help(stdout);
+		return cli_output_finish(&(struct cli_output){ .json = false });
+	}
+	cmd = cli_command_find(inv->args[0]);
+	if (cmd == NULL)
+		return cli_fail(CLI_EXIT_USAGE, "help: unknown command '%s'; see 'jianyi --help'",
+				inv->args[0]);
+	cli_print_command_help(stdout, cmd);
+	return cli_output_finish(&(struct cli_output){ .json = false });
+}
+
+/* --- The table --------------------------------------------------------- */
+
+const struct cli_command cli_commands[] = {
+	{
+		.name = "whoami",
+		.summary = "show the account the server maps our certificate to",
+		.usage = "whoami",
+		.help = "Connects and asks the server who we are: login, name, roles,\n"
+			"organization and the SHA-256 fingerprint of our certificate.\n"
+			"With --json: an object with login, name, roles, organization,\n"
+			"organization_kind, certificate_sha256, account_id, organization_id.\n",
+		.needs_settings = true,
+		.run = run_whoami,
+	},
+	{
+		.name = "ping",
+		.summary = "measure round trips to the server",
+		.usage = "ping [--count N] [--payload-bytes N]",
+		.help = "Sends N pings, pipelined (as many in flight as the server allows),\n"
+			"checks that each comes back with its payload, and prints the\n"
+			"round-trip time min/avg/max in milliseconds.\n",
+		.options = ping_options,
+		.needs_settings = true,
+		.run = run_ping,
+	},
+	{
+		.name = "version",
+		.summary = "show the client's version and, if reachable, the server's",
+		.usage = "version",
+		.help = "Prints this client's software and protocol version, then connects\n"
+			"and prints the server's. Not reaching the server is not an error.\n",
+		.needs_settings = true,
+		.run = run_version,
+	},
+	{
+		.name = "help",
+		.summary = "show help for jianyi or for one command",
+		.usage = "help [COMMAND]",
+		.help = "Without COMMAND: the list of commands and global flags.\n",
+		.max_args = 1,
+		.run = run_help,
+	},
+	{ 0 },
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void print_options(FILE *f, const struct cli_option *options)
+{
+	for (int i = 0; options != NULL && options[i].name != NULL; i++) {
+		char left[64];
+
+		snprintf(left, sizeof left, "--%s%s%s", options[i].name,
+			 options[i].metavar ? " " : "", options[i].metavar ? options[i].metavar : "");
+		fprintf(f, "  %-22s %s\n", left, options[i].help);
+	}
+}
+
+void cli_print_global_help(FILE *f)
+{
+	fputs("usage: jianyi [FLAGS] COMMAND [COMMAND FLAGS]\n\n"
+	      "Client for jianyid, the record of deputies' suggestions.\n\nCommands:\n", f);
+	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nGlobal flags (before or after the command):\n", f);
+	print_options(f, cli_global_options);
+	fputs("\nEach setting comes from the first of: its flag; the environment\n"
+	      "(JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_CONFIG for\n"
+	      "the config file); the [client] section of the config file (keys server,\n"
+	      "cert, key, ca, timeout_ms; relative paths are relative to the file);\n"
+	      "the default. The config file defaults to\n"
+	      "$XDG_CONFIG_HOME/jianyi/client.ini or ~/.config/jianyi/client.ini.\n"
+	      "\nExit status: 0 success, 1 server or connection error, 2 usage or\n"
+	      "configuration error. Run 'jianyi help COMMAND' for one command.\n", f);
+}
+
+void cli_print_command_help(FILE *f, const struct cli_command *cmd)
+{
+	fprintf(f, "usage: jianyi %s\n\n%s — %s\n\n%s", cmd->usage, cmd->name, cmd->summary,
+		cmd->help);
+	if (cmd->options != NULL) {
+		fputs("\nFlags:\n", f);
+		print_options(f, cmd->options);
+	}
+	fputs("\nGlobal flags (see 'jianyi --help'): --server, --cert, --key, --ca,\n"
+	      "--config, --timeout-ms, --json.\n", f);
+}

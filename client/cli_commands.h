@@ -1,0 +1,58 @@
+/* The CLI's command table. A new command (submit, assign, ...) is one row in
+ * cli_commands[] plus its handler: the parser, help and dispatch in
+ * cli_main.c need no change. */
+#ifndef JY_CLI_COMMANDS_H
+#define JY_CLI_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli_settings.h"
+
+#define CLI_MAX_OPTIONS 8
+#define CLI_MAX_ARGS 4
+
+/* A flag: "--name VALUE" (or "--name=VALUE"), or a switch when metavar is NULL. */
+struct cli_option {
+	const char *name;      /* without the leading "--" */
+	const char *metavar;   /* "N", "FILE", ...; NULL for a switch */
+	const char *help;
+};
+
+struct cli_command;
+
+/* What the command line asked for, after parsing. */
+struct cli_invocation {
+	const struct cli_command *cmd;
+	struct cli_flags flags;                  /* global flags */
+	const char *values[CLI_MAX_OPTIONS];     /* the command's own options, by index; NULL: not given */
+	const char *args[CLI_MAX_ARGS];          /* positional arguments */
+	int nargs;
+	bool help;                               /* --help anywhere */
+	struct cli_settings settings;            /* resolved before run() */
+};
+
+struct cli_command {
+	const char *name;
+	const char *summary;                     /* one line, for "jianyi --help" */
+	const char *usage;                       /* after "usage: jianyi " */
+	const char *help;                        /* paragraphs, for "jianyi help NAME" */
+	const struct cli_option *options;        /* ends with a zero row; NULL: none */
+	int max_args;
+	bool needs_settings;                     /* false: runs without reading any config */
+	int (*run)(const struct cli_invocation *inv);   /* returns the exit status */
+};
+
+/* The table, ending with a row whose name is NULL. */
+extern const struct cli_command cli_commands[];
+/* The global flags (cli_main.c), ending with a zero row. */
+extern const struct cli_option cli_global_options[];
+
+const struct cli_command *cli_command_find(const char *name);
+/* Index of --name in cmd's options, or -1. */
+int cli_option_find(const struct cli_option *options, const char *name);
+
+void cli_print_global_help(FILE *f);
+void cli_print_command_help(FILE *f, const struct cli_command *cmd);
+
+#endif

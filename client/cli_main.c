@@ -1,0 +1,158 @@
+/* jianyi: the command-line client. This file parses the command line
+ * (global flags may come before or after the command name) and dispatches to
+ * the command table in cli_commands.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_commands.h"
+#include "cli_output.h"
+#include "cli_settings.h"
+
+const struct cli_option cli_global_options[] = {
+	{ "server", "HOST:PORT", "server address (default " CLI_DEFAULT_SERVER "; IPv6 as [::1]:7443)" },
+	{ "cert", "FILE", "client certificate, PEM" },
+	{ "key", "FILE", "its private key, PEM" },
+	{ "ca", "FILE", "CA certificate the server's certificate must chain to, PEM" },
+	{ "config", "FILE", "config file (default ~/.config/jianyi/client.ini)" },
+	{ "timeout-ms", "N", "limit for connecting and for each call (default 10000)" },
+	{ "json", NULL, "print one JSON document instead of text" },
+	{ "help", NULL, "show help (also -h)" },
+	{ 0 },
+};
+
+/* Stores a global flag's value; false when name is not a global flag. */
+static bool set_global(struct cli_invocation *inv, const char *name, const char *value)
+{
+	struct cli_flags *f = &inv->flags;
+	const char **slot =
+		strcmp(name, "server") == 0 ? &f->server :
+		strcmp(name, "cert") == 0 ? &f->cert :
+		strcmp(name, "key") == 0 ? &f->key :
+		strcmp(name, "ca") == 0 ? &f->ca :
+		strcmp(name, "config") == 0 ? &f->config :
+		strcmp(name, "timeout-ms") == 0 ? &f->timeout_ms : NULL;
+
+	if (strcmp(name, "json") == 0)
+		f->json = true;
+	else if (strcmp(name, "help") == 0)
+		inv->help = true;
+	else if (slot != NULL)
+		*slot = value;   /* a repeated flag: the last one wins */
+	else
+		return false;
+	return true;
+}
+
+/* Handles one "--name[=value]" at argv[*i]; may consume argv[*i + 1]. */
+static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i,
+		       char *err, size_t errlen)
+{
+	char name[64];
+	const char *arg = argv[*i], *eq = strchr(arg, '='), *value = NULL;
+	size_t nlen = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	const struct cli_option *opt = NULL;
+	int cmd_idx = -1, global_idx;
+
+	if (nlen == 0 || nlen >= sizeof name) {
+		snprintf(err, errlen, "unknown flag '%s'", arg);
+		return false;
+	}
+	memcpy(name, arg + 2, nlen);
+	name[nlen] = '\0';
+	global_idx = cli_option_find(cli_global_options, name);
+	if (global_idx >= 0)
+		opt = &cli_global_options[global_idx];
+	else if (inv->cmd != NULL && inv->cmd->options != NULL &&
+		 (cmd_idx = cli_option_find(inv->cmd->options, name)) >= 0)
+		opt = &inv->cmd->options[cmd_idx];
+	if (opt == NULL) {
+		if (inv->cmd != NULL)
+			snprintf(err, errlen, "unknown flag '--%s' for %s; see 'jianyi help %s'",
+				 name, inv->cmd->name, inv->cmd->name);
+		else
+			snprintf(err, errlen, "unknown flag '--%s'; see 'jianyi --help'", name);
+		return false;
+	}
+	if (opt->metavar == NULL) {
+		if (eq != NULL) {
+			snprintf(err, errlen, "--%s takes no value", name);
+			return false;
+		}
+	} else if (eq != NULL) {
+		value = eq + 1;
+	} else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2) != 0) {
+		/* "--cert --json" is a forgotten value, not a file named "--json" */
+		value = argv[++*i];
+	} else {
+		snprintf(err, errlen, "--%s needs a value (%s)", name, opt->metavar);
+		return false;
+	}
+	if (value != NULL && value[0] == '\0') {
+		snprintf(err, errlen, "--%s: empty value", name);
+		return false;
+	}
+	if (cmd_idx >= 0)
+		inv->values[cmd_idx] = value;
+	else
+		(void)set_global(inv, name, value);
+	return true;
+}
+
+static bool parse_args(struct cli_invocation *inv, int argc, char **argv,
+		       char *err, size_t errlen)
+{
+	bool options_done = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!options_done && strcmp(arg, "--") == 0) {
+			options_done = true;
+		} else if (!options_done && strcmp(arg, "-h") == 0) {
+			inv->help = true;
+		} else if (!options_done && strncmp(arg, "--", 2) == 0) {
+			if (!parse_flag(inv, argc, argv, &i, err, errlen))
+				return false;
+		} else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+			snprintf(err, errlen, "unknown flag '%s'; flags are spelt --name", arg);
+			return false;
+		} else if (inv->cmd == NULL) {
+			inv->cmd = cli_command_find(arg);
+			if (inv->cmd == NULL) {
+				snprintf(err, errlen, "unknown command '%s'; see 'jianyi --help'", arg);
+				return false;
+			}
+		} else if (inv->nargs < inv->cmd->max_args) {
+			inv->args[inv->nargs++] = arg;
+		} else {
+			snprintf(err, errlen, "%s: unexpected argument '%s'", inv->cmd->name, arg);
+			return false;
+		}
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_invocation inv = { 0 };
+	char err[512];
+	int rc;
+
+	if (!parse_args(&inv, argc, argv, err, sizeof err))
+		return cli_fail(CLI_EXIT_USAGE, "%s", err);
+	if (inv.help) {
+		if (inv.cmd != NULL)
+			cli_print_command_help(stdout, inv.cmd);
+		else
+			cli_print_global_help(stdout);
+		return cli_output_finish(&(struct cli_output){ .json = false });
+	}
+	if (inv.cmd == NULL)
+		return cli_fail(CLI_EXIT_USAGE, "no command given; see 'jianyi --help'");
+	if (inv.cmd->needs_settings &&
+	    !cli_settings_load(&inv.flags, &inv.settings, err, sizeof err))
+		return cli_fail(CLI_EXIT_USAGE, "%s", err);
+	rc = inv.cmd->run(&inv);
+	cli_settings_free(&inv.settings);
+	return rc;
+}

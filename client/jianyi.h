@@ -1,0 +1,76 @@
+/* libjianyi: a small, blocking C client for jianyid.
+ *
+ *   struct jy_client_options o = { .server = "127.0.0.1:7443",
+ *       .cert_file = "me.crt", .key_file = "me.key", .ca_file = "ca.crt" };
+ *   struct jy_error e;
+ *   struct jy_client *c = jy_connect(&o, &e);       // TCP + mutual TLS + Hello/Welcome
+ *   Jianyi__Request req = JIANYI__REQUEST__INIT; ... set one body ...
+ *   Jianyi__Envelope *resp;
+ *   if (jy_call(c, &req, &resp, &e)) { ... resp->response ...; jy_envelope_free(resp); }
+ *   jy_close(c);
+ *
+ * Every failure is reported as a status code (Jianyi__StatusCode) and a
+ * one-line message naming what went wrong; transport failures map to
+ * STATUS_UNAVAILABLE (retryable) or STATUS_UNAUTHENTICATED (certificate
+ * refused). Not thread-safe: one connection per thread. */
+#ifndef LIBJIANYI_H
+#define LIBJIANYI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "jianyi.pb-c.h"
+
+struct jy_client_options {
+	const char *server;      /* "host:port" or "host" (port 7443) */
+	const char *cert_file;   /* client certificate, PEM */
+	const char *key_file;    /* its private key, PEM */
+	const char *ca_file;     /* CA that signed the server's certificate, PEM */
+	const char *server_name; /* name to verify in the server cert; default: the host */
+	int timeout_ms;          /* connect, handshake and each call; 0: 10000 */
+	bool allow_tls12;
+};
+
+struct jy_error {
+	int code;                /* Jianyi__StatusCode */
+	char message[512];
+};
+
+struct jy_client;
+
+struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err);
+/* The server's Welcome (identity, limits); owned by the client. */
+const Jianyi__Welcome *jy_welcome(const struct jy_client *c);
+
+/* Sends req and waits for its response. Returns true when a response
+ * arrived with status OK; false otherwise, with err set (and *resp still set
+ * to the response when one arrived with a non-OK status; free it). */
+bool jy_call(struct jy_client *c, const Jianyi__Request *req,
+	     Jianyi__Envelope **resp, struct jy_error *err);
+
+/* Pipelining: send many, then receive responses in whatever order they come. */
+bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id, struct jy_error *err);
+bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err);
+
+/* For tests of hostile input: writes raw bytes on the TLS connection. */
+bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err);
+/* The socket (for tests that wait on it). */
+int jy_fd(const struct jy_client *c);
+
+void jy_close(struct jy_client *c);
+void jy_envelope_free(Jianyi__Envelope *env);
+
+/* Name of a status code ("permission_denied"). */
+const char *jy_status_str(int code);
+
+/* Splits a server address: "host:port", "host", "[v6addr]:port", "[v6addr]"
+ * or a bare "v6addr" (the port defaults to 7443). Returns false with err
+ * (STATUS_INVALID_ARGUMENT) when the address is none of these. */
+bool jy_parse_server(const char *server, char *host, size_t hostlen,
+		     uint16_t *port, struct jy_error *err);
+
+/* Events (envelope id 0) received and dropped so far: there is no watch API
+ * yet to hand them to. */
+uint64_t jy_dropped_events(const struct jy_client *c);
+
+#endif

@@ -1,0 +1,651 @@
+/* The client's transport: TCP connect with a deadline, mutual TLS 1.3, and
+ * blocking-style reads and writes built on a non-blocking socket and poll().
+ * See transport.h for the error mapping. */
+#include "transport.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "protocol.h"
+#include "status.h"
+#include "tls.h"
+#include "xalloc.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define DEFAULT_SERVER "127.0.0.1:7443"
+
+struct jy_transport {
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	int timeout_ms;       /* for messages only; callers pass deadlines */
+	int alert;            /* last fatal alert the server sent us, -1: none */
+	bool failed;          /* a fatal error happened: no close_notify then */
+	char peer[NI_MAXHOST + 16];
+};
+
+void jy_set_error(struct jy_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+}
+
+int64_t jy_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until fd is ready for events. Returns 1 when ready (or in error:
+ * the next I/O call reports which), 0 when the deadline passed, -1 on a
+ * poll failure (errno set). */
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - jy_now_ms();
+		struct pollfd p = { .fd = fd, .events = events };
+		int n;
+
+		if (left <= 0)
+			return 0;
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* --- A socket BIO that never raises SIGPIPE ---------------------------
+ * OpenSSL's own socket BIO writes with write(2): a server that has gone
+ * away would kill the whole process with SIGPIPE. A library must not change
+ * the process's signal handling, so we write with send(MSG_NOSIGNAL). */
+
+static BIO_METHOD *nosig_method;
+static pthread_once_t nosig_once = PTHREAD_ONCE_INIT;
+
+static int nosig_fd(BIO *b)
+{
+	return (int)(intptr_t)BIO_get_data(b);
+}
+
+static bool errno_is_retry(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+static int nosig_write(BIO *b, const char *buf, int len)
+{
+	ssize_t n = send(nosig_fd(b), buf, (size_t)len, MSG_NOSIGNAL);
+
+	BIO_clear_retry_flags(b);
+	if (n < 0 && errno_is_retry())
+		BIO_set_retry_write(b);
+	return (int)n;
+}
+
+static int nosig_read(BIO *b, char *buf, int len)
+{
+	ssize_t n = recv(nosig_fd(b), buf, (size_t)len, 0);
+
+	BIO_clear_retry_flags(b);
+	if (n < 0 && errno_is_retry())
+		BIO_set_retry_read(b);
+	else if (n == 0)
+		/* lets OpenSSL tell an EOF from an error (BIO_eof) */
+		BIO_set_flags(b, BIO_FLAGS_IN_EOF);
+	return (int)n;
+}
+
+static long nosig_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;   /* nothing is buffered here */
+	case BIO_CTRL_EOF:
+		return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
+	default:
+		return 0;
+	}
+}
+
+static void nosig_init(void)
+{
+	/* One method for the whole process: BIO type indexes are few (~127). */
+	int type = BIO_get_new_index() | BIO_TYPE_SOURCE_SINK;
+	BIO_METHOD *m = BIO_meth_new(type, "jianyi socket");
+
+	if (m == NULL || !BIO_meth_set_write(m, nosig_write) ||
+	    !BIO_meth_set_read(m, nosig_read) || !BIO_meth_set_ctrl(m, nosig_ctrl)) {
+		BIO_meth_free(m);
+		return;
+	}
+	nosig_method = m;
+}
+
+static BIO *nosig_bio(int fd)
+{
+	BIO *b;
+
+	pthread_once(&nosig_once, nosig_init);
+	if (nosig_method == NULL || (b = BIO_new(nosig_method)) == NULL)
+		return NULL;
+	BIO_set_data(b, (void *)(intptr_t)fd);
+	BIO_set_init(b, 1);
+	return b;
+}
+
+/* --- Addresses -------------------------------------------------------- */
+
+static bool parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0' || strlen(s) > 5)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+bool jy_parse_server(const char *server, char *host, size_t hostlen,
+		     uint16_t *port, struct jy_error *err)
+{
+	const char *h = server, *port_s = NULL, *colon;
+	size_t hlen;
+
+	*port = JY_DEFAULT_PORT;
+	if (server == NULL || *server == '\0') {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "the server address is empty");
+		return false;
+	}
+	if (*server == '[') {
+		/* "[v6]" or "[v6]:port": brackets keep the port apart */
+		const char *close = strchr(server, ']');
+
+		if (close == NULL || close == server + 1 ||
+		    (close[1] != '\0' && close[1] != ':')) {
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+				     "invalid server address '%s': expected [address]:port",
+				     server);
+			return false;
+		}
+		h = server + 1;
+		hlen = (size_t)(close - h);
+		if (close[1] == ':')
+			port_s = close + 2;
+	} else if ((colon = strchr(server, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
+		hlen = (size_t)(colon - server);
+		port_s = colon + 1;
+	} else {
+		/* no colon, or several: a bare host name or IPv6 address */
+		hlen = strlen(server);
+	}
+	if (hlen == 0 || hlen >= hostlen) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "invalid server address '%s': %s", server,
+			     hlen == 0 ? "no host" : "host name too long");
+		return false;
+	}
+	if (port_s != NULL && !parse_port(port_s, port)) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "invalid server address '%s': the port must be a number from 1 to 65535",
+			     server);
+		return false;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	return true;
+}
+
+static bool is_ip_literal(const char *name)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* Tries one address; returns the connected socket or -1 with errno set
+ * (ETIMEDOUT when the deadline passed). */
+static int connect_one(const struct addrinfo *ai, int64_t deadline)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			ai->ai_protocol);
+	int soerr = 0, w;
+	socklen_t len = sizeof soerr;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return fd;
+	if (errno != EINPROGRESS)
+		goto fail;
+	w = wait_fd(fd, POLLOUT, deadline);
+	if (w <= 0) {
+		if (w == 0)
+			errno = ETIMEDOUT;
+		goto fail;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		goto fail;
+	if (soerr != 0) {
+		errno = soerr;
+		goto fail;
+	}
+	return fd;
+fail:
+	w = errno;
+	close(fd);
+	errno = w;
+	return -1;
+}
+
+static int connect_tcp(struct jy_transport *t, const char *host, uint16_t port,
+		       int64_t deadline, struct jy_error *err)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *res = NULL, *ai;
+	char port_s[8];
+	int rc, fd = -1, last_errno = ECONNREFUSED;
+
+	snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
+	/* getaddrinfo has no timeout of its own; the system resolver's applies */
+	rc = getaddrinfo(host, port_s, &hints, &res);
+	if (rc != 0) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "cannot resolve '%s': %s", host,
+			     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return -1;
+	}
+	/* Try each address in turn (e.g. ::1 then 127.0.0.1 for "localhost"). */
+	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+		fd = connect_one(ai, deadline);
+		if (fd < 0) {
+			last_errno = errno;
+			if (last_errno == ETIMEDOUT)
+				break;
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		if (last_errno == ETIMEDOUT)
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+				     "cannot connect to %s: timed out after %d ms",
+				     t->peer, t->timeout_ms);
+		else
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+				     "cannot connect to %s: %s", t->peer, strerror(last_errno));
+	}
+	return fd;
+}
+
+/* --- TLS -------------------------------------------------------------- */
+
+/* Records the fatal alert the server sends (with TLS 1.3 its verdict on our
+ * certificate arrives after our side of the handshake has finished). */
+static void info_callback(const SSL *ssl, int where, int ret)
+{
+	struct jy_transport *t = SSL_get_app_data(ssl);
+	int desc = ret & 0xff;
+
+	/* SSL_CB_READ_ALERT shares the SSL_CB_ALERT bit with SSL_CB_WRITE_ALERT:
+	 * test the read bit too, or our own alerts would count as the server's */
+	if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && t != NULL &&
+	    desc != SSL_AD_CLOSE_NOTIFY && desc != SSL_AD_USER_CANCELLED)
+		t->alert = ret;
+}
+
+/* Alerts by which a server says it does not accept our certificate. */
+static bool alert_refuses_certificate(int desc)
+{
+	switch (desc) {
+	case SSL_AD_BAD_CERTIFICATE:
+	case SSL_AD_UNSUPPORTED_CERTIFICATE:
+	case SSL_AD_CERTIFICATE_REVOKED:
+	case SSL_AD_CERTIFICATE_EXPIRED:
+	case SSL_AD_CERTIFICATE_UNKNOWN:
+	case SSL_AD_UNKNOWN_CA:
+	case SSL_AD_ACCESS_DENIED:
+	case SSL_AD_CERTIFICATE_REQUIRED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum tls_op { TLS_HANDSHAKE, TLS_READ, TLS_WRITE };
+
+static const char *const tls_doing[] = {
+	[TLS_HANDSHAKE] = "handshaking", [TLS_READ] = "reading", [TLS_WRITE] = "writing",
+};
+
+/* Turns a failed SSL_* call (op) into err. */
+static void tls_failure(struct jy_transport *t, enum tls_op op, int ssl_err,
+			int saved_errno, struct jy_error *err)
+{
+	unsigned long first = ERR_peek_last_error();
+	char reason[256];
+	long verify;
+
+	jy_tls_drain_errors(reason, sizeof reason);   /* never leave the queue dirty */
+	/* After a failed write the server may still have left its reason (an
+	 * alert) for us to read: keep reading possible then. */
+	t->failed = !(op == TLS_WRITE && ssl_err == SSL_ERROR_SYSCALL);
+	if (t->alert >= 0) {
+		const char *text = SSL_alert_desc_string_long(t->alert);
+		int desc = t->alert & 0xff;
+
+		if (strcmp(text, "unknown") == 0)
+			text = reason;
+		if (alert_refuses_certificate(desc))
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
+				     "the server refused our certificate: %s", text);
+		else
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+				     "the server ended the TLS session while we were %s: %s",
+				     tls_doing[op], text);
+		return;
+	}
+	verify = SSL_get_verify_result(t->ssl);
+	if (ssl_err == SSL_ERROR_SSL && verify != X509_V_OK) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
+			     "cannot verify the server's certificate: %s",
+			     X509_verify_cert_error_string(verify));
+		return;
+	}
+	if (ssl_err == SSL_ERROR_ZERO_RETURN ||
+	    (ssl_err == SSL_ERROR_SYSCALL && saved_errno == 0) ||
+	    (ssl_err == SSL_ERROR_SSL &&
+	     ERR_GET_REASON(first) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "server closed the connection");
+		return;
+	}
+	if (ssl_err == SSL_ERROR_SYSCALL) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "connection to %s failed while %s: %s", t->peer, tls_doing[op],
+			     strerror(saved_errno));
+		return;
+	}
+	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		     "TLS error with %s while %s: %s", t->peer, tls_doing[op], reason);
+}
+
+/* Runs one SSL call to completion, waiting on the socket as OpenSSL asks.
+ * Returns true on success (*done: bytes moved). */
+static bool tls_run(struct jy_transport *t, enum tls_op op, void *buf, size_t len,
+		    size_t *done, int64_t deadline, struct jy_error *err)
+{
+	if (t->failed) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "the connection to %s is broken", t->peer);
+		return false;
+	}
+	for (;;) {
+		int rc, e, w;
+		short events;
+
+		errno = 0;
+		ERR_clear_error();
+		switch (op) {
+		case TLS_HANDSHAKE:
+			rc = SSL_connect(t->ssl);
+			break;
+		case TLS_READ:
+			rc = SSL_read_ex(t->ssl, buf, len, done);
+			break;
+		default:
+			rc = SSL_write_ex(t->ssl, buf, len, done);
+			break;
+		}
+		if (rc == 1)
+			return true;
+		e = SSL_get_error(t->ssl, rc);
+		if (e == SSL_ERROR_WANT_READ)
+			events = POLLIN;
+		else if (e == SSL_ERROR_WANT_WRITE)
+			events = POLLOUT;
+		else {
+			tls_failure(t, op, e, errno, err);
+			return false;
+		}
+		w = wait_fd(t->fd, events, deadline);
+		if (w < 0) {
+			t->failed = true;
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+				     "poll failed: %s", strerror(errno));
+			return false;
+		}
+		if (w == 0) {
+			/* A timed-out handshake or write leaves the TLS stream in an
+			 * unknown state; a timed-out read does not. */
+			if (op != TLS_READ)
+				t->failed = true;
+			if (op == TLS_HANDSHAKE)
+				jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+					     "TLS handshake with %s timed out after %d ms",
+					     t->peer, t->timeout_ms);
+			else
+				jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+					     "timed out %s %s", op == TLS_READ ?
+					     "waiting for an answer from" : "sending to", t->peer);
+			return false;
+		}
+	}
+}
+
+/* Refuses a missing or unreadable file with a message that names it; the
+ * TLS layer's own messages are vaguer about why a file failed. */
+static bool check_file(const char *path, const char *what, struct jy_error *err)
+{
+	FILE *f;
+
+	if (path == NULL || *path == '\0') {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "no %s file given", what);
+		return false;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "cannot read %s file '%s': %s", what, path, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	return true;
+}
+
+/* Sets the name the server's certificate must carry (and SNI for names). */
+static bool set_peer_name(struct jy_transport *t, const char *name, struct jy_error *err)
+{
+	bool ok;
+
+	if (is_ip_literal(name))
+		/* SNI may not carry an address (RFC 6066); match the IP SAN */
+		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), name) == 1;
+	else
+		ok = SSL_set_tlsext_host_name(t->ssl, name) == 1 &&
+		     SSL_set1_host(t->ssl, name) == 1;
+	if (!ok) {
+		char reason[256];
+
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "invalid server name '%s': %s", name,
+			     jy_tls_drain_errors(reason, sizeof reason));
+	}
+	return ok;
+}
+
+static bool check_alpn(struct jy_transport *t, struct jy_error *err)
+{
+	const unsigned char *proto = NULL;
+	unsigned int len = 0;
+
+	SSL_get0_alpn_selected(t->ssl, &proto, &len);
+	if (len == strlen(JY_ALPN) && memcmp(proto, JY_ALPN, len) == 0)
+		return true;
+	t->failed = true;
+	if (len == 0)
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "%s does not speak the Jianyi protocol (no ALPN agreed; expected %s)",
+			     t->peer, JY_ALPN);
+	else
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "%s does not speak the Jianyi protocol (ALPN '%.*s'; expected %s)",
+			     t->peer, (int)len, (const char *)proto, JY_ALPN);
+	return false;
+}
+
+struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
+				       int64_t deadline, struct jy_error *err)
+{
+	const char *server = opts->server != NULL ? opts->server : DEFAULT_SERVER;
+	struct jy_tls_files files = {
+		.cert_file = opts->cert_file, .key_file = opts->key_file,
+		.ca_file = opts->ca_file, .allow_tls12 = opts->allow_tls12,
+	};
+	struct jy_transport *t;
+	char host[NI_MAXHOST], msg[sizeof err->message];
+	uint16_t port;
+	BIO *bio;
+
+	if (!jy_parse_server(server, host, sizeof host, &port, err) ||
+	    !check_file(opts->cert_file, "client certificate", err) ||
+	    !check_file(opts->key_file, "client key", err) ||
+	    !check_file(opts->ca_file, "CA certificate", err))
+		return NULL;
+
+	t = jy_xcalloc(1, sizeof *t);
+	t->fd = -1;
+	t->alert = -1;
+	t->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	snprintf(t->peer, sizeof t->peer, strchr(host, ':') ? "[%s]:%u" : "%s:%u",
+		 host, (unsigned)port);
+
+	t->ctx = jy_tls_client_ctx(&files, msg, sizeof msg);
+	if (t->ctx == NULL) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s", msg);
+		goto fail;
+	}
+	/* Idle sessions give their read/write buffers back (a test tool keeps
+	 * a thousand of them open in one process). */
+	SSL_CTX_set_mode(t->ctx, SSL_MODE_RELEASE_BUFFERS);
+
+	t->fd = connect_tcp(t, host, port, deadline, err);
+	if (t->fd < 0)
+		goto fail;
+	if (!jy_socket_nodelay(t->fd)) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "cannot set TCP_NODELAY on the connection to %s: %s",
+			     t->peer, strerror(errno));
+		goto fail;
+	}
+	t->ssl = SSL_new(t->ctx);
+	bio = t->ssl != NULL ? nosig_bio(t->fd) : NULL;
+	if (bio == NULL) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+			     "cannot create a TLS session: %s",
+			     jy_tls_drain_errors(msg, sizeof msg));
+		goto fail;
+	}
+	SSL_set_bio(t->ssl, bio, bio);
+	SSL_set_app_data(t->ssl, t);
+	SSL_set_info_callback(t->ssl, info_callback);
+	if (!set_peer_name(t, opts->server_name != NULL && *opts->server_name ?
+			   opts->server_name : host, err))
+		goto fail;
+
+	if (!tls_run(t, TLS_HANDSHAKE, NULL, 0, NULL, deadline, err) || !check_alpn(t, err))
+		goto fail;
+	return t;
+fail:
+	t->failed = true;
+	jy_transport_close(t);
+	return NULL;
+}
+
+bool jy_transport_write(struct jy_transport *t, const void *buf, size_t len,
+			int64_t deadline, struct jy_error *err)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		size_t n = 0;
+
+		if (!tls_run(t, TLS_WRITE, (void *)p, len, &n, deadline, err))
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool jy_transport_read(struct jy_transport *t, void *buf, size_t cap, size_t *got,
+		       int64_t deadline, struct jy_error *err)
+{
+	*got = 0;
+	return tls_run(t, TLS_READ, buf, cap, got, deadline, err);
+}
+
+const char *jy_transport_peer(const struct jy_transport *t)
+{
+	return t->peer;
+}
+
+int jy_transport_fd(const struct jy_transport *t)
+{
+	return t->fd;
+}
+
+void jy_transport_close(struct jy_transport *t)
+{
+	if (t == NULL)
+		return;
+	if (t->ssl != NULL) {
+		/* close_notify once; waiting for the server's would only cost time.
+		 * Not after a fatal error: OpenSSL forbids it then. */
+		if (!t->failed && SSL_is_init_finished(t->ssl))
+			(void)SSL_shutdown(t->ssl);
+		SSL_free(t->ssl);   /* frees the BIO too */
+	}
+	if (t->fd >= 0)
+		close(t->fd);
+	SSL_CTX_free(t->ctx);
+	ERR_clear_error();
+	free(t);
+}

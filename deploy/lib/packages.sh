@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# Debian packages Jianyi needs to build, test and run, and the function that
+# installs the missing ones. Sourced by deploy/test and deploy/quickstart.
+
+# What each is for: README.md, section "Dependencies".
+# shellcheck disable=SC2034 # used by the scripts that source this file
+JY_PACKAGES=(
+	build-essential
+	meson
+	ninja-build
+	pkg-config
+	libevent-dev
+	libssl-dev
+	libpq-dev
+	libprotobuf-c-dev
+	protobuf-c-compiler
+	libjson-c-dev
+	libinih-dev
+	libcmocka-dev
+	postgresql
+	openssl
+	python3
+)
+
+# Prints the packages from the arguments that are not installed, one a line.
+jy_missing_packages() {
+	local pkg status
+	for pkg in "$@"; do
+		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null) || status=
+		if [[ $status != ii* ]]; then
+			printf '%s\n' "$pkg"
+		fi
+	done
+}
+
+# Installs whatever of the packages given (usually "${JY_PACKAGES[@]}") is missing.
+# Runs "apt-get update" only when something is missing. Returns non-zero,
+# with a message, when it cannot install (not root, apt failed).
+jy_install_packages() {
+	local -a want=("$@") missing
+	if ! command -v dpkg-query >/dev/null 2>&1; then
+		echo "packages: dpkg-query not found; this script expects Debian 12" >&2
+		return 1
+	fi
+	mapfile -t missing < <(jy_missing_packages "${want[@]}")
+	if ((${#missing[@]} == 0)); then
+		return 0
+	fi
+	if ((EUID != 0)); then
+		echo "packages: missing ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+		return 1
+	fi
+	echo "packages: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get update -q </dev/null; then
+		echo "packages: apt-get update failed" >&2
+		return 1
+	fi
+	if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; then
+		echo "packages: apt-get install ${missing[*]} failed" >&2
+		return 1
+	fi
+	mapfile -t missing < <(jy_missing_packages "${want[@]}")
+	if ((${#missing[@]} != 0)); then
+		echo "packages: still missing after install: ${missing[*]}" >&2
+		return 1
+	fi
+}

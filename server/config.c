@@ -1,0 +1,224 @@
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "protocol.h"
+#include "xalloc.h"
+
+void jy_config_defaults(struct jy_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->listen = jy_xstrdup("127.0.0.1:7443");
+	cfg->max_connections = 10000;
+	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
+	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
+	cfg->handshake_timeout_s = 10;
+	cfg->idle_timeout_s = 600;
+	cfg->write_timeout_s = 30;
+	cfg->drain_timeout_s = 10;
+	cfg->pool_size = 4;
+	cfg->max_queue = 10000;
+	cfg->data_dir = jy_xstrdup("./jianyi-data");
+	cfg->log_level = jy_xstrdup("info");
+}
+
+void jy_config_free(struct jy_config *cfg)
+{
+	free(cfg->listen);
+	free(cfg->cert_file);
+	free(cfg->key_file);
+	free(cfg->ca_file);
+	free(cfg->conninfo);
+	free(cfg->data_dir);
+	free(cfg->pg_bindir);
+	free(cfg->log_level);
+	free(cfg->ready_file);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* One row per setting: where it lives, how it is parsed, its range. */
+enum kind { K_STRING, K_UINT, K_BOOL, K_LOGLEVEL };
+struct setting {
+	const char *section, *key;
+	enum kind kind;
+	size_t offset;
+	uint32_t min, max;
+};
+
+#define S(sec, k, kind, field, lo, hi) { sec, k, kind, offsetof(struct jy_config, field), lo, hi }
+static const struct setting settings[] = {
+	S("server", "listen", K_STRING, listen, 0, 0),
+	S("server", "max_connections", K_UINT, max_connections, 1, 1000000),
+	S("server", "max_in_flight", K_UINT, max_in_flight, 1, 4096),
+	S("server", "max_frame_bytes", K_UINT, max_frame_bytes, JY_MIN_MAX_FRAME, JY_HARD_MAX_FRAME),
+	S("server", "handshake_timeout", K_UINT, handshake_timeout_s, 1, 3600),
+	S("server", "idle_timeout", K_UINT, idle_timeout_s, 1, 86400 * 7),
+	S("server", "write_timeout", K_UINT, write_timeout_s, 1, 3600),
+	S("server", "drain_timeout", K_UINT, drain_timeout_s, 0, 3600),
+	S("tls", "cert", K_STRING, cert_file, 0, 0),
+	S("tls", "key", K_STRING, key_file, 0, 0),
+	S("tls", "ca", K_STRING, ca_file, 0, 0),
+	S("tls", "allow_tls12", K_BOOL, allow_tls12, 0, 0),
+	S("database", "conninfo", K_STRING, conninfo, 0, 0),
+	S("database", "pool_size", K_UINT, pool_size, 1, 256),
+	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
+	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
+	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
+	S("log", "level", K_LOGLEVEL, log_level, 0, 0),
+};
+#undef S
+
+static bool parse_uint(const char *v, uint32_t min, uint32_t max, uint32_t *out)
+{
+	if (!*v || *v == '-' || *v == '+')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+bool jy_config_set(struct jy_config *cfg, const char *section, const char *key,
+		   const char *value, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct setting *s = &settings[i];
+		if (strcmp(s->key, key) != 0 || (section && strcmp(s->section, section) != 0))
+			continue;
+		void *field = (char *)cfg + s->offset;
+		switch (s->kind) {
+		case K_STRING: {
+			char **p = field;
+			if (!*value) {
+				snprintf(err, errlen, "%s.%s: empty value", s->section, key);
+				return false;
+			}
+			free(*p);
+			*p = jy_xstrdup(value);
+			return true;
+		}
+		case K_UINT:
+			if (!parse_uint(value, s->min, s->max, field)) {
+				snprintf(err, errlen, "%s.%s: '%s' is not a whole number from %u to %u",
+					 s->section, key, value, s->min, s->max);
+				return false;
+			}
+			return true;
+		case K_BOOL: {
+			bool *b = field;
+			if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1"))
+				*b = true;
+			else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0"))
+				*b = false;
+			else {
+				snprintf(err, errlen, "%s.%s: '%s' is not true or false", s->section, key, value);
+				return false;
+			}
+			return true;
+		}
+		case K_LOGLEVEL: {
+			enum jy_log_level lvl;
+			if (!jy_log_parse_level(value, &lvl)) {
+				snprintf(err, errlen, "%s.%s: '%s' is not one of debug, info, warn, error",
+					 s->section, key, value);
+				return false;
+			}
+			char **p = field;
+			free(*p);
+			*p = jy_xstrdup(value);
+			return true;
+		}
+		}
+	}
+	if (section)
+		snprintf(err, errlen, "unknown setting '%s' in section [%s]", key, section);
+	else
+		snprintf(err, errlen, "unknown setting '%s'", key);
+	return false;
+}
+
+struct load_ctx {
+	struct jy_config *cfg;
+	const char *path;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *lc = user;
+	if (lc->failed)
+		return 0;
+	char why[256];
+	if (!jy_config_set(lc->cfg, section, name, value, why, sizeof why)) {
+		snprintf(lc->err, lc->errlen, "%s: %s", lc->path, why);
+		lc->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+bool jy_config_load_file(struct jy_config *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot open configuration file %s: %s", path, strerror(errno));
+		return false;
+	}
+	struct load_ctx lc = { cfg, path, err, errlen, false };
+	int line = ini_parse_file(f, on_ini_entry, &lc);
+	fclose(f);
+	if (lc.failed) {
+		/* ini_parse_file reports the first failing line; add it. */
+		if (line > 0) {
+			char tmp[512];
+			snprintf(tmp, sizeof tmp, "%s (line %d)", err, line);
+			snprintf(err, errlen, "%s", tmp);
+		}
+		return false;
+	}
+	if (line != 0) {
+		snprintf(err, errlen, "%s: line %d is not valid INI syntax", path, line);
+		return false;
+	}
+	return true;
+}
+
+static bool readable(const char *what, const char *path, char *err, size_t errlen)
+{
+	if (!path) {
+		snprintf(err, errlen, "no %s file given (tls.%s or --%s)", what, what, what);
+		return false;
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(err, errlen, "%s file %s: %s", what, path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen)
+{
+	if (need_tls) {
+		if (!readable("cert", cfg->cert_file, err, errlen) ||
+		    !readable("key", cfg->key_file, err, errlen) ||
+		    !readable("ca", cfg->ca_file, err, errlen))
+			return false;
+	}
+	if (!strchr(cfg->listen, ':')) {
+		snprintf(err, errlen, "server.listen: '%s' is not HOST:PORT", cfg->listen);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,47 @@
+/* jianyid's configuration: built-in defaults, then the INI file (--config),
+ * then command-line flags. Every value is range-checked; a bad one is an
+ * error naming the key. */
+#ifndef JY_CONFIG_H
+#define JY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct jy_config {
+	/* [server] */
+	char *listen;                 /* "host:port", default 127.0.0.1:7443 */
+	uint32_t max_connections;     /* default 10000 */
+	uint32_t max_in_flight;       /* per connection, default 64 */
+	uint32_t max_frame_bytes;     /* default 1 MiB */
+	uint32_t handshake_timeout_s; /* TLS handshake + Hello, default 10 */
+	uint32_t idle_timeout_s;      /* no request and nothing in flight, default 600 */
+	uint32_t write_timeout_s;     /* output not draining (slow reader), default 30 */
+	uint32_t drain_timeout_s;     /* SIGTERM: wait this long for in-flight work, default 10 */
+	/* [tls] */
+	char *cert_file, *key_file, *ca_file;
+	bool allow_tls12;
+	/* [database] */
+	char *conninfo;               /* NULL: embedded private cluster */
+	uint32_t pool_size;           /* default 4 */
+	uint32_t max_queue;           /* queued queries before resource_exhausted, default 10000 */
+	/* [embedded] */
+	char *data_dir;               /* default ./jianyi-data */
+	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */
+	/* [log] */
+	char *log_level;              /* debug|info|warn|error, default info */
+	/* command line only */
+	char *ready_file;             /* once listening, write "host:port\n" here */
+};
+
+void jy_config_defaults(struct jy_config *cfg);
+/* Loads an INI file over the current values. */
+bool jy_config_load_file(struct jy_config *cfg, const char *path, char *err, size_t errlen);
+/* Sets one key ("section.key" or a flag's long name) from a string. */
+bool jy_config_set(struct jy_config *cfg, const char *section, const char *key,
+		   const char *value, char *err, size_t errlen);
+/* Cross-field checks after everything is loaded (files exist, etc.). */
+bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen);
+void jy_config_free(struct jy_config *cfg);
+
+#endif

@@ -1,0 +1,419 @@
+/* The embedded private PostgreSQL cluster (see embedded_pg.h).
+ *
+ * Layout under the jianyid data directory:
+ *   <data_dir>/pg                 the cluster (PGDATA), mode 0700
+ *   <data_dir>/pg/run             the Unix socket directory (no TCP port)
+ *   <data_dir>/pg/log/postgresql.log
+ *
+ * PostgreSQL refuses to run as root, so when we are root the tools run as
+ * the "postgres" user through runuser. Commands are started with fork+exec
+ * and argv arrays, never through a shell, so paths with spaces work. */
+#include "embedded_pg.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+#define PG_USER "postgres"
+#define PG_SOCKET_NAME "/.s.PGSQL.5432"
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	return s;
+}
+
+/* Runs argv (as PG_USER through runuser when as_pg) and waits for it.
+ * Its stdout+stderr go to out (truncated, NUL-terminated). Returns the exit
+ * status, or -1 when it could not be run or died from a signal. */
+static int run(const char *const *argv, bool as_pg, char *out, size_t outlen)
+{
+	const char *full[32];
+	size_t n = 0, len = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	if (as_pg) {
+		full[n++] = "runuser";
+		full[n++] = "-u";
+		full[n++] = PG_USER;
+		full[n++] = "--";
+	}
+	for (size_t i = 0; argv[i] && n < 31; i++)
+		full[n++] = argv[i];
+	full[n] = NULL;
+
+	out[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		snprintf(out, outlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(out, outlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		/* postgres cannot read root's home; every path we pass is absolute. */
+		if (chdir("/") != 0)
+			_exit(126);
+		execvp(full[0], (char *const *)full);
+		fprintf(stderr, "cannot run %s: %s\n", full[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		char buf[512];
+		ssize_t r = read(fds[0], buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		/* Keep the end of the output: errors come last. */
+		if (len + (size_t)r >= outlen) {
+			size_t drop = len + (size_t)r - (outlen - 1);
+			if (drop >= len) {
+				len = 0;
+			} else {
+				memmove(out, out + drop, len - drop);
+				len -= drop;
+			}
+			if ((size_t)r > outlen - 1)
+				r = (ssize_t)(outlen - 1);
+		}
+		memcpy(out + len, buf, (size_t)r);
+		len += (size_t)r;
+		out[len] = '\0';
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	/* Trim the trailing newline for one-line error messages. */
+	while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The last few lines of the server log, flattened to one line, for errors. */
+static void log_tail(const struct embedded_pg *pg, char *buf, size_t buflen)
+{
+	char *path = xasprintf("%s/log/postgresql.log", pg->pgdata);
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	free(path);
+	if (!f)
+		return;
+	if (fseek(f, -600, SEEK_END) != 0)
+		rewind(f);
+	n = fread(buf, 1, buflen - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\n')
+			buf[i] = '|';
+}
+
+static bool make_dir(const char *path, mode_t mode, const struct passwd *owner,
+		     char *err, size_t errlen)
+{
+	if (mkdir(path, mode) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (owner && chown(path, owner->pw_uid, owner->pw_gid) != 0) {
+		snprintf(err, errlen, "cannot chown %s to %s: %s", path, PG_USER, strerror(errno));
+		return false;
+	}
+	if (chmod(path, mode) != 0) {
+		snprintf(err, errlen, "cannot chmod %s: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The newest /usr/lib/postgresql/<N>/bin that holds initdb. */
+static char *find_bindir(void)
+{
+	DIR *d = opendir("/usr/lib/postgresql");
+	struct dirent *e;
+	long best = -1;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		char *end, path[PATH_MAX];
+		long v = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end || v <= best)
+			continue;
+		snprintf(path, sizeof path, "/usr/lib/postgresql/%s/bin/initdb", e->d_name);
+		if (access(path, X_OK) == 0)
+			best = v;
+	}
+	closedir(d);
+	return best < 0 ? NULL : xasprintf("/usr/lib/postgresql/%ld/bin", best);
+}
+
+/* A libpq conninfo value in single quotes (backslash escapes ' and \). */
+static char *conninfo_quote(const char *s)
+{
+	char *out = jy_xmalloc(2 * strlen(s) + 3), *p = out;
+	*p++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return out;
+}
+
+/* A shell single-quoted word: pg_ctl passes -o through /bin/sh. */
+static char *shell_quote(const char *s)
+{
+	char *out = jy_xmalloc(4 * strlen(s) + 3), *p = out;
+	*p++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'') {
+			memcpy(p, "'\\''", 4);
+			p += 4;
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return out;
+}
+
+/* Creates role and database "jianyi" if they are missing. Names are
+ * constants, so the DDL text holds no outside value. */
+static bool create_role_and_db(const struct embedded_pg *pg, char *err, size_t errlen)
+{
+	const char *keys[] = { "host", "dbname", "user", "connect_timeout", NULL };
+	const char *vals[] = { pg->socket_dir, "postgres", PG_USER, "10", NULL };
+	const char *name[1] = { "jianyi" };
+	PGconn *conn = PQconnectdbParams(keys, vals, 0);
+	PGresult *res = NULL;
+	bool ok = false;
+
+	if (PQstatus(conn) != CONNECTION_OK) {
+		snprintf(err, errlen, "cannot connect to the embedded cluster at %s: %s",
+			 pg->socket_dir, PQerrorMessage(conn));
+		goto out;
+	}
+	res = PQexecParams(conn, "SELECT 1 FROM pg_roles WHERE rolname = $1",
+			   1, NULL, name, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto sqlfail;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		res = PQexec(conn, "CREATE ROLE jianyi LOGIN");
+		/* 42710: another jianyid created it meanwhile. */
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE) ?: "", "42710") != 0)
+			goto sqlfail;
+	}
+	PQclear(res);
+	res = PQexecParams(conn, "SELECT 1 FROM pg_database WHERE datname = $1",
+			   1, NULL, name, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto sqlfail;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		res = PQexec(conn, "CREATE DATABASE jianyi OWNER jianyi ENCODING 'UTF8' TEMPLATE template0");
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE) ?: "", "42P04") != 0)
+			goto sqlfail;
+	}
+	ok = true;
+	goto out;
+sqlfail:
+	snprintf(err, errlen, "cannot create role/database jianyi: %s",
+		 res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+out:
+	PQclear(res);
+	PQfinish(conn);
+	return ok;
+}
+
+bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char *bindir,
+		       char *err, size_t errlen)
+{
+	bool root = geteuid() == 0;
+	struct passwd *pw = NULL;
+	char out[1024], tail[700], real[PATH_MAX];
+	char *initdb = NULL, *pg_ctl = NULL, *version_file = NULL, *log_file = NULL;
+	char *opts = NULL, *qsock = NULL, *qhost = NULL;
+	struct stat st;
+	bool ok = false;
+	int rc;
+
+	memset(pg, 0, sizeof *pg);
+	if (!data_dir || !*data_dir) {
+		snprintf(err, errlen, "no data directory configured");
+		return false;
+	}
+	if (root && !(pw = getpwnam(PG_USER))) {
+		snprintf(err, errlen, "running as root but there is no '%s' user to run "
+			 "PostgreSQL as (install postgresql)", PG_USER);
+		return false;
+	}
+	if (!make_dir(data_dir, 0755, NULL, err, errlen))
+		return false;
+	if (!realpath(data_dir, real)) {
+		snprintf(err, errlen, "cannot resolve %s: %s", data_dir, strerror(errno));
+		return false;
+	}
+	pg->data_dir = jy_xstrdup(real);
+	pg->pgdata = xasprintf("%s/pg", real);
+	pg->socket_dir = xasprintf("%s/pg/run", real);
+	if (strlen(pg->socket_dir) + strlen(PG_SOCKET_NAME) + 1 >
+	    sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		snprintf(err, errlen, "data directory path %s is too long for a Unix socket "
+			 "(the socket path must fit in %zu bytes); choose a shorter --data-dir",
+			 real, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		goto out;
+	}
+	pg->bindir = bindir ? jy_xstrdup(bindir) : find_bindir();
+	if (!pg->bindir) {
+		snprintf(err, errlen, "no PostgreSQL found under /usr/lib/postgresql/<N>/bin "
+			 "(install postgresql or set the PostgreSQL bin directory)");
+		goto out;
+	}
+	initdb = xasprintf("%s/initdb", pg->bindir);
+	pg_ctl = xasprintf("%s/pg_ctl", pg->bindir);
+	if (access(initdb, X_OK) != 0 || access(pg_ctl, X_OK) != 0) {
+		snprintf(err, errlen, "%s does not hold initdb and pg_ctl", pg->bindir);
+		goto out;
+	}
+
+	if (root) {
+		const char *argv[] = { "test", "-x", pg->data_dir, NULL };
+		if (run(argv, true, out, sizeof out) != 0) {
+			snprintf(err, errlen, "the %s user cannot reach %s (directory permissions); "
+				 "choose --data-dir under /var/lib or /tmp", PG_USER, pg->data_dir);
+			goto out;
+		}
+	}
+	if (!make_dir(pg->pgdata, 0700, pw, err, errlen))
+		goto out;
+
+	version_file = xasprintf("%s/PG_VERSION", pg->pgdata);
+	if (stat(version_file, &st) != 0) {
+		const char *argv[] = { initdb, "-D", pg->pgdata, "-U", PG_USER, "--auth=trust",
+				       "--encoding=UTF8", "--no-locale", "--no-instructions", NULL };
+		jy_info("event=pg_initdb pgdata=%s", pg->pgdata);
+		if (run(argv, root, out, sizeof out) != 0) {
+			snprintf(err, errlen, "initdb failed for %s: %s", pg->pgdata, out);
+			goto out;
+		}
+	}
+	{
+		char *run_dir = pg->socket_dir, *log_dir = xasprintf("%s/log", pg->pgdata);
+		bool made = make_dir(run_dir, 0700, pw, err, errlen) &&
+			    make_dir(log_dir, 0700, pw, err, errlen);
+		free(log_dir);
+		if (!made)
+			goto out;
+	}
+
+	{
+		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "status", NULL };
+		rc = run(argv, root, out, sizeof out);
+	}
+	if (rc == 0) {
+		jy_info("event=pg_already_running pgdata=%s", pg->pgdata);
+	} else {
+		log_file = xasprintf("%s/log/postgresql.log", pg->pgdata);
+		qsock = shell_quote(pg->socket_dir);
+		opts = xasprintf("-c listen_addresses='' -c unix_socket_directories=%s", qsock);
+		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "-w", "-t", "60", "-l", log_file,
+				       "-o", opts, "start", NULL };
+		jy_info("event=pg_start pgdata=%s", pg->pgdata);
+		if (run(argv, root, out, sizeof out) != 0) {
+			log_tail(pg, tail, sizeof tail);
+			snprintf(err, errlen, "pg_ctl start failed: %s; log: %s", out, tail);
+			goto out;
+		}
+		pg->started_by_us = true;
+	}
+
+	if (!create_role_and_db(pg, err, errlen))
+		goto out;
+	qhost = conninfo_quote(pg->socket_dir);
+	pg->conninfo = xasprintf("host=%s dbname=jianyi user=jianyi", qhost);
+	ok = true;
+out:
+	free(initdb);
+	free(pg_ctl);
+	free(version_file);
+	free(log_file);
+	free(opts);
+	free(qsock);
+	free(qhost);
+	if (!ok) {
+		embedded_pg_stop(pg);
+		embedded_pg_free(pg);
+	}
+	return ok;
+}
+
+void embedded_pg_stop(struct embedded_pg *pg)
+{
+	char out[512], *pg_ctl;
+
+	if (!pg->started_by_us || !pg->bindir)
+		return;
+	pg_ctl = xasprintf("%s/pg_ctl", pg->bindir);
+	const char *argv[] = { pg_ctl, "-D", pg->pgdata, "-m", "fast", "-w", "stop", NULL };
+	if (run(argv, geteuid() == 0, out, sizeof out) != 0)
+		jy_warn("event=pg_stop_failed pgdata=%s", pg->pgdata);
+	else
+		jy_info("event=pg_stopped pgdata=%s", pg->pgdata);
+	pg->started_by_us = false;
+	free(pg_ctl);
+}
+
+void embedded_pg_free(struct embedded_pg *pg)
+{
+	free(pg->data_dir);
+	free(pg->pgdata);
+	free(pg->socket_dir);
+	free(pg->bindir);
+	free(pg->conninfo);
+	memset(pg, 0, sizeof *pg);
+}

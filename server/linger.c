@@ -1,0 +1,65 @@
+#include "linger.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "server.h"
+#include "xalloc.h"
+
+#define LINGER_SECONDS 2
+
+struct lingering {
+	struct jy_server *srv;
+	int fd;
+	struct event *ev;
+};
+
+static void linger_end(struct lingering *l, const char *why)
+{
+	jy_debug("event=linger_end fd=%d reason=%s", l->fd, why);
+	event_free(l->ev);
+	close(l->fd);
+	l->srv->nlinger--;
+	server_maybe_exit(l->srv);
+	free(l);
+}
+
+static void on_linger(evutil_socket_t fd, short what, void *arg)
+{
+	struct lingering *l = arg;
+	if (what & EV_TIMEOUT) {
+		linger_end(l, "timeout");
+		return;
+	}
+	char scratch[16384];
+	for (;;) {
+		ssize_t n = recv(fd, scratch, sizeof scratch, 0);
+		if (n > 0)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return; /* more may come; the timeout bounds the wait */
+		if (n < 0 && errno == EINTR)
+			continue;
+		linger_end(l, n == 0 ? "peer_closed" : "error"); /* peer closed, or the connection failed */
+		return;
+	}
+}
+
+void linger_start(struct jy_server *srv, int fd)
+{
+	int dupfd = fd >= 0 ? dup(fd) : -1;
+	if (dupfd < 0)
+		return; /* out of descriptors: plain close it is */
+	shutdown(dupfd, SHUT_WR);
+	struct lingering *l = jy_xcalloc(1, sizeof *l);
+	l->srv = srv;
+	l->fd = dupfd;
+	l->ev = event_new(srv->base, dupfd, EV_READ | EV_PERSIST, on_linger, l);
+	struct timeval tv = { LINGER_SECONDS, 0 };
+	event_add(l->ev, &tv);
+	srv->nlinger++;
+}

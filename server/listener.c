@@ -1,0 +1,140 @@
+#include "listener.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <event2/listener.h>
+
+#include "log.h"
+#include "server.h"
+#include "session.h"
+
+/* Hard ceiling above max_connections: past it we close at once instead of
+ * spending a handshake on a polite refusal. */
+#define REFUSE_SLACK 256u
+
+static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+		snprintf(out, outlen, "%s:%u", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+		snprintf(out, outlen, "[%s]:%u", host, port);
+	} else {
+		snprintf(out, outlen, "unknown");
+	}
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+		      int salen, void *arg)
+{
+	(void)l;
+	(void)salen;
+	struct jy_server *srv = arg;
+	char peer[64];
+	format_peer(sa, peer, sizeof peer);
+	if (srv->draining || srv->nsessions >= srv->cfg->max_connections + REFUSE_SLACK) {
+		srv->sessions_refused++;
+		jy_warn("event=connection_dropped peer=%s sessions=%u reason=%s", peer,
+			srv->nsessions, srv->draining ? "draining" : "over_hard_limit");
+		close(fd);
+		return;
+	}
+	session_accept(srv, fd, peer);
+}
+
+static void on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct jy_server *srv = arg;
+	if (srv->listener && !srv->draining)
+		evconnlistener_enable(srv->listener);
+}
+
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct jy_server *srv = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+	jy_warn("event=accept_error reason=%s", evutil_socket_error_to_string(err));
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		/* Out of descriptors: pause accepting instead of spinning. */
+		evconnlistener_disable(l);
+		struct timeval one = { 1, 0 };
+		evtimer_add(srv->listener_retry, &one);
+	}
+}
+
+static bool split_host_port(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
+{
+	const char *colon;
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+		if (!close || close[1] != ':')
+			return false;
+		snprintf(host, hostlen, "%.*s", (int)(close - addr - 1), addr + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(addr, ':');
+		if (!colon)
+			return false;
+		snprintf(host, hostlen, "%.*s", (int)(colon - addr), addr);
+	}
+	snprintf(port, portlen, "%s", colon + 1);
+	char *end;
+	long p = strtol(port, &end, 10);
+	return *port && !*end && p >= 0 && p <= 65535;
+}
+
+bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
+{
+	char host[256], port[16];
+	if (!split_host_port(addr, host, sizeof host, port, sizeof port)) {
+		snprintf(err, errlen, "listen address '%s' is not HOST:PORT", addr);
+		return false;
+	}
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *ai = NULL;
+	int rc = getaddrinfo(*host ? host : NULL, port, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve listen address '%s': %s", addr, gai_strerror(rc));
+		return false;
+	}
+	srv->listener = evconnlistener_new_bind(srv->base, on_accept, srv,
+						LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+							LEV_OPT_CLOSE_ON_EXEC,
+						1024, ai->ai_addr, (int)ai->ai_addrlen);
+	int saved = errno;
+	freeaddrinfo(ai);
+	if (!srv->listener) {
+		snprintf(err, errlen, "cannot listen on %s: %s", addr, strerror(saved));
+		return false;
+	}
+	evconnlistener_set_error_cb(srv->listener, on_accept_error);
+	srv->listener_retry = evtimer_new(srv->base, on_retry, srv);
+	return true;
+}
+
+void listener_stop(struct jy_server *srv)
+{
+	if (srv->listener) {
+		evconnlistener_free(srv->listener);
+		srv->listener = NULL;
+	}
+	if (srv->listener_retry) {
+		event_free(srv->listener_retry);
+		srv->listener_retry = NULL;
+	}
+}

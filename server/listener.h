@@ -1,0 +1,14 @@
+/* The TCP listener: accepts connections and hands them to sessions; backs
+ * off for a second when the process runs out of file descriptors. */
+#ifndef JY_LISTENER_H
+#define JY_LISTENER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct jy_server;
+
+bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen);
+void listener_stop(struct jy_server *srv);
+
+#endif

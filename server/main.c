@@ -1,0 +1,161 @@
+/* jianyid: the Jianyi server. "jianyid [flags]" serves; "jianyid admin ..."
+ * administers the database offline. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "config.h"
+#include "log.h"
+#include "protocol.h"
+#include "server.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: jianyid [flags]                 run the server\n"
+	      "       jianyid admin [flags] COMMAND   administer accounts, certificates, organizations\n"
+	      "                                       ('jianyid admin --help' lists the commands)\n"
+	      "\n"
+	      "flags (each overrides the configuration file):\n"
+	      "  --config FILE        INI configuration (see deploy/jianyid.ini.example)\n"
+	      "  --listen HOST:PORT   address for clients (default 127.0.0.1:7443; port 0 picks one)\n"
+	      "  --cert FILE          server certificate (PEM)\n"
+	      "  --key FILE           its private key (PEM)\n"
+	      "  --ca FILE            CA that client certificates must chain to (PEM)\n"
+	      "  --database CONNINFO  PostgreSQL connection string; without it a private\n"
+	      "                       cluster runs under --data-dir\n"
+	      "  --data-dir DIR       data directory for the private cluster (default ./jianyi-data)\n"
+	      "  --pg-bindir DIR      where initdb and pg_ctl are (default: newest installed)\n"
+	      "  --log-level LEVEL    debug, info, warn or error (default info)\n"
+	      "  --ready-file FILE    write HOST:PORT here once listening\n"
+	      "  --version            print the version\n"
+	      "  --help               this text\n"
+	      "\n"
+	      "signals: TERM or INT drains in-flight requests and exits; HUP reloads certificates.\n",
+	      out);
+}
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "listen", required_argument, NULL, 'l' },
+	{ "cert", required_argument, NULL, 'C' },
+	{ "key", required_argument, NULL, 'K' },
+	{ "ca", required_argument, NULL, 'A' },
+	{ "database", required_argument, NULL, 'd' },
+	{ "data-dir", required_argument, NULL, 'D' },
+	{ "pg-bindir", required_argument, NULL, 'B' },
+	{ "log-level", required_argument, NULL, 'L' },
+	{ "ready-file", required_argument, NULL, 'r' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Flag -> configuration key. */
+static const char *flag_key(int opt, const char **section)
+{
+	switch (opt) {
+	case 'l': *section = "server"; return "listen";
+	case 'C': *section = "tls"; return "cert";
+	case 'K': *section = "tls"; return "key";
+	case 'A': *section = "tls"; return "ca";
+	case 'd': *section = "database"; return "conninfo";
+	case 'D': *section = "embedded"; return "data_dir";
+	case 'B': *section = "embedded"; return "pg_bindir";
+	case 'L': *section = "log"; return "level";
+	default: return NULL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	bool admin = argc > 1 && strcmp(argv[1], "admin") == 0;
+	if (admin) {
+		argv++;
+		argc--;
+	}
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[1024];
+	int status = 2;
+
+	/* Pass 1: the configuration file, so flags can override it. */
+	const char *config_path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config_path = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			config_path = argv[i] + 9;
+		else if (argv[i][0] != '-')
+			break; /* admin subcommand: its own flags follow */
+	}
+	if (config_path && !jy_config_load_file(&cfg, config_path, err, sizeof err)) {
+		fprintf(stderr, "jianyid: %s\n", err);
+		goto out;
+	}
+
+	/* Pass 2: flags. "+" stops at the admin subcommand. */
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+		const char *section = NULL, *key;
+		switch (opt) {
+		case 'c':
+			break;
+		case 'h':
+			if (admin)
+				goto run_admin_help;
+			usage(stdout);
+			status = 0;
+			goto out;
+		case 'V':
+			printf("jianyid %s (protocol %d)\n", JY_SOFTWARE_VERSION, JY_PROTOCOL_VERSION);
+			status = 0;
+			goto out;
+		case 'r':
+			free(cfg.ready_file);
+			cfg.ready_file = strdup(optarg);
+			break;
+		case '?':
+			if (optopt)
+				fprintf(stderr, "jianyid: flag -%c is unknown or needs a value (see --help)\n", optopt);
+			else
+				fprintf(stderr, "jianyid: %s is unknown or needs a value (see --help)\n",
+					argv[optind - 1]);
+			goto out;
+		default:
+			key = flag_key(opt, &section);
+			if (!key || !jy_config_set(&cfg, section, key, optarg, err, sizeof err)) {
+				fprintf(stderr, "jianyid: %s\n", key ? err : "bad flag");
+				goto out;
+			}
+		}
+	}
+	enum jy_log_level lvl = JY_LOG_INFO;
+	jy_log_parse_level(cfg.log_level, &lvl);
+	jy_log_set_level(lvl);
+
+	if (admin) {
+		if (optind >= argc) {
+run_admin_help:;
+			char *help[] = { "--help", NULL };
+			status = admin_main(1, help, &cfg);
+			goto out;
+		}
+		status = admin_main(argc - optind, argv + optind, &cfg);
+		goto out;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "jianyid: unexpected argument '%s' (see --help)\n", argv[optind]);
+		goto out;
+	}
+	if (!jy_config_validate(&cfg, true, err, sizeof err)) {
+		fprintf(stderr, "jianyid: %s\n", err);
+		goto out;
+	}
+	status = server_run(&cfg);
+out:
+	jy_config_free(&cfg);
+	return status;
+}

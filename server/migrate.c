@@ -1,0 +1,142 @@
+/* Applies the embedded migrations (see migrate.h). Start-up only, so this
+ * file uses blocking libpq. Everything happens in one transaction under a
+ * transaction-scoped advisory lock: two servers starting at once serialise
+ * here, and the second one finds nothing left to do. */
+#include "migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "migrations.h"
+
+/* Arbitrary but fixed: every jianyid uses this key for the migration lock.
+ * ("jymigr" in ASCII, to be recognisable in pg_locks.) */
+#define MIGRATE_LOCK_KEY "117546045171570"
+
+int migrate_latest_version(void)
+{
+	return jy_migrations_count ? jy_migrations[jy_migrations_count - 1].version : 0;
+}
+
+/* Runs sql with params; true when the result status is the expected one.
+ * On failure writes "<what>: <server message>" into err. *out, when given,
+ * receives the result (the caller clears it). */
+static bool exec(PGconn *conn, const char *what, const char *sql, int nparams,
+		 const char *const *params, ExecStatusType want, PGresult **out,
+		 char *err, size_t errlen)
+{
+	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != want) {
+		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+		snprintf(err, errlen, "%s: %.*s", what,
+			 (int)strcspn(msg, "\n"), msg);
+		PQclear(res);
+		return false;
+	}
+	if (out)
+		*out = res;
+	else
+		PQclear(res);
+	return true;
+}
+
+/* Runs a migration file, which holds several statements. PQexec (simple
+ * query protocol) is the only way to send a multi-statement script; the
+ * text is our own embedded SQL, never user input. */
+static bool exec_script(PGconn *conn, const struct migration *m, char *err, size_t errlen)
+{
+	PGresult *res = PQexec(conn, m->sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+		snprintf(err, errlen, "migration %s failed: %.*s", m->name,
+			 (int)strcspn(msg, "\n"), msg);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+static void rollback(PGconn *conn)
+{
+	PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+bool migrate_apply(PGconn *conn, int *applied, char *err, size_t errlen)
+{
+	PGresult *res = NULL;
+	int current, latest = migrate_latest_version();
+
+	*applied = 0;
+	if (PQstatus(conn) != CONNECTION_OK) {
+		snprintf(err, errlen, "migrate: not connected: %s", PQerrorMessage(conn));
+		return false;
+	}
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		snprintf(err, errlen, "migrate: connection is already inside a transaction");
+		return false;
+	}
+	if (!exec(conn, "begin", "BEGIN", 0, NULL, PGRES_COMMAND_OK, NULL, err, errlen))
+		return false;
+	{
+		const char *p[1] = { MIGRATE_LOCK_KEY };
+		if (!exec(conn, "advisory lock", "SELECT pg_advisory_xact_lock($1::bigint)",
+			  1, p, PGRES_TUPLES_OK, NULL, err, errlen))
+			goto fail;
+	}
+	/* Quiet the NOTICE "relation already exists, skipping". */
+	if (!exec(conn, "set client_min_messages", "SET LOCAL client_min_messages = warning",
+		  0, NULL, PGRES_COMMAND_OK, NULL, err, errlen))
+		goto fail;
+	if (!exec(conn, "create schema_migrations",
+		  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		  " version int PRIMARY KEY,"
+		  " name text NOT NULL,"
+		  " applied_at timestamptz NOT NULL DEFAULT now())",
+		  0, NULL, PGRES_COMMAND_OK, NULL, err, errlen))
+		goto fail;
+	if (!exec(conn, "read schema version",
+		  "SELECT coalesce(max(version), 0) FROM schema_migrations",
+		  0, NULL, PGRES_TUPLES_OK, &res, err, errlen))
+		goto fail;
+	current = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = NULL;
+
+	if (current > latest) {
+		snprintf(err, errlen, "database schema is version %d, newer than this jianyid "
+			 "(knows up to %d); upgrade jianyid", current, latest);
+		goto fail;
+	}
+
+	for (size_t i = 0; i < jy_migrations_count; i++) {
+		const struct migration *m = &jy_migrations[i];
+		char version[16];
+		const char *p[2] = { version, m->name };
+
+		if (m->version <= current)
+			continue;
+		if (!exec_script(conn, m, err, errlen))
+			goto fail;
+		snprintf(version, sizeof version, "%d", m->version);
+		if (!exec(conn, "record migration",
+			  "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2::text)",
+			  2, p, PGRES_COMMAND_OK, NULL, err, errlen))
+			goto fail;
+		jy_info("event=migration_applied version=%d name=%s", m->version, m->name);
+		(*applied)++;
+	}
+	if (!exec(conn, "commit", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL, err, errlen)) {
+		*applied = 0;
+		return false;
+	}
+	return true;
+
+fail:
+	PQclear(res);
+	rollback(conn);
+	*applied = 0;
+	return false;
+}

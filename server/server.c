@@ -1,0 +1,245 @@
+#include "server.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/listener.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "bootstrap.h"
+#include "embedded_pg.h"
+#include "listener.h"
+#include "log.h"
+#include "session.h"
+#include "sql_registry.h"
+#include "tls.h"
+
+static SSL_CTX *build_tls(const struct jy_config *cfg, char *err, size_t errlen)
+{
+	struct jy_tls_files f = { cfg->cert_file, cfg->key_file, cfg->ca_file, cfg->allow_tls12 };
+	return jy_tls_server_ctx(&f, err, errlen);
+}
+
+bool server_reload_tls(struct jy_server *srv)
+{
+	char err[512];
+	/* Build the new context completely before touching the old one: a bad
+	 * reload leaves the server as it was. */
+	SSL_CTX *fresh = build_tls(srv->cfg, err, sizeof err);
+	if (!fresh) {
+		char q[600];
+		jy_error("event=tls_reload_failed reason=%s", jy_log_quote(err, q, sizeof q));
+		return false;
+	}
+	SSL_CTX *old = srv->tls;
+	srv->tls = fresh;
+	SSL_CTX_free(old); /* sessions hold their own reference through their SSL */
+	jy_info("event=tls_reloaded cert=%s", srv->cfg->cert_file);
+	return true;
+}
+
+void server_session_opened(struct jy_server *srv, struct session *s)
+{
+	TAILQ_INSERT_TAIL(&srv->sessions, s, link);
+	srv->nsessions++;
+	srv->sessions_total++;
+}
+
+void server_session_closed(struct jy_server *srv, struct session *s)
+{
+	TAILQ_REMOVE(&srv->sessions, s, link);
+	srv->nsessions--;
+	server_maybe_exit(srv);
+}
+
+void server_maybe_exit(struct jy_server *srv)
+{
+	if (srv->draining && srv->nsessions == 0 && srv->nlinger == 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+static void reap(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct jy_server *srv = arg;
+	struct session *s;
+	while ((s = TAILQ_FIRST(&srv->graveyard)) != NULL) {
+		TAILQ_REMOVE(&srv->graveyard, s, link);
+		session_free(s);
+	}
+}
+
+static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct jy_server *srv = arg;
+	jy_warn("event=drain_timeout sessions=%u", srv->nsessions);
+	event_base_loopexit(srv->base, NULL);
+}
+
+static void begin_drain(struct jy_server *srv, const char *why)
+{
+	if (srv->draining) {
+		jy_warn("event=second_signal action=exit_now");
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	srv->draining = true;
+	jy_info("event=draining signal=%s sessions=%u", why, srv->nsessions);
+	if (srv->listener)
+		evconnlistener_disable(srv->listener);
+	struct session *s = TAILQ_FIRST(&srv->sessions), *next;
+	for (; s; s = next) {
+		next = TAILQ_NEXT(s, link);
+		session_begin_drain(s);
+	}
+	if (srv->nsessions == 0 && srv->nlinger == 0) {
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	struct timeval tv = { (time_t)srv->cfg->drain_timeout_s, 0 };
+	evtimer_add(srv->drain_timer, &tv);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	struct jy_server *srv = arg;
+	if (sig == SIGHUP)
+		server_reload_tls(srv);
+	else
+		begin_drain(srv, sig == SIGTERM ? "TERM" : "INT");
+}
+
+static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd = evconnlistener_get_fd(srv->listener);
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *in = (void *)&ss;
+			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+			port = ntohs(in->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *in6 = (void *)&ss;
+			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+			port = ntohs(in6->sin6_port);
+		}
+	}
+	jy_info("event=listening addr=%s port=%u pid=%d", host, port, (int)getpid());
+	if (!srv->cfg->ready_file)
+		return true;
+	/* Write then rename, so a watcher never reads half a line. */
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", srv->cfg->ready_file);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%s:%u\n", host, port) < 0 || fclose(f) != 0 ||
+	    rename(tmp, srv->cfg->ready_file) != 0) {
+		snprintf(err, errlen, "cannot write ready file %s", srv->cfg->ready_file);
+		return false;
+	}
+	return true;
+}
+
+int server_run(struct jy_config *cfg)
+{
+	char err[1024];
+	int status = 1;
+	struct embedded_pg pg;
+	memset(&pg, 0, sizeof pg);
+	bool have_pg = false;
+	struct jy_server srv;
+	memset(&srv, 0, sizeof srv);
+	srv.cfg = cfg;
+	TAILQ_INIT(&srv.sessions);
+	TAILQ_INIT(&srv.graveyard);
+	signal(SIGPIPE, SIG_IGN);
+
+	srv.tls = build_tls(cfg, err, sizeof err);
+	if (!srv.tls)
+		goto fail;
+
+	const char *conninfo = cfg->conninfo;
+	if (!conninfo) {
+		if (!embedded_pg_start(&pg, cfg->data_dir, cfg->pg_bindir, err, sizeof err))
+			goto fail;
+		have_pg = true;
+		conninfo = pg.conninfo;
+		jy_info("event=embedded_postgres data_dir=%s started_now=%s", pg.pgdata,
+			pg.started_by_us ? "yes" : "no");
+	}
+	if (!bootstrap_database(conninfo, err, sizeof err))
+		goto fail;
+
+	srv.base = event_base_new();
+	if (!srv.base) {
+		snprintf(err, sizeof err, "cannot create the event loop");
+		goto fail;
+	}
+	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10 };
+	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
+	db_pool_start(srv.db);
+	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
+	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
+	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
+	srv.sig_int = evsignal_new(srv.base, SIGINT, on_signal, &srv);
+	srv.sig_hup = evsignal_new(srv.base, SIGHUP, on_signal, &srv);
+	evsignal_add(srv.sig_term, NULL);
+	evsignal_add(srv.sig_int, NULL);
+	evsignal_add(srv.sig_hup, NULL);
+
+	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
+	    !write_ready_file(&srv, err, sizeof err))
+		goto fail;
+
+	event_base_dispatch(srv.base);
+	status = 0;
+	jy_info("event=stopping sessions=%u requests=%llu", srv.nsessions,
+		(unsigned long long)srv.requests_total);
+	goto cleanup;
+
+fail:
+	{
+		char q[1100];
+		jy_error("event=startup_failed reason=%s", jy_log_quote(err, q, sizeof q));
+		fprintf(stderr, "jianyid: %s\n", err);
+	}
+cleanup:
+	listener_stop(&srv);
+	/* Close what is left (drain timeout), then fail queued queries: their
+	 * callbacks find closed sessions and only release them. */
+	while (!TAILQ_EMPTY(&srv.sessions))
+		session_force_close(TAILQ_FIRST(&srv.sessions), "server stopping");
+	if (srv.db)
+		db_pool_free(srv.db);
+	if (srv.reaper) {
+		reap(-1, 0, &srv);
+		event_free(srv.reaper);
+	}
+	if (srv.drain_timer)
+		event_free(srv.drain_timer);
+	if (srv.sig_term) {
+		event_free(srv.sig_term);
+		event_free(srv.sig_int);
+		event_free(srv.sig_hup);
+	}
+	if (srv.base)
+		event_base_free(srv.base);
+	SSL_CTX_free(srv.tls);
+	if (have_pg) {
+		embedded_pg_stop(&pg);
+		embedded_pg_free(&pg);
+	}
+	if (cfg->ready_file)
+		unlink(cfg->ready_file);
+	return status;
+}

@@ -1,0 +1,55 @@
+/* The jianyid process: one libevent loop, the TLS listener, the database
+ * pool, the set of sessions, signals (SIGTERM drains, SIGHUP reloads TLS). */
+#ifndef JY_SERVER_H
+#define JY_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "config.h"
+#include "db.h"
+
+struct session;
+TAILQ_HEAD(session_list, session);
+
+struct jy_server {
+	struct event_base *base;
+	const struct jy_config *cfg;
+	SSL_CTX *tls;                     /* current context; SIGHUP swaps it */
+	struct evconnlistener *listener;
+	struct event *listener_retry;     /* re-enables accept after EMFILE */
+	struct db_pool *db;
+
+	struct session_list sessions;     /* open connections */
+	struct session_list graveyard;    /* closed, freed after this loop iteration */
+	struct event *reaper;             /* frees the graveyard */
+	unsigned nsessions;
+	unsigned nlinger;                 /* half-closed sockets still draining (linger.c) */
+	uint64_t next_session_id;
+
+	bool draining;                    /* SIGTERM received */
+	struct event *drain_timer;
+	struct event *sig_term, *sig_int, *sig_hup;
+
+	/* Counters (exported on /metrics in a later issue). */
+	uint64_t sessions_total, sessions_refused, requests_total, requests_failed;
+};
+
+/* Runs the server until SIGTERM/SIGINT; returns the process exit status. */
+int server_run(struct jy_config *cfg);
+
+/* Builds a new TLS context from the configured files and swaps it in; the
+ * old context stays alive for the sessions that use it. */
+bool server_reload_tls(struct jy_server *srv);
+
+/* While draining: stops the loop once no session or lingering socket is left. */
+void server_maybe_exit(struct jy_server *srv);
+
+/* Session bookkeeping, called by session.c. */
+void server_session_opened(struct jy_server *srv, struct session *s);
+void server_session_closed(struct jy_server *srv, struct session *s);
+
+#endif

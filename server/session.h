@@ -1,0 +1,85 @@
+/* One client connection: TLS handshake, frame reading, Hello first, account
+ * identification by certificate, requests in flight with a bound (beyond it
+ * the session stops reading: back-pressure, not buffering), responses in any
+ * order, and timeouts for the handshake, idleness and slow readers. */
+#ifndef JY_SESSION_H
+#define JY_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <event2/bufferevent.h>
+
+#include "jianyi.pb-c.h"
+
+struct jy_server;
+
+enum session_state {
+	SESS_HANDSHAKE,   /* TLS handshake in progress */
+	SESS_AWAIT_HELLO, /* handshake done; the first frame must be Hello */
+	SESS_IDENTIFYING, /* Hello received; looking up the certificate's account */
+	SESS_READY,       /* identified; requests are dispatched */
+	SESS_CLOSING,     /* flushing a final answer, then closing */
+	SESS_CLOSED,      /* socket gone; struct lives until in-flight work returns */
+};
+
+/* The caller, as mapped from the client certificate. */
+struct identity {
+	int64_t account_id;
+	char *login;
+	char *display_name;
+	char **roles;
+	size_t n_roles;
+	int64_t org_id;
+	char *org_name;
+	char *org_kind;
+};
+
+struct session {
+	struct jy_server *srv;
+	uint64_t id;
+	char peer[64];
+	enum session_state state;
+	struct bufferevent *bev;
+	struct event *deadline;       /* handshake + Hello must finish before it fires */
+	char cert_sha256[65];
+	struct identity who;
+	unsigned in_flight;           /* requests dispatched and not yet answered */
+	unsigned refs;                /* 1 for the connection + 1 per request in flight */
+	bool read_paused;             /* reading disabled (in-flight bound or output backlog) */
+	bool processing;              /* inside process_input(): don't re-enter */
+	uint64_t requests;
+	TAILQ_ENTRY(session) link;
+};
+
+/* Takes ownership of fd (an accepted TCP socket). */
+void session_accept(struct jy_server *srv, int fd, const char *peer);
+
+/* A request being served. Exactly one of request_reply()/request_fail()
+ * must be called for each, possibly later from a database callback. */
+struct request {
+	struct session *sess;
+	uint64_t id;
+	const char *kind;
+	uint64_t started_us;
+};
+
+/* Sends resp (status OK unless resp->status is set) and frees req. */
+void request_reply(struct request *req, Jianyi__Response *resp);
+void request_fail(struct request *req, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Whether the connection behind req is still open (else the reply is dropped). */
+bool request_connected(const struct request *req);
+
+/* SIGTERM: stop reading new requests; close once the in-flight ones are answered. */
+void session_begin_drain(struct session *s);
+/* Closes now, whatever is in flight (shutdown after the drain timeout). */
+void session_force_close(struct session *s, const char *reason);
+/* Frees a session that server.c took from the graveyard. */
+void session_free(struct session *s);
+
+void identity_clear(struct identity *who);
+/* Points id's fields at the session's identity (valid while the session is). */
+void identity_to_proto(const struct session *s, Jianyi__Identity *id);
+
+#endif

@@ -1,0 +1,11 @@
+/* The list of every prepared statement (see sql_registry.h). */
+#include "sql_registry.h"
+#include "sql_accounts.h"
+
+const struct db_stmt *const jy_all_statements[] = {
+	&sql_identity_by_cert,
+	&sql_ping_db,
+};
+
+const size_t jy_all_statements_count =
+	sizeof jy_all_statements / sizeof jy_all_statements[0];

@@ -1,0 +1,447 @@
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include <openssl/err.h>
+
+#include "frame.h"
+#include "protocol.h"
+#include "tls.h"
+
+extern char **environ;
+
+uint64_t harness_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+static void tail_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[1024];
+	long lines = 0;
+	while (fgets(line, sizeof line, f))
+		lines++;
+	rewind(f);
+	long skip = lines > 40 ? lines - 40 : 0;
+	fprintf(stderr, "---- %s (last lines) ----\n", path);
+	while (fgets(line, sizeof line, f))
+		if (skip-- <= 0)
+			fputs(line, stderr);
+	fclose(f);
+}
+
+/* Runs argv with stdout/stderr appended to log; returns the exit status. */
+static int run_logged(char *const argv[], const char *log)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	pid_t pid;
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(rc));
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void must_run(struct harness *h, char *const argv[])
+{
+	char log[320];
+	snprintf(log, sizeof log, "%s/commands.log", h->dir);
+	int rc = run_logged(argv, log);
+	if (rc != 0) {
+		tail_file(log);
+		fail_msg("command %s %s failed with status %d", argv[0], argv[1] ? argv[1] : "", rc);
+	}
+}
+
+static void pki(struct harness *h, const char *dir, const char *a1, const char *a2,
+		const char *a3)
+{
+	char script[512];
+	snprintf(script, sizeof script, "%s/deploy/pki", env_or("JIANYI_SOURCE_ROOT", "."));
+	char *argv[] = { script, (char *)a1, (char *)dir, (char *)a2, (char *)a3, NULL };
+	must_run(h, argv);
+}
+
+int harness_admin(struct harness *h, ...)
+{
+	char *argv[64];
+	int n = 0;
+	argv[n++] = (char *)env_or("JIANYID", "jianyid");
+	argv[n++] = "admin";
+	argv[n++] = "--database";
+	argv[n++] = h->pg.conninfo;
+	va_list ap;
+	va_start(ap, h);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	char log[320];
+	snprintf(log, sizeof log, "%s/commands.log", h->dir);
+	return run_logged(argv, log);
+}
+
+void harness_pg_start(struct harness *h)
+{
+	char err[1024], data[300];
+	snprintf(data, sizeof data, "%s/db", h->dir);
+	embedded_pg_free(&h->pg);
+	memset(&h->pg, 0, sizeof h->pg);
+	if (!embedded_pg_start(&h->pg, data, NULL, err, sizeof err))
+		fail_msg("cannot start PostgreSQL: %s", err);
+	h->pg_running = true;
+}
+
+void harness_pg_stop(struct harness *h)
+{
+	char pg_ctl[512];
+	snprintf(pg_ctl, sizeof pg_ctl, "%s/pg_ctl", h->pg.bindir);
+	char *as_user[] = { "/usr/sbin/runuser", "-u", "postgres", "--", pg_ctl, "-D", h->pg.pgdata,
+			    "-m", "immediate", "-w", "stop", NULL };
+	char *direct[] = { pg_ctl, "-D", h->pg.pgdata, "-m", "immediate", "-w", "stop", NULL };
+	must_run(h, geteuid() == 0 ? as_user : direct);
+	h->pg_running = false;
+}
+
+void harness_init(struct harness *h)
+{
+	memset(h, 0, sizeof *h);
+	snprintf(h->dir, sizeof h->dir, "/tmp/jianyi-it-XXXXXX");
+	if (!mkdtemp(h->dir))
+		fail_msg("mkdtemp: %s", strerror(errno));
+	chmod(h->dir, 0755); /* the postgres user must reach the cluster below */
+	snprintf(h->pki, sizeof h->pki, "%s/pki", h->dir);
+	char other[300];
+	snprintf(other, sizeof other, "%s/pki-other", h->dir);
+
+	pki(h, h->pki, "ca", NULL, NULL);
+	pki(h, h->pki, "server", "server", NULL);
+	const char *clients[] = { "alice", "bob", "carol", "dave", "stranger" };
+	for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
+		pki(h, h->pki, "client", clients[i], NULL);
+	pki(h, h->pki, "client", "expired", "--expired");
+	pki(h, other, "ca", NULL, NULL);
+	pki(h, other, "client", "foreign", NULL);
+	/* The foreign certificate lives with ours so client_opts finds it. */
+	char *cp[] = { "/bin/cp", NULL, NULL, (char *)h->pki, NULL };
+	char src[320];
+	snprintf(src, sizeof src, "%s/foreign.crt", other);
+	cp[1] = src;
+	char src2[320];
+	snprintf(src2, sizeof src2, "%s/foreign.key", other);
+	cp[2] = src2;
+	must_run(h, cp);
+
+	harness_pg_start(h);
+
+	char batch[320];
+	snprintf(batch, sizeof batch, "%s/accounts.batch", h->dir);
+	FILE *f = fopen(batch, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"org-add --name 联工委 --kind liaison_committee\n"
+		"org-add --name 县教育局 --kind handling_unit\n"
+		"account-add --login alice --name 李丽 --org 联工委 --roles liaison_officer,admin --cert %1$s/alice.crt\n"
+		"account-add --login bob --name 王波 --org 县教育局 --roles unit_clerk --cert %1$s/bob.crt\n"
+		"account-add --login carol --name 陈卡 --org 县教育局 --roles unit_head --cert %1$s/carol.crt\n"
+		"account-add --login dave --name 戴维 --org 县教育局 --roles unit_clerk --cert %1$s/dave.crt\n"
+		"cert-revoke --cert %1$s/carol.crt\n"
+		"account-disable --login dave\n",
+		h->pki);
+	fclose(f);
+	int rc = harness_admin(h, "batch", batch, NULL);
+	if (rc != 0) {
+		char log[320];
+		snprintf(log, sizeof log, "%s/commands.log", h->dir);
+		tail_file(log);
+		fail_msg("loading accounts failed (%d)", rc);
+	}
+}
+
+void harness_cleanup(struct harness *h)
+{
+	if (h->pg_running)
+		embedded_pg_stop(&h->pg);
+	embedded_pg_free(&h->pg);
+	if (!getenv("JIANYI_KEEP_TMP") && h->dir[0]) {
+		char *rm[] = { "/bin/rm", "-rf", h->dir, NULL };
+		run_logged(rm, "/dev/null");
+	} else {
+		fprintf(stderr, "kept %s\n", h->dir);
+	}
+}
+
+static int server_counter;
+
+void server_start(struct harness *h, struct server_proc *sp, const char *extra)
+{
+	memset(sp, 0, sizeof *sp);
+	int n = ++server_counter;
+	char ini[320];
+	snprintf(ini, sizeof ini, "%s/server-%d.ini", h->dir, n);
+	snprintf(sp->log, sizeof sp->log, "%s/server-%d.log", h->dir, n);
+	snprintf(sp->ready, sizeof sp->ready, "%s/server-%d.ready", h->dir, n);
+	FILE *f = fopen(ini, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[server]\nlisten = 127.0.0.1:0\n%1$s\n"
+		"[tls]\ncert = %2$s/server.crt\nkey = %2$s/server.key\nca = %2$s/ca.crt\n"
+		"[database]\nconninfo = %3$s\npool_size = 2\n"
+		"[log]\nlevel = %4$s\n",
+		extra ? extra : "", h->pki, h->pg.conninfo, env_or("JIANYI_TEST_LOG_LEVEL", "info"));
+	fclose(f);
+	char *argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
+			 "--ready-file", sp->ready, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, sp->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	int rc = posix_spawn(&sp->pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		fail_msg("cannot start %s: %s", argv[0], strerror(rc));
+	uint64_t deadline = harness_now_ms() + 20000;
+	while (harness_now_ms() < deadline) {
+		FILE *r = fopen(sp->ready, "r");
+		if (r) {
+			char line[128] = "";
+			if (fgets(line, sizeof line, r)) {
+				char *colon = strrchr(line, ':');
+				sp->port = colon ? atoi(colon + 1) : 0;
+			}
+			fclose(r);
+			if (sp->port > 0)
+				return;
+		}
+		int st;
+		if (waitpid(sp->pid, &st, WNOHANG) == sp->pid) {
+			tail_file(sp->log);
+			fail_msg("jianyid exited during start-up");
+		}
+		usleep(20000);
+	}
+	tail_file(sp->log);
+	fail_msg("jianyid did not become ready in 20 s");
+}
+
+bool server_alive(struct server_proc *sp)
+{
+	return sp->pid > 0 && kill(sp->pid, 0) == 0 && waitpid(sp->pid, NULL, WNOHANG) == 0;
+}
+
+int server_stop(struct server_proc *sp, int sig, int timeout_ms)
+{
+	if (sp->pid <= 0)
+		return -1;
+	kill(sp->pid, sig);
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	int st;
+	while (harness_now_ms() < deadline) {
+		pid_t r = waitpid(sp->pid, &st, WNOHANG);
+		if (r == sp->pid) {
+			sp->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		usleep(10000);
+	}
+	kill(sp->pid, SIGKILL);
+	waitpid(sp->pid, &st, 0);
+	sp->pid = 0;
+	tail_file(sp->log);
+	return -1;
+}
+
+void client_opts(struct harness *h, struct server_proc *sp, const char *who,
+		 struct jy_client_options *o, char *buf, size_t buflen)
+{
+	/* buf holds: server\0cert\0key\0ca\0 */
+	memset(o, 0, sizeof *o);
+	size_t per = buflen / 4;
+	snprintf(buf, per, "127.0.0.1:%d", sp->port);
+	snprintf(buf + per, per, "%s/%s.crt", h->pki, who);
+	snprintf(buf + 2 * per, per, "%s/%s.key", h->pki, who);
+	snprintf(buf + 3 * per, per, "%s/ca.crt", h->pki);
+	o->server = buf;
+	o->cert_file = buf + per;
+	o->key_file = buf + 2 * per;
+	o->ca_file = buf + 3 * per;
+	o->timeout_ms = 10000;
+}
+
+struct jy_client *client_connect(struct harness *h, struct server_proc *sp, const char *who)
+{
+	struct jy_client_options o;
+	char buf[2048];
+	client_opts(h, sp, who, &o, buf, sizeof buf);
+	struct jy_error e;
+	struct jy_client *c = jy_connect(&o, &e);
+	if (!c) {
+		tail_file(sp->log);
+		fail_msg("connect as %s failed: %s: %s", who, jy_status_str(e.code), e.message);
+	}
+	return c;
+}
+
+SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who)
+{
+	char err[512], cert[320], key[320], ca[320];
+	snprintf(ca, sizeof ca, "%s/ca.crt", h->pki);
+	SSL_CTX *ctx;
+	if (who) {
+		snprintf(cert, sizeof cert, "%s/%s.crt", h->pki, who);
+		snprintf(key, sizeof key, "%s/%s.key", h->pki, who);
+		struct jy_tls_files f = { cert, key, ca, false };
+		ctx = jy_tls_client_ctx(&f, err, sizeof err);
+		if (!ctx)
+			fail_msg("client ctx: %s", err);
+	} else {
+		ctx = SSL_CTX_new(TLS_client_method());
+		SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+		SSL_CTX_load_verify_locations(ctx, ca, NULL);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		static const unsigned char alpn[] = { 8, 'j', 'i', 'a', 'n', 'y', 'i', '/', '1' };
+		SSL_CTX_set_alpn_protos(ctx, alpn, sizeof alpn);
+	}
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)sp->port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		fail_msg("connect: %s", strerror(errno));
+	jy_socket_nodelay(fd);
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	SSL *ssl = SSL_new(ctx);
+	SSL_CTX_free(ctx);
+	SSL_set_fd(ssl, fd);
+	if (SSL_connect(ssl) != 1) {
+		ERR_clear_error();
+		raw_tls_close(ssl);
+		return NULL;
+	}
+	return ssl;
+}
+
+void raw_tls_close(SSL *ssl)
+{
+	if (!ssl)
+		return;
+	int fd = SSL_get_fd(ssl);
+	SSL_free(ssl);
+	close(fd);
+}
+
+static void set_timeout(SSL *ssl, int timeout_ms)
+{
+	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	setsockopt(SSL_get_fd(ssl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+/* Reads exactly n bytes; 1 ok, 0 closed, -1 timeout. */
+static int read_exact(SSL *ssl, void *buf, size_t n, uint64_t deadline)
+{
+	size_t got = 0;
+	while (got < n) {
+		int64_t left = (int64_t)deadline - (int64_t)harness_now_ms();
+		if (left <= 0)
+			return -1;
+		set_timeout(ssl, (int)left);
+		int r = SSL_read(ssl, (char *)buf + got, (int)(n - got));
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		int e = SSL_get_error(ssl, r);
+		ERR_clear_error();
+		if (e == SSL_ERROR_WANT_READ)
+			continue; /* timeout slice or TLS 1.3 ticket; the deadline decides */
+		return 0;
+	}
+	return 1;
+}
+
+bool raw_wait_closed(SSL *ssl, int timeout_ms)
+{
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	char buf[4096];
+	for (;;) {
+		int r = read_exact(ssl, buf, 1, deadline);
+		if (r == 0)
+			return true;
+		if (r < 0)
+			return false;
+		/* Data (e.g. a final status): keep reading until the close. */
+	}
+}
+
+bool raw_send_request(SSL *ssl, uint64_t id, Jianyi__Request *req)
+{
+	Jianyi__Envelope env = JIANYI__ENVELOPE__INIT;
+	env.id = id;
+	env.body_case = JIANYI__ENVELOPE__BODY_REQUEST;
+	env.request = req;
+	uint8_t *buf;
+	size_t len;
+	char err[200];
+	if (!jy_frame_encode(&env, JY_DEFAULT_MAX_FRAME, &buf, &len, err, sizeof err))
+		return false;
+	int w = SSL_write(ssl, buf, (int)len);
+	free(buf);
+	return w == (int)len;
+}
+
+Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms)
+{
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	uint8_t hdr[4];
+	if (read_exact(ssl, hdr, 4, deadline) != 1)
+		return NULL;
+	uint32_t n;
+	if (jy_frame_peek(hdr, 4, JY_DEFAULT_MAX_FRAME, &n) != JY_FRAME_INCOMPLETE)
+		return NULL;
+	uint8_t *body = malloc(n);
+	if (read_exact(ssl, body, n, deadline) != 1) {
+		free(body);
+		return NULL;
+	}
+	char err[200];
+	Jianyi__Envelope *env = jy_envelope_decode(body, n, err, sizeof err);
+	free(body);
+	return env;
+}

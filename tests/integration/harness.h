@@ -1,0 +1,74 @@
+/* Test fixture for integration tests: a private PostgreSQL cluster under
+ * /tmp (run as the postgres user when we are root), certificates made with
+ * deploy/pki, accounts bound with "jianyid admin", and real jianyid
+ * processes on loopback ports. Every helper fails the test on error. */
+#ifndef JY_HARNESS_H
+#define JY_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <openssl/ssl.h>
+
+#include "embedded_pg.h"
+#include "jianyi.h"
+
+struct harness {
+	char dir[256];        /* temp root */
+	char pki[300];        /* dir/pki */
+	struct embedded_pg pg;
+	bool pg_running;
+};
+
+struct server_proc {
+	pid_t pid;
+	int port;
+	char log[320];
+	char ready[320];
+};
+
+/* Creates the temp dir, the cluster (migrated), the certificates (ca, server,
+ * other CA) and the demo accounts: "alice" (liaison_officer, bound),
+ * "bob" (unit_clerk, bound), "carol" (bound then revoked), "dave" (bound,
+ * account disabled), "stranger" (valid cert, bound to nothing), "expired"
+ * (an expired cert) and "foreign" (signed by another CA). */
+void harness_init(struct harness *h);
+void harness_cleanup(struct harness *h);
+
+void harness_pg_stop(struct harness *h);   /* immediate stop: like a crash */
+void harness_pg_start(struct harness *h);
+
+/* Runs "jianyid admin --database ... ARGS..." (NULL-terminated); returns its
+ * exit status. */
+int harness_admin(struct harness *h, ...) __attribute__((sentinel));
+
+/* Starts jianyid on 127.0.0.1:<free port>; extra "key = value" INI lines
+ * (e.g. "max_in_flight = 4") go into its [server] section. */
+void server_start(struct harness *h, struct server_proc *sp, const char *server_ini_extra);
+/* Sends sig and waits up to timeout_ms for exit; returns the exit status
+ * (or 128+signal), -1 if it did not exit (then it is killed). */
+int server_stop(struct server_proc *sp, int sig, int timeout_ms);
+bool server_alive(struct server_proc *sp);
+
+/* Client options for a named certificate in the harness PKI ("alice"). */
+void client_opts(struct harness *h, struct server_proc *sp, const char *who,
+		 struct jy_client_options *o, char *buf, size_t buflen);
+/* Connects as who; fails the test unless it works. */
+struct jy_client *client_connect(struct harness *h, struct server_proc *sp, const char *who);
+
+/* A raw TLS connection (no Hello) with an optional client certificate, for
+ * tests that speak the protocol wrongly on purpose. Returns NULL if the TLS
+ * handshake itself failed. */
+SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who_or_null);
+void raw_tls_close(SSL *ssl);
+/* Reads until EOF/error or timeout; returns true if the connection was
+ * closed by the server within timeout_ms. */
+bool raw_wait_closed(SSL *ssl, int timeout_ms);
+/* Encodes and writes one request envelope. */
+bool raw_send_request(SSL *ssl, uint64_t id, Jianyi__Request *req);
+/* Reads one envelope (NULL on EOF/error/timeout). */
+Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms);
+
+uint64_t harness_now_ms(void);
+
+#endif

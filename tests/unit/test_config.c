@@ -1,0 +1,92 @@
+/* Configuration: defaults, INI loading, range checks, clear errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char *write_tmp(const char *text)
+{
+	char *path = strdup("/tmp/jianyi-config-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void loads_values(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	assert_int_equal(cfg.max_in_flight, 64);
+	char *path = write_tmp("[server]\nlisten = 0.0.0.0:9000\nmax_in_flight = 8\n"
+			       "[tls]\nallow_tls12 = yes\n[database]\nconninfo = host=/tmp dbname=x\n");
+	char err[300];
+	assert_true(jy_config_load_file(&cfg, path, err, sizeof err));
+	assert_string_equal(cfg.listen, "0.0.0.0:9000");
+	assert_int_equal(cfg.max_in_flight, 8);
+	assert_true(cfg.allow_tls12);
+	assert_string_equal(cfg.conninfo, "host=/tmp dbname=x");
+	unlink(path);
+	free(path);
+	jy_config_free(&cfg);
+}
+
+static void rejects_bad_values(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_false(jy_config_set(&cfg, "server", "max_in_flight", "0", err, sizeof err));
+	assert_non_null(strstr(err, "server.max_in_flight"));
+	assert_false(jy_config_set(&cfg, "server", "max_in_flight", "12abc", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "server", "max_in_flight", "-3", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "server", "max_frame_bytes", "99999999999", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "tls", "allow_tls12", "maybe", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "log", "level", "loud", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "server", "colour", "blue", err, sizeof err));
+	assert_non_null(strstr(err, "colour"));
+	assert_int_equal(cfg.max_in_flight, 64); /* unchanged by the failures */
+
+	char *path = write_tmp("[server]\nmax_connections = lots\n");
+	assert_false(jy_config_load_file(&cfg, path, err, sizeof err));
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "max_connections"));
+	unlink(path);
+	free(path);
+	assert_false(jy_config_load_file(&cfg, "/nonexistent/jianyid.ini", err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/jianyid.ini"));
+	jy_config_free(&cfg);
+}
+
+static void validate_names_missing_files(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_false(jy_config_validate(&cfg, true, err, sizeof err));
+	assert_non_null(strstr(err, "cert"));
+	assert_true(jy_config_set(&cfg, "tls", "cert", "/nonexistent.crt", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, true, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent.crt"));
+	jy_config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(loads_values),
+		cmocka_unit_test(rejects_bad_values),
+		cmocka_unit_test(validate_names_missing_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
