@@ -43,7 +43,7 @@ bad:
 struct ini_state {
 	char *dir;                 /* folder of the file, for relative paths */
 	char *values[5];           /* server, cert, key, ca, timeout_ms (owned) */
-	char error[256];           /* set by the handler when it refuses a line */
+	char error[600];           /* set by the handler when it refuses a line */
 };
 
 static const char *const ini_keys[] = { "server", "cert", "key", "ca", "timeout_ms" };
@@ -66,6 +66,10 @@ static char *resolve_path(const char *dir, const char *value)
 static int on_ini(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_state *st = user;
+	struct jy_error jerr;
+	char host[256];
+	uint16_t port;
+	unsigned long timeout;
 
 	if (strcmp(section, "client") != 0) {
 		if (section[0] == '\0')
@@ -83,6 +87,14 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 			snprintf(st->error, sizeof st->error, "%s: empty value", name);
 			return 0;
 		}
+		/* checked here, where the line number is known */
+		if (i == INI_SERVER && !jy_parse_server(value, host, sizeof host, &port, &jerr)) {
+			snprintf(st->error, sizeof st->error, "%s: %s", name, jerr.message);
+			return 0;
+		}
+		if (i == INI_TIMEOUT && !cli_parse_number(name, value, 1, CLI_MAX_TIMEOUT_MS,
+							   &timeout, st->error, sizeof st->error))
+			return 0;
 		free(st->values[i]);
 		st->values[i] = i == INI_CERT || i == INI_KEY || i == INI_CA ?
 				resolve_path(st->dir, value) : jy_xstrdup(value);

@@ -107,7 +107,7 @@ bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
 	if (!jy_frame_encode(&env, c->send_max, &frame, &len, msg, sizeof msg)) {
 		/* nothing was sent: the connection is still fine */
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "cannot send the request: %s", msg);
+			     "the request does not fit the server's frame limit: %s", msg);
 		return false;
 	}
 	ok = jy_transport_write(c->t, frame, len, call_deadline(c), err);
@@ -178,9 +178,11 @@ static bool read_envelope(struct jy_client *c, int64_t deadline,
 			snprintf(what, sizeof what, "undecodable frame: %s", msg);
 			return protocol_error(c, err, what);
 		}
+		if (r == JY_FRAME_EMPTY)
+			return protocol_error(c, err, "an empty frame");
 		if (r != JY_FRAME_INCOMPLETE) {
-			snprintf(what, sizeof what, "frame of %" PRIu32 " bytes (%s; our limit is %" PRIu32 ")",
-				 body_len, jy_frame_result_str(r), c->recv_max);
+			snprintf(what, sizeof what, "a frame of %" PRIu32 " bytes, above our limit of %"
+				 PRIu32 " (%s)", body_len, c->recv_max, jy_frame_result_str(r));
 			return protocol_error(c, err, what);
 		}
 		if (c->rlen >= JY_FRAME_HEADER_BYTES &&

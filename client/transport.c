@@ -9,7 +9,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,8 @@
 #include "protocol.h"
 #include "status.h"
 #include "tls.h"
+#include "sockbio.h"
+#include "tls_cache.h"
 #include "xalloc.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
@@ -79,87 +80,6 @@ static int wait_fd(int fd, short events, int64_t deadline)
 		if (errno != EINTR)
 			return -1;
 	}
-}
-
-/* --- A socket BIO that never raises SIGPIPE ---------------------------
- * OpenSSL's own socket BIO writes with write(2): a server that has gone
- * away would kill the whole process with SIGPIPE. A library must not change
- * the process's signal handling, so we write with send(MSG_NOSIGNAL). */
-
-static BIO_METHOD *nosig_method;
-static pthread_once_t nosig_once = PTHREAD_ONCE_INIT;
-
-static int nosig_fd(BIO *b)
-{
-	return (int)(intptr_t)BIO_get_data(b);
-}
-
-static bool errno_is_retry(void)
-{
-	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-}
-
-static int nosig_write(BIO *b, const char *buf, int len)
-{
-	ssize_t n = send(nosig_fd(b), buf, (size_t)len, MSG_NOSIGNAL);
-
-	BIO_clear_retry_flags(b);
-	if (n < 0 && errno_is_retry())
-		BIO_set_retry_write(b);
-	return (int)n;
-}
-
-static int nosig_read(BIO *b, char *buf, int len)
-{
-	ssize_t n = recv(nosig_fd(b), buf, (size_t)len, 0);
-
-	BIO_clear_retry_flags(b);
-	if (n < 0 && errno_is_retry())
-		BIO_set_retry_read(b);
-	else if (n == 0)
-		/* lets OpenSSL tell an EOF from an error (BIO_eof) */
-		BIO_set_flags(b, BIO_FLAGS_IN_EOF);
-	return (int)n;
-}
-
-static long nosig_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	(void)num;
-	(void)ptr;
-	switch (cmd) {
-	case BIO_CTRL_FLUSH:
-		return 1;   /* nothing is buffered here */
-	case BIO_CTRL_EOF:
-		return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
-	default:
-		return 0;
-	}
-}
-
-static void nosig_init(void)
-{
-	/* One method for the whole process: BIO type indexes are few (~127). */
-	int type = BIO_get_new_index() | BIO_TYPE_SOURCE_SINK;
-	BIO_METHOD *m = BIO_meth_new(type, "jianyi socket");
-
-	if (m == NULL || !BIO_meth_set_write(m, nosig_write) ||
-	    !BIO_meth_set_read(m, nosig_read) || !BIO_meth_set_ctrl(m, nosig_ctrl)) {
-		BIO_meth_free(m);
-		return;
-	}
-	nosig_method = m;
-}
-
-static BIO *nosig_bio(int fd)
-{
-	BIO *b;
-
-	pthread_once(&nosig_once, nosig_init);
-	if (nosig_method == NULL || (b = BIO_new(nosig_method)) == NULL)
-		return NULL;
-	BIO_set_data(b, (void *)(intptr_t)fd);
-	BIO_set_init(b, 1);
-	return b;
 }
 
 /* --- Addresses -------------------------------------------------------- */
@@ -557,14 +477,11 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 	snprintf(t->peer, sizeof t->peer, strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 		 host, (unsigned)port);
 
-	t->ctx = jy_tls_client_ctx(&files, msg, sizeof msg);
+	t->ctx = jy_client_ctx_get(&files, msg, sizeof msg);
 	if (t->ctx == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s", msg);
 		goto fail;
 	}
-	/* Idle sessions give their read/write buffers back (a test tool keeps
-	 * a thousand of them open in one process). */
-	SSL_CTX_set_mode(t->ctx, SSL_MODE_RELEASE_BUFFERS);
 
 	t->fd = connect_tcp(t, host, port, deadline, err);
 	if (t->fd < 0)
@@ -576,7 +493,7 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 		goto fail;
 	}
 	t->ssl = SSL_new(t->ctx);
-	bio = t->ssl != NULL ? nosig_bio(t->fd) : NULL;
+	bio = t->ssl != NULL ? jy_sockbio_new(t->fd) : NULL;
 	if (bio == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
 			     "cannot create a TLS session: %s",

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -44,7 +45,7 @@ static void on_linger(evutil_socket_t fd, short what, void *arg)
 			return; /* more may come; the timeout bounds the wait */
 		if (n < 0 && errno == EINTR)
 			continue;
-		linger_end(l, n == 0 ? "peer_closed" : "error"); /* peer closed, or the connection failed */
+		linger_end(l, n == 0 ? "peer_closed" : strerror(errno)); /* peer closed, or the connection failed */
 		return;
 	}
 }

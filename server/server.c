@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <event2/listener.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -163,6 +164,12 @@ int server_run(struct jy_config *cfg)
 	TAILQ_INIT(&srv.sessions);
 	TAILQ_INIT(&srv.graveyard);
 	signal(SIGPIPE, SIG_IGN);
+	/* Every session is a descriptor: take all the kernel allows us. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	srv.tls = build_tls(cfg, err, sizeof err);
 	if (!srv.tls)

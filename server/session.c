@@ -447,6 +447,10 @@ static void on_write(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
 	struct session *s = arg;
+	/* A write callback queued earlier can run after more output was added:
+	 * act only on what is true now. */
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+		return;
 	if (s->state == SESS_CLOSING) {
 		session_close(s, "closed after final answer");
 		return;
@@ -530,6 +534,8 @@ static void session_close(struct session *s, const char *reason)
 		(unsigned long long)s->id, s->peer, (unsigned long long)s->requests,
 		jy_log_quote(reason, q, sizeof q));
 	bool was_open = s->state != SESS_HANDSHAKE;
+	jy_debug("event=closing session=%llu state=%d out=%zu in=%zu", (unsigned long long)s->id, (int)s->state,
+		 evbuffer_get_length(bufferevent_get_output(s->bev)), evbuffer_get_length(bufferevent_get_input(s->bev)));
 	s->state = SESS_CLOSED;
 	if (was_open && evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
 		/* Everything is flushed: a close_notify tells the client the close

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "harness.h"
 #include "protocol.h"
+#include "tls.h"
 
 static struct harness H;
 static struct server_proc S;
@@ -436,6 +437,52 @@ static void database_outage_and_recovery(void **state)
 	assert_true(server_alive(&S));
 }
 
+static void server_fingerprint(struct server_proc *sp, char out[65])
+{
+	SSL *ssl = raw_tls_connect(&H, sp, "alice");
+	assert_non_null(ssl);
+	assert_true(jy_tls_cert_sha256(SSL_get0_peer_certificate(ssl), out));
+	raw_tls_close(ssl);
+}
+
+static void regenerate_server_cert(void)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s/deploy/pki server %s server --force >/dev/null",
+		 getenv("JIANYI_SOURCE_ROOT"), H.pki);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void sighup_reloads_certificates(void **state)
+{
+	(void)state;
+	char before[65], after[65], after_bad[65];
+	server_fingerprint(&S, before);
+	regenerate_server_cert();
+	kill(S.pid, SIGHUP);
+	usleep(300000);
+	server_fingerprint(&S, after);
+	assert_string_not_equal(before, after);
+
+	/* A broken certificate file: the reload fails and the server keeps
+	 * the context it had. */
+	char path[400];
+	snprintf(path, sizeof path, "%s/server.crt", H.pki);
+	char saved[400];
+	snprintf(saved, sizeof saved, "%s/server.crt.saved", H.pki);
+	assert_int_equal(rename(path, saved), 0);
+	FILE *f = fopen(path, "w");
+	fputs("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n", f);
+	fclose(f);
+	kill(S.pid, SIGHUP);
+	usleep(300000);
+	assert_true(server_alive(&S));
+	server_fingerprint(&S, after_bad);
+	assert_string_equal(after, after_bad);
+	assert_int_equal(rename(saved, path), 0);
+	assert_serving(&S);
+}
+
 /* Sum of requests=N over the server log's session_closed lines. */
 static long logged_requests(const char *log)
 {
@@ -516,7 +563,10 @@ int main(void)
 		cmocka_unit_test(frame_split_across_records),
 		cmocka_unit_test(connection_limit),
 		cmocka_unit_test(database_outage_and_recovery),
+		cmocka_unit_test(sighup_reloads_certificates),
 		cmocka_unit_test(sigterm_answers_everything_in_flight),
 	};
+	if (getenv("JIANYI_TEST_FILTER"))
+		cmocka_set_test_filter(getenv("JIANYI_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
