@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "cli_output.h"
+#include "cli_read.h"
+#include "cli_workflow.h"
 #include "jianyi.h"
 #include "protocol.h"
 #include "xalloc.h"
@@ -26,6 +28,28 @@ int cli_option_find(const struct cli_option *options, const char *name)
 		if (strcmp(options[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+const char *cli_value(const struct cli_invocation *inv, const char *name)
+{
+	int i = cli_option_find(inv->cmd->options, name);
+
+	return i >= 0 ? inv->values[i] : NULL;
+}
+
+size_t cli_values(const struct cli_invocation *inv, const char *name,
+		  const char **out, size_t max)
+{
+	int opt = cli_option_find(inv->cmd->options, name);
+	size_t n = 0;
+
+	for (int i = 0; opt >= 0 && i < inv->nrepeated; i++)
+		if (inv->repeated_opt[i] == opt) {
+			if (n < max)
+				out[n] = inv->repeated[i];
+			n++;
+		}
+	return n;
 }
 
 /* --- Connecting -------------------------------------------------------- */
@@ -54,7 +78,7 @@ static struct jy_client *connect_with(const struct cli_settings *s, struct jy_er
 
 /* Connects for a command that cannot do without the server; on failure
  * prints the reason and sets *rc. */
-static struct jy_client *connect_or_fail(const struct cli_invocation *inv, int *rc)
+struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 {
 	const char *missing = missing_setting(&inv->settings);
 	struct jy_error err;
@@ -81,7 +105,7 @@ static int run_whoami(const struct cli_invocation *inv)
 	struct cli_output out;
 	struct jy_error err;
 	int rc = CLI_EXIT_FAILURE;
-	struct jy_client *c = connect_or_fail(inv, &rc);
+	struct jy_client *c = cli_connect_or_fail(inv, &rc);
 	char org[512];
 
 	if (c == NULL)
@@ -251,7 +275,7 @@ static int run_ping(const struct cli_invocation *inv)
 	    !cli_parse_number("--payload-bytes", inv->values[PING_OPT_PAYLOAD], 0,
 			      PING_MAX_PAYLOAD, &payload_len, msg, sizeof msg))
 		return cli_fail(CLI_EXIT_USAGE, "%s", msg);
-	if ((c = connect_or_fail(inv, &rc)) == NULL)
+	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
 		return rc;
 	if (!ping_run(c, count, payload_len, &st, &err)) {
 		rc = cli_fail_status(&err);
@@ -374,6 +398,134 @@ const struct cli_command cli_commands[] = {
 		.needs_settings = true,
 		.run = run_version,
 	},
+	/* --- The workflow: intake (deputies, liaison committee) --- */
+	{
+		.name = "submit",
+		.summary = "create a suggestion and submit it, or submit a draft",
+		.usage = "submit --title T (--body TEXT | --body-file F|-) --category C\n"
+			 "              [--confidential] [--cosigner DEPUTY_ID ...] [--kind suggestion|motion]\n"
+			 "              [--draft] | submit --id ID [--version N]",
+		.help = "A deputy drafts a suggestion (CREATE) and, unless --draft or\n"
+			"co-signers are given, submits it (SUBMIT) in the same command.\n"
+			"With --cosigner the suggestion stays a draft: each co-signer\n"
+			"confirms with 'jianyi cosign ID', then 'jianyi submit --id ID'\n"
+			"submits it. --id also submits a suggestion returned for revision.\n"
+			"The body may come from a file or standard input (-), at most 1 MiB\n"
+			"of UTF-8. The two steps use the key K and K.submit, so repeating\n"
+			"the command with the same --idempotency-key K does nothing twice.\n\n"
+			CLI_WRITE_HELP,
+		.options = cli_submit_options,
+		.needs_settings = true,
+		.run = cli_run_submit,
+	},
+#define ACT_ROW(cmd, id, sum, use, text) \
+	{ .name = cmd, .summary = sum, .usage = cmd " ID " use, \
+	  .help = text "\n" CLI_WRITE_HELP, .options = cli_##id##_options, .max_args = 1, \
+	  .needs_settings = true, .run = cli_run_act, .spec = &cli_act_##id }
+	ACT_ROW("cosign", cosign, "confirm as a co-signer of a draft (联名)", "[--version N]",
+		"A deputy listed as co-signer confirms the draft; the lead deputy\n"
+		"submits it once the co-signers have confirmed.\n"),
+	ACT_ROW("withdraw", withdraw, "withdraw a suggestion in writing", "--reason TEXT",
+		"The lead deputy withdraws the suggestion; handling ends.\n"),
+	ACT_ROW("register", register, "register (立案) and number a submitted suggestion",
+		"--term N --session N",
+		"The liaison committee registers the suggestion; it gets the next number\n"
+		"of that term and session, e.g. 第18届第2次会议第3号.\n"),
+	ACT_ROW("return", return, "return a suggestion to the deputy for revision", "--reason TEXT",
+		"The liaison committee returns it; the deputy revises and submits it\n"
+		"again with 'jianyi submit --id ID'.\n"),
+	ACT_ROW("merge", merge, "merge a duplicate into another suggestion (并案)",
+		"--into ID2 --reason TEXT",
+		"The liaison committee merges ID into ID2; each proposer still gets\n"
+		"an answer through the link.\n"),
+	ACT_ROW("convert", convert, "convert to a letter, a motion or a suggestion",
+		"--to letter|motion|suggestion --reason TEXT",
+		"The liaison committee converts the case (议案 ↔ 建议, or to a letter).\n"),
+	/* --- Assignment (government office, liaison committee, units) --- */
+	ACT_ROW("assign", assign, "assign the handling units (交办)",
+		"--lead UNIT_ID [--co UNIT_ID ...] [--deadline YYYY-MM-DD] [--key]\n"
+		"              [--leader NAME ...] [--committee ORG_ID]",
+		"Assigns one lead unit (主办) and any co-handling units (协办) with a\n"
+		"reply deadline (default 3 months). --key marks a key suggestion (重点),\n"
+		"with its leading leaders and supervising special committee.\n"),
+	ACT_ROW("accept", accept, "accept the assignment (the lead unit)", "[--version N]",
+		"The lead unit accepts the case.\n"),
+	ACT_ROW("dispute", dispute, "dispute the assignment (an assigned unit)", "--reason TEXT",
+		"An assigned unit disputes within the dispute window (default 10 days);\n"
+		"the assigning office then reassigns.\n"),
+	ACT_ROW("reassign", reassign, "assign other handling units", "--lead UNIT_ID [--co UNIT_ID ...]\n"
+		"              [--deadline YYYY-MM-DD] [--key] [--leader NAME ...]\n"
+		"              [--committee ORG_ID] --reason TEXT",
+		"The assigning office replaces the units (the earlier ones stay on\n"
+		"record, inactive). Flags as for assign, plus --reason.\n"),
+	/* --- Handling (units) --- */
+	ACT_ROW("plan", plan, "fix the handler, the plan and the date (三定)",
+		"--handler NAME --phone P (--plan TEXT | --plan-file F|-) --date YYYY-MM-DD",
+		"The lead unit records who handles the case, how and by when.\n"),
+	ACT_ROW("contact", contact, "record a contact with the deputy (三访)",
+		"--phase before|during|after --method visit|phone|meeting|sms\n"
+		"              [--date YYYY-MM-DD] [--note TEXT]",
+		"The lead unit records a visit, call, meeting or SMS with the deputy.\n"
+		"A reply needs at least one contact in the round.\n"),
+	ACT_ROW("opinion", opinion, "send a co-handling unit's written opinion",
+		"(--text TEXT | --text-file F|-)",
+		"A co-handling unit's opinion; the lead unit's reply attaches it.\n"),
+	ACT_ROW("extend", extend, "request more time to reply", "--days N --reason TEXT",
+		"The lead unit asks for an extension; the assigning office approves\n"
+		"or rejects it (approve-extension) and the deputy is told.\n"),
+	ACT_ROW("approve-extension", approve_extension, "approve or reject an extension request",
+		"--extension EXT_ID (--approve | --reject) [--reason TEXT]",
+		"The assigning office decides on a pending extension; approving it\n"
+		"moves the reply deadline.\n"),
+	ACT_ROW("reply", reply, "send the combined reply (答复; the unit's head)",
+		"--class A|B|C|D (--text TEXT | --text-file F|-)",
+		"The head of the lead unit signs off the reply with its result class:\n"
+		"A solved or adopted, B being solved, C to be solved later, D kept for\n"
+		"reference. B and C owe follow-up reports.\n"),
+	ACT_ROW("follow-up", follow_up, "report progress on a B or C reply",
+		"--class A|B|C|D (--text TEXT | --text-file F|-)",
+		"A follow-up report; class A ends the follow-ups.\n"),
+	/* --- Evaluation, supervision, closing --- */
+	ACT_ROW("evaluate", evaluate, "evaluate the reply (测评, back-to-back)",
+		"--attitude A --result R [--comment TEXT]",
+		"A proposing deputy rates the unit's attitude and the result:\n"
+		"satisfied, basically-satisfied or unsatisfied. Unsatisfied sends the\n"
+		"case back for re-handling. Units never see individual answers.\n"),
+	ACT_ROW("supervise", supervise, "record supervision (督办)",
+		"--kind note|interview|inquiry|publish-unsatisfied (--text TEXT | --text-file F|-)",
+		"A supervision note, or an escalation: an interview (约谈), a special\n"
+		"inquiry (专题询问), publication of an unsatisfied result.\n"),
+	ACT_ROW("close", close, "close the case", "[--reason TEXT]",
+		"The liaison committee closes the case.\n"),
+#undef ACT_ROW
+	/* --- Reading --- */
+	{
+		.name = "show",
+		.summary = "show a suggestion and its timeline",
+		.usage = "show ID",
+		.help = "Prints the case's fields, then its timeline, one line per event:\n"
+			"time, action, actor, state change and details (long details are\n"
+			"cut; --json has them whole). With --json: all the case's fields\n"
+			"(snake_case) and \"timeline\", a list of events whose \"details\"\n"
+			"is an object.\n",
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_show,
+	},
+	{
+		.name = "list",
+		.summary = "list the suggestions you may see",
+		.usage = "list [--state S] [--unit ID] [--deputy ID] [--category C] [--term N]\n"
+			 "              [--session N] [--key] [--overdue] [--text T] [--limit N] [--after ID]",
+		.help = "A table of id, number, state, version, reply deadline ('!': overdue)\n"
+			"and title, in id order. When more match, the last line says which\n"
+			"--after gives the next page. With --json:\n"
+			"{\"suggestions\": [...], \"next_after_id\": N} (0: no more); list\n"
+			"entries leave body and plan empty.\n",
+		.options = cli_list_options,
+		.needs_settings = true,
+		.run = cli_run_list,
+	},
 	{
 		.name = "help",
 		.summary = "show help for jianyi or for one command",
@@ -409,7 +561,7 @@ void cli_print_global_help(FILE *f)
 	fputs("usage: jianyi [FLAGS] COMMAND [COMMAND FLAGS]\n\n"
 	      "Client for jianyid, the record of deputies' suggestions.\n\nCommands:\n", f);
 	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-18s %s\n", c->name, c->summary);
 	fputs("\nGlobal flags (before or after the command):\n", f);
 	print_options(f, cli_global_options);
 	fputs("\nEach setting comes from the first of: its flag; the environment\n"
@@ -432,4 +584,8 @@ void cli_print_command_help(FILE *f, const struct cli_command *cmd)
 	}
 	fputs("\nGlobal flags (see 'jianyi --help'): --server, --cert, --key, --ca,\n"
 	      "--config, --timeout-ms, --json.\n", f);
+	if (cli_option_find(cmd->options, "key") >= 0)
+		fprintf(f, "Here --key is the command's own flag; give the private key before\n"
+			"the command name (jianyi --key FILE %s ...), in JIANYI_KEY or in\n"
+			"the config file.\n", cmd->name);
 }

@@ -43,15 +43,38 @@ static bool set_global(struct cli_invocation *inv, const char *name, const char 
 	return true;
 }
 
+/* Stores the value of the command's flag number idx (NULL for a switch). */
+static bool set_command_flag(struct cli_invocation *inv, int idx, const char *value,
+			     char *err, size_t errlen)
+{
+	const struct cli_option *opt = &inv->cmd->options[idx];
+
+	if (opt->repeatable) {
+		if (inv->nrepeated == CLI_MAX_REPEATED) {
+			snprintf(err, errlen, "%s: --%s: more than %d values", inv->cmd->name,
+				 opt->name, CLI_MAX_REPEATED);
+			return false;
+		}
+		inv->repeated_opt[inv->nrepeated] = idx;
+		inv->repeated[inv->nrepeated++] = value;
+	} else if (inv->values[idx] != NULL) {
+		/* "--reason a --reason b" would silently drop a */
+		snprintf(err, errlen, "%s: --%s: given more than once", inv->cmd->name, opt->name);
+		return false;
+	}
+	inv->values[idx] = value != NULL ? value : opt->name;
+	return true;
+}
+
 /* Handles one "--name[=value]" at argv[*i]; may consume argv[*i + 1]. */
 static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i,
 		       char *err, size_t errlen)
 {
-	char name[64];
+	char name[64], where[48] = "";
 	const char *arg = argv[*i], *eq = strchr(arg, '='), *value = NULL;
 	size_t nlen = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 	const struct cli_option *opt = NULL;
-	int cmd_idx = -1, global_idx;
+	int cmd_idx = -1, global_idx = -1;
 
 	if (nlen == 0 || nlen >= sizeof name) {
 		snprintf(err, errlen, "unknown flag '%s'", arg);
@@ -59,12 +82,12 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 	}
 	memcpy(name, arg + 2, nlen);
 	name[nlen] = '\0';
-	global_idx = cli_option_find(cli_global_options, name);
-	if (global_idx >= 0)
-		opt = &cli_global_options[global_idx];
-	else if (inv->cmd != NULL && inv->cmd->options != NULL &&
-		 (cmd_idx = cli_option_find(inv->cmd->options, name)) >= 0)
+	/* after the command name its own flags come first (assign --key) */
+	if (inv->cmd != NULL && inv->cmd->options != NULL &&
+	    (cmd_idx = cli_option_find(inv->cmd->options, name)) >= 0)
 		opt = &inv->cmd->options[cmd_idx];
+	else if ((global_idx = cli_option_find(cli_global_options, name)) >= 0)
+		opt = &cli_global_options[global_idx];
 	if (opt == NULL) {
 		if (inv->cmd != NULL)
 			snprintf(err, errlen, "unknown flag '--%s' for %s; see 'jianyi help %s'",
@@ -73,9 +96,11 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 			snprintf(err, errlen, "unknown flag '--%s'; see 'jianyi --help'", name);
 		return false;
 	}
+	if (inv->cmd != NULL)
+		snprintf(where, sizeof where, "%s: ", inv->cmd->name);
 	if (opt->metavar == NULL) {
 		if (eq != NULL) {
-			snprintf(err, errlen, "--%s takes no value", name);
+			snprintf(err, errlen, "%s--%s: takes no value", where, name);
 			return false;
 		}
 	} else if (eq != NULL) {
@@ -84,15 +109,15 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 		/* "--cert --json" is a forgotten value, not a file named "--json" */
 		value = argv[++*i];
 	} else {
-		snprintf(err, errlen, "--%s needs a value (%s)", name, opt->metavar);
+		snprintf(err, errlen, "%s--%s: needs a value (%s)", where, name, opt->metavar);
 		return false;
 	}
 	if (value != NULL && value[0] == '\0') {
-		snprintf(err, errlen, "--%s: empty value", name);
+		snprintf(err, errlen, "%s--%s: empty value", where, name);
 		return false;
 	}
 	if (cmd_idx >= 0)
-		inv->values[cmd_idx] = value;
+		return set_command_flag(inv, cmd_idx, value, err, errlen);
 	else
 		(void)set_global(inv, name, value);
 	return true;

@@ -19,7 +19,7 @@ void cli_output_init(struct cli_output *o, bool json)
 /* Writes s for a terminal: control characters (C0, DEL, C1) from the server
  * could move the cursor or retitle the window, so they become '?'. The
  * decoder has already checked that strings are valid UTF-8. */
-static void put_clean(const char *s)
+void cli_put_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -51,7 +51,7 @@ void cli_out_str(struct cli_output *o, const char *key, const char *label, const
 		return;
 	}
 	put_label(label);
-	put_clean(value ? value : "-");
+	cli_put_clean(value ? value : "-");
 	putchar('\n');
 }
 
@@ -94,7 +94,7 @@ void cli_out_list(struct cli_output *o, const char *key, const char *label,
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			fputs(", ", stdout);
-		put_clean(values[i]);
+		cli_put_clean(values[i]);
 	}
 	if (n == 0)
 		putchar('-');

@@ -38,6 +38,9 @@ int cli_output_finish(struct cli_output *o);
 /* Frees the document without printing it (the command failed). */
 void cli_output_discard(struct cli_output *o);
 
+/* Writes s to stdout for a terminal: control characters become '?'. */
+void cli_put_clean(const char *s);
+
 /* Print "jianyi: <reason>" on stderr; return exit_code. */
 int cli_fail(int exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "jianyi: <status name>: <message>"; returns CLI_EXIT_FAILURE. */

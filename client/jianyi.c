@@ -291,6 +291,9 @@ static bool judge_response(Jianyi__Envelope *env, Jianyi__Envelope **resp,
 		     "the server gave no reason");
 	/* field-level details, so the person can fix the right field */
 	for (size_t i = 0; err != NULL && i < st->n_violations; i++) {
+		/* The server often words the message and the violation alike. */
+		if (strcmp(st->violations[i]->description, st->message) == 0)
+			continue;
 		used = strlen(err->message);
 		snprintf(err->message + used, sizeof err->message - used, "; %s: %s",
 			 st->violations[i]->field, st->violations[i]->description);

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "accounts.h"
+#include "handlers_workflow.h"
 #include "server.h"
 #include "status.h"
 
@@ -63,6 +64,9 @@ static void handle_whoami(struct request *req, const Jianyi__Request *body)
 static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_PING, "ping", handle_ping },
 	{ JIANYI__REQUEST__BODY_WHOAMI, "whoami", handle_whoami },
+	{ JIANYI__REQUEST__BODY_ACT, "act", handle_act },
+	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
+	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },
 };
 
 void dispatch_request(struct request *req, const Jianyi__Request *body)

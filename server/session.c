@@ -229,20 +229,43 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 	session_unref(s);
 }
 
-void request_fail(struct request *req, int code, const char *fmt, ...)
+static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
+	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__Status st = JIANYI__STATUS__INIT;
+	Jianyi__FieldViolation fv = JIANYI__FIELD_VIOLATION__INIT;
+	Jianyi__FieldViolation *fvs[1] = { &fv };
 	st.code = (Jianyi__StatusCode)code;
 	st.message = msg;
 	st.retryable = jy_status_retryable(code);
+	if (field && *field) {
+		fv.field = (char *)field;
+		fv.description = msg;
+		st.violations = fvs;
+		st.n_violations = 1;
+	}
 	resp.status = &st;
 	request_reply(req, &resp);
+}
+
+void request_fail(struct request *req, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(req, code, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void request_fail_field(struct request *req, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(req, code, field, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- identification --------------------------------------------------- */

@@ -68,6 +68,9 @@ struct request {
 void request_reply(struct request *req, Jianyi__Response *resp);
 void request_fail(struct request *req, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Like request_fail, with a field violation naming the offending field. */
+void request_fail_field(struct request *req, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Whether the connection behind req is still open (else the reply is dropped). */
 bool request_connected(const struct request *req);
 

@@ -1,10 +1,14 @@
 /* The list of every prepared statement (see sql_registry.h). */
 #include "sql_registry.h"
 #include "sql_accounts.h"
+#include "sql_workflow.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
 	&sql_ping_db,
+	&sql_act,
+	&sql_get_suggestion,
+	&sql_list_suggestions,
 };
 
 const size_t jy_all_statements_count =

@@ -195,6 +195,29 @@ void harness_init(struct harness *h)
 	}
 }
 
+void harness_client_cert(struct harness *h, const char *who)
+{
+	pki(h, h->pki, "client", who, NULL);
+}
+
+void harness_batch(struct harness *h, const char *text)
+{
+	static int n;
+	char batch[320];
+	snprintf(batch, sizeof batch, "%s/extra-%d.batch", h->dir, ++n);
+	FILE *f = fopen(batch, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	int rc = harness_admin(h, "batch", batch, NULL);
+	if (rc != 0) {
+		char log[320];
+		snprintf(log, sizeof log, "%s/commands.log", h->dir);
+		tail_file(log);
+		fail_msg("loading batch %s failed (%d)", batch, rc);
+	}
+}
+
 void harness_cleanup(struct harness *h)
 {
 	if (h->pg_running)

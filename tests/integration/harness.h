@@ -42,6 +42,12 @@ void harness_pg_start(struct harness *h);
  * exit status. */
 int harness_admin(struct harness *h, ...) __attribute__((sentinel));
 
+/* Makes a client certificate "who" (who.crt, who.key) in the harness PKI. */
+void harness_client_cert(struct harness *h, const char *who);
+/* Runs "jianyid admin batch" on text (one command per line, all in one
+ * transaction); fails the test when it does not succeed. */
+void harness_batch(struct harness *h, const char *text);
+
 /* Starts jianyid on 127.0.0.1:<free port>; extra "key = value" INI lines
  * (e.g. "max_in_flight = 4") go into its [server] section. */
 void server_start(struct harness *h, struct server_proc *sp, const char *server_ini_extra);

@@ -1,0 +1,161 @@
+/* show and list (see cli_read.h). */
+#include "cli_read.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "cli_flags.h"
+#include "cli_output.h"
+#include "cli_render.h"
+
+#define LIST_MAX_PAGE 500
+
+static const char *const states[] = {
+	"draft", "submitted", "returned", "registered", "assigned", "disputed", "accepted",
+	"in_progress", "replied", "rehandling", "evaluated", "closed", "withdrawn",
+	"merged", "converted", NULL,
+};
+
+const struct cli_option cli_list_options[] = {
+	{ "state", "S", "only cases in state S (draft, submitted, ..., converted)" },
+	{ "unit", "ID", "only cases the handling unit ID is assigned to" },
+	{ "deputy", "ID", "only cases of deputy ID (lead or co-signer)" },
+	{ "category", "C", "only cases of category C (e.g. 交通)" },
+	{ "term", "N", "only cases registered in term N (1 to 99)" },
+	{ "session", "N", "only cases registered in session N (1 to 20)" },
+	{ "key", NULL, "only key suggestions (重点)" },
+	{ "overdue", NULL, "only cases past their reply deadline" },
+	{ "text", "T", "only cases whose title or body contains T" },
+	{ "limit", "N", "at most N cases (1 to 500; default 50, the server's page)" },
+	{ "after", "ID", "the cases after id ID (the next page)" },
+	{ 0 },
+};
+
+bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, int *rc)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__GetSuggestionRequest get = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+	struct jy_error err;
+
+	get.suggestion_id = id;
+	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
+	req.get_suggestion = &get;
+	if (!jy_call(c, &req, resp, &err)) {
+		*rc = cli_fail_status(&err);
+	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_GET_SUGGESTION ||
+		   (*resp)->response->get_suggestion->suggestion == NULL) {
+		*rc = cli_fail(CLI_EXIT_FAILURE,
+			       "internal: the server's answer to get_suggestion has no suggestion");
+	} else {
+		return true;
+	}
+	if (*resp != NULL)
+		jy_envelope_free(*resp);
+	*resp = NULL;
+	return false;
+}
+
+int cli_run_show(const struct cli_invocation *inv)
+{
+	Jianyi__Envelope *resp = NULL;
+	const Jianyi__GetSuggestionResponse *g;
+	struct cli_output out;
+	struct jy_client *c;
+	int64_t id;
+	int rc = CLI_EXIT_FAILURE;
+
+	if (!cli_get_case_id(inv, &id))
+		return CLI_EXIT_USAGE;
+	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+		return rc;
+	if (!cli_fetch_case(c, id, &resp, &rc))
+		goto done;
+	g = resp->response->get_suggestion;
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		json_object_put(out.root);
+		out.root = cli_suggestion_json(g->suggestion);
+		json_object_object_add(out.root, "timeline",
+				       cli_timeline_json(g->timeline, g->n_timeline));
+	} else {
+		cli_print_case_block(g->suggestion);
+		printf("\ntimeline (%zu event%s):\n", g->n_timeline, g->n_timeline == 1 ? "" : "s");
+		cli_print_timeline(g->timeline, g->n_timeline);
+	}
+	rc = cli_output_finish(&out);
+	jy_envelope_free(resp);
+done:
+	jy_close(c);
+	return rc;
+}
+
+int cli_run_list(const struct cli_invocation *inv)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__ListSuggestionsRequest lr = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
+	Jianyi__Envelope *resp = NULL;
+	const Jianyi__ListSuggestionsResponse *l;
+	const char *category = NULL, *text = NULL;
+	struct cli_output out;
+	struct jy_client *c;
+	struct jy_error err;
+	long term = 0, session = 0, limit = 0;
+	int state = -1, rc = CLI_EXIT_FAILURE;
+
+	if (!cli_get_choice(inv, "state", states, CLI_OPTIONAL, &state) ||
+	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
+	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
+	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
+	    !cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text) ||
+	    !cli_get_int(inv, "limit", 1, LIST_MAX_PAGE, CLI_OPTIONAL, &limit) ||
+	    !cli_get_id(inv, "after", CLI_OPTIONAL, &lr.after_id))
+		return CLI_EXIT_USAGE;
+	lr.state = state >= 0 ? (char *)states[state] : (char *)"";
+	lr.category = (char *)(category ? category : "");
+	lr.text = (char *)(text ? text : "");
+	lr.term = (int32_t)term;
+	lr.session = (int32_t)session;
+	lr.page_size = (int32_t)limit;
+	lr.key_only = cli_value(inv, "key") != NULL;
+	lr.overdue_only = cli_value(inv, "overdue") != NULL;
+	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+		return rc;
+	req.body_case = JIANYI__REQUEST__BODY_LIST_SUGGESTIONS;
+	req.list_suggestions = &lr;
+	if (!jy_call(c, &req, &resp, &err)) {
+		rc = cli_fail_status(&err);
+		goto done;
+	}
+	if (resp->response->body_case != JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS) {
+		rc = cli_fail(CLI_EXIT_FAILURE,
+			      "internal: the server's answer to list_suggestions has no list");
+		goto done;
+	}
+	l = resp->response->list_suggestions;
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		struct json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < l->n_suggestions; i++)
+			json_object_array_add(a, cli_suggestion_json(l->suggestions[i]));
+		json_object_object_add(out.root, "suggestions", a);
+		json_object_object_add(out.root, "next_after_id",
+				       json_object_new_int64(l->next_after_id));
+	} else if (l->n_suggestions == 0) {
+		puts("no suggestions match");
+	} else {
+		cli_print_case_table(l->suggestions, l->n_suggestions);
+		if (l->next_after_id != 0)
+			printf("more: add --after %" PRId64 "\n", l->next_after_id);
+	}
+	rc = cli_output_finish(&out);
+done:
+	if (resp != NULL)
+		jy_envelope_free(resp);
+	jy_close(c);
+	return rc;
+}

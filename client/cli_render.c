@@ -1,0 +1,397 @@
+/* Cases for people and for --json (see cli_render.h). */
+#include "cli_render.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cli_output.h"
+#include "xalloc.h"
+
+#define DETAILS_MAX_COLUMNS 200   /* longer details: see --json */
+
+/* Decodes one code point of valid UTF-8 at *p and advances *p. */
+static uint32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t cp;
+	int n;
+
+	if (s[0] < 0x80) {
+		*p += 1;
+		return s[0];
+	}
+	n = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
+	cp = s[0] & (0x3f >> n);
+	for (int i = 1; i <= n && s[i] != '\0'; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	for (int i = 0; i <= n && **p != '\0'; i++)
+		(*p)++;
+	return cp;
+}
+
+static int cp_width(uint32_t cp)
+{
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+	};
+
+	if ((cp >= 0x0300 && cp <= 0x036f) || cp == 0x200b)
+		return 0;   /* combining marks, zero width space */
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;       /* control characters print as one '?' */
+}
+
+int cli_text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int w = 0;
+
+	while (*p)
+		w += cp_width(next_cp(&p));
+	return w;
+}
+
+void cli_put_padded(const char *s, int width)
+{
+	cli_put_clean(s);
+	for (int w = cli_text_width(s); w < width; w++)
+		putchar(' ');
+}
+
+/* The first code points of s that fit in max columns, with "…" when cut. */
+static char *fit(const char *s, int max)
+{
+	const unsigned char *p = (const unsigned char *)s, *prev;
+	int w = 0;
+	char *out;
+
+	if (cli_text_width(s) <= max)
+		return jy_xstrdup(s);
+	for (prev = p; *p; prev = p) {
+		int cw = cp_width(next_cp(&p));
+
+		if (w + cw > max - 1) {
+			p = prev;
+			break;
+		}
+		w += cw;
+	}
+	out = jy_xmalloc((size_t)(p - (const unsigned char *)s) + 4);
+	memcpy(out, s, (size_t)(p - (const unsigned char *)s));
+	memcpy(out + (p - (const unsigned char *)s), "…", 4);   /* 3 bytes and NUL */
+	return out;
+}
+
+/* --- JSON -------------------------------------------------------------- */
+
+static struct json_object *field_json(const ProtobufCFieldDescriptor *f, const void *at)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+		return json_object_new_int(*(const int32_t *)at);
+	case PROTOBUF_C_TYPE_INT64:
+		return json_object_new_int64(*(const int64_t *)at);
+	case PROTOBUF_C_TYPE_BOOL:
+		return json_object_new_boolean(*(const protobuf_c_boolean *)at);
+	case PROTOBUF_C_TYPE_STRING:
+		return json_object_new_string(*(char *const *)at ? *(char *const *)at : "");
+	default:
+		return NULL;   /* Suggestion and TimelineEvent have no other kinds */
+	}
+}
+
+/* Every scalar and repeated scalar field of msg under its proto name. */
+static struct json_object *message_json(const ProtobufCMessage *msg)
+{
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const char *base = (const char *)msg + f->offset;
+
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)((const char *)msg + f->quantifier_offset);
+			const char *items = *(char *const *)base;
+			size_t size = f->type == PROTOBUF_C_TYPE_STRING ? sizeof(char *) :
+				      f->type == PROTOBUF_C_TYPE_INT64 ? sizeof(int64_t) :
+				      f->type == PROTOBUF_C_TYPE_BOOL ? sizeof(protobuf_c_boolean) :
+				      sizeof(int32_t);
+			struct json_object *a = json_object_new_array();
+
+			for (size_t k = 0; k < n; k++)
+				json_object_array_add(a, field_json(f, items + k * size));
+			json_object_object_add(o, f->name, a);
+		} else {
+			json_object_object_add(o, f->name, field_json(f, base));
+		}
+	}
+	return o;
+}
+
+struct json_object *cli_suggestion_json(const Jianyi__Suggestion *s)
+{
+	return message_json(&s->base);
+}
+
+struct json_object *cli_timeline_json(Jianyi__TimelineEvent *const *ev, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = message_json(&ev[i]->base);
+		struct json_object *details = json_tokener_parse(ev[i]->details);
+
+		/* details is a JSON object in a string: nest it as one */
+		if (details != NULL)
+			json_object_object_add(o, "details", details);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* --- People ------------------------------------------------------------ */
+
+void cli_print_case_line(const Jianyi__Suggestion *s)
+{
+	printf("#%" PRId64 " ", s->id);
+	if (s->number[0] != '\0') {
+		cli_put_clean(s->number);
+		fputs("  ", stdout);
+	}
+	cli_put_clean(s->state);
+	printf("  v%" PRId32 "  ", s->version);
+	cli_put_clean(s->title);
+	putchar('\n');
+}
+
+/* "label:" padded to width, then value; a value of several lines goes on
+ * below, indented the same. Empty values print "-". */
+static void put_field(const char *label, const char *value, int width)
+{
+	const char *line = value[0] ? value : "-";
+
+	printf("%s:", label);
+	for (int w = cli_text_width(label) + 1; w < width + 2; w++)
+		putchar(' ');
+	for (;;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *part = jy_xmalloc(len + 1);
+
+		memcpy(part, line, len);
+		part[len] = '\0';
+		if (len > 0 && part[len - 1] == '\r')
+			part[len - 1] = '\0';
+		cli_put_clean(part);
+		free(part);
+		putchar('\n');
+		if (nl == NULL || nl[1] == '\0')
+			break;
+		line = nl + 1;
+		printf("%*s", width + 2, "");
+	}
+}
+
+static char *joined(char *const *v, size_t n)
+{
+	size_t len = 1;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 2;
+	out = jy_xmalloc(len);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(out, ", ");
+		strcat(out, v[i]);
+	}
+	return out;
+}
+
+void cli_print_case_block(const Jianyi__Suggestion *s)
+{
+	char id[32], version[16], term[64], contacts[16], deadline[64];
+	char *cosigners = joined(s->cosigners, s->n_cosigners);
+	char *co_units = joined(s->co_units, s->n_co_units);
+	const struct { const char *label, *value; } rows[] = {
+		{ "id", id }, { "number", s->number }, { "state", s->state },
+		{ "version", version }, { "title", s->title }, { "kind", s->kind },
+		{ "category", s->category },
+		{ "confidential", s->confidential ? "yes" : "no" },
+		{ "key", s->key ? "yes" : "no" }, { "term/session", term },
+		{ "lead deputy", s->lead_deputy }, { "co-signers", cosigners },
+		{ "lead unit", s->lead_unit }, { "co units", co_units },
+		{ "reply deadline", deadline }, { "result class", s->result_class },
+		{ "handler", s->handler_name }, { "promised date", s->promised_date },
+		{ "contacts", contacts }, { "published", s->published ? "yes" : "no" },
+		{ "created", s->created_at }, { "updated", s->updated_at },
+		{ "plan", s->plan }, { "body", s->body },
+	};
+	int width = 0;
+
+	snprintf(id, sizeof id, "%" PRId64, s->id);
+	snprintf(version, sizeof version, "%" PRId32, s->version);
+	snprintf(contacts, sizeof contacts, "%" PRId32, s->contacts);
+	if (s->term > 0)
+		snprintf(term, sizeof term, "%" PRId32 " / %" PRId32, s->term, s->session);
+	else
+		term[0] = '\0';
+	snprintf(deadline, sizeof deadline, "%s%s", s->reply_deadline,
+		 s->overdue ? "  (overdue)" : "");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (cli_text_width(rows[i].label) > width)
+			width = cli_text_width(rows[i].label);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		put_field(rows[i].label, rows[i].value, width);
+	free(cosigners);
+	free(co_units);
+}
+
+/* RFC 3339 as local "YYYY-MM-DD HH:MM"; the text as given if it is not. */
+static void local_minute(const char *rfc3339, char *out, size_t outlen)
+{
+	struct tm tm = { 0 }, local;
+	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
+	const char *p;
+	time_t t;
+
+	snprintf(out, outlen, "%s", rfc3339);
+	if (sscanf(rfc3339, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
+		   &n) != 6 || n == 0)
+		return;
+	p = rfc3339 + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (*p == '+' || *p == '-') {
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return;
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else if (*p != 'Z' && *p != 'z') {
+		return;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm) - (time_t)(oh * 3600 + om * 60);
+	if (localtime_r(&t, &local) != NULL)
+		strftime(out, outlen, "%Y-%m-%d %H:%M", &local);
+}
+
+void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n)
+{
+	int wkind = 0, wactor = 0, wstates = 0;
+	char **actor = jy_xcalloc(n ? n : 1, sizeof *actor);
+	char **states = jy_xcalloc(n ? n : 1, sizeof *states);
+
+	for (size_t i = 0; i < n; i++) {
+		const Jianyi__TimelineEvent *e = ev[i];
+		size_t len = strlen(e->actor_name) + strlen(e->actor_login) +
+			     strlen(e->from_state) + strlen(e->to_state) + 16;
+
+		actor[i] = jy_xmalloc(len);
+		if (e->actor_name[0] != '\0')
+			snprintf(actor[i], len, "%s(%s)", e->actor_name, e->actor_login);
+		else
+			snprintf(actor[i], len, "%s", e->actor_login);
+		states[i] = jy_xmalloc(len);
+		if (e->from_state[0] == '\0' || strcmp(e->from_state, e->to_state) == 0)
+			snprintf(states[i], len, "%s", e->to_state);
+		else
+			snprintf(states[i], len, "%s → %s", e->from_state, e->to_state);
+		if (cli_text_width(e->kind) > wkind)
+			wkind = cli_text_width(e->kind);
+		if (cli_text_width(actor[i]) > wactor)
+			wactor = cli_text_width(actor[i]);
+		if (cli_text_width(states[i]) > wstates)
+			wstates = cli_text_width(states[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const Jianyi__TimelineEvent *e = ev[i];
+		bool details = e->details[0] != '\0' && strcmp(e->details, "{}") != 0;
+		char when[64];
+
+		local_minute(e->at, when, sizeof when);
+		printf("%s  ", when);
+		cli_put_padded(e->kind, wkind);
+		fputs("  ", stdout);
+		cli_put_padded(actor[i], wactor);
+		fputs("  ", stdout);
+		if (details) {
+			char *d = fit(e->details, DETAILS_MAX_COLUMNS);
+
+			cli_put_padded(states[i], wstates);
+			fputs("  ", stdout);
+			cli_put_clean(d);
+			free(d);
+		} else {
+			cli_put_clean(states[i]);
+		}
+		putchar('\n');
+		free(actor[i]);
+		free(states[i]);
+	}
+	free(actor);
+	free(states);
+}
+
+void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n)
+{
+	static const char *const head[] = { "ID", "NUMBER", "STATE", "VER", "DEADLINE", "TITLE" };
+	enum { NCOLS = 6 };
+	int width[NCOLS];
+	char (*cells)[NCOLS][48] = jy_xcalloc(n ? n : 1, sizeof *cells);
+
+	for (int c = 0; c < NCOLS; c++)
+		width[c] = cli_text_width(head[c]);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(cells[i][0], sizeof cells[i][0], "%" PRId64, s[i]->id);
+		snprintf(cells[i][1], sizeof cells[i][1], "%s", s[i]->number[0] ? s[i]->number : "-");
+		snprintf(cells[i][2], sizeof cells[i][2], "%s", s[i]->state);
+		snprintf(cells[i][3], sizeof cells[i][3], "%" PRId32, s[i]->version);
+		snprintf(cells[i][4], sizeof cells[i][4], "%s%s",
+			 s[i]->reply_deadline[0] ? s[i]->reply_deadline : "-",
+			 s[i]->overdue ? " !" : "");
+		for (int c = 0; c < NCOLS - 1; c++)
+			if (cli_text_width(cells[i][c]) > width[c])
+				width[c] = cli_text_width(cells[i][c]);
+	}
+	for (int c = 0; c < NCOLS - 1; c++) {
+		cli_put_padded(head[c], width[c]);
+		fputs("  ", stdout);
+	}
+	puts(head[NCOLS - 1]);
+	for (size_t i = 0; i < n; i++) {
+		for (int c = 0; c < NCOLS - 1; c++) {
+			/* numbers right-aligned, text left */
+			if (c == 0 || c == 3)
+				printf("%*s", width[c], cells[i][c]);
+			else
+				cli_put_padded(cells[i][c], width[c]);
+			fputs("  ", stdout);
+		}
+		cli_put_clean(s[i]->title);
+		putchar('\n');
+	}
+	free(cells);
+}

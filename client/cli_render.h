@@ -1,0 +1,33 @@
+/* Rendering cases for people (aligned blocks and tables, where a Chinese
+ * character takes two columns) and for --json (Suggestion and timeline
+ * fields under their proto names). */
+#ifndef JY_CLI_RENDER_H
+#define JY_CLI_RENDER_H
+
+#include <stddef.h>
+
+#include "jianyi.h"
+
+struct json_object;
+
+/* Terminal columns s takes once printed by cli_put_clean: East Asian wide
+ * and fullwidth code points count 2, combining marks 0, the rest 1. */
+int cli_text_width(const char *s);
+/* Prints s (cleaned) and pads it with spaces to width columns. */
+void cli_put_padded(const char *s, int width);
+
+/* Every field of s under its proto name (snake_case). */
+struct json_object *cli_suggestion_json(const Jianyi__Suggestion *s);
+/* The timeline as a JSON array; details parsed into objects. */
+struct json_object *cli_timeline_json(Jianyi__TimelineEvent *const *ev, size_t n);
+
+/* "#12 第18届第2次会议第3号  assigned  v5  关于加强农村道路养护的建议" */
+void cli_print_case_line(const Jianyi__Suggestion *s);
+/* All fields, one "label: value" line each, values aligned. */
+void cli_print_case_block(const Jianyi__Suggestion *s);
+/* One line per event: when, kind, actor, from → to, details. */
+void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n);
+/* A table: id, number, state, version, deadline, title. */
+void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n);
+
+#endif

@@ -1,0 +1,698 @@
+/* The workflow's write commands (see cli_workflow.h). Each action is a row
+ * of its own: which Action it sends and which builder turns its flags into
+ * the ActRequest's params. Builders check every flag before anything is
+ * sent; commands with the same params share one builder. */
+#include "cli_workflow.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli_flags.h"
+#include "cli_output.h"
+#include "cli_read.h"
+#include "cli_render.h"
+#include "jianyi.h"
+
+#define MAX_UNITS 32
+#define MAX_LEADERS 8
+#define MAX_COSIGNERS 32
+#define MAX_EXTENSION_DAYS 365
+
+/* Everything one ActRequest points into. */
+struct act {
+	Jianyi__ActRequest req;
+	Jianyi__CreateParams create;
+	Jianyi__ReasonParams reason;
+	Jianyi__RegisterParams reg;
+	Jianyi__MergeParams merge;
+	Jianyi__ConvertParams convert;
+	Jianyi__AssignParams assign;
+	Jianyi__PlanParams plan;
+	Jianyi__ContactParams contact;
+	Jianyi__OpinionParams opinion;
+	Jianyi__ExtendParams extend;
+	Jianyi__ApproveExtensionParams approve;
+	Jianyi__ReplyParams reply;
+	Jianyi__FollowUpParams follow_up;
+	Jianyi__EvaluateParams evaluate;
+	Jianyi__SuperviseParams supervise;
+	int64_t ids[CLI_MAX_REPEATED];
+	const char *strs[CLI_MAX_REPEATED];
+	char *owned[2];              /* long texts read from files */
+	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
+};
+
+struct cli_act_spec {
+	Jianyi__Action action;
+	/* Checks the flags and fills a->req's params; false: usage error printed. */
+	bool (*build)(const struct cli_invocation *inv, struct act *a);
+	enum cli_need reason;        /* reason_params: is --reason required? */
+	const char *const *classes;  /* reply_params: the result classes */
+};
+
+static const char *const result_classes[] = { "A", "B", "C", "D", NULL };
+
+/* Flags as written on the command line; the wire spells them with '_'. */
+static char *wire(const char *const *choices, int i, const char *const *wire_choices)
+{
+	return (char *)(wire_choices ? wire_choices[i] : choices[i]);
+}
+
+static char *or_empty(const char *s)
+{
+	return (char *)(s ? s : "");
+}
+
+/* --- Builders ---------------------------------------------------------- */
+
+static bool no_params(const struct cli_invocation *inv, struct act *a)
+{
+	(void)inv;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
+	return true;
+}
+
+static bool reason_params(const struct cli_invocation *inv, struct act *a)
+{
+	const struct cli_act_spec *spec = inv->cmd->spec;
+	const char *reason = NULL;
+
+	if (!cli_get_str(inv, "reason", spec->reason, &reason))
+		return false;
+	a->reason.reason = or_empty(reason);
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
+	a->req.reason = &a->reason;
+	return true;
+}
+
+static bool register_params(const struct cli_invocation *inv, struct act *a)
+{
+	long term, session;
+
+	if (!cli_get_int(inv, "term", 1, 99, CLI_REQUIRED, &term) ||
+	    !cli_get_int(inv, "session", 1, 20, CLI_REQUIRED, &session))
+		return false;
+	a->reg.term = (int32_t)term;
+	a->reg.session = (int32_t)session;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REGISTER;
+	a->req.register_ = &a->reg;
+	return true;
+}
+
+static bool merge_params(const struct cli_invocation *inv, struct act *a)
+{
+	const char *reason;
+
+	if (!cli_get_id(inv, "into", CLI_REQUIRED, &a->merge.into_suggestion_id) ||
+	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
+		return false;
+	if (a->merge.into_suggestion_id == a->req.suggestion_id)
+		return cli_usage_error(inv, "--into: a suggestion cannot be merged into itself");
+	a->merge.reason = (char *)reason;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_MERGE;
+	a->req.merge = &a->merge;
+	return true;
+}
+
+static bool convert_params(const struct cli_invocation *inv, struct act *a)
+{
+	static const char *const kinds[] = { "letter", "motion", "suggestion", NULL };
+	const char *reason;
+	int kind;
+
+	if (!cli_get_choice(inv, "to", kinds, CLI_REQUIRED, &kind) ||
+	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
+		return false;
+	a->convert.to_kind = wire(kinds, kind, NULL);
+	a->convert.reason = (char *)reason;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONVERT;
+	a->req.convert = &a->convert;
+	return true;
+}
+
+/* assign and reassign; reassign needs --reason. */
+static bool assign_params(const struct cli_invocation *inv, struct act *a)
+{
+	const struct cli_act_spec *spec = inv->cmd->spec;
+	const char *deadline = NULL, *reason = NULL;
+	size_t nco, nleaders;
+
+	if (!cli_get_id(inv, "lead", CLI_REQUIRED, &a->assign.lead_unit_id) ||
+	    !cli_get_ids(inv, "co", a->ids, MAX_UNITS, &nco) ||
+	    !cli_get_date(inv, "deadline", CLI_OPTIONAL, &deadline) ||
+	    !cli_get_strs(inv, "leader", a->strs, MAX_LEADERS, &nleaders) ||
+	    !cli_get_id(inv, "committee", CLI_OPTIONAL, &a->assign.supervising_committee_id) ||
+	    !cli_get_str(inv, "reason", spec->reason, &reason))
+		return false;
+	for (size_t i = 0; i < nco; i++)
+		if (a->ids[i] == a->assign.lead_unit_id)
+			return cli_usage_error(inv, "--co: unit %" PRId64 " is already the lead unit",
+					       a->ids[i]);
+	a->assign.co_unit_ids = a->ids;
+	a->assign.n_co_unit_ids = nco;
+	a->assign.reply_deadline = or_empty(deadline);
+	a->assign.key = cli_value(inv, "key") != NULL;
+	a->assign.leaders = (char **)a->strs;
+	a->assign.n_leaders = nleaders;
+	if (nleaders > 0 && !a->assign.key)
+		return cli_usage_error(inv, "--leader: only a key suggestion (--key) has leading leaders");
+	a->assign.reason = or_empty(reason);
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+	a->req.assign = &a->assign;
+	return true;
+}
+
+static bool phone_valid(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+
+	if (n > 32 || strspn(s, "0123456789+- ()") != n)
+		return false;
+	for (; *s; s++)
+		digits += *s >= '0' && *s <= '9';
+	return digits >= 3;
+}
+
+static bool plan_params(const struct cli_invocation *inv, struct act *a)
+{
+	const char *handler, *phone, *date;
+
+	if (!cli_get_str(inv, "handler", CLI_REQUIRED, &handler) ||
+	    !cli_get_str(inv, "phone", CLI_REQUIRED, &phone) ||
+	    !cli_get_long_text(inv, "plan", CLI_REQUIRED, &a->owned[0]) ||
+	    !cli_get_date(inv, "date", CLI_REQUIRED, &date))
+		return false;
+	if (!phone_valid(phone))
+		return cli_usage_error(inv, "--phone: '%s' is not a telephone number", phone);
+	a->plan.handler_name = (char *)handler;
+	a->plan.handler_phone = (char *)phone;
+	a->plan.plan = a->owned[0];
+	a->plan.promised_date = (char *)date;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_PLAN;
+	a->req.plan = &a->plan;
+	return true;
+}
+
+static bool contact_params(const struct cli_invocation *inv, struct act *a)
+{
+	static const char *const phases[] = { "before", "during", "after", NULL };
+	static const char *const methods[] = { "visit", "phone", "meeting", "sms", NULL };
+	const char *date = NULL, *note = NULL;
+	int phase, method;
+
+	if (!cli_get_choice(inv, "phase", phases, CLI_REQUIRED, &phase) ||
+	    !cli_get_choice(inv, "method", methods, CLI_REQUIRED, &method) ||
+	    !cli_get_date(inv, "date", CLI_OPTIONAL, &date) ||
+	    !cli_get_str(inv, "note", CLI_OPTIONAL, &note))
+		return false;
+	a->contact.phase = wire(phases, phase, NULL);
+	a->contact.method = wire(methods, method, NULL);
+	a->contact.date = or_empty(date);
+	a->contact.note = or_empty(note);
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
+	a->req.contact = &a->contact;
+	return true;
+}
+
+static bool opinion_params(const struct cli_invocation *inv, struct act *a)
+{
+	if (!cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
+		return false;
+	a->opinion.text = a->owned[0];
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_OPINION;
+	a->req.opinion = &a->opinion;
+	return true;
+}
+
+static bool extend_params(const struct cli_invocation *inv, struct act *a)
+{
+	const char *reason;
+	long days;
+
+	if (!cli_get_int(inv, "days", 1, MAX_EXTENSION_DAYS, CLI_REQUIRED, &days) ||
+	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
+		return false;
+	a->extend.days = (int32_t)days;
+	a->extend.reason = (char *)reason;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_EXTEND;
+	a->req.extend = &a->extend;
+	return true;
+}
+
+static bool approve_extension_params(const struct cli_invocation *inv, struct act *a)
+{
+	bool approve = cli_value(inv, "approve") != NULL, reject = cli_value(inv, "reject") != NULL;
+	const char *reason = NULL;
+
+	if (!cli_get_id(inv, "extension", CLI_REQUIRED, &a->approve.extension_id) ||
+	    !cli_get_str(inv, "reason", CLI_OPTIONAL, &reason))
+		return false;
+	if (approve == reject)
+		return cli_usage_error(inv, approve ? "--reject: give --approve or --reject, not both" :
+					    "--approve: required (or --reject)");
+	a->approve.approve = approve;
+	a->approve.reason = or_empty(reason);
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
+	a->req.approve_extension = &a->approve;
+	return true;
+}
+
+/* reply and follow-up: --class and a long --text. */
+static bool reply_params(const struct cli_invocation *inv, struct act *a)
+{
+	const struct cli_act_spec *spec = inv->cmd->spec;
+	int cls;
+
+	if (!cli_get_choice(inv, "class", spec->classes, CLI_REQUIRED, &cls) ||
+	    !cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
+		return false;
+	if (spec->action == JIANYI__ACTION__ACTION_REPLY) {
+		a->reply.text = a->owned[0];
+		a->reply.result_class = wire(spec->classes, cls, NULL);
+		a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REPLY;
+		a->req.reply = &a->reply;
+	} else {
+		a->follow_up.text = a->owned[0];
+		a->follow_up.result_class = wire(spec->classes, cls, NULL);
+		a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
+		a->req.follow_up = &a->follow_up;
+	}
+	return true;
+}
+
+static bool evaluate_params(const struct cli_invocation *inv, struct act *a)
+{
+	static const char *const answers[] = {
+		"satisfied", "basically-satisfied", "unsatisfied", NULL };
+	static const char *const wire_answers[] = {
+		"satisfied", "basically_satisfied", "unsatisfied", NULL };
+	const char *comment = NULL;
+	int attitude, result;
+
+	if (!cli_get_choice(inv, "attitude", answers, CLI_REQUIRED, &attitude) ||
+	    !cli_get_choice(inv, "result", answers, CLI_REQUIRED, &result) ||
+	    !cli_get_str(inv, "comment", CLI_OPTIONAL, &comment))
+		return false;
+	a->evaluate.attitude = wire(answers, attitude, wire_answers);
+	a->evaluate.result = wire(answers, result, wire_answers);
+	a->evaluate.comment = or_empty(comment);
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
+	a->req.evaluate = &a->evaluate;
+	return true;
+}
+
+static bool supervise_params(const struct cli_invocation *inv, struct act *a)
+{
+	static const char *const kinds[] = {
+		"note", "interview", "inquiry", "publish-unsatisfied", NULL };
+	static const char *const wire_kinds[] = {
+		"note", "interview", "inquiry", "publish_unsatisfied", NULL };
+	int kind;
+
+	if (!cli_get_choice(inv, "kind", kinds, CLI_REQUIRED, &kind) ||
+	    !cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
+		return false;
+	a->supervise.kind = wire(kinds, kind, wire_kinds);
+	a->supervise.text = a->owned[0];
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
+	a->req.supervise = &a->supervise;
+	return true;
+}
+
+/* --- The actions ------------------------------------------------------- */
+
+#define A(name) JIANYI__ACTION__ACTION_##name
+const struct cli_act_spec cli_act_cosign = { A(COSIGN), no_params, 0, NULL };
+const struct cli_act_spec cli_act_withdraw = { A(WITHDRAW), reason_params, CLI_REQUIRED, NULL };
+const struct cli_act_spec cli_act_register = { A(REGISTER), register_params, 0, NULL };
+const struct cli_act_spec cli_act_return = { A(RETURN), reason_params, CLI_REQUIRED, NULL };
+const struct cli_act_spec cli_act_merge = { A(MERGE), merge_params, 0, NULL };
+const struct cli_act_spec cli_act_convert = { A(CONVERT), convert_params, 0, NULL };
+const struct cli_act_spec cli_act_assign = { A(ASSIGN), assign_params, CLI_OPTIONAL, NULL };
+const struct cli_act_spec cli_act_accept = { A(ACCEPT), no_params, 0, NULL };
+const struct cli_act_spec cli_act_dispute = { A(DISPUTE), reason_params, CLI_REQUIRED, NULL };
+const struct cli_act_spec cli_act_reassign = { A(REASSIGN), assign_params, CLI_REQUIRED, NULL };
+const struct cli_act_spec cli_act_plan = { A(PLAN), plan_params, 0, NULL };
+const struct cli_act_spec cli_act_contact = { A(CONTACT), contact_params, 0, NULL };
+const struct cli_act_spec cli_act_opinion = { A(OPINION), opinion_params, 0, NULL };
+const struct cli_act_spec cli_act_extend = { A(EXTEND), extend_params, 0, NULL };
+const struct cli_act_spec cli_act_approve_extension =
+	{ A(APPROVE_EXTENSION), approve_extension_params, 0, NULL };
+const struct cli_act_spec cli_act_reply = { A(REPLY), reply_params, 0, result_classes };
+const struct cli_act_spec cli_act_follow_up = { A(FOLLOW_UP), reply_params, 0, result_classes };
+const struct cli_act_spec cli_act_evaluate = { A(EVALUATE), evaluate_params, 0, NULL };
+const struct cli_act_spec cli_act_supervise = { A(SUPERVISE), supervise_params, 0, NULL };
+const struct cli_act_spec cli_act_close = { A(CLOSE), reason_params, CLI_OPTIONAL, NULL };
+#undef A
+
+/* --- Their flags ------------------------------------------------------- */
+
+#define WRITE_FLAGS \
+	{ "version", "N", "the case's version you last saw (default: read it first)" }, \
+	{ "idempotency-key", "K", "retry key, 1 to 56 of A-Z a-z 0-9 - _ . : (default: random)" }, \
+	{ 0 }
+
+const struct cli_option cli_cosign_options[] = { WRITE_FLAGS };
+const struct cli_option cli_accept_options[] = { WRITE_FLAGS };
+const struct cli_option cli_withdraw_options[] = {
+	{ "reason", "TEXT", "why the deputy withdraws it (required)" }, WRITE_FLAGS };
+const struct cli_option cli_return_options[] = {
+	{ "reason", "TEXT", "what the deputy should revise (required)" }, WRITE_FLAGS };
+const struct cli_option cli_dispute_options[] = {
+	{ "reason", "TEXT", "why the unit is not the right one (required)" }, WRITE_FLAGS };
+const struct cli_option cli_close_options[] = {
+	{ "reason", "TEXT", "why it is closed (optional)" }, WRITE_FLAGS };
+const struct cli_option cli_register_options[] = {
+	{ "term", "N", "the congress's term, 1 to 99 (required)" },
+	{ "session", "N", "the session of that term, 1 to 20 (required)" }, WRITE_FLAGS };
+const struct cli_option cli_merge_options[] = {
+	{ "into", "ID", "the suggestion it joins (required)" },
+	{ "reason", "TEXT", "why they are one case (required)" }, WRITE_FLAGS };
+const struct cli_option cli_convert_options[] = {
+	{ "to", "KIND", "letter, motion or suggestion (required)" },
+	{ "reason", "TEXT", "why (required)" }, WRITE_FLAGS };
+
+#define ASSIGN_FLAGS \
+	{ "lead", "UNIT_ID", "the lead handling unit, 主办 (required)" }, \
+	{ "co", "UNIT_ID", "a co-handling unit, 协办 (repeatable)", true }, \
+	{ "deadline", "YYYY-MM-DD", "reply deadline (default: 3 months from today)" }, \
+	{ "key", NULL, "a key suggestion, 重点" }, \
+	{ "leader", "NAME", "a leading leader of a key suggestion (repeatable)", true }, \
+	{ "committee", "ORG_ID", "the supervising special committee" }
+const struct cli_option cli_assign_options[] = { ASSIGN_FLAGS, WRITE_FLAGS };
+const struct cli_option cli_reassign_options[] = {
+	ASSIGN_FLAGS, { "reason", "TEXT", "why the units change (required)" }, WRITE_FLAGS };
+const struct cli_option cli_plan_options[] = {
+	{ "handler", "NAME", "who handles it (required)" },
+	{ "phone", "P", "the handler's telephone (required)" },
+	{ "plan", "TEXT", "the plan (or --plan-file)" },
+	{ "plan-file", "FILE", "the plan from FILE, '-' for standard input" },
+	{ "date", "YYYY-MM-DD", "the date promised for the result (required)" }, WRITE_FLAGS };
+const struct cli_option cli_contact_options[] = {
+	{ "phase", "P", "before, during or after handling (required)" },
+	{ "method", "M", "visit, phone, meeting or sms (required)" },
+	{ "date", "YYYY-MM-DD", "when (default today)" },
+	{ "note", "TEXT", "what was said" }, WRITE_FLAGS };
+#define TEXT_FLAGS(what) \
+	{ "text", "TEXT", what " (or --text-file)" }, \
+	{ "text-file", "FILE", "the text from FILE, '-' for standard input" }
+const struct cli_option cli_opinion_options[] = {
+	TEXT_FLAGS("the co-handling unit's written opinion"), WRITE_FLAGS };
+const struct cli_option cli_extend_options[] = {
+	{ "days", "N", "days more, 1 to 365 (the server's cap is lower; required)" },
+	{ "reason", "TEXT", "why (required)" }, WRITE_FLAGS };
+const struct cli_option cli_approve_extension_options[] = {
+	{ "extension", "EXT_ID", "the extension request (required)" },
+	{ "approve", NULL, "approve it" },
+	{ "reject", NULL, "reject it" },
+	{ "reason", "TEXT", "why" }, WRITE_FLAGS };
+const struct cli_option cli_reply_options[] = {
+	{ "class", "A|B|C|D", "A solved, B being solved, C later, D for reference (required)" },
+	TEXT_FLAGS("the combined reply"), WRITE_FLAGS };
+const struct cli_option cli_follow_up_options[] = {
+	{ "class", "A|B|C|D", "the result class now (A ends the follow-ups; required)" },
+	TEXT_FLAGS("the follow-up report"), WRITE_FLAGS };
+const struct cli_option cli_evaluate_options[] = {
+	{ "attitude", "A", "satisfied, basically-satisfied or unsatisfied (required)" },
+	{ "result", "R", "satisfied, basically-satisfied or unsatisfied (required)" },
+	{ "comment", "TEXT", "a comment" }, WRITE_FLAGS };
+const struct cli_option cli_supervise_options[] = {
+	{ "kind", "K", "note, interview, inquiry or publish-unsatisfied (required)" },
+	TEXT_FLAGS("what"), WRITE_FLAGS };
+const struct cli_option cli_submit_options[] = {
+	{ "title", "T", "the title (required when creating)" },
+	{ "body", "TEXT", "the text (or --body-file)" },
+	{ "body-file", "FILE", "the text from FILE, '-' for standard input" },
+	{ "category", "C", "the field, e.g. 交通, 教育 (required when creating)" },
+	{ "confidential", NULL, "ask to keep it unpublished" },
+	{ "cosigner", "DEPUTY_ID", "a co-signing deputy (repeatable); keeps it a draft", true },
+	{ "kind", "K", "suggestion (default) or motion" },
+	{ "draft", NULL, "only create the draft; submit it later with --id" },
+	{ "id", "ID", "submit this existing draft or returned suggestion" },
+	WRITE_FLAGS };
+
+/* --- Sending ----------------------------------------------------------- */
+
+/* Every message needs its descriptor, so each part starts from its INIT. */
+static void act_init(struct act *a)
+{
+	*a = (struct act){
+		.req = JIANYI__ACT_REQUEST__INIT,
+		.create = JIANYI__CREATE_PARAMS__INIT,
+		.reason = JIANYI__REASON_PARAMS__INIT,
+		.reg = JIANYI__REGISTER_PARAMS__INIT,
+		.merge = JIANYI__MERGE_PARAMS__INIT,
+		.convert = JIANYI__CONVERT_PARAMS__INIT,
+		.assign = JIANYI__ASSIGN_PARAMS__INIT,
+		.plan = JIANYI__PLAN_PARAMS__INIT,
+		.contact = JIANYI__CONTACT_PARAMS__INIT,
+		.opinion = JIANYI__OPINION_PARAMS__INIT,
+		.extend = JIANYI__EXTEND_PARAMS__INIT,
+		.approve = JIANYI__APPROVE_EXTENSION_PARAMS__INIT,
+		.reply = JIANYI__REPLY_PARAMS__INIT,
+		.follow_up = JIANYI__FOLLOW_UP_PARAMS__INIT,
+		.evaluate = JIANYI__EVALUATE_PARAMS__INIT,
+		.supervise = JIANYI__SUPERVISE_PARAMS__INIT,
+	};
+}
+
+static void act_free(struct act *a)
+{
+	for (size_t i = 0; i < sizeof a->owned / sizeof a->owned[0]; i++)
+		free(a->owned[i]);
+}
+
+/* Sends a->req; on success *resp holds an answer with a suggestion. */
+static bool send_act(struct jy_client *c, struct act *a, Jianyi__Envelope **resp, int *rc)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	struct jy_error err;
+
+	a->req.idempotency_key = a->key;
+	req.body_case = JIANYI__REQUEST__BODY_ACT;
+	req.act = &a->req;
+	if (!jy_call(c, &req, resp, &err)) {
+		*rc = cli_fail_status(&err);
+	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_ACT ||
+		   (*resp)->response->act->suggestion == NULL) {
+		*rc = cli_fail(CLI_EXIT_FAILURE,
+			       "internal: the server's answer to act has no suggestion");
+	} else {
+		return true;
+	}
+	if (*resp != NULL)
+		jy_envelope_free(*resp);
+	*resp = NULL;
+	return false;
+}
+
+/* The case's current version, read from the server. */
+static bool fetch_version(struct jy_client *c, int64_t id, int32_t *version, int *rc)
+{
+	Jianyi__Envelope *resp;
+
+	if (!cli_fetch_case(c, id, &resp, rc))
+		return false;
+	*version = resp->response->get_suggestion->suggestion->version;
+	jy_envelope_free(resp);
+	return true;
+}
+
+/* Prints the case after a write; note (may be NULL) is a second line. */
+static int print_result(const struct cli_invocation *inv, const Jianyi__ActResponse *r,
+			const char *key, const char *note)
+{
+	struct cli_output out;
+
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		json_object_put(out.root);
+		out.root = cli_suggestion_json(r->suggestion);
+		json_object_object_add(out.root, "event_sequence",
+				       json_object_new_int64(r->event_sequence));
+		json_object_object_add(out.root, "replayed", json_object_new_boolean(r->replayed));
+		json_object_object_add(out.root, "idempotency_key", json_object_new_string(key));
+		if (note != NULL)
+			json_object_object_add(out.root, "note", json_object_new_string(note));
+	} else {
+		cli_print_case_line(r->suggestion);
+		if (r->replayed)
+			puts("(already done by an earlier request with this idempotency key; nothing changed)");
+		if (note != NULL)
+			puts(note);
+	}
+	return cli_output_finish(&out);
+}
+
+/* Checks the version flag, then connects and fills in the version. */
+static struct jy_client *connect_at_version(const struct cli_invocation *inv, struct act *a,
+					    int *rc)
+{
+	struct jy_client *c;
+	long version = 0;
+
+	if (!cli_get_int(inv, "version", 1, INT32_MAX, CLI_OPTIONAL, &version)) {
+		*rc = CLI_EXIT_USAGE;
+		return NULL;
+	}
+	if ((c = cli_connect_or_fail(inv, rc)) == NULL)
+		return NULL;
+	a->req.expected_version = (int32_t)version;
+	if (version == 0 && !fetch_version(c, a->req.suggestion_id, &a->req.expected_version, rc)) {
+		jy_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int cli_run_act(const struct cli_invocation *inv)
+{
+	const struct cli_act_spec *spec = inv->cmd->spec;
+	struct act a;
+	Jianyi__Envelope *resp = NULL;
+	struct jy_client *c;
+	int rc = CLI_EXIT_USAGE;
+
+	act_init(&a);
+	a.req.action = spec->action;
+	if (!cli_get_case_id(inv, &a.req.suggestion_id) || !spec->build(inv, &a) ||
+	    !cli_get_idempotency_key(inv, a.key))
+		goto done;
+	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
+		goto done;
+	if (send_act(c, &a, &resp, &rc)) {
+		rc = print_result(inv, resp->response->act, a.key, NULL);
+		jy_envelope_free(resp);
+	}
+	jy_close(c);
+done:
+	act_free(&a);
+	return rc;
+}
+
+/* --- submit ------------------------------------------------------------ */
+
+/* submit --id N: submits an existing draft or returned suggestion. */
+static int submit_existing(const struct cli_invocation *inv)
+{
+	static const char *const create_only[] = {
+		"title", "body", "body-file", "category", "confidential", "cosigner", "kind",
+		"draft", NULL };
+	struct act a;
+	Jianyi__Envelope *resp = NULL;
+	struct jy_client *c;
+	int rc = CLI_EXIT_USAGE;
+
+	act_init(&a);
+	for (int i = 0; create_only[i] != NULL; i++)
+		if (cli_value(inv, create_only[i]) != NULL)
+			return cli_usage_error(inv, "--%s: not with --id (which submits an existing "
+					       "suggestion)", create_only[i]), CLI_EXIT_USAGE;
+	a.req.action = JIANYI__ACTION__ACTION_SUBMIT;
+	if (!cli_get_id(inv, "id", CLI_REQUIRED, &a.req.suggestion_id) ||
+	    !cli_get_idempotency_key(inv, a.key))
+		return CLI_EXIT_USAGE;
+	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
+		return rc;
+	if (send_act(c, &a, &resp, &rc)) {
+		rc = print_result(inv, resp->response->act, a.key, NULL);
+		jy_envelope_free(resp);
+	}
+	jy_close(c);
+	return rc;
+}
+
+static bool create_params(const struct cli_invocation *inv, struct act *a)
+{
+	static const char *const kinds[] = { "suggestion", "motion", NULL };
+	const char *title, *category;
+	size_t ncosigners;
+	int kind = 0;
+
+	if (!cli_get_str(inv, "title", CLI_REQUIRED, &title) ||
+	    !cli_get_long_text(inv, "body", CLI_REQUIRED, &a->owned[0]) ||
+	    !cli_get_str(inv, "category", CLI_REQUIRED, &category) ||
+	    !cli_get_ids(inv, "cosigner", a->ids, MAX_COSIGNERS, &ncosigners) ||
+	    !cli_get_choice(inv, "kind", kinds, CLI_OPTIONAL, &kind))
+		return false;
+	if (cli_value(inv, "version") != NULL)
+		return cli_usage_error(inv, "--version: only with --id (a new suggestion has none)");
+	a->create.title = (char *)title;
+	a->create.body = a->owned[0];
+	a->create.category = (char *)category;
+	a->create.confidential = cli_value(inv, "confidential") != NULL;
+	a->create.cosigner_deputy_ids = a->ids;
+	a->create.n_cosigner_deputy_ids = ncosigners;
+	a->create.kind = wire(kinds, kind, NULL);
+	a->req.action = JIANYI__ACTION__ACTION_CREATE;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
+	a->req.create = &a->create;
+	return true;
+}
+
+int cli_run_submit(const struct cli_invocation *inv)
+{
+	struct act a;
+	Jianyi__Envelope *created = NULL, *submitted = NULL;
+	Jianyi__ActRequest sub = JIANYI__ACT_REQUEST__INIT;
+	const Jianyi__Suggestion *s;
+	char note[256], key[CLI_IDEMPOTENCY_KEY_MAX + 1];
+	struct jy_client *c = NULL;
+	int rc = CLI_EXIT_USAGE;
+
+	if (cli_value(inv, "id") != NULL)
+		return submit_existing(inv);
+	act_init(&a);
+	if (!create_params(inv, &a) || !cli_get_idempotency_key(inv, a.key))
+		goto done;
+	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+		goto done;
+	if (!send_act(c, &a, &created, &rc))
+		goto done;
+	s = created->response->act->suggestion;
+	if (cli_value(inv, "draft") != NULL) {
+		snprintf(note, sizeof note, "a draft; submit it with: jianyi submit --id %" PRId64,
+			 s->id);
+		rc = print_result(inv, created->response->act, a.key, note);
+		goto done;
+	}
+	if (a.create.n_cosigner_deputy_ids > 0) {
+		snprintf(note, sizeof note, "a draft until the co-signers confirm (jianyi cosign %"
+			 PRId64 "); then submit it with: jianyi submit --id %" PRId64, s->id, s->id);
+		rc = print_result(inv, created->response->act, a.key, note);
+		goto done;
+	}
+	/* The second step's key follows from the first, so a retry of the
+	 * whole command with the same --idempotency-key replays both. */
+	/* cli_get_idempotency_key leaves room for the suffix */
+	memcpy(key, a.key, strlen(a.key) + 1);
+	strncat(key, ".submit", sizeof key - strlen(key) - 1);
+	sub.idempotency_key = key;
+	sub.suggestion_id = s->id;
+	sub.expected_version = s->version;
+	sub.action = JIANYI__ACTION__ACTION_SUBMIT;
+	a.req = sub;
+	memcpy(a.key, key, sizeof key);
+	if (!send_act(c, &a, &submitted, &rc)) {
+		cli_fail(rc, "the draft #%" PRId64 " was created but not submitted; submit it with: "
+			 "jianyi submit --id %" PRId64, s->id, s->id);
+		goto done;
+	}
+	/* the key to print is the one the person gave or should give again */
+	a.key[strlen(a.key) - strlen(".submit")] = '\0';
+	rc = print_result(inv, submitted->response->act, a.key, NULL);
+done:
+	if (created != NULL)
+		jy_envelope_free(created);
+	if (submitted != NULL)
+		jy_envelope_free(submitted);
+	if (c != NULL)
+		jy_close(c);
+	act_free(&a);
+	return rc;
+}

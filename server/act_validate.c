@@ -1,0 +1,259 @@
+#include "act_validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "utf8.h"
+
+/* Limits in characters, as a clerk counts them. */
+#define TITLE_MAX 200
+#define BODY_MAX 20000
+#define SHORT_MAX 50
+#define REASON_MAX 2000
+#define KEY_MAX 100
+
+struct check {
+	char *field;
+	size_t fieldlen;
+	char *msg;
+	size_t msglen;
+};
+
+/* fmt is always a literal of this file with two %s: the field, then a detail. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static bool bad(struct check *c, const char *field, const char *fmt, const char *detail)
+{
+	snprintf(c->field, c->fieldlen, "act.%s", field);
+	snprintf(c->msg, c->msglen, fmt, field, detail);
+	return false;
+}
+#pragma GCC diagnostic pop
+
+static bool text(struct check *c, const char *field, const char *s, size_t min, size_t max)
+{
+	size_t chars = jy_utf8_length(s, strlen(s));
+	char limit[64];
+	if (chars < min)
+		return bad(c, field, "%s is required%s", "");
+	snprintf(limit, sizeof limit, "%zu", max);
+	if (chars > max)
+		return bad(c, field, "%s is longer than %s characters", limit);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+			return bad(c, field, "%s contains a control character%s", "");
+	return true;
+}
+
+static bool one_of(struct check *c, const char *field, const char *s, const char *const *list)
+{
+	char allowed[200] = "";
+	for (size_t i = 0; list[i]; i++) {
+		if (strcmp(s, list[i]) == 0)
+			return true;
+		snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+			 i ? ", " : "", list[i]);
+	}
+	return bad(c, field, "%s must be one of: %s", allowed);
+}
+
+bool valid_date(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	int y, m, d;
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return false;
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int max = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return d <= max;
+}
+
+static bool date(struct check *c, const char *field, const char *s, bool required)
+{
+	if (!*s)
+		return required ? bad(c, field, "%s is required (YYYY-MM-DD)%s", "") : true;
+	return valid_date(s) ? true : bad(c, field, "%s '%s' is not a real date (YYYY-MM-DD)", s);
+}
+
+static bool id(struct check *c, const char *field, int64_t v)
+{
+	return v > 0 ? true : bad(c, field, "%s must be a positive id%s", "");
+}
+
+static bool ids(struct check *c, const char *field, const int64_t *v, size_t n, size_t max)
+{
+	char lim[32];
+	snprintf(lim, sizeof lim, "%zu", max);
+	if (n > max)
+		return bad(c, field, "%s lists more than %s entries", lim);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] <= 0)
+			return bad(c, field, "%s must list positive ids%s", "");
+		for (size_t j = 0; j < i; j++)
+			if (v[i] == v[j])
+				return bad(c, field, "%s lists the same id twice%s", "");
+	}
+	return true;
+}
+
+static const char *const result_classes[] = { "A", "B", "C", "D", NULL };
+static const char *const satisfaction[] = { "satisfied", "basically_satisfied", "unsatisfied", NULL };
+
+static bool check_params(struct check *c, const Jianyi__ActRequest *a)
+{
+	switch (a->action) {
+	case JIANYI__ACTION__ACTION_CREATE: {
+		const Jianyi__CreateParams *p = a->create;
+		static const char *const kinds[] = { "suggestion", "motion", NULL };
+		return text(c, "create.title", p->title, 1, TITLE_MAX) &&
+		       text(c, "create.body", p->body, 1, BODY_MAX) &&
+		       text(c, "create.category", p->category, 1, SHORT_MAX) &&
+		       (!*p->kind || one_of(c, "create.kind", p->kind, kinds)) &&
+		       ids(c, "create.cosigner_deputy_ids", p->cosigner_deputy_ids, p->n_cosigner_deputy_ids, 50);
+	}
+	case JIANYI__ACTION__ACTION_WITHDRAW:
+	case JIANYI__ACTION__ACTION_RETURN:
+	case JIANYI__ACTION__ACTION_DISPUTE:
+		return text(c, "reason.reason", a->reason->reason, 1, REASON_MAX);
+	case JIANYI__ACTION__ACTION_CLOSE:
+		return !a->reason || text(c, "reason.reason", a->reason->reason, 0, REASON_MAX);
+	case JIANYI__ACTION__ACTION_REGISTER:
+		if (a->register_->term < 1 || a->register_->term > 99)
+			return bad(c, "register.term", "%s must be from 1 to 99%s", "");
+		if (a->register_->session < 1 || a->register_->session > 20)
+			return bad(c, "register.session", "%s must be from 1 to 20%s", "");
+		return true;
+	case JIANYI__ACTION__ACTION_MERGE:
+		return id(c, "merge.into_suggestion_id", a->merge->into_suggestion_id) &&
+		       text(c, "merge.reason", a->merge->reason, 1, REASON_MAX);
+	case JIANYI__ACTION__ACTION_CONVERT: {
+		static const char *const kinds[] = { "letter", "motion", "suggestion", NULL };
+		return one_of(c, "convert.to_kind", a->convert->to_kind, kinds) &&
+		       text(c, "convert.reason", a->convert->reason, 1, REASON_MAX);
+	}
+	case JIANYI__ACTION__ACTION_ASSIGN:
+	case JIANYI__ACTION__ACTION_REASSIGN: {
+		const Jianyi__AssignParams *p = a->assign;
+		if (!id(c, "assign.lead_unit_id", p->lead_unit_id) ||
+		    !ids(c, "assign.co_unit_ids", p->co_unit_ids, p->n_co_unit_ids, 20) ||
+		    !date(c, "assign.reply_deadline", p->reply_deadline, false) ||
+		    (p->supervising_committee_id < 0 && !id(c, "assign.supervising_committee_id", 0)) ||
+		    !text(c, "assign.reason", p->reason, 0, REASON_MAX))
+			return false;
+		for (size_t i = 0; i < p->n_co_unit_ids; i++)
+			if (p->co_unit_ids[i] == p->lead_unit_id)
+				return bad(c, "assign.co_unit_ids", "%s must not include the lead unit%s", "");
+		if (p->n_leaders > 10)
+			return bad(c, "assign.leaders", "%s lists more than 10 leaders%s", "");
+		for (size_t i = 0; i < p->n_leaders; i++)
+			if (!text(c, "assign.leaders", p->leaders[i], 1, SHORT_MAX))
+				return false;
+		return true;
+	}
+	case JIANYI__ACTION__ACTION_PLAN: {
+		const Jianyi__PlanParams *p = a->plan;
+		if (!text(c, "plan.handler_name", p->handler_name, 1, SHORT_MAX) ||
+		    !text(c, "plan.handler_phone", p->handler_phone, 3, 30) ||
+		    !text(c, "plan.plan", p->plan, 1, BODY_MAX) ||
+		    !date(c, "plan.promised_date", p->promised_date, true))
+			return false;
+		for (const char *q = p->handler_phone; *q; q++)
+			if (!isdigit((unsigned char)*q) && !strchr("+- ()", *q))
+				return bad(c, "plan.handler_phone", "%s may hold only digits, spaces and + - ( )%s", "");
+		return true;
+	}
+	case JIANYI__ACTION__ACTION_CONTACT: {
+		static const char *const phases[] = { "before", "during", "after", NULL };
+		static const char *const methods[] = { "visit", "phone", "meeting", "sms", NULL };
+		const Jianyi__ContactParams *p = a->contact;
+		return one_of(c, "contact.phase", p->phase, phases) &&
+		       one_of(c, "contact.method", p->method, methods) &&
+		       date(c, "contact.date", p->date, false) &&
+		       text(c, "contact.note", p->note, 0, REASON_MAX);
+	}
+	case JIANYI__ACTION__ACTION_OPINION:
+		return text(c, "opinion.text", a->opinion->text, 1, BODY_MAX);
+	case JIANYI__ACTION__ACTION_EXTEND:
+		if (a->extend->days < 1 || a->extend->days > 365)
+			return bad(c, "extend.days", "%s must be from 1 to 365%s", "");
+		return text(c, "extend.reason", a->extend->reason, 1, REASON_MAX);
+	case JIANYI__ACTION__ACTION_APPROVE_EXTENSION:
+		return id(c, "approve_extension.extension_id", a->approve_extension->extension_id) &&
+		       text(c, "approve_extension.reason", a->approve_extension->reason, 0, REASON_MAX);
+	case JIANYI__ACTION__ACTION_REPLY:
+		return text(c, "reply.text", a->reply->text, 1, BODY_MAX) &&
+		       one_of(c, "reply.result_class", a->reply->result_class, result_classes);
+	case JIANYI__ACTION__ACTION_FOLLOW_UP:
+		return text(c, "follow_up.text", a->follow_up->text, 1, BODY_MAX) &&
+		       one_of(c, "follow_up.result_class", a->follow_up->result_class, result_classes);
+	case JIANYI__ACTION__ACTION_EVALUATE:
+		return one_of(c, "evaluate.attitude", a->evaluate->attitude, satisfaction) &&
+		       one_of(c, "evaluate.result", a->evaluate->result, satisfaction) &&
+		       text(c, "evaluate.comment", a->evaluate->comment, 0, REASON_MAX);
+	case JIANYI__ACTION__ACTION_SUPERVISE: {
+		static const char *const kinds[] = { "note", "interview", "inquiry", "publish_unsatisfied", NULL };
+		return one_of(c, "supervise.kind", a->supervise->kind, kinds) &&
+		       text(c, "supervise.text", a->supervise->text, 1, BODY_MAX);
+	}
+	default:
+		return true; /* cosign, submit, accept: nothing to carry */
+	}
+}
+
+/* Which params each action carries (0: none). */
+static Jianyi__ActRequest__ParamsCase params_for(Jianyi__Action a)
+{
+	switch (a) {
+	case JIANYI__ACTION__ACTION_CREATE: return JIANYI__ACT_REQUEST__PARAMS_CREATE;
+	case JIANYI__ACTION__ACTION_WITHDRAW:
+	case JIANYI__ACTION__ACTION_RETURN:
+	case JIANYI__ACTION__ACTION_DISPUTE: return JIANYI__ACT_REQUEST__PARAMS_REASON;
+	case JIANYI__ACTION__ACTION_REGISTER: return JIANYI__ACT_REQUEST__PARAMS_REGISTER;
+	case JIANYI__ACTION__ACTION_MERGE: return JIANYI__ACT_REQUEST__PARAMS_MERGE;
+	case JIANYI__ACTION__ACTION_CONVERT: return JIANYI__ACT_REQUEST__PARAMS_CONVERT;
+	case JIANYI__ACTION__ACTION_ASSIGN:
+	case JIANYI__ACTION__ACTION_REASSIGN: return JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+	case JIANYI__ACTION__ACTION_PLAN: return JIANYI__ACT_REQUEST__PARAMS_PLAN;
+	case JIANYI__ACTION__ACTION_CONTACT: return JIANYI__ACT_REQUEST__PARAMS_CONTACT;
+	case JIANYI__ACTION__ACTION_OPINION: return JIANYI__ACT_REQUEST__PARAMS_OPINION;
+	case JIANYI__ACTION__ACTION_EXTEND: return JIANYI__ACT_REQUEST__PARAMS_EXTEND;
+	case JIANYI__ACTION__ACTION_APPROVE_EXTENSION: return JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
+	case JIANYI__ACTION__ACTION_REPLY: return JIANYI__ACT_REQUEST__PARAMS_REPLY;
+	case JIANYI__ACTION__ACTION_FOLLOW_UP: return JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
+	case JIANYI__ACTION__ACTION_EVALUATE: return JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
+	case JIANYI__ACTION__ACTION_SUPERVISE: return JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
+	default: return JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
+	}
+}
+
+bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, char *msg, size_t msglen)
+{
+	struct check c = { field, fieldlen, msg, msglen };
+	size_t keylen = strlen(a->idempotency_key);
+	if (keylen == 0 || keylen > KEY_MAX)
+		return bad(&c, "idempotency_key", "%s is required (1 to 100 characters): a retry with the same key acts once%s", "");
+	if (a->action < JIANYI__ACTION__ACTION_CREATE || a->action > JIANYI__ACTION__ACTION_CLOSE)
+		return bad(&c, "action", "%s is missing or unknown%s", "");
+	if (a->action == JIANYI__ACTION__ACTION_CREATE) {
+		if (a->suggestion_id != 0)
+			return bad(&c, "suggestion_id", "%s must be 0 when creating a suggestion%s", "");
+	} else {
+		if (a->suggestion_id <= 0)
+			return bad(&c, "suggestion_id", "%s must be a positive id%s", "");
+		if (a->expected_version <= 0)
+			return bad(&c, "expected_version", "%s is required: the version you last saw%s", "");
+	}
+	Jianyi__ActRequest__ParamsCase want = params_for(a->action);
+	if (want != JIANYI__ACT_REQUEST__PARAMS__NOT_SET && a->params_case != want &&
+	    !(a->action == JIANYI__ACTION__ACTION_CLOSE))
+		return bad(&c, "params", "%s do not match the action%s", "");
+	if (a->action == JIANYI__ACTION__ACTION_CLOSE && a->params_case != JIANYI__ACT_REQUEST__PARAMS__NOT_SET &&
+	    a->params_case != JIANYI__ACT_REQUEST__PARAMS_REASON)
+		return bad(&c, "params", "%s do not match the action%s", "");
+	return check_params(&c, a);
+}

@@ -1,0 +1,315 @@
+#include "handlers_workflow.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+#include "act_validate.h"
+#include "log.h"
+#include "pbjson.h"
+#include "server.h"
+#include "sql_workflow.h"
+#include "utf8.h"
+#include "workflow.h"
+
+#define LIST_DEFAULT 50
+#define LIST_MAX 500
+
+/* The database answers with a status name; map it to ours. */
+static int code_from_name(const char *name)
+{
+	static const struct { const char *name; int code; } map[] = {
+		{ "ok", JIANYI__STATUS_CODE__STATUS_OK },
+		{ "invalid_argument", JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT },
+		{ "not_found", JIANYI__STATUS_CODE__STATUS_NOT_FOUND },
+		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
+		{ "failed_precondition", JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION },
+		{ "conflict", JIANYI__STATUS_CODE__STATUS_CONFLICT },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (name && strcmp(name, map[i].name) == 0)
+			return map[i].code;
+	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v) : "";
+}
+
+/* Common handling of a database answer: transport failures, then the JSON
+ * document's own code. Returns the parsed document when it says ok (the
+ * caller puts it), else answers req and returns NULL. */
+static json_object *take_answer(struct request *req, const struct db_result *r)
+{
+	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "database unavailable (%s); try again", r->error);
+		return NULL;
+	}
+	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
+		jy_error("event=workflow_sql_failed kind=%s sqlstate=%s error=\"%s\"", req->kind,
+			 r->sqlstate, r->error);
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
+			     r->sqlstate[0] ? r->sqlstate : "no result");
+		return NULL;
+	}
+	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
+	if (!doc) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
+		return NULL;
+	}
+	int code = code_from_name(jstr(doc, "code"));
+	if (code != JIANYI__STATUS_CODE__STATUS_OK) {
+		request_fail_field(req, code, jstr(doc, "field"), "%s", jstr(doc, "message"));
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static Jianyi__Suggestion *suggestion_from(json_object *o, struct pb_arena *a)
+{
+	Jianyi__Suggestion *s = pb_arena_alloc(a, sizeof *s);
+	jianyi__suggestion__init(s);
+	if (o && json_object_is_type(o, json_type_object))
+		pbjson_fill_message(&s->base, o, a);
+	return s;
+}
+
+/* ---- ActRequest ------------------------------------------------------- */
+
+static void on_act(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	json_object *doc = take_answer(req, r);
+	if (!doc)
+		return;
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__ActResponse act = JIANYI__ACT_RESPONSE__INIT;
+	json_object *v;
+	act.suggestion = suggestion_from(json_object_object_get_ex(doc, "suggestion", &v) ? v : NULL, &arena);
+	if (json_object_object_get_ex(doc, "event_seq", &v))
+		act.event_sequence = json_object_get_int64(v);
+	if (json_object_object_get_ex(doc, "replayed", &v))
+		act.replayed = json_object_get_boolean(v);
+	resp.body_case = JIANYI__RESPONSE__BODY_ACT;
+	resp.act = &act;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+/* The states the caller's roles may act from, each with its target:
+ * {"accepted":"in_progress", ...}. */
+static json_object *transitions_for(enum wf_action a, uint32_t roles)
+{
+	json_object *t = json_object_new_object();
+	if (a == WF_CREATE) {
+		json_object_object_add(t, "new", json_object_new_string(wf_state_name(WF_DRAFT)));
+		return t;
+	}
+	const char *from[WF_NSTATES];
+	size_t n = wf_allowed_from(a, roles, from, WF_NSTATES);
+	for (size_t i = 0; i < n; i++) {
+		enum wf_state s;
+		wf_state_parse(from[i], &s);
+		json_object_object_add(t, from[i], json_object_new_string(wf_state_name(wf_next(s, a))));
+	}
+	return t;
+}
+
+static json_object *params_json(const Jianyi__ActRequest *act)
+{
+	const ProtobufCMessage *p = NULL;
+	switch (act->params_case) {
+	case JIANYI__ACT_REQUEST__PARAMS_CREATE: p = &act->create->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_REASON: p = &act->reason->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_REGISTER: p = &act->register_->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_MERGE: p = &act->merge->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_CONVERT: p = &act->convert->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_ASSIGN: p = &act->assign->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_PLAN: p = &act->plan->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_CONTACT: p = &act->contact->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_OPINION: p = &act->opinion->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_EXTEND: p = &act->extend->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION: p = &act->approve_extension->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_REPLY: p = &act->reply->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP: p = &act->follow_up->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_EVALUATE: p = &act->evaluate->base; break;
+	case JIANYI__ACT_REQUEST__PARAMS_SUPERVISE: p = &act->supervise->base; break;
+	default: break;
+	}
+	return p ? pbjson_from_message(p) : json_object_new_object();
+}
+
+/* SHA-256 of the request's encoding: a reused idempotency key with other
+ * content is refused instead of replaying the wrong answer. */
+static void request_hash(const Jianyi__ActRequest *act, char out[65])
+{
+	size_t n = jianyi__act_request__get_packed_size(act);
+	uint8_t *buf = malloc(n ? n : 1);
+	jianyi__act_request__pack(act, buf);
+	unsigned char md[32];
+	unsigned mdlen = 0;
+	EVP_Digest(buf, n, md, &mdlen, EVP_sha256(), NULL);
+	free(buf);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void handle_act(struct request *req, const Jianyi__Request *body)
+{
+	const Jianyi__ActRequest *act = body->act;
+	char field[80], msg[300];
+	if (!act_validate(act, field, sizeof field, msg, sizeof msg)) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field, "%s", msg);
+		return;
+	}
+	const struct wf_rule *rule = wf_rule((enum wf_action)act->action);
+	const struct identity *who = &req->sess->who;
+	uint32_t roles = wf_roles_mask(who->roles, who->n_roles);
+	if (!(rule->roles & roles)) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED,
+			     "your roles may not %s a suggestion", rule->name);
+		return;
+	}
+	req->kind = rule->name;
+	json_object *transitions = transitions_for(rule->action, roles);
+	json_object *params = params_json(act);
+	char actor[24], sid[24], version[16], hash[65];
+	snprintf(actor, sizeof actor, "%" PRId64, who->account_id);
+	snprintf(sid, sizeof sid, "%" PRId64, act->suggestion_id);
+	snprintf(version, sizeof version, "%d", act->expected_version);
+	request_hash(act, hash);
+	const char *values[9] = {
+		actor, rule->name,
+		rule->action == WF_CREATE ? NULL : sid,
+		rule->action == WF_CREATE ? NULL : version,
+		json_object_to_json_string_ext(transitions, JSON_C_TO_STRING_PLAIN),
+		wf_relation_name(rule->relation),
+		json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
+		act->idempotency_key, hash,
+	};
+	bool queued = db_query(req->sess->srv->db, &sql_act, values, on_act, req);
+	json_object_put(transitions);
+	json_object_put(params);
+	if (!queued)
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "server is overloaded (database queue full); try again later");
+}
+
+/* ---- GetSuggestion ---------------------------------------------------- */
+
+static void on_get(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	json_object *doc = take_answer(req, r);
+	if (!doc)
+		return;
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
+	json_object *v;
+	get.suggestion = suggestion_from(json_object_object_get_ex(doc, "suggestion", &v) ? v : NULL, &arena);
+	if (json_object_object_get_ex(doc, "timeline", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		get.timeline = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *get.timeline);
+		for (size_t i = 0; i < n; i++) {
+			Jianyi__TimelineEvent *e = pb_arena_alloc(&arena, sizeof *e);
+			jianyi__timeline_event__init(e);
+			pbjson_fill_message(&e->base, json_object_array_get_idx(v, i), &arena);
+			get.timeline[get.n_timeline++] = e;
+		}
+	}
+	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
+	resp.get_suggestion = &get;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
+{
+	int64_t id = body->get_suggestion->suggestion_id;
+	if (id <= 0) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+				   "get_suggestion.suggestion_id", "suggestion_id must be a positive id");
+		return;
+	}
+	char viewer[24], sid[24];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	snprintf(sid, sizeof sid, "%" PRId64, id);
+	const char *values[2] = { viewer, sid };
+	if (!db_query(req->sess->srv->db, &sql_get_suggestion, values, on_get, req))
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "server is overloaded (database queue full); try again later");
+}
+
+/* ---- ListSuggestions -------------------------------------------------- */
+
+static void on_list(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	json_object *doc = take_answer(req, r);
+	if (!doc)
+		return;
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__ListSuggestionsResponse list = JIANYI__LIST_SUGGESTIONS_RESPONSE__INIT;
+	json_object *v;
+	if (json_object_object_get_ex(doc, "suggestions", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		list.suggestions = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *list.suggestions);
+		for (size_t i = 0; i < n; i++)
+			list.suggestions[list.n_suggestions++] =
+				suggestion_from(json_object_array_get_idx(v, i), &arena);
+	}
+	if (json_object_object_get_ex(doc, "next_after_id", &v))
+		list.next_after_id = json_object_get_int64(v);
+	resp.body_case = JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS;
+	resp.list_suggestions = &list;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
+{
+	const Jianyi__ListSuggestionsRequest *q = body->list_suggestions;
+	enum wf_state st;
+	if (*q->state && !wf_state_parse(q->state, &st)) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions.state",
+				   "state '%s' is not a workflow state", q->state);
+		return;
+	}
+	if (q->page_size < 0 || q->page_size > LIST_MAX || q->after_id < 0 || q->unit_id < 0 ||
+	    q->deputy_id < 0 || q->term < 0 || q->session < 0) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions",
+				   "page_size must be 0 to %d and ids, term and session not negative", LIST_MAX);
+		return;
+	}
+	if (jy_utf8_length(q->text, strlen(q->text)) > 100) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions.text",
+				   "text filter is longer than 100 characters");
+		return;
+	}
+	json_object *filters = pbjson_from_message(&q->base);
+	char viewer[24], limit[16], after[24];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	snprintf(limit, sizeof limit, "%d", q->page_size ? q->page_size : LIST_DEFAULT);
+	snprintf(after, sizeof after, "%" PRId64, q->after_id);
+	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
+				  limit, after };
+	bool queued = db_query(req->sess->srv->db, &sql_list_suggestions, values, on_list, req);
+	json_object_put(filters);
+	if (!queued)
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "server is overloaded (database queue full); try again later");
+}

@@ -1,0 +1,165 @@
+#include "pbjson.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void *pb_arena_alloc(struct pb_arena *a, size_t size)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 16;
+		a->ptrs = jy_xreallocarray(a->ptrs, a->cap, sizeof *a->ptrs);
+	}
+	void *p = jy_xcalloc(1, size);
+	a->ptrs[a->n++] = p;
+	return p;
+}
+
+void pb_arena_free(struct pb_arena *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->ptrs[i]);
+	free(a->ptrs);
+	memset(a, 0, sizeof *a);
+}
+
+static json_object *scalar_to_json(const ProtobufCFieldDescriptor *f, const void *p)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_ENUM:
+		return json_object_new_int64(*(const int32_t *)p);
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		return json_object_new_int64(*(const uint32_t *)p);
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+		return json_object_new_int64(*(const int64_t *)p);
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return json_object_new_int64((int64_t)*(const uint64_t *)p);
+	case PROTOBUF_C_TYPE_BOOL:
+		return json_object_new_boolean(*(const protobuf_c_boolean *)p);
+	case PROTOBUF_C_TYPE_STRING:
+		return json_object_new_string(*(char *const *)p ? *(char *const *)p : "");
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return *(ProtobufCMessage *const *)p ? pbjson_from_message(*(ProtobufCMessage *const *)p)
+						     : NULL;
+	default:
+		return NULL; /* bytes, floats: not used in JSON-bound messages */
+	}
+}
+
+static size_t scalar_size(const ProtobufCFieldDescriptor *f)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+		return 8;
+	case PROTOBUF_C_TYPE_BOOL:
+		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_STRING:
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return sizeof(void *);
+	default:
+		return 4;
+	}
+}
+
+json_object *pbjson_from_message(const ProtobufCMessage *m)
+{
+	json_object *o = json_object_new_object();
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+			continue;
+		json_object *v;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + f->quantifier_offset);
+			const char *arr = *(char *const *)(base + f->offset);
+			v = json_object_new_array();
+			for (size_t k = 0; k < n; k++) {
+				json_object *item = scalar_to_json(f, arr + k * scalar_size(f));
+				if (item)
+					json_object_array_add(v, item);
+			}
+		} else {
+			v = scalar_to_json(f, base + f->offset);
+		}
+		if (v)
+			json_object_object_add(o, f->name, v);
+	}
+	return o;
+}
+
+static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object *v)
+{
+	switch (f->type) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_ENUM:
+		if (!json_object_is_type(v, json_type_int))
+			return false;
+		*(int32_t *)p = (int32_t)json_object_get_int64(v);
+		return true;
+	case PROTOBUF_C_TYPE_INT64:
+		if (!json_object_is_type(v, json_type_int))
+			return false;
+		*(int64_t *)p = json_object_get_int64(v);
+		return true;
+	case PROTOBUF_C_TYPE_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			return false;
+		*(protobuf_c_boolean *)p = json_object_get_boolean(v);
+		return true;
+	case PROTOBUF_C_TYPE_STRING:
+		if (json_object_is_type(v, json_type_string)) {
+			*(const char **)p = json_object_get_string(v);
+			return true;
+		}
+		if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array)) {
+			/* Nested JSON in a string field (event details): its text. */
+			*(const char **)p = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	char *base = (char *)m;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		json_object *v;
+		if (f->type == PROTOBUF_C_TYPE_MESSAGE || !json_object_object_get_ex(o, f->name, &v) || !v)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			if (!json_object_is_type(v, json_type_array))
+				continue;
+			size_t n = json_object_array_length(v);
+			char *arr = pb_arena_alloc(a, (n ? n : 1) * scalar_size(f));
+			size_t k = 0;
+			for (size_t j = 0; j < n; j++)
+				if (fill_scalar(f, arr + k * scalar_size(f), json_object_array_get_idx(v, j)))
+					k++;
+			*(size_t *)(base + f->quantifier_offset) = k;
+			*(char **)(base + f->offset) = arr;
+		} else {
+			fill_scalar(f, base + f->offset, v);
+		}
+	}
+}

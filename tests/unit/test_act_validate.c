@@ -1,0 +1,175 @@
+/* Shape checks on workflow requests, before any database work. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "act_validate.h"
+#include "pbjson.h"
+
+static char field[80], msg[300];
+
+static Jianyi__ActRequest base_create(Jianyi__CreateParams *p)
+{
+	Jianyi__ActRequest a = JIANYI__ACT_REQUEST__INIT;
+	jianyi__create_params__init(p);
+	p->title = "关于加强农村道路养护的建议";
+	p->body = "建议县交通运输局加强养护。";
+	p->category = "交通";
+	a.idempotency_key = "k1";
+	a.action = JIANYI__ACTION__ACTION_CREATE;
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
+	a.create = p;
+	return a;
+}
+
+static void create_checks(void **state)
+{
+	(void)state;
+	Jianyi__CreateParams p;
+	Jianyi__ActRequest a = base_create(&p);
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+
+	p.title = "";
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.create.title");
+
+	/* 200 Chinese characters pass (600 bytes), 201 do not. */
+	char long_title[1024] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(long_title, "建");
+	p.title = long_title;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	strcat(long_title, "议");
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_non_null(strstr(msg, "200"));
+	p.title = "ok";
+
+	a.idempotency_key = "";
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.idempotency_key");
+	a.idempotency_key = "k1";
+
+	a.suggestion_id = 5;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.suggestion_id");
+	a.suggestion_id = 0;
+
+	int64_t dup[] = { 3, 3 };
+	p.cosigner_deputy_ids = dup;
+	p.n_cosigner_deputy_ids = 2;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.create.cosigner_deputy_ids");
+}
+
+static void transitions_need_id_version_and_params(void **state)
+{
+	(void)state;
+	Jianyi__ActRequest a = JIANYI__ACT_REQUEST__INIT;
+	Jianyi__AssignParams p = JIANYI__ASSIGN_PARAMS__INIT;
+	a.idempotency_key = "k";
+	a.action = JIANYI__ACTION__ACTION_ASSIGN;
+	a.suggestion_id = 0;
+	a.expected_version = 3;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.suggestion_id");
+	a.suggestion_id = -4;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	a.suggestion_id = 4;
+	a.expected_version = 0;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.expected_version");
+	a.expected_version = 3;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg)); /* no params */
+	assert_string_equal(field, "act.params");
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+	a.assign = &p;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg)); /* no lead unit */
+	assert_string_equal(field, "act.assign.lead_unit_id");
+	p.lead_unit_id = 7;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	p.reply_deadline = "2026-13-40";
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.assign.reply_deadline");
+	p.reply_deadline = "2027-02-28";
+	int64_t co[] = { 7 };
+	p.co_unit_ids = co;
+	p.n_co_unit_ids = 1;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_non_null(strstr(msg, "lead unit"));
+
+	a.action = 99;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.action");
+}
+
+static void enums_and_dates(void **state)
+{
+	(void)state;
+	assert_true(valid_date("2028-02-29"));
+	assert_false(valid_date("2027-02-29"));
+	assert_false(valid_date("2026-04-31"));
+	assert_false(valid_date("26-01-01"));
+	assert_false(valid_date("2026/01/01"));
+	assert_false(valid_date("2026-1-01"));
+
+	Jianyi__ActRequest a = JIANYI__ACT_REQUEST__INIT;
+	Jianyi__EvaluateParams e = JIANYI__EVALUATE_PARAMS__INIT;
+	a.idempotency_key = "k";
+	a.action = JIANYI__ACTION__ACTION_EVALUATE;
+	a.suggestion_id = 1;
+	a.expected_version = 9;
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
+	a.evaluate = &e;
+	e.attitude = "satisfied";
+	e.result = "happy";
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.evaluate.result");
+	assert_non_null(strstr(msg, "basically_satisfied"));
+	e.result = "basically_satisfied";
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+}
+
+static void params_to_json(void **state)
+{
+	(void)state;
+	Jianyi__AssignParams p = JIANYI__ASSIGN_PARAMS__INIT;
+	int64_t co[] = { 8, 9 };
+	char *leaders[] = { "王县长" };
+	p.lead_unit_id = 7;
+	p.co_unit_ids = co;
+	p.n_co_unit_ids = 2;
+	p.leaders = leaders;
+	p.n_leaders = 1;
+	p.key = 1;
+	json_object *o = pbjson_from_message(&p.base);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	assert_non_null(strstr(text, "\"lead_unit_id\":7"));
+	assert_non_null(strstr(text, "\"co_unit_ids\":[8,9]"));
+	assert_non_null(strstr(text, "\"key\":true"));
+	assert_non_null(strstr(text, "王县长"));
+
+	/* And back into a message. */
+	struct pb_arena arena = { 0 };
+	Jianyi__AssignParams q = JIANYI__ASSIGN_PARAMS__INIT;
+	pbjson_fill_message(&q.base, o, &arena);
+	assert_int_equal(q.lead_unit_id, 7);
+	assert_int_equal(q.n_co_unit_ids, 2);
+	assert_int_equal(q.co_unit_ids[1], 9);
+	assert_string_equal(q.leaders[0], "王县长");
+	assert_true(q.key);
+	pb_arena_free(&arena);
+	json_object_put(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_checks),
+		cmocka_unit_test(transitions_need_id_version_and_params),
+		cmocka_unit_test(enums_and_dates),
+		cmocka_unit_test(params_to_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
