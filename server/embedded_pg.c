@@ -335,7 +335,7 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 	version_file = xasprintf("%s/PG_VERSION", pg->pgdata);
 	if (stat(version_file, &st) != 0) {
 		const char *argv[] = { initdb, "-D", pg->pgdata, "-U", PG_USER, "--auth=trust",
-				       "--encoding=UTF8", "--no-locale", "--no-instructions", NULL };
+				       "--encoding=UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--no-instructions", NULL };
 		jy_info("event=pg_initdb pgdata=%s", pg->pgdata);
 		if (run(argv, root, out, sizeof out) != 0) {
 			snprintf(err, errlen, "initdb failed for %s: %s", pg->pgdata, out);

@@ -191,7 +191,9 @@ static void test_migrations(void **state)
 	assert_true(migrate_latest_version() >= 1);
 	assert_true(migrate_apply(c, &applied, err, sizeof err));
 	assert_int_equal(applied, 0);
-	assert_string_equal(sql1(c, "SELECT count(*) FROM schema_migrations", 0, NULL), "1");
+	char expect[16];
+	snprintf(expect, sizeof expect, "%d", migrate_latest_version());
+	assert_string_equal(sql1(c, "SELECT count(*) FROM schema_migrations", 0, NULL), expect);
 	assert_string_equal(sql1(c, "SELECT to_regclass('certificates') IS NOT NULL", 0, NULL), "t");
 
 	/* A database from a newer jianyid is refused, and left alone. */
