@@ -1,0 +1,116 @@
+/* The jianyi command-line client against a real server: output, --json,
+ * exit statuses and one-line errors. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct harness H;
+static struct server_proc S;
+
+static int setup(void **state)
+{
+	(void)state;
+	harness_init(&H);
+	server_start(&H, &S, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	server_stop(&S, SIGTERM, 10000);
+	harness_cleanup(&H);
+	return 0;
+}
+
+/* Runs the CLI as who with args; captures stdout and stderr; returns the
+ * exit status. */
+static int cli(const char *who, const char *args, char *out, size_t outlen, char *err, size_t errlen)
+{
+	char errfile[300], cmd[2048];
+	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
+	snprintf(cmd, sizeof cmd,
+		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
+		 "XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
+		 S.port, H.pki, H.pki, who, H.pki, who, getenv("JIANYI_CLI"), args, errfile);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, outlen - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	FILE *e = fopen(errfile, "r");
+	n = e ? fread(err, 1, errlen - 1, e) : 0;
+	err[n] = '\0';
+	if (e)
+		fclose(e);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void whoami_human_and_json(void **state)
+{
+	(void)state;
+	char out[4096], err[1024];
+	assert_int_equal(cli("bob", "whoami", out, sizeof out, err, sizeof err), 0);
+	assert_non_null(strstr(out, "bob"));
+	assert_non_null(strstr(out, "王波"));
+	assert_non_null(strstr(out, "县教育局"));
+	assert_int_equal(cli("bob", "whoami --json", out, sizeof out, err, sizeof err), 0);
+	assert_non_null(strstr(out, "\"login\""));
+	assert_non_null(strstr(out, "\"bob\""));
+	assert_non_null(strstr(out, "\"unit_clerk\""));
+}
+
+static void ping_counts(void **state)
+{
+	(void)state;
+	char out[4096], err[1024];
+	assert_int_equal(cli("alice", "ping --count 20 --json", out, sizeof out, err, sizeof err), 0);
+	assert_non_null(strstr(out, "20"));
+}
+
+static void errors_are_one_line_with_status(void **state)
+{
+	(void)state;
+	char out[4096], err[1024];
+	/* Usage error: exit 2, one line naming the flag. */
+	assert_int_equal(cli("alice", "ping --count abc", out, sizeof out, err, sizeof err), 2);
+	assert_non_null(strstr(err, "--count"));
+	assert_non_null(strchr(err, '\n'));
+	assert_null(strchr(strchr(err, '\n') + 1, '\n'));
+	/* Refused certificate: exit 1 with the server's reason. */
+	assert_int_equal(cli("stranger", "whoami", out, sizeof out, err, sizeof err), 1);
+	assert_non_null(strstr(err, "unauthenticated"));
+	assert_non_null(strstr(err, "not bound"));
+	/* A case that does not exist. */
+	assert_int_equal(cli("alice", "show 999999", out, sizeof out, err, sizeof err), 1);
+	assert_true(strstr(err, "not_found") || strstr(err, "no suggestion"));
+	/* An unknown command. */
+	assert_int_equal(cli("alice", "frobnicate", out, sizeof out, err, sizeof err), 2);
+}
+
+static void list_as_committee(void **state)
+{
+	(void)state;
+	char out[4096], err[1024];
+	assert_int_equal(cli("alice", "list --json", out, sizeof out, err, sizeof err), 0);
+	assert_non_null(strstr(out, "\"suggestions\""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(whoami_human_and_json),
+		cmocka_unit_test(ping_counts),
+		cmocka_unit_test(errors_are_one_line_with_status),
+		cmocka_unit_test(list_as_committee),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
