@@ -524,7 +524,12 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		unsigned long e, last = 0;
 		while ((e = bufferevent_get_openssl_error(bev)) != 0)
 			last = e;
-		if (last)
+		if (last >= 1 && last <= SSL_ERROR_WANT_CLIENT_HELLO_CB)
+			/* libevent queues SSL_get_error()'s code when OpenSSL queued none */
+			snprintf(reason, sizeof reason, "%s",
+				 last == SSL_ERROR_SYSCALL ? "connection reset or broken during TLS I/O"
+							   : "TLS protocol error");
+		else if (last)
 			ERR_error_string_n(last, reason, sizeof reason);
 		else if (EVUTIL_SOCKET_ERROR())
 			snprintf(reason, sizeof reason, "%s",

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <openssl/err.h>
@@ -218,8 +219,39 @@ void harness_batch(struct harness *h, const char *text)
 	}
 }
 
+/* Servers a test started and has not stopped (a failed assertion leaves the
+ * test early): harness_cleanup kills them. Pids, not pointers: a test's
+ * server_proc may live on its stack. */
+static pid_t started[64];
+
+static void track_server(pid_t pid, bool add)
+{
+	for (size_t i = 0; i < sizeof started / sizeof started[0]; i++) {
+		if (add && started[i] == 0) {
+			started[i] = pid;
+			return;
+		}
+		if (!add && started[i] == pid) {
+			started[i] = 0;
+			return;
+		}
+	}
+}
+
+static void stop_leftover_servers(void)
+{
+	for (size_t i = 0; i < sizeof started / sizeof started[0]; i++) {
+		if (started[i] > 0) {
+			kill(started[i], SIGKILL);
+			waitpid(started[i], NULL, 0);
+			started[i] = 0;
+		}
+	}
+}
+
 void harness_cleanup(struct harness *h)
 {
+	stop_leftover_servers();
 	if (h->pg_running)
 		embedded_pg_stop(&h->pg);
 	embedded_pg_free(&h->pg);
@@ -232,6 +264,8 @@ void harness_cleanup(struct harness *h)
 }
 
 static int server_counter;
+
+
 
 void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 {
@@ -252,14 +286,24 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	fclose(f);
 	char *argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
 			 "--ready-file", sp->ready, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 2, sp->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	int rc = posix_spawn(&sp->pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0)
-		fail_msg("cannot start %s: %s", argv[0], strerror(rc));
+	pid_t parent = getpid();
+	sp->pid = fork();
+	if (sp->pid < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (sp->pid == 0) {
+		/* The server dies with the test, even when a failed assertion or a
+		 * crash skips the test's own clean-up. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(1);
+		int log = open(sp->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int null = open("/dev/null", O_WRONLY);
+		if (log < 0 || null < 0 || dup2(log, 2) < 0 || dup2(null, 1) < 0)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	track_server(sp->pid, true);
 	uint64_t deadline = harness_now_ms() + 20000;
 	while (harness_now_ms() < deadline) {
 		FILE *r = fopen(sp->ready, "r");
@@ -275,6 +319,7 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 		}
 		int st;
 		if (waitpid(sp->pid, &st, WNOHANG) == sp->pid) {
+			track_server(sp->pid, false);
 			tail_file(sp->log);
 			fail_msg("jianyid exited during start-up");
 		}
@@ -286,7 +331,14 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 
 bool server_alive(struct server_proc *sp)
 {
-	return sp->pid > 0 && kill(sp->pid, 0) == 0 && waitpid(sp->pid, NULL, WNOHANG) == 0;
+	if (sp->pid <= 0)
+		return false;
+	if (waitpid(sp->pid, NULL, WNOHANG) == sp->pid) {
+		track_server(sp->pid, false);
+		sp->pid = 0;
+		return false;
+	}
+	return true;
 }
 
 int server_stop(struct server_proc *sp, int sig, int timeout_ms)
@@ -299,6 +351,7 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 	while (harness_now_ms() < deadline) {
 		pid_t r = waitpid(sp->pid, &st, WNOHANG);
 		if (r == sp->pid) {
+			track_server(sp->pid, false);
 			sp->pid = 0;
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		}
@@ -306,6 +359,7 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 	}
 	kill(sp->pid, SIGKILL);
 	waitpid(sp->pid, &st, 0);
+	track_server(sp->pid, false);
 	sp->pid = 0;
 	tail_file(sp->log);
 	return -1;

@@ -245,11 +245,15 @@ int wf_list(struct jy_client *c, Jianyi__ListSuggestionsRequest *l, Jianyi__Enve
 	return code;
 }
 
+/* "Today" is where the congress sits: the server's settings.time_zone
+ * defaults to Asia/Shanghai (UTC+8, no daylight saving time). */
+#define CONGRESS_UTC_OFFSET (8 * 3600)
+
 void wf_date(char *buf, size_t len, int days)
 {
-	time_t t = time(NULL) + (time_t)days * 86400;
+	time_t t = time(NULL) + CONGRESS_UTC_OFFSET + (time_t)days * 86400;
 	struct tm tm;
-	localtime_r(&t, &tm);
+	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
@@ -263,9 +267,9 @@ static int days_in_month(int y, int m)
 
 void wf_date_months(char *buf, size_t len, int months)
 {
-	time_t t = time(NULL);
+	time_t t = time(NULL) + CONGRESS_UTC_OFFSET;
 	struct tm tm;
-	localtime_r(&t, &tm);
+	gmtime_r(&t, &tm);
 	int m = tm.tm_mon + months;
 	int y = tm.tm_year + 1900 + m / 12;
 	m %= 12;

@@ -63,7 +63,7 @@ int wf_list(struct jy_client *c, Jianyi__ListSuggestionsRequest *l, Jianyi__Enve
 bool wf_names(const struct wf_res *r, const char *field);
 
 const char *wf_action_name(int action);
-/* Today + days as YYYY-MM-DD (local time). */
+/* Today + days as YYYY-MM-DD, today being the congress's (UTC+8). */
 void wf_date(char *buf, size_t len, int days);
 /* Adds months (calendar, day clamped) to today. */
 void wf_date_months(char *buf, size_t len, int months);
