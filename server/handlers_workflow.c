@@ -82,6 +82,24 @@ static Jianyi__Suggestion *suggestion_from(json_object *o, struct pb_arena *a)
 	return s;
 }
 
+/* Queues a statement for req; a full queue is answered at once. */
+static void query_or_fail(struct request *req, const struct db_stmt *stmt, const char *const *values,
+			  db_result_cb cb)
+{
+	if (!db_query(req->sess->srv->db, stmt, values, cb, req))
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "server is overloaded (database queue full); try again later");
+}
+
+/* Sends resp, then frees what it was built from. */
+static void reply_and_free(struct request *req, Jianyi__Response *resp, struct pb_arena *arena,
+			   json_object *doc)
+{
+	request_reply(req, resp);
+	pb_arena_free(arena);
+	json_object_put(doc);
+}
+
 /* ---- ActRequest ------------------------------------------------------- */
 
 static void on_act(const struct db_result *r, void *arg)
@@ -101,9 +119,7 @@ static void on_act(const struct db_result *r, void *arg)
 		act.replayed = json_object_get_boolean(v);
 	resp.body_case = JIANYI__RESPONSE__BODY_ACT;
 	resp.act = &act;
-	request_reply(req, &resp);
-	pb_arena_free(&arena);
-	json_object_put(doc);
+	reply_and_free(req, &resp, &arena, doc);
 }
 
 /* The states the caller's roles may act from, each with its target:
@@ -197,12 +213,9 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 		json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
 		act->idempotency_key, hash,
 	};
-	bool queued = db_query(req->sess->srv->db, &sql_act, values, on_act, req);
+	query_or_fail(req, &sql_act, values, on_act); /* values are copied */
 	json_object_put(transitions);
 	json_object_put(params);
-	if (!queued)
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
 }
 
 /* ---- GetSuggestion ---------------------------------------------------- */
@@ -230,9 +243,7 @@ static void on_get(const struct db_result *r, void *arg)
 	}
 	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
 	resp.get_suggestion = &get;
-	request_reply(req, &resp);
-	pb_arena_free(&arena);
-	json_object_put(doc);
+	reply_and_free(req, &resp, &arena, doc);
 }
 
 void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
@@ -247,9 +258,7 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
 	snprintf(sid, sizeof sid, "%" PRId64, id);
 	const char *values[2] = { viewer, sid };
-	if (!db_query(req->sess->srv->db, &sql_get_suggestion, values, on_get, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
+	query_or_fail(req, &sql_get_suggestion, values, on_get);
 }
 
 /* ---- ListSuggestions -------------------------------------------------- */
@@ -275,9 +284,7 @@ static void on_list(const struct db_result *r, void *arg)
 		list.next_after_id = json_object_get_int64(v);
 	resp.body_case = JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS;
 	resp.list_suggestions = &list;
-	request_reply(req, &resp);
-	pb_arena_free(&arena);
-	json_object_put(doc);
+	reply_and_free(req, &resp, &arena, doc);
 }
 
 void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
@@ -307,9 +314,6 @@ void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
 	snprintf(after, sizeof after, "%" PRId64, q->after_id);
 	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
 				  limit, after };
-	bool queued = db_query(req->sess->srv->db, &sql_list_suggestions, values, on_list, req);
+	query_or_fail(req, &sql_list_suggestions, values, on_list);
 	json_object_put(filters);
-	if (!queued)
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
 }

@@ -278,11 +278,16 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	FILE *f = fopen(ini, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"[server]\nlisten = 127.0.0.1:0\n%1$s\n"
-		"[tls]\ncert = %2$s/server.crt\nkey = %2$s/server.key\nca = %2$s/ca.crt\n"
-		"[database]\nconninfo = %3$s\npool_size = 2\n"
-		"[log]\nlevel = %4$s\n",
-		extra ? extra : "", h->pki, h->pg.conninfo, env_or("JIANYI_TEST_LOG_LEVEL", "info"));
+		"[server]\nlisten = 127.0.0.1:0\n"
+		"[tls]\ncert = %1$s/server.crt\nkey = %1$s/server.key\nca = %1$s/ca.crt\n"
+		"[database]\nconninfo = %2$s\npool_size = 2\n"
+		"[log]\nlevel = %3$s\n",
+		h->pki, h->pg.conninfo, env_or("JIANYI_TEST_LOG_LEVEL", "info"));
+	/* The caller's lines last, so they win: bare lines belong to [server];
+	 * text starting with a section header brings its own sections (inih
+	 * takes a section again, a later value replaces an earlier one). */
+	if (extra && extra[0])
+		fprintf(f, "%s%s\n", extra[0] == '[' ? "" : "[server]\n", extra);
 	fclose(f);
 	char *argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
 			 "--ready-file", sp->ready, NULL };

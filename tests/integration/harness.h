@@ -48,8 +48,10 @@ void harness_client_cert(struct harness *h, const char *who);
  * transaction); fails the test when it does not succeed. */
 void harness_batch(struct harness *h, const char *text);
 
-/* Starts jianyid on 127.0.0.1:<free port>; extra "key = value" INI lines
- * (e.g. "max_in_flight = 4") go into its [server] section. */
+/* Starts jianyid on 127.0.0.1:<free port>, database pool_size 2. Extra INI
+ * text goes last: bare "key = value" lines (e.g. "max_in_flight = 4") go into
+ * [server]; text starting with '[' brings its own sections and may replace
+ * earlier values (e.g. "[database]\npool_size = 4"). */
 void server_start(struct harness *h, struct server_proc *sp, const char *server_ini_extra);
 /* Sends sig and waits up to timeout_ms for exit; returns the exit status
  * (or 128+signal), -1 if it did not exit (then it is killed). */

@@ -1,6 +1,7 @@
 #include "wf_helpers.h"
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <json-c/json.h>
+#include <libpq-fe.h>
 
 static const char *const action_names[] = {
 	"unspecified", "create", "cosign", "submit", "withdraw", "register", "return",
@@ -291,4 +294,384 @@ static long day_number(const char *s)
 long wf_days_between(const char *a, const char *b)
 {
 	return day_number(b) - day_number(a);
+}
+
+/* ---- the workflow fixture: accounts, one server, connections ------------ */
+
+struct harness H;
+struct server_proc S;
+int64_t unit_a, unit_b, unit_c, unit_d, committee_id;
+int64_t dep_wang, dep_li, dep_zhao, dep_sun;
+
+static const char *const logins[] = {
+	"liaison", "gov", "a-clerk", "a-head", "b-clerk", "b-head", "c-clerk", "c-head",
+	"cmte", "leader", "deputy-wang", "deputy-li", "deputy-zhao", "deputy-sun", "visitor",
+};
+#define NLOGINS (sizeof logins / sizeof logins[0])
+
+/* ---- connections, one per login, made on first use ---------------------- */
+
+static struct jy_client *conns[NLOGINS + 1];
+static const char *conn_names[NLOGINS + 1] = { [NLOGINS] = "bob" };
+
+struct jy_client *cx(const char *who)
+{
+	for (size_t i = 0; i <= NLOGINS; i++) {
+		const char *n = i < NLOGINS ? logins[i] : conn_names[i];
+		if (strcmp(n, who) == 0) {
+			if (!conns[i])
+				conns[i] = client_connect(&H, &S, who);
+			return conns[i];
+		}
+	}
+	fail_msg("no account %s", who);
+	return NULL;
+}
+
+/* Drops a connection (after the server closed it, or a restart). */
+void cx_drop(const char *who)
+{
+	for (size_t i = 0; i <= NLOGINS; i++) {
+		const char *n = i < NLOGINS ? logins[i] : conn_names[i];
+		if ((!who || strcmp(n, who) == 0) && conns[i]) {
+			jy_close(conns[i]);
+			conns[i] = NULL;
+		}
+	}
+}
+
+int64_t sql_id(const char *query, const char *arg)
+{
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect to the test database: %s", PQerrorMessage(db));
+	const char *p[1] = { arg };
+	PGresult *res = PQexecParams(db, query, arg ? 1 : 0, NULL, p, NULL, NULL, 0);
+	int64_t v = 0;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		v = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(db);
+	return v;
+}
+
+void sql_exec(const char *query, const char *arg)
+{
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect to the test database: %s", PQerrorMessage(db));
+	const char *p[1] = { arg };
+	PGresult *res = PQexecParams(db, query, 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", query, PQerrorMessage(db));
+	PQclear(res);
+	PQfinish(db);
+}
+
+void wf_fixture_up(const char *server_extra)
+{
+	harness_init(&H);
+	for (size_t i = 0; i < NLOGINS; i++)
+		harness_client_cert(&H, logins[i]);
+	char *batch = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&batch, &len);
+	fprintf(f,
+		"org-add --name 县政府办公室 --kind government_office\n"
+		"org-add --name " UNIT_A " --kind handling_unit\n"
+		"org-add --name " UNIT_B " --kind handling_unit\n"
+		"org-add --name " UNIT_C " --kind handling_unit\n"
+		"org-add --name 教科文卫工委 --kind special_committee\n"
+		"org-add --name 常委会 --kind standing_committee\n"
+		"org-add --name 城关代表联络站 --kind liaison_station\n"
+		"org-add --name 公众门户 --kind administration\n"
+		"deputy-add --name " WANG " --term 18 --delegation 城关镇代表团 --station 城关代表联络站\n"
+		"deputy-add --name " LI " --term 18 --station 城关代表联络站\n"
+		"deputy-add --name " ZHAO " --term 18\n"
+		"deputy-add --name " SUN " --term 18\n"
+		"account-add --login liaison --name 刘联络 --org 联工委 --roles liaison_officer --cert %1$s/liaison.crt\n"
+		"account-add --login gov --name 郑政办 --org 县政府办公室 --roles government_officer --cert %1$s/gov.crt\n"
+		"account-add --login a-clerk --name 甲经办 --org " UNIT_A " --roles unit_clerk --cert %1$s/a-clerk.crt\n"
+		"account-add --login a-head --name 甲局长 --org " UNIT_A " --roles unit_head --cert %1$s/a-head.crt\n"
+		"account-add --login b-clerk --name 乙经办 --org " UNIT_B " --roles unit_clerk --cert %1$s/b-clerk.crt\n"
+		"account-add --login b-head --name 乙局长 --org " UNIT_B " --roles unit_head --cert %1$s/b-head.crt\n"
+		"account-add --login c-clerk --name 丙经办 --org " UNIT_C " --roles unit_clerk --cert %1$s/c-clerk.crt\n"
+		"account-add --login c-head --name 丙局长 --org " UNIT_C " --roles unit_head --cert %1$s/c-head.crt\n"
+		"account-add --login cmte --name 钱委员 --org 教科文卫工委 --roles committee_member --cert %1$s/cmte.crt\n"
+		"account-add --login leader --name 周主任 --org 常委会 --roles leader --cert %1$s/leader.crt\n"
+		"account-add --login deputy-wang --name " WANG " --org 城关代表联络站 --roles deputy --deputy 1 --cert %1$s/deputy-wang.crt\n"
+		"account-add --login deputy-li --name " LI " --org 城关代表联络站 --roles deputy --deputy 2 --cert %1$s/deputy-li.crt\n"
+		"account-add --login deputy-zhao --name " ZHAO " --org 城关代表联络站 --roles deputy --deputy 3 --cert %1$s/deputy-zhao.crt\n"
+		"account-add --login deputy-sun --name " SUN " --org 城关代表联络站 --roles deputy --deputy 4 --cert %1$s/deputy-sun.crt\n"
+		"account-add --login visitor --name 访客 --org 公众门户 --roles public --cert %1$s/visitor.crt\n",
+		H.pki);
+	fclose(f);
+	harness_batch(&H, batch);
+	free(batch);
+
+	const char *org = "SELECT id FROM organizations WHERE name = $1";
+	unit_a = sql_id(org, UNIT_A);
+	unit_b = sql_id(org, UNIT_B);
+	unit_c = sql_id(org, UNIT_C);
+	unit_d = sql_id(org, UNIT_D);
+	committee_id = sql_id(org, "教科文卫工委");
+	const char *dep = "SELECT deputy_id FROM accounts WHERE login = $1";
+	dep_wang = sql_id(dep, "deputy-wang");
+	dep_li = sql_id(dep, "deputy-li");
+	dep_zhao = sql_id(dep, "deputy-zhao");
+	dep_sun = sql_id(dep, "deputy-sun");
+	assert_true(unit_a > 0 && unit_b > 0 && unit_c > 0 && unit_d > 0 && committee_id > 0);
+	/* Deputy ids are assigned in order on the fresh database. */
+	assert_int_equal(dep_wang, 1);
+	assert_int_equal(dep_li, 2);
+	assert_int_equal(dep_zhao, 3);
+	assert_int_equal(dep_sun, 4);
+
+	server_start(&H, &S, server_extra);
+}
+
+int wf_setup(void **state)
+{
+	(void)state;
+	wf_fixture_up(NULL);
+	return 0;
+}
+
+int wf_teardown(void **state)
+{
+	(void)state;
+	cx_drop(NULL);
+	if (S.pid > 0)
+		server_stop(&S, SIGTERM, 10000);
+	harness_cleanup(&H);
+	return 0;
+}
+
+/* ---- cases and steps ----------------------------------------------------- */
+
+struct step_rec *recording;
+size_t nrecorded, maxrecorded;
+
+/* Whether state is one of "a|b|c". */
+bool state_in(const char *state, const char *alternatives)
+{
+	char want[128];
+	snprintf(want, sizeof want, "|%s|", alternatives);
+	char got[64];
+	snprintf(got, sizeof got, "|%s|", state);
+	return strstr(want, got) != NULL;
+}
+
+/* Sends a as who; it must succeed, move k to a state in expect ("a|b"; NULL:
+ * any) and add exactly one version. Keeps the result in *keep if given. */
+void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
+	     struct wf_res *keep)
+{
+	struct wf_res r;
+	int code = wf_do(cx(who), a, &r);
+	const char *action = wf_action_name(a->req.action);
+	if (code != OK)
+		fail_msg("%s %s on #%lld (v%d, %s): %s: %s [field %s]", who, action, (long long)k->id,
+			 k->version, k->state, jy_status_str(code), r.message, r.field);
+	assert_non_null(r.sug);
+	if (a->req.action == A(CREATE)) {
+		assert_true(r.sug->id > 0);
+		k->id = r.sug->id;
+		k->version = 0;
+		snprintf(k->state, sizeof k->state, "%s", "");
+	}
+	if (r.sug->id != k->id)
+		fail_msg("%s %s: answered suggestion %lld, sent %lld", who, action,
+			 (long long)r.sug->id, (long long)k->id);
+	if (r.sug->version != k->version + 1)
+		fail_msg("%s %s on #%lld: version %d after v%d, expected %d", who, action,
+			 (long long)k->id, r.sug->version, k->version, k->version + 1);
+	if (expect && !state_in(r.sug->state, expect))
+		fail_msg("%s %s on #%lld: state '%s' after '%s', expected %s", who, action,
+			 (long long)k->id, r.sug->state, k->state, expect);
+	assert_false(r.act->replayed);
+	assert_true(r.act->event_sequence > 0);
+	if (recording && nrecorded < maxrecorded) {
+		struct step_rec *s = &recording[nrecorded++];
+		snprintf(s->kind, sizeof s->kind, "%s", action);
+		snprintf(s->actor, sizeof s->actor, "%s", who);
+		snprintf(s->from, sizeof s->from, "%s", a->req.action == A(CREATE) ? "" : k->state);
+		snprintf(s->to, sizeof s->to, "%s", r.sug->state);
+	}
+	k->version = r.sug->version;
+	snprintf(k->state, sizeof k->state, "%s", r.sug->state);
+	if (keep)
+		*keep = r;
+	else
+		wf_res_free(&r);
+}
+
+/* Valid params for action a (so that only role/state/relation decide). */
+void valid_params(struct wf_act *a, int action)
+{
+	static int64_t co_b[1];
+	static char date30[16], date_today[16];
+	co_b[0] = unit_b;
+	wf_date(date30, sizeof date30, 30);
+	wf_date(date_today, sizeof date_today, 0);
+	switch (action) {
+	case A(CREATE):
+		a->create.title = "关于完善城区停车设施的建议";
+		a->create.body = "城区停车难问题突出，建议规划建设公共停车场。";
+		a->create.category = "城建";
+		break;
+	case A(WITHDRAW): case A(RETURN): case A(DISPUTE): case A(CLOSE):
+		a->reason.reason = "书面说明理由";
+		break;
+	case A(REGISTER):
+		a->reg.term = 18;
+		a->reg.session = 9;
+		break;
+	case A(ASSIGN): case A(REASSIGN):
+		a->assign.lead_unit_id = unit_a;
+		a->assign.n_co_unit_ids = 1;
+		a->assign.co_unit_ids = co_b;
+		a->assign.reason = "重新交办";
+		break;
+	case A(PLAN):
+		a->plan.handler_name = "张经办";
+		a->plan.handler_phone = "0571-12345678";
+		a->plan.plan = "现场调研，制定方案，年内实施";
+		a->plan.promised_date = date30;
+		break;
+	case A(CONTACT):
+		a->contact.phase = "before";
+		a->contact.method = "phone";
+		a->contact.date = date_today;
+		a->contact.note = "电话沟通办理思路";
+		break;
+	case A(OPINION):
+		a->opinion.text = "协办意见：同意主办单位方案。";
+		break;
+	case A(EXTEND):
+		a->extend.days = 30;
+		a->extend.reason = "需跨年度预算安排";
+		break;
+	case A(APPROVE_EXTENSION):
+		a->approve.extension_id = 1;
+		a->approve.approve = true;
+		a->approve.reason = "同意";
+		break;
+	case A(REPLY):
+		a->reply.text = "答复：已列入年度计划。";
+		a->reply.result_class = "B";
+		break;
+	case A(FOLLOW_UP):
+		a->follow_up.text = "跟踪报告：已完成。";
+		a->follow_up.result_class = "A";
+		break;
+	case A(EVALUATE):
+		a->evaluate.attitude = "satisfied";
+		a->evaluate.result = "satisfied";
+		a->evaluate.comment = "满意";
+		break;
+	case A(SUPERVISE):
+		a->supervise.kind = "note";
+		a->supervise.text = "督办意见";
+		break;
+	case A(MERGE):
+		a->merge.into_suggestion_id = 1;
+		a->merge.reason = "内容相同";
+		break;
+	case A(CONVERT):
+		a->convert.to_kind = "letter";
+		a->convert.reason = "转为来信";
+		break;
+	default:
+		break;
+	}
+}
+
+void act(const char *who, int action, struct kase *k, const char *expect)
+{
+	struct wf_act a;
+	wf_act_init(&a, action, k->id, k->version);
+	valid_params(&a, action);
+	ok_step(who, &a, k, expect, NULL);
+}
+
+/* A new case by deputy-wang brought to stage. joint: li (confirmed) and zhao
+ * (never confirms) co-sign. Units: lead A, co B. */
+void prepare(struct kase *k, enum stage stage, const char *title, bool joint)
+{
+	memset(k, 0, sizeof *k);
+	struct wf_act a;
+	wf_act_init(&a, A(CREATE), 0, 0);
+	int64_t co[2] = { dep_li, dep_zhao };
+	a.create.title = (char *)title;
+	a.create.body = "建议正文：请有关部门研究办理。";
+	a.create.category = "交通";
+	if (joint) {
+		a.create.n_cosigner_deputy_ids = 2;
+		a.create.cosigner_deputy_ids = co;
+	}
+	ok_step("deputy-wang", &a, k, "draft", NULL);
+	if (joint)
+		act("deputy-li", A(COSIGN), k, "draft");
+	if (stage >= ST_SUBMITTED)
+		act("deputy-wang", A(SUBMIT), k, "submitted");
+	if (stage >= ST_REGISTERED)
+		act("liaison", A(REGISTER), k, "registered");
+	if (stage >= ST_ASSIGNED)
+		act("gov", A(ASSIGN), k, "assigned");
+	if (stage >= ST_ACCEPTED)
+		act("a-clerk", A(ACCEPT), k, "accepted");
+	if (stage >= ST_IN_PROGRESS_NOCONTACT)
+		act("a-clerk", A(PLAN), k, "in_progress");
+	if (stage >= ST_IN_PROGRESS)
+		act("a-clerk", A(CONTACT), k, "in_progress");
+	if (stage >= ST_REPLIED)
+		act("a-head", A(REPLY), k, "replied");
+}
+
+bool has_string(char **list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The id of the case's latest extension: from the extend event's details
+ * ("extension_id"), else from the database. */
+int64_t extension_id_of(const struct kase *k)
+{
+	Jianyi__Envelope *g = wf_get_ok(cx("liaison"), k->id);
+	Jianyi__GetSuggestionResponse *gs = g->response->get_suggestion;
+	int64_t id = 0;
+	for (size_t i = gs->n_timeline; i-- > 0 && id == 0;) {
+		if (strcmp(gs->timeline[i]->kind, "extend") != 0)
+			continue;
+		json_object *o = json_tokener_parse(gs->timeline[i]->details);
+		json_object *v;
+		if (o && (json_object_object_get_ex(o, "extension_id", &v) ||
+			  json_object_object_get_ex(o, "id", &v)))
+			id = json_object_get_int64(v);
+		json_object_put(o);
+	}
+	jy_envelope_free(g);
+	if (id == 0) {
+		print_message("note: the extend event does not carry extension_id; "
+			      "looking it up in the database\n");
+		char sid[32];
+		snprintf(sid, sizeof sid, "%lld", (long long)k->id);
+		id = sql_id("SELECT max(id) FROM extensions WHERE suggestion_id = $1::bigint", sid);
+	}
+	if (id == 0)
+		fail_msg("cannot learn the extension id of #%lld (not in the extend event's "
+			 "details, no extensions table row)", (long long)k->id);
+	return id;
+}
+
+/* Before each test: nothing recorded (a failed scenario leaves it set). */
+int wf_each(void **state)
+{
+	(void)state;
+	recording = NULL;
+	return 0;
 }

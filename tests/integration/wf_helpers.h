@@ -1,6 +1,9 @@
 /* Small helpers for the workflow end-to-end tests: build one ActRequest
  * (params inline, a fresh idempotency key), send it, and hand back the
- * status and the response; read a case (GetSuggestion) and list cases. */
+ * status and the response; read a case (GetSuggestion) and list cases.
+ * Also the fixture the workflow tests and the workflow throughput bench
+ * share: the accounts (one per role), one server, a connection per login,
+ * and cases brought to a stage of the workflow. */
 #ifndef JY_WF_HELPERS_H
 #define JY_WF_HELPERS_H
 
@@ -69,5 +72,95 @@ void wf_date(char *buf, size_t len, int days);
 void wf_date_months(char *buf, size_t len, int months);
 /* Days between two YYYY-MM-DD dates (b - a). */
 long wf_days_between(const char *a, const char *b);
+
+/* ---- the shared fixture --------------------------------------------------- */
+
+#define A(x) JIANYI__ACTION__ACTION_##x
+#define OK 0
+#define INVALID JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT
+#define NOT_FOUND JIANYI__STATUS_CODE__STATUS_NOT_FOUND
+#define DENIED JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED
+#define PRECOND JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION
+#define CONFLICT JIANYI__STATUS_CODE__STATUS_CONFLICT
+
+/* The harness (PostgreSQL, PKI) and the server of the fixture. */
+extern struct harness H;
+extern struct server_proc S;
+
+/* Organizations and deputies (ids looked up after loading). */
+#define UNIT_A "县交通运输局"
+#define UNIT_B "县住房和城乡建设局"
+#define UNIT_C "县财政局"
+#define UNIT_D "县教育局"          /* made by harness_init; bob works there */
+#define WANG "王明"
+#define LI "李华"
+#define ZHAO "赵强"
+#define SUN "孙丽"
+extern int64_t unit_a, unit_b, unit_c, unit_d, committee_id;
+extern int64_t dep_wang, dep_li, dep_zhao, dep_sun;
+
+/* Loads the organizations, deputies and one account per role (liaison, gov,
+ * a-clerk, a-head, b-clerk, b-head, c-clerk, c-head, cmte, leader,
+ * deputy-wang/li/zhao/sun, visitor; bob is the harness's) and starts jianyid
+ * with server_extra (see server_start). */
+void wf_fixture_up(const char *server_extra);
+/* cmocka group setup/teardown: wf_fixture_up(NULL), and everything down. */
+int wf_setup(void **state);
+int wf_teardown(void **state);
+/* cmocka per-test setup: nothing recorded. */
+int wf_each(void **state);
+
+/* The connection of a login, made on first use. */
+struct jy_client *cx(const char *who);
+/* Drops a connection (NULL: all), after the server closed it or a restart. */
+void cx_drop(const char *who);
+
+/* One value (or 0) of a query with at most one text parameter. */
+int64_t sql_id(const char *query, const char *arg);
+/* A command with one text parameter; it must succeed. */
+void sql_exec(const char *query, const char *arg);
+
+/* ---- cases and steps ---------------------------------------------------- */
+
+struct kase {
+	int64_t id;
+	int32_t version;
+	char state[32];
+};
+
+/* What a scenario did, to compare with the timeline at the end: while
+ * recording is set, ok_step appends to it (up to maxrecorded). */
+struct step_rec {
+	char kind[32];
+	char actor[32];
+	char from[32];
+	char to[32];
+};
+extern struct step_rec *recording;
+extern size_t nrecorded, maxrecorded;
+
+/* Whether state is one of "a|b|c". */
+bool state_in(const char *state, const char *alternatives);
+/* Sends a as who; it must succeed, move k to a state in expect ("a|b"; NULL:
+ * any) and add exactly one version. Keeps the result in *keep if given. */
+void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
+	     struct wf_res *keep);
+/* Valid params for action a (so that only role/state/relation decide). */
+void valid_params(struct wf_act *a, int action);
+/* action with valid params as who on k; see ok_step. */
+void act(const char *who, int action, struct kase *k, const char *expect);
+
+enum stage {
+	ST_DRAFT, ST_SUBMITTED, ST_REGISTERED, ST_ASSIGNED, ST_ACCEPTED,
+	ST_IN_PROGRESS_NOCONTACT, ST_IN_PROGRESS, ST_REPLIED, ST_NSTAGES
+};
+/* A new case by deputy-wang brought to stage. joint: li (confirmed) and zhao
+ * (never confirms) co-sign. Units: lead A, co B. */
+void prepare(struct kase *k, enum stage stage, const char *title, bool joint);
+
+bool has_string(char **list, size_t n, const char *s);
+/* The id of the case's latest extension (from the extend event's details,
+ * else the database). */
+int64_t extension_id_of(const struct kase *k);
 
 #endif
