@@ -108,6 +108,9 @@ SSL_CTX *jy_tls_server_ctx(const struct jy_tls_files *files, char *err, size_t e
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	SSL_CTX_set_verify_depth(ctx, 4);
 	SSL_CTX_set_alpn_select_cb(ctx, server_alpn_select, NULL);
+	/* TLS 1.3 resumption uses stateless tickets; a server-side cache would
+	 * only keep every session (and its client certificate) in memory. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Tell clients which CA we accept (helps clients with several certs). */
 	STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(files->ca_file);
 	if (names)
