@@ -10,6 +10,7 @@
 
 #include "cli_output.h"
 #include "cli_read.h"
+#include "cli_watch.h"
 #include "cli_workflow.h"
 #include "jianyi.h"
 #include "protocol.h"
@@ -525,6 +526,21 @@ const struct cli_command cli_commands[] = {
 		.options = cli_list_options,
 		.needs_settings = true,
 		.run = cli_run_list,
+	},
+	{
+		.name = "watch",
+		.summary = "print the change feed, live",
+		.usage = "watch [--cursor C]",
+		.help = "Prints every event you may see after the cursor (default: from the\n"
+			"beginning), then new ones as they happen, one line each: time,\n"
+			"#case, action, actor, state change. With --json: one JSON object per\n"
+			"line with cursor, sequence, suggestion_id, kind, at, actor_login,\n"
+			"from_state, to_state, version and details. When the connection\n"
+			"drops, watch reconnects with back-off and resumes from the last\n"
+			"cursor it printed. Stop it with Ctrl-C.\n",
+		.options = cli_watch_options,
+		.needs_settings = true,
+		.run = cli_run_watch,
 	},
 	{
 		.name = "help",

@@ -37,6 +37,11 @@ struct jy_client {
 	Jianyi__Envelope *welcome;   /* the greeting's response envelope */
 	uint64_t dropped_events;
 
+	/* Pushed events (envelope id 0) read while waiting for responses,
+	 * oldest first, until jy_next_event takes them; bounded. */
+	Jianyi__Envelope **events;
+	size_t ev_head, n_events, cap_events;
+
 	/* Once the stream is out of step (transport failure, malformed frame)
 	 * every later call reports the first error again. */
 	bool broken;
@@ -205,8 +210,40 @@ static bool read_envelope(struct jy_client *c, int64_t deadline,
 	}
 }
 
-/* Reads envelopes until a response arrives, dropping events (there is no
- * watch API yet) and refusing anything a server must not send. */
+#define MAX_QUEUED_EVENTS 100000
+
+/* Keeps a pushed event for jy_next_event (beyond the bound: dropped and
+ * counted; the feed's cursor lets a watcher resume). */
+static void event_push(struct jy_client *c, Jianyi__Envelope *env)
+{
+	if (c->n_events >= MAX_QUEUED_EVENTS) {
+		c->dropped_events++;
+		jy_envelope_free(env);
+		return;
+	}
+	if (c->ev_head > 0 && c->ev_head + c->n_events == c->cap_events) {
+		memmove(c->events, c->events + c->ev_head, c->n_events * sizeof *c->events);
+		c->ev_head = 0;
+	}
+	if (c->ev_head + c->n_events == c->cap_events) {
+		c->cap_events = c->cap_events ? c->cap_events * 2 : 16;
+		c->events = jy_xreallocarray(c->events, c->cap_events, sizeof *c->events);
+	}
+	c->events[c->ev_head + c->n_events++] = env;
+}
+
+static Jianyi__Envelope *event_pop(struct jy_client *c)
+{
+	if (c->n_events == 0)
+		return NULL;
+	Jianyi__Envelope *env = c->events[c->ev_head++];
+	if (--c->n_events == 0)
+		c->ev_head = 0;
+	return env;
+}
+
+/* Reads envelopes until a response arrives, queueing pushed events and
+ * refusing anything a server must not send. */
 static bool read_response(struct jy_client *c, int64_t deadline,
 			  Jianyi__Envelope **out, struct jy_error *err)
 {
@@ -217,10 +254,7 @@ static bool read_response(struct jy_client *c, int64_t deadline,
 		if (!read_envelope(c, deadline, &env, err))
 			return false;
 		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
-			c->dropped_events++;
-			jy_debug("msg=\"event dropped\" sequence=%" PRId64 " dropped=%" PRIu64,
-				 env->event->sequence, c->dropped_events);
-			jy_envelope_free(env);
+			event_push(c, env);
 			continue;
 		}
 		if (env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
@@ -446,11 +480,57 @@ uint64_t jy_dropped_events(const struct jy_client *c)
 	return c->dropped_events;
 }
 
+bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
+		   struct jy_error *err)
+{
+	int64_t deadline = jy_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+	*event = event_pop(c);
+	if (*event != NULL)
+		return true;
+	if (!check_usable(c, err))
+		return false;
+	for (;;) {
+		Jianyi__Envelope *env;
+		char what[128];
+
+		if (!read_envelope(c, deadline, &env, err))
+			return false;
+		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
+			*event = env;
+			return true;
+		}
+		if (env->body_case == JIANYI__ENVELOPE__BODY_RESPONSE && env->id != 0 &&
+		    env->id < c->next_id && c->outstanding > 0) {
+			/* an answer to a pipelined request: keep it for jy_receive */
+			c->outstanding--;
+			early_push(c, env);
+			continue;
+		}
+		if (env->body_case == JIANYI__ENVELOPE__BODY_RESPONSE && env->id == 0 &&
+		    env->response->status != NULL &&
+		    env->response->status->code != JIANYI__STATUS_CODE__STATUS_OK) {
+			jy_set_error(err, env->response->status->code,
+				     "the server closed the connection: %s",
+				     env->response->status->message);
+			jy_envelope_free(env);
+			return fail_broken(c, err);
+		}
+		snprintf(what, sizeof what, "unexpected envelope %" PRIu64 " while waiting for events",
+			 env->id);
+		jy_envelope_free(env);
+		return protocol_error(c, err, what);
+	}
+}
+
 void jy_close(struct jy_client *c)
 {
 	if (c == NULL)
 		return;
 	jy_transport_close(c->t);
+	for (Jianyi__Envelope *env; (env = event_pop(c)) != NULL;)
+		jy_envelope_free(env);
+	free(c->events);
 	for (size_t i = 0; i < c->n_early; i++)
 		jy_envelope_free(c->early[i]);
 	free(c->early);

@@ -69,8 +69,18 @@ const char *jy_status_str(int code);
 bool jy_parse_server(const char *server, char *host, size_t hostlen,
 		     uint16_t *port, struct jy_error *err);
 
-/* Events (envelope id 0) received and dropped so far: there is no watch API
- * yet to hand them to. */
+/* The next event the server pushed (envelope id 0: change-feed events after
+ * a live Sync, "resync" when we fell too far behind). Events that arrived
+ * while a call waited for its response are queued and come first; else
+ * waits up to timeout_ms (0: no waiting beyond what is already readable).
+ * Responses to pipelined requests read meanwhile are kept for jy_receive.
+ * False with err: STATUS_DEADLINE_EXCEEDED when none came in time
+ * (the connection stays usable), else the connection failed. Free *event
+ * with jy_envelope_free. */
+bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
+		   struct jy_error *err);
+
+/* Events dropped because more than 100000 were queued and never taken. */
 uint64_t jy_dropped_events(const struct jy_client *c);
 
 #endif

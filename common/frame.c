@@ -89,6 +89,39 @@ static void budget_free(void *data, void *ptr)
 	free(ptr);
 }
 
+/* Field number 0 is invalid. protobuf-c refuses it in a one-byte tag but
+ * keeps it as an unknown field when the tag is a longer (non-minimal)
+ * varint, and then cannot decode its own encoding of that message: refuse
+ * it in either form (found by tests/fuzz/fuzz_envelope). */
+static bool has_field_zero(const ProtobufCMessage *msg)
+{
+	for (unsigned i = 0; i < msg->n_unknown_fields; i++)
+		if (msg->unknown_fields[i].tag == 0)
+			return true;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	const char *base = (const char *)msg;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+			continue;
+		size_t count = 1;
+		const ProtobufCMessage *const *items;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			count = *(const size_t *)(base + f->quantifier_offset);
+			items = *(const ProtobufCMessage *const *const *)(base + f->offset);
+		} else {
+			items = (const ProtobufCMessage *const *)(base + f->offset);
+		}
+		for (size_t k = 0; k < count; k++)
+			if (items[k] && has_field_zero(items[k]))
+				return true;
+	}
+	return false;
+}
+
 Jianyi__Envelope *jy_envelope_decode(const uint8_t *body, size_t len,
 				     char *err, size_t errlen)
 {
@@ -105,6 +138,11 @@ Jianyi__Envelope *jy_envelope_decode(const uint8_t *body, size_t len,
 	if (!env) {
 		snprintf(err, errlen, "malformed message (not a valid envelope, or it needs more than %zu bytes to decode)",
 			 budget_bytes);
+		return NULL;
+	}
+	if (has_field_zero(&env->base)) {
+		snprintf(err, errlen, "malformed message (field number 0)");
+		jy_envelope_free(env);
 		return NULL;
 	}
 	char path[256];

@@ -26,7 +26,14 @@ struct check {
 static bool bad(struct check *c, const char *field, const char *fmt, const char *detail)
 {
 	snprintf(c->field, c->fieldlen, "act.%s", field);
-	snprintf(c->msg, c->msglen, fmt, field, detail);
+	int n = snprintf(c->msg, c->msglen, fmt, field, detail);
+	/* detail may be the client's text: a cut must not split a character,
+	 * or the answer is not valid UTF-8 (found by tests/fuzz). */
+	if (n > 0 && (size_t)n >= c->msglen) {
+		size_t len = strlen(c->msg);
+		while (len > 0 && !jy_utf8_valid(c->msg, len))
+			c->msg[--len] = '\0';
+	}
 	return false;
 }
 #pragma GCC diagnostic pop

@@ -554,6 +554,46 @@ static int cmd_migrate(PGconn *conn, int argc, char **argv, char *err)
 	return EXIT_OK;
 }
 
+/* ---- portal publication ------------------------------------------------ */
+
+/* jy_publish (migration 0003_portal.sql) checks everything (no such case,
+ * confidential, draft) and says why in its message. */
+static int set_published(PGconn *conn, int argc, char **argv, bool publish, char *err)
+{
+	const char *id = NULL, *summary = NULL, *title = NULL;
+	struct flag pub_flags[] = { { "id", &id, true }, { "summary", &summary, false },
+				    { "title", &title, false }, { NULL, NULL, false } };
+	struct flag unpub_flags[] = { { "id", &id, true }, { NULL, NULL, false } };
+	int rc = parse_flags(argv[0], argc, argv, publish ? pub_flags : unpub_flags, err);
+	long n;
+	if (rc)
+		return rc;
+	if (!parse_positive(id, &n))
+		return fail(err, EXIT_USAGE, "%s: --id must be a positive number", argv[0]);
+	if ((summary && !valid_text(summary)) || (title && !valid_text(title)))
+		return fail(err, EXIT_USAGE, "%s: --summary and --title must not be blank", argv[0]);
+	const char *p[4] = { id, publish ? "true" : "false", title, summary };
+	PGresult *res = exec(conn, "SELECT jy_publish($1::bigint, $2::boolean, $3::text, $4::text)",
+			     4, p);
+	if (!ok(res))
+		rc = fail_pg(err, res, conn, publish ? "cannot publish" : "cannot unpublish");
+	else
+		printf("suggestion %s %s\n", id,
+		       !publish ? "unpublished" : summary ? "published (summary)" : "published (full text)");
+	PQclear(res);
+	return rc;
+}
+
+static int cmd_publish(PGconn *conn, int argc, char **argv, char *err)
+{
+	return set_published(conn, argc, argv, true, err);
+}
+
+static int cmd_unpublish(PGconn *conn, int argc, char **argv, char *err)
+{
+	return set_published(conn, argc, argv, false, err);
+}
+
 static int cmd_batch(PGconn *conn, int argc, char **argv, char *err);
 
 struct command {
@@ -574,6 +614,9 @@ static const struct command commands[] = {
 	{ "account-enable", cmd_account_enable, "account-enable --login L" },
 	{ "list-accounts", cmd_list_accounts, "list-accounts" },
 	{ "migrate", cmd_migrate, "migrate" },
+	{ "publish", cmd_publish, "publish --id N [--summary TEXT] [--title TEXT]   (public portal; "
+				  "never a confidential one)" },
+	{ "unpublish", cmd_unpublish, "unpublish --id N" },
 	{ "batch", cmd_batch, "batch FILE|-   (one command per line, all in one transaction)" },
 	{ NULL, NULL, NULL },
 };

@@ -16,6 +16,7 @@ void jy_config_defaults(struct jy_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->listen = jy_xstrdup("127.0.0.1:7443");
+	cfg->http_listen = jy_xstrdup("127.0.0.1:7080");
 	cfg->max_connections = 10000;
 	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
 	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
@@ -32,6 +33,8 @@ void jy_config_defaults(struct jy_config *cfg)
 void jy_config_free(struct jy_config *cfg)
 {
 	free(cfg->listen);
+	free(cfg->http_listen);
+	free(cfg->http_ready_file);
 	free(cfg->cert_file);
 	free(cfg->key_file);
 	free(cfg->ca_file);
@@ -62,6 +65,7 @@ static const struct setting settings[] = {
 	S("server", "idle_timeout", K_UINT, idle_timeout_s, 1, 86400 * 7),
 	S("server", "write_timeout", K_UINT, write_timeout_s, 1, 3600),
 	S("server", "drain_timeout", K_UINT, drain_timeout_s, 0, 3600),
+	S("server", "http_listen", K_STRING, http_listen, 0, 0),
 	S("tls", "cert", K_STRING, cert_file, 0, 0),
 	S("tls", "key", K_STRING, key_file, 0, 0),
 	S("tls", "ca", K_STRING, ca_file, 0, 0),
@@ -218,6 +222,10 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 	}
 	if (!strchr(cfg->listen, ':')) {
 		snprintf(err, errlen, "server.listen: '%s' is not HOST:PORT", cfg->listen);
+		return false;
+	}
+	if (strcmp(cfg->http_listen, "off") != 0 && !strchr(cfg->http_listen, ':')) {
+		snprintf(err, errlen, "server.http_listen: '%s' is not HOST:PORT or off", cfg->http_listen);
 		return false;
 	}
 	return true;

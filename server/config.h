@@ -18,6 +18,7 @@ struct jy_config {
 	uint32_t idle_timeout_s;      /* no request and nothing in flight, default 600 */
 	uint32_t write_timeout_s;     /* output not draining (slow reader), default 30 */
 	uint32_t drain_timeout_s;     /* SIGTERM: wait this long for in-flight work, default 10 */
+	char *http_listen;            /* HTTP side (health, metrics, portal): "host:port" or "off", default 127.0.0.1:7080 */
 	/* [tls] */
 	char *cert_file, *key_file, *ca_file;
 	bool allow_tls12;
@@ -32,6 +33,7 @@ struct jy_config {
 	char *log_level;              /* debug|info|warn|error, default info */
 	/* command line only */
 	char *ready_file;             /* once listening, write "host:port\n" here */
+	char *http_ready_file;        /* once the HTTP side listens, write "host:port\n" here */
 };
 
 void jy_config_defaults(struct jy_config *cfg);

@@ -615,6 +615,14 @@ void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out)
 	out->queued = pool->queue.count;
 }
 
+bool db_pool_owns_backend(const struct db_pool *pool, int pid)
+{
+	for (unsigned i = 0; i < pool->size; i++)
+		if (pool->conns[i].pg && PQbackendPID(pool->conns[i].pg) == pid)
+			return true;
+	return false;
+}
+
 void db_pool_free(struct db_pool *pool)
 {
 	struct db_item *it;

@@ -64,6 +64,9 @@ bool db_query(struct db_pool *pool, const struct db_stmt *stmt,
 	      const char *const *params, db_result_cb cb, void *arg)
 	__attribute__((warn_unused_result));
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out);
+/* Whether pid is the backend of one of the pool's connections (so that the
+ * change feed can ignore the NOTIFY it sent itself). */
+bool db_pool_owns_backend(const struct db_pool *pool, int pid);
 /* Fails everything queued or in flight with DB_SHUTDOWN, closes connections. */
 void db_pool_free(struct db_pool *pool);
 

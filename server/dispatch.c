@@ -4,6 +4,7 @@
 
 #include "accounts.h"
 #include "handlers_workflow.h"
+#include "handlers_sync.h"
 #include "server.h"
 #include "status.h"
 
@@ -67,6 +68,7 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_ACT, "act", handle_act },
 	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
 	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },
+	{ JIANYI__REQUEST__BODY_SYNC, "sync", handle_sync },
 };
 
 void dispatch_request(struct request *req, const Jianyi__Request *body)

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "act_validate.h"
+#include "feed.h"
 #include "log.h"
 #include "pbjson.h"
 #include "server.h"
@@ -117,6 +118,10 @@ static void on_act(const struct db_result *r, void *arg)
 		act.event_sequence = json_object_get_int64(v);
 	if (json_object_object_get_ex(doc, "replayed", &v))
 		act.replayed = json_object_get_boolean(v);
+	if (!act.replayed)
+		/* Committed: wake this process's subscribers and, coalesced,
+		 * the other processes' (feed.c). */
+		feed_local_commit(req->sess->srv->feed);
 	resp.body_case = JIANYI__RESPONSE__BODY_ACT;
 	resp.act = &act;
 	reply_and_free(req, &resp, &arena, doc);

@@ -76,7 +76,8 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 	}
 }
 
-static bool split_host_port(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
+bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char *port,
+			       size_t portlen)
 {
 	const char *colon;
 	if (addr[0] == '[') {
@@ -100,7 +101,7 @@ static bool split_host_port(const char *addr, char *host, size_t hostlen, char *
 bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
 {
 	char host[256], port[16];
-	if (!split_host_port(addr, host, sizeof host, port, sizeof port)) {
+	if (!listener_split_host_port(addr, host, sizeof host, port, sizeof port)) {
 		snprintf(err, errlen, "listen address '%s' is not HOST:PORT", addr);
 		return false;
 	}

@@ -10,5 +10,9 @@ struct jy_server;
 
 bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen);
 void listener_stop(struct jy_server *srv);
+/* Splits "host:port" or "[v6]:port" (port 0..65535); the HTTP side uses it
+ * too, so both addresses are read the same way. */
+bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char *port,
+			      size_t portlen);
 
 #endif

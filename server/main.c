@@ -29,6 +29,9 @@ static void usage(FILE *out)
 	      "  --pg-bindir DIR      where initdb and pg_ctl are (default: newest installed)\n"
 	      "  --log-level LEVEL    debug, info, warn or error (default info)\n"
 	      "  --ready-file FILE    write HOST:PORT here once listening\n"
+	      "  --http-listen HOST:PORT  address for the HTTP side (health, metrics, public\n"
+	      "                       portal; default 127.0.0.1:7080; \"off\" disables it)\n"
+	      "  --http-ready-file FILE  write the HTTP side's HOST:PORT here once listening\n"
 	      "  --version            print the version\n"
 	      "  --help               this text\n"
 	      "\n"
@@ -47,6 +50,8 @@ static const struct option long_opts[] = {
 	{ "pg-bindir", required_argument, NULL, 'B' },
 	{ "log-level", required_argument, NULL, 'L' },
 	{ "ready-file", required_argument, NULL, 'r' },
+	{ "http-listen", required_argument, NULL, 'H' },
+	{ "http-ready-file", required_argument, NULL, 'R' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -57,6 +62,7 @@ static const char *flag_key(int opt, const char **section)
 {
 	switch (opt) {
 	case 'l': *section = "server"; return "listen";
+	case 'H': *section = "server"; return "http_listen";
 	case 'C': *section = "tls"; return "cert";
 	case 'K': *section = "tls"; return "key";
 	case 'A': *section = "tls"; return "ca";
@@ -116,6 +122,10 @@ int main(int argc, char **argv)
 		case 'r':
 			free(cfg.ready_file);
 			cfg.ready_file = strdup(optarg);
+			break;
+		case 'R':
+			free(cfg.http_ready_file);
+			cfg.http_ready_file = strdup(optarg);
 			break;
 		case '?':
 			if (optopt)

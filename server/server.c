@@ -13,8 +13,11 @@
 
 #include "bootstrap.h"
 #include "embedded_pg.h"
+#include "feed.h"
+#include "http.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
 #include "session.h"
 #include "sql_registry.h"
 #include "tls.h"
@@ -163,6 +166,7 @@ int server_run(struct jy_config *cfg)
 	srv.cfg = cfg;
 	TAILQ_INIT(&srv.sessions);
 	TAILQ_INIT(&srv.graveyard);
+	srv.metrics = jy_metrics_new();
 	signal(SIGPIPE, SIG_IGN);
 	/* Every session is a descriptor: take all the kernel allows us. */
 	struct rlimit rl;
@@ -195,6 +199,8 @@ int server_run(struct jy_config *cfg)
 	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10 };
 	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
 	db_pool_start(srv.db);
+	srv.feed = feed_new(&srv, conninfo);
+	feed_start(srv.feed);
 	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
 	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
@@ -204,7 +210,9 @@ int server_run(struct jy_config *cfg)
 	evsignal_add(srv.sig_int, NULL);
 	evsignal_add(srv.sig_hup, NULL);
 
+	/* HTTP before the ready file: whoever waits for it may use both. */
 	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
+	    !http_start(&srv, cfg->http_listen, err, sizeof err) ||
 	    !write_ready_file(&srv, err, sizeof err))
 		goto fail;
 
@@ -228,6 +236,11 @@ cleanup:
 		session_force_close(TAILQ_FIRST(&srv.sessions), "server stopping");
 	if (srv.db)
 		db_pool_free(srv.db);
+	/* After the pool: subscriptions' queries have all been answered. */
+	feed_free(srv.feed);
+	/* After the pool: its shutdown answered every pending page. */
+	http_stop(&srv);
+	jy_metrics_free(srv.metrics);
 	if (srv.reaper) {
 		reap(-1, 0, &srv);
 		event_free(srv.reaper);

@@ -13,6 +13,9 @@
 #include "db.h"
 
 struct session;
+struct jy_metrics;
+struct jy_http;
+struct feed;
 TAILQ_HEAD(session_list, session);
 
 struct jy_server {
@@ -34,8 +37,11 @@ struct jy_server {
 	struct event *drain_timer;
 	struct event *sig_term, *sig_int, *sig_hup;
 
-	/* Counters (exported on /metrics in a later issue). */
+	/* Counters, exported on /metrics (http_ops.c). */
 	uint64_t sessions_total, sessions_refused, requests_total, requests_failed;
+	struct jy_metrics *metrics;       /* requests by kind and code (metrics.c) */
+	struct jy_http *http;             /* the HTTP side, NULL when off (http.c) */
+	struct feed *feed;                /* change-feed subscribers and wake-ups (feed.c) */
 };
 
 /* Runs the server until SIGTERM/SIGINT; returns the process exit status. */

@@ -15,8 +15,10 @@
 #include "accounts.h"
 #include "linger.h"
 #include "dispatch.h"
+#include "feed.h"
 #include "frame.h"
 #include "log.h"
+#include "metrics.h"
 #include "protocol.h"
 #include "server.h"
 #include "status.h"
@@ -60,6 +62,11 @@ static void session_unref(struct session *s)
 		TAILQ_INSERT_TAIL(&s->srv->graveyard, s, link);
 		event_active(s->srv->reaper, EV_TIMEOUT, 0);
 	}
+}
+
+void session_release(struct session *s)
+{
+	session_unref(s);
 }
 
 void session_free(struct session *s)
@@ -114,6 +121,23 @@ static void send_response(struct session *s, uint64_t id, Jianyi__Response *resp
 	}
 	if (resp->status == &ok)
 		resp->status = NULL;
+}
+
+bool session_push_event(struct session *s, Jianyi__Event *ev)
+{
+	if (s->state != SESS_READY)
+		return false;
+	Jianyi__Envelope env = JIANYI__ENVELOPE__INIT;
+	env.id = 0; /* id 0: not an answer to any request */
+	env.body_case = JIANYI__ENVELOPE__BODY_EVENT;
+	env.event = ev;
+	send_envelope(s, &env);
+	return s->state == SESS_READY;
+}
+
+size_t session_output_backlog(const struct session *s)
+{
+	return s->bev ? evbuffer_get_length(bufferevent_get_output(s->bev)) : 0;
 }
 
 static void send_status(struct session *s, uint64_t id, int code, const char *msg)
@@ -215,6 +239,7 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 		s->srv->requests_failed++;
 	if (s->state != SESS_CLOSED && s->state != SESS_CLOSING)
 		send_response(s, req->id, resp);
+	jy_metrics_request(s->srv->metrics, req->kind, code, now_us() - req->started_us);
 	jy_debug("event=request session=%llu id=%llu kind=%s code=%s us=%llu",
 		 (unsigned long long)s->id, (unsigned long long)req->id, req->kind,
 		 jy_status_name(code), (unsigned long long)(now_us() - req->started_us));
@@ -510,8 +535,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		if ((what & BEV_EVENT_READING) && s->in_flight > 0) {
-			/* Quiet because we owe it answers, not idle. */
+		if ((what & BEV_EVENT_READING) && (s->in_flight > 0 || s->feed_sub)) {
+			/* Quiet because we owe it answers (or it is watching the
+			 * feed and waits for our pushes), not idle. */
 			bufferevent_enable(bev, EV_READ);
 			return;
 		}
@@ -565,6 +591,8 @@ static void session_close(struct session *s, const char *reason)
 	jy_debug("event=closing session=%llu state=%d out=%zu in=%zu", (unsigned long long)s->id, (int)s->state,
 		 evbuffer_get_length(bufferevent_get_output(s->bev)), evbuffer_get_length(bufferevent_get_input(s->bev)));
 	s->state = SESS_CLOSED;
+	if (s->feed_sub)
+		feed_unsubscribe(s);
 	if (was_open && evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
 		/* Everything is flushed: a close_notify tells the client the close
 		 * was deliberate (best effort; the socket is non-blocking), and a

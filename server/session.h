@@ -49,6 +49,7 @@ struct session {
 	bool read_paused;             /* reading disabled (in-flight bound or output backlog) */
 	bool processing;              /* inside process_input(): don't re-enter */
 	uint64_t requests;
+	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
 	TAILQ_ENTRY(session) link;
 };
 
@@ -80,6 +81,15 @@ void session_begin_drain(struct session *s);
 void session_force_close(struct session *s, const char *reason);
 /* Frees a session that server.c took from the graveyard. */
 void session_free(struct session *s);
+
+/* Pushes a server event (envelope id 0) to an identified, open session;
+ * false when it is not open. */
+bool session_push_event(struct session *s, Jianyi__Event *ev);
+/* Drops a reference taken with s->refs++ (freed after this loop iteration
+ * when it was the last). */
+void session_release(struct session *s);
+/* Bytes written to the session and not yet taken by the socket. */
+size_t session_output_backlog(const struct session *s);
 
 void identity_clear(struct identity *who);
 /* Points id's fields at the session's identity (valid while the session is). */

@@ -2,6 +2,8 @@
 #include "sql_registry.h"
 #include "sql_accounts.h"
 #include "sql_workflow.h"
+#include "sql_feed.h"
+#include "sql_portal.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
@@ -9,6 +11,11 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_act,
 	&sql_get_suggestion,
 	&sql_list_suggestions,
+	&sql_sync,
+	&sql_feed_notify,
+	&sql_portal_list,
+	&sql_portal_get,
+	&sql_portal_stats,
 };
 
 const size_t jy_all_statements_count =

@@ -22,6 +22,20 @@ JY_PACKAGES=(
 	python3
 )
 
+# Installed by deploy/test only for the steps that need them.
+# The TLS audit test (tests/integration/test_tls_audit.c; skipped without it).
+# shellcheck disable=SC2034
+JY_TLS_AUDIT_PACKAGES=(testssl.sh)
+# The portal's browser test (tests/integration/test_http_browser.c; skipped
+# without it): headless Chromium and a font with Chinese glyphs.
+# shellcheck disable=SC2034
+JY_BROWSER_PACKAGES=(chromium fonts-wqy-microhei)
+# The fuzz step: clang, and libFuzzer with clang's sanitizer runtimes
+# (libclang-rt is only recommended by clang, and we install no recommends).
+# shellcheck disable=SC2034
+JY_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# Not installed by any script: meson test --setup valgrind (README.md).
+
 # Prints the packages from the arguments that are not installed, one a line.
 jy_missing_packages() {
 	local pkg status

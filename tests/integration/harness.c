@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -27,6 +28,8 @@
 #include "tls.h"
 
 extern char **environ;
+
+static void exit_on_sanitizer_report(void);
 
 uint64_t harness_now_ms(void)
 {
@@ -143,6 +146,9 @@ void harness_pg_stop(struct harness *h)
 
 void harness_init(struct harness *h)
 {
+	static bool registered;
+	if (!registered && atexit(exit_on_sanitizer_report) == 0)
+		registered = true;
 	memset(h, 0, sizeof *h);
 	snprintf(h->dir, sizeof h->dir, "/tmp/jianyi-it-XXXXXX");
 	if (!mkdtemp(h->dir))
@@ -249,18 +255,46 @@ static void stop_leftover_servers(void)
 	}
 }
 
+static bool sanitizer_report(const char *path);
+static bool sanitizer_reported;
+
+/* cmocka does not count a failure in a group teardown (where servers are
+ * usually stopped) in its exit status: a sanitizer report still fails the
+ * test program. */
+static void exit_on_sanitizer_report(void)
+{
+	if (sanitizer_reported) {
+		fflush(stdout);
+		fflush(stderr);
+		_exit(1);
+	}
+}
+
 void harness_cleanup(struct harness *h)
 {
 	stop_leftover_servers();
+	/* Servers stopped by the test, the ones killed just now, and the
+	 * admin commands (commands.log). */
+	bool reports = false;
+	char pattern[320];
+	snprintf(pattern, sizeof pattern, "%s/*.log", h->dir);
+	glob_t g;
+	if (h->dir[0] && glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			reports |= sanitizer_report(g.gl_pathv[i]);
+		globfree(&g);
+	}
 	if (h->pg_running)
 		embedded_pg_stop(&h->pg);
 	embedded_pg_free(&h->pg);
-	if (!getenv("JIANYI_KEEP_TMP") && h->dir[0]) {
+	if (!getenv("JIANYI_KEEP_TMP") && !reports && h->dir[0]) {
 		char *rm[] = { "/bin/rm", "-rf", h->dir, NULL };
 		run_logged(rm, "/dev/null");
 	} else {
 		fprintf(stderr, "kept %s\n", h->dir);
 	}
+	if (reports)
+		fail_msg("a sanitizer reported an error in a jianyid process (logs kept in %s)", h->dir);
 }
 
 static int server_counter;
@@ -275,10 +309,11 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	snprintf(ini, sizeof ini, "%s/server-%d.ini", h->dir, n);
 	snprintf(sp->log, sizeof sp->log, "%s/server-%d.log", h->dir, n);
 	snprintf(sp->ready, sizeof sp->ready, "%s/server-%d.ready", h->dir, n);
+	snprintf(sp->http_ready, sizeof sp->http_ready, "%s/server-%d.http-ready", h->dir, n);
 	FILE *f = fopen(ini, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"[server]\nlisten = 127.0.0.1:0\n"
+		"[server]\nlisten = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\n"
 		"[tls]\ncert = %1$s/server.crt\nkey = %1$s/server.key\nca = %1$s/ca.crt\n"
 		"[database]\nconninfo = %2$s\npool_size = 2\n"
 		"[log]\nlevel = %3$s\n",
@@ -290,7 +325,7 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 		fprintf(f, "%s%s\n", extra[0] == '[' ? "" : "[server]\n", extra);
 	fclose(f);
 	char *argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
-			 "--ready-file", sp->ready, NULL };
+			 "--ready-file", sp->ready, "--http-ready-file", sp->http_ready, NULL };
 	pid_t parent = getpid();
 	sp->pid = fork();
 	if (sp->pid < 0)
@@ -319,6 +354,16 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 				sp->port = colon ? atoi(colon + 1) : 0;
 			}
 			fclose(r);
+			/* jianyid writes the HTTP ready file first (unless the
+			 * test turned the HTTP side off). */
+			FILE *hr = fopen(sp->http_ready, "r");
+			if (hr) {
+				if (fgets(line, sizeof line, hr)) {
+					char *hc = strrchr(line, ':');
+					sp->http_port = hc ? atoi(hc + 1) : 0;
+				}
+				fclose(hr);
+			}
 			if (sp->port > 0)
 				return;
 		}
@@ -332,6 +377,31 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	}
 	tail_file(sp->log);
 	fail_msg("jianyid did not become ready in 20 s");
+}
+
+/* A sanitized jianyid (or jianyid admin) reports to its stderr, which is
+ * its log, and may carry on (UBSan) or exit: either way the test fails.
+ * Returns true when path holds a report. */
+static bool sanitizer_report(const char *path)
+{
+	static const char *const marks[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+					      "runtime error:", "WARNING: ThreadSanitizer" };
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[2048];
+	bool found = false;
+	while (!found && fgets(line, sizeof line, f))
+		for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+			if (strstr(line, marks[i]))
+				found = true;
+	fclose(f);
+	if (found) {
+		sanitizer_reported = true;
+		fprintf(stderr, "sanitizer report in %s:\n", path);
+		tail_file(path);
+	}
+	return found;
 }
 
 bool server_alive(struct server_proc *sp)
@@ -358,6 +428,8 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 		if (r == sp->pid) {
 			track_server(sp->pid, false);
 			sp->pid = 0;
+			if (sanitizer_report(sp->log))
+				fail_msg("jianyid reported a sanitizer error (%s)", sp->log);
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		}
 		usleep(10000);

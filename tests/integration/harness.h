@@ -25,6 +25,8 @@ struct server_proc {
 	int port;
 	char log[320];
 	char ready[320];
+	int http_port;        /* the HTTP side (health, metrics, portal) */
+	char http_ready[330];
 };
 
 /* Creates the temp dir, the cluster (migrated), the certificates (ca, server,
@@ -48,7 +50,8 @@ void harness_client_cert(struct harness *h, const char *who);
  * transaction); fails the test when it does not succeed. */
 void harness_batch(struct harness *h, const char *text);
 
-/* Starts jianyid on 127.0.0.1:<free port>, database pool_size 2. Extra INI
+/* Starts jianyid on 127.0.0.1:<free port> (its HTTP side on another free
+ * port, sp->http_port), database pool_size 2. Extra INI
  * text goes last: bare "key = value" lines (e.g. "max_in_flight = 4") go into
  * [server]; text starting with '[' brings its own sections and may replace
  * earlier values (e.g. "[database]\npool_size = 4"). */

@@ -285,10 +285,14 @@ static void pipeline(struct server_proc *sp, int n, bool use_whoami)
 		assert_false(done[idx]);
 		done[idx] = true;
 		assert_int_equal(resp->response->status ? resp->response->status->code : 0, 0);
-		if (resp->response->body_case == JIANYI__RESPONSE__BODY_PING)
-			assert_string_equal((char *)resp->response->ping->payload.data, payloads[idx]);
-		else
+		if (resp->response->body_case == JIANYI__RESPONSE__BODY_PING) {
+			/* bytes, not a C string: no terminator to rely on */
+			const ProtobufCBinaryData *pl = &resp->response->ping->payload;
+			assert_int_equal(pl->len, strlen(payloads[idx]));
+			assert_memory_equal(pl->data, payloads[idx], pl->len);
+		} else {
 			assert_string_equal(resp->response->whoami->identity->login, "alice");
+		}
 		seen++;
 		jy_envelope_free(resp);
 	}

@@ -7,6 +7,7 @@
 
 #include "act_validate.h"
 #include "pbjson.h"
+#include "utf8.h"
 
 static char field[80], msg[300];
 
@@ -129,6 +130,24 @@ static void enums_and_dates(void **state)
 	assert_non_null(strstr(msg, "basically_satisfied"));
 	e.result = "basically_satisfied";
 	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+
+	/* A long Chinese "date" is echoed in the message, which is cut to fit:
+	 * never in the middle of a character (the client would refuse the
+	 * whole answer as invalid UTF-8). */
+	Jianyi__ContactParams c = JIANYI__CONTACT_PARAMS__INIT;
+	char date[1 + 200 * 3 + 1] = "x";
+	for (int i = 0; i < 200; i++)
+		strcat(date, "中");
+	a.action = JIANYI__ACTION__ACTION_CONTACT;
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
+	a.contact = &c;
+	c.phase = "before";
+	c.method = "visit";
+	c.date = date;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.contact.date");
+	assert_true(strlen(msg) > 200);
+	assert_true(jy_utf8_valid(msg, strlen(msg)));
 }
 
 static void params_to_json(void **state)

@@ -81,12 +81,31 @@ static void validate_names_missing_files(void **state)
 	jy_config_free(&cfg);
 }
 
+/* [server] http_listen: HOST:PORT or "off", checked like listen. */
+static void http_listen_values(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_string_equal(cfg.http_listen, "127.0.0.1:7080");
+	assert_true(jy_config_set(&cfg, "server", "http_listen", "off", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "http_listen", "0.0.0.0:0", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "http_listen", "localhost", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "http_listen"));
+	jy_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(loads_values),
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(validate_names_missing_files),
+		cmocka_unit_test(http_listen_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,16 @@ static void garbage_rejected(void **state)
 	/* A wire type that does not exist. */
 	const uint8_t bad[] = { 0x0f, 0x01 };
 	assert_null(jy_envelope_decode(bad, sizeof bad, err, sizeof err));
+	/* Field number 0, in a one-byte tag and in a two-byte one (protobuf-c
+	 * kept the latter as an unknown field; found by fuzz_envelope). */
+	const uint8_t zero1[] = { 0x02, 0x00 };
+	assert_null(jy_envelope_decode(zero1, sizeof zero1, err, sizeof err));
+	const uint8_t zero2[] = { 0x82, 0x00, 0x00 };
+	assert_null(jy_envelope_decode(zero2, sizeof zero2, err, sizeof err));
+	/* ... and nested: request { act { field 0 } } */
+	const uint8_t zero3[] = { 0x08, 0x01, 0x12, 0x06, 0xa2, 0x06, 0x03, 0x82, 0x00, 0x00 };
+	assert_null(jy_envelope_decode(zero3, sizeof zero3, err, sizeof err));
+	assert_non_null(strstr(err, "field number 0"));
 }
 
 static void invalid_utf8_rejected(void **state)

@@ -1,0 +1,88 @@
+/* Operations endpoints: /healthz (the process answers), /readyz (it can do
+ * useful work: a ready database connection, the listener up, not draining)
+ * and /metrics (Prometheus text exposition format 0.0.4). None of them
+ * touches the database: they must answer while it is down. */
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "metrics.h"
+#include "server.h"
+
+void http_ops_healthz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+		      struct evkeyvalq *query)
+{
+	(void)srv;
+	(void)path;
+	(void)query;
+	http_send_text(req, HTTP_OK, "ok\n");
+}
+
+void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+		     struct evkeyvalq *query)
+{
+	(void)path;
+	(void)query;
+	struct db_pool_stats st;
+	db_pool_get_stats(srv->db, &st);
+	const char *why = NULL;
+	if (srv->draining)
+		why = "draining";
+	else if (!srv->listener)
+		why = "protocol listener is not up";
+	else if (!http_listening(srv))
+		why = "HTTP listener is not up";
+	else if (st.ready == 0)
+		why = "no database connection is ready";
+	if (why) {
+		char text[128];
+		snprintf(text, sizeof text, "not ready: %s\n", why);
+		http_send_text(req, 503, text);
+	} else {
+		http_send_text(req, HTTP_OK, "ready\n");
+	}
+}
+
+static void metric(struct evbuffer *b, const char *name, const char *type, const char *help,
+		   unsigned long long value)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type, name,
+			    value);
+}
+
+void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const char *path,
+		      struct evkeyvalq *query)
+{
+	(void)path;
+	(void)query;
+	struct db_pool_stats st;
+	db_pool_get_stats(srv->db, &st);
+	struct evbuffer *b = evbuffer_new();
+	metric(b, "jianyid_sessions_open", "gauge", "Protocol connections open now.", srv->nsessions);
+	metric(b, "jianyid_sessions_total", "counter", "Protocol connections accepted.",
+	       (unsigned long long)srv->sessions_total);
+	metric(b, "jianyid_sessions_refused_total", "counter",
+	       "Protocol connections refused (over the limit, draining, unknown certificate).",
+	       (unsigned long long)srv->sessions_refused);
+	jy_metrics_write_requests(srv->metrics, b);
+	/* db_pool_stats counts busy connections among the ready ones; the two
+	 * states here do not overlap, so they add up to the connected ones. */
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_connections Database connections: ready = connected and idle, "
+		"busy = a query in flight.\n# TYPE jianyid_db_connections gauge\n"
+		"jianyid_db_connections{state=\"ready\"} %u\njianyid_db_connections{state=\"busy\"} %u\n",
+		st.ready - st.busy, st.busy);
+	metric(b, "jianyid_db_queue_depth", "gauge", "Queries waiting for a connection.", st.queued);
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_queries_total Database queries finished, by outcome.\n"
+		"# TYPE jianyid_db_queries_total counter\n"
+		"jianyid_db_queries_total{outcome=\"ok\"} %llu\n"
+		"jianyid_db_queries_total{outcome=\"failed\"} %llu\n",
+		st.queries_ok, st.queries_failed);
+	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
+	       st.reconnects);
+	http_send(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b);
+	evbuffer_free(b);
+}

@@ -1,0 +1,14 @@
+/* SQL for the public portal (migration 0003_portal.sql): each function
+ * answers with jsonb, handed to C as text. */
+#ifndef JY_SQL_PORTAL_H
+#define JY_SQL_PORTAL_H
+
+#include "db.h"
+
+/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size */
+extern const struct db_stmt sql_portal_list;
+/* $1 id */
+extern const struct db_stmt sql_portal_get;
+extern const struct db_stmt sql_portal_stats;
+
+#endif

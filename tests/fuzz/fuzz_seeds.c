@@ -1,0 +1,338 @@
+/* The seed corpus: the requests a real client sends (jianyi CLI, libjianyi),
+ * built as messages and encoded with the real codec, so a fuzzer starts from
+ * valid traffic instead of guessing the wire format. Nothing binary is kept
+ * in the repository: fuzz_seedgen writes these into the build directory and
+ * the replay tests run them from memory. */
+#include "fuzz_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "frame.h"
+#include "pbjson.h"
+#include "protocol.h"
+#include "xalloc.h"
+
+#define MAX_FRAME JY_DEFAULT_MAX_FRAME
+
+/* One seed per request, each built into a Request by a builder below. */
+struct seed_ctx {
+	fuzz_seed_cb cb;
+	void *arg;
+	size_t count;
+	const char *target;
+	/* For "frame": every frame of the session appended, then emitted as one
+	 * pipelined stream at the end, as a client sends them. */
+	uint8_t *stream;
+	size_t stream_len;
+};
+
+static void emit(struct seed_ctx *c, const char *name, const uint8_t *data, size_t len)
+{
+	char file[96];
+	snprintf(file, sizeof file, "%s-%02zu-%s", c->target, c->count, name);
+	c->cb(file, data, len, c->arg);
+	c->count++;
+}
+
+static void emit_request(struct seed_ctx *c, const char *name, uint64_t id, Jianyi__Request *rq)
+{
+	Jianyi__Envelope env = JIANYI__ENVELOPE__INIT;
+	env.id = id;
+	env.body_case = JIANYI__ENVELOPE__BODY_REQUEST;
+	env.request = rq;
+	uint8_t *frame;
+	size_t len;
+	char err[200];
+	if (!jy_frame_encode(&env, MAX_FRAME, &frame, &len, err, sizeof err))
+		fuzz_fail(err);
+	if (strcmp(c->target, "frame") == 0) {
+		emit(c, name, frame, len);
+		c->stream = jy_xrealloc(c->stream, c->stream_len + len);
+		memcpy(c->stream + c->stream_len, frame, len);
+		c->stream_len += len;
+	} else if (strcmp(c->target, "envelope") == 0) {
+		emit(c, name, frame + JY_FRAME_HEADER_BYTES, len - JY_FRAME_HEADER_BYTES);
+	}
+	free(frame);
+}
+
+static void emit_act(struct seed_ctx *c, const char *name, uint64_t id, Jianyi__ActRequest *act)
+{
+	Jianyi__Request rq = JIANYI__REQUEST__INIT;
+	rq.body_case = JIANYI__REQUEST__BODY_ACT;
+	rq.act = act;
+	emit_request(c, name, id, &rq);
+}
+
+static void act_init(Jianyi__ActRequest *a, Jianyi__Action action, const char *key)
+{
+	jianyi__act_request__init(a);
+	a->action = action;
+	a->idempotency_key = (char *)key;
+	if (action != JIANYI__ACTION__ACTION_CREATE) {
+		a->suggestion_id = 1;
+		a->expected_version = 3;
+	}
+}
+
+static void request_seeds(struct seed_ctx *c)
+{
+	uint64_t id = 1;
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__Hello h = JIANYI__HELLO__INIT;
+		h.protocol_version = JY_PROTOCOL_VERSION;
+		h.software = "jianyi/" JY_SOFTWARE_VERSION;
+		h.max_frame_bytes = MAX_FRAME;
+		rq.body_case = JIANYI__REQUEST__BODY_HELLO;
+		rq.hello = &h;
+		emit_request(c, "hello", id++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
+		static uint8_t payload[] = "ping 你好";
+		p.payload.data = payload;
+		p.payload.len = sizeof payload - 1;
+		rq.body_case = JIANYI__REQUEST__BODY_PING;
+		rq.ping = &p;
+		emit_request(c, "ping", id++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
+		rq.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+		rq.whoami = &w;
+		emit_request(c, "whoami", id++, &rq);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__CreateParams p = JIANYI__CREATE_PARAMS__INIT;
+		int64_t cosigners[] = { 2, 3 };
+		act_init(&a, JIANYI__ACTION__ACTION_CREATE, "k-create-1");
+		p.title = "关于加强农村道路养护的建议";
+		p.body = "我县农村公路里程长，养护资金不足，部分路段坑洼严重。\n建议：一、设立专项资金；二、落实路长制。";
+		p.category = "交通";
+		p.kind = "suggestion";
+		p.cosigner_deputy_ids = cosigners;
+		p.n_cosigner_deputy_ids = 2;
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
+		a.create = &p;
+		emit_act(c, "act-create", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		act_init(&a, JIANYI__ACTION__ACTION_SUBMIT, "k-submit-1");
+		emit_act(c, "act-submit", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__RegisterParams p = JIANYI__REGISTER_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_REGISTER, "k-register-1");
+		p.term = 18;
+		p.session = 2;
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_REGISTER;
+		a.register_ = &p;
+		emit_act(c, "act-register", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__AssignParams p = JIANYI__ASSIGN_PARAMS__INIT;
+		int64_t co[] = { 6, 7 };
+		char *leaders[] = { "张副县长", "李主任" };
+		act_init(&a, JIANYI__ACTION__ACTION_ASSIGN, "k-assign-1");
+		p.lead_unit_id = 5;
+		p.co_unit_ids = co;
+		p.n_co_unit_ids = 2;
+		p.reply_deadline = "2027-03-01";
+		p.key = 1;
+		p.leaders = leaders;
+		p.n_leaders = 2;
+		p.supervising_committee_id = 9;
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+		a.assign = &p;
+		emit_act(c, "act-assign", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__PlanParams p = JIANYI__PLAN_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_PLAN, "k-plan-1");
+		p.handler_name = "张三";
+		p.handler_phone = "+86 138-0000-0000";
+		p.plan = "一、三月底前完成摸排；二、六月底前完成修补。";
+		p.promised_date = "2027-01-15";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_PLAN;
+		a.plan = &p;
+		emit_act(c, "act-plan", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__ContactParams p = JIANYI__CONTACT_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_CONTACT, "k-contact-1");
+		p.phase = "before";
+		p.method = "visit";
+		p.date = "2026-12-30";
+		p.note = "上门走访，听取代表意见";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
+		a.contact = &p;
+		emit_act(c, "act-contact", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__ReplyParams p = JIANYI__REPLY_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_REPLY, "k-reply-1");
+		p.text = "经研究，已将该路段纳入年度养护计划。";
+		p.result_class = "B";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_REPLY;
+		a.reply = &p;
+		emit_act(c, "act-reply", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__EvaluateParams p = JIANYI__EVALUATE_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_EVALUATE, "k-evaluate-1");
+		p.attitude = "satisfied";
+		p.result = "basically_satisfied";
+		p.comment = "态度好，希望尽快落实";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
+		a.evaluate = &p;
+		emit_act(c, "act-evaluate", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__ExtendParams p = JIANYI__EXTEND_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_EXTEND, "k-extend-1");
+		p.days = 30;
+		p.reason = "涉及多个部门，需要协调";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_EXTEND;
+		a.extend = &p;
+		emit_act(c, "act-extend", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__ReasonParams p = JIANYI__REASON_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_CLOSE, "k-close-1");
+		p.reason = "办结";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
+		a.reason = &p;
+		emit_act(c, "act-close", id++, &a);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+		g.suggestion_id = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
+		rq.get_suggestion = &g;
+		emit_request(c, "get", id++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__ListSuggestionsRequest l = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
+		l.state = "assigned";
+		l.category = "教育";
+		l.text = "道路";
+		l.term = 18;
+		l.page_size = 50;
+		l.overdue_only = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_LIST_SUGGESTIONS;
+		rq.list_suggestions = &l;
+		emit_request(c, "list", id++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__SyncRequest s = JIANYI__SYNC_REQUEST__INIT;
+		s.cursor = "";
+		s.page_size = 500;
+		s.live = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_SYNC;
+		rq.sync = &s;
+		emit_request(c, "sync", id++, &rq);
+	}
+	if (c->stream) {
+		emit(c, "session-stream", c->stream, c->stream_len);
+		free(c->stream);
+		c->stream = NULL;
+	}
+}
+
+/* What the database hands back (jy_get's answer): a suggestion and its
+ * timeline as JSON, from which the server fills the response messages. */
+static void pbjson_seeds(struct seed_ctx *c)
+{
+	Jianyi__Suggestion s = JIANYI__SUGGESTION__INIT;
+	char *cosigners[] = { "王芳", "赵强 (unconfirmed)" };
+	char *co_units[] = { "县交通运输局", "县财政局" };
+	s.id = 1;
+	s.number = "第18届第2次会议第1号";
+	s.state = "assigned";
+	s.version = 4;
+	s.title = "关于加强农村道路养护的建议";
+	s.body = "我县农村公路里程长，养护资金不足。";
+	s.category = "交通";
+	s.kind = "suggestion";
+	s.key = 1;
+	s.term = 18;
+	s.session = 2;
+	s.lead_deputy = "刘敏";
+	s.cosigners = cosigners;
+	s.n_cosigners = 2;
+	s.lead_unit = "县住建局";
+	s.co_units = co_units;
+	s.n_co_units = 2;
+	s.reply_deadline = "2027-03-01";
+	s.created_at = "2026-11-26T08:00:00+08:00";
+	s.updated_at = "2026-11-27T09:30:00+08:00";
+	json_object *sj = pbjson_from_message(&s.base);
+	const char *text = json_object_to_json_string_ext(sj, JSON_C_TO_STRING_PLAIN);
+	emit(c, "suggestion", (const uint8_t *)text, strlen(text));
+
+	Jianyi__TimelineEvent e = JIANYI__TIMELINE_EVENT__INIT;
+	e.sequence = 7;
+	e.at = "2026-11-27T09:30:00+08:00";
+	e.kind = "assign";
+	e.actor_login = "govoffice";
+	e.actor_name = "县政府办";
+	e.from_state = "registered";
+	e.to_state = "assigned";
+	json_object *ej = pbjson_from_message(&e.base);
+	/* details arrive as a nested object, which the server keeps as text */
+	json_object_object_add(ej, "details",
+			       json_tokener_parse("{\"lead_unit_id\":5,\"co_unit_ids\":[6,7],\"note\":\"重点\"}"));
+	text = json_object_to_json_string_ext(ej, JSON_C_TO_STRING_PLAIN);
+	emit(c, "timeline-event", (const uint8_t *)text, strlen(text));
+
+	json_object *doc = json_object_new_object();
+	json_object_object_add(doc, "code", json_object_new_string("ok"));
+	json_object_object_add(doc, "suggestion", json_object_get(sj));
+	json_object *tl = json_object_new_array();
+	json_object_array_add(tl, json_object_get(ej));
+	json_object_object_add(doc, "timeline", tl);
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	emit(c, "get-answer", (const uint8_t *)text, strlen(text));
+
+	static const char refusal[] =
+		"{\"code\":\"failed_precondition\",\"field\":\"act.expected_version\",\"message\":\"版本已变化\"}";
+	emit(c, "refusal", (const uint8_t *)refusal, sizeof refusal - 1);
+	json_object_put(doc);
+	json_object_put(sj);
+	json_object_put(ej);
+}
+
+size_t fuzz_seeds(const char *target, fuzz_seed_cb cb, void *arg)
+{
+	struct seed_ctx c = { .cb = cb, .arg = arg, .target = target };
+	if (strcmp(target, "frame") == 0 || strcmp(target, "envelope") == 0)
+		request_seeds(&c);
+	else if (strcmp(target, "pbjson") == 0)
+		pbjson_seeds(&c);
+	return c.count;
+}
+
+void fuzz_fail(const char *what)
+{
+	fprintf(stderr, "fuzz: %s\n", what);
+	abort();
+}

@@ -1,0 +1,429 @@
+/* The HTTP side end to end, on the workflow fixture (wf_helpers.c): health,
+ * readiness across a database outage, Prometheus metrics, and the public
+ * portal: only published, non-confidential cases; no contact details;
+ * everything escaped; statistics as inline SVG. A plain-socket HTTP/1.0
+ * client is enough: the server closes after each answer. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "wf_helpers.h"
+
+struct http_res {
+	int status;
+	char *head;   /* status line and headers */
+	char *body;
+};
+
+static void http_res_free(struct http_res *r)
+{
+	free(r->head);
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+static int http_connect(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct timeval tv = { 10, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+/* GET target (already percent-encoded); fails the test on a transport error. */
+static void get(const char *target, struct http_res *r)
+{
+	memset(r, 0, sizeof *r);
+	assert_true(S.http_port > 0);
+	int fd = http_connect();
+	char req[2048];
+	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", target);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+	while ((got = read(fd, buf + len, cap - len)) > 0) {
+		len += (size_t)got;
+		if (len == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	close(fd);
+	buf[len] = '\0';
+	char *sep = strstr(buf, "\r\n\r\n");
+	if (!sep)
+		fail_msg("GET %s: no complete answer (%zu bytes)", target, len);
+	*sep = '\0';
+	r->head = strdup(buf);
+	r->body = strdup(sep + 4);
+	free(buf);
+	assert_int_equal(sscanf(r->head, "HTTP/1.%*d %d", &r->status), 1);
+}
+
+static bool has_header(const struct http_res *r, const char *line)
+{
+	return strcasestr(r->head, line) != NULL;
+}
+
+static void expect_contains(const char *what, const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("%s: expected to contain \"%s\"; got:\n%.3000s", what, needle, hay);
+}
+
+static void expect_absent(const char *what, const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("%s: must not contain \"%s\"; got:\n%.3000s", what, needle, hay);
+}
+
+static bool wait_status(const char *target, int want, int timeout_ms);
+
+/* ---- health and metrics ------------------------------------------------------ */
+
+static void healthz_and_headers(void **state)
+{
+	(void)state;
+	struct http_res r;
+	get("/healthz", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "ok\n");
+	assert_true(has_header(&r, "X-Content-Type-Options: nosniff"));
+	assert_true(has_header(&r, "Content-Security-Policy: default-src 'none'; "
+				   "style-src 'self' 'unsafe-inline'; img-src 'self' data:"));
+	assert_true(has_header(&r, "charset=utf-8"));
+	http_res_free(&r);
+
+	/* The pool connects in the background after start-up: ready soon. */
+	assert_true(wait_status("/readyz", 200, 10000));
+
+	get("/no/such/page", &r);
+	assert_int_equal(r.status, 404);
+	http_res_free(&r);
+	get("/s/abc", &r);
+	assert_int_equal(r.status, 404);
+	http_res_free(&r);
+	get("/?term=notanumber", &r);
+	assert_int_equal(r.status, 400);
+	http_res_free(&r);
+}
+
+/* The value of the sample "name{labels}" (exactly as printed), -1 if absent. */
+static double sample(const char *text, const char *series)
+{
+	size_t n = strlen(series);
+	for (const char *l = text; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l))
+		if (strncmp(l, series, n) == 0 && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	return -1;
+}
+
+/* Every line is a comment (# HELP / # TYPE) or "name{labels} value". */
+static void assert_prometheus_text(const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	int samples = 0;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (l[0] == '#') {
+			if (strncmp(l, "# HELP ", 7) != 0 && strncmp(l, "# TYPE ", 7) != 0)
+				fail_msg("bad comment line: %s", l);
+			continue;
+		}
+		const char *p = l;
+		if (!(isalpha((unsigned char)*p) || *p == '_' || *p == ':'))
+			fail_msg("bad metric name: %s", l);
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == ':')
+			p++;
+		if (*p == '{') {
+			/* label="value" pairs, comma separated */
+			p++;
+			while (*p != '}') {
+				while (isalnum((unsigned char)*p) || *p == '_')
+					p++;
+				if (p[0] != '=' || p[1] != '"')
+					fail_msg("bad label: %s", l);
+				p += 2;
+				while (*p && *p != '"')
+					p += *p == '\\' && p[1] ? 2 : 1;
+				if (*p != '"')
+					fail_msg("unterminated label value: %s", l);
+				p++;
+				if (*p == ',')
+					p++;
+				else if (*p != '}')
+					fail_msg("bad label list: %s", l);
+			}
+			p++;
+		}
+		if (*p != ' ')
+			fail_msg("no value: %s", l);
+		char *end;
+		strtod(p + 1, &end);
+		if (end == p + 1 || *end)
+			fail_msg("bad value: %s", l);
+		samples++;
+	}
+	free(copy);
+	assert_true(samples >= 9); /* the fixed series, before any request */
+}
+
+static void metrics(void **state)
+{
+	(void)state;
+	struct http_res r;
+	get("/metrics", &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "text/plain; version=0.0.4"));
+	assert_prometheus_text(r.body);
+	double before = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
+	double sessions_before = sample(r.body, "jianyid_sessions_total");
+	assert_true(sample(r.body, "jianyid_db_connections{state=\"ready\"}") >= 0);
+	assert_true(sample(r.body, "jianyid_db_queue_depth") >= 0);
+	http_res_free(&r);
+
+	/* A ping on a fresh connection. */
+	struct jy_client *c = client_connect(&H, &S, "alice");
+	Jianyi__Request req;
+	Jianyi__PingRequest p;
+	jianyi__request__init(&req);
+	jianyi__ping_request__init(&p);
+	p.payload.data = (uint8_t *)"metrics";
+	p.payload.len = 7;
+	req.body_case = JIANYI__REQUEST__BODY_PING;
+	req.ping = &p;
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	assert_true(jy_call(c, &req, &resp, &err));
+	jy_envelope_free(resp);
+
+	get("/metrics", &r);
+	assert_prometheus_text(r.body);
+	double after = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
+	assert_true(after >= 1);
+	assert_true(after == (before < 0 ? 0 : before) + 1);
+	assert_true(sample(r.body, "jianyid_sessions_total") >= sessions_before + 1);
+	assert_true(sample(r.body, "jianyid_sessions_open") >= 1);
+	assert_true(sample(r.body, "jianyid_request_duration_seconds_count{kind=\"ping\"}") >= 1);
+	assert_true(sample(r.body, "jianyid_request_duration_seconds_bucket{kind=\"ping\",le=\"+Inf\"}") >= 1);
+	http_res_free(&r);
+	jy_close(c);
+}
+
+/* ---- the portal ------------------------------------------------------------ */
+
+#define T_PUBLIC "关于修缮<script>alert(1)</script>乡村公路的建议"
+#define T_PUBLIC_ESCAPED "关于修缮&lt;script&gt;alert(1)&lt;/script&gt;乡村公路的建议"
+#define T_HIDDEN "关于尚未公开事项的建议"
+#define T_SECRET "关于涉密事项的建议"
+#define SUMMARY "建议对乡村公路进行修缮，并加强日常养护。"
+#define REPLY "答复：修缮工程已列入明年计划 & 预算。"
+#define REPLY_ESCAPED "答复：修缮工程已列入明年计划 &amp; 预算。"
+
+static char idbuf[32];
+static const char *id_str(int64_t id)
+{
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+	return idbuf;
+}
+
+static void portal(void **state)
+{
+	(void)state;
+	struct kase pub, hidden, secret;
+	struct wf_act a;
+	prepare(&pub, ST_IN_PROGRESS, T_PUBLIC, false);
+	wf_act_init(&a, A(REPLY), pub.id, pub.version);
+	a.reply.text = REPLY;
+	a.reply.result_class = "A";
+	ok_step("a-head", &a, &pub, "replied", NULL);
+	act("deputy-wang", A(EVALUATE), &pub, "evaluated");
+	prepare(&hidden, ST_REGISTERED, T_HIDDEN, false);
+	prepare(&secret, ST_REGISTERED, T_SECRET, false);
+	/* No fixture step makes a confidential case after creation; the flag is
+	 * what matters here. */
+	sql_exec("UPDATE suggestions SET confidential = true WHERE id = $1::bigint", id_str(secret.id));
+
+	/* Publishing: the public one with a summary; the confidential one is
+	 * refused; the hidden one stays unpublished. */
+	char pub_id[32], secret_id[32];
+	snprintf(pub_id, sizeof pub_id, "%lld", (long long)pub.id);
+	snprintf(secret_id, sizeof secret_id, "%lld", (long long)secret.id);
+	assert_int_equal(harness_admin(&H, "publish", "--id", pub_id, "--summary", SUMMARY, NULL), 0);
+	assert_int_not_equal(harness_admin(&H, "publish", "--id", secret_id, NULL), 0);
+	assert_int_equal(sql_id("SELECT count(*) FROM suggestions WHERE published AND id = $1::bigint",
+				secret_id), 0);
+
+	struct http_res r;
+	get("/", &r);
+	assert_int_equal(r.status, 200);
+	assert_true(has_header(&r, "Content-Type: text/html; charset=utf-8"));
+	expect_contains("list", r.body, T_PUBLIC_ESCAPED);
+	expect_contains("list", r.body, "/s/");
+	expect_absent("list", r.body, "<script>");
+	expect_absent("list", r.body, T_HIDDEN);
+	expect_absent("list", r.body, T_SECRET);
+	expect_contains("list", r.body, "A类");
+	http_res_free(&r);
+
+	/* Search (Chinese substring, percent-encoded as a browser sends it)
+	 * and filters. 乡村 = %E4%B9%A1%E6%9D%91 */
+	get("/?q=%E4%B9%A1%E6%9D%91", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("search 乡村", r.body, T_PUBLIC_ESCAPED);
+	expect_contains("search 乡村", r.body, "value=\"乡村\"");
+	http_res_free(&r);
+	get("/?q=%E6%B2%A1%E6%9C%89", &r); /* 没有 */
+	expect_absent("search 没有", r.body, T_PUBLIC_ESCAPED);
+	http_res_free(&r);
+	/* The full text is not public when a summary was chosen: not even searchable. */
+	get("/?q=%E5%81%9C%E8%BD%A6", &r); /* 停车, in the fixture's body only */
+	expect_absent("search body", r.body, T_PUBLIC_ESCAPED);
+	http_res_free(&r);
+	get("/?result=A&term=18", &r);
+	expect_contains("filter A", r.body, T_PUBLIC_ESCAPED);
+	http_res_free(&r);
+	get("/?result=D", &r);
+	expect_absent("filter D", r.body, T_PUBLIC_ESCAPED);
+	http_res_free(&r);
+	get("/?q=%22%3E%3Cscript%3E", &r); /* "><script> echoed back into the form */
+	assert_int_equal(r.status, 200);
+	expect_absent("echo", r.body, "<script>");
+	expect_contains("echo", r.body, "&quot;&gt;&lt;script&gt;");
+	http_res_free(&r);
+
+	char path[64];
+	snprintf(path, sizeof path, "/s/%lld", (long long)pub.id);
+	get(path, &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("page", r.body, T_PUBLIC_ESCAPED);
+	expect_absent("page", r.body, "<script>");
+	expect_contains("page", r.body, SUMMARY);
+	expect_contains("page", r.body, REPLY_ESCAPED);
+	expect_contains("page", r.body, "A类：已解决或采纳");
+	expect_absent("page", r.body, "代表尚未测评");
+	expect_contains("page", r.body, "<th>对办理结果</th><td>1</td><td>0</td><td>0</td>");
+	/* Never contact details, the handler, a contact note, a comment, or
+	 * the unpublished full text. */
+	expect_absent("page", r.body, "0571-12345678");
+	expect_absent("page", r.body, "张经办");
+	expect_absent("page", r.body, "电话沟通办理思路");
+	expect_absent("page", r.body, "停车");
+	http_res_free(&r);
+
+	snprintf(path, sizeof path, "/s/%lld", (long long)hidden.id);
+	get(path, &r);
+	assert_int_equal(r.status, 404);
+	expect_absent("hidden", r.body, T_HIDDEN);
+	http_res_free(&r);
+	snprintf(path, sizeof path, "/s/%lld", (long long)secret.id);
+	get(path, &r);
+	assert_int_equal(r.status, 404);
+	http_res_free(&r);
+
+	get("/stats", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("stats", r.body, "<svg");
+	expect_contains("stats", r.body, "满意率");
+	expect_contains("stats", r.body, "按期答复率");
+	http_res_free(&r);
+
+	/* Unpublishing takes it off the portal. */
+	assert_int_equal(harness_admin(&H, "unpublish", "--id", pub_id, NULL), 0);
+	get("/", &r);
+	expect_absent("after unpublish", r.body, T_PUBLIC_ESCAPED);
+	http_res_free(&r);
+	assert_int_equal(harness_admin(&H, "publish", "--id", pub_id, NULL), 0);
+	get(path, &r);
+	http_res_free(&r);
+}
+
+/* A visitor who leaves before the database answers must not hurt the
+ * server: the late answer finds the request gone. */
+static void client_leaves_early(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		int fd = http_connect();
+		const char *req = i % 2 ? "GET /stats HTTP/1.1\r\nHost: x\r\n\r\n"
+					: "GET /?q=%E4%B9%A1 HTTP/1.1\r\nHost: x\r\n\r\n";
+		assert_true(write(fd, req, strlen(req)) > 0);
+		close(fd);
+	}
+	struct http_res r;
+	get("/stats", &r);
+	assert_int_equal(r.status, 200);
+	http_res_free(&r);
+	assert_true(server_alive(&S));
+}
+
+/* ---- readiness across a database outage ------------------------------------- */
+
+static int status_of(const char *target)
+{
+	struct http_res r;
+	get(target, &r);
+	int st = r.status;
+	http_res_free(&r);
+	return st;
+}
+
+static bool wait_status(const char *target, int want, int timeout_ms)
+{
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	while (harness_now_ms() < deadline) {
+		if (status_of(target) == want)
+			return true;
+		usleep(100000);
+	}
+	return false;
+}
+
+static void readyz_follows_database(void **state)
+{
+	(void)state;
+	assert_int_equal(status_of("/readyz"), 200);
+	harness_pg_stop(&H);
+	assert_true(wait_status("/readyz", 503, 15000));
+	struct http_res r;
+	get("/readyz", &r);
+	expect_contains("readyz", r.body, "database");
+	http_res_free(&r);
+	/* Health is about the process, not its database. */
+	assert_int_equal(status_of("/healthz"), 200);
+	/* A page that needs data says so instead of hanging. */
+	assert_int_equal(status_of("/"), 503);
+	get("/metrics", &r);
+	assert_int_equal(r.status, 200);
+	assert_prometheus_text(r.body);
+	http_res_free(&r);
+	harness_pg_start(&H);
+	assert_true(wait_status("/readyz", 200, 30000));
+	assert_int_equal(status_of("/"), 200);
+	cx_drop(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(healthz_and_headers, wf_each),
+		cmocka_unit_test_setup(metrics, wf_each),
+		cmocka_unit_test_setup(portal, wf_each),
+		cmocka_unit_test_setup(client_leaves_early, wf_each),
+		cmocka_unit_test_setup(readyz_follows_database, wf_each),
+	};
+	return cmocka_run_group_tests_name("http", tests, wf_setup, wf_teardown);
+}
