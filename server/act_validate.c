@@ -238,6 +238,19 @@ static Jianyi__ActRequest__ParamsCase params_for(Jianyi__Action a)
 	}
 }
 
+const ProtobufCMessage *act_params(const Jianyi__ActRequest *act)
+{
+	/* The oneof case is the member's field number: find it by descriptor
+	 * so a new params message needs no code here. */
+	if (act->params_case == JIANYI__ACT_REQUEST__PARAMS__NOT_SET)
+		return NULL;
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field(act->base.descriptor, act->params_case);
+	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)act + f->offset);
+}
+
 bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, char *msg, size_t msglen)
 {
 	struct check c = { field, fieldlen, msg, msglen };

@@ -14,6 +14,9 @@
 bool act_validate(const Jianyi__ActRequest *act, char *field, size_t fieldlen,
 		  char *msg, size_t msglen);
 
+/* The params message the request carries (its oneof member), or NULL. */
+const ProtobufCMessage *act_params(const Jianyi__ActRequest *act);
+
 /* YYYY-MM-DD naming a real day. */
 bool valid_date(const char *s);
 

@@ -234,21 +234,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 static bool announce(struct jy_http *h, char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-	if (getsockname(evhttp_bound_socket_get_fd(h->sock), (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (void *)&ss;
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-			port = ntohs(in->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (void *)&ss;
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-			port = ntohs(in6->sin6_port);
-		}
-	}
+	char host[INET6_ADDRSTRLEN];
+	unsigned port;
+	listener_local_address(evhttp_bound_socket_get_fd(h->sock), host, sizeof host, &port);
 	jy_info("event=http_listening addr=%s port=%u", host, port);
 	const char *file = h->srv->cfg->http_ready_file;
 	if (!file)

@@ -17,23 +17,39 @@
  * spending a handshake on a polite refusal. */
 #define REFUSE_SLACK 256u
 
-static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
+void listener_sockaddr(const struct sockaddr *sa, char *host, size_t hostlen, unsigned *port)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
+	snprintf(host, hostlen, "?");
+	*port = 0;
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-		port = ntohs(in->sin_port);
-		snprintf(out, outlen, "%s:%u", host, port);
+		inet_ntop(AF_INET, &in->sin_addr, host, (socklen_t)hostlen);
+		*port = ntohs(in->sin_port);
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-		port = ntohs(in6->sin6_port);
-		snprintf(out, outlen, "[%s]:%u", host, port);
-	} else {
-		snprintf(out, outlen, "unknown");
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, (socklen_t)hostlen);
+		*port = ntohs(in6->sin6_port);
 	}
+}
+
+void listener_local_address(int fd, char *host, size_t hostlen, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+		listener_sockaddr((struct sockaddr *)&ss, host, hostlen, port);
+	} else {
+		snprintf(host, hostlen, "?");
+		*port = 0;
+	}
+}
+
+static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned port;
+	listener_sockaddr(sa, host, sizeof host, &port);
+	snprintf(out, outlen, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,

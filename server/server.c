@@ -123,22 +123,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int fd = evconnlistener_get_fd(srv->listener);
-	char host[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (void *)&ss;
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-			port = ntohs(in->sin_port);
-		} else if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (void *)&ss;
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-			port = ntohs(in6->sin6_port);
-		}
-	}
+	char host[INET6_ADDRSTRLEN];
+	unsigned port;
+	listener_local_address(evconnlistener_get_fd(srv->listener), host, sizeof host, &port);
 	jy_info("event=listening addr=%s port=%u pid=%d", host, port, (int)getpid());
 	if (!srv->cfg->ready_file)
 		return true;

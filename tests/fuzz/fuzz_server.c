@@ -26,25 +26,7 @@ static void must_be_utf8(const char *s)
 /* What handle_act puts into the SQL call: the params as JSON text. */
 static void act_params_json(const Jianyi__ActRequest *act)
 {
-	const ProtobufCMessage *p = NULL;
-	switch (act->params_case) {
-	case JIANYI__ACT_REQUEST__PARAMS_CREATE: p = &act->create->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_REASON: p = &act->reason->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_REGISTER: p = &act->register_->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_MERGE: p = &act->merge->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_CONVERT: p = &act->convert->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_ASSIGN: p = &act->assign->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_PLAN: p = &act->plan->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_CONTACT: p = &act->contact->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_OPINION: p = &act->opinion->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_EXTEND: p = &act->extend->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION: p = &act->approve_extension->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_REPLY: p = &act->reply->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP: p = &act->follow_up->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_EVALUATE: p = &act->evaluate->base; break;
-	case JIANYI__ACT_REQUEST__PARAMS_SUPERVISE: p = &act->supervise->base; break;
-	default: break;
-	}
+	const ProtobufCMessage *p = act_params(act);
 	json_object *o = p ? pbjson_from_message(p) : json_object_new_object();
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	/* The database parses it as jsonb: it must be JSON again. */
