@@ -8,8 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_export.h"
 #include "cli_output.h"
 #include "cli_read.h"
+#include "cli_stats.h"
 #include "cli_watch.h"
 #include "cli_workflow.h"
 #include "jianyi.h"
@@ -526,6 +528,43 @@ const struct cli_command cli_commands[] = {
 		.options = cli_list_options,
 		.needs_settings = true,
 		.run = cli_run_list,
+	},
+	{
+		.name = "export",
+		.summary = "export the handling ledger (台账) to CSV or XLSX",
+		.usage = "export --format csv|xlsx --output FILE [--force] [--state S] [--unit ID]\n"
+			 "              [--deputy ID] [--category C] [--term N] [--session N] [--key]\n"
+			 "              [--overdue] [--text T]",
+		.help = "Writes one row per suggestion you may see (list's filters apply),\n"
+			"with a header row in Chinese: 编号, 标题, 提出人, 主办单位, 协办单位,\n"
+			"类别, 立案日期, 交办日期, 答复期限, 承办人, 办理计划, 承诺办结日期,\n"
+			"联系次数, 答复日期, 答复类别, 测评结果, 状态, 重点. Handling units\n"
+			"get no evaluation results. CSV is RFC 4180 in UTF-8 with a byte order\n"
+			"mark (Excel opens it with the Chinese intact); XLSX has a frozen\n"
+			"header row and fitted column widths. The file is written as\n"
+			"FILE.tmp and renamed when complete; an existing FILE is replaced\n"
+			"only with --force. On a terminal, progress goes to stderr.\n",
+		.options = cli_export_options,
+		.needs_settings = true,
+		.run = cli_run_export,
+	},
+	{
+		.name = "stats",
+		.summary = "the measures: on-time, satisfaction, solved rates",
+		.usage = "stats [--term N] [--session N] [--by unit|category|term-session]",
+		.help = "One row per group (default: one row \"all\") of the registered\n"
+			"suggestions you may see (a handling unit: the cases it leads; a deputy:\n"
+			"their own): total, replied, on-time reply rate, first-round and final\n"
+			"satisfaction, solved rate (class A), re-handled cases, average days\n"
+			"from assignment to first reply, overdue now, and the first replies'\n"
+			"classes A/B/C/D; then the counts per state. Rates with one decimal,\n"
+			"'-' when nothing to divide. Definitions: README.md \"Statistics\".\n"
+			"With --json: {\"rows\": [{group, total, by_state {state: n}, by_class\n"
+			"{class: n}, replied, due, on_time, on_time_rate, evaluated, ...}]},\n"
+			"rates 0..1 or null.\n",
+		.options = cli_stats_options,
+		.needs_settings = true,
+		.run = cli_run_stats,
 	},
 	{
 		.name = "watch",

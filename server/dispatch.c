@@ -5,6 +5,8 @@
 #include "accounts.h"
 #include "handlers_workflow.h"
 #include "handlers_sync.h"
+#include "handlers_ledger.h"
+#include "handlers_stats.h"
 #include "server.h"
 #include "status.h"
 
@@ -69,6 +71,8 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
 	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },
 	{ JIANYI__REQUEST__BODY_SYNC, "sync", handle_sync },
+	{ JIANYI__REQUEST__BODY_LEDGER, "ledger", handle_ledger },
+	{ JIANYI__REQUEST__BODY_STATS, "stats", handle_stats },
 };
 
 void dispatch_request(struct request *req, const Jianyi__Request *body)

@@ -515,7 +515,7 @@ static void render_stats(struct evbuffer *b, json_object *doc)
 	svg_bars(b, "各办理结果类别的建议件数", n, labels, values, false);
 
 	int64_t ev = jint(doc, "evaluations"), sat = jint(doc, "satisfied");
-	int64_t rep = jint(doc, "replied"), ontime = jint(doc, "on_time");
+	int64_t rep = jint(doc, "due"), ontime = jint(doc, "on_time");
 	int64_t cls = jint(doc, "classified"), solved = jint(doc, "solved");
 	const char *rl[3] = { "满意率", "按期答复率", "解决率（A类）" };
 	double rv[3] = { ev ? 100.0 * (double)sat / (double)ev : 0,
@@ -529,9 +529,9 @@ static void render_stats(struct evbuffer *b, json_object *doc)
 	rate_text(b, "按期答复率", ontime, rep);
 	rate_text(b, "解决率（A类）", solved, cls);
 	evbuffer_add_printf(b, "</tbody>\n</table>\n"
-		"<p class=\"note\">统计口径：已立案的全部建议（含未公开的，只计件数）。"
+		"<p class=\"note\">统计口径：已立案的全部建议（含未公开的，只计件数；不含撤回、并案、转换的）。"
 		"满意率 = 每件建议最近一次被测评的答复中，代表对办理结果评为“满意”或“基本满意”的人次 ÷ 测评人次；"
-		"按期答复率 = 首次答复日期不晚于答复期限（含批准的延期）的件数 ÷ 已答复件数；"
-		"解决率 = 办理结果为 A 类的件数 ÷ 已有办理结果的件数。</p>\n");
+		"按期答复率 = 首次答复日期不晚于答复期限（含批准的延期）的件数 ÷ 已答复或已过答复期限的件数；"
+		"解决率 = 最新办理结果（含跟踪续报）为 A 类的件数 ÷ 已答复件数。</p>\n");
 	http_page_end(b);
 }

@@ -4,6 +4,8 @@
 #include "sql_workflow.h"
 #include "sql_feed.h"
 #include "sql_portal.h"
+#include "sql_ledger.h"
+#include "sql_stats.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
@@ -16,6 +18,8 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_portal_list,
 	&sql_portal_get,
 	&sql_portal_stats,
+	&sql_ledger,
+	&sql_stats,
 };
 
 const size_t jy_all_statements_count =

@@ -16,6 +16,7 @@ JY_PACKAGES=(
 	protobuf-c-compiler
 	libjson-c-dev
 	libinih-dev
+	libxlsxwriter-dev
 	libcmocka-dev
 	postgresql
 	openssl

@@ -1,0 +1,197 @@
+/* jianyi stats (see cli_stats.h). */
+#include "cli_stats.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli_flags.h"
+#include "cli_output.h"
+#include "cli_render.h"
+
+const struct cli_option cli_stats_options[] = {
+	{ "term", "N", "only term N (1 to 99; default: every term)" },
+	{ "session", "N", "only session N (1 to 20; default: every session)" },
+	{ "by", "G", "one row per unit, category or term-session (default: one row)" },
+	{ 0 },
+};
+
+static const char *const by_flags[] = { "unit", "category", "term-session", NULL };
+static const char *const by_wire[] = { "unit", "category", "term_session" };
+
+/* A rate (0..1, -1: nothing to divide) with one decimal. */
+static void fmt_rate(char *buf, size_t len, double rate)
+{
+	if (rate < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", 100.0 * rate);
+}
+
+static json_object *rate_json(double rate)
+{
+	return rate < 0 ? NULL : json_object_new_double(rate);
+}
+
+static json_object *row_json(const Jianyi__StatsRow *r)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_object();
+	json_object_object_add(o, "group", json_object_new_string(r->group));
+	json_object_object_add(o, "total", json_object_new_int64(r->total));
+	for (size_t i = 0; i < r->n_by_state; i++)
+		json_object_object_add(a, r->by_state[i]->state,
+				       json_object_new_int64(r->by_state[i]->count));
+	json_object_object_add(o, "by_state", a);
+	a = json_object_new_object();
+	for (size_t i = 0; i < r->n_by_class; i++)
+		json_object_object_add(a, r->by_class[i]->result_class,
+				       json_object_new_int64(r->by_class[i]->count));
+	json_object_object_add(o, "by_class", a);
+	json_object_object_add(o, "replied", json_object_new_int64(r->replied));
+	json_object_object_add(o, "due", json_object_new_int64(r->due));
+	json_object_object_add(o, "on_time", json_object_new_int64(r->on_time));
+	json_object_object_add(o, "on_time_rate", rate_json(r->on_time_rate));
+	json_object_object_add(o, "evaluated", json_object_new_int64(r->evaluated));
+	json_object_object_add(o, "first_round_forms", json_object_new_int64(r->first_round_forms));
+	json_object_object_add(o, "first_round_satisfied",
+			       json_object_new_int64(r->first_round_satisfied));
+	json_object_object_add(o, "first_round_satisfaction",
+			       rate_json(r->first_round_satisfaction));
+	json_object_object_add(o, "final_forms", json_object_new_int64(r->final_forms));
+	json_object_object_add(o, "final_satisfied", json_object_new_int64(r->final_satisfied));
+	json_object_object_add(o, "final_satisfaction", rate_json(r->final_satisfaction));
+	json_object_object_add(o, "solved", json_object_new_int64(r->solved));
+	json_object_object_add(o, "solved_rate", rate_json(r->solved_rate));
+	json_object_object_add(o, "rehandled", json_object_new_int64(r->rehandled));
+	json_object_object_add(o, "avg_days_to_reply", rate_json(r->avg_days_to_reply));
+	json_object_object_add(o, "overdue_now", json_object_new_int64(r->overdue_now));
+	return o;
+}
+
+#define NCOLS 11
+
+static void print_table(Jianyi__StatsRow *const *rows, size_t n)
+{
+	static const char *const head[NCOLS] = {
+		"group", "total", "replied", "on-time", "1st sat.", "final sat.", "solved (A)",
+		"rehandled", "avg days", "overdue", "A/B/C/D (1st reply)",
+	};
+	char cell[NCOLS][64];
+	int width[NCOLS];
+
+	for (int j = 0; j < NCOLS; j++)
+		width[j] = cli_text_width(head[j]);
+	/* Two passes: widths, then the lines. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (int j = 0; j < NCOLS; j++) {
+				if (j == 0 || j == NCOLS - 1)
+					cli_put_padded(head[j], j == NCOLS - 1 ? 0 : width[j]);
+				else
+					printf("%*s", width[j], head[j]);
+				fputs(j == NCOLS - 1 ? "\n" : "  ", stdout);
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			const Jianyi__StatsRow *r = rows[i];
+			int64_t cls[4] = { 0, 0, 0, 0 };
+			for (size_t k = 0; k < r->n_by_class; k++) {
+				const char *c = r->by_class[k]->result_class;
+				if (c[0] >= 'A' && c[0] <= 'D' && c[1] == '\0')
+					cls[c[0] - 'A'] = r->by_class[k]->count;
+			}
+			snprintf(cell[0], sizeof cell[0], "%s", r->group);
+			snprintf(cell[1], sizeof cell[1], "%" PRId64, r->total);
+			snprintf(cell[2], sizeof cell[2], "%" PRId64, r->replied);
+			fmt_rate(cell[3], sizeof cell[3], r->on_time_rate);
+			fmt_rate(cell[4], sizeof cell[4], r->first_round_satisfaction);
+			fmt_rate(cell[5], sizeof cell[5], r->final_satisfaction);
+			fmt_rate(cell[6], sizeof cell[6], r->solved_rate);
+			snprintf(cell[7], sizeof cell[7], "%" PRId64, r->rehandled);
+			if (r->avg_days_to_reply < 0)
+				snprintf(cell[8], sizeof cell[8], "-");
+			else
+				snprintf(cell[8], sizeof cell[8], "%.1f", r->avg_days_to_reply);
+			snprintf(cell[9], sizeof cell[9], "%" PRId64, r->overdue_now);
+			snprintf(cell[10], sizeof cell[10], "%" PRId64 "/%" PRId64 "/%" PRId64 "/%" PRId64,
+				 cls[0], cls[1], cls[2], cls[3]);
+			for (int j = 0; j < NCOLS; j++) {
+				const char *s = j == 0 ? r->group : cell[j];
+				int w = cli_text_width(s);
+				if (pass == 0) {
+					if (w > width[j])
+						width[j] = w;
+					continue;
+				}
+				if (j == 0)
+					cli_put_padded(s, width[j]);
+				else if (j == NCOLS - 1)
+					fputs(s, stdout);
+				else
+					printf("%*s", width[j], s);
+				fputs(j == NCOLS - 1 ? "\n" : "  ", stdout);
+			}
+		}
+	}
+	/* The states, one line per group. */
+	puts("\nby state:");
+	for (size_t i = 0; i < n; i++) {
+		cli_put_padded(rows[i]->group, width[0]);
+		for (size_t k = 0; k < rows[i]->n_by_state; k++)
+			printf("  %s %" PRId64, rows[i]->by_state[k]->state, rows[i]->by_state[k]->count);
+		putchar('\n');
+	}
+}
+
+int cli_run_stats(const struct cli_invocation *inv)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__StatsRequest sr = JIANYI__STATS_REQUEST__INIT;
+	Jianyi__Envelope *resp = NULL;
+	const Jianyi__StatsResponse *s;
+	struct cli_output out;
+	struct jy_client *c;
+	struct jy_error err;
+	long term = 0, session = 0;
+	int by = -1, rc = CLI_EXIT_FAILURE;
+
+	if (!cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	    !cli_get_choice(inv, "by", by_flags, CLI_OPTIONAL, &by))
+		return CLI_EXIT_USAGE;
+	sr.term = (int32_t)term;
+	sr.session = (int32_t)session;
+	sr.group_by = (char *)(by >= 0 ? by_wire[by] : "");
+	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+		return rc;
+	req.body_case = JIANYI__REQUEST__BODY_STATS;
+	req.stats = &sr;
+	if (!jy_call(c, &req, &resp, &err)) {
+		rc = cli_fail_status(&err);
+		goto done;
+	}
+	if (resp->response->body_case != JIANYI__RESPONSE__BODY_STATS) {
+		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to stats has no rows");
+		goto done;
+	}
+	s = resp->response->stats;
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		json_object *a = json_object_new_array();
+		for (size_t i = 0; i < s->n_rows; i++)
+			json_object_array_add(a, row_json(s->rows[i]));
+		json_object_object_add(out.root, "rows", a);
+	} else if (s->n_rows == 0) {
+		puts("no suggestions to count");
+	} else {
+		print_table(s->rows, s->n_rows);
+	}
+	rc = cli_output_finish(&out);
+done:
+	if (resp != NULL)
+		jy_envelope_free(resp);
+	jy_close(c);
+	return rc;
+}

@@ -1,0 +1,152 @@
+/* StatsRequest (see handlers_stats.h): checks the input, asks jy_stats()
+ * (migration 0006) and turns its rows into StatsRow messages. */
+#include "handlers_stats.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "log.h"
+#include "pbjson.h"
+#include "server.h"
+#include "sql_stats.h"
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v) : "";
+}
+
+static double jdouble(json_object *o, const char *key)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : -1.0;
+}
+
+static int code_from_name(const char *name)
+{
+	static const struct { const char *name; int code; } map[] = {
+		{ "ok", JIANYI__STATUS_CODE__STATUS_OK },
+		{ "invalid_argument", JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT },
+		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcmp(name, map[i].name) == 0)
+			return map[i].code;
+	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
+}
+
+static Jianyi__StatsRow *row_from(json_object *o, struct pb_arena *a)
+{
+	Jianyi__StatsRow *row = pb_arena_alloc(a, sizeof *row);
+	jianyi__stats_row__init(row);
+	/* Strings and integers by name; doubles and nested lists below. */
+	pbjson_fill_message(&row->base, o, a);
+	row->on_time_rate = jdouble(o, "on_time_rate");
+	row->first_round_satisfaction = jdouble(o, "first_round_satisfaction");
+	row->final_satisfaction = jdouble(o, "final_satisfaction");
+	row->solved_rate = jdouble(o, "solved_rate");
+	row->avg_days_to_reply = jdouble(o, "avg_days_to_reply");
+	json_object *v;
+	if (json_object_object_get_ex(o, "by_state", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		row->by_state = pb_arena_alloc(a, (n ? n : 1) * sizeof *row->by_state);
+		for (size_t i = 0; i < n; i++) {
+			Jianyi__StateCount *c = pb_arena_alloc(a, sizeof *c);
+			jianyi__state_count__init(c);
+			pbjson_fill_message(&c->base, json_object_array_get_idx(v, i), a);
+			row->by_state[row->n_by_state++] = c;
+		}
+	}
+	if (json_object_object_get_ex(o, "by_class", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		row->by_class = pb_arena_alloc(a, (n ? n : 1) * sizeof *row->by_class);
+		for (size_t i = 0; i < n; i++) {
+			Jianyi__ClassCount *c = pb_arena_alloc(a, sizeof *c);
+			jianyi__class_count__init(c);
+			pbjson_fill_message(&c->base, json_object_array_get_idx(v, i), a);
+			row->by_class[row->n_by_class++] = c;
+		}
+	}
+	return row;
+}
+
+static void on_stats(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "database unavailable (%s); try again", r->error);
+		return;
+	}
+	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
+		jy_error("event=stats_sql_failed sqlstate=%s error=\"%s\"", r->sqlstate, r->error);
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
+			     r->sqlstate[0] ? r->sqlstate : "no result");
+		return;
+	}
+	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
+	if (!doc) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
+		return;
+	}
+	int code = code_from_name(jstr(doc, "code"));
+	if (code != JIANYI__STATUS_CODE__STATUS_OK) {
+		const char *field = jstr(doc, "field");
+		char full[64] = "";
+		if (*field)
+			snprintf(full, sizeof full, "stats.%s", field);
+		request_fail_field(req, code, full, "%s", jstr(doc, "message"));
+		json_object_put(doc);
+		return;
+	}
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__StatsResponse st = JIANYI__STATS_RESPONSE__INIT;
+	json_object *v;
+	if (json_object_object_get_ex(doc, "rows", &v) && json_object_is_type(v, json_type_array)) {
+		size_t n = json_object_array_length(v);
+		st.rows = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *st.rows);
+		for (size_t i = 0; i < n; i++)
+			st.rows[st.n_rows++] = row_from(json_object_array_get_idx(v, i), &arena);
+	}
+	resp.body_case = JIANYI__RESPONSE__BODY_STATS;
+	resp.stats = &st;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+void handle_stats(struct request *req, const Jianyi__Request *body)
+{
+	const Jianyi__StatsRequest *q = body->stats;
+	static const char *const groups[] = { "", "unit", "category", "term_session" };
+	bool known = false;
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		known = known || strcmp(q->group_by, groups[i]) == 0;
+	if (!known) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.group_by",
+				   "group_by must be empty, unit, category or term_session");
+		return;
+	}
+	if (q->term < 0 || q->term > 99) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.term",
+				   "term must be 0 (any) or 1 to 99");
+		return;
+	}
+	if (q->session < 0 || q->session > 20) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.session",
+				   "session must be 0 (any) or 1 to 20");
+		return;
+	}
+	char viewer[24], term[16], session[16];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	snprintf(term, sizeof term, "%d", q->term);
+	snprintf(session, sizeof session, "%d", q->session);
+	const char *values[4] = { viewer, term, session, q->group_by };
+	if (!db_query(req->sess->srv->db, &sql_stats, values, on_stats, req))
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "server is overloaded (database queue full); try again later");
+}

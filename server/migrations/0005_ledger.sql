@@ -1,0 +1,152 @@
+-- 0005: the handling ledger (台账). One row per suggestion with what the
+-- liaison committee tracks, for export (jianyi export: CSV/XLSX). Same
+-- filters and visibility as jy_list (migration 0002); evaluations only for
+-- viewers who may see them (jy_sees_evaluations: never handling units).
+
+-- A date as the congress reads it (settings.time_zone); '' for NULL.
+CREATE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT coalesce(to_char(t AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD'), '')
+$$;
+
+-- Keys = proto message LedgerRow's fields.
+CREATE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boolean, p_public boolean)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'id', s.id::bigint,
+		'number', CASE WHEN s.number IS NULL THEN ''::text
+		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'title', s.title::text,
+		-- The lead deputy, then the co-signers who confirmed, in order.
+		'proposers', coalesce((SELECT string_agg(d.name, '、' ORDER BY g.position)
+		                       FROM suggestion_signers g JOIN deputies d ON d.id = g.deputy_id
+		                       WHERE g.suggestion_id = s.id AND g.confirmed_at IS NOT NULL),
+		                      (SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '')::text,
+		'lead_unit', coalesce((SELECT o.name FROM suggestion_units u
+		                       JOIN organizations o ON o.id = u.organization_id
+		                       WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')::text,
+		'co_units', coalesce((SELECT string_agg(o.name, '、' ORDER BY u.position)
+		                      FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
+		                      WHERE u.suggestion_id = s.id AND u.active AND u.role = 'co'), '')::text,
+		'category', s.category::text,
+		'registered_at', coalesce((SELECT jy_ledger_date(max(e.at)) FROM events e
+		                           WHERE e.suggestion_id = s.id AND e.kind = 'register'), '')::text,
+		'assigned_at', coalesce((SELECT jy_ledger_date(u.assigned_at) FROM suggestion_units u
+		                         WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')::text,
+		'reply_deadline', coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '')::text,
+		'handler', CASE WHEN p_public THEN '' ELSE coalesce(s.handler_name, '') END::text,
+		'plan', coalesce(s.plan, '')::text,
+		'promised_date', coalesce(to_char(s.promised_date, 'YYYY-MM-DD'), '')::text,
+		'contacts', (SELECT count(*) FROM contacts c WHERE c.suggestion_id = s.id)::int,
+		'replied_at', coalesce((SELECT jy_ledger_date(max(r.at)) FROM replies r
+		                        WHERE r.suggestion_id = s.id), '')::text,
+		'result_class', coalesce(s.result_class, '')::text,
+		'evaluation', CASE WHEN NOT p_sees_evaluations THEN ''
+		                   ELSE coalesce((SELECT v.result FROM evaluations v WHERE v.suggestion_id = s.id
+		                                  ORDER BY v.round DESC, v.at DESC LIMIT 1), '') END::text,
+		'state', s.state::text,
+		'key', s.key::boolean)
+$$;
+
+CREATE FUNCTION jy_ledger(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
+RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	f jsonb := coalesce(p_filters, '{}');
+	v_state text;
+	v_unit bigint;
+	v_deputy bigint;
+	v_category text;
+	v_term bigint;
+	v_session bigint;
+	v_key boolean;
+	v_overdue boolean;
+	v_text text;
+	v_pattern text;
+	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 500 ELSE least(p_limit, 1000) END;
+	v_ids bigint[];
+	v_next bigint := 0;
+	v_total bigint;
+	v_eval boolean := jy_sees_evaluations(p_viewer);
+	v_public boolean;
+	v_code text;
+	v_message text;
+	v_field text;
+BEGIN
+	BEGIN
+		IF jsonb_typeof(f) <> 'object' THEN
+			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+		END IF;
+		v_state := jy_p_text(f, 'state');
+		IF v_state <> '' AND v_state NOT IN (
+			'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
+			'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
+			'converted') THEN
+			PERFORM jy_refuse('invalid_argument', 'state ''' || v_state || ''' is not a state', 'state');
+		END IF;
+		v_unit := jy_p_int(f, 'unit_id');
+		v_deputy := jy_p_int(f, 'deputy_id');
+		v_category := jy_p_text(f, 'category');
+		v_term := jy_p_int(f, 'term');
+		v_session := jy_p_int(f, 'session');
+		v_key := jy_p_bool(f, 'key_only');
+		v_overdue := jy_p_bool(f, 'overdue_only');
+		v_text := jy_p_optional(f, 'text', 200);
+	EXCEPTION WHEN SQLSTATE 'JY001' THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+		                        v_field = PG_EXCEPTION_HINT;
+		RETURN jy_result(v_code, v_message, v_field);
+	END;
+	v_pattern := '%' || replace(replace(replace(v_text, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+	SELECT coalesce(a.roles <@ ARRAY['public']::text[], true) INTO v_public
+	FROM accounts a WHERE a.id = p_viewer;
+	v_public := coalesce(v_public, true);
+
+	-- The page after p_after_id (one row more tells whether there is a next
+	-- one); on the first page also how many match in all (counting on every
+	-- page would scan everything again for each page). The conditions are
+	-- jy_list's, written out twice: a function for them would not be inlined.
+	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
+		SELECT s.id FROM suggestions s
+		WHERE s.id > coalesce(p_after_id, 0)
+		  AND (v_state = '' OR s.state = v_state)
+		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
+		                             AND u.active AND u.organization_id = v_unit))
+		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
+		       OR EXISTS (SELECT 1 FROM suggestion_signers g WHERE g.suggestion_id = s.id
+		                  AND g.deputy_id = v_deputy))
+		  AND (v_category = '' OR s.category = v_category)
+		  AND (v_term = 0 OR s.term = v_term)
+		  AND (v_session = 0 OR s.session = v_session)
+		  AND (NOT v_key OR s.key)
+		  AND (NOT v_overdue OR jy_overdue(s))
+		  AND (v_text = '' OR (s.title || ' ' || s.body) ILIKE v_pattern)
+		  AND jy_can_see(p_viewer, s)
+		ORDER BY s.id
+		LIMIT v_limit + 1) AS page;
+	IF coalesce(p_after_id, 0) = 0 THEN
+		SELECT count(*) INTO v_total FROM suggestions s
+		WHERE true
+		  AND (v_state = '' OR s.state = v_state)
+		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
+		                             AND u.active AND u.organization_id = v_unit))
+		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
+		       OR EXISTS (SELECT 1 FROM suggestion_signers g WHERE g.suggestion_id = s.id
+		                  AND g.deputy_id = v_deputy))
+		  AND (v_category = '' OR s.category = v_category)
+		  AND (v_term = 0 OR s.term = v_term)
+		  AND (v_session = 0 OR s.session = v_session)
+		  AND (NOT v_key OR s.key)
+		  AND (NOT v_overdue OR jy_overdue(s))
+		  AND (v_text = '' OR (s.title || ' ' || s.body) ILIKE v_pattern)
+		  AND jy_can_see(p_viewer, s);
+	END IF;
+	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
+		v_ids := v_ids[1:v_limit];
+		v_next := v_ids[v_limit];
+	END IF;
+	RETURN jsonb_build_object(
+		'code', 'ok'::text, 'message', ''::text,
+		'rows', coalesce((SELECT jsonb_agg(jy_ledger_row(s, v_eval, v_public) ORDER BY s.id)
+		                  FROM suggestions s WHERE s.id = ANY (v_ids)), '[]'::jsonb),
+		'next_after_id', v_next::bigint,
+		'total', coalesce(v_total, 0)::bigint);
+END $$;

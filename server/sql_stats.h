@@ -1,0 +1,12 @@
+/* SQL for the statistics (DESIGN.md §3 "Measures"): calls jy_stats of
+ * migration 0006, which returns one JSON document as text. */
+#ifndef JY_SQL_STATS_H
+#define JY_SQL_STATS_H
+
+#include "db.h"
+
+/* jy_stats: $1 viewer account id, $2 term (0: any), $3 session (0: any),
+ * $4 group_by ('', unit, category, term_session). */
+extern const struct db_stmt sql_stats;
+
+#endif

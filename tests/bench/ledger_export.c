@@ -1,0 +1,176 @@
+/* Time of "jianyi export" of a large ledger (台账): 10,000 suggestions in
+ * progress, inserted directly with SQL as the database owner (consistent
+ * rows: numbers, units, signers, the events their version counts), then
+ * exported as the liaison committee to XLSX (and CSV, for comparison)
+ * through a real jianyid. Prints seconds, rows and file sizes; fails only
+ * when the export does. The fixture is the workflow tests' (wf_helpers.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <cmocka.h>
+#include <libpq-fe.h>
+#include <json-c/json.h>
+
+#include "wf_helpers.h"
+
+#define N_CASES 10000
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void exec_sql(PGconn *db, const char *sql)
+{
+	PGresult *r = PQexec(db, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s", PQerrorMessage(db));
+	PQclear(r);
+}
+
+static void insert_cases(void)
+{
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect: %s", PQerrorMessage(db));
+	char sql[4096];
+	exec_sql(db, "BEGIN");
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO suggestions (state, version, title, body, category, lead_deputy_id,"
+		 " created_by, term, session, number, reply_deadline, dispute_due, key, handler_name,"
+		 " handler_phone, plan, promised_date)"
+		 " SELECT 'in_progress', 6, '关于第' || g || '片区道路交通与公共服务设施改进的建议',"
+		 " '建议正文：请有关部门研究办理。', (ARRAY['交通','城建','教育','财政'])[1 + g %% 4],"
+		 " %lld, (SELECT id FROM accounts WHERE login = 'deputy-wang'), 18, 3, g,"
+		 " current_date + 60, current_date + 10, g %% 10 = 0, '张经办', '0571-12345678',"
+		 " '现场调研，制定方案，年内实施', current_date + 30"
+		 " FROM generate_series(1, %d) AS g",
+		 (long long)dep_wang, N_CASES);
+	exec_sql(db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO registration_counters (term, session, last_number) VALUES (18, 3, %d)",
+		 N_CASES);
+	exec_sql(db, sql);
+	exec_sql(db, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)"
+		     " SELECT id, lead_deputy_id, 'lead', 0, created_at FROM suggestions"
+		     " WHERE term = 18 AND session = 3");
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO suggestion_units (suggestion_id, organization_id, role, position, accepted_at)"
+		 " SELECT s.id, u.org, u.role, u.pos, now() FROM suggestions s,"
+		 " (VALUES (%lld::bigint, 'lead', 0), (%lld::bigint, 'co', 1)) AS u (org, role, pos)"
+		 " WHERE s.term = 18 AND s.session = 3",
+		 (long long)unit_a, (long long)unit_b);
+	exec_sql(db, sql);
+	exec_sql(db, "INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state)"
+		     " SELECT s.id, (SELECT id FROM accounts WHERE login = e.actor), e.kind, e.f, e.t"
+		     " FROM suggestions s, (VALUES (1, 'deputy-wang', 'create', NULL, 'draft'),"
+		     "  (2, 'deputy-wang', 'submit', 'draft', 'submitted'),"
+		     "  (3, 'liaison', 'register', 'submitted', 'registered'),"
+		     "  (4, 'gov', 'assign', 'registered', 'assigned'),"
+		     "  (5, 'a-clerk', 'accept', 'assigned', 'accepted'),"
+		     "  (6, 'a-clerk', 'plan', 'accepted', 'in_progress'))"
+		     "  AS e (n, actor, kind, f, t)"
+		     " WHERE s.term = 18 AND s.session = 3 ORDER BY s.id, e.n");
+	exec_sql(db, "COMMIT");
+	exec_sql(db, "ANALYZE");
+	PQfinish(db);
+}
+
+/* The database's share: every page of jy_ledger for the liaison, called
+ * directly; returns seconds. */
+static double sql_pages(long *rows)
+{
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect: %s", PQerrorMessage(db));
+	char viewer[24], after[24] = "0";
+	snprintf(viewer, sizeof viewer, "%lld",
+		 (long long)sql_id("SELECT id FROM accounts WHERE login = $1", "liaison"));
+	*rows = 0;
+	double t0 = now_s();
+	for (;;) {
+		const char *p[2] = { viewer, after };
+		PGresult *r = PQexecParams(db, "SELECT jy_ledger($1::bigint, '{}', 1000, $2::bigint)::text",
+					   2, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fail_msg("%s", PQerrorMessage(db));
+		json_object *doc = json_tokener_parse(PQgetvalue(r, 0, 0)), *v;
+		PQclear(r);
+		assert_non_null(doc);
+		if (json_object_object_get_ex(doc, "rows", &v))
+			*rows += (long)json_object_array_length(v);
+		int64_t next = json_object_object_get_ex(doc, "next_after_id", &v) ? json_object_get_int64(v) : 0;
+		json_object_put(doc);
+		if (next == 0)
+			break;
+		snprintf(after, sizeof after, "%lld", (long long)next);
+	}
+	double t = now_s() - t0;
+	PQfinish(db);
+	return t;
+}
+
+/* Exports as the liaison committee; returns seconds; *rows from the CLI's
+ * line "exported N suggestions to FILE". */
+static double export(const char *format, const char *out, long *rows, long long *bytes)
+{
+	char cmd[2048], line[512] = "";
+	snprintf(cmd, sizeof cmd,
+		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/liaison.crt "
+		 "JIANYI_KEY=%s/liaison.key XDG_CONFIG_HOME=/nonexistent %s export --format %s "
+		 "--output '%s' --force </dev/null",
+		 S.port, H.pki, H.pki, H.pki, getenv("JIANYI_CLI"), format, out);
+	double t0 = now_s();
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(line, sizeof line, p))
+		line[0] = '\0';
+	int st = pclose(p);
+	double t = now_s() - t0;
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(sscanf(line, "exported %ld", rows), 1);
+	struct stat sb;
+	assert_int_equal(stat(out, &sb), 0);
+	*bytes = (long long)sb.st_size;
+	return t;
+}
+
+static void ledger_export(void **state)
+{
+	(void)state;
+	double t0 = now_s();
+	insert_cases();
+	printf("ledger_export: inserted %d suggestions with SQL in %.2f s\n", N_CASES, now_s() - t0);
+	char out[400];
+	long rows;
+	double ts = sql_pages(&rows);
+	assert_int_equal(rows, N_CASES);
+	printf("ledger_export: jy_ledger alone, %ld rows in pages of 1000: %.2f s\n", rows, ts);
+	long long bytes;
+	snprintf(out, sizeof out, "%s/ledger.xlsx", H.dir);
+	double t = export("xlsx", out, &rows, &bytes);
+	assert_int_equal(rows, N_CASES);
+	printf("ledger_export: xlsx %ld rows in %.2f s, %lld bytes (%.1f KiB)\n", rows, t, bytes,
+	       (double)bytes / 1024.0);
+	snprintf(out, sizeof out, "%s/ledger.csv", H.dir);
+	t = export("csv", out, &rows, &bytes);
+	assert_int_equal(rows, N_CASES);
+	printf("ledger_export: csv  %ld rows in %.2f s, %lld bytes (%.1f KiB)\n", rows, t, bytes,
+	       (double)bytes / 1024.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ledger_export),
+	};
+	return cmocka_run_group_tests_name("ledger_export", tests, wf_setup, wf_teardown);
+}

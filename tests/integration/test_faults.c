@@ -1,0 +1,915 @@
+/* Faults (issue 6).
+ *
+ * 1. Acknowledged writes survive: a few connections keep contact (and
+ *    supervise) writes in flight on prepared cases while PostgreSQL is
+ *    stopped and restarted, jianyid is killed with SIGKILL and restarted,
+ *    and one client's link runs through a relay that cuts it at random
+ *    moments. A conflict is re-read and retried with a new key; a lost
+ *    connection or "unavailable" is retried with the same key and version.
+ *    At the end the relayed client walks away from its writes in flight
+ *    (their fate unknown). Afterwards every acknowledged write is in the
+ *    database exactly once, none twice (the unacknowledged ones 0 or 1
+ *    times), and every case's version equals its number of events.
+ * 2. Misbehaving clients: hundreds of connections that never send, slow
+ *    loris clients and one that floods without reading; a well-behaved
+ *    client's latency and the server's memory stay bounded, the flooder is
+ *    cut off (write timeout) and the rest by the handshake timeout. */
+#include "wf_helpers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int tcp_connect_port(int port, bool nonblocking)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- 1. acknowledged writes survive ---------------------------------------- */
+
+#define NCASES 6
+#define NWORKERS 4       /* worker 0 goes through the relay; the last supervises */
+#define INFLIGHT 3
+#define MAXWRITES 20000
+
+enum { W_PENDING = 0, W_ACK, W_ACK_REPLAYED, W_UNRESOLVED };
+
+static struct kase cases[NCASES];
+static int known_ver[NCASES];          /* the highest version any client saw */
+static int cur_port;                   /* jianyid's port; 0 while it restarts */
+static int relay_port;
+static int load_stop, relay_stop;
+static int next_write;
+static unsigned char outcome[MAXWRITES];
+static bool used[MAXWRITES];
+static int n_conflicts, n_unavailable, n_other, n_reconnects, n_resends, n_cuts, n_replays;
+static char worker_error[512];
+static pthread_mutex_t err_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void worker_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void worker_fail(const char *fmt, ...)
+{
+	pthread_mutex_lock(&err_mu);
+	if (!worker_error[0]) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(worker_error, sizeof worker_error, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&err_mu);
+}
+
+static void saw_version(int ci, int v)
+{
+	int cur = __atomic_load_n(&known_ver[ci], __ATOMIC_RELAXED);
+	while (v > cur && !__atomic_compare_exchange_n(&known_ver[ci], &cur, v, false,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+#define BUMP(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
+
+/* One logical write: a note "flt<n>z" that names it in the database. */
+struct lwrite {
+	bool active;
+	int n;
+	int ci;
+	bool supervise;
+	uint64_t env_id;
+	char note[64];
+	char date[16];
+	struct wf_act a;
+};
+
+/* (Re)builds the request: a fresh idempotency key and the version we know. */
+static void lw_build(struct lwrite *w)
+{
+	int ver = __atomic_load_n(&known_ver[w->ci], __ATOMIC_RELAXED);
+	if (w->supervise) {
+		wf_act_init(&w->a, A(SUPERVISE), cases[w->ci].id, ver);
+		w->a.supervise.kind = "note";
+		w->a.supervise.text = w->note;
+	} else {
+		wf_act_init(&w->a, A(CONTACT), cases[w->ci].id, ver);
+		w->a.contact.phase = "before";
+		w->a.contact.method = "phone";
+		w->a.contact.date = w->date;
+		w->a.contact.note = w->note;
+	}
+}
+
+struct worker {
+	int idx;
+	const char *who;
+	bool relay;
+	unsigned seed;
+	pthread_t th;
+	struct jy_client *c;
+	struct lwrite slot[INFLIGHT];
+	int acked;
+};
+
+static struct jy_client *worker_connect(struct worker *wk)
+{
+	uint64_t deadline = harness_now_ms() + 30000;
+	struct jy_error e = { 0 };
+	while (harness_now_ms() < deadline) {
+		int port = __atomic_load_n(wk->relay ? &relay_port : &cur_port, __ATOMIC_ACQUIRE);
+		if (port > 0) {
+			struct server_proc sp;
+			memset(&sp, 0, sizeof sp);
+			sp.port = port;
+			struct jy_client_options o;
+			char buf[2048];
+			client_opts(&H, &sp, wk->who, &o, buf, sizeof buf);
+			o.timeout_ms = 5000;
+			struct jy_client *c = jy_connect(&o, &e);
+			if (c)
+				return c;
+		}
+		sleep_ms(50);
+	}
+	worker_fail("worker %d (%s) could not reconnect in 30 s: %s", wk->idx, wk->who, e.message);
+	return NULL;
+}
+
+static bool send_slot(struct worker *wk, struct lwrite *w)
+{
+	Jianyi__Request req;
+	wf_request(&req, &w->a);
+	struct jy_error e;
+	return jy_send(wk->c, &req, &w->env_id, &e);
+}
+
+/* The connection broke: reconnect and send every pending write again,
+ * unchanged (same key, same version). */
+static bool worker_recover(struct worker *wk)
+{
+	for (;;) {
+		if (wk->c)
+			jy_close(wk->c);
+		wk->c = worker_connect(wk);
+		if (!wk->c)
+			return false;
+		BUMP(n_reconnects);
+		bool ok = true;
+		for (int i = 0; i < INFLIGHT && ok; i++)
+			if (wk->slot[i].active) {
+				ok = send_slot(wk, &wk->slot[i]);
+				if (ok)
+					BUMP(n_resends);
+			}
+		if (ok)
+			return true;
+	}
+}
+
+/* Re-reads the case's version after a conflict. False: the connection broke. */
+static bool reread_version(struct worker *wk, int ci)
+{
+	Jianyi__Request req;
+	Jianyi__GetSuggestionRequest g;
+	jianyi__request__init(&req);
+	jianyi__get_suggestion_request__init(&g);
+	g.suggestion_id = cases[ci].id;
+	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
+	req.get_suggestion = &g;
+	Jianyi__Envelope *env = NULL;
+	struct jy_error e;
+	bool ok = jy_call(wk->c, &req, &env, &e);
+	if (ok && env->response->body_case == JIANYI__RESPONSE__BODY_GET_SUGGESTION &&
+	    env->response->get_suggestion->suggestion)
+		saw_version(ci, env->response->get_suggestion->suggestion->version);
+	if (env) {
+		jy_envelope_free(env);
+		return true;   /* an answer (maybe "unavailable"): the link is fine */
+	}
+	return false;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	wk->c = worker_connect(wk);
+	if (!wk->c)
+		return NULL;
+	uint64_t give_up = 0;
+	for (;;) {
+		bool stopping = __atomic_load_n(&load_stop, __ATOMIC_ACQUIRE);
+		if (stopping && !give_up)
+			give_up = harness_now_ms() + 20000;
+		if (stopping && wk->relay)
+			break;   /* walks away from its writes in flight: their fate is unknown */
+		bool any = false;
+		bool broken = false;
+		for (int i = 0; i < INFLIGHT; i++) {
+			struct lwrite *w = &wk->slot[i];
+			if (!w->active && !stopping) {
+				int n = BUMP(next_write);
+				if (n >= MAXWRITES) {
+					worker_fail("more than %d writes", MAXWRITES);
+					stopping = true;
+					continue;
+				}
+				memset(w, 0, offsetof(struct lwrite, a));
+				w->active = true;
+				w->n = n;
+				used[n] = true;
+				w->ci = (int)(rand_r(&wk->seed) % NCASES);
+				w->supervise = strcmp(wk->who, "cmte") == 0;
+				snprintf(w->note, sizeof w->note, "故障测试 flt%dz w%d", n, wk->idx);
+				wf_date(w->date, sizeof w->date, 0);
+				lw_build(w);
+				if (!broken && !send_slot(wk, w))
+					broken = true;
+			}
+			any = any || w->active;
+		}
+		if (!any)
+			break;
+		if (give_up && harness_now_ms() > give_up)
+			break;
+		Jianyi__Envelope *env = NULL;
+		struct jy_error e;
+		memset(&e, 0, sizeof e);
+		if (!broken)
+			jy_receive(wk->c, &env, &e);
+		if (!env) {
+			if (!worker_recover(wk))
+				break;
+			continue;
+		}
+		struct lwrite *w = NULL;
+		for (int i = 0; i < INFLIGHT; i++)
+			if (wk->slot[i].active && wk->slot[i].env_id == env->id)
+				w = &wk->slot[i];
+		if (!w) {
+			worker_fail("worker %d: a response to id %llu, which is not pending", wk->idx,
+				    (unsigned long long)env->id);
+			jy_envelope_free(env);
+			continue;
+		}
+		struct wf_res r;
+		wf_res_from_env(&r, env, &e);
+		if (r.code == OK) {
+			if (!r.act || !r.sug) {
+				worker_fail("write flt%d: OK without an ActResponse", w->n);
+			} else {
+				outcome[w->n] = r.act->replayed ? W_ACK_REPLAYED : W_ACK;
+				if (r.act->replayed)
+					BUMP(n_replays);
+				saw_version(w->ci, r.sug->version);
+				wk->acked++;
+			}
+			w->active = false;
+			wf_res_free(&r);
+		} else if (r.code == CONFLICT) {
+			BUMP(n_conflicts);
+			wf_res_free(&r);
+			bool link_ok = reread_version(wk, w->ci);
+			lw_build(w);     /* a new key, the version just read */
+			if (!link_ok || !send_slot(wk, w)) {
+				if (!worker_recover(wk))
+					break;
+			}
+		} else if (r.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
+			   r.code == JIANYI__STATUS_CODE__STATUS_INTERNAL ||
+			   r.code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED ||
+			   r.code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED) {
+			if (r.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE)
+				BUMP(n_unavailable);
+			else
+				BUMP(n_other);
+			wf_res_free(&r);
+			sleep_ms(100);
+			if (!send_slot(wk, w) && !worker_recover(wk))   /* same key, same version */
+				break;
+		} else {
+			worker_fail("worker %d (%s) write flt%d on #%lld: unexpected %s: %s", wk->idx,
+				    wk->who, w->n, (long long)cases[w->ci].id, jy_status_str(r.code),
+				    r.message);
+			w->active = false;
+			wf_res_free(&r);
+		}
+	}
+	for (int i = 0; i < INFLIGHT; i++)
+		if (wk->slot[i].active)
+			outcome[wk->slot[i].n] = W_UNRESOLVED;
+	if (wk->c)
+		jy_close(wk->c);
+	wk->c = NULL;
+	return NULL;
+}
+
+/* A TCP relay between one client and jianyid that cuts the link after a
+ * random 150-1050 ms (half of the time with a reset). */
+static int relay_lfd;
+
+static void relay_close_pair(int *cfd, int *sfd, bool reset)
+{
+	if (*cfd >= 0) {
+		if (reset) {
+			struct linger lg = { 1, 0 };
+			setsockopt(*cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		}
+		close(*cfd);
+	}
+	if (*sfd >= 0)
+		close(*sfd);
+	*cfd = *sfd = -1;
+}
+
+static bool pump(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = recv(from, buf, sizeof buf, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return true;
+	if (n <= 0)
+		return false;
+	for (ssize_t off = 0; off < n;) {
+		ssize_t m = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
+		if (m < 0 && errno == EINTR)
+			continue;
+		if (m <= 0)
+			return false;
+		off += m;
+	}
+	return true;
+}
+
+static void *relay_main(void *arg)
+{
+	(void)arg;
+	unsigned seed = 12345;
+	int cfd = -1, sfd = -1;
+	uint64_t cut_at = 0;
+	while (!__atomic_load_n(&relay_stop, __ATOMIC_ACQUIRE)) {
+		struct pollfd p[3] = { { relay_lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		poll(p, cfd >= 0 ? 3 : 1, 10);
+		if (p[0].revents & POLLIN) {
+			int a = accept4(relay_lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (a >= 0) {
+				relay_close_pair(&cfd, &sfd, false);
+				int port = __atomic_load_n(&cur_port, __ATOMIC_ACQUIRE);
+				int s = port > 0 ? tcp_connect_port(port, false) : -1;
+				if (s < 0) {
+					close(a);
+				} else {
+					cfd = a;
+					sfd = s;
+					cut_at = harness_now_ms() + 150 + rand_r(&seed) % 900;
+				}
+			}
+		}
+		if (cfd >= 0) {
+			bool ok = true;
+			if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+				ok = pump(cfd, sfd);
+			if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
+				ok = pump(sfd, cfd);
+			if (!ok) {
+				relay_close_pair(&cfd, &sfd, false);
+			} else if (harness_now_ms() >= cut_at) {
+				BUMP(n_cuts);
+				relay_close_pair(&cfd, &sfd, rand_r(&seed) % 2 == 0);
+			}
+		}
+	}
+	relay_close_pair(&cfd, &sfd, false);
+	return NULL;
+}
+
+/* How long until jianyid answers a read of a case again (fails after 15 s). */
+static uint64_t wait_serving(const char *after)
+{
+	uint64_t t0 = harness_now_ms();
+	char last[600] = "no attempt";
+	while (harness_now_ms() - t0 < 15000) {
+		struct jy_client_options o;
+		char buf[2048];
+		client_opts(&H, &S, "liaison", &o, buf, sizeof buf);
+		o.timeout_ms = 3000;
+		struct jy_error e;
+		struct jy_client *c = jy_connect(&o, &e);
+		if (!c) {
+			snprintf(last, sizeof last, "connect: %s", e.message);
+		} else {
+			Jianyi__Envelope *env = NULL;
+			int code = wf_get(c, cases[0].id, &env, last, sizeof last);
+			if (env)
+				jy_envelope_free(env);
+			jy_close(c);
+			if (code == OK) {
+				uint64_t ms = harness_now_ms() - t0;
+				print_message("serving again %llu ms after %s\n", (unsigned long long)ms, after);
+				return ms;
+			}
+		}
+		sleep_ms(50);
+	}
+	fail_msg("jianyid does not serve 15 s after %s: %s", after, last);
+	return 0;
+}
+
+static void acknowledged_writes_survive(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < NCASES; i++) {
+		char title[64];
+		snprintf(title, sizeof title, "故障测试：案件%d", i);
+		prepare(&cases[i], ST_IN_PROGRESS, title, false);
+		known_ver[i] = cases[i].version;
+	}
+	cx_drop(NULL);
+	cur_port = S.port;
+
+	relay_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(relay_lfd >= 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(relay_lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(relay_lfd, 16), 0);
+	socklen_t sl = sizeof sa;
+	assert_int_equal(getsockname(relay_lfd, (struct sockaddr *)&sa, &sl), 0);
+	relay_port = ntohs(sa.sin_port);
+	pthread_t relay;
+	assert_int_equal(pthread_create(&relay, NULL, relay_main, NULL), 0);
+
+	static struct worker wk[NWORKERS];
+	for (int i = 0; i < NWORKERS; i++) {
+		memset(&wk[i], 0, sizeof wk[i]);
+		wk[i].idx = i;
+		wk[i].who = i == NWORKERS - 1 ? "cmte" : "a-clerk";
+		wk[i].relay = i == 0;
+		wk[i].seed = 1000u + (unsigned)i;
+		assert_int_equal(pthread_create(&wk[i].th, NULL, worker_main, &wk[i]), 0);
+	}
+
+	sleep_ms(1500);
+	int before_pg = __atomic_load_n(&next_write, __ATOMIC_RELAXED);
+	print_message("fault a: PostgreSQL stopped (immediate) after %d writes started\n", before_pg);
+	harness_pg_stop(&H);
+	sleep_ms(1000);
+	harness_pg_start(&H);
+	uint64_t pg_ms = wait_serving("the PostgreSQL restart");
+
+	sleep_ms(1500);
+	print_message("fault b: jianyid killed (SIGKILL) after %d writes started\n",
+		      __atomic_load_n(&next_write, __ATOMIC_RELAXED));
+	__atomic_store_n(&cur_port, 0, __ATOMIC_RELEASE);
+	int st = server_stop(&S, SIGKILL, 5000);
+	assert_int_equal(st, 128 + SIGKILL);
+	server_start(&H, &S, NULL);
+	__atomic_store_n(&cur_port, S.port, __ATOMIC_RELEASE);
+	uint64_t kill_ms = wait_serving("the jianyid restart");
+
+	sleep_ms(2500);
+	__atomic_store_n(&load_stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < NWORKERS; i++)
+		pthread_join(wk[i].th, NULL);
+	__atomic_store_n(&relay_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(relay, NULL);
+	close(relay_lfd);
+
+	if (worker_error[0])
+		fail_msg("%s", worker_error);
+	print_message("load: %d writes, %d conflicts (re-read, new key), %d unavailable, %d other "
+		      "retryable, %d reconnects, %d resent unchanged, %d replayed answers, %d relay cuts; "
+		      "acknowledged per worker: %d %d %d %d\n",
+		      next_write, n_conflicts, n_unavailable, n_other, n_reconnects, n_resends,
+		      n_replays, n_cuts, wk[0].acked, wk[1].acked, wk[2].acked, wk[3].acked);
+
+	/* Each logical write's note, counted among the events. */
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	assert_int_equal(PQstatus(db), CONNECTION_OK);
+	PGresult *res = PQexec(db,
+		"SELECT substring(payload::text from 'flt([0-9]+)z')::int, count(*) FROM events "
+		"WHERE kind IN ('contact', 'supervise') AND payload::text ~ 'flt[0-9]+z' GROUP BY 1");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("counting events: %s", PQerrorMessage(db));
+	static int applied[MAXWRITES];
+	memset(applied, 0, sizeof applied);
+	for (int i = 0; i < PQntuples(res); i++) {
+		int n = atoi(PQgetvalue(res, i, 0));
+		if (n < 0 || n >= MAXWRITES || !used[n])
+			fail_msg("an event names write flt%dz, which no client made", n);
+		applied[n] = atoi(PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
+	/* The same in the tables the actions write to. */
+	res = PQexec(db,
+		"SELECT substring(t from 'flt([0-9]+)z')::int, count(*) FROM ("
+		" SELECT note AS t FROM contacts UNION ALL SELECT text FROM supervision_notes) x "
+		"WHERE t ~ 'flt[0-9]+z' GROUP BY 1");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("counting rows: %s", PQerrorMessage(db));
+	int row_mismatch = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int n = atoi(PQgetvalue(res, i, 0));
+		if (n < 0 || n >= MAXWRITES || applied[n] != atoi(PQgetvalue(res, i, 1)))
+			row_mismatch++;
+	}
+	PQclear(res);
+
+	int acked = 0, once = 0, twice = 0, lost = 0, unacked = 0, unacked_applied = 0;
+	for (int n = 1; n < MAXWRITES; n++) {
+		if (!used[n])
+			continue;
+		if (applied[n] > 1) {
+			twice++;
+			print_message("write flt%dz applied %d times\n", n, applied[n]);
+		}
+		if (outcome[n] == W_ACK || outcome[n] == W_ACK_REPLAYED) {
+			acked++;
+			if (applied[n] == 1)
+				once++;
+			else if (applied[n] == 0) {
+				lost++;
+				print_message("acknowledged write flt%dz is not in the database\n", n);
+			}
+		} else {
+			unacked++;
+			unacked_applied += applied[n] == 1;
+		}
+	}
+
+	res = PQexec(db,
+		"SELECT count(*), count(*) FILTER (WHERE s.version = coalesce(e.n, 0)) "
+		"FROM suggestions s LEFT JOIN (SELECT suggestion_id, count(*) AS n FROM events "
+		"GROUP BY suggestion_id) e ON e.suggestion_id = s.id");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	int ncases = atoi(PQgetvalue(res, 0, 0)), consistent = atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	PQfinish(db);
+
+	print_message("%d writes acknowledged, %d applied once, %d twice, %d lost; %d unacknowledged "
+		      "(%d of them applied); %d cases consistent of %d; contact/supervision rows "
+		      "disagreeing with events: %d; serving again %llu ms after the PostgreSQL "
+		      "restart, %llu ms after the jianyid restart\n",
+		      acked, once, twice, lost, unacked, unacked_applied, consistent, ncases,
+		      row_mismatch, (unsigned long long)pg_ms, (unsigned long long)kill_ms);
+	assert_true(acked >= 30);
+	assert_int_equal(once, acked);
+	assert_int_equal(lost, 0);
+	assert_int_equal(twice, 0);
+	assert_int_equal(row_mismatch, 0);
+	assert_int_equal(consistent, ncases);
+	assert_true(ncases >= NCASES);
+	assert_true(n_cuts >= 3);
+	assert_true(n_reconnects >= 3);
+	assert_true(pg_ms < 10000 && kill_ms < 10000);
+}
+
+/* ---- 2. misbehaving clients ------------------------------------------------ */
+
+#define NIDLE 600
+#define NLORIS_TCP 3
+#define NLORIS_TLS 2
+
+static long vmrss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	long kb = -1;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = atol(line + 6);
+	fclose(f);
+	return kb;
+}
+
+/* Whether the peer closed fd (EOF or an error); drains what is readable. */
+static bool peer_closed(int fd)
+{
+	char buf[4096];
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n == 0)
+			return true;
+		if (n < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+	}
+}
+
+/* Opens n connections that never send and waits (up to 8 s) until the
+ * server closed them all; returns how many it closed. */
+static int silent_wave(int port, int n, uint64_t *last_ms)
+{
+	static int fds[NIDLE];
+	bool done[NIDLE] = { false };
+	assert_true(n <= NIDLE);
+	uint64_t t0 = harness_now_ms();
+	for (int i = 0; i < n; i++) {
+		fds[i] = tcp_connect_port(port, true);
+		if (fds[i] < 0)
+			fail_msg("silent connection %d: %s", i, strerror(errno));
+	}
+	int closed = 0;
+	*last_ms = 0;
+	while (closed < n && harness_now_ms() - t0 < 8000) {
+		sleep_ms(50);
+		for (int i = 0; i < n; i++)
+			if (!done[i] && peer_closed(fds[i])) {
+				done[i] = true;
+				closed++;
+				*last_ms = harness_now_ms() - t0;
+			}
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	return closed;
+}
+
+static struct server_proc M;
+static uint64_t flood_cut_ms;
+static int flood_sent;
+static char flood_error[600];
+
+static void *flood_main(void *arg)
+{
+	(void)arg;
+	struct jy_client_options o;
+	char buf[2048];
+	client_opts(&H, &M, "liaison", &o, buf, sizeof buf);
+	o.timeout_ms = 30000;
+	struct jy_error e;
+	struct jy_client *c = jy_connect(&o, &e);
+	if (!c) {
+		snprintf(flood_error, sizeof flood_error, "flooder cannot connect: %s", e.message);
+		return NULL;
+	}
+	static uint8_t payload[48 * 1024];
+	memset(payload, 'x', sizeof payload);
+	Jianyi__Request req;
+	Jianyi__PingRequest p;
+	jianyi__request__init(&req);
+	jianyi__ping_request__init(&p);
+	p.payload.data = payload;
+	p.payload.len = sizeof payload;
+	req.body_case = JIANYI__REQUEST__BODY_PING;
+	req.ping = &p;
+	uint64_t t0 = harness_now_ms();
+	while (harness_now_ms() - t0 < 25000) {
+		if (!jy_send(c, &req, NULL, &e)) {
+			flood_cut_ms = harness_now_ms() - t0;
+			break;
+		}
+		flood_sent++;
+	}
+	jy_close(c);
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static bool log_contains(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[2048];
+	bool found = false;
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+static void misbehaving_clients(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	struct rlimit rl;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rlim_t want = rl.rlim_max < 20000 ? rl.rlim_max : 20000;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	}
+	assert_true(want >= NIDLE * 2 + 200);
+
+	/* A server of its own (same database) with short timeouts. */
+	server_start(&H, &M, "handshake_timeout = 2\nwrite_timeout = 3");
+	struct jy_client *good = client_connect(&H, &M, "alice");
+	long rss0 = vmrss_kb(M.pid), rss_peak = rss0;
+	assert_true(rss0 > 0);
+
+	static int idle[NIDLE];
+	static uint64_t idle_closed_at[NIDLE];
+	uint64_t t_open = harness_now_ms();
+	for (int i = 0; i < NIDLE; i++) {
+		idle[i] = tcp_connect_port(M.port, true);
+		if (idle[i] < 0)
+			fail_msg("idle connection %d: %s", i, strerror(errno));
+		idle_closed_at[i] = 0;
+	}
+	int loris[NLORIS_TCP];
+	uint64_t loris_closed_at[NLORIS_TCP + NLORIS_TLS] = { 0 };
+	for (int i = 0; i < NLORIS_TCP; i++) {
+		loris[i] = tcp_connect_port(M.port, false);
+		assert_true(loris[i] >= 0);
+	}
+	SSL *tloris[NLORIS_TLS];
+	for (int i = 0; i < NLORIS_TLS; i++) {
+		tloris[i] = raw_tls_connect(&H, &M, "alice");
+		assert_non_null(tloris[i]);
+	}
+	/* The start of a ClientHello, then of a Hello frame, one byte a second. */
+	static const uint8_t hello_bytes[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc,
+					       0x03, 0x03, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t frame_bytes[] = { 0x00, 0x00, 0x00, 0x20, 0x08, 0x01, 0x12, 0x1c, 0x52,
+					       0x1a, 0x0a, 0x18, 0x01, 0x02, 0x03, 0x04 };
+	size_t loris_pos = 0;
+	uint64_t next_loris = harness_now_ms();
+
+	pthread_t flooder;
+	bool flooding = false;
+	long rss_silent = -1;   /* with the silent and slow clients, before the flood */
+
+	static uint64_t lat[2000];
+	size_t nlat = 0;
+	uint64_t t0 = harness_now_ms();
+	while (harness_now_ms() - t0 < 9000 && nlat < sizeof lat / sizeof lat[0]) {
+		Jianyi__Request req;
+		Jianyi__PingRequest p;
+		Jianyi__WhoAmIRequest w;
+		jianyi__request__init(&req);
+		if (nlat % 2) {
+			jianyi__ping_request__init(&p);
+			p.payload.data = (uint8_t *)"ping";
+			p.payload.len = 4;
+			req.body_case = JIANYI__REQUEST__BODY_PING;
+			req.ping = &p;
+		} else {
+			jianyi__who_am_irequest__init(&w);
+			req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+			req.whoami = &w;
+		}
+		Jianyi__Envelope *env = NULL;
+		struct jy_error e;
+		uint64_t s = harness_now_ms();
+		if (!jy_call(good, &req, &env, &e))
+			fail_msg("the well-behaved client's %s failed after %zu calls: %s",
+				 nlat % 2 ? "ping" : "whoami", nlat, e.message);
+		lat[nlat++] = harness_now_ms() - s;
+		jy_envelope_free(env);
+
+		uint64_t now = harness_now_ms();
+		if (!flooding && now - t0 >= 1500) {
+			rss_silent = vmrss_kb(M.pid);
+			assert_int_equal(pthread_create(&flooder, NULL, flood_main, NULL), 0);
+			flooding = true;
+		}
+		if (now >= next_loris) {
+			next_loris = now + 1000;
+			for (int i = 0; i < NLORIS_TCP; i++)
+				if (!loris_closed_at[i] &&
+				    send(loris[i], &hello_bytes[loris_pos % sizeof hello_bytes], 1,
+					 MSG_NOSIGNAL) != 1)
+					loris_closed_at[i] = now;
+			for (int i = 0; i < NLORIS_TLS; i++)
+				if (!loris_closed_at[NLORIS_TCP + i] &&
+				    SSL_write(tloris[i], &frame_bytes[loris_pos % sizeof frame_bytes], 1) != 1)
+					loris_closed_at[NLORIS_TCP + i] = now;
+			loris_pos++;
+		}
+		for (int i = 0; i < NLORIS_TCP + NLORIS_TLS; i++) {
+			int fd = i < NLORIS_TCP ? loris[i] : SSL_get_fd(tloris[i - NLORIS_TCP]);
+			if (!loris_closed_at[i] && peer_closed(fd))
+				loris_closed_at[i] = now;
+		}
+		for (int i = 0; i < NIDLE; i++)
+			if (!idle_closed_at[i] && peer_closed(idle[i]))
+				idle_closed_at[i] = now;
+		long rss = vmrss_kb(M.pid);
+		if (rss > rss_peak)
+			rss_peak = rss;
+		sleep_ms(15);
+	}
+	assert_true(flooding);
+	pthread_join(flooder, NULL);
+	if (flood_error[0])
+		fail_msg("%s", flood_error);
+	long rss1 = vmrss_kb(M.pid);
+
+	int idle_closed = 0;
+	uint64_t idle_max = 0;
+	for (int i = 0; i < NIDLE; i++) {
+		if (!idle_closed_at[i] && peer_closed(idle[i]))
+			idle_closed_at[i] = harness_now_ms();
+		if (idle_closed_at[i]) {
+			idle_closed++;
+			if (idle_closed_at[i] - t_open > idle_max)
+				idle_max = idle_closed_at[i] - t_open;
+		}
+		close(idle[i]);
+	}
+	/* A second wave of silent connections: memory is reused, not kept per
+	 * connection ever made. */
+	uint64_t wave_ms;
+	int wave_closed = silent_wave(M.port, NIDLE, &wave_ms);
+	sleep_ms(300);
+	long rss2 = vmrss_kb(M.pid);
+	print_message("second wave: %d of %d silent connections closed (last %llu ms after opening); "
+		      "VmRSS %ld KiB (%+ld KiB over the first wave's)\n", wave_closed, NIDLE,
+		      (unsigned long long)wave_ms, rss2, rss2 - rss_silent);
+
+	int loris_closed = 0;
+	for (int i = 0; i < NLORIS_TCP + NLORIS_TLS; i++)
+		loris_closed += loris_closed_at[i] != 0;
+	for (int i = 0; i < NLORIS_TCP; i++)
+		close(loris[i]);
+	for (int i = 0; i < NLORIS_TLS; i++)
+		raw_tls_close(tloris[i]);
+
+	qsort(lat, nlat, sizeof lat[0], cmp_u64);
+	uint64_t p50 = lat[nlat / 2], p99 = lat[(nlat * 99) / 100 < nlat ? (nlat * 99) / 100 : nlat - 1];
+	bool slow_logged = log_contains(M.log, "slow reader");
+	print_message("well-behaved client: %zu calls, p50 %llu ms, p99 %llu ms, max %llu ms\n", nlat,
+		      (unsigned long long)p50, (unsigned long long)p99,
+		      (unsigned long long)lat[nlat - 1]);
+	print_message("VmRSS before %ld KiB, with %d silent and %d slow clients %ld KiB, peak %ld "
+		      "KiB, after %ld KiB: growth %ld KiB\n", rss0, NIDLE, NLORIS_TCP + NLORIS_TLS,
+		      rss_silent, rss_peak, rss1, rss_peak - rss0);
+	print_message("%d of %d silent connections closed (last %llu ms after opening); %d of %d "
+		      "slow loris closed; flooder sent %d requests of 48 KiB, cut off after %llu ms "
+		      "(server log names a slow reader: %s)\n",
+		      idle_closed, NIDLE, (unsigned long long)idle_max, loris_closed,
+		      NLORIS_TCP + NLORIS_TLS, flood_sent, (unsigned long long)flood_cut_ms,
+		      slow_logged ? "yes" : "no");
+
+	/* The server still serves after all this. */
+	Jianyi__Request req;
+	Jianyi__WhoAmIRequest w;
+	jianyi__request__init(&req);
+	jianyi__who_am_irequest__init(&w);
+	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+	req.whoami = &w;
+	Jianyi__Envelope *env = NULL;
+	struct jy_error e;
+	assert_true(jy_call(good, &req, &env, &e));
+	jy_envelope_free(env);
+	jy_close(good);
+	assert_true(server_alive(&M));
+	server_stop(&M, SIGTERM, 10000);
+
+	assert_true(nlat >= 100);
+	assert_true(p99 < 1000);
+	assert_true(rss_peak - rss0 < 64L * 1024);
+	assert_int_equal(idle_closed, NIDLE);
+	assert_int_equal(wave_closed, NIDLE);
+	assert_true(rss2 - rss_silent < 16L * 1024);
+	assert_true(idle_max < 8000);
+	assert_int_equal(loris_closed, NLORIS_TCP + NLORIS_TLS);
+	assert_true(flood_cut_ms > 0 && flood_cut_ms < 20000);
+	assert_true(slow_logged);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(acknowledged_writes_survive, wf_each),
+		cmocka_unit_test_setup(misbehaving_clients, wf_each),
+	};
+	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
+}
