@@ -895,10 +895,16 @@ static void misbehaving_clients(void **state)
 
 	assert_true(nlat >= 100);
 	assert_true(p99 < 1000);
-	assert_true(rss_peak - rss0 < 64L * 1024);
 	assert_int_equal(idle_closed, NIDLE);
 	assert_int_equal(wave_closed, NIDLE);
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer keeps freed memory in quarantine (256 MiB by default)
+	 * and pads every allocation: RSS says nothing about our bounds there. */
+	printf("memory bounds not asserted under AddressSanitizer\n");
+#else
+	assert_true(rss_peak - rss0 < 64L * 1024);
 	assert_true(rss2 - rss_silent < 16L * 1024);
+#endif
 	assert_true(idle_max < 8000);
 	assert_int_equal(loris_closed, NLORIS_TCP + NLORIS_TLS);
 	assert_true(flood_cut_ms > 0 && flood_cut_ms < 20000);
