@@ -5,6 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "db_answer.h"
 #include "log.h"
 #include "pbjson.h"
 #include "server.h"
@@ -12,52 +13,14 @@
 #include "utf8.h"
 #include "workflow.h"
 
-static int code_from_name(const char *name)
-{
-	static const struct { const char *name; int code; } map[] = {
-		{ "ok", JIANYI__STATUS_CODE__STATUS_OK },
-		{ "invalid_argument", JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT },
-		{ "not_found", JIANYI__STATUS_CODE__STATUS_NOT_FOUND },
-		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (name && strcmp(name, map[i].name) == 0)
-			return map[i].code;
-	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
-}
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
 
 static void on_ledger(const struct db_result *r, void *arg)
 {
 	struct request *req = arg;
-	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "database unavailable (%s); try again", r->error);
+	json_object *doc = db_answer_take(req, r, "");
+	if (!doc)
 		return;
-	}
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
-		jy_error("event=ledger_sql_failed sqlstate=%s error=\"%s\"", r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
-			     r->sqlstate[0] ? r->sqlstate : "no result");
-		return;
-	}
-	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
-	if (!doc) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
-		return;
-	}
-	int code = code_from_name(jstr(doc, "code"));
-	if (code != JIANYI__STATUS_CODE__STATUS_OK) {
-		request_fail_field(req, code, jstr(doc, "field"), "%s", jstr(doc, "message"));
-		json_object_put(doc);
-		return;
-	}
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__LedgerResponse led = JIANYI__LEDGER_RESPONSE__INIT;
@@ -113,8 +76,6 @@ void handle_ledger(struct request *req, const Jianyi__Request *body)
 	snprintf(after, sizeof after, "%" PRId64, q->after_id);
 	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
 				  limit, after };
-	if (!db_query(req->sess->srv->db, &sql_ledger, values, on_ledger, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
+	db_answer_query(req, &sql_ledger, values, on_ledger);
 	json_object_put(filters);
 }

@@ -10,14 +10,9 @@
 #include "log.h"
 #include "pbjson.h"
 #include "server.h"
+#include "db_answer.h"
 #include "sql_stats.h"
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
 
 static double jdouble(json_object *o, const char *key)
 {
@@ -25,18 +20,6 @@ static double jdouble(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : -1.0;
 }
 
-static int code_from_name(const char *name)
-{
-	static const struct { const char *name; int code; } map[] = {
-		{ "ok", JIANYI__STATUS_CODE__STATUS_OK },
-		{ "invalid_argument", JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT },
-		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(name, map[i].name) == 0)
-			return map[i].code;
-	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
-}
 
 static Jianyi__StatsRow *row_from(json_object *o, struct pb_arena *a)
 {
@@ -76,32 +59,9 @@ static Jianyi__StatsRow *row_from(json_object *o, struct pb_arena *a)
 static void on_stats(const struct db_result *r, void *arg)
 {
 	struct request *req = arg;
-	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "database unavailable (%s); try again", r->error);
+	json_object *doc = db_answer_take(req, r, "stats.");
+	if (!doc)
 		return;
-	}
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
-		jy_error("event=stats_sql_failed sqlstate=%s error=\"%s\"", r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
-			     r->sqlstate[0] ? r->sqlstate : "no result");
-		return;
-	}
-	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
-	if (!doc) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
-		return;
-	}
-	int code = code_from_name(jstr(doc, "code"));
-	if (code != JIANYI__STATUS_CODE__STATUS_OK) {
-		const char *field = jstr(doc, "field");
-		char full[64] = "";
-		if (*field)
-			snprintf(full, sizeof full, "stats.%s", field);
-		request_fail_field(req, code, full, "%s", jstr(doc, "message"));
-		json_object_put(doc);
-		return;
-	}
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__StatsResponse st = JIANYI__STATS_RESPONSE__INIT;
@@ -146,7 +106,5 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 	snprintf(term, sizeof term, "%d", q->term);
 	snprintf(session, sizeof session, "%d", q->session);
 	const char *values[4] = { viewer, term, session, q->group_by };
-	if (!db_query(req->sess->srv->db, &sql_stats, values, on_stats, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
+	db_answer_query(req, &sql_stats, values, on_stats);
 }

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "act_validate.h"
+#include "db_answer.h"
 #include "feed.h"
 #include "log.h"
 #include "pbjson.h"
@@ -19,60 +20,8 @@
 #define LIST_DEFAULT 50
 #define LIST_MAX 500
 
-/* The database answers with a status name; map it to ours. */
-static int code_from_name(const char *name)
-{
-	static const struct { const char *name; int code; } map[] = {
-		{ "ok", JIANYI__STATUS_CODE__STATUS_OK },
-		{ "invalid_argument", JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT },
-		{ "not_found", JIANYI__STATUS_CODE__STATUS_NOT_FOUND },
-		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
-		{ "failed_precondition", JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION },
-		{ "conflict", JIANYI__STATUS_CODE__STATUS_CONFLICT },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (name && strcmp(name, map[i].name) == 0)
-			return map[i].code;
-	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
-}
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : "";
-}
 
-/* Common handling of a database answer: transport failures, then the JSON
- * document's own code. Returns the parsed document when it says ok (the
- * caller puts it), else answers req and returns NULL. */
-static json_object *take_answer(struct request *req, const struct db_result *r)
-{
-	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "database unavailable (%s); try again", r->error);
-		return NULL;
-	}
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
-		jy_error("event=workflow_sql_failed kind=%s sqlstate=%s error=\"%s\"", req->kind,
-			 r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
-			     r->sqlstate[0] ? r->sqlstate : "no result");
-		return NULL;
-	}
-	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
-	if (!doc) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
-		return NULL;
-	}
-	int code = code_from_name(jstr(doc, "code"));
-	if (code != JIANYI__STATUS_CODE__STATUS_OK) {
-		request_fail_field(req, code, jstr(doc, "field"), "%s", jstr(doc, "message"));
-		json_object_put(doc);
-		return NULL;
-	}
-	return doc;
-}
 
 static Jianyi__Suggestion *suggestion_from(json_object *o, struct pb_arena *a)
 {
@@ -83,14 +32,6 @@ static Jianyi__Suggestion *suggestion_from(json_object *o, struct pb_arena *a)
 	return s;
 }
 
-/* Queues a statement for req; a full queue is answered at once. */
-static void query_or_fail(struct request *req, const struct db_stmt *stmt, const char *const *values,
-			  db_result_cb cb)
-{
-	if (!db_query(req->sess->srv->db, stmt, values, cb, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
-}
 
 /* Sends resp, then frees what it was built from. */
 static void reply_and_free(struct request *req, Jianyi__Response *resp, struct pb_arena *arena,
@@ -106,7 +47,7 @@ static void reply_and_free(struct request *req, Jianyi__Response *resp, struct p
 static void on_act(const struct db_result *r, void *arg)
 {
 	struct request *req = arg;
-	json_object *doc = take_answer(req, r);
+	json_object *doc = db_answer_take(req, r, "");
 	if (!doc)
 		return;
 	struct pb_arena arena = { 0 };
@@ -200,7 +141,7 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 		json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
 		act->idempotency_key, hash,
 	};
-	query_or_fail(req, &sql_act, values, on_act); /* values are copied */
+	db_answer_query(req, &sql_act, values, on_act); /* values are copied */
 	json_object_put(transitions);
 	json_object_put(params);
 }
@@ -210,7 +151,7 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 static void on_get(const struct db_result *r, void *arg)
 {
 	struct request *req = arg;
-	json_object *doc = take_answer(req, r);
+	json_object *doc = db_answer_take(req, r, "");
 	if (!doc)
 		return;
 	struct pb_arena arena = { 0 };
@@ -245,7 +186,7 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
 	snprintf(sid, sizeof sid, "%" PRId64, id);
 	const char *values[2] = { viewer, sid };
-	query_or_fail(req, &sql_get_suggestion, values, on_get);
+	db_answer_query(req, &sql_get_suggestion, values, on_get);
 }
 
 /* ---- ListSuggestions -------------------------------------------------- */
@@ -253,7 +194,7 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 static void on_list(const struct db_result *r, void *arg)
 {
 	struct request *req = arg;
-	json_object *doc = take_answer(req, r);
+	json_object *doc = db_answer_take(req, r, "");
 	if (!doc)
 		return;
 	struct pb_arena arena = { 0 };
@@ -301,6 +242,6 @@ void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
 	snprintf(after, sizeof after, "%" PRId64, q->after_id);
 	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
 				  limit, after };
-	query_or_fail(req, &sql_list_suggestions, values, on_list);
+	db_answer_query(req, &sql_list_suggestions, values, on_list);
 	json_object_put(filters);
 }
