@@ -215,33 +215,43 @@ static void on_list(const struct db_result *r, void *arg)
 	reply_and_free(req, &resp, &arena, doc);
 }
 
-void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
+void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRequest *q,
+			    const char *field, int default_page, int max_page,
+			    const struct db_stmt *stmt, db_result_cb cb)
 {
-	const Jianyi__ListSuggestionsRequest *q = body->list_suggestions;
 	enum wf_state st;
+	char f[96];
 	if (*q->state && !wf_state_parse(q->state, &st)) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions.state",
+		snprintf(f, sizeof f, "%s.state", field);
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
 				   "state '%s' is not a workflow state", q->state);
 		return;
 	}
-	if (q->page_size < 0 || q->page_size > LIST_MAX || q->after_id < 0 || q->unit_id < 0 ||
+	if (q->page_size < 0 || q->page_size > max_page || q->after_id < 0 || q->unit_id < 0 ||
 	    q->deputy_id < 0 || q->term < 0 || q->session < 0) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions",
-				   "page_size must be 0 to %d and ids, term and session not negative", LIST_MAX);
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field,
+				   "page_size must be 0 to %d and ids, term and session not negative", max_page);
 		return;
 	}
 	if (jy_utf8_length(q->text, strlen(q->text)) > 100) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "list_suggestions.text",
+		snprintf(f, sizeof f, "%s.text", field);
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
 				   "text filter is longer than 100 characters");
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);
 	char viewer[24], limit[16], after[24];
 	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(limit, sizeof limit, "%d", q->page_size ? q->page_size : LIST_DEFAULT);
+	snprintf(limit, sizeof limit, "%d", q->page_size ? q->page_size : default_page);
 	snprintf(after, sizeof after, "%" PRId64, q->after_id);
 	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
 				  limit, after };
-	db_answer_query(req, &sql_list_suggestions, values, on_list);
+	db_answer_query(req, stmt, values, cb);
 	json_object_put(filters);
+}
+
+void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
+{
+	query_with_list_filter(req, body->list_suggestions, "list_suggestions", LIST_DEFAULT, LIST_MAX,
+			       &sql_list_suggestions, on_list);
 }
