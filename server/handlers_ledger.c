@@ -23,21 +23,7 @@ static void on_ledger(const struct db_result *r, void *arg)
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__LedgerResponse led = JIANYI__LEDGER_RESPONSE__INIT;
-	json_object *v;
-	if (json_object_object_get_ex(doc, "rows", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-		led.rows = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *led.rows);
-		for (size_t i = 0; i < n; i++) {
-			Jianyi__LedgerRow *row = pb_arena_alloc(&arena, sizeof *row);
-			jianyi__ledger_row__init(row);
-			pbjson_fill_message(&row->base, json_object_array_get_idx(v, i), &arena);
-			led.rows[led.n_rows++] = row;
-		}
-	}
-	if (json_object_object_get_ex(doc, "next_after_id", &v))
-		led.next_after_id = json_object_get_int64(v);
-	if (json_object_object_get_ex(doc, "total", &v))
-		led.total = json_object_get_int64(v);
+	pbjson_fill_message(&led.base, doc, &arena); /* rows, next_after_id, total */
 	resp.body_case = JIANYI__RESPONSE__BODY_LEDGER;
 	resp.ledger = &led;
 	request_reply(req, &resp);

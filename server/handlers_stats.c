@@ -25,34 +25,14 @@ static Jianyi__StatsRow *row_from(json_object *o, struct pb_arena *a)
 {
 	Jianyi__StatsRow *row = pb_arena_alloc(a, sizeof *row);
 	jianyi__stats_row__init(row);
-	/* Strings and integers by name; doubles and nested lists below. */
+	/* Strings, integers and the nested counts by name; doubles below (-1:
+	 * no denominator, also when absent). */
 	pbjson_fill_message(&row->base, o, a);
 	row->on_time_rate = jdouble(o, "on_time_rate");
 	row->first_round_satisfaction = jdouble(o, "first_round_satisfaction");
 	row->final_satisfaction = jdouble(o, "final_satisfaction");
 	row->solved_rate = jdouble(o, "solved_rate");
 	row->avg_days_to_reply = jdouble(o, "avg_days_to_reply");
-	json_object *v;
-	if (json_object_object_get_ex(o, "by_state", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-		row->by_state = pb_arena_alloc(a, (n ? n : 1) * sizeof *row->by_state);
-		for (size_t i = 0; i < n; i++) {
-			Jianyi__StateCount *c = pb_arena_alloc(a, sizeof *c);
-			jianyi__state_count__init(c);
-			pbjson_fill_message(&c->base, json_object_array_get_idx(v, i), a);
-			row->by_state[row->n_by_state++] = c;
-		}
-	}
-	if (json_object_object_get_ex(o, "by_class", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-		row->by_class = pb_arena_alloc(a, (n ? n : 1) * sizeof *row->by_class);
-		for (size_t i = 0; i < n; i++) {
-			Jianyi__ClassCount *c = pb_arena_alloc(a, sizeof *c);
-			jianyi__class_count__init(c);
-			pbjson_fill_message(&c->base, json_object_array_get_idx(v, i), a);
-			row->by_class[row->n_by_class++] = c;
-		}
-	}
 	return row;
 }
 

@@ -23,16 +23,6 @@
 
 
 
-static Jianyi__Suggestion *suggestion_from(json_object *o, struct pb_arena *a)
-{
-	Jianyi__Suggestion *s = pb_arena_alloc(a, sizeof *s);
-	jianyi__suggestion__init(s);
-	if (o && json_object_is_type(o, json_type_object))
-		pbjson_fill_message(&s->base, o, a);
-	return s;
-}
-
-
 /* Sends resp, then frees what it was built from. */
 static void reply_and_free(struct request *req, Jianyi__Response *resp, struct pb_arena *arena,
 			   json_object *doc)
@@ -54,7 +44,7 @@ static void on_act(const struct db_result *r, void *arg)
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__ActResponse act = JIANYI__ACT_RESPONSE__INIT;
 	json_object *v;
-	act.suggestion = suggestion_from(json_object_object_get_ex(doc, "suggestion", &v) ? v : NULL, &arena);
+	pbjson_fill_message(&act.base, doc, &arena); /* suggestion, replayed */
 	if (json_object_object_get_ex(doc, "event_seq", &v))
 		act.event_sequence = json_object_get_int64(v);
 	if (json_object_object_get_ex(doc, "replayed", &v))
@@ -157,18 +147,7 @@ static void on_get(const struct db_result *r, void *arg)
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
-	json_object *v;
-	get.suggestion = suggestion_from(json_object_object_get_ex(doc, "suggestion", &v) ? v : NULL, &arena);
-	if (json_object_object_get_ex(doc, "timeline", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-		get.timeline = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *get.timeline);
-		for (size_t i = 0; i < n; i++) {
-			Jianyi__TimelineEvent *e = pb_arena_alloc(&arena, sizeof *e);
-			jianyi__timeline_event__init(e);
-			pbjson_fill_message(&e->base, json_object_array_get_idx(v, i), &arena);
-			get.timeline[get.n_timeline++] = e;
-		}
-	}
+	pbjson_fill_message(&get.base, doc, &arena); /* suggestion, timeline */
 	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
 	resp.get_suggestion = &get;
 	reply_and_free(req, &resp, &arena, doc);
@@ -200,16 +179,7 @@ static void on_list(const struct db_result *r, void *arg)
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__ListSuggestionsResponse list = JIANYI__LIST_SUGGESTIONS_RESPONSE__INIT;
-	json_object *v;
-	if (json_object_object_get_ex(doc, "suggestions", &v) && json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
-		list.suggestions = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *list.suggestions);
-		for (size_t i = 0; i < n; i++)
-			list.suggestions[list.n_suggestions++] =
-				suggestion_from(json_object_array_get_idx(v, i), &arena);
-	}
-	if (json_object_object_get_ex(doc, "next_after_id", &v))
-		list.next_after_id = json_object_get_int64(v);
+	pbjson_fill_message(&list.base, doc, &arena); /* suggestions, next_after_id */
 	resp.body_case = JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS;
 	resp.list_suggestions = &list;
 	reply_and_free(req, &resp, &arena, doc);

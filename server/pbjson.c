@@ -1,5 +1,6 @@
 #include "pbjson.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,26 +139,48 @@ static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object 
 	}
 }
 
+/* A new message of type d filled from o (an object), from the arena. */
+static ProtobufCMessage *message_from(const ProtobufCMessageDescriptor *d, json_object *o,
+				      struct pb_arena *a)
+{
+	ProtobufCMessage *m = pb_arena_alloc(a, d->sizeof_message);
+	d->message_init(m);
+	pbjson_fill_message(m, o, a);
+	return m;
+}
+
 void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a)
 {
+	if (!o || !json_object_is_type(o, json_type_object))
+		return;
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 	char *base = (char *)m;
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
 		json_object *v;
-		if (f->type == PROTOBUF_C_TYPE_MESSAGE || !json_object_object_get_ex(o, f->name, &v) || !v)
+		if (!json_object_object_get_ex(o, f->name, &v) || !v)
 			continue;
+		bool nested = f->type == PROTOBUF_C_TYPE_MESSAGE;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			if (!json_object_is_type(v, json_type_array))
 				continue;
 			size_t n = json_object_array_length(v);
 			char *arr = pb_arena_alloc(a, (n ? n : 1) * scalar_size(f));
 			size_t k = 0;
-			for (size_t j = 0; j < n; j++)
-				if (fill_scalar(f, arr + k * scalar_size(f), json_object_array_get_idx(v, j)))
+			for (size_t j = 0; j < n; j++) {
+				json_object *item = json_object_array_get_idx(v, j);
+				if (nested) {
+					if (json_object_is_type(item, json_type_object))
+						((ProtobufCMessage **)arr)[k++] = message_from(f->descriptor, item, a);
+				} else if (fill_scalar(f, arr + k * scalar_size(f), item)) {
 					k++;
+				}
+			}
 			*(size_t *)(base + f->quantifier_offset) = k;
 			*(char **)(base + f->offset) = arr;
+		} else if (nested) {
+			if (json_object_is_type(v, json_type_object))
+				*(ProtobufCMessage **)(base + f->offset) = message_from(f->descriptor, v, a);
 		} else {
 			fill_scalar(f, base + f->offset, v);
 		}

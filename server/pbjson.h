@@ -23,9 +23,10 @@ void pb_arena_free(struct pb_arena *a);
 json_object *pbjson_from_message(const ProtobufCMessage *m);
 
 /* Fills m (already initialised) from o: strings, integers, booleans, enums
- * (by number) and repeated strings/integers; nested messages are left to the
- * caller. Strings point into o (keep o alive) or the arena. Keys that are
- * not fields are ignored; a field of the wrong JSON type is left unset. */
+ * (by number), nested messages and repeated fields of all of these; nested
+ * messages and arrays come from the arena. Strings point into o (keep o
+ * alive). Keys that are not fields are ignored; a field of the wrong JSON
+ * type is left unset. */
 void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a);
 
 #endif

@@ -182,6 +182,39 @@ static void params_to_json(void **state)
 	json_object_put(o);
 }
 
+static void nested_json_fills_messages(void **state)
+{
+	(void)state;
+	/* The shape jy_get answers with: a nested case, a list of events whose
+	 * details are a JSON object carried as text. */
+	json_object *doc = json_tokener_parse(
+		"{\"code\":\"ok\",\"suggestion\":{\"id\":7,\"state\":\"assigned\",\"version\":3,"
+		"\"co_units\":[\"县财政局\",\"县教育局\"],\"key\":true},"
+		"\"timeline\":[{\"sequence\":1,\"kind\":\"create\",\"details\":{\"title\":\"建议\"}},"
+		"{\"sequence\":2,\"kind\":\"submit\"}, 5]}");
+	assert_non_null(doc);
+	struct pb_arena arena = { 0 };
+	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
+	pbjson_fill_message(&get.base, doc, &arena);
+	assert_non_null(get.suggestion);
+	assert_int_equal(get.suggestion->id, 7);
+	assert_string_equal(get.suggestion->state, "assigned");
+	assert_int_equal(get.suggestion->version, 3);
+	assert_true(get.suggestion->key);
+	assert_int_equal(get.suggestion->n_co_units, 2);
+	assert_string_equal(get.suggestion->co_units[1], "县教育局");
+	/* The stray 5 is not an object: skipped, not a crash. */
+	assert_int_equal(get.n_timeline, 2);
+	assert_int_equal(get.timeline[1]->sequence, 2);
+	assert_string_equal(get.timeline[1]->kind, "submit");
+	assert_non_null(strstr(get.timeline[0]->details, "建议"));
+	/* It packs: every pointer is valid. */
+	size_t n = jianyi__get_suggestion_response__get_packed_size(&get);
+	assert_true(n > 0);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +222,7 @@ int main(void)
 		cmocka_unit_test(transitions_need_id_version_and_params),
 		cmocka_unit_test(enums_and_dates),
 		cmocka_unit_test(params_to_json),
+		cmocka_unit_test(nested_json_fills_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
