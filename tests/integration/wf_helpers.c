@@ -296,6 +296,23 @@ long wf_days_between(const char *a, const char *b)
 	return day_number(b) - day_number(a);
 }
 
+void wf_date_add(char *buf, size_t len, const char *date, int days)
+{
+	time_t t = (time_t)(day_number(date) + days) * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void wf_weekday_on_or_after(char *buf, size_t len, const char *date)
+{
+	time_t t = (time_t)day_number(date) * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	int skip = tm.tm_wday == 6 ? 2 : tm.tm_wday == 0 ? 1 : 0;
+	wf_date_add(buf, len, date, skip);
+}
+
 /* ---- the workflow fixture: accounts, one server, connections ------------ */
 
 struct harness H;

@@ -72,6 +72,11 @@ void wf_date(char *buf, size_t len, int days);
 void wf_date_months(char *buf, size_t len, int months);
 /* Days between two YYYY-MM-DD dates (b - a). */
 long wf_days_between(const char *a, const char *b);
+/* date + days into buf (YYYY-MM-DD). */
+void wf_date_add(char *buf, size_t len, const char *date, int days);
+/* date, or the Monday after it when it falls on a weekend: a deadline under
+ * a calendar without exceptions (docs/WORKFLOW.md "Deadlines"). */
+void wf_weekday_on_or_after(char *buf, size_t len, const char *date);
 
 /* ---- the shared fixture --------------------------------------------------- */
 
