@@ -168,4 +168,10 @@ bool has_string(char **list, size_t n, const char *s);
  * else the database). */
 int64_t extension_id_of(const struct kase *k);
 
+/* n cases in progress inserted with SQL as the database owner, numbered 1..n
+ * in (term, session) (which must be unused): by deputy-wang, unit A leading
+ * and B co-handling, each with the six events its version counts. For
+ * exports and benchmarks that need many rows fast. */
+void wf_bulk_cases(int n, int term, int session);
+
 #endif
