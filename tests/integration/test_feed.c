@@ -486,7 +486,7 @@ static void live_push(void **state)
 
 /* ---- 6. delay from acknowledgement to subscribers (printed) ---------------------- */
 
-#define N_SUBS 50
+#define N_SUBS 100   /* the figure issue #5 asks for */
 #define N_WRITES 30
 
 static int cmp_i64(const void *a, const void *b)

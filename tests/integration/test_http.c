@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <netinet/in.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "harness.h"
 #include "wf_helpers.h"
@@ -416,6 +418,60 @@ static void readyz_follows_database(void **state)
 	cx_drop(NULL);
 }
 
+/* Draining: SIGTERM while a write waits on a row lock. /readyz says
+ * "draining" (503) at once so a balancer stops sending, /healthz stays 200,
+ * the waiting write is still answered once the lock goes, and jianyid then
+ * exits 0. Last: the fixture's server does not come back. */
+static void readyz_while_draining(void **state)
+{
+	(void)state;
+	struct kase k;
+	prepare(&k, ST_SUBMITTED, "关于排空期间就绪探针的建议", false);
+	char sid[24];
+	snprintf(sid, sizeof sid, "%lld", (long long)k.id);
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	assert_int_equal(PQstatus(db), CONNECTION_OK);
+	const char *p[1] = { sid };
+	PQclear(PQexec(db, "BEGIN"));
+	PGresult *res = PQexecParams(db, "SELECT 1 FROM suggestions WHERE id = $1::bigint FOR UPDATE",
+				     1, NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+
+	/* The write: jy_act waits for the lock, so it stays in flight. */
+	struct wf_act a;
+	wf_act_init(&a, A(REGISTER), k.id, k.version);
+	valid_params(&a, A(REGISTER));
+	Jianyi__Request req;
+	wf_request(&req, &a);
+	struct jy_error err;
+	uint64_t id;
+	struct jy_client *c = cx("liaison");
+	assert_true(jy_send(c, &req, &id, &err));
+	usleep(300000);
+
+	assert_int_equal(kill(S.pid, SIGTERM), 0);
+	assert_true(wait_status("/readyz", 503, 5000));
+	struct http_res r;
+	get("/readyz", &r);
+	expect_contains("readyz while draining", r.body, "draining");
+	http_res_free(&r);
+	assert_int_equal(status_of("/healthz"), 200);
+	assert_true(server_alive(&S));
+
+	PQclear(PQexec(db, "COMMIT"));
+	PQfinish(db);
+	Jianyi__Envelope *env = NULL;
+	assert_true(jy_receive(c, &env, &err));
+	assert_int_equal(env->id, id);
+	assert_int_equal(env->response->body_case, JIANYI__RESPONSE__BODY_ACT);
+	assert_string_equal(env->response->act->suggestion->state, "registered");
+	jy_envelope_free(env);
+	/* Nothing left in flight: it exits by itself, cleanly. */
+	assert_int_equal(server_stop(&S, 0, 10000), 0);
+	cx_drop(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +480,7 @@ int main(void)
 		cmocka_unit_test_setup(portal, wf_each),
 		cmocka_unit_test_setup(client_leaves_early, wf_each),
 		cmocka_unit_test_setup(readyz_follows_database, wf_each),
+		cmocka_unit_test_setup(readyz_while_draining, wf_each),
 	};
 	return cmocka_run_group_tests_name("http", tests, wf_setup, wf_teardown);
 }
