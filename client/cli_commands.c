@@ -597,7 +597,7 @@ const struct cli_command cli_commands[] = {
 			"number, title, deadline_kind, due, days_before (-1: overdue), round,\n"
 			"organization, text, created_at and read.\n"
 			"'inbox read ID...' marks up to 32 of your notices read and prints how\n"
-			"many were newly marked ({\"marked\": N} with --json).\n",
+			"many were newly marked ({\"marked\":N} with --json).\n",
 		.options = cli_inbox_options,
 		.max_args = CLI_MAX_ARGS,
 		.needs_settings = true,

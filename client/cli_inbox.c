@@ -252,10 +252,13 @@ static int run_read(const struct cli_invocation *inv)
 	} else if (resp->response->body_case != JIANYI__RESPONSE__BODY_INBOX_MARK) {
 		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to inbox read is empty");
 	} else {
-		struct cli_output out;
-		cli_output_init(&out, inv->flags.json);
-		cli_out_int(&out, "marked", "marked read", resp->response->inbox_mark->marked);
-		rc = cli_output_finish(&out);
+		/* One line, like the listing's JSON. */
+		int64_t marked = resp->response->inbox_mark->marked;
+		if (inv->flags.json)
+			printf("{\"marked\":%" PRId64 "}\n", marked);
+		else
+			printf("marked %" PRId64 " notice%s read\n", marked, marked == 1 ? "" : "s");
+		rc = cli_output_finish(&(struct cli_output){ .json = false });
 	}
 	if (resp)
 		jy_envelope_free(resp);
