@@ -13,6 +13,7 @@
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_stats.h"
+#include "cli_deadlines.h"
 #include "cli_watch.h"
 #include "cli_workflow.h"
 #include "jianyi.h"
@@ -566,6 +567,36 @@ const struct cli_command cli_commands[] = {
 		.options = cli_stats_options,
 		.needs_settings = true,
 		.run = cli_run_stats,
+	},
+	{
+		.name = "deadlines",
+		.summary = "the deadlines still owed, soonest first",
+		.usage = "deadlines [--within DAYS] [--unit ID] [--kind K] [--id ID] [--limit N]",
+		.help = "Every deadline still owed on the cases you may see, soonest first:\n"
+			"reply (the lead unit; approved extensions included), rehandle (after\n"
+			"an unsatisfied evaluation), opinion (each co-handling unit), dispute\n"
+			"(the window to dispute an assignment, listed while open), follow-up\n"
+			"(a B/C reply's follow-up report) and evaluation (each proposing\n"
+			"deputy). Columns: case id, kind, who owes it, the due date (a working\n"
+			"day: README.md \"Deadlines and the calendar\"), days left (calendar\n"
+			"and working days), flags K (key suggestion) and S (supervised), title.\n"
+			"With --json: {\"today\", \"deadlines\": [{suggestion_id, number, title,\n"
+			"kind, organization_id, organization_name, deputy_id, deputy_name,\n"
+			"round, due, days_left, working_days_left, key, supervised}]}.\n",
+		.options = cli_deadlines_options,
+		.needs_settings = true,
+		.run = cli_run_deadlines,
+	},
+	{
+		.name = "overdue",
+		.summary = "the deadlines already missed (the liaison committee's list)",
+		.usage = "overdue [--unit ID] [--kind K] [--id ID] [--limit N]",
+		.help = "Like deadlines, but only those whose due date has passed, the most\n"
+			"overdue first: the liaison committee's daily supervision list. Exit\n"
+			"status 0 whether or not anything is overdue.\n",
+		.options = cli_overdue_options,
+		.needs_settings = true,
+		.run = cli_run_deadlines,
 	},
 	{
 		.name = "watch",

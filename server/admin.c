@@ -21,11 +21,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "admin_calendar.h"
+#include "admin_util.h"
 #include "embedded_pg.h"
 #include "migrate.h"
-
-#define ERRLEN 512
-enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2 };
 
 static const char *const org_kinds[] = {
 	"liaison_committee", "government_office", "handling_unit", "special_committee",
@@ -37,154 +36,13 @@ static const char *const role_names[] = {
 	"committee_member", "leader", "admin", "public", NULL,
 };
 
-/* ---- small helpers ------------------------------------------------------ */
-
-static int fail(char *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, ERRLEN, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-static const char *sqlstate(const PGresult *res)
-{
-	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	return s ? s : "";
-}
-
-static const char *constraint(const PGresult *res)
-{
-	const char *s = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-	return s ? s : "";
-}
-
-/* The server's primary message, one line. */
-static int fail_pg(char *err, const PGresult *res, PGconn *conn, const char *what)
-{
-	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	if (!m)
-		m = PQerrorMessage(conn);
-	return fail(err, EXIT_ERR, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
-}
-
-static PGresult *exec(PGconn *conn, const char *sql, int n, const char *const *params)
-{
-	return PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-}
-
-static bool ok(const PGresult *res)
-{
-	ExecStatusType st = PQresultStatus(res);
-	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
-}
-
-static bool parse_positive(const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool valid_login(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 64)
-		return false;
-	for (; *s; s++)
-		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
-		      *s == '.' || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
-static bool valid_text(const char *s)
-{
-	for (const char *p = s; *p; p++)
-		if (!isspace((unsigned char)*p))
-			return true;
-	return false;
-}
-
-/* Runs a statement that returns at most one row with one column into
- * out (empty string when no row). */
-static int lookup_id(PGconn *conn, const char *sql, const char *key, char *out, size_t outlen,
-		     char *err)
-{
-	const char *p[1] = { key };
-	PGresult *res = exec(conn, sql, 1, p);
-	if (!ok(res)) {
-		int rc = fail_pg(err, res, conn, "lookup failed");
-		PQclear(res);
-		return rc;
-	}
-	snprintf(out, outlen, "%s", PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return EXIT_OK;
-}
-
 static int org_id(PGconn *conn, const char *name, char *out, size_t outlen, char *err)
 {
-	int rc = lookup_id(conn, "SELECT id FROM organizations WHERE name = $1", name,
+	int rc = admin_lookup_id(conn, "SELECT id FROM organizations WHERE name = $1", name,
 			   out, outlen, err);
 	if (rc == EXIT_OK && !*out)
-		return fail(err, EXIT_ERR, "no organization named '%s'", name);
+		return admin_fail(err, EXIT_ERR, "no organization named '%s'", name);
 	return rc;
-}
-
-/* ---- flags -------------------------------------------------------------- */
-
-struct flag {
-	const char *name;     /* without "--" */
-	const char **value;   /* NULL until given */
-	bool required;
-};
-
-/* Parses "--name VALUE" and "--name=VALUE" for the flags in the table. */
-static int parse_flags(const char *cmd, int argc, char **argv, struct flag *flags, char *err)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		size_t nlen;
-		struct flag *f = NULL;
-		if (strncmp(a, "--", 2) != 0)
-			return fail(err, EXIT_USAGE, "%s: unexpected argument '%s'", cmd, a);
-		a += 2;
-		nlen = strcspn(a, "=");
-		if (a[nlen] == '=')
-			val = a + nlen + 1;
-		for (struct flag *g = flags; g->name; g++)
-			if (strlen(g->name) == nlen && strncmp(g->name, a, nlen) == 0)
-				f = g;
-		if (!f)
-			return fail(err, EXIT_USAGE, "%s: unknown flag '--%.*s'", cmd, (int)nlen, a);
-		if (!val) {
-			if (i + 1 >= argc)
-				return fail(err, EXIT_USAGE, "%s: flag --%s needs a value", cmd, f->name);
-			val = argv[++i];
-		}
-		if (*f->value)
-			return fail(err, EXIT_USAGE, "%s: flag --%s given twice", cmd, f->name);
-		*f->value = val;
-	}
-	for (struct flag *g = flags; g->name; g++)
-		if (g->required && !*g->value)
-			return fail(err, EXIT_USAGE, "%s: missing --%s", cmd, g->name);
-	return EXIT_OK;
 }
 
 /* ---- certificates ------------------------------------------------------- */
@@ -208,19 +66,19 @@ static int read_cert(const char *path, struct cert_info *ci, char *err)
 	char *p;
 
 	if (!f)
-		return fail(err, EXIT_ERR, "cannot open certificate %s: %s", path, strerror(errno));
+		return admin_fail(err, EXIT_ERR, "cannot open certificate %s: %s", path, strerror(errno));
 	x = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!x) {
 		ERR_clear_error();
-		return fail(err, EXIT_ERR, "%s is not a PEM certificate", path);
+		return admin_fail(err, EXIT_ERR, "%s is not a PEM certificate", path);
 	}
 	/* The fingerprint is the SHA-256 of the DER encoding, as the server
 	 * computes it for the peer certificate. */
 	if (!X509_digest(x, EVP_sha256(), md, &mdlen) || mdlen != 32) {
 		X509_free(x);
 		ERR_clear_error();
-		return fail(err, EXIT_ERR, "%s: cannot compute the SHA-256 fingerprint", path);
+		return admin_fail(err, EXIT_ERR, "%s: cannot compute the SHA-256 fingerprint", path);
 	}
 	for (unsigned i = 0; i < mdlen; i++)
 		snprintf(ci->sha256 + 2 * i, 3, "%02x", md[i]);
@@ -232,7 +90,7 @@ static int read_cert(const char *path, struct cert_info *ci, char *err)
 	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm)) {
 		X509_free(x);
 		ERR_clear_error();
-		return fail(err, EXIT_ERR, "%s: unreadable notAfter date", path);
+		return admin_fail(err, EXIT_ERR, "%s: unreadable notAfter date", path);
 	}
 	strftime(ci->not_after, sizeof ci->not_after, "%Y-%m-%d %H:%M:%S+00", &tm);
 	ci->expired = X509_cmp_current_time(X509_get0_notAfter(x)) <= 0;
@@ -250,18 +108,18 @@ static int bind_cert(PGconn *conn, const char *account_id, const char *login,
 	if (rc != EXIT_OK)
 		return rc;
 	if (ci.expired)
-		return fail(err, EXIT_ERR, "certificate %s expired on %s", path, ci.not_after);
-	rc = lookup_id(conn, "SELECT a.login FROM certificates c JOIN accounts a ON a.id = c.account_id"
+		return admin_fail(err, EXIT_ERR, "certificate %s expired on %s", path, ci.not_after);
+	rc = admin_lookup_id(conn, "SELECT a.login FROM certificates c JOIN accounts a ON a.id = c.account_id"
 			     " WHERE c.sha256 = $1", ci.sha256, owner, sizeof owner, err);
 	if (rc != EXIT_OK)
 		return rc;
 	if (*owner)
-		return fail(err, EXIT_ERR, "certificate %s is already bound to login '%s'", path, owner);
+		return admin_fail(err, EXIT_ERR, "certificate %s is already bound to login '%s'", path, owner);
 	const char *p[4] = { ci.sha256, account_id, ci.subject, ci.not_after };
-	PGresult *res = exec(conn, "INSERT INTO certificates (sha256, account_id, subject, not_after)"
+	PGresult *res = admin_exec(conn, "INSERT INTO certificates (sha256, account_id, subject, not_after)"
 				   " VALUES ($1, $2::bigint, $3, $4::timestamptz)", 4, p);
-	if (!ok(res))
-		rc = fail_pg(err, res, conn, "cannot bind certificate");
+	if (!admin_ok(res))
+		rc = admin_fail_pg(err, res, conn, "cannot bind certificate");
 	else
 		printf("bound certificate %s to %s\n", ci.sha256, login);
 	PQclear(res);
@@ -286,7 +144,7 @@ static int tx_end(PGconn *conn, bool mine, int rc, char *err)
 		return rc;
 	PGresult *res = PQexec(conn, rc == EXIT_OK ? "COMMIT" : "ROLLBACK");
 	if (rc == EXIT_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = fail_pg(err, res, conn, "commit failed");
+		rc = admin_fail_pg(err, res, conn, "commit failed");
 	PQclear(res);
 	return rc;
 }
@@ -299,26 +157,26 @@ static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 	struct flag flags[] = { { "name", &name, true }, { "kind", &kind, true },
 				{ "parent", &parent, false }, { NULL, NULL, false } };
 	char parent_id[32] = "";
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
-	if (!valid_text(name))
-		return fail(err, EXIT_USAGE, "org-add: --name must not be empty");
-	if (!in_list(kind, org_kinds))
-		return fail(err, EXIT_USAGE, "org-add: --kind '%s' is not one of liaison_committee, "
+	if (!admin_valid_text(name))
+		return admin_fail(err, EXIT_USAGE, "org-add: --name must not be empty");
+	if (!admin_in_list(kind, org_kinds))
+		return admin_fail(err, EXIT_USAGE, "org-add: --kind '%s' is not one of liaison_committee, "
 			    "government_office, handling_unit, special_committee, standing_committee, "
 			    "government_leadership, liaison_station, township_congress, administration", kind);
 	if (parent && (rc = org_id(conn, parent, parent_id, sizeof parent_id, err)))
 		return rc;
 	const char *p[3] = { name, kind, parent ? parent_id : NULL };
-	PGresult *res = exec(conn, "INSERT INTO organizations (name, kind, parent_id)"
+	PGresult *res = admin_exec(conn, "INSERT INTO organizations (name, kind, parent_id)"
 				   " VALUES ($1, $2, $3::bigint) RETURNING id", 3, p);
-	if (ok(res))
+	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
-	else if (strcmp(sqlstate(res), "23505") == 0)
-		rc = fail(err, EXIT_ERR, "organization '%s' already exists", name);
+	else if (strcmp(admin_sqlstate(res), "23505") == 0)
+		rc = admin_fail(err, EXIT_ERR, "organization '%s' already exists", name);
 	else
-		rc = fail_pg(err, res, conn, "cannot add organization");
+		rc = admin_fail_pg(err, res, conn, "cannot add organization");
 	PQclear(res);
 	return rc;
 }
@@ -331,22 +189,22 @@ static int cmd_deputy_add(PGconn *conn, int argc, char **argv, char *err)
 				{ "station", &station, false }, { NULL, NULL, false } };
 	char station_id[32] = "";
 	long t;
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
-	if (!valid_text(name))
-		return fail(err, EXIT_USAGE, "deputy-add: --name must not be empty");
-	if (!parse_positive(term, &t))
-		return fail(err, EXIT_USAGE, "deputy-add: --term '%s' is not a positive number", term);
+	if (!admin_valid_text(name))
+		return admin_fail(err, EXIT_USAGE, "deputy-add: --name must not be empty");
+	if (!admin_parse_positive(term, &t))
+		return admin_fail(err, EXIT_USAGE, "deputy-add: --term '%s' is not a positive number", term);
 	if (station && (rc = org_id(conn, station, station_id, sizeof station_id, err)))
 		return rc;
 	const char *p[5] = { name, term, delegation, phone, station ? station_id : NULL };
-	PGresult *res = exec(conn, "INSERT INTO deputies (name, term, delegation, phone, organization_id)"
+	PGresult *res = admin_exec(conn, "INSERT INTO deputies (name, term, delegation, phone, organization_id)"
 				   " VALUES ($1, $2::int, $3, $4, $5::bigint) RETURNING id", 5, p);
-	if (ok(res))
+	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
 	else
-		rc = fail_pg(err, res, conn, "cannot add deputy");
+		rc = admin_fail_pg(err, res, conn, "cannot add deputy");
 	PQclear(res);
 	return rc;
 }
@@ -355,15 +213,15 @@ static int check_roles(const char *roles, char *err)
 {
 	char buf[512], *save = NULL;
 	if (!*roles || strlen(roles) >= sizeof buf)
-		return fail(err, EXIT_USAGE, "account-add: --roles must list 1 or more roles");
+		return admin_fail(err, EXIT_USAGE, "account-add: --roles must list 1 or more roles");
 	snprintf(buf, sizeof buf, "%s", roles);
 	for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save))
-		if (!in_list(r, role_names))
-			return fail(err, EXIT_USAGE, "account-add: --roles: unknown role '%s' (known: "
+		if (!admin_in_list(r, role_names))
+			return admin_fail(err, EXIT_USAGE, "account-add: --roles: unknown role '%s' (known: "
 				    "deputy, liaison_officer, government_officer, unit_clerk, unit_head, "
 				    "committee_member, leader, admin, public)", r);
 	if (roles[0] == ',' || roles[strlen(roles) - 1] == ',' || strstr(roles, ",,"))
-		return fail(err, EXIT_USAGE, "account-add: --roles '%s' has an empty role", roles);
+		return admin_fail(err, EXIT_USAGE, "account-add: --roles '%s' has an empty role", roles);
 	return EXIT_OK;
 }
 
@@ -378,38 +236,38 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 	char oid[32], did[32] = "", id[32] = "";
 	long dnum;
 	bool mine;
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
-	if (!valid_login(login))
-		return fail(err, EXIT_USAGE, "account-add: --login '%s' must be 2-64 characters "
+	if (!admin_valid_login(login))
+		return admin_fail(err, EXIT_USAGE, "account-add: --login '%s' must be 2-64 characters "
 			    "of a-z 0-9 . _ -", login);
-	if (!valid_text(name))
-		return fail(err, EXIT_USAGE, "account-add: --name must not be empty");
+	if (!admin_valid_text(name))
+		return admin_fail(err, EXIT_USAGE, "account-add: --name must not be empty");
 	if ((rc = check_roles(roles, err)))
 		return rc;
-	if (deputy && !parse_positive(deputy, &dnum))
-		return fail(err, EXIT_USAGE, "account-add: --deputy '%s' is not a deputy id", deputy);
+	if (deputy && !admin_parse_positive(deputy, &dnum))
+		return admin_fail(err, EXIT_USAGE, "account-add: --deputy '%s' is not a deputy id", deputy);
 	if ((rc = org_id(conn, org, oid, sizeof oid, err)))
 		return rc;
 	if (deputy) {
-		if ((rc = lookup_id(conn, "SELECT id FROM deputies WHERE id = $1::bigint", deputy,
+		if ((rc = admin_lookup_id(conn, "SELECT id FROM deputies WHERE id = $1::bigint", deputy,
 				    did, sizeof did, err)))
 			return rc;
 		if (!*did)
-			return fail(err, EXIT_ERR, "no deputy with id %s", deputy);
+			return admin_fail(err, EXIT_ERR, "no deputy with id %s", deputy);
 	}
 	tx_begin(conn, &mine);
 	const char *p[5] = { login, name, oid, roles, deputy ? did : NULL };
-	PGresult *res = exec(conn, "INSERT INTO accounts (login, display_name, organization_id, roles,"
+	PGresult *res = admin_exec(conn, "INSERT INTO accounts (login, display_name, organization_id, roles,"
 				   " deputy_id) VALUES ($1, $2, $3::bigint, string_to_array($4, ','),"
 				   " $5::bigint) RETURNING id", 5, p);
-	if (ok(res))
+	if (admin_ok(res))
 		snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
-	else if (strcmp(sqlstate(res), "23505") == 0 && strcmp(constraint(res), "accounts_login_key") == 0)
-		rc = fail(err, EXIT_ERR, "login '%s' already exists", login);
+	else if (strcmp(admin_sqlstate(res), "23505") == 0 && strcmp(admin_constraint(res), "accounts_login_key") == 0)
+		rc = admin_fail(err, EXIT_ERR, "login '%s' already exists", login);
 	else
-		rc = fail_pg(err, res, conn, "cannot add account");
+		rc = admin_fail_pg(err, res, conn, "cannot add account");
 	PQclear(res);
 	if (rc == EXIT_OK && cert)
 		rc = bind_cert(conn, id, login, cert, err);
@@ -421,9 +279,9 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 
 static int account_id(PGconn *conn, const char *login, char *out, size_t outlen, char *err)
 {
-	int rc = lookup_id(conn, "SELECT id FROM accounts WHERE login = $1", login, out, outlen, err);
+	int rc = admin_lookup_id(conn, "SELECT id FROM accounts WHERE login = $1", login, out, outlen, err);
 	if (rc == EXIT_OK && !*out)
-		return fail(err, EXIT_ERR, "no account with login '%s'", login);
+		return admin_fail(err, EXIT_ERR, "no account with login '%s'", login);
 	return rc;
 }
 
@@ -433,7 +291,7 @@ static int cmd_cert_bind(PGconn *conn, int argc, char **argv, char *err)
 	struct flag flags[] = { { "login", &login, true }, { "cert", &cert, true },
 				{ NULL, NULL, false } };
 	char id[32];
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc || (rc = account_id(conn, login, id, sizeof id, err)))
 		return rc;
 	return bind_cert(conn, id, login, cert, err);
@@ -446,11 +304,11 @@ static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 				{ NULL, NULL, false } };
 	struct cert_info ci;
 	char sha[65], found[8];
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
 	if (!cert == !hex)
-		return fail(err, EXIT_USAGE, "cert-revoke: give exactly one of --cert FILE or --sha256 HEX");
+		return admin_fail(err, EXIT_USAGE, "cert-revoke: give exactly one of --cert FILE or --sha256 HEX");
 	if (cert) {
 		if ((rc = read_cert(cert, &ci, err)))
 			return rc;
@@ -458,22 +316,22 @@ static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 	} else {
 		size_t n = strlen(hex);
 		if (n != 64 || strspn(hex, "0123456789abcdefABCDEF") != 64)
-			return fail(err, EXIT_USAGE, "cert-revoke: --sha256 '%s' is not 64 hex digits", hex);
+			return admin_fail(err, EXIT_USAGE, "cert-revoke: --sha256 '%s' is not 64 hex digits", hex);
 		for (size_t i = 0; i <= n; i++)
 			sha[i] = (char)tolower((unsigned char)hex[i]);
 	}
 	const char *p[1] = { sha };
-	PGresult *res = exec(conn, "UPDATE certificates SET revoked_at = now()"
+	PGresult *res = admin_exec(conn, "UPDATE certificates SET revoked_at = now()"
 				   " WHERE sha256 = $1 AND revoked_at IS NULL", 1, p);
-	if (!ok(res)) {
-		rc = fail_pg(err, res, conn, "cannot revoke");
+	if (!admin_ok(res)) {
+		rc = admin_fail_pg(err, res, conn, "cannot revoke");
 	} else if (strcmp(PQcmdTuples(res), "1") == 0) {
 		printf("revoked %s\n", sha);
 	} else {
-		rc = lookup_id(conn, "SELECT 'x' FROM certificates WHERE sha256 = $1", sha,
+		rc = admin_lookup_id(conn, "SELECT 'x' FROM certificates WHERE sha256 = $1", sha,
 			       found, sizeof found, err);
 		if (rc == EXIT_OK)
-			rc = fail(err, EXIT_ERR, *found ? "certificate %s is already revoked"
+			rc = admin_fail(err, EXIT_ERR, *found ? "certificate %s is already revoked"
 							: "no certificate with sha256 %s", sha);
 	}
 	PQclear(res);
@@ -484,15 +342,15 @@ static int set_disabled(PGconn *conn, int argc, char **argv, const char *value, 
 {
 	const char *login = NULL;
 	struct flag flags[] = { { "login", &login, true }, { NULL, NULL, false } };
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
 	const char *p[2] = { login, value };
-	PGresult *res = exec(conn, "UPDATE accounts SET disabled = $2::boolean WHERE login = $1", 2, p);
-	if (!ok(res))
-		rc = fail_pg(err, res, conn, "cannot update account");
+	PGresult *res = admin_exec(conn, "UPDATE accounts SET disabled = $2::boolean WHERE login = $1", 2, p);
+	if (!admin_ok(res))
+		rc = admin_fail_pg(err, res, conn, "cannot update account");
 	else if (strcmp(PQcmdTuples(res), "1") != 0)
-		rc = fail(err, EXIT_ERR, "no account with login '%s'", login);
+		rc = admin_fail(err, EXIT_ERR, "no account with login '%s'", login);
 	else
 		printf("%s %s\n", login, value[0] == 't' ? "disabled" : "enabled");
 	PQclear(res);
@@ -512,10 +370,10 @@ static int cmd_account_enable(PGconn *conn, int argc, char **argv, char *err)
 static int cmd_list_accounts(PGconn *conn, int argc, char **argv, char *err)
 {
 	struct flag flags[] = { { NULL, NULL, false } };
-	int rc = parse_flags(argv[0], argc, argv, flags, err), w[4] = { 5, 4, 3, 5 };
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err), w[4] = { 5, 4, 3, 5 };
 	if (rc)
 		return rc;
-	PGresult *res = exec(conn,
+	PGresult *res = admin_exec(conn,
 		"SELECT a.login, a.display_name, o.name, array_to_string(a.roles, ','),"
 		" CASE WHEN a.disabled THEN 'yes' ELSE 'no' END,"
 		" coalesce(string_agg(c.sha256 || CASE WHEN c.revoked_at IS NOT NULL"
@@ -523,8 +381,8 @@ static int cmd_list_accounts(PGconn *conn, int argc, char **argv, char *err)
 		" FROM accounts a JOIN organizations o ON o.id = a.organization_id"
 		" LEFT JOIN certificates c ON c.account_id = a.id"
 		" GROUP BY a.id, o.name ORDER BY a.login", 0, NULL);
-	if (!ok(res)) {
-		rc = fail_pg(err, res, conn, "cannot list accounts");
+	if (!admin_ok(res)) {
+		rc = admin_fail_pg(err, res, conn, "cannot list accounts");
 		PQclear(res);
 		return rc;
 	}
@@ -545,7 +403,7 @@ static int cmd_list_accounts(PGconn *conn, int argc, char **argv, char *err)
 static int cmd_migrate(PGconn *conn, int argc, char **argv, char *err)
 {
 	struct flag flags[] = { { NULL, NULL, false } };
-	int rc = parse_flags(argv[0], argc, argv, flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	(void)conn;
 	if (rc)
 		return rc;
@@ -564,19 +422,19 @@ static int set_published(PGconn *conn, int argc, char **argv, bool publish, char
 	struct flag pub_flags[] = { { "id", &id, true }, { "summary", &summary, false },
 				    { "title", &title, false }, { NULL, NULL, false } };
 	struct flag unpub_flags[] = { { "id", &id, true }, { NULL, NULL, false } };
-	int rc = parse_flags(argv[0], argc, argv, publish ? pub_flags : unpub_flags, err);
+	int rc = admin_parse_flags(argv[0], argc, argv, publish ? pub_flags : unpub_flags, err);
 	long n;
 	if (rc)
 		return rc;
-	if (!parse_positive(id, &n))
-		return fail(err, EXIT_USAGE, "%s: --id must be a positive number", argv[0]);
-	if ((summary && !valid_text(summary)) || (title && !valid_text(title)))
-		return fail(err, EXIT_USAGE, "%s: --summary and --title must not be blank", argv[0]);
+	if (!admin_parse_positive(id, &n))
+		return admin_fail(err, EXIT_USAGE, "%s: --id must be a positive number", argv[0]);
+	if ((summary && !admin_valid_text(summary)) || (title && !admin_valid_text(title)))
+		return admin_fail(err, EXIT_USAGE, "%s: --summary and --title must not be blank", argv[0]);
 	const char *p[4] = { id, publish ? "true" : "false", title, summary };
-	PGresult *res = exec(conn, "SELECT jy_publish($1::bigint, $2::boolean, $3::text, $4::text)",
+	PGresult *res = admin_exec(conn, "SELECT jy_publish($1::bigint, $2::boolean, $3::text, $4::text)",
 			     4, p);
-	if (!ok(res))
-		rc = fail_pg(err, res, conn, publish ? "cannot publish" : "cannot unpublish");
+	if (!admin_ok(res))
+		rc = admin_fail_pg(err, res, conn, publish ? "cannot publish" : "cannot unpublish");
 	else
 		printf("suggestion %s %s\n", id,
 		       !publish ? "unpublished" : summary ? "published (summary)" : "published (full text)");
@@ -617,6 +475,11 @@ static const struct command commands[] = {
 	{ "publish", cmd_publish, "publish --id N [--summary TEXT] [--title TEXT]   (public portal; "
 				  "never a confidential one)" },
 	{ "unpublish", cmd_unpublish, "unpublish --id N" },
+	{ "calendar-set", admin_calendar_set, "calendar-set --date YYYY-MM-DD[..YYYY-MM-DD] "
+					      "--kind holiday|workday|clear [--name TEXT] [--by LOGIN]" },
+	{ "calendar-load", admin_calendar_load, "calendar-load --file FILE [--replace-year YYYY] "
+						"[--by LOGIN]   (lines: DATE[..DATE] holiday|workday [NAME])" },
+	{ "calendar-show", admin_calendar_show, "calendar-show [--year YYYY]" },
 	{ "batch", cmd_batch, "batch FILE|-   (one command per line, all in one transaction)" },
 	{ NULL, NULL, NULL },
 };
@@ -660,7 +523,7 @@ static int split_line(char *line, char **words, int *nwords, char *err)
 		if (!*r || *r == '#')
 			break;
 		if (n == MAX_WORDS)
-			return fail(err, EXIT_ERR, "more than %d words", MAX_WORDS);
+			return admin_fail(err, EXIT_ERR, "more than %d words", MAX_WORDS);
 		words[n++] = w;
 		while (*r && *r != ' ' && *r != '\t' && *r != '\r' && *r != '\n') {
 			if (*r != '"') {
@@ -669,7 +532,7 @@ static int split_line(char *line, char **words, int *nwords, char *err)
 			}
 			for (r++; *r != '"'; r++) {
 				if (!*r)
-					return fail(err, EXIT_ERR, "unterminated double quote");
+					return admin_fail(err, EXIT_ERR, "unterminated double quote");
 				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
 					r++;
 				*w++ = *r;
@@ -695,13 +558,13 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 	PGresult *res;
 
 	if (argc != 2)
-		return fail(err, EXIT_USAGE, "batch: give exactly one FILE (or - for stdin)");
+		return admin_fail(err, EXIT_USAGE, "batch: give exactly one FILE (or - for stdin)");
 	f = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
 	if (!f)
-		return fail(err, EXIT_ERR, "cannot open %s: %s", argv[1], strerror(errno));
+		return admin_fail(err, EXIT_ERR, "cannot open %s: %s", argv[1], strerror(errno));
 	res = PQexec(conn, "BEGIN");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = fail_pg(err, res, conn, "batch: cannot begin");
+		rc = admin_fail_pg(err, res, conn, "batch: cannot begin");
 	PQclear(res);
 	while (rc == EXIT_OK && getline(&line, &cap, f) >= 0) {
 		char *words[MAX_WORDS + 1];
@@ -709,7 +572,7 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 		const struct command *c;
 		lineno++;
 		if (split_line(line, words, &n, lerr) != EXIT_OK) {
-			rc = fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
+			rc = admin_fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
 			break;
 		}
 		if (n == 0)
@@ -717,20 +580,20 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 		words[n] = NULL;
 		c = find_command(words[0]);
 		if (!c || c->run == cmd_batch) {
-			rc = fail(err, EXIT_ERR, "line %ld: unknown command '%s'", lineno, words[0]);
+			rc = admin_fail(err, EXIT_ERR, "line %ld: unknown command '%s'", lineno, words[0]);
 			break;
 		}
 		if (c->run(conn, n, words, lerr) != EXIT_OK)
-			rc = fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
+			rc = admin_fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
 	}
 	if (rc == EXIT_OK && ferror(f))
-		rc = fail(err, EXIT_ERR, "cannot read %s: %s", argv[1], strerror(errno));
+		rc = admin_fail(err, EXIT_ERR, "cannot read %s: %s", argv[1], strerror(errno));
 	free(line);
 	if (f != stdin)
 		fclose(f);
 	res = PQexec(conn, rc == EXIT_OK ? "COMMIT" : "ROLLBACK");
 	if (rc == EXIT_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = fail_pg(err, res, conn, "batch: commit failed");
+		rc = admin_fail_pg(err, res, conn, "batch: commit failed");
 	PQclear(res);
 	if (rc == EXIT_OK)
 		printf("batch: %ld lines, committed\n", lineno);

@@ -7,6 +7,7 @@
 #include "handlers_sync.h"
 #include "handlers_ledger.h"
 #include "handlers_stats.h"
+#include "handlers_deadlines.h"
 #include "handlers_inbox.h"
 #include "server.h"
 #include "status.h"
@@ -74,6 +75,7 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_SYNC, "sync", handle_sync },
 	{ JIANYI__REQUEST__BODY_LEDGER, "ledger", handle_ledger },
 	{ JIANYI__REQUEST__BODY_STATS, "stats", handle_stats },
+	{ JIANYI__REQUEST__BODY_DEADLINES, "deadlines", handle_deadlines },
 	{ JIANYI__REQUEST__BODY_INBOX, "inbox", handle_inbox },
 	{ JIANYI__REQUEST__BODY_INBOX_MARK, "inbox_mark", handle_inbox_mark },
 };

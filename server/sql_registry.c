@@ -6,6 +6,7 @@
 #include "sql_portal.h"
 #include "sql_ledger.h"
 #include "sql_stats.h"
+#include "sql_deadlines.h"
 #include "sql_notices.h"
 
 const struct db_stmt *const jy_all_statements[] = {
@@ -21,6 +22,7 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_portal_stats,
 	&sql_ledger,
 	&sql_stats,
+	&sql_deadlines,
 	&sql_raise_notices,
 	&sql_inbox,
 	&sql_inbox_after,

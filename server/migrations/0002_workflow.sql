@@ -860,8 +860,9 @@ BEGIN
 				PERFORM jy_check_org(v_ids[i], 'handling_unit', 'co_unit_ids');
 			END LOOP;
 			v_date := jy_p_date(p, 'reply_deadline');
+			-- jy_due (0007_calendar) applies the working-day calendar.
 			IF v_date IS NULL THEN
-				v_date := (v_today + make_interval(months => jy_setting_int('reply_months')))::date;
+				v_date := jy_due('reply', v_today);
 			ELSIF v_date <= v_today THEN
 				PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future',
 				                  'reply_deadline');
@@ -882,7 +883,7 @@ BEGIN
 			s.leaders := jy_p_texts(p, 'leaders');
 			s.supervising_committee_id := nullif(v_int, 0);
 			s.reply_deadline := v_date;
-			s.dispute_due := v_today + jy_setting_int('dispute_days');
+			s.dispute_due := jy_due('dispute', v_today);
 			-- Earlier assignments stay on record, inactive.
 			UPDATE suggestion_units SET active = false WHERE suggestion_id = s.id AND active;
 			INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
@@ -992,7 +993,7 @@ BEGIN
 			       decided_by = a.id, decided_at = now(), decision_reason = v_text
 			WHERE id = v_id;
 			IF v_bool THEN
-				s.reply_deadline := s.reply_deadline + x.days;
+				s.reply_deadline := jy_extended(s.reply_deadline, x.days);
 			END IF;
 			-- What the deputy reads in the timeline.
 			v_payload := v_payload || jsonb_build_object(
@@ -1071,7 +1072,7 @@ BEGIN
 			VALUES (s.id, s.round, a.deputy_id, v_text, v_text2, jy_p_optional(p, 'comment', 2000));
 			IF 'unsatisfied' IN (v_text, v_text2) THEN
 				v_to := 'rehandling';
-				s.rehandle_due := (v_today + make_interval(months => jy_setting_int('rehandle_months')))::date;
+				s.rehandle_due := jy_due('rehandle', v_today);
 				s.supervised := true;
 			ELSIF EXISTS (SELECT 1 FROM suggestion_signers g
 			              WHERE g.suggestion_id = s.id AND g.confirmed_at IS NOT NULL

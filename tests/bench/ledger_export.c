@@ -28,62 +28,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void exec_sql(PGconn *db, const char *sql)
-{
-	PGresult *r = PQexec(db, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s", PQerrorMessage(db));
-	PQclear(r);
-}
-
-static void insert_cases(void)
-{
-	PGconn *db = PQconnectdb(H.pg.conninfo);
-	if (PQstatus(db) != CONNECTION_OK)
-		fail_msg("cannot connect: %s", PQerrorMessage(db));
-	char sql[4096];
-	exec_sql(db, "BEGIN");
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO suggestions (state, version, title, body, category, lead_deputy_id,"
-		 " created_by, term, session, number, reply_deadline, dispute_due, key, handler_name,"
-		 " handler_phone, plan, promised_date)"
-		 " SELECT 'in_progress', 6, '关于第' || g || '片区道路交通与公共服务设施改进的建议',"
-		 " '建议正文：请有关部门研究办理。', (ARRAY['交通','城建','教育','财政'])[1 + g %% 4],"
-		 " %lld, (SELECT id FROM accounts WHERE login = 'deputy-wang'), 18, 3, g,"
-		 " current_date + 60, current_date + 10, g %% 10 = 0, '张经办', '0571-12345678',"
-		 " '现场调研，制定方案，年内实施', current_date + 30"
-		 " FROM generate_series(1, %d) AS g",
-		 (long long)dep_wang, N_CASES);
-	exec_sql(db, sql);
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO registration_counters (term, session, last_number) VALUES (18, 3, %d)",
-		 N_CASES);
-	exec_sql(db, sql);
-	exec_sql(db, "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)"
-		     " SELECT id, lead_deputy_id, 'lead', 0, created_at FROM suggestions"
-		     " WHERE term = 18 AND session = 3");
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO suggestion_units (suggestion_id, organization_id, role, position, accepted_at)"
-		 " SELECT s.id, u.org, u.role, u.pos, now() FROM suggestions s,"
-		 " (VALUES (%lld::bigint, 'lead', 0), (%lld::bigint, 'co', 1)) AS u (org, role, pos)"
-		 " WHERE s.term = 18 AND s.session = 3",
-		 (long long)unit_a, (long long)unit_b);
-	exec_sql(db, sql);
-	exec_sql(db, "INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state)"
-		     " SELECT s.id, (SELECT id FROM accounts WHERE login = e.actor), e.kind, e.f, e.t"
-		     " FROM suggestions s, (VALUES (1, 'deputy-wang', 'create', NULL, 'draft'),"
-		     "  (2, 'deputy-wang', 'submit', 'draft', 'submitted'),"
-		     "  (3, 'liaison', 'register', 'submitted', 'registered'),"
-		     "  (4, 'gov', 'assign', 'registered', 'assigned'),"
-		     "  (5, 'a-clerk', 'accept', 'assigned', 'accepted'),"
-		     "  (6, 'a-clerk', 'plan', 'accepted', 'in_progress'))"
-		     "  AS e (n, actor, kind, f, t)"
-		     " WHERE s.term = 18 AND s.session = 3 ORDER BY s.id, e.n");
-	exec_sql(db, "COMMIT");
-	exec_sql(db, "ANALYZE");
-	PQfinish(db);
-}
-
 /* The database's share: every page of jy_ledger for the liaison, called
  * directly; returns seconds. */
 static double sql_pages(long *rows)
@@ -147,7 +91,7 @@ static void ledger_export(void **state)
 {
 	(void)state;
 	double t0 = now_s();
-	insert_cases();
+	wf_bulk_cases(N_CASES, 18, 3);
 	printf("ledger_export: inserted %d suggestions with SQL in %.2f s\n", N_CASES, now_s() - t0);
 	char out[400];
 	long rows;

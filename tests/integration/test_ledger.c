@@ -1,7 +1,8 @@
 /* The handling ledger (台账) end to end: cases brought through the workflow,
  * then "jianyi export" to CSV and XLSX as the liaison committee and as
  * handling units (only their cases, no evaluation results), --force, the
- * temporary file, and usage errors. */
+ * temporary file, usage errors, and the progress line a large export shows
+ * on a terminal (and only there). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <spawn.h>
 
 #include "wf_helpers.h"
 
@@ -298,6 +303,81 @@ static void force_and_errors(void **state)
 	assert_false(exists(tmp));
 }
 
+/* Runs the CLI as who with stderr on a pseudo-terminal (stdout to
+ * /dev/null); what the terminal showed goes into out. Returns the exit
+ * status. */
+static int cli_on_terminal(const char *who, char *const args[], char *out, size_t outlen)
+{
+	int master, slave;
+	assert_int_equal(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	char server[64], ca[400], cert[400], key[400];
+	snprintf(server, sizeof server, "JIANYI_SERVER=127.0.0.1:%d", S.port);
+	snprintf(ca, sizeof ca, "JIANYI_CA=%s/ca.crt", H.pki);
+	snprintf(cert, sizeof cert, "JIANYI_CERT=%s/%s.crt", H.pki, who);
+	snprintf(key, sizeof key, "JIANYI_KEY=%s/%s.key", H.pki, who);
+	char *envp[] = { server, ca, cert, key, "XDG_CONFIG_HOME=/nonexistent", NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, slave, 2);
+	posix_spawn_file_actions_addclose(&fa, master);
+	pid_t pid;
+	assert_int_equal(posix_spawn(&pid, getenv("JIANYI_CLI"), &fa, NULL, args, envp), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(slave);
+	/* Read until the child's side closes (EIO on Linux). */
+	size_t n = 0;
+	for (;;) {
+		struct pollfd pfd = { .fd = master, .events = POLLIN };
+		if (poll(&pfd, 1, 60000) <= 0)
+			fail_msg("the export showed nothing for 60 s");
+		ssize_t got = read(master, out + n, outlen - 1 - n);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+		if (n == outlen - 1)
+			break;
+	}
+	out[n] = '\0';
+	close(master);
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* 2,500 more cases make three pages of 1,000: the terminal shows the count
+ * after each page, ending with every row; without a terminal nothing of it. */
+static void progress_on_a_terminal(void **state)
+{
+	(void)state;
+	wf_bulk_cases(2500, 18, 20);   /* the fixture registers in session 9 */
+	long total = (long)sql_id("SELECT count(*) FROM suggestions WHERE state <> 'draft'", NULL);
+	char out[4096], want[128], path[300];
+	path_of(path, sizeof path, "big.csv");
+	char *args[] = { "jianyi", "export", "--format", "csv", "--output", path, "--force", NULL };
+	assert_int_equal(cli_on_terminal("liaison", args, out, sizeof out), 0);
+	for (long done = 1000; done < total; done += 1000) {
+		snprintf(want, sizeof want, "\rexported %ld of %ld", done, total);
+		if (!strstr(out, want))
+			fail_msg("the terminal did not show '%s' (it showed: %s)", want + 1, out);
+	}
+	snprintf(want, sizeof want, "\rexported %ld of %ld\r\n", total, total);
+	if (!strstr(out, want))
+		fail_msg("the terminal did not end with '%ld of %ld' (it showed: %s)", total, total, out);
+	size_t len;
+	char *csv = slurp(path, &len);
+	assert_non_null(csv);
+	assert_int_equal(count_lines(csv), total + 1);   /* + the header */
+	free(csv);
+
+	/* The same export with stderr in a file: no progress in it. */
+	char err[4096], args2[512];
+	snprintf(args2, sizeof args2, "export --format csv --output '%s' --force", path);
+	assert_int_equal(cli("liaison", args2, err, sizeof err), 0);
+	assert_null(strstr(err, "exported"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +385,7 @@ int main(void)
 		cmocka_unit_test_setup(xlsx_as_liaison, wf_each),
 		cmocka_unit_test_setup(units_see_their_cases_only, wf_each),
 		cmocka_unit_test_setup(force_and_errors, wf_each),
+		cmocka_unit_test_setup(progress_on_a_terminal, wf_each),
 	};
 	return cmocka_run_group_tests_name("ledger", tests, setup, wf_teardown);
 }

@@ -296,6 +296,23 @@ long wf_days_between(const char *a, const char *b)
 	return day_number(b) - day_number(a);
 }
 
+void wf_date_add(char *buf, size_t len, const char *date, int days)
+{
+	time_t t = (time_t)(day_number(date) + days) * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void wf_weekday_on_or_after(char *buf, size_t len, const char *date)
+{
+	time_t t = (time_t)day_number(date) * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	int skip = tm.tm_wday == 6 ? 2 : tm.tm_wday == 0 ? 1 : 0;
+	wf_date_add(buf, len, date, skip);
+}
+
 /* ---- the workflow fixture: accounts, one server, connections ------------ */
 
 struct harness H;
@@ -674,4 +691,67 @@ int wf_each(void **state)
 	(void)state;
 	recording = NULL;
 	return 0;
+}
+
+/* ---- bulk data -------------------------------------------------------------- */
+
+static void bulk_exec(PGconn *db, const char *sql)
+{
+	PGresult *r = PQexec(db, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s", PQerrorMessage(db));
+	PQclear(r);
+}
+
+void wf_bulk_cases(int n, int term, int session)
+{
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect: %s", PQerrorMessage(db));
+	char sql[4096];
+	bulk_exec(db, "BEGIN");
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO suggestions (state, version, title, body, category, lead_deputy_id,"
+		 " created_by, term, session, number, reply_deadline, dispute_due, key, handler_name,"
+		 " handler_phone, plan, promised_date)"
+		 " SELECT 'in_progress', 6, '关于第' || g || '片区道路交通与公共服务设施改进的建议',"
+		 " '建议正文：请有关部门研究办理。', (ARRAY['交通','城建','教育','财政'])[1 + g %% 4],"
+		 " %lld, (SELECT id FROM accounts WHERE login = 'deputy-wang'), %d, %d, g,"
+		 " current_date + 60, current_date + 10, g %% 10 = 0, '张经办', '0571-12345678',"
+		 " '现场调研，制定方案，年内实施', current_date + 30"
+		 " FROM generate_series(1, %d) AS g",
+		 (long long)dep_wang, term, session, n);
+	bulk_exec(db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO registration_counters (term, session, last_number) VALUES (%d, %d, %d)",
+		 term, session, n);
+	bulk_exec(db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)"
+		 " SELECT id, lead_deputy_id, 'lead', 0, created_at FROM suggestions"
+		 " WHERE term = %d AND session = %d", term, session);
+	bulk_exec(db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO suggestion_units (suggestion_id, organization_id, role, position, accepted_at)"
+		 " SELECT s.id, u.org, u.role, u.pos, now() FROM suggestions s,"
+		 " (VALUES (%lld::bigint, 'lead', 0), (%lld::bigint, 'co', 1)) AS u (org, role, pos)"
+		 " WHERE s.term = %d AND s.session = %d",
+		 (long long)unit_a, (long long)unit_b, term, session);
+	bulk_exec(db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state)"
+		 " SELECT s.id, (SELECT id FROM accounts WHERE login = e.actor), e.kind, e.f, e.t"
+		 " FROM suggestions s, (VALUES (1, 'deputy-wang', 'create', NULL, 'draft'),"
+		 "  (2, 'deputy-wang', 'submit', 'draft', 'submitted'),"
+		 "  (3, 'liaison', 'register', 'submitted', 'registered'),"
+		 "  (4, 'gov', 'assign', 'registered', 'assigned'),"
+		 "  (5, 'a-clerk', 'accept', 'assigned', 'accepted'),"
+		 "  (6, 'a-clerk', 'plan', 'accepted', 'in_progress'))"
+		 "  AS e (n, actor, kind, f, t)"
+		 " WHERE s.term = %d AND s.session = %d ORDER BY s.id, e.n",
+		 term, session);
+	bulk_exec(db, sql);
+	bulk_exec(db, "COMMIT");
+	bulk_exec(db, "ANALYZE");
+	PQfinish(db);
 }

@@ -72,6 +72,11 @@ void wf_date(char *buf, size_t len, int days);
 void wf_date_months(char *buf, size_t len, int months);
 /* Days between two YYYY-MM-DD dates (b - a). */
 long wf_days_between(const char *a, const char *b);
+/* date + days into buf (YYYY-MM-DD). */
+void wf_date_add(char *buf, size_t len, const char *date, int days);
+/* date, or the Monday after it when it falls on a weekend: a deadline under
+ * a calendar without exceptions (docs/WORKFLOW.md "Deadlines"). */
+void wf_weekday_on_or_after(char *buf, size_t len, const char *date);
 
 /* ---- the shared fixture --------------------------------------------------- */
 
@@ -162,5 +167,11 @@ bool has_string(char **list, size_t n, const char *s);
 /* The id of the case's latest extension (from the extend event's details,
  * else the database). */
 int64_t extension_id_of(const struct kase *k);
+
+/* n cases in progress inserted with SQL as the database owner, numbered 1..n
+ * in (term, session) (which must be unused): by deputy-wang, unit A leading
+ * and B co-handling, each with the six events its version counts. For
+ * exports and benchmarks that need many rows fast. */
+void wf_bulk_cases(int n, int term, int session);
 
 #endif

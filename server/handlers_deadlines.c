@@ -1,0 +1,57 @@
+/* DeadlinesRequest (see handlers_deadlines.h): checks the input, asks
+ * jy_deadlines() (migration 0007) and fills DeadlinesResponse from its
+ * answer. The kind is checked by the database, which owns the list. */
+#include "handlers_deadlines.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "db_answer.h"
+#include "pbjson.h"
+#include "sql_deadlines.h"
+
+#define DEADLINES_MAX 2000
+
+static void on_deadlines(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	json_object *doc = db_answer_take(req, r, "deadlines.");
+	if (!doc)
+		return;
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__DeadlinesResponse d = JIANYI__DEADLINES_RESPONSE__INIT;
+	pbjson_fill_message(&d.base, doc, &arena); /* deadlines, today */
+	resp.body_case = JIANYI__RESPONSE__BODY_DEADLINES;
+	resp.deadlines = &d;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+void handle_deadlines(struct request *req, const Jianyi__Request *body)
+{
+	const Jianyi__DeadlinesRequest *q = body->deadlines;
+	const char *bad = NULL, *why = NULL;
+	if (q->within_days < 0 || q->within_days > 3660)
+		bad = "deadlines.within_days", why = "within_days must be 0 (any) to 3660";
+	else if (q->unit_id < 0)
+		bad = "deadlines.unit_id", why = "unit_id must be 0 (any) or a unit's id";
+	else if (q->suggestion_id < 0)
+		bad = "deadlines.suggestion_id", why = "suggestion_id must be 0 (any) or a case's id";
+	else if (q->limit < 0 || q->limit > DEADLINES_MAX)
+		bad = "deadlines.limit", why = "limit must be 0 (default 200) to 2000";
+	if (bad) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, bad, "%s", why);
+		return;
+	}
+	json_object *filters = pbjson_from_message(&q->base);
+	char viewer[24], limit[16];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	snprintf(limit, sizeof limit, "%d", q->limit);
+	const char *values[3] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
+				  limit };
+	db_answer_query(req, &sql_deadlines, values, on_deadlines);
+	json_object_put(filters);
+}

@@ -1,0 +1,363 @@
+-- 0007: the working-day calendar and the deadlines that use it.
+--
+-- A day is a working day when it is Monday to Friday, unless calendar_days
+-- says otherwise: a public holiday on a weekday, or a make-up working day
+-- (调休) on a weekend. Windows in working days (the dispute window, the
+-- deputy's evaluation) count working days; windows in calendar months (the
+-- reply, re-handling, co-handlers' opinions, follow-up reports) end on the
+-- same date N months later, moved to the next working day when that date
+-- is not one (a deadline never falls on a holiday).
+--
+-- jy_due() is what jy_act_apply (0002) calls when it sets a deadline;
+-- jy_open_deadlines() derives every deadline still owed from the cases;
+-- jy_calendar_recalculate() moves the stored deadlines after a calendar
+-- change, one 'recalculate' event per case it moves.
+
+CREATE TABLE calendar_days (
+	day        date PRIMARY KEY,
+	kind       text NOT NULL,
+	name       text NOT NULL DEFAULT '',
+	updated_at timestamptz NOT NULL DEFAULT now(),
+	CONSTRAINT calendar_days_kind_check CHECK (kind IN ('holiday', 'workday')),
+	CONSTRAINT calendar_days_name_check CHECK (length(name) <= 50),
+	-- A holiday on a weekend or a working day on a weekday says nothing.
+	CONSTRAINT calendar_days_exception_check CHECK (
+		(kind = 'holiday') = (extract(isodow FROM day) < 6))
+);
+
+INSERT INTO settings (key, value) VALUES
+	('follow_up_months', '3'),
+	('evaluation_days', '10')
+ON CONFLICT (key) DO NOTHING;
+
+ALTER TABLE events DROP CONSTRAINT events_kind_check;
+ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN (
+	'create', 'cosign', 'submit', 'withdraw', 'register', 'return', 'merge',
+	'convert', 'assign', 'accept', 'dispute', 'reassign', 'plan', 'contact',
+	'opinion', 'extend', 'approve_extension', 'reply', 'follow_up', 'evaluate',
+	'supervise', 'close', 'recalculate'));
+
+-- ---- working days -----------------------------------------------------------
+
+CREATE FUNCTION jy_is_working_day(p_day date) RETURNS boolean STABLE LANGUAGE sql AS $$
+	SELECT coalesce((SELECT c.kind = 'workday' FROM calendar_days c WHERE c.day = p_day),
+	                extract(isodow FROM p_day) < 6)
+$$;
+
+-- p_day itself when it is a working day, else the first one after it.
+CREATE FUNCTION jy_next_working_day(p_day date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+DECLARE d date := p_day;
+BEGIN
+	-- A year without a working day is a broken calendar, not a long holiday.
+	FOR i IN 1 .. 366 LOOP
+		IF jy_is_working_day(d) THEN
+			RETURN d;
+		END IF;
+		d := d + 1;
+	END LOOP;
+	RAISE EXCEPTION 'the calendar has no working day in the year after %', p_day;
+END $$;
+
+-- The p_count-th working day after p_from (p_from itself not counted).
+CREATE FUNCTION jy_add_working_days(p_from date, p_count int) RETURNS date STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	d date := p_from;
+	n int := 0;
+BEGIN
+	IF p_count < 0 THEN
+		RAISE EXCEPTION 'jy_add_working_days: negative count %', p_count;
+	END IF;
+	WHILE n < p_count LOOP
+		d := jy_next_working_day(d + 1);
+		n := n + 1;
+	END LOOP;
+	RETURN d;
+END $$;
+
+-- Working days from p_from (excluded) to p_to (included); negative when
+-- p_to is before p_from. What "3 working days left" means to a clerk.
+CREATE FUNCTION jy_working_days_between(p_from date, p_to date) RETURNS int STABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN p_to >= p_from
+		THEN (SELECT count(*)::int FROM generate_series(p_from + 1, p_to, '1 day') g (d)
+		      WHERE jy_is_working_day(g.d::date))
+		ELSE -(SELECT count(*)::int FROM generate_series(p_to + 1, p_from, '1 day') g (d)
+		       WHERE jy_is_working_day(g.d::date)) END
+$$;
+
+-- ---- deadlines --------------------------------------------------------------
+
+-- The last day of a window of kind p_window opened on p_from; the lengths
+-- are settings (docs/WORKFLOW.md "Deadlines").
+CREATE FUNCTION jy_due(p_window text, p_from date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+BEGIN
+	CASE p_window
+	WHEN 'dispute' THEN
+		RETURN jy_add_working_days(p_from, jy_setting_int('dispute_days'));
+	WHEN 'evaluation' THEN
+		RETURN jy_add_working_days(p_from, jy_setting_int('evaluation_days'));
+	WHEN 'reply', 'rehandle', 'opinion', 'follow_up' THEN
+		RETURN jy_next_working_day((p_from + make_interval(months => jy_setting_int(
+			CASE p_window WHEN 'reply' THEN 'reply_months' WHEN 'rehandle' THEN 'rehandle_months'
+			              WHEN 'opinion' THEN 'opinion_months' ELSE 'follow_up_months' END)))::date);
+	ELSE
+		RAISE EXCEPTION 'jy_due: unknown window %', p_window;
+	END CASE;
+END $$;
+
+-- An approved extension of p_days calendar days, landing on a working day.
+CREATE FUNCTION jy_extended(p_due date, p_days int) RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT jy_next_working_day(p_due + p_days)
+$$;
+
+-- A timestamp's date where the congress sits.
+CREATE FUNCTION jy_local_date(t timestamptz) RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT (t AT TIME ZONE jy_setting('time_zone'))::date
+$$;
+
+-- When the current handling round began: the latest move into re-handling,
+-- else the assignment of the unit.
+CREATE FUNCTION jy_round_start(p_id bigint, p_assigned timestamptz) RETURNS date
+STABLE LANGUAGE sql AS $$
+	SELECT jy_local_date(greatest(p_assigned,
+		(SELECT max(e.at) FROM events e WHERE e.suggestion_id = p_id AND e.to_state = 'rehandling'
+		 AND e.kind = 'evaluate')))
+$$;
+
+-- Every deadline still owed, whatever its date (overdue: due < p_today).
+-- The dispute window is a right, not a duty: it is listed only while open.
+--   reply      the lead unit, until it replies (due: reply_deadline with
+--              approved extensions)
+--   rehandle   the lead unit, while re-handling (due: rehandle_due)
+--   opinion    each co-handling unit without an opinion for this round
+--   dispute    each assigned unit that has neither accepted nor disputed
+--   follow_up  the lead unit, while a B/C reply owes a follow-up report
+--   evaluation each proposing deputy who has not evaluated the last reply
+CREATE FUNCTION jy_open_deadlines(p_today date)
+RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
+               round int, due date)
+STABLE LANGUAGE sql AS $$
+	SELECT s.id, 'reply', u.organization_id, NULL::bigint, s.round + 1, s.reply_deadline
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.state IN ('assigned', 'disputed', 'accepted', 'in_progress')
+	UNION ALL
+	SELECT s.id, 'rehandle', u.organization_id, NULL, s.round + 1, s.rehandle_due
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.state = 'rehandling'
+	UNION ALL
+	SELECT s.id, 'opinion', u.organization_id, NULL, s.round + 1,
+	       jy_due('opinion', jy_round_start(s.id, u.assigned_at))
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'co'
+	WHERE s.state IN ('assigned', 'accepted', 'in_progress', 'rehandling')
+	  AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.suggestion_id = s.id
+	                  AND o.round = s.round + 1 AND o.organization_id = u.organization_id)
+	UNION ALL
+	SELECT s.id, 'dispute', u.organization_id, NULL, s.round + 1, s.dispute_due
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active
+	WHERE s.state = 'assigned' AND s.dispute_due >= p_today
+	  AND u.accepted_at IS NULL AND u.disputed_at IS NULL
+	UNION ALL
+	SELECT s.id, 'follow_up', u.organization_id, NULL, s.round,
+	       jy_due('follow_up', jy_local_date(greatest(
+	           (SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
+	           (SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
+	            AND f.round = s.round))))
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.follow_up_owed AND s.state NOT IN ('withdrawn', 'merged', 'converted')
+	UNION ALL
+	SELECT s.id, 'evaluation', NULL, g.deputy_id, s.round,
+	       jy_due('evaluation', jy_local_date(r.at))
+	FROM suggestions s
+	JOIN replies r ON r.suggestion_id = s.id AND r.round = s.round
+	JOIN suggestion_signers g ON g.suggestion_id = s.id AND g.confirmed_at IS NOT NULL
+	WHERE s.state = 'replied'
+	  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+	                  AND e.round = s.round AND e.deputy_id = g.deputy_id)
+$$;
+
+-- ---- a calendar change moves the deadlines set from it -----------------------
+
+-- The deadlines a case would have under today's calendar, from the dates
+-- their windows opened (read back from the event log): the reply deadline
+-- only when the assigner left it to the default, then each approved
+-- extension in order; the dispute window; the re-handling deadline.
+CREATE FUNCTION jy_recomputed_deadlines(s suggestions,
+	OUT reply_deadline date, OUT dispute_due date, OUT rehandle_due date)
+STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	v_assign events%ROWTYPE;
+	v_days int;
+BEGIN
+	reply_deadline := s.reply_deadline;
+	dispute_due := s.dispute_due;
+	rehandle_due := s.rehandle_due;
+	SELECT * INTO v_assign FROM events e
+	WHERE e.suggestion_id = s.id AND e.kind IN ('assign', 'reassign')
+	ORDER BY e.seq DESC LIMIT 1;
+	IF FOUND THEN
+		dispute_due := jy_due('dispute', jy_local_date(v_assign.at));
+		IF coalesce(v_assign.payload ->> 'reply_deadline', '') = '' THEN
+			reply_deadline := jy_due('reply', jy_local_date(v_assign.at));
+			FOR v_days IN
+				SELECT x.days FROM extensions x
+				WHERE x.suggestion_id = s.id AND x.status = 'approved' AND x.decided_at >= v_assign.at
+				ORDER BY x.decided_at, x.id
+			LOOP
+				reply_deadline := jy_extended(reply_deadline, v_days);
+			END LOOP;
+		END IF;
+	END IF;
+	IF s.state = 'rehandling' THEN
+		rehandle_due := jy_due('rehandle', jy_local_date(
+			(SELECT max(e.at) FROM events e WHERE e.suggestion_id = s.id
+			 AND e.kind = 'evaluate' AND e.to_state = 'rehandling')));
+	END IF;
+END $$;
+
+-- After the calendar changed (in the same transaction): moves the stored
+-- deadlines of every case still being handled and records, on each case it
+-- moves, a 'recalculate' event by p_actor (the administrator; NULL is fine
+-- while no case needs moving). Returns the number of cases moved.
+CREATE FUNCTION jy_calendar_recalculate(p_actor bigint) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	s suggestions%ROWTYPE;
+	n record;
+	moved int := 0;
+BEGIN
+	IF p_actor IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts WHERE id = p_actor
+	                                       AND NOT disabled) THEN
+		RAISE EXCEPTION 'account % does not exist or is disabled', p_actor;
+	END IF;
+	FOR s IN
+		SELECT * FROM suggestions
+		WHERE state IN ('assigned', 'disputed', 'accepted', 'in_progress', 'rehandling')
+		ORDER BY id FOR UPDATE
+	LOOP
+		n := jy_recomputed_deadlines(s);
+		CONTINUE WHEN n.reply_deadline IS NOT DISTINCT FROM s.reply_deadline
+		          AND n.dispute_due IS NOT DISTINCT FROM s.dispute_due
+		          AND n.rehandle_due IS NOT DISTINCT FROM s.rehandle_due;
+		IF p_actor IS NULL THEN
+			RAISE EXCEPTION 'the deadlines of suggestion % depend on the calendar: name the '
+			                'administrator to record on its timeline', s.id;
+		END IF;
+		UPDATE suggestions SET reply_deadline = n.reply_deadline, dispute_due = n.dispute_due,
+		       rehandle_due = n.rehandle_due, version = version + 1, updated_at = now()
+		WHERE id = s.id;
+		INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+		VALUES (s.id, p_actor, 'recalculate', s.state, s.state, jsonb_build_object(
+			'reason', 'calendar'::text,
+			'reply_deadline', coalesce(to_char(n.reply_deadline, 'YYYY-MM-DD'), '')::text,
+			'dispute_due', coalesce(to_char(n.dispute_due, 'YYYY-MM-DD'), '')::text,
+			'rehandle_due', coalesce(to_char(n.rehandle_due, 'YYYY-MM-DD'), '')::text));
+		moved := moved + 1;
+	END LOOP;
+	RETURN moved;
+END $$;
+
+-- Sets (p_kind 'holiday' or 'workday') or clears (p_kind '') the exception
+-- for one day; the caller recalculates once after a batch of these.
+CREATE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_day IS NULL THEN
+		RAISE EXCEPTION 'a calendar day needs a date';
+	END IF;
+	IF coalesce(p_kind, '') = '' THEN
+		DELETE FROM calendar_days WHERE day = p_day;
+		RETURN;
+	END IF;
+	IF p_kind NOT IN ('holiday', 'workday') THEN
+		RAISE EXCEPTION 'calendar day %: kind must be holiday or workday, not %', p_day, p_kind;
+	END IF;
+	IF (p_kind = 'holiday') <> (extract(isodow FROM p_day) < 6) THEN
+		RAISE EXCEPTION 'calendar day %: a % on a %', p_day, p_kind,
+			CASE WHEN extract(isodow FROM p_day) < 6 THEN 'weekday is already a working day'
+			     ELSE 'weekend is already a day off' END;
+	END IF;
+	INSERT INTO calendar_days (day, kind, name) VALUES (p_day, p_kind, coalesce(p_name, ''))
+	ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now();
+END $$;
+
+-- ---- the DeadlinesRequest ---------------------------------------------------
+
+-- The deadlines p_viewer may see (the cases jy_can_see lets it read),
+-- soonest first, filtered (keys = DeadlinesRequest's fields). Answers like
+-- jy_list: {"code": "ok", "deadlines": [...], "today": "YYYY-MM-DD"}.
+CREATE FUNCTION jy_deadlines(p_viewer bigint, p_filters jsonb, p_limit int) RETURNS jsonb
+STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	f jsonb := coalesce(p_filters, '{}');
+	v_today date := jy_today();
+	v_overdue boolean;
+	v_within bigint;
+	v_unit bigint;
+	v_kind text;
+	v_id bigint;
+	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 200 ELSE least(p_limit, 2000) END;
+	v_code text;
+	v_message text;
+	v_field text;
+BEGIN
+	BEGIN
+		IF jsonb_typeof(f) <> 'object' THEN
+			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+		END IF;
+		v_overdue := jy_p_bool(f, 'overdue_only');
+		v_within := jy_p_int(f, 'within_days');
+		v_unit := jy_p_int(f, 'unit_id');
+		v_kind := jy_p_text(f, 'kind');
+		v_id := jy_p_int(f, 'suggestion_id');
+		IF v_kind NOT IN ('', 'reply', 'rehandle', 'opinion', 'dispute', 'follow_up', 'evaluation') THEN
+			PERFORM jy_refuse('invalid_argument', 'kind ''' || v_kind || ''' is not a deadline kind '
+			                  || '(reply, rehandle, opinion, dispute, follow_up, evaluation)', 'kind');
+		ELSIF v_within NOT BETWEEN 0 AND 3660 THEN
+			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days');
+		END IF;
+	EXCEPTION WHEN SQLSTATE 'JY001' THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+		                        v_field = PG_EXCEPTION_HINT;
+		RETURN jy_result(v_code, v_message, v_field);
+	END;
+	RETURN jsonb_build_object(
+		'code', 'ok'::text, 'message', ''::text,
+		'today', to_char(v_today, 'YYYY-MM-DD')::text,
+		'deadlines', coalesce((
+			SELECT jsonb_agg(jsonb_build_object(
+				'suggestion_id', s.id::bigint,
+				'number', CASE WHEN s.number IS NULL THEN ''::text
+				               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number
+				                     || '号')::text END,
+				'title', s.title::text,
+				'kind', d.kind::text,
+				'organization_id', coalesce(d.organization_id, 0)::bigint,
+				'organization_name', coalesce(o.name, '')::text,
+				'deputy_id', coalesce(d.deputy_id, 0)::bigint,
+				'deputy_name', coalesce(dp.name, '')::text,
+				'round', d.round::int,
+				'due', to_char(d.due, 'YYYY-MM-DD')::text,
+				'days_left', (d.due - v_today)::int,
+				'working_days_left', jy_working_days_between(v_today, d.due)::int,
+				'key', s.key::boolean,
+				'supervised', s.supervised::boolean)
+				ORDER BY d.n)
+			FROM (SELECT x.*, row_number() OVER (ORDER BY x.due, x.suggestion_id, x.kind,
+			                                     x.organization_id, x.deputy_id) AS n
+			      FROM jy_open_deadlines(v_today) x
+			      JOIN suggestions v ON v.id = x.suggestion_id
+			      WHERE (NOT v_overdue OR x.due < v_today)
+			        AND (v_within = 0 OR x.due <= v_today + v_within::int)
+			        AND (v_unit = 0 OR x.organization_id = v_unit)
+			        AND (v_kind = '' OR x.kind = v_kind)
+			        AND (v_id = 0 OR x.suggestion_id = v_id)
+			        AND jy_can_see(p_viewer, v)
+			      ORDER BY n
+			      LIMIT v_limit) d
+			JOIN suggestions s ON s.id = d.suggestion_id
+			LEFT JOIN organizations o ON o.id = d.organization_id
+			LEFT JOIN deputies dp ON dp.id = d.deputy_id), '[]'::jsonb));
+END $$;
