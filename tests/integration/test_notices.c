@@ -374,6 +374,20 @@ static void pushed_to_follower(void **state)
 	assert_int_equal(server_stop(&s2, SIGTERM, 10000), 0);
 }
 
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return calloc(1, 1);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	char *buf = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
 /* ---- 4. jianyi inbox ------------------------------------------------------------------ */
 
 /* Runs the CLI as who; stdout and stderr into buffers; returns the status. */
@@ -459,6 +473,31 @@ static void cli_inbox(void **state)
 	assert_int_equal(cli("a-clerk", "inbox --limit 0", out, sizeof out, err, sizeof err), 2);
 	assert_int_equal(cli("c-clerk", "inbox", out, sizeof out, err, sizeof err), 0);
 	assert_non_null(strstr(out, "no notices"));
+
+	/* --follow: the newest one, then a new one as it is raised. */
+	char cmd[4096], path[400];
+	snprintf(path, sizeof path, "%s/follow.out", H.dir);
+	snprintf(cmd, sizeof cmd,
+		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/a-head.crt JIANYI_KEY=%s/a-head.key "
+		 "XDG_CONFIG_HOME=/nonexistent timeout 15 %s inbox --follow --json --limit 1 >%s 2>&1 </dev/null &",
+		 S.port, H.pki, H.pki, H.pki, getenv("JIANYI_CLI"), path);
+	assert_int_equal(system(cmd), 0);
+	usleep(1000 * 1000); /* connected and following */
+	struct kase k;
+	char due[16];
+	prepare(&k, ST_ACCEPTED, "关于命令行跟踪的建议", false);
+	set_reply_due(&k, 4, due, sizeof due);
+	char *text = NULL;
+	for (uint64_t t0 = harness_now_ms(); harness_now_ms() - t0 < 8000; usleep(100 * 1000)) {
+		free(text);
+		text = slurp(path);
+		if (strstr(text, "关于命令行跟踪的建议"))
+			break;
+	}
+	if (!strstr(text, "关于命令行跟踪的建议"))
+		fail_msg("jianyi inbox --follow printed:\n%s", text);
+	assert_int_equal(count_char(text, '\n'), 2);
+	free(text);
 }
 
 /* ---- 5. the external notifier: retried, exactly once each ----------------------------- */
@@ -486,20 +525,6 @@ static void write_notifier(const char *dir, int fails, const char *pause, char *
 		dir, pause, fails);
 	fclose(f);
 	chmod(path, 0755);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return calloc(1, 1);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	char *buf = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
 }
 
 /* Lines of a delivered.log whose first field is delivery id. */
