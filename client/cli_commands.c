@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli_export.h"
+#include "cli_inbox.h"
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_stats.h"
@@ -611,6 +612,27 @@ const struct cli_command cli_commands[] = {
 		.options = cli_watch_options,
 		.needs_settings = true,
 		.run = cli_run_watch,
+	},
+	{
+		.name = "inbox",
+		.summary = "your deadline reminders and overdue notices",
+		.usage = "inbox [--unread] [--limit N] [--before ID] [--follow] | inbox read ID...",
+		.help = "Lists the notices raised for you, newest first: reminders before a\n"
+			"deadline you owe (by default 7 days and 1 day before) and an overdue\n"
+			"notice after it. One line each: '*' when unread, id, kind (reminder or\n"
+			"overdue), due date, case number and the text; then the number unread\n"
+			"and, when more match, the --before that gives the next page.\n"
+			"--follow then prints each new notice as it is raised and, when the\n"
+			"connection drops, reconnects and goes on without showing one twice.\n"
+			"With --json: one JSON object per line with id, kind, suggestion_id,\n"
+			"number, title, deadline_kind, due, days_before (-1: overdue), round,\n"
+			"organization, text, created_at and read.\n"
+			"'inbox read ID...' marks up to 32 of your notices read and prints how\n"
+			"many were newly marked ({\"marked\":N} with --json).\n",
+		.options = cli_inbox_options,
+		.max_args = CLI_MAX_ARGS,
+		.needs_settings = true,
+		.run = cli_run_inbox,
 	},
 	{
 		.name = "help",

@@ -10,7 +10,7 @@
 #include "cli_settings.h"
 
 #define CLI_MAX_OPTIONS 16
-#define CLI_MAX_ARGS 4
+#define CLI_MAX_ARGS 33      /* "inbox read ID...": 32 ids */
 #define CLI_MAX_REPEATED 64    /* values of repeatable flags, all together */
 
 /* A flag: "--name VALUE" (or "--name=VALUE"), or a switch when metavar is NULL.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "protocol.h"
@@ -28,6 +29,10 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->max_queue = 10000;
 	cfg->data_dir = jy_xstrdup("./jianyi-data");
 	cfg->log_level = jy_xstrdup("info");
+	cfg->jobs_interval_s = 60;
+	cfg->notifier_timeout_s = 30;
+	cfg->notifier_retry_s = 60;
+	cfg->notifier_max_retry_s = 3600;
 }
 
 void jy_config_free(struct jy_config *cfg)
@@ -42,6 +47,7 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->data_dir);
 	free(cfg->pg_bindir);
 	free(cfg->log_level);
+	free(cfg->notifier_command);
 	free(cfg->ready_file);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -75,6 +81,11 @@ static const struct setting settings[] = {
 	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
+	S("jobs", "interval", K_UINT, jobs_interval_s, 0, 86400),
+	S("notifier", "command", K_STRING, notifier_command, 0, 0),
+	S("notifier", "timeout_seconds", K_UINT, notifier_timeout_s, 1, 3600),
+	S("notifier", "retry_seconds", K_UINT, notifier_retry_s, 1, 86400),
+	S("notifier", "max_retry_seconds", K_UINT, notifier_max_retry_s, 1, 7 * 86400),
 	S("log", "level", K_LOGLEVEL, log_level, 0, 0),
 };
 #undef S
@@ -212,6 +223,35 @@ static bool readable(const char *what, const char *path, char *err, size_t errle
 	return true;
 }
 
+/* The notifier runs without a shell, so the command must be the program
+ * itself: an absolute path to an executable regular file. */
+static bool notifier_valid(const struct jy_config *cfg, char *err, size_t errlen)
+{
+	const char *cmd = cfg->notifier_command;
+	struct stat st;
+	if (cfg->notifier_retry_s > cfg->notifier_max_retry_s) {
+		snprintf(err, errlen, "notifier.retry_seconds (%u) is above notifier.max_retry_seconds (%u)",
+			 cfg->notifier_retry_s, cfg->notifier_max_retry_s);
+		return false;
+	}
+	if (!cmd)
+		return true;
+	if (cmd[0] != '/') {
+		snprintf(err, errlen, "notifier.command: '%s' is not an absolute path (it runs without a shell)",
+			 cmd);
+		return false;
+	}
+	if (stat(cmd, &st) != 0) {
+		snprintf(err, errlen, "notifier.command: %s: %s", cmd, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || access(cmd, X_OK) != 0) {
+		snprintf(err, errlen, "notifier.command: %s is not an executable file", cmd);
+		return false;
+	}
+	return true;
+}
+
 bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen)
 {
 	if (need_tls) {
@@ -228,5 +268,5 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 		snprintf(err, errlen, "server.http_listen: '%s' is not HOST:PORT or off", cfg->http_listen);
 		return false;
 	}
-	return true;
+	return notifier_valid(cfg, err, errlen);
 }

@@ -29,6 +29,13 @@ struct jy_config {
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */
+	/* [jobs] */
+	uint32_t jobs_interval_s;     /* the periodic job (deadline notices), default 60; 0: never here */
+	/* [notifier] */
+	char *notifier_command;       /* absolute path of an executable; NULL: no external notifier */
+	uint32_t notifier_timeout_s;  /* a run longer than this is killed (and retried), default 30 */
+	uint32_t notifier_retry_s;    /* first retry after a failure, doubling, default 60 */
+	uint32_t notifier_max_retry_s;/* back-off cap, default 3600 */
 	/* [log] */
 	char *log_level;              /* debug|info|warn|error, default info */
 	/* command line only */

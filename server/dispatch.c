@@ -8,6 +8,7 @@
 #include "handlers_ledger.h"
 #include "handlers_stats.h"
 #include "handlers_deadlines.h"
+#include "handlers_inbox.h"
 #include "server.h"
 #include "status.h"
 
@@ -75,6 +76,8 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_LEDGER, "ledger", handle_ledger },
 	{ JIANYI__REQUEST__BODY_STATS, "stats", handle_stats },
 	{ JIANYI__REQUEST__BODY_DEADLINES, "deadlines", handle_deadlines },
+	{ JIANYI__REQUEST__BODY_INBOX, "inbox", handle_inbox },
+	{ JIANYI__REQUEST__BODY_INBOX_MARK, "inbox_mark", handle_inbox_mark },
 };
 
 void dispatch_request(struct request *req, const Jianyi__Request *body)

@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "notice_push.h"
 #include "server.h"
 #include "session.h"
 #include "sql_feed.h"
@@ -439,6 +440,7 @@ static void listen_read(struct feed *f)
 			jy_info("event=feed_listening channel=" FEED_CHANNEL);
 			/* Notifications sent while we were not listening are lost. */
 			wake_all(f);
+			notice_push_wake(f->srv->push);
 		} else if (st != PGRES_COMMAND_OK) {
 			char why[300];
 			snprintf(why, sizeof why, "%s", PQresultErrorMessage(res));
@@ -448,18 +450,26 @@ static void listen_read(struct feed *f)
 		}
 		PQclear(res);
 	}
-	bool woken = false;
+	bool woken = false, notices = false;
 	PGnotify *n;
 	while ((n = PQnotifies(f->pg))) {
-		/* Our own NOTIFY: the local commit already woke everyone. */
-		if (!db_pool_owns_backend(f->srv->db, n->be_pid))
-			woken = true;
+		/* Our own NOTIFY: the local commit already woke everyone. The
+		 * payload "notices" (jy_raise_notices) is for inbox followers;
+		 * the feed's own is empty. */
+		if (!db_pool_owns_backend(f->srv->db, n->be_pid)) {
+			if (strcmp(n->extra, "notices") == 0)
+				notices = true;
+			else
+				woken = true;
+		}
 		PQfreemem(n);
 	}
 	if (woken) {
 		f->stats.wakeups_remote++;
 		wake_all(f);
 	}
+	if (notices)
+		notice_push_wake(f->srv->push);
 	if (PQstatus(f->pg) == CONNECTION_BAD)
 		listen_fail(f, PQerrorMessage(f->pg));
 }

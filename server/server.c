@@ -15,9 +15,12 @@
 #include "embedded_pg.h"
 #include "feed.h"
 #include "http.h"
+#include "jobs.h"
 #include "listener.h"
 #include "log.h"
 #include "metrics.h"
+#include "notice_push.h"
+#include "notifier.h"
 #include "session.h"
 #include "sql_registry.h"
 #include "tls.h"
@@ -188,6 +191,12 @@ int server_run(struct jy_config *cfg)
 	db_pool_start(srv.db);
 	srv.feed = feed_new(&srv, conninfo);
 	feed_start(srv.feed);
+	srv.push = notice_push_new(&srv);
+	notice_push_start(srv.push);
+	srv.notifier = notifier_new(&srv);
+	notifier_start(srv.notifier);
+	srv.jobs = jobs_new(&srv);
+	jobs_start(srv.jobs);
 	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
 	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
@@ -225,6 +234,9 @@ cleanup:
 		db_pool_free(srv.db);
 	/* After the pool: subscriptions' queries have all been answered. */
 	feed_free(srv.feed);
+	notice_push_free(srv.push);
+	jobs_free(srv.jobs);
+	notifier_free(srv.notifier);
 	/* After the pool: its shutdown answered every pending page. */
 	http_stop(&srv);
 	jy_metrics_free(srv.metrics);

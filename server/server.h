@@ -16,6 +16,9 @@ struct session;
 struct jy_metrics;
 struct jy_http;
 struct feed;
+struct notice_push;
+struct jobs;
+struct notifier;
 TAILQ_HEAD(session_list, session);
 
 struct jy_server {
@@ -42,6 +45,9 @@ struct jy_server {
 	struct jy_metrics *metrics;       /* requests by kind and code (metrics.c) */
 	struct jy_http *http;             /* the HTTP side, NULL when off (http.c) */
 	struct feed *feed;                /* change-feed subscribers and wake-ups (feed.c) */
+	struct notice_push *push;         /* inbox followers (notice_push.c) */
+	struct jobs *jobs;                /* the periodic job: deadline notices (jobs.c) */
+	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
 };
 
 /* Runs the server until SIGTERM/SIGINT; returns the process exit status. */

@@ -16,6 +16,7 @@
 #include "linger.h"
 #include "dispatch.h"
 #include "feed.h"
+#include "notice_push.h"
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
@@ -535,9 +536,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		if ((what & BEV_EVENT_READING) && (s->in_flight > 0 || s->feed_sub)) {
+		if ((what & BEV_EVENT_READING) &&
+		    (s->in_flight > 0 || s->feed_sub || s->notice_follower)) {
 			/* Quiet because we owe it answers (or it is watching the
-			 * feed and waits for our pushes), not idle. */
+			 * feed or its inbox and waits for our pushes), not idle. */
 			bufferevent_enable(bev, EV_READ);
 			return;
 		}
@@ -593,6 +595,8 @@ static void session_close(struct session *s, const char *reason)
 	s->state = SESS_CLOSED;
 	if (s->feed_sub)
 		feed_unsubscribe(s);
+	if (s->notice_follower)
+		notice_push_unfollow(s);
 	if (was_open && evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
 		/* Everything is flushed: a close_notify tells the client the close
 		 * was deliberate (best effort; the socket is non-blocking), and a

@@ -50,6 +50,7 @@ struct session {
 	bool processing;              /* inside process_input(): don't re-enter */
 	uint64_t requests;
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
+	struct notice_follower *notice_follower; /* follows its inbox (notice_push.c), or NULL */
 	TAILQ_ENTRY(session) link;
 };
 

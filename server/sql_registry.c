@@ -7,6 +7,7 @@
 #include "sql_ledger.h"
 #include "sql_stats.h"
 #include "sql_deadlines.h"
+#include "sql_notices.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
@@ -22,6 +23,12 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_ledger,
 	&sql_stats,
 	&sql_deadlines,
+	&sql_raise_notices,
+	&sql_inbox,
+	&sql_inbox_after,
+	&sql_inbox_mark,
+	&sql_claim_delivery,
+	&sql_finish_delivery,
 };
 
 const size_t jy_all_statements_count =

@@ -99,6 +99,49 @@ static void http_listen_values(void **state)
 	jy_config_free(&cfg);
 }
 
+/* [jobs] and [notifier]: ranges, and the command checked at start-up. */
+static void jobs_and_notifier(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_int_equal(cfg.jobs_interval_s, 60);
+	assert_null(cfg.notifier_command);
+	assert_true(jy_config_set(&cfg, "jobs", "interval", "0", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "jobs", "interval", "90000", err, sizeof err));
+	assert_non_null(strstr(err, "jobs.interval"));
+	assert_false(jy_config_set(&cfg, "notifier", "timeout_seconds", "0", err, sizeof err));
+	assert_non_null(strstr(err, "notifier.timeout_seconds"));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+
+	/* Run without a shell: an absolute path to an executable file. */
+	assert_true(jy_config_set(&cfg, "notifier", "command", "send-sms", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "notifier.command"));
+	assert_non_null(strstr(err, "absolute"));
+	assert_true(jy_config_set(&cfg, "notifier", "command", "/nonexistent/send-sms", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/send-sms"));
+	char *plain = write_tmp("not a program\n"); /* mode 0600: not executable */
+	assert_true(jy_config_set(&cfg, "notifier", "command", plain, err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "not an executable"));
+	unlink(plain);
+	free(plain);
+	assert_true(jy_config_set(&cfg, "notifier", "command", "/bin/true", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "notifier", "command", "/tmp", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+
+	assert_true(jy_config_set(&cfg, "notifier", "command", "/bin/true", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "notifier", "retry_seconds", "600", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "notifier", "max_retry_seconds", "60", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "notifier.retry_seconds"));
+	jy_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +149,7 @@ int main(void)
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(validate_names_missing_files),
 		cmocka_unit_test(http_listen_values),
+		cmocka_unit_test(jobs_and_notifier),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

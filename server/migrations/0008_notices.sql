@@ -1,0 +1,334 @@
+-- 0008: deadline notices. Reminders before each open deadline and an
+-- overdue notice after it, raised once each by a periodic job (server/jobs.c
+-- calls jy_raise_notices), kept per recipient (the inbox: jianyi inbox), and
+-- handed to an optional external notifier (server/notifier.c) through
+-- notice_deliveries, whose rows are claimed with a lease so that several
+-- jianyid never send one twice and a crash mid-send is retried.
+--
+-- The open deadlines come from jy_open_deadlines(p_today) (0007_calendar).
+
+-- Days before a deadline on which a reminder is due, largest first or in any
+-- order: "7,1" raises one reminder 7 days before and one 1 day before.
+INSERT INTO settings (key, value) VALUES ('reminder_days', '7,1')
+	ON CONFLICT (key) DO NOTHING;
+
+-- ---- tables -------------------------------------------------------------------
+
+-- One row per notice raised. A deadline is (suggestion, kind, unit or
+-- deputy, round); with its due date and the offset it is raised once
+-- (notices_once_idx): a moved deadline gets fresh reminders for its new date.
+CREATE TABLE notices (
+	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	suggestion_id   bigint NOT NULL REFERENCES suggestions (id),
+	deadline_kind   text NOT NULL,
+	organization_id bigint REFERENCES organizations (id),
+	deputy_id       bigint REFERENCES deputies (id),
+	round           int NOT NULL,
+	due             date NOT NULL,
+	kind            text NOT NULL,
+	-- reminders: the offset (7, 1, ...); overdue: -1 (raised after the due day)
+	days_before     int NOT NULL,
+	-- fixed when raised, so the inbox and the SMS say the same thing
+	text            text NOT NULL,
+	created_at      timestamptz NOT NULL DEFAULT now(),
+	CONSTRAINT notices_kind_check CHECK (kind IN ('reminder', 'overdue')),
+	CONSTRAINT notices_days_check CHECK (
+		(kind = 'reminder' AND days_before > 0) OR (kind = 'overdue' AND days_before = -1))
+);
+CREATE UNIQUE INDEX notices_once_idx ON notices (suggestion_id, deadline_kind,
+	(coalesce(organization_id, 0)), (coalesce(deputy_id, 0)), round, due, days_before);
+
+-- The inbox: who received which notice, and when they marked it read.
+-- Notice ids grow in commit order (only jy_raise_notices inserts, under its
+-- lock), so "notices after id N" never skips one: live pushes rely on it.
+CREATE TABLE notice_recipients (
+	notice_id  bigint NOT NULL REFERENCES notices (id),
+	account_id bigint NOT NULL REFERENCES accounts (id),
+	read_at    timestamptz,
+	PRIMARY KEY (account_id, notice_id)
+);
+CREATE INDEX notice_recipients_notice_idx ON notice_recipients (notice_id);
+
+-- One delivery per recipient for the external notifier. A notifier claims a
+-- row by setting claimed_until (a lease longer than its command may run);
+-- finishing needs the attempt number it claimed, so a late answer from an
+-- expired lease changes nothing. Failures wait next_attempt_at; rows are
+-- never dropped.
+CREATE TABLE notice_deliveries (
+	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	notice_id       bigint NOT NULL REFERENCES notices (id),
+	account_id      bigint NOT NULL REFERENCES accounts (id),
+	attempts        int NOT NULL DEFAULT 0,
+	next_attempt_at timestamptz NOT NULL DEFAULT now(),
+	claimed_until   timestamptz,
+	delivered_at    timestamptz,
+	last_error      text,
+	CONSTRAINT notice_deliveries_once_key UNIQUE (notice_id, account_id),
+	CONSTRAINT notice_deliveries_attempts_check CHECK (attempts >= 0)
+);
+CREATE INDEX notice_deliveries_pending_idx ON notice_deliveries (next_attempt_at, id)
+	WHERE delivered_at IS NULL;
+
+-- ---- raising ------------------------------------------------------------------
+
+-- settings.reminder_days as an array of offsets (1 to 365 each).
+CREATE FUNCTION jy_reminder_days() RETURNS int[] STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	v text := jy_setting('reminder_days');
+	v_days int[];
+BEGIN
+	IF btrim(v) = '' THEN
+		RETURN '{}';
+	END IF;
+	IF v !~ '^\s*[0-9]{1,3}(\s*,\s*[0-9]{1,3})*\s*$' THEN
+		RAISE EXCEPTION 'settings.reminder_days: ''%'' is not a list of days like 7,1', v
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT array_agg(DISTINCT btrim(d)::int) INTO v_days
+	  FROM unnest(string_to_array(v, ',')) d;
+	IF EXISTS (SELECT 1 FROM unnest(v_days) d WHERE d < 1 OR d > 365) THEN
+		RAISE EXCEPTION 'settings.reminder_days: ''%'': each must be 1 to 365 days', v
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN v_days;
+END $$;
+
+-- "第18届第2次会议第3号", '' before registration.
+CREATE FUNCTION jy_notice_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN s.number IS NULL THEN ''
+	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
+$$;
+
+CREATE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE p_kind
+		WHEN 'reply' THEN '答复'
+		WHEN 'rehandle' THEN '重新办理答复'
+		WHEN 'opinion' THEN '协办意见'
+		WHEN 'dispute' THEN '交办异议'
+		WHEN 'follow_up' THEN '跟踪办理情况报告'
+		WHEN 'evaluation' THEN '测评'
+		ELSE p_kind END
+$$;
+
+-- The sentence people read in the inbox and by SMS.
+CREATE FUNCTION jy_notice_text(s suggestions, p_deadline_kind text, p_due date,
+                               p_days_before int, p_today date)
+RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN p_days_before < 0 THEN '【逾期】' ELSE '【提醒】' END
+	       || CASE WHEN s.number IS NULL THEN '建议' ELSE jy_notice_number(s) || '建议' END
+	       || '《' || s.title || '》的' || jy_deadline_name(p_deadline_kind) || '期限'
+	       || CASE WHEN p_days_before < 0
+	               THEN '（' || to_char(p_due, 'YYYY-MM-DD') || '）已过，请尽快办理。'
+	               WHEN p_due = p_today
+	               THEN '为今天（' || to_char(p_due, 'YYYY-MM-DD') || '），请按时办理。'
+	               ELSE '为' || to_char(p_due, 'YYYY-MM-DD') || '，还有' || (p_due - p_today)
+	                    || '天，请按时办理。' END
+$$;
+
+-- The accounts a notice goes to: the owing unit's clerks and heads, the
+-- owing deputy's accounts and, once overdue, the liaison officers, who
+-- supervise every case.
+CREATE FUNCTION jy_notice_accounts(p_org bigint, p_deputy bigint, p_overdue boolean)
+RETURNS SETOF bigint STABLE LANGUAGE sql AS $$
+	SELECT a.id FROM accounts a
+	 WHERE NOT a.disabled AND (
+		(a.organization_id = p_org AND a.roles && ARRAY['unit_clerk', 'unit_head']::text[])
+		OR (a.deputy_id = p_deputy AND 'deputy' = ANY (a.roles))
+		OR (p_overdue AND 'liaison_officer' = ANY (a.roles)))
+$$;
+
+-- The periodic job: raises the notices due on p_today (the congress's today,
+-- jy_today(), when the server calls it). For each open deadline at most one
+-- notice per call: overdue once the due day has passed, else the reminder of
+-- the smallest offset that has come (due - offset <= today), so a job that
+-- did not run for days catches up with the latest reminder only. Returns the
+-- number raised, or -1 without doing anything when another process holds the
+-- job's lock (one jianyid at a time; the lock ends with the transaction).
+-- Safe to run twice: notices_once_idx and ON CONFLICT DO NOTHING.
+-- Wakes every jianyid's inbox followers with NOTIFY (payload "notices").
+CREATE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
+DECLARE
+	v_days int[];
+	v_count int;
+BEGIN
+	-- "jynoti" in ASCII: recognisable in pg_locks, apart from the
+	-- migration lock.
+	IF NOT pg_try_advisory_xact_lock(117546048548969) THEN
+		RETURN -1;
+	END IF;
+	v_days := jy_reminder_days();
+	WITH dl AS (
+		SELECT d.*, CASE WHEN d.due < p_today THEN -1
+		                 ELSE (SELECT min(o) FROM unnest(v_days) o WHERE o >= d.due - p_today) END
+		              AS days_before
+		  FROM jy_open_deadlines(p_today) d
+	), ins AS (
+		INSERT INTO notices (suggestion_id, deadline_kind, organization_id, deputy_id, round, due,
+		                     kind, days_before, text)
+		SELECT o.suggestion_id, o.kind, o.organization_id, o.deputy_id, o.round, o.due,
+		       CASE WHEN o.days_before < 0 THEN 'overdue' ELSE 'reminder' END, o.days_before,
+		       jy_notice_text(s, o.kind, o.due, o.days_before, p_today)
+		  FROM dl o JOIN suggestions s ON s.id = o.suggestion_id
+		 WHERE o.days_before IS NOT NULL
+		 ORDER BY o.due, o.suggestion_id, o.kind
+		ON CONFLICT (suggestion_id, deadline_kind, (coalesce(organization_id, 0)),
+		             (coalesce(deputy_id, 0)), round, due, days_before) DO NOTHING
+		RETURNING id, organization_id, deputy_id, kind
+	), rcp AS (
+		INSERT INTO notice_recipients (notice_id, account_id)
+		SELECT i.id, a FROM ins i, jy_notice_accounts(i.organization_id, i.deputy_id,
+		                                              i.kind = 'overdue') a
+		RETURNING notice_id, account_id
+	), dlv AS (
+		INSERT INTO notice_deliveries (notice_id, account_id)
+		SELECT notice_id, account_id FROM rcp
+	)
+	SELECT count(*) INTO v_count FROM ins;
+	IF v_count > 0 THEN
+		PERFORM pg_notify('jianyi_events', 'notices');
+	END IF;
+	RETURN v_count;
+END $$;
+
+-- ---- the inbox ---------------------------------------------------------------
+
+-- Keys = proto message Notice's fields.
+CREATE FUNCTION jy_notice_json(n notices, p_read_at timestamptz) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'id', n.id,
+		'kind', n.kind,
+		'suggestion_id', n.suggestion_id,
+		'number', coalesce((SELECT jy_notice_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
+		'title', coalesce((SELECT s.title FROM suggestions s WHERE s.id = n.suggestion_id), ''),
+		'deadline_kind', n.deadline_kind,
+		'due', to_char(n.due, 'YYYY-MM-DD'),
+		'days_before', n.days_before,
+		'round', n.round,
+		'organization', coalesce((SELECT o.name FROM organizations o WHERE o.id = n.organization_id), ''),
+		'text', n.text,
+		'created_at', jy_rfc3339(n.created_at),
+		'read', p_read_at IS NOT NULL)
+$$;
+
+-- The caller's notices, newest first, before p_before_id (0: from the
+-- newest). Answer: {"code":"ok","notices":[...],"next_before_id":N (0: no
+-- more),"unread":N,"latest":the caller's newest notice id (0: none)}.
+CREATE FUNCTION jy_inbox(p_account bigint, p_unread_only boolean, p_limit int, p_before_id bigint)
+RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
+	v_page jsonb;
+	v_n int;
+	v_last bigint;
+BEGIN
+	SELECT coalesce(jsonb_agg(jy_notice_json(n, r.read_at) ORDER BY n.id DESC), '[]'),
+	       count(*), min(n.id)
+	  INTO v_page, v_n, v_last
+	  FROM (SELECT r0.notice_id, r0.read_at FROM notice_recipients r0
+	         WHERE r0.account_id = p_account
+	           AND (coalesce(p_before_id, 0) <= 0 OR r0.notice_id < p_before_id)
+	           AND (NOT p_unread_only OR r0.read_at IS NULL)
+	         ORDER BY r0.notice_id DESC LIMIT v_limit) r
+	  JOIN notices n ON n.id = r.notice_id;
+	RETURN jsonb_build_object(
+		'code', 'ok',
+		'notices', v_page,
+		'next_before_id', CASE WHEN v_n = v_limit AND EXISTS (
+			SELECT 1 FROM notice_recipients r1 WHERE r1.account_id = p_account
+			   AND r1.notice_id < v_last AND (NOT p_unread_only OR r1.read_at IS NULL))
+			THEN v_last ELSE 0 END,
+		'unread', (SELECT count(*) FROM notice_recipients r2
+		            WHERE r2.account_id = p_account AND r2.read_at IS NULL),
+		'latest', coalesce((SELECT max(r3.notice_id) FROM notice_recipients r3
+		                     WHERE r3.account_id = p_account), 0));
+END $$;
+
+-- For live pushes: the caller's notices after p_after, oldest first.
+-- Answer: {"notices":[...],"latest":the last id in it, or p_after}.
+CREATE FUNCTION jy_inbox_after(p_account bigint, p_after bigint, p_limit int)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'notices', coalesce(jsonb_agg(jy_notice_json(n, r.read_at) ORDER BY n.id), '[]'),
+		'latest', coalesce(max(n.id), p_after))
+	  FROM (SELECT r0.notice_id, r0.read_at FROM notice_recipients r0
+	         WHERE r0.account_id = p_account AND r0.notice_id > p_after
+	         ORDER BY r0.notice_id LIMIT greatest(p_limit, 1)) r
+	  JOIN notices n ON n.id = r.notice_id
+$$;
+
+-- Marks the caller's notices read. Every id must be in the caller's inbox
+-- (else not_found, nothing marked). Answer: {"code":"ok","marked":N newly
+-- marked}.
+CREATE FUNCTION jy_inbox_mark(p_account bigint, p_ids bigint[]) RETURNS jsonb
+VOLATILE LANGUAGE plpgsql AS $$
+DECLARE
+	v_missing bigint;
+	v_marked int;
+BEGIN
+	SELECT min(x) INTO v_missing FROM unnest(p_ids) x
+	 WHERE NOT EXISTS (SELECT 1 FROM notice_recipients r
+	                    WHERE r.account_id = p_account AND r.notice_id = x);
+	IF v_missing IS NOT NULL THEN
+		RETURN jy_result('not_found', 'notice ' || v_missing || ' is not in your inbox',
+		                 'notice_ids');
+	END IF;
+	UPDATE notice_recipients SET read_at = now()
+	 WHERE account_id = p_account AND notice_id = ANY (p_ids) AND read_at IS NULL;
+	GET DIAGNOSTICS v_marked = ROW_COUNT;
+	RETURN jy_result('ok', '') || jsonb_build_object('marked', v_marked);
+END $$;
+
+-- ---- deliveries to the external notifier -----------------------------------
+
+-- Claims the oldest due delivery for p_lease_seconds (SKIP LOCKED: two
+-- notifiers never wait for, or take, the same row). No row: nothing is due.
+CREATE FUNCTION jy_claim_delivery(p_lease_seconds int)
+RETURNS TABLE (delivery_id bigint, attempt int, notice_id bigint, kind text, deadline_kind text,
+               suggestion_id bigint, number text, title text, due text, days_before int,
+               login text, display_name text, phone text, text text)
+VOLATILE LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	SELECT d.id INTO v_id FROM notice_deliveries d
+	 WHERE d.delivered_at IS NULL AND d.next_attempt_at <= now()
+	   AND (d.claimed_until IS NULL OR d.claimed_until < now())
+	 ORDER BY d.next_attempt_at, d.id
+	 LIMIT 1 FOR UPDATE SKIP LOCKED;
+	IF v_id IS NULL THEN
+		RETURN;
+	END IF;
+	UPDATE notice_deliveries SET attempts = attempts + 1,
+	       claimed_until = now() + make_interval(secs => greatest(p_lease_seconds, 1))
+	 WHERE id = v_id;
+	RETURN QUERY
+	SELECT d.id, d.attempts, n.id, n.kind, n.deadline_kind, n.suggestion_id,
+	       jy_notice_number(s), s.title, to_char(n.due, 'YYYY-MM-DD'), n.days_before,
+	       a.login, a.display_name,
+	       coalesce((SELECT dp.phone FROM deputies dp WHERE dp.id = a.deputy_id), ''), n.text
+	  FROM notice_deliveries d
+	  JOIN notices n ON n.id = d.notice_id
+	  JOIN suggestions s ON s.id = n.suggestion_id
+	  JOIN accounts a ON a.id = d.account_id
+	 WHERE d.id = v_id;
+END $$;
+
+-- The outcome of the claimed attempt p_attempt: delivered, or failed with
+-- p_error and another try after p_retry_seconds. False when the claim is no
+-- longer ours (the lease expired and another attempt began, or it was
+-- delivered meanwhile): nothing changes.
+CREATE FUNCTION jy_finish_delivery(p_id bigint, p_attempt int, p_ok boolean, p_error text,
+                                   p_retry_seconds int)
+RETURNS boolean VOLATILE LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_ok THEN
+		UPDATE notice_deliveries SET delivered_at = now(), claimed_until = NULL, last_error = NULL
+		 WHERE id = p_id AND attempts = p_attempt AND delivered_at IS NULL;
+	ELSE
+		UPDATE notice_deliveries SET claimed_until = NULL, last_error = left(p_error, 500),
+		       next_attempt_at = now() + make_interval(secs => greatest(p_retry_seconds, 1))
+		 WHERE id = p_id AND attempts = p_attempt AND delivered_at IS NULL;
+	END IF;
+	RETURN FOUND;
+END $$;
