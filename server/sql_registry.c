@@ -6,6 +6,7 @@
 #include "sql_portal.h"
 #include "sql_ledger.h"
 #include "sql_stats.h"
+#include "sql_supervision.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
@@ -20,6 +21,10 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_portal_stats,
 	&sql_ledger,
 	&sql_stats,
+	&sql_write,
+	&sql_read,
+	&sql_portal_excellent,
+	&sql_portal_unsatisfied,
 };
 
 const size_t jy_all_statements_count =
