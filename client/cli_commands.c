@@ -14,6 +14,7 @@
 #include "cli_read.h"
 #include "cli_stats.h"
 #include "cli_deadlines.h"
+#include "cli_topics.h"
 #include "cli_watch.h"
 #include "cli_workflow.h"
 #include "jianyi.h"
@@ -496,13 +497,87 @@ const struct cli_command cli_commands[] = {
 		"A proposing deputy rates the unit's attitude and the result:\n"
 		"satisfied, basically-satisfied or unsatisfied. Unsatisfied sends the\n"
 		"case back for re-handling. Units never see individual answers.\n"),
-	ACT_ROW("supervise", supervise, "record supervision (督办)",
-		"--kind note|interview|inquiry|publish-unsatisfied (--text TEXT | --text-file F|-)",
-		"A supervision note, or an escalation: an interview (约谈), a special\n"
-		"inquiry (专题询问), publication of an unsatisfied result.\n"),
+	{
+		.name = "supervise",
+		.summary = "record supervision (督办) on a case, or list the records",
+		.usage = "supervise ID --kind K (--text TEXT | --text-file F|-) [--version N]\n"
+			 "       jianyi supervise list [--kind K] [--committee ORG_ID] [--suggestion ID]\n"
+			 "              [--topic ID] [--min-level N] [--limit N] [--before ID]",
+		.help = "Recording (the case's state does not change):\n"
+			"  note                 a supervision note (liaison, committee member, leader)\n"
+			"  whole-process        whole-process supervision (全过程督办): liaison committee\n"
+			"  by-field             by-field supervision (分领域督办): a member of the case's\n"
+			"                       supervising special committee, or the liaison committee\n"
+			"  leader-led           leader-led supervision (领导领衔督办): key cases only, by a\n"
+			"                       leader named among the case's leaders\n"
+			"  interview            an interview (约谈), level 2: liaison committee or a leader\n"
+			"  inquiry              a special inquiry (专题询问), level 3: a leader, the liaison\n"
+			"                       committee, or a member of the supervising committee\n"
+			"  publish-unsatisfied  publication of the unsatisfied result, level 4: liaison\n"
+			"                       committee, once, on a published case a deputy evaluated\n"
+			"                       unsatisfied; it then shows on the portal's /unsatisfied\n"
+			"'supervise list' prints the records you may see, newest first: id, case,\n"
+			"date, kind, level, committee, author, text (cut; --json has it whole).\n"
+			"--committee lists records on the cases a special committee supervises,\n"
+			"--min-level 2 the escalations only. When more match, the last line says\n"
+			"which --before gives the next page. With --json: {\"records\": [...],\n"
+			"\"next_before_id\": N}.\n\n" CLI_WRITE_HELP,
+		.options = cli_supervise_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_supervise,
+		.spec = &cli_act_supervise,
+	},
 	ACT_ROW("close", close, "close the case", "[--reason TEXT]",
 		"The liaison committee closes the case.\n"),
 #undef ACT_ROW
+	/* --- Key-supervision topics and excellent suggestions --- */
+	{
+		.name = "topic",
+		.summary = "key-supervision topics (重点督办专题): create, add, remove, list, show",
+		.usage = "topic create --name N --committee ORG_ID [--leader NAME ...] [--description T]\n"
+			 "       jianyi topic add|remove TOPIC_ID SUGGESTION_ID\n"
+			 "       jianyi topic list\n"
+			 "       jianyi topic show TOPIC_ID",
+		.help = "The liaison committee groups key suggestions (重点, marked at assignment)\n"
+			"under a topic with its leading leaders and supervising committee, and\n"
+			"adds or removes them (each appears on the case's timeline as topic_add /\n"
+			"topic_remove). 'topic list' prints every topic with how many cases are\n"
+			"under it and how many of them are overdue; 'topic show' prints one topic\n"
+			"and a table of its cases: id, number, state, lead unit, co-units, reply\n"
+			"deadline ('!': overdue), result class and title. Anyone but the public\n"
+			"may read topics (cases they may not see are left out). With --json: the\n"
+			"answer's fields (topic {id, name, leaders, committee, suggestions,\n"
+			"overdue, ...}, suggestions [...]).\n",
+		.options = cli_topic_options,
+		.max_args = 3,
+		.needs_settings = true,
+		.run = cli_run_topic,
+	},
+	{
+		.name = "excellent",
+		.summary = "excellent suggestions (优秀建议): nominate, score, announce, list",
+		.usage = "excellent nominate ID --year Y [--reason TEXT]\n"
+			 "       jianyi excellent score ID --year Y --score N [--comment TEXT]\n"
+			 "       jianyi excellent announce --year Y [--count N]\n"
+			 "       jianyi excellent list --year Y",
+		.help = "Each year the liaison committee nominates registered suggestions;\n"
+			"reviewers (committee members and leaders) score each nomination from 1\n"
+			"to 100, once; the liaison committee announces the selection (default\n"
+			"10): the highest mean scores, ties going to more scores, then to the\n"
+			"earlier registration number, then to the lower id. Nominations without\n"
+			"a score are never selected. The announcement is final: nominating,\n"
+			"scoring or announcing that year again is refused. Each step is an event\n"
+			"on the case's timeline (nominate, score without the score, announce with\n"
+			"the rank). The announced cases that are published appear on the portal's\n"
+			"/excellent page. Every command prints the year's nominations in ranking\n"
+			"order: rank, id, number, scores, mean, your own score, on the portal,\n"
+			"title. With --json: {year, announced, announced_at, count, entries [...]}.\n",
+		.options = cli_excellent_options,
+		.max_args = 2,
+		.needs_settings = true,
+		.run = cli_run_excellent,
+	},
 	/* --- Reading --- */
 	{
 		.name = "show",

@@ -96,6 +96,8 @@ static char *fit(const char *s, int max)
 
 /* --- JSON -------------------------------------------------------------- */
 
+static struct json_object *message_json(const ProtobufCMessage *msg);
+
 static struct json_object *field_json(const ProtobufCFieldDescriptor *f, const void *at)
 {
 	switch (f->type) {
@@ -107,8 +109,10 @@ static struct json_object *field_json(const ProtobufCFieldDescriptor *f, const v
 		return json_object_new_boolean(*(const protobuf_c_boolean *)at);
 	case PROTOBUF_C_TYPE_STRING:
 		return json_object_new_string(*(char *const *)at ? *(char *const *)at : "");
+	case PROTOBUF_C_TYPE_MESSAGE:
+		return *(ProtobufCMessage *const *)at ? message_json(*(ProtobufCMessage *const *)at) : NULL;
 	default:
-		return NULL;   /* Suggestion and TimelineEvent have no other kinds */
+		return NULL;   /* the answers printed have no other kinds */
 	}
 }
 
@@ -126,6 +130,7 @@ static struct json_object *message_json(const ProtobufCMessage *msg)
 			size_t n = *(const size_t *)((const char *)msg + f->quantifier_offset);
 			const char *items = *(char *const *)base;
 			size_t size = f->type == PROTOBUF_C_TYPE_STRING ? sizeof(char *) :
+				      f->type == PROTOBUF_C_TYPE_MESSAGE ? sizeof(ProtobufCMessage *) :
 				      f->type == PROTOBUF_C_TYPE_INT64 ? sizeof(int64_t) :
 				      f->type == PROTOBUF_C_TYPE_BOOL ? sizeof(protobuf_c_boolean) :
 				      sizeof(int32_t);
@@ -139,6 +144,11 @@ static struct json_object *message_json(const ProtobufCMessage *msg)
 		}
 	}
 	return o;
+}
+
+struct json_object *cli_message_json(const ProtobufCMessage *m)
+{
+	return message_json(m);
 }
 
 struct json_object *cli_suggestion_json(const Jianyi__Suggestion *s)
@@ -394,4 +404,37 @@ void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n)
 		putchar('\n');
 	}
 	free(cells);
+}
+
+void cli_print_table(const char *const *head, size_t ncols, char *const *cells, size_t nrows,
+		     int last_max)
+{
+	int *width = jy_xcalloc(ncols, sizeof *width);
+
+	for (size_t c = 0; c < ncols; c++)
+		width[c] = cli_text_width(head[c]);
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c + 1 < ncols; c++)
+			if (cli_text_width(cells[r * ncols + c]) > width[c])
+				width[c] = cli_text_width(cells[r * ncols + c]);
+	for (size_t c = 0; c < ncols; c++) {
+		if (c + 1 < ncols) {
+			cli_put_padded(head[c], width[c]);
+			fputs("  ", stdout);
+		} else {
+			cli_put_clean(head[c]);
+		}
+	}
+	putchar('\n');
+	for (size_t r = 0; r < nrows; r++) {
+		for (size_t c = 0; c + 1 < ncols; c++) {
+			cli_put_padded(cells[r * ncols + c], width[c]);
+			fputs("  ", stdout);
+		}
+		char *last = fit(cells[r * ncols + ncols - 1], last_max);
+		cli_put_clean(last);
+		free(last);
+		putchar('\n');
+	}
+	free(width);
 }

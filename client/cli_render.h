@@ -16,6 +16,8 @@ int cli_text_width(const char *s);
 /* Prints s (cleaned) and pads it with spaces to width columns. */
 void cli_put_padded(const char *s, int width);
 
+/* Every field of m under its proto name, nested messages as objects. */
+struct json_object *cli_message_json(const ProtobufCMessage *m);
 /* Every field of s under its proto name (snake_case). */
 struct json_object *cli_suggestion_json(const Jianyi__Suggestion *s);
 /* The timeline as a JSON array; details parsed into objects. */
@@ -29,5 +31,11 @@ void cli_print_case_block(const Jianyi__Suggestion *s);
 void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n);
 /* A table: id, number, state, version, deadline, title. */
 void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n);
+
+/* A table with a header row: cells are nrows x ncols, row by row; columns
+ * are padded to their widest cell (a Chinese character is two columns),
+ * the last column is not padded and is cut to last_max columns. */
+void cli_print_table(const char *const *head, size_t ncols, char *const *cells, size_t nrows,
+		     int last_max);
 
 #endif

@@ -309,9 +309,11 @@ static bool evaluate_params(const struct cli_invocation *inv, struct act *a)
 static bool supervise_params(const struct cli_invocation *inv, struct act *a)
 {
 	static const char *const kinds[] = {
-		"note", "interview", "inquiry", "publish-unsatisfied", NULL };
+		"note", "whole-process", "by-field", "leader-led", "interview", "inquiry",
+		"publish-unsatisfied", NULL };
 	static const char *const wire_kinds[] = {
-		"note", "interview", "inquiry", "publish_unsatisfied", NULL };
+		"note", "whole_process", "by_field", "leader_led", "interview", "inquiry",
+		"publish_unsatisfied", NULL };
 	int kind;
 
 	if (!cli_get_choice(inv, "kind", kinds, CLI_REQUIRED, &kind) ||
@@ -421,9 +423,18 @@ const struct cli_option cli_evaluate_options[] = {
 	{ "attitude", "A", "satisfied, basically-satisfied or unsatisfied (required)" },
 	{ "result", "R", "satisfied, basically-satisfied or unsatisfied (required)" },
 	{ "comment", "TEXT", "a comment" }, WRITE_FLAGS };
+/* Recording flags, then those of "supervise list" (cli_topics.c). */
 const struct cli_option cli_supervise_options[] = {
-	{ "kind", "K", "note, interview, inquiry or publish-unsatisfied (required)" },
-	TEXT_FLAGS("what"), WRITE_FLAGS };
+	{ "kind", "K", "note, whole-process, by-field, leader-led, interview, inquiry or "
+		       "publish-unsatisfied (required to record; a filter for list)" },
+	TEXT_FLAGS("what"),
+	{ "committee", "ORG_ID", "list: records on cases this special committee supervises" },
+	{ "suggestion", "ID", "list: records on this case" },
+	{ "topic", "ID", "list: records on the cases under this topic" },
+	{ "min-level", "N", "list: escalations of this level or higher (2 interview, 3 inquiry, 4 publication)" },
+	{ "limit", "N", "list: at most N records, 1 to 500 (default 50)" },
+	{ "before", "ID", "list: the page after the one that ended with record ID" },
+	WRITE_FLAGS };
 const struct cli_option cli_submit_options[] = {
 	{ "title", "T", "the title (required when creating)" },
 	{ "body", "TEXT", "the text (or --body-file)" },

@@ -203,7 +203,9 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		       one_of(c, "evaluate.result", a->evaluate->result, satisfaction) &&
 		       text(c, "evaluate.comment", a->evaluate->comment, 0, REASON_MAX);
 	case JIANYI__ACTION__ACTION_SUPERVISE: {
-		static const char *const kinds[] = { "note", "interview", "inquiry", "publish_unsatisfied", NULL };
+		static const char *const kinds[] = {
+			"note", "whole_process", "by_field", "leader_led", "interview", "inquiry",
+			"publish_unsatisfied", NULL };
 		return one_of(c, "supervise.kind", a->supervise->kind, kinds) &&
 		       text(c, "supervise.text", a->supervise->text, 1, BODY_MAX);
 	}

@@ -1,10 +1,16 @@
 #include "db_answer.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 
+#include "feed.h"
 #include "log.h"
+#include "pbjson.h"
 #include "server.h"
+#include "sql_supervision.h"
 
 void db_answer_query(struct request *req, const struct db_stmt *stmt, const char *const *values,
 		     db_result_cb cb)
@@ -68,4 +74,83 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 		return NULL;
 	}
 	return doc;
+}
+
+void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__BodyCase body)
+{
+	struct pb_arena arena = { 0 };
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field(&jianyi__response__descriptor, (unsigned)body);
+	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE) {
+		/* A handler named a body that is not a message: a bug here. */
+		jy_error("event=bad_response_body body=%d", (int)body);
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (response body)");
+		json_object_put(doc);
+		return;
+	}
+	const ProtobufCMessageDescriptor *md = f->descriptor;
+	ProtobufCMessage *m = pb_arena_alloc(&arena, md->sizeof_message);
+	protobuf_c_message_init(md, m);
+	pbjson_fill_message(m, doc, &arena);
+	resp.body_case = body;
+	*(ProtobufCMessage **)((char *)&resp + f->offset) = m;
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
+}
+
+void db_answer_finish(struct request *req, const struct db_result *r, const char *field_prefix,
+		      Jianyi__Response__BodyCase body, bool write)
+{
+	json_object *doc = db_answer_take(req, r, field_prefix);
+	if (!doc)
+		return;
+	json_object *v;
+	if (write && !(json_object_object_get_ex(doc, "replayed", &v) && json_object_get_boolean(v)))
+		/* Committed events: wake this process's subscribers and,
+		 * coalesced, the other processes' (feed.c). */
+		feed_local_commit(req->sess->srv->feed);
+	db_answer_reply(req, doc, body);
+}
+
+/* SHA-256 of op and the request's encoding, in hex. */
+static void request_hash(const char *op, const ProtobufCMessage *m, char out[65])
+{
+	size_t oplen = strlen(op);
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *buf = malloc(oplen + 1 + n);
+	if (!buf)
+		abort();
+	memcpy(buf, op, oplen + 1);
+	protobuf_c_message_pack(m, buf + oplen + 1);
+	unsigned char md[32];
+	unsigned mdlen = 0;
+	EVP_Digest(buf, oplen + 1 + n, md, &mdlen, EVP_sha256(), NULL);
+	free(buf);
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void db_answer_write(struct request *req, const char *op, const ProtobufCMessage *m,
+		     const char *idempotency_key, db_result_cb cb)
+{
+	json_object *params = pbjson_from_message(m);
+	char actor[24], hash[65];
+	snprintf(actor, sizeof actor, "%" PRId64, req->sess->who.account_id);
+	request_hash(op, m, hash);
+	const char *values[5] = { actor, op, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
+				  idempotency_key, hash };
+	db_answer_query(req, &sql_write, values, cb); /* values are copied */
+	json_object_put(params);
+}
+
+void db_answer_read(struct request *req, const char *op, const ProtobufCMessage *m, db_result_cb cb)
+{
+	json_object *params = pbjson_from_message(m);
+	char viewer[24];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	const char *values[3] = { viewer, op, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN) };
+	db_answer_query(req, &sql_read, values, cb);
+	json_object_put(params);
 }

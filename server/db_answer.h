@@ -6,7 +6,9 @@
 #ifndef JY_DB_ANSWER_H
 #define JY_DB_ANSWER_H
 
+#include <stdbool.h>
 #include <json-c/json.h>
+#include <protobuf-c/protobuf-c.h>
 
 #include "db.h"
 #include "session.h"
@@ -19,6 +21,24 @@ void db_answer_query(struct request *req, const struct db_stmt *stmt, const char
  * req has been answered and NULL is returned. field_prefix ("stats.") is
  * put before the document's "field" in the violation; "" for none. */
 json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix);
+
+/* Fills the message member `body` of a Response (the proto field of that
+ * number) from doc by name (pbjson), sends it, and frees doc. */
+void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__BodyCase body);
+
+/* Takes r (db_answer_take) and, when it is an answer, db_answer_reply. A
+ * write that was not a replay wakes the change feed (its events). */
+void db_answer_finish(struct request *req, const struct db_result *r, const char *field_prefix,
+		      Jianyi__Response__BodyCase body, bool write);
+
+/* jy_write / jy_read of migration 0009: op names the operation, the
+ * request message m goes as JSON params (its proto field names); a write
+ * carries its idempotency key and a hash of op and m, so a reused key with
+ * another request is refused instead of replaying the wrong answer. */
+void db_answer_write(struct request *req, const char *op, const ProtobufCMessage *m,
+		     const char *idempotency_key, db_result_cb cb);
+void db_answer_read(struct request *req, const char *op, const ProtobufCMessage *m,
+		    db_result_cb cb);
 
 /* A string member of o, "" when absent or not a string. */
 const char *db_answer_str(json_object *o, const char *key);

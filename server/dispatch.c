@@ -9,6 +9,9 @@
 #include "handlers_stats.h"
 #include "handlers_deadlines.h"
 #include "handlers_inbox.h"
+#include "handlers_topics.h"
+#include "handlers_excellent.h"
+#include "handlers_supervision.h"
 #include "server.h"
 #include "status.h"
 
@@ -72,6 +75,16 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_ACT, "act", handle_act },
 	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
 	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },
+	{ JIANYI__REQUEST__BODY_TOPIC_CREATE, "topic_create", handle_topic_create },
+	{ JIANYI__REQUEST__BODY_TOPIC_ADD, "topic_add", handle_topic_add },
+	{ JIANYI__REQUEST__BODY_TOPIC_REMOVE, "topic_remove", handle_topic_remove },
+	{ JIANYI__REQUEST__BODY_TOPIC_LIST, "topic_list", handle_topic_list },
+	{ JIANYI__REQUEST__BODY_TOPIC_SHOW, "topic_show", handle_topic_show },
+	{ JIANYI__REQUEST__BODY_EXCELLENT_NOMINATE, "excellent_nominate", handle_excellent_nominate },
+	{ JIANYI__REQUEST__BODY_EXCELLENT_SCORE, "excellent_score", handle_excellent_score },
+	{ JIANYI__REQUEST__BODY_EXCELLENT_ANNOUNCE, "excellent_announce", handle_excellent_announce },
+	{ JIANYI__REQUEST__BODY_EXCELLENT_LIST, "excellent_list", handle_excellent_list },
+	{ JIANYI__REQUEST__BODY_SUPERVISION_LIST, "supervision_list", handle_supervision_list },
 	{ JIANYI__REQUEST__BODY_SYNC, "sync", handle_sync },
 	{ JIANYI__REQUEST__BODY_LEDGER, "ledger", handle_ledger },
 	{ JIANYI__REQUEST__BODY_STATS, "stats", handle_stats },

@@ -46,6 +46,8 @@ static const struct route {
 	{ "/metrics", false, http_ops_metrics },
 	{ "/", false, http_portal_index },
 	{ "/stats", false, http_portal_stats },
+	{ "/excellent", false, http_portal_excellent },
+	{ "/unsatisfied", false, http_portal_unsatisfied },
 	{ "/s/", true, http_portal_suggestion },
 };
 
@@ -134,7 +136,8 @@ void http_page_begin(struct evbuffer *out, const char *title)
 		".pager a,.pager span{margin-right:1em}\n"
 		"dl.meta dt{float:left;clear:left;width:7em;color:#666}dl.meta dd{margin-left:7.5em}\n"
 		"</style>\n</head>\n<body>\n<header><strong>县人大代表建议办理公开</strong>"
-		"<a href=\"/\">建议列表</a><a href=\"/stats\">统计数据</a></header>\n<main>\n");
+		"<a href=\"/\">建议列表</a><a href=\"/stats\">统计数据</a>"
+		"<a href=\"/excellent\">优秀建议</a><a href=\"/unsatisfied\">不满意结果公开</a></header>\n<main>\n");
 }
 
 void http_page_end(struct evbuffer *out)

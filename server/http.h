@@ -44,6 +44,12 @@ void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, c
 			    struct evkeyvalq *query);
 void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query);
+/* "/excellent[?year=Y]": the announced excellent suggestions (migration 0009). */
+void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,
+			   struct evkeyvalq *query);
+/* "/unsatisfied": the unsatisfied results the liaison committee published. */
+void http_portal_unsatisfied(struct jy_server *srv, struct evhttp_request *req, const char *path,
+			     struct evkeyvalq *query);
 
 /* Whether the HTTP listener is bound (for /readyz). */
 bool http_listening(const struct jy_server *srv);

@@ -1,7 +1,9 @@
 /* The public portal (阳光公开): server-rendered zh-CN pages that read without
  * JavaScript. "/" lists published suggestions (search, filters, pages),
  * "/s/<id>" shows one with its replies and the deputies' feedback as counts,
- * "/stats" draws the statistics as inline SVG.
+ * "/stats" draws the statistics as inline SVG, "/excellent" lists a year's
+ * announced excellent suggestions, "/unsatisfied" the unsatisfied results
+ * the liaison committee published (migration 0009_supervision.sql).
  *
  * What is public is decided in SQL (migration 0003_portal.sql: jy_portal_*):
  * those functions never return contact details, evaluations by person,
@@ -28,7 +30,7 @@
 #define MAX_Q_CHARS 100
 #define MAX_CATEGORY_CHARS 50
 
-enum page_kind { PAGE_LIST, PAGE_SUGGESTION, PAGE_STATS };
+enum page_kind { PAGE_LIST, PAGE_SUGGESTION, PAGE_STATS, PAGE_EXCELLENT, PAGE_UNSATISFIED };
 
 /* What a page needs once its query answers: the filters to show again in
  * the form (copied: the query string is gone by then). */
@@ -107,6 +109,8 @@ static void call_free(struct portal_call *c)
 static void render_list(struct evbuffer *b, const struct portal_call *c, json_object *doc);
 static void render_suggestion(struct evbuffer *b, json_object *doc);
 static void render_stats(struct evbuffer *b, json_object *doc);
+static void render_excellent(struct evbuffer *b, json_object *doc);
+static void render_unsatisfied(struct evbuffer *b, json_object *doc);
 
 static void on_result(const struct db_result *r, void *arg)
 {
@@ -138,6 +142,10 @@ static void on_result(const struct db_result *r, void *arg)
 			render_list(b, c, doc);
 		else if (c->kind == PAGE_SUGGESTION)
 			render_suggestion(b, doc);
+		else if (c->kind == PAGE_EXCELLENT)
+			render_excellent(b, doc);
+		else if (c->kind == PAGE_UNSATISFIED)
+			render_unsatisfied(b, doc);
 		else
 			render_stats(b, doc);
 		http_send(req, HTTP_OK, "text/html; charset=utf-8", b);
@@ -235,6 +243,33 @@ void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const 
 	struct portal_call *c = jy_xcalloc(1, sizeof *c);
 	c->kind = PAGE_STATS;
 	start(srv, req, c, &sql_portal_stats, NULL);
+}
+
+void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,
+			   struct evkeyvalq *query)
+{
+	(void)path;
+	int year = 0;
+	if (!int_arg(query, "year", 2000, 2100, &year)) {
+		http_send_error_page(req, HTTP_BADREQUEST, "年度不正确。");
+		return;
+	}
+	struct portal_call *c = jy_xcalloc(1, sizeof *c);
+	c->kind = PAGE_EXCELLENT;
+	char syear[16];
+	snprintf(syear, sizeof syear, "%d", year);
+	const char *params[1] = { syear };
+	start(srv, req, c, &sql_portal_excellent, params);
+}
+
+void http_portal_unsatisfied(struct jy_server *srv, struct evhttp_request *req, const char *path,
+			     struct evkeyvalq *query)
+{
+	(void)path;
+	(void)query;
+	struct portal_call *c = jy_xcalloc(1, sizeof *c);
+	c->kind = PAGE_UNSATISFIED;
+	start(srv, req, c, &sql_portal_unsatisfied, NULL);
 }
 
 /* ---- the list ---------------------------------------------------------------- */
@@ -533,5 +568,92 @@ static void render_stats(struct evbuffer *b, json_object *doc)
 		"满意率 = 每件建议最近一次被测评的答复中，代表对办理结果评为“满意”或“基本满意”的人次 ÷ 测评人次；"
 		"按期答复率 = 首次答复日期不晚于答复期限（含批准的延期）的件数 ÷ 已答复或已过答复期限的件数；"
 		"解决率 = 最新办理结果（含跟踪续报）为 A 类的件数 ÷ 已答复件数。</p>\n");
+	http_page_end(b);
+}
+
+/* ---- excellent suggestions ------------------------------------------------------ */
+
+static void render_excellent(struct evbuffer *b, json_object *doc)
+{
+	http_page_begin(b, "优秀建议");
+	int64_t year = jint(doc, "year");
+	json_object *years = jget(doc, "years");
+	if (jlen(years) > 1) {
+		evbuffer_add_printf(b, "<p class=\"pager\">年度：");
+		for (size_t i = 0; i < jlen(years); i++) {
+			int64_t y = json_object_get_int64(json_object_array_get_idx(years, i));
+			if (y == year)
+				evbuffer_add_printf(b, "<span>%" PRId64 "</span>", y);
+			else
+				evbuffer_add_printf(b, "<a href=\"/excellent?year=%" PRId64 "\">%" PRId64 "</a>",
+						    y, y);
+		}
+		evbuffer_add_printf(b, "</p>\n");
+	}
+	if (!json_object_get_boolean(jget(doc, "announced"))) {
+		evbuffer_add_printf(b, "<h1>优秀建议</h1>\n<p>");
+		if (year)
+			evbuffer_add_printf(b, "%" PRId64 " 年度的优秀建议尚未公布。", year);
+		else
+			evbuffer_add_printf(b, "尚未公布优秀建议。");
+		evbuffer_add_printf(b, "</p>\n");
+		http_page_end(b);
+		return;
+	}
+	evbuffer_add_printf(b, "<h1>%" PRId64 " 年度优秀建议</h1>\n<p>人大常委会代表工作机构于 ", year);
+	http_esc(b, jstr(doc, "announced_on"));
+	evbuffer_add_printf(b, " 公布。按评审平均分排序。</p>\n");
+	json_object *items = jget(doc, "items");
+	if (jlen(items) > 0) {
+		evbuffer_add_printf(b, "<table>\n<thead><tr><th>名次</th><th>编号</th><th>标题</th>"
+				       "<th>主办单位</th><th>办理结果</th><th>平均分</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < jlen(items); i++) {
+			json_object *it = json_object_array_get_idx(items, i);
+			evbuffer_add_printf(b, "<tr><td>%" PRId64 "</td><td>", jint(it, "rank"));
+			http_esc(b, jstr(it, "number"));
+			evbuffer_add_printf(b, "</td><td><a href=\"/s/%" PRId64 "\">", jint(it, "id"));
+			http_esc(b, jstr(it, "title"));
+			evbuffer_add_printf(b, "</a></td><td>");
+			http_esc(b, jstr(it, "lead_unit"));
+			evbuffer_add_printf(b, "</td><td>");
+			http_esc(b, result_name(jstr(it, "result_class")));
+			evbuffer_add_printf(b, "</td><td>");
+			http_esc(b, jstr(it, "average"));
+			evbuffer_add_printf(b, "</td></tr>\n");
+		}
+		evbuffer_add_printf(b, "</tbody>\n</table>\n");
+	}
+	int64_t hidden = jint(doc, "hidden");
+	if (hidden > 0)
+		evbuffer_add_printf(b, "<p class=\"note\">另有 %" PRId64 " 件入选建议未公开，不在此列出。</p>\n",
+				    hidden);
+	http_page_end(b);
+}
+
+/* ---- published unsatisfied results ------------------------------------------------ */
+
+static void render_unsatisfied(struct evbuffer *b, json_object *doc)
+{
+	http_page_begin(b, "不满意办理结果公开");
+	evbuffer_add_printf(b, "<h1>不满意办理结果公开</h1>\n<p class=\"note\">代表对办理结果测评为不满意、"
+			       "经人大常委会代表工作机构决定公开的建议。</p>\n");
+	json_object *items = jget(doc, "items");
+	if (jlen(items) == 0)
+		evbuffer_add_printf(b, "<p>目前没有公开的不满意办理结果。</p>\n");
+	for (size_t i = 0; i < jlen(items); i++) {
+		json_object *it = json_object_array_get_idx(items, i);
+		evbuffer_add_printf(b, "<section class=\"unsatisfied\">\n<h2><a href=\"/s/%" PRId64 "\">",
+				    jint(it, "id"));
+		http_esc(b, jstr(it, "title"));
+		evbuffer_add_printf(b, "</a></h2>\n<dl class=\"meta\">\n");
+		meta_row(b, "编号", jstr(it, "number"));
+		meta_row(b, "主办单位", jstr(it, "lead_unit"));
+		meta_row(b, "办理结果", result_name(jstr(it, "result_class")));
+		meta_row(b, "办理状态", state_name(jstr(it, "state")));
+		meta_row(b, "公开日期", jstr(it, "published_on"));
+		evbuffer_add_printf(b, "</dl>\n<div class=\"text\">");
+		http_esc(b, jstr(it, "statement"));
+		evbuffer_add_printf(b, "</div>\n</section>\n");
+	}
 	http_page_end(b);
 }

@@ -18,3 +18,15 @@ const struct db_stmt sql_portal_stats = {
 	.sql = "SELECT jy_portal_stats()::text",
 	.nparams = 0,
 };
+
+const struct db_stmt sql_portal_excellent = {
+	.name = "portal_excellent",
+	.sql = "SELECT jy_portal_excellent($1::int)::text",
+	.nparams = 1,
+};
+
+const struct db_stmt sql_portal_unsatisfied = {
+	.name = "portal_unsatisfied",
+	.sql = "SELECT jy_portal_unsatisfied()::text",
+	.nparams = 0,
+};

@@ -10,5 +10,8 @@ extern const struct db_stmt sql_portal_list;
 /* $1 id */
 extern const struct db_stmt sql_portal_get;
 extern const struct db_stmt sql_portal_stats;
+/* Migration 0009: $1 year (0: the latest announced) */
+extern const struct db_stmt sql_portal_excellent;
+extern const struct db_stmt sql_portal_unsatisfied;
 
 #endif

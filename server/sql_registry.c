@@ -8,6 +8,7 @@
 #include "sql_stats.h"
 #include "sql_deadlines.h"
 #include "sql_notices.h"
+#include "sql_supervision.h"
 
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
@@ -29,6 +30,10 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_inbox_mark,
 	&sql_claim_delivery,
 	&sql_finish_delivery,
+	&sql_write,
+	&sql_read,
+	&sql_portal_excellent,
+	&sql_portal_unsatisfied,
 };
 
 const size_t jy_all_statements_count =

@@ -650,6 +650,24 @@ BEGIN
 	       || '{"replayed": false}'::jsonb;
 END $$;
 
+-- The supervise action's own rules and record, called by jy_act_apply's
+-- 'supervise' branch. A function of its own so that a later migration
+-- (0009_supervision) can refine who may record which kind of supervision
+-- with CREATE OR REPLACE instead of redefining jy_act_apply. Refuses with
+-- jy_refuse; returns what to add to the event's payload.
+CREATE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE v_kind text := jy_p_text(p, 'kind');
+BEGIN
+	IF v_kind NOT IN ('note', 'interview', 'inquiry', 'publish_unsatisfied') THEN
+		PERFORM jy_refuse('invalid_argument',
+		                  'kind must be note, interview, inquiry or publish_unsatisfied', 'kind');
+	END IF;
+	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by)
+	VALUES (s.id, v_kind, jy_p_required(p, 'text', 20000), a.id);
+	RETURN '{}'::jsonb;
+END $$;
+
 -- Steps 2-7 of jy_act. Refusals raise JY001 (jy_refuse) so that jy_act's
 -- exception block undoes anything already written.
 CREATE FUNCTION jy_act_apply(p_actor bigint, p_action text, p_suggestion bigint,
@@ -1084,13 +1102,9 @@ BEGIN
 			v_payload := v_payload || jsonb_build_object('round', s.round::int);
 
 		WHEN 'supervise' THEN
-			v_text := jy_p_text(p, 'kind');
-			IF v_text NOT IN ('note', 'interview', 'inquiry', 'publish_unsatisfied') THEN
-				PERFORM jy_refuse('invalid_argument',
-				                  'kind must be note, interview, inquiry or publish_unsatisfied', 'kind');
-			END IF;
-			INSERT INTO supervision_notes (suggestion_id, kind, text, written_by)
-			VALUES (s.id, v_text, jy_p_required(p, 'text', 20000), a.id);
+			-- Its own function (above), so that who may record which kind
+			-- can be refined without redefining jy_act_apply.
+			v_payload := v_payload || jy_supervise_record(a, s, p);
 			s.supervised := true;
 
 		ELSE

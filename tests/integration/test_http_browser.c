@@ -3,7 +3,8 @@
  * must hold the escaped title as text (no script element from data) and
  * the inline SVG charts. Skipped (exit 77) when chromium is not installed.
  * With JIANYI_SCREENSHOT_DIR set, it also saves a PNG of each page there
- * (docs/screenshots/ was made this way). */
+ * (docs/screenshots/ was made this way). The excellent-suggestion page and
+ * the published unsatisfied results are loaded the same way. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -115,6 +116,54 @@ static char *load(const char *path, const char *name)
 	return slurp(out);
 }
 
+/* One excellent-suggestion request as who; it must succeed. */
+static void excellent_step(const char *who, Jianyi__Request *req)
+{
+	Jianyi__Envelope *env = NULL;
+	struct jy_error e;
+	memset(&e, 0, sizeof e);
+	if (!jy_call(cx(who), req, &env, &e))
+		fail_msg("%s: excellent-suggestion request refused: %s", who, e.message);
+	jy_envelope_free(env);
+}
+
+static void excellent_year(int64_t first, int64_t second)
+{
+	static unsigned n;
+	char keys[5][48];
+	for (int i = 0; i < 5; i++)
+		snprintf(keys[i], sizeof keys[i], "browser-%d-%u", (int)getpid(), n++);
+	int64_t ids[2] = { first, second };
+	int scores[2] = { 92, 88 };
+	for (int i = 0; i < 2; i++) {
+		Jianyi__Request req = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentNominateRequest nom = JIANYI__EXCELLENT_NOMINATE_REQUEST__INIT;
+		nom.idempotency_key = keys[2 * i];
+		nom.year = 2031;
+		nom.suggestion_id = ids[i];
+		nom.reason = "办理成效显著";
+		req.body_case = JIANYI__REQUEST__BODY_EXCELLENT_NOMINATE;
+		req.excellent_nominate = &nom;
+		excellent_step("liaison", &req);
+		Jianyi__Request req2 = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentScoreRequest sc = JIANYI__EXCELLENT_SCORE_REQUEST__INIT;
+		sc.idempotency_key = keys[2 * i + 1];
+		sc.year = 2031;
+		sc.suggestion_id = ids[i];
+		sc.score = scores[i];
+		req2.body_case = JIANYI__REQUEST__BODY_EXCELLENT_SCORE;
+		req2.excellent_score = &sc;
+		excellent_step("cmte", &req2);
+	}
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__ExcellentAnnounceRequest an = JIANYI__EXCELLENT_ANNOUNCE_REQUEST__INIT;
+	an.idempotency_key = keys[4];
+	an.year = 2031;
+	req.body_case = JIANYI__REQUEST__BODY_EXCELLENT_ANNOUNCE;
+	req.excellent_announce = &an;
+	excellent_step("liaison", &req);
+}
+
 static void pages_in_browser(void **state)
 {
 	(void)state;
@@ -152,6 +201,37 @@ static void pages_in_browser(void **state)
 	dom = load("/stats", "portal-stats");
 	assert_non_null(strstr(dom, "<svg"));
 	assert_non_null(strstr(dom, "<rect"));
+	free(dom);
+
+	/* Both published cases selected; the higher score first. */
+	excellent_year(k.id, other.id);
+	dom = load("/excellent", "portal-excellent");
+	assert_null(strstr(dom, "<script"));
+	const char *p1 = strstr(dom, "关于修缮&lt;script&gt;alert(1)&lt;/script&gt;乡村公路的建议");
+	const char *p2 = strstr(dom, "关于增设公交线路的建议");
+	assert_non_null(p1);
+	assert_non_null(p2);
+	assert_true(p1 < p2);
+	assert_non_null(strstr(dom, "92.00"));
+	free(dom);
+
+	/* The other case's reply evaluated unsatisfied, and published as such. */
+	Jianyi__Envelope *g = wf_get_ok(cx("liaison"), other.id);
+	other.version = g->response->get_suggestion->suggestion->version; /* nominate, score, announce */
+	jy_envelope_free(g);
+	wf_act_init(&a, A(EVALUATE), other.id, other.version);
+	a.evaluate.attitude = "unsatisfied";
+	a.evaluate.result = "unsatisfied";
+	ok_step("deputy-wang", &a, &other, "rehandling", NULL);
+	wf_act_init(&a, A(SUPERVISE), other.id, other.version);
+	a.supervise.kind = "publish_unsatisfied";
+	a.supervise.text = "代表对办理结果不满意，现予公开，督促承办单位重新办理。";
+	ok_step("liaison", &a, &other, "rehandling", NULL);
+	dom = load("/unsatisfied", "portal-unsatisfied");
+	assert_null(strstr(dom, "<script"));
+	assert_non_null(strstr(dom, "督促承办单位重新办理"));
+	assert_null(strstr(dom, "0571-12345678"));
+	assert_null(strstr(dom, "张经办"));
 	free(dom);
 }
 

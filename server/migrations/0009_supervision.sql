@@ -1,0 +1,784 @@
+-- 0009: supervision (督办) as first-class records, key-supervision topics
+-- (重点督办专题) and the annual selection of excellent suggestions (优秀建议).
+-- README.md "Supervision, topics and excellent suggestions" says who may do
+-- what. The server calls two entry points: jy_write (every write here, with
+-- an idempotency key, like jy_act) and jy_read (lists and views). Both answer
+-- with a JSON document whose "code" is "ok" or a refusal, never an error.
+-- Every step on a case appends an immutable event and moves the case's
+-- version on by one, like any workflow action (version = its events).
+
+-- ---- event kinds -------------------------------------------------------------
+
+-- Every kind of 0002, 'recalculate' (0007_calendar: a deadline moved by a
+-- calendar change), and this migration's.
+ALTER TABLE events DROP CONSTRAINT events_kind_check;
+ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN (
+	'create', 'cosign', 'submit', 'withdraw', 'register', 'return', 'merge',
+	'convert', 'assign', 'accept', 'dispute', 'reassign', 'plan', 'contact',
+	'opinion', 'extend', 'approve_extension', 'reply', 'follow_up', 'evaluate',
+	'supervise', 'close',
+	'recalculate',
+	'topic_add', 'topic_remove', 'nominate', 'score', 'announce'));
+
+-- ---- small helpers -------------------------------------------------------------
+
+-- "第18届第2次会议第3号", '' before registration (as jy_suggestion_json).
+CREATE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN s.number IS NULL THEN ''
+	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
+$$;
+
+CREATE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT coalesce((SELECT o.name FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
+	                 WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')
+$$;
+
+-- The acting account; refuses a missing or disabled one.
+CREATE FUNCTION jy_actor(p_actor bigint) RETURNS accounts LANGUAGE plpgsql AS $$
+DECLARE a accounts%ROWTYPE;
+BEGIN
+	SELECT * INTO a FROM accounts WHERE id = p_actor;
+	IF NOT FOUND OR a.disabled THEN
+		PERFORM jy_refuse('permission_denied', 'account ' || coalesce(p_actor::text, 'NULL')
+		                  || ' does not exist or is disabled');
+	END IF;
+	RETURN a;
+END $$;
+
+-- Refuses unless the account holds one of p_roles; p_who names them for a
+-- person ("the liaison committee"), p_what is the deed ("create a topic").
+CREATE FUNCTION jy_require_role(a accounts, p_roles text[], p_who text, p_what text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT (a.roles && p_roles) THEN
+		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what);
+	END IF;
+END $$;
+
+-- Every role but the public's: the congress's own side, units, deputies.
+CREATE FUNCTION jy_inside_roles() RETURNS text[] IMMUTABLE LANGUAGE sql AS $$
+	SELECT ARRAY['deputy', 'liaison_officer', 'government_officer', 'unit_clerk', 'unit_head',
+	             'committee_member', 'leader', 'admin']::text[]
+$$;
+
+-- A case named by a param, locked, that the actor may see.
+CREATE FUNCTION jy_case_for_update(p_actor bigint, p_id bigint, p_field text) RETURNS suggestions
+LANGUAGE plpgsql AS $$
+DECLARE s suggestions%ROWTYPE;
+BEGIN
+	IF coalesce(p_id, 0) <= 0 THEN
+		PERFORM jy_refuse('invalid_argument', p_field || ' must be a positive id', p_field);
+	END IF;
+	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no suggestion ' || p_id, p_field);
+	ELSIF NOT jy_can_see(p_actor, s) THEN
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || p_id, p_field);
+	END IF;
+	RETURN s;
+END $$;
+
+-- Appends one event to a case outside jy_act: the state stays, the version
+-- moves on by one (version = number of events). The row must be locked.
+CREATE FUNCTION jy_case_event(p_actor bigint, s suggestions, p_kind text, p_payload jsonb)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE v_seq bigint;
+BEGIN
+	UPDATE suggestions SET version = version + 1, updated_at = now() WHERE id = s.id;
+	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+	VALUES (s.id, p_actor, p_kind, s.state, s.state, p_payload)
+	RETURNING seq INTO v_seq;
+	RETURN v_seq;
+END $$;
+
+-- ---- supervision records ---------------------------------------------------------
+
+-- level: how far the supervision has escalated (1 supervision, 2 interview
+-- 约谈, 3 special inquiry 专题询问, 4 publication of the unsatisfied result).
+-- committee_id: the case's supervising special committee when recorded.
+ALTER TABLE supervision_notes DROP CONSTRAINT supervision_notes_kind_check;
+ALTER TABLE supervision_notes
+	ADD COLUMN level int NOT NULL DEFAULT 1,
+	ADD COLUMN committee_id bigint REFERENCES organizations (id),
+	ADD CONSTRAINT supervision_notes_kind_check CHECK (kind IN (
+		'note', 'whole_process', 'by_field', 'leader_led', 'interview', 'inquiry',
+		'publish_unsatisfied')),
+	ADD CONSTRAINT supervision_notes_level_check CHECK (level BETWEEN 1 AND 4);
+CREATE INDEX supervision_notes_kind_idx ON supervision_notes (kind, id);
+CREATE INDEX supervision_notes_committee_idx ON supervision_notes (committee_id, id)
+	WHERE committee_id IS NOT NULL;
+-- One publication of the unsatisfied result per case.
+CREATE UNIQUE INDEX supervision_notes_publish_once_idx ON supervision_notes (suggestion_id)
+	WHERE kind = 'publish_unsatisfied';
+
+CREATE FUNCTION jy_supervision_level(p_kind text) RETURNS int IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE p_kind WHEN 'interview' THEN 2 WHEN 'inquiry' THEN 3
+	                   WHEN 'publish_unsatisfied' THEN 4 ELSE 1 END
+$$;
+UPDATE supervision_notes SET level = jy_supervision_level(kind);
+
+-- Who may record which kind (the transition table lets liaison officers,
+-- committee members and leaders supervise at all):
+--   note                 any of them
+--   whole_process        the liaison committee (liaison_officer)
+--   by_field             a member of the case's supervising special committee,
+--                        or the liaison committee; the case must have one
+--   leader_led           a key case only, by a leader named among its leaders
+--   interview            the liaison committee or a leader
+--   inquiry              a leader, the liaison committee, or a member of the
+--                        case's supervising committee
+--   publish_unsatisfied  the liaison committee, once, on a case published on
+--                        the portal whose reply a deputy evaluated unsatisfied
+-- Replaces 0002's version (see there why it is a function of its own).
+CREATE OR REPLACE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_kind text := jy_p_text(p, 'kind');
+	v_liaison boolean := 'liaison_officer' = ANY (a.roles);
+	v_leader boolean := 'leader' = ANY (a.roles);
+	v_member boolean := 'committee_member' = ANY (a.roles)
+	                    AND coalesce(a.organization_id = s.supervising_committee_id, false);
+	v_committee text;
+	v_text text;
+	v_id bigint;
+BEGIN
+	SELECT name INTO v_committee FROM organizations WHERE id = s.supervising_committee_id;
+	CASE v_kind
+	WHEN 'note' THEN
+		NULL;
+	WHEN 'whole_process' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
+			                  || 'whole-process supervision', 'kind');
+		END IF;
+	WHEN 'by_field' THEN
+		IF s.supervising_committee_id IS NULL THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no supervising '
+			                  || 'special committee: by-field supervision needs one (set at assignment)',
+			                  'kind');
+		ELSIF NOT (v_liaison OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
+			                  || v_committee || ') or the liaison committee may record by-field '
+			                  || 'supervision of suggestion ' || s.id, 'kind');
+		END IF;
+	WHEN 'leader_led' THEN
+		IF NOT s.key THEN
+			PERFORM jy_refuse('failed_precondition', 'leader-led supervision is for key suggestions: '
+			                  || 'suggestion ' || s.id || ' is not key', 'kind');
+		ELSIF NOT (v_leader AND a.display_name = ANY (s.leaders)) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
+			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
+			                  || ') may record leader-led supervision', 'kind');
+		END IF;
+	WHEN 'interview' THEN
+		IF NOT (v_liaison OR v_leader) THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
+			                  || 'an interview (约谈)', 'kind');
+		END IF;
+	WHEN 'inquiry' THEN
+		IF NOT (v_liaison OR v_leader OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
+			                  || 'of the supervising committee may record a special inquiry (专题询问)',
+			                  'kind');
+		END IF;
+	WHEN 'publish_unsatisfied' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
+			                  || 'unsatisfied result', 'kind');
+		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+		                  AND 'unsatisfied' IN (e.attitude, e.result)) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no unsatisfied '
+			                  || 'evaluation to publish', 'kind');
+		ELSIF NOT jy_portal_visible(s) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not published on '
+			                  || 'the portal; publish it first (jianyid admin publish)', 'kind');
+		ELSIF EXISTS (SELECT 1 FROM supervision_notes n WHERE n.suggestion_id = s.id
+		              AND n.kind = 'publish_unsatisfied') THEN
+			PERFORM jy_refuse('failed_precondition', 'the unsatisfied result of suggestion ' || s.id
+			                  || ' is already published', 'kind');
+		END IF;
+	ELSE
+		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+	END CASE;
+	v_text := jy_p_required(p, 'text', 20000);
+	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
+	VALUES (s.id, v_kind, v_text, a.id, jy_supervision_level(v_kind), s.supervising_committee_id)
+	RETURNING id INTO v_id;
+	RETURN jsonb_build_object('record_id', v_id::bigint, 'level', jy_supervision_level(v_kind)::int,
+	                          'committee_id', coalesce(s.supervising_committee_id, 0)::bigint);
+END $$;
+
+-- SupervisionListRequest: newest first, only records on cases the viewer
+-- may see; the public has no access.
+CREATE FUNCTION jy_supervision_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_viewer);
+	v_kind text := jy_p_text(p, 'kind');
+	v_committee bigint := jy_p_int(p, 'committee_id');
+	v_suggestion bigint := jy_p_int(p, 'suggestion_id');
+	v_topic bigint := jy_p_int(p, 'topic_id');
+	v_level bigint := jy_p_int(p, 'min_level');
+	v_limit bigint := jy_p_int(p, 'page_size');
+	v_before bigint := jy_p_int(p, 'before_id');
+	v_ids bigint[];
+	v_next bigint := 0;
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies',
+	                        'read supervision records');
+	IF v_kind <> '' AND v_kind NOT IN ('note', 'whole_process', 'by_field', 'leader_led', 'interview',
+	                                   'inquiry', 'publish_unsatisfied') THEN
+		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+	ELSIF v_level NOT BETWEEN 0 AND 4 THEN
+		PERFORM jy_refuse('invalid_argument', 'min_level must be from 0 (any) to 4', 'min_level');
+	ELSIF v_limit NOT BETWEEN 0 AND 500 THEN
+		PERFORM jy_refuse('invalid_argument', 'page_size must be from 0 (50) to 500', 'page_size');
+	ELSIF v_committee < 0 OR v_suggestion < 0 OR v_topic < 0 OR v_before < 0 THEN
+		PERFORM jy_refuse('invalid_argument', 'ids must not be negative', 'committee_id');
+	END IF;
+	IF v_topic > 0 AND NOT EXISTS (SELECT 1 FROM topics WHERE id = v_topic) THEN
+		PERFORM jy_refuse('not_found', 'no topic ' || v_topic, 'topic_id');
+	END IF;
+	IF v_limit = 0 THEN
+		v_limit := 50;
+	END IF;
+	SELECT array_agg(id ORDER BY id DESC) INTO v_ids FROM (
+		SELECT n.id FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+		WHERE (v_before = 0 OR n.id < v_before)
+		  AND (v_kind = '' OR n.kind = v_kind)
+		  AND (v_committee = 0 OR n.committee_id = v_committee)
+		  AND (v_suggestion = 0 OR n.suggestion_id = v_suggestion)
+		  AND (v_topic = 0 OR EXISTS (SELECT 1 FROM topic_suggestions ts
+		                              WHERE ts.topic_id = v_topic AND ts.suggestion_id = s.id))
+		  AND n.level >= v_level
+		  AND jy_can_see(p_viewer, s)
+		ORDER BY n.id DESC
+		LIMIT v_limit + 1) AS page;
+	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
+		v_ids := v_ids[1:v_limit];
+		v_next := v_ids[v_limit];
+	END IF;
+	RETURN jsonb_build_object(
+		'records', coalesce((
+			SELECT jsonb_agg(jsonb_build_object(
+				'id', n.id::bigint,
+				'suggestion_id', s.id::bigint,
+				'number', jy_case_number(s)::text,
+				'title', s.title::text,
+				'state', s.state::text,
+				'kind', n.kind::text,
+				'level', n.level::int,
+				'text', n.text::text,
+				'committee_id', coalesce(n.committee_id, 0)::bigint,
+				'committee', coalesce(o.name, '')::text,
+				'author_login', w.login::text,
+				'author_name', w.display_name::text,
+				'at', jy_rfc3339(n.at)::text) ORDER BY n.id DESC)
+			FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+			JOIN accounts w ON w.id = n.written_by
+			LEFT JOIN organizations o ON o.id = n.committee_id
+			WHERE n.id = ANY (v_ids)), '[]'::jsonb),
+		'next_before_id', v_next::bigint);
+END $$;
+
+-- ---- key-supervision topics (重点督办专题) --------------------------------------------
+
+CREATE TABLE topics (
+	id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name         text NOT NULL,
+	description  text NOT NULL DEFAULT '',
+	leaders      text[] NOT NULL DEFAULT '{}',
+	committee_id bigint NOT NULL REFERENCES organizations (id),
+	created_by   bigint NOT NULL REFERENCES accounts (id),
+	created_at   timestamptz NOT NULL DEFAULT now(),
+	CONSTRAINT topics_name_key UNIQUE (name),
+	CONSTRAINT topics_name_check CHECK (length(btrim(name)) BETWEEN 1 AND 100),
+	CONSTRAINT topics_description_check CHECK (length(description) <= 2000),
+	CONSTRAINT topics_leaders_check CHECK (cardinality(leaders) <= 10)
+);
+
+-- Membership now; the events topic_add / topic_remove keep the history.
+CREATE TABLE topic_suggestions (
+	topic_id      bigint NOT NULL REFERENCES topics (id),
+	suggestion_id bigint NOT NULL REFERENCES suggestions (id),
+	added_by      bigint NOT NULL REFERENCES accounts (id),
+	added_at      timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (topic_id, suggestion_id)
+);
+CREATE INDEX topic_suggestions_suggestion_idx ON topic_suggestions (suggestion_id);
+
+-- Keys = proto message Topic's fields; counts of the cases the viewer sees.
+CREATE FUNCTION jy_topic_json(t topics, p_viewer bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'id', t.id::bigint,
+		'name', t.name::text,
+		'description', t.description::text,
+		'leaders', to_jsonb(t.leaders),
+		'committee_id', t.committee_id::bigint,
+		'committee', coalesce((SELECT o.name FROM organizations o WHERE o.id = t.committee_id), '')::text,
+		'created_at', jy_rfc3339(t.created_at)::text,
+		'suggestions', (SELECT count(*) FROM topic_suggestions ts JOIN suggestions s ON s.id = ts.suggestion_id
+		                WHERE ts.topic_id = t.id AND jy_can_see(p_viewer, s))::int,
+		'overdue', (SELECT count(*) FROM topic_suggestions ts JOIN suggestions s ON s.id = ts.suggestion_id
+		            WHERE ts.topic_id = t.id AND jy_can_see(p_viewer, s) AND jy_overdue(s))::int)
+$$;
+
+CREATE FUNCTION jy_topic_create(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_actor);
+	v_name text;
+	v_committee bigint;
+	v_kind text;
+	v_leaders text[];
+	t topics%ROWTYPE;
+BEGIN
+	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee', 'create a topic');
+	v_name := btrim(jy_p_required(p, 'name', 100));
+	IF EXISTS (SELECT 1 FROM topics WHERE name = v_name) THEN
+		PERFORM jy_refuse('failed_precondition', 'a topic named ' || v_name || ' already exists', 'name');
+	END IF;
+	v_committee := jy_p_int(p, 'committee_id');
+	IF v_committee <= 0 THEN
+		PERFORM jy_refuse('invalid_argument', 'committee_id must name the supervising committee',
+		                  'committee_id');
+	END IF;
+	SELECT kind INTO v_kind FROM organizations WHERE id = v_committee;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('invalid_argument', 'committee_id: no organization ' || v_committee,
+		                  'committee_id');
+	ELSIF v_kind NOT IN ('special_committee', 'liaison_committee') THEN
+		PERFORM jy_refuse('invalid_argument', 'committee_id: organization ' || v_committee || ' is a '
+		                  || v_kind || ', not a special committee or the liaison committee',
+		                  'committee_id');
+	END IF;
+	v_leaders := jy_p_texts(p, 'leaders');
+	IF cardinality(v_leaders) > 10 THEN
+		PERFORM jy_refuse('invalid_argument', 'leaders lists more than 10 leaders', 'leaders');
+	END IF;
+	INSERT INTO topics (name, description, leaders, committee_id, created_by)
+	VALUES (v_name, jy_p_optional(p, 'description', 2000), v_leaders, v_committee, a.id)
+	RETURNING * INTO t;
+	RETURN jsonb_build_object('topic', jy_topic_json(t, a.id));
+END $$;
+
+CREATE FUNCTION jy_topic_member(p_actor bigint, p jsonb, p_add boolean) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_actor);
+	t topics%ROWTYPE;
+	s suggestions%ROWTYPE;
+	v_seq bigint;
+BEGIN
+	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
+	                        CASE WHEN p_add THEN 'add a suggestion to a topic'
+	                             ELSE 'remove a suggestion from a topic' END);
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+	END IF;
+	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	IF p_add THEN
+		IF NOT s.key THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not a key suggestion '
+			                  || '(重点); mark it key at assignment first', 'suggestion_id');
+		END IF;
+		INSERT INTO topic_suggestions (topic_id, suggestion_id, added_by)
+		VALUES (t.id, s.id, a.id) ON CONFLICT DO NOTHING;
+		IF NOT FOUND THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already in topic '
+			                  || t.id, 'suggestion_id');
+		END IF;
+	ELSE
+		DELETE FROM topic_suggestions WHERE topic_id = t.id AND suggestion_id = s.id;
+		IF NOT FOUND THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not in topic '
+			                  || t.id, 'suggestion_id');
+		END IF;
+	END IF;
+	v_seq := jy_case_event(a.id, s, CASE WHEN p_add THEN 'topic_add' ELSE 'topic_remove' END,
+	                       jsonb_build_object('topic_id', t.id::bigint, 'topic', t.name::text));
+	RETURN jsonb_build_object('topic', jy_topic_json(t, a.id), 'event_sequence', v_seq::bigint);
+END $$;
+
+CREATE FUNCTION jy_topic_list(p_viewer bigint) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE a accounts := jy_actor(p_viewer);
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
+	RETURN jsonb_build_object('topics', coalesce((SELECT jsonb_agg(jy_topic_json(t, p_viewer) ORDER BY t.id)
+	                                              FROM topics t), '[]'::jsonb));
+END $$;
+
+CREATE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_viewer);
+	t topics%ROWTYPE;
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+	END IF;
+	RETURN jsonb_build_object(
+		'topic', jy_topic_json(t, p_viewer),
+		'suggestions', coalesce((SELECT jsonb_agg(jy_suggestion_json(s, p_viewer, false) ORDER BY s.id)
+		                         FROM topic_suggestions ts JOIN suggestions s ON s.id = ts.suggestion_id
+		                         WHERE ts.topic_id = t.id AND jy_can_see(p_viewer, s)), '[]'::jsonb));
+END $$;
+
+-- ---- excellent suggestions (优秀建议) ---------------------------------------------------
+
+CREATE TABLE excellent_nominations (
+	year          int NOT NULL,
+	suggestion_id bigint NOT NULL REFERENCES suggestions (id),
+	reason        text NOT NULL DEFAULT '',
+	nominated_by  bigint NOT NULL REFERENCES accounts (id),
+	at            timestamptz NOT NULL DEFAULT now(),
+	-- Set by the announcement: place in the selection, and the mean score.
+	rank          int,
+	average       numeric,
+	PRIMARY KEY (year, suggestion_id),
+	CONSTRAINT excellent_nominations_year_check CHECK (year BETWEEN 2000 AND 2100),
+	CONSTRAINT excellent_nominations_rank_check CHECK (rank > 0 AND average IS NOT NULL
+	                                                   OR rank IS NULL),
+	CONSTRAINT excellent_nominations_rank_key UNIQUE (year, rank)
+);
+
+CREATE TABLE excellent_scores (
+	year          int NOT NULL,
+	suggestion_id bigint NOT NULL,
+	reviewer_id   bigint NOT NULL REFERENCES accounts (id),
+	score         int NOT NULL,
+	comment       text NOT NULL DEFAULT '',
+	at            timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (year, suggestion_id, reviewer_id),
+	FOREIGN KEY (year, suggestion_id) REFERENCES excellent_nominations (year, suggestion_id),
+	CONSTRAINT excellent_scores_score_check CHECK (score BETWEEN 1 AND 100)
+);
+
+-- One announcement per year, final.
+CREATE TABLE excellent_announcements (
+	year         int PRIMARY KEY,
+	selected     int NOT NULL DEFAULT 0,
+	announced_by bigint NOT NULL REFERENCES accounts (id),
+	at           timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION jy_p_year(p jsonb) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE v bigint := jy_p_int(p, 'year');
+BEGIN
+	IF v NOT BETWEEN 2000 AND 2100 THEN
+		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year');
+	END IF;
+	RETURN v;
+END $$;
+
+-- Nominations, scores and the announcement of one year take turns.
+CREATE FUNCTION jy_excellent_lock(p_year int) RETURNS void LANGUAGE sql AS $$
+	SELECT pg_advisory_xact_lock(hashtext('jy_excellent'), p_year)
+$$;
+
+CREATE FUNCTION jy_excellent_closed(p_year int, p_what text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE v_at timestamptz;
+BEGIN
+	SELECT at INTO v_at FROM excellent_announcements WHERE year = p_year;
+	IF FOUND THEN
+		PERFORM jy_refuse('failed_precondition', 'the excellent suggestions of ' || p_year
+		                  || ' were announced on ' || to_char(v_at AT TIME ZONE jy_setting('time_zone'),
+		                                                      'YYYY-MM-DD')
+		                  || ': ' || p_what || ' are closed', 'year');
+	END IF;
+END $$;
+
+-- The year's nominations in ranking order: the announced rank first; then
+-- by mean score (highest first), nominations without a score last; ties go
+-- to more scores, then to the earlier registration (term, session,
+-- number), then to the lower id.
+CREATE FUNCTION jy_excellent_ranking(p_year int)
+RETURNS TABLE (suggestion_id bigint, scores int, average numeric, ord bigint)
+STABLE LANGUAGE sql AS $$
+	SELECT n.suggestion_id, count(sc.score)::int, avg(sc.score),
+	       row_number() OVER (ORDER BY n.rank NULLS LAST, count(sc.score) = 0, avg(sc.score) DESC NULLS LAST,
+	                                   count(sc.score) DESC, s.term, s.session, s.number, s.id)
+	FROM excellent_nominations n
+	JOIN suggestions s ON s.id = n.suggestion_id
+	LEFT JOIN excellent_scores sc ON sc.year = n.year AND sc.suggestion_id = n.suggestion_id
+	WHERE n.year = p_year
+	GROUP BY n.suggestion_id, n.rank, s.term, s.session, s.number, s.id
+$$;
+
+-- Keys = proto message ExcellentResponse's fields.
+CREATE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object(
+		'year', p_year::int,
+		'announced', (an.year IS NOT NULL)::boolean,
+		'announced_at', jy_rfc3339(an.at)::text,
+		'count', coalesce(an.selected, 0)::int,
+		'entries', coalesce((
+			SELECT jsonb_agg(jsonb_build_object(
+				'suggestion_id', s.id::bigint,
+				'number', jy_case_number(s)::text,
+				'title', s.title::text,
+				'state', s.state::text,
+				'lead_unit', jy_lead_unit_name(s)::text,
+				'reason', n.reason::text,
+				'scores', r.scores::int,
+				'average', coalesce(round(r.average, 2)::text, '')::text,
+				'my_score', coalesce((SELECT sc.score FROM excellent_scores sc WHERE sc.year = p_year
+				                      AND sc.suggestion_id = s.id AND sc.reviewer_id = p_viewer), 0)::int,
+				'rank', coalesce(n.rank, 0)::int,
+				'published', jy_portal_visible(s)::boolean) ORDER BY r.ord)
+			FROM jy_excellent_ranking(p_year) r
+			JOIN excellent_nominations n ON n.year = p_year AND n.suggestion_id = r.suggestion_id
+			JOIN suggestions s ON s.id = r.suggestion_id
+			WHERE jy_can_see(p_viewer, s)), '[]'::jsonb))
+	FROM (SELECT 1) AS one
+	LEFT JOIN excellent_announcements an ON an.year = p_year
+$$;
+
+CREATE FUNCTION jy_excellent_nominate(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_actor);
+	v_year int := jy_p_year(p);
+	v_reason text := jy_p_optional(p, 'reason', 2000);
+	s suggestions%ROWTYPE;
+	v_seq bigint;
+BEGIN
+	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
+	                        'nominate excellent suggestions');
+	PERFORM jy_excellent_lock(v_year);
+	PERFORM jy_excellent_closed(v_year, 'nominations');
+	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	IF s.number IS NULL OR s.state IN ('withdrawn', 'merged', 'converted') THEN
+		PERFORM jy_refuse('failed_precondition', 'only registered suggestions can be nominated; suggestion '
+		                  || s.id || ' is ' || s.state, 'suggestion_id');
+	END IF;
+	INSERT INTO excellent_nominations (year, suggestion_id, reason, nominated_by)
+	VALUES (v_year, s.id, v_reason, a.id) ON CONFLICT DO NOTHING;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already nominated for '
+		                  || v_year, 'suggestion_id');
+	END IF;
+	v_seq := jy_case_event(a.id, s, 'nominate', jsonb_build_object('year', v_year::int,
+	                                                                 'reason', v_reason::text));
+	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+END $$;
+
+-- Reviewers: committee members and leaders (the standing committee's side
+-- that supervises handling); the liaison committee, which nominates, does
+-- not score. One score per reviewer, case and year, never changed. The
+-- event names the year only: scores are not shown on the timeline.
+CREATE FUNCTION jy_excellent_score(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_actor);
+	v_year int := jy_p_year(p);
+	v_score bigint := jy_p_int(p, 'score');
+	v_comment text := jy_p_optional(p, 'comment', 2000);
+	s suggestions%ROWTYPE;
+	v_seq bigint;
+BEGIN
+	PERFORM jy_require_role(a, ARRAY['committee_member', 'leader'],
+	                        'reviewers (committee members and leaders)', 'score excellent suggestions');
+	IF v_score NOT BETWEEN 1 AND 100 THEN
+		PERFORM jy_refuse('invalid_argument', 'score must be from 1 to 100', 'score');
+	END IF;
+	PERFORM jy_excellent_lock(v_year);
+	PERFORM jy_excellent_closed(v_year, 'scores');
+	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	IF NOT EXISTS (SELECT 1 FROM excellent_nominations WHERE year = v_year AND suggestion_id = s.id) THEN
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not nominated for '
+		                  || v_year, 'suggestion_id');
+	END IF;
+	INSERT INTO excellent_scores (year, suggestion_id, reviewer_id, score, comment)
+	VALUES (v_year, s.id, a.id, v_score, v_comment) ON CONFLICT DO NOTHING;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('failed_precondition', 'you have already scored suggestion ' || s.id
+		                  || ' for ' || v_year, 'suggestion_id');
+	END IF;
+	v_seq := jy_case_event(a.id, s, 'score', jsonb_build_object('year', v_year::int));
+	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+END $$;
+
+-- The selection: the first p.count (default 10) scored nominations in
+-- ranking order. Once per year: a second announcement is refused.
+CREATE FUNCTION jy_excellent_announce(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_actor);
+	v_year int := jy_p_year(p);
+	v_count bigint := jy_p_int(p, 'count');
+	v_ids bigint[];
+	v_avgs numeric[];
+	s suggestions%ROWTYPE;
+	v_seq bigint := 0;
+	i int;
+BEGIN
+	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
+	                        'announce the excellent suggestions');
+	IF v_count = 0 THEN
+		v_count := 10;
+	ELSIF v_count NOT BETWEEN 1 AND 100 THEN
+		PERFORM jy_refuse('invalid_argument', 'count must be from 1 to 100 (0: 10)', 'count');
+	END IF;
+	PERFORM jy_excellent_lock(v_year);
+	PERFORM jy_excellent_closed(v_year, 'announcements');
+	SELECT array_agg(r.suggestion_id ORDER BY r.ord), array_agg(r.average ORDER BY r.ord)
+	  INTO v_ids, v_avgs
+	  FROM (SELECT * FROM jy_excellent_ranking(v_year) x WHERE x.scores > 0
+	        ORDER BY x.ord LIMIT v_count) AS r;
+	IF v_ids IS NULL THEN
+		PERFORM jy_refuse('failed_precondition', 'no nomination for ' || v_year || ' has a score yet',
+		                  'year');
+	END IF;
+	INSERT INTO excellent_announcements (year, selected, announced_by)
+	VALUES (v_year, cardinality(v_ids), a.id);
+	-- Lock the cases in id order (as anyone else locking several would).
+	PERFORM 1 FROM suggestions WHERE id = ANY (v_ids) ORDER BY id FOR UPDATE;
+	FOR i IN 1 .. cardinality(v_ids) LOOP
+		UPDATE excellent_nominations SET rank = i, average = v_avgs[i]
+		WHERE year = v_year AND suggestion_id = v_ids[i];
+		SELECT * INTO s FROM suggestions WHERE id = v_ids[i];
+		v_seq := jy_case_event(a.id, s, 'announce', jsonb_build_object(
+			'year', v_year::int, 'rank', i::int, 'average', round(v_avgs[i], 2)::text));
+	END LOOP;
+	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+END $$;
+
+CREATE FUNCTION jy_excellent_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_viewer);
+	v_year int := jy_p_year(p);
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies',
+	                        'read the excellent-suggestion selection');
+	RETURN jy_excellent_doc(p_viewer, v_year);
+END $$;
+
+-- ---- entry points ----------------------------------------------------------------
+
+-- One write (p_op: topic_create, topic_add, topic_remove, excellent_nominate,
+-- excellent_score, excellent_announce), atomically and at most once per
+-- (account, idempotency key), as jy_act does it: a retry with the same key
+-- and request gets the first answer (replayed = true), refusals change
+-- nothing and are not stored.
+CREATE FUNCTION jy_write(p_actor bigint, p_op text, p_params jsonb, p_idem_key text,
+                         p_request_hash text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	p jsonb := coalesce(p_params, '{}');
+	v_result jsonb;
+	v_code text;
+	v_message text;
+	v_field text;
+BEGIN
+	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 200 THEN
+		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 200 characters',
+		                 'idempotency_key') || '{"replayed": false}'::jsonb;
+	END IF;
+	v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
+	IF v_result IS NOT NULL THEN
+		RETURN v_result;
+	END IF;
+	BEGIN
+		IF jsonb_typeof(p) <> 'object' THEN
+			PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
+		END IF;
+		v_result := CASE p_op
+			WHEN 'topic_create' THEN jy_topic_create(p_actor, p)
+			WHEN 'topic_add' THEN jy_topic_member(p_actor, p, true)
+			WHEN 'topic_remove' THEN jy_topic_member(p_actor, p, false)
+			WHEN 'excellent_nominate' THEN jy_excellent_nominate(p_actor, p)
+			WHEN 'excellent_score' THEN jy_excellent_score(p_actor, p)
+			WHEN 'excellent_announce' THEN jy_excellent_announce(p_actor, p)
+			END;
+		IF v_result IS NULL THEN
+			RAISE EXCEPTION 'jy_write: unknown operation %', p_op;
+		END IF;
+		v_result := v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text,
+		                                           'replayed', false);
+		INSERT INTO idempotency (account_id, key, request_hash, result)
+		VALUES (p_actor, p_idem_key, coalesce(p_request_hash, ''), v_result)
+		ON CONFLICT (account_id, key) DO NOTHING;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
+		END IF;
+		RETURN v_result;
+	EXCEPTION
+	WHEN SQLSTATE 'JY001' THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+		                        v_field = PG_EXCEPTION_HINT;
+		RETURN jy_result(v_code, v_message, v_field) || '{"replayed": false}'::jsonb;
+	WHEN SQLSTATE 'JY002' THEN
+		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
+		IF v_result IS NULL THEN
+			RAISE EXCEPTION 'jy_write: idempotency row for key % vanished', p_idem_key;
+		END IF;
+		RETURN v_result;
+	END;
+END $$;
+
+-- One read (p_op: topic_list, topic_show, excellent_list, supervision_list).
+CREATE FUNCTION jy_read(p_viewer bigint, p_op text, p_params jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	p jsonb := coalesce(p_params, '{}');
+	v_result jsonb;
+	v_code text;
+	v_message text;
+	v_field text;
+BEGIN
+	v_result := CASE p_op
+		WHEN 'topic_list' THEN jy_topic_list(p_viewer)
+		WHEN 'topic_show' THEN jy_topic_show(p_viewer, p)
+		WHEN 'excellent_list' THEN jy_excellent_list(p_viewer, p)
+		WHEN 'supervision_list' THEN jy_supervision_list(p_viewer, p)
+		END;
+	IF v_result IS NULL THEN
+		RAISE EXCEPTION 'jy_read: unknown operation %', p_op;
+	END IF;
+	RETURN v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text);
+EXCEPTION WHEN SQLSTATE 'JY001' THEN
+	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+	                        v_field = PG_EXCEPTION_HINT;
+	RETURN jy_result(v_code, v_message, v_field);
+END $$;
+
+-- ---- the portal ---------------------------------------------------------------------
+
+-- /excellent: the announced selection of a year (0: the latest), published
+-- cases only, in rank order. A selected case that is not published (or is
+-- confidential) is not listed; "hidden" counts them, so the page can say
+-- how many more there are without naming them.
+CREATE FUNCTION jy_portal_excellent(p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	WITH y AS (
+		SELECT CASE WHEN coalesce(p_year, 0) = 0 THEN (SELECT max(year) FROM excellent_announcements)
+		            ELSE p_year END AS year)
+	SELECT jsonb_build_object(
+		'years', coalesce((SELECT jsonb_agg(an.year ORDER BY an.year DESC) FROM excellent_announcements an),
+		                  '[]'::jsonb),
+		'year', coalesce(y.year, 0)::int,
+		'announced', EXISTS (SELECT 1 FROM excellent_announcements an WHERE an.year = y.year),
+		'announced_on', coalesce((SELECT to_char(an.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')
+		                          FROM excellent_announcements an WHERE an.year = y.year), '')::text,
+		'items', coalesce((SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
+		                              'rank', n.rank::int, 'average', round(n.average, 2)::text)
+		                          ORDER BY n.rank)
+		                   FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
+		                   WHERE n.year = y.year AND n.rank IS NOT NULL AND jy_portal_visible(s)),
+		                  '[]'::jsonb),
+		'hidden', (SELECT count(*) FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
+		           WHERE n.year = y.year AND n.rank IS NOT NULL AND NOT jy_portal_visible(s))::int)
+	FROM y
+$$;
+
+-- /unsatisfied: the unsatisfied results the liaison committee published
+-- (supervision kind publish_unsatisfied), newest first, published cases
+-- only: the public item (no contact details), the date and the committee's
+-- statement.
+CREATE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object('items', coalesce((
+		SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
+			'published_on', to_char(n.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
+			'statement', n.text::text) ORDER BY n.at DESC, n.id DESC)
+		FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
+$$;
