@@ -1,17 +1,21 @@
 /* jianyi sync (see cli_sync.h).
  *
  * A FeedEvent says what happened (kind, states, version, details) but not
- * what the case now is (title, units, deadline, plan, ...), so for every
- * case a page touches the mirror asks GetSuggestion, pipelined up to the
- * server's in-flight limit, and stores the answer (the case and its whole
- * timeline as the server shows it to us) in the same SQLite transaction as
- * the page's cursor. The case may have moved on since the page's events
- * (the answer is as of now, not as of the page), which only means the
- * mirror is ahead for that case until the feed brings the newer events and
- * it is fetched again; once caught up every case equals the server's. A
- * case we may no longer see (reassigned away) is dropped from the mirror.
- * Killed at any point, the mirror holds whole pages and the cursor that
- * covers exactly them. */
+ * what the case now is (title, units, deadline, plan, ...), so the mirror
+ * reads every case the feed touched with GetSuggestion (the case and its
+ * whole timeline as the server shows it to us), pipelined up to the
+ * server's in-flight limit. Reading a case once per page would read a busy
+ * case again in every page of a long first sync; so a page only marks its
+ * cases stale, in the same SQLite transaction as the page's cursor, and the
+ * stale cases are read and stored when many have gathered and whenever the
+ * feed is caught up (each batch in its own transaction, clearing the
+ * marks). Killed at any point, the mirror holds the cursor of its last
+ * committed page and every case that page and the ones before touched is
+ * either stored after it or still marked: resuming reads the rest. A case
+ * read is as of the moment of reading, possibly ahead of the cursor; the
+ * feed brings those newer events later and the case is read again, so once
+ * caught up every case equals the server's. A case we may no longer see
+ * (reassigned away) is dropped from the mirror. */
 #include "cli_sync.h"
 
 #include <inttypes.h>
@@ -29,15 +33,17 @@
 #include "protocol.h"
 #include "xalloc.h"
 
-#define PAGE_DEFAULT 1000
+#define PAGE_DEFAULT 250
 #define PAGE_MAX 5000
 #define LIVE_BATCH 500
+#define REFRESH_BATCH 500      /* cases read and stored per transaction */
+#define STALE_MAX 5000         /* cases left stale before reading them mid-sync */
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 
 const struct cli_option cli_sync_options[] = {
 	{ "follow", NULL, "after catching up, stay connected and apply events as they happen" },
-	{ "page-size", "N", "events per page, 1 to 5000 (default 1000)" },
+	{ "page-size", "N", "events per page, 1 to 5000 (default 250)" },
 	{ 0 },
 };
 
@@ -48,6 +54,7 @@ struct sync_ctx {
 	bool tty;                   /* progress on stderr */
 	char cursor[MIRROR_CURSOR_MAX];
 	int64_t events, cases, pages;
+	int fatal_rc;               /* exit status when S_FATAL */
 	double t0;
 };
 
@@ -151,61 +158,76 @@ static void progress(struct sync_ctx *x, bool done)
 	fflush(stderr);
 }
 
-/* Applies n events that end at cursor: fetches their cases, then stores
- * them and the cursor in one transaction. */
+/* Reads and stores up to REFRESH_BATCH stale cases per transaction until
+ * at most keep are left. */
+static enum outcome refresh(struct sync_ctx *x, int64_t keep)
+{
+	int64_t ids[REFRESH_BATCH], total;
+	size_t k;
+
+	for (;;) {
+		if (!mirror_stale(x->m, REFRESH_BATCH, ids, &k, &total))
+			return mirror_fatal(x);
+		if (total <= keep || k == 0)
+			return S_OK;
+		Jianyi__Envelope *answers[REFRESH_BATCH] = { 0 };
+		enum outcome o = fetch_cases(x, ids, k, answers);
+		if (o == S_OK && !mirror_begin(x->m))
+			o = mirror_fatal(x);
+		for (size_t i = 0; o == S_OK && i < k; i++) {
+			const Jianyi__Response *r = answers[i]->response;
+			int code = r->status ? (int)r->status->code : 0;
+			bool ok;
+			if (code == 0 && r->body_case == JIANYI__RESPONSE__BODY_GET_SUGGESTION &&
+			    r->get_suggestion->suggestion != NULL &&
+			    r->get_suggestion->suggestion->id == ids[i]) {
+				ok = mirror_put_case(x->m, r->get_suggestion);
+			} else if (code == JIANYI__STATUS_CODE__STATUS_NOT_FOUND ||
+				   code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED) {
+				ok = mirror_drop_case(x->m, ids[i]);   /* no longer ours to see */
+			} else {
+				struct jy_error err = { .code = code ? code
+								     : JIANYI__STATUS_CODE__STATUS_INTERNAL };
+				snprintf(err.message, sizeof err.message, "case %" PRId64 ": %s", ids[i],
+					 r->status && r->status->message[0] ? r->status->message
+									    : "unexpected answer");
+				mirror_rollback(x->m);
+				o = link_failed(&err, "reading cases");
+				break;
+			}
+			if (!ok)
+				o = mirror_fatal(x);
+		}
+		if (o == S_OK && !mirror_commit(x->m))
+			o = mirror_fatal(x);
+		for (size_t i = 0; i < k; i++)
+			if (answers[i] != NULL)
+				jy_envelope_free(answers[i]);
+		if (o != S_OK)
+			return o;
+		x->cases += (int64_t)k;
+		progress(x, false);
+	}
+}
+
+/* Records n events that end at cursor: their cases marked stale and the
+ * cursor, in one transaction; then refreshes when enough are stale. */
 static enum outcome apply(struct sync_ctx *x, Jianyi__FeedEvent *const *ev, size_t n,
-			  const char *cursor)
+			  const char *cursor, int64_t keep_stale)
 {
 	int64_t *ids = jy_xcalloc(n ? n : 1, sizeof *ids);
 	size_t k = distinct_cases(ev, n, ids);
-	Jianyi__Envelope **answers = jy_xcalloc(k ? k : 1, sizeof *answers);
-	enum outcome o = fetch_cases(x, ids, k, answers);
+	bool ok = mirror_begin(x->m);
 
-	if (o != S_OK)
-		goto done;
-	if (!mirror_begin(x->m)) {
-		o = mirror_fatal(x);
-		goto done;
-	}
-	for (size_t i = 0; i < k; i++) {
-		const Jianyi__Response *r = answers[i]->response;
-		int code = r->status ? (int)r->status->code : 0;
-		bool ok;
-		if (code == 0 && r->body_case == JIANYI__RESPONSE__BODY_GET_SUGGESTION &&
-		    r->get_suggestion->suggestion != NULL &&
-		    r->get_suggestion->suggestion->id == ids[i]) {
-			ok = mirror_put_case(x->m, r->get_suggestion);
-		} else if (code == JIANYI__STATUS_CODE__STATUS_NOT_FOUND ||
-			   code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED) {
-			ok = mirror_drop_case(x->m, ids[i]);   /* no longer ours to see */
-		} else {
-			struct jy_error err = { .code = code ? code : JIANYI__STATUS_CODE__STATUS_INTERNAL };
-			snprintf(err.message, sizeof err.message, "case %" PRId64 ": %s", ids[i],
-				 r->status && r->status->message[0] ? r->status->message
-								    : "unexpected answer");
-			mirror_rollback(x->m);
-			o = link_failed(&err, "reading cases");
-			goto done;
-		}
-		if (!ok) {
-			o = mirror_fatal(x);
-			goto done;
-		}
-	}
-	if (!mirror_set_cursor(x->m, cursor, (int64_t)n) || !mirror_commit(x->m)) {
-		o = mirror_fatal(x);
-		goto done;
-	}
+	for (size_t i = 0; ok && i < k; i++)
+		ok = mirror_mark_stale(x->m, ids[i]);
+	ok = ok && mirror_set_cursor(x->m, cursor, (int64_t)n) && mirror_commit(x->m);
+	free(ids);
+	if (!ok)
+		return mirror_fatal(x);
 	snprintf(x->cursor, sizeof x->cursor, "%s", cursor);
 	x->events += (int64_t)n;
-	x->cases += (int64_t)k;
-done:
-	for (size_t i = 0; i < k; i++)
-		if (answers[i] != NULL)
-			jy_envelope_free(answers[i]);
-	free(answers);
-	free(ids);
-	return o;
+	return refresh(x, keep_stale);
 }
 
 /* Pages from the cursor until caught up; live: the last Sync subscribes. */
@@ -241,8 +263,8 @@ static enum outcome catch_up(struct sync_ctx *x, bool live)
 			return S_FATAL;
 		}
 		const Jianyi__SyncResponse *sr = resp->response->sync;
-		o = apply(x, sr->events, sr->n_events, sr->cursor);
 		caught_up = sr->caught_up;
+		o = apply(x, sr->events, sr->n_events, sr->cursor, caught_up ? 0 : STALE_MAX);
 		jy_envelope_free(resp);
 		if (o != S_OK)
 			return o;
@@ -320,7 +342,7 @@ static enum outcome follow(struct sync_ctx *x)
 				}
 				ev = NULL;
 			} while (!resync && n < LIVE_BATCH && jy_next_event(x->c, 0, &ev, &err));
-			o = n > 0 ? apply(x, batch, n, cursor) : S_OK;
+			o = n > 0 ? apply(x, batch, n, cursor, 0) : S_OK;
 			for (size_t i = 0; i < n; i++)
 				jy_envelope_free(held[i]);
 			if (o != S_OK)
@@ -340,7 +362,7 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 	enum outcome o;
 
 	if (!mirror_bind(x->m, inv->settings.server, jy_welcome(x->c)->identity, ca_sha256)) {
-		cli_fail(CLI_EXIT_USAGE, "%s", mirror_error(x->m));
+		x->fatal_rc = cli_fail(CLI_EXIT_USAGE, "%s", mirror_error(x->m));
 		return S_FATAL;
 	}
 	/* Our own writes first, so the pages that follow bring their effect. */
@@ -354,7 +376,8 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 
 int cli_run_sync(const struct cli_invocation *inv)
 {
-	struct sync_ctx x = { .page_size = PAGE_DEFAULT, .tty = isatty(2) };
+	struct sync_ctx x = { .page_size = PAGE_DEFAULT, .tty = isatty(2),
+			      .fatal_rc = CLI_EXIT_FAILURE };
 	struct outbox_tally t = { 0 };
 	bool follow_on = cli_value(inv, "follow") != NULL;
 	char err[800], ca[65];
@@ -392,12 +415,16 @@ int cli_run_sync(const struct cli_invocation *inv)
 			jy_close(x.c);
 			x.c = NULL;
 		}
-		if (o == S_FATAL)
+		if (o == S_FATAL) {
+			rc = x.fatal_rc;
 			goto out;
+		}
 		if (o == S_OK)
 			break;
-		if (!follow_on)
+		if (!follow_on) {
+			rc = CLI_EXIT_FAILURE;
 			goto out;   /* a one-off sync reports the failure; run it again */
+		}
 		if (x.events > before)
 			backoff = BACKOFF_MIN_MS;
 		fprintf(stderr, "jianyi: sync: connection lost; resuming from %s in %u ms\n",

@@ -56,6 +56,8 @@ static const char schema[] =
 	"  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,\n"
 	"  deputy TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('lead', 'cosigner')),\n"
 	"  PRIMARY KEY (case_id, deputy)) WITHOUT ROWID;\n"
+	/* cases the feed touched whose new state is still to be read */
+	"CREATE TABLE stale (case_id INTEGER PRIMARY KEY);\n"
 	"CREATE TABLE stats (group_by TEXT PRIMARY KEY, taken_at TEXT NOT NULL,\n"
 	"  answer BLOB NOT NULL);\n"
 	"CREATE TABLE outbox (\n"
@@ -203,7 +205,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 		return false;
 	if (count_rows(m, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
 			  "('meta','cases','timeline','units','case_units','deputies',"
-			  "'case_deputies','stats','outbox')") != 9)
+			  "'case_deputies','stats','outbox','stale')") != 10)
 		return fail(m, "not a whole Jianyi mirror (tables missing)");
 	return true;
 }
@@ -424,7 +426,38 @@ bool mirror_drop_case(struct mirror *m, int64_t id)
 	char t[32];
 
 	snprintf(t, sizeof t, "%" PRId64, id);
-	return exec1(m, "DELETE FROM cases WHERE id = CAST(?1 AS INTEGER)", NULL, 0, t, (char *)NULL);
+	return exec1(m, "DELETE FROM cases WHERE id = CAST(?1 AS INTEGER)", NULL, 0, t, (char *)NULL) &&
+	       exec1(m, "DELETE FROM stale WHERE case_id = CAST(?1 AS INTEGER)", NULL, 0, t,
+		     (char *)NULL);
+}
+
+bool mirror_mark_stale(struct mirror *m, int64_t id)
+{
+	char t[32];
+
+	snprintf(t, sizeof t, "%" PRId64, id);
+	return exec1(m, "INSERT OR IGNORE INTO stale (case_id) VALUES (CAST(?1 AS INTEGER))", NULL, 0,
+		     t, (char *)NULL);
+}
+
+bool mirror_stale(struct mirror *m, size_t max, int64_t *ids, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if ((*total = count_rows(m, "SELECT count(*) FROM stale")) < 0)
+		return false;
+	if (sqlite3_prepare_v2(m->db, "SELECT case_id FROM stale ORDER BY case_id LIMIT ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return fail_db(m, "reading the cases to refresh");
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail_db(m, "reading the cases to refresh");
+	return true;
 }
 
 bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)

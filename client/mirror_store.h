@@ -5,9 +5,11 @@
  * The mirror holds every case the account may see as the server last
  * showed it (GetSuggestion: the case and its timeline), the units and
  * deputies those cases name, the last statistics answers, and the feed
- * cursor. The cursor only ever moves in the same transaction as the data it
- * covers, so a mirror killed at any point resumes exactly where its last
- * committed page ended.
+ * cursor. The cursor only ever moves in the same transaction as what the
+ * page it ends did to the mirror: each touched case is marked stale there,
+ * and a stale case is re-read and stored (clearing its mark) in later
+ * transactions, so a mirror killed at any point resumes exactly: the
+ * pages after its cursor and the cases still marked.
  *
  * A mirror belongs to one account of one deployment: the account id and
  * login from the server's Welcome and the SHA-256 of the CA certificate
@@ -65,6 +67,11 @@ bool mirror_set_cursor(struct mirror *m, const char *cursor, int64_t events_adde
 bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g);
 /* Inside a transaction: the case is gone from our view (no longer visible). */
 bool mirror_drop_case(struct mirror *m, int64_t id);
+/* Inside a transaction: the feed touched the case; its new state is still
+ * to be read (mirror_put_case or mirror_drop_case clears the mark). */
+bool mirror_mark_stale(struct mirror *m, int64_t id);
+/* Up to max marked cases into ids (*n of them); *total: how many in all. */
+bool mirror_stale(struct mirror *m, size_t max, int64_t *ids, size_t *n, int64_t *total);
 /* The server's statistics answer for group_by ("", unit, category,
  * term_session) over every term, kept for offline stats. */
 bool mirror_put_stats(struct mirror *m, const char *group_by, const Jianyi__StatsResponse *r);
