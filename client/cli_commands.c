@@ -9,11 +9,13 @@
 #include <time.h>
 
 #include "cli_export.h"
+#include "cli_deadlines.h"
 #include "cli_inbox.h"
+#include "cli_outbox.h"
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_stats.h"
-#include "cli_deadlines.h"
+#include "cli_sync.h"
 #include "cli_topics.h"
 #include "cli_watch.h"
 #include "cli_workflow.h"
@@ -427,7 +429,7 @@ const struct cli_command cli_commands[] = {
 #define ACT_ROW(cmd, id, sum, use, text) \
 	{ .name = cmd, .summary = sum, .usage = cmd " ID " use, \
 	  .help = text "\n" CLI_WRITE_HELP, .options = cli_##id##_options, .max_args = 1, \
-	  .needs_settings = true, .run = cli_run_act, .spec = &cli_act_##id }
+	  .needs_settings = true, .offline = true, .run = cli_run_act, .spec = &cli_act_##id }
 	ACT_ROW("cosign", cosign, "confirm as a co-signer of a draft (联名)", "[--version N]",
 		"A deputy listed as co-signer confirms the draft; the lead deputy\n"
 		"submits it once the co-signers have confirmed.\n"),
@@ -590,6 +592,7 @@ const struct cli_command cli_commands[] = {
 			"is an object.\n",
 		.max_args = 1,
 		.needs_settings = true,
+		.offline = true,
 		.run = cli_run_show,
 	},
 	{
@@ -604,6 +607,7 @@ const struct cli_command cli_commands[] = {
 			"entries leave body and plan empty.\n",
 		.options = cli_list_options,
 		.needs_settings = true,
+		.offline = true,
 		.run = cli_run_list,
 	},
 	{
@@ -641,6 +645,7 @@ const struct cli_command cli_commands[] = {
 			"rates 0..1 or null.\n",
 		.options = cli_stats_options,
 		.needs_settings = true,
+		.offline = true,
 		.run = cli_run_stats,
 	},
 	{
@@ -687,6 +692,47 @@ const struct cli_command cli_commands[] = {
 		.options = cli_watch_options,
 		.needs_settings = true,
 		.run = cli_run_watch,
+	},
+	/* --- The remote office's mirror --- */
+	{
+		.name = "sync",
+		.summary = "bring the local mirror up to date (sends the outbox first)",
+		.usage = "sync --mirror FILE [--follow] [--page-size N]",
+		.help = "Keeps a local SQLite file with every case you may see (each case,\n"
+			"its timeline, its units and deputies) and the last statistics, for\n"
+			"--offline use. First sends the writes queued in the outbox, then\n"
+			"pulls the change feed from the mirror's cursor, page by page: each\n"
+			"page's cases are read from the server and stored together with the\n"
+			"cursor in one transaction, so an interrupted sync (a lost link, a\n"
+			"killed process) resumes exactly where it stopped. The file is made on\n"
+			"the first sync and belongs to your account: another account's or\n"
+			"another deployment's mirror is refused. On a terminal, progress goes\n"
+			"to stderr. --follow stays connected, applies events as they happen\n"
+			"and reconnects with back-off. Exit status 1 when a queued write was\n"
+			"refused (see 'jianyi outbox').\n",
+		.options = cli_sync_options,
+		.needs_settings = true,
+		.run = cli_run_sync,
+	},
+	{
+		.name = "outbox",
+		.summary = "list, send, retry or drop the writes made offline",
+		.usage = "outbox [list [--all] | send | retry ID [--version N] | drop ID]",
+		.help = "Write commands given --offline (contact, plan, reply, ...) are queued\n"
+			"in the mirror with their idempotency key and the case version they\n"
+			"were made on. 'send' (and every 'jianyi sync') sends them in order;\n"
+			"each is applied once, also when the link drops mid-way and the write\n"
+			"is sent again. A write the server refuses (a conflict, a rule) is\n"
+			"kept as 'refused' with the server's message, and later writes on the\n"
+			"same case wait behind it (they were made on top of it). Resolve it:\n"
+			"'retry ID' makes it pending again on the case's version in the mirror\n"
+			"(sync first) or --version N; 'drop ID' deletes it. The list shows\n"
+			"pending, waiting and refused writes (--all: applied ones too).\n",
+		.options = cli_outbox_options,
+		.max_args = 2,
+		.needs_settings = true,
+		.offline = true,
+		.run = cli_run_outbox,
 	},
 	{
 		.name = "inbox",
@@ -748,11 +794,16 @@ void cli_print_global_help(FILE *f)
 	fputs("\nGlobal flags (before or after the command):\n", f);
 	print_options(f, cli_global_options);
 	fputs("\nEach setting comes from the first of: its flag; the environment\n"
-	      "(JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_CONFIG for\n"
-	      "the config file); the [client] section of the config file (keys server,\n"
-	      "cert, key, ca, timeout_ms; relative paths are relative to the file);\n"
+	      "(JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_MIRROR,\n"
+	      "JIANYI_CONFIG for the config file); the [client] section of the config\n"
+	      "file (keys server, cert, key, ca, timeout_ms, mirror; relative paths are\n"
+	      "relative to the file);\n"
 	      "the default. The config file defaults to\n"
 	      "$XDG_CONFIG_HOME/jianyi/client.ini or ~/.config/jianyi/client.ini.\n"
+	      "\nOffline: show, list and stats read the mirror with --offline, and also\n"
+	      "when the server cannot be reached and a mirror is configured (a note\n"
+	      "on stderr says so). Write commands queue into the mirror's outbox only\n"
+	      "with --offline, never on their own: see 'jianyi help outbox'.\n"
 	      "\nExit status: 0 success, 1 server or connection error, 2 usage or\n"
 	      "configuration error. Run 'jianyi help COMMAND' for one command.\n", f);
 }
@@ -766,7 +817,9 @@ void cli_print_command_help(FILE *f, const struct cli_command *cmd)
 		print_options(f, cmd->options);
 	}
 	fputs("\nGlobal flags (see 'jianyi --help'): --server, --cert, --key, --ca,\n"
-	      "--config, --timeout-ms, --json.\n", f);
+	      "--config, --timeout-ms, --json, --mirror, --offline.\n", f);
+	if (cmd->offline)
+		fputs("With --offline (and a mirror) this command works without the server.\n", f);
 	if (cli_option_find(cmd->options, "key") >= 0)
 		fprintf(f, "Here --key is the command's own flag; give the private key before\n"
 			"the command name (jianyi --key FILE %s ...), in JIANYI_KEY or in\n"

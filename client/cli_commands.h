@@ -51,6 +51,7 @@ struct cli_command {
 	const struct cli_option *options;        /* ends with a zero row; NULL: none */
 	int max_args;
 	bool needs_settings;                     /* false: runs without reading any config */
+	bool offline;                            /* may run with --offline (the mirror) */
 	int (*run)(const struct cli_invocation *inv);   /* returns the exit status */
 	const void *spec;                        /* handler data (e.g. the workflow action) */
 };

@@ -16,6 +16,8 @@ const struct cli_option cli_global_options[] = {
 	{ "config", "FILE", "config file (default ~/.config/jianyi/client.ini)" },
 	{ "timeout-ms", "N", "limit for connecting and for each call (default 10000)" },
 	{ "json", NULL, "print one JSON document instead of text" },
+	{ "mirror", "FILE", "the local SQLite mirror (jianyi sync; default: none)" },
+	{ "offline", NULL, "read from the mirror / queue writes in its outbox" },
 	{ "help", NULL, "show help (also -h)" },
 	{ 0 },
 };
@@ -30,10 +32,13 @@ static bool set_global(struct cli_invocation *inv, const char *name, const char 
 		strcmp(name, "key") == 0 ? &f->key :
 		strcmp(name, "ca") == 0 ? &f->ca :
 		strcmp(name, "config") == 0 ? &f->config :
-		strcmp(name, "timeout-ms") == 0 ? &f->timeout_ms : NULL;
+		strcmp(name, "timeout-ms") == 0 ? &f->timeout_ms :
+		strcmp(name, "mirror") == 0 ? &f->mirror : NULL;
 
 	if (strcmp(name, "json") == 0)
 		f->json = true;
+	else if (strcmp(name, "offline") == 0)
+		f->offline = true;
 	else if (strcmp(name, "help") == 0)
 		inv->help = true;
 	else if (slot != NULL)
@@ -174,6 +179,9 @@ int main(int argc, char **argv)
 	}
 	if (inv.cmd == NULL)
 		return cli_fail(CLI_EXIT_USAGE, "no command given; see 'jianyi --help'");
+	if (inv.flags.offline && !inv.cmd->offline)
+		return cli_fail(CLI_EXIT_USAGE, "%s: works only online (--offline: show, list, stats, "
+				"outbox and the write commands)", inv.cmd->name);
 	if (inv.cmd->needs_settings &&
 	    !cli_settings_load(&inv.flags, &inv.settings, err, sizeof err))
 		return cli_fail(CLI_EXIT_USAGE, "%s", err);

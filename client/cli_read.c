@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "cli_flags.h"
+#include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
 
@@ -60,19 +61,34 @@ bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, in
 int cli_run_show(const struct cli_invocation *inv)
 {
 	Jianyi__Envelope *resp = NULL;
+	Jianyi__GetSuggestionResponse *offline = NULL;
 	const Jianyi__GetSuggestionResponse *g;
 	struct cli_output out;
 	struct jy_client *c;
+	struct mirror *m;
 	int64_t id;
 	int rc = CLI_EXIT_FAILURE;
 
 	if (!cli_get_case_id(inv, &id))
 		return CLI_EXIT_USAGE;
-	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+	if (!cli_connect_or_mirror(inv, &c, &m, &rc))
 		return rc;
-	if (!cli_fetch_case(c, id, &resp, &rc))
+	if (m != NULL) {
+		if (!mirror_get_case(m, id, &offline)) {
+			rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+			goto done;
+		}
+		if (offline == NULL) {
+			rc = cli_fail(CLI_EXIT_FAILURE, "not_found: the mirror holds no suggestion %"
+				      PRId64 " (not yours to see, or not synced yet)", id);
+			goto done;
+		}
+		g = offline;
+	} else if (!cli_fetch_case(c, id, &resp, &rc)) {
 		goto done;
-	g = resp->response->get_suggestion;
+	} else {
+		g = resp->response->get_suggestion;
+	}
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		json_object_put(out.root);
@@ -85,9 +101,13 @@ int cli_run_show(const struct cli_invocation *inv)
 		cli_print_timeline(g->timeline, g->n_timeline);
 	}
 	rc = cli_output_finish(&out);
-	jy_envelope_free(resp);
 done:
-	jy_close(c);
+	if (resp != NULL)
+		jy_envelope_free(resp);
+	mirror_free_get(offline);
+	if (c != NULL)
+		jy_close(c);
+	mirror_close(m);
 	return rc;
 }
 
@@ -96,10 +116,12 @@ int cli_run_list(const struct cli_invocation *inv)
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__ListSuggestionsRequest lr = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
 	Jianyi__Envelope *resp = NULL;
+	Jianyi__ListSuggestionsResponse *offline = NULL;
 	const Jianyi__ListSuggestionsResponse *l;
 	const char *category = NULL, *text = NULL;
 	struct cli_output out;
 	struct jy_client *c;
+	struct mirror *m;
 	struct jy_error err;
 	long term = 0, session = 0, limit = 0;
 	int state = -1, rc = CLI_EXIT_FAILURE;
@@ -122,8 +144,21 @@ int cli_run_list(const struct cli_invocation *inv)
 	lr.page_size = (int32_t)limit;
 	lr.key_only = cli_value(inv, "key") != NULL;
 	lr.overdue_only = cli_value(inv, "overdue") != NULL;
-	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+	if (!cli_connect_or_mirror(inv, &c, &m, &rc))
 		return rc;
+	if (m != NULL) {
+		/* deputies are names in the mirror: their ids are the server's */
+		if (lr.deputy_id != 0) {
+			rc = cli_fail(CLI_EXIT_USAGE, "list: --deputy works only online");
+			goto done;
+		}
+		if (!mirror_list(m, &lr, &offline)) {
+			rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+			goto done;
+		}
+		l = offline;
+		goto print;
+	}
 	req.body_case = JIANYI__REQUEST__BODY_LIST_SUGGESTIONS;
 	req.list_suggestions = &lr;
 	if (!jy_call(c, &req, &resp, &err)) {
@@ -136,6 +171,7 @@ int cli_run_list(const struct cli_invocation *inv)
 		goto done;
 	}
 	l = resp->response->list_suggestions;
+print:
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		struct json_object *a = json_object_new_array();
@@ -156,6 +192,9 @@ int cli_run_list(const struct cli_invocation *inv)
 done:
 	if (resp != NULL)
 		jy_envelope_free(resp);
-	jy_close(c);
+	mirror_free_list(offline);
+	if (c != NULL)
+		jy_close(c);
+	mirror_close(m);
 	return rc;
 }

@@ -42,12 +42,12 @@ bad:
 
 struct ini_state {
 	char *dir;                 /* folder of the file, for relative paths */
-	char *values[5];           /* server, cert, key, ca, timeout_ms (owned) */
+	char *values[6];           /* server, cert, key, ca, timeout_ms, mirror (owned) */
 	char error[600];           /* set by the handler when it refuses a line */
 };
 
-static const char *const ini_keys[] = { "server", "cert", "key", "ca", "timeout_ms" };
-enum { INI_SERVER, INI_CERT, INI_KEY, INI_CA, INI_TIMEOUT, INI_NKEYS };
+static const char *const ini_keys[] = { "server", "cert", "key", "ca", "timeout_ms", "mirror" };
+enum { INI_SERVER, INI_CERT, INI_KEY, INI_CA, INI_TIMEOUT, INI_MIRROR, INI_NKEYS };
 
 /* File paths in a config file mean the same wherever jianyi runs from. */
 static char *resolve_path(const char *dir, const char *value)
@@ -96,12 +96,12 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 							   &timeout, st->error, sizeof st->error))
 			return 0;
 		free(st->values[i]);
-		st->values[i] = i == INI_CERT || i == INI_KEY || i == INI_CA ?
+		st->values[i] = i == INI_CERT || i == INI_KEY || i == INI_CA || i == INI_MIRROR ?
 				resolve_path(st->dir, value) : jy_xstrdup(value);
 		return 1;
 	}
 	snprintf(st->error, sizeof st->error,
-		 "unknown key '%s' (known: server, cert, key, ca, timeout_ms)", name);
+		 "unknown key '%s' (known: server, cert, key, ca, timeout_ms, mirror)", name);
 	return 0;
 }
 
@@ -246,6 +246,10 @@ bool cli_settings_load(const struct cli_flags *flags, struct cli_settings *out,
 					   err, errlen))
 		goto done;
 	out->timeout_ms = (int)timeout;
+
+	v = pick(flags->mirror, "--mirror", env_value("JIANYI_MIRROR"), "JIANYI_MIRROR",
+		 st.values[INI_MIRROR], "mirror", path, source, sizeof source);
+	out->mirror = v != NULL ? jy_xstrdup(v) : NULL;
 	ok = true;
 done:
 	for (int i = 0; i < INI_NKEYS; i++)
@@ -263,6 +267,7 @@ void cli_settings_free(struct cli_settings *s)
 	free(s->cert);
 	free(s->key);
 	free(s->ca);
+	free(s->mirror);
 	free(s->config_path);
 	memset(s, 0, sizeof *s);
 }

@@ -1,6 +1,6 @@
 /* The CLI's settings and where they come from. For each setting the first
  * source that has it wins: command-line flag, then environment
- * (JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA), then the [client]
+ * (JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_MIRROR), then the [client]
  * section of the config file, then the default. The config file is the one
  * named by --config or JIANYI_CONFIG (it must exist), else
  * $XDG_CONFIG_HOME/jianyi/client.ini or ~/.config/jianyi/client.ini (it may
@@ -17,8 +17,9 @@
 
 /* Values as given on the command line; NULL when not given. */
 struct cli_flags {
-	const char *server, *cert, *key, *ca, *config, *timeout_ms;
+	const char *server, *cert, *key, *ca, *config, *timeout_ms, *mirror;
 	bool json;
+	bool offline;        /* --offline: read from / queue into the mirror */
 };
 
 /* The resolved settings; strings are owned (cli_settings_free). cert, key
@@ -26,6 +27,7 @@ struct cli_flags {
 struct cli_settings {
 	char *server, *cert, *key, *ca;
 	int timeout_ms;
+	char *mirror;        /* the local SQLite mirror (sync, --offline), NULL: none */
 	char *config_path;   /* the config file read, NULL when none */
 };
 

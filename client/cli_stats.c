@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cli_flags.h"
+#include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
 
@@ -150,9 +151,11 @@ int cli_run_stats(const struct cli_invocation *inv)
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__StatsRequest sr = JIANYI__STATS_REQUEST__INIT;
 	Jianyi__Envelope *resp = NULL;
+	Jianyi__StatsResponse *offline = NULL;
 	const Jianyi__StatsResponse *s;
 	struct cli_output out;
 	struct jy_client *c;
+	struct mirror *m;
 	struct jy_error err;
 	long term = 0, session = 0;
 	int by = -1, rc = CLI_EXIT_FAILURE;
@@ -164,8 +167,30 @@ int cli_run_stats(const struct cli_invocation *inv)
 	sr.term = (int32_t)term;
 	sr.session = (int32_t)session;
 	sr.group_by = (char *)(by >= 0 ? by_wire[by] : "");
-	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
+	if (!cli_connect_or_mirror(inv, &c, &m, &rc))
 		return rc;
+	if (m != NULL) {
+		/* The mirror keeps the server's answers from the last sync, over
+		 * every term: the measures' definitions stay the server's alone. */
+		char taken[64];
+		if (term != 0 || session != 0) {
+			rc = cli_fail(CLI_EXIT_USAGE, "stats: --term and --session work only online "
+				      "(offline: every term, with --by term-session for each)");
+			goto done;
+		}
+		if (!mirror_get_stats(m, sr.group_by, &offline, taken, sizeof taken)) {
+			rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+			goto done;
+		}
+		if (offline == NULL) {
+			rc = cli_fail(CLI_EXIT_FAILURE, "stats: the mirror holds no statistics (sync it "
+				      "while the server is reachable)");
+			goto done;
+		}
+		fprintf(stderr, "jianyi: statistics as of %s\n", taken);
+		s = offline;
+		goto print;
+	}
 	req.body_case = JIANYI__REQUEST__BODY_STATS;
 	req.stats = &sr;
 	if (!jy_call(c, &req, &resp, &err)) {
@@ -177,6 +202,7 @@ int cli_run_stats(const struct cli_invocation *inv)
 		goto done;
 	}
 	s = resp->response->stats;
+print:
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		json_object *a = json_object_new_array();
@@ -192,6 +218,10 @@ int cli_run_stats(const struct cli_invocation *inv)
 done:
 	if (resp != NULL)
 		jy_envelope_free(resp);
-	jy_close(c);
+	if (offline != NULL)
+		jianyi__stats_response__free_unpacked(offline, NULL);
+	if (c != NULL)
+		jy_close(c);
+	mirror_close(m);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cli_flags.h"
+#include "cli_outbox.h"
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_render.h"
@@ -574,6 +575,11 @@ int cli_run_act(const struct cli_invocation *inv)
 	if (!cli_get_case_id(inv, &a.req.suggestion_id) || !spec->build(inv, &a) ||
 	    !cli_get_idempotency_key(inv, a.key))
 		goto done;
+	if (inv->flags.offline) {
+		a.req.idempotency_key = a.key;
+		rc = cli_outbox_queue(inv, &a.req);
+		goto done;
+	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		goto done;
 	if (send_act(c, &a, &resp, &rc)) {

@@ -17,6 +17,7 @@ JY_PACKAGES=(
 	libjson-c-dev
 	libinih-dev
 	libxlsxwriter-dev
+	libsqlite3-dev
 	libcmocka-dev
 	postgresql
 	openssl

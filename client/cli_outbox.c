@@ -1,0 +1,323 @@
+/* The outbox (see cli_outbox.h). */
+#include "cli_outbox.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli_flags.h"
+#include "cli_mirror.h"
+#include "cli_output.h"
+#include "cli_render.h"
+
+#define MAX_BLOCKED 4096
+
+const struct cli_option cli_outbox_options[] = {
+	{ "all", NULL, "list the applied writes too" },
+	{ "version", "N", "retry: the case version to send it on (default: the mirror's)" },
+	{ 0 },
+};
+
+static bool is_blocked(const int64_t *blocked, size_t n, int64_t case_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (blocked[i] == case_id)
+			return true;
+	return false;
+}
+
+int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
+{
+	struct mirror *m;
+	long version = 0;
+	int pending = 0, rc;
+	int32_t mirrored = 0;
+	int64_t id;
+	struct cli_output out;
+	char line[256];
+
+	if (!cli_get_int(inv, "version", 1, INT32_MAX, CLI_OPTIONAL, &version))
+		return CLI_EXIT_USAGE;
+	if ((m = cli_mirror_offline(inv, &rc)) == NULL)
+		return rc;
+	if (!mirror_outbox_case(m, req->suggestion_id, &pending, &mirrored)) {
+		rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+		goto done;
+	}
+	if (version == 0 && mirrored == 0) {
+		rc = cli_fail(CLI_EXIT_USAGE, "%s: the mirror holds no suggestion %" PRId64
+			      " (not synced, or not yours to see); give --version N to queue it anyway",
+			      inv->cmd->name, req->suggestion_id);
+		goto done;
+	}
+	/* Each queued write on the case adds one version when applied. */
+	req->expected_version = version > 0 ? (int32_t)version : mirrored + pending;
+	if (!mirror_outbox_add(m, req, &id)) {
+		rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+		goto done;
+	}
+	cli_output_init(&out, inv->flags.json);
+	if (out.json) {
+		cli_out_int(&out, "queued", NULL, id);
+		cli_out_int(&out, "suggestion_id", NULL, req->suggestion_id);
+		cli_out_str(&out, "action", NULL, inv->cmd->name);
+		cli_out_int(&out, "expected_version", NULL, req->expected_version);
+		cli_out_str(&out, "idempotency_key", NULL, req->idempotency_key);
+	} else {
+		snprintf(line, sizeof line, "queued #%" PRId64 ": %s on #%" PRId64
+			 " (made on version %d); send it with: jianyi outbox send", id,
+			 inv->cmd->name, req->suggestion_id, req->expected_version);
+		puts(line);
+	}
+	rc = cli_output_finish(&out);
+done:
+	mirror_close(m);
+	return rc;
+}
+
+/* Whether a failed answer means "try the same write later" rather than
+ * "the server will not do this". */
+static bool transient(const Jianyi__Envelope *resp, const struct jy_error *err)
+{
+	const Jianyi__Status *st = resp && resp->response ? resp->response->status : NULL;
+
+	if (resp == NULL)
+		return true;   /* no answer: the link failed */
+	if (st != NULL && st->retryable)
+		return true;
+	return err->code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
+	       err->code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED ||
+	       err->code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED ||
+	       err->code == JIANYI__STATUS_CODE__STATUS_INTERNAL;
+}
+
+static bool mirror_failed(struct mirror *m, struct jy_error *err)
+{
+	cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+	err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
+	snprintf(err->message, sizeof err->message, "%s", mirror_error(m));
+	return false;
+}
+
+bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
+		     struct outbox_tally *t, struct jy_error *err)
+{
+	struct outbox_entry *e;
+	size_t n, nblocked = 0;
+	int64_t blocked[MAX_BLOCKED];
+	bool ok = true;
+
+	memset(t, 0, sizeof *t);
+	if (!mirror_outbox_list(m, false, &e, &n))
+		return mirror_failed(m, err);
+	for (size_t i = 0; i < n && ok; i++) {
+		Jianyi__Request req = JIANYI__REQUEST__INIT;
+		Jianyi__Envelope *resp = NULL;
+		struct jy_error e2;
+
+		if (e[i].state == OUTBOX_REFUSED || is_blocked(blocked, nblocked, e[i].case_id)) {
+			if (e[i].state != OUTBOX_REFUSED)
+				t->waiting++;
+			if (!is_blocked(blocked, nblocked, e[i].case_id) && nblocked < MAX_BLOCKED)
+				blocked[nblocked++] = e[i].case_id;
+			continue;
+		}
+		req.body_case = JIANYI__REQUEST__BODY_ACT;
+		req.act = e[i].req;
+		if (jy_call(c, &req, &resp, &e2)) {
+			const Jianyi__ActResponse *a = resp->response->act;
+			int64_t seq = resp->response->body_case == JIANYI__RESPONSE__BODY_ACT && a ?
+				      a->event_sequence : 0;
+			if (!mirror_outbox_applied(m, e[i].id, seq))
+				ok = mirror_failed(m, err);
+			t->applied++;
+			if (a != NULL && a->replayed)
+				t->replayed++;
+			if (!json)
+				fprintf(stderr, "jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " applied%s\n",
+					e[i].id, e[i].action, e[i].case_id,
+					a != NULL && a->replayed ? " (it had reached the server before)" : "");
+		} else if (transient(resp, &e2)) {
+			/* Unknown whether it was applied: the same key next time tells. */
+			(void)mirror_outbox_tried(m, e[i].id);
+			*err = e2;
+			ok = false;
+		} else {
+			if (!mirror_outbox_refused(m, e[i].id, jy_status_str(e2.code), e2.message))
+				ok = mirror_failed(m, err);
+			t->refused++;
+			if (nblocked < MAX_BLOCKED)
+				blocked[nblocked++] = e[i].case_id;
+			fprintf(stderr, "jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " (made on version %d)"
+				" refused: %s: %s; kept: see 'jianyi outbox', then 'jianyi outbox retry %"
+				PRId64 "' or 'jianyi outbox drop %" PRId64 "'; later writes on #%" PRId64
+				" wait behind it\n", e[i].id, e[i].action, e[i].case_id, e[i].version,
+				jy_status_str(e2.code), e2.message, e[i].id, e[i].id, e[i].case_id);
+		}
+		if (resp != NULL)
+			jy_envelope_free(resp);
+	}
+	mirror_outbox_free(e, n);
+	return ok;
+}
+
+/* --- jianyi outbox [send | drop ID | retry ID] ------------------------------ */
+
+static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
+{
+	struct outbox_entry *e;
+	size_t n, nblocked = 0;
+	int64_t blocked[MAX_BLOCKED];
+	struct cli_output out;
+
+	if (!mirror_outbox_list(m, cli_value(inv, "all") != NULL, &e, &n))
+		return cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+	cli_output_init(&out, inv->flags.json);
+	json_object *a = json_object_new_array();
+	if (!out.json && n == 0)
+		puts("the outbox is empty");
+	for (size_t i = 0; i < n; i++) {
+		bool waits = e[i].state == OUTBOX_PENDING && is_blocked(blocked, nblocked, e[i].case_id);
+		const char *state = waits ? "waiting" : mirror_outbox_state_name(e[i].state);
+		if (e[i].state == OUTBOX_REFUSED && nblocked < MAX_BLOCKED)
+			blocked[nblocked++] = e[i].case_id;
+		if (out.json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "id", json_object_new_int64(e[i].id));
+			json_object_object_add(o, "suggestion_id", json_object_new_int64(e[i].case_id));
+			json_object_object_add(o, "action", json_object_new_string(e[i].action));
+			json_object_object_add(o, "expected_version", json_object_new_int(e[i].version));
+			json_object_object_add(o, "idempotency_key", json_object_new_string(e[i].key));
+			json_object_object_add(o, "state", json_object_new_string(state));
+			json_object_object_add(o, "tries", json_object_new_int(e[i].tries));
+			json_object_object_add(o, "status", json_object_new_string(e[i].status));
+			json_object_object_add(o, "message", json_object_new_string(e[i].message));
+			json_object_object_add(o, "event_sequence", json_object_new_int64(e[i].event_seq));
+			json_object_object_add(o, "created_at", json_object_new_string(e[i].created_at));
+			json_object_array_add(a, o);
+			continue;
+		}
+		printf("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s", e[i].id, state,
+		       e[i].action, e[i].case_id, e[i].version, e[i].created_at);
+		if (e[i].state == OUTBOX_REFUSED) {
+			fputs("  ", stdout);
+			cli_put_clean(e[i].status);
+			fputs(": ", stdout);
+			cli_put_clean(e[i].message);
+		} else if (waits) {
+			printf("  (behind a refused write on #%" PRId64 ")", e[i].case_id);
+		} else if (e[i].state == OUTBOX_APPLIED) {
+			printf("  event %" PRId64, e[i].event_seq);
+		}
+		putchar('\n');
+	}
+	if (out.json)
+		json_object_object_add(out.root, "outbox", a);
+	else
+		json_object_put(a);
+	mirror_outbox_free(e, n);
+	return cli_output_finish(&out);
+}
+
+static int send_outbox(const struct cli_invocation *inv, struct mirror *m)
+{
+	struct outbox_tally t;
+	struct jy_error err;
+	struct cli_output out;
+	int rc = CLI_EXIT_FAILURE;
+	struct jy_client *c = cli_connect_or_fail(inv, &rc);
+	bool ok;
+
+	if (c == NULL)
+		return rc;
+	ok = cli_outbox_send(c, m, inv->flags.json, &t, &err);
+	jy_close(c);
+	if (!ok && err.code != JIANYI__STATUS_CODE__STATUS_INTERNAL)
+		cli_fail(CLI_EXIT_FAILURE, "outbox: the link failed while sending (%s: %s); what is "
+			 "left stays queued: run 'jianyi outbox send' again", jy_status_str(err.code),
+			 err.message);
+	cli_output_init(&out, inv->flags.json);
+	cli_out_int(&out, "applied", "applied", t.applied);
+	cli_out_int(&out, "replayed", "of them already applied before", t.replayed);
+	cli_out_int(&out, "refused", "refused", t.refused);
+	cli_out_int(&out, "waiting", "waiting behind a refused one", t.waiting);
+	rc = cli_output_finish(&out);
+	return !ok || t.refused > 0 ? CLI_EXIT_FAILURE : rc;
+}
+
+int cli_run_outbox(const struct cli_invocation *inv)
+{
+	static const char *const verbs[] = { "list", "send", "drop", "retry", NULL };
+	const char *verb = inv->nargs > 0 ? inv->args[0] : "list";
+	int v = -1, rc = CLI_EXIT_USAGE;
+	int64_t id = 0;
+	long version = 0;
+	struct mirror *m;
+
+	for (int i = 0; verbs[i] != NULL; i++)
+		if (strcmp(verb, verbs[i]) == 0)
+			v = i;
+	if (v < 0)
+		return cli_fail(CLI_EXIT_USAGE, "outbox: unknown '%s' (list, send, drop ID, retry ID)",
+				verb);
+	if (v >= 2) {
+		char *end;
+		if (inv->nargs < 2)
+			return cli_fail(CLI_EXIT_USAGE, "outbox %s: which entry? give its number", verb);
+		id = strtoll(inv->args[1][0] == '#' ? inv->args[1] + 1 : inv->args[1], &end, 10);
+		if (*end != '\0' || id <= 0)
+			return cli_fail(CLI_EXIT_USAGE, "outbox %s: '%s' is not an entry number", verb,
+					inv->args[1]);
+	} else if (inv->nargs > 1) {
+		return cli_fail(CLI_EXIT_USAGE, "outbox %s: unexpected argument '%s'", verb,
+				inv->args[1]);
+	}
+	if (!cli_get_int(inv, "version", 1, INT32_MAX, CLI_OPTIONAL, &version))
+		return CLI_EXIT_USAGE;
+	if ((m = cli_mirror_offline(inv, &rc)) == NULL)
+		return rc;
+	switch (v) {
+	case 0:
+		rc = list_outbox(inv, m);
+		break;
+	case 1:
+		rc = send_outbox(inv, m);
+		break;
+	case 2:
+		rc = mirror_outbox_drop(m, id) ? CLI_EXIT_OK
+					       : cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+		if (rc == CLI_EXIT_OK && !inv->flags.json)
+			printf("dropped #%" PRId64 "\n", id);
+		break;
+	default: {
+		struct outbox_entry e;
+		bool found;
+		int pending = 0;
+		int32_t mirrored = 0;
+		/* default: the version the mirror shows now (sync first) */
+		if (version == 0) {
+			if (!mirror_outbox_get(m, id, &e, &found)) {
+				rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+				break;
+			}
+			if (found) {
+				if (!mirror_outbox_case(m, e.case_id, &pending, &mirrored))
+					mirrored = 0;
+				jianyi__act_request__free_unpacked(e.req, NULL);
+			}
+			version = mirrored;
+		}
+		rc = mirror_outbox_retry(m, id, (int32_t)version) ? CLI_EXIT_OK
+					: cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+		if (rc == CLI_EXIT_OK && !inv->flags.json)
+			printf("#%" PRId64 " is pending again (on version %ld); send it with: jianyi "
+			       "outbox send\n", id, version);
+		break;
+	}
+	}
+	mirror_close(m);
+	return rc;
+}
