@@ -30,8 +30,9 @@ struct feed_sub {
 	struct session *sess;     /* NULL once the session has gone */
 	int64_t account_id;
 	int64_t cursor;           /* everything up to here was pushed (or invisible) */
-	bool inflight;            /* a jy_sync query is out */
+	bool inflight;            /* a jy_sync or jy_sync_many query is out */
 	bool again;               /* woken while it was out: look again after it */
+	bool grouped;             /* taken into a fan-out query by this wake-up */
 	TAILQ_ENTRY(feed_sub) link;
 };
 TAILQ_HEAD(sub_list, feed_sub);
@@ -59,7 +60,18 @@ struct feed {
 	uint64_t last_notify_us;
 
 	struct event *poll;
+	struct event *rewake;     /* wake_all once more, from the loop */
 	struct feed_stats stats;
+};
+
+/* One jy_sync_many query: the subscribers it serves (all at one cursor)
+ * and the distinct accounts it asked for, in the order it asked. */
+struct fanout {
+	struct feed *f;
+	int64_t cursor;
+	size_t nsubs, naccounts;
+	struct feed_sub **subs;
+	int64_t accounts[FEED_FANOUT_MAX];
 };
 
 static uint64_t mono_us(void)
@@ -247,13 +259,160 @@ static void sub_kick(struct feed_sub *sub)
 	/* else the queue is full: the next wake-up or the poll tries again */
 }
 
+/* ---- fan-out: one query for the live subscribers at one cursor ----------- */
+
+static void rewake(struct feed *f)
+{
+	static const struct timeval now = { 0, 0 };
+	if (!evtimer_pending(f->rewake, NULL))
+		evtimer_add(f->rewake, &now);
+}
+
+static size_t fanout_account(const struct fanout *fo, int64_t account)
+{
+	for (size_t i = 0; i < fo->naccounts; i++)
+		if (fo->accounts[i] == account)
+			return i;
+	return fo->naccounts;
+}
+
+/* This subscriber's events in a jy_sync_many answer, as jy_sync would have
+ * given them (a new array holding references). */
+static json_object *fanout_events(const struct fanout *fo, json_object *doc, int64_t account)
+{
+	json_object *out = json_object_new_array(), *viewers, *events, *mine;
+	if (!json_object_object_get_ex(doc, "viewers", &viewers) ||
+	    !json_object_object_get_ex(doc, "events", &events) ||
+	    !(mine = json_object_array_get_idx(viewers, fanout_account(fo, account))))
+		return out;
+	size_t n = json_object_array_length(mine);
+	for (size_t k = 0; k < n; k++) {
+		int idx = json_object_get_int(json_object_array_get_idx(mine, k));
+		json_object *e = idx >= 0 ? json_object_array_get_idx(events, (size_t)idx) : NULL;
+		if (e)
+			json_object_array_add(out, json_object_get(e));
+	}
+	return out;
+}
+
+static void on_fanout(const struct db_result *r, void *arg)
+{
+	struct fanout *fo = arg;
+	struct feed *f = fo->f;
+	json_object *doc = NULL, *v;
+	bool caught_up = true, more = false;
+	int64_t cursor = fo->cursor;
+	f->stats.syncs++;
+	if (r->outcome == DB_OK && PQntuples(r->res) == 1)
+		doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
+	if (doc) {
+		if (json_object_object_get_ex(doc, "caught_up", &v))
+			caught_up = json_object_get_boolean(v);
+		if (json_object_object_get_ex(doc, "cursor", &v))
+			cursor = json_object_get_int64(v);
+	} else if (r->outcome == DB_OK) {
+		jy_error("event=feed_bad_answer subscribers=%zu", fo->nsubs);
+	} else if (r->outcome != DB_SHUTDOWN) {
+		/* The next wake-up or the safety poll tries again, not at once. */
+		jy_warn("event=feed_sync_failed subscribers=%zu error=\"%s\"", fo->nsubs, r->error);
+	}
+	for (size_t i = 0; i < fo->nsubs; i++) {
+		struct feed_sub *sub = fo->subs[i];
+		/* inflight stays true while we push: a push that closes the
+		 * session detaches sub without freeing it under us. */
+		if (sub->sess && doc) {
+			json_object *mine = fanout_events(fo, doc, sub->account_id);
+			/* The shared cursor also covers the events it may not see. */
+			if (sub_push_page(sub, mine) && cursor > sub->cursor)
+				sub->cursor = cursor;
+			json_object_put(mine);
+		}
+		sub->inflight = false;
+		if (!sub->sess) {
+			sub_free(sub);
+			continue;
+		}
+		if (doc && (!caught_up || sub->again))
+			more = true;
+		sub->again = false;
+	}
+	json_object_put(doc);
+	free(fo->subs);
+	free(fo);
+	/* Pages left, or commits while we asked: look again, grouped again. */
+	if (more)
+		rewake(f);
+}
+
+/* Asks jy_sync_many for first and every later free subscriber at its
+ * cursor, up to FEED_FANOUT_MAX distinct accounts (the rest wait for the
+ * next group of this wake-up). */
+static void fanout_start(struct feed *f, struct feed_sub *first)
+{
+	struct fanout *fo = jy_xcalloc(1, sizeof *fo);
+	size_t cap = 16;
+	fo->f = f;
+	fo->cursor = first->cursor;
+	fo->subs = jy_xmalloc(cap * sizeof *fo->subs);
+	for (struct feed_sub *sub = first; sub; sub = TAILQ_NEXT(sub, link)) {
+		if (sub->inflight || sub->grouped || sub->cursor != fo->cursor)
+			continue;
+		size_t a = fanout_account(fo, sub->account_id);
+		if (a == fo->naccounts) {
+			if (fo->naccounts == FEED_FANOUT_MAX)
+				continue;
+			fo->accounts[fo->naccounts++] = sub->account_id;
+		}
+		if (fo->nsubs == cap) {
+			cap *= 2;
+			fo->subs = jy_xrealloc(fo->subs, cap * sizeof *fo->subs);
+		}
+		fo->subs[fo->nsubs++] = sub;
+		sub->grouped = true;
+	}
+	/* "{1,2,3}": at most 20 digits and a comma per account. */
+	char *viewers = jy_xmalloc(fo->naccounts * 21 + 3), after[24], limit[16];
+	size_t len = 0;
+	viewers[len++] = '{';
+	for (size_t i = 0; i < fo->naccounts; i++)
+		len += (size_t)sprintf(viewers + len, "%s%" PRId64, i ? "," : "", fo->accounts[i]);
+	viewers[len++] = '}';
+	viewers[len] = '\0';
+	snprintf(after, sizeof after, "%" PRId64, fo->cursor);
+	snprintf(limit, sizeof limit, "%d", FEED_PAGE);
+	const char *values[3] = { viewers, after, limit };
+	bool sent = db_query(f->srv->db, &sql_sync_many, values, on_fanout, fo);
+	free(viewers);
+	if (!sent) {
+		/* The queue is full: the next wake-up or the poll tries again. */
+		free(fo->subs);
+		free(fo);
+		return;
+	}
+	for (size_t i = 0; i < fo->nsubs; i++)
+		fo->subs[i]->inflight = true;
+}
+
+/* A subscriber with a query out looks again after it; the others are
+ * grouped by cursor (after a first page they share one), one query each. */
 static void wake_all(struct feed *f)
 {
-	struct feed_sub *sub, *next;
-	for (sub = TAILQ_FIRST(&f->subs); sub; sub = next) {
-		next = TAILQ_NEXT(sub, link);
-		sub_kick(sub);
+	struct feed_sub *sub;
+	TAILQ_FOREACH(sub, &f->subs, link) {
+		sub->grouped = false;
+		if (sub->inflight)
+			sub->again = true;
 	}
+	TAILQ_FOREACH(sub, &f->subs, link)
+		if (!sub->inflight && !sub->grouped && sub->sess)
+			fanout_start(f, sub);
+}
+
+static void rewake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	wake_all(arg);
 }
 
 void feed_subscribe(struct session *s, int64_t cursor)
@@ -545,7 +704,8 @@ struct feed *feed_new(struct jy_server *srv, const char *conninfo)
 	f->ltimer = evtimer_new(srv->base, listen_timer_cb, f);
 	f->notify_timer = evtimer_new(srv->base, notify_timer_cb, f);
 	f->poll = event_new(srv->base, -1, EV_PERSIST, poll_cb, f);
-	if (!f->ltimer || !f->notify_timer || !f->poll)
+	f->rewake = evtimer_new(srv->base, rewake_cb, f);
+	if (!f->ltimer || !f->notify_timer || !f->poll || !f->rewake)
 		abort();
 	return f;
 }
@@ -572,6 +732,7 @@ void feed_free(struct feed *f)
 	event_free(f->ltimer);
 	event_free(f->notify_timer);
 	event_free(f->poll);
+	event_free(f->rewake);
 	free(f->conninfo);
 	free(f);
 }

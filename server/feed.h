@@ -2,9 +2,12 @@
  * and pushes.
  *
  * A session that synced with live = true and caught up becomes a
- * subscriber: it keeps its cursor, and on every wake-up runs jy_sync from
- * it (one query per subscriber, never two at once) and pushes what comes
- * back as Envelope{id 0, event{kind "feed"}}. Wake-ups are: a workflow
+ * subscriber: it keeps its cursor and pushes what comes back as Envelope{id
+ * 0, event{kind "feed"}}. On a wake-up the subscribers at one cursor (after
+ * their first page they share one) are served by one jy_sync_many query
+ * for all their accounts (at most FEED_FANOUT_MAX per query); a new
+ * subscriber catches up with jy_sync of its own. Never two queries at once
+ * for one subscriber. Wake-ups are: a workflow
  * commit in this process; a notification on channel jianyi_events from
  * another process, heard on one dedicated LISTEN connection per process; and
  * a safety poll every FEED_POLL_MS (lost notifications, and events held back
@@ -28,6 +31,7 @@
 #define FEED_NOTIFY_GAP_MS 5
 #define FEED_MAX_BACKLOG (1024u * 1024u)
 #define FEED_PAGE 500
+#define FEED_FANOUT_MAX 256      /* distinct accounts per jy_sync_many */
 #define FEED_CHANNEL "jianyi_events"
 
 struct jy_server;

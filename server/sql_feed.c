@@ -7,6 +7,12 @@ const struct db_stmt sql_sync = {
 	.nparams = 3,
 };
 
+const struct db_stmt sql_sync_many = {
+	.name = "feed_sync_many",
+	.sql = "SELECT jy_sync_many($1::bigint[], $2::bigint, $3::int)::text",
+	.nparams = 3,
+};
+
 const struct db_stmt sql_feed_notify = {
 	.name = "feed_notify",
 	.sql = "SELECT pg_notify('jianyi_events', '')",

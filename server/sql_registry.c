@@ -17,6 +17,7 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_get_suggestion,
 	&sql_list_suggestions,
 	&sql_sync,
+	&sql_sync_many,
 	&sql_feed_notify,
 	&sql_portal_list,
 	&sql_portal_get,

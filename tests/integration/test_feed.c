@@ -566,6 +566,92 @@ static void push_latency(void **state)
 	assert_int_equal(missed, 0);
 }
 
+/* ---- 7. a subscriber too far behind is told to resume ------------------------- */
+
+#define BIG_EVENTS 3000   /* x ~4 KiB: well past the 1 MiB backlog and the socket buffers */
+
+/* A live subscriber stops reading while 3,000 large events are written.
+ * jianyid pushes until its output backlog passes FEED_MAX_BACKLOG, then
+ * sends one "resync" event with the cursor to resume from and pushes no
+ * more; the subscriber drains what it was sent, syncs from that cursor and
+ * ends with every event exactly once, in order. */
+static void resync_slow_subscriber(void **state)
+{
+	(void)state;
+	struct kase k;
+	prepare(&k, ST_SUBMITTED, "关于慢速订阅者的建议", false);
+	struct jy_client *sub = client_connect(&H, &S, "cmte");
+	char cur[64];
+	cursor_of(cur, sizeof cur, max_seq());
+	sync_to_end(sub, cur, sizeof cur, true);
+	int64_t first = max_seq() + 1;
+
+	char sid[24], n[16];
+	snprintf(sid, sizeof sid, "%" PRId64, k.id);
+	snprintf(n, sizeof n, "%d", BIG_EVENTS);
+	const char *p[2] = { sid, n };
+	PGconn *db = db_connect();
+	db_ok(db, "INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
+		  " SELECT s.id, a.id, 'supervise', s.state, s.state,"
+		  " jsonb_build_object('kind', 'note', 'text', repeat('督办意见', 340) || g)"
+		  " FROM suggestions s, accounts a, generate_series(1, $2::int) g"
+		  " WHERE s.id = $1::bigint AND a.login = 'liaison'", 2, p);
+	db_ok(db, "SELECT pg_notify('jianyi_events', '')", 0, NULL);
+	PQfinish(db);
+	int64_t last = max_seq();
+	assert_int_equal(last - first + 1, BIG_EVENTS);
+
+	/* Let jianyid push until it gives up on us (the poll wakes it within
+	 * 2 s even without the notification). */
+	sleep(6);
+	int64_t seen = first - 1, resync_at = -1;
+	size_t pushed = 0;
+	for (;;) {
+		Jianyi__Envelope *ev = NULL;
+		struct jy_error e = { 0 };
+		if (!jy_next_event(sub, 3000, &ev, &e)) {
+			assert_int_equal(e.code, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED);
+			break;
+		}
+		if (strcmp(ev->event->kind, "resync") == 0) {
+			assert_true(resync_at < 0);  /* once */
+			int64_t c = -1;
+			assert_int_equal(sscanf(ev->event->cursor, "v1:%" SCNd64, &c), 1);
+			resync_at = c;
+			snprintf(cur, sizeof cur, "%s", ev->event->cursor);
+		} else {
+			assert_true(resync_at < 0);  /* nothing after the resync */
+			assert_int_equal(ev->event->feed->sequence, seen + 1);
+			seen = ev->event->feed->sequence;
+			pushed++;
+		}
+		jy_envelope_free(ev);
+	}
+	printf("slow subscriber: %zu of %d events pushed before the resync at %" PRId64 "\n",
+	       pushed, BIG_EVENTS, resync_at);
+	assert_true(resync_at >= 0);
+	assert_int_equal(resync_at, seen);
+	assert_true(pushed < BIG_EVENTS);
+
+	/* Resume from the cursor: the rest, each once, in order. */
+	for (int guard = 0; guard < 1000; guard++) {
+		struct page pg;
+		/* 100 of these large events fit in a frame; 500 would not. */
+		assert_int_equal(sync_page(sub, cur, 100, false, &pg), 0);
+		for (size_t i = 0; i < pg.sync->n_events; i++) {
+			assert_int_equal(pg.sync->events[i]->sequence, seen + 1);
+			seen = pg.sync->events[i]->sequence;
+		}
+		snprintf(cur, sizeof cur, "%s", pg.sync->cursor);
+		bool done = pg.sync->caught_up;
+		page_free(&pg);
+		if (done)
+			break;
+	}
+	assert_int_equal(seen, last);
+	jy_close(sub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +661,7 @@ int main(void)
 		cmocka_unit_test(unit_visibility),
 		cmocka_unit_test(live_push),
 		cmocka_unit_test(push_latency),
+		cmocka_unit_test(resync_slow_subscriber),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }
