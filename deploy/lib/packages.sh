@@ -19,6 +19,7 @@ JY_PACKAGES=(
 	libxlsxwriter-dev
 	libcmocka-dev
 	postgresql
+	postgresql-client
 	openssl
 	python3
 )
