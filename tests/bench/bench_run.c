@@ -1,6 +1,7 @@
 #include "bench_run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,8 +63,10 @@ static void base_args(struct args *a)
 static pid_t spawn(struct args *a, int *out, int *in)
 {
 	int o[2], i[2];
-	assert_int_equal(pipe(o), 0);
-	assert_int_equal(pipe(i), 0);
+	/* Close-on-exec: a later child must not keep an earlier holder's stdin
+	 * open, or closing it would never let that holder go. */
+	assert_int_equal(pipe2(o, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(i, O_CLOEXEC), 0);
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	assert_true(pid >= 0);
