@@ -1,5 +1,6 @@
 #include "bench_run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -93,6 +94,68 @@ static pid_t spawn(struct args *a, int *out, int *in)
 	return pid;
 }
 
+/* utime, stime, cutime, cstime (seconds) and ppid of a process. */
+static bool proc_cpu(pid_t pid, double *self, double *children, pid_t *ppid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');   /* the name may hold spaces */
+	int pp;
+	unsigned long long ut, st;
+	long long cut, cst;
+	if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld",
+			 &pp, &ut, &st, &cut, &cst) != 5)
+		return false;
+	double hz = (double)sysconf(_SC_CLK_TCK);
+	*self = (double)(ut + st) / hz;
+	*children = (double)(cut + cst) / hz;
+	*ppid = pp;
+	return true;
+}
+
+/* CPU seconds of the fixture's PostgreSQL so far: the postmaster with its
+ * reaped children (pgbench's backends, once they exit) and the live ones. */
+static double postgres_cpu(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/postmaster.pid", H.pg.pgdata);
+	FILE *f = fopen(path, "r");
+	int pm = 0;
+	if (!f || fscanf(f, "%d", &pm) != 1) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	double self, children, total = 0;
+	pid_t ppid;
+	if (proc_cpu(pm, &self, &children, &ppid))
+		total = self + children;
+	DIR *d = opendir("/proc");
+	for (struct dirent *e; d && (e = readdir(d));) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid > 0 && proc_cpu(pid, &self, &children, &ppid) && ppid == pm)
+			total += self;
+	}
+	if (d)
+		closedir(d);
+	return total;
+}
+
+static double server_cpu(void)
+{
+	double self = 0, children;
+	pid_t ppid;
+	proc_cpu(S.pid, &self, &children, &ppid);
+	return self;
+}
+
 int bench_run(const struct county *c, const char *const *extra, double *rps)
 {
 	struct args a = { 0 };
@@ -116,8 +179,20 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 	close(in);
 	FILE *f = fdopen(out, "r");
 	char line[1024];
+	/* Where the time goes: CPU of jianyid and PostgreSQL while jianyid is
+	 * measured (until its RESULT ... op=all line), then PostgreSQL's while
+	 * pgbench runs. jianyi-bench prints its own and pgbench's. */
+	double srv0 = server_cpu(), pg0 = postgres_cpu(), srv1 = srv0, pg1 = pg0;
+	bool boundary = false;
 	while (fgets(line, sizeof line, f)) {
 		fputs(line, stdout);
+		if (!boundary && strncmp(line, "RESULT side=jianyid", 19) == 0 && strstr(line, " op=all ")) {
+			boundary = true;
+			srv1 = server_cpu();
+			pg1 = postgres_cpu();
+			printf("CPU side=jianyid server_seconds=%.2f postgres_seconds=%.2f\n", srv1 - srv0,
+			       pg1 - pg0);
+		}
 		double v;
 		const char *p = strstr(line, " rps=");
 		if (rps && strncmp(line, "RESULT side=jianyid", 19) == 0 && strstr(line, " op=all ") && p &&
@@ -125,9 +200,11 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 			*rps = v;
 	}
 	fclose(f);
-	fflush(stdout);
 	int st;
 	waitpid(pid, &st, 0);
+	if (boundary)
+		printf("CPU side=pgbench postgres_seconds=%.2f\n", postgres_cpu() - pg1);
+	fflush(stdout);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

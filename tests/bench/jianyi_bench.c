@@ -61,6 +61,13 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* user + system time: what the process cost the machine's 2 cores */
+static double cpu_seconds(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
+}
+
 static uint64_t rnd(struct bench *b)
 {
 	/* xorshift64*: cheap and good enough to pick ids */
@@ -423,6 +430,9 @@ int main(int argc, char **argv)
 		printf("jianyid, %s mix: %d clients x %d in flight = %d concurrent requests, %d TLS connections\n",
 		       jr.mix, b->f.clients, b->f.in_flight, b->nslots, b->nconn);
 	report_print(&jr, b->f.quiet);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("CPU side=jianyid client_seconds=%.2f\n", cpu_seconds(&ru));
 	if (b->first_error[0])
 		printf("first error: %s\n", b->first_error);
 	for (int i = 0; i < b->f.clients * ROLE_N; i++)
@@ -472,6 +482,8 @@ int main(int argc, char **argv)
 			       " pgbench's tps %.1f, %" PRIu64 " transactions, %" PRIu64 " failed\n",
 			       jr.mix, sp.clients, sp.threads, sp.dir, pr->tps, pr->transactions, pr->failed);
 		report_print(&pgr, b->f.quiet);
+		getrusage(RUSAGE_CHILDREN, &ru);
+		printf("CPU side=pgbench client_seconds=%.2f\n", cpu_seconds(&ru));
 		if (w[0]) {
 			printf("pgbench write check: %" PRIu64 " write transactions logged, case versions moved by %"
 			       PRIu64 "%s\n", pr->writes_logged, pr->versions_moved,

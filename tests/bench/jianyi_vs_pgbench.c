@@ -9,20 +9,75 @@
  *   JIANYI_BENCH_CLIENTS, JIANYI_BENCH_IN_FLIGHT   (default 4 x 8)
  *   JIANYI_BENCH_POOLS        jianyid database pool sizes, comma-separated
  *                             (default 4, the server's default)
+ *   JIANYI_BENCH_PROFILE=1    where the database's time goes: track_functions
+ *                             = all, and after each run the SQL functions
+ *                             with the most self time (a profile run: the
+ *                             timing itself costs, so not for the figures)
  * Fails only when a run fails (a refused request, a pgbench error, pgbench
  * writes that did not apply), never on a figure. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include "bench_run.h"
 #include "county.h"
 #include "wf_helpers.h"
+
+/* The cluster's superuser (initdb -U postgres, trust on the socket): only
+ * it may turn on function timing. */
+static PGconn *superuser(void)
+{
+	char conninfo[600];
+	snprintf(conninfo, sizeof conninfo, "host=%s dbname=jianyi user=postgres", H.pg.socket_dir);
+	PGconn *db = PQconnectdb(conninfo);
+	if (PQstatus(db) != CONNECTION_OK)
+		fail_msg("cannot connect as postgres: %s", PQerrorMessage(db));
+	return db;
+}
+
+static void sql(PGconn *db, const char *q)
+{
+	PGresult *r = PQexec(db, q);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", q, PQerrorMessage(db));
+	PQclear(r);
+}
+
+static void profile_on(void)
+{
+	PGconn *db = superuser();
+	sql(db, "ALTER SYSTEM SET track_functions = 'all'");
+	sql(db, "SELECT pg_reload_conf()");
+	sql(db, "SELECT pg_stat_reset()");
+	PQfinish(db);
+}
+
+/* The functions with the most self time since the last reset. Backends
+ * report when they end (pgbench's) or after being idle a while (jianyid's
+ * pool), so the figures cover pgbench's run fully, jianyid's mostly. */
+static void profile_print(const char *what)
+{
+	sleep(11);   /* idle backends flush their counts within 10 s */
+	PGconn *db = superuser();
+	PGresult *r = PQexec(db, "SELECT funcname, calls, round(self_time::numeric, 1),"
+			     " round(total_time::numeric, 1) FROM pg_stat_user_functions"
+			     " ORDER BY self_time DESC LIMIT 12");
+	printf("PROFILE %s: SQL functions by self time (ms): name calls self total\n", what);
+	for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
+		printf("PROFILE   %-28s %8s %10s %10s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+		       PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+	PQclear(r);
+	sql(db, "SELECT pg_stat_reset()");
+	PQfinish(db);
+}
 
 static void jianyi_vs_pgbench(void **state)
 {
@@ -53,6 +108,9 @@ static void jianyi_vs_pgbench(void **state)
 	snprintf(dur, sizeof dur, "--duration=%d", seconds);
 	snprintf(pg, sizeof pg, "--pgbench=%s", H.pg.conninfo);
 	snprintf(pool_list, sizeof pool_list, "%s", pools);
+	bool profile = bench_env_int("JIANYI_BENCH_PROFILE", 0) != 0;
+	if (profile)
+		profile_on();
 	int failures = 0;
 	char *save = NULL;
 	for (char *p = strtok_r(pool_list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
@@ -72,6 +130,8 @@ static void jianyi_vs_pgbench(void **state)
 				printf("jianyi-bench exited with %d\n", rc);
 				failures++;
 			}
+			if (profile)
+				profile_print(mixes[m] + 6);
 		}
 	}
 	fflush(stdout);
