@@ -13,6 +13,9 @@
  *                             = all, and after each run the SQL functions
  *                             with the most self time (a profile run: the
  *                             timing itself costs, so not for the figures)
+ *   JIANYI_BENCH_SQL          SQL run as the cluster's superuser after loading:
+ *                             to try a fix before writing a migration (e.g.
+ *                             an ALTER FUNCTION), both sides then run with it
  * Fails only when a run fails (a refused request, a pgbench error, pgbench
  * writes that did not apply), never on a figure. */
 #include <setjmp.h>
@@ -108,6 +111,13 @@ static void jianyi_vs_pgbench(void **state)
 	snprintf(dur, sizeof dur, "--duration=%d", seconds);
 	snprintf(pg, sizeof pg, "--pgbench=%s", H.pg.conninfo);
 	snprintf(pool_list, sizeof pool_list, "%s", pools);
+	const char *try_sql = getenv("JIANYI_BENCH_SQL");
+	if (try_sql && *try_sql) {
+		PGconn *db = superuser();
+		printf("JIANYI_BENCH_SQL: %s\n", try_sql);
+		sql(db, try_sql);
+		PQfinish(db);
+	}
 	bool profile = bench_env_int("JIANYI_BENCH_PROFILE", 0) != 0;
 	if (profile)
 		profile_on();
