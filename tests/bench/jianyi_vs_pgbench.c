@@ -9,6 +9,7 @@
  *   JIANYI_BENCH_CLIENTS, JIANYI_BENCH_IN_FLIGHT   (default 4 x 8)
  *   JIANYI_BENCH_POOLS        jianyid database pool sizes, comma-separated
  *                             (default 4, the server's default)
+ *   JIANYI_BENCH_MIXES        comma-separated (default write,read; mixed too)
  *   JIANYI_BENCH_PROFILE=1    where the database's time goes: track_functions
  *                             = all, and after each run the SQL functions
  *                             with the most self time (a profile run: the
@@ -132,16 +133,20 @@ static void jianyi_vs_pgbench(void **state)
 		snprintf(ini, sizeof ini, "[database]\npool_size = %d", pool);
 		server_start(&H, &S, ini);
 		printf("\n==== jianyid database pool_size = %d ====\n", pool);
-		static const char *const mixes[] = { "--mix=write", "--mix=read" };
-		for (size_t m = 0; m < 2; m++) {
-			const char *extra[] = { cl, inf, dur, mixes[m], pg, NULL };
+		const char *mixes_env = getenv("JIANYI_BENCH_MIXES");
+		char mixes[64], *msave = NULL;
+		snprintf(mixes, sizeof mixes, "%s", mixes_env && *mixes_env ? mixes_env : "write,read");
+		for (char *m = strtok_r(mixes, ",", &msave); m; m = strtok_r(NULL, ",", &msave)) {
+			char mix[32];
+			snprintf(mix, sizeof mix, "--mix=%s", m);
+			const char *extra[] = { cl, inf, dur, mix, pg, NULL };
 			int rc = bench_run(&c, extra, NULL);
 			if (rc != 0) {
 				printf("jianyi-bench exited with %d\n", rc);
 				failures++;
 			}
 			if (profile)
-				profile_print(mixes[m] + 6);
+				profile_print(m);
 		}
 	}
 	fflush(stdout);
