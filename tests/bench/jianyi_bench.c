@@ -89,6 +89,13 @@ static SSL_CTX *role_ctx(const struct bench_flags *f, const char *login)
 	char cert[1024], key[1024], err[512];
 	snprintf(cert, sizeof cert, "%s/%s.crt", f->certs, login);
 	snprintf(key, sizeof key, "%s/%s.key", f->certs, login);
+	/* OpenSSL would only say "system lib": name the missing file. */
+	for (const char *file = cert; file; file = file == cert ? key : NULL)
+		if (access(file, R_OK) != 0) {
+			fprintf(stderr, "jianyi-bench: cannot read %s (--certs DIR holds LOGIN.crt and"
+				" LOGIN.key): %s\n", file, strerror(errno));
+			exit(2);
+		}
 	struct jy_tls_files files = { .cert_file = cert, .key_file = key, .ca_file = f->ca };
 	SSL_CTX *ctx = jy_tls_client_ctx(&files, err, sizeof err);
 	if (!ctx) {
