@@ -19,6 +19,7 @@
  *                             an ALTER FUNCTION), both sides then run with it
  * Fails only when a run fails (a refused request, a pgbench error, pgbench
  * writes that did not apply), never on a figure. */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <libpq-fe.h>
 
@@ -139,7 +141,15 @@ static void jianyi_vs_pgbench(void **state)
 		for (char *m = strtok_r(mixes, ",", &msave); m; m = strtok_r(NULL, ",", &msave)) {
 			char mix[32];
 			snprintf(mix, sizeof mix, "--mix=%s", m);
-			const char *extra[] = { cl, inf, dur, mix, pg, NULL };
+			/* pgbench's scripts and logs go with the fixture's files:
+			 * removed with them, kept with JIANYI_KEEP_TMP=1. */
+			char pgdir[400];
+			snprintf(pgdir, sizeof pgdir, "%s/pgbench-%d-%s", H.dir, pool, m);
+			if (mkdir(pgdir, 0755) != 0 && errno != EEXIST)
+				fail_msg("mkdir %s: %s", pgdir, strerror(errno));
+			char pgdir_flag[420];
+			snprintf(pgdir_flag, sizeof pgdir_flag, "--pgbench-dir=%s", pgdir);
+			const char *extra[] = { cl, inf, dur, mix, pg, pgdir_flag, NULL };
 			int rc = bench_run(&c, extra, NULL);
 			if (rc != 0) {
 				printf("jianyi-bench exited with %d\n", rc);
