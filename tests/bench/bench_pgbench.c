@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 
 #include "act_validate.h"
+#include "handlers_workflow.h"
 #include "pbjson.h"
 #include "sql_workflow.h"
 #include "workflow.h"
@@ -61,19 +61,9 @@ char *pgb_substitute(const char *sql, int nparams, const char *const *names)
 
 /* ---- the values jianyid binds (server/handlers_workflow.c) -------------- */
 
-/* {"from state": "to state", ...} for what the caller's roles may do:
- * the same walk as transitions_for() in handlers_workflow.c. */
 static char *transitions_json(int action, uint32_t roles)
 {
-	json_object *t = json_object_new_object();
-	const char *from[WF_NSTATES];
-	size_t n = wf_allowed_from((enum wf_action)action, roles, from, WF_NSTATES);
-	for (size_t i = 0; i < n; i++) {
-		enum wf_state s;
-		wf_state_parse(from[i], &s);
-		json_object_object_add(t, from[i],
-				       json_object_new_string(wf_state_name(wf_next(s, (enum wf_action)action))));
-	}
+	json_object *t = act_transitions((enum wf_action)action, roles);
 	char *out = jy_xstrdup(json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN));
 	json_object_put(t);
 	return out;
@@ -85,22 +75,6 @@ static char *message_json(const ProtobufCMessage *m)
 	char *out = jy_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return out;
-}
-
-/* SHA-256 of the encoded request, as request_hash() in handlers_workflow.c.
- * jianyid hashes each request; pgbench binds the hash of one of them: the
- * value differs, the work (a 64-character text stored) does not. */
-static void request_hash(const Jianyi__ActRequest *act, char out[65])
-{
-	size_t n = jianyi__act_request__get_packed_size(act);
-	uint8_t *buf = jy_xmalloc(n ? n : 1);
-	jianyi__act_request__pack(act, buf);
-	unsigned char md[32];
-	unsigned mdlen = 0;
-	EVP_Digest(buf, n, md, &mdlen, EVP_sha256(), NULL);
-	free(buf);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 /* ---- argv and scripts --------------------------------------------------- */
@@ -265,7 +239,9 @@ static void definitions(const struct pgb_spec *sp, struct argv_list *a, int64_t 
 		define(a, name, s);
 		free(s);
 		snprintf(name, sizeof name, "hash%d", op);
-		request_hash(&r.act, hash);
+		/* jianyid hashes each request; pgbench binds the hash of one of
+		 * them: the value differs, the work (64 characters stored) not. */
+		act_request_hash(&r.act, hash);
 		define(a, name, hash);
 	}
 	define_int(a, "reader", sp->acct[ROLE_READER].id);
