@@ -3,8 +3,9 @@
  * sql_get_suggestion, sql_list_suggestions) by replacing each $n with a
  * pgbench variable, so the two cannot drift apart; the values are those
  * jianyid binds for the same requests (bench_ops.c builds the messages,
- * pbjson turns params and filters into the same JSON, workflow.c gives
- * the transitions and relation). pgbench runs with -M prepared (jianyid
+ * pbjson turns params and filters into the same JSON, handle_act's own
+ * act_transitions and act_request_hash and the transition table give the
+ * rest). pgbench runs with -M prepared (jianyid
  * prepares every statement too), one client per jianyi-bench in-flight
  * slot, against the same database, and its per-transaction log gives
  * per-operation latencies. */
