@@ -58,9 +58,7 @@ static void on_act(const struct db_result *r, void *arg)
 	reply_and_free(req, &resp, &arena, doc);
 }
 
-/* The states the caller's roles may act from, each with its target:
- * {"accepted":"in_progress", ...}. */
-static json_object *transitions_for(enum wf_action a, uint32_t roles)
+json_object *act_transitions(enum wf_action a, uint32_t roles)
 {
 	json_object *t = json_object_new_object();
 	if (a == WF_CREATE) {
@@ -83,9 +81,7 @@ static json_object *params_json(const Jianyi__ActRequest *act)
 	return p ? pbjson_from_message(p) : json_object_new_object();
 }
 
-/* SHA-256 of the request's encoding: a reused idempotency key with other
- * content is refused instead of replaying the wrong answer. */
-static void request_hash(const Jianyi__ActRequest *act, char out[65])
+void act_request_hash(const Jianyi__ActRequest *act, char out[65])
 {
 	size_t n = jianyi__act_request__get_packed_size(act);
 	uint8_t *buf = malloc(n ? n : 1);
@@ -115,13 +111,13 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 		return;
 	}
 	req->kind = rule->name;
-	json_object *transitions = transitions_for(rule->action, roles);
+	json_object *transitions = act_transitions(rule->action, roles);
 	json_object *params = params_json(act);
 	char actor[24], sid[24], version[16], hash[65];
 	snprintf(actor, sizeof actor, "%" PRId64, who->account_id);
 	snprintf(sid, sizeof sid, "%" PRId64, act->suggestion_id);
 	snprintf(version, sizeof version, "%d", act->expected_version);
-	request_hash(act, hash);
+	act_request_hash(act, hash);
 	const char *values[9] = {
 		actor, rule->name,
 		rule->action == WF_CREATE ? NULL : sid,

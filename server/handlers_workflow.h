@@ -5,12 +5,25 @@
 #ifndef JY_HANDLERS_WORKFLOW_H
 #define JY_HANDLERS_WORKFLOW_H
 
+#include <json-c/json.h>
+
 #include "db.h"
 #include "session.h"
+#include "workflow.h"
 
 void handle_act(struct request *req, const Jianyi__Request *body);
 void handle_get_suggestion(struct request *req, const Jianyi__Request *body);
 void handle_list_suggestions(struct request *req, const Jianyi__Request *body);
+
+/* What handle_act binds besides the request's own fields; exported so that
+ * the benchmark's pgbench scripts (tests/bench/bench_pgbench.c) bind the
+ * same values. */
+/* The states the caller's roles may act from, each with its target:
+ * {"accepted":"in_progress", ...}. The caller frees it (json_object_put). */
+json_object *act_transitions(enum wf_action a, uint32_t roles);
+/* SHA-256 of the request's encoding, lowercase hex: a reused idempotency key
+ * with other content is refused instead of replaying the wrong answer. */
+void act_request_hash(const Jianyi__ActRequest *act, char out[65]);
 
 /* Checks list filters (naming field in refusals) and runs stmt with
  * (viewer, filters JSON, page size, after id): list and ledger share it. */

@@ -20,6 +20,7 @@ JY_PACKAGES=(
 	libsqlite3-dev
 	libcmocka-dev
 	postgresql
+	postgresql-client
 	openssl
 	python3
 )
