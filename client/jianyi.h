@@ -29,6 +29,9 @@ struct jy_client_options {
 	const char *server_name; /* name to verify in the server cert; default: the host */
 	int timeout_ms;          /* connect, handshake and each call; 0: 10000 */
 	bool allow_tls12;
+	bool no_resume;          /* never offer a session ticket: always a full
+				  * handshake (benchmarks; by default a connection
+				  * to a server we talked to before resumes) */
 };
 
 struct jy_error {
@@ -56,6 +59,10 @@ bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *e
 bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err);
 /* The socket (for tests that wait on it). */
 int jy_fd(const struct jy_client *c);
+/* Whether this connection resumed an earlier TLS session with the ticket
+ * the server gave us then (no certificate exchange; the server still maps
+ * our certificate to the account on every connection). */
+bool jy_resumed(const struct jy_client *c);
 
 void jy_close(struct jy_client *c);
 void jy_envelope_free(Jianyi__Envelope *env);

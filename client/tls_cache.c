@@ -1,6 +1,7 @@
 /* A one-entry cache of client SSL_CTXs (see tls_cache.h). One entry is
  * enough: a process almost always uses a single identity. */
 #include "tls_cache.h"
+#include "tls_sessions.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -46,9 +47,13 @@ static SSL_CTX *build(const struct jy_tls_files *files, char *err, size_t errlen
 {
 	SSL_CTX *ctx = jy_tls_client_ctx(files, err, errlen);
 
-	/* Idle sessions give their read/write buffers back. */
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		/* Idle sessions give their read/write buffers back. */
 		SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+		/* Reconnections resume with the ticket the server gave us; if the
+		 * store cannot be made they just do full handshakes. */
+		(void)jy_tls_sessions_enable(ctx);
+	}
 	return ctx;
 }
 

@@ -48,6 +48,7 @@ struct session {
 	unsigned refs;                /* 1 for the connection + 1 per request in flight */
 	bool read_paused;             /* reading disabled (in-flight bound or output backlog) */
 	bool processing;              /* inside process_input(): don't re-enter */
+	bool counted_handshake;       /* counted in srv->nhandshaking */
 	uint64_t requests;
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
 	TAILQ_ENTRY(session) link;
