@@ -87,6 +87,23 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
 bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
 		   struct jy_error *err);
 
+/* Reconnection back-off with jitter: each delay is drawn from the upper
+ * half of an interval that doubles from min_ms to max_ms, so a thousand
+ * clients dropped at the same moment do not come back in lockstep.
+ *
+ *   struct jy_backoff b;
+ *   jy_backoff_init(&b, 500, 30000);
+ *   while (!(c = jy_connect(...))) usleep(jy_backoff_next(&b) * 1000u);
+ *   jy_backoff_reset(&b);   // after a connection that did some work */
+struct jy_backoff {
+	unsigned min_ms, max_ms, cur_ms;
+	unsigned seed;
+};
+void jy_backoff_init(struct jy_backoff *b, unsigned min_ms, unsigned max_ms);
+/* The next delay in milliseconds (between cur/2 and cur), then doubles cur. */
+unsigned jy_backoff_next(struct jy_backoff *b);
+void jy_backoff_reset(struct jy_backoff *b);
+
 /* Events dropped because more than 100000 were queued and never taken. */
 uint64_t jy_dropped_events(const struct jy_client *c);
 
