@@ -361,7 +361,10 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 	}
 	s->who = *who;
 	s->state = SESS_READY;
-	event_del(s->deadline);
+	/* Identified: the handshake deadline is done with for good, and an
+	 * idle session should not carry its timer (~150 bytes). */
+	event_free(s->deadline);
+	s->deadline = NULL;
 	struct timeval idle = { (time_t)s->srv->cfg->idle_timeout_s, 0 };
 	struct timeval wt = { (time_t)s->srv->cfg->write_timeout_s, 0 };
 	bufferevent_set_timeouts(s->bev, &idle, &wt);
@@ -628,8 +631,10 @@ static void session_close(struct session *s, const char *reason)
 	ERR_clear_error();
 	bufferevent_free(s->bev); /* BEV_OPT_CLOSE_ON_FREE: frees the SSL, closes the socket */
 	s->bev = NULL;
-	event_free(s->deadline);
-	s->deadline = NULL;
+	if (s->deadline) {
+		event_free(s->deadline);
+		s->deadline = NULL;
+	}
 	server_session_closed(s->srv, s);
 	session_unref(s);
 }

@@ -41,7 +41,8 @@ struct session {
 	char peer[64];
 	enum session_state state;
 	struct bufferevent *bev;
-	struct event *deadline;       /* handshake + Hello must finish before it fires */
+	struct event *deadline;       /* handshake + Hello must finish before it fires;
+				       * freed once identified */
 	char cert_sha256[65];
 	struct identity who;
 	unsigned in_flight;           /* requests dispatched and not yet answered */
