@@ -16,8 +16,11 @@
  * handshake and closes) against both, for the reference rate the issue
  * names, measured the same way.
  *
- * JIANYI_BENCH_SECONDS (default 2) per measurement. Fails only when
- * handshakes fail or do not resume. */
+ * JIANYI_BENCH_SECONDS (default 2) per measurement. JIANYI_BENCH_HANDSHAKES=N
+ * makes exactly N handshakes of each kind against each server instead (and
+ * skips s_time), for instruction counts that do not depend on the load:
+ * run both servers under valgrind --tool=callgrind (docs/BENCHMARKS-tls.md).
+ * Fails only when handshakes fail or do not resume. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -87,6 +90,8 @@ static void one(SSL_CTX *ctx, int port, bool resume, struct figures *f)
 	close(fd);
 }
 
+static long fixed_count;   /* JIANYI_BENCH_HANDSHAKES, 0: timed runs */
+
 static struct figures run(SSL_CTX *ctx, int port, pid_t server, bool resume, double seconds)
 {
 	struct figures f = { 0 };
@@ -95,8 +100,13 @@ static struct figures run(SSL_CTX *ctx, int port, pid_t server, bool resume, dou
 		one(ctx, port, false, &warm);   /* the first ticket */
 	}
 	double c0 = bench_cpu_seconds(server), t0 = bench_now();
-	while (bench_now() - t0 < seconds)
-		one(ctx, port, resume, &f);
+	if (fixed_count > 0) {
+		for (long i = 0; i < fixed_count; i++)
+			one(ctx, port, resume, &f);
+	} else {
+		while (bench_now() - t0 < seconds)
+			one(ctx, port, resume, &f);
+	}
 	f.wall = bench_now() - t0;
 	f.cpu = bench_cpu_seconds(server) - c0;
 	return f;
@@ -200,6 +210,7 @@ static void tls_handshakes(void **state)
 {
 	(void)state;
 	double seconds = (double)bench_env_long("JIANYI_BENCH_SECONDS", 2, 1, 600);
+	fixed_count = bench_env_long("JIANYI_BENCH_HANDSHAKES", 0, 0, 1000000);
 	struct harness h;
 	harness_init(&h);
 	struct server_proc sp;
@@ -242,14 +253,18 @@ static void tls_handshakes(void **state)
 	       rf, rr, rf >= 0.8 && rr >= 0.8 ? "met" : "missed");
 
 	int st = (int)seconds;
-	struct figures tj = s_time(&h, sp.port, sp.pid, st);
-	struct figures to = s_time(&h, sport, ss, st);
+	struct figures tj = { 0 }, to = { 0 };
+	if (fixed_count > 0)
+		goto done;
+	tj = s_time(&h, sp.port, sp.pid, st);
+	to = s_time(&h, sport, ss, st);
 	report("jianyid", "s_time", &tj);
 	report("s_server", "s_time", &to);
 	printf("ratio jianyid/s_server under s_time -new: per server-CPU second %.2f, wall %.2f\n",
 	       per_cpu(&to) > 0 ? per_cpu(&tj) / per_cpu(&to) : 0,
 	       to.n > 0 ? ((double)tj.n / tj.wall) / ((double)to.n / to.wall) : 0);
 
+done:
 	SSL_CTX_free(ctx);
 	kill(ss, SIGTERM);
 	waitpid(ss, NULL, 0);
