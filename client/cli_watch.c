@@ -1,7 +1,9 @@
 /* "jianyi watch [--cursor C]": syncs from the cursor (default: the
  * beginning), then prints events as the server pushes them. When the
  * connection drops it reconnects with back-off and resumes from the last
- * cursor it printed, so no event is lost or shown twice. */
+ * cursor it printed, so no event is lost or shown twice. The back-off is
+ * jittered (many watchers dropped together do not return in lockstep) and
+ * the reconnection resumes the TLS session with the server's ticket. */
 #include "cli_watch.h"
 
 #include <stdio.h>
@@ -139,7 +141,8 @@ int cli_run_watch(const struct cli_invocation *inv)
 			return cli_fail(CLI_EXIT_USAGE, "watch: --cursor: too long to be a cursor");
 		snprintf(cursor, sizeof cursor, "%s", given);
 	}
-	unsigned backoff = BACKOFF_MIN_MS;
+	struct jy_backoff backoff;
+	jy_backoff_init(&backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	for (;;) {
 		int rc = CLI_EXIT_FAILURE;
 		struct jy_client *c = cli_connect_or_fail(inv, &rc);
@@ -157,8 +160,7 @@ int cli_run_watch(const struct cli_invocation *inv)
 				cursor[0] ? cursor : "the beginning");
 		}
 		if (progress)
-			backoff = BACKOFF_MIN_MS;
-		usleep(backoff * 1000u);
-		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+			jy_backoff_reset(&backoff);
+		usleep(jy_backoff_next(&backoff) * 1000u);
 	}
 }

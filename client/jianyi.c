@@ -475,6 +475,11 @@ int jy_fd(const struct jy_client *c)
 	return jy_transport_fd(c->t);
 }
 
+bool jy_resumed(const struct jy_client *c)
+{
+	return c != NULL && c->t != NULL && jy_transport_resumed(c->t);
+}
+
 uint64_t jy_dropped_events(const struct jy_client *c)
 {
 	return c->dropped_events;

@@ -29,6 +29,9 @@ struct jy_client_options {
 	const char *server_name; /* name to verify in the server cert; default: the host */
 	int timeout_ms;          /* connect, handshake and each call; 0: 10000 */
 	bool allow_tls12;
+	bool no_resume;          /* never offer a session ticket: always a full
+				  * handshake (benchmarks; by default a connection
+				  * to a server we talked to before resumes) */
 };
 
 struct jy_error {
@@ -56,6 +59,10 @@ bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *e
 bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err);
 /* The socket (for tests that wait on it). */
 int jy_fd(const struct jy_client *c);
+/* Whether this connection resumed an earlier TLS session with the ticket
+ * the server gave us then (no certificate exchange; the server still maps
+ * our certificate to the account on every connection). */
+bool jy_resumed(const struct jy_client *c);
 
 void jy_close(struct jy_client *c);
 void jy_envelope_free(Jianyi__Envelope *env);
@@ -79,6 +86,23 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
  * with jy_envelope_free. */
 bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
 		   struct jy_error *err);
+
+/* Reconnection back-off with jitter: each delay is drawn from the upper
+ * half of an interval that doubles from min_ms to max_ms, so a thousand
+ * clients dropped at the same moment do not come back in lockstep.
+ *
+ *   struct jy_backoff b;
+ *   jy_backoff_init(&b, 500, 30000);
+ *   while (!(c = jy_connect(...))) usleep(jy_backoff_next(&b) * 1000u);
+ *   jy_backoff_reset(&b);   // after a connection that did some work */
+struct jy_backoff {
+	unsigned min_ms, max_ms, cur_ms;
+	unsigned seed;
+};
+void jy_backoff_init(struct jy_backoff *b, unsigned min_ms, unsigned max_ms);
+/* The next delay in milliseconds (between cur/2 and cur), then doubles cur. */
+unsigned jy_backoff_next(struct jy_backoff *b);
+void jy_backoff_reset(struct jy_backoff *b);
 
 /* Events dropped because more than 100000 were queued and never taken. */
 uint64_t jy_dropped_events(const struct jy_client *c);

@@ -1,6 +1,9 @@
-/* A one-entry cache of client SSL_CTXs (see tls_cache.h). One entry is
- * enough: a process almost always uses a single identity. */
+/* A small cache of client SSL_CTXs (see tls_cache.h). A process almost
+ * always uses a single identity; a few entries let a tool or a test that
+ * alternates two keep both contexts, and with them their session tickets
+ * (tls_sessions.c), instead of rebuilding a context per connection. */
 #include "tls_cache.h"
+#include "tls_sessions.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -15,9 +18,15 @@ struct ctx_key {
 	bool allow_tls12;
 };
 
+#define CACHE_ENTRIES 4
+
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX *cached_ctx;
-static struct ctx_key cached_key;
+static struct {
+	SSL_CTX *ctx;
+	struct ctx_key key;
+	unsigned long used;      /* last use, for least-recently-used eviction */
+} cache[CACHE_ENTRIES];
+static unsigned long use_clock;
 
 /* Fills key; false when a path is missing, too long or cannot be stat'ed
  * (then we just do not cache: the context builder reports the error). */
@@ -46,9 +55,13 @@ static SSL_CTX *build(const struct jy_tls_files *files, char *err, size_t errlen
 {
 	SSL_CTX *ctx = jy_tls_client_ctx(files, err, errlen);
 
-	/* Idle sessions give their read/write buffers back. */
-	if (ctx != NULL)
+	if (ctx != NULL) {
+		/* Idle sessions give their read/write buffers back. */
 		SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+		/* Reconnections resume with the ticket the server gave us; if the
+		 * store cannot be made they just do full handshakes. */
+		(void)jy_tls_sessions_enable(ctx);
+	}
 	return ctx;
 }
 
@@ -56,15 +69,19 @@ SSL_CTX *jy_client_ctx_get(const struct jy_tls_files *files, char *err, size_t e
 {
 	struct ctx_key key;
 	SSL_CTX *ctx;
+	int victim = 0;
 
 	if (!make_key(files, &key))
 		return build(files, err, errlen);
 	pthread_mutex_lock(&cache_lock);
-	if (cached_ctx != NULL && memcmp(&key, &cached_key, sizeof key) == 0) {
-		ctx = cached_ctx;
-		SSL_CTX_up_ref(ctx);
-		pthread_mutex_unlock(&cache_lock);
-		return ctx;
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		if (cache[i].ctx != NULL && memcmp(&key, &cache[i].key, sizeof key) == 0) {
+			ctx = cache[i].ctx;
+			cache[i].used = ++use_clock;
+			SSL_CTX_up_ref(ctx);
+			pthread_mutex_unlock(&cache_lock);
+			return ctx;
+		}
 	}
 	pthread_mutex_unlock(&cache_lock);
 
@@ -73,9 +90,20 @@ SSL_CTX *jy_client_ctx_get(const struct jy_tls_files *files, char *err, size_t e
 	if (ctx == NULL)
 		return NULL;
 	pthread_mutex_lock(&cache_lock);
-	SSL_CTX_free(cached_ctx);   /* the cache's reference; users keep theirs */
-	cached_ctx = ctx;
-	cached_key = key;
+	/* The same paths with older files, else the least recently used. */
+	for (int i = 0; i < CACHE_ENTRIES; i++) {
+		if (cache[i].ctx != NULL &&
+		    memcmp(cache[i].key.paths, key.paths, sizeof key.paths) == 0) {
+			victim = i;
+			break;
+		}
+		if (cache[i].used < cache[victim].used)
+			victim = i;
+	}
+	SSL_CTX_free(cache[victim].ctx);   /* the cache's reference; users keep theirs */
+	cache[victim].ctx = ctx;
+	cache[victim].key = key;
+	cache[victim].used = ++use_clock;
 	SSL_CTX_up_ref(ctx);        /* one for the cache, one for the caller */
 	pthread_mutex_unlock(&cache_lock);
 	return ctx;

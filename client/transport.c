@@ -25,6 +25,7 @@
 #include "tls.h"
 #include "sockbio.h"
 #include "tls_cache.h"
+#include "tls_sessions.h"
 #include "xalloc.h"
 
 #define DEFAULT_TIMEOUT_MS 10000
@@ -37,6 +38,7 @@ struct jy_transport {
 	int timeout_ms;       /* for messages only; callers pass deadlines */
 	int alert;            /* last fatal alert the server sent us, -1: none */
 	bool failed;          /* a fatal error happened: no close_notify then */
+	char ticket_key[NI_MAXHOST * 2 + 32]; /* where this server's tickets are filed */
 	char peer[NI_MAXHOST + 16];
 };
 
@@ -461,6 +463,7 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 	};
 	struct jy_transport *t;
 	char host[NI_MAXHOST], msg[sizeof err->message];
+	const char *name;
 	uint16_t port;
 	BIO *bio;
 
@@ -503,14 +506,21 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 	SSL_set_bio(t->ssl, bio, bio);
 	SSL_set_app_data(t->ssl, t);
 	SSL_set_info_callback(t->ssl, info_callback);
-	if (!set_peer_name(t, opts->server_name != NULL && *opts->server_name ?
-			   opts->server_name : host, err))
+	name = opts->server_name != NULL && *opts->server_name ? opts->server_name : host;
+	if (!set_peer_name(t, name, err))
 		goto fail;
+	/* A ticket is only offered to the address and name it came from. */
+	snprintf(t->ticket_key, sizeof t->ticket_key, "%s %s", t->peer, name);
+	if (!opts->no_resume)
+		jy_tls_sessions_offer(t->ssl, t->ticket_key);
 
 	if (!tls_run(t, TLS_HANDSHAKE, NULL, 0, NULL, deadline, err) || !check_alpn(t, err))
 		goto fail;
 	return t;
 fail:
+	/* Whatever went wrong, the next attempt starts with a full handshake. */
+	if (t->ctx != NULL && t->ticket_key[0] != '\0')
+		jy_tls_sessions_forget(t->ctx, t->ticket_key);
 	t->failed = true;
 	jy_transport_close(t);
 	return NULL;
@@ -547,6 +557,11 @@ const char *jy_transport_peer(const struct jy_transport *t)
 int jy_transport_fd(const struct jy_transport *t)
 {
 	return t->fd;
+}
+
+bool jy_transport_resumed(const struct jy_transport *t)
+{
+	return t->ssl != NULL && SSL_session_reused(t->ssl) == 1;
 }
 
 void jy_transport_close(struct jy_transport *t)

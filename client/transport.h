@@ -38,6 +38,9 @@ bool jy_transport_read(struct jy_transport *t, void *buf, size_t cap, size_t *go
 /* "host:port" as given, for messages. */
 const char *jy_transport_peer(const struct jy_transport *t);
 int jy_transport_fd(const struct jy_transport *t);
+/* Whether the handshake resumed an earlier session (a ticket) instead of
+ * exchanging certificates again. */
+bool jy_transport_resumed(const struct jy_transport *t);
 
 /* Sends close_notify once (without waiting for the peer's) and frees all. */
 void jy_transport_close(struct jy_transport *t);

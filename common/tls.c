@@ -108,9 +108,26 @@ SSL_CTX *jy_tls_server_ctx(const struct jy_tls_files *files, char *err, size_t e
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	SSL_CTX_set_verify_depth(ctx, 4);
 	SSL_CTX_set_alpn_select_cb(ctx, server_alpn_select, NULL);
-	/* TLS 1.3 resumption uses stateless tickets; a server-side cache would
-	 * only keep every session (and its client certificate) in memory. */
+	/* Resumption uses stateless TLS 1.3 tickets: the session (with the
+	 * client certificate) travels encrypted under this context's ticket key
+	 * and the server keeps nothing; a server-side cache would hold every
+	 * session in memory. A reload (SIGHUP) makes a new key, so earlier
+	 * tickets then fall back to full handshakes. The account is still
+	 * looked up from the certificate on every connection (session.c), so a
+	 * revoked certificate is refused even when its session resumes. No
+	 * early data (0-RTT): replayable requests are not worth a round trip. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_max_early_data(ctx, 0);
+	/* Clients keep one ticket per server (client/tls_sessions.c): a second
+	 * would cost an encryption per handshake for nothing. */
+	SSL_CTX_set_num_tickets(ctx, 1);
+	/* Binds tickets to this application; OpenSSL wants a context before it
+	 * resumes sessions that carry a verified client certificate. */
+	SSL_CTX_set_session_id_context(ctx, alpn_wire, sizeof alpn_wire);
+	/* A ticket is good for an hour (OpenSSL's default is two): a shorter
+	 * window in which a resumed session skips the certificate checks. */
+	SSL_CTX_set_timeout(ctx, 3600);
 	/* Tell clients which CA we accept (helps clients with several certs). */
 	STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(files->ca_file);
 	if (names)

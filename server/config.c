@@ -19,6 +19,10 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->listen = jy_xstrdup("127.0.0.1:7443");
 	cfg->http_listen = jy_xstrdup("127.0.0.1:7080");
 	cfg->max_connections = 10000;
+	/* A connection in its handshake holds ~56 KiB (OpenSSL's handshake
+	 * buffers and state) against ~24 KiB once idle: a silent flood up to
+	 * max_connections would hold ~550 MiB, a thousand ~55 MiB. */
+	cfg->max_handshakes = 1000;
 	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
 	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
 	cfg->handshake_timeout_s = 10;
@@ -65,6 +69,7 @@ struct setting {
 static const struct setting settings[] = {
 	S("server", "listen", K_STRING, listen, 0, 0),
 	S("server", "max_connections", K_UINT, max_connections, 1, 1000000),
+	S("server", "max_handshakes", K_UINT, max_handshakes, 1, 1000000),
 	S("server", "max_in_flight", K_UINT, max_in_flight, 1, 4096),
 	S("server", "max_frame_bytes", K_UINT, max_frame_bytes, JY_MIN_MAX_FRAME, JY_HARD_MAX_FRAME),
 	S("server", "handshake_timeout", K_UINT, handshake_timeout_s, 1, 3600),

@@ -12,6 +12,7 @@ struct jy_config {
 	/* [server] */
 	char *listen;                 /* "host:port", default 127.0.0.1:7443 */
 	uint32_t max_connections;     /* default 10000 */
+	uint32_t max_handshakes;      /* connections still in the TLS handshake, default 1000 */
 	uint32_t max_in_flight;       /* per connection, default 64 */
 	uint32_t max_frame_bytes;     /* default 1 MiB */
 	uint32_t handshake_timeout_s; /* TLS handshake + Hello, default 10 */

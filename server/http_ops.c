@@ -66,6 +66,18 @@ void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const c
 	metric(b, "jianyid_sessions_refused_total", "counter",
 	       "Protocol connections refused (over the limit, draining, unknown certificate).",
 	       (unsigned long long)srv->sessions_refused);
+	metric(b, "jianyid_sessions_handshaking", "gauge",
+	       "Protocol connections still in the TLS handshake (bounded by max_handshakes).",
+	       srv->nhandshaking);
+	metric(b, "jianyid_handshakes_refused_total", "counter",
+	       "Connections closed at accept because max_handshakes were in progress.",
+	       (unsigned long long)srv->handshakes_refused);
+	evbuffer_add_printf(b,
+		"# HELP jianyid_tls_handshakes_total Completed TLS handshakes, by kind (resumed: a session ticket).\n"
+		"# TYPE jianyid_tls_handshakes_total counter\n"
+		"jianyid_tls_handshakes_total{kind=\"full\"} %llu\n"
+		"jianyid_tls_handshakes_total{kind=\"resumed\"} %llu\n",
+		(unsigned long long)srv->tls_full, (unsigned long long)srv->tls_resumed);
 	jy_metrics_write_requests(srv->metrics, b);
 	/* db_pool_stats counts busy connections among the ready ones; the two
 	 * states here do not overlap, so they add up to the connected ones. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <event2/listener.h>
@@ -52,6 +53,25 @@ static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
 	snprintf(out, outlen, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, port);
 }
 
+/* Past max_handshakes a new connection is closed before it costs a TLS
+ * handshake's memory. A flood would log a line per connection: log one
+ * line per second with the count since the last one instead. */
+static void refuse_handshake(struct jy_server *srv, const char *peer)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec;
+	srv->sessions_refused++;
+	srv->handshakes_refused++;
+	srv->handshake_refusals_unlogged++;
+	if (now == srv->handshake_refusals_logged_at)
+		return;
+	srv->handshake_refusals_logged_at = now;
+	jy_warn("event=connection_dropped peer=%s handshaking=%u refused=%llu reason=max_handshakes",
+		peer, srv->nhandshaking, (unsigned long long)srv->handshake_refusals_unlogged);
+	srv->handshake_refusals_unlogged = 0;
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		      int salen, void *arg)
 {
@@ -64,6 +84,11 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		srv->sessions_refused++;
 		jy_warn("event=connection_dropped peer=%s sessions=%u reason=%s", peer,
 			srv->nsessions, srv->draining ? "draining" : "over_hard_limit");
+		close(fd);
+		return;
+	}
+	if (srv->nhandshaking >= srv->cfg->max_handshakes) {
+		refuse_handshake(srv, peer);
 		close(fd);
 		return;
 	}

@@ -33,6 +33,9 @@ struct jy_server {
 	struct session_list graveyard;    /* closed, freed after this loop iteration */
 	struct event *reaper;             /* frees the graveyard */
 	unsigned nsessions;
+	unsigned nhandshaking;            /* sessions still in the TLS handshake */
+	uint64_t handshake_refusals_logged_at; /* monotonic s of the last such log line */
+	uint64_t handshake_refusals_unlogged;
 	unsigned nlinger;                 /* half-closed sockets still draining (linger.c) */
 	uint64_t next_session_id;
 
@@ -42,6 +45,8 @@ struct jy_server {
 
 	/* Counters, exported on /metrics (http_ops.c). */
 	uint64_t sessions_total, sessions_refused, requests_total, requests_failed;
+	uint64_t tls_full, tls_resumed;   /* completed handshakes, by kind */
+	uint64_t handshakes_refused;      /* closed at accept: max_handshakes reached */
 	struct jy_metrics *metrics;       /* requests by kind and code (metrics.c) */
 	struct jy_http *http;             /* the HTTP side, NULL when off (http.c) */
 	struct feed *feed;                /* change-feed subscribers and wake-ups (feed.c) */

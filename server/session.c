@@ -362,7 +362,10 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 	}
 	s->who = *who;
 	s->state = SESS_READY;
-	event_del(s->deadline);
+	/* Identified: the handshake deadline is done with for good, and an
+	 * idle session should not carry its timer (~150 bytes). */
+	event_free(s->deadline);
+	s->deadline = NULL;
 	struct timeval idle = { (time_t)s->srv->cfg->idle_timeout_s, 0 };
 	struct timeval wt = { (time_t)s->srv->cfg->write_timeout_s, 0 };
 	bufferevent_set_timeouts(s->bev, &idle, &wt);
@@ -507,9 +510,24 @@ static void on_write(struct bufferevent *bev, void *arg)
 	maybe_resume(s);
 }
 
+/* The session no longer counts against max_handshakes. */
+static void handshake_over(struct session *s)
+{
+	if (s->counted_handshake) {
+		s->counted_handshake = false;
+		s->srv->nhandshaking--;
+	}
+}
+
 static void on_handshake_done(struct session *s)
 {
 	SSL *ssl = bufferevent_openssl_get_ssl(s->bev);
+	bool resumed = SSL_session_reused(ssl) == 1;
+	handshake_over(s);
+	if (resumed)
+		s->srv->tls_resumed++;
+	else
+		s->srv->tls_full++;
 	const unsigned char *alpn = NULL;
 	unsigned alpn_len = 0;
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
@@ -517,14 +535,22 @@ static void on_handshake_done(struct session *s)
 		session_close(s, "client did not negotiate ALPN " JY_ALPN);
 		return;
 	}
+	/* On a resumed session this is the certificate from the ticket: it was
+	 * verified when the ticket was issued, and is mapped to its account
+	 * again at Hello (revocation is checked there). Its validity period is
+	 * not re-checked by OpenSSL on resumption, so check it here. */
 	X509 *cert = SSL_get0_peer_certificate(ssl);
 	if (!jy_tls_cert_sha256(cert, s->cert_sha256)) {
 		session_close(s, "no client certificate");
 		return;
 	}
+	if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) {
+		session_close(s, "client certificate expired since the session began");
+		return;
+	}
 	s->state = SESS_AWAIT_HELLO;
-	jy_debug("event=tls_ready session=%llu peer=%s version=%s cert=%.16s",
-		 (unsigned long long)s->id, s->peer, SSL_get_version(ssl), s->cert_sha256);
+	jy_debug("event=tls_ready session=%llu peer=%s version=%s resumed=%d cert=%.16s",
+		 (unsigned long long)s->id, s->peer, SSL_get_version(ssl), resumed, s->cert_sha256);
 	process_input(s);
 }
 
@@ -585,6 +611,7 @@ static void session_close(struct session *s, const char *reason)
 {
 	if (s->state == SESS_CLOSED)
 		return;
+	handshake_over(s);
 	char q[300];
 	jy_info("event=session_closed session=%llu peer=%s requests=%llu reason=%s",
 		(unsigned long long)s->id, s->peer, (unsigned long long)s->requests,
@@ -608,8 +635,10 @@ static void session_close(struct session *s, const char *reason)
 	ERR_clear_error();
 	bufferevent_free(s->bev); /* BEV_OPT_CLOSE_ON_FREE: frees the SSL, closes the socket */
 	s->bev = NULL;
-	event_free(s->deadline);
-	s->deadline = NULL;
+	if (s->deadline) {
+		event_free(s->deadline);
+		s->deadline = NULL;
+	}
 	server_session_closed(s->srv, s);
 	session_unref(s);
 }
@@ -656,6 +685,8 @@ void session_accept(struct jy_server *srv, int fd, const char *peer)
 	s->state = SESS_HANDSHAKE;
 	s->bev = bev;
 	s->refs = 1;
+	s->counted_handshake = true;
+	srv->nhandshaking++;
 	s->deadline = evtimer_new(srv->base, on_deadline, s);
 	struct timeval hs = { (time_t)srv->cfg->handshake_timeout_s, 0 };
 	evtimer_add(s->deadline, &hs);

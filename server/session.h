@@ -41,13 +41,15 @@ struct session {
 	char peer[64];
 	enum session_state state;
 	struct bufferevent *bev;
-	struct event *deadline;       /* handshake + Hello must finish before it fires */
+	struct event *deadline;       /* handshake + Hello must finish before it fires;
+				       * freed once identified */
 	char cert_sha256[65];
 	struct identity who;
 	unsigned in_flight;           /* requests dispatched and not yet answered */
 	unsigned refs;                /* 1 for the connection + 1 per request in flight */
 	bool read_paused;             /* reading disabled (in-flight bound or output backlog) */
 	bool processing;              /* inside process_input(): don't re-enter */
+	bool counted_handshake;       /* counted in srv->nhandshaking */
 	uint64_t requests;
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
 	struct notice_follower *notice_follower; /* follows its inbox (notice_push.c), or NULL */

@@ -13,7 +13,12 @@
  * 2. Misbehaving clients: hundreds of connections that never send, slow
  *    loris clients and one that floods without reading; a well-behaved
  *    client's latency and the server's memory stay bounded, the flooder is
- *    cut off (write timeout) and the rest by the handshake timeout. */
+ *    cut off (write timeout) and the rest by the handshake timeout.
+ * 3. A handshake flood: more silent connections than max_handshakes; the
+ *    ones beyond the cap are closed at once (they never get a TLS object),
+ *    a well-behaved client is refused (retryably) while the cap is full and
+ *    served as soon as the flood goes away, and the refusals are logged as
+ *    one line per second, not one per connection. */
 #include "wf_helpers.h"
 
 #include <errno.h>
@@ -911,11 +916,97 @@ static void misbehaving_clients(void **state)
 	assert_true(slow_logged);
 }
 
+/* ---- 3. a handshake flood ------------------------------------------------- */
+
+#define HS_CAP 40
+#define HS_FLOOD 300
+
+static void handshake_flood_capped(void **state)
+{
+	(void)state;
+	struct server_proc F;
+	server_start(&H, &F, "max_handshakes = 40\nhandshake_timeout = 30");
+	long rss0 = vmrss_kb(F.pid);
+	static int fds[HS_FLOOD];
+	for (int i = 0; i < HS_FLOOD; i++) {
+		fds[i] = tcp_connect_port(F.port, true);
+		if (fds[i] < 0)
+			fail_msg("flood connection %d: %s", i, strerror(errno));
+	}
+	/* Those beyond the cap are closed at accept, long before the 30 s
+	 * handshake timeout; the first HS_CAP stay in their handshake. */
+	int closed = 0;
+	uint64_t t0 = harness_now_ms();
+	bool is_closed[HS_FLOOD] = { false };
+	while (closed < HS_FLOOD - HS_CAP && harness_now_ms() - t0 < 5000) {
+		sleep_ms(50);
+		for (int i = 0; i < HS_FLOOD; i++)
+			if (!is_closed[i] && peer_closed(fds[i])) {
+				is_closed[i] = true;
+				closed++;
+			}
+	}
+	sleep_ms(200);
+	for (int i = 0; i < HS_FLOOD; i++)
+		if (!is_closed[i] && peer_closed(fds[i])) {
+			is_closed[i] = true;
+			closed++;
+		}
+	long rss1 = vmrss_kb(F.pid);
+
+	/* A real client now: refused while the cap is full, retryably. */
+	struct jy_client_options o;
+	char buf[2048];
+	struct jy_error e;
+	client_opts(&H, &F, "alice", &o, buf, sizeof buf);
+	o.timeout_ms = 3000;
+	struct jy_client *c = jy_connect(&o, &e);
+	bool refused_during = c == NULL;
+	int refused_code = c ? 0 : e.code;
+	if (c)
+		jy_close(c);
+
+	/* The flood goes away: served again at once. */
+	for (int i = 0; i < HS_FLOOD; i++)
+		close(fds[i]);
+	c = NULL;
+	uint64_t t1 = harness_now_ms();
+	while (!c && harness_now_ms() - t1 < 5000) {
+		c = jy_connect(&o, &e);
+		if (!c)
+			sleep_ms(50);
+	}
+	uint64_t back_ms = harness_now_ms() - t1;
+	if (c)
+		jy_close(c);
+	int log_lines = 0;
+	FILE *lf = fopen(F.log, "r");
+	char line[1024];
+	while (lf && fgets(line, sizeof line, lf))
+		log_lines += strstr(line, "reason=max_handshakes") != NULL;
+	if (lf)
+		fclose(lf);
+	print_message("handshake flood: %d silent connections, max_handshakes %d: %d closed at "
+		      "accept; a client during the flood: %s; served again %llu ms after the flood "
+		      "ended; %d log lines for the refusals; VmRSS %ld -> %ld KiB\n",
+		      HS_FLOOD, HS_CAP, closed, refused_during ? jy_status_str(refused_code) : "served",
+		      (unsigned long long)back_ms, log_lines, rss0, rss1);
+	assert_true(server_alive(&F));
+	server_stop(&F, SIGTERM, 10000);
+	assert_int_equal(closed, HS_FLOOD - HS_CAP);
+	assert_true(refused_during);
+	assert_int_equal(refused_code, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE);
+	assert_non_null(c);
+	assert_true(back_ms < 2000);
+	assert_true(log_lines >= 1 && log_lines <= 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(acknowledged_writes_survive, wf_each),
 		cmocka_unit_test_setup(misbehaving_clients, wf_each),
+		cmocka_unit_test(handshake_flood_capped),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -50,6 +50,12 @@ static void rejects_bad_values(void **state)
 	assert_false(jy_config_set(&cfg, "server", "max_in_flight", "12abc", err, sizeof err));
 	assert_false(jy_config_set(&cfg, "server", "max_in_flight", "-3", err, sizeof err));
 	assert_false(jy_config_set(&cfg, "server", "max_frame_bytes", "99999999999", err, sizeof err));
+	assert_int_equal(cfg.max_handshakes, 1000);
+	assert_false(jy_config_set(&cfg, "server", "max_handshakes", "0", err, sizeof err));
+	assert_non_null(strstr(err, "server.max_handshakes"));
+	assert_false(jy_config_set(&cfg, "server", "max_handshakes", "1000001", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "max_handshakes", "50", err, sizeof err));
+	assert_int_equal(cfg.max_handshakes, 50);
 	assert_false(jy_config_set(&cfg, "tls", "allow_tls12", "maybe", err, sizeof err));
 	assert_false(jy_config_set(&cfg, "log", "level", "loud", err, sizeof err));
 	assert_false(jy_config_set(&cfg, "server", "colour", "blue", err, sizeof err));

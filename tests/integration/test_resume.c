@@ -1,0 +1,176 @@
+/* TLS 1.3 session resumption end to end: libjianyi keeps the ticket jianyid
+ * gave it and a reconnection resumes with it; a certificate revoked between
+ * two connections is refused although its session resumes (the account is
+ * looked up per connection, not per TLS session); a TLS reload (new ticket
+ * key) falls back to a full handshake; no_resume never resumes. The
+ * server's own count of resumed handshakes (/metrics) proves which kind of
+ * handshake a refused connection had. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct harness H;
+static struct server_proc S;
+
+static int setup(void **state)
+{
+	(void)state;
+	harness_init(&H);
+	server_start(&H, &S, NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (S.pid > 0)
+		server_stop(&S, SIGTERM, 10000);
+	harness_cleanup(&H);
+	return 0;
+}
+
+/* jianyid_tls_handshakes_total{kind="<kind>"} from /metrics. */
+static long handshakes(const char *kind)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_true(fd >= 0);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		fail_msg("connect to the HTTP side: %s", strerror(errno));
+	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+	assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
+	static char body[1 << 17];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof body - 1 && (n = read(fd, body + len, sizeof body - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	body[len] = '\0';
+	char key[96];
+	snprintf(key, sizeof key, "jianyid_tls_handshakes_total{kind=\"%s\"} ", kind);
+	const char *p = strstr(body, key);
+	if (!p)
+		fail_msg("/metrics has no %s", key);
+	return atol(p + strlen(key));
+}
+
+static struct jy_client *connect_as(const char *who, bool no_resume, struct jy_error *e)
+{
+	struct jy_client_options o;
+	char buf[2048];
+	client_opts(&H, &S, who, &o, buf, sizeof buf);
+	o.no_resume = no_resume;
+	return jy_connect(&o, e);
+}
+
+static const char *login_of(struct jy_client *c)
+{
+	return jy_welcome(c)->identity->login;
+}
+
+static void reconnect_resumes(void **state)
+{
+	(void)state;
+	struct jy_error e;
+	struct jy_client *c = connect_as("alice", false, &e);
+	assert_non_null(c);
+	assert_false(jy_resumed(c));   /* first contact: nothing to resume */
+	jy_close(c);
+	long resumed0 = handshakes("resumed");
+	c = connect_as("alice", false, &e);
+	assert_non_null(c);
+	assert_true(jy_resumed(c));
+	assert_string_equal(login_of(c), "alice");
+	jy_close(c);
+	/* Again: the ticket from the resumed session resumes too. */
+	c = connect_as("alice", false, &e);
+	assert_non_null(c);
+	assert_true(jy_resumed(c));
+	jy_close(c);
+	assert_int_equal(handshakes("resumed"), resumed0 + 2);
+
+	/* Opting out: a full handshake every time. */
+	long full0 = handshakes("full");
+	c = connect_as("alice", true, &e);
+	assert_non_null(c);
+	assert_false(jy_resumed(c));
+	jy_close(c);
+	assert_int_equal(handshakes("full"), full0 + 1);
+}
+
+static void revoked_certificate_refused_on_resumption(void **state)
+{
+	(void)state;
+	char crt[320];
+	harness_client_cert(&H, "erin");
+	snprintf(crt, sizeof crt, "%s/erin.crt", H.pki);
+	assert_int_equal(harness_admin(&H, "account-add", "--login", "erin", "--name", "Erin",
+				       "--org", "联工委", "--roles", "liaison_officer", "--cert", crt,
+				       NULL), 0);
+	struct jy_error e;
+	struct jy_client *c = connect_as("erin", false, &e);
+	assert_non_null(c);
+	jy_close(c);
+	c = connect_as("erin", false, &e);   /* proves erin has a ticket */
+	assert_non_null(c);
+	assert_true(jy_resumed(c));
+	assert_string_equal(login_of(c), "erin");
+	jy_close(c);
+
+	assert_int_equal(harness_admin(&H, "cert-revoke", "--cert", crt, NULL), 0);
+	long resumed0 = handshakes("resumed");
+	c = connect_as("erin", false, &e);
+	if (c) {
+		jy_close(c);
+		fail_msg("a revoked certificate was accepted on a resumed session");
+	}
+	assert_int_equal(e.code, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED);
+	assert_non_null(strstr(e.message, "revoked"));
+	/* The refused connection did resume: the check is not a side effect
+	 * of a full handshake. */
+	assert_int_equal(handshakes("resumed"), resumed0 + 1);
+}
+
+static void reload_falls_back_to_full_handshake(void **state)
+{
+	(void)state;
+	struct jy_error e;
+	struct jy_client *c = connect_as("bob", false, &e);
+	assert_non_null(c);
+	jy_close(c);
+	kill(S.pid, SIGHUP);   /* new TLS context, new ticket key */
+	usleep(300000);
+	c = connect_as("bob", false, &e);
+	if (!c)
+		fail_msg("after a reload: %s", e.message);
+	assert_false(jy_resumed(c));   /* the old ticket cannot be opened */
+	assert_string_equal(login_of(c), "bob");
+	jy_close(c);
+	c = connect_as("bob", false, &e);
+	assert_non_null(c);
+	assert_true(jy_resumed(c));    /* and the new one can */
+	jy_close(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reconnect_resumes),
+		cmocka_unit_test(revoked_certificate_refused_on_resumption),
+		cmocka_unit_test(reload_falls_back_to_full_handshake),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
