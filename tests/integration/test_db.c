@@ -67,7 +67,8 @@ static int pg_ctl(const char *action, const char *mode)
 static PGconn *connect_db(void)
 {
 	PGconn *c = PQconnectdb(pg.conninfo);
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect to %s: %s", pg.conninfo, PQerrorMessage(c));
 	return c;
 }
 
@@ -229,7 +230,9 @@ struct loop {
 	struct timespec last_at;
 };
 
-static const struct db_stmt *stmts[16];
+/* Every server statement plus the test's three. */
+#define MAX_STMTS 256
+static const struct db_stmt *stmts[MAX_STMTS];
 static size_t nstmts;
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -246,6 +249,7 @@ static void loop_init(struct loop *l, unsigned size)
 				      .connect_timeout_s = 5 };
 	memset(l, 0, sizeof *l);
 	nstmts = 0;
+	assert_true(jy_all_statements_count + 3 <= MAX_STMTS);
 	for (size_t i = 0; i < jy_all_statements_count; i++)
 		stmts[nstmts++] = jy_all_statements[i];
 	stmts[nstmts++] = &st_echo;
