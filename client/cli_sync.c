@@ -50,7 +50,8 @@ const struct cli_option cli_sync_options[] = {
 struct sync_ctx {
 	struct jy_client *c;
 	struct mirror *m;
-	int page_size;
+	int page_size;              /* this Sync's page: halved while the server says too big */
+	int page_want;              /* what the user asked for */
 	bool tty;                   /* progress on stderr */
 	char cursor[MIRROR_CURSOR_MAX];
 	int64_t events, cases, pages;
@@ -249,6 +250,12 @@ static enum outcome catch_up(struct sync_ctx *x, bool live)
 		if (!jy_call(x->c, &req, &resp, &err)) {
 			if (resp != NULL)
 				jy_envelope_free(resp);
+			if (err.code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED && x->page_size > 1) {
+				/* A page of large events can pass the frame limit (or the
+				 * server is busy): ask again for half as many. */
+				x->page_size /= 2;
+				continue;
+			}
 			if (err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT)
 				cli_fail(CLI_EXIT_FAILURE, "sync: the server refuses the mirror's cursor "
 					 "'%s' (%s); the mirror %s was made against another database: "
@@ -269,6 +276,8 @@ static enum outcome catch_up(struct sync_ctx *x, bool live)
 		if (o != S_OK)
 			return o;
 		x->pages++;
+		if (x->page_size < x->page_want)
+			x->page_size = x->page_size * 2 < x->page_want ? x->page_size * 2 : x->page_want;
 		progress(x, false);
 		if (caught_up)
 			return S_OK;
@@ -389,6 +398,7 @@ int cli_run_sync(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	if (page > 0)
 		x.page_size = (int)page;
+	x.page_want = x.page_size;
 	if (inv->settings.mirror == NULL)
 		return cli_fail(CLI_EXIT_USAGE, "sync: which mirror? give --mirror FILE, set "
 				"JIANYI_MIRROR, or put mirror = FILE in the config file");

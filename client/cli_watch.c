@@ -70,15 +70,26 @@ static enum outcome watch_once(struct jy_client *c, char *cursor, size_t len, bo
 			       bool *progress)
 {
 	struct jy_error err;
+	int page = 0;                   /* 0: the server's default page */
 	for (;;) {
 		Jianyi__Request req = JIANYI__REQUEST__INIT;
 		Jianyi__SyncRequest s = JIANYI__SYNC_REQUEST__INIT;
 		Jianyi__Envelope *resp = NULL;
 		s.cursor = cursor;
+		s.page_size = page;
 		s.live = true;
 		req.body_case = JIANYI__REQUEST__BODY_SYNC;
 		req.sync = &s;
-		if (!jy_call(c, &req, &resp, &err)) {
+		bool answered = jy_call(c, &req, &resp, &err);
+		if (!answered && err.code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED && page != 1) {
+			/* A page of large events can pass the frame limit: half as many
+			 * (the server's default page is 500). */
+			if (resp)
+				jy_envelope_free(resp);
+			page = page ? page / 2 : 250;
+			continue;
+		}
+		if (!answered) {
 			enum outcome o = err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT ? W_USAGE
 					 : err.code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED ||
 					   err.code == JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED ? W_FATAL

@@ -763,11 +763,57 @@ static void watch_resumes_after_restart(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* Events too large for one frame at the asked page size: sync and watch
+ * halve the page until it fits instead of failing (or retrying) forever.
+ * 200 cases each with one supervision note of 24 KB: a page of 500 is about
+ * 5 MB, past the 1 MiB frame limit. */
+static void large_events_halve_the_page(void **state)
+{
+	(void)state;
+	wf_bulk_cases(200, 16, 19);
+	PGconn *db = pg();
+	PGresult *r = PQexec(db,
+		"INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
+		" SELECT s.id, a.id, 'supervise', s.state, s.state,"
+		" jsonb_build_object('kind', 'note', 'text', repeat('督办', 4000))"
+		" FROM suggestions s, accounts a WHERE s.term = 16 AND s.session = 19 AND a.login = 'liaison'");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	r = PQexec(db, "UPDATE suggestions SET version = version + 1 WHERE term = 16 AND session = 19");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(db);
+
+	char file[300], env[2048], cmd[4096];
+	mirror_file(file, sizeof file, "large");
+	cli_env(env, sizeof env, "liaison", 0, file);
+	snprintf(cmd, sizeof cmd, "%s timeout 120 %s sync --page-size 500 >/dev/null 2>%s/large.err",
+		 env, getenv("JIANYI_CLI"), H.dir);
+	int st = system(cmd);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	char *n = sqlite_text(file, "SELECT count(*) FROM timeline WHERE kind = 'supervise'"
+			      " AND length(details) > 8000");
+	assert_string_equal(n, "200");
+	free(n);
+
+	/* watch: every large event printed within the time it runs. */
+	snprintf(cmd, sizeof cmd, "%s timeout 30 %s watch --json 2>/dev/null | grep -c '督办督办督办'",
+		 env, getenv("JIANYI_CLI"));
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[64] = "";
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_int_equal(atoi(line), 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(offline_reads_match_online, wf_each),
 		cmocka_unit_test_setup(offline_writes_once_in_order_through_cuts, wf_each),
+		cmocka_unit_test_setup(large_events_halve_the_page, wf_each),
 		cmocka_unit_test_setup(watch_resumes_after_restart, wf_each),
 		cmocka_unit_test_setup(sync_100k_killed_resumes_exactly, wf_each),
 	};
