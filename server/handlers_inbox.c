@@ -40,19 +40,9 @@ static void on_inbox(const struct db_result *r, void *arg)
 	int64_t latest = json_object_object_get_ex(doc, "latest", &v) ? json_object_get_int64(v) : 0;
 	resp.body_case = JIANYI__RESPONSE__BODY_INBOX;
 	resp.inbox = &inbox;
-	struct session *s = req->sess;
-	bool subscribe = follow && request_connected(req);
-	if (subscribe)
-		s->refs++; /* keep s while we reply; request_reply may release it */
-	request_reply(req, &resp);
+	request_reply_then_subscribe(req, &resp, follow, notice_push_follow, latest);
 	pb_arena_free(&arena);
 	json_object_put(doc);
-	if (subscribe) {
-		/* After the answer: pushes follow the Inbox response, never precede it. */
-		if (s->state == SESS_READY)
-			notice_push_follow(s, latest);
-		session_release(s);
-	}
 }
 
 void handle_inbox(struct request *req, const Jianyi__Request *body)

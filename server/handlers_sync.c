@@ -55,19 +55,9 @@ static void on_sync(const struct db_result *r, void *arg)
 	sync.cursor = cursor_text;
 	resp.body_case = JIANYI__RESPONSE__BODY_SYNC;
 	resp.sync = &sync;
-	struct session *s = req->sess;
-	bool subscribe = live && sync.caught_up && request_connected(req);
-	if (subscribe)
-		s->refs++; /* keep s while we reply; request_reply may release it */
-	request_reply(req, &resp);
+	request_reply_then_subscribe(req, &resp, live && sync.caught_up, feed_subscribe, cursor);
 	pb_arena_free(&arena);
 	json_object_put(doc);
-	if (subscribe) {
-		/* After the answer: pushes follow the Sync response, never precede it. */
-		if (s->state == SESS_READY)
-			feed_subscribe(s, cursor);
-		session_release(s);
-	}
 }
 
 void handle_sync(struct request *req, const Jianyi__Request *body)

@@ -255,6 +255,21 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 	session_unref(s);
 }
 
+void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, bool subscribe,
+				  void (*then)(struct session *, int64_t), int64_t cursor)
+{
+	struct session *s = req->sess;
+	subscribe = subscribe && request_connected(req);
+	if (subscribe)
+		s->refs++; /* keep s while we reply; request_reply may release it */
+	request_reply(req, resp);
+	if (subscribe) {
+		if (s->state == SESS_READY)
+			then(s, cursor);
+		session_release(s);
+	}
+}
+
 static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)

@@ -77,6 +77,11 @@ void request_fail_field(struct request *req, int code, const char *field, const 
 	__attribute__((format(printf, 4, 5)));
 /* Whether the connection behind req is still open (else the reply is dropped). */
 bool request_connected(const struct request *req);
+/* Replies, then, when subscribe is set and the session is still ready,
+ * calls then(session, cursor): a subscription's pushes never precede the
+ * answer that started it (Sync with live, Inbox with follow). */
+void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, bool subscribe,
+				  void (*then)(struct session *, int64_t), int64_t cursor);
 
 /* SIGTERM: stop reading new requests; close once the in-flight ones are answered. */
 void session_begin_drain(struct session *s);
