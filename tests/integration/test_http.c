@@ -22,61 +22,7 @@
 #include "harness.h"
 #include "wf_helpers.h"
 
-struct http_res {
-	int status;
-	char *head;   /* status line and headers */
-	char *body;
-};
-
-static void http_res_free(struct http_res *r)
-{
-	free(r->head);
-	free(r->body);
-	memset(r, 0, sizeof *r);
-}
-
-static int http_connect(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct timeval tv = { 10, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	return fd;
-}
-
-/* GET target (already percent-encoded); fails the test on a transport error. */
-static void get(const char *target, struct http_res *r)
-{
-	memset(r, 0, sizeof *r);
-	assert_true(S.http_port > 0);
-	int fd = http_connect();
-	char req[2048];
-	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", target);
-	assert_int_equal(write(fd, req, (size_t)n), n);
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap + 1);
-	ssize_t got;
-	while ((got = read(fd, buf + len, cap - len)) > 0) {
-		len += (size_t)got;
-		if (len == cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-	}
-	close(fd);
-	buf[len] = '\0';
-	char *sep = strstr(buf, "\r\n\r\n");
-	if (!sep)
-		fail_msg("GET %s: no complete answer (%zu bytes)", target, len);
-	*sep = '\0';
-	r->head = strdup(buf);
-	r->body = strdup(sep + 4);
-	free(buf);
-	assert_int_equal(sscanf(r->head, "HTTP/1.%*d %d", &r->status), 1);
-}
-
-static bool has_header(const struct http_res *r, const char *line)
+static bool has_header(const struct wf_http *r, const char *line)
 {
 	return strcasestr(r->head, line) != NULL;
 }
@@ -100,28 +46,28 @@ static bool wait_status(const char *target, int want, int timeout_ms);
 static void healthz_and_headers(void **state)
 {
 	(void)state;
-	struct http_res r;
-	get("/healthz", &r);
+	struct wf_http r;
+	wf_http_get("/healthz", &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "ok\n");
 	assert_true(has_header(&r, "X-Content-Type-Options: nosniff"));
 	assert_true(has_header(&r, "Content-Security-Policy: default-src 'none'; "
 				   "style-src 'self' 'unsafe-inline'; img-src 'self' data:"));
 	assert_true(has_header(&r, "charset=utf-8"));
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	/* The pool connects in the background after start-up: ready soon. */
 	assert_true(wait_status("/readyz", 200, 10000));
 
-	get("/no/such/page", &r);
+	wf_http_get("/no/such/page", &r);
 	assert_int_equal(r.status, 404);
-	http_res_free(&r);
-	get("/s/abc", &r);
+	wf_http_free(&r);
+	wf_http_get("/s/abc", &r);
 	assert_int_equal(r.status, 404);
-	http_res_free(&r);
-	get("/?term=notanumber", &r);
+	wf_http_free(&r);
+	wf_http_get("/?term=notanumber", &r);
 	assert_int_equal(r.status, 400);
-	http_res_free(&r);
+	wf_http_free(&r);
 }
 
 /* The value of the sample "name{labels}" (exactly as printed), -1 if absent. */
@@ -186,8 +132,8 @@ static void assert_prometheus_text(const char *text)
 static void metrics(void **state)
 {
 	(void)state;
-	struct http_res r;
-	get("/metrics", &r);
+	struct wf_http r;
+	wf_http_get("/metrics", &r);
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "text/plain; version=0.0.4"));
 	assert_prometheus_text(r.body);
@@ -195,7 +141,7 @@ static void metrics(void **state)
 	double sessions_before = sample(r.body, "jianyid_sessions_total");
 	assert_true(sample(r.body, "jianyid_db_connections{state=\"ready\"}") >= 0);
 	assert_true(sample(r.body, "jianyid_db_queue_depth") >= 0);
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	/* A ping on a fresh connection. */
 	struct jy_client *c = client_connect(&H, &S, "alice");
@@ -212,7 +158,7 @@ static void metrics(void **state)
 	assert_true(jy_call(c, &req, &resp, &err));
 	jy_envelope_free(resp);
 
-	get("/metrics", &r);
+	wf_http_get("/metrics", &r);
 	assert_prometheus_text(r.body);
 	double after = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
 	assert_true(after >= 1);
@@ -221,7 +167,7 @@ static void metrics(void **state)
 	assert_true(sample(r.body, "jianyid_sessions_open") >= 1);
 	assert_true(sample(r.body, "jianyid_request_duration_seconds_count{kind=\"ping\"}") >= 1);
 	assert_true(sample(r.body, "jianyid_request_duration_seconds_bucket{kind=\"ping\",le=\"+Inf\"}") >= 1);
-	http_res_free(&r);
+	wf_http_free(&r);
 	jy_close(c);
 }
 
@@ -269,8 +215,8 @@ static void portal(void **state)
 	assert_int_equal(sql_id("SELECT count(*) FROM suggestions WHERE published AND id = $1::bigint",
 				secret_id), 0);
 
-	struct http_res r;
-	get("/", &r);
+	struct wf_http r;
+	wf_http_get("/", &r);
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "Content-Type: text/html; charset=utf-8"));
 	expect_contains("list", r.body, T_PUBLIC_ESCAPED);
@@ -279,37 +225,37 @@ static void portal(void **state)
 	expect_absent("list", r.body, T_HIDDEN);
 	expect_absent("list", r.body, T_SECRET);
 	expect_contains("list", r.body, "A类");
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	/* Search (Chinese substring, percent-encoded as a browser sends it)
 	 * and filters. 乡村 = %E4%B9%A1%E6%9D%91 */
-	get("/?q=%E4%B9%A1%E6%9D%91", &r);
+	wf_http_get("/?q=%E4%B9%A1%E6%9D%91", &r);
 	assert_int_equal(r.status, 200);
 	expect_contains("search 乡村", r.body, T_PUBLIC_ESCAPED);
 	expect_contains("search 乡村", r.body, "value=\"乡村\"");
-	http_res_free(&r);
-	get("/?q=%E6%B2%A1%E6%9C%89", &r); /* 没有 */
+	wf_http_free(&r);
+	wf_http_get("/?q=%E6%B2%A1%E6%9C%89", &r); /* 没有 */
 	expect_absent("search 没有", r.body, T_PUBLIC_ESCAPED);
-	http_res_free(&r);
+	wf_http_free(&r);
 	/* The full text is not public when a summary was chosen: not even searchable. */
-	get("/?q=%E5%81%9C%E8%BD%A6", &r); /* 停车, in the fixture's body only */
+	wf_http_get("/?q=%E5%81%9C%E8%BD%A6", &r); /* 停车, in the fixture's body only */
 	expect_absent("search body", r.body, T_PUBLIC_ESCAPED);
-	http_res_free(&r);
-	get("/?result=A&term=18", &r);
+	wf_http_free(&r);
+	wf_http_get("/?result=A&term=18", &r);
 	expect_contains("filter A", r.body, T_PUBLIC_ESCAPED);
-	http_res_free(&r);
-	get("/?result=D", &r);
+	wf_http_free(&r);
+	wf_http_get("/?result=D", &r);
 	expect_absent("filter D", r.body, T_PUBLIC_ESCAPED);
-	http_res_free(&r);
-	get("/?q=%22%3E%3Cscript%3E", &r); /* "><script> echoed back into the form */
+	wf_http_free(&r);
+	wf_http_get("/?q=%22%3E%3Cscript%3E", &r); /* "><script> echoed back into the form */
 	assert_int_equal(r.status, 200);
 	expect_absent("echo", r.body, "<script>");
 	expect_contains("echo", r.body, "&quot;&gt;&lt;script&gt;");
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	char path[64];
 	snprintf(path, sizeof path, "/s/%lld", (long long)pub.id);
-	get(path, &r);
+	wf_http_get(path, &r);
 	assert_int_equal(r.status, 200);
 	expect_contains("page", r.body, T_PUBLIC_ESCAPED);
 	expect_absent("page", r.body, "<script>");
@@ -324,33 +270,33 @@ static void portal(void **state)
 	expect_absent("page", r.body, "张经办");
 	expect_absent("page", r.body, "电话沟通办理思路");
 	expect_absent("page", r.body, "停车");
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	snprintf(path, sizeof path, "/s/%lld", (long long)hidden.id);
-	get(path, &r);
+	wf_http_get(path, &r);
 	assert_int_equal(r.status, 404);
 	expect_absent("hidden", r.body, T_HIDDEN);
-	http_res_free(&r);
+	wf_http_free(&r);
 	snprintf(path, sizeof path, "/s/%lld", (long long)secret.id);
-	get(path, &r);
+	wf_http_get(path, &r);
 	assert_int_equal(r.status, 404);
-	http_res_free(&r);
+	wf_http_free(&r);
 
-	get("/stats", &r);
+	wf_http_get("/stats", &r);
 	assert_int_equal(r.status, 200);
 	expect_contains("stats", r.body, "<svg");
 	expect_contains("stats", r.body, "满意率");
 	expect_contains("stats", r.body, "按期答复率");
-	http_res_free(&r);
+	wf_http_free(&r);
 
 	/* Unpublishing takes it off the portal. */
 	assert_int_equal(harness_admin(&H, "unpublish", "--id", pub_id, NULL), 0);
-	get("/", &r);
+	wf_http_get("/", &r);
 	expect_absent("after unpublish", r.body, T_PUBLIC_ESCAPED);
-	http_res_free(&r);
+	wf_http_free(&r);
 	assert_int_equal(harness_admin(&H, "publish", "--id", pub_id, NULL), 0);
-	get(path, &r);
-	http_res_free(&r);
+	wf_http_get(path, &r);
+	wf_http_free(&r);
 }
 
 /* A visitor who leaves before the database answers must not hurt the
@@ -359,16 +305,16 @@ static void client_leaves_early(void **state)
 {
 	(void)state;
 	for (int i = 0; i < 20; i++) {
-		int fd = http_connect();
+		int fd = wf_http_connect();
 		const char *req = i % 2 ? "GET /stats HTTP/1.1\r\nHost: x\r\n\r\n"
 					: "GET /?q=%E4%B9%A1 HTTP/1.1\r\nHost: x\r\n\r\n";
 		assert_true(write(fd, req, strlen(req)) > 0);
 		close(fd);
 	}
-	struct http_res r;
-	get("/stats", &r);
+	struct wf_http r;
+	wf_http_get("/stats", &r);
 	assert_int_equal(r.status, 200);
-	http_res_free(&r);
+	wf_http_free(&r);
 	assert_true(server_alive(&S));
 }
 
@@ -376,10 +322,10 @@ static void client_leaves_early(void **state)
 
 static int status_of(const char *target)
 {
-	struct http_res r;
-	get(target, &r);
+	struct wf_http r;
+	wf_http_get(target, &r);
 	int st = r.status;
-	http_res_free(&r);
+	wf_http_free(&r);
 	return st;
 }
 
@@ -400,18 +346,18 @@ static void readyz_follows_database(void **state)
 	assert_int_equal(status_of("/readyz"), 200);
 	harness_pg_stop(&H);
 	assert_true(wait_status("/readyz", 503, 15000));
-	struct http_res r;
-	get("/readyz", &r);
+	struct wf_http r;
+	wf_http_get("/readyz", &r);
 	expect_contains("readyz", r.body, "database");
-	http_res_free(&r);
+	wf_http_free(&r);
 	/* Health is about the process, not its database. */
 	assert_int_equal(status_of("/healthz"), 200);
 	/* A page that needs data says so instead of hanging. */
 	assert_int_equal(status_of("/"), 503);
-	get("/metrics", &r);
+	wf_http_get("/metrics", &r);
 	assert_int_equal(r.status, 200);
 	assert_prometheus_text(r.body);
-	http_res_free(&r);
+	wf_http_free(&r);
 	harness_pg_start(&H);
 	assert_true(wait_status("/readyz", 200, 30000));
 	assert_int_equal(status_of("/"), 200);
@@ -452,10 +398,10 @@ static void readyz_while_draining(void **state)
 
 	assert_int_equal(kill(S.pid, SIGTERM), 0);
 	assert_true(wait_status("/readyz", 503, 5000));
-	struct http_res r;
-	get("/readyz", &r);
+	struct wf_http r;
+	wf_http_get("/readyz", &r);
 	expect_contains("readyz while draining", r.body, "draining");
-	http_res_free(&r);
+	wf_http_free(&r);
 	assert_int_equal(status_of("/healthz"), 200);
 	assert_true(server_alive(&S));
 

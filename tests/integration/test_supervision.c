@@ -668,41 +668,6 @@ static void excellent_flow(void **state)
 
 /* ---- the portal ------------------------------------------------------------------------------ */
 
-struct http_res {
-	int status;
-	char *body;
-};
-
-static void get(const char *target, struct http_res *r)
-{
-	memset(r, 0, sizeof *r);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	struct timeval tv = { 10, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	char req[512];
-	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", target);
-	assert_int_equal(write(fd, req, (size_t)n), n);
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap + 1);
-	ssize_t got;
-	while ((got = read(fd, buf + len, cap - len)) > 0) {
-		len += (size_t)got;
-		if (len == cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-	}
-	close(fd);
-	buf[len] = '\0';
-	char *sep = strstr(buf, "\r\n\r\n");
-	if (!sep)
-		fail_msg("GET %s: no complete answer", target);
-	assert_int_equal(sscanf(buf, "HTTP/1.%*d %d", &r->status), 1);
-	r->body = strdup(sep + 4);
-	free(buf);
-}
 
 static void expect_in(const char *what, const char *hay, const char *needle, bool present)
 {
@@ -721,19 +686,19 @@ static void publish(const struct kase *k)
 static void portal_excellent(void **state)
 {
 	(void)state;
-	struct http_res r;
-	get("/excellent", &r);
+	struct wf_http r;
+	wf_http_get("/excellent", &r);
 	assert_int_equal(r.status, 200);
 	expect_in("nothing published", r.body, "2031 年度优秀建议", true);
 	expect_in("nothing published", r.body, e_titles[3], false);
 	expect_in("nothing published", r.body, "另有 4 件入选建议未公开", true);
-	free(r.body);
+	wf_http_free(&r);
 
 	/* Published: two of the four selected, and one not selected. */
 	publish(&e[3]);
 	publish(&e[2]);
 	publish(&e[5]);
-	get("/excellent?year=2031", &r);
+	wf_http_get("/excellent?year=2031", &r);
 	assert_int_equal(r.status, 200);
 	expect_in("nav", r.body, "<a href=\"/excellent\">优秀建议</a>", true);
 	const char *p3 = strstr(r.body, e_titles[3]), *p2 = strstr(r.body, e_titles[2]);
@@ -747,15 +712,15 @@ static void portal_excellent(void **state)
 	char link[64];
 	snprintf(link, sizeof link, "<a href=\"/s/%lld\">", (long long)e[3].id);
 	expect_in("link", r.body, link, true);
-	free(r.body);
+	wf_http_free(&r);
 
-	get("/excellent?year=2030", &r);
+	wf_http_get("/excellent?year=2030", &r);
 	assert_int_equal(r.status, 200);
 	expect_in("other year", r.body, "2030 年度的优秀建议尚未公布", true);
-	free(r.body);
-	get("/excellent?year=abc", &r);
+	wf_http_free(&r);
+	wf_http_get("/excellent?year=abc", &r);
 	assert_int_equal(r.status, 400);
-	free(r.body);
+	wf_http_free(&r);
 }
 
 static void publish_unsatisfied(void **state)
@@ -786,8 +751,8 @@ static void publish_unsatisfied(void **state)
 	assert_int_equal(jint(d, "level"), 4);
 	json_object_put(d);
 
-	struct http_res r;
-	get("/unsatisfied", &r);
+	struct wf_http r;
+	wf_http_get("/unsatisfied", &r);
 	assert_int_equal(r.status, 200);
 	expect_in("title, escaped", r.body, "不满意公开：垃圾分类站点&lt;设置&gt;", true);
 	expect_in("raw title", r.body, "站点<设置>", false);
@@ -798,7 +763,7 @@ static void publish_unsatisfied(void **state)
 	expect_in("phone", r.body, HANDLER_PHONE, false);
 	expect_in("contact note", r.body, "电话沟通办理思路", false);
 	expect_in("nav", r.body, "<a href=\"/unsatisfied\">不满意结果公开</a>", true);
-	free(r.body);
+	wf_http_free(&r);
 }
 
 int main(void)

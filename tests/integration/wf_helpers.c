@@ -1,5 +1,7 @@
 #include "wf_helpers.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -7,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -756,4 +760,53 @@ void wf_bulk_cases(int n, int term, int session)
 	 * catalog the database owner may not analyze. */
 	bulk_exec(db, "ANALYZE suggestions, suggestion_signers, suggestion_units, events");
 	PQfinish(db);
+}
+
+/* ---- the HTTP side ----------------------------------------------------------- */
+
+void wf_http_free(struct wf_http *r)
+{
+	free(r->head);
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+int wf_http_connect(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct timeval tv = { 10, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+void wf_http_get(const char *target, struct wf_http *r)
+{
+	memset(r, 0, sizeof *r);
+	assert_true(S.http_port > 0);
+	int fd = wf_http_connect();
+	char req[2048];
+	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", target);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap + 1);
+	ssize_t got;
+	while ((got = read(fd, buf + len, cap - len)) > 0) {
+		len += (size_t)got;
+		if (len == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	close(fd);
+	buf[len] = '\0';
+	char *sep = strstr(buf, "\r\n\r\n");
+	if (!sep)
+		fail_msg("GET %s: no complete answer (%zu bytes)", target, len);
+	*sep = '\0';
+	r->head = strdup(buf);
+	r->body = strdup(sep + 4);
+	free(buf);
+	assert_int_equal(sscanf(r->head, "HTTP/1.%*d %d", &r->status), 1);
 }

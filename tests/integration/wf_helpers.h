@@ -174,4 +174,17 @@ int64_t extension_id_of(const struct kase *k);
  * exports and benchmarks that need many rows fast. */
 void wf_bulk_cases(int n, int term, int session);
 
+/* A GET on the fixture server's HTTP side (S.http_port). */
+struct wf_http {
+	int status;
+	char *head;   /* status line and headers */
+	char *body;
+};
+/* A connected socket with a 10 s receive timeout; fails the test if not. */
+int wf_http_connect(void);
+/* GET target (already percent-encoded), HTTP/1.0, the whole answer; fails
+ * the test on a transport error. Free with wf_http_free. */
+void wf_http_get(const char *target, struct wf_http *r);
+void wf_http_free(struct wf_http *r);
+
 #endif
