@@ -481,7 +481,7 @@ END $$;
 -- ---- visibility -------------------------------------------------------------
 
 -- Who may see a case (docs/WORKFLOW.md "Visibility"); every read and act
--- goes through here.
+-- goes through here. 0012_read_path moves the rule into jy_visible.
 CREATE FUNCTION jy_can_see(p_viewer bigint, s suggestions) RETURNS boolean
 STABLE LANGUAGE sql AS $$
 	SELECT EXISTS (
@@ -528,6 +528,7 @@ CREATE FUNCTION jy_overdue(s suggestions) RETURNS boolean STABLE LANGUAGE sql AS
 		ELSE false END
 $$;
 
+-- 0012_read_path redefines this over jy_suggestions_json (one query per page).
 -- Keys = proto message Suggestion's fields. detail = false (lists) leaves
 -- body and plan empty. The viewer is for redaction: handling units never
 -- see evaluation data, and there is none in these fields; the public does
@@ -1240,6 +1241,7 @@ BEGIN
 			       AND e.kind IN ('reply', 'follow_up'))), '[]'::jsonb));
 END $$;
 
+-- 0012_read_path redefines jy_list: the same filters over jy_visible.
 CREATE FUNCTION jy_list(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
