@@ -50,6 +50,10 @@ static const char usage[] =
 "  --pgbench-jobs J        pgbench threads (default 1, like this program)\n"
 "  --pgbench-offset N      pgbench's cases start here in the working set\n"
 "                          (default: right after this program's)\n"
+"  --settle                VACUUM ANALYZE the database before each side, so\n"
+"                          both start from the same statistics and visibility\n"
+"                          map (else autovacuum, running between the sides,\n"
+"                          gives the later one other plans)\n"
 "Other:\n"
 "  --idle N                only open N idle sessions as --reader, print\n"
 "                          \"IDLE READY N\", hold them until stdin closes\n"
@@ -168,7 +172,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 
 	enum { O_SERVER = 256, O_NAME, O_CA, O_CERTS, O_CLERK, O_HEAD, O_DEPUTY, O_READER, O_CLIENTS,
 	       O_INFLIGHT, O_DURATION, O_REQUESTS, O_MIX, O_WSET, O_OFFSET, O_READIDS, O_UNITS,
-	       O_PGB, O_PGBDIR, O_PGBPROG, O_PGBJOBS, O_PGBOFF, O_IDLE, O_QUIET, O_HELP };
+	       O_PGB, O_PGBDIR, O_PGBPROG, O_PGBJOBS, O_PGBOFF, O_SETTLE, O_IDLE, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{ "server", required_argument, 0, O_SERVER },
 		{ "server-name", required_argument, 0, O_NAME },
@@ -192,6 +196,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 		{ "pgbench-program", required_argument, 0, O_PGBPROG },
 		{ "pgbench-jobs", required_argument, 0, O_PGBJOBS },
 		{ "pgbench-offset", required_argument, 0, O_PGBOFF },
+		{ "settle", no_argument, 0, O_SETTLE },
 		{ "idle", required_argument, 0, O_IDLE },
 		{ "quiet", no_argument, 0, O_QUIET },
 		{ "help", no_argument, 0, O_HELP },
@@ -249,6 +254,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 		case O_PGBPROG: f->pgbench_program = optarg; break;
 		case O_PGBJOBS: f->pgbench_jobs = (int)number("--pgbench-jobs", optarg, 1, 64); break;
 		case O_PGBOFF: f->pgbench_offset = (int)number("--pgbench-offset", optarg, 0, 10000000); break;
+		case O_SETTLE: f->settle = true; break;
 		case O_IDLE: f->idle = (int)number("--idle", optarg, 1, 1000000); break;
 		case O_QUIET: f->quiet = true; break;
 		case O_HELP: fputs(usage, stdout); exit(0);

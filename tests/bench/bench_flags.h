@@ -34,6 +34,7 @@ struct bench_flags {
 	const char *pgbench_program;
 	int pgbench_jobs;
 	int pgbench_offset;         /* -1: right after jianyid's cases */
+	bool settle;                /* VACUUM ANALYZE before each side */
 	int idle;                   /* >0: only hold this many idle sessions */
 	bool quiet;
 };

@@ -31,7 +31,7 @@ struct pgb_spec {
 	int threads;             /* pgbench -j */
 	double seconds;          /* -T */
 	unsigned weight[3];      /* write cycle, get, list; 0 leaves a script out */
-	struct pgb_account acct[4];   /* per enum bench_role */
+	struct pgb_account acct[ROLE_N];   /* per enum bench_role */
 	/* The write cycle: client c takes the case at position offset + c of
 	 * the working set (term, session) ordered by id. */
 	int32_t term, session;
@@ -57,6 +57,10 @@ struct pgb_result {
 /* Writes the scripts, runs pgbench, reads its output and log. False with
  * err set when something could not be run or read. */
 bool pgb_run(const struct pgb_spec *spec, struct pgb_result *res, char *err, size_t errlen);
+
+/* VACUUM ANALYZE through conninfo (the tables its user owns: all of
+ * jianyid's). False with err set on failure. */
+bool pgb_settle(const char *conninfo, char *err, size_t errlen);
 
 /* The statement text with $n replaced by ":" names[n-1] (pgbench
  * variables); the caller frees it. Exposed for the unit check. */

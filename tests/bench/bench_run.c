@@ -184,15 +184,25 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 	 * pgbench runs. jianyi-bench prints its own and pgbench's. */
 	double srv0 = server_cpu(), pg0 = postgres_cpu(), srv1 = srv0, pg1 = pg0;
 	bool boundary = false;
+	unsigned long jcount = 0, pcount = 0;
 	while (fgets(line, sizeof line, f)) {
 		fputs(line, stdout);
+		const char *cnt = strstr(line, " count=");
 		if (!boundary && strncmp(line, "RESULT side=jianyid", 19) == 0 && strstr(line, " op=all ")) {
 			boundary = true;
 			srv1 = server_cpu();
 			pg1 = postgres_cpu();
-			printf("CPU side=jianyid server_seconds=%.2f postgres_seconds=%.2f\n", srv1 - srv0,
-			       pg1 - pg0);
+			if (cnt)
+				jcount = strtoul(cnt + 7, NULL, 10);
+			printf("CPU side=jianyid server_seconds=%.2f postgres_seconds=%.2f"
+			       " postgres_ms_per_request=%.2f\n", srv1 - srv0, pg1 - pg0,
+			       jcount ? 1000.0 * (pg1 - pg0) / (double)jcount : 0.0);
 		}
+		/* --settle's VACUUM ANALYZE is nobody's request. */
+		if (boundary && strncmp(line, "SETTLED before side=pgbench", 27) == 0)
+			pg1 = postgres_cpu();
+		if (strncmp(line, "RESULT side=pgbench", 19) == 0 && strstr(line, " op=all ") && cnt)
+			pcount = strtoul(cnt + 7, NULL, 10);
 		double v;
 		const char *p = strstr(line, " rps=");
 		if (rps && strncmp(line, "RESULT side=jianyid", 19) == 0 && strstr(line, " op=all ") && p &&
@@ -202,8 +212,11 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 	fclose(f);
 	int st;
 	waitpid(pid, &st, 0);
-	if (boundary)
-		printf("CPU side=pgbench postgres_seconds=%.2f\n", postgres_cpu() - pg1);
+	if (boundary) {
+		double pg2 = postgres_cpu();
+		printf("CPU side=pgbench postgres_seconds=%.2f postgres_ms_per_request=%.2f\n", pg2 - pg1,
+		       pcount ? 1000.0 * (pg2 - pg1) / (double)pcount : 0.0);
+	}
 	fflush(stdout);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
