@@ -21,6 +21,5 @@ int bench_run(const struct county *c, const char *const *extra, double *rps);
  * stdin is *hold: close it to let the sessions go). */
 pid_t bench_idle_start(int n, int *hold, int *ready);
 
-long bench_rss_kib(pid_t pid);
 
 #endif

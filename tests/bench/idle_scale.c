@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "bench_run.h"
+#include "bench_util.h"
 #include "county.h"
 #include "wf_helpers.h"
 
