@@ -44,11 +44,27 @@ static int code_from_name(const char *name)
 	return JIANYI__STATUS_CODE__STATUS_INTERNAL;
 }
 
+/* A race the database settled by refusing one side: two requests creating
+ * rows with one unique value (23505), a serialization failure (40001), a
+ * deadlock (40P01). The statement rolled back and wrote nothing; sent
+ * again, the request meets the other side's committed rows and gets the
+ * functions' own answer (e.g. "a topic named ... already exists"). */
+static bool sqlstate_is_race(const char *s)
+{
+	return strcmp(s, "23505") == 0 || strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
+}
+
 json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix)
 {
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "database unavailable (%s); try again", r->error);
+		return NULL;
+	}
+	if (r->outcome == DB_QUERY_ERROR && sqlstate_is_race(r->sqlstate)) {
+		jy_warn("event=sql_race kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate, r->error);
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "a concurrent request changed the same records (%s); try again", r->sqlstate);
 		return NULL;
 	}
 	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {

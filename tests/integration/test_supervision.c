@@ -10,6 +10,7 @@
  * details. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -379,6 +380,93 @@ static int topic_create(const char *login, const char *name, int64_t committee, 
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_CREATE;
 	req.topic_create = &t;
 	return call(login, &req, env, f, 160);
+}
+
+/* ---- two officers creating one topic at once ---------------------------------------------- */
+
+#define RACERS 8
+
+struct racer {
+	pthread_barrier_t *go;
+	const char *name;
+	char key[48];
+	int code, retried;      /* first answer; the answer to the same request again */
+	char error[600];
+};
+
+/* One create as liaison on a connection of its own, right after the
+ * others are ready; an answer saying "try again" is sent again with the
+ * same idempotency key, as a client would. */
+static void *racer_main(void *arg)
+{
+	struct racer *r = arg;
+	struct jy_client *c = client_connect(&H, &S, "liaison");
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__TopicCreateRequest t = JIANYI__TOPIC_CREATE_REQUEST__INIT;
+	t.idempotency_key = r->key;
+	t.name = (char *)r->name;
+	t.committee_id = committee_id;
+	req.body_case = JIANYI__REQUEST__BODY_TOPIC_CREATE;
+	req.topic_create = &t;
+	pthread_barrier_wait(r->go);
+	for (int round = 0; round < 2; round++) {
+		Jianyi__Envelope *env = NULL;
+		struct jy_error e;
+		memset(&e, 0, sizeof e);
+		int code = jy_call(c, &req, &env, &e) ? 0 : e.code;
+		if (code == JIANYI__STATUS_CODE__STATUS_INTERNAL)
+			snprintf(r->error, sizeof r->error, "%s", e.message);
+		if (env)
+			jy_envelope_free(env);
+		*(round ? &r->retried : &r->code) = code;
+		if (code != JIANYI__STATUS_CODE__STATUS_UNAVAILABLE)
+			break;
+	}
+	jy_close(c);
+	return NULL;
+}
+
+/* Eight creations of one name at once, five names: the database's unique
+ * name settles each race, and the losers get a clean answer — "already
+ * exists", or "try again" and then "already exists" — never an internal
+ * error; one topic per name. */
+static void concurrent_topic_creation(void **state)
+{
+	(void)state;
+	int created = 0, exists = 0, raced = 0;
+	for (int round = 0; round < 5; round++) {
+		char name[64];
+		snprintf(name, sizeof name, "并发专题 %d-%lld", round, (long long)time(NULL));
+		pthread_barrier_t go;
+		pthread_barrier_init(&go, NULL, RACERS);
+		struct racer rs[RACERS];
+		pthread_t th[RACERS];
+		for (int i = 0; i < RACERS; i++) {
+			rs[i] = (struct racer){ .go = &go, .name = name, .code = -1, .retried = -1 };
+			snprintf(rs[i].key, sizeof rs[i].key, "%s", new_key());
+			assert_int_equal(pthread_create(&th[i], NULL, racer_main, &rs[i]), 0);
+		}
+		int ok = 0;
+		for (int i = 0; i < RACERS; i++) {
+			pthread_join(th[i], NULL);
+			if (rs[i].error[0])
+				fail_msg("racer %d of round %d: internal error: %s", i, round, rs[i].error);
+			int final = rs[i].code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ? rs[i].retried : rs[i].code;
+			raced += rs[i].code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE;
+			if (final != OK && final != PRECOND)
+				fail_msg("racer %d of round %d: answered %d (then %d)", i, round, rs[i].code,
+					 rs[i].retried);
+			ok += final == OK;
+			exists += final == PRECOND;
+		}
+		pthread_barrier_destroy(&go);
+		assert_int_equal(ok, 1);
+		created += ok;
+		assert_int_equal(sql_id("SELECT count(*) FROM topics WHERE name = $1", name), 1);
+	}
+	printf("topic creations, %d at once, 5 names: %d created, %d told the name exists, %d of them"
+	       " told to try again first (the race the unique name settled)\n", RACERS, created, exists,
+	       raced);
 }
 
 static int topic_member(const char *login, bool add, int64_t topic, struct kase *k, char *f)
@@ -772,6 +860,7 @@ int main(void)
 		cmocka_unit_test_setup(who_may_supervise, wf_each),
 		cmocka_unit_test_setup(supervision_listing, wf_each),
 		cmocka_unit_test_setup(topics, wf_each),
+		cmocka_unit_test_setup(concurrent_topic_creation, wf_each),
 		cmocka_unit_test_setup(excellent_flow, wf_each),
 		cmocka_unit_test_setup(portal_excellent, wf_each),
 		cmocka_unit_test_setup(publish_unsatisfied, wf_each),
