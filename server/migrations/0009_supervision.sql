@@ -409,6 +409,7 @@ BEGIN
 	                                              FROM topics t), '[]'::jsonb));
 END $$;
 
+-- 0012_read_path redefines jy_topic_show: one query for its cases.
 CREATE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_viewer);

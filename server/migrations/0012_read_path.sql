@@ -202,3 +202,22 @@ BEGIN
 		'suggestions', jy_suggestions_json(p_viewer, v_ids, false),
 		'next_after_id', v_next::bigint);
 END $$;
+
+-- A topic's view (0009): its visible cases' messages by one query too.
+CREATE OR REPLACE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_viewer);
+	t topics%ROWTYPE;
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+	END IF;
+	RETURN jsonb_build_object(
+		'topic', jy_topic_json(t, p_viewer),
+		'suggestions', jy_suggestions_json(p_viewer, ARRAY(
+			SELECT ts.suggestion_id FROM topic_suggestions ts
+			JOIN jy_visible(p_viewer) s ON s.id = ts.suggestion_id
+			WHERE ts.topic_id = t.id), false));
+END $$;
