@@ -93,7 +93,14 @@ static bool signs(const struct who *w, const struct kcase *c)
 /* Visibility (docs/WORKFLOW.md): the congress's side and the government
  * office every case but drafts; a unit the cases it is assigned (lead or
  * co); a deputy the cases they lead or co-signed, drafts too; the public
- * published ones. Every read and every write on a case goes through it. */
+ * published ones. Every read and every write on a case goes through it.
+ * Where the documents say no more, decided as their readers would expect:
+ * the public reads a published case's deadlines, feed events and ledger row
+ * like the case itself (what is owed and by when is part of 阳光公开; the
+ * handler's name stays blank for it); a co-handling unit reads its cases
+ * everywhere but in the statistics, which count a unit's lead cases only
+ * (README "Statistics"); an administrator reads as the congress's side and
+ * writes nothing here. */
 static bool sees(const struct who *w, const struct kcase *c)
 {
 	if (office(w))
@@ -726,8 +733,9 @@ static void inbox_cells(void)
 		if (env)
 			jy_envelope_free(env);
 	}
-	/* Marking: one's own notices only; another's is not in one's inbox
-	 * (not found) and stays as it was. */
+	/* Marking: one's own notices only; another's is not in one's inbox:
+	 * not found rather than permission denied, so the answer does not tell
+	 * whether the notice exists; it stays as it was. */
 	for (size_t i = 0; i < NACCOUNTS; i++)
 		for (size_t c = 0; c < NCASES; c++) {
 			if (cases[c]->draft)
