@@ -195,8 +195,8 @@ bool wf_names(const struct wf_res *r, const char *field)
 	return false;
 }
 
-static int call_code(struct jy_client *c, Jianyi__Request *req, Jianyi__Envelope **out,
-		     char *msg, size_t msglen)
+int wf_call(struct jy_client *c, Jianyi__Request *req, Jianyi__Envelope **out, char *msg,
+	    size_t msglen)
 {
 	Jianyi__Envelope *env = NULL;
 	struct jy_error e;
@@ -223,7 +223,7 @@ int wf_get(struct jy_client *c, int64_t id, Jianyi__Envelope **out, char *msg, s
 	g.suggestion_id = id;
 	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
 	req.get_suggestion = &g;
-	return call_code(c, &req, out, msg, msglen);
+	return wf_call(c, &req, out, msg, msglen);
 }
 
 Jianyi__Envelope *wf_get_ok(struct jy_client *c, int64_t id)
@@ -246,7 +246,7 @@ int wf_list(struct jy_client *c, Jianyi__ListSuggestionsRequest *l, Jianyi__Enve
 	jianyi__request__init(&req);
 	req.body_case = JIANYI__REQUEST__BODY_LIST_SUGGESTIONS;
 	req.list_suggestions = l;
-	int code = call_code(c, &req, out, msg, msglen);
+	int code = wf_call(c, &req, out, msg, msglen);
 	if (code == 0 && (*out)->response->body_case != JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS)
 		fail_msg("ListSuggestions: OK without a list");
 	return code;

@@ -53,6 +53,11 @@ void wf_res_free(struct wf_res *r);
 /* Fills r from a received envelope (takes ownership). */
 void wf_res_from_env(struct wf_res *r, Jianyi__Envelope *env, const struct jy_error *e);
 
+/* Any request: returns the status code; on OK *out is the response
+ * envelope (owned by the caller), else NULL and msg (if given) the message. */
+int wf_call(struct jy_client *c, Jianyi__Request *req, Jianyi__Envelope **out, char *msg,
+	    size_t msglen);
+
 /* GetSuggestion: returns the code; on OK *out is the response envelope. */
 int wf_get(struct jy_client *c, int64_t id, Jianyi__Envelope **out, char *msg, size_t msglen);
 /* GetSuggestion that must succeed. */
