@@ -399,7 +399,7 @@ static int cli(const char *who, const char *args, char *out, size_t outlen, char
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
 		 "XDG_CONFIG_HOME=/nonexistent %s %s >%s 2>%s </dev/null",
-		 S.port, H.pki, H.pki, who, H.pki, who, getenv("JIANYI_CLI"), args, outfile, errfile);
+		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, outfile, errfile);
 	int st = system(cmd);
 	const char *files[2] = { outfile, errfile };
 	char *bufs[2] = { out, err };
@@ -480,7 +480,7 @@ static void cli_inbox(void **state)
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/a-head.crt JIANYI_KEY=%s/a-head.key "
 		 "XDG_CONFIG_HOME=/nonexistent timeout 15 %s inbox --follow --json --limit 1 >%s 2>&1 </dev/null &",
-		 S.port, H.pki, H.pki, H.pki, getenv("JIANYI_CLI"), path);
+		 S.port, H.pki, H.pki, H.pki, harness_cli(&H), path);
 	assert_int_equal(system(cmd), 0);
 	usleep(1000 * 1000); /* connected and following */
 	struct kase k;
