@@ -78,6 +78,193 @@ static void act_init(Jianyi__ActRequest *a, Jianyi__Action action, const char *k
 	}
 }
 
+/* The newer request types, filled as the CLI fills them (client/cli_topics.c,
+ * cli_stats.c, cli_export.c, cli_deadlines.c, cli_inbox.c, cli_sync.c): an
+ * unset option is 0 or "", a default idempotency key is 32 hex digits. */
+static void newer_request_seeds(struct seed_ctx *c, uint64_t *id)
+{
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TopicCreateRequest t = JIANYI__TOPIC_CREATE_REQUEST__INIT;
+		char *leaders[] = { "王县长", "人大常委会李主任" };
+		t.idempotency_key = "3f9c2a7e51d04b8c9e6f1a2b3c4d5e6f";
+		t.name = "农村道路养护专题";
+		t.description = "2027年重点督办：农村公路养护资金与路长制落实";
+		t.leaders = leaders;
+		t.n_leaders = 2;
+		t.committee_id = 9;
+		rq.body_case = JIANYI__REQUEST__BODY_TOPIC_CREATE;
+		rq.topic_create = &t;
+		emit_request(c, "topic-create", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TopicMemberRequest m = JIANYI__TOPIC_MEMBER_REQUEST__INIT;
+		m.idempotency_key = "topic-add-1";
+		m.topic_id = 1;
+		m.suggestion_id = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_TOPIC_ADD;
+		rq.topic_add = &m;
+		emit_request(c, "topic-add", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TopicMemberRequest m = JIANYI__TOPIC_MEMBER_REQUEST__INIT;
+		m.idempotency_key = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+		m.topic_id = 1;
+		m.suggestion_id = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_TOPIC_REMOVE;
+		rq.topic_remove = &m;
+		emit_request(c, "topic-remove", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TopicListRequest l = JIANYI__TOPIC_LIST_REQUEST__INIT;
+		rq.body_case = JIANYI__REQUEST__BODY_TOPIC_LIST;
+		rq.topic_list = &l;
+		emit_request(c, "topic-list", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TopicShowRequest t = JIANYI__TOPIC_SHOW_REQUEST__INIT;
+		t.topic_id = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_TOPIC_SHOW;
+		rq.topic_show = &t;
+		emit_request(c, "topic-show", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentNominateRequest n = JIANYI__EXCELLENT_NOMINATE_REQUEST__INIT;
+		n.idempotency_key = "0c1d2e3f405162738495a6b7c8d9eaf1";
+		n.year = 2026;
+		n.suggestion_id = 1;
+		n.reason = "调研深入，建议可行，已推动出台养护专项资金办法";
+		rq.body_case = JIANYI__REQUEST__BODY_EXCELLENT_NOMINATE;
+		rq.excellent_nominate = &n;
+		emit_request(c, "excellent-nominate", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentScoreRequest sc = JIANYI__EXCELLENT_SCORE_REQUEST__INIT;
+		sc.idempotency_key = "9e8d7c6b5a4938271605f4e3d2c1b0a9";
+		sc.year = 2026;
+		sc.suggestion_id = 1;
+		sc.score = 92;
+		sc.comment = "问题抓得准，办理成效明显";
+		rq.body_case = JIANYI__REQUEST__BODY_EXCELLENT_SCORE;
+		rq.excellent_score = &sc;
+		emit_request(c, "excellent-score", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentAnnounceRequest a = JIANYI__EXCELLENT_ANNOUNCE_REQUEST__INIT;
+		a.idempotency_key = "excellent-2026-announce";
+		a.year = 2026;
+		a.count = 10;
+		rq.body_case = JIANYI__REQUEST__BODY_EXCELLENT_ANNOUNCE;
+		rq.excellent_announce = &a;
+		emit_request(c, "excellent-announce", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__ExcellentListRequest l = JIANYI__EXCELLENT_LIST_REQUEST__INIT;
+		l.year = 2026;
+		rq.body_case = JIANYI__REQUEST__BODY_EXCELLENT_LIST;
+		rq.excellent_list = &l;
+		emit_request(c, "excellent-list", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__SupervisionListRequest q = JIANYI__SUPERVISION_LIST_REQUEST__INIT;
+		q.kind = "interview";
+		q.committee_id = 9;
+		q.topic_id = 1;
+		q.min_level = 2;
+		q.page_size = 100;
+		q.before_id = 250;
+		rq.body_case = JIANYI__REQUEST__BODY_SUPERVISION_LIST;
+		rq.supervision_list = &q;
+		emit_request(c, "supervision-list", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__DeadlinesRequest d = JIANYI__DEADLINES_REQUEST__INIT;
+		d.within_days = 7;
+		d.unit_id = 5;
+		d.kind = "reply";
+		d.limit = 200;
+		rq.body_case = JIANYI__REQUEST__BODY_DEADLINES;
+		rq.deadlines = &d;
+		emit_request(c, "deadlines", (*id)++, &rq);
+	}
+	{
+		/* jianyi overdue */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__DeadlinesRequest d = JIANYI__DEADLINES_REQUEST__INIT;
+		d.overdue_only = 1;
+		d.kind = "";
+		rq.body_case = JIANYI__REQUEST__BODY_DEADLINES;
+		rq.deadlines = &d;
+		emit_request(c, "overdue", (*id)++, &rq);
+	}
+	{
+		/* jianyi inbox --follow --unread */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__InboxRequest q = JIANYI__INBOX_REQUEST__INIT;
+		q.unread_only = 1;
+		q.limit = 50;
+		q.follow = 1;
+		rq.body_case = JIANYI__REQUEST__BODY_INBOX;
+		rq.inbox = &q;
+		emit_request(c, "inbox", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__InboxMarkRequest m = JIANYI__INBOX_MARK_REQUEST__INIT;
+		int64_t ids[] = { 12, 15, 31 };
+		m.notice_ids = ids;
+		m.n_notice_ids = 3;
+		rq.body_case = JIANYI__REQUEST__BODY_INBOX_MARK;
+		rq.inbox_mark = &m;
+		emit_request(c, "inbox-mark", (*id)++, &rq);
+	}
+	{
+		/* jianyi export: the list filters, a page of the ledger */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__LedgerRequest l = JIANYI__LEDGER_REQUEST__INIT;
+		Jianyi__ListSuggestionsRequest f = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
+		f.state = "replied";
+		f.category = "交通";
+		f.term = 18;
+		f.session = 2;
+		f.page_size = 500;
+		l.filter = &f;
+		rq.body_case = JIANYI__REQUEST__BODY_LEDGER;
+		rq.ledger = &l;
+		emit_request(c, "ledger", (*id)++, &rq);
+	}
+	{
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__StatsRequest sr = JIANYI__STATS_REQUEST__INIT;
+		sr.term = 18;
+		sr.session = 2;
+		sr.group_by = "unit";
+		rq.body_case = JIANYI__REQUEST__BODY_STATS;
+		rq.stats = &sr;
+		emit_request(c, "stats", (*id)++, &rq);
+	}
+	{
+		/* jianyi sync --mirror resuming from its saved cursor */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__SyncRequest s = JIANYI__SYNC_REQUEST__INIT;
+		s.cursor = "v1:100000";
+		s.page_size = 250;
+		rq.body_case = JIANYI__REQUEST__BODY_SYNC;
+		rq.sync = &s;
+		emit_request(c, "sync-resume", (*id)++, &rq);
+	}
+}
+
 static void request_seeds(struct seed_ctx *c)
 {
 	uint64_t id = 1;
@@ -251,6 +438,7 @@ static void request_seeds(struct seed_ctx *c)
 		rq.sync = &s;
 		emit_request(c, "sync", id++, &rq);
 	}
+	newer_request_seeds(c, &id);
 	if (c->stream) {
 		emit(c, "session-stream", c->stream, c->stream_len);
 		free(c->stream);

@@ -44,7 +44,46 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
-static void tail_file(const char *path)
+bool harness_valgrind(void)
+{
+	const char *v = getenv("JIANYI_VALGRIND");
+	return v && *v;
+}
+
+int harness_time_scale(void)
+{
+	int n = atoi(env_or("JIANYI_TIME_SCALE", "1"));
+	return n > 1 ? n : 1;
+}
+
+/* Fills argv with JIANYI_VALGRIND split at spaces, then a log file under
+ * dir (%p: valgrind keeps the process's pid); returns the count. */
+static int valgrind_argv(const char *dir, char **argv, int max)
+{
+	static char words[1024];
+	static char logopt[340];
+	snprintf(words, sizeof words, "%s", env_or("JIANYI_VALGRIND", ""));
+	int n = 0;
+	for (char *save = NULL, *w = strtok_r(words, " ", &save); w && n < max - 1;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	snprintf(logopt, sizeof logopt, "--log-file=%s/valgrind-%%p.log", dir);
+	argv[n++] = logopt;
+	return n;
+}
+
+const char *harness_cli(struct harness *h)
+{
+	static char cmd[1536];
+	const char *cli = env_or("JIANYI_CLI", "jianyi");
+	if (!harness_valgrind())
+		return cli;
+	snprintf(cmd, sizeof cmd, "%s --log-file=%s/valgrind-%%p.log %s",
+		 getenv("JIANYI_VALGRIND"), h->dir, cli);
+	return cmd;
+}
+
+static void tail_file(const char *path, long max_lines)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -54,7 +93,7 @@ static void tail_file(const char *path)
 	while (fgets(line, sizeof line, f))
 		lines++;
 	rewind(f);
-	long skip = lines > 40 ? lines - 40 : 0;
+	long skip = lines > max_lines ? lines - max_lines : 0;
 	fprintf(stderr, "---- %s (last lines) ----\n", path);
 	while (fgets(line, sizeof line, f))
 		if (skip-- <= 0)
@@ -70,7 +109,7 @@ static int run_logged(char *const argv[], const char *log)
 	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	pid_t pid;
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(rc));
@@ -88,7 +127,7 @@ static void must_run(struct harness *h, char *const argv[])
 	snprintf(log, sizeof log, "%s/commands.log", h->dir);
 	int rc = run_logged(argv, log);
 	if (rc != 0) {
-		tail_file(log);
+		tail_file(log, 40);
 		fail_msg("command %s %s failed with status %d", argv[0], argv[1] ? argv[1] : "", rc);
 	}
 }
@@ -104,8 +143,8 @@ static void pki(struct harness *h, const char *dir, const char *a1, const char *
 
 int harness_admin(struct harness *h, ...)
 {
-	char *argv[64];
-	int n = 0;
+	char *argv[96];
+	int n = harness_valgrind() ? valgrind_argv(h->dir, argv, 32) : 0;
 	argv[n++] = (char *)env_or("JIANYID", "jianyid");
 	argv[n++] = "admin";
 	argv[n++] = "--database";
@@ -113,7 +152,7 @@ int harness_admin(struct harness *h, ...)
 	va_list ap;
 	va_start(ap, h);
 	const char *a;
-	while ((a = va_arg(ap, const char *)) != NULL && n < 63)
+	while ((a = va_arg(ap, const char *)) != NULL && n < 95)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
@@ -197,7 +236,7 @@ void harness_init(struct harness *h)
 	if (rc != 0) {
 		char log[320];
 		snprintf(log, sizeof log, "%s/commands.log", h->dir);
-		tail_file(log);
+		tail_file(log, 40);
 		fail_msg("loading accounts failed (%d)", rc);
 	}
 }
@@ -220,7 +259,7 @@ void harness_batch(struct harness *h, const char *text)
 	if (rc != 0) {
 		char log[320];
 		snprintf(log, sizeof log, "%s/commands.log", h->dir);
-		tail_file(log);
+		tail_file(log, 40);
 		fail_msg("loading batch %s failed (%d)", batch, rc);
 	}
 }
@@ -294,7 +333,8 @@ void harness_cleanup(struct harness *h)
 		fprintf(stderr, "kept %s\n", h->dir);
 	}
 	if (reports)
-		fail_msg("a sanitizer reported an error in a jianyid process (logs kept in %s)", h->dir);
+		fail_msg("a sanitizer or valgrind reported an error in a jianyid or jianyi process "
+			 "(logs kept in %s)", h->dir);
 }
 
 static int server_counter;
@@ -324,8 +364,11 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	if (extra && extra[0])
 		fprintf(f, "%s%s\n", extra[0] == '[' ? "" : "[server]\n", extra);
 	fclose(f);
-	char *argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
-			 "--ready-file", sp->ready, "--http-ready-file", sp->http_ready, NULL };
+	char *argv[48];
+	int argc = harness_valgrind() ? valgrind_argv(h->dir, argv, 32) : 0;
+	char *server_argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
+				"--ready-file", sp->ready, "--http-ready-file", sp->http_ready, NULL };
+	memcpy(argv + argc, server_argv, sizeof server_argv);
 	pid_t parent = getpid();
 	sp->pid = fork();
 	if (sp->pid < 0)
@@ -340,11 +383,14 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 		int null = open("/dev/null", O_WRONLY);
 		if (log < 0 || null < 0 || dup2(log, 2) < 0 || dup2(null, 1) < 0)
 			_exit(126);
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	track_server(sp->pid, true);
-	uint64_t deadline = harness_now_ms() + 20000;
+	if (harness_valgrind())
+		snprintf(sp->vglog, sizeof sp->vglog, "%s/valgrind-%d.log", h->dir, (int)sp->pid);
+	int wait_s = 20 * harness_time_scale();
+	uint64_t deadline = harness_now_ms() + (uint64_t)wait_s * 1000u;
 	while (harness_now_ms() < deadline) {
 		FILE *r = fopen(sp->ready, "r");
 		if (r) {
@@ -370,36 +416,49 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 		int st;
 		if (waitpid(sp->pid, &st, WNOHANG) == sp->pid) {
 			track_server(sp->pid, false);
-			tail_file(sp->log);
+			tail_file(sp->log, 40);
 			fail_msg("jianyid exited during start-up");
 		}
 		usleep(20000);
 	}
-	tail_file(sp->log);
-	fail_msg("jianyid did not become ready in 20 s");
+	tail_file(sp->log, 40);
+	fail_msg("jianyid did not become ready in %d s", wait_s);
 }
 
 /* A sanitized jianyid (or jianyid admin) reports to its stderr, which is
  * its log, and may carry on (UBSan) or exit: either way the test fails.
+ * So does valgrind's log of a jianyid or jianyi (valgrind-PID.log): any
+ * error, or a definite leak (--errors-for-leak-kinds=definite counts it in
+ * the summary). A SIGKILLed process has no summary, hence the headlines.
  * Returns true when path holds a report. */
 static bool sanitizer_report(const char *path)
 {
 	static const char *const marks[] = { "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-					      "runtime error:", "WARNING: ThreadSanitizer" };
+					      "runtime error:", "WARNING: ThreadSanitizer",
+					      "Invalid read of", "Invalid write of", "Invalid free()",
+					      "Mismatched free()", "depends on uninitialised value",
+					      "Use of uninitialised value", "Syscall param",
+					      "Source and destination overlap", "are definitely lost",
+					      "signal 11 (SIGSEGV)" };
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return false;
 	char line[2048];
 	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
+	while (!found && fgets(line, sizeof line, f)) {
 		for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
 			if (strstr(line, marks[i]))
 				found = true;
+		const char *sum = strstr(line, "ERROR SUMMARY: ");
+		if (sum && atoi(sum + strlen("ERROR SUMMARY: ")) > 0)
+			found = true;
+	}
 	fclose(f);
 	if (found) {
 		sanitizer_reported = true;
-		fprintf(stderr, "sanitizer report in %s:\n", path);
-		tail_file(path);
+		bool vg = strstr(path, "/valgrind-") != NULL;
+		fprintf(stderr, "%s report in %s:\n", vg ? "valgrind" : "sanitizer", path);
+		tail_file(path, vg ? 400 : 40);
 	}
 	return found;
 }
@@ -421,7 +480,7 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 	if (sp->pid <= 0)
 		return -1;
 	kill(sp->pid, sig);
-	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms * (uint64_t)harness_time_scale();
 	int st;
 	while (harness_now_ms() < deadline) {
 		pid_t r = waitpid(sp->pid, &st, WNOHANG);
@@ -430,6 +489,8 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 			sp->pid = 0;
 			if (sanitizer_report(sp->log))
 				fail_msg("jianyid reported a sanitizer error (%s)", sp->log);
+			if (sp->vglog[0] && sanitizer_report(sp->vglog))
+				fail_msg("valgrind reported an error or a leak in jianyid (%s)", sp->vglog);
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		}
 		usleep(10000);
@@ -438,7 +499,7 @@ int server_stop(struct server_proc *sp, int sig, int timeout_ms)
 	waitpid(sp->pid, &st, 0);
 	track_server(sp->pid, false);
 	sp->pid = 0;
-	tail_file(sp->log);
+	tail_file(sp->log, 40);
 	return -1;
 }
 
@@ -456,7 +517,7 @@ void client_opts(struct harness *h, struct server_proc *sp, const char *who,
 	o->cert_file = buf + per;
 	o->key_file = buf + 2 * per;
 	o->ca_file = buf + 3 * per;
-	o->timeout_ms = 10000;
+	o->timeout_ms = 10000 * harness_time_scale();
 }
 
 struct jy_client *client_connect(struct harness *h, struct server_proc *sp, const char *who)
@@ -467,7 +528,7 @@ struct jy_client *client_connect(struct harness *h, struct server_proc *sp, cons
 	struct jy_error e;
 	struct jy_client *c = jy_connect(&o, &e);
 	if (!c) {
-		tail_file(sp->log);
+		tail_file(sp->log, 40);
 		fail_msg("connect as %s failed: %s: %s", who, jy_status_str(e.code), e.message);
 	}
 	return c;
@@ -499,7 +560,7 @@ SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who)
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
 		fail_msg("connect: %s", strerror(errno));
 	jy_socket_nodelay(fd);
-	struct timeval tv = { 5, 0 };
+	struct timeval tv = { 5 * harness_time_scale(), 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	SSL *ssl = SSL_new(ctx);
 	SSL_CTX_free(ctx);
@@ -552,7 +613,7 @@ static int read_exact(SSL *ssl, void *buf, size_t n, uint64_t deadline)
 
 bool raw_wait_closed(SSL *ssl, int timeout_ms)
 {
-	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms * (uint64_t)harness_time_scale();
 	char buf[4096];
 	for (;;) {
 		int r = read_exact(ssl, buf, 1, deadline);
@@ -582,7 +643,7 @@ bool raw_send_request(SSL *ssl, uint64_t id, Jianyi__Request *req)
 
 Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms)
 {
-	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms;
+	uint64_t deadline = harness_now_ms() + (uint64_t)timeout_ms * (uint64_t)harness_time_scale();
 	uint8_t hdr[4];
 	if (read_exact(ssl, hdr, 4, deadline) != 1)
 		return NULL;

@@ -27,6 +27,7 @@ struct server_proc {
 	char ready[320];
 	int http_port;        /* the HTTP side (health, metrics, portal) */
 	char http_ready[330];
+	char vglog[340];      /* under valgrind: its log for this process */
 };
 
 /* Creates the temp dir, the cluster (migrated), the certificates (ca, server,
@@ -81,5 +82,16 @@ bool raw_send_request(SSL *ssl, uint64_t id, Jianyi__Request *req);
 Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms);
 
 uint64_t harness_now_ms(void);
+
+/* Under `meson test --setup valgrind` the setup sets JIANYI_VALGRIND (the
+ * valgrind command line) and JIANYI_TIME_SCALE: the jianyid and jianyi the
+ * tests start run under valgrind too, with their logs in the harness
+ * directory, and any error or definite leak there fails the test. */
+bool harness_valgrind(void);
+/* How much slower than native the processes run: waits are multiplied by it. */
+int harness_time_scale(void);
+/* The jianyi CLI as the start of a shell command: its path, or under
+ * valgrind the valgrind command with a log file in h->dir, then the path. */
+const char *harness_cli(struct harness *h);
 
 #endif

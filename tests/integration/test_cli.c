@@ -40,7 +40,7 @@ static int cli(const char *who, const char *args, char *out, size_t outlen, char
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
 		 "XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
-		 S.port, H.pki, H.pki, who, H.pki, who, getenv("JIANYI_CLI"), args, errfile);
+		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, errfile);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	size_t n = fread(out, 1, outlen - 1, p);

@@ -899,7 +899,7 @@ static void misbehaving_clients(void **state)
 	server_stop(&M, SIGTERM, 10000);
 
 	assert_true(nlat >= 100);
-	assert_true(p99 < 1000);
+	assert_true(p99 < 1000u * (uint64_t)harness_time_scale());
 	assert_int_equal(idle_closed, NIDLE);
 	assert_int_equal(wave_closed, NIDLE);
 #if defined(__SANITIZE_ADDRESS__)
@@ -907,8 +907,13 @@ static void misbehaving_clients(void **state)
 	 * and pads every allocation: RSS says nothing about our bounds there. */
 	printf("memory bounds not asserted under AddressSanitizer\n");
 #else
-	assert_true(rss_peak - rss0 < 64L * 1024);
-	assert_true(rss2 - rss_silent < 16L * 1024);
+	/* Under valgrind, RSS is mostly memcheck's own shadow memory. */
+	if (harness_valgrind()) {
+		printf("memory bounds not asserted under valgrind\n");
+	} else {
+		assert_true(rss_peak - rss0 < 64L * 1024);
+		assert_true(rss2 - rss_silent < 16L * 1024);
+	}
 #endif
 	assert_true(idle_max < 8000);
 	assert_int_equal(loris_closed, NLORIS_TCP + NLORIS_TLS);

@@ -37,7 +37,7 @@ static int cli(const char *who, const char *args, char *err, size_t errlen)
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
 		 "XDG_CONFIG_HOME=/nonexistent %s %s >/dev/null 2>%s </dev/null",
-		 S.port, H.pki, H.pki, who, H.pki, who, getenv("JIANYI_CLI"), args, errfile);
+		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, errfile);
 	int st = system(cmd);
 	FILE *e = fopen(errfile, "r");
 	size_t n = e ? fread(err, 1, errlen - 1, e) : 0;
@@ -323,6 +323,8 @@ static int cli_on_terminal(const char *who, char *const args[], char *out, size_
 	posix_spawn_file_actions_adddup2(&fa, slave, 2);
 	posix_spawn_file_actions_addclose(&fa, master);
 	pid_t pid;
+	/* Native even under valgrind: this checks what a terminal shows, and the
+	 * CLI runs under valgrind in every other test of this file. */
 	assert_int_equal(posix_spawn(&pid, getenv("JIANYI_CLI"), &fa, NULL, args, envp), 0);
 	posix_spawn_file_actions_destroy(&fa);
 	close(slave);

@@ -399,7 +399,7 @@ static int cli(const char *who, const char *args, char *out, size_t outlen, char
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
 		 "XDG_CONFIG_HOME=/nonexistent %s %s >%s 2>%s </dev/null",
-		 S.port, H.pki, H.pki, who, H.pki, who, getenv("JIANYI_CLI"), args, outfile, errfile);
+		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, outfile, errfile);
 	int st = system(cmd);
 	const char *files[2] = { outfile, errfile };
 	char *bufs[2] = { out, err };
@@ -479,16 +479,17 @@ static void cli_inbox(void **state)
 	snprintf(path, sizeof path, "%s/follow.out", H.dir);
 	snprintf(cmd, sizeof cmd,
 		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/a-head.crt JIANYI_KEY=%s/a-head.key "
-		 "XDG_CONFIG_HOME=/nonexistent timeout 15 %s inbox --follow --json --limit 1 >%s 2>&1 </dev/null &",
-		 S.port, H.pki, H.pki, H.pki, getenv("JIANYI_CLI"), path);
+		 "XDG_CONFIG_HOME=/nonexistent timeout %d %s inbox --follow --json --limit 1 >%s 2>&1 </dev/null &",
+		 S.port, H.pki, H.pki, H.pki, 15 * harness_time_scale(), harness_cli(&H), path);
 	assert_int_equal(system(cmd), 0);
-	usleep(1000 * 1000); /* connected and following */
+	usleep(1000 * 1000 * (useconds_t)harness_time_scale()); /* connected and following */
 	struct kase k;
 	char due[16];
 	prepare(&k, ST_ACCEPTED, "关于命令行跟踪的建议", false);
 	set_reply_due(&k, 4, due, sizeof due);
 	char *text = NULL;
-	for (uint64_t t0 = harness_now_ms(); harness_now_ms() - t0 < 8000; usleep(100 * 1000)) {
+	uint64_t wait_ms = 8000u * (uint64_t)harness_time_scale();
+	for (uint64_t t0 = harness_now_ms(); harness_now_ms() - t0 < wait_ms; usleep(100 * 1000)) {
 		free(text);
 		text = slurp(path);
 		if (strstr(text, "关于命令行跟踪的建议"))
