@@ -15,19 +15,7 @@
 
 static void on_deadlines(const struct db_result *r, void *arg)
 {
-	struct request *req = arg;
-	json_object *doc = db_answer_take(req, r, "deadlines.");
-	if (!doc)
-		return;
-	struct pb_arena arena = { 0 };
-	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
-	Jianyi__DeadlinesResponse d = JIANYI__DEADLINES_RESPONSE__INIT;
-	pbjson_fill_message(&d.base, doc, &arena); /* deadlines, today */
-	resp.body_case = JIANYI__RESPONSE__BODY_DEADLINES;
-	resp.deadlines = &d;
-	request_reply(req, &resp);
-	pb_arena_free(&arena);
-	json_object_put(doc);
+	db_answer_finish(arg, r, "deadlines.", JIANYI__RESPONSE__BODY_DEADLINES, false);
 }
 
 void handle_deadlines(struct request *req, const Jianyi__Request *body)

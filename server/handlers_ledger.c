@@ -8,27 +8,12 @@
 #include "db_answer.h"
 #include "handlers_workflow.h"
 #include "log.h"
-#include "pbjson.h"
 #include "server.h"
 #include "sql_ledger.h"
 
-
-
 static void on_ledger(const struct db_result *r, void *arg)
 {
-	struct request *req = arg;
-	json_object *doc = db_answer_take(req, r, "");
-	if (!doc)
-		return;
-	struct pb_arena arena = { 0 };
-	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
-	Jianyi__LedgerResponse led = JIANYI__LEDGER_RESPONSE__INIT;
-	pbjson_fill_message(&led.base, doc, &arena); /* rows, next_after_id, total */
-	resp.body_case = JIANYI__RESPONSE__BODY_LEDGER;
-	resp.ledger = &led;
-	request_reply(req, &resp);
-	pb_arena_free(&arena);
-	json_object_put(doc);
+	db_answer_finish(arg, r, "", JIANYI__RESPONSE__BODY_LEDGER, false);
 }
 
 void handle_ledger(struct request *req, const Jianyi__Request *body)

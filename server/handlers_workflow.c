@@ -20,18 +20,6 @@
 #define LIST_DEFAULT 50
 #define LIST_MAX 500
 
-
-
-
-/* Sends resp, then frees what it was built from. */
-static void reply_and_free(struct request *req, Jianyi__Response *resp, struct pb_arena *arena,
-			   json_object *doc)
-{
-	request_reply(req, resp);
-	pb_arena_free(arena);
-	json_object_put(doc);
-}
-
 /* ---- ActRequest ------------------------------------------------------- */
 
 static void on_act(const struct db_result *r, void *arg)
@@ -55,7 +43,9 @@ static void on_act(const struct db_result *r, void *arg)
 		feed_local_commit(req->sess->srv->feed);
 	resp.body_case = JIANYI__RESPONSE__BODY_ACT;
 	resp.act = &act;
-	reply_and_free(req, &resp, &arena, doc);
+	request_reply(req, &resp);
+	pb_arena_free(&arena);
+	json_object_put(doc);
 }
 
 json_object *act_transitions(enum wf_action a, uint32_t roles)
@@ -136,17 +126,7 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 
 static void on_get(const struct db_result *r, void *arg)
 {
-	struct request *req = arg;
-	json_object *doc = db_answer_take(req, r, "");
-	if (!doc)
-		return;
-	struct pb_arena arena = { 0 };
-	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
-	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
-	pbjson_fill_message(&get.base, doc, &arena); /* suggestion, timeline */
-	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
-	resp.get_suggestion = &get;
-	reply_and_free(req, &resp, &arena, doc);
+	db_answer_finish(arg, r, "", JIANYI__RESPONSE__BODY_GET_SUGGESTION, false);
 }
 
 void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
@@ -168,17 +148,7 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 
 static void on_list(const struct db_result *r, void *arg)
 {
-	struct request *req = arg;
-	json_object *doc = db_answer_take(req, r, "");
-	if (!doc)
-		return;
-	struct pb_arena arena = { 0 };
-	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
-	Jianyi__ListSuggestionsResponse list = JIANYI__LIST_SUGGESTIONS_RESPONSE__INIT;
-	pbjson_fill_message(&list.base, doc, &arena); /* suggestions, next_after_id */
-	resp.body_case = JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS;
-	resp.list_suggestions = &list;
-	reply_and_free(req, &resp, &arena, doc);
+	db_answer_finish(arg, r, "", JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS, false);
 }
 
 void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRequest *q,
