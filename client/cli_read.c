@@ -49,6 +49,8 @@ bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, in
 		   (*resp)->response->get_suggestion->suggestion == NULL) {
 		*rc = cli_fail(CLI_EXIT_FAILURE,
 			       "internal: the server's answer to get_suggestion has no suggestion");
+	} else if (!jy_timeline_complete(c, (*resp)->response->get_suggestion, &err)) {
+		*rc = cli_fail_status(&err);
 	} else {
 		return true;
 	}

@@ -13,8 +13,9 @@ extern const struct cli_option cli_list_options[];
 int cli_run_show(const struct cli_invocation *inv);
 int cli_run_list(const struct cli_invocation *inv);
 
-/* Sends GetSuggestion for id. On success *resp holds the answer (free it
- * with jy_envelope_free) and its suggestion is non-NULL; on failure prints
+/* Sends GetSuggestion for id (and for the rest of a long timeline). On
+ * success *resp holds the answer with the whole timeline (free it with
+ * jy_envelope_free) and its suggestion is non-NULL; on failure prints
  * the reason and returns false with *rc set. */
 bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, int *rc);
 

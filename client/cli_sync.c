@@ -176,12 +176,20 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 		if (o == S_OK && !mirror_begin(x->m))
 			o = mirror_fatal(x);
 		for (size_t i = 0; o == S_OK && i < k; i++) {
-			const Jianyi__Response *r = answers[i]->response;
+			Jianyi__Response *r = answers[i]->response;
 			int code = r->status ? (int)r->status->code : 0;
 			bool ok;
+			struct jy_error terr;
 			if (code == 0 && r->body_case == JIANYI__RESPONSE__BODY_GET_SUGGESTION &&
 			    r->get_suggestion->suggestion != NULL &&
 			    r->get_suggestion->suggestion->id == ids[i]) {
+				/* A long timeline comes in pages: the rest, one call
+				 * each (nothing else is in flight now). */
+				if (!jy_timeline_complete(x->c, r->get_suggestion, &terr)) {
+					mirror_rollback(x->m);
+					o = link_failed(&terr, "reading cases");
+					break;
+				}
 				ok = mirror_put_case(x->m, r->get_suggestion);
 			} else if (code == JIANYI__STATUS_CODE__STATUS_NOT_FOUND ||
 				   code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED) {

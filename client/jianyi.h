@@ -51,6 +51,12 @@ const Jianyi__Welcome *jy_welcome(const struct jy_client *c);
 bool jy_call(struct jy_client *c, const Jianyi__Request *req,
 	     Jianyi__Envelope **resp, struct jy_error *err);
 
+/* A GetSuggestion answer holds one page of a long timeline; this fetches
+ * the pages after it (timeline_next_after) and appends their events to g,
+ * whose suggestion becomes the latest page's. False with err set when a
+ * page cannot be had (g keeps the events it has). */
+bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err);
+
 /* Pipelining: send many, then receive responses in whatever order they come. */
 bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id, struct jy_error *err);
 bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err);

@@ -12,12 +12,20 @@
 #include "server.h"
 #include "sql_supervision.h"
 
+bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
+			 db_result_cb cb, void *arg)
+{
+	if (db_query(req->sess->srv->db, stmt, values, cb, arg))
+		return true;
+	request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		     "server is overloaded (database queue full); try again later");
+	return false;
+}
+
 void db_answer_query(struct request *req, const struct db_stmt *stmt, const char *const *values,
 		     db_result_cb cb)
 {
-	if (!db_query(req->sess->srv->db, stmt, values, cb, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
+	db_answer_query_arg(req, stmt, values, cb, req);
 }
 
 const char *db_answer_str(json_object *o, const char *key)

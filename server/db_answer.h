@@ -16,6 +16,10 @@
 /* Queues stmt for req; answers resource_exhausted when the queue is full. */
 void db_answer_query(struct request *req, const struct db_stmt *stmt, const char *const *values,
 		     db_result_cb cb);
+/* The same with the callback's own arg (which holds req); false when the
+ * queue was full and req answered: the caller frees arg. */
+bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
+			 db_result_cb cb, void *arg);
 
 /* The document when it says "code":"ok" (the caller puts it); otherwise
  * req has been answered and NULL is returned. field_prefix ("stats.") is

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "accounts.h"
+#include "handlers_get.h"
 #include "handlers_workflow.h"
 #include "handlers_sync.h"
 #include "handlers_ledger.h"

@@ -66,11 +66,8 @@ void handle_inbox(struct request *req, const Jianyi__Request *body)
 	struct inbox_call *call = jy_xmalloc(sizeof *call);
 	call->req = req;
 	call->follow = q->follow;
-	if (!db_query(req->sess->srv->db, &sql_inbox, values, on_inbox, call)) {
+	if (!db_answer_query_arg(req, &sql_inbox, values, on_inbox, call))
 		free(call);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
-			     "server is overloaded (database queue full); try again later");
-	}
 }
 
 static void on_mark(const struct db_result *r, void *arg)

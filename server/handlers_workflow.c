@@ -122,28 +122,6 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 	json_object_put(params);
 }
 
-/* ---- GetSuggestion ---------------------------------------------------- */
-
-static void on_get(const struct db_result *r, void *arg)
-{
-	db_answer_finish(arg, r, "", JIANYI__RESPONSE__BODY_GET_SUGGESTION, false);
-}
-
-void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
-{
-	int64_t id = body->get_suggestion->suggestion_id;
-	if (id <= 0) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-				   "get_suggestion.suggestion_id", "suggestion_id must be a positive id");
-		return;
-	}
-	char viewer[24], sid[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(sid, sizeof sid, "%" PRId64, id);
-	const char *values[2] = { viewer, sid };
-	db_answer_query(req, &sql_get_suggestion, values, on_get);
-}
-
 /* ---- ListSuggestions -------------------------------------------------- */
 
 static void on_list(const struct db_result *r, void *arg)

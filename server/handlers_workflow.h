@@ -1,5 +1,5 @@
 /* Request handlers for the suggestion workflow: ActRequest (every state
- * change), GetSuggestion (a case and its timeline), ListSuggestions. The
+ * change) and ListSuggestions (GetSuggestion: handlers_get.h). The
  * rules come from workflow.c; the database function jy_act() applies them
  * in one transaction (docs/WORKFLOW.md is the contract). */
 #ifndef JY_HANDLERS_WORKFLOW_H
@@ -12,7 +12,6 @@
 #include "workflow.h"
 
 void handle_act(struct request *req, const Jianyi__Request *body);
-void handle_get_suggestion(struct request *req, const Jianyi__Request *body);
 void handle_list_suggestions(struct request *req, const Jianyi__Request *body);
 
 /* What handle_act binds besides the request's own fields; exported so that

@@ -414,6 +414,10 @@ static void request_seeds(struct seed_ctx *c)
 		rq.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
 		rq.get_suggestion = &g;
 		emit_request(c, "get", id++, &rq);
+		/* the next page of a long timeline, as jy_timeline_complete asks */
+		g.timeline_after = 4321;
+		g.timeline_limit = 100;
+		emit_request(c, "get-page", id++, &rq);
 	}
 	{
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;

@@ -770,6 +770,107 @@ static void watch_resumes_after_restart(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* A case whose timeline is larger than a frame (100 supervision notes of
+ * 24 KB: 2.4 MB against the 1 MiB limit): GetSuggestion answers it in
+ * pages that each fit, every event once and in order; jianyi show and the
+ * mirror fetch the pages and hold the whole timeline. */
+static void long_timeline_in_pages(void **state)
+{
+	(void)state;
+	wf_bulk_cases(1, 16, 18);
+	PGconn *db = pg();
+	PGresult *r = PQexec(db,
+		"INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
+		" SELECT s.id, a.id, 'supervise', s.state, s.state,"
+		" jsonb_build_object('kind', 'note', 'text', n || ' ' || repeat('督办', 4000))"
+		" FROM suggestions s, accounts a, generate_series(1, 100) n"
+		" WHERE s.term = 16 AND s.session = 18 AND a.login = 'liaison' ORDER BY n");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	r = PQexec(db, "UPDATE suggestions SET version = version + 100 WHERE term = 16 AND session = 18"
+		       " RETURNING id, version");
+	assert_int_equal(PQntuples(r), 1);
+	int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	int version = atoi(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	PQfinish(db);
+
+	/* Page by page as liaison: every event once, in order, each page a
+	 * frame at most; then with a limit of 7. */
+	for (int limit = 0; limit <= 7; limit += 7) {
+		int64_t after = 0, last = 0;
+		int events = 0, pages = 0;
+		do {
+			Jianyi__Request req = JIANYI__REQUEST__INIT;
+			Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+			g.suggestion_id = id;
+			g.timeline_after = after;
+			g.timeline_limit = limit;
+			req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
+			req.get_suggestion = &g;
+			Jianyi__Envelope *env = NULL;
+			char msg[512];
+			assert_int_equal(wf_call(cx("liaison"), &req, &env, msg, sizeof msg), OK);
+			const Jianyi__GetSuggestionResponse *p = env->response->get_suggestion;
+			assert_true(jianyi__envelope__get_packed_size(env) <= 1024 * 1024);
+			assert_true(p->n_timeline > 0);
+			if (limit)
+				assert_true(p->n_timeline <= (size_t)limit);
+			for (size_t i = 0; i < p->n_timeline; i++) {
+				assert_true(p->timeline[i]->sequence > last);
+				last = p->timeline[i]->sequence;
+			}
+			events += (int)p->n_timeline;
+			after = p->timeline_next_after;
+			assert_true(after == 0 || after == last);
+			pages++;
+			jy_envelope_free(env);
+		} while (after != 0);
+		assert_int_equal(events, version);
+		printf("timeline of %d events (2.4 MB), limit %d: %d pages of at most 1 MiB\n", version,
+		       limit, pages);
+		assert_true(pages >= (limit ? version / 7 : 3));
+	}
+
+	/* Bad paging values are refused, naming the field. */
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+	g.suggestion_id = id;
+	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
+	req.get_suggestion = &g;
+	Jianyi__Envelope *env = NULL;
+	char msg[512];
+	g.timeline_after = -1;
+	assert_int_equal(wf_call(cx("liaison"), &req, &env, msg, sizeof msg), INVALID);
+	assert_non_null(strstr(msg, "timeline_after"));
+	g.timeline_after = 0;
+	g.timeline_limit = 1001;
+	assert_int_equal(wf_call(cx("liaison"), &req, &env, msg, sizeof msg), INVALID);
+	assert_non_null(strstr(msg, "timeline_limit"));
+
+	/* jianyi show, online, and the mirror after a sync: the whole timeline. */
+	size_t outlen = 16u << 20;
+	char *out = malloc(outlen), err[2048], args[128], file[300];
+	assert_non_null(out);
+	snprintf(args, sizeof args, "show %" PRId64 " --json", id);
+	assert_int_equal(cli("liaison", 0, NULL, args, out, outlen, err, sizeof err), 0);
+	json_object *o = json_tokener_parse(out), *t;
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "timeline", &t));
+	assert_int_equal((int)json_object_array_length(t), version);
+	json_object_put(o);
+	mirror_file(file, sizeof file, "long");
+	assert_int_equal(cli("liaison", 0, file, "sync", NULL, 0, err, sizeof err), 0);
+	snprintf(args, sizeof args, "show %" PRId64 " --json --offline", id);
+	assert_int_equal(cli("liaison", 0, file, args, out, outlen, err, sizeof err), 0);
+	o = json_tokener_parse(out);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "timeline", &t));
+	assert_int_equal((int)json_object_array_length(t), version);
+	json_object_put(o);
+	free(out);
+}
+
 /* Events too large for one frame at the asked page size: sync and watch
  * halve the page until it fits instead of failing (or retrying) forever.
  * 200 cases each with one supervision note of 24 KB: a page of 500 is about
@@ -822,6 +923,7 @@ int main(void)
 		cmocka_unit_test_setup(offline_writes_once_in_order_through_cuts, wf_each),
 		cmocka_unit_test_setup(large_events_halve_the_page, wf_each),
 		cmocka_unit_test_setup(watch_resumes_after_restart, wf_each),
+		cmocka_unit_test_setup(long_timeline_in_pages, wf_each),
 		cmocka_unit_test_setup(sync_100k_killed_resumes_exactly, wf_each),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
