@@ -199,6 +199,10 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 			       jcount ? 1000.0 * (pg1 - pg0) / (double)jcount : 0.0);
 		}
 		/* --settle's VACUUM ANALYZE is nobody's request. */
+		if (!boundary && strncmp(line, "SETTLED before side=jianyid", 27) == 0) {
+			srv0 = server_cpu();
+			pg0 = postgres_cpu();
+		}
 		if (boundary && strncmp(line, "SETTLED before side=pgbench", 27) == 0)
 			pg1 = postgres_cpu();
 		if (strncmp(line, "RESULT side=pgbench", 19) == 0 && strstr(line, " op=all ") && cnt)

@@ -391,8 +391,10 @@ static int hold_idle(struct bench *b)
 	return st.failed ? 1 : 0;
 }
 
-/* --settle: the same statistics and visibility map for both sides. */
-static void settle(struct bench *b)
+/* --settle: the same statistics and visibility map for both sides. The
+ * line it prints tells bench_run (tests/bench) that the side's CPU count
+ * starts here: the VACUUM is nobody's request. */
+static void settle(struct bench *b, const char *side)
 {
 	char err[600];
 	if (!b->f.settle || !b->f.pgbench_conninfo)
@@ -401,6 +403,8 @@ static void settle(struct bench *b)
 		fprintf(stderr, "jianyi-bench: --settle: %s\n", err);
 		exit(1);
 	}
+	printf("SETTLED before side=%s\n", side);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
@@ -439,7 +443,7 @@ int main(int argc, char **argv)
 	}
 	if (w[0])
 		discover(b);
-	settle(b);
+	settle(b, "jianyid");
 	run(b);
 
 	struct bench_report jr = { .side = "jianyid", .mix = bench_mix_name(b->f.mix),
@@ -498,12 +502,7 @@ int main(int argc, char **argv)
 		}
 		memcpy(sp.acct, acct, sizeof sp.acct);
 		struct pgb_result *pr = jy_xcalloc(1, sizeof *pr);
-		if (b->f.settle) {
-			settle(b);
-			/* bench_run starts pgbench's PostgreSQL CPU count here. */
-			printf("SETTLED before side=pgbench\n");
-			fflush(stdout);
-		}
+		settle(b, "pgbench");
 		if (!pgb_run(&sp, pr, err, sizeof err)) {
 			fprintf(stderr, "jianyi-bench: pgbench: %s\n", err);
 			return 1;
