@@ -770,6 +770,32 @@ static void watch_resumes_after_restart(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* Gives every case of (term, session) n supervision notes of 24 KB each,
+ * numbered, as events by liaison; the versions follow. */
+static void add_notes(int term, int session, int n)
+{
+	char t[16], se[16], k[16];
+	snprintf(t, sizeof t, "%d", term);
+	snprintf(se, sizeof se, "%d", session);
+	snprintf(k, sizeof k, "%d", n);
+	const char *p[3] = { t, se, k };
+	PGconn *db = pg();
+	PGresult *r = PQexecParams(db,
+		"INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
+		" SELECT s.id, a.id, 'supervise', s.state, s.state,"
+		" jsonb_build_object('kind', 'note', 'text', g || ' ' || repeat('督办', 4000))"
+		" FROM suggestions s, accounts a, generate_series(1, $3::int) g"
+		" WHERE s.term = $1::int AND s.session = $2::int AND a.login = 'liaison' ORDER BY s.id, g",
+		3, NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	r = PQexecParams(db, "UPDATE suggestions SET version = version + $3::int"
+			 " WHERE term = $1::int AND session = $2::int", 3, NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(db);
+}
+
 /* A case whose timeline is larger than a frame (100 supervision notes of
  * 24 KB: 2.4 MB against the 1 MiB limit): GetSuggestion answers it in
  * pages that each fit, every event once and in order; jianyi show and the
@@ -778,17 +804,9 @@ static void long_timeline_in_pages(void **state)
 {
 	(void)state;
 	wf_bulk_cases(1, 16, 18);
+	add_notes(16, 18, 100);
 	PGconn *db = pg();
-	PGresult *r = PQexec(db,
-		"INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
-		" SELECT s.id, a.id, 'supervise', s.state, s.state,"
-		" jsonb_build_object('kind', 'note', 'text', n || ' ' || repeat('督办', 4000))"
-		" FROM suggestions s, accounts a, generate_series(1, 100) n"
-		" WHERE s.term = 16 AND s.session = 18 AND a.login = 'liaison' ORDER BY n");
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	r = PQexec(db, "UPDATE suggestions SET version = version + 100 WHERE term = 16 AND session = 18"
-		       " RETURNING id, version");
+	PGresult *r = PQexec(db, "SELECT id, version FROM suggestions WHERE term = 16 AND session = 18");
 	assert_int_equal(PQntuples(r), 1);
 	int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	int version = atoi(PQgetvalue(r, 0, 1));
@@ -879,18 +897,7 @@ static void large_events_halve_the_page(void **state)
 {
 	(void)state;
 	wf_bulk_cases(200, 16, 19);
-	PGconn *db = pg();
-	PGresult *r = PQexec(db,
-		"INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)"
-		" SELECT s.id, a.id, 'supervise', s.state, s.state,"
-		" jsonb_build_object('kind', 'note', 'text', repeat('督办', 4000))"
-		" FROM suggestions s, accounts a WHERE s.term = 16 AND s.session = 19 AND a.login = 'liaison'");
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	r = PQexec(db, "UPDATE suggestions SET version = version + 1 WHERE term = 16 AND session = 19");
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(db);
+	add_notes(16, 19, 1);
 
 	char file[300], env[2048], cmd[4096];
 	mirror_file(file, sizeof file, "large");
