@@ -42,12 +42,7 @@ static struct jy_client *connect_as(struct harness *h, struct server_proc *sp, c
  * --key-type p256), bound to a new account of that login. */
 static void p256_client(struct harness *h, const char *who)
 {
-	char cmd[1200];
-	const char *root = getenv("JIANYI_SOURCE_ROOT");
-	snprintf(cmd, sizeof cmd, "'%s/deploy/pki' client '%s' %s --key-type p256 >/dev/null",
-		 root ? root : ".", h->pki, who);
-	if (system(cmd) != 0)
-		fail_msg("cannot make a P-256 certificate for %s", who);
+	harness_client_cert_key(h, who, "p256");
 	char crt[320];
 	snprintf(crt, sizeof crt, "%s/%s.crt", h->pki, who);
 	if (harness_admin(h, "account-add", "--login", who, "--name", who, "--org", "联工委",

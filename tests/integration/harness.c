@@ -133,11 +133,11 @@ static void must_run(struct harness *h, char *const argv[])
 }
 
 static void pki(struct harness *h, const char *dir, const char *a1, const char *a2,
-		const char *a3)
+		const char *a3, const char *a4)
 {
 	char script[512];
 	snprintf(script, sizeof script, "%s/deploy/pki", env_or("JIANYI_SOURCE_ROOT", "."));
-	char *argv[] = { script, (char *)a1, (char *)dir, (char *)a2, (char *)a3, NULL };
+	char *argv[] = { script, (char *)a1, (char *)dir, (char *)a2, (char *)a3, (char *)a4, NULL };
 	must_run(h, argv);
 }
 
@@ -197,14 +197,14 @@ void harness_init(struct harness *h)
 	char other[300];
 	snprintf(other, sizeof other, "%s/pki-other", h->dir);
 
-	pki(h, h->pki, "ca", NULL, NULL);
-	pki(h, h->pki, "server", "server", NULL);
+	pki(h, h->pki, "ca", NULL, NULL, NULL);
+	pki(h, h->pki, "server", "server", NULL, NULL);
 	const char *clients[] = { "alice", "bob", "carol", "dave", "stranger" };
 	for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
-		pki(h, h->pki, "client", clients[i], NULL);
-	pki(h, h->pki, "client", "expired", "--expired");
-	pki(h, other, "ca", NULL, NULL);
-	pki(h, other, "client", "foreign", NULL);
+		pki(h, h->pki, "client", clients[i], NULL, NULL);
+	pki(h, h->pki, "client", "expired", "--expired", NULL);
+	pki(h, other, "ca", NULL, NULL, NULL);
+	pki(h, other, "client", "foreign", NULL, NULL);
 	/* The foreign certificate lives with ours so client_opts finds it. */
 	char *cp[] = { "/bin/cp", NULL, NULL, (char *)h->pki, NULL };
 	char src[320];
@@ -243,7 +243,12 @@ void harness_init(struct harness *h)
 
 void harness_client_cert(struct harness *h, const char *who)
 {
-	pki(h, h->pki, "client", who, NULL);
+	pki(h, h->pki, "client", who, NULL, NULL);
+}
+
+void harness_client_cert_key(struct harness *h, const char *who, const char *key_type)
+{
+	pki(h, h->pki, "client", who, "--key-type", key_type);
 }
 
 void harness_batch(struct harness *h, const char *text)

@@ -47,6 +47,8 @@ int harness_admin(struct harness *h, ...) __attribute__((sentinel));
 
 /* Makes a client certificate "who" (who.crt, who.key) in the harness PKI. */
 void harness_client_cert(struct harness *h, const char *who);
+/* The same with deploy/pki's --key-type (ed25519, the default, or p256). */
+void harness_client_cert_key(struct harness *h, const char *who, const char *key_type);
 /* Runs "jianyid admin batch" on text (one command per line, all in one
  * transaction); fails the test when it does not succeed. */
 void harness_batch(struct harness *h, const char *text);
