@@ -216,7 +216,7 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 	fclose(f);
 	int st;
 	waitpid(pid, &st, 0);
-	if (boundary) {
+	if (boundary && pcount > 0) {   /* pgbench ran (not with --idle or without --pgbench) */
 		double pg2 = postgres_cpu();
 		printf("CPU side=pgbench postgres_seconds=%.2f postgres_ms_per_request=%.2f\n", pg2 - pg1,
 		       pcount ? 1000.0 * (pg2 - pg1) / (double)pcount : 0.0);
