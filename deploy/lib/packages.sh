@@ -3,8 +3,9 @@
 # installs the missing ones. Sourced by deploy/test and deploy/quickstart.
 
 # What each is for: README.md, section "Dependencies".
+# What jianyid needs to build and run (its embedded PostgreSQL included).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-JY_PACKAGES=(
+JY_SERVER_PACKAGES=(
 	build-essential
 	meson
 	ninja-build
@@ -16,14 +17,28 @@ JY_PACKAGES=(
 	protobuf-c-compiler
 	libjson-c-dev
 	libinih-dev
-	libxlsxwriter-dev
-	libsqlite3-dev
-	libcmocka-dev
 	postgresql
-	postgresql-client
 	openssl
 	python3
 )
+# What the jianyi CLI adds: SQLite (its offline mirror) and libxlsxwriter
+# (XLSX export). meson builds the CLI only when both are there (-Dclient).
+# shellcheck disable=SC2034
+JY_CLIENT_PACKAGES=(
+	libsqlite3-dev
+	libxlsxwriter-dev
+)
+# What the tests add: cmocka, and pgbench (postgresql-client) for the benchmarks.
+# shellcheck disable=SC2034
+JY_TEST_PACKAGES=(
+	libcmocka-dev
+	postgresql-client
+)
+# The quickstart runs the server and the CLI; deploy/test needs everything.
+# shellcheck disable=SC2034
+JY_QUICKSTART_PACKAGES=("${JY_SERVER_PACKAGES[@]}" "${JY_CLIENT_PACKAGES[@]}")
+# shellcheck disable=SC2034
+JY_PACKAGES=("${JY_QUICKSTART_PACKAGES[@]}" "${JY_TEST_PACKAGES[@]}")
 
 # Installed by deploy/test only for the steps that need them.
 # The TLS audit test (tests/integration/test_tls_audit.c; skipped without it).
