@@ -625,6 +625,12 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 		return EXIT_OK;
 	}
 
+	if (!cfg->database_named) {
+		fprintf(stderr, "jianyid admin: which database? Give --config FILE, --database CONNINFO "
+			"or --data-dir DIR (there is no %s to read); admin never creates a new "
+			"database in the current directory\n", JY_DEFAULT_CONFIG);
+		return EXIT_USAGE;
+	}
 	if (cfg->conninfo) {
 		conn = PQconnectdb(cfg->conninfo);
 	} else {

@@ -125,6 +125,8 @@ bool jy_config_set(struct jy_config *cfg, const char *section, const char *key,
 			}
 			free(*p);
 			*p = jy_xstrdup(value);
+			if (!strcmp(key, "conninfo") || !strcmp(key, "data_dir"))
+				cfg->database_named = true;
 			return true;
 		}
 		case K_UINT:
@@ -156,6 +158,8 @@ bool jy_config_set(struct jy_config *cfg, const char *section, const char *key,
 			char **p = field;
 			free(*p);
 			*p = jy_xstrdup(value);
+			if (!strcmp(key, "conninfo") || !strcmp(key, "data_dir"))
+				cfg->database_named = true;
 			return true;
 		}
 		}

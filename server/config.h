@@ -42,7 +42,12 @@ struct jy_config {
 	/* command line only */
 	char *ready_file;             /* once listening, write "host:port\n" here */
 	char *http_ready_file;        /* once the HTTP side listens, write "host:port\n" here */
+	bool database_named;          /* conninfo or data_dir came from a file or a flag */
 };
+
+/* What the systemd unit runs with; `jianyid admin` reads it when no
+ * --config, --database or --data-dir says which database to use. */
+#define JY_DEFAULT_CONFIG "/etc/jianyi/jianyid.ini"
 
 void jy_config_defaults(struct jy_config *cfg);
 /* Loads an INI file over the current values. */

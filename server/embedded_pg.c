@@ -46,20 +46,21 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-/* Runs argv (as PG_USER through runuser when as_pg) and waits for it.
- * Its stdout+stderr go to out (truncated, NUL-terminated). Returns the exit
- * status, or -1 when it could not be run or died from a signal. */
-static int run(const char *const *argv, bool as_pg, char *out, size_t outlen)
+/* Runs argv (as the user as_user through runuser, or as ourselves when
+ * as_user is NULL) and waits for it. Its stdout+stderr go to out
+ * (truncated, NUL-terminated). Returns the exit status, or -1 when it could
+ * not be run or died from a signal. */
+static int run(const char *const *argv, const char *as_user, char *out, size_t outlen)
 {
 	const char *full[32];
 	size_t n = 0, len = 0;
 	int fds[2], status;
 	pid_t pid;
 
-	if (as_pg) {
+	if (as_user) {
 		full[n++] = "runuser";
 		full[n++] = "-u";
-		full[n++] = PG_USER;
+		full[n++] = as_user;
 		full[n++] = "--";
 	}
 	for (size_t i = 0; argv[i] && n < 31; i++)
@@ -146,21 +147,83 @@ static void log_tail(const struct embedded_pg *pg, char *buf, size_t buflen)
 			buf[i] = '|';
 }
 
+/* Makes sure path is a directory (not a symbolic link) with mode. Only a
+ * directory this call creates is given to owner, and only one it creates or
+ * we own gets mode: an existing one of another user keeps both, so a
+ * cluster that another user runs is never taken from it. The
+ * mode is set through a descriptor opened with O_NOFOLLOW, so a link that
+ * the cluster's user put in place of a directory is refused, never followed
+ * (as root, following it would chmod or chown whatever it points to). */
 static bool make_dir(const char *path, mode_t mode, const struct passwd *owner,
 		     char *err, size_t errlen)
 {
-	if (mkdir(path, mode) != 0 && errno != EEXIST) {
+	bool created = mkdir(path, mode) == 0;
+	int fd;
+
+	if (!created && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		return false;
 	}
-	if (owner && chown(path, owner->pw_uid, owner->pw_gid) != 0) {
-		snprintf(err, errlen, "cannot chown %s to %s: %s", path, PG_USER, strerror(errno));
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		struct stat lst;
+		bool link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+		snprintf(err, errlen, "%s is not a directory (%s); refusing to use it", path,
+			 link ? "a symbolic link" : strerror(errno));
 		return false;
 	}
-	if (chmod(path, mode) != 0) {
+	if (created && owner && fchown(fd, owner->pw_uid, owner->pw_gid) != 0) {
+		snprintf(err, errlen, "cannot chown %s to %s: %s", path, owner->pw_name, strerror(errno));
+		close(fd);
+		return false;
+	}
+	struct stat st;
+	bool ours = fstat(fd, &st) == 0 && st.st_uid == geteuid();
+	if ((created || ours) && fchmod(fd, mode) != 0) {
 		snprintf(err, errlen, "cannot chmod %s: %s", path, strerror(errno));
+		close(fd);
 		return false;
 	}
+	close(fd);
+	return true;
+}
+
+/* Who runs the cluster's tools. An existing cluster: its owner, whoever
+ * that is (the postgres user when jianyid ran as root, the service user
+ * when it ran as one). A new one: ourselves, or the postgres user when we
+ * are root (PostgreSQL refuses to run as root). Fills *pw (NULL: ourselves)
+ * and returns false, with the reason, when we may not act on the cluster. */
+static bool cluster_user(const char *pgdata, struct passwd **pw, char *err, size_t errlen)
+{
+	bool root = geteuid() == 0;
+	struct stat st;
+	/* Its folder's owner is the cluster's (we may not even see inside). */
+	bool exists = lstat(pgdata, &st) == 0 && S_ISDIR(st.st_mode);
+
+	*pw = NULL;
+	if (!exists) {
+		if (root && !(*pw = getpwnam(PG_USER))) {
+			snprintf(err, errlen, "running as root but there is no '%s' user to run "
+				 "PostgreSQL as (install postgresql)", PG_USER);
+			return false;
+		}
+		return true;
+	}
+	if (st.st_uid == geteuid())
+		return true;
+	struct passwd *owner = getpwuid(st.st_uid);
+	if (!root) {
+		snprintf(err, errlen, "the PostgreSQL cluster %s belongs to the user %s, not to us; "
+			 "run this as that user (runuser -u %s -- jianyid ...) or as root",
+			 pgdata, owner ? owner->pw_name : "(unknown)", owner ? owner->pw_name : "USER");
+		return false;
+	}
+	if (!owner || st.st_uid == 0) {
+		snprintf(err, errlen, "the PostgreSQL cluster %s belongs to %s; PostgreSQL cannot "
+			 "run as that user", pgdata, owner ? owner->pw_name : "an unknown user id");
+		return false;
+	}
+	*pw = owner;
 	return true;
 }
 
@@ -273,8 +336,8 @@ out:
 bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char *bindir,
 		       char *err, size_t errlen)
 {
-	bool root = geteuid() == 0;
 	struct passwd *pw = NULL;
+	const char *as = NULL;
 	char out[1024], tail[700], real[PATH_MAX];
 	char *initdb = NULL, *pg_ctl = NULL, *version_file = NULL, *log_file = NULL;
 	char *opts = NULL, *qsock = NULL, *qhost = NULL;
@@ -285,11 +348,6 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 	memset(pg, 0, sizeof *pg);
 	if (!data_dir || !*data_dir) {
 		snprintf(err, errlen, "no data directory configured");
-		return false;
-	}
-	if (root && !(pw = getpwnam(PG_USER))) {
-		snprintf(err, errlen, "running as root but there is no '%s' user to run "
-			 "PostgreSQL as (install postgresql)", PG_USER);
 		return false;
 	}
 	if (!make_dir(data_dir, 0755, NULL, err, errlen))
@@ -321,11 +379,14 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 		goto out;
 	}
 
-	if (root) {
+	if (!cluster_user(pg->pgdata, &pw, err, errlen))
+		goto out;
+	as = pw ? pw->pw_name : NULL;
+	if (as) {
 		const char *argv[] = { "test", "-x", pg->data_dir, NULL };
-		if (run(argv, true, out, sizeof out) != 0) {
+		if (run(argv, as, out, sizeof out) != 0) {
 			snprintf(err, errlen, "the %s user cannot reach %s (directory permissions); "
-				 "choose --data-dir under /var/lib or /tmp", PG_USER, pg->data_dir);
+				 "choose --data-dir under /var/lib or /tmp", as, pg->data_dir);
 			goto out;
 		}
 	}
@@ -337,7 +398,7 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 		const char *argv[] = { initdb, "-D", pg->pgdata, "-U", PG_USER, "--auth=trust",
 				       "--encoding=UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--no-instructions", NULL };
 		jy_info("event=pg_initdb pgdata=%s", pg->pgdata);
-		if (run(argv, root, out, sizeof out) != 0) {
+		if (run(argv, as, out, sizeof out) != 0) {
 			snprintf(err, errlen, "initdb failed for %s: %s", pg->pgdata, out);
 			goto out;
 		}
@@ -353,7 +414,7 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 
 	{
 		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "status", NULL };
-		rc = run(argv, root, out, sizeof out);
+		rc = run(argv, as, out, sizeof out);
 	}
 	if (rc == 0) {
 		jy_info("event=pg_already_running pgdata=%s", pg->pgdata);
@@ -364,12 +425,14 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "-w", "-t", "60", "-l", log_file,
 				       "-o", opts, "start", NULL };
 		jy_info("event=pg_start pgdata=%s", pg->pgdata);
-		if (run(argv, root, out, sizeof out) != 0) {
+		if (run(argv, as, out, sizeof out) != 0) {
 			log_tail(pg, tail, sizeof tail);
 			snprintf(err, errlen, "pg_ctl start failed: %s; log: %s", out, tail);
 			goto out;
 		}
 		pg->started_by_us = true;
+		free(pg->run_as);
+		pg->run_as = as ? jy_xstrdup(as) : NULL;
 	}
 
 	if (!create_role_and_db(pg, err, errlen))
@@ -400,7 +463,7 @@ void embedded_pg_stop(struct embedded_pg *pg)
 		return;
 	pg_ctl = xasprintf("%s/pg_ctl", pg->bindir);
 	const char *argv[] = { pg_ctl, "-D", pg->pgdata, "-m", "fast", "-w", "stop", NULL };
-	if (run(argv, geteuid() == 0, out, sizeof out) != 0)
+	if (run(argv, pg->run_as, out, sizeof out) != 0)
 		jy_warn("event=pg_stop_failed pgdata=%s", pg->pgdata);
 	else
 		jy_info("event=pg_stopped pgdata=%s", pg->pgdata);
@@ -415,5 +478,6 @@ void embedded_pg_free(struct embedded_pg *pg)
 	free(pg->socket_dir);
 	free(pg->bindir);
 	free(pg->conninfo);
+	free(pg->run_as);
 	memset(pg, 0, sizeof *pg);
 }

@@ -14,12 +14,17 @@ struct embedded_pg {
 	char *socket_dir;   /* data_dir/pg/run (short enough for sun_path) */
 	char *bindir;       /* where initdb, pg_ctl live */
 	char *conninfo;     /* "host=<socket_dir> dbname=jianyi user=jianyi" */
+	char *run_as;       /* the user pg_ctl ran as (NULL: ourselves) */
 	bool started_by_us; /* stop it on exit */
 };
 
 /* Creates the cluster if needed, starts it unless already running, creates
  * the role and database "jianyi". bindir NULL: the newest
- * /usr/lib/postgresql/<N>/bin. */
+ * /usr/lib/postgresql/<N>/bin. The tools run as the cluster's owner (for a
+ * new cluster: ourselves, or "postgres" when we are root); a running
+ * cluster, e.g. one a running jianyid started, is used through its socket,
+ * never started twice, and no existing directory changes owner. Refuses,
+ * naming the owner, a cluster of another user when we are not root. */
 bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char *bindir,
 		       char *err, size_t errlen);
 /* Stops the cluster if embedded_pg_start started it (pg_ctl stop -m fast). */

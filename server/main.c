@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "config.h"
@@ -88,14 +89,26 @@ int main(int argc, char **argv)
 
 	/* Pass 1: the configuration file, so flags can override it. */
 	const char *config_path = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+	bool database_flag = false;
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		bool has_value = strchr(a, '=') != NULL;
+		if (!strcmp(a, "--config") && i + 1 < argc)
 			config_path = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			config_path = argv[i] + 9;
-		else if (argv[i][0] != '-')
-			break; /* admin subcommand: its own flags follow */
+		else if (!strncmp(a, "--config=", 9))
+			config_path = a + 9;
+		else if (!strncmp(a, "--database", 10) || !strncmp(a, "--data-dir", 10))
+			database_flag = true;
+		/* Every long flag but --help and --version takes a value; past
+		 * the flags comes the admin subcommand with its own flags. */
+		if (!has_value && strcmp(a, "--help") && strcmp(a, "-h") && strcmp(a, "--version"))
+			i++;
 	}
+	/* jianyid admin with nothing naming a database works on the installed
+	 * server's (the systemd unit's configuration), never on a new cluster
+	 * in the current directory: admin_main refuses when nothing named one. */
+	if (admin && !config_path && !database_flag && access(JY_DEFAULT_CONFIG, F_OK) == 0)
+		config_path = JY_DEFAULT_CONFIG;
 	if (config_path && !jy_config_load_file(&cfg, config_path, err, sizeof err)) {
 		fprintf(stderr, "jianyid: %s\n", err);
 		goto out;

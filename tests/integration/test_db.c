@@ -117,6 +117,7 @@ static int admin(const char *first, ...)
 	struct jy_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.data_dir = data_dir;  /* exercises the embedded "already running" path */
+	cfg.database_named = true;
 	argv[argc++] = (char *)first;
 	va_start(ap, first);
 	for (char *a; (a = va_arg(ap, char *)) && argc < 31;)

@@ -320,6 +320,7 @@ static int group_setup(void **state)
 	fclose(f);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.conninfo = pg.conninfo;
+	cfg.database_named = true;
 	char *argv1[] = { "batch", path, NULL };
 	if (admin_main(2, argv1, &cfg) != 0)
 		return -1;
