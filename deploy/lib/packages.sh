@@ -28,11 +28,13 @@ JY_CLIENT_PACKAGES=(
 	libsqlite3-dev
 	libxlsxwriter-dev
 )
-# What the tests add: cmocka, and pgbench (postgresql-client) for the benchmarks.
+# What the tests add: cmocka, pgbench (postgresql-client) for the
+# benchmarks, plpgsql_check for the check of every PL/pgSQL function.
 # shellcheck disable=SC2034
 JY_TEST_PACKAGES=(
 	libcmocka-dev
 	postgresql-client
+	postgresql-15-plpgsql-check
 )
 # The quickstart runs the server and the CLI; deploy/test needs everything.
 # shellcheck disable=SC2034
