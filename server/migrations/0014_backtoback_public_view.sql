@@ -1219,14 +1219,15 @@ BEGIN
 		'next_after_id', v_next::bigint);
 END $$;
 
--- The ledger's evaluation column: the latest closed round's outcome, as
--- counts of the result ratings ('' before any round closed). Forms of an
+-- The ledger's evaluation column (测评结果): the latest closed round's
+-- outcome, as counts of the result ratings, in the ledger's language
+-- ("满意 2，基本满意 0，不满意 1"; '' before any round closed). Forms of an
 -- open round are never counted (back-to-back evaluation).
 CREATE FUNCTION jy_outcome_text(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce((
-		SELECT 'satisfied ' || count(*) FILTER (WHERE e.result = 'satisfied')
-		       || ', basically_satisfied ' || count(*) FILTER (WHERE e.result = 'basically_satisfied')
-		       || ', unsatisfied ' || count(*) FILTER (WHERE e.result = 'unsatisfied')
+		SELECT '满意 ' || count(*) FILTER (WHERE e.result = 'satisfied')
+		       || '，基本满意 ' || count(*) FILTER (WHERE e.result = 'basically_satisfied')
+		       || '，不满意 ' || count(*) FILTER (WHERE e.result = 'unsatisfied')
 		FROM evaluations e
 		WHERE e.suggestion_id = s.id
 		  AND e.round = (SELECT max(e2.round) FROM evaluations e2
@@ -1487,4 +1488,88 @@ BEGIN
 				              AND e.round = v_round AND e.attitude = 'basically_satisfied')::int,
 				'unsatisfied', (SELECT count(*) FROM evaluations e WHERE e.suggestion_id = s.id
 				              AND e.round = v_round AND e.attitude = 'unsatisfied')::int)));
+END $$;
+
+-- ---- publishing an unsatisfied result -------------------------------------------
+
+-- As 0009, but only the unsatisfied forms of a closed round can be published:
+-- an open round's forms are the liaison committee's alone until it closes.
+CREATE OR REPLACE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_kind text := jy_p_text(p, 'kind');
+	v_liaison boolean := 'liaison_officer' = ANY (a.roles);
+	v_leader boolean := 'leader' = ANY (a.roles);
+	v_member boolean := 'committee_member' = ANY (a.roles)
+	                    AND coalesce(a.organization_id = s.supervising_committee_id, false);
+	v_committee text;
+	v_text text;
+	v_id bigint;
+BEGIN
+	SELECT name INTO v_committee FROM organizations WHERE id = s.supervising_committee_id;
+	CASE v_kind
+	WHEN 'note' THEN
+		NULL;
+	WHEN 'whole_process' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
+			                  || 'whole-process supervision', 'kind');
+		END IF;
+	WHEN 'by_field' THEN
+		IF s.supervising_committee_id IS NULL THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no supervising '
+			                  || 'special committee: by-field supervision needs one (set at assignment)',
+			                  'kind');
+		ELSIF NOT (v_liaison OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
+			                  || v_committee || ') or the liaison committee may record by-field '
+			                  || 'supervision of suggestion ' || s.id, 'kind');
+		END IF;
+	WHEN 'leader_led' THEN
+		IF NOT s.key THEN
+			PERFORM jy_refuse('failed_precondition', 'leader-led supervision is for key suggestions: '
+			                  || 'suggestion ' || s.id || ' is not key', 'kind');
+		ELSIF NOT (v_leader AND a.display_name = ANY (s.leaders)) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
+			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
+			                  || ') may record leader-led supervision', 'kind');
+		END IF;
+	WHEN 'interview' THEN
+		IF NOT (v_liaison OR v_leader) THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
+			                  || 'an interview (约谈)', 'kind');
+		END IF;
+	WHEN 'inquiry' THEN
+		IF NOT (v_liaison OR v_leader OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
+			                  || 'of the supervising committee may record a special inquiry (专题询问)',
+			                  'kind');
+		END IF;
+	WHEN 'publish_unsatisfied' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
+			                  || 'unsatisfied result', 'kind');
+		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+		                  AND 'unsatisfied' IN (e.attitude, e.result)
+		                  AND jy_round_closed(s, e.round)) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no unsatisfied '
+			                  || 'evaluation to publish', 'kind');
+		ELSIF NOT jy_portal_visible(s) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not published on '
+			                  || 'the portal; publish it first (jianyid admin publish)', 'kind');
+		ELSIF EXISTS (SELECT 1 FROM supervision_notes n WHERE n.suggestion_id = s.id
+		              AND n.kind = 'publish_unsatisfied') THEN
+			PERFORM jy_refuse('failed_precondition', 'the unsatisfied result of suggestion ' || s.id
+			                  || ' is already published', 'kind');
+		END IF;
+	ELSE
+		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+	END CASE;
+	v_text := jy_p_required(p, 'text', 20000);
+	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
+	VALUES (s.id, v_kind, v_text, a.id, jy_supervision_level(v_kind), s.supervising_committee_id)
+	RETURNING id INTO v_id;
+	RETURN jsonb_build_object('record_id', v_id::bigint, 'level', jy_supervision_level(v_kind)::int,
+	                          'committee_id', coalesce(s.supervising_committee_id, 0)::bigint);
 END $$;

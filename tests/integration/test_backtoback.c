@@ -420,7 +420,7 @@ static void check_closed_round(const struct kase *k)
 				 s.outcome, leak ? ", and the comment " : "", leak ? leak : "");
 
 		const Jianyi__LedgerRow *row = ledger_row(r->login, k->id, &env);
-		if (!row || !strstr(row->evaluation, "unsatisfied 1"))
+		if (!row || !strstr(row->evaluation, "不满意 1"))
 			fail_msg("closed round, Ledger: %s reads evaluation \"%s\"", r->login,
 				 row ? row->evaluation : "(no row)");
 		jy_envelope_free(env);
