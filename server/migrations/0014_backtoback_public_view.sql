@@ -255,6 +255,11 @@ BEGIN
 		PERFORM jy_evaluation_close(s, 'window_ended');
 		n := n + 1;
 	END LOOP;
+	IF n > 0 THEN
+		-- New events: wake the other processes' feeds (the payload of a
+		-- workflow commit).
+		PERFORM pg_notify('jianyi_events', '');
+	END IF;
 	RETURN n;
 END $$;
 
@@ -1033,6 +1038,7 @@ BEGIN
 			           AND e.kind IN ('reply', 'follow_up', 'evaluate', 'evaluation_outcome')))
 			  AND jy_event_shown(e.kind, ac.deputy_id, v_public, v_liaison, v_deputy)), '[]'::jsonb));
 END $$;
+
 -- As 0010, with 0014's rules per event (jy_event_shown): an individual form
 -- only to its deputy and the liaison committee, the public only what the
 -- portal shows (no logins). Two redaction classes remain: inside (the
