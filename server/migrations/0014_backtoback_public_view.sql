@@ -165,8 +165,8 @@ BEGIN
 	       count(*) FILTER (WHERE e.result = 'basically_satisfied') AS r_b,
 	       count(*) FILTER (WHERE e.result = 'unsatisfied') AS r_u
 	  INTO c FROM evaluations e WHERE e.suggestion_id = s.id AND e.round = s.round;
-	-- Unsatisfied on attitude or result sends the case back (DESIGN: 不满意
-	-- 重新办理), decided on the whole round.
+	-- Unsatisfied on attitude or result sends the case back for re-handling
+	-- (docs/WORKFLOW.md "Evaluation rounds"), decided on the whole round.
 	v_to := CASE WHEN c.a_u + c.r_u > 0 THEN 'rehandling' ELSE 'evaluated' END;
 	UPDATE suggestions SET
 		state = v_to, version = version + 1, updated_at = now(),
