@@ -361,12 +361,15 @@ static void unit_visibility(void **state)
 	struct kase mine, other;
 	prepare(&mine, ST_REPLIED, "关于甲局办理的建议", false);    /* lead A */
 	prepare(&other, ST_SUBMITTED, "关于未交办的建议", false);   /* no unit */
-	act("deputy-wang", A(EVALUATE), &mine, NULL);
+	struct wf_act a;
+	wf_act_init(&a, A(EVALUATE), mine.id, mine.version);
+	valid_params(&a, A(EVALUATE));
+	ok_closing_step("deputy-wang", &a, &mine, "evaluated");
 	int64_t end = max_seq();
 
 	char cur[64];
 	cursor_of(cur, sizeof cur, start);
-	int evaluates = 0, events = 0;
+	int evaluates = 0, outcomes = 0, events = 0;
 	for (;;) {
 		struct page p;
 		assert_int_equal(sync_page(cx("a-clerk"), cur, 3, false, &p), 0);
@@ -374,10 +377,9 @@ static void unit_visibility(void **state)
 			const Jianyi__FeedEvent *e = p.sync->events[i];
 			assert_int_equal(e->suggestion_id, mine.id);
 			events++;
-			if (strcmp(e->kind, "evaluate") == 0) {
-				evaluates++;
-				assert_string_equal(e->details, "{}");
-			}
+			/* Back-to-back: never the form, only the round's outcome. */
+			evaluates += strcmp(e->kind, "evaluate") == 0;
+			outcomes += strcmp(e->kind, "evaluation_outcome") == 0;
 			assert_true(e->version >= 1);
 		}
 		snprintf(cur, sizeof cur, "%s", p.sync->cursor);
@@ -386,7 +388,8 @@ static void unit_visibility(void **state)
 		if (done)
 			break;
 	}
-	assert_int_equal(evaluates, 1);
+	assert_int_equal(evaluates, 0);
+	assert_int_equal(outcomes, 1);
 	assert_true(events >= 5);
 	/* The cursor moved past the other case's events too. */
 	char want[64];
@@ -402,7 +405,8 @@ static void unit_visibility(void **state)
 		for (size_t i = 0; i < p.sync->n_events; i++)
 			if (strcmp(p.sync->events[i]->kind, "evaluate") == 0) {
 				assert_non_null(strstr(p.sync->events[i]->details, "satisfied"));
-				assert_int_equal(p.sync->events[i]->version, mine.version);
+				/* the form, then the round's outcome */
+				assert_int_equal(p.sync->events[i]->version, mine.version - 1);
 				seen = true;
 			}
 		snprintf(cur, sizeof cur, "%s", p.sync->cursor);

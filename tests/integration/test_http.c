@@ -198,7 +198,9 @@ static void portal(void **state)
 	a.reply.text = REPLY;
 	a.reply.result_class = "A";
 	ok_step("a-head", &a, &pub, "replied", NULL);
-	act("deputy-wang", A(EVALUATE), &pub, "evaluated");
+	wf_act_init(&a, A(EVALUATE), pub.id, pub.version);
+	valid_params(&a, A(EVALUATE));
+	ok_closing_step("deputy-wang", &a, &pub, "evaluated");
 	prepare(&hidden, ST_REGISTERED, T_HIDDEN, false);
 	prepare(&secret, ST_REGISTERED, T_SECRET, false);
 	/* No fixture step makes a confidential case after creation; the flag is

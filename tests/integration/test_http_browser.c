@@ -174,7 +174,9 @@ static void pages_in_browser(void **state)
 	a.reply.text = "答复：修缮工程已列入明年计划，预计年底前完工。";
 	a.reply.result_class = "A";
 	ok_step("a-head", &a, &k, "replied", NULL);
-	act("deputy-wang", A(EVALUATE), &k, "evaluated");
+	wf_act_init(&a, A(EVALUATE), k.id, k.version);
+	valid_params(&a, A(EVALUATE));
+	ok_closing_step("deputy-wang", &a, &k, "evaluated");
 	prepare(&other, ST_REPLIED, "关于增设公交线路的建议", false);
 	char id[32], id2[32];
 	snprintf(id, sizeof id, "%lld", (long long)k.id);
@@ -222,7 +224,7 @@ static void pages_in_browser(void **state)
 	wf_act_init(&a, A(EVALUATE), other.id, other.version);
 	a.evaluate.attitude = "unsatisfied";
 	a.evaluate.result = "unsatisfied";
-	ok_step("deputy-wang", &a, &other, "rehandling", NULL);
+	ok_closing_step("deputy-wang", &a, &other, "rehandling");
 	wf_act_init(&a, A(SUPERVISE), other.id, other.version);
 	a.supervise.kind = "publish_unsatisfied";
 	a.supervise.text = "代表对办理结果不满意，现予公开，督促承办单位重新办理。";

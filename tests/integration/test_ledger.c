@@ -1,6 +1,6 @@
 /* The handling ledger (台账) end to end: cases brought through the workflow,
  * then "jianyi export" to CSV and XLSX as the liaison committee and as
- * handling units (only their cases, no evaluation results), --force, the
+ * handling units (only their cases, evaluation outcomes as counts), --force, the
  * temporary file, usage errors, and the progress line a large export shows
  * on a terminal (and only there). */
 #include <setjmp.h>
@@ -119,7 +119,7 @@ static int setup(void **state)
 	a.evaluate.attitude = "satisfied";
 	a.evaluate.result = "satisfied";
 	a.evaluate.comment = "满意";
-	ok_step("deputy-wang", &a, &k_replied, NULL, NULL);
+	ok_closing_step("deputy-wang", &a, &k_replied, "evaluated");
 	/* A case that only unit C handles. */
 	prepare(&k_c, ST_REGISTERED, TITLE_C, false);
 	wf_act_init(&a, A(ASSIGN), k_c.id, k_c.version);
@@ -164,7 +164,8 @@ static void csv_as_liaison(void **state)
 
 	/* The evaluated case: its result class and evaluation. */
 	assert_true(csv_line_with(csv, TITLE_REPLIED, line, sizeof line));
-	assert_non_null(strstr(line, ",B,满意,"));
+	/* The outcome of its closed round, counts of result ratings. */
+	assert_non_null(strstr(line, ",B,满意 1，基本满意 0，不满意 0,"));
 
 	/* Unit C's case. */
 	assert_true(csv_line_with(csv, TITLE_C, line, sizeof line));
@@ -220,7 +221,9 @@ static void units_see_their_cases_only(void **state)
 	assert_non_null(strstr(csv, "城乡公交"));
 	assert_non_null(strstr(csv, TITLE_REPLIED));
 	assert_null(strstr(csv, TITLE_C));
-	assert_null(strstr(csv, "满意"));      /* back-to-back evaluation */
+	/* Back-to-back evaluation: a unit reads the closed round's outcome
+	 * (counts), never a form or its comment (the "Fixes" issue, item 3). */
+	assert_non_null(strstr(csv, "满意 1，基本满意 0，不满意 0"));
 	free(csv);
 
 	path_of(out, sizeof out, "unit-c.xlsx");

@@ -179,11 +179,17 @@ static void reach(struct kase *k, enum wf_state s, const char *title)
 		wf_act_init(&a, A(EVALUATE), k->id, k->version);
 		valid_params(&a, A(EVALUATE));
 		a.evaluate.result = "unsatisfied";
-		ok_step("deputy-wang", &a, k, "rehandling", NULL);
+		/* Back-to-back: the round closes with the last evaluator's form. */
+		ok_step("deputy-wang", &a, k, "replied", NULL);
+		wf_act_init(&a, A(EVALUATE), k->id, k->version);
+		valid_params(&a, A(EVALUATE));
+		ok_closing_step("deputy-li", &a, k, "rehandling");
 		break;
 	case WF_EVALUATED: case WF_CLOSED:
 		act("deputy-wang", A(EVALUATE), k, "replied");
-		act("deputy-li", A(EVALUATE), k, "evaluated");
+		wf_act_init(&a, A(EVALUATE), k->id, k->version);
+		valid_params(&a, A(EVALUATE));
+		ok_closing_step("deputy-li", &a, k, "evaluated");
 		if (s == WF_CLOSED)
 			act("liaison", A(CLOSE), k, "closed");
 		break;

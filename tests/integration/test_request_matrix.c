@@ -94,10 +94,11 @@ static bool signs(const struct who *w, const struct kcase *c)
  * office every case but drafts; a unit the cases it is assigned (lead or
  * co); a deputy the cases they lead or co-signed, drafts too; the public
  * published ones. Every read and every write on a case goes through it.
- * Where the documents say no more, decided as their readers would expect:
- * the public reads a published case's deadlines, feed events and ledger row
- * like the case itself (what is owed and by when is part of 阳光公开; the
- * handler's name stays blank for it); a co-handling unit reads its cases
+ * The public reads a published case only as the portal shows it (the
+ * "Fixes" issue, item 4; docs/WORKFLOW.md "Visibility"): its ledger row, but
+ * no deadlines, and in the feed only replies, follow-up reports and
+ * evaluation outcomes (Y has none yet). Where the documents say no more,
+ * decided as their readers would expect: a co-handling unit reads its cases
  * everywhere but in the statistics, which count a unit's lead cases only
  * (README "Statistics"); an administrator reads as the congress's side and
  * writes nothing here. */
@@ -117,6 +118,19 @@ static bool sees(const struct who *w, const struct kcase *c)
 static bool sees_handled(const struct who *w, const struct kcase *c)
 {
 	return sees(w, c) && !c->draft;
+}
+
+/* Deadlines: as sees_handled, never the public's (not on the portal). */
+static bool sees_deadlines(const struct who *w, const struct kcase *c)
+{
+	return sees_handled(w, c) && w->role != PUBLIC;
+}
+
+/* The feed: a visible case's events; the public's only the portal's kinds,
+ * of which the cases here (none replied) have none. */
+static bool in_feed(const struct who *w, const struct kcase *c)
+{
+	return sees(w, c) && w->role != PUBLIC;
 }
 
 /* What is under the topic: the key cases (X and Y) that w sees. */
@@ -398,7 +412,7 @@ static void sync_cells(void)
 		}
 		for (size_t c = 0; c < NCASES; c++) {
 			int32_t v = version_of(cases[c]);
-			bool vis = sees(w, cases[c]);
+			bool vis = in_feed(w, cases[c]);
 			if (code == OK && vis && events[c] > 0 && events[c] != v)
 				fail_msg("Sync cell (%s, %s): %d events of a case at version %d", w->login,
 					 cases[c]->name, events[c], v);
@@ -679,7 +693,7 @@ static void stats_deadlines(void)
 		struct ids got = { .n = 0 };
 		for (size_t k = 0; code == OK && k < env->response->deadlines->n_deadlines; k++)
 			ids_add(&got, env->response->deadlines->deadlines[k]->suggestion_id);
-		per_case(DEADLINES, w, OK, code, &got, sees_handled, msg);
+		per_case(DEADLINES, w, OK, code, &got, sees_deadlines, msg);
 		if (env)
 			jy_envelope_free(env);
 	}

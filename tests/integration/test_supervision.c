@@ -824,7 +824,7 @@ static void publish_unsatisfied(void **state)
 		wf_act_init(&a, A(EVALUATE), both[i]->id, both[i]->version);
 		a.evaluate.attitude = "basically_satisfied";
 		a.evaluate.result = "unsatisfied";
-		ok_step("deputy-wang", &a, both[i], "rehandling", NULL);
+		ok_closing_step("deputy-wang", &a, both[i], "rehandling");
 	}
 	const char *statement = "经测评，代表对办理结果不满意，现予公开并督促重新办理。";
 	expect_code("not yet published", supervise("liaison", &u, "publish_unsatisfied", statement, f, sizeof f),

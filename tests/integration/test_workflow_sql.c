@@ -150,8 +150,8 @@ static int key_counter;
 /* An action expected to succeed, at the case's current version with a
  * fresh idempotency key. Checks version = events afterwards. Returns the
  * result JSON (caller frees). */
-static char *ok(const char *login, const char *action, const char *sid, const char *transitions,
-		const char *relation, const char *params)
+static char *ok_events(const char *login, const char *action, const char *sid,
+		       const char *transitions, const char *relation, const char *params, int events)
 {
 	char key[32], ver[16] = "0", before[16] = "0";
 	snprintf(key, sizeof key, "key-%d", ++key_counter);
@@ -166,12 +166,27 @@ static char *ok(const char *login, const char *action, const char *sid, const ch
 	assert_string_equal(jv(r, "{replayed}"), "false");
 	const char *id = jv(r, "{suggestion,id}");
 	assert_version_is_event_count(id);
-	assert_int_equal(atoi(events_of(id)), atoi(before) + 1);
+	assert_int_equal(atoi(events_of(id)), atoi(before) + events);
 	assert_string_equal(jv(r, "{suggestion,version}"), version_of(id));
-	/* The event is the last one of the case. */
+	/* The event is the last one of the case (after it, only the outcome of
+	 * the evaluation round it closed). */
 	assert_string_equal(jv(r, "{event_seq}"),
-			    q1("SELECT max(seq) FROM events WHERE suggestion_id = $1::bigint", id));
+			    q1("SELECT max(seq) FROM events WHERE suggestion_id = $1::bigint"
+			       " AND kind <> 'evaluation_outcome'", id));
 	return r;
+}
+
+static char *ok(const char *login, const char *action, const char *sid, const char *transitions,
+		const char *relation, const char *params)
+{
+	return ok_events(login, action, sid, transitions, relation, params, 1);
+}
+
+/* The last form of an evaluation round: the form and the round's outcome
+ * (docs/WORKFLOW.md "Evaluation rounds"). */
+static char *ok_closing(const char *login, const char *sid, const char *params)
+{
+	return ok_events(login, "evaluate", sid, "{\"replied\":\"evaluated\"}", "evaluator", params, 2);
 }
 
 /* An action expected to be refused with code and exactly message; nothing
@@ -621,8 +636,14 @@ static void test_evaluation_and_close(void **state)
 	refused("zhangsan", "evaluate", s1, NULL, "{\"replied\":\"evaluated\"}", "evaluator",
 		"{\"attitude\":\"happy\",\"result\":\"satisfied\"}", "invalid_argument",
 		"attitude must be satisfied, basically_satisfied or unsatisfied", "attitude");
+	/* Back-to-back (the "Fixes" issue, item 3): an unsatisfied form leaves
+	 * the round open until the co-signer has answered too; the round then
+	 * closes once, to re-handling. */
 	r = ok("zhangsan", "evaluate", s1, "{\"replied\":\"evaluated\"}", "evaluator",
 	       "{\"attitude\":\"satisfied\",\"result\":\"unsatisfied\",\"comment\":\"进度太慢\"}");
+	assert_string_equal(jv(r, "{suggestion,state}"), "replied");
+	free(r);
+	r = ok_closing("lisi", s1, "{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}");
 	assert_string_equal(jv(r, "{suggestion,state}"), "rehandling");
 	free(r);
 	assert_string_equal(q1("SELECT supervised::text || to_char(rehandle_due, 'YYYY-MM-DD') FROM suggestions"
@@ -652,15 +673,15 @@ static void test_evaluation_and_close(void **state)
 	refused("zhangsan", "evaluate", s1, NULL, "{\"replied\":\"evaluated\"}", "evaluator",
 		"{\"attitude\":\"satisfied\",\"result\":\"satisfied\"}", "failed_precondition",
 		q1("SELECT 'you have already evaluated reply 2 of suggestion ' || $1", s1), NULL);
-	r = ok("lisi", "evaluate", s1, "{\"replied\":\"evaluated\"}", "evaluator",
-	       "{\"attitude\":\"basically_satisfied\",\"result\":\"satisfied\"}");
+	r = ok_closing("lisi", s1, "{\"attitude\":\"basically_satisfied\",\"result\":\"satisfied\"}");
 	assert_string_equal(jv(r, "{suggestion,state}"), "evaluated");
 	free(r);
 
 	r = ok("liaison", "close", s1, "{\"evaluated\":\"closed\"}", "any", "{\"reason\":\"办结\"}");
 	assert_string_equal(jv(r, "{suggestion,state}"), "closed");
 	free(r);
-	assert_string_equal(version_of(s1), "23");
+	/* 23 before back-to-back rounds: + li's round-1 form + two outcome events. */
+	assert_string_equal(version_of(s1), "26");
 	assert_version_is_event_count(s1);
 }
 
@@ -733,25 +754,24 @@ static void test_visibility_and_redaction(void **state)
 	char *r;
 	(void)state;
 
-	/* The lead unit sees the timeline, but never an individual evaluation. */
+	/* The lead unit sees the timeline, but never an individual evaluation:
+	 * the 4 forms are left out, the 2 rounds' outcomes are there. */
 	r = get("jt.clerk", s1);
 	assert_string_equal(jv(r, "{code}"), "ok");
 	assert_string_equal(jv(r, "{suggestion,state}"), "closed");
-	assert_string_equal(q1("SELECT jsonb_array_length($1::jsonb -> 'timeline')::text", r), "23");
+	assert_string_equal(q1("SELECT jsonb_array_length($1::jsonb -> 'timeline')::text", r), "22");
 	assert_string_equal(q1("SELECT count(*) FROM jsonb_array_elements($1::jsonb -> 'timeline') e"
-			       " WHERE e ->> 'kind' = 'evaluate'", r), "3");
-	assert_string_equal(q1("SELECT bool_and(e -> 'details' = '{}'::jsonb)::text"
-			       " FROM jsonb_array_elements($1::jsonb -> 'timeline') e"
-			       " WHERE e ->> 'kind' = 'evaluate'", r), "true");
-	assert_null(strstr(r, "unsatisfied"));
+			       " WHERE e ->> 'kind' = 'evaluate'", r), "0");
+	assert_string_equal(q1("SELECT count(*) FROM jsonb_array_elements($1::jsonb -> 'timeline') e"
+			       " WHERE e ->> 'kind' = 'evaluation_outcome'", r), "2");
 	assert_null(strstr(r, "进度太慢"));
 	/* Timeline entries carry who did what, in order. */
 	assert_string_equal(jv(r, "{timeline,0,kind}"), "create");
 	assert_string_equal(jv(r, "{timeline,0,actor_login}"), "zhangsan");
 	assert_string_equal(jv(r, "{timeline,0,from_state}"), "");
 	assert_string_equal(jv(r, "{timeline,0,to_state}"), "draft");
-	assert_string_equal(jv(r, "{timeline,22,kind}"), "close");
-	assert_string_equal(jv(r, "{timeline,22,actor_name}"), "联络员");
+	assert_string_equal(jv(r, "{timeline,21,kind}"), "close");
+	assert_string_equal(jv(r, "{timeline,21,actor_name}"), "联络员");
 	free(r);
 
 	/* The congress side sees the forms. */

@@ -527,6 +527,36 @@ void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expe
 		wf_res_free(&r);
 }
 
+/* The last form of an evaluation round: the form's event (the state stays
+ * replied) and the round's outcome event (no actor) moving k to a state in
+ * expect: two versions. Records both while recording is set. */
+void ok_closing_step(const char *who, struct wf_act *a, struct kase *k, const char *expect)
+{
+	struct wf_res r;
+	int code = wf_do(cx(who), a, &r);
+	if (code != OK)
+		fail_msg("%s evaluate on #%lld (v%d, %s): %s: %s", who, (long long)k->id, k->version,
+			 k->state, jy_status_str(code), r.message);
+	if (r.sug->version != k->version + 2 || !state_in(r.sug->state, expect))
+		fail_msg("%s evaluate on #%lld: v%d %s after v%d, expected v%d %s (form + outcome)", who,
+			 (long long)k->id, r.sug->version, r.sug->state, k->version, k->version + 2, expect);
+	if (recording && nrecorded + 1 < maxrecorded) {
+		struct step_rec *s = &recording[nrecorded++];
+		snprintf(s->kind, sizeof s->kind, "evaluate");
+		snprintf(s->actor, sizeof s->actor, "%s", who);
+		snprintf(s->from, sizeof s->from, "%s", k->state);
+		snprintf(s->to, sizeof s->to, "%s", k->state);
+		s = &recording[nrecorded++];
+		snprintf(s->kind, sizeof s->kind, "evaluation_outcome");
+		snprintf(s->actor, sizeof s->actor, "%s", "");
+		snprintf(s->from, sizeof s->from, "%s", k->state);
+		snprintf(s->to, sizeof s->to, "%s", r.sug->state);
+	}
+	k->version = r.sug->version;
+	snprintf(k->state, sizeof k->state, "%s", r.sug->state);
+	wf_res_free(&r);
+}
+
 /* Valid params for action a (so that only role/state/relation decide). */
 void valid_params(struct wf_act *a, int action)
 {

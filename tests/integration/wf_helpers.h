@@ -155,6 +155,10 @@ bool state_in(const char *state, const char *alternatives);
  * any) and add exactly one version. Keeps the result in *keep if given. */
 void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
 	     struct wf_res *keep);
+/* The last form of an evaluation round (docs/WORKFLOW.md "Evaluation rounds"):
+ * as ok_step, but two versions (the form, then the outcome event) and the case
+ * in a state in expect. */
+void ok_closing_step(const char *who, struct wf_act *a, struct kase *k, const char *expect);
 /* Valid params for action a (so that only role/state/relation decide). */
 void valid_params(struct wf_act *a, int action);
 /* action with valid params as who on k; see ok_step. */
