@@ -15,7 +15,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 
@@ -41,6 +43,25 @@ static const char *id_str(int64_t id)
 	char *b = buf[next++ % 4];
 	snprintf(b, sizeof buf[0], "%lld", (long long)id);
 	return b;
+}
+
+/* Runs the CLI (JIANYI_CLI) as who with args; stderr in err; returns the
+ * exit status. */
+static int cli(const char *who, const char *args, char *err, size_t errlen)
+{
+	char errfile[300], cmd[4096];
+	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
+	snprintf(cmd, sizeof cmd,
+		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
+		 "XDG_CONFIG_HOME=/nonexistent %s %s >/dev/null 2>%s </dev/null",
+		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, errfile);
+	int st = system(cmd);
+	FILE *e = fopen(errfile, "r");
+	size_t n = e ? fread(err, 1, errlen - 1, e) : 0;
+	err[n] = '\0';
+	if (e)
+		fclose(e);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* ---- item 5: co-signers confirm (or are removed) before submission -------- */
@@ -102,6 +123,21 @@ static void cosigners_before_submit(void **state)
 	char msg[256];
 	assert_int_equal(wf_get(cx("deputy-zhao"), m.id, &g, msg, sizeof msg), DENIED);
 	assert_null(g);
+
+	/* The same from the command line. */
+	struct kase c;
+	char args[256], err[1024];
+	joint_draft(&c, "联名测试：命令行移除联名人");
+	act("deputy-li", A(COSIGN), &c, "draft");
+	snprintf(args, sizeof args, "submit --id %lld", (long long)c.id);
+	if (cli("deputy-wang", args, err, sizeof err) != 1 || !strstr(err, ZHAO))
+		fail_msg("jianyi %s with an unconfirmed co-signer: %s", args, err);
+	snprintf(args, sizeof args, "submit --id %lld --remove-cosigner %lld", (long long)c.id,
+		 (long long)dep_zhao);
+	if (cli("deputy-wang", args, err, sizeof err) != 0)
+		fail_msg("jianyi %s: %s", args, err);
+	assert_int_equal(sql_id("SELECT count(*) FROM suggestions WHERE state = 'submitted' AND id = $1::bigint",
+				id_str(c.id)), 1);
 }
 
 /* ---- item 7: what may be published ------------------------------------------ */
