@@ -412,12 +412,14 @@ const struct cli_command cli_commands[] = {
 		.summary = "create a suggestion and submit it, or submit a draft",
 		.usage = "submit --title T (--body TEXT | --body-file F|-) --category C\n"
 			 "              [--confidential] [--cosigner DEPUTY_ID ...] [--kind suggestion|motion]\n"
-			 "              [--draft] | submit --id ID [--version N]",
+			 "              [--draft] | submit --id ID [--remove-cosigner DEPUTY_ID ...] [--version N]",
 		.help = "A deputy drafts a suggestion (CREATE) and, unless --draft or\n"
 			"co-signers are given, submits it (SUBMIT) in the same command.\n"
 			"With --cosigner the suggestion stays a draft: each co-signer\n"
 			"confirms with 'jianyi cosign ID', then 'jianyi submit --id ID'\n"
-			"submits it. --id also submits a suggestion returned for revision.\n"
+			"submits it: refused while a co-signer has not confirmed, unless\n"
+			"--remove-cosigner DEPUTY_ID drops them from the suggestion.\n"
+			"--id also submits a suggestion returned for revision.\n"
 			"The body may come from a file or standard input (-), at most 1 MiB\n"
 			"of UTF-8. The two steps use the key K and K.submit, so repeating\n"
 			"the command with the same --idempotency-key K does nothing twice.\n\n"

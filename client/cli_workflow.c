@@ -42,6 +42,7 @@ struct act {
 	Jianyi__FollowUpParams follow_up;
 	Jianyi__EvaluateParams evaluate;
 	Jianyi__SuperviseParams supervise;
+	Jianyi__SubmitParams submit;
 	int64_t ids[CLI_MAX_REPEATED];
 	const char *strs[CLI_MAX_REPEATED];
 	char *owned[2];              /* long texts read from files */
@@ -446,6 +447,8 @@ const struct cli_option cli_submit_options[] = {
 	{ "kind", "K", "suggestion (default) or motion" },
 	{ "draft", NULL, "only create the draft; submit it later with --id" },
 	{ "id", "ID", "submit this existing draft or returned suggestion" },
+	{ "remove-cosigner", "DEPUTY_ID", "with --id: drop a co-signer who has not confirmed (repeatable)",
+	  true },
 	WRITE_FLAGS };
 
 /* --- Sending ----------------------------------------------------------- */
@@ -470,6 +473,7 @@ static void act_init(struct act *a)
 		.follow_up = JIANYI__FOLLOW_UP_PARAMS__INIT,
 		.evaluate = JIANYI__EVALUATE_PARAMS__INIT,
 		.supervise = JIANYI__SUPERVISE_PARAMS__INIT,
+		.submit = JIANYI__SUBMIT_PARAMS__INIT,
 	};
 }
 
@@ -611,9 +615,17 @@ static int submit_existing(const struct cli_invocation *inv)
 			return cli_usage_error(inv, "--%s: not with --id (which submits an existing "
 					       "suggestion)", create_only[i]), CLI_EXIT_USAGE;
 	a.req.action = JIANYI__ACTION__ACTION_SUBMIT;
+	size_t nremove;
 	if (!cli_get_id(inv, "id", CLI_REQUIRED, &a.req.suggestion_id) ||
+	    !cli_get_ids(inv, "remove-cosigner", a.ids, CLI_MAX_REPEATED, &nremove) ||
 	    !cli_get_idempotency_key(inv, a.key))
 		return CLI_EXIT_USAGE;
+	if (nremove > 0) {
+		a.submit.remove_cosigner_deputy_ids = a.ids;
+		a.submit.n_remove_cosigner_deputy_ids = nremove;
+		a.req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
+		a.req.submit = &a.submit;
+	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		return rc;
 	if (send_act(c, &a, &resp, &rc)) {
@@ -664,6 +676,9 @@ int cli_run_submit(const struct cli_invocation *inv)
 
 	if (cli_value(inv, "id") != NULL)
 		return submit_existing(inv);
+	if (cli_value(inv, "remove-cosigner") != NULL)
+		return cli_usage_error(inv, "--remove-cosigner: only with --id (co-signers confirm "
+				       "on the draft first)"), CLI_EXIT_USAGE;
 	act_init(&a);
 	if (!create_params(inv, &a) || !cli_get_idempotency_key(inv, a.key))
 		goto done;

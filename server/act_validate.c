@@ -202,6 +202,10 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		return one_of(c, "evaluate.attitude", a->evaluate->attitude, satisfaction) &&
 		       one_of(c, "evaluate.result", a->evaluate->result, satisfaction) &&
 		       text(c, "evaluate.comment", a->evaluate->comment, 0, REASON_MAX);
+	case JIANYI__ACTION__ACTION_SUBMIT:
+		return !a->submit || ids(c, "submit.remove_cosigner_deputy_ids",
+					 a->submit->remove_cosigner_deputy_ids,
+					 a->submit->n_remove_cosigner_deputy_ids, 50);
 	case JIANYI__ACTION__ACTION_SUPERVISE: {
 		static const char *const kinds[] = {
 			"note", "whole_process", "by_field", "leader_led", "interview", "inquiry",
@@ -236,6 +240,7 @@ static Jianyi__ActRequest__ParamsCase params_for(Jianyi__Action a)
 	case JIANYI__ACTION__ACTION_FOLLOW_UP: return JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
 	case JIANYI__ACTION__ACTION_EVALUATE: return JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
 	case JIANYI__ACTION__ACTION_SUPERVISE: return JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
+	case JIANYI__ACTION__ACTION_SUBMIT: return JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
 	default: return JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
 	}
 }
@@ -271,11 +276,10 @@ bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, cha
 			return bad(&c, "expected_version", "%s is required: the version you last saw%s", "");
 	}
 	Jianyi__ActRequest__ParamsCase want = params_for(a->action);
+	/* close and submit may come without params: their params are optional. */
+	bool optional = a->action == JIANYI__ACTION__ACTION_CLOSE || a->action == JIANYI__ACTION__ACTION_SUBMIT;
 	if (want != JIANYI__ACT_REQUEST__PARAMS__NOT_SET && a->params_case != want &&
-	    !(a->action == JIANYI__ACTION__ACTION_CLOSE))
-		return bad(&c, "params", "%s do not match the action%s", "");
-	if (a->action == JIANYI__ACTION__ACTION_CLOSE && a->params_case != JIANYI__ACT_REQUEST__PARAMS__NOT_SET &&
-	    a->params_case != JIANYI__ACT_REQUEST__PARAMS_REASON)
+	    !(optional && a->params_case == JIANYI__ACT_REQUEST__PARAMS__NOT_SET))
 		return bad(&c, "params", "%s do not match the action%s", "");
 	return check_params(&c, a);
 }

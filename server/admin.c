@@ -414,8 +414,9 @@ static int cmd_migrate(PGconn *conn, int argc, char **argv, char *err)
 
 /* ---- portal publication ------------------------------------------------ */
 
-/* jy_publish (migration 0003_portal.sql) checks everything (no such case,
- * confidential, draft) and says why in its message. */
+/* jy_publish (migrations 0003_portal.sql, 0015_workflow_rules.sql) checks
+ * everything (no such case, confidential, not registered, withdrawn, merged
+ * or converted) and says why in its message. */
 static int set_published(PGconn *conn, int argc, char **argv, bool publish, char *err)
 {
 	const char *id = NULL, *summary = NULL, *title = NULL;
@@ -473,7 +474,7 @@ static const struct command commands[] = {
 	{ "list-accounts", cmd_list_accounts, "list-accounts" },
 	{ "migrate", cmd_migrate, "migrate" },
 	{ "publish", cmd_publish, "publish --id N [--summary TEXT] [--title TEXT]   (public portal; "
-				  "never a confidential one)" },
+				  "registered cases only, never a confidential one)" },
 	{ "unpublish", cmd_unpublish, "unpublish --id N" },
 	{ "calendar-set", admin_calendar_set, "calendar-set --date YYYY-MM-DD[..YYYY-MM-DD] "
 					      "--kind holiday|workday|clear [--name TEXT] [--by LOGIN]" },

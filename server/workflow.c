@@ -37,7 +37,9 @@ static const struct wf_rule rules[] = {
 	{ WF_EXTEND, "extend", UNIT, WF_REL_LEAD_UNIT, HANDLING, WF_SAME_STATE },
 	{ WF_APPROVE_EXTENSION, "approve_extension", ASSIGNING, WF_REL_ANY, HANDLING, WF_SAME_STATE },
 	{ WF_REPLY, "reply", R(UNIT_HEAD), WF_REL_LEAD_UNIT, S(IN_PROGRESS) | S(REHANDLING), WF_REPLIED },
-	{ WF_FOLLOW_UP, "follow_up", UNIT, WF_REL_LEAD_UNIT, S(REPLIED) | S(EVALUATED) | S(CLOSED), WF_SAME_STATE },
+	/* A follow-up report is signed off like a reply, by the unit head. */
+	{ WF_FOLLOW_UP, "follow_up", R(UNIT_HEAD), WF_REL_LEAD_UNIT, S(REPLIED) | S(EVALUATED) | S(CLOSED),
+	  WF_SAME_STATE },
 	{ WF_EVALUATE, "evaluate", R(DEPUTY), WF_REL_EVALUATOR, S(REPLIED), WF_EVALUATED },
 	{ WF_SUPERVISE, "supervise", R(LIAISON_OFFICER) | R(COMMITTEE_MEMBER) | R(LEADER), WF_REL_ANY,
 	  ALL_BUT_DRAFT, WF_SAME_STATE },

@@ -606,18 +606,29 @@ static void offline_writes_once_in_order_through_cuts(void **state)
 	mirror_file(file, sizeof file, "a-clerk-outbox");
 	assert_int_equal(cli("a-clerk", 0, file, "sync", out, sizeof out, err, sizeof err), 0);
 
-	/* 4 contacts per case, interleaved across the cases, made offline */
+	/* 4 contacts per case, interleaved across the cases, made offline;
+	 * case 3's first write is a plan instead: a contact overwrites nothing
+	 * and is accepted on a stale version ("Fixes" issue, item 11), a plan
+	 * overwrites the last one and is not. */
+	char plan_date[16];
+	wf_date(plan_date, sizeof plan_date, 30);
 	for (int n = 0; n < 4; n++)
 		for (int i = 0; i < 3; i++) {
-			snprintf(args, sizeof args, "contact %lld --phase during --method phone "
-				 "--note ob-%d-%d --offline --json", (long long)k[i].id, i, n);
+			if (i == 2 && n == 0)
+				snprintf(args, sizeof args, "plan %lld --handler 张三 --phone 13800000000 "
+					 "--plan 离线方案 --date %s --offline --json", (long long)k[i].id,
+					 plan_date);
+			else
+				snprintf(args, sizeof args, "contact %lld --phase during --method phone "
+					 "--note ob-%d-%d --offline --json", (long long)k[i].id, i, n);
 			assert_int_equal(cli("a-clerk", 0, file, args, out, sizeof out, err,
 					     sizeof err), 0);
 			json_object *o = parse_json(out);
 			assert_int_equal(jint(o, "expected_version"), k[i].version + n);
 			json_object_put(o);
 		}
-	/* Meanwhile someone online changes case 3: its first queued write conflicts. */
+	/* Meanwhile someone online changes case 3: its first queued write (the
+	 * plan) conflicts. */
 	act("a-clerk", A(CONTACT), &k[2], "in_progress");
 
 	relay_start(S.port, 3);

@@ -61,7 +61,8 @@ static const struct rule {
 	{ A(EXTEND), UNIT, LEAD_UNIT, HANDLING, SAME },
 	{ A(APPROVE_EXTENSION), ASSIGNING, ANYONE, HANDLING, SAME },
 	{ A(REPLY), R(UNIT_HEAD), LEAD_UNIT, S(IN_PROGRESS) | S(REHANDLING), WF_REPLIED },
-	{ A(FOLLOW_UP), UNIT, LEAD_UNIT, S(REPLIED) | S(EVALUATED) | S(CLOSED), SAME },
+	/* Signed off like a reply, by the unit head ("Fixes" issue, item 9). */
+	{ A(FOLLOW_UP), R(UNIT_HEAD), LEAD_UNIT, S(REPLIED) | S(EVALUATED) | S(CLOSED), SAME },
 	/* The target depends on the other evaluators: checked as replied|evaluated. */
 	{ A(EVALUATE), R(DEPUTY), EVALUATOR, S(REPLIED), WF_EVALUATED },
 	{ A(SUPERVISE), SUPERVISING, ANYONE, EVERY_STATE & ~S(DRAFT), SAME },
@@ -72,7 +73,10 @@ static const struct rule {
 
 /* What an account is to the cases prepared here: deputy-wang's, zhao a
  * listed co-signer who never confirms (li, confirmed, is not asked: her
- * cosign would be refused as done already), lead unit A, co-unit B. */
+ * cosign would be refused as done already), lead unit A, co-unit B. An
+ * unconfirmed co-signer blocks the submission ("Fixes" issue, item 5), so
+ * the lead deputy drops zhao when submitting (prepare): zhao is listed on
+ * the draft only. */
 enum kind { OFFICE, UNIT_LEAD, UNIT_CO, UNIT_OTHER, DEP_PROPOSER, DEP_COSIGNER, DEP_OTHER, PUBLIC };
 
 static const struct who {
@@ -109,7 +113,8 @@ static bool sees(enum kind k, enum wf_state s)
 	switch (k) {
 	case OFFICE: return s != WF_DRAFT;
 	case UNIT_LEAD: case UNIT_CO: return UNITS_ON & (1u << s);
-	case DEP_PROPOSER: case DEP_COSIGNER: return true;
+	case DEP_PROPOSER: return true;
+	case DEP_COSIGNER: return s == WF_DRAFT;   /* dropped at submission */
 	default: return false;
 	}
 }
@@ -223,6 +228,10 @@ static void cell_params(struct wf_act *a, int action, struct kase *k, bool allow
 		act("a-clerk", A(CONTACT), k, NULL);
 	wf_act_init(a, action, k->id, k->version);
 	valid_params(a, action);
+	static int64_t zhao[1];
+	zhao[0] = dep_zhao;
+	if (allowed && action == A(SUBMIT) && strcmp(k->state, "draft") == 0)
+		wf_submit_removing(a, zhao, 1);   /* zhao never confirms */
 	if (action == A(MERGE))
 		a->merge.into_suggestion_id = merge_target.id;
 	if (allowed && action == A(APPROVE_EXTENSION))

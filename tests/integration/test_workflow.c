@@ -483,11 +483,14 @@ static void racing_writers(void **state)
 	struct jy_client *c2 = client_connect(&H, &S, "a-clerk");
 	for (int round = 0; round < 10; round++) {
 		struct wf_act a1, a2;
-		wf_act_init(&a1, A(CONTACT), k.id, k.version);
-		valid_params(&a1, A(CONTACT));
-		wf_act_init(&a2, A(CONTACT), k.id, k.version);
-		valid_params(&a2, A(CONTACT));
-		a2.contact.phase = "during";
+		/* Two plans: each would overwrite the other. (Records that
+		 * overwrite nothing, such as contacts, are taken on a stale
+		 * version: "Fixes" issue, item 11.) */
+		wf_act_init(&a1, A(PLAN), k.id, k.version);
+		valid_params(&a1, A(PLAN));
+		wf_act_init(&a2, A(PLAN), k.id, k.version);
+		valid_params(&a2, A(PLAN));
+		a2.plan.plan = "另一方案：分两期实施";
 		Jianyi__Request r1, r2;
 		wf_request(&r1, &a1);
 		wf_request(&r2, &a2);

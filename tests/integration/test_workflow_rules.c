@@ -548,10 +548,11 @@ static void more_rules(void **state)
 	/* b) Follow-ups: owed after B, cleared by A, then refused. */
 	wf_act_init(&a, A(FOLLOW_UP), ev.id, ev.version);
 	valid_params(&a, A(FOLLOW_UP));
-	soft_step("a-clerk", &a, &ev, "evaluated", "follow-up A on an evaluated case");
+	/* Signed off by the unit head, like a reply ("Fixes" issue, item 9). */
+	soft_step("a-head", &a, &ev, "evaluated", "follow-up A on an evaluated case");
 	wf_act_init(&a, A(FOLLOW_UP), ev.id, ev.version);
 	valid_params(&a, A(FOLLOW_UP));
-	expect_code("a-clerk", &a, &ev, PRECOND, "a follow-up when none is owed");
+	expect_code("a-head", &a, &ev, PRECOND, "a follow-up when none is owed");
 
 	/* c) Returned for revision, submitted again, registered. */
 	struct kase rt;
@@ -718,9 +719,9 @@ static void more_rules(void **state)
 	expect_code("deputy-wang", &a, &n2, CONFLICT, "wrong state and stale version (version first)");
 
 	/* l) A refusal is not stored under its key: the same key may succeed later. */
-	wf_act_init(&a, A(CONTACT), sv.id, sv.version - 1);
-	valid_params(&a, A(CONTACT));
-	expect_code("a-clerk", &a, &sv, CONFLICT, "a contact with a stale version");
+	wf_act_init(&a, A(PLAN), sv.id, sv.version - 1);
+	valid_params(&a, A(PLAN));
+	expect_code("a-clerk", &a, &sv, CONFLICT, "a plan with a stale version");
 	a.req.expected_version = sv.version;
 	ok_step("a-clerk", &a, &sv, "in_progress", NULL);
 

@@ -690,14 +690,19 @@ static void test_conflict_and_idempotency(void **state)
 	char *r, *r2, seq[16], ver[16], stale[16];
 	(void)state;
 
-	/* A stale version: conflict, nothing changes. */
+	/* A stale version: conflict, nothing changes. A plan overwrites the
+	 * last one; a record that overwrites nothing (a contact) is taken on a
+	 * stale version ("Fixes" issue, item 11; test_workflow_guards.c). */
 	snprintf(ver, sizeof ver, "%s", version_of(s2));
 	snprintf(stale, sizeof stale, "%d", atoi(ver) - 1);
 	char msg[160];
 	snprintf(msg, sizeof msg, "suggestion %s changed: it is at version %s, you sent %s;"
 		 " reload it and try again", s2, ver, stale);
-	refused("jt.clerk", "contact", s2, stale, "{\"in_progress\":\"in_progress\"}", "lead_unit",
-		"{\"phase\":\"before\",\"method\":\"phone\"}", "conflict", msg, NULL);
+	refused("jt.clerk", "plan", s2, stale, "{\"in_progress\":\"in_progress\"}", "lead_unit",
+		"{\"handler_name\":\"张三\",\"plan\":\"另一方案\",\"promised_date\":\"2099-12-31\"}",
+		"conflict", msg, NULL);
+	assert_string_equal(q1("SELECT count(*) FROM suggestions WHERE id = $1::bigint AND plan = '另一方案'", s2),
+			    "0");
 	assert_string_equal(q1("SELECT count(*) FROM contacts WHERE suggestion_id = $1::bigint", s2), "0");
 
 	/* The same key and request: the first answer again, no new event. */

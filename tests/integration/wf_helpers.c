@@ -51,6 +51,7 @@ void wf_act_init(struct wf_act *a, int action, int64_t suggestion_id, int32_t ex
 	jianyi__follow_up_params__init(&a->follow_up);
 	jianyi__evaluate_params__init(&a->evaluate);
 	jianyi__supervise_params__init(&a->supervise);
+	jianyi__submit_params__init(&a->submit);
 	/* Unique per process and run: pid, time, counter. */
 	snprintf(a->key, sizeof a->key, "e2e-%d-%lld-%u", (int)getpid(), (long long)time(NULL),
 		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
@@ -648,6 +649,14 @@ void act(const char *who, int action, struct kase *k, const char *expect)
 
 /* A new case by deputy-wang brought to stage. joint: li (confirmed) and zhao
  * (never confirms) co-sign. Units: lead A, co B. */
+void wf_submit_removing(struct wf_act *a, int64_t *ids, size_t n)
+{
+	a->submit.remove_cosigner_deputy_ids = ids;
+	a->submit.n_remove_cosigner_deputy_ids = n;
+	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
+	a->req.submit = &a->submit;
+}
+
 void prepare(struct kase *k, enum stage stage, const char *title, bool joint)
 {
 	memset(k, 0, sizeof *k);
@@ -664,8 +673,13 @@ void prepare(struct kase *k, enum stage stage, const char *title, bool joint)
 	ok_step("deputy-wang", &a, k, "draft", NULL);
 	if (joint)
 		act("deputy-li", A(COSIGN), k, "draft");
-	if (stage >= ST_SUBMITTED)
+	if (stage >= ST_SUBMITTED && joint) {
+		wf_act_init(&a, A(SUBMIT), k->id, k->version);
+		wf_submit_removing(&a, &co[1], 1);
+		ok_step("deputy-wang", &a, k, "submitted", NULL);
+	} else if (stage >= ST_SUBMITTED) {
 		act("deputy-wang", A(SUBMIT), k, "submitted");
+	}
 	if (stage >= ST_REGISTERED)
 		act("liaison", A(REGISTER), k, "registered");
 	if (stage >= ST_ASSIGNED)

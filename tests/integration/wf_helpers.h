@@ -32,9 +32,13 @@ struct wf_act {
 	Jianyi__FollowUpParams follow_up;
 	Jianyi__EvaluateParams evaluate;
 	Jianyi__SuperviseParams supervise;
+	Jianyi__SubmitParams submit;      /* optional: wf_submit_removing sets it */
 };
 
 void wf_act_init(struct wf_act *a, int action, int64_t suggestion_id, int32_t expected_version);
+/* Makes a (a submit) drop the n listed co-signers ids[] who never
+ * confirmed (SubmitParams.remove_cosigner_deputy_ids). */
+void wf_submit_removing(struct wf_act *a, int64_t *ids, size_t n);
 /* Wraps the act in a Request (storage in *req / caller-provided). */
 void wf_request(Jianyi__Request *req, struct wf_act *a);
 
@@ -169,7 +173,8 @@ enum stage {
 	ST_IN_PROGRESS_NOCONTACT, ST_IN_PROGRESS, ST_REPLIED, ST_NSTAGES
 };
 /* A new case by deputy-wang brought to stage. joint: li (confirmed) and zhao
- * (never confirms) co-sign. Units: lead A, co B. */
+ * (never confirms) are listed; the submission drops zhao (an unconfirmed
+ * co-signer blocks it). Units: lead A, co B. */
 void prepare(struct kase *k, enum stage stage, const char *title, bool joint);
 
 bool has_string(char **list, size_t n, const char *s);

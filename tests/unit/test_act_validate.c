@@ -105,6 +105,38 @@ static void transitions_need_id_version_and_params(void **state)
 	assert_string_equal(field, "act.action");
 }
 
+/* submit's params are optional: the co-signers the lead deputy removes
+ * ("Fixes" issue, item 5). */
+static void submit_params_optional(void **state)
+{
+	(void)state;
+	Jianyi__ActRequest a = JIANYI__ACT_REQUEST__INIT;
+	Jianyi__SubmitParams p = JIANYI__SUBMIT_PARAMS__INIT;
+	Jianyi__ReasonParams r = JIANYI__REASON_PARAMS__INIT;
+	a.idempotency_key = "k";
+	a.action = JIANYI__ACTION__ACTION_SUBMIT;
+	a.suggestion_id = 4;
+	a.expected_version = 2;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));   /* none */
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
+	a.submit = &p;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));   /* empty list */
+	int64_t ids[] = { 3, 3 };
+	p.remove_cosigner_deputy_ids = ids;
+	p.n_remove_cosigner_deputy_ids = 2;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.submit.remove_cosigner_deputy_ids");
+	ids[1] = 0;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.submit.remove_cosigner_deputy_ids");
+	ids[1] = 5;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;   /* another action's params */
+	a.reason = &r;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.params");
+}
+
 static void enums_and_dates(void **state)
 {
 	(void)state;
@@ -220,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_checks),
 		cmocka_unit_test(transitions_need_id_version_and_params),
+		cmocka_unit_test(submit_params_optional),
 		cmocka_unit_test(enums_and_dates),
 		cmocka_unit_test(params_to_json),
 		cmocka_unit_test(nested_json_fills_messages),

@@ -29,7 +29,8 @@ static const char *const spec[] = {
 	"extend: unit_clerk unit_head : accepted in_progress rehandling -> =",
 	"approve_extension: government_officer liaison_officer : accepted in_progress rehandling -> =",
 	"reply: unit_head : in_progress rehandling -> replied",
-	"follow_up: unit_clerk unit_head : replied evaluated closed -> =",
+	/* Signed off like a reply, by the unit head (the "Fixes" issue, item 9). */
+	"follow_up: unit_head : replied evaluated closed -> =",
 	"evaluate: deputy : replied -> evaluated",
 	"supervise: liaison_officer committee_member leader : submitted returned registered assigned disputed accepted in_progress replied rehandling evaluated closed withdrawn merged converted -> =",
 	"close: liaison_officer : evaluated withdrawn merged converted -> closed",

@@ -1,0 +1,586 @@
+-- 0015: rules of the workflow's own ("Fixes" issue: items 5, 7, 8, 9, 11).
+-- Each rule is a small function of its own; jy_act_apply (copied whole
+-- from 0002, the only definition before this one) calls them from the
+-- branches named below and is otherwise unchanged:
+--   step 4 (version)  jy_version_conflict: records that overwrite nothing
+--                     are taken on a stale version (item 11)
+--   'submit'          jy_submit_signers: drops the co-signers the lead deputy
+--                     removes, refuses while any listed one has not
+--                     confirmed (item 5)
+--   'close'           jy_close_owed_follow_up: the close event records the
+--                     follow-up report still owed (item 8)
+--   'contact'         jy_check_contact_date: not before the lead unit's
+--                     assignment (item 9)
+-- jy_publish (0003) is redefined whole: registered cases only, never a
+-- withdrawn, merged or converted one (item 7). That follow-up reports are
+-- signed off by the unit head (item 9) is the transition table's
+-- (server/workflow.c). docs/WORKFLOW.md states every rule.
+
+-- Actions that only add a record (a contact, an opinion, a supervision
+-- note, a follow-up report): taken on a stale version, they overwrite
+-- nothing, so a remote office's queued record is accepted as long as the
+-- case's current state still allows the action (checked next, step 5).
+-- Anything else on a stale version is a conflict.
+CREATE FUNCTION jy_appends_only(p_action text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
+	SELECT p_action IN ('contact', 'opinion', 'supervise', 'follow_up')
+$$;
+
+CREATE FUNCTION jy_version_conflict(p_action text, p_expected int, p_version int)
+RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN p_expected IS NULL THEN true
+	            -- a version the case never had is a conflict for every action
+	            WHEN jy_appends_only(p_action) THEN p_expected > p_version
+	            ELSE p_expected <> p_version END
+$$;
+
+-- submit: first removes the co-signers the lead deputy drops (params
+-- remove_cosigner_deputy_ids: listed co-signers who have not confirmed),
+-- then refuses while any listed co-signer has not confirmed, naming them:
+-- submitting would lock them out (cosign is taken only on drafts).
+CREATE FUNCTION jy_submit_signers(s suggestions, p jsonb) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	v_ids bigint[] := jy_p_ids(p, 'remove_cosigner_deputy_ids');
+	g suggestion_signers%ROWTYPE;
+	v_names text;
+	i int;
+BEGIN
+	FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
+		SELECT * INTO g FROM suggestion_signers
+		WHERE suggestion_id = s.id AND deputy_id = v_ids[i] AND role = 'cosigner';
+		IF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i] || ' is listed twice',
+			                  'remove_cosigner_deputy_ids');
+		ELSIF NOT FOUND THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i]
+			                  || ' is not a co-signer of suggestion ' || s.id,
+			                  'remove_cosigner_deputy_ids');
+		ELSIF g.confirmed_at IS NOT NULL THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i]
+			                  || ' has confirmed: only co-signers who have not confirmed can be removed',
+			                  'remove_cosigner_deputy_ids');
+		END IF;
+	END LOOP;
+	DELETE FROM suggestion_signers
+	WHERE suggestion_id = s.id AND role = 'cosigner' AND deputy_id = ANY (v_ids);
+	SELECT string_agg(d.name || ' (deputy ' || d.id || ')', ', ' ORDER BY g2.position) INTO v_names
+	FROM suggestion_signers g2 JOIN deputies d ON d.id = g2.deputy_id
+	WHERE g2.suggestion_id = s.id AND g2.role = 'cosigner' AND g2.confirmed_at IS NULL;
+	IF v_names IS NOT NULL THEN
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
+		                  || ' cannot be submitted before every co-signer has confirmed; not yet: '
+		                  || v_names || ' (they cosign, or the lead deputy removes them with '
+		                  || 'remove_cosigner_deputy_ids)');
+	END IF;
+END $$;
+
+-- close: a B/C reply's follow-up reports stay owed after the case is
+-- closed (follow_up_owed stays set, the lead unit may still file them and
+-- jy_open_deadlines keeps listing them); the close event says so, with the
+-- round and the due date, rather than closing silently.
+CREATE FUNCTION jy_close_owed_follow_up(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN NOT s.follow_up_owed THEN '{}'::jsonb ELSE jsonb_build_object(
+		'follow_up_owed', true,
+		'follow_up_round', s.round::int,
+		'follow_up_due', to_char(jy_due('follow_up', jy_local_date(greatest(
+			(SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
+			(SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
+			 AND f.round = s.round)))), 'YYYY-MM-DD')) END
+$$;
+
+-- contact: the lead unit cannot have contacted the deputy about the case
+-- before it was assigned the case (the future is refused by the caller).
+CREATE FUNCTION jy_check_contact_date(s suggestions, p_date date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE v_assigned date;
+BEGIN
+	SELECT jy_local_date(u.assigned_at) INTO v_assigned FROM suggestion_units u
+	WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead';
+	IF p_date < v_assigned THEN
+		PERFORM jy_refuse('invalid_argument', 'date must not precede the assignment of suggestion '
+		                  || s.id || ' to its lead unit on ' || to_char(v_assigned, 'YYYY-MM-DD'),
+		                  'date');
+	END IF;
+END $$;
+
+-- Why a case cannot be published, or NULL: only registered cases (they
+-- have a number), and not one that was withdrawn, merged or converted
+-- (still so, or closed from there).
+CREATE FUNCTION jy_publish_refusal(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN s.number IS NULL THEN 'suggestion ' || s.id || ' is ' || s.state
+		     || ': only registered suggestions can be published'
+		WHEN s.state IN ('withdrawn', 'merged', 'converted') THEN 'suggestion ' || s.id || ' is '
+		     || s.state || ': withdrawn, merged and converted suggestions are never published'
+		WHEN s.state = 'closed' AND (s.merged_into IS NOT NULL OR s.converted_to IS NOT NULL
+		     OR (SELECT e.from_state FROM events e WHERE e.suggestion_id = s.id AND e.kind = 'close'
+		         ORDER BY e.seq DESC LIMIT 1) = 'withdrawn')
+		THEN 'suggestion ' || s.id || ' was closed after it was withdrawn, merged or converted: '
+		     || 'such suggestions are never published'
+		END
+$$;
+
+-- "jianyid admin publish / unpublish" (0003, whole; only the refusal of
+-- what may not be published changed).
+CREATE OR REPLACE FUNCTION jy_publish(p_id bigint, p_publish boolean, p_title text, p_summary text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	s suggestions%ROWTYPE;
+	v_refusal text;
+BEGIN
+	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no suggestion %', p_id USING ERRCODE = 'no_data_found';
+	END IF;
+	IF p_publish THEN
+		v_refusal := jy_publish_refusal(s);
+		IF s.confidential THEN
+			RAISE EXCEPTION 'suggestion % is confidential: confidential suggestions are never published',
+				p_id USING ERRCODE = 'check_violation';
+		ELSIF v_refusal IS NOT NULL THEN
+			RAISE EXCEPTION '%', v_refusal USING ERRCODE = 'check_violation';
+		END IF;
+		UPDATE suggestions SET published = true,
+		       published_title = nullif(btrim(coalesce(p_title, '')), ''),
+		       published_summary = nullif(btrim(coalesce(p_summary, '')), ''),
+		       published_at = coalesce(published_at, now())
+		WHERE id = p_id;
+	ELSE
+		UPDATE suggestions SET published = false WHERE id = p_id;
+	END IF;
+END $$;
+
+-- Steps 2-7 of jy_act (0002, whole). Changed here: step 4 and the
+-- 'submit', 'close' and 'contact' branches, each by one call (see the top).
+CREATE OR REPLACE FUNCTION jy_act_apply(p_actor bigint, p_action text, p_suggestion bigint,
+                             p_expected_version int, p_transitions jsonb, p_relation text,
+                             p_params jsonb, p_idem_key text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts%ROWTYPE;
+	s suggestions%ROWTYPE;
+	t suggestions%ROWTYPE;
+	x extensions%ROWTYPE;
+	p jsonb := coalesce(p_params, '{}');
+	v_payload jsonb;
+	v_from text;
+	v_to text;
+	v_seq bigint;
+	v_id bigint;
+	v_ids bigint[];
+	v_texts text[];
+	v_text text;
+	v_text2 text;
+	v_int bigint;
+	v_int2 bigint;
+	v_bool boolean;
+	v_date date;
+	v_today date := jy_today();
+	i int;
+BEGIN
+	IF jsonb_typeof(p) <> 'object' THEN
+		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
+	END IF;
+	IF p_transitions IS NULL OR jsonb_typeof(p_transitions) <> 'object' THEN
+		RAISE EXCEPTION 'jy_act: p_transitions must be a JSON object';
+	END IF;
+	v_payload := p;
+	SELECT * INTO a FROM accounts WHERE id = p_actor;
+	IF NOT FOUND OR a.disabled THEN
+		PERFORM jy_refuse('permission_denied', 'account ' || p_actor || ' does not exist or is disabled');
+	END IF;
+
+	IF p_action = 'create' THEN
+		-- No row to lock, version or state to check: a new draft.
+		IF a.deputy_id IS NULL THEN
+			PERFORM jy_refuse('permission_denied', 'only a deputy may create a suggestion');
+		END IF;
+		v_text := jy_p_text(p, 'kind');
+		IF v_text = '' THEN
+			v_text := 'suggestion';
+		ELSIF v_text NOT IN ('suggestion', 'motion') THEN
+			PERFORM jy_refuse('invalid_argument', 'kind must be suggestion or motion, not '''
+			                  || v_text || '''', 'kind');
+		END IF;
+		v_ids := jy_p_ids(p, 'cosigner_deputy_ids');
+		FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
+			IF v_ids[i] = a.deputy_id THEN
+				PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
+				                  'cosigner_deputy_ids');
+			ELSIF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
+				PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i] || ' is listed twice',
+				                  'cosigner_deputy_ids');
+			ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_ids[i]) THEN
+				PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_ids[i], 'cosigner_deputy_ids');
+			END IF;
+		END LOOP;
+		INSERT INTO suggestions (state, version, kind, title, body, category, confidential,
+		                         lead_deputy_id, created_by)
+		VALUES ('draft', 1, v_text, jy_p_required(p, 'title', 200), jy_p_required(p, 'body', 20000),
+		        jy_p_optional(p, 'category', 50), jy_p_bool(p, 'confidential'), a.deputy_id, a.id)
+		RETURNING * INTO s;
+		INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)
+		VALUES (s.id, a.deputy_id, 'lead', 0, now());
+		INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position)
+		SELECT s.id, d, 'cosigner', n FROM unnest(v_ids) WITH ORDINALITY AS u (d, n);
+		v_from := NULL;
+		v_to := 'draft';
+	ELSE
+		-- 2. Lock the row: concurrent actions on one case serialise here.
+		SELECT * INTO s FROM suggestions WHERE id = p_suggestion FOR UPDATE;
+		IF NOT FOUND THEN
+			PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'));
+		END IF;
+		-- A retry with our key may have committed while we waited for the
+		-- lock: answer with its result rather than a version conflict.
+		IF EXISTS (SELECT 1 FROM idempotency WHERE account_id = p_actor AND key = p_idem_key) THEN
+			RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
+		END IF;
+		IF NOT jy_can_see(p_actor, s) THEN
+			PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || s.id);
+		END IF;
+		-- 3. Relation.
+		IF NOT jy_relation_holds(a, s, p_relation) THEN
+			PERFORM jy_refuse('permission_denied', jy_relation_refusal(p_relation, p_action));
+		END IF;
+		-- 4. Version.
+		IF jy_version_conflict(p_action, p_expected_version, s.version) THEN
+			PERFORM jy_refuse('conflict', 'suggestion ' || s.id || ' changed: it is at version '
+			                  || s.version || ', you sent ' || coalesce(p_expected_version::text, 'none')
+			                  || '; reload it and try again');
+		END IF;
+		-- 5. State.
+		IF NOT p_transitions ? s.state THEN
+			PERFORM jy_refuse('failed_precondition', 'cannot ' || p_action || ' a suggestion that is '
+			                  || s.state);
+		END IF;
+		v_from := s.state;
+		v_to := p_transitions ->> s.state;
+
+		-- 6. The action's own rules and effects. Fields of s changed here
+		-- are written by the one UPDATE below.
+		CASE p_action
+		WHEN 'cosign' THEN
+			UPDATE suggestion_signers SET confirmed_at = now()
+			WHERE suggestion_id = s.id AND deputy_id = a.deputy_id AND role = 'cosigner'
+			  AND confirmed_at IS NULL;
+			IF NOT FOUND THEN
+				IF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
+				           AND deputy_id = a.deputy_id AND role = 'cosigner') THEN
+					PERFORM jy_refuse('failed_precondition', 'you have already co-signed suggestion '
+					                  || s.id);
+				END IF;
+				PERFORM jy_refuse('permission_denied', jy_relation_refusal('signer', p_action));
+			END IF;
+
+		WHEN 'submit' THEN
+			PERFORM jy_submit_signers(s, p);
+
+		WHEN 'withdraw', 'return' THEN
+			PERFORM jy_p_required(p, 'reason', 2000);
+
+		WHEN 'close' THEN
+			PERFORM jy_p_optional(p, 'reason', 2000);
+			v_payload := v_payload || jy_close_owed_follow_up(s);
+
+		WHEN 'register' THEN
+			v_int := jy_p_int(p, 'term');
+			v_int2 := jy_p_int(p, 'session');
+			IF v_int NOT BETWEEN 1 AND 99 THEN
+				PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');
+			ELSIF v_int2 NOT BETWEEN 1 AND 20 THEN
+				PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');
+			END IF;
+			IF s.number IS NOT NULL THEN
+				-- Registered before (then returned): it keeps its number.
+				IF (s.term, s.session) IS DISTINCT FROM (v_int::int, v_int2::int) THEN
+					PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
+					                  || ' is already numbered for term ' || s.term || ', session '
+					                  || s.session);
+				END IF;
+			ELSE
+				-- The counter row stays locked until commit: numbers are gapless.
+				INSERT INTO registration_counters AS c (term, session, last_number)
+				VALUES (v_int, v_int2, 1)
+				ON CONFLICT (term, session) DO UPDATE SET last_number = c.last_number + 1
+				RETURNING last_number INTO s.number;
+				s.term := v_int;
+				s.session := v_int2;
+			END IF;
+
+		WHEN 'merge' THEN
+			v_id := jy_p_int(p, 'into_suggestion_id');
+			IF v_id <= 0 THEN
+				PERFORM jy_refuse('invalid_argument', 'into_suggestion_id must name a suggestion',
+				                  'into_suggestion_id');
+			ELSIF v_id = s.id THEN
+				PERFORM jy_refuse('invalid_argument', 'cannot merge suggestion ' || s.id
+				                  || ' into itself', 'into_suggestion_id');
+			END IF;
+			SELECT * INTO t FROM suggestions WHERE id = v_id FOR UPDATE;
+			IF NOT FOUND THEN
+				PERFORM jy_refuse('not_found', 'no suggestion ' || v_id, 'into_suggestion_id');
+			ELSIF NOT jy_can_see(p_actor, t) THEN
+				PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_id,
+				                  'into_suggestion_id');
+			ELSIF t.state IN ('draft', 'withdrawn', 'merged', 'converted', 'closed') THEN
+				PERFORM jy_refuse('failed_precondition', 'cannot merge into suggestion ' || v_id
+				                  || ': it is ' || t.state, 'into_suggestion_id');
+			END IF;
+			PERFORM jy_p_required(p, 'reason', 2000);
+			s.merged_into := v_id;
+
+		WHEN 'convert' THEN
+			v_text := jy_p_text(p, 'to_kind');
+			IF v_text NOT IN ('letter', 'motion', 'suggestion') THEN
+				PERFORM jy_refuse('invalid_argument', 'to_kind must be letter, motion or suggestion',
+				                  'to_kind');
+			ELSIF v_text = s.kind THEN
+				PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' is already a '
+				                  || v_text, 'to_kind');
+			END IF;
+			PERFORM jy_p_required(p, 'reason', 2000);
+			s.converted_to := v_text;
+
+		WHEN 'assign', 'reassign' THEN
+			v_id := jy_p_int(p, 'lead_unit_id');
+			IF v_id <= 0 THEN
+				PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit',
+				                  'lead_unit_id');
+			END IF;
+			PERFORM jy_check_org(v_id, 'handling_unit', 'lead_unit_id');
+			v_ids := jy_p_ids(p, 'co_unit_ids');
+			FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
+				IF v_ids[i] = v_id THEN
+					PERFORM jy_refuse('invalid_argument', 'the lead unit ' || v_id
+					                  || ' cannot also be a co-handling unit', 'co_unit_ids');
+				ELSIF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
+					PERFORM jy_refuse('invalid_argument', 'unit ' || v_ids[i] || ' is listed twice',
+					                  'co_unit_ids');
+				END IF;
+				PERFORM jy_check_org(v_ids[i], 'handling_unit', 'co_unit_ids');
+			END LOOP;
+			v_date := jy_p_date(p, 'reply_deadline');
+			-- jy_due (0007_calendar) applies the working-day calendar.
+			IF v_date IS NULL THEN
+				v_date := jy_due('reply', v_today);
+			ELSIF v_date <= v_today THEN
+				PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future',
+				                  'reply_deadline');
+			END IF;
+			v_int := jy_p_int(p, 'supervising_committee_id');
+			IF v_int < 0 THEN
+				PERFORM jy_refuse('invalid_argument', 'supervising_committee_id must be an id',
+				                  'supervising_committee_id');
+			ELSIF v_int > 0 THEN
+				PERFORM jy_check_org(v_int, 'special_committee', 'supervising_committee_id');
+			END IF;
+			IF p_action = 'reassign' THEN
+				PERFORM jy_p_required(p, 'reason', 2000);
+			ELSE
+				PERFORM jy_p_optional(p, 'reason', 2000);
+			END IF;
+			s.key := jy_p_bool(p, 'key');
+			s.leaders := jy_p_texts(p, 'leaders');
+			s.supervising_committee_id := nullif(v_int, 0);
+			s.reply_deadline := v_date;
+			s.dispute_due := jy_due('dispute', v_today);
+			-- Earlier assignments stay on record, inactive.
+			UPDATE suggestion_units SET active = false WHERE suggestion_id = s.id AND active;
+			INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
+			VALUES (s.id, v_id, 'lead', 0);
+			INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
+			SELECT s.id, o, 'co', n FROM unnest(v_ids) WITH ORDINALITY AS u (o, n);
+
+		WHEN 'accept' THEN
+			UPDATE suggestion_units SET accepted_at = now()
+			WHERE suggestion_id = s.id AND active AND role = 'lead'
+			  AND organization_id = a.organization_id;
+			IF NOT FOUND THEN
+				PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', p_action));
+			END IF;
+
+		WHEN 'dispute' THEN
+			v_text := jy_p_required(p, 'reason', 2000);
+			IF v_today > s.dispute_due THEN
+				PERFORM jy_refuse('failed_precondition', 'the time to dispute suggestion ' || s.id
+				                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'));
+			END IF;
+			UPDATE suggestion_units SET disputed_at = now(), dispute_reason = v_text
+			WHERE suggestion_id = s.id AND active AND organization_id = a.organization_id
+			  AND disputed_at IS NULL;
+			IF NOT FOUND THEN
+				IF EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+				           AND organization_id = a.organization_id) THEN
+					PERFORM jy_refuse('failed_precondition', 'your unit has already disputed suggestion '
+					                  || s.id);
+				END IF;
+				PERFORM jy_refuse('permission_denied', jy_relation_refusal('assigned_unit', p_action));
+			END IF;
+
+		WHEN 'plan' THEN
+			s.handler_name := jy_p_required(p, 'handler_name', 100);
+			s.handler_phone := jy_p_optional(p, 'handler_phone', 50);
+			s.plan := jy_p_required(p, 'plan', 20000);
+			v_date := jy_p_date(p, 'promised_date');
+			IF v_date IS NULL THEN
+				PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date');
+			ELSIF v_date < v_today THEN
+				PERFORM jy_refuse('invalid_argument', 'promised_date must not be in the past',
+				                  'promised_date');
+			END IF;
+			s.promised_date := v_date;
+
+		WHEN 'contact' THEN
+			v_text := jy_p_text(p, 'phase');
+			IF v_text NOT IN ('before', 'during', 'after') THEN
+				PERFORM jy_refuse('invalid_argument', 'phase must be before, during or after', 'phase');
+			END IF;
+			v_text2 := jy_p_text(p, 'method');
+			IF v_text2 NOT IN ('visit', 'phone', 'meeting', 'sms') THEN
+				PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms',
+				                  'method');
+			END IF;
+			v_date := coalesce(jy_p_date(p, 'date'), v_today);
+			IF v_date > v_today THEN
+				PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date');
+			END IF;
+			PERFORM jy_check_contact_date(s, v_date);
+			INSERT INTO contacts (suggestion_id, round, phase, method, contact_date, note, recorded_by)
+			VALUES (s.id, s.round + 1, v_text, v_text2, v_date, jy_p_optional(p, 'note', 2000), a.id);
+
+		WHEN 'opinion' THEN
+			v_text := jy_p_required(p, 'text', 20000);
+			IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+			               AND role = 'co' AND organization_id = a.organization_id) THEN
+				PERFORM jy_refuse('permission_denied', jy_relation_refusal('co_unit', p_action));
+			END IF;
+			INSERT INTO opinions (suggestion_id, round, organization_id, text, written_by)
+			VALUES (s.id, s.round + 1, a.organization_id, v_text, a.id)
+			RETURNING id INTO v_id;
+			v_payload := v_payload || jsonb_build_object('opinion_id', v_id::bigint);
+
+		WHEN 'extend' THEN
+			v_int := jy_p_int(p, 'days');
+			v_int2 := jy_setting_int('extension_max_days');
+			IF v_int NOT BETWEEN 1 AND v_int2 THEN
+				PERFORM jy_refuse('invalid_argument', 'days must be between 1 and ' || v_int2, 'days');
+			END IF;
+			v_text := jy_p_required(p, 'reason', 2000);
+			v_int2 := jy_setting_int('extension_max_count');
+			IF (SELECT count(*) FROM extensions WHERE suggestion_id = s.id
+			    AND status IN ('pending', 'approved')) >= v_int2 THEN
+				PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' already has '
+				                  || v_int2 || ' extensions pending or approved (at most '
+				                  || v_int2 || ')');
+			END IF;
+			INSERT INTO extensions (suggestion_id, days, reason, requested_by)
+			VALUES (s.id, v_int, v_text, a.id) RETURNING id INTO v_id;
+			-- The approver names the extension by this id.
+			v_payload := v_payload || jsonb_build_object('extension_id', v_id::bigint);
+
+		WHEN 'approve_extension' THEN
+			v_id := jy_p_int(p, 'extension_id');
+			v_bool := jy_p_bool(p, 'approve');
+			v_text := jy_p_optional(p, 'reason', 2000);
+			SELECT * INTO x FROM extensions WHERE id = v_id AND suggestion_id = s.id FOR UPDATE;
+			IF NOT FOUND THEN
+				PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' has no extension '
+				                  || v_id, 'extension_id');
+			ELSIF x.status <> 'pending' THEN
+				PERFORM jy_refuse('failed_precondition', 'extension ' || v_id || ' is already '
+				                  || x.status, 'extension_id');
+			END IF;
+			UPDATE extensions SET status = CASE WHEN v_bool THEN 'approved' ELSE 'rejected' END,
+			       decided_by = a.id, decided_at = now(), decision_reason = v_text
+			WHERE id = v_id;
+			IF v_bool THEN
+				s.reply_deadline := jy_extended(s.reply_deadline, x.days);
+			END IF;
+			-- What the deputy reads in the timeline.
+			v_payload := v_payload || jsonb_build_object(
+				'days', x.days::int,
+				'reply_deadline', coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '')::text);
+
+		WHEN 'reply' THEN
+			v_text := jy_p_required(p, 'text', 20000);
+			v_text2 := jy_p_text(p, 'result_class');
+			IF v_text2 NOT IN ('A', 'B', 'C', 'D') THEN
+				PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D',
+				                  'result_class');
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+			               AND role = 'lead' AND organization_id = a.organization_id) THEN
+				PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', p_action));
+			END IF;
+			v_int := jy_setting_int('min_contacts_before_reply');
+			IF (SELECT count(*) FROM contacts WHERE suggestion_id = s.id AND round = s.round + 1)
+			   < v_int THEN
+				PERFORM jy_refuse('failed_precondition', 'record at least ' || v_int || ' contact'
+				                  || CASE WHEN v_int = 1 THEN '' ELSE 's' END
+				                  || ' with the deputy before replying');
+			END IF;
+			s.round := s.round + 1;
+			SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO v_ids FROM opinions
+			WHERE suggestion_id = s.id AND round = s.round;
+			INSERT INTO replies (suggestion_id, round, text, result_class, organization_id, signed_by,
+			                     opinion_ids)
+			VALUES (s.id, s.round, v_text, v_text2, a.organization_id, a.id, v_ids);
+			s.result_class := v_text2;
+			s.follow_up_owed := v_text2 IN ('B', 'C');
+			v_payload := v_payload || jsonb_build_object('round', s.round::int,
+			                                             'opinion_ids', to_jsonb(v_ids));
+
+		WHEN 'follow_up' THEN
+			IF NOT s.follow_up_owed THEN
+				PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion '
+				                  || s.id);
+			END IF;
+			v_text := jy_p_required(p, 'text', 20000);
+			v_text2 := jy_p_text(p, 'result_class');
+			IF v_text2 NOT IN ('A', 'B', 'C', 'D') THEN
+				PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D',
+				                  'result_class');
+			END IF;
+			INSERT INTO follow_ups (suggestion_id, round, text, result_class, written_by)
+			VALUES (s.id, s.round, v_text, v_text2, a.id);
+			s.result_class := v_text2;
+			s.follow_up_owed := v_text2 <> 'A';
+
+		WHEN 'evaluate' THEN
+			-- Its own function (0014): the form, and the round's close when it
+			-- is the last, append their own events.
+			RETURN jy_act_evaluate(a, s, p);
+
+		WHEN 'supervise' THEN
+			-- Its own function (above), so that who may record which kind
+			-- can be refined without redefining jy_act_apply.
+			v_payload := v_payload || jy_supervise_record(a, s, p);
+			s.supervised := true;
+
+		ELSE
+			PERFORM jy_refuse('invalid_argument', 'unknown action ''' || coalesce(p_action, '') || '''',
+			                  'action');
+		END CASE;
+
+		-- 7. The case moves on by one version.
+		UPDATE suggestions SET
+			state = v_to, version = version + 1, updated_at = now(),
+			term = s.term, session = s.session, number = s.number,
+			reply_deadline = s.reply_deadline, dispute_due = s.dispute_due,
+			rehandle_due = s.rehandle_due, key = s.key, leaders = s.leaders,
+			supervising_committee_id = s.supervising_committee_id,
+			handler_name = s.handler_name, handler_phone = s.handler_phone, plan = s.plan,
+			promised_date = s.promised_date, result_class = s.result_class,
+			follow_up_owed = s.follow_up_owed, round = s.round, merged_into = s.merged_into,
+			converted_to = s.converted_to, supervised = s.supervised
+		WHERE id = s.id
+		RETURNING * INTO s;
+	END IF;
+
+	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+	VALUES (s.id, a.id, p_action, v_from, v_to, v_payload)
+	RETURNING seq INTO v_seq;
+	RETURN jsonb_build_object('code', 'ok'::text, 'message', ''::text, 'replayed', false,
+	                          'event_seq', v_seq::bigint,
+	                          'suggestion', jy_suggestion_json(s, p_actor, true));
+END $$;
