@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "server.h"
 #include "xalloc.h"
 
 /* Descriptors kept out of every budget: log, epoll, signal pipe, the
@@ -157,6 +158,9 @@ static struct bufferevent *new_connection(struct event_base *base, void *arg)
 	c->deadline = evtimer_new(base, on_deadline, c);
 	if (!c->bev || !c->adopt || !c->deadline)
 		abort();
+	/* Anonymous visitors come after sessions and the database (server.h). */
+	bufferevent_priority_set(c->bev, JY_PRIORITY_HTTP);
+
 	/* Kept alive until on_adopt, even if evhttp frees it before. */
 	bufferevent_incref(c->bev);
 	TAILQ_INSERT_TAIL(&l->conns, c, link);

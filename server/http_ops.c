@@ -26,8 +26,9 @@ void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const ch
 {
 	(void)path;
 	(void)query;
-	struct db_pool_stats st;
+	struct db_pool_stats st, portal;
 	db_pool_get_stats(srv->db, &st);
+	db_pool_get_stats(srv->portal_db, &portal);
 	const char *why = NULL;
 	if (srv->draining)
 		why = "draining";
@@ -37,6 +38,8 @@ void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const ch
 		why = "HTTP listener is not up";
 	else if (st.ready == 0)
 		why = "no database connection is ready";
+	else if (portal.ready == 0)
+		why = "no portal database connection is ready";
 	if (why) {
 		char text[128];
 		snprintf(text, sizeof text, "not ready: %s\n", why);

@@ -144,6 +144,26 @@ static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 	return true;
 }
 
+/* The loop with priorities: the public HTTP side's connections run below
+ * everything else (sessions, the database), and the loop looks for
+ * higher-priority work after every few of them, so a crowd of anonymous
+ * visitors does not add its whole batch to an authenticated request's
+ * latency. */
+static struct event_base *new_event_base(void)
+{
+	struct event_config *ec = event_config_new();
+	if (!ec)
+		return NULL;
+	event_config_set_max_dispatch_interval(ec, NULL, JY_HTTP_BATCH, JY_PRIORITY_HTTP);
+	struct event_base *base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base && event_base_priority_init(base, JY_PRIORITIES) != 0) {
+		event_base_free(base);
+		base = NULL;
+	}
+	return base;
+}
+
 int server_run(struct jy_config *cfg)
 {
 	char err[1024];
@@ -181,7 +201,7 @@ int server_run(struct jy_config *cfg)
 	if (!bootstrap_database(conninfo, err, sizeof err))
 		goto fail;
 
-	srv.base = event_base_new();
+	srv.base = new_event_base();
 	if (!srv.base) {
 		snprintf(err, sizeof err, "cannot create the event loop");
 		goto fail;

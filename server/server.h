@@ -60,6 +60,13 @@ struct jy_server {
 	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
 };
 
+/* Event priorities (server.c): events get the middle one by default; the
+ * public HTTP side's connections the lowest, and the loop checks for other
+ * work after every JY_HTTP_BATCH of them. */
+#define JY_PRIORITIES 3
+#define JY_PRIORITY_HTTP 2
+#define JY_HTTP_BATCH 4
+
 /* Queued portal queries past which a page answers 503 at once: an
  * anonymous flood gets "busy" instead of an ever longer queue. */
 #define PORTAL_MAX_QUEUE 64
