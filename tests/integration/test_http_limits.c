@@ -559,7 +559,5 @@ int main(void)
 		cmocka_unit_test_setup(list_latency_under_portal_load, wf_each),
 		cmocka_unit_test_setup(emfile_bounded_log_and_recovery, wf_each),
 	};
-	if (getenv("JY_FILTER"))
-		cmocka_set_test_filter(getenv("JY_FILTER"));
 	return cmocka_run_group_tests_name("http_limits", tests, limits_setup, wf_teardown);
 }
