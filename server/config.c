@@ -18,6 +18,12 @@ void jy_config_defaults(struct jy_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->listen = jy_xstrdup("127.0.0.1:7443");
 	cfg->http_listen = jy_xstrdup("127.0.0.1:7080");
+	cfg->metrics_listen = jy_xstrdup("127.0.0.1:7081");
+	cfg->http_max_connections = 512;
+	cfg->http_request_timeout_s = 10;
+	cfg->portal_cache_s = 5;
+	cfg->portal_pool_size = 1;
+	cfg->portal_statement_timeout_ms = 2000;
 	cfg->max_connections = 10000;
 	/* A connection in its handshake holds ~56 KiB (OpenSSL's handshake
 	 * buffers and state) against ~24 KiB once idle: a silent flood up to
@@ -44,6 +50,8 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->listen);
 	free(cfg->http_listen);
 	free(cfg->http_ready_file);
+	free(cfg->metrics_listen);
+	free(cfg->metrics_ready_file);
 	free(cfg->cert_file);
 	free(cfg->key_file);
 	free(cfg->ca_file);
@@ -77,6 +85,10 @@ static const struct setting settings[] = {
 	S("server", "write_timeout", K_UINT, write_timeout_s, 1, 3600),
 	S("server", "drain_timeout", K_UINT, drain_timeout_s, 0, 3600),
 	S("server", "http_listen", K_STRING, http_listen, 0, 0),
+	S("server", "http_max_connections", K_UINT, http_max_connections, 1, 1000000),
+	S("server", "http_request_timeout", K_UINT, http_request_timeout_s, 1, 3600),
+	S("server", "portal_cache_seconds", K_UINT, portal_cache_s, 1, 3600),
+	S("server", "metrics_listen", K_STRING, metrics_listen, 0, 0),
 	S("tls", "cert", K_STRING, cert_file, 0, 0),
 	S("tls", "key", K_STRING, key_file, 0, 0),
 	S("tls", "ca", K_STRING, ca_file, 0, 0),
@@ -84,6 +96,8 @@ static const struct setting settings[] = {
 	S("database", "conninfo", K_STRING, conninfo, 0, 0),
 	S("database", "pool_size", K_UINT, pool_size, 1, 256),
 	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
+	S("database", "portal_pool_size", K_UINT, portal_pool_size, 1, 64),
+	S("database", "portal_statement_timeout", K_UINT, portal_statement_timeout_ms, 100, 600000),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
 	S("jobs", "interval", K_UINT, jobs_interval_s, 0, 86400),
@@ -275,6 +289,11 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 	}
 	if (strcmp(cfg->http_listen, "off") != 0 && !strchr(cfg->http_listen, ':')) {
 		snprintf(err, errlen, "server.http_listen: '%s' is not HOST:PORT or off", cfg->http_listen);
+		return false;
+	}
+	if (strcmp(cfg->metrics_listen, "off") != 0 && !strchr(cfg->metrics_listen, ':')) {
+		snprintf(err, errlen, "server.metrics_listen: '%s' is not HOST:PORT or off",
+			 cfg->metrics_listen);
 		return false;
 	}
 	return notifier_valid(cfg, err, errlen);

@@ -19,7 +19,11 @@ struct jy_config {
 	uint32_t idle_timeout_s;      /* no request and nothing in flight, default 600 */
 	uint32_t write_timeout_s;     /* output not draining (slow reader), default 30 */
 	uint32_t drain_timeout_s;     /* SIGTERM: wait this long for in-flight work, default 10 */
-	char *http_listen;            /* HTTP side (health, metrics, portal): "host:port" or "off", default 127.0.0.1:7080 */
+	char *http_listen;            /* HTTP side (health, portal): "host:port" or "off", default 127.0.0.1:7080 */
+	uint32_t http_max_connections;/* HTTP connections open at once (within the fd budget), default 512 */
+	uint32_t http_request_timeout_s; /* an HTTP request's headers and body, from its first byte, default 10 */
+	uint32_t portal_cache_s;      /* /stats is recomputed at most this often, default 5 */
+	char *metrics_listen;         /* /metrics: "host:port" or "off", default 127.0.0.1:7081 */
 	/* [tls] */
 	char *cert_file, *key_file, *ca_file;
 	bool allow_tls12;
@@ -27,6 +31,8 @@ struct jy_config {
 	char *conninfo;               /* NULL: embedded private cluster */
 	uint32_t pool_size;           /* default 4 */
 	uint32_t max_queue;           /* queued queries before resource_exhausted, default 10000 */
+	uint32_t portal_pool_size;    /* the public portal's own connections, default 1 */
+	uint32_t portal_statement_timeout_ms; /* its statements' statement_timeout, default 2000 */
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */
@@ -42,6 +48,7 @@ struct jy_config {
 	/* command line only */
 	char *ready_file;             /* once listening, write "host:port\n" here */
 	char *http_ready_file;        /* once the HTTP side listens, write "host:port\n" here */
+	char *metrics_ready_file;     /* once /metrics listens, write "host:port\n" here */
 	bool database_named;          /* conninfo or data_dir came from a file or a flag */
 };
 

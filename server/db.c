@@ -71,6 +71,7 @@ struct db_conn {
 struct db_pool {
 	struct event_base *base;
 	char *conninfo;
+	char *options;                 /* NULL: conninfo alone */
 	unsigned size, max_queue, connect_timeout_s;
 	const struct db_stmt *const *stmts;
 	size_t nstmts;
@@ -328,7 +329,14 @@ static void conn_connect(struct db_conn *c)
 	struct db_pool *p = c->pool;
 	if (c->failed_attempts > 0)
 		p->stats.reconnects++;
-	c->pg = PQconnectStart(p->conninfo);
+	if (p->options) {
+		/* conninfo expanded first (it may be a URI), then options over it. */
+		const char *const keys[] = { "dbname", "options", NULL };
+		const char *const values[] = { p->conninfo, p->options, NULL };
+		c->pg = PQconnectStartParams(keys, values, 1);
+	} else {
+		c->pg = PQconnectStart(p->conninfo);
+	}
 	if (!c->pg) {
 		conn_fail(c, "out of memory");
 		return;
@@ -542,6 +550,7 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config
 	struct db_pool *p = jy_xcalloc(1, sizeof *p);
 	p->base = base;
 	p->conninfo = jy_xstrdup(cfg->conninfo ? cfg->conninfo : "");
+	p->options = cfg->options ? jy_xstrdup(cfg->options) : NULL;
 	p->size = cfg->size ? cfg->size : 1;
 	p->max_queue = cfg->max_queue ? cfg->max_queue : 10000;
 	p->connect_timeout_s = cfg->connect_timeout_s ? cfg->connect_timeout_s : 10;
@@ -646,5 +655,6 @@ void db_pool_free(struct db_pool *pool)
 	event_free(pool->deliver_ev);
 	free(pool->conns);
 	free(pool->conninfo);
+	free(pool->options);
 	free(pool);
 }

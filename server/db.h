@@ -41,6 +41,8 @@ struct db_pool_config {
 	unsigned size;              /* connections, >= 1 */
 	unsigned max_queue;         /* queued (not yet sent) queries */
 	unsigned connect_timeout_s; /* per attempt */
+	const char *options;        /* libpq "options" (e.g. "-c statement_timeout=2000"),
+				     * over any in conninfo; NULL: none */
 };
 
 struct db_pool_stats {

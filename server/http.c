@@ -8,9 +8,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "accept_guard.h"
+#include "http_limits.h"
 #include "listener.h"
+#include "portal_cache.h"
 #include "log.h"
 #include "server.h"
 #include "xalloc.h"
@@ -23,10 +27,28 @@ struct http_pending {
 	TAILQ_ENTRY(http_pending) link;
 };
 
-struct jy_http {
-	struct jy_server *srv;
+struct route {
+	const char *path;
+	bool prefix;          /* path is a prefix ("/s/<id>") */
+	http_handler fn;
+};
+
+/* One evhttp on one address: the public side or the metrics listener. */
+struct http_site {
+	struct jy_http *h;
+	const char *name;                 /* for the log: "http", "metrics" */
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
+	struct accept_guard *guard;
+	struct http_limits *limits;
+	const struct route *routes;
+	size_t nroutes;
+	const char *ready_file;
+};
+
+struct jy_http {
+	struct jy_server *srv;
+	struct http_site portal, metrics;
 	TAILQ_HEAD(, http_pending) pending;
 };
 
@@ -35,20 +57,23 @@ struct jy_http {
 #define MAX_HEADERS_BYTES 8192
 #define MAX_BODY_BYTES 1024
 #define TIMEOUT_S 30
+/* The metrics listener is for one or two scrapers on the host. */
+#define METRICS_MAX_CONNECTIONS 16
 
-static const struct route {
-	const char *path;
-	bool prefix;          /* path is a prefix ("/s/<id>") */
-	http_handler fn;
-} routes[] = {
+/* /metrics is not here: it has its own listener (loopback by default), so
+ * the public never sees the server's internals. */
+static const struct route portal_routes[] = {
 	{ "/healthz", false, http_ops_healthz },
 	{ "/readyz", false, http_ops_readyz },
-	{ "/metrics", false, http_ops_metrics },
 	{ "/", false, http_portal_index },
 	{ "/stats", false, http_portal_stats },
 	{ "/excellent", false, http_portal_excellent },
 	{ "/unsatisfied", false, http_portal_unsatisfied },
 	{ "/s/", true, http_portal_suggestion },
+};
+
+static const struct route metrics_routes[] = {
+	{ "/metrics", false, http_ops_metrics },
 };
 
 /* ---- responses ----------------------------------------------------------- */
@@ -183,11 +208,9 @@ struct http_pending *http_pending_new(struct jy_server *srv, struct evhttp_reque
 	struct http_pending *p = jy_xcalloc(1, sizeof *p);
 	p->h = h;
 	p->req = req;
+	/* http_limits owns every connection's close callback and passes it
+	 * on to on_connection_close. */
 	p->evcon = evhttp_request_get_connection(req);
-	/* One close callback per connection; evhttp serves a connection's
-	 * requests one after another, so at most one of ours is pending on it. */
-	if (p->evcon)
-		evhttp_connection_set_closecb(p->evcon, on_connection_close, h);
 	TAILQ_INSERT_TAIL(&h->pending, p, link);
 	return p;
 }
@@ -197,8 +220,6 @@ struct evhttp_request *http_pending_take(struct http_pending *p)
 	struct evhttp_request *req = p->gone ? NULL : p->req;
 	if (p->gone && p->req)
 		evhttp_request_free(p->req);
-	if (!p->gone && p->evcon)
-		evhttp_connection_set_closecb(p->evcon, NULL, NULL);
 	TAILQ_REMOVE(&p->h->pending, p, link);
 	free(p);
 	return req;
@@ -208,7 +229,8 @@ struct evhttp_request *http_pending_take(struct http_pending *p)
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-	struct jy_http *h = arg;
+	struct http_site *site = arg;
+	http_limits_request_read(site->limits, req);
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *qs = uri ? evhttp_uri_get_query(uri) : NULL;
@@ -222,12 +244,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	const struct route *r = NULL;
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0] && !r; i++)
-		if (routes[i].prefix ? strncmp(path, routes[i].path, strlen(routes[i].path)) == 0
-				     : strcmp(path, routes[i].path) == 0)
-			r = &routes[i];
+	for (size_t i = 0; i < site->nroutes && !r; i++) {
+		const struct route *t = &site->routes[i];
+		if (t->prefix ? strncmp(path, t->path, strlen(t->path)) == 0 : strcmp(path, t->path) == 0)
+			r = t;
+	}
 	if (r)
-		r->fn(h->srv, req, path, &query);
+		r->fn(site->h->srv, req, path, &query);
 	else
 		http_send_error_page(req, HTTP_NOTFOUND, "没有这个页面。");
 	evhttp_clear_headers(&query);
@@ -235,13 +258,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 /* ---- start and stop -------------------------------------------------------- */
 
-static bool announce(struct jy_http *h, char *err, size_t errlen)
+static bool announce(struct http_site *site, char *err, size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN];
 	unsigned port;
-	listener_local_address(evhttp_bound_socket_get_fd(h->sock), host, sizeof host, &port);
-	jy_info("event=http_listening addr=%s port=%u", host, port);
-	const char *file = h->srv->cfg->http_ready_file;
+	listener_local_address(evhttp_bound_socket_get_fd(site->sock), host, sizeof host, &port);
+	jy_info("event=%s_listening addr=%s port=%u", site->name, host, port);
+	const char *file = site->ready_file;
 	if (!file)
 		return true;
 	/* Write then rename, so a watcher never reads half a line. */
@@ -252,47 +275,103 @@ static bool announce(struct jy_http *h, char *err, size_t errlen)
 	if (f && fclose(f) != 0)
 		ok = false;
 	if (!ok || rename(tmp, file) != 0) {
-		snprintf(err, errlen, "cannot write HTTP ready file %s", file);
+		snprintf(err, errlen, "cannot write the %s ready file %s", site->name, file);
 		return false;
 	}
 	return true;
 }
 
-bool http_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
+static bool site_start(struct http_site *site, const char *addr, unsigned max_connections,
+		       char *err, size_t errlen)
 {
-	if (strcmp(addr, "off") == 0)
-		return true;
-	char host[256], port[16];
-	if (!listener_split_host_port(addr, host, sizeof host, port, sizeof port)) {
-		snprintf(err, errlen, "HTTP listen address '%s' is not HOST:PORT", addr);
+	struct jy_server *srv = site->h->srv;
+	site->http = evhttp_new(srv->base);
+	if (!site->http) {
+		snprintf(err, errlen, "cannot create the %s server", site->name);
 		return false;
 	}
+	evhttp_set_allowed_methods(site->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_max_headers_size(site->http, MAX_HEADERS_BYTES);
+	evhttp_set_max_body_size(site->http, MAX_BODY_BYTES);
+	evhttp_set_timeout(site->http, TIMEOUT_S);
+	evhttp_set_gencb(site->http, on_request, site);
+	site->limits = http_limits_new(srv->base, site->http, site->name, max_connections,
+				       srv->cfg->http_request_timeout_s, on_connection_close,
+				       site->h);
+	char why[512];
+	/* Our own listener, so that accept errors go to the guard; evhttp
+	 * takes over its accept callback. */
+	struct evconnlistener *l = listener_bind(srv->base, addr, NULL, NULL, why, sizeof why);
+	if (!l) {
+		snprintf(err, errlen, "%s: %s", site->name, why);
+		return false;
+	}
+	site->sock = evhttp_bind_listener(site->http, l);
+	if (!site->sock) {
+		evconnlistener_free(l);
+		snprintf(err, errlen, "cannot listen for %s on %s", site->name, addr);
+		return false;
+	}
+	site->guard = accept_guard_new(srv->base, l, site->name, NULL);
+	return announce(site, err, errlen);
+}
+
+static void site_stop(struct http_site *site)
+{
+	if (site->http)
+		evhttp_free(site->http); /* runs the close callbacks of open connections */
+	/* After evhttp_free: it freed the listener the guard watches. */
+	accept_guard_free(site->guard);
+	http_limits_free(site->limits);
+	if (site->sock && site->ready_file)
+		unlink(site->ready_file);
+	memset(site, 0, sizeof *site);
+}
+
+bool http_start(struct jy_server *srv, char *err, size_t errlen)
+{
+	const struct jy_config *cfg = srv->cfg;
+	bool portal = strcmp(cfg->http_listen, "off") != 0;
+	bool metrics = strcmp(cfg->metrics_listen, "off") != 0;
+	if (!portal && !metrics)
+		return true;
 	struct jy_http *h = jy_xcalloc(1, sizeof *h);
 	h->srv = srv;
 	TAILQ_INIT(&h->pending);
-	h->http = evhttp_new(srv->base);
-	if (!h->http) {
-		free(h);
-		snprintf(err, errlen, "cannot create the HTTP server");
-		return false;
-	}
 	srv->http = h;
-	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_max_headers_size(h->http, MAX_HEADERS_BYTES);
-	evhttp_set_max_body_size(h->http, MAX_BODY_BYTES);
-	evhttp_set_timeout(h->http, TIMEOUT_S);
-	evhttp_set_gencb(h->http, on_request, h);
-	h->sock = evhttp_bind_socket_with_handle(h->http, host, (ev_uint16_t)atoi(port));
-	if (!h->sock) {
-		snprintf(err, errlen, "cannot listen for HTTP on %s", addr);
-		return false;
-	}
-	return announce(h, err, errlen);
+	srv->stats_cache = portal_cache_new(cfg->portal_cache_s);
+	h->portal = (struct http_site){ h, "http", NULL, NULL, NULL, NULL, portal_routes,
+					sizeof portal_routes / sizeof portal_routes[0],
+					cfg->http_ready_file };
+	h->metrics = (struct http_site){ h, "metrics", NULL, NULL, NULL, NULL, metrics_routes,
+					 sizeof metrics_routes / sizeof metrics_routes[0],
+					 cfg->metrics_ready_file };
+	struct rlimit rl = { 0, 0 };
+	getrlimit(RLIMIT_NOFILE, &rl);
+	unsigned budget = http_limits_fd_budget(cfg, (uint64_t)rl.rlim_cur);
+	if (portal)
+		jy_info("event=http_fd_budget nofile=%llu http_max_connections=%u tls_max_connections=%u",
+			(unsigned long long)rl.rlim_cur, budget, cfg->max_connections);
+	return (!portal || site_start(&h->portal, cfg->http_listen, budget, err, errlen)) &&
+	       (!metrics || site_start(&h->metrics, cfg->metrics_listen, METRICS_MAX_CONNECTIONS,
+				       err, errlen));
 }
 
 bool http_listening(const struct jy_server *srv)
 {
-	return srv->http && srv->http->sock;
+	return srv->http && srv->http->portal.sock;
+}
+
+void http_stats(const struct jy_server *srv, struct http_side_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!srv->http)
+		return;
+	const struct http_site *p = &srv->http->portal;
+	out->open = http_limits_open(p->limits);
+	out->refused = http_limits_refused(p->limits);
+	out->timed_out = http_limits_timed_out(p->limits);
+	out->accept_errors = accept_guard_errors(p->guard);
 }
 
 void http_stop(struct jy_server *srv)
@@ -300,8 +379,8 @@ void http_stop(struct jy_server *srv)
 	struct jy_http *h = srv->http;
 	if (!h)
 		return;
-	if (h->http)
-		evhttp_free(h->http); /* runs the close callbacks of open connections */
+	site_stop(&h->portal);
+	site_stop(&h->metrics);
 	struct http_pending *p;
 	while ((p = TAILQ_FIRST(&h->pending)) != NULL) {
 		/* Only possible if a query outlived the pool; its request went
@@ -309,8 +388,9 @@ void http_stop(struct jy_server *srv)
 		TAILQ_REMOVE(&h->pending, p, link);
 		free(p);
 	}
-	if (srv->cfg->http_ready_file)
-		unlink(srv->cfg->http_ready_file);
 	free(h);
 	srv->http = NULL;
+	/* After the portal's pool: no computation is in flight. */
+	portal_cache_free(srv->stats_cache);
+	srv->stats_cache = NULL;
 }

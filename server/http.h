@@ -2,7 +2,8 @@
  * ([server] http_listen), in the same event loop as everything else.
  * http.c owns the listener, the routing table and what every response has
  * in common (headers, HTML escaping, the page frame); http_ops.c answers
- * /healthz, /readyz and /metrics; http_portal.c the public pages.
+ * /healthz, /readyz and /metrics (on its own listener, [server]
+ * metrics_listen); http_portal.c the public pages.
  *
  * Nothing blocks: a page that needs data queues a db_query and answers from
  * its callback. The client may be gone by then; see http_pending_*. */
@@ -17,10 +18,13 @@
 
 struct jy_server;
 
-/* Starts listening on addr ("host:port"; "off": no HTTP side, srv->http
- * stays NULL). Logs event=http_listening with the bound address and writes
- * "host:port\n" to the configured http_ready_file. */
-bool http_start(struct jy_server *srv, const char *addr, char *err, size_t errlen);
+/* Starts the public side on [server] http_listen and /metrics on
+ * metrics_listen (each "host:port" or "off"; both off: srv->http stays
+ * NULL). Logs event=http_listening / metrics_listening with the bound
+ * address and writes "host:port\n" to http_ready_file / metrics_ready_file.
+ * The public side's connection cap is http_max_connections within its share
+ * of the descriptors (http_limits.h). */
+bool http_start(struct jy_server *srv, char *err, size_t errlen);
 /* Frees the listener and every open HTTP connection. Call after the
  * database pool is freed, so every pending page has been answered. */
 void http_stop(struct jy_server *srv);
@@ -53,6 +57,13 @@ void http_portal_unsatisfied(struct jy_server *srv, struct evhttp_request *req, 
 
 /* Whether the HTTP listener is bound (for /readyz). */
 bool http_listening(const struct jy_server *srv);
+
+/* The public side's connections, for /metrics. */
+struct http_side_stats {
+	unsigned open;
+	unsigned long long refused, timed_out, accept_errors;
+};
+void http_stats(const struct jy_server *srv, struct http_side_stats *out);
 
 /* Sends body (may be NULL) with the common headers: Content-Type (charset
  * utf-8), nosniff, the Content-Security-Policy, no framing, no referrer. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accept_guard.h"
 #include "db.h"
 #include "metrics.h"
 #include "server.h"
@@ -25,8 +26,9 @@ void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const ch
 {
 	(void)path;
 	(void)query;
-	struct db_pool_stats st;
+	struct db_pool_stats st, portal;
 	db_pool_get_stats(srv->db, &st);
+	db_pool_get_stats(srv->portal_db, &portal);
 	const char *why = NULL;
 	if (srv->draining)
 		why = "draining";
@@ -36,6 +38,8 @@ void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const ch
 		why = "HTTP listener is not up";
 	else if (st.ready == 0)
 		why = "no database connection is ready";
+	else if (portal.ready == 0)
+		why = "no portal database connection is ready";
 	if (why) {
 		char text[128];
 		snprintf(text, sizeof text, "not ready: %s\n", why);
@@ -50,6 +54,32 @@ static void metric(struct evbuffer *b, const char *name, const char *type, const
 {
 	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type, name,
 			    value);
+}
+
+/* The public HTTP side and the portal's own database pool. */
+static void write_http_side(struct jy_server *srv, struct evbuffer *b)
+{
+	struct http_side_stats hs;
+	http_stats(srv, &hs);
+	metric(b, "jianyid_http_connections_open", "gauge", "Public HTTP connections open now.",
+	       hs.open);
+	metric(b, "jianyid_http_connections_refused_total", "counter",
+	       "Public HTTP connections closed at once: http_max_connections were open.", hs.refused);
+	metric(b, "jianyid_http_request_deadline_total", "counter",
+	       "Public HTTP connections closed because a request was not read within http_request_timeout.",
+	       hs.timed_out);
+	metric(b, "jianyid_http_accept_errors_total", "counter",
+	       "Accept errors on the public HTTP listener (e.g. out of descriptors).", hs.accept_errors);
+	metric(b, "jianyid_tls_accept_errors_total", "counter",
+	       "Accept errors on the protocol listener (e.g. out of descriptors).",
+	       accept_guard_errors(srv->accept_guard));
+	metric(b, "jianyid_portal_stats_computed_total", "counter",
+	       "Statistics queries sent for /stats (the page is cached for portal_cache_seconds).",
+	       (unsigned long long)srv->portal_stats_computed);
+	struct db_pool_stats ps;
+	db_pool_get_stats(srv->portal_db, &ps);
+	metric(b, "jianyid_portal_db_queue_depth", "gauge",
+	       "Portal queries waiting for one of the portal's own connections.", ps.queued);
 }
 
 void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const char *path,
@@ -95,6 +125,7 @@ void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const c
 		st.queries_ok, st.queries_failed);
 	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
 	       st.reconnects);
+	write_http_side(srv, b);
 	http_send(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b);
 	evbuffer_free(b);
 }

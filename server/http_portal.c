@@ -21,6 +21,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "portal_cache.h"
 #include "server.h"
 #include "sql_portal.h"
 #include "utf8.h"
@@ -160,7 +161,7 @@ static void start(struct jy_server *srv, struct evhttp_request *req, struct port
 		  const struct db_stmt *stmt, const char *const *params)
 {
 	c->pending = http_pending_new(srv, req);
-	if (!db_query(srv->db, stmt, params, on_result, c)) {
+	if (!db_query(srv->portal_db, stmt, params, on_result, c)) {
 		req = http_pending_take(c->pending);
 		if (req)
 			http_send_error_page(req, 503, "服务器繁忙，请稍后再试。");
@@ -235,14 +236,48 @@ void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, c
 	start(srv, req, c, &sql_portal_get, params);
 }
 
+/* /stats comes from the cache (portal_cache.h): with many visitors the
+ * statistics are computed at most once per [server] portal_cache_seconds. */
+static void on_stats(const struct db_result *r, void *arg)
+{
+	struct jy_server *srv = arg;
+	json_object *doc = NULL;
+	if (r->outcome == DB_OK && PQntuples(r->res) == 1 && !PQgetisnull(r->res, 0, 0))
+		doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
+	if (!doc) {
+		if (r->outcome != DB_SHUTDOWN) {
+			char q[300];
+			jy_warn("event=portal_query_failed page=stats outcome=%d reason=%s",
+				(int)r->outcome, jy_log_quote(r->error, q, sizeof q));
+		}
+		portal_cache_finish(srv->stats_cache, false);
+		return;
+	}
+	struct evbuffer *b = evbuffer_new();
+	render_stats(b, doc);
+	portal_cache_store(srv->stats_cache, b);
+	evbuffer_free(b);
+	json_object_put(doc);
+	portal_cache_finish(srv->stats_cache, true);
+}
+
 void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query)
 {
 	(void)path;
 	(void)query;
-	struct portal_call *c = jy_xcalloc(1, sizeof *c);
-	c->kind = PAGE_STATS;
-	start(srv, req, c, &sql_portal_stats, NULL);
+	struct portal_cache *pc = srv->stats_cache;
+	if (portal_cache_fresh(pc)) {
+		portal_cache_answer(pc, req);
+		return;
+	}
+	bool first = portal_cache_begin(pc);
+	portal_cache_wait(pc, http_pending_new(srv, req));
+	if (!first)
+		return; /* answered when the computation in flight ends */
+	srv->portal_stats_computed++;
+	if (!db_query(srv->portal_db, &sql_portal_stats, NULL, on_stats, srv))
+		portal_cache_finish(pc, false);
 }
 
 void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,

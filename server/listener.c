@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <event2/listener.h>
 
+#include "accept_guard.h"
 #include "log.h"
 #include "server.h"
 #include "session.h"
@@ -95,28 +96,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	session_accept(srv, fd, peer);
 }
 
-static void on_retry(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	struct jy_server *srv = arg;
-	if (srv->listener && !srv->draining)
-		evconnlistener_enable(srv->listener);
-}
-
-static void on_accept_error(struct evconnlistener *l, void *arg)
-{
-	struct jy_server *srv = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-	jy_warn("event=accept_error reason=%s", evutil_socket_error_to_string(err));
-	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-		/* Out of descriptors: pause accepting instead of spinning. */
-		evconnlistener_disable(l);
-		struct timeval one = { 1, 0 };
-		evtimer_add(srv->listener_retry, &one);
-	}
-}
-
 bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char *port,
 			       size_t portlen)
 {
@@ -139,12 +118,13 @@ bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char
 	return *port && !*end && p >= 0 && p <= 65535;
 }
 
-bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
+struct evconnlistener *listener_bind(struct event_base *base, const char *addr,
+				     evconnlistener_cb cb, void *arg, char *err, size_t errlen)
 {
 	char host[256], port[16];
 	if (!listener_split_host_port(addr, host, sizeof host, port, sizeof port)) {
 		snprintf(err, errlen, "listen address '%s' is not HOST:PORT", addr);
-		return false;
+		return NULL;
 	}
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
@@ -152,20 +132,25 @@ bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t e
 	int rc = getaddrinfo(*host ? host : NULL, port, &hints, &ai);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot resolve listen address '%s': %s", addr, gai_strerror(rc));
-		return false;
+		return NULL;
 	}
-	srv->listener = evconnlistener_new_bind(srv->base, on_accept, srv,
-						LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-							LEV_OPT_CLOSE_ON_EXEC,
-						1024, ai->ai_addr, (int)ai->ai_addrlen);
+	struct evconnlistener *l = evconnlistener_new_bind(base, cb, arg,
+							   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+								   LEV_OPT_CLOSE_ON_EXEC,
+							   1024, ai->ai_addr, (int)ai->ai_addrlen);
 	int saved = errno;
 	freeaddrinfo(ai);
-	if (!srv->listener) {
+	if (!l)
 		snprintf(err, errlen, "cannot listen on %s: %s", addr, strerror(saved));
+	return l;
+}
+
+bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
+{
+	srv->listener = listener_bind(srv->base, addr, on_accept, srv, err, errlen);
+	if (!srv->listener)
 		return false;
-	}
-	evconnlistener_set_error_cb(srv->listener, on_accept_error);
-	srv->listener_retry = evtimer_new(srv->base, on_retry, srv);
+	srv->accept_guard = accept_guard_new(srv->base, srv->listener, "tls", &srv->draining);
 	return true;
 }
 
@@ -175,8 +160,6 @@ void listener_stop(struct jy_server *srv)
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
 	}
-	if (srv->listener_retry) {
-		event_free(srv->listener_retry);
-		srv->listener_retry = NULL;
-	}
+	accept_guard_free(srv->accept_guard);
+	srv->accept_guard = NULL;
 }

@@ -1,15 +1,20 @@
-/* The TCP listener: accepts connections and hands them to sessions; backs
- * off for a second when the process runs out of file descriptors. */
+/* The TCP listener: accepts connections and hands them to sessions; after
+ * an accept error (out of file descriptors) it pauses (accept_guard.h). */
 #ifndef JY_LISTENER_H
 #define JY_LISTENER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <event2/listener.h>
 
 struct jy_server;
 
 bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen);
 void listener_stop(struct jy_server *srv);
+/* A listening socket on addr ("host:port"), close-on-exec, reusable, with
+ * cb accepting; NULL and err on failure. */
+struct evconnlistener *listener_bind(struct event_base *base, const char *addr,
+				     evconnlistener_cb cb, void *arg, char *err, size_t errlen);
 
 struct sockaddr;
 /* A socket address as host text and port ("?" and 0 for other families). */

@@ -30,9 +30,12 @@ static void usage(FILE *out)
 	      "  --pg-bindir DIR      where initdb and pg_ctl are (default: newest installed)\n"
 	      "  --log-level LEVEL    debug, info, warn or error (default info)\n"
 	      "  --ready-file FILE    write HOST:PORT here once listening\n"
-	      "  --http-listen HOST:PORT  address for the HTTP side (health, metrics, public\n"
-	      "                       portal; default 127.0.0.1:7080; \"off\" disables it)\n"
+	      "  --http-listen HOST:PORT  address for the HTTP side (health, public portal;\n"
+	      "                       default 127.0.0.1:7080; \"off\" disables it)\n"
 	      "  --http-ready-file FILE  write the HTTP side's HOST:PORT here once listening\n"
+	      "  --metrics-listen HOST:PORT  address for /metrics (default 127.0.0.1:7081;\n"
+	      "                       \"off\" disables it)\n"
+	      "  --metrics-ready-file FILE  write the metrics listener's HOST:PORT here\n"
 	      "  --version            print the version\n"
 	      "  --help               this text\n"
 	      "\n"
@@ -53,6 +56,8 @@ static const struct option long_opts[] = {
 	{ "ready-file", required_argument, NULL, 'r' },
 	{ "http-listen", required_argument, NULL, 'H' },
 	{ "http-ready-file", required_argument, NULL, 'R' },
+	{ "metrics-listen", required_argument, NULL, 'M' },
+	{ "metrics-ready-file", required_argument, NULL, 'm' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -64,6 +69,7 @@ static const char *flag_key(int opt, const char **section)
 	switch (opt) {
 	case 'l': *section = "server"; return "listen";
 	case 'H': *section = "server"; return "http_listen";
+	case 'M': *section = "server"; return "metrics_listen";
 	case 'C': *section = "tls"; return "cert";
 	case 'K': *section = "tls"; return "key";
 	case 'A': *section = "tls"; return "ca";
@@ -139,6 +145,10 @@ int main(int argc, char **argv)
 		case 'R':
 			free(cfg.http_ready_file);
 			cfg.http_ready_file = strdup(optarg);
+			break;
+		case 'm':
+			free(cfg.metrics_ready_file);
+			cfg.metrics_ready_file = strdup(optarg);
 			break;
 		case '?':
 			if (optopt)

@@ -144,6 +144,26 @@ static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 	return true;
 }
 
+/* The loop with priorities: the public HTTP side's connections run below
+ * everything else (sessions, the database), and the loop looks for
+ * higher-priority work after every few of them, so a crowd of anonymous
+ * visitors does not add its whole batch to an authenticated request's
+ * latency. */
+static struct event_base *new_event_base(void)
+{
+	struct event_config *ec = event_config_new();
+	if (!ec)
+		return NULL;
+	event_config_set_max_dispatch_interval(ec, NULL, JY_HTTP_BATCH, JY_PRIORITY_HTTP);
+	struct event_base *base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (base && event_base_priority_init(base, JY_PRIORITIES) != 0) {
+		event_base_free(base);
+		base = NULL;
+	}
+	return base;
+}
+
 int server_run(struct jy_config *cfg)
 {
 	char err[1024];
@@ -181,7 +201,7 @@ int server_run(struct jy_config *cfg)
 	if (!bootstrap_database(conninfo, err, sizeof err))
 		goto fail;
 
-	srv.base = event_base_new();
+	srv.base = new_event_base();
 	if (!srv.base) {
 		snprintf(err, sizeof err, "cannot create the event loop");
 		goto fail;
@@ -189,6 +209,15 @@ int server_run(struct jy_config *cfg)
 	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10 };
 	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
 	db_pool_start(srv.db);
+	/* The anonymous portal's own small pool with a statement timeout: its
+	 * visitors never wait in, nor fill, the authenticated clients' queue. */
+	char portal_options[64];
+	snprintf(portal_options, sizeof portal_options, "-c statement_timeout=%u",
+		 cfg->portal_statement_timeout_ms);
+	struct db_pool_config ppc = { conninfo, cfg->portal_pool_size, PORTAL_MAX_QUEUE, 10,
+				      portal_options };
+	srv.portal_db = db_pool_new(srv.base, &ppc, jy_portal_statements, jy_portal_statements_count);
+	db_pool_start(srv.portal_db);
 	srv.feed = feed_new(&srv, conninfo);
 	feed_start(srv.feed);
 	srv.push = notice_push_new(&srv);
@@ -208,7 +237,7 @@ int server_run(struct jy_config *cfg)
 
 	/* HTTP before the ready file: whoever waits for it may use both. */
 	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
-	    !http_start(&srv, cfg->http_listen, err, sizeof err) ||
+	    !http_start(&srv, err, sizeof err) ||
 	    !write_ready_file(&srv, err, sizeof err))
 		goto fail;
 
@@ -232,6 +261,8 @@ cleanup:
 		session_force_close(TAILQ_FIRST(&srv.sessions), "server stopping");
 	if (srv.db)
 		db_pool_free(srv.db);
+	if (srv.portal_db)
+		db_pool_free(srv.portal_db);
 	/* After the pool: subscriptions' queries have all been answered. */
 	feed_free(srv.feed);
 	notice_push_free(srv.push);

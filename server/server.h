@@ -15,6 +15,8 @@
 struct session;
 struct jy_metrics;
 struct jy_http;
+struct accept_guard;
+struct portal_cache;
 struct feed;
 struct notice_push;
 struct jobs;
@@ -26,8 +28,11 @@ struct jy_server {
 	const struct jy_config *cfg;
 	SSL_CTX *tls;                     /* current context; SIGHUP swaps it */
 	struct evconnlistener *listener;
-	struct event *listener_retry;     /* re-enables accept after EMFILE */
+	struct accept_guard *accept_guard; /* pauses accept after EMFILE & co. */
 	struct db_pool *db;
+	struct db_pool *portal_db;        /* the public portal's own (http_portal.c) */
+	uint64_t portal_stats_computed;   /* /stats queries sent (http_portal.c) */
+	struct portal_cache *stats_cache; /* the /stats page (portal_cache.h), with the HTTP side */
 
 	struct session_list sessions;     /* open connections */
 	struct session_list graveyard;    /* closed, freed after this loop iteration */
@@ -54,6 +59,17 @@ struct jy_server {
 	struct jobs *jobs;                /* the periodic job: deadline notices (jobs.c) */
 	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
 };
+
+/* Event priorities (server.c): events get the middle one by default; the
+ * public HTTP side's connections the lowest, and the loop checks for other
+ * work after every JY_HTTP_BATCH of them. */
+#define JY_PRIORITIES 3
+#define JY_PRIORITY_HTTP 2
+#define JY_HTTP_BATCH 4
+
+/* Queued portal queries past which a page answers 503 at once: an
+ * anonymous flood gets "busy" instead of an ever longer queue. */
+#define PORTAL_MAX_QUEUE 64
 
 /* Runs the server until SIGTERM/SIGINT; returns the process exit status. */
 int server_run(struct jy_config *cfg);

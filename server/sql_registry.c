@@ -39,3 +39,15 @@ const struct db_stmt *const jy_all_statements[] = {
 
 const size_t jy_all_statements_count =
 	sizeof jy_all_statements / sizeof jy_all_statements[0];
+
+/* The portal's own pool prepares only what the public pages run. */
+const struct db_stmt *const jy_portal_statements[] = {
+	&sql_portal_list,
+	&sql_portal_get,
+	&sql_portal_stats,
+	&sql_portal_excellent,
+	&sql_portal_unsatisfied,
+};
+
+const size_t jy_portal_statements_count =
+	sizeof jy_portal_statements / sizeof jy_portal_statements[0];

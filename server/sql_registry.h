@@ -8,5 +8,8 @@
 
 extern const struct db_stmt *const jy_all_statements[];
 extern const size_t jy_all_statements_count;
+/* The public portal's statements (its own pool, server.c). */
+extern const struct db_stmt *const jy_portal_statements[];
+extern const size_t jy_portal_statements_count;
 
 #endif

@@ -344,6 +344,22 @@ void harness_cleanup(struct harness *h)
 
 static int server_counter;
 
+/* The port in a ready file ("host:port"), 0 if there is none (that
+ * listener is off). */
+static int read_ready_port(const char *path)
+{
+	int port = 0;
+	FILE *f = fopen(path, "r");
+	char line[128];
+	if (f && fgets(line, sizeof line, f)) {
+		char *colon = strrchr(line, ':');
+		port = colon ? atoi(colon + 1) : 0;
+	}
+	if (f)
+		fclose(f);
+	return port;
+}
+
 
 
 void server_start(struct harness *h, struct server_proc *sp, const char *extra)
@@ -355,10 +371,11 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	snprintf(sp->log, sizeof sp->log, "%s/server-%d.log", h->dir, n);
 	snprintf(sp->ready, sizeof sp->ready, "%s/server-%d.ready", h->dir, n);
 	snprintf(sp->http_ready, sizeof sp->http_ready, "%s/server-%d.http-ready", h->dir, n);
+	snprintf(sp->metrics_ready, sizeof sp->metrics_ready, "%s/server-%d.metrics-ready", h->dir, n);
 	FILE *f = fopen(ini, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"[server]\nlisten = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\n"
+		"[server]\nlisten = 127.0.0.1:0\nhttp_listen = 127.0.0.1:0\nmetrics_listen = 127.0.0.1:0\n"
 		"[tls]\ncert = %1$s/server.crt\nkey = %1$s/server.key\nca = %1$s/ca.crt\n"
 		"[database]\nconninfo = %2$s\npool_size = 2\n"
 		"[log]\nlevel = %3$s\n",
@@ -372,7 +389,8 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 	char *argv[48];
 	int argc = harness_valgrind() ? valgrind_argv(h->dir, argv, 32) : 0;
 	char *server_argv[] = { (char *)env_or("JIANYID", "jianyid"), "--config", ini,
-				"--ready-file", sp->ready, "--http-ready-file", sp->http_ready, NULL };
+				"--ready-file", sp->ready, "--http-ready-file", sp->http_ready,
+				"--metrics-ready-file", sp->metrics_ready, NULL };
 	memcpy(argv + argc, server_argv, sizeof server_argv);
 	pid_t parent = getpid();
 	sp->pid = fork();
@@ -415,6 +433,7 @@ void server_start(struct harness *h, struct server_proc *sp, const char *extra)
 				}
 				fclose(hr);
 			}
+			sp->metrics_port = read_ready_port(sp->metrics_ready);
 			if (sp->port > 0)
 				return;
 		}

@@ -25,8 +25,10 @@ struct server_proc {
 	int port;
 	char log[320];
 	char ready[320];
-	int http_port;        /* the HTTP side (health, metrics, portal) */
+	int http_port;        /* the HTTP side (health, portal) */
 	char http_ready[330];
+	int metrics_port;     /* /metrics, on its own listener */
+	char metrics_ready[340];
 	char vglog[340];      /* under valgrind: its log for this process */
 };
 

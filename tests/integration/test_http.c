@@ -129,11 +129,37 @@ static void assert_prometheus_text(const char *text)
 	assert_true(samples >= 9); /* the fixed series, before any request */
 }
 
+/* Fixes issue, "The server under hostile load", item 15: /metrics moves to
+ * its own listener (loopback by default), away from the public portal. */
+static void metrics_own_listener(void **state)
+{
+	(void)state;
+	assert_true(S.metrics_port > 0);
+	assert_true(S.metrics_port != S.http_port);
+	struct wf_http r;
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("metrics listener", r.body, "jianyid_sessions_open");
+	wf_http_free(&r);
+	/* The public port does not have it ... */
+	wf_http_get("/metrics", &r);
+	assert_int_equal(r.status, 404);
+	assert_null(strstr(r.body, "jianyid_"));
+	wf_http_free(&r);
+	/* ... and the metrics listener serves nothing else. */
+	wf_http_get_port(S.metrics_port, "/", &r);
+	assert_int_equal(r.status, 404);
+	wf_http_free(&r);
+	wf_http_get_port(S.metrics_port, "/stats", &r);
+	assert_int_equal(r.status, 404);
+	wf_http_free(&r);
+}
+
 static void metrics(void **state)
 {
 	(void)state;
 	struct wf_http r;
-	wf_http_get("/metrics", &r);
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "text/plain; version=0.0.4"));
 	assert_prometheus_text(r.body);
@@ -158,7 +184,7 @@ static void metrics(void **state)
 	assert_true(jy_call(c, &req, &resp, &err));
 	jy_envelope_free(resp);
 
-	wf_http_get("/metrics", &r);
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
 	assert_prometheus_text(r.body);
 	double after = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
 	assert_true(after >= 1);
@@ -356,7 +382,7 @@ static void readyz_follows_database(void **state)
 	assert_int_equal(status_of("/healthz"), 200);
 	/* A page that needs data says so instead of hanging. */
 	assert_int_equal(status_of("/"), 503);
-	wf_http_get("/metrics", &r);
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
 	assert_int_equal(r.status, 200);
 	assert_prometheus_text(r.body);
 	wf_http_free(&r);
@@ -425,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(healthz_and_headers, wf_each),
 		cmocka_unit_test_setup(metrics, wf_each),
+		cmocka_unit_test_setup(metrics_own_listener, wf_each),
 		cmocka_unit_test_setup(portal, wf_each),
 		cmocka_unit_test_setup(client_leaves_early, wf_each),
 		cmocka_unit_test_setup(readyz_follows_database, wf_each),

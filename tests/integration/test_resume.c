@@ -41,15 +41,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* jianyid_tls_handshakes_total{kind="<kind>"} from /metrics. */
+/* jianyid_tls_handshakes_total{kind="<kind>"} from /metrics (its own listener). */
 static long handshakes(const char *kind)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.metrics_port) };
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
 	assert_true(fd >= 0);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-		fail_msg("connect to the HTTP side: %s", strerror(errno));
+		fail_msg("connect to the metrics listener: %s", strerror(errno));
 	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
 	assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
 	static char body[1 << 17];

@@ -817,11 +817,16 @@ void wf_http_free(struct wf_http *r)
 
 int wf_http_connect(void)
 {
+	return wf_http_connect_port(S.http_port);
+}
+
+int wf_http_connect_port(int port)
+{
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fd >= 0);
 	struct timeval tv = { 10, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.http_port) };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
 	return fd;
@@ -829,9 +834,14 @@ int wf_http_connect(void)
 
 void wf_http_get(const char *target, struct wf_http *r)
 {
+	wf_http_get_port(S.http_port, target, r);
+}
+
+void wf_http_get_port(int port, const char *target, struct wf_http *r)
+{
 	memset(r, 0, sizeof *r);
-	assert_true(S.http_port > 0);
-	int fd = wf_http_connect();
+	assert_true(port > 0);
+	int fd = wf_http_connect_port(port);
 	char req[2048];
 	int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", target);
 	assert_int_equal(write(fd, req, (size_t)n), n);

@@ -196,9 +196,12 @@ struct wf_http {
 };
 /* A connected socket with a 10 s receive timeout; fails the test if not. */
 int wf_http_connect(void);
+int wf_http_connect_port(int port);
 /* GET target (already percent-encoded), HTTP/1.0, the whole answer; fails
  * the test on a transport error. Free with wf_http_free. */
 void wf_http_get(const char *target, struct wf_http *r);
+/* The same on another port (S.metrics_port: /metrics). */
+void wf_http_get_port(int port, const char *target, struct wf_http *r);
 void wf_http_free(struct wf_http *r);
 
 #endif

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "http_limits.h"
 
 static char *write_tmp(const char *text)
 {
@@ -105,6 +106,45 @@ static void http_listen_values(void **state)
 	jy_config_free(&cfg);
 }
 
+/* The HTTP side's limits, the metrics listener and the portal's pool
+ * (the "Fixes" issue, "The server under hostile load", items 12, 13, 15). */
+static void http_side_limits(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_string_equal(cfg.metrics_listen, "127.0.0.1:7081");
+	assert_int_equal(cfg.http_max_connections, 512);
+	assert_int_equal(cfg.http_request_timeout_s, 10);
+	assert_int_equal(cfg.portal_cache_s, 5);
+	assert_int_equal(cfg.portal_pool_size, 1);
+	assert_int_equal(cfg.portal_statement_timeout_ms, 2000);
+	assert_false(jy_config_set(&cfg, "server", "http_request_timeout", "0", err, sizeof err));
+	assert_non_null(strstr(err, "server.http_request_timeout"));
+	assert_false(jy_config_set(&cfg, "server", "http_max_connections", "0", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "database", "portal_pool_size", "65", err, sizeof err));
+	assert_non_null(strstr(err, "database.portal_pool_size"));
+	assert_false(jy_config_set(&cfg, "database", "portal_statement_timeout", "5", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "metrics_listen", "off", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "metrics_listen", "metrics", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "metrics_listen"));
+
+	/* The descriptor budget: HTTP never eats into what the TLS side's
+	 * max_connections need, unless those would take more than three
+	 * quarters of what is left after the reserve. */
+	jy_config_set(&cfg, "server", "max_connections", "10000", err, sizeof err);
+	assert_int_equal(http_limits_fd_budget(&cfg, 1048576), 512);
+	unsigned b = http_limits_fd_budget(&cfg, 11000);
+	assert_true(b <= 11000 - 10000 && b >= 1);
+	b = http_limits_fd_budget(&cfg, 1024);
+	assert_true(b >= 200 && b <= 1024 / 4);
+	assert_int_equal(http_limits_fd_budget(&cfg, 10), 1);
+	jy_config_free(&cfg);
+}
+
 /* [jobs] and [notifier]: ranges, and the command checked at start-up. */
 static void jobs_and_notifier(void **state)
 {
@@ -155,6 +195,7 @@ int main(void)
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(validate_names_missing_files),
 		cmocka_unit_test(http_listen_values),
+		cmocka_unit_test(http_side_limits),
 		cmocka_unit_test(jobs_and_notifier),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

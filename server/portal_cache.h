@@ -1,0 +1,35 @@
+/* A cached public page (/stats): computed at most once per ttl seconds
+ * however many visitors ask, with an ETag so that a browser that has it
+ * gets 304 Not Modified. Visitors that arrive while it is being computed
+ * wait for that one computation instead of starting their own. */
+#ifndef JY_PORTAL_CACHE_H
+#define JY_PORTAL_CACHE_H
+
+#include <stdbool.h>
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+struct http_pending;
+struct portal_cache;
+
+struct portal_cache *portal_cache_new(unsigned ttl_s);
+/* Call once no computation is in flight (after the portal's pool is freed). */
+void portal_cache_free(struct portal_cache *pc);
+
+/* Whether the page is fresh (computed less than ttl seconds ago). */
+bool portal_cache_fresh(const struct portal_cache *pc);
+/* Answers from the fresh page: 304 when If-None-Match names its ETag, else
+ * 200 with the page and its ETag. */
+void portal_cache_answer(const struct portal_cache *pc, struct evhttp_request *req);
+
+/* Computing: begin (true: this caller must compute it; false: one is
+ * already in flight), then add each visitor to the waiters and finish with
+ * store (success) or fail. */
+bool portal_cache_begin(struct portal_cache *pc);
+void portal_cache_wait(struct portal_cache *pc, struct http_pending *p);
+void portal_cache_store(struct portal_cache *pc, struct evbuffer *page);
+/* Answers every waiter still there: from the page just stored, or (after a
+ * failure) with a 503 error page. */
+void portal_cache_finish(struct portal_cache *pc, bool ok);
+
+#endif
