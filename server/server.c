@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "notice_push.h"
 #include "notifier.h"
+#include "revocation.h"
 #include "session.h"
 #include "sql_registry.h"
 #include "tls.h"
@@ -197,6 +198,8 @@ int server_run(struct jy_config *cfg)
 	notifier_start(srv.notifier);
 	srv.jobs = jobs_new(&srv);
 	jobs_start(srv.jobs);
+	srv.revocation = revocation_new(&srv);
+	revocation_start(srv.revocation);
 	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
 	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
@@ -237,6 +240,7 @@ cleanup:
 	notice_push_free(srv.push);
 	jobs_free(srv.jobs);
 	notifier_free(srv.notifier);
+	revocation_free(srv.revocation);
 	/* After the pool: its shutdown answered every pending page. */
 	http_stop(&srv);
 	jy_metrics_free(srv.metrics);

@@ -19,6 +19,7 @@ struct feed;
 struct notice_push;
 struct jobs;
 struct notifier;
+struct revocation;
 TAILQ_HEAD(session_list, session);
 
 struct jy_server {
@@ -53,6 +54,7 @@ struct jy_server {
 	struct notice_push *push;         /* inbox followers (notice_push.c) */
 	struct jobs *jobs;                /* the periodic job: deadline notices (jobs.c) */
 	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
+	struct revocation *revocation;    /* ends sessions of revoked certificates (revocation.c) */
 };
 
 /* Runs the server until SIGTERM/SIGINT; returns the process exit status. */

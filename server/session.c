@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "feed.h"
 #include "notice_push.h"
+#include "revocation.h"
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
@@ -389,9 +390,18 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 		(unsigned long long)s->id, s->peer, jy_log_quote(s->who.login, q, sizeof q),
 		(long long)s->who.account_id, s->cert_sha256);
 	send_welcome(req);
+	/* A revoke committed while we looked the account up may not show in
+	 * what we read: check again. */
+	if (s->hello_epoch != revocation_epoch(s->srv->revocation))
+		revocation_wake(s->srv->revocation);
 	/* Requests pipelined behind the Hello are already buffered. */
 	if (s->state == SESS_READY)
 		process_input(s);
+}
+
+void session_end_credentials(struct session *s, const char *why)
+{
+	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED, "%s", why);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -417,6 +427,7 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 		return;
 	}
 	s->state = SESS_IDENTIFYING;
+	s->hello_epoch = revocation_epoch(s->srv->revocation);
 	struct request *req = request_new(s, id, "hello");
 	if (!accounts_lookup(s->srv->db, s->cert_sha256, on_identified, req)) {
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
@@ -563,6 +574,9 @@ static void on_handshake_done(struct session *s)
 		session_close(s, "client certificate expired since the session began");
 		return;
 	}
+	struct tm not_after;
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &not_after) == 1)
+		s->cert_not_after = timegm(&not_after);
 	s->state = SESS_AWAIT_HELLO;
 	jy_debug("event=tls_ready session=%llu peer=%s version=%s resumed=%d cert=%.16s",
 		 (unsigned long long)s->id, s->peer, SSL_get_version(ssl), resumed, s->cert_sha256);
