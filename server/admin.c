@@ -656,7 +656,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 		snprintf(err, sizeof err, "cannot connect to the database: %.*s",
 			 (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn));
 		rc = EXIT_ERR;
-	} else if (!migrate_apply(conn, &applied, err, sizeof err)) {
+	} else if (!migrate_apply_waiting(conn, cfg->migration_lock_timeout_s, &applied, err, sizeof err)) {
 		rc = EXIT_ERR;
 	} else {
 		rc = cmd->run(conn, argc, argv, err);

@@ -31,6 +31,8 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->drain_timeout_s = 10;
 	cfg->pool_size = 4;
 	cfg->max_queue = 10000;
+	cfg->statement_timeout_s = 30;
+	cfg->migration_lock_timeout_s = 5;
 	cfg->data_dir = jy_xstrdup("./jianyi-data");
 	cfg->log_level = jy_xstrdup("info");
 	cfg->jobs_interval_s = 60;
@@ -84,6 +86,8 @@ static const struct setting settings[] = {
 	S("database", "conninfo", K_STRING, conninfo, 0, 0),
 	S("database", "pool_size", K_UINT, pool_size, 1, 256),
 	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
+	S("database", "statement_timeout", K_UINT, statement_timeout_s, 1, 86400),
+	S("database", "migration_lock_timeout", K_UINT, migration_lock_timeout_s, 1, 3600),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
 	S("jobs", "interval", K_UINT, jobs_interval_s, 0, 86400),

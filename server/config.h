@@ -27,6 +27,8 @@ struct jy_config {
 	char *conninfo;               /* NULL: embedded private cluster */
 	uint32_t pool_size;           /* default 4 */
 	uint32_t max_queue;           /* queued queries before resource_exhausted, default 10000 */
+	uint32_t statement_timeout_s; /* any statement of the pool running longer is cancelled, default 30 */
+	uint32_t migration_lock_timeout_s; /* a migration waits this long for a lock, then retries, default 5 */
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */

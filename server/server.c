@@ -169,6 +169,21 @@ int server_run(struct jy_config *cfg)
 	srv.tls = build_tls(cfg, err, sizeof err);
 	if (!srv.tls)
 		goto fail;
+	srv.base = event_base_new();
+	if (!srv.base) {
+		snprintf(err, sizeof err, "cannot create the event loop");
+		goto fail;
+	}
+	/* Bind both listeners before the database is touched: a bad or busy
+	 * address is a usage error (exit 2) that leaves the data directory and
+	 * the schema alone. Nothing is accepted before the loop runs, once
+	 * everything below is ready; clients that come meanwhile wait in the
+	 * kernel's backlog. */
+	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
+	    !http_start(&srv, cfg->http_listen, err, sizeof err)) {
+		status = 2;
+		goto fail;
+	}
 
 	const char *conninfo = cfg->conninfo;
 	if (!conninfo) {
@@ -179,15 +194,11 @@ int server_run(struct jy_config *cfg)
 		jy_info("event=embedded_postgres data_dir=%s started_now=%s", pg.pgdata,
 			pg.started_by_us ? "yes" : "no");
 	}
-	if (!bootstrap_database(conninfo, err, sizeof err))
+	if (!bootstrap_database(conninfo, cfg->migration_lock_timeout_s, err, sizeof err))
 		goto fail;
 
-	srv.base = event_base_new();
-	if (!srv.base) {
-		snprintf(err, sizeof err, "cannot create the event loop");
-		goto fail;
-	}
-	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10 };
+	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10,
+				     cfg->statement_timeout_s };
 	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
 	db_pool_start(srv.db);
 	srv.feed = feed_new(&srv, conninfo);
@@ -209,10 +220,8 @@ int server_run(struct jy_config *cfg)
 	evsignal_add(srv.sig_int, NULL);
 	evsignal_add(srv.sig_hup, NULL);
 
-	/* HTTP before the ready file: whoever waits for it may use both. */
-	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
-	    !http_start(&srv, cfg->http_listen, err, sizeof err) ||
-	    !write_ready_file(&srv, err, sizeof err))
+	/* Last: whoever waits for the ready file may use both sides at once. */
+	if (!write_ready_file(&srv, err, sizeof err))
 		goto fail;
 
 	event_base_dispatch(srv.base);
