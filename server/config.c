@@ -25,6 +25,7 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->max_handshakes = 1000;
 	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
 	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
+	cfg->max_partial_bytes = 64u * JY_DEFAULT_MAX_FRAME;
 	cfg->handshake_timeout_s = 10;
 	cfg->idle_timeout_s = 600;
 	cfg->write_timeout_s = 30;
@@ -74,6 +75,7 @@ static const struct setting settings[] = {
 	S("server", "max_handshakes", K_UINT, max_handshakes, 1, 1000000),
 	S("server", "max_in_flight", K_UINT, max_in_flight, 1, 4096),
 	S("server", "max_frame_bytes", K_UINT, max_frame_bytes, JY_MIN_MAX_FRAME, JY_HARD_MAX_FRAME),
+	S("server", "max_partial_bytes", K_UINT, max_partial_bytes, 64u * 1024u, 0xffffffffu),
 	S("server", "handshake_timeout", K_UINT, handshake_timeout_s, 1, 3600),
 	S("server", "idle_timeout", K_UINT, idle_timeout_s, 1, 86400 * 7),
 	S("server", "write_timeout", K_UINT, write_timeout_s, 1, 3600),
@@ -268,6 +270,11 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 		    !readable("key", cfg->key_file, err, errlen) ||
 		    !readable("ca", cfg->ca_file, err, errlen))
 			return false;
+	}
+	if (cfg->max_partial_bytes < cfg->max_frame_bytes + 4u) {
+		snprintf(err, errlen, "server.max_partial_bytes: %u is less than one whole frame "
+			 "(max_frame_bytes %u + 4)", cfg->max_partial_bytes, cfg->max_frame_bytes);
+		return false;
 	}
 	if (!strchr(cfg->listen, ':')) {
 		snprintf(err, errlen, "server.listen: '%s' is not HOST:PORT", cfg->listen);

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,9 @@
 #include "session.h"
 #include "sql_registry.h"
 #include "tls.h"
+
+/* See reap(): a few frames' worth, so that ordinary closes never trim. */
+#define TRIM_AFTER_RELEASED_BYTES (4u * 1024u * 1024u)
 
 static SSL_CTX *build_tls(const struct jy_config *cfg, char *err, size_t errlen)
 {
@@ -80,6 +84,23 @@ static void reap(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&srv->graveyard, s, link);
 		session_free(s);
 	}
+	/* Input buffers of sessions that held large incomplete frames return
+	 * to malloc as many chunks it keeps; after such a flood, give the
+	 * memory back to the system. Later, not now: libevent finalizes a
+	 * freed bufferevent (and frees its buffers) on a later iteration. */
+	if (srv->input_released >= TRIM_AFTER_RELEASED_BYTES) {
+		srv->input_released = 0;
+		struct timeval soon = { 0, 200 * 1000 };
+		evtimer_add(srv->trim_timer, &soon);
+	}
+}
+
+static void trim(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
 }
 
 static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
@@ -212,6 +233,7 @@ int server_run(struct jy_config *cfg)
 	srv.revocation = revocation_new(&srv);
 	revocation_start(srv.revocation);
 	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
+	srv.trim_timer = evtimer_new(srv.base, trim, &srv);
 	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
 	srv.sig_int = evsignal_new(srv.base, SIGINT, on_signal, &srv);
@@ -259,6 +281,8 @@ cleanup:
 	}
 	if (srv.drain_timer)
 		event_free(srv.drain_timer);
+	if (srv.trim_timer)
+		event_free(srv.trim_timer);
 	if (srv.sig_term) {
 		event_free(srv.sig_term);
 		event_free(srv.sig_int);

@@ -33,12 +33,16 @@ struct jy_server {
 	struct session_list sessions;     /* open connections */
 	struct session_list graveyard;    /* closed, freed after this loop iteration */
 	struct event *reaper;             /* frees the graveyard */
+	struct event *trim_timer;         /* returns freed input buffers to the system (server.c) */
 	unsigned nsessions;
 	unsigned nhandshaking;            /* sessions still in the TLS handshake */
 	uint64_t handshake_refusals_logged_at; /* monotonic s of the last such log line */
 	uint64_t handshake_refusals_unlogged;
 	unsigned nlinger;                 /* half-closed sockets still draining (linger.c) */
 	uint64_t next_session_id;
+	size_t input_held;                /* sessions' unprocessed input: incomplete frames */
+	size_t input_released;            /* of it, dropped with closed or refused sessions since the last trim */
+	uint64_t partial_refused;         /* sessions refused over max_partial_bytes */
 
 	bool draining;                    /* SIGTERM received */
 	struct event *drain_timer;

@@ -54,6 +54,9 @@ struct session {
 	bool processing;              /* inside process_input(): don't re-enter */
 	bool counted_handshake;       /* counted in srv->nhandshaking */
 	uint64_t requests;
+	size_t input_held;            /* input bytes counted in srv->input_held */
+	bool partial_waiting;         /* input_held ends in an incomplete frame */
+	uint64_t partial_progress_us; /* when input_held last grew (monotonic) */
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
 	struct notice_follower *notice_follower; /* follows its inbox (notice_push.c), or NULL */
 	TAILQ_ENTRY(session) link;
