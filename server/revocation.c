@@ -81,10 +81,12 @@ static void on_checked(const struct db_result *res, void *arg)
 	if (res->outcome == DB_SHUTDOWN)
 		return;
 	if (res->outcome != DB_OK) {
-		/* The next tick tries again; sessions keep their last verdict. */
+		/* The next tick tries again; sessions keep their last verdict.
+		 * An outage is logged by the pool already. */
 		char q[300];
-		jy_warn("event=credentials_recheck_failed sqlstate=%s error=%s", res->sqlstate,
-			jy_log_quote(res->error, q, sizeof q));
+		jy_log(res->outcome == DB_UNAVAILABLE ? JY_LOG_DEBUG : JY_LOG_WARN,
+		       "event=credentials_recheck_failed sqlstate=%s error=%s", res->sqlstate,
+		       jy_log_quote(res->error, q, sizeof q));
 	} else {
 		for (int i = 0; i < PQntuples(res->res); i++)
 			end_sessions_with(r->srv, PQgetvalue(res->res, i, 0),
