@@ -515,13 +515,12 @@ static struct session *stalest_partial(struct jy_server *srv)
  * for bytes in incomplete frames (max_partial_bytes), so that many
  * connections each sending most of a large frame and then stalling cannot
  * exhaust memory. Over the budget, the sessions whose frames have made no
- * progress for the longest are refused until it fits. False when s itself
- * was refused. */
-static bool account_input(struct session *s, bool waiting_rest)
+ * progress for the longest are refused until it fits. */
+static void account_input(struct session *s, bool waiting_rest)
 {
 	struct jy_server *srv = s->srv;
 	size_t held = evbuffer_get_length(bufferevent_get_input(s->bev));
-	if (held > s->input_held)
+	if (held != s->input_held) /* bytes arrived, or a frame completed */
 		s->partial_progress_us = now_us();
 	srv->input_held = srv->input_held - s->input_held + held;
 	s->input_held = held;
@@ -531,10 +530,7 @@ static bool account_input(struct session *s, bool waiting_rest)
 		if (!victim)
 			break;
 		refuse_partial(victim);
-		if (victim == s)
-			return false;
 	}
-	return true;
 }
 
 static void process_input(struct session *s)
