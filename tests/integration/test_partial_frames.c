@@ -59,6 +59,17 @@ static long vmrss_kb(pid_t pid)
 	return kb;
 }
 
+/* As in test_faults: AddressSanitizer's quarantine and valgrind's shadow
+ * memory make RSS say nothing about our bounds. */
+static bool rss_meaningful(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return false;
+#else
+	return !harness_valgrind();
+#endif
+}
+
 static int log_count(const char *path, const char *what)
 {
 	FILE *f = fopen(path, "r");
@@ -148,7 +159,8 @@ static void partial_frame_flood_bounded(void **state)
 	       "peak %ld KiB (%+ld)\n", sent, NFLOOD, refused, rss0, peak, peak - rss0);
 	/* The budget (8 MiB) and the sessions' own TLS buffers; a third of
 	 * what NFLOOD unbounded frames would hold. */
-	assert_true(peak - rss0 < (long)(BUDGET / 1024) + NFLOOD * 1024 / 3);
+	if (rss_meaningful())
+		assert_true(peak - rss0 < (long)(BUDGET / 1024) + NFLOOD * 1024 / 3);
 	assert_true(refused >= NFLOOD - (int)(BUDGET / JY_DEFAULT_MAX_FRAME));
 
 	/* Identified clients are still served, large frames included. */
@@ -164,7 +176,8 @@ static void partial_frame_flood_bounded(void **state)
 			break;
 	}
 	printf("VmRSS after the clients left: %ld KiB (%+ld)\n", after, after - rss0);
-	assert_true(after - rss0 < 4 * 1024);
+	if (rss_meaningful())
+		assert_true(after - rss0 < 4 * 1024);
 	assert_true(ping(good, 900 * 1024));
 	jy_close(good);
 }
