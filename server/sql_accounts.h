@@ -21,7 +21,7 @@ enum sql_identity_col {
 };
 extern const struct db_stmt sql_identity_by_cert;
 
-/* $1 = text[] of certificate SHA-256s (open sessions'). One row per
+/* $1 = text[] of certificate SHA-256s (open sessions', repeats allowed). One row per
  * certificate that may no longer be used: (sha256, why), why being
  * "revoked", "disabled" (its account) or "unbound" (no such certificate). */
 extern const struct db_stmt sql_certs_ended;
