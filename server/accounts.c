@@ -56,7 +56,7 @@ static void on_result(const struct db_result *r, void *arg)
 	struct identity who;
 	memset(&who, 0, sizeof who);
 
-	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
+	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN || db_result_timed_out(r)) {
 		snprintf(detail, sizeof detail, "cannot check the certificate: database unavailable (%s); try again",
 			 r->error);
 		v = LOOKUP_UNAVAILABLE;

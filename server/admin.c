@@ -24,6 +24,7 @@
 #include "admin_calendar.h"
 #include "admin_util.h"
 #include "embedded_pg.h"
+#include "feed.h"
 #include "migrate.h"
 
 static const char *const org_kinds[] = {
@@ -297,6 +298,19 @@ static int cmd_cert_bind(PGconn *conn, int argc, char **argv, char *err)
 	return bind_cert(conn, id, login, cert, err);
 }
 
+/* Tells every running jianyid to re-check the certificates of its open
+ * sessions (server/revocation.c), so that a revoked certificate or a
+ * disabled account loses its sessions at once. Inside a transaction (batch)
+ * the NOTIFY goes out at its commit. */
+static int notify_servers(PGconn *conn, char *err)
+{
+	PGresult *res = admin_exec(conn, "SELECT pg_notify('" FEED_CHANNEL "', '" FEED_PAYLOAD_ACCOUNTS "')",
+				   0, NULL);
+	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, "cannot notify the servers");
+	PQclear(res);
+	return rc;
+}
+
 static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 {
 	const char *cert = NULL, *hex = NULL;
@@ -326,7 +340,9 @@ static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 	if (!admin_ok(res)) {
 		rc = admin_fail_pg(err, res, conn, "cannot revoke");
 	} else if (strcmp(PQcmdTuples(res), "1") == 0) {
-		printf("revoked %s\n", sha);
+		rc = notify_servers(conn, err);
+		if (rc == EXIT_OK)
+			printf("revoked %s\n", sha);
 	} else {
 		rc = admin_lookup_id(conn, "SELECT 'x' FROM certificates WHERE sha256 = $1", sha,
 			       found, sizeof found, err);
@@ -351,7 +367,7 @@ static int set_disabled(PGconn *conn, int argc, char **argv, const char *value, 
 		rc = admin_fail_pg(err, res, conn, "cannot update account");
 	else if (strcmp(PQcmdTuples(res), "1") != 0)
 		rc = admin_fail(err, EXIT_ERR, "no account with login '%s'", login);
-	else
+	else if ((rc = notify_servers(conn, err)) == EXIT_OK)
 		printf("%s %s\n", login, value[0] == 't' ? "disabled" : "enabled");
 	PQclear(res);
 	return rc;
@@ -647,7 +663,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 		snprintf(err, sizeof err, "cannot connect to the database: %.*s",
 			 (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn));
 		rc = EXIT_ERR;
-	} else if (!migrate_apply(conn, &applied, err, sizeof err)) {
+	} else if (!migrate_apply_waiting(conn, cfg->migration_lock_timeout_s, &applied, err, sizeof err)) {
 		rc = EXIT_ERR;
 	} else {
 		rc = cmd->run(conn, argc, argv, err);

@@ -7,7 +7,7 @@
 #include "log.h"
 #include "migrate.h"
 
-bool bootstrap_database(const char *conninfo, char *err, size_t errlen)
+bool bootstrap_database(const char *conninfo, unsigned lock_timeout_s, char *err, size_t errlen)
 {
 	PGconn *conn = PQconnectdb(conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
@@ -19,7 +19,7 @@ bool bootstrap_database(const char *conninfo, char *err, size_t errlen)
 		return false;
 	}
 	int applied = 0;
-	bool ok = migrate_apply(conn, &applied, err, errlen);
+	bool ok = migrate_apply_waiting(conn, lock_timeout_s, &applied, err, errlen);
 	PQfinish(conn);
 	if (ok)
 		jy_info("event=schema_ready version=%d applied_now=%d", migrate_latest_version(), applied);

@@ -6,6 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-bool bootstrap_database(const char *conninfo, char *err, size_t errlen);
+bool bootstrap_database(const char *conninfo, unsigned lock_timeout_s, char *err, size_t errlen);
 
 #endif

@@ -31,12 +31,15 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->max_handshakes = 1000;
 	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
 	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
+	cfg->max_partial_bytes = 64u * JY_DEFAULT_MAX_FRAME;
 	cfg->handshake_timeout_s = 10;
 	cfg->idle_timeout_s = 600;
 	cfg->write_timeout_s = 30;
 	cfg->drain_timeout_s = 10;
 	cfg->pool_size = 4;
 	cfg->max_queue = 10000;
+	cfg->statement_timeout_s = 30;
+	cfg->migration_lock_timeout_s = 5;
 	cfg->data_dir = jy_xstrdup("./jianyi-data");
 	cfg->log_level = jy_xstrdup("info");
 	cfg->jobs_interval_s = 60;
@@ -80,6 +83,7 @@ static const struct setting settings[] = {
 	S("server", "max_handshakes", K_UINT, max_handshakes, 1, 1000000),
 	S("server", "max_in_flight", K_UINT, max_in_flight, 1, 4096),
 	S("server", "max_frame_bytes", K_UINT, max_frame_bytes, JY_MIN_MAX_FRAME, JY_HARD_MAX_FRAME),
+	S("server", "max_partial_bytes", K_UINT, max_partial_bytes, 64u * 1024u, 0xffffffffu),
 	S("server", "handshake_timeout", K_UINT, handshake_timeout_s, 1, 3600),
 	S("server", "idle_timeout", K_UINT, idle_timeout_s, 1, 86400 * 7),
 	S("server", "write_timeout", K_UINT, write_timeout_s, 1, 3600),
@@ -98,6 +102,8 @@ static const struct setting settings[] = {
 	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
 	S("database", "portal_pool_size", K_UINT, portal_pool_size, 1, 64),
 	S("database", "portal_statement_timeout", K_UINT, portal_statement_timeout_ms, 100, 600000),
+	S("database", "statement_timeout", K_UINT, statement_timeout_s, 1, 86400),
+	S("database", "migration_lock_timeout", K_UINT, migration_lock_timeout_s, 1, 3600),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
 	S("jobs", "interval", K_UINT, jobs_interval_s, 0, 86400),
@@ -282,6 +288,11 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 		    !readable("key", cfg->key_file, err, errlen) ||
 		    !readable("ca", cfg->ca_file, err, errlen))
 			return false;
+	}
+	if (cfg->max_partial_bytes < cfg->max_frame_bytes + 4u) {
+		snprintf(err, errlen, "server.max_partial_bytes: %u is less than one whole frame "
+			 "(max_frame_bytes %u + 4)", cfg->max_partial_bytes, cfg->max_frame_bytes);
+		return false;
 	}
 	if (!strchr(cfg->listen, ':')) {
 		snprintf(err, errlen, "server.listen: '%s' is not HOST:PORT", cfg->listen);

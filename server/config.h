@@ -15,6 +15,7 @@ struct jy_config {
 	uint32_t max_handshakes;      /* connections still in the TLS handshake, default 1000 */
 	uint32_t max_in_flight;       /* per connection, default 64 */
 	uint32_t max_frame_bytes;     /* default 1 MiB */
+	uint32_t max_partial_bytes;   /* input held in incomplete frames, all sessions together, default 64 MiB */
 	uint32_t handshake_timeout_s; /* TLS handshake + Hello, default 10 */
 	uint32_t idle_timeout_s;      /* no request and nothing in flight, default 600 */
 	uint32_t write_timeout_s;     /* output not draining (slow reader), default 30 */
@@ -33,6 +34,8 @@ struct jy_config {
 	uint32_t max_queue;           /* queued queries before resource_exhausted, default 10000 */
 	uint32_t portal_pool_size;    /* the public portal's own connections, default 1 */
 	uint32_t portal_statement_timeout_ms; /* its statements' statement_timeout, default 2000 */
+	uint32_t statement_timeout_s; /* any statement of the pool running longer is cancelled, default 30 */
+	uint32_t migration_lock_timeout_s; /* a migration waits this long for a lock, then retries, default 5 */
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */

@@ -4,6 +4,7 @@
  * Each connection moves through these states:
  *   CONN_DOWN        no PGconn; a timer brings it back (back-off with jitter)
  *   CONN_CONNECTING  PQconnectPoll in progress; socket watched as it asks
+ *   CONN_CONFIGURING setting statement_timeout for the session
  *   CONN_PREPARING   sending PQsendPrepare for every registered statement,
  *                    one at a time
  *   CONN_IDLE        ready, no query in flight
@@ -32,7 +33,7 @@
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 
-enum conn_state { CONN_DOWN, CONN_CONNECTING, CONN_PREPARING, CONN_IDLE, CONN_BUSY };
+enum conn_state { CONN_DOWN, CONN_CONNECTING, CONN_CONFIGURING, CONN_PREPARING, CONN_IDLE, CONN_BUSY };
 
 struct db_item {
 	struct db_item *next;
@@ -71,8 +72,7 @@ struct db_conn {
 struct db_pool {
 	struct event_base *base;
 	char *conninfo;
-	char *options;                 /* NULL: conninfo alone */
-	unsigned size, max_queue, connect_timeout_s;
+	unsigned size, max_queue, connect_timeout_s, statement_timeout_ms;
 	const struct db_stmt *const *stmts;
 	size_t nstmts;
 	struct db_conn *conns;
@@ -248,7 +248,8 @@ static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->state == CONN_DOWN)
 		conn_connect(c);
-	else if (c->state == CONN_CONNECTING || c->state == CONN_PREPARING)
+	else if (c->state == CONN_CONNECTING || c->state == CONN_CONFIGURING ||
+		 c->state == CONN_PREPARING)
 		conn_fail(c, "timeout while connecting");
 }
 
@@ -279,10 +280,6 @@ static void conn_became_ready(struct db_conn *c)
 
 static void conn_start_preparing(struct db_conn *c)
 {
-	if (PQsetnonblocking(c->pg, 1) != 0) {
-		conn_fail(c, PQerrorMessage(c->pg));
-		return;
-	}
 	c->state = CONN_PREPARING;
 	c->next_stmt = 0;
 	if (c->pool->nstmts == 0) {
@@ -291,6 +288,33 @@ static void conn_start_preparing(struct db_conn *c)
 		return;
 	}
 	conn_send_prepare(c);
+}
+
+/* Every statement of this connection is cancelled after statement_timeout
+ * (SQLSTATE 57014), so a request stuck behind a lock is answered with a
+ * retryable error instead of hanging, and holds its connection no longer.
+ * Set with set_config rather than in the conninfo's options, which the
+ * administrator may use for something else. */
+static void conn_start_configuring(struct db_conn *c)
+{
+	if (PQsetnonblocking(c->pg, 1) != 0) {
+		conn_fail(c, PQerrorMessage(c->pg));
+		return;
+	}
+	if (c->pool->statement_timeout_ms == 0) {
+		conn_start_preparing(c);
+		return;
+	}
+	char ms[24];
+	snprintf(ms, sizeof ms, "%u", c->pool->statement_timeout_ms);
+	const char *params[1] = { ms };
+	c->state = CONN_CONFIGURING;
+	if (!PQsendQueryParams(c->pg, "SELECT set_config('statement_timeout', $1, false)", 1, NULL,
+			       params, NULL, NULL, 0)) {
+		conn_fail(c, PQerrorMessage(c->pg));
+		return;
+	}
+	conn_flush(c);
 }
 
 /* One step of PQconnectPoll; watch what it asks for next. */
@@ -305,7 +329,7 @@ static void conn_poll(struct db_conn *c)
 		break;
 	case PGRES_POLLING_OK:
 		conn_watch(c, EV_READ, true);
-		conn_start_preparing(c);
+		conn_start_configuring(c);
 		break;
 	case PGRES_POLLING_FAILED:
 	default:
@@ -329,14 +353,7 @@ static void conn_connect(struct db_conn *c)
 	struct db_pool *p = c->pool;
 	if (c->failed_attempts > 0)
 		p->stats.reconnects++;
-	if (p->options) {
-		/* conninfo expanded first (it may be a URI), then options over it. */
-		const char *const keys[] = { "dbname", "options", NULL };
-		const char *const values[] = { p->conninfo, p->options, NULL };
-		c->pg = PQconnectStartParams(keys, values, 1);
-	} else {
-		c->pg = PQconnectStart(p->conninfo);
-	}
+	c->pg = PQconnectStart(p->conninfo);
 	if (!c->pg) {
 		conn_fail(c, "out of memory");
 		return;
@@ -488,7 +505,21 @@ static void conn_read(struct db_conn *c)
 			continue;
 		}
 		/* NULL: the command in progress is complete. */
-		if (c->state == CONN_PREPARING) {
+		if (c->state == CONN_CONFIGURING) {
+			if (PQresultStatus(c->result) != PGRES_TUPLES_OK) {
+				char why[300];
+				snprintf(why, sizeof why, "cannot set statement_timeout: %s",
+					 c->result ? PQresultErrorMessage(c->result)
+						   : PQerrorMessage(c->pg));
+				conn_fail(c, why);
+				return;
+			}
+			PQclear(c->result);
+			c->result = NULL;
+			conn_start_preparing(c);
+			if (c->state != CONN_PREPARING)
+				return;
+		} else if (c->state == CONN_PREPARING) {
 			ExecStatusType st = PQresultStatus(c->result);
 			const struct db_stmt *s = c->pool->stmts[c->next_stmt];
 			if (st != PGRES_COMMAND_OK) {
@@ -550,10 +581,10 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config
 	struct db_pool *p = jy_xcalloc(1, sizeof *p);
 	p->base = base;
 	p->conninfo = jy_xstrdup(cfg->conninfo ? cfg->conninfo : "");
-	p->options = cfg->options ? jy_xstrdup(cfg->options) : NULL;
 	p->size = cfg->size ? cfg->size : 1;
 	p->max_queue = cfg->max_queue ? cfg->max_queue : 10000;
 	p->connect_timeout_s = cfg->connect_timeout_s ? cfg->connect_timeout_s : 10;
+	p->statement_timeout_ms = cfg->statement_timeout_ms;
 	p->stmts = stmts;
 	p->nstmts = nstmts;
 	p->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
@@ -612,6 +643,11 @@ bool db_query(struct db_pool *pool, const struct db_stmt *stmt,
 	return true;
 }
 
+bool db_result_timed_out(const struct db_result *r)
+{
+	return r->outcome == DB_QUERY_ERROR && strcmp(r->sqlstate, "57014") == 0;
+}
+
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out)
 {
 	*out = pool->stats;
@@ -655,6 +691,5 @@ void db_pool_free(struct db_pool *pool)
 	event_free(pool->deliver_ev);
 	free(pool->conns);
 	free(pool->conninfo);
-	free(pool->options);
 	free(pool);
 }

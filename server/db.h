@@ -41,8 +41,7 @@ struct db_pool_config {
 	unsigned size;              /* connections, >= 1 */
 	unsigned max_queue;         /* queued (not yet sent) queries */
 	unsigned connect_timeout_s; /* per attempt */
-	const char *options;        /* libpq "options" (e.g. "-c statement_timeout=2000"),
-				     * over any in conninfo; NULL: none */
+	unsigned statement_timeout_ms; /* set on each connection; 0: the server's default */
 };
 
 struct db_pool_stats {
@@ -65,6 +64,9 @@ void db_pool_start(struct db_pool *pool);
 bool db_query(struct db_pool *pool, const struct db_stmt *stmt,
 	      const char *const *params, db_result_cb cb, void *arg)
 	__attribute__((warn_unused_result));
+/* Whether the statement was cancelled by statement_timeout (SQLSTATE 57014):
+ * it rolled back, so sending the request again is safe. */
+bool db_result_timed_out(const struct db_result *r);
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out);
 /* Whether pid is the backend of one of the pool's connections (so that the
  * change feed can ignore the NOTIFY it sent itself). */

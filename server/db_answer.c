@@ -69,6 +69,13 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 			     "database unavailable (%s); try again", r->error);
 		return NULL;
 	}
+	if (db_result_timed_out(r)) {
+		jy_warn("event=sql_timeout kind=%s error=\"%s\"", req->kind, r->error);
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+			     "the database did not answer within statement_timeout (%s); try again",
+			     r->error);
+		return NULL;
+	}
 	if (r->outcome == DB_QUERY_ERROR && sqlstate_is_race(r->sqlstate)) {
 		jy_warn("event=sql_race kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate, r->error);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "log.h"
 #include "notice_push.h"
+#include "revocation.h"
 #include "server.h"
 #include "session.h"
 #include "sql_feed.h"
@@ -600,6 +601,7 @@ static void listen_read(struct feed *f)
 			/* Notifications sent while we were not listening are lost. */
 			wake_all(f);
 			notice_push_wake(f->srv->push);
+			revocation_wake(f->srv->revocation);
 		} else if (st != PGRES_COMMAND_OK) {
 			char why[300];
 			snprintf(why, sizeof why, "%s", PQresultErrorMessage(res));
@@ -609,9 +611,14 @@ static void listen_read(struct feed *f)
 		}
 		PQclear(res);
 	}
-	bool woken = false, notices = false;
+	bool woken = false, notices = false, accounts = false;
 	PGnotify *n;
 	while ((n = PQnotifies(f->pg))) {
+		if (strcmp(n->extra, FEED_PAYLOAD_ACCOUNTS) == 0) {
+			accounts = true;
+			PQfreemem(n);
+			continue;
+		}
 		/* Our own NOTIFY: the local commit already woke everyone. The
 		 * payload "notices" (jy_raise_notices) is for inbox followers;
 		 * the feed's own is empty. */
@@ -629,6 +636,8 @@ static void listen_read(struct feed *f)
 	}
 	if (notices)
 		notice_push_wake(f->srv->push);
+	if (accounts)
+		revocation_wake(f->srv->revocation);
 	if (PQstatus(f->pg) == CONNECTION_BAD)
 		listen_fail(f, PQerrorMessage(f->pg));
 }

@@ -33,6 +33,9 @@
 #define FEED_PAGE 500
 #define FEED_FANOUT_MAX 256      /* distinct accounts per jy_sync_many */
 #define FEED_CHANNEL "jianyi_events"
+/* Payload on FEED_CHANNEL: a certificate was revoked or an account disabled
+ * ("jianyid admin"); every server re-checks its sessions (revocation.c). */
+#define FEED_PAYLOAD_ACCOUNTS "accounts"
 
 struct jy_server;
 struct session;

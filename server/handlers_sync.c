@@ -31,6 +31,12 @@ static void on_sync(const struct db_result *r, void *arg)
 			     "database unavailable (%s); try again", r->error);
 		return;
 	}
+	if (db_result_timed_out(r)) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+			     "the database did not answer within statement_timeout (%s); try again",
+			     r->error);
+		return;
+	}
 	json_object *doc = r->outcome == DB_OK && PQntuples(r->res) == 1
 				   ? json_tokener_parse(PQgetvalue(r->res, 0, 0)) : NULL;
 	if (!doc) {

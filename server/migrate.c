@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "migrations.h"
@@ -15,9 +16,26 @@
  * ("jymigr" in ASCII, to be recognisable in pg_locks.) */
 #define MIGRATE_LOCK_KEY "117546045171570"
 
+/* A migration that hits lock_timeout is tried again after 1, 2, 4, ... s
+ * (at most 30 s apart), MIGRATE_ATTEMPTS times in all (about 3 minutes). */
+#define MIGRATE_ATTEMPTS 10
+#define MIGRATE_RETRY_FIRST_S 1u
+#define MIGRATE_RETRY_MAX_S 30u
+
 int migrate_latest_version(void)
 {
 	return jy_migrations_count ? jy_migrations[jy_migrations_count - 1].version : 0;
+}
+
+/* Whether the last failure was a lock wait cut short by lock_timeout
+ * (SQLSTATE 55P03): the only failure worth retrying. Start-up is single
+ * threaded, so a file-level flag is enough. */
+static bool lock_timed_out;
+
+static void note_sqlstate(const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	lock_timed_out = st && strcmp(st, "55P03") == 0;
 }
 
 /* Runs sql with params; true when the result status is the expected one.
@@ -32,6 +50,7 @@ static bool exec(PGconn *conn, const char *what, const char *sql, int nparams,
 		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 		snprintf(err, errlen, "%s: %.*s", what,
 			 (int)strcspn(msg, "\n"), msg);
+		note_sqlstate(res);
 		PQclear(res);
 		return false;
 	}
@@ -52,6 +71,7 @@ static bool exec_script(PGconn *conn, const struct migration *m, char *err, size
 		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 		snprintf(err, errlen, "migration %s failed: %.*s", m->name,
 			 (int)strcspn(msg, "\n"), msg);
+		note_sqlstate(res);
 		PQclear(res);
 		return false;
 	}
@@ -64,7 +84,7 @@ static void rollback(PGconn *conn)
 	PQclear(PQexec(conn, "ROLLBACK"));
 }
 
-bool migrate_apply(PGconn *conn, int *applied, char *err, size_t errlen)
+static bool apply_once(PGconn *conn, unsigned lock_timeout_s, int *applied, char *err, size_t errlen)
 {
 	PGresult *res = NULL;
 	int current, latest = migrate_latest_version();
@@ -83,6 +103,17 @@ bool migrate_apply(PGconn *conn, int *applied, char *err, size_t errlen)
 	{
 		const char *p[1] = { MIGRATE_LOCK_KEY };
 		if (!exec(conn, "advisory lock", "SELECT pg_advisory_xact_lock($1::bigint)",
+			  1, p, PGRES_TUPLES_OK, NULL, err, errlen))
+			goto fail;
+	}
+	/* Past the advisory lock (which only other migrating servers hold),
+	 * never wait long for a table's lock: requests of the servers still
+	 * running would queue behind our waiting ALTER and stall. */
+	{
+		char ms[24];
+		snprintf(ms, sizeof ms, "%u", lock_timeout_s * 1000u);
+		const char *p[1] = { ms };
+		if (!exec(conn, "set lock_timeout", "SELECT set_config('lock_timeout', $1, true)",
 			  1, p, PGRES_TUPLES_OK, NULL, err, errlen))
 			goto fail;
 	}
@@ -139,4 +170,28 @@ fail:
 	rollback(conn);
 	*applied = 0;
 	return false;
+}
+
+bool migrate_apply_waiting(PGconn *conn, unsigned lock_timeout_s, int *applied, char *err,
+			   size_t errlen)
+{
+	unsigned delay_s = MIGRATE_RETRY_FIRST_S;
+	for (int attempt = 1;; attempt++) {
+		lock_timed_out = false;
+		if (apply_once(conn, lock_timeout_s, applied, err, errlen))
+			return true;
+		if (!lock_timed_out || attempt == MIGRATE_ATTEMPTS)
+			return false;
+		jy_warn("event=migration_lock_timeout attempt=%d of=%d lock_timeout_s=%u retry_in_s=%u "
+			"reason=\"a table the migration needs is locked by another session; retrying "
+			"so that requests queued behind us are not stalled\"",
+			attempt, MIGRATE_ATTEMPTS, lock_timeout_s, delay_s);
+		sleep(delay_s);
+		delay_s = delay_s * 2 > MIGRATE_RETRY_MAX_S ? MIGRATE_RETRY_MAX_S : delay_s * 2;
+	}
+}
+
+bool migrate_apply(PGconn *conn, int *applied, char *err, size_t errlen)
+{
+	return migrate_apply_waiting(conn, MIGRATE_DEFAULT_LOCK_TIMEOUT_S, applied, err, errlen);
 }

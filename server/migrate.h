@@ -11,7 +11,14 @@
 
 /* Highest migration number this binary knows. */
 int migrate_latest_version(void);
-/* Applies what is missing. *applied gets how many were applied now. */
+/* Applies what is missing. *applied gets how many were applied now. A
+ * statement waiting more than lock_timeout_s for a table's lock gives up
+ * (so the running servers' requests do not queue behind it), and the whole
+ * transaction is tried again with back-off, logging each retry. */
+bool migrate_apply_waiting(PGconn *conn, unsigned lock_timeout_s, int *applied, char *err,
+			   size_t errlen);
+/* The same with the default lock_timeout ([database] migration_lock_timeout). */
+#define MIGRATE_DEFAULT_LOCK_TIMEOUT_S 5u
 bool migrate_apply(PGconn *conn, int *applied, char *err, size_t errlen);
 
 #endif

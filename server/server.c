@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +22,13 @@
 #include "metrics.h"
 #include "notice_push.h"
 #include "notifier.h"
+#include "revocation.h"
 #include "session.h"
 #include "sql_registry.h"
 #include "tls.h"
+
+/* See reap(): a few frames' worth, so that ordinary closes never trim. */
+#define TRIM_AFTER_RELEASED_BYTES (4u * 1024u * 1024u)
 
 static SSL_CTX *build_tls(const struct jy_config *cfg, char *err, size_t errlen)
 {
@@ -79,6 +84,23 @@ static void reap(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&srv->graveyard, s, link);
 		session_free(s);
 	}
+	/* Input buffers of sessions that held large incomplete frames return
+	 * to malloc as many chunks it keeps; after such a flood, give the
+	 * memory back to the system. Later, not now: libevent finalizes a
+	 * freed bufferevent (and frees its buffers) on a later iteration. */
+	if (srv->input_released >= TRIM_AFTER_RELEASED_BYTES) {
+		srv->input_released = 0;
+		struct timeval soon = { 0, 200 * 1000 };
+		evtimer_add(srv->trim_timer, &soon);
+	}
+}
+
+static void trim(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	malloc_trim(0);
 }
 
 static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
@@ -188,6 +210,21 @@ int server_run(struct jy_config *cfg)
 	srv.tls = build_tls(cfg, err, sizeof err);
 	if (!srv.tls)
 		goto fail;
+	srv.base = new_event_base();
+	if (!srv.base) {
+		snprintf(err, sizeof err, "cannot create the event loop");
+		goto fail;
+	}
+	/* Bind both listeners before the database is touched: a bad or busy
+	 * address is a usage error (exit 2) that leaves the data directory and
+	 * the schema alone. Nothing is accepted before the loop runs, once
+	 * everything below is ready; clients that come meanwhile wait in the
+	 * kernel's backlog. */
+	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
+	    !http_start(&srv, err, sizeof err)) {
+		status = 2;
+		goto fail;
+	}
 
 	const char *conninfo = cfg->conninfo;
 	if (!conninfo) {
@@ -198,24 +235,18 @@ int server_run(struct jy_config *cfg)
 		jy_info("event=embedded_postgres data_dir=%s started_now=%s", pg.pgdata,
 			pg.started_by_us ? "yes" : "no");
 	}
-	if (!bootstrap_database(conninfo, err, sizeof err))
+	if (!bootstrap_database(conninfo, cfg->migration_lock_timeout_s, err, sizeof err))
 		goto fail;
 
-	srv.base = new_event_base();
-	if (!srv.base) {
-		snprintf(err, sizeof err, "cannot create the event loop");
-		goto fail;
-	}
-	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10 };
+	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10,
+				     cfg->statement_timeout_s * 1000u };
 	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
 	db_pool_start(srv.db);
-	/* The anonymous portal's own small pool with a statement timeout: its
-	 * visitors never wait in, nor fill, the authenticated clients' queue. */
-	char portal_options[64];
-	snprintf(portal_options, sizeof portal_options, "-c statement_timeout=%u",
-		 cfg->portal_statement_timeout_ms);
+	/* The anonymous portal's own small pool with a shorter statement
+	 * timeout: its visitors never wait in, nor fill, the authenticated
+	 * clients' queue. */
 	struct db_pool_config ppc = { conninfo, cfg->portal_pool_size, PORTAL_MAX_QUEUE, 10,
-				      portal_options };
+				      cfg->portal_statement_timeout_ms };
 	srv.portal_db = db_pool_new(srv.base, &ppc, jy_portal_statements, jy_portal_statements_count);
 	db_pool_start(srv.portal_db);
 	srv.feed = feed_new(&srv, conninfo);
@@ -226,7 +257,10 @@ int server_run(struct jy_config *cfg)
 	notifier_start(srv.notifier);
 	srv.jobs = jobs_new(&srv);
 	jobs_start(srv.jobs);
+	srv.revocation = revocation_new(&srv);
+	revocation_start(srv.revocation);
 	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
+	srv.trim_timer = evtimer_new(srv.base, trim, &srv);
 	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
 	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
 	srv.sig_int = evsignal_new(srv.base, SIGINT, on_signal, &srv);
@@ -235,10 +269,8 @@ int server_run(struct jy_config *cfg)
 	evsignal_add(srv.sig_int, NULL);
 	evsignal_add(srv.sig_hup, NULL);
 
-	/* HTTP before the ready file: whoever waits for it may use both. */
-	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
-	    !http_start(&srv, err, sizeof err) ||
-	    !write_ready_file(&srv, err, sizeof err))
+	/* Last: whoever waits for the ready file may use both sides at once. */
+	if (!write_ready_file(&srv, err, sizeof err))
 		goto fail;
 
 	event_base_dispatch(srv.base);
@@ -268,6 +300,7 @@ cleanup:
 	notice_push_free(srv.push);
 	jobs_free(srv.jobs);
 	notifier_free(srv.notifier);
+	revocation_free(srv.revocation);
 	/* After the pool: its shutdown answered every pending page. */
 	http_stop(&srv);
 	jy_metrics_free(srv.metrics);
@@ -277,6 +310,8 @@ cleanup:
 	}
 	if (srv.drain_timer)
 		event_free(srv.drain_timer);
+	if (srv.trim_timer)
+		event_free(srv.trim_timer);
 	if (srv.sig_term) {
 		event_free(srv.sig_term);
 		event_free(srv.sig_int);

@@ -21,6 +21,7 @@ struct feed;
 struct notice_push;
 struct jobs;
 struct notifier;
+struct revocation;
 TAILQ_HEAD(session_list, session);
 
 struct jy_server {
@@ -37,12 +38,16 @@ struct jy_server {
 	struct session_list sessions;     /* open connections */
 	struct session_list graveyard;    /* closed, freed after this loop iteration */
 	struct event *reaper;             /* frees the graveyard */
+	struct event *trim_timer;         /* returns freed input buffers to the system (server.c) */
 	unsigned nsessions;
 	unsigned nhandshaking;            /* sessions still in the TLS handshake */
 	uint64_t handshake_refusals_logged_at; /* monotonic s of the last such log line */
 	uint64_t handshake_refusals_unlogged;
 	unsigned nlinger;                 /* half-closed sockets still draining (linger.c) */
 	uint64_t next_session_id;
+	size_t input_held;                /* sessions' unprocessed input: incomplete frames */
+	size_t input_released;            /* of it, dropped with closed or refused sessions since the last trim */
+	uint64_t partial_refused;         /* sessions refused over max_partial_bytes */
 
 	bool draining;                    /* SIGTERM received */
 	struct event *drain_timer;
@@ -58,6 +63,7 @@ struct jy_server {
 	struct notice_push *push;         /* inbox followers (notice_push.c) */
 	struct jobs *jobs;                /* the periodic job: deadline notices (jobs.c) */
 	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
+	struct revocation *revocation;    /* ends sessions of revoked certificates (revocation.c) */
 };
 
 /* Event priorities (server.c): events get the middle one by default; the

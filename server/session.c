@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "feed.h"
 #include "notice_push.h"
+#include "revocation.h"
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
@@ -35,6 +36,11 @@ static uint64_t now_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
+
+/* Frame limit before Hello: a Hello is a few dozen bytes, and a client not
+ * yet identified (any certificate the CA signed will do) must not make us
+ * hold up to max_frame_bytes for it. */
+#define HELLO_MAX_FRAME 4096u
 
 /* Output we are willing to hold for a client that does not read: beyond it
  * the session stops reading requests until the client catches up. */
@@ -389,9 +395,18 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 		(unsigned long long)s->id, s->peer, jy_log_quote(s->who.login, q, sizeof q),
 		(long long)s->who.account_id, s->cert_sha256);
 	send_welcome(req);
+	/* A revoke committed while we looked the account up may not show in
+	 * what we read: check again. */
+	if (s->hello_epoch != revocation_epoch(s->srv->revocation))
+		revocation_wake(s->srv->revocation);
 	/* Requests pipelined behind the Hello are already buffered. */
 	if (s->state == SESS_READY)
 		process_input(s);
+}
+
+void session_end_credentials(struct session *s, const char *why)
+{
+	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED, "%s", why);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -417,6 +432,10 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 		return;
 	}
 	s->state = SESS_IDENTIFYING;
+	/* Read nothing more until identified (the Welcome's reply resumes):
+	 * what a client sends meanwhile would pile up unprocessed. */
+	pause_reading(s);
+	s->hello_epoch = revocation_epoch(s->srv->revocation);
 	struct request *req = request_new(s, id, "hello");
 	if (!accounts_lookup(s->srv->db, s->cert_sha256, on_identified, req)) {
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
@@ -456,14 +475,73 @@ static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 	dispatch_request(req, rq);
 }
 
+/* The largest frame this session may send now. */
+static uint32_t frame_limit(const struct session *s)
+{
+	uint32_t max = s->srv->cfg->max_frame_bytes;
+	return s->state == SESS_AWAIT_HELLO && max > HELLO_MAX_FRAME ? HELLO_MAX_FRAME : max;
+}
+
+/* Refuses s for holding an incomplete frame while the server is over its
+ * budget, and drops its input at once. */
+static void refuse_partial(struct session *s)
+{
+	struct jy_server *srv = s->srv;
+	evbuffer_drain(bufferevent_get_input(s->bev), s->input_held);
+	srv->input_held -= s->input_held;
+	srv->input_released += s->input_held;
+	s->input_held = 0;
+	s->partial_waiting = false;
+	srv->partial_refused++;
+	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		      "the server holds too much in incomplete frames (max_partial_bytes %u) and "
+		      "this connection's frame made no progress for the longest; try again",
+		      srv->cfg->max_partial_bytes);
+}
+
+/* The session waiting for the rest of a frame that last received any of
+ * it the longest ago: a stalled frame, rather than one still arriving. */
+static struct session *stalest_partial(struct jy_server *srv)
+{
+	struct session *s, *best = NULL;
+	TAILQ_FOREACH(s, &srv->sessions, link)
+		if (s->partial_waiting && s->input_held > 0 &&
+		    (!best || s->partial_progress_us < best->partial_progress_us))
+			best = s;
+	return best;
+}
+
+/* Counts what s holds in its input buffer against the server-wide budget
+ * for bytes in incomplete frames (max_partial_bytes), so that many
+ * connections each sending most of a large frame and then stalling cannot
+ * exhaust memory. Over the budget, the sessions whose frames have made no
+ * progress for the longest are refused until it fits. */
+static void account_input(struct session *s, bool waiting_rest)
+{
+	struct jy_server *srv = s->srv;
+	size_t held = evbuffer_get_length(bufferevent_get_input(s->bev));
+	if (held != s->input_held) /* bytes arrived, or a frame completed */
+		s->partial_progress_us = now_us();
+	srv->input_held = srv->input_held - s->input_held + held;
+	s->input_held = held;
+	s->partial_waiting = waiting_rest;
+	while (srv->input_held > srv->cfg->max_partial_bytes) {
+		struct session *victim = stalest_partial(srv);
+		if (!victim)
+			break;
+		refuse_partial(victim);
+	}
+}
+
 static void process_input(struct session *s)
 {
 	if (s->processing)
 		return;
 	s->processing = true;
 	s->refs++; /* a handler may close the session under us */
-	const uint32_t max = s->srv->cfg->max_frame_bytes;
+	bool waiting_rest = false;
 	while (s->state == SESS_AWAIT_HELLO || s->state == SESS_READY) {
+		const uint32_t max = frame_limit(s);
 		if (s->in_flight >= s->srv->cfg->max_in_flight ||
 		    evbuffer_get_length(bufferevent_get_output(s->bev)) > output_limit(s)) {
 			pause_reading(s);
@@ -472,8 +550,10 @@ static void process_input(struct session *s)
 		struct evbuffer *in = bufferevent_get_input(s->bev);
 		size_t avail = evbuffer_get_length(in);
 		uint8_t hdr[JY_FRAME_HEADER_BYTES];
-		if (avail < sizeof hdr)
+		if (avail < sizeof hdr) {
+			waiting_rest = avail > 0;
 			break;
+		}
 		evbuffer_copyout(in, hdr, sizeof hdr);
 		uint32_t n;
 		enum jy_frame_result r = jy_frame_peek(hdr, sizeof hdr, max, &n);
@@ -483,8 +563,12 @@ static void process_input(struct session *s)
 				      "%s (announced %u bytes, limit %u)", jy_frame_result_str(r), n, max);
 			break;
 		}
-		if (avail - sizeof hdr < n)
-			break; /* wait for the rest; at most max bytes are ever buffered */
+		if (avail - sizeof hdr < n) {
+			/* Wait for the rest: only what arrived is buffered, at most
+			 * max bytes, and within the server-wide budget. */
+			waiting_rest = true;
+			break;
+		}
 		const uint8_t *frame = evbuffer_pullup(in, (ev_ssize_t)(sizeof hdr + n));
 		char err[300];
 		Jianyi__Envelope *env = jy_envelope_decode(frame + sizeof hdr, n, err, sizeof err);
@@ -498,6 +582,8 @@ static void process_input(struct session *s)
 		handle_envelope(s, env);
 		jy_envelope_free(env);
 	}
+	if (s->state != SESS_CLOSED)
+		account_input(s, waiting_rest);
 	s->processing = false;
 	session_unref(s);
 }
@@ -563,6 +649,9 @@ static void on_handshake_done(struct session *s)
 		session_close(s, "client certificate expired since the session began");
 		return;
 	}
+	struct tm not_after;
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &not_after) == 1)
+		s->cert_not_after = timegm(&not_after);
 	s->state = SESS_AWAIT_HELLO;
 	jy_debug("event=tls_ready session=%llu peer=%s version=%s resumed=%d cert=%.16s",
 		 (unsigned long long)s->id, s->peer, SSL_get_version(ssl), resumed, s->cert_sha256);
@@ -635,6 +724,9 @@ static void session_close(struct session *s, const char *reason)
 	jy_debug("event=closing session=%llu state=%d out=%zu in=%zu", (unsigned long long)s->id, (int)s->state,
 		 evbuffer_get_length(bufferevent_get_output(s->bev)), evbuffer_get_length(bufferevent_get_input(s->bev)));
 	s->state = SESS_CLOSED;
+	s->srv->input_held -= s->input_held;
+	s->srv->input_released += s->input_held;
+	s->input_held = 0;
 	if (s->feed_sub)
 		feed_unsubscribe(s);
 	if (s->notice_follower)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <time.h>
 #include <event2/bufferevent.h>
 
 #include "jianyi.pb-c.h"
@@ -44,6 +45,8 @@ struct session {
 	struct event *deadline;       /* handshake + Hello must finish before it fires;
 				       * freed once identified */
 	char cert_sha256[65];
+	time_t cert_not_after;        /* the certificate's notAfter (revocation.c ends the session then) */
+	uint64_t hello_epoch;         /* revocation_epoch() when the account lookup began */
 	struct identity who;
 	unsigned in_flight;           /* requests dispatched and not yet answered */
 	unsigned refs;                /* 1 for the connection + 1 per request in flight */
@@ -51,6 +54,9 @@ struct session {
 	bool processing;              /* inside process_input(): don't re-enter */
 	bool counted_handshake;       /* counted in srv->nhandshaking */
 	uint64_t requests;
+	size_t input_held;            /* input bytes counted in srv->input_held */
+	bool partial_waiting;         /* input_held ends in an incomplete frame */
+	uint64_t partial_progress_us; /* when input_held last grew (monotonic) */
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
 	struct notice_follower *notice_follower; /* follows its inbox (notice_push.c), or NULL */
 	TAILQ_ENTRY(session) link;
@@ -87,6 +93,10 @@ void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, b
 void session_begin_drain(struct session *s);
 /* Closes now, whatever is in flight (shutdown after the drain timeout). */
 void session_force_close(struct session *s, const char *reason);
+/* The certificate or account behind s is no longer valid (revocation.c):
+ * a final UNAUTHENTICATED answer (id 0) saying why, nothing more is read or
+ * pushed, and the connection closes once that answer is flushed. */
+void session_end_credentials(struct session *s, const char *why);
 /* Frees a session that server.c took from the graveyard. */
 void session_free(struct session *s);
 

@@ -21,6 +21,11 @@ enum sql_identity_col {
 };
 extern const struct db_stmt sql_identity_by_cert;
 
+/* $1 = text[] of certificate SHA-256s (open sessions', repeats allowed). One row per
+ * certificate that may no longer be used: (sha256, why), why being
+ * "revoked", "disabled" (its account) or "unbound" (no such certificate). */
+extern const struct db_stmt sql_certs_ended;
+
 /* No parameters; one row "1". Health checks. */
 extern const struct db_stmt sql_ping_db;
 

@@ -13,6 +13,7 @@
 const struct db_stmt *const jy_all_statements[] = {
 	&sql_identity_by_cert,
 	&sql_ping_db,
+	&sql_certs_ended,
 	&sql_act,
 	&sql_get_suggestion,
 	&sql_list_suggestions,

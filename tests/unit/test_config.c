@@ -188,6 +188,32 @@ static void jobs_and_notifier(void **state)
 	jy_config_free(&cfg);
 }
 
+/* [server] max_partial_bytes must hold one whole frame; [database] timeouts
+ * in seconds, never 0 (no timeout at all is what they exist to prevent). */
+static void partial_budget_and_db_timeouts(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_int_equal(cfg.max_partial_bytes, 64u * 1024u * 1024u);
+	assert_int_equal(cfg.statement_timeout_s, 30);
+	assert_int_equal(cfg.migration_lock_timeout_s, 5);
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "server", "max_partial_bytes", "1048576", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "server.max_partial_bytes"));
+	assert_true(jy_config_set(&cfg, "server", "max_frame_bytes", "65536", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_false(jy_config_set(&cfg, "server", "max_partial_bytes", "1000", err, sizeof err));
+	assert_false(jy_config_set(&cfg, "database", "statement_timeout", "0", err, sizeof err));
+	assert_non_null(strstr(err, "database.statement_timeout"));
+	assert_false(jy_config_set(&cfg, "database", "migration_lock_timeout", "0", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "database", "statement_timeout", "5", err, sizeof err));
+	assert_int_equal(cfg.statement_timeout_s, 5);
+	jy_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +223,7 @@ int main(void)
 		cmocka_unit_test(http_listen_values),
 		cmocka_unit_test(http_side_limits),
 		cmocka_unit_test(jobs_and_notifier),
+		cmocka_unit_test(partial_budget_and_db_timeouts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
