@@ -2,6 +2,7 @@
 #include "mirror_store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -224,8 +226,16 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 			     errno == ENOENT ? " (make one with: jianyi sync --mirror FILE)" : "");
 			goto bad;
 		}
+		/* The mirror holds cases and the outbox holds writes not yet
+		 * sent: only the owner may read them. SQLite gives its -wal and
+		 * -shm files the mode of the database file. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fail(m, "cannot create: %s", strerror(errno));
+			goto bad;
+		}
+		close(fd);
 		fresh = true;
-		flags |= SQLITE_OPEN_CREATE;
 	} else if (!S_ISREG(sb.st_mode)) {
 		fail(m, "not a regular file");
 		goto bad;
