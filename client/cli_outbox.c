@@ -8,10 +8,12 @@
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "cli_sync.h"
 
 #define MAX_BLOCKED 4096
 
@@ -200,8 +202,10 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 			json_object_array_add(a, o);
 			continue;
 		}
+		char made[64];
+		cli_clock_minute(e[i].created_at, made, sizeof made);
 		printf("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s", e[i].id, state,
-		       e[i].action, e[i].case_id, e[i].version, e[i].created_at);
+		       e[i].action, e[i].case_id, e[i].version, made);
 		if (e[i].state == OUTBOX_REFUSED) {
 			fputs("  ", stdout);
 			cli_put_clean(e[i].status);

@@ -378,7 +378,8 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 	struct jy_error err;
 	enum outcome o;
 
-	if (!mirror_bind(x->m, inv->settings.server, jy_welcome(x->c)->identity, ca_sha256)) {
+	if (!mirror_bind(x->m, inv->settings.server, jy_welcome(x->c)->identity, ca_sha256) ||
+	    !mirror_set_time_zone(x->m, jy_welcome(x->c)->time_zone)) {
 		x->fatal_rc = cli_fail(CLI_EXIT_USAGE, "%s", mirror_error(x->m));
 		return S_FATAL;
 	}

@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_flags.h"
 #include "cli_output.h"
 #include "cli_render.h"
@@ -390,10 +391,13 @@ static void print_selection(const Jianyi__ExcellentResponse *r)
 	struct cells c = { 0 };
 
 	printf("excellent suggestions %" PRId32 ": ", r->year);
-	if (r->announced)
-		printf("announced %.10s, %" PRId32 " selected\n", r->announced_at, r->count);
-	else
+	if (r->announced) {
+		char day[64];
+		cli_clock_date(r->announced_at, day, sizeof day);
+		printf("announced %s, %" PRId32 " selected\n", day, r->count);
+	} else {
 		puts("not announced yet (order as it stands)");
+	}
 	if (r->n_entries == 0) {
 		puts("no nominations");
 		return;
@@ -571,7 +575,9 @@ static int supervision_list(const struct cli_invocation *inv)
 					*p = ' ';
 			cell(&c, "%" PRId64, x->id);
 			cell(&c, "#%" PRId64, x->suggestion_id);
-			cell(&c, "%.10s", x->at);
+			char day[64];
+			cli_clock_date(x->at, day, sizeof day);
+			cell(&c, "%s", day);
 			cell(&c, "%s", x->kind);
 			cell(&c, "%" PRId32, x->level);
 			cell(&c, "%s", dash(x->committee));

@@ -297,6 +297,16 @@ bool mirror_bind(struct mirror *m, const char *server, const Jianyi__Identity *w
 	       meta_set(m, "cert_sha256", who->certificate_sha256);
 }
 
+bool mirror_set_time_zone(struct mirror *m, const char *zone)
+{
+	return zone[0] == '\0' || meta_set(m, "time_zone", zone);
+}
+
+bool mirror_time_zone(struct mirror *m, char *zone, size_t len)
+{
+	return meta_get(m, "time_zone", zone, len);
+}
+
 bool mirror_check_owner(struct mirror *m, const char *cert_sha256, const char *ca_sha256)
 {
 	char cert[80], ca[80], login[256];
@@ -723,10 +733,12 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	int limit = q->page_size > 0 ? q->page_size : 50, rc;
 	sqlite3_stmt *st;
 	char today[16];
-	time_t t = time(NULL) + 8 * 3600;   /* the congress's day (UTC+8), as the server's */
+	time_t t = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	/* The congress's day, as the server's: the CLI has set TZ to the
+	 * mirror's time zone (mirror_time_zone) before reading it. */
+	localtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	jianyi__list_suggestions_response__init(l);
 	if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) {
