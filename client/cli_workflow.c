@@ -23,6 +23,7 @@
 #define MAX_LEADERS 8
 #define MAX_COSIGNERS 32
 #define MAX_EXTENSION_DAYS 365
+#define SUBMIT_KEY_SUFFIX ".submit"   /* submit's second step: the first's key + this */
 
 /* Everything one ActRequest points into. */
 struct act {
@@ -479,17 +480,76 @@ static void act_free(struct act *a)
 		free(a->owned[i]);
 }
 
-/* Sends a->req; on success *resp holds an answer with a suggestion. */
-static bool send_act(struct jy_client *c, struct act *a, Jianyi__Envelope **resp, int *rc)
+/* The key a person reruns the command with: submit's second step derives
+ * its key from the first's by a suffix (see cli_run_submit). */
+static void rerun_key(const struct act *a, char *out, size_t len)
+{
+	size_t n = strlen(a->key), s = strlen(SUBMIT_KEY_SUFFIX);
+
+	if (n > s && strcmp(a->key + n - s, SUBMIT_KEY_SUFFIX) == 0)
+		n -= s;
+	snprintf(out, len, "%.*s", (int)n, a->key);
+}
+
+/* No answer came (the link failed after the request may have left), so
+ * whether the write was applied is unknown: says so with the key that
+ * makes a rerun act at most once; --json gives it on stdout. */
+static void report_unknown(const struct cli_invocation *inv, const struct act *a,
+			   const struct jy_error *err)
+{
+	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
+
+	rerun_key(a, key, sizeof key);
+	fprintf(stderr, "jianyi: %s: the answer was lost; the write may or may not have been "
+		"applied. Rerun the same command with --idempotency-key %s: it acts at most once\n",
+		inv->cmd->name, key);
+	if (inv->flags.json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "error", json_object_new_string(jy_status_str(err->code)));
+		json_object_object_add(o, "message", json_object_new_string(err->message));
+		json_object_object_add(o, "applied", json_object_new_string("unknown"));
+		json_object_object_add(o, "idempotency_key", json_object_new_string(key));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+	}
+}
+
+/* Sends a->req on *c; on success *resp holds an answer with a suggestion.
+ * On 'unavailable' (no answer, or the server could not act) it connects
+ * again and sends the same request once more: the same idempotency key
+ * and version, so a write that did reach the server is answered from its
+ * first answer and not applied twice. */
+static bool send_act(const struct cli_invocation *inv, struct jy_client **c, struct act *a,
+		     Jianyi__Envelope **resp, int *rc)
 {
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	struct jy_error err;
+	bool ok;
 
 	a->req.idempotency_key = a->key;
 	req.body_case = JIANYI__REQUEST__BODY_ACT;
 	req.act = &a->req;
-	if (!jy_call(c, &req, resp, &err)) {
+	ok = jy_call(*c, &req, resp, &err);
+	if (!ok && err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE) {
+		fprintf(stderr, "jianyi: %s: %s: %s; trying once more with the same idempotency key "
+			"%s\n", inv->cmd->name, jy_status_str(err.code), err.message, a->key);
+		if (*resp != NULL)
+			jy_envelope_free(*resp);
+		*resp = NULL;
+		jy_close(*c);
+		*c = cli_connect_or_fail(inv, rc);
+		if (*c == NULL) {
+			report_unknown(inv, a, &err);
+			return false;
+		}
+		ok = jy_call(*c, &req, resp, &err);
+	}
+	if (!ok) {
 		*rc = cli_fail_status(&err);
+		if (*resp == NULL && (err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
+				      err.code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED))
+			report_unknown(inv, a, &err);
 	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_ACT ||
 		   (*resp)->response->act->suggestion == NULL) {
 		*rc = cli_fail(CLI_EXIT_FAILURE,
@@ -582,7 +642,7 @@ int cli_run_act(const struct cli_invocation *inv)
 	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		goto done;
-	if (send_act(c, &a, &resp, &rc)) {
+	if (send_act(inv, &c, &a, &resp, &rc)) {
 		rc = print_result(inv, resp->response->act, a.key, NULL);
 		jy_envelope_free(resp);
 	}
@@ -616,7 +676,7 @@ static int submit_existing(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		return rc;
-	if (send_act(c, &a, &resp, &rc)) {
+	if (send_act(inv, &c, &a, &resp, &rc)) {
 		rc = print_result(inv, resp->response->act, a.key, NULL);
 		jy_envelope_free(resp);
 	}
@@ -669,7 +729,7 @@ int cli_run_submit(const struct cli_invocation *inv)
 		goto done;
 	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
 		goto done;
-	if (!send_act(c, &a, &created, &rc))
+	if (!send_act(inv, &c, &a, &created, &rc))
 		goto done;
 	s = created->response->act->suggestion;
 	if (cli_value(inv, "draft") != NULL) {
@@ -688,20 +748,20 @@ int cli_run_submit(const struct cli_invocation *inv)
 	 * whole command with the same --idempotency-key replays both. */
 	/* cli_get_idempotency_key leaves room for the suffix */
 	memcpy(key, a.key, strlen(a.key) + 1);
-	strncat(key, ".submit", sizeof key - strlen(key) - 1);
+	strncat(key, SUBMIT_KEY_SUFFIX, sizeof key - strlen(key) - 1);
 	sub.idempotency_key = key;
 	sub.suggestion_id = s->id;
 	sub.expected_version = s->version;
 	sub.action = JIANYI__ACTION__ACTION_SUBMIT;
 	a.req = sub;
 	memcpy(a.key, key, sizeof key);
-	if (!send_act(c, &a, &submitted, &rc)) {
+	if (!send_act(inv, &c, &a, &submitted, &rc)) {
 		cli_fail(rc, "the draft #%" PRId64 " was created but not submitted; submit it with: "
 			 "jianyi submit --id %" PRId64, s->id, s->id);
 		goto done;
 	}
 	/* the key to print is the one the person gave or should give again */
-	a.key[strlen(a.key) - strlen(".submit")] = '\0';
+	a.key[strlen(a.key) - strlen(SUBMIT_KEY_SUFFIX)] = '\0';
 	rc = print_result(inv, submitted->response->act, a.key, NULL);
 done:
 	if (created != NULL)
