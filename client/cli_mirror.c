@@ -74,9 +74,13 @@ void cli_mirror_note(struct mirror *m)
 	char login[256], at[64];
 	int64_t ncases = 0, nevents = 0;
 
-	if (mirror_info(m, login, sizeof login, at, sizeof at, &ncases, &nevents))
+	if (mirror_info(m, login, sizeof login, at, sizeof at, &ncases, &nevents)) {
+		char when[64];
+
+		cli_clock_minute(at, when, sizeof when);
 		fprintf(stderr, "jianyi: from the mirror %s (%" PRId64 " cases, synced %s)\n",
-			mirror_path(m), ncases, at[0] ? at : "never");
+			mirror_path(m), ncases, at[0] ? when : "never");
+	}
 }
 
 bool cli_connect_or_mirror(const struct cli_invocation *inv, struct jy_client **c,

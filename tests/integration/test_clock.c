@@ -135,6 +135,16 @@ static void one_date_everywhere(void **state)
 	assert_int_equal(cli("liaison", mirror, args, off, sizeof off), 0);
 	assert_string_equal(out, off);
 	expect_zone_date("jianyi show --offline", off);
+	/* and the note on stderr says when the mirror was synced, in the zone */
+	char errfile[300];
+	snprintf(errfile, sizeof errfile, "%s/clock-cli.err", H.dir);
+	f = fopen(errfile, "r");
+	assert_non_null(f);
+	n = fread(out, 1, sizeof out - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(out, "synced "));
+	expect_zone_date("the mirror's note", strstr(out, "synced "));
 }
 
 int main(void)
