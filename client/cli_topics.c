@@ -17,6 +17,7 @@
 #include "cli_output.h"
 #include "cli_render.h"
 #include "cli_workflow.h"
+#include "cli_write.h"
 #include "jianyi.h"
 #include "xalloc.h"
 
@@ -63,24 +64,28 @@ static bool only(const struct cli_invocation *inv, const char *sub, int n, const
 	return true;
 }
 
-/* Sends req; on success *resp holds an answer whose body is want. */
-static bool send(const struct cli_invocation *inv, Jianyi__Request *req,
+/* Sends req; on success *resp holds an answer whose body is want. A write
+ * (key: its idempotency key; NULL for a read) is sent once (cli_write.h). */
+static bool send(const struct cli_invocation *inv, Jianyi__Request *req, const char *key,
 		 Jianyi__Response__BodyCase want, Jianyi__Envelope **resp, int *rc)
 {
 	struct jy_error err;
 	struct jy_client *c = cli_connect_or_fail(inv, rc);
+	bool ok;
 
 	*resp = NULL;
 	if (c == NULL)
 		return false;
-	if (!jy_call(c, req, resp, &err)) {
+	if (key != NULL)
+		ok = cli_call_write(inv, &c, req, key, resp, rc);   /* prints a failure */
+	else if (!(ok = jy_call(c, req, resp, &err)))
 		*rc = cli_fail_status(&err);
-	} else if ((*resp)->response->body_case != want) {
-		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: unexpected answer from the server");
-	} else {
+	if (ok && (*resp)->response->body_case == want) {
 		jy_close(c);
 		return true;
 	}
+	if (ok)
+		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: unexpected answer from the server");
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
 	*resp = NULL;
@@ -226,7 +231,7 @@ static int topic_create(const struct cli_invocation *inv)
 	t.leaders = (char **)leaders;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_CREATE;
 	req.topic_create = &t;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_CREATE, &resp, &rc))
+	if (!send(inv, &req, key, JIANYI__RESPONSE__BODY_TOPIC_CREATE, &resp, &rc))
 		return rc;
 	if (inv->flags.json) {
 		rc = print_json(&resp->response->topic_create->base, key);
@@ -261,7 +266,7 @@ static int topic_member(const struct cli_invocation *inv, bool add)
 		req.body_case = JIANYI__REQUEST__BODY_TOPIC_REMOVE;
 		req.topic_remove = &m;
 	}
-	if (!send(inv, &req, add ? JIANYI__RESPONSE__BODY_TOPIC_ADD : JIANYI__RESPONSE__BODY_TOPIC_REMOVE,
+	if (!send(inv, &req, key, add ? JIANYI__RESPONSE__BODY_TOPIC_ADD : JIANYI__RESPONSE__BODY_TOPIC_REMOVE,
 		  &resp, &rc))
 		return rc;
 	const Jianyi__TopicMemberResponse *r = add ? resp->response->topic_add : resp->response->topic_remove;
@@ -291,7 +296,7 @@ static int topic_list(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_LIST;
 	req.topic_list = &l;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_LIST, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_TOPIC_LIST, &resp, &rc))
 		return rc;
 	const Jianyi__TopicListResponse *r = resp->response->topic_list;
 	if (inv->flags.json) {
@@ -336,7 +341,7 @@ static int topic_show(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_SHOW;
 	req.topic_show = &s;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_SHOW, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_TOPIC_SHOW, &resp, &rc))
 		return rc;
 	const Jianyi__TopicShowResponse *r = resp->response->topic_show;
 	if (inv->flags.json) {
@@ -496,7 +501,7 @@ int cli_run_excellent(const struct cli_invocation *inv)
 				sub);
 		return CLI_EXIT_USAGE;
 	}
-	if (!send(inv, &req, want, &resp, &rc))
+	if (!send(inv, &req, write ? key : NULL, want, &resp, &rc))
 		return rc;
 	/* The four answers are the same message. */
 	const Jianyi__ExcellentResponse *r = want == JIANYI__RESPONSE__BODY_EXCELLENT_NOMINATE
@@ -555,7 +560,7 @@ static int supervision_list(const struct cli_invocation *inv)
 	q.page_size = (int32_t)limit;
 	req.body_case = JIANYI__REQUEST__BODY_SUPERVISION_LIST;
 	req.supervision_list = &q;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_SUPERVISION_LIST, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_SUPERVISION_LIST, &resp, &rc))
 		return rc;
 	const Jianyi__SupervisionListResponse *r = resp->response->supervision_list;
 	if (inv->flags.json) {

@@ -17,6 +17,7 @@
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_render.h"
+#include "cli_write.h"
 #include "jianyi.h"
 
 #define MAX_UNITS 32
@@ -491,72 +492,25 @@ static void rerun_key(const struct act *a, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, a->key);
 }
 
-/* No answer came (the link failed after the request may have left), so
- * whether the write was applied is unknown: says so with the key that
- * makes a rerun act at most once; --json gives it on stdout. */
-static void report_unknown(const struct cli_invocation *inv, const struct act *a,
-			   const struct jy_error *err)
-{
-	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
-
-	rerun_key(a, key, sizeof key);
-	fprintf(stderr, "jianyi: %s: the answer was lost; the write may or may not have been "
-		"applied. Rerun the same command with --idempotency-key %s: it acts at most once\n",
-		inv->cmd->name, key);
-	if (inv->flags.json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "error", json_object_new_string(jy_status_str(err->code)));
-		json_object_object_add(o, "message", json_object_new_string(err->message));
-		json_object_object_add(o, "applied", json_object_new_string("unknown"));
-		json_object_object_add(o, "idempotency_key", json_object_new_string(key));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-		json_object_put(o);
-	}
-}
-
-/* Sends a->req on *c; on success *resp holds an answer with a suggestion.
- * On 'unavailable' (no answer, or the server could not act) it connects
- * again and sends the same request once more: the same idempotency key
- * and version, so a write that did reach the server is answered from its
- * first answer and not applied twice. */
+/* Sends a->req on *c (which a retry may replace; see cli_write.h); on
+ * success *resp holds an answer with a suggestion. */
 static bool send_act(const struct cli_invocation *inv, struct jy_client **c, struct act *a,
 		     Jianyi__Envelope **resp, int *rc)
 {
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	struct jy_error err;
-	bool ok;
+	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
 
 	a->req.idempotency_key = a->key;
 	req.body_case = JIANYI__REQUEST__BODY_ACT;
 	req.act = &a->req;
-	ok = jy_call(*c, &req, resp, &err);
-	if (!ok && err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE) {
-		fprintf(stderr, "jianyi: %s: %s: %s; trying once more with the same idempotency key "
-			"%s\n", inv->cmd->name, jy_status_str(err.code), err.message, a->key);
-		if (*resp != NULL)
-			jy_envelope_free(*resp);
-		*resp = NULL;
-		jy_close(*c);
-		*c = cli_connect_or_fail(inv, rc);
-		if (*c == NULL) {
-			report_unknown(inv, a, &err);
-			return false;
-		}
-		ok = jy_call(*c, &req, resp, &err);
-	}
-	if (!ok) {
-		*rc = cli_fail_status(&err);
-		if (*resp == NULL && (err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
-				      err.code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED))
-			report_unknown(inv, a, &err);
-	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_ACT ||
-		   (*resp)->response->act->suggestion == NULL) {
-		*rc = cli_fail(CLI_EXIT_FAILURE,
-			       "internal: the server's answer to act has no suggestion");
-	} else {
+	rerun_key(a, key, sizeof key);
+	if (!cli_call_write(inv, c, &req, key, resp, rc))
+		goto fail;   /* printed */
+	if ((*resp)->response->body_case == JIANYI__RESPONSE__BODY_ACT &&
+	    (*resp)->response->act->suggestion != NULL)
 		return true;
-	}
+	*rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to act has no suggestion");
+fail:
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
 	*resp = NULL;
