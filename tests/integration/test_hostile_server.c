@@ -185,7 +185,7 @@ static int ping_through(struct flood *f, struct jy_client **out, char *msg, size
 	flood_start(f);
 	sp.port = f->port;
 	client_opts(&H, &sp, "alice", &o, buf, sizeof buf);
-	o.timeout_ms = 5000;   /* a client that holds it all waits this long */
+	o.timeout_ms = 5000 * harness_time_scale();   /* a client that holds it all waits */
 	struct jy_client *c = jy_connect(&o, &e);
 	if (c == NULL)
 		fail_msg("connect to the stand-in: %s", e.message);
