@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_clock.h"
 #include "cli_export.h"
 #include "cli_deadlines.h"
 #include "cli_inbox.h"
@@ -81,7 +82,11 @@ static struct jy_client *connect_with(const struct cli_settings *s, struct jy_er
 		.ca_file = s->ca, .timeout_ms = s->timeout_ms,
 	};
 
-	return jy_connect(&o, err);
+	struct jy_client *c = jy_connect(&o, err);
+
+	if (c != NULL)
+		cli_clock_use(jy_welcome(c)->time_zone);
+	return c;
 }
 
 /* Connects for a command that cannot do without the server; on failure

@@ -158,13 +158,14 @@ struct writer {
 
 /* RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes
  * doubled. A field that a spreadsheet would take for a formula gets a
- * leading apostrophe (CSV injection). */
+ * leading apostrophe (CSV injection; OWASP lists tab and carriage return
+ * besides = + - @). */
 static void csv_field(FILE *f, const char *s)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		fputc('"', f);
-	if (strchr("=+-@", s[0]) != NULL && s[0] != '\0')
+	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
 		fputc('\'', f);
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
@@ -231,10 +232,23 @@ static bool xlsx_row(struct writer *w, const char *const cell[NCOLS], bool heade
 	return true;
 }
 
+/* The ledger names people and phone numbers: only the owner may read the
+ * file, whether it is new or one written over (0600, before any byte). */
+static int create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && fchmod(fd, 0600) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static bool writer_open(struct writer *w)
 {
 	if (w->format == FMT_CSV) {
-		int fd = open(w->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd = create_private(w->path);
 		if (fd < 0 || (w->csv = fdopen(fd, "wb")) == NULL) {
 			snprintf(w->error, sizeof w->error, "cannot create %s: %s", w->path, strerror(errno));
 			if (fd >= 0)
@@ -245,6 +259,14 @@ static bool writer_open(struct writer *w)
 		fputs("\xEF\xBB\xBF", w->csv);
 		return csv_row(w, headers);
 	}
+	/* libxlsxwriter writes the file at the end with fopen, which keeps
+	 * the mode of the file made here. */
+	int fd = create_private(w->path);
+	if (fd < 0) {
+		snprintf(w->error, sizeof w->error, "cannot create %s: %s", w->path, strerror(errno));
+		return false;
+	}
+	close(fd);
 	/* constant_memory: each row goes to a temporary file as it is written. */
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 	w->wb = workbook_new_opt(w->path, &opt);

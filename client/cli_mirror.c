@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "cli_clock.h"
 #include "cli_output.h"
 #include "jianyi.h"
 #include "tls.h"
@@ -35,7 +36,7 @@ bool cli_cert_sha256(const char *path, char out[65], char *err, size_t errlen)
 struct mirror *cli_mirror_offline(const struct cli_invocation *inv, int *rc)
 {
 	const struct cli_settings *s = &inv->settings;
-	char err[800], cert[65], ca[65];
+	char err[800], cert[65], ca[65], zone[80];
 	struct mirror *m;
 
 	if (s->mirror == NULL) {
@@ -58,11 +59,13 @@ struct mirror *cli_mirror_offline(const struct cli_invocation *inv, int *rc)
 		*rc = cli_fail(CLI_EXIT_USAGE, "%s", err);
 		return NULL;
 	}
-	if (!mirror_check_owner(m, cert, ca)) {
+	if (!mirror_check_owner(m, cert, ca) || !mirror_time_zone(m, zone, sizeof zone)) {
 		*rc = cli_fail(CLI_EXIT_USAGE, "%s", mirror_error(m));
 		mirror_close(m);
 		return NULL;
 	}
+	/* offline reads show the dates online ones would */
+	cli_clock_use(zone);
 	return m;
 }
 
@@ -71,9 +74,13 @@ void cli_mirror_note(struct mirror *m)
 	char login[256], at[64];
 	int64_t ncases = 0, nevents = 0;
 
-	if (mirror_info(m, login, sizeof login, at, sizeof at, &ncases, &nevents))
+	if (mirror_info(m, login, sizeof login, at, sizeof at, &ncases, &nevents)) {
+		char when[64];
+
+		cli_clock_minute(at, when, sizeof when);
 		fprintf(stderr, "jianyi: from the mirror %s (%" PRId64 " cases, synced %s)\n",
-			mirror_path(m), ncases, at[0] ? at : "never");
+			mirror_path(m), ncases, at[0] ? when : "never");
+	}
 }
 
 bool cli_connect_or_mirror(const struct cli_invocation *inv, struct jy_client **c,
@@ -97,8 +104,10 @@ bool cli_connect_or_mirror(const struct cli_invocation *inv, struct jy_client **
 	/* Without a mirror nothing changes: the usual connection and errors. */
 	if (s->mirror == NULL || s->cert == NULL || s->key == NULL || s->ca == NULL)
 		return (*c = cli_connect_or_fail(inv, rc)) != NULL;
-	if ((*c = jy_connect(&o, &err)) != NULL)
+	if ((*c = jy_connect(&o, &err)) != NULL) {
+		cli_clock_use(jy_welcome(*c)->time_zone);
 		return true;
+	}
 	/* Only "cannot reach it" falls back: a refused certificate or a bad
 	 * setting is an error to see, not something to hide behind old data. */
 	if (err.code != JIANYI__STATUS_CODE__STATUS_UNAVAILABLE &&

@@ -8,10 +8,12 @@
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "cli_sync.h"
 
 #define MAX_BLOCKED 4096
 
@@ -20,6 +22,34 @@ const struct cli_option cli_outbox_options[] = {
 	{ "version", "N", "retry: the case version to send it on (default: the mirror's)" },
 	{ 0 },
 };
+
+/* The version each case reached with the writes this send applied: the
+ * next write on the case goes on it (see cli_outbox.h). */
+struct chain {
+	int64_t case_id[MAX_BLOCKED];
+	int32_t version[MAX_BLOCKED];
+	size_t n;
+};
+
+static int32_t *chain_at(struct chain *ch, int64_t case_id)
+{
+	for (size_t i = 0; i < ch->n; i++)
+		if (ch->case_id[i] == case_id)
+			return &ch->version[i];
+	return NULL;
+}
+
+static void chain_set(struct chain *ch, int64_t case_id, int32_t version)
+{
+	int32_t *v = chain_at(ch, case_id);
+
+	if (v != NULL) {
+		*v = version;
+	} else if (ch->n < MAX_BLOCKED) {
+		ch->case_id[ch->n] = case_id;
+		ch->version[ch->n++] = version;
+	}
+}
 
 static bool is_blocked(const int64_t *blocked, size_t n, int64_t case_id)
 {
@@ -108,9 +138,11 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 	struct outbox_entry *e;
 	size_t n, nblocked = 0;
 	int64_t blocked[MAX_BLOCKED];
+	static struct chain ch;   /* large; the CLI is single-threaded */
 	bool ok = true;
 
 	memset(t, 0, sizeof *t);
+	ch.n = 0;
 	if (!mirror_outbox_list(m, false, &e, &n))
 		return mirror_failed(m, err);
 	for (size_t i = 0; i < n && ok; i++) {
@@ -127,10 +159,14 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 		}
 		req.body_case = JIANYI__REQUEST__BODY_ACT;
 		req.act = e[i].req;
+		if (chain_at(&ch, e[i].case_id) != NULL)
+			req.act->expected_version = *chain_at(&ch, e[i].case_id);
 		if (jy_call(c, &req, &resp, &e2)) {
-			const Jianyi__ActResponse *a = resp->response->act;
-			int64_t seq = resp->response->body_case == JIANYI__RESPONSE__BODY_ACT && a ?
-				      a->event_sequence : 0;
+			const Jianyi__ActResponse *a = resp->response->body_case ==
+						       JIANYI__RESPONSE__BODY_ACT ? resp->response->act : NULL;
+			int64_t seq = a ? a->event_sequence : 0;
+			if (a != NULL && a->suggestion != NULL)
+				chain_set(&ch, e[i].case_id, a->suggestion->version);
 			if (!mirror_outbox_applied(m, e[i].id, seq))
 				ok = mirror_failed(m, err);
 			t->applied++;
@@ -200,8 +236,10 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 			json_object_array_add(a, o);
 			continue;
 		}
+		char made[64];
+		cli_clock_minute(e[i].created_at, made, sizeof made);
 		printf("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s", e[i].id, state,
-		       e[i].action, e[i].case_id, e[i].version, e[i].created_at);
+		       e[i].action, e[i].case_id, e[i].version, made);
 		if (e[i].state == OUTBOX_REFUSED) {
 			fputs("  ", stdout);
 			cli_put_clean(e[i].status);
@@ -234,11 +272,17 @@ static int send_outbox(const struct cli_invocation *inv, struct mirror *m)
 	if (c == NULL)
 		return rc;
 	ok = cli_outbox_send(c, m, inv->flags.json, &t, &err);
-	jy_close(c);
 	if (!ok && err.code != JIANYI__STATUS_CODE__STATUS_INTERNAL)
 		cli_fail(CLI_EXIT_FAILURE, "outbox: the link failed while sending (%s: %s); what is "
 			 "left stays queued: run 'jianyi outbox send' again", jy_status_str(err.code),
 			 err.message);
+	/* The mirror then shows what the writes did (offline reads included). */
+	if (ok && t.applied > 0 && !cli_sync_catch_up(inv, c, m)) {
+		cli_fail(CLI_EXIT_FAILURE, "outbox: the writes were sent, but the mirror was not "
+			 "brought up to date; run 'jianyi sync'");
+		ok = false;
+	}
+	jy_close(c);
 	cli_output_init(&out, inv->flags.json);
 	cli_out_int(&out, "applied", "applied", t.applied);
 	cli_out_int(&out, "replayed", "of them already applied before", t.replayed);

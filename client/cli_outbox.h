@@ -11,7 +11,14 @@
  * on other cases go on. A lost link stops the sending; the next send
  * resends the unanswered write with the same idempotency key, and the
  * server answers a key it already applied with its first answer, so each
- * write is applied exactly once. */
+ * write is applied exactly once.
+ *
+ * Chains: a write is queued on the version the mirror shows plus the
+ * writes queued before it on the case, but the server may have moved the
+ * case meanwhile; so within one send, each write after an applied one on
+ * the same case goes on the version that one's answer produced. After an
+ * 'outbox send' that applied writes, the mirror is brought up to date
+ * (cli_sync_catch_up), so that offline reads show the results. */
 #ifndef JY_CLI_OUTBOX_H
 #define JY_CLI_OUTBOX_H
 

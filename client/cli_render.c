@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_output.h"
 #include "xalloc.h"
 
@@ -234,7 +235,7 @@ static char *joined(char *const *v, size_t n)
 
 void cli_print_case_block(const Jianyi__Suggestion *s)
 {
-	char id[32], version[16], term[64], contacts[16], deadline[64];
+	char id[32], version[16], term[64], contacts[16], deadline[64], created[64], updated[64];
 	char *cosigners = joined(s->cosigners, s->n_cosigners);
 	char *co_units = joined(s->co_units, s->n_co_units);
 	const struct { const char *label, *value; } rows[] = {
@@ -248,12 +249,14 @@ void cli_print_case_block(const Jianyi__Suggestion *s)
 		{ "reply deadline", deadline }, { "result class", s->result_class },
 		{ "handler", s->handler_name }, { "promised date", s->promised_date },
 		{ "contacts", contacts }, { "published", s->published ? "yes" : "no" },
-		{ "created", s->created_at }, { "updated", s->updated_at },
+		{ "created", created }, { "updated", updated },
 		{ "plan", s->plan }, { "body", s->body },
 	};
 	int width = 0;
 
 	snprintf(id, sizeof id, "%" PRId64, s->id);
+	cli_clock_minute(s->created_at, created, sizeof created);
+	cli_clock_minute(s->updated_at, updated, sizeof updated);
 	snprintf(version, sizeof version, "%" PRId32, s->version);
 	snprintf(contacts, sizeof contacts, "%" PRId32, s->contacts);
 	if (s->term > 0)
@@ -269,43 +272,6 @@ void cli_print_case_block(const Jianyi__Suggestion *s)
 		put_field(rows[i].label, rows[i].value, width);
 	free(cosigners);
 	free(co_units);
-}
-
-/* RFC 3339 as local "YYYY-MM-DD HH:MM"; the text as given if it is not. */
-static void local_minute(const char *rfc3339, char *out, size_t outlen)
-{
-	struct tm tm = { 0 }, local;
-	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
-	const char *p;
-	time_t t;
-
-	snprintf(out, outlen, "%s", rfc3339);
-	if (sscanf(rfc3339, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-		   &n) != 6 || n == 0)
-		return;
-	p = rfc3339 + n;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if (*p == '+' || *p == '-') {
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-			return;
-		if (*p == '-') {
-			oh = -oh;
-			om = -om;
-		}
-	} else if (*p != 'Z' && *p != 'z') {
-		return;
-	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm) - (time_t)(oh * 3600 + om * 60);
-	if (localtime_r(&t, &local) != NULL)
-		strftime(out, outlen, "%Y-%m-%d %H:%M", &local);
 }
 
 void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n)
@@ -341,7 +307,7 @@ void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n)
 		bool details = e->details[0] != '\0' && strcmp(e->details, "{}") != 0;
 		char when[64];
 
-		local_minute(e->at, when, sizeof when);
+		cli_clock_minute(e->at, when, sizeof when);
 		printf("%s  ", when);
 		cli_put_padded(e->kind, wkind);
 		fputs("  ", stdout);

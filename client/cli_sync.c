@@ -371,6 +371,26 @@ static enum outcome follow(struct sync_ctx *x)
 	}
 }
 
+bool cli_sync_catch_up(const struct cli_invocation *inv, struct jy_client *c, struct mirror *m)
+{
+	struct sync_ctx x = { .c = c, .m = m, .page_size = PAGE_DEFAULT, .page_want = PAGE_DEFAULT,
+			      .fatal_rc = CLI_EXIT_FAILURE };
+	char ca[65], err[800];
+
+	if (!cli_cert_sha256(inv->settings.ca, ca, err, sizeof err)) {
+		cli_fail(CLI_EXIT_USAGE, "%s", err);
+		return false;
+	}
+	if (!mirror_bind(m, inv->settings.server, jy_welcome(c)->identity, ca) ||
+	    !mirror_set_time_zone(m, jy_welcome(c)->time_zone) ||
+	    !mirror_cursor(m, x.cursor, sizeof x.cursor)) {
+		cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+		return false;
+	}
+	x.t0 = now_s();
+	return catch_up(&x, false) == S_OK;
+}
+
 /* One connection's work: bind, outbox, catch up, statistics, follow. */
 static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx *x,
 			      const char *ca_sha256, bool follow_on, struct outbox_tally *t)
@@ -378,7 +398,8 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 	struct jy_error err;
 	enum outcome o;
 
-	if (!mirror_bind(x->m, inv->settings.server, jy_welcome(x->c)->identity, ca_sha256)) {
+	if (!mirror_bind(x->m, inv->settings.server, jy_welcome(x->c)->identity, ca_sha256) ||
+	    !mirror_set_time_zone(x->m, jy_welcome(x->c)->time_zone)) {
 		x->fatal_rc = cli_fail(CLI_EXIT_USAGE, "%s", mirror_error(x->m));
 		return S_FATAL;
 	}

@@ -12,10 +12,12 @@
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_flags.h"
 #include "cli_output.h"
 #include "cli_render.h"
 #include "cli_workflow.h"
+#include "cli_write.h"
 #include "jianyi.h"
 #include "xalloc.h"
 
@@ -62,24 +64,28 @@ static bool only(const struct cli_invocation *inv, const char *sub, int n, const
 	return true;
 }
 
-/* Sends req; on success *resp holds an answer whose body is want. */
-static bool send(const struct cli_invocation *inv, Jianyi__Request *req,
+/* Sends req; on success *resp holds an answer whose body is want. A write
+ * (key: its idempotency key; NULL for a read) is sent once (cli_write.h). */
+static bool send(const struct cli_invocation *inv, Jianyi__Request *req, const char *key,
 		 Jianyi__Response__BodyCase want, Jianyi__Envelope **resp, int *rc)
 {
 	struct jy_error err;
 	struct jy_client *c = cli_connect_or_fail(inv, rc);
+	bool ok;
 
 	*resp = NULL;
 	if (c == NULL)
 		return false;
-	if (!jy_call(c, req, resp, &err)) {
+	if (key != NULL)
+		ok = cli_call_write(inv, &c, req, key, resp, rc);   /* prints a failure */
+	else if (!(ok = jy_call(c, req, resp, &err)))
 		*rc = cli_fail_status(&err);
-	} else if ((*resp)->response->body_case != want) {
-		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: unexpected answer from the server");
-	} else {
+	if (ok && (*resp)->response->body_case == want) {
 		jy_close(c);
 		return true;
 	}
+	if (ok)
+		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: unexpected answer from the server");
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
 	*resp = NULL;
@@ -225,7 +231,7 @@ static int topic_create(const struct cli_invocation *inv)
 	t.leaders = (char **)leaders;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_CREATE;
 	req.topic_create = &t;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_CREATE, &resp, &rc))
+	if (!send(inv, &req, key, JIANYI__RESPONSE__BODY_TOPIC_CREATE, &resp, &rc))
 		return rc;
 	if (inv->flags.json) {
 		rc = print_json(&resp->response->topic_create->base, key);
@@ -260,7 +266,7 @@ static int topic_member(const struct cli_invocation *inv, bool add)
 		req.body_case = JIANYI__REQUEST__BODY_TOPIC_REMOVE;
 		req.topic_remove = &m;
 	}
-	if (!send(inv, &req, add ? JIANYI__RESPONSE__BODY_TOPIC_ADD : JIANYI__RESPONSE__BODY_TOPIC_REMOVE,
+	if (!send(inv, &req, key, add ? JIANYI__RESPONSE__BODY_TOPIC_ADD : JIANYI__RESPONSE__BODY_TOPIC_REMOVE,
 		  &resp, &rc))
 		return rc;
 	const Jianyi__TopicMemberResponse *r = add ? resp->response->topic_add : resp->response->topic_remove;
@@ -290,7 +296,7 @@ static int topic_list(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_LIST;
 	req.topic_list = &l;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_LIST, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_TOPIC_LIST, &resp, &rc))
 		return rc;
 	const Jianyi__TopicListResponse *r = resp->response->topic_list;
 	if (inv->flags.json) {
@@ -335,7 +341,7 @@ static int topic_show(const struct cli_invocation *inv)
 		return CLI_EXIT_USAGE;
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_SHOW;
 	req.topic_show = &s;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_TOPIC_SHOW, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_TOPIC_SHOW, &resp, &rc))
 		return rc;
 	const Jianyi__TopicShowResponse *r = resp->response->topic_show;
 	if (inv->flags.json) {
@@ -390,10 +396,13 @@ static void print_selection(const Jianyi__ExcellentResponse *r)
 	struct cells c = { 0 };
 
 	printf("excellent suggestions %" PRId32 ": ", r->year);
-	if (r->announced)
-		printf("announced %.10s, %" PRId32 " selected\n", r->announced_at, r->count);
-	else
+	if (r->announced) {
+		char day[64];
+		cli_clock_date(r->announced_at, day, sizeof day);
+		printf("announced %s, %" PRId32 " selected\n", day, r->count);
+	} else {
 		puts("not announced yet (order as it stands)");
+	}
 	if (r->n_entries == 0) {
 		puts("no nominations");
 		return;
@@ -492,7 +501,7 @@ int cli_run_excellent(const struct cli_invocation *inv)
 				sub);
 		return CLI_EXIT_USAGE;
 	}
-	if (!send(inv, &req, want, &resp, &rc))
+	if (!send(inv, &req, write ? key : NULL, want, &resp, &rc))
 		return rc;
 	/* The four answers are the same message. */
 	const Jianyi__ExcellentResponse *r = want == JIANYI__RESPONSE__BODY_EXCELLENT_NOMINATE
@@ -551,7 +560,7 @@ static int supervision_list(const struct cli_invocation *inv)
 	q.page_size = (int32_t)limit;
 	req.body_case = JIANYI__REQUEST__BODY_SUPERVISION_LIST;
 	req.supervision_list = &q;
-	if (!send(inv, &req, JIANYI__RESPONSE__BODY_SUPERVISION_LIST, &resp, &rc))
+	if (!send(inv, &req, NULL, JIANYI__RESPONSE__BODY_SUPERVISION_LIST, &resp, &rc))
 		return rc;
 	const Jianyi__SupervisionListResponse *r = resp->response->supervision_list;
 	if (inv->flags.json) {
@@ -571,7 +580,9 @@ static int supervision_list(const struct cli_invocation *inv)
 					*p = ' ';
 			cell(&c, "%" PRId64, x->id);
 			cell(&c, "#%" PRId64, x->suggestion_id);
-			cell(&c, "%.10s", x->at);
+			char day[64];
+			cli_clock_date(x->at, day, sizeof day);
+			cell(&c, "%s", day);
 			cell(&c, "%s", x->kind);
 			cell(&c, "%" PRId32, x->level);
 			cell(&c, "%s", dash(x->committee));

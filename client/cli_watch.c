@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_output.h"
 #include "jianyi.h"
 
@@ -42,11 +43,8 @@ static bool print_event(const Jianyi__FeedEvent *e, const char *cursor, bool jso
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
-		/* "2026-11-26T10:31:05+08:00" -> "2026-11-26 10:31" */
-		char when[17];
-		snprintf(when, sizeof when, "%.16s", e->at);
-		if (strlen(when) > 10)
-			when[10] = ' ';
+		char when[64];
+		cli_clock_minute(e->at, when, sizeof when);
 		printf("%s #%lld ", when, (long long)e->suggestion_id);
 		cli_put_clean(e->kind);
 		fputc(' ', stdout);

@@ -17,12 +17,14 @@
 #include "cli_output.h"
 #include "cli_read.h"
 #include "cli_render.h"
+#include "cli_write.h"
 #include "jianyi.h"
 
 #define MAX_UNITS 32
 #define MAX_LEADERS 8
 #define MAX_COSIGNERS 32
 #define MAX_EXTENSION_DAYS 365
+#define SUBMIT_KEY_SUFFIX ".submit"   /* submit's second step: the first's key + this */
 
 /* Everything one ActRequest points into. */
 struct act {
@@ -483,24 +485,36 @@ static void act_free(struct act *a)
 		free(a->owned[i]);
 }
 
-/* Sends a->req; on success *resp holds an answer with a suggestion. */
-static bool send_act(struct jy_client *c, struct act *a, Jianyi__Envelope **resp, int *rc)
+/* The key a person reruns the command with: submit's second step derives
+ * its key from the first's by a suffix (see cli_run_submit). */
+static void rerun_key(const struct act *a, char *out, size_t len)
+{
+	size_t n = strlen(a->key), s = strlen(SUBMIT_KEY_SUFFIX);
+
+	if (n > s && strcmp(a->key + n - s, SUBMIT_KEY_SUFFIX) == 0)
+		n -= s;
+	snprintf(out, len, "%.*s", (int)n, a->key);
+}
+
+/* Sends a->req on *c (which a retry may replace; see cli_write.h); on
+ * success *resp holds an answer with a suggestion. */
+static bool send_act(const struct cli_invocation *inv, struct jy_client **c, struct act *a,
+		     Jianyi__Envelope **resp, int *rc)
 {
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	struct jy_error err;
+	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
 
 	a->req.idempotency_key = a->key;
 	req.body_case = JIANYI__REQUEST__BODY_ACT;
 	req.act = &a->req;
-	if (!jy_call(c, &req, resp, &err)) {
-		*rc = cli_fail_status(&err);
-	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_ACT ||
-		   (*resp)->response->act->suggestion == NULL) {
-		*rc = cli_fail(CLI_EXIT_FAILURE,
-			       "internal: the server's answer to act has no suggestion");
-	} else {
+	rerun_key(a, key, sizeof key);
+	if (!cli_call_write(inv, c, &req, key, resp, rc))
+		goto fail;   /* printed */
+	if ((*resp)->response->body_case == JIANYI__RESPONSE__BODY_ACT &&
+	    (*resp)->response->act->suggestion != NULL)
 		return true;
-	}
+	*rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to act has no suggestion");
+fail:
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
 	*resp = NULL;
@@ -586,7 +600,7 @@ int cli_run_act(const struct cli_invocation *inv)
 	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		goto done;
-	if (send_act(c, &a, &resp, &rc)) {
+	if (send_act(inv, &c, &a, &resp, &rc)) {
 		rc = print_result(inv, resp->response->act, a.key, NULL);
 		jy_envelope_free(resp);
 	}
@@ -628,7 +642,7 @@ static int submit_existing(const struct cli_invocation *inv)
 	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		return rc;
-	if (send_act(c, &a, &resp, &rc)) {
+	if (send_act(inv, &c, &a, &resp, &rc)) {
 		rc = print_result(inv, resp->response->act, a.key, NULL);
 		jy_envelope_free(resp);
 	}
@@ -684,7 +698,7 @@ int cli_run_submit(const struct cli_invocation *inv)
 		goto done;
 	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
 		goto done;
-	if (!send_act(c, &a, &created, &rc))
+	if (!send_act(inv, &c, &a, &created, &rc))
 		goto done;
 	s = created->response->act->suggestion;
 	if (cli_value(inv, "draft") != NULL) {
@@ -703,20 +717,20 @@ int cli_run_submit(const struct cli_invocation *inv)
 	 * whole command with the same --idempotency-key replays both. */
 	/* cli_get_idempotency_key leaves room for the suffix */
 	memcpy(key, a.key, strlen(a.key) + 1);
-	strncat(key, ".submit", sizeof key - strlen(key) - 1);
+	strncat(key, SUBMIT_KEY_SUFFIX, sizeof key - strlen(key) - 1);
 	sub.idempotency_key = key;
 	sub.suggestion_id = s->id;
 	sub.expected_version = s->version;
 	sub.action = JIANYI__ACTION__ACTION_SUBMIT;
 	a.req = sub;
 	memcpy(a.key, key, sizeof key);
-	if (!send_act(c, &a, &submitted, &rc)) {
+	if (!send_act(inv, &c, &a, &submitted, &rc)) {
 		cli_fail(rc, "the draft #%" PRId64 " was created but not submitted; submit it with: "
 			 "jianyi submit --id %" PRId64, s->id, s->id);
 		goto done;
 	}
 	/* the key to print is the one the person gave or should give again */
-	a.key[strlen(a.key) - strlen(".submit")] = '\0';
+	a.key[strlen(a.key) - strlen(SUBMIT_KEY_SUFFIX)] = '\0';
 	rc = print_result(inv, submitted->response->act, a.key, NULL);
 done:
 	if (created != NULL)

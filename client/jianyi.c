@@ -35,12 +35,13 @@ struct jy_client {
 	size_t n_early, cap_early;
 
 	Jianyi__Envelope *welcome;   /* the greeting's response envelope */
-	uint64_t dropped_events;
 
 	/* Pushed events (envelope id 0) read while waiting for responses,
-	 * oldest first, until jy_next_event takes them; bounded. */
+	 * oldest first, until jy_next_event takes them; bounded in number
+	 * and in bytes (see event_push). */
 	Jianyi__Envelope **events;
-	size_t ev_head, n_events, cap_events;
+	size_t *event_bytes;         /* each queued event's encoded size */
+	size_t ev_head, n_events, cap_events, queued_bytes;
 
 	/* Once the stream is out of step (transport failure, malformed frame)
 	 * every later call reports the first error again. */
@@ -164,9 +165,9 @@ static void rbuf_consume(struct jy_client *c, size_t n)
 	c->rcap = 0;
 }
 
-/* Reads one envelope from the stream (any kind). */
+/* Reads one envelope from the stream (any kind); *size: its frame's bytes. */
 static bool read_envelope(struct jy_client *c, int64_t deadline,
-			  Jianyi__Envelope **out, struct jy_error *err)
+			  Jianyi__Envelope **out, size_t *size, struct jy_error *err)
 {
 	for (;;) {
 		uint32_t body_len = 0;
@@ -177,6 +178,7 @@ static bool read_envelope(struct jy_client *c, int64_t deadline,
 		if (r == JY_FRAME_OK) {
 			*out = jy_envelope_decode(c->rbuf + JY_FRAME_HEADER_BYTES, body_len,
 						  msg, sizeof msg);
+			*size = JY_FRAME_HEADER_BYTES + (size_t)body_len;
 			rbuf_consume(c, JY_FRAME_HEADER_BYTES + (size_t)body_len);
 			if (*out != NULL)
 				return true;
@@ -210,32 +212,48 @@ static bool read_envelope(struct jy_client *c, int64_t deadline,
 	}
 }
 
-#define MAX_QUEUED_EVENTS 100000
-
-/* Keeps a pushed event for jy_next_event (beyond the bound: dropped and
- * counted; the feed's cursor lets a watcher resume). */
-static void event_push(struct jy_client *c, Jianyi__Envelope *env)
+/* Keeps a pushed event for jy_next_event. What a server can make us hold
+ * this way is bounded (jianyi.h, JY_MAX_QUEUED_EVENTS/_BYTES): beyond it
+ * the connection fails with RESOURCE_EXHAUSTED rather than dropping events
+ * unseen, since a change-feed reader resumes from its cursor on a new
+ * connection and would never learn of a gap. */
+static bool event_push(struct jy_client *c, Jianyi__Envelope *env, size_t bytes,
+		       struct jy_error *err)
 {
-	if (c->n_events >= MAX_QUEUED_EVENTS) {
-		c->dropped_events++;
+	if (c->n_events >= JY_MAX_QUEUED_EVENTS ||
+	    c->queued_bytes + bytes > JY_MAX_QUEUED_EVENT_BYTES) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+			     "%s pushed more events than this client holds unread while waiting "
+			     "for an answer (%zu events, %zu bytes; at most %u and %u): connection "
+			     "closed; connect again (a feed resumes from its cursor)",
+			     jy_transport_peer(c->t), c->n_events + 1, c->queued_bytes + bytes,
+			     (unsigned)JY_MAX_QUEUED_EVENTS, (unsigned)JY_MAX_QUEUED_EVENT_BYTES);
 		jy_envelope_free(env);
-		return;
+		return fail_broken(c, err);
 	}
 	if (c->ev_head > 0 && c->ev_head + c->n_events == c->cap_events) {
 		memmove(c->events, c->events + c->ev_head, c->n_events * sizeof *c->events);
+		memmove(c->event_bytes, c->event_bytes + c->ev_head,
+			c->n_events * sizeof *c->event_bytes);
 		c->ev_head = 0;
 	}
 	if (c->ev_head + c->n_events == c->cap_events) {
 		c->cap_events = c->cap_events ? c->cap_events * 2 : 16;
 		c->events = jy_xreallocarray(c->events, c->cap_events, sizeof *c->events);
+		c->event_bytes = jy_xreallocarray(c->event_bytes, c->cap_events,
+						  sizeof *c->event_bytes);
 	}
-	c->events[c->ev_head + c->n_events++] = env;
+	c->events[c->ev_head + c->n_events] = env;
+	c->event_bytes[c->ev_head + c->n_events++] = bytes;
+	c->queued_bytes += bytes;
+	return true;
 }
 
 static Jianyi__Envelope *event_pop(struct jy_client *c)
 {
 	if (c->n_events == 0)
 		return NULL;
+	c->queued_bytes -= c->event_bytes[c->ev_head];
 	Jianyi__Envelope *env = c->events[c->ev_head++];
 	if (--c->n_events == 0)
 		c->ev_head = 0;
@@ -249,12 +267,14 @@ static bool read_response(struct jy_client *c, int64_t deadline,
 {
 	for (;;) {
 		Jianyi__Envelope *env;
+		size_t size;
 		char what[128];
 
-		if (!read_envelope(c, deadline, &env, err))
+		if (!read_envelope(c, deadline, &env, &size, err))
 			return false;
 		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
-			event_push(c, env);
+			if (!event_push(c, env, size, err))
+				return false;
 			continue;
 		}
 		if (env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
@@ -408,7 +428,9 @@ static bool greet(struct jy_client *c, struct jy_error *err)
 
 		if (!c->broken)
 			return false;   /* the request itself was refused */
-		if (read_envelope(c, call_deadline(c), &env, &alert_err))
+		size_t size;
+
+		if (read_envelope(c, call_deadline(c), &env, &size, &alert_err))
 			jy_envelope_free(env);
 		else if (alert_err.code == JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED)
 			*err = alert_err;
@@ -482,7 +504,8 @@ bool jy_resumed(const struct jy_client *c)
 
 uint64_t jy_dropped_events(const struct jy_client *c)
 {
-	return c->dropped_events;
+	(void)c;
+	return 0;   /* nothing is dropped: see event_push */
 }
 
 bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
@@ -497,9 +520,10 @@ bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event
 		return false;
 	for (;;) {
 		Jianyi__Envelope *env;
+		size_t size;
 		char what[128];
 
-		if (!read_envelope(c, deadline, &env, err))
+		if (!read_envelope(c, deadline, &env, &size, err))
 			return false;
 		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
 			*event = env;
@@ -536,6 +560,7 @@ void jy_close(struct jy_client *c)
 	for (Jianyi__Envelope *env; (env = event_pop(c)) != NULL;)
 		jy_envelope_free(env);
 	free(c->events);
+	free(c->event_bytes);
 	for (size_t i = 0; i < c->n_early; i++)
 		jy_envelope_free(c->early[i]);
 	free(c->early);

@@ -85,7 +85,8 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
 /* The next event the server pushed (envelope id 0: change-feed events after
  * a live Sync, "resync" when we fell too far behind). Events that arrived
  * while a call waited for its response are queued and come first; else
- * waits up to timeout_ms (0: no waiting beyond what is already readable).
+ * waits up to timeout_ms (0: no waiting beyond what is already readable);
+ * the queue is bounded (JY_MAX_QUEUED_EVENTS below).
  * Responses to pipelined requests read meanwhile are kept for jy_receive.
  * False with err: STATUS_DEADLINE_EXCEEDED when none came in time
  * (the connection stays usable), else the connection failed. Free *event
@@ -110,7 +111,15 @@ void jy_backoff_init(struct jy_backoff *b, unsigned min_ms, unsigned max_ms);
 unsigned jy_backoff_next(struct jy_backoff *b);
 void jy_backoff_reset(struct jy_backoff *b);
 
-/* Events dropped because more than 100000 were queued and never taken. */
+/* What a server can make a client hold: events pushed while a call waits
+ * for its answer are queued for jy_next_event up to this many and this many
+ * bytes (as framed); one more fails the connection with
+ * STATUS_RESOURCE_EXHAUSTED naming the bound. None is dropped unseen: a
+ * change-feed reader connects again and resumes from its cursor. */
+#define JY_MAX_QUEUED_EVENTS 100000u
+#define JY_MAX_QUEUED_EVENT_BYTES (32u * 1024u * 1024u)
+
+/* Always 0 (kept for callers of old): events are never dropped (above). */
 uint64_t jy_dropped_events(const struct jy_client *c);
 
 #endif

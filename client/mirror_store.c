@@ -2,6 +2,7 @@
 #include "mirror_store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <sqlite3.h>
@@ -224,8 +226,16 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 			     errno == ENOENT ? " (make one with: jianyi sync --mirror FILE)" : "");
 			goto bad;
 		}
+		/* The mirror holds cases and the outbox holds writes not yet
+		 * sent: only the owner may read them. SQLite gives its -wal and
+		 * -shm files the mode of the database file. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fail(m, "cannot create: %s", strerror(errno));
+			goto bad;
+		}
+		close(fd);
 		fresh = true;
-		flags |= SQLITE_OPEN_CREATE;
 	} else if (!S_ISREG(sb.st_mode)) {
 		fail(m, "not a regular file");
 		goto bad;
@@ -285,6 +295,16 @@ bool mirror_bind(struct mirror *m, const char *server, const Jianyi__Identity *w
 	return meta_set(m, "account_id", id) && meta_set(m, "login", who->login) &&
 	       meta_set(m, "ca_sha256", ca_sha256) && meta_set(m, "server", server) &&
 	       meta_set(m, "cert_sha256", who->certificate_sha256);
+}
+
+bool mirror_set_time_zone(struct mirror *m, const char *zone)
+{
+	return zone[0] == '\0' || meta_set(m, "time_zone", zone);
+}
+
+bool mirror_time_zone(struct mirror *m, char *zone, size_t len)
+{
+	return meta_get(m, "time_zone", zone, len);
 }
 
 bool mirror_check_owner(struct mirror *m, const char *cert_sha256, const char *ca_sha256)
@@ -713,10 +733,12 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	int limit = q->page_size > 0 ? q->page_size : 50, rc;
 	sqlite3_stmt *st;
 	char today[16];
-	time_t t = time(NULL) + 8 * 3600;   /* the congress's day (UTC+8), as the server's */
+	time_t t = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	/* The congress's day, as the server's: the CLI has set TZ to the
+	 * mirror's time zone (mirror_time_zone) before reading it. */
+	localtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	jianyi__list_suggestions_response__init(l);
 	if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) {

@@ -45,6 +45,10 @@ const char *mirror_path(const struct mirror *m);
  * certificate fingerprint (renewed certificates stay welcome). */
 bool mirror_bind(struct mirror *m, const char *server, const Jianyi__Identity *who,
 		 const char *ca_sha256) __attribute__((warn_unused_result));
+/* The congress's time zone as the last sync's Welcome gave it (kept so that
+ * offline reads print the dates online ones do); "" when never given. */
+bool mirror_set_time_zone(struct mirror *m, const char *zone) __attribute__((warn_unused_result));
+bool mirror_time_zone(struct mirror *m, char *zone, size_t len) __attribute__((warn_unused_result));
 /* Offline: the mirror must have been synced by the holder of this client
  * certificate (cert_sha256) under this CA. */
 bool mirror_check_owner(struct mirror *m, const char *cert_sha256, const char *ca_sha256)

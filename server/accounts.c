@@ -89,6 +89,7 @@ static void on_result(const struct db_result *r, void *arg)
 			who.org_id = strtoll(PQgetvalue(res, 0, SQL_IDENTITY_ORG_ID), NULL, 10);
 			who.org_name = jy_xstrdup(PQgetvalue(res, 0, SQL_IDENTITY_ORG_NAME));
 			who.org_kind = jy_xstrdup(PQgetvalue(res, 0, SQL_IDENTITY_ORG_KIND));
+			who.time_zone = jy_xstrdup(PQgetvalue(res, 0, SQL_IDENTITY_TIME_ZONE));
 		}
 	}
 	lk->cb(v, v == LOOKUP_OK ? &who : NULL, v == LOOKUP_OK ? NULL : detail, lk->arg);

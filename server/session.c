@@ -58,6 +58,7 @@ void identity_clear(struct identity *who)
 	free(who->display_name);
 	free(who->org_name);
 	free(who->org_kind);
+	free(who->time_zone);
 	memset(who, 0, sizeof *who);
 }
 
@@ -354,6 +355,7 @@ static void send_welcome(struct request *req)
 	w.software = "jianyid/" JY_SOFTWARE_VERSION;
 	w.identity = &id;
 	w.limits = &lim;
+	w.time_zone = s->who.time_zone ? s->who.time_zone : "";
 	resp.body_case = JIANYI__RESPONSE__BODY_WELCOME;
 	resp.welcome = &w;
 	request_reply(req, &resp);

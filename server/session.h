@@ -34,6 +34,7 @@ struct identity {
 	int64_t org_id;
 	char *org_name;
 	char *org_kind;
+	char *time_zone;    /* settings.time_zone when identified (the Welcome's) */
 };
 
 struct session {

@@ -17,6 +17,7 @@ enum sql_identity_col {
 	SQL_IDENTITY_DISABLED,       /* 't' / 'f' */
 	SQL_IDENTITY_REVOKED,        /* 't' / 'f' */
 	SQL_IDENTITY_NOT_AFTER,      /* timestamptz text */
+	SQL_IDENTITY_TIME_ZONE,      /* settings.time_zone, for the Welcome */
 	SQL_IDENTITY_NCOLS
 };
 extern const struct db_stmt sql_identity_by_cert;

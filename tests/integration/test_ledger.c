@@ -383,6 +383,44 @@ static void progress_on_a_terminal(void **state)
 	assert_null(strstr(err, "exported"));
 }
 
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return (unsigned)st.st_mode & 0777;
+}
+
+/* The "Fixes" issue, item 20: files the client writes are created 0600, and
+ * the CSV formula guard also covers values that start with a tab or a
+ * carriage return. Runs last: its cases would change the others' counts. */
+static void private_files_and_tab_cr_guard(void **state)
+{
+	(void)state;
+	char out[400], args[1200], err[1024], line[2048];
+	struct kase tab, cr;
+	mode_t old = umask(022);   /* what a person's shell usually has */
+
+	prepare(&tab, ST_REGISTERED, "\t=1+2 关于制表符开头的建议", false);
+	prepare(&cr, ST_REGISTERED, "\r=3+4 关于回车开头的建议", false);
+	path_of(out, sizeof out, "private.csv");
+	snprintf(args, sizeof args, "export --format csv --output '%s'", out);
+	assert_int_equal(cli("liaison", args, err, sizeof err), 0);
+	assert_int_equal(mode_of(out), 0600);
+	char *csv = slurp(out, NULL);
+	assert_non_null(csv);
+	assert_true(csv_line_with(csv, "关于制表符开头的建议", line, sizeof line));
+	assert_non_null(strstr(line, ",'\t=1+2 关于"));
+	assert_true(csv_line_with(csv, "关于回车开头的建议", line, sizeof line));
+	assert_non_null(strstr(line, ",\"'\r=3+4 关于"));
+	free(csv);
+
+	path_of(out, sizeof out, "private.xlsx");
+	snprintf(args, sizeof args, "export --format xlsx --output '%s'", out);
+	assert_int_equal(cli("liaison", args, err, sizeof err), 0);
+	assert_int_equal(mode_of(out), 0600);
+	umask(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup(units_see_their_cases_only, wf_each),
 		cmocka_unit_test_setup(force_and_errors, wf_each),
 		cmocka_unit_test_setup(progress_on_a_terminal, wf_each),
+		cmocka_unit_test_setup(private_files_and_tab_cr_guard, wf_each),
 	};
 	return cmocka_run_group_tests_name("ledger", tests, setup, wf_teardown);
 }

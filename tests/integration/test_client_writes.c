@@ -1,0 +1,339 @@
+/* Writes from the CLI through the real jianyi binary, a real jianyid over
+ * TLS and a real PostgreSQL (the "Fixes" issue, items 10, 11 and 20):
+ *  - a write whose answer is lost (a relay cuts the link right after
+ *    forwarding it) is retried once by the CLI with the same idempotency
+ *    key and stored once; when the retry's answer is lost too, the CLI
+ *    prints the key (and --json gives it), and rerunning with
+ *    --idempotency-key stores nothing new;
+ *  - three offline writes on one case go out in one 'outbox send', each on
+ *    the version its predecessor produced, and the mirror then shows them;
+ *  - the mirror file is created 0600. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "wf_helpers.h"
+
+/* A client chunk at least this big is the write (its note is ~5.7 KB);
+ * the TLS handshake's and the Hello's are far smaller. */
+#define WRITE_CHUNK_MIN 4000
+
+/* ---- running the CLI ------------------------------------------------------ */
+
+/* Runs jianyi args as who against port (0: the server); stdout into out,
+ * stderr into err; the exit status. */
+static int cli(const char *who, int port, const char *mirror, const char *args, char *out,
+	       size_t outlen, char *err, size_t errlen)
+{
+	char cmd[16384], errfile[300];
+	snprintf(errfile, sizeof errfile, "%s/writes-cli.err", H.dir);
+	snprintf(cmd, sizeof cmd,
+		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
+		 "JIANYI_KEY=%s/%s.key JIANYI_MIRROR=%s XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
+		 port ? port : S.port, H.pki, H.pki, who, H.pki, who, mirror ? mirror : "",
+		 harness_cli(&H), args, errfile);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, outlen - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	FILE *e = fopen(errfile, "r");
+	n = e ? fread(err, 1, errlen - 1, e) : 0;
+	err[n] = '\0';
+	if (e)
+		fclose(e);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static json_object *parse_json(const char *text)
+{
+	json_object *o = json_tokener_parse(text);
+	if (o == NULL)
+		fail_msg("not JSON: %s", text);
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no '%s' in %s", key, json_object_to_json_string(o));
+	return json_object_get_string(v);
+}
+
+static int64_t jint(json_object *o, const char *key)
+{
+	json_object *v;
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return json_object_get_int64(v);
+}
+
+static int64_t contacts_with(int64_t case_id, const char *note_prefix)
+{
+	char q[300];
+	snprintf(q, sizeof q, "SELECT count(*) FROM events WHERE kind = 'contact' AND "
+		 "suggestion_id = %lld AND left(payload->>'note', length($1)) = $1",
+		 (long long)case_id);
+	return sql_id(q, note_prefix);
+}
+
+/* ---- a relay that loses the answer to a write ------------------------------- */
+
+static int relay_lfd, relay_port;
+static int relay_cuts_left;        /* connections still to cut (then: just relay) */
+static volatile int relay_stop;
+static int relay_cuts;
+static pthread_t relay_thread;
+
+static int tcp_to(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (s >= 0 && connect(s, (struct sockaddr *)&sa, sizeof sa) == 0)
+		return s;
+	if (s >= 0)
+		close(s);
+	return -1;
+}
+
+/* Forwards one chunk; its size in *n. False when the link is done. */
+static bool relay_pump(int from, int to, ssize_t *n)
+{
+	char buf[65536];
+	*n = recv(from, buf, sizeof buf, MSG_DONTWAIT);
+	if (*n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		*n = 0;
+		return true;
+	}
+	if (*n <= 0)
+		return false;
+	for (ssize_t off = 0; off < *n;) {
+		ssize_t m = send(to, buf + off, (size_t)(*n - off), MSG_NOSIGNAL);
+		if (m <= 0)
+			return false;
+		off += m;
+	}
+	return true;
+}
+
+/* One connection at a time. While cuts are left, a connection is cut right
+ * after the write reached the server and it had time to act on it. */
+static void *relay_main(void *arg)
+{
+	(void)arg;
+	int cfd = -1, sfd = -1;
+	while (!relay_stop) {
+		struct pollfd p[3] = { { relay_lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		poll(p, cfd >= 0 ? 3 : 1, 10);
+		if (p[0].revents & POLLIN) {
+			int a = accept4(relay_lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (a >= 0) {
+				if (cfd >= 0)
+					close(cfd), close(sfd);
+				cfd = a;
+				if ((sfd = tcp_to(S.port)) < 0) {
+					close(cfd);
+					cfd = -1;
+				}
+			}
+		}
+		if (cfd < 0)
+			continue;
+		bool ok = true;
+		ssize_t n = 0;
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ok = relay_pump(cfd, sfd, &n);
+			if (ok && n >= WRITE_CHUNK_MIN && relay_cuts_left > 0) {
+				usleep(300000);   /* the server acts; its answer is dropped */
+				relay_cuts_left--;
+				relay_cuts++;
+				ok = false;
+			}
+		}
+		if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			ok = relay_pump(sfd, cfd, &n);
+		if (!ok) {
+			close(cfd);
+			close(sfd);
+			cfd = sfd = -1;
+		}
+	}
+	if (cfd >= 0)
+		close(cfd), close(sfd);
+	return NULL;
+}
+
+static void relay_start(int cuts)
+{
+	relay_cuts_left = cuts;
+	relay_cuts = 0;
+	relay_stop = 0;
+	relay_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof sa;
+	assert_int_equal(bind(relay_lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(relay_lfd, 16), 0);
+	assert_int_equal(getsockname(relay_lfd, (struct sockaddr *)&sa, &sl), 0);
+	relay_port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&relay_thread, NULL, relay_main, NULL), 0);
+}
+
+static void relay_end(void)
+{
+	relay_stop = 1;
+	pthread_join(relay_thread, NULL);
+	close(relay_lfd);
+}
+
+/* ---- item 10: a lost answer never makes a retry act twice ----------------------- */
+
+/* "contact ID ... --note <prefix + a long note>" args, made on version. */
+static void contact_args(char *buf, size_t len, const struct kase *k, const char *prefix,
+			 const char *extra)
+{
+	size_t n = (size_t)snprintf(buf, len, "contact %lld --phase during --method phone "
+				    "--version %d %s --note '%s", (long long)k->id, k->version,
+				    extra, prefix);
+	for (int i = 0; i < 1900 && n + 4 < len; i++, n += 3)
+		memcpy(buf + n, "访", 3);
+	snprintf(buf + n, len - n, "'");
+}
+
+static void lost_answer_retried_once_with_the_same_key(void **state)
+{
+	(void)state;
+	static char args[8192], out[65536], err[16384];
+	struct kase k;
+	prepare(&k, ST_IN_PROGRESS, "答复丢失的联系", false);
+
+	/* The first answer is lost: the CLI tries once more with the same key,
+	 * and the server answers from the write it already made. */
+	relay_start(1);
+	contact_args(args, sizeof args, &k, "once-", "--json");
+	int rc = cli("a-clerk", relay_port, NULL, args, out, sizeof out, err, sizeof err);
+	relay_end();
+	if (rc != 0 || relay_cuts != 1)
+		fail_msg("exit %d, %d cuts; stderr: %s", rc, relay_cuts, err);
+	json_object *o = parse_json(out);
+	char key[128];
+	snprintf(key, sizeof key, "%s", jstr(o, "idempotency_key"));
+	assert_true(json_object_get_boolean(json_object_object_get(o, "replayed")));
+	json_object_put(o);
+	assert_non_null(strstr(err, key));
+	assert_int_equal(contacts_with(k.id, "once-"), 1);
+	k.version++;
+
+	/* Both answers lost: the CLI says the outcome is unknown and names
+	 * the key; --json gives it. */
+	relay_start(2);
+	contact_args(args, sizeof args, &k, "twice-", "--json");
+	rc = cli("a-clerk", relay_port, NULL, args, out, sizeof out, err, sizeof err);
+	relay_end();
+	assert_int_equal(relay_cuts, 2);
+	assert_int_not_equal(rc, 0);
+	o = parse_json(out);
+	snprintf(key, sizeof key, "%s", jstr(o, "idempotency_key"));
+	assert_string_equal(jstr(o, "applied"), "unknown");
+	json_object_put(o);
+	char want[200];
+	snprintf(want, sizeof want, "--idempotency-key %s", key);
+	if (strstr(err, want) == NULL)
+		fail_msg("stderr does not name the key (%s): %s", want, err);
+	assert_int_equal(contacts_with(k.id, "twice-"), 1);
+
+	/* Rerun with the printed key (straight to the server): nothing new. */
+	char extra[200];
+	snprintf(extra, sizeof extra, "--idempotency-key %s", key);
+	contact_args(args, sizeof args, &k, "twice-", extra);
+	rc = cli("a-clerk", 0, NULL, args, out, sizeof out, err, sizeof err);
+	if (rc != 0)
+		fail_msg("rerun: exit %d; stderr: %s", rc, err);
+	assert_non_null(strstr(out, "already done"));
+	assert_int_equal(contacts_with(k.id, "twice-"), 1);
+}
+
+/* ---- item 11: a chain of offline writes in one send; item 20: the mirror's mode ---- */
+
+static void outbox_chain_in_one_send(void **state)
+{
+	(void)state;
+	static char out[65536], err[16384];
+	char mirror[300], args[600];
+	struct kase k;
+	struct stat st;
+	prepare(&k, ST_IN_PROGRESS, "离线连续办理", false);
+	snprintf(mirror, sizeof mirror, "%s/chain.mirror", H.dir);
+	unlink(mirror);
+	mode_t old = umask(022);   /* what a person's shell usually has */
+	assert_int_equal(cli("a-clerk", 0, mirror, "sync", out, sizeof out, err, sizeof err), 0);
+	umask(old);
+	assert_int_equal(stat(mirror, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* Meanwhile the case moved on the server: the first write is made on
+	 * the version the person knows it has now; the next two are queued on
+	 * top of it as the mirror counts (its version plus the queued ones). */
+	act("a-clerk", A(CONTACT), &k, "in_progress");
+	snprintf(args, sizeof args, "contact %lld --phase during --method phone --note chain-0 "
+		 "--offline --version %d", (long long)k.id, k.version);
+	assert_int_equal(cli("a-clerk", 0, mirror, args, out, sizeof out, err, sizeof err), 0);
+	for (int i = 1; i < 3; i++) {
+		snprintf(args, sizeof args, "contact %lld --phase during --method phone "
+			 "--note chain-%d --offline", (long long)k.id, i);
+		assert_int_equal(cli("a-clerk", 0, mirror, args, out, sizeof out, err, sizeof err), 0);
+	}
+
+	/* One send: all three applied in order, each on its predecessor's version. */
+	int rc = cli("a-clerk", 0, mirror, "outbox send --json", out, sizeof out, err, sizeof err);
+	if (rc != 0)
+		fail_msg("outbox send: exit %d\n%s\n%s", rc, out, err);
+	json_object *o = parse_json(out);
+	assert_int_equal(jint(o, "applied"), 3);
+	assert_int_equal(jint(o, "refused"), 0);
+	json_object_put(o);
+	int64_t prev = 0;
+	for (int i = 0; i < 3; i++) {
+		char q[300], note[32];
+		snprintf(note, sizeof note, "chain-%d", i);
+		snprintf(q, sizeof q, "SELECT coalesce(max(seq), 0) FROM events WHERE suggestion_id = %lld"
+			 " AND payload->>'note' = $1", (long long)k.id);
+		int64_t seq = sql_id(q, note);
+		assert_true(seq > prev);
+		prev = seq;
+	}
+
+	/* The mirror shows the results: offline show equals online show. */
+	static char on[65536], off[65536];
+	snprintf(args, sizeof args, "show %lld --json", (long long)k.id);
+	assert_int_equal(cli("a-clerk", 0, mirror, args, on, sizeof on, err, sizeof err), 0);
+	snprintf(args, sizeof args, "show %lld --json --offline", (long long)k.id);
+	assert_int_equal(cli("a-clerk", 0, mirror, args, off, sizeof off, err, sizeof err), 0);
+	o = parse_json(off);
+	assert_int_equal(jint(o, "version"), k.version + 3);
+	json_object_put(o);
+	assert_string_equal(on, off);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(lost_answer_retried_once_with_the_same_key, wf_each),
+		cmocka_unit_test_setup(outbox_chain_in_one_send, wf_each),
+	};
+	return cmocka_run_group_tests_name("client_writes", tests, wf_setup, wf_teardown);
+}
