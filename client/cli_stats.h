@@ -1,4 +1,4 @@
-/* jianyi stats: the measures (DESIGN.md §3) per unit, category or
+/* jianyi stats: the measures (README.md "Statistics") per unit, category or
  * term/session; definitions in README.md "Statistics". */
 #ifndef JY_CLI_STATS_H
 #define JY_CLI_STATS_H

@@ -1,4 +1,4 @@
-/* The change feed's live side (DESIGN.md section 5): subscribers, wake-ups
+/* The change feed's live side (docs/ARCHITECTURE.md "The life of an event"): subscribers, wake-ups
  * and pushes.
  *
  * A session that synced with live = true and caught up becomes a

@@ -1,4 +1,4 @@
-/* StatsRequest: the measures of DESIGN.md §3 per unit, category or
+/* StatsRequest: the measures (README.md "Statistics") per unit, category or
  * term/session, as the caller may see them. Definitions: README.md
  * "Statistics" and migration 0006 (jy_stats_cases). */
 #ifndef JY_HANDLERS_STATS_H

@@ -1,4 +1,4 @@
-/* The HTTP side of jianyid (DESIGN.md §6): libevent's evhttp on its own port
+/* The HTTP side of jianyid (docs/ARCHITECTURE.md): libevent's evhttp on its own port
  * ([server] http_listen), in the same event loop as everything else.
  * http.c owns the listener, the routing table and what every response has
  * in common (headers, HTML escaping, the page frame); http_ops.c answers

@@ -50,7 +50,7 @@ static const char *const state_names[][2] = {
 	{ "withdrawn", "已撤回" }, { "merged", "已并案" }, { "converted", "已转换" },
 };
 
-/* The default result scheme (DESIGN.md §3 "Reply"). */
+/* The default result scheme (docs/WORKFLOW.md). */
 static const char *const result_names[][2] = {
 	{ "A", "A类：已解决或采纳" }, { "B", "B类：正在解决或列入计划" },
 	{ "C", "C类：因条件限制待以后解决" }, { "D", "D类：留作参考" },

@@ -1,4 +1,4 @@
-/* SQL for the statistics (DESIGN.md §3 "Measures"): calls jy_stats of
+/* SQL for the statistics (README.md "Statistics"): calls jy_stats of
  * migration 0006, which returns one JSON document as text. */
 #ifndef JY_SQL_STATS_H
 #define JY_SQL_STATS_H

@@ -14,7 +14,7 @@
 #define UNIT (R(UNIT_CLERK) | R(UNIT_HEAD))
 #define ASSIGNING (R(GOVERNMENT_OFFICER) | R(LIAISON_OFFICER))
 
-/* THE transition table. One row per action; DESIGN.md section 3 explains
+/* THE transition table. One row per action; docs/WORKFLOW.md explains
  * the rules. evaluate's target is refined by the database: an unsatisfied
  * answer leads to rehandling, and the case stays replied until every
  * proposing deputy has evaluated. */

@@ -216,7 +216,7 @@ struct bench_conn *bc_open(struct event_base *base, SSL_CTX *ctx, const struct b
 	}
 	evutil_socket_t fd = bufferevent_getfd(c->bev);
 	if (fd >= 0)
-		jy_socket_nodelay(fd);  /* see DESIGN.md: ~40 ms stalls without it */
+		jy_socket_nodelay(fd);  /* docs/ARCHITECTURE.md: ~40 ms stalls without it */
 	return c;
 }
 
