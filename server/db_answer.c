@@ -107,6 +107,19 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 	return doc;
 }
 
+bool db_answer_fill(struct request *req, ProtobufCMessage *m, json_object *doc,
+		    struct pb_arena *a, const char *const *side_keys)
+{
+	if (pbjson_fill_answer(m, doc, a, side_keys))
+		return true;
+	jy_error("event=answer_mismatch message=%s error=\"%s\"", m->descriptor->short_name,
+		 pbjson_error());
+	request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+		     "internal error (the database's answer does not match the protocol: %s)",
+		     pbjson_error());
+	return false;
+}
+
 void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__BodyCase body)
 {
 	struct pb_arena arena = { 0 };
@@ -123,7 +136,12 @@ void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__Bo
 	const ProtobufCMessageDescriptor *md = f->descriptor;
 	ProtobufCMessage *m = pb_arena_alloc(&arena, md->sizeof_message);
 	protobuf_c_message_init(md, m);
-	pbjson_fill_message(m, doc, &arena);
+	static const char *const side[] = { "replayed", NULL };
+	if (!db_answer_fill(req, m, doc, &arena, side)) {
+		pb_arena_free(&arena);
+		json_object_put(doc);
+		return;
+	}
 	resp.body_case = body;
 	*(ProtobufCMessage **)((char *)&resp + f->offset) = m;
 	request_reply(req, &resp);

@@ -11,6 +11,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "db.h"
+#include "pbjson.h"
 #include "session.h"
 
 /* Queues stmt for req; answers resource_exhausted when the queue is full. */
@@ -25,6 +26,13 @@ bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const 
  * req has been answered and NULL is returned. field_prefix ("stats.") is
  * put before the document's "field" in the violation; "" for none. */
 json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix);
+
+/* Fills m from the answer document doc (pbjson_fill_answer, with the
+ * side_keys its caller reads itself); on a mismatch (strict mode) answers
+ * the request with an internal error naming it and returns false. */
+bool db_answer_fill(struct request *req, ProtobufCMessage *m, json_object *doc,
+		    struct pb_arena *a, const char *const *side_keys)
+	__attribute__((warn_unused_result));
 
 /* Fills the message member `body` of a Response (the proto field of that
  * number) from doc by name (pbjson), sends it, and frees doc. */

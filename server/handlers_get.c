@@ -41,7 +41,12 @@ static void on_get(const struct db_result *r, void *arg)
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
-	pbjson_fill_message(&get.base, doc, &arena); /* suggestion, timeline */
+	if (!db_answer_fill(req, &get.base, doc, &arena, NULL)) { /* suggestion, timeline */
+		pb_arena_free(&arena);
+		json_object_put(doc);
+		free(call);
+		return;
+	}
 	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
 	resp.get_suggestion = &get;
 	size_t frame = req->sess->srv->cfg->max_frame_bytes;

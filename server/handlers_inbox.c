@@ -34,7 +34,12 @@ static void on_inbox(const struct db_result *r, void *arg)
 	struct pb_arena arena = { 0 };
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__InboxResponse inbox = JIANYI__INBOX_RESPONSE__INIT;
-	pbjson_fill_message(&inbox.base, doc, &arena); /* notices, next_before_id, unread */
+	static const char *const side[] = { "latest", NULL };
+	if (!db_answer_fill(req, &inbox.base, doc, &arena, side)) { /* notices, next_before_id, unread */
+		pb_arena_free(&arena);
+		json_object_put(doc);
+		return;
+	}
 	json_object *v;
 	/* The caller's newest notice, whatever the page: pushes start after it. */
 	int64_t latest = json_object_object_get_ex(doc, "latest", &v) ? json_object_get_int64(v) : 0;

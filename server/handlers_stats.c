@@ -21,13 +21,15 @@ static double jdouble(json_object *o, const char *key)
 }
 
 
+/* NULL when o does not match the protocol (strict mode: pbjson_error()). */
 static Jianyi__StatsRow *row_from(json_object *o, struct pb_arena *a)
 {
 	Jianyi__StatsRow *row = pb_arena_alloc(a, sizeof *row);
 	jianyi__stats_row__init(row);
-	/* Strings, integers and the nested counts by name; doubles below (-1:
-	 * no denominator, also when absent). */
-	pbjson_fill_message(&row->base, o, a);
+	/* Strings, integers and the nested counts by name; the rates again
+	 * below (-1: no denominator, also when absent or null). */
+	if (!pbjson_fill_message(&row->base, o, a))
+		return NULL;
 	row->on_time_rate = jdouble(o, "on_time_rate");
 	row->first_round_satisfaction = jdouble(o, "first_round_satisfaction");
 	row->final_satisfaction = jdouble(o, "final_satisfaction");
@@ -49,8 +51,19 @@ static void on_stats(const struct db_result *r, void *arg)
 	if (json_object_object_get_ex(doc, "rows", &v) && json_object_is_type(v, json_type_array)) {
 		size_t n = json_object_array_length(v);
 		st.rows = pb_arena_alloc(&arena, (n ? n : 1) * sizeof *st.rows);
-		for (size_t i = 0; i < n; i++)
-			st.rows[st.n_rows++] = row_from(json_object_array_get_idx(v, i), &arena);
+		for (size_t i = 0; i < n; i++) {
+			Jianyi__StatsRow *row = row_from(json_object_array_get_idx(v, i), &arena);
+			if (!row) {
+				jy_error("event=answer_mismatch message=StatsRow error=\"%s\"", pbjson_error());
+				request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+					     "internal error (the database's answer does not match the protocol: %s)",
+					     pbjson_error());
+				pb_arena_free(&arena);
+				json_object_put(doc);
+				return;
+			}
+			st.rows[st.n_rows++] = row;
+		}
 	}
 	resp.body_case = JIANYI__RESPONSE__BODY_STATS;
 	resp.stats = &st;

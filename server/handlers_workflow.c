@@ -32,7 +32,12 @@ static void on_act(const struct db_result *r, void *arg)
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__ActResponse act = JIANYI__ACT_RESPONSE__INIT;
 	json_object *v;
-	pbjson_fill_message(&act.base, doc, &arena); /* suggestion, replayed */
+	static const char *const side[] = { "event_seq", NULL };
+	if (!db_answer_fill(req, &act.base, doc, &arena, side)) { /* suggestion, replayed */
+		pb_arena_free(&arena);
+		json_object_put(doc);
+		return;
+	}
 	if (json_object_object_get_ex(doc, "event_seq", &v))
 		act.event_sequence = json_object_get_int64(v);
 	if (json_object_object_get_ex(doc, "replayed", &v))

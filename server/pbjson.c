@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,8 @@ static json_object *scalar_to_json(const ProtobufCFieldDescriptor *f, const void
 		return json_object_new_int64((int64_t)*(const uint64_t *)p);
 	case PROTOBUF_C_TYPE_BOOL:
 		return json_object_new_boolean(*(const protobuf_c_boolean *)p);
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return json_object_new_double(*(const double *)p);
 	case PROTOBUF_C_TYPE_STRING:
 		return json_object_new_string(*(char *const *)p ? *(char *const *)p : "");
 	case PROTOBUF_C_TYPE_MESSAGE:
@@ -67,6 +70,8 @@ static size_t scalar_size(const ProtobufCFieldDescriptor *f)
 		return 8;
 	case PROTOBUF_C_TYPE_BOOL:
 		return sizeof(protobuf_c_boolean);
+	case PROTOBUF_C_TYPE_DOUBLE:
+		return sizeof(double);
 	case PROTOBUF_C_TYPE_STRING:
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return sizeof(void *);
@@ -108,12 +113,24 @@ static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object 
 {
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
 	case PROTOBUF_C_TYPE_ENUM:
 		if (!json_object_is_type(v, json_type_int))
 			return false;
 		*(int32_t *)p = (int32_t)json_object_get_int64(v);
 		return true;
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+		if (!json_object_is_type(v, json_type_int))
+			return false;
+		*(uint32_t *)p = (uint32_t)json_object_get_int64(v);
+		return true;
 	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
 		if (!json_object_is_type(v, json_type_int))
 			return false;
 		*(int64_t *)p = json_object_get_int64(v);
@@ -122,6 +139,11 @@ static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object 
 		if (!json_object_is_type(v, json_type_boolean))
 			return false;
 		*(protobuf_c_boolean *)p = json_object_get_boolean(v);
+		return true;
+	case PROTOBUF_C_TYPE_DOUBLE:
+		if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+			return false;
+		*(double *)p = json_object_get_double(v);
 		return true;
 	case PROTOBUF_C_TYPE_STRING:
 		if (json_object_is_type(v, json_type_string)) {
@@ -139,21 +161,72 @@ static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object 
 	}
 }
 
+static bool strict_mode;
+static char strict_error[256];
+
+void pbjson_set_strict(bool on)
+{
+	strict_mode = on;
+}
+
+const char *pbjson_error(void)
+{
+	return strict_error;
+}
+
+/* Strict mode: remembers the first mismatch and fails the fill. */
+static bool mismatch(const ProtobufCMessageDescriptor *d, const char *key, const char *what)
+{
+	if (!strict_mode)
+		return true;
+	if (!strict_error[0])
+		snprintf(strict_error, sizeof strict_error, "%s.%s: %s", d->short_name, key, what);
+	return false;
+}
+
+static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
+		 const char *const *side_keys);
+
 /* A new message of type d filled from o (an object), from the arena. */
 static ProtobufCMessage *message_from(const ProtobufCMessageDescriptor *d, json_object *o,
-				      struct pb_arena *a)
+				      struct pb_arena *a, bool *ok)
 {
 	ProtobufCMessage *m = pb_arena_alloc(a, d->sizeof_message);
 	d->message_init(m);
-	pbjson_fill_message(m, o, a);
+	*ok = fill(m, o, a, NULL) && *ok;
 	return m;
 }
 
-void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a)
+static bool listed(const char *key, const char *const *keys)
+{
+	for (; keys && *keys; keys++)
+		if (!strcmp(key, *keys))
+			return true;
+	return false;
+}
+
+/* The keys of o that are no field of d and not among side_keys. */
+static bool check_keys(const ProtobufCMessageDescriptor *d, json_object *o,
+		       const char *const *side_keys)
+{
+	bool ok = true;
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (listed(key, side_keys))
+			continue;
+		if (!protobuf_c_message_descriptor_get_field_by_name(d, key))
+			ok = mismatch(d, key, "no such field in the protocol") && ok;
+	}
+	return ok;
+}
+
+static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
+		 const char *const *side_keys)
 {
 	if (!o || !json_object_is_type(o, json_type_object))
-		return;
+		return mismatch(m->descriptor, "", "not a JSON object");
 	const ProtobufCMessageDescriptor *d = m->descriptor;
+	bool ok = !strict_mode || check_keys(d, o, side_keys);
 	char *base = (char *)m;
 	for (unsigned i = 0; i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
@@ -162,8 +235,10 @@ void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a
 			continue;
 		bool nested = f->type == PROTOBUF_C_TYPE_MESSAGE;
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			if (!json_object_is_type(v, json_type_array))
+			if (!json_object_is_type(v, json_type_array)) {
+				ok = mismatch(d, f->name, "not an array") && ok;
 				continue;
+			}
 			size_t n = json_object_array_length(v);
 			char *arr = pb_arena_alloc(a, (n ? n : 1) * scalar_size(f));
 			size_t k = 0;
@@ -171,18 +246,44 @@ void pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a
 				json_object *item = json_object_array_get_idx(v, j);
 				if (nested) {
 					if (json_object_is_type(item, json_type_object))
-						((ProtobufCMessage **)arr)[k++] = message_from(f->descriptor, item, a);
+						((ProtobufCMessage **)arr)[k++] =
+							message_from(f->descriptor, item, a, &ok);
+					else
+						ok = mismatch(d, f->name, "an element is not an object") && ok;
 				} else if (fill_scalar(f, arr + k * scalar_size(f), item)) {
 					k++;
+				} else {
+					ok = mismatch(d, f->name, "an element of the wrong type") && ok;
 				}
 			}
 			*(size_t *)(base + f->quantifier_offset) = k;
 			*(char **)(base + f->offset) = arr;
 		} else if (nested) {
 			if (json_object_is_type(v, json_type_object))
-				*(ProtobufCMessage **)(base + f->offset) = message_from(f->descriptor, v, a);
-		} else {
-			fill_scalar(f, base + f->offset, v);
+				*(ProtobufCMessage **)(base + f->offset) =
+					message_from(f->descriptor, v, a, &ok);
+			else
+				ok = mismatch(d, f->name, "not an object") && ok;
+		} else if (!fill_scalar(f, base + f->offset, v)) {
+			ok = mismatch(d, f->name, "the wrong JSON type") && ok;
 		}
 	}
+	return ok;
+}
+
+bool pbjson_fill_message(ProtobufCMessage *m, json_object *o, struct pb_arena *a)
+{
+	strict_error[0] = '\0';
+	return fill(m, o, a, NULL);
+}
+
+bool pbjson_fill_answer(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
+			const char *const *side_keys)
+{
+	/* The answer's own keys, then the caller's (at most 6). */
+	const char *keys[8] = { "code", "message" };
+	for (size_t i = 0; side_keys && side_keys[i] && i < 5; i++)
+		keys[2 + i] = side_keys[i];
+	strict_error[0] = '\0';
+	return fill(m, o, a, keys);
 }

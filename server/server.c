@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "notice_push.h"
 #include "notifier.h"
+#include "pbjson.h"
 #include "revocation.h"
 #include "session.h"
 #include "sql_registry.h"
@@ -199,6 +200,14 @@ int server_run(struct jy_config *cfg)
 	TAILQ_INIT(&srv.sessions);
 	TAILQ_INIT(&srv.graveyard);
 	srv.metrics = jy_metrics_new();
+	/* The tests run jianyid with JIANYI_PBJSON_STRICT=1: a SQL answer that
+	 * does not match the protocol is then an error, not a silently empty
+	 * field (pbjson.h). */
+	const char *strict = getenv("JIANYI_PBJSON_STRICT");
+	if (strict && strcmp(strict, "1") == 0) {
+		pbjson_set_strict(true);
+		jy_info("event=pbjson_strict");
+	}
 	signal(SIGPIPE, SIG_IGN);
 	/* Every session is a descriptor: take all the kernel allows us. */
 	struct rlimit rl;

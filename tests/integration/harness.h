@@ -98,4 +98,22 @@ int harness_time_scale(void);
  * valgrind the valgrind command with a log file in h->dir, then the path. */
 const char *harness_cli(struct harness *h);
 
+/* One run of the CLI against a server of the harness. */
+struct cli_call {
+	struct server_proc *sp; /* the server it talks to ... */
+	int port;               /* ... or this port (a relay), when not 0 */
+	const char *who;        /* the certificate (and key) in the harness PKI */
+	const char *mirror;     /* JIANYI_MIRROR, or NULL */
+	const char *env;        /* more VAR=value words (e.g. "TZ=UTC"), or NULL */
+};
+/* The environment words for c (JIANYI_SERVER, JIANYI_CA, JIANYI_CERT,
+ * JIANYI_KEY, JIANYI_MIRROR, no user configuration file) into buf. */
+void harness_cli_env(struct harness *h, const struct cli_call *c, char *buf, size_t len);
+/* Runs the CLI (harness_cli) as c says with args, a shell command line
+ * (quoting is the caller's), stdin from /dev/null; stdout into out and
+ * stderr into err, each cut to its size (NULL: discarded). Returns the
+ * exit status, -1 when it did not exit. */
+int harness_cli_run(struct harness *h, const struct cli_call *c, const char *args,
+		    char *out, size_t outlen, char *err, size_t errlen);
+
 #endif

@@ -35,23 +35,8 @@ static int teardown(void **state)
  * exit status. */
 static int cli(const char *who, const char *args, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char errfile[300], cmd[2048];
-	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
-	snprintf(cmd, sizeof cmd,
-		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
-		 "XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
-		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, errfile);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, outlen - 1, p);
-	out[n] = '\0';
-	int st = pclose(p);
-	FILE *e = fopen(errfile, "r");
-	n = e ? fread(err, 1, errlen - 1, e) : 0;
-	err[n] = '\0';
-	if (e)
-		fclose(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .who = who };
+	return harness_cli_run(&H, &c, args, out, outlen, err, errlen);
 }
 
 static void whoami_human_and_json(void **state)

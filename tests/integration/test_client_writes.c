@@ -39,24 +39,8 @@
 static int cli(const char *who, int port, const char *mirror, const char *args, char *out,
 	       size_t outlen, char *err, size_t errlen)
 {
-	char cmd[16384], errfile[300];
-	snprintf(errfile, sizeof errfile, "%s/writes-cli.err", H.dir);
-	snprintf(cmd, sizeof cmd,
-		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
-		 "JIANYI_KEY=%s/%s.key JIANYI_MIRROR=%s XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
-		 port ? port : S.port, H.pki, H.pki, who, H.pki, who, mirror ? mirror : "",
-		 harness_cli(&H), args, errfile);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, outlen - 1, p);
-	out[n] = '\0';
-	int st = pclose(p);
-	FILE *e = fopen(errfile, "r");
-	n = e ? fread(err, 1, errlen - 1, e) : 0;
-	err[n] = '\0';
-	if (e)
-		fclose(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .port = port, .who = who, .mirror = mirror };
+	return harness_cli_run(&H, &c, args, out, outlen, err, errlen);
 }
 
 static json_object *parse_json(const char *text)

@@ -25,22 +25,14 @@ static const char *zone;
 static char zone_today[16], utc_today[16];
 static int zone_year;
 
-/* Runs jianyi args as who (machine zone UTC); stdout into out; exit status. */
+static char cli_err[4096]; /* the last run's stderr */
+
+/* Runs jianyi args as who (machine zone UTC); stdout into out, stderr into
+ * cli_err; exit status. */
 static int cli(const char *who, const char *mirror, const char *args, char *out, size_t outlen)
 {
-	char cmd[4096], errfile[300];
-	snprintf(errfile, sizeof errfile, "%s/clock-cli.err", H.dir);
-	snprintf(cmd, sizeof cmd,
-		 "TZ=UTC JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
-		 "JIANYI_KEY=%s/%s.key JIANYI_MIRROR=%s XDG_CONFIG_HOME=/nonexistent %s %s 2>%s",
-		 S.port, H.pki, H.pki, who, H.pki, who, mirror ? mirror : "", harness_cli(&H), args,
-		 errfile);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, outlen - 1, p);
-	out[n] = '\0';
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .who = who, .mirror = mirror, .env = "TZ=UTC" };
+	return harness_cli_run(&H, &c, args, out, outlen, cli_err, sizeof cli_err);
 }
 
 static void expect_zone_date(const char *what, const char *text)
@@ -136,13 +128,7 @@ static void one_date_everywhere(void **state)
 	assert_string_equal(out, off);
 	expect_zone_date("jianyi show --offline", off);
 	/* and the note on stderr says when the mirror was synced, in the zone */
-	char errfile[300];
-	snprintf(errfile, sizeof errfile, "%s/clock-cli.err", H.dir);
-	f = fopen(errfile, "r");
-	assert_non_null(f);
-	n = fread(out, 1, sizeof out - 1, f);
-	out[n] = '\0';
-	fclose(f);
+	snprintf(out, sizeof out, "%s", cli_err);
 	assert_non_null(strstr(out, "synced "));
 	expect_zone_date("the mirror's note", strstr(out, "synced "));
 }

@@ -44,37 +44,16 @@
 /* The environment for who against port (0: the fixture's server). */
 static void cli_env(char *buf, size_t len, const char *who, int port, const char *mirror)
 {
-	snprintf(buf, len,
-		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
-		 "JIANYI_KEY=%s/%s.key JIANYI_MIRROR=%s XDG_CONFIG_HOME=/nonexistent",
-		 port ? port : S.port, H.pki, H.pki, who, H.pki, who, mirror ? mirror : "");
+	struct cli_call c = { .sp = &S, .port = port, .who = who, .mirror = mirror };
+	harness_cli_env(&H, &c, buf, len);
 }
 
 /* Runs jianyi args as who; stdout into out, stderr into err; exit status. */
 static int cli(const char *who, int port, const char *mirror, const char *args, char *out,
 	       size_t outlen, char *err, size_t errlen)
 {
-	char env[2048], errfile[300], cmd[4096];
-	cli_env(env, sizeof env, who, port, mirror);
-	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
-	snprintf(cmd, sizeof cmd, "%s %s %s 2>%s", env, harness_cli(&H), args, errfile);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = 0, k;
-	char sink[4096];
-	while ((k = fread(out ? out + n : sink, 1, out ? outlen - 1 - n : sizeof sink, p)) > 0)
-		if (out)
-			n += k;
-	if (out)
-		out[n] = '\0';
-	int st = pclose(p);
-	FILE *e = fopen(errfile, "r");
-	n = e && err ? fread(err, 1, errlen - 1, e) : 0;
-	if (err)
-		err[n] = '\0';
-	if (e)
-		fclose(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .port = port, .who = who, .mirror = mirror };
+	return harness_cli_run(&H, &c, args, out, outlen, err, errlen);
 }
 
 /* Starts jianyi in the background (exec'd, so the pid is jianyi's). */

@@ -393,25 +393,8 @@ static char *slurp(const char *path)
 /* Runs the CLI as who; stdout and stderr into buffers; returns the status. */
 static int cli(const char *who, const char *args, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char outfile[300], errfile[300], cmd[4096];
-	snprintf(outfile, sizeof outfile, "%s/cli.out", H.dir);
-	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
-	snprintf(cmd, sizeof cmd,
-		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
-		 "XDG_CONFIG_HOME=/nonexistent %s %s >%s 2>%s </dev/null",
-		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, outfile, errfile);
-	int st = system(cmd);
-	const char *files[2] = { outfile, errfile };
-	char *bufs[2] = { out, err };
-	size_t lens[2] = { outlen, errlen };
-	for (int i = 0; i < 2; i++) {
-		FILE *f = fopen(files[i], "r");
-		size_t n = f ? fread(bufs[i], 1, lens[i] - 1, f) : 0;
-		bufs[i][n] = '\0';
-		if (f)
-			fclose(f);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .who = who };
+	return harness_cli_run(&H, &c, args, out, outlen, err, errlen);
 }
 
 static int count_char(const char *s, char c)

@@ -49,19 +49,8 @@ static const char *id_str(int64_t id)
  * exit status. */
 static int cli(const char *who, const char *args, char *err, size_t errlen)
 {
-	char errfile[300], cmd[4096];
-	snprintf(errfile, sizeof errfile, "%s/cli.err", H.dir);
-	snprintf(cmd, sizeof cmd,
-		 "JIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt JIANYI_KEY=%s/%s.key "
-		 "XDG_CONFIG_HOME=/nonexistent %s %s >/dev/null 2>%s </dev/null",
-		 S.port, H.pki, H.pki, who, H.pki, who, harness_cli(&H), args, errfile);
-	int st = system(cmd);
-	FILE *e = fopen(errfile, "r");
-	size_t n = e ? fread(err, 1, errlen - 1, e) : 0;
-	err[n] = '\0';
-	if (e)
-		fclose(e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct cli_call c = { .sp = &S, .who = who };
+	return harness_cli_run(&H, &c, args, NULL, 0, err, errlen);
 }
 
 /* ---- item 5: co-signers confirm (or are removed) before submission -------- */

@@ -204,7 +204,7 @@ static void params_to_json(void **state)
 	/* And back into a message. */
 	struct pb_arena arena = { 0 };
 	Jianyi__AssignParams q = JIANYI__ASSIGN_PARAMS__INIT;
-	pbjson_fill_message(&q.base, o, &arena);
+	assert_true(pbjson_fill_message(&q.base, o, &arena));
 	assert_int_equal(q.lead_unit_id, 7);
 	assert_int_equal(q.n_co_unit_ids, 2);
 	assert_int_equal(q.co_unit_ids[1], 9);
@@ -227,7 +227,8 @@ static void nested_json_fills_messages(void **state)
 	assert_non_null(doc);
 	struct pb_arena arena = { 0 };
 	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
-	pbjson_fill_message(&get.base, doc, &arena);
+	/* Outside strict mode the stray 5 and "code" are left out quietly. */
+	assert_true(pbjson_fill_message(&get.base, doc, &arena));
 	assert_non_null(get.suggestion);
 	assert_int_equal(get.suggestion->id, 7);
 	assert_string_equal(get.suggestion->state, "assigned");
@@ -247,6 +248,46 @@ static void nested_json_fills_messages(void **state)
 	json_object_put(doc);
 }
 
+/* Strict mode (on in the tests' jianyid): an answer key that is no field,
+ * or a field of the wrong JSON type, is an error naming it; the keys the
+ * caller reads itself are allowed. */
+static void strict_mode_names_mismatches(void **state)
+{
+	(void)state;
+	struct pb_arena arena = { 0 };
+	pbjson_set_strict(true);
+
+	json_object *good = json_tokener_parse(
+		"{\"code\":\"ok\",\"event_seq\":9,\"replayed\":false,"
+		"\"suggestion\":{\"id\":7,\"state\":\"assigned\",\"version\":3}}");
+	Jianyi__ActResponse act = JIANYI__ACT_RESPONSE__INIT;
+	static const char *const side[] = { "event_seq", NULL };
+	assert_true(pbjson_fill_answer(&act.base, good, &arena, side));
+	assert_string_equal(pbjson_error(), "");
+	Jianyi__ActResponse act2 = JIANYI__ACT_RESPONSE__INIT;
+	assert_false(pbjson_fill_answer(&act2.base, good, &arena, NULL)); /* event_seq unknown */
+	assert_non_null(strstr(pbjson_error(), "event_seq"));
+
+	json_object *typo = json_tokener_parse("{\"suggestion\":{\"id\":7,\"stat\":\"assigned\"}}");
+	Jianyi__ActResponse act3 = JIANYI__ACT_RESPONSE__INIT;
+	assert_false(pbjson_fill_answer(&act3.base, typo, &arena, NULL));
+	assert_non_null(strstr(pbjson_error(), "stat: no such field"));
+	assert_int_equal(act3.suggestion->id, 7); /* what could be filled was */
+
+	json_object *wrong = json_tokener_parse("{\"suggestion\":{\"id\":\"7\"}}");
+	Jianyi__ActResponse act4 = JIANYI__ACT_RESPONSE__INIT;
+	assert_false(pbjson_fill_answer(&act4.base, wrong, &arena, NULL));
+	assert_non_null(strstr(pbjson_error(), "id: the wrong JSON type"));
+
+	pbjson_set_strict(false);
+	Jianyi__ActResponse act5 = JIANYI__ACT_RESPONSE__INIT;
+	assert_true(pbjson_fill_answer(&act5.base, typo, &arena, NULL)); /* lenient */
+	json_object_put(good);
+	json_object_put(typo);
+	json_object_put(wrong);
+	pb_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +297,7 @@ int main(void)
 		cmocka_unit_test(enums_and_dates),
 		cmocka_unit_test(params_to_json),
 		cmocka_unit_test(nested_json_fills_messages),
+		cmocka_unit_test(strict_mode_names_mismatches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
