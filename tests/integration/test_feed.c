@@ -1,4 +1,4 @@
-/* The change feed (DESIGN.md section 5, migration 0004_feed.sql): Sync
+/* The change feed (DESIGN.md section 5, server/sql/functions/06_feed.sql): Sync
  * pages never skip an event even when transactions commit out of sequence
  * order; a unit sees only its cases' events and no evaluation details; live
  * subscribers get pushes within a second, across two jianyid processes too;
