@@ -430,7 +430,7 @@ static int cmd_migrate(PGconn *conn, int argc, char **argv, char *err)
 
 /* ---- portal publication ------------------------------------------------ */
 
-/* jy_publish (migrations 0003_portal.sql, 0015_workflow_rules.sql) checks
+/* jy_publish (server/sql/functions/07_portal.sql) checks
  * everything (no such case, confidential, not registered, withdrawn, merged
  * or converted) and says why in its message. */
 static int set_published(PGconn *conn, int argc, char **argv, bool publish, char *err)

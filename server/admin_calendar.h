@@ -1,5 +1,5 @@
-/* "jianyid admin calendar-*": the working-day calendar (migration
- * 0007_calendar): public holidays and make-up working days (调休), set one
+/* "jianyid admin calendar-*": the working-day calendar (server/sql/:
+ * schema/0007_calendar.sql, functions/03_calendar.sql): public holidays and make-up working days (调休), set one
  * at a time or loaded from a file; every change moves the deadlines set
  * from the calendar, in the same transaction. */
 #ifndef JY_ADMIN_CALENDAR_H

@@ -43,7 +43,7 @@ void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__Bo
 void db_answer_finish(struct request *req, const struct db_result *r, const char *field_prefix,
 		      Jianyi__Response__BodyCase body, bool write);
 
-/* jy_write / jy_read of migration 0009: op names the operation, the
+/* jy_write / jy_read (sql/functions/11_supervision.sql): op names the operation, the
  * request message m goes as JSON params (its proto field names); a write
  * carries its idempotency key and a hash of op and m, so a reused key with
  * another request is refused instead of replaying the wrong answer. */

@@ -1,5 +1,5 @@
 /* DeadlinesRequest (see handlers_deadlines.h): checks the input, asks
- * jy_deadlines() (migration 0007) and fills DeadlinesResponse from its
+ * jy_deadlines() (sql/functions/03_calendar.sql) and fills DeadlinesResponse from its
  * answer. The kind is checked by the database, which owns the list. */
 #include "handlers_deadlines.h"
 

@@ -1,5 +1,5 @@
 /* Excellent suggestions (优秀建议): nominate, score, announce, list. Checks
- * the fields, then jy_write / jy_read of migration 0009 (who may do what
+ * the fields, then jy_write / jy_read, sql/functions/11_supervision.sql (who may do what
  * is decided there; README.md says it in words). */
 #ifndef JY_HANDLERS_EXCELLENT_H
 #define JY_HANDLERS_EXCELLENT_H

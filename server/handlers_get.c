@@ -1,5 +1,5 @@
 /* GetSuggestionRequest (see handlers_get.h): a case and a page of its
- * timeline. jy_get() (migration 0002) answers with the whole timeline;
+ * timeline. jy_get() (sql/functions/05_reads.sql) answers with the whole timeline;
  * this handler keeps the events the request asked for that fit in one
  * frame, and says where the next page starts. */
 #include "handlers_get.h"

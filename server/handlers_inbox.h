@@ -1,5 +1,6 @@
 /* Inbox requests (510-519): the caller's deadline notices, and marking them
- * read. Answered by jy_inbox / jy_inbox_mark of migration 0008. */
+ * read. Answered by jy_inbox / jy_inbox_mark
+ * (sql/functions/10_notices.sql). */
 #ifndef JY_HANDLERS_INBOX_H
 #define JY_HANDLERS_INBOX_H
 

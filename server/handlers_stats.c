@@ -1,5 +1,5 @@
 /* StatsRequest (see handlers_stats.h): checks the input, asks jy_stats()
- * (migration 0006) and turns its rows into StatsRow messages. */
+ * (sql/functions/09_stats.sql) and turns its rows into StatsRow messages. */
 #include "handlers_stats.h"
 
 #include <inttypes.h>

@@ -1,5 +1,5 @@
-/* SyncRequest: a page of the change feed from a cursor (jy_sync of
- * migration 0004); with live = true and caught up, the session becomes a
+/* SyncRequest: a page of the change feed from a cursor (jy_sync,
+ * sql/functions/06_feed.sql); with live = true and caught up, the session becomes a
  * subscriber (feed.c) and new events are pushed to it. */
 #ifndef JY_HANDLERS_SYNC_H
 #define JY_HANDLERS_SYNC_H

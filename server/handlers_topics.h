@@ -1,6 +1,7 @@
 /* Key-supervision topics (重点督办专题): create, add and remove key
  * suggestions, list topics, show one with every suggestion under it.
- * Checks the fields, then jy_write / jy_read of migration 0009. */
+ * Checks the fields, then jy_write / jy_read
+ * (sql/functions/11_supervision.sql). */
 #ifndef JY_HANDLERS_TOPICS_H
 #define JY_HANDLERS_TOPICS_H
 

@@ -48,7 +48,7 @@ void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, c
 			    struct evkeyvalq *query);
 void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query);
-/* "/excellent[?year=Y]": the announced excellent suggestions (migration 0009). */
+/* "/excellent[?year=Y]": the announced excellent suggestions (jy_portal_excellent). */
 void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,
 			   struct evkeyvalq *query);
 /* "/unsatisfied": the unsatisfied results the liaison committee published. */

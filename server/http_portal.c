@@ -3,9 +3,9 @@
  * "/s/<id>" shows one with its replies and the deputies' feedback as counts,
  * "/stats" draws the statistics as inline SVG, "/excellent" lists a year's
  * announced excellent suggestions, "/unsatisfied" the unsatisfied results
- * the liaison committee published (migration 0009_supervision.sql).
+ * the liaison committee published (server/sql/functions/07_portal.sql).
  *
- * What is public is decided in SQL (migration 0003_portal.sql: jy_portal_*):
+ * What is public is decided in SQL (server/sql/functions/07_portal.sql: jy_portal_*):
  * those functions never return contact details, evaluations by person,
  * unpublished or confidential cases. Here every value from the database or
  * the query string is HTML-escaped on output, and values reach SQL only as

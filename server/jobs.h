@@ -1,6 +1,6 @@
 /* The periodic job: every [jobs] interval seconds this jianyid asks the
  * database to raise the deadline notices due today (jy_raise_notices,
- * migration 0008). The SQL takes a PostgreSQL advisory lock, so when several
+ * sql/functions/10_notices.sql). The SQL takes a PostgreSQL advisory lock, so when several
  * jianyid share a database one of them does the work and the others return
  * at once; a unique index makes a second run raise nothing again. The query
  * goes through the async pool like any request: nothing blocks the loop.

@@ -1,7 +1,8 @@
-/* Applies the embedded migrations (see migrate.h). Start-up only, so this
- * file uses blocking libpq. Everything happens in one transaction under a
- * transaction-scoped advisory lock: two servers starting at once serialise
- * here, and the second one finds nothing left to do. */
+/* Applies the embedded SQL (see migrate.h, docs/WORKFLOW.md "Where the SQL
+ * lives"). Start-up only, so this file uses blocking libpq. Everything
+ * happens in one transaction under a transaction-scoped advisory lock: two
+ * servers starting at once serialise here, and the second one finds nothing
+ * left to do. */
 #include "migrate.h"
 
 #include <stdio.h>
@@ -67,9 +68,12 @@ static bool exec(PGconn *conn, const char *what, const char *sql, int nparams,
 static bool exec_script(PGconn *conn, const struct migration *m, char *err, size_t errlen)
 {
 	PGresult *res = PQexec(conn, m->sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+	ExecStatusType st = PQresultStatus(res);
+	/* A versioned file whose statements all moved to server/sql/functions/
+	 * holds only comments: an empty query. */
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
-		snprintf(err, errlen, "migration %s failed: %.*s", m->name,
+		snprintf(err, errlen, "SQL file %s failed: %.*s", m->name,
 			 (int)strcspn(msg, "\n"), msg);
 		note_sqlstate(res);
 		PQclear(res);
@@ -82,6 +86,141 @@ static bool exec_script(PGconn *conn, const struct migration *m, char *err, size
 static void rollback(PGconn *conn)
 {
 	PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+/* The bookkeeping tables. schema_migrations rows written before checksums
+ * existed (migrations 0001..0015 applied by an older jianyid) have none:
+ * verify_applied records the file's on the first start with this code. */
+static bool create_bookkeeping(PGconn *conn, char *err, size_t errlen)
+{
+	return exec(conn, "create schema_migrations",
+		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		    " version int PRIMARY KEY,"
+		    " name text NOT NULL,"
+		    " applied_at timestamptz NOT NULL DEFAULT now())",
+		    0, NULL, PGRES_COMMAND_OK, NULL, err, errlen) &&
+	       exec(conn, "add schema_migrations.checksum",
+		    "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text",
+		    0, NULL, PGRES_COMMAND_OK, NULL, err, errlen) &&
+	       exec(conn, "create schema_repeatables",
+		    "CREATE TABLE IF NOT EXISTS schema_repeatables ("
+		    " name text PRIMARY KEY,"
+		    " checksum text NOT NULL,"
+		    " applied_at timestamptz NOT NULL DEFAULT now())",
+		    0, NULL, PGRES_COMMAND_OK, NULL, err, errlen);
+}
+
+static const struct migration *find_migration(int version)
+{
+	for (size_t i = 0; i < jy_migrations_count; i++)
+		if (jy_migrations[i].version == version)
+			return &jy_migrations[i];
+	return NULL;
+}
+
+/* A versioned migration once applied is never edited: the database would
+ * not get the edit, and databases would disagree about what version N is.
+ * Each applied file's checksum must match the one recorded; a row without
+ * one gets it now. */
+static bool verify_applied(PGconn *conn, char *err, size_t errlen)
+{
+	PGresult *res = NULL;
+	if (!exec(conn, "read applied migrations",
+		  "SELECT version, checksum FROM schema_migrations ORDER BY version",
+		  0, NULL, PGRES_TUPLES_OK, &res, err, errlen))
+		return false;
+	for (int row = 0; row < PQntuples(res); row++) {
+		const struct migration *m = find_migration(atoi(PQgetvalue(res, row, 0)));
+		const char *p[2];
+		if (!m)
+			continue; /* newer than this binary: refused by the caller */
+		if (!PQgetisnull(res, row, 1)) {
+			if (strcmp(PQgetvalue(res, row, 1), m->checksum) == 0)
+				continue;
+			snprintf(err, errlen, "migration %s was edited after it was applied to this "
+				 "database (recorded checksum %.12s..., the file's %.12s...): restore "
+				 "server/sql/schema/%s.sql and put the change in a new migration",
+				 m->name, PQgetvalue(res, row, 1), m->checksum, m->name);
+			goto fail;
+		}
+		p[0] = PQgetvalue(res, row, 0);
+		p[1] = m->checksum;
+		if (!exec(conn, "record migration checksum",
+			  "UPDATE schema_migrations SET checksum = $2 WHERE version = $1::int",
+			  2, p, PGRES_COMMAND_OK, NULL, err, errlen))
+			goto fail;
+		jy_info("event=migration_checksum_recorded version=%d name=%s", m->version, m->name);
+	}
+	PQclear(res);
+	return true;
+fail:
+	PQclear(res);
+	return false;
+}
+
+static bool apply_versioned(PGconn *conn, int current, int *applied, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < jy_migrations_count; i++) {
+		const struct migration *m = &jy_migrations[i];
+		char version[16];
+		const char *p[3] = { version, m->name, m->checksum };
+
+		if (m->version <= current)
+			continue;
+		if (!exec_script(conn, m, err, errlen))
+			return false;
+		snprintf(version, sizeof version, "%d", m->version);
+		if (!exec(conn, "record migration",
+			  "INSERT INTO schema_migrations (version, name, checksum)"
+			  " VALUES ($1::int, $2::text, $3::text)",
+			  3, p, PGRES_COMMAND_OK, NULL, err, errlen))
+			return false;
+		jy_info("event=migration_applied version=%d name=%s", m->version, m->name);
+		(*applied)++;
+	}
+	return true;
+}
+
+/* Whether the repeatable file m was applied with its present text. */
+static bool repeatable_current(PGconn *conn, const struct migration *m, bool *current,
+			       char *err, size_t errlen)
+{
+	PGresult *res = NULL;
+	const char *p[2] = { m->name, m->checksum };
+	if (!exec(conn, "read schema_repeatables",
+		  "SELECT 1 FROM schema_repeatables WHERE name = $1 AND checksum = $2",
+		  2, p, PGRES_TUPLES_OK, &res, err, errlen))
+		return false;
+	*current = PQntuples(res) > 0;
+	PQclear(res);
+	return true;
+}
+
+/* The functions, views and triggers: each file, in order, again whenever
+ * its checksum differs from the one recorded (CREATE OR REPLACE), after
+ * the versioned migrations so that the tables they use exist. */
+static bool apply_repeatables(PGconn *conn, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < jy_repeatables_count; i++) {
+		const struct migration *m = &jy_repeatables[i];
+		const char *p[2] = { m->name, m->checksum };
+		bool current;
+
+		if (!repeatable_current(conn, m, &current, err, errlen))
+			return false;
+		if (current)
+			continue;
+		if (!exec_script(conn, m, err, errlen))
+			return false;
+		if (!exec(conn, "record functions file",
+			  "INSERT INTO schema_repeatables (name, checksum) VALUES ($1, $2)"
+			  " ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum,"
+			  " applied_at = now()",
+			  2, p, PGRES_COMMAND_OK, NULL, err, errlen))
+			return false;
+		jy_info("event=sql_functions_applied name=%s", m->name);
+	}
+	return true;
 }
 
 static bool apply_once(PGconn *conn, unsigned lock_timeout_s, int *applied, char *err, size_t errlen)
@@ -121,12 +260,7 @@ static bool apply_once(PGconn *conn, unsigned lock_timeout_s, int *applied, char
 	if (!exec(conn, "set client_min_messages", "SET LOCAL client_min_messages = warning",
 		  0, NULL, PGRES_COMMAND_OK, NULL, err, errlen))
 		goto fail;
-	if (!exec(conn, "create schema_migrations",
-		  "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		  " version int PRIMARY KEY,"
-		  " name text NOT NULL,"
-		  " applied_at timestamptz NOT NULL DEFAULT now())",
-		  0, NULL, PGRES_COMMAND_OK, NULL, err, errlen))
+	if (!create_bookkeeping(conn, err, errlen))
 		goto fail;
 	if (!exec(conn, "read schema version",
 		  "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -141,24 +275,10 @@ static bool apply_once(PGconn *conn, unsigned lock_timeout_s, int *applied, char
 			 "(knows up to %d); upgrade jianyid", current, latest);
 		goto fail;
 	}
-
-	for (size_t i = 0; i < jy_migrations_count; i++) {
-		const struct migration *m = &jy_migrations[i];
-		char version[16];
-		const char *p[2] = { version, m->name };
-
-		if (m->version <= current)
-			continue;
-		if (!exec_script(conn, m, err, errlen))
-			goto fail;
-		snprintf(version, sizeof version, "%d", m->version);
-		if (!exec(conn, "record migration",
-			  "INSERT INTO schema_migrations (version, name) VALUES ($1::int, $2::text)",
-			  2, p, PGRES_COMMAND_OK, NULL, err, errlen))
-			goto fail;
-		jy_info("event=migration_applied version=%d name=%s", m->version, m->name);
-		(*applied)++;
-	}
+	if (!verify_applied(conn, err, errlen) ||
+	    !apply_versioned(conn, current, applied, err, errlen) ||
+	    !apply_repeatables(conn, err, errlen))
+		goto fail;
 	if (!exec(conn, "commit", "COMMIT", 0, NULL, PGRES_COMMAND_OK, NULL, err, errlen)) {
 		*applied = 0;
 		return false;

@@ -1,7 +1,10 @@
-/* Numbered SQL migrations (server/migrations/NNNN_name.sql, embedded in the
- * binary at build time), applied at start-up in one transaction under an
- * advisory lock and recorded in schema_migrations. A database whose schema
- * is newer than this binary is refused. Start-up only: blocking libpq. */
+/* The embedded SQL (server/sql/, docs/WORKFLOW.md "Where the SQL lives"),
+ * applied at start-up in one transaction under an advisory lock: the
+ * versioned schema files not yet applied (recorded in schema_migrations with
+ * their checksum), then each functions file whose checksum differs from the
+ * one recorded in schema_repeatables. Refused: a database whose schema is
+ * newer than this binary, and an applied versioned file that was edited
+ * since. Start-up only: blocking libpq. */
 #ifndef JY_MIGRATE_H
 #define JY_MIGRATE_H
 

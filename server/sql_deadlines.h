@@ -1,5 +1,5 @@
-/* SQL for the open deadlines: calls jy_deadlines of migration
- * 0007_calendar, which returns one JSON document as text. */
+/* SQL for the open deadlines: calls jy_deadlines (server/sql/functions/
+ * 03_calendar.sql), which returns one JSON document as text. */
 #ifndef JY_SQL_DEADLINES_H
 #define JY_SQL_DEADLINES_H
 

@@ -1,4 +1,4 @@
-/* SQL for the change feed (migrations 0004_feed, 0010_feed_fanout). */
+/* SQL for the change feed (server/sql/functions/06_feed.sql). */
 #ifndef JY_SQL_FEED_H
 #define JY_SQL_FEED_H
 
@@ -8,7 +8,7 @@
  * one column: the JSON answer as text. */
 extern const struct db_stmt sql_sync;
 
-/* jy_sync_many (migration 0010_feed_fanout): $1 viewer account ids as a
+/* jy_sync_many: $1 viewer account ids as a
  * bigint[] literal ("{1,2}"), $2 after sequence, $3 page size per viewer.
  * One query for every live subscriber at one cursor. */
 extern const struct db_stmt sql_sync_many;

@@ -1,5 +1,5 @@
-/* SQL for the handling ledger (台账): calls jy_ledger of migration
- * 0005_ledger.sql, which answers with one JSON document as text. */
+/* SQL for the handling ledger (台账): calls jy_ledger (server/sql/functions/
+ * 08_ledger.sql), which answers with one JSON document as text. */
 #ifndef JY_SQL_LEDGER_H
 #define JY_SQL_LEDGER_H
 

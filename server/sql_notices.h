@@ -1,4 +1,4 @@
-/* SQL for deadline notices (migration 0008_notices.sql): the periodic job,
+/* SQL for deadline notices (server/sql/functions/10_notices.sql): the periodic job,
  * the inbox, and the external notifier's deliveries. */
 #ifndef JY_SQL_NOTICES_H
 #define JY_SQL_NOTICES_H

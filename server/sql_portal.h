@@ -1,4 +1,4 @@
-/* SQL for the public portal (migration 0003_portal.sql): each function
+/* SQL for the public portal (server/sql/functions/07_portal.sql): each function
  * answers with jsonb, handed to C as text. */
 #ifndef JY_SQL_PORTAL_H
 #define JY_SQL_PORTAL_H

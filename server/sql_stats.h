@@ -1,5 +1,5 @@
-/* SQL for the statistics (README.md "Statistics"): calls jy_stats of
- * migration 0006, which returns one JSON document as text. */
+/* SQL for the statistics (README.md "Statistics"): calls jy_stats
+ * (sql/functions/09_stats.sql), which returns one JSON document as text. */
 #ifndef JY_SQL_STATS_H
 #define JY_SQL_STATS_H
 

@@ -1,5 +1,5 @@
 /* SQL for supervision records, key-supervision topics and excellent
- * suggestions: the two entry points of migration 0009_supervision.sql,
+ * suggestions: the two entry points in server/sql/functions/11_supervision.sql,
  * each answering with one JSON document as text. */
 #ifndef JY_SQL_SUPERVISION_H
 #define JY_SQL_SUPERVISION_H

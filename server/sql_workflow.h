@@ -1,5 +1,5 @@
 /* SQL for the workflow table family (suggestions and their side tables,
- * events, idempotency): calls into the functions of migration 0002, which
+ * events, idempotency): calls into the SQL functions (sql/functions/), which
  * hold the rules that need the row (docs/WORKFLOW.md). Each statement
  * returns one row, one column: the function's JSON result as text. */
 #ifndef JY_SQL_WORKFLOW_H

@@ -1,7 +1,7 @@
 /* The suggestion workflow's rules: one transition table. For each action it
  * says which roles may take it, which relation the caller must have to the
  * case, from which states, and to which state it leads. The database
- * function jy_act() (migration 0002) applies a transition atomically given
+ * function jy_act() (sql/functions/04_workflow.sql) applies a transition atomically given
  * what this table allows; nothing else decides who may do what. */
 #ifndef JY_WORKFLOW_H
 #define JY_WORKFLOW_H

@@ -1,4 +1,4 @@
-/* What the change feed's horizon trigger (migration 0004) costs a write:
+/* What the change feed's horizon trigger (server/sql/functions/01_events.sql) costs a write:
  * every event insert reads pg_locks to find the newest running xid. Inserts
  * 10,000 events in one statement with the trigger and with it disabled
  * (rolled back each time), with no other transaction running and with 50

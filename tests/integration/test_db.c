@@ -29,6 +29,7 @@
 #include "db.h"
 #include "embedded_pg.h"
 #include "migrate.h"
+#include "migrations.h"
 #include "sql_accounts.h"
 #include "sql_registry.h"
 
@@ -211,6 +212,61 @@ static void test_migrations(void **state)
 	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
 	assert_string_equal(PQresultErrorField(r, PG_DIAG_SQLSTATE), "23514");
 	PQclear(r);
+	PQfinish(c);
+}
+
+/* The versioned schema and the functions files ("One source for each
+ * thing" issue, docs/WORKFLOW.md "Where the SQL lives"): an applied
+ * versioned file that was edited since is refused at start, naming the
+ * file; rows applied before checksums existed get theirs recorded; a
+ * functions file is re-applied when its checksum changed, and only then.
+ * An edited file is simulated by changing the recorded checksum. */
+static void test_sql_checksums(void **state)
+{
+	char err[512], recorded[80];
+	int applied = -1;
+	bool refused;
+	PGconn *c = connect_db();
+	(void)state;
+
+	assert_true(migrate_apply(c, &applied, err, sizeof err));
+	snprintf(recorded, sizeof recorded, "%s",
+		 sql1(c, "SELECT checksum FROM schema_migrations WHERE version = 3", 0, NULL));
+	assert_string_equal(recorded, jy_migrations[2].checksum);
+
+	/* Edited after it was applied: refused, and nothing changes. */
+	PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = 3"));
+	refused = !migrate_apply(c, &applied, err, sizeof err);
+	assert_true(refused);
+	assert_non_null(strstr(err, "migration 0003_portal was edited after it was applied"));
+	assert_non_null(strstr(err, "server/sql/schema/0003_portal.sql"));
+	assert_string_equal(sql1(c, "SELECT checksum FROM schema_migrations WHERE version = 3", 0, NULL),
+			    "0000000000000000000000000000000000000000000000000000000000000000");
+
+	/* Applied by a jianyid without checksums: recorded on this start. */
+	PQclear(PQexec(c, "UPDATE schema_migrations SET checksum = NULL"));
+	assert_true(migrate_apply(c, &applied, err, sizeof err));
+	assert_int_equal(applied, 0);
+	assert_string_equal(sql1(c, "SELECT checksum FROM schema_migrations WHERE version = 3", 0, NULL),
+			    recorded);
+	assert_string_equal(sql1(c, "SELECT count(*) FROM schema_migrations WHERE checksum IS NULL",
+				 0, NULL), "0");
+
+	/* A functions file whose checksum is unchanged is left alone... */
+	assert_string_equal(jy_repeatables[9].name, "09_stats");
+	PQclear(PQexec(c, "DROP FUNCTION jy_portal_stats()"));
+	assert_true(migrate_apply(c, &applied, err, sizeof err));
+	assert_string_equal(sql1(c, "SELECT to_regprocedure('jy_portal_stats()') IS NULL", 0, NULL), "t");
+	/* ...and applied again when it changed. */
+	PQclear(PQexec(c, "UPDATE schema_repeatables SET checksum = 'old' WHERE name = '09_stats'"));
+	assert_true(migrate_apply(c, &applied, err, sizeof err));
+	assert_int_equal(applied, 0);
+	assert_string_equal(sql1(c, "SELECT to_regprocedure('jy_portal_stats()') IS NULL", 0, NULL), "f");
+	assert_string_equal(sql1(c, "SELECT checksum FROM schema_repeatables WHERE name = '09_stats'",
+				 0, NULL), jy_repeatables[9].checksum);
+	char files[16];
+	snprintf(files, sizeof files, "%zu", jy_repeatables_count);
+	assert_string_equal(sql1(c, "SELECT count(*) FROM schema_repeatables", 0, NULL), files);
 	PQfinish(c);
 }
 
@@ -589,6 +645,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_sql_checksums),
 		cmocka_unit_test(test_pool_answers),
 		cmocka_unit_test(test_admin),
 		cmocka_unit_test(test_pool_outage),

@@ -1,4 +1,4 @@
-/* The working-day calendar and the deadlines (migration 0007_calendar,
+/* The working-day calendar and the deadlines (server/sql/functions/03_calendar.sql,
  * docs/WORKFLOW.md "Deadlines") end to end, on the workflow fixture:
  * loading a calendar file with `jianyid admin calendar-load` (and refusing
  * bad ones whole), the working-day arithmetic against values worked out by

@@ -1,4 +1,5 @@
-/* The change feed (docs/ARCHITECTURE.md "Never skip an event"): Sync
+/* The change feed (docs/ARCHITECTURE.md "Never skip an event",
+ * server/sql/functions/06_feed.sql): Sync
  * pages never skip an event even when transactions commit out of sequence
  * order; a unit sees only its cases' events and no evaluation details; live
  * subscribers get pushes within a second, across two jianyid processes too;

@@ -1,4 +1,4 @@
-/* Statistics (StatsRequest, jy_stats of migration 0006) against a data set
+/* Statistics (StatsRequest, jy_stats, server/sql/functions/09_stats.sql) against a data set
  * whose true figures are known. The generator below decides every case's
  * facts (unit, category, dates, reply classes, evaluation forms, state) as
  * day offsets from today, writes them straight into the tables as the

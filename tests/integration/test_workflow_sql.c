@@ -1,4 +1,4 @@
-/* Integration tests for the workflow's SQL (migration 0002): jy_act, jy_get
+/* Integration tests for the workflow's SQL (server/sql/functions/): jy_act, jy_get
  * and jy_list called directly with blocking libpq against a private
  * cluster, bypassing the C transition table: each call passes the
  * transitions and relation the table would. Covers a whole case from draft

@@ -1,31 +1,296 @@
--- 0015: rules of the workflow's own ("Fixes" issue: items 5, 7, 8, 9, 11).
--- Each rule is a small function of its own; jy_act_apply (copied whole
--- from 0002, the only definition before this one) calls them from the
--- branches named below and is otherwise unchanged:
---   step 4 (version)  jy_version_conflict: records that overwrite nothing
---                     are taken on a stale version (item 11)
---   'submit'          jy_submit_signers: drops the co-signers the lead deputy
---                     removes, refuses while any listed one has not
---                     confirmed (item 5)
---   'close'           jy_close_owed_follow_up: the close event records the
---                     follow-up report still owed (item 8)
---   'contact'         jy_check_contact_date: not before the lead unit's
---                     assignment (item 9)
--- jy_publish (0003) is redefined whole: registered cases only, never a
--- withdrawn, merged or converted one (item 7). That follow-up reports are
--- signed off by the unit head (item 9) is the transition table's
--- (server/workflow.c). docs/WORKFLOW.md states every rule.
+-- The workflow: jy_act, one transition atomically (docs/WORKFLOW.md "jy_act"),
+-- jy_act_apply and the rules it calls, evaluation rounds, supervision
+-- records, and jy_overdue.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
+
+-- One workflow action, atomically (docs/WORKFLOW.md "jy_act"). Expected
+-- refusals come back as a result object, never as an error, and change
+-- nothing: the exception block rolls back the sub-transaction.
+CREATE OR REPLACE FUNCTION jy_act(p_actor bigint, p_action text, p_suggestion bigint,
+                       p_expected_version int, p_transitions jsonb, p_relation text,
+                       p_params jsonb, p_idem_key text, p_request_hash text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	v_result jsonb;
+	v_code text;
+	v_message text;
+	v_field text;
+BEGIN
+	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 200 THEN
+		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 200 characters',
+		                 'idempotency_key') || '{"replayed": false}'::jsonb;
+	END IF;
+	-- 1. Idempotency.
+	v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
+	IF v_result IS NOT NULL THEN
+		RETURN v_result;
+	END IF;
+	BEGIN
+		v_result := jy_act_apply(p_actor, p_action, p_suggestion, p_expected_version,
+		                         p_transitions, p_relation, p_params, p_idem_key);
+		-- 8. Store the answer. A concurrent request with the same key makes
+		-- this wait for it; if it committed, ours is undone and its answer
+		-- returned.
+		INSERT INTO idempotency (account_id, key, request_hash, result)
+		VALUES (p_actor, p_idem_key, coalesce(p_request_hash, ''), v_result)
+		ON CONFLICT (account_id, key) DO NOTHING;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
+		END IF;
+		RETURN v_result;
+	EXCEPTION
+	WHEN SQLSTATE 'JY001' THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+		                        v_field = PG_EXCEPTION_HINT;
+		RETURN jy_result(v_code, v_message, v_field) || '{"replayed": false}'::jsonb;
+	WHEN SQLSTATE 'JY002' THEN
+		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
+		IF v_result IS NULL THEN
+			RAISE EXCEPTION 'jy_act: idempotency row for key % vanished', p_idem_key;
+		END IF;
+		RETURN v_result;
+	END;
+END $$;
+
+-- Overdue on a given day, so that a page computes today once.
+CREATE OR REPLACE FUNCTION jy_overdue(s suggestions, p_today date) RETURNS boolean STABLE LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN s.state IN ('assigned', 'disputed', 'accepted', 'in_progress')
+			THEN coalesce(s.reply_deadline < p_today, false)
+		WHEN s.state = 'rehandling'
+			THEN coalesce(coalesce(s.rehandle_due, s.reply_deadline) < p_today, false)
+		ELSE false END
+$$;
+
+CREATE OR REPLACE FUNCTION jy_overdue(s suggestions) RETURNS boolean STABLE LANGUAGE sql AS $$
+	SELECT jy_overdue(s, jy_today())
+$$;
+
+-- Whether round p_round of case s is closed: only the current round of a
+-- case still 'replied' is open.
+CREATE OR REPLACE FUNCTION jy_round_closed(s suggestions, p_round int) RETURNS boolean
+IMMUTABLE LANGUAGE sql AS $$
+	SELECT NOT (s.state = 'replied' AND s.round = p_round)
+$$;
+
+-- ---- the evaluation round --------------------------------------------------------
+
+-- Closes the open round of case s (locked by the caller, state 'replied'):
+-- one state change for the whole round and one outcome event with the
+-- counts per rating. p_reason: all_answered or window_ended. Returns the
+-- case as it is now.
+CREATE OR REPLACE FUNCTION jy_evaluation_close(s suggestions, p_reason text) RETURNS suggestions
+LANGUAGE plpgsql AS $$
+DECLARE
+	c record;
+	v_to text;
+BEGIN
+	SELECT count(*) AS forms,
+	       count(*) FILTER (WHERE e.attitude = 'satisfied') AS a_s,
+	       count(*) FILTER (WHERE e.attitude = 'basically_satisfied') AS a_b,
+	       count(*) FILTER (WHERE e.attitude = 'unsatisfied') AS a_u,
+	       count(*) FILTER (WHERE e.result = 'satisfied') AS r_s,
+	       count(*) FILTER (WHERE e.result = 'basically_satisfied') AS r_b,
+	       count(*) FILTER (WHERE e.result = 'unsatisfied') AS r_u
+	  INTO c FROM evaluations e WHERE e.suggestion_id = s.id AND e.round = s.round;
+	-- Unsatisfied on attitude or result sends the case back for re-handling
+	-- (docs/WORKFLOW.md "Evaluation rounds"), decided on the whole round.
+	v_to := CASE WHEN c.a_u + c.r_u > 0 THEN 'rehandling' ELSE 'evaluated' END;
+	UPDATE suggestions SET
+		state = v_to, version = version + 1, updated_at = now(),
+		rehandle_due = CASE WHEN v_to = 'rehandling' THEN jy_due('rehandle', jy_today())
+		                    ELSE rehandle_due END,
+		supervised = supervised OR v_to = 'rehandling'
+	WHERE id = s.id
+	RETURNING * INTO s;
+	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+	VALUES (s.id, NULL, 'evaluation_outcome', 'replied', v_to, jsonb_build_object(
+		'round', s.round::int,
+		'closed_by', p_reason::text,
+		'forms', c.forms::int,
+		'evaluators', (SELECT count(*) FROM jy_evaluators(s.id))::int,
+		'attitude', jsonb_build_object('satisfied', c.a_s::int, 'basically_satisfied', c.a_b::int,
+		                               'unsatisfied', c.a_u::int),
+		'result', jsonb_build_object('satisfied', c.r_s::int, 'basically_satisfied', c.r_b::int,
+		                             'unsatisfied', c.r_u::int),
+		'state', v_to::text));
+	RETURN s;
+END $$;
+
+-- The evaluate action (called by jy_act_apply's 'evaluate' branch, after
+-- the checks every action shares; s is locked and 'replied'). Records the
+-- form as an event that leaves the state as it is, and closes the round
+-- when this was the last evaluator's form. Returns jy_act_apply's answer.
+CREATE OR REPLACE FUNCTION jy_act_evaluate(a accounts, s suggestions, p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_attitude text := jy_p_text(p, 'attitude');
+	v_result text := jy_p_text(p, 'result');
+	v_seq bigint;
+BEGIN
+	IF v_attitude NOT IN ('satisfied', 'basically_satisfied', 'unsatisfied') THEN
+		PERFORM jy_refuse('invalid_argument',
+		                  'attitude must be satisfied, basically_satisfied or unsatisfied', 'attitude');
+	ELSIF v_result NOT IN ('satisfied', 'basically_satisfied', 'unsatisfied') THEN
+		PERFORM jy_refuse('invalid_argument',
+		                  'result must be satisfied, basically_satisfied or unsatisfied', 'result');
+	END IF;
+	IF NOT jy_relation_holds(a, s, 'evaluator') THEN
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('evaluator', 'evaluate'));
+	ELSIF s.round = 0 THEN
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no reply to evaluate');
+	ELSIF EXISTS (SELECT 1 FROM evaluations WHERE suggestion_id = s.id AND round = s.round
+	              AND deputy_id = a.deputy_id) THEN
+		PERFORM jy_refuse('failed_precondition', 'you have already evaluated reply '
+		                  || s.round || ' of suggestion ' || s.id);
+	END IF;
+	INSERT INTO evaluations (suggestion_id, round, deputy_id, attitude, result, comment)
+	VALUES (s.id, s.round, a.deputy_id, v_attitude, v_result, jy_p_optional(p, 'comment', 2000));
+	UPDATE suggestions SET version = version + 1, updated_at = now() WHERE id = s.id
+	RETURNING * INTO s;
+	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+	VALUES (s.id, a.id, 'evaluate', s.state, s.state, p || jsonb_build_object('round', s.round::int))
+	RETURNING seq INTO v_seq;
+	IF NOT EXISTS (SELECT 1 FROM jy_evaluators(s.id) d
+	               WHERE NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+	                                 AND e.round = s.round AND e.deputy_id = d)) THEN
+		s := jy_evaluation_close(s, 'all_answered');
+	END IF;
+	RETURN jsonb_build_object('code', 'ok'::text, 'message', ''::text, 'replayed', false,
+	                          'event_seq', v_seq::bigint,
+	                          'suggestion', jy_suggestion_json(s, a.id, true));
+END $$;
+
+-- Rounds whose window has ended (the window's last day is before p_today)
+-- with at least one form in close as they are. A round without any form
+-- stays open: the evaluation stays owed and overdue (jy_open_deadlines).
+-- Called by the periodic job (jy_raise_notices) under its lock. Returns
+-- the number of rounds closed.
+CREATE OR REPLACE FUNCTION jy_close_expired_rounds(p_today date) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	s suggestions%ROWTYPE;
+	n int := 0;
+BEGIN
+	FOR s IN
+		SELECT x.* FROM suggestions x
+		JOIN replies r ON r.suggestion_id = x.id AND r.round = x.round
+		WHERE x.state = 'replied'
+		  AND jy_due('evaluation', jy_local_date(r.at)) < p_today
+		  AND EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = x.id AND e.round = x.round)
+		ORDER BY x.id
+		FOR UPDATE OF x
+	LOOP
+		PERFORM jy_evaluation_close(s, 'window_ended');
+		n := n + 1;
+	END LOOP;
+	IF n > 0 THEN
+		-- New events: wake the other processes' feeds (the payload of a
+		-- workflow commit).
+		PERFORM pg_notify('jianyi_events', '');
+	END IF;
+	RETURN n;
+END $$;
+
+-- ---- publishing an unsatisfied result -------------------------------------------
+
+-- As 0009, but only the unsatisfied forms of a closed round can be published:
+-- an open round's forms are the liaison committee's alone until it closes.
+CREATE OR REPLACE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_kind text := jy_p_text(p, 'kind');
+	v_liaison boolean := 'liaison_officer' = ANY (a.roles);
+	v_leader boolean := 'leader' = ANY (a.roles);
+	v_member boolean := 'committee_member' = ANY (a.roles)
+	                    AND coalesce(a.organization_id = s.supervising_committee_id, false);
+	v_committee text;
+	v_text text;
+	v_id bigint;
+BEGIN
+	SELECT name INTO v_committee FROM organizations WHERE id = s.supervising_committee_id;
+	CASE v_kind
+	WHEN 'note' THEN
+		NULL;
+	WHEN 'whole_process' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
+			                  || 'whole-process supervision', 'kind');
+		END IF;
+	WHEN 'by_field' THEN
+		IF s.supervising_committee_id IS NULL THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no supervising '
+			                  || 'special committee: by-field supervision needs one (set at assignment)',
+			                  'kind');
+		ELSIF NOT (v_liaison OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
+			                  || v_committee || ') or the liaison committee may record by-field '
+			                  || 'supervision of suggestion ' || s.id, 'kind');
+		END IF;
+	WHEN 'leader_led' THEN
+		IF NOT s.key THEN
+			PERFORM jy_refuse('failed_precondition', 'leader-led supervision is for key suggestions: '
+			                  || 'suggestion ' || s.id || ' is not key', 'kind');
+		ELSIF NOT (v_leader AND a.display_name = ANY (s.leaders)) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
+			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
+			                  || ') may record leader-led supervision', 'kind');
+		END IF;
+	WHEN 'interview' THEN
+		IF NOT (v_liaison OR v_leader) THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
+			                  || 'an interview (约谈)', 'kind');
+		END IF;
+	WHEN 'inquiry' THEN
+		IF NOT (v_liaison OR v_leader OR v_member) THEN
+			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
+			                  || 'of the supervising committee may record a special inquiry (专题询问)',
+			                  'kind');
+		END IF;
+	WHEN 'publish_unsatisfied' THEN
+		IF NOT v_liaison THEN
+			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
+			                  || 'unsatisfied result', 'kind');
+		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+		                  AND 'unsatisfied' IN (e.attitude, e.result)
+		                  AND jy_round_closed(s, e.round)) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no unsatisfied '
+			                  || 'evaluation to publish', 'kind');
+		ELSIF NOT jy_portal_visible(s) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not published on '
+			                  || 'the portal; publish it first (jianyid admin publish)', 'kind');
+		ELSIF EXISTS (SELECT 1 FROM supervision_notes n WHERE n.suggestion_id = s.id
+		              AND n.kind = 'publish_unsatisfied') THEN
+			PERFORM jy_refuse('failed_precondition', 'the unsatisfied result of suggestion ' || s.id
+			                  || ' is already published', 'kind');
+		END IF;
+	ELSE
+		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+	END CASE;
+	v_text := jy_p_required(p, 'text', 20000);
+	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
+	VALUES (s.id, v_kind, v_text, a.id, jy_supervision_level(v_kind), s.supervising_committee_id)
+	RETURNING id INTO v_id;
+	RETURN jsonb_build_object('record_id', v_id::bigint, 'level', jy_supervision_level(v_kind)::int,
+	                          'committee_id', coalesce(s.supervising_committee_id, 0)::bigint);
+END $$;
 
 -- Actions that only add a record (a contact, an opinion, a supervision
 -- note, a follow-up report): taken on a stale version, they overwrite
 -- nothing, so a remote office's queued record is accepted as long as the
 -- case's current state still allows the action (checked next, step 5).
 -- Anything else on a stale version is a conflict.
-CREATE FUNCTION jy_appends_only(p_action text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_appends_only(p_action text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 	SELECT p_action IN ('contact', 'opinion', 'supervise', 'follow_up')
 $$;
 
-CREATE FUNCTION jy_version_conflict(p_action text, p_expected int, p_version int)
+CREATE OR REPLACE FUNCTION jy_version_conflict(p_action text, p_expected int, p_version int)
 RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_expected IS NULL THEN true
 	            -- a version the case never had is a conflict for every action
@@ -37,7 +302,7 @@ $$;
 -- remove_cosigner_deputy_ids: listed co-signers who have not confirmed),
 -- then refuses while any listed co-signer has not confirmed, naming them:
 -- submitting would lock them out (cosign is taken only on drafts).
-CREATE FUNCTION jy_submit_signers(s suggestions, p jsonb) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_submit_signers(s suggestions, p jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	v_ids bigint[] := jy_p_ids(p, 'remove_cosigner_deputy_ids');
 	g suggestion_signers%ROWTYPE;
@@ -77,7 +342,7 @@ END $$;
 -- closed (follow_up_owed stays set, the lead unit may still file them and
 -- jy_open_deadlines keeps listing them); the close event says so, with the
 -- round and the due date, rather than closing silently.
-CREATE FUNCTION jy_close_owed_follow_up(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_close_owed_follow_up(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN NOT s.follow_up_owed THEN '{}'::jsonb ELSE jsonb_build_object(
 		'follow_up_owed', true,
 		'follow_up_round', s.round::int,
@@ -89,7 +354,7 @@ $$;
 
 -- contact: the lead unit cannot have contacted the deputy about the case
 -- before it was assigned the case (the future is refused by the caller).
-CREATE FUNCTION jy_check_contact_date(s suggestions, p_date date) RETURNS void
+CREATE OR REPLACE FUNCTION jy_check_contact_date(s suggestions, p_date date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE v_assigned date;
 BEGIN
@@ -99,53 +364,6 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'date must not precede the assignment of suggestion '
 		                  || s.id || ' to its lead unit on ' || to_char(v_assigned, 'YYYY-MM-DD'),
 		                  'date');
-	END IF;
-END $$;
-
--- Why a case cannot be published, or NULL: only registered cases (they
--- have a number), and not one that was withdrawn, merged or converted
--- (still so, or closed from there).
-CREATE FUNCTION jy_publish_refusal(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
-	SELECT CASE
-		WHEN s.number IS NULL THEN 'suggestion ' || s.id || ' is ' || s.state
-		     || ': only registered suggestions can be published'
-		WHEN s.state IN ('withdrawn', 'merged', 'converted') THEN 'suggestion ' || s.id || ' is '
-		     || s.state || ': withdrawn, merged and converted suggestions are never published'
-		WHEN s.state = 'closed' AND (s.merged_into IS NOT NULL OR s.converted_to IS NOT NULL
-		     OR (SELECT e.from_state FROM events e WHERE e.suggestion_id = s.id AND e.kind = 'close'
-		         ORDER BY e.seq DESC LIMIT 1) = 'withdrawn')
-		THEN 'suggestion ' || s.id || ' was closed after it was withdrawn, merged or converted: '
-		     || 'such suggestions are never published'
-		END
-$$;
-
--- "jianyid admin publish / unpublish" (0003, whole; only the refusal of
--- what may not be published changed).
-CREATE OR REPLACE FUNCTION jy_publish(p_id bigint, p_publish boolean, p_title text, p_summary text)
-RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-	s suggestions%ROWTYPE;
-	v_refusal text;
-BEGIN
-	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'no suggestion %', p_id USING ERRCODE = 'no_data_found';
-	END IF;
-	IF p_publish THEN
-		v_refusal := jy_publish_refusal(s);
-		IF s.confidential THEN
-			RAISE EXCEPTION 'suggestion % is confidential: confidential suggestions are never published',
-				p_id USING ERRCODE = 'check_violation';
-		ELSIF v_refusal IS NOT NULL THEN
-			RAISE EXCEPTION '%', v_refusal USING ERRCODE = 'check_violation';
-		END IF;
-		UPDATE suggestions SET published = true,
-		       published_title = nullif(btrim(coalesce(p_title, '')), ''),
-		       published_summary = nullif(btrim(coalesce(p_summary, '')), ''),
-		       published_at = coalesce(published_at, now())
-		WHERE id = p_id;
-	ELSE
-		UPDATE suggestions SET published = false WHERE id = p_id;
 	END IF;
 END $$;
 

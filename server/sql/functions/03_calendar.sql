@@ -1,51 +1,22 @@
--- 0007: the working-day calendar and the deadlines that use it.
+-- The working-day calendar and the deadlines that use it (docs/WORKFLOW.md
+-- "Deadlines"; the calendar_days table is schema/0007_calendar.sql).
 --
--- A day is a working day when it is Monday to Friday, unless calendar_days
--- says otherwise: a public holiday on a weekday, or a make-up working day
--- (调休) on a weekend. Windows in working days (the dispute window, the
--- deputy's evaluation) count working days; windows in calendar months (the
--- reply, re-handling, co-handlers' opinions, follow-up reports) end on the
--- same date N months later, moved to the next working day when that date
--- is not one (a deadline never falls on a holiday).
---
--- jy_due() is what jy_act_apply (0002) calls when it sets a deadline;
--- jy_open_deadlines() derives every deadline still owed from the cases;
--- jy_calendar_recalculate() moves the stored deadlines after a calendar
--- change, one 'recalculate' event per case it moves.
-
-CREATE TABLE calendar_days (
-	day        date PRIMARY KEY,
-	kind       text NOT NULL,
-	name       text NOT NULL DEFAULT '',
-	updated_at timestamptz NOT NULL DEFAULT now(),
-	CONSTRAINT calendar_days_kind_check CHECK (kind IN ('holiday', 'workday')),
-	CONSTRAINT calendar_days_name_check CHECK (length(name) <= 50),
-	-- A holiday on a weekend or a working day on a weekday says nothing.
-	CONSTRAINT calendar_days_exception_check CHECK (
-		(kind = 'holiday') = (extract(isodow FROM day) < 6))
-);
-
-INSERT INTO settings (key, value) VALUES
-	('follow_up_months', '3'),
-	('evaluation_days', '10')
-ON CONFLICT (key) DO NOTHING;
-
-ALTER TABLE events DROP CONSTRAINT events_kind_check;
-ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN (
-	'create', 'cosign', 'submit', 'withdraw', 'register', 'return', 'merge',
-	'convert', 'assign', 'accept', 'dispute', 'reassign', 'plan', 'contact',
-	'opinion', 'extend', 'approve_extension', 'reply', 'follow_up', 'evaluate',
-	'supervise', 'close', 'recalculate'));
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
 -- ---- working days -----------------------------------------------------------
 
-CREATE FUNCTION jy_is_working_day(p_day date) RETURNS boolean STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_is_working_day(p_day date) RETURNS boolean STABLE LANGUAGE sql AS $$
 	SELECT coalesce((SELECT c.kind = 'workday' FROM calendar_days c WHERE c.day = p_day),
 	                extract(isodow FROM p_day) < 6)
 $$;
 
 -- p_day itself when it is a working day, else the first one after it.
-CREATE FUNCTION jy_next_working_day(p_day date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_next_working_day(p_day date) RETURNS date STABLE LANGUAGE plpgsql AS $$
 DECLARE d date := p_day;
 BEGIN
 	-- A year without a working day is a broken calendar, not a long holiday.
@@ -59,7 +30,7 @@ BEGIN
 END $$;
 
 -- The p_count-th working day after p_from (p_from itself not counted).
-CREATE FUNCTION jy_add_working_days(p_from date, p_count int) RETURNS date STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_add_working_days(p_from date, p_count int) RETURNS date STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	d date := p_from;
 	n int := 0;
@@ -76,7 +47,7 @@ END $$;
 
 -- Working days from p_from (excluded) to p_to (included); negative when
 -- p_to is before p_from. What "3 working days left" means to a clerk.
-CREATE FUNCTION jy_working_days_between(p_from date, p_to date) RETURNS int STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_working_days_between(p_from date, p_to date) RETURNS int STABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_to >= p_from
 		THEN (SELECT count(*)::int FROM generate_series(p_from + 1, p_to, '1 day') g (d)
 		      WHERE jy_is_working_day(g.d::date))
@@ -88,7 +59,7 @@ $$;
 
 -- The last day of a window of kind p_window opened on p_from; the lengths
 -- are settings (docs/WORKFLOW.md "Deadlines").
-CREATE FUNCTION jy_due(p_window text, p_from date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_due(p_window text, p_from date) RETURNS date STABLE LANGUAGE plpgsql AS $$
 BEGIN
 	CASE p_window
 	WHEN 'dispute' THEN
@@ -105,124 +76,15 @@ BEGIN
 END $$;
 
 -- An approved extension of p_days calendar days, landing on a working day.
-CREATE FUNCTION jy_extended(p_due date, p_days int) RETURNS date STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_extended(p_due date, p_days int) RETURNS date STABLE LANGUAGE sql AS $$
 	SELECT jy_next_working_day(p_due + p_days)
 $$;
-
--- A timestamp's date where the congress sits.
-CREATE FUNCTION jy_local_date(t timestamptz) RETURNS date STABLE LANGUAGE sql AS $$
-	SELECT (t AT TIME ZONE jy_setting('time_zone'))::date
-$$;
-
--- When the current handling round began: the latest move into re-handling,
--- else the assignment of the unit.
-CREATE FUNCTION jy_round_start(p_id bigint, p_assigned timestamptz) RETURNS date
-STABLE LANGUAGE sql AS $$
-	SELECT jy_local_date(greatest(p_assigned,
-		(SELECT max(e.at) FROM events e WHERE e.suggestion_id = p_id AND e.to_state = 'rehandling'
-		 AND e.kind = 'evaluate')))
-$$;
-
--- Every deadline still owed, whatever its date (overdue: due < p_today).
--- The dispute window is a right, not a duty: it is listed only while open.
---   reply      the lead unit, until it replies (due: reply_deadline with
---              approved extensions)
---   rehandle   the lead unit, while re-handling (due: rehandle_due)
---   opinion    each co-handling unit without an opinion for this round
---   dispute    each assigned unit that has neither accepted nor disputed
---   follow_up  the lead unit, while a B/C reply owes a follow-up report
---   evaluation each proposing deputy who has not evaluated the last reply
-CREATE FUNCTION jy_open_deadlines(p_today date)
-RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
-               round int, due date)
-STABLE LANGUAGE sql AS $$
-	SELECT s.id, 'reply', u.organization_id, NULL::bigint, s.round + 1, s.reply_deadline
-	FROM suggestions s
-	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
-	WHERE s.state IN ('assigned', 'disputed', 'accepted', 'in_progress')
-	UNION ALL
-	SELECT s.id, 'rehandle', u.organization_id, NULL, s.round + 1, s.rehandle_due
-	FROM suggestions s
-	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
-	WHERE s.state = 'rehandling'
-	UNION ALL
-	SELECT s.id, 'opinion', u.organization_id, NULL, s.round + 1,
-	       jy_due('opinion', jy_round_start(s.id, u.assigned_at))
-	FROM suggestions s
-	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'co'
-	WHERE s.state IN ('assigned', 'accepted', 'in_progress', 'rehandling')
-	  AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.suggestion_id = s.id
-	                  AND o.round = s.round + 1 AND o.organization_id = u.organization_id)
-	UNION ALL
-	SELECT s.id, 'dispute', u.organization_id, NULL, s.round + 1, s.dispute_due
-	FROM suggestions s
-	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active
-	WHERE s.state = 'assigned' AND s.dispute_due >= p_today
-	  AND u.accepted_at IS NULL AND u.disputed_at IS NULL
-	UNION ALL
-	SELECT s.id, 'follow_up', u.organization_id, NULL, s.round,
-	       jy_due('follow_up', jy_local_date(greatest(
-	           (SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
-	           (SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
-	            AND f.round = s.round))))
-	FROM suggestions s
-	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
-	WHERE s.follow_up_owed AND s.state NOT IN ('withdrawn', 'merged', 'converted')
-	UNION ALL
-	SELECT s.id, 'evaluation', NULL, g.deputy_id, s.round,
-	       jy_due('evaluation', jy_local_date(r.at))
-	FROM suggestions s
-	JOIN replies r ON r.suggestion_id = s.id AND r.round = s.round
-	JOIN suggestion_signers g ON g.suggestion_id = s.id AND g.confirmed_at IS NOT NULL
-	WHERE s.state = 'replied'
-	  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
-	                  AND e.round = s.round AND e.deputy_id = g.deputy_id)
-$$;
-
--- ---- a calendar change moves the deadlines set from it -----------------------
-
--- The deadlines a case would have under today's calendar, from the dates
--- their windows opened (read back from the event log): the reply deadline
--- only when the assigner left it to the default, then each approved
--- extension in order; the dispute window; the re-handling deadline.
-CREATE FUNCTION jy_recomputed_deadlines(s suggestions,
-	OUT reply_deadline date, OUT dispute_due date, OUT rehandle_due date)
-STABLE LANGUAGE plpgsql AS $$
-DECLARE
-	v_assign events%ROWTYPE;
-	v_days int;
-BEGIN
-	reply_deadline := s.reply_deadline;
-	dispute_due := s.dispute_due;
-	rehandle_due := s.rehandle_due;
-	SELECT * INTO v_assign FROM events e
-	WHERE e.suggestion_id = s.id AND e.kind IN ('assign', 'reassign')
-	ORDER BY e.seq DESC LIMIT 1;
-	IF FOUND THEN
-		dispute_due := jy_due('dispute', jy_local_date(v_assign.at));
-		IF coalesce(v_assign.payload ->> 'reply_deadline', '') = '' THEN
-			reply_deadline := jy_due('reply', jy_local_date(v_assign.at));
-			FOR v_days IN
-				SELECT x.days FROM extensions x
-				WHERE x.suggestion_id = s.id AND x.status = 'approved' AND x.decided_at >= v_assign.at
-				ORDER BY x.decided_at, x.id
-			LOOP
-				reply_deadline := jy_extended(reply_deadline, v_days);
-			END LOOP;
-		END IF;
-	END IF;
-	IF s.state = 'rehandling' THEN
-		rehandle_due := jy_due('rehandle', jy_local_date(
-			(SELECT max(e.at) FROM events e WHERE e.suggestion_id = s.id
-			 AND e.kind = 'evaluate' AND e.to_state = 'rehandling')));
-	END IF;
-END $$;
 
 -- After the calendar changed (in the same transaction): moves the stored
 -- deadlines of every case still being handled and records, on each case it
 -- moves, a 'recalculate' event by p_actor (the administrator; NULL is fine
 -- while no case needs moving). Returns the number of cases moved.
-CREATE FUNCTION jy_calendar_recalculate(p_actor bigint) RETURNS int LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_calendar_recalculate(p_actor bigint) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
 	n record;
@@ -261,7 +123,7 @@ END $$;
 
 -- Sets (p_kind 'holiday' or 'workday') or clears (p_kind '') the exception
 -- for one day; the caller recalculates once after a batch of these.
-CREATE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text) RETURNS void
+CREATE OR REPLACE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_day IS NULL THEN
@@ -283,12 +145,102 @@ BEGIN
 	ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now();
 END $$;
 
--- ---- the DeadlinesRequest ---------------------------------------------------
+-- ---- deadlines and the periodic job ---------------------------------------------
 
--- The deadlines p_viewer may see (the cases jy_can_see lets it read),
--- soonest first, filtered (keys = DeadlinesRequest's fields). Answers like
--- jy_list: {"code": "ok", "deadlines": [...], "today": "YYYY-MM-DD"}.
-CREATE FUNCTION jy_deadlines(p_viewer bigint, p_filters jsonb, p_limit int) RETURNS jsonb
+-- As 0007; since 0014 a round's outcome event moves the case into re-handling.
+CREATE OR REPLACE FUNCTION jy_round_start(p_id bigint, p_assigned timestamptz) RETURNS date
+STABLE LANGUAGE sql AS $$
+	SELECT jy_local_date(greatest(p_assigned,
+		(SELECT max(e.at) FROM events e WHERE e.suggestion_id = p_id AND e.to_state = 'rehandling'
+		 AND e.kind IN ('evaluate', 'evaluation_outcome'))))
+$$;
+
+-- As 0007, with 0014's outcome event.
+CREATE OR REPLACE FUNCTION jy_recomputed_deadlines(s suggestions,
+	OUT reply_deadline date, OUT dispute_due date, OUT rehandle_due date)
+STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	v_assign events%ROWTYPE;
+	v_days int;
+BEGIN
+	reply_deadline := s.reply_deadline;
+	dispute_due := s.dispute_due;
+	rehandle_due := s.rehandle_due;
+	SELECT * INTO v_assign FROM events e
+	WHERE e.suggestion_id = s.id AND e.kind IN ('assign', 'reassign')
+	ORDER BY e.seq DESC LIMIT 1;
+	IF FOUND THEN
+		dispute_due := jy_due('dispute', jy_local_date(v_assign.at));
+		IF coalesce(v_assign.payload ->> 'reply_deadline', '') = '' THEN
+			reply_deadline := jy_due('reply', jy_local_date(v_assign.at));
+			FOR v_days IN
+				SELECT x.days FROM extensions x
+				WHERE x.suggestion_id = s.id AND x.status = 'approved' AND x.decided_at >= v_assign.at
+				ORDER BY x.decided_at, x.id
+			LOOP
+				reply_deadline := jy_extended(reply_deadline, v_days);
+			END LOOP;
+		END IF;
+	END IF;
+	IF s.state = 'rehandling' THEN
+		rehandle_due := jy_due('rehandle', jy_local_date(
+			(SELECT max(e.at) FROM events e WHERE e.suggestion_id = s.id
+			 AND e.kind IN ('evaluate', 'evaluation_outcome') AND e.to_state = 'rehandling')));
+	END IF;
+END $$;
+
+-- As 0007; the evaluation is owed by every evaluator (jy_evaluators: the
+-- proposers of cases merged into this one too).
+CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date)
+RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
+               round int, due date)
+STABLE LANGUAGE sql AS $$
+	SELECT s.id, 'reply', u.organization_id, NULL::bigint, s.round + 1, s.reply_deadline
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.state IN ('assigned', 'disputed', 'accepted', 'in_progress')
+	UNION ALL
+	SELECT s.id, 'rehandle', u.organization_id, NULL, s.round + 1, s.rehandle_due
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.state = 'rehandling'
+	UNION ALL
+	SELECT s.id, 'opinion', u.organization_id, NULL, s.round + 1,
+	       jy_due('opinion', jy_round_start(s.id, u.assigned_at))
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'co'
+	WHERE s.state IN ('assigned', 'accepted', 'in_progress', 'rehandling')
+	  AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.suggestion_id = s.id
+	                  AND o.round = s.round + 1 AND o.organization_id = u.organization_id)
+	UNION ALL
+	SELECT s.id, 'dispute', u.organization_id, NULL, s.round + 1, s.dispute_due
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active
+	WHERE s.state = 'assigned' AND s.dispute_due >= p_today
+	  AND u.accepted_at IS NULL AND u.disputed_at IS NULL
+	UNION ALL
+	SELECT s.id, 'follow_up', u.organization_id, NULL, s.round,
+	       jy_due('follow_up', jy_local_date(greatest(
+	           (SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
+	           (SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
+	            AND f.round = s.round))))
+	FROM suggestions s
+	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
+	WHERE s.follow_up_owed AND s.state NOT IN ('withdrawn', 'merged', 'converted')
+	UNION ALL
+	SELECT s.id, 'evaluation', NULL, g.d, s.round,
+	       jy_due('evaluation', jy_local_date(r.at))
+	FROM suggestions s
+	JOIN replies r ON r.suggestion_id = s.id AND r.round = s.round
+	CROSS JOIN LATERAL jy_evaluators(s.id) AS g (d)
+	WHERE s.state = 'replied'
+	  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
+	                  AND e.round = s.round AND e.deputy_id = g.d)
+$$;
+
+-- As 0007, with two rules of 0014: an evaluation deadline is shown to its
+-- deputy and the liaison committee only; the public has no deadlines.
+CREATE OR REPLACE FUNCTION jy_deadlines(p_viewer bigint, p_filters jsonb, p_limit int) RETURNS jsonb
 STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
@@ -302,6 +254,12 @@ DECLARE
 	v_code text;
 	v_message text;
 	v_field text;
+	v_public boolean := coalesce((SELECT roles <@ ARRAY['public']::text[] FROM accounts
+	                              WHERE id = p_viewer), true);
+	v_liaison boolean := coalesce((SELECT 'liaison_officer' = ANY (roles) FROM accounts
+	                               WHERE id = p_viewer), false);
+	v_deputy bigint := (SELECT deputy_id FROM accounts WHERE id = p_viewer
+	                    AND 'deputy' = ANY (roles));
 BEGIN
 	BEGIN
 		IF jsonb_typeof(f) <> 'object' THEN
@@ -355,6 +313,11 @@ BEGIN
 			        AND (v_kind = '' OR x.kind = v_kind)
 			        AND (v_id = 0 OR x.suggestion_id = v_id)
 			        AND jy_can_see(p_viewer, v)
+			        -- Who still owes a form tells who has answered: the deputy's own
+			        -- and the liaison committee's business only.
+			        AND (x.kind <> 'evaluation' OR v_liaison OR x.deputy_id = v_deputy)
+			        -- Deadlines are not on the portal.
+			        AND NOT v_public
 			      ORDER BY n
 			      LIMIT v_limit) d
 			JOIN suggestions s ON s.id = d.suggestion_id

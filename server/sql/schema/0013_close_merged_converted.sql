@@ -6,6 +6,7 @@
 -- internal error to the client. The closed case keeps what was done to it:
 -- merged_into is the link through which its proposers still read the
 -- target's reply (jy_get), converted_to what it became.
+
 ALTER TABLE suggestions
 	DROP CONSTRAINT suggestions_merged_check,
 	DROP CONSTRAINT suggestions_converted_check,

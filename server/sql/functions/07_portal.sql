@@ -1,43 +1,22 @@
--- Portal: the public pages (阳光公开, DESIGN.md §3 "Transparency").
--- What the public may read of a case: the suggestion (or the summary the
--- liaison committee chose instead of the full text), the replies and
--- follow-up reports, and the deputies' feedback as counts. Never contact
--- details (handler, phone, contact notes), never who evaluated what, never a
--- confidential or an unpublished case. The server's HTTP side calls
--- jy_portal_list / jy_portal_get / jy_portal_stats; "jianyid admin publish"
--- calls jy_publish.
-
--- published_title: a title for the public, when the deputy's own is not fit
--- to print as is (NULL: the deputy's title). published_summary: NULL shows
--- the full text; otherwise the summary is shown and the full text is never
--- sent, not even to the search.
-ALTER TABLE suggestions
-	ADD COLUMN published_title text,
-	ADD COLUMN published_summary text,
-	ADD COLUMN published_at timestamptz,
-	ADD CONSTRAINT suggestions_published_title_check CHECK (
-		published_title IS NULL OR length(btrim(published_title)) BETWEEN 1 AND 200),
-	ADD CONSTRAINT suggestions_published_summary_check CHECK (
-		published_summary IS NULL OR length(btrim(published_summary)) BETWEEN 1 AND 20000),
-	-- Confidential cases are never published; the table says so too, so no
-	-- path (SQL by hand included) can get around it.
-	ADD CONSTRAINT suggestions_published_confidential_check CHECK (NOT (published AND confidential));
-
--- What the public may see. The constraint above already keeps confidential
--- cases unpublished; the portal checks again so that one mistake is not
--- enough to leak one.
-CREATE FUNCTION jy_portal_visible(s suggestions) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
-	SELECT s.published AND NOT s.confidential AND s.state <> 'draft'
-$$;
+-- The public portal (阳光公开): what the public may read of a case, the
+-- list, search and case pages (jy_portal_*), and jy_publish ("jianyid admin
+-- publish"). jy_portal_stats is in 09_stats.sql with the figures it uses.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
 -- The text the public reads and searches: the chosen summary, else the body.
-CREATE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT coalesce(s.published_summary, s.body)
 $$;
 
 -- One row of the public list. No handler, no deputy contact, nothing from
 -- contacts, evaluations or events.
-CREATE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
 		'number', CASE WHEN s.number IS NULL THEN ''::text
@@ -53,7 +32,7 @@ CREATE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql 
 $$;
 
 -- p_pattern is a LIKE pattern already escaped (NULL: no text filter).
-CREATE FUNCTION jy_portal_match(s suggestions, p_pattern text, p_category text, p_term int,
+CREATE OR REPLACE FUNCTION jy_portal_match(s suggestions, p_pattern text, p_category text, p_term int,
                                 p_result text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 	SELECT jy_portal_visible(s)
 	   AND (p_pattern IS NULL
@@ -66,7 +45,7 @@ $$;
 -- A page of published suggestions, newest term first, then by number.
 -- Empty strings / 0 mean "no filter". Also the categories and terms that
 -- occur among published cases, for the filter form.
-CREATE FUNCTION jy_portal_list(p_q text, p_category text, p_term int, p_result text,
+CREATE OR REPLACE FUNCTION jy_portal_list(p_q text, p_category text, p_term int, p_result text,
                                p_page int, p_page_size int)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
@@ -99,9 +78,49 @@ BEGIN
 		                  '[]'::jsonb));
 END $$;
 
--- One published case. An unpublished, confidential or missing case all
--- answer not_found alike, so the portal does not tell which ids exist.
-CREATE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+-- ---- the portal ---------------------------------------------------------------------
+
+-- /excellent: the announced selection of a year (0: the latest), published
+-- cases only, in rank order. A selected case that is not published (or is
+-- confidential) is not listed; "hidden" counts them, so the page can say
+-- how many more there are without naming them.
+CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	WITH y AS (
+		SELECT CASE WHEN coalesce(p_year, 0) = 0 THEN (SELECT max(year) FROM excellent_announcements)
+		            ELSE p_year END AS year)
+	SELECT jsonb_build_object(
+		'years', coalesce((SELECT jsonb_agg(an.year ORDER BY an.year DESC) FROM excellent_announcements an),
+		                  '[]'::jsonb),
+		'year', coalesce(y.year, 0)::int,
+		'announced', EXISTS (SELECT 1 FROM excellent_announcements an WHERE an.year = y.year),
+		'announced_on', coalesce((SELECT to_char(an.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')
+		                          FROM excellent_announcements an WHERE an.year = y.year), '')::text,
+		'items', coalesce((SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
+		                              'rank', n.rank::int, 'average', round(n.average, 2)::text)
+		                          ORDER BY n.rank)
+		                   FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
+		                   WHERE n.year = y.year AND n.rank IS NOT NULL AND jy_portal_visible(s)),
+		                  '[]'::jsonb),
+		'hidden', (SELECT count(*) FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
+		           WHERE n.year = y.year AND n.rank IS NOT NULL AND NOT jy_portal_visible(s))::int)
+	FROM y
+$$;
+
+-- /unsatisfied: the unsatisfied results the liaison committee published
+-- (supervision kind publish_unsatisfied), newest first, published cases
+-- only: the public item (no contact details), the date and the committee's
+-- statement.
+CREATE OR REPLACE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object('items', coalesce((
+		SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
+			'published_on', to_char(n.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
+			'statement', n.text::text) ORDER BY n.at DESC, n.id DESC)
+		FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
+$$;
+
+-- As 0003, with the feedback of closed rounds only.
+CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
 	v_round int;
@@ -111,7 +130,9 @@ BEGIN
 		RETURN jsonb_build_object('code', 'not_found'::text);
 	END IF;
 	-- The feedback that counts is the latest evaluated reply's.
-	SELECT max(round) INTO v_round FROM evaluations WHERE suggestion_id = s.id;
+	-- (since 0014: the latest closed round's; an open round shows nothing).
+	SELECT max(e.round) INTO v_round FROM evaluations e
+	WHERE e.suggestion_id = s.id AND jy_round_closed(s, e.round);
 	RETURN jsonb_build_object(
 		'code', 'ok'::text,
 		'suggestion', jy_portal_item(s) || jsonb_build_object(
@@ -154,65 +175,42 @@ BEGIN
 				              AND e.round = v_round AND e.attitude = 'unsatisfied')::int)));
 END $$;
 
--- Statistics for /stats. Scope: every registered case (立案, it has a
--- number), published or not, because these are the congress's official
--- tallies; only counts leave the database, never a case. Definitions (also
--- in README.md "Public portal"):
---   satisfaction: among the evaluations of each case's latest evaluated
---     reply, the share whose result is satisfied or basically satisfied;
---   on time: among cases with a first reply, the share whose first reply is
---     dated (congress time zone) on or before the case's reply deadline
---     (approved extensions included);
---   solved: among cases with a result class, the share in class A.
--- The C side divides; here are the counts.
-CREATE FUNCTION jy_portal_stats() RETURNS jsonb STABLE LANGUAGE sql AS $$
-	WITH reg AS (SELECT * FROM suggestions WHERE number IS NOT NULL),
-	last_eval AS (
-		SELECT e.* FROM evaluations e JOIN reg s ON s.id = e.suggestion_id
-		WHERE e.round = (SELECT max(e2.round) FROM evaluations e2
-		                 WHERE e2.suggestion_id = e.suggestion_id)),
-	first_reply AS (
-		SELECT r.at, s.reply_deadline FROM replies r JOIN reg s ON s.id = r.suggestion_id
-		WHERE r.round = 1)
-	SELECT jsonb_build_object(
-		'total', (SELECT count(*) FROM reg)::bigint,
-		'published', (SELECT count(*) FROM reg s WHERE jy_portal_visible(s))::bigint,
-		'by_state', coalesce((SELECT jsonb_agg(jsonb_build_object('state', st, 'count', n) ORDER BY st)
-		                      FROM (SELECT state AS st, count(*)::bigint AS n FROM reg GROUP BY state) x),
-		                     '[]'::jsonb),
-		'by_result', (SELECT jsonb_agg(jsonb_build_object(
-		                  'result_class', c,
-		                  'count', (SELECT count(*) FROM reg WHERE result_class = c)::bigint) ORDER BY c)
-		              FROM unnest(ARRAY['A', 'B', 'C', 'D']) AS c),
-		'evaluations', (SELECT count(*) FROM last_eval)::bigint,
-		'satisfied', (SELECT count(*) FROM last_eval
-		              WHERE result IN ('satisfied', 'basically_satisfied'))::bigint,
-		'replied', (SELECT count(*) FROM first_reply)::bigint,
-		'on_time', (SELECT count(*) FROM first_reply
-		            WHERE (at AT TIME ZONE jy_setting('time_zone'))::date <= reply_deadline)::bigint,
-		'classified', (SELECT count(*) FROM reg WHERE result_class IS NOT NULL)::bigint,
-		'solved', (SELECT count(*) FROM reg WHERE result_class = 'A')::bigint)
+-- Why a case cannot be published, or NULL: only registered cases (they
+-- have a number), and not one that was withdrawn, merged or converted
+-- (still so, or closed from there).
+CREATE OR REPLACE FUNCTION jy_publish_refusal(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN s.number IS NULL THEN 'suggestion ' || s.id || ' is ' || s.state
+		     || ': only registered suggestions can be published'
+		WHEN s.state IN ('withdrawn', 'merged', 'converted') THEN 'suggestion ' || s.id || ' is '
+		     || s.state || ': withdrawn, merged and converted suggestions are never published'
+		WHEN s.state = 'closed' AND (s.merged_into IS NOT NULL OR s.converted_to IS NOT NULL
+		     OR (SELECT e.from_state FROM events e WHERE e.suggestion_id = s.id AND e.kind = 'close'
+		         ORDER BY e.seq DESC LIMIT 1) = 'withdrawn')
+		THEN 'suggestion ' || s.id || ' was closed after it was withdrawn, merged or converted: '
+		     || 'such suggestions are never published'
+		END
 $$;
 
--- "jianyid admin publish / unpublish". Refusals are errors with a message
--- meant for the operator; publishing never changes the case's workflow
--- state or version.
-CREATE FUNCTION jy_publish(p_id bigint, p_publish boolean, p_title text, p_summary text)
+-- "jianyid admin publish / unpublish" (0003, whole; only the refusal of
+-- what may not be published changed).
+CREATE OR REPLACE FUNCTION jy_publish(p_id bigint, p_publish boolean, p_title text, p_summary text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
+	v_refusal text;
 BEGIN
 	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'no suggestion %', p_id USING ERRCODE = 'no_data_found';
 	END IF;
 	IF p_publish THEN
+		v_refusal := jy_publish_refusal(s);
 		IF s.confidential THEN
 			RAISE EXCEPTION 'suggestion % is confidential: confidential suggestions are never published',
 				p_id USING ERRCODE = 'check_violation';
-		ELSIF s.state = 'draft' THEN
-			RAISE EXCEPTION 'suggestion % is a draft: only submitted suggestions can be published',
-				p_id USING ERRCODE = 'check_violation';
+		ELSIF v_refusal IS NOT NULL THEN
+			RAISE EXCEPTION '%', v_refusal USING ERRCODE = 'check_violation';
 		END IF;
 		UPDATE suggestions SET published = true,
 		       published_title = nullif(btrim(coalesce(p_title, '')), ''),

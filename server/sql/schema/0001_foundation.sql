@@ -17,6 +17,7 @@ CREATE TABLE organizations (
 		'liaison_station', 'township_congress', 'administration')),
 	CONSTRAINT organizations_parent_check CHECK (parent_id IS DISTINCT FROM id)
 );
+
 CREATE INDEX organizations_parent_idx ON organizations (parent_id);
 
 CREATE TABLE deputies (
@@ -31,7 +32,9 @@ CREATE TABLE deputies (
 	CONSTRAINT deputies_name_check CHECK (length(btrim(name)) > 0),
 	CONSTRAINT deputies_term_check CHECK (term > 0)
 );
+
 CREATE INDEX deputies_organization_idx ON deputies (organization_id);
+
 CREATE INDEX deputies_term_name_idx ON deputies (term, name);
 
 CREATE TABLE accounts (
@@ -54,7 +57,9 @@ CREATE TABLE accounts (
 		                   'unit_clerk', 'unit_head', 'committee_member',
 		                   'leader', 'admin', 'public']::text[])
 );
+
 CREATE INDEX accounts_organization_idx ON accounts (organization_id);
+
 CREATE INDEX accounts_deputy_idx ON accounts (deputy_id) WHERE deputy_id IS NOT NULL;
 
 -- A client certificate, named by the SHA-256 of its DER encoding, maps to one
@@ -68,4 +73,5 @@ CREATE TABLE certificates (
 	revoked_at timestamptz,
 	CONSTRAINT certificates_sha256_check CHECK (sha256 ~ '^[0-9a-f]{64}$')
 );
+
 CREATE INDEX certificates_account_idx ON certificates (account_id);

@@ -1,68 +1,31 @@
--- 0009: supervision (督办) as first-class records, key-supervision topics
--- (重点督办专题) and the annual selection of excellent suggestions (优秀建议).
--- README.md "Supervision, topics and excellent suggestions" says who may do
--- what. The server calls two entry points: jy_write (every write here, with
--- an idempotency key, like jy_act) and jy_read (lists and views). Both answer
--- with a JSON document whose "code" is "ok" or a refusal, never an error.
--- Every step on a case appends an immutable event and moves the case's
--- version on by one, like any workflow action (version = its events).
-
--- ---- event kinds -------------------------------------------------------------
-
--- Every kind of 0002, 'recalculate' (0007_calendar: a deadline moved by a
--- calendar change), and this migration's.
-ALTER TABLE events DROP CONSTRAINT events_kind_check;
-ALTER TABLE events ADD CONSTRAINT events_kind_check CHECK (kind IN (
-	'create', 'cosign', 'submit', 'withdraw', 'register', 'return', 'merge',
-	'convert', 'assign', 'accept', 'dispute', 'reassign', 'plan', 'contact',
-	'opinion', 'extend', 'approve_extension', 'reply', 'follow_up', 'evaluate',
-	'supervise', 'close',
-	'recalculate',
-	'topic_add', 'topic_remove', 'nominate', 'score', 'announce'));
+-- Supervision (督办) records, key-supervision topics (重点督办专题) and the
+-- annual selection of excellent suggestions (优秀建议): the entry points
+-- jy_write and jy_read. README.md "Supervision, topics and excellent
+-- suggestions" says who may do what. jy_supervision_level stays in
+-- schema/0009_supervision.sql: an UPDATE there needs it when applied.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
 -- ---- small helpers -------------------------------------------------------------
 
 -- "第18届第2次会议第3号", '' before registration (as jy_suggestion_json).
-CREATE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN s.number IS NULL THEN ''
 	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
 $$;
 
-CREATE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce((SELECT o.name FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
 	                 WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')
 $$;
 
--- The acting account; refuses a missing or disabled one.
-CREATE FUNCTION jy_actor(p_actor bigint) RETURNS accounts LANGUAGE plpgsql AS $$
-DECLARE a accounts%ROWTYPE;
-BEGIN
-	SELECT * INTO a FROM accounts WHERE id = p_actor;
-	IF NOT FOUND OR a.disabled THEN
-		PERFORM jy_refuse('permission_denied', 'account ' || coalesce(p_actor::text, 'NULL')
-		                  || ' does not exist or is disabled');
-	END IF;
-	RETURN a;
-END $$;
-
--- Refuses unless the account holds one of p_roles; p_who names them for a
--- person ("the liaison committee"), p_what is the deed ("create a topic").
-CREATE FUNCTION jy_require_role(a accounts, p_roles text[], p_who text, p_what text)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-	IF NOT (a.roles && p_roles) THEN
-		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what);
-	END IF;
-END $$;
-
--- Every role but the public's: the congress's own side, units, deputies.
-CREATE FUNCTION jy_inside_roles() RETURNS text[] IMMUTABLE LANGUAGE sql AS $$
-	SELECT ARRAY['deputy', 'liaison_officer', 'government_officer', 'unit_clerk', 'unit_head',
-	             'committee_member', 'leader', 'admin']::text[]
-$$;
-
 -- A case named by a param, locked, that the actor may see.
-CREATE FUNCTION jy_case_for_update(p_actor bigint, p_id bigint, p_field text) RETURNS suggestions
+CREATE OR REPLACE FUNCTION jy_case_for_update(p_actor bigint, p_id bigint, p_field text) RETURNS suggestions
 LANGUAGE plpgsql AS $$
 DECLARE s suggestions%ROWTYPE;
 BEGIN
@@ -80,7 +43,7 @@ END $$;
 
 -- Appends one event to a case outside jy_act: the state stays, the version
 -- moves on by one (version = number of events). The row must be locked.
-CREATE FUNCTION jy_case_event(p_actor bigint, s suggestions, p_kind text, p_payload jsonb)
+CREATE OR REPLACE FUNCTION jy_case_event(p_actor bigint, s suggestions, p_kind text, p_payload jsonb)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE v_seq bigint;
 BEGIN
@@ -91,127 +54,9 @@ BEGIN
 	RETURN v_seq;
 END $$;
 
--- ---- supervision records ---------------------------------------------------------
-
--- level: how far the supervision has escalated (1 supervision, 2 interview
--- 约谈, 3 special inquiry 专题询问, 4 publication of the unsatisfied result).
--- committee_id: the case's supervising special committee when recorded.
-ALTER TABLE supervision_notes DROP CONSTRAINT supervision_notes_kind_check;
-ALTER TABLE supervision_notes
-	ADD COLUMN level int NOT NULL DEFAULT 1,
-	ADD COLUMN committee_id bigint REFERENCES organizations (id),
-	ADD CONSTRAINT supervision_notes_kind_check CHECK (kind IN (
-		'note', 'whole_process', 'by_field', 'leader_led', 'interview', 'inquiry',
-		'publish_unsatisfied')),
-	ADD CONSTRAINT supervision_notes_level_check CHECK (level BETWEEN 1 AND 4);
-CREATE INDEX supervision_notes_kind_idx ON supervision_notes (kind, id);
-CREATE INDEX supervision_notes_committee_idx ON supervision_notes (committee_id, id)
-	WHERE committee_id IS NOT NULL;
--- One publication of the unsatisfied result per case.
-CREATE UNIQUE INDEX supervision_notes_publish_once_idx ON supervision_notes (suggestion_id)
-	WHERE kind = 'publish_unsatisfied';
-
-CREATE FUNCTION jy_supervision_level(p_kind text) RETURNS int IMMUTABLE LANGUAGE sql AS $$
-	SELECT CASE p_kind WHEN 'interview' THEN 2 WHEN 'inquiry' THEN 3
-	                   WHEN 'publish_unsatisfied' THEN 4 ELSE 1 END
-$$;
-UPDATE supervision_notes SET level = jy_supervision_level(kind);
-
--- Who may record which kind (the transition table lets liaison officers,
--- committee members and leaders supervise at all):
---   note                 any of them
---   whole_process        the liaison committee (liaison_officer)
---   by_field             a member of the case's supervising special committee,
---                        or the liaison committee; the case must have one
---   leader_led           a key case only, by a leader named among its leaders
---   interview            the liaison committee or a leader
---   inquiry              a leader, the liaison committee, or a member of the
---                        case's supervising committee
---   publish_unsatisfied  the liaison committee, once, on a case published on
---                        the portal whose reply a deputy evaluated unsatisfied
--- Replaces 0002's version (see there why it is a function of its own).
-CREATE OR REPLACE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_kind text := jy_p_text(p, 'kind');
-	v_liaison boolean := 'liaison_officer' = ANY (a.roles);
-	v_leader boolean := 'leader' = ANY (a.roles);
-	v_member boolean := 'committee_member' = ANY (a.roles)
-	                    AND coalesce(a.organization_id = s.supervising_committee_id, false);
-	v_committee text;
-	v_text text;
-	v_id bigint;
-BEGIN
-	SELECT name INTO v_committee FROM organizations WHERE id = s.supervising_committee_id;
-	CASE v_kind
-	WHEN 'note' THEN
-		NULL;
-	WHEN 'whole_process' THEN
-		IF NOT v_liaison THEN
-			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
-			                  || 'whole-process supervision', 'kind');
-		END IF;
-	WHEN 'by_field' THEN
-		IF s.supervising_committee_id IS NULL THEN
-			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no supervising '
-			                  || 'special committee: by-field supervision needs one (set at assignment)',
-			                  'kind');
-		ELSIF NOT (v_liaison OR v_member) THEN
-			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
-			                  || v_committee || ') or the liaison committee may record by-field '
-			                  || 'supervision of suggestion ' || s.id, 'kind');
-		END IF;
-	WHEN 'leader_led' THEN
-		IF NOT s.key THEN
-			PERFORM jy_refuse('failed_precondition', 'leader-led supervision is for key suggestions: '
-			                  || 'suggestion ' || s.id || ' is not key', 'kind');
-		ELSIF NOT (v_leader AND a.display_name = ANY (s.leaders)) THEN
-			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
-			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
-			                  || ') may record leader-led supervision', 'kind');
-		END IF;
-	WHEN 'interview' THEN
-		IF NOT (v_liaison OR v_leader) THEN
-			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
-			                  || 'an interview (约谈)', 'kind');
-		END IF;
-	WHEN 'inquiry' THEN
-		IF NOT (v_liaison OR v_leader OR v_member) THEN
-			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
-			                  || 'of the supervising committee may record a special inquiry (专题询问)',
-			                  'kind');
-		END IF;
-	WHEN 'publish_unsatisfied' THEN
-		IF NOT v_liaison THEN
-			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
-			                  || 'unsatisfied result', 'kind');
-		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
-		                  AND 'unsatisfied' IN (e.attitude, e.result)) THEN
-			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no unsatisfied '
-			                  || 'evaluation to publish', 'kind');
-		ELSIF NOT jy_portal_visible(s) THEN
-			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not published on '
-			                  || 'the portal; publish it first (jianyid admin publish)', 'kind');
-		ELSIF EXISTS (SELECT 1 FROM supervision_notes n WHERE n.suggestion_id = s.id
-		              AND n.kind = 'publish_unsatisfied') THEN
-			PERFORM jy_refuse('failed_precondition', 'the unsatisfied result of suggestion ' || s.id
-			                  || ' is already published', 'kind');
-		END IF;
-	ELSE
-		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
-		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
-	END CASE;
-	v_text := jy_p_required(p, 'text', 20000);
-	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
-	VALUES (s.id, v_kind, v_text, a.id, jy_supervision_level(v_kind), s.supervising_committee_id)
-	RETURNING id INTO v_id;
-	RETURN jsonb_build_object('record_id', v_id::bigint, 'level', jy_supervision_level(v_kind)::int,
-	                          'committee_id', coalesce(s.supervising_committee_id, 0)::bigint);
-END $$;
-
 -- SupervisionListRequest: newest first, only records on cases the viewer
 -- may see; the public has no access.
-CREATE FUNCTION jy_supervision_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_supervision_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_viewer);
 	v_kind text := jy_p_text(p, 'kind');
@@ -282,34 +127,8 @@ BEGIN
 		'next_before_id', v_next::bigint);
 END $$;
 
--- ---- key-supervision topics (重点督办专题) --------------------------------------------
-
-CREATE TABLE topics (
-	id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	name         text NOT NULL,
-	description  text NOT NULL DEFAULT '',
-	leaders      text[] NOT NULL DEFAULT '{}',
-	committee_id bigint NOT NULL REFERENCES organizations (id),
-	created_by   bigint NOT NULL REFERENCES accounts (id),
-	created_at   timestamptz NOT NULL DEFAULT now(),
-	CONSTRAINT topics_name_key UNIQUE (name),
-	CONSTRAINT topics_name_check CHECK (length(btrim(name)) BETWEEN 1 AND 100),
-	CONSTRAINT topics_description_check CHECK (length(description) <= 2000),
-	CONSTRAINT topics_leaders_check CHECK (cardinality(leaders) <= 10)
-);
-
--- Membership now; the events topic_add / topic_remove keep the history.
-CREATE TABLE topic_suggestions (
-	topic_id      bigint NOT NULL REFERENCES topics (id),
-	suggestion_id bigint NOT NULL REFERENCES suggestions (id),
-	added_by      bigint NOT NULL REFERENCES accounts (id),
-	added_at      timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (topic_id, suggestion_id)
-);
-CREATE INDEX topic_suggestions_suggestion_idx ON topic_suggestions (suggestion_id);
-
 -- Keys = proto message Topic's fields; counts of the cases the viewer sees.
-CREATE FUNCTION jy_topic_json(t topics, p_viewer bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_topic_json(t topics, p_viewer bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', t.id::bigint,
 		'name', t.name::text,
@@ -324,7 +143,7 @@ CREATE FUNCTION jy_topic_json(t topics, p_viewer bigint) RETURNS jsonb STABLE LA
 		            WHERE ts.topic_id = t.id AND jy_can_see(p_viewer, s) AND jy_overdue(s))::int)
 $$;
 
-CREATE FUNCTION jy_topic_create(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_topic_create(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_name text;
@@ -362,7 +181,7 @@ BEGIN
 	RETURN jsonb_build_object('topic', jy_topic_json(t, a.id));
 END $$;
 
-CREATE FUNCTION jy_topic_member(p_actor bigint, p jsonb, p_add boolean) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_topic_member(p_actor bigint, p jsonb, p_add boolean) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
@@ -401,7 +220,7 @@ BEGIN
 	RETURN jsonb_build_object('topic', jy_topic_json(t, a.id), 'event_sequence', v_seq::bigint);
 END $$;
 
-CREATE FUNCTION jy_topic_list(p_viewer bigint) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_topic_list(p_viewer bigint) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE a accounts := jy_actor(p_viewer);
 BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
@@ -409,77 +228,12 @@ BEGIN
 	                                              FROM topics t), '[]'::jsonb));
 END $$;
 
--- 0012_read_path redefines jy_topic_show: one query for its cases.
-CREATE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-	a accounts := jy_actor(p_viewer);
-	t topics%ROWTYPE;
-BEGIN
-	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
-	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
-	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
-	END IF;
-	RETURN jsonb_build_object(
-		'topic', jy_topic_json(t, p_viewer),
-		'suggestions', coalesce((SELECT jsonb_agg(jy_suggestion_json(s, p_viewer, false) ORDER BY s.id)
-		                         FROM topic_suggestions ts JOIN suggestions s ON s.id = ts.suggestion_id
-		                         WHERE ts.topic_id = t.id AND jy_can_see(p_viewer, s)), '[]'::jsonb));
-END $$;
-
--- ---- excellent suggestions (优秀建议) ---------------------------------------------------
-
-CREATE TABLE excellent_nominations (
-	year          int NOT NULL,
-	suggestion_id bigint NOT NULL REFERENCES suggestions (id),
-	reason        text NOT NULL DEFAULT '',
-	nominated_by  bigint NOT NULL REFERENCES accounts (id),
-	at            timestamptz NOT NULL DEFAULT now(),
-	-- Set by the announcement: place in the selection, and the mean score.
-	rank          int,
-	average       numeric,
-	PRIMARY KEY (year, suggestion_id),
-	CONSTRAINT excellent_nominations_year_check CHECK (year BETWEEN 2000 AND 2100),
-	CONSTRAINT excellent_nominations_rank_check CHECK (rank > 0 AND average IS NOT NULL
-	                                                   OR rank IS NULL),
-	CONSTRAINT excellent_nominations_rank_key UNIQUE (year, rank)
-);
-
-CREATE TABLE excellent_scores (
-	year          int NOT NULL,
-	suggestion_id bigint NOT NULL,
-	reviewer_id   bigint NOT NULL REFERENCES accounts (id),
-	score         int NOT NULL,
-	comment       text NOT NULL DEFAULT '',
-	at            timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (year, suggestion_id, reviewer_id),
-	FOREIGN KEY (year, suggestion_id) REFERENCES excellent_nominations (year, suggestion_id),
-	CONSTRAINT excellent_scores_score_check CHECK (score BETWEEN 1 AND 100)
-);
-
--- One announcement per year, final.
-CREATE TABLE excellent_announcements (
-	year         int PRIMARY KEY,
-	selected     int NOT NULL DEFAULT 0,
-	announced_by bigint NOT NULL REFERENCES accounts (id),
-	at           timestamptz NOT NULL DEFAULT now()
-);
-
-CREATE FUNCTION jy_p_year(p jsonb) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE v bigint := jy_p_int(p, 'year');
-BEGIN
-	IF v NOT BETWEEN 2000 AND 2100 THEN
-		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year');
-	END IF;
-	RETURN v;
-END $$;
-
 -- Nominations, scores and the announcement of one year take turns.
-CREATE FUNCTION jy_excellent_lock(p_year int) RETURNS void LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_lock(p_year int) RETURNS void LANGUAGE sql AS $$
 	SELECT pg_advisory_xact_lock(hashtext('jy_excellent'), p_year)
 $$;
 
-CREATE FUNCTION jy_excellent_closed(p_year int, p_what text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_closed(p_year int, p_what text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_at timestamptz;
 BEGIN
 	SELECT at INTO v_at FROM excellent_announcements WHERE year = p_year;
@@ -495,7 +249,7 @@ END $$;
 -- by mean score (highest first), nominations without a score last; ties go
 -- to more scores, then to the earlier registration (term, session,
 -- number), then to the lower id.
-CREATE FUNCTION jy_excellent_ranking(p_year int)
+CREATE OR REPLACE FUNCTION jy_excellent_ranking(p_year int)
 RETURNS TABLE (suggestion_id bigint, scores int, average numeric, ord bigint)
 STABLE LANGUAGE sql AS $$
 	SELECT n.suggestion_id, count(sc.score)::int, avg(sc.score),
@@ -509,7 +263,7 @@ STABLE LANGUAGE sql AS $$
 $$;
 
 -- Keys = proto message ExcellentResponse's fields.
-CREATE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'year', p_year::int,
 		'announced', (an.year IS NOT NULL)::boolean,
@@ -537,7 +291,7 @@ CREATE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS jsonb STAB
 	LEFT JOIN excellent_announcements an ON an.year = p_year
 $$;
 
-CREATE FUNCTION jy_excellent_nominate(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_nominate(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_year int := jy_p_year(p);
@@ -569,7 +323,7 @@ END $$;
 -- that supervises handling); the liaison committee, which nominates, does
 -- not score. One score per reviewer, case and year, never changed. The
 -- event names the year only: scores are not shown on the timeline.
-CREATE FUNCTION jy_excellent_score(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_score(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_year int := jy_p_year(p);
@@ -602,7 +356,7 @@ END $$;
 
 -- The selection: the first p.count (default 10) scored nominations in
 -- ranking order. Once per year: a second announcement is refused.
-CREATE FUNCTION jy_excellent_announce(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_announce(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_year int := jy_p_year(p);
@@ -644,7 +398,7 @@ BEGIN
 	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
 END $$;
 
-CREATE FUNCTION jy_excellent_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_list(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_viewer);
 	v_year int := jy_p_year(p);
@@ -661,7 +415,7 @@ END $$;
 -- (account, idempotency key), as jy_act does it: a retry with the same key
 -- and request gets the first answer (replayed = true), refusals change
 -- nothing and are not stored.
-CREATE FUNCTION jy_write(p_actor bigint, p_op text, p_params jsonb, p_idem_key text,
+CREATE OR REPLACE FUNCTION jy_write(p_actor bigint, p_op text, p_params jsonb, p_idem_key text,
                          p_request_hash text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -718,7 +472,7 @@ BEGIN
 END $$;
 
 -- One read (p_op: topic_list, topic_show, excellent_list, supervision_list).
-CREATE FUNCTION jy_read(p_viewer bigint, p_op text, p_params jsonb) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_read(p_viewer bigint, p_op text, p_params jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	p jsonb := coalesce(p_params, '{}');
@@ -743,43 +497,21 @@ EXCEPTION WHEN SQLSTATE 'JY001' THEN
 	RETURN jy_result(v_code, v_message, v_field);
 END $$;
 
--- ---- the portal ---------------------------------------------------------------------
-
--- /excellent: the announced selection of a year (0: the latest), published
--- cases only, in rank order. A selected case that is not published (or is
--- confidential) is not listed; "hidden" counts them, so the page can say
--- how many more there are without naming them.
-CREATE FUNCTION jy_portal_excellent(p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
-	WITH y AS (
-		SELECT CASE WHEN coalesce(p_year, 0) = 0 THEN (SELECT max(year) FROM excellent_announcements)
-		            ELSE p_year END AS year)
-	SELECT jsonb_build_object(
-		'years', coalesce((SELECT jsonb_agg(an.year ORDER BY an.year DESC) FROM excellent_announcements an),
-		                  '[]'::jsonb),
-		'year', coalesce(y.year, 0)::int,
-		'announced', EXISTS (SELECT 1 FROM excellent_announcements an WHERE an.year = y.year),
-		'announced_on', coalesce((SELECT to_char(an.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')
-		                          FROM excellent_announcements an WHERE an.year = y.year), '')::text,
-		'items', coalesce((SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
-		                              'rank', n.rank::int, 'average', round(n.average, 2)::text)
-		                          ORDER BY n.rank)
-		                   FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
-		                   WHERE n.year = y.year AND n.rank IS NOT NULL AND jy_portal_visible(s)),
-		                  '[]'::jsonb),
-		'hidden', (SELECT count(*) FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
-		           WHERE n.year = y.year AND n.rank IS NOT NULL AND NOT jy_portal_visible(s))::int)
-	FROM y
-$$;
-
--- /unsatisfied: the unsatisfied results the liaison committee published
--- (supervision kind publish_unsatisfied), newest first, published cases
--- only: the public item (no contact details), the date and the committee's
--- statement.
-CREATE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE sql AS $$
-	SELECT jsonb_build_object('items', coalesce((
-		SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
-			'published_on', to_char(n.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
-			'statement', n.text::text) ORDER BY n.at DESC, n.id DESC)
-		FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
-		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
-$$;
+-- A topic's view (0009): its visible cases' messages by one query too.
+CREATE OR REPLACE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	a accounts := jy_actor(p_viewer);
+	t topics%ROWTYPE;
+BEGIN
+	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+	END IF;
+	RETURN jsonb_build_object(
+		'topic', jy_topic_json(t, p_viewer),
+		'suggestions', jy_suggestions_json(p_viewer, ARRAY(
+			SELECT ts.suggestion_id FROM topic_suggestions ts
+			JOIN jy_visible(p_viewer) s ON s.id = ts.suggestion_id
+			WHERE ts.topic_id = t.id), false));
+END $$;

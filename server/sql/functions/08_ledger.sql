@@ -1,53 +1,65 @@
--- 0005: the handling ledger (台账). One row per suggestion with what the
--- liaison committee tracks, for export (jianyi export: CSV/XLSX). Same
--- filters and visibility as jy_list (migration 0002); evaluations only for
--- viewers who may see them (jy_sees_evaluations: never handling units).
+-- The handling ledger (台账), for export: one row per suggestion, the same
+-- filters and visibility as jy_list.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
 -- A date as the congress reads it (settings.time_zone); '' for NULL.
-CREATE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce(to_char(t AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD'), '')
 $$;
 
--- Keys = proto message LedgerRow's fields.
-CREATE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boolean, p_public boolean)
+-- As 0005: the evaluation column is the outcome of the latest closed round,
+-- for everyone who may see the case (p_sees_evaluations is no longer
+-- used); the public's row has what the portal shows only.
+CREATE OR REPLACE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boolean, p_public boolean)
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
 		'number', CASE WHEN s.number IS NULL THEN ''::text
 		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
-		'title', s.title::text,
+		'title', CASE WHEN p_public THEN coalesce(s.published_title, s.title)
+		              ELSE s.title END::text,
 		-- The lead deputy, then the co-signers who confirmed, in order.
-		'proposers', coalesce((SELECT string_agg(d.name, '、' ORDER BY g.position)
+		'proposers', CASE WHEN p_public
+		                  THEN (SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id)
+		                  ELSE coalesce((SELECT string_agg(d.name, '、' ORDER BY g.position)
 		                       FROM suggestion_signers g JOIN deputies d ON d.id = g.deputy_id
 		                       WHERE g.suggestion_id = s.id AND g.confirmed_at IS NOT NULL),
-		                      (SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '')::text,
+		                      (SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '') END::text,
 		'lead_unit', coalesce((SELECT o.name FROM suggestion_units u
 		                       JOIN organizations o ON o.id = u.organization_id
 		                       WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')::text,
-		'co_units', coalesce((SELECT string_agg(o.name, '、' ORDER BY u.position)
+		'co_units', CASE WHEN p_public THEN '' ELSE coalesce((SELECT string_agg(o.name, '、' ORDER BY u.position)
 		                      FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
-		                      WHERE u.suggestion_id = s.id AND u.active AND u.role = 'co'), '')::text,
+		                      WHERE u.suggestion_id = s.id AND u.active AND u.role = 'co'), '') END::text,
 		'category', s.category::text,
-		'registered_at', coalesce((SELECT jy_ledger_date(max(e.at)) FROM events e
-		                           WHERE e.suggestion_id = s.id AND e.kind = 'register'), '')::text,
-		'assigned_at', coalesce((SELECT jy_ledger_date(u.assigned_at) FROM suggestion_units u
-		                         WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')::text,
-		'reply_deadline', coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '')::text,
+		'registered_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(max(e.at)) FROM events e
+		                           WHERE e.suggestion_id = s.id AND e.kind = 'register'), '') END::text,
+		'assigned_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(u.assigned_at) FROM suggestion_units u
+		                         WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '') END::text,
+		'reply_deadline', CASE WHEN p_public THEN ''
+		                        ELSE coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '') END::text,
 		'handler', CASE WHEN p_public THEN '' ELSE coalesce(s.handler_name, '') END::text,
-		'plan', coalesce(s.plan, '')::text,
-		'promised_date', coalesce(to_char(s.promised_date, 'YYYY-MM-DD'), '')::text,
-		'contacts', (SELECT count(*) FROM contacts c WHERE c.suggestion_id = s.id)::int,
+		'plan', CASE WHEN p_public THEN '' ELSE coalesce(s.plan, '') END::text,
+		'promised_date', CASE WHEN p_public THEN ''
+		                       ELSE coalesce(to_char(s.promised_date, 'YYYY-MM-DD'), '') END::text,
+		'contacts', CASE WHEN p_public THEN 0
+		                  ELSE (SELECT count(*) FROM contacts c WHERE c.suggestion_id = s.id) END::int,
 		'replied_at', coalesce((SELECT jy_ledger_date(max(r.at)) FROM replies r
 		                        WHERE r.suggestion_id = s.id), '')::text,
 		'result_class', coalesce(s.result_class, '')::text,
-		'evaluation', CASE WHEN NOT p_sees_evaluations THEN ''
-		                   ELSE coalesce((SELECT v.result FROM evaluations v WHERE v.suggestion_id = s.id
-		                                  ORDER BY v.round DESC, v.at DESC LIMIT 1), '') END::text,
+		'evaluation', jy_outcome_text(s)::text,
 		'state', s.state::text,
-		'key', s.key::boolean)
+		'key', (s.key AND NOT p_public)::boolean)
 $$;
 
-CREATE FUNCTION jy_ledger(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
+-- As 0005; the public searches and filters as in jy_list.
+CREATE OR REPLACE FUNCTION jy_ledger(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
@@ -109,16 +121,20 @@ BEGIN
 		WHERE s.id > coalesce(p_after_id, 0)
 		  AND (v_state = '' OR s.state = v_state)
 		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
-		                             AND u.active AND u.organization_id = v_unit))
+		                             AND u.active AND u.organization_id = v_unit
+		                             AND (NOT v_public OR u.role = 'lead')))
 		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
-		       OR EXISTS (SELECT 1 FROM suggestion_signers g WHERE g.suggestion_id = s.id
-		                  AND g.deputy_id = v_deputy))
+		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
+		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
 		  AND (v_category = '' OR s.category = v_category)
 		  AND (v_term = 0 OR s.term = v_term)
 		  AND (v_session = 0 OR s.session = v_session)
 		  AND (NOT v_key OR s.key)
 		  AND (NOT v_overdue OR jy_overdue(s))
-		  AND (v_text = '' OR (s.title || ' ' || s.body) ILIKE v_pattern)
+		  AND (v_text = ''
+		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
+		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
+		                        ILIKE v_pattern))
 		  AND jy_can_see(p_viewer, s)
 		ORDER BY s.id
 		LIMIT v_limit + 1) AS page;
@@ -127,16 +143,20 @@ BEGIN
 		WHERE true
 		  AND (v_state = '' OR s.state = v_state)
 		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
-		                             AND u.active AND u.organization_id = v_unit))
+		                             AND u.active AND u.organization_id = v_unit
+		                             AND (NOT v_public OR u.role = 'lead')))
 		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
-		       OR EXISTS (SELECT 1 FROM suggestion_signers g WHERE g.suggestion_id = s.id
-		                  AND g.deputy_id = v_deputy))
+		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
+		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
 		  AND (v_category = '' OR s.category = v_category)
 		  AND (v_term = 0 OR s.term = v_term)
 		  AND (v_session = 0 OR s.session = v_session)
 		  AND (NOT v_key OR s.key)
 		  AND (NOT v_overdue OR jy_overdue(s))
-		  AND (v_text = '' OR (s.title || ' ' || s.body) ILIKE v_pattern)
+		  AND (v_text = ''
+		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
+		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
+		                        ILIKE v_pattern))
 		  AND jy_can_see(p_viewer, s);
 	END IF;
 	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN

@@ -1,8 +1,7 @@
--- 0006: statistics (DESIGN.md §3 "Measures"). One place defines what each
--- figure means: the view jy_stats_cases (one row of facts per counted
--- case). jy_stats (StatsRequest, per viewer) and jy_portal_stats (the public
--- /stats page, redefined here) both aggregate it. README.md "Statistics"
--- says the same in prose.
+-- Statistics (README.md "Statistics"). One place defines what each figure
+-- means: the view jy_stats_cases (one row of facts per counted case).
+-- jy_stats (StatsRequest, per viewer) and jy_portal_stats (the public /stats
+-- page) both aggregate it. README.md "Statistics" says the same in prose.
 --
 -- Definitions (dates are calendar dates in settings.time_zone):
 -- * counted case ("total"): registered (it has a number, 立案), kind any, and
@@ -30,56 +29,27 @@
 -- * overdue_now: jy_overdue(s) (past the reply deadline while handled, or
 --   past the re-handling due date).
 -- Rates are 0..1, and -1 when their denominator is 0 (also avg_days_to_reply).
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
-CREATE FUNCTION jy_satisfied(p_result text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_satisfied(p_result text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 	SELECT p_result IN ('satisfied', 'basically_satisfied')
 $$;
 
-CREATE FUNCTION jy_rate(p_num numeric, p_den numeric) RETURNS float8 IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_rate(p_num numeric, p_den numeric) RETURNS float8 IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN coalesce(p_den, 0) = 0 THEN -1::float8 ELSE (p_num / p_den)::float8 END
 $$;
 
-CREATE FUNCTION jy_state_order(p_state text) RETURNS int IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_state_order(p_state text) RETURNS int IMMUTABLE LANGUAGE sql AS $$
 	SELECT array_position(ARRAY['draft', 'submitted', 'returned', 'registered', 'assigned',
 	                            'disputed', 'accepted', 'in_progress', 'replied', 'rehandling',
 	                            'evaluated', 'closed', 'withdrawn', 'merged', 'converted'], p_state)
 $$;
-
-CREATE VIEW jy_stats_cases AS
-SELECT s.id, s.term, s.session, s.category, s.state, s.lead_deputy_id,
-       lu.organization_id AS lead_unit_id,
-       coalesce(o.name, '') AS lead_unit,
-       r1.result_class AS first_class,
-       s.result_class AS latest_class,
-       (r1.at IS NOT NULL) AS replied,
-       (r1.at IS NOT NULL OR coalesce(s.reply_deadline < jy_today(), false)) AS due,
-       coalesce((r1.at AT TIME ZONE jy_setting('time_zone'))::date <= s.reply_deadline, false) AS on_time,
-       coalesce(ev.r1_forms, 0) AS r1_forms,
-       coalesce(ev.r1_satisfied, 0) AS r1_satisfied,
-       coalesce(ev.last_forms, 0) AS last_forms,
-       coalesce(ev.last_satisfied, 0) AS last_satisfied,
-       coalesce(ev.rehandled, false) AS rehandled,
-       (r1.at AT TIME ZONE jy_setting('time_zone'))::date
-         - (asg.at AT TIME ZONE jy_setting('time_zone'))::date AS days_to_reply,
-       jy_overdue(s) AS overdue,
-       jy_portal_visible(s) AS portal_visible
-FROM suggestions s
-LEFT JOIN suggestion_units lu ON lu.suggestion_id = s.id AND lu.active AND lu.role = 'lead'
-LEFT JOIN organizations o ON o.id = lu.organization_id
-LEFT JOIN replies r1 ON r1.suggestion_id = s.id AND r1.round = 1
-LEFT JOIN LATERAL (
-	SELECT min(u.assigned_at) AS at FROM suggestion_units u
-	WHERE u.suggestion_id = s.id AND u.role = 'lead') asg ON true
-LEFT JOIN LATERAL (
-	SELECT count(*) FILTER (WHERE e.round = 1) AS r1_forms,
-	       count(*) FILTER (WHERE e.round = 1 AND jy_satisfied(e.result)) AS r1_satisfied,
-	       count(*) FILTER (WHERE e.round = m.last) AS last_forms,
-	       count(*) FILTER (WHERE e.round = m.last AND jy_satisfied(e.result)) AS last_satisfied,
-	       bool_or(e.attitude = 'unsatisfied' OR e.result = 'unsatisfied') AS rehandled
-	FROM evaluations e,
-	     (SELECT max(e2.round) AS last FROM evaluations e2 WHERE e2.suggestion_id = s.id) m
-	WHERE e.suggestion_id = s.id) ev ON true
-WHERE s.number IS NOT NULL AND s.state NOT IN ('withdrawn', 'merged', 'converted');
 
 -- StatsRequest. p_group_by: '' (one row "all"), unit (the active lead
 -- unit; "(unassigned)" before assignment), category ("(none)" if empty),
@@ -89,7 +59,7 @@ WHERE s.number IS NOT NULL AND s.state NOT IN ('withdrawn', 'merged', 'converted
 -- a deputy the cases they lead or co-signed; the public nothing
 -- (permission_denied). Several roles: the union.
 -- Answer: {"code":"ok","rows":[StatsRow...]} (proto field names).
-CREATE FUNCTION jy_stats(p_viewer bigint, p_term int, p_session int, p_group_by text)
+CREATE OR REPLACE FUNCTION jy_stats(p_viewer bigint, p_term int, p_session int, p_group_by text)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts%ROWTYPE;
@@ -207,6 +177,48 @@ BEGIN
 	END IF;
 	RETURN jsonb_build_object('code', 'ok', 'rows', v_rows);
 END $$;
+
+-- ---- counts: statistics and the portal -----------------------------------------
+
+-- As 0006, counting the forms of closed rounds only: a unit's or a
+-- co-signer's statistics over one case would otherwise show the forms of
+-- an open round one by one.
+CREATE OR REPLACE VIEW jy_stats_cases AS
+SELECT s.id, s.term, s.session, s.category, s.state, s.lead_deputy_id,
+       lu.organization_id AS lead_unit_id,
+       coalesce(o.name, '') AS lead_unit,
+       r1.result_class AS first_class,
+       s.result_class AS latest_class,
+       (r1.at IS NOT NULL) AS replied,
+       (r1.at IS NOT NULL OR coalesce(s.reply_deadline < jy_today(), false)) AS due,
+       coalesce((r1.at AT TIME ZONE jy_setting('time_zone'))::date <= s.reply_deadline, false) AS on_time,
+       coalesce(ev.r1_forms, 0) AS r1_forms,
+       coalesce(ev.r1_satisfied, 0) AS r1_satisfied,
+       coalesce(ev.last_forms, 0) AS last_forms,
+       coalesce(ev.last_satisfied, 0) AS last_satisfied,
+       coalesce(ev.rehandled, false) AS rehandled,
+       (r1.at AT TIME ZONE jy_setting('time_zone'))::date
+         - (asg.at AT TIME ZONE jy_setting('time_zone'))::date AS days_to_reply,
+       jy_overdue(s) AS overdue,
+       jy_portal_visible(s) AS portal_visible
+FROM suggestions s
+LEFT JOIN suggestion_units lu ON lu.suggestion_id = s.id AND lu.active AND lu.role = 'lead'
+LEFT JOIN organizations o ON o.id = lu.organization_id
+LEFT JOIN replies r1 ON r1.suggestion_id = s.id AND r1.round = 1
+LEFT JOIN LATERAL (
+	SELECT min(u.assigned_at) AS at FROM suggestion_units u
+	WHERE u.suggestion_id = s.id AND u.role = 'lead') asg ON true
+LEFT JOIN LATERAL (
+	SELECT count(*) FILTER (WHERE e.round = 1) AS r1_forms,
+	       count(*) FILTER (WHERE e.round = 1 AND jy_satisfied(e.result)) AS r1_satisfied,
+	       count(*) FILTER (WHERE e.round = m.last) AS last_forms,
+	       count(*) FILTER (WHERE e.round = m.last AND jy_satisfied(e.result)) AS last_satisfied,
+	       bool_or(e.attitude = 'unsatisfied' OR e.result = 'unsatisfied') AS rehandled
+	FROM evaluations e,
+	     (SELECT max(e2.round) AS last FROM evaluations e2
+	      WHERE e2.suggestion_id = s.id AND jy_round_closed(s, e2.round)) m
+	WHERE e.suggestion_id = s.id AND jy_round_closed(s, e.round)) ev ON true
+WHERE s.number IS NOT NULL AND s.state NOT IN ('withdrawn', 'merged', 'converted');
 
 -- The public /stats page: the same definitions (jy_stats_cases), every
 -- counted case. "replied" stays the number of replied cases; "due" is the

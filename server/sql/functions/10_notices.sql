@@ -1,78 +1,19 @@
--- 0008: deadline notices. Reminders before each open deadline and an
--- overdue notice after it, raised once each by a periodic job (server/jobs.c
--- calls jy_raise_notices), kept per recipient (the inbox: jianyi inbox), and
--- handed to an optional external notifier (server/notifier.c) through
--- notice_deliveries, whose rows are claimed with a lease so that several
--- jianyid never send one twice and a crash mid-send is retried.
+-- Deadline notices: raising reminders and overdue notices (jy_raise_notices,
+-- called by server/jobs.c), the inbox, and deliveries to the external
+-- notifier, claimed with a lease (server/notifier.c). Tables:
+-- schema/0008_notices.sql.
 --
--- The open deadlines come from jy_open_deadlines(p_today) (0007_calendar).
-
--- Days before a deadline on which a reminder is due, largest first or in any
--- order: "7,1" raises one reminder 7 days before and one 1 day before.
-INSERT INTO settings (key, value) VALUES ('reminder_days', '7,1')
-	ON CONFLICT (key) DO NOTHING;
-
--- ---- tables -------------------------------------------------------------------
-
--- One row per notice raised. A deadline is (suggestion, kind, unit or
--- deputy, round); with its due date and the offset it is raised once
--- (notices_once_idx): a moved deadline gets fresh reminders for its new date.
-CREATE TABLE notices (
-	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	suggestion_id   bigint NOT NULL REFERENCES suggestions (id),
-	deadline_kind   text NOT NULL,
-	organization_id bigint REFERENCES organizations (id),
-	deputy_id       bigint REFERENCES deputies (id),
-	round           int NOT NULL,
-	due             date NOT NULL,
-	kind            text NOT NULL,
-	-- reminders: the offset (7, 1, ...); overdue: -1 (raised after the due day)
-	days_before     int NOT NULL,
-	-- fixed when raised, so the inbox and the SMS say the same thing
-	text            text NOT NULL,
-	created_at      timestamptz NOT NULL DEFAULT now(),
-	CONSTRAINT notices_kind_check CHECK (kind IN ('reminder', 'overdue')),
-	CONSTRAINT notices_days_check CHECK (
-		(kind = 'reminder' AND days_before > 0) OR (kind = 'overdue' AND days_before = -1))
-);
-CREATE UNIQUE INDEX notices_once_idx ON notices (suggestion_id, deadline_kind,
-	(coalesce(organization_id, 0)), (coalesce(deputy_id, 0)), round, due, days_before);
-
--- The inbox: who received which notice, and when they marked it read.
--- Notice ids grow in commit order (only jy_raise_notices inserts, under its
--- lock), so "notices after id N" never skips one: live pushes rely on it.
-CREATE TABLE notice_recipients (
-	notice_id  bigint NOT NULL REFERENCES notices (id),
-	account_id bigint NOT NULL REFERENCES accounts (id),
-	read_at    timestamptz,
-	PRIMARY KEY (account_id, notice_id)
-);
-CREATE INDEX notice_recipients_notice_idx ON notice_recipients (notice_id);
-
--- One delivery per recipient for the external notifier. A notifier claims a
--- row by setting claimed_until (a lease longer than its command may run);
--- finishing needs the attempt number it claimed, so a late answer from an
--- expired lease changes nothing. Failures wait next_attempt_at; rows are
--- never dropped.
-CREATE TABLE notice_deliveries (
-	id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	notice_id       bigint NOT NULL REFERENCES notices (id),
-	account_id      bigint NOT NULL REFERENCES accounts (id),
-	attempts        int NOT NULL DEFAULT 0,
-	next_attempt_at timestamptz NOT NULL DEFAULT now(),
-	claimed_until   timestamptz,
-	delivered_at    timestamptz,
-	last_error      text,
-	CONSTRAINT notice_deliveries_once_key UNIQUE (notice_id, account_id),
-	CONSTRAINT notice_deliveries_attempts_check CHECK (attempts >= 0)
-);
-CREATE INDEX notice_deliveries_pending_idx ON notice_deliveries (next_attempt_at, id)
-	WHERE delivered_at IS NULL;
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
 
 -- ---- raising ------------------------------------------------------------------
 
 -- settings.reminder_days as an array of offsets (1 to 365 each).
-CREATE FUNCTION jy_reminder_days() RETURNS int[] STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_reminder_days() RETURNS int[] STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	v text := jy_setting('reminder_days');
 	v_days int[];
@@ -94,12 +35,12 @@ BEGIN
 END $$;
 
 -- "第18届第2次会议第3号", '' before registration.
-CREATE FUNCTION jy_notice_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_notice_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN s.number IS NULL THEN ''
 	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
 $$;
 
-CREATE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE p_kind
 		WHEN 'reply' THEN '答复'
 		WHEN 'rehandle' THEN '重新办理答复'
@@ -111,7 +52,7 @@ CREATE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sq
 $$;
 
 -- The sentence people read in the inbox and by SMS.
-CREATE FUNCTION jy_notice_text(s suggestions, p_deadline_kind text, p_due date,
+CREATE OR REPLACE FUNCTION jy_notice_text(s suggestions, p_deadline_kind text, p_due date,
                                p_days_before int, p_today date)
 RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_days_before < 0 THEN '【逾期】' ELSE '【提醒】' END
@@ -128,7 +69,7 @@ $$;
 -- The accounts a notice goes to: the owing unit's clerks and heads, the
 -- owing deputy's accounts and, once overdue, the liaison officers, who
 -- supervise every case.
-CREATE FUNCTION jy_notice_accounts(p_org bigint, p_deputy bigint, p_overdue boolean)
+CREATE OR REPLACE FUNCTION jy_notice_accounts(p_org bigint, p_deputy bigint, p_overdue boolean)
 RETURNS SETOF bigint STABLE LANGUAGE sql AS $$
 	SELECT a.id FROM accounts a
 	 WHERE NOT a.disabled AND (
@@ -137,63 +78,10 @@ RETURNS SETOF bigint STABLE LANGUAGE sql AS $$
 		OR (p_overdue AND 'liaison_officer' = ANY (a.roles)))
 $$;
 
--- The periodic job: raises the notices due on p_today (the congress's today,
--- jy_today(), when the server calls it). For each open deadline at most one
--- notice per call: overdue once the due day has passed, else the reminder of
--- the smallest offset that has come (due - offset <= today), so a job that
--- did not run for days catches up with the latest reminder only. Returns the
--- number raised, or -1 without doing anything when another process holds the
--- job's lock (one jianyid at a time; the lock ends with the transaction).
--- Safe to run twice: notices_once_idx and ON CONFLICT DO NOTHING.
--- Wakes every jianyid's inbox followers with NOTIFY (payload "notices").
-CREATE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
-DECLARE
-	v_days int[];
-	v_count int;
-BEGIN
-	-- "jynoti" in ASCII: recognisable in pg_locks, apart from the
-	-- migration lock.
-	IF NOT pg_try_advisory_xact_lock(117546048548969) THEN
-		RETURN -1;
-	END IF;
-	v_days := jy_reminder_days();
-	WITH dl AS (
-		SELECT d.*, CASE WHEN d.due < p_today THEN -1
-		                 ELSE (SELECT min(o) FROM unnest(v_days) o WHERE o >= d.due - p_today) END
-		              AS days_before
-		  FROM jy_open_deadlines(p_today) d
-	), ins AS (
-		INSERT INTO notices (suggestion_id, deadline_kind, organization_id, deputy_id, round, due,
-		                     kind, days_before, text)
-		SELECT o.suggestion_id, o.kind, o.organization_id, o.deputy_id, o.round, o.due,
-		       CASE WHEN o.days_before < 0 THEN 'overdue' ELSE 'reminder' END, o.days_before,
-		       jy_notice_text(s, o.kind, o.due, o.days_before, p_today)
-		  FROM dl o JOIN suggestions s ON s.id = o.suggestion_id
-		 WHERE o.days_before IS NOT NULL
-		 ORDER BY o.due, o.suggestion_id, o.kind
-		ON CONFLICT (suggestion_id, deadline_kind, (coalesce(organization_id, 0)),
-		             (coalesce(deputy_id, 0)), round, due, days_before) DO NOTHING
-		RETURNING id, organization_id, deputy_id, kind
-	), rcp AS (
-		INSERT INTO notice_recipients (notice_id, account_id)
-		SELECT i.id, a FROM ins i, jy_notice_accounts(i.organization_id, i.deputy_id,
-		                                              i.kind = 'overdue') a
-		RETURNING notice_id, account_id
-	), dlv AS (
-		INSERT INTO notice_deliveries (notice_id, account_id)
-		SELECT notice_id, account_id FROM rcp
-	)
-	SELECT count(*) INTO v_count FROM ins;
-	IF v_count > 0 THEN
-		PERFORM pg_notify('jianyi_events', 'notices');
-	END IF;
-	RETURN v_count;
-END $$;
-
 -- ---- the inbox ---------------------------------------------------------------
 
 -- Keys = proto message Notice's fields.
-CREATE FUNCTION jy_notice_json(n notices, p_read_at timestamptz) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_notice_json(n notices, p_read_at timestamptz) RETURNS jsonb
 STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', n.id,
@@ -214,7 +102,7 @@ $$;
 -- The caller's notices, newest first, before p_before_id (0: from the
 -- newest). Answer: {"code":"ok","notices":[...],"next_before_id":N (0: no
 -- more),"unread":N,"latest":the caller's newest notice id (0: none)}.
-CREATE FUNCTION jy_inbox(p_account bigint, p_unread_only boolean, p_limit int, p_before_id bigint)
+CREATE OR REPLACE FUNCTION jy_inbox(p_account bigint, p_unread_only boolean, p_limit int, p_before_id bigint)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
@@ -246,7 +134,7 @@ END $$;
 
 -- For live pushes: the caller's notices after p_after, oldest first.
 -- Answer: {"notices":[...],"latest":the last id in it, or p_after}.
-CREATE FUNCTION jy_inbox_after(p_account bigint, p_after bigint, p_limit int)
+CREATE OR REPLACE FUNCTION jy_inbox_after(p_account bigint, p_after bigint, p_limit int)
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'notices', coalesce(jsonb_agg(jy_notice_json(n, r.read_at) ORDER BY n.id), '[]'),
@@ -260,7 +148,7 @@ $$;
 -- Marks the caller's notices read. Every id must be in the caller's inbox
 -- (else not_found, nothing marked). Answer: {"code":"ok","marked":N newly
 -- marked}.
-CREATE FUNCTION jy_inbox_mark(p_account bigint, p_ids bigint[]) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_inbox_mark(p_account bigint, p_ids bigint[]) RETURNS jsonb
 VOLATILE LANGUAGE plpgsql AS $$
 DECLARE
 	v_missing bigint;
@@ -283,7 +171,7 @@ END $$;
 
 -- Claims the oldest due delivery for p_lease_seconds (SKIP LOCKED: two
 -- notifiers never wait for, or take, the same row). No row: nothing is due.
-CREATE FUNCTION jy_claim_delivery(p_lease_seconds int)
+CREATE OR REPLACE FUNCTION jy_claim_delivery(p_lease_seconds int)
 RETURNS TABLE (delivery_id bigint, attempt int, notice_id bigint, kind text, deadline_kind text,
                suggestion_id bigint, number text, title text, due text, days_before int,
                login text, display_name text, phone text, text text)
@@ -318,7 +206,7 @@ END $$;
 -- p_error and another try after p_retry_seconds. False when the claim is no
 -- longer ours (the lease expired and another attempt began, or it was
 -- delivered meanwhile): nothing changes.
-CREATE FUNCTION jy_finish_delivery(p_id bigint, p_attempt int, p_ok boolean, p_error text,
+CREATE OR REPLACE FUNCTION jy_finish_delivery(p_id bigint, p_attempt int, p_ok boolean, p_error text,
                                    p_retry_seconds int)
 RETURNS boolean VOLATILE LANGUAGE plpgsql AS $$
 BEGIN
@@ -331,4 +219,52 @@ BEGIN
 		 WHERE id = p_id AND attempts = p_attempt AND delivered_at IS NULL;
 	END IF;
 	RETURN FOUND;
+END $$;
+
+-- As 0008, and it closes the evaluation rounds whose window has ended.
+CREATE OR REPLACE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
+DECLARE
+	v_days int[];
+	v_count int;
+BEGIN
+	-- "jynoti" in ASCII: recognisable in pg_locks, apart from the
+	-- migration lock.
+	IF NOT pg_try_advisory_xact_lock(117546048548969) THEN
+		RETURN -1;
+	END IF;
+	-- Rounds whose evaluation window has ended close first: their
+	-- evaluation is no longer owed.
+	PERFORM jy_close_expired_rounds(p_today);
+	v_days := jy_reminder_days();
+	WITH dl AS (
+		SELECT d.*, CASE WHEN d.due < p_today THEN -1
+		                 ELSE (SELECT min(o) FROM unnest(v_days) o WHERE o >= d.due - p_today) END
+		              AS days_before
+		  FROM jy_open_deadlines(p_today) d
+	), ins AS (
+		INSERT INTO notices (suggestion_id, deadline_kind, organization_id, deputy_id, round, due,
+		                     kind, days_before, text)
+		SELECT o.suggestion_id, o.kind, o.organization_id, o.deputy_id, o.round, o.due,
+		       CASE WHEN o.days_before < 0 THEN 'overdue' ELSE 'reminder' END, o.days_before,
+		       jy_notice_text(s, o.kind, o.due, o.days_before, p_today)
+		  FROM dl o JOIN suggestions s ON s.id = o.suggestion_id
+		 WHERE o.days_before IS NOT NULL
+		 ORDER BY o.due, o.suggestion_id, o.kind
+		ON CONFLICT (suggestion_id, deadline_kind, (coalesce(organization_id, 0)),
+		             (coalesce(deputy_id, 0)), round, due, days_before) DO NOTHING
+		RETURNING id, organization_id, deputy_id, kind
+	), rcp AS (
+		INSERT INTO notice_recipients (notice_id, account_id)
+		SELECT i.id, a FROM ins i, jy_notice_accounts(i.organization_id, i.deputy_id,
+		                                              i.kind = 'overdue') a
+		RETURNING notice_id, account_id
+	), dlv AS (
+		INSERT INTO notice_deliveries (notice_id, account_id)
+		SELECT notice_id, account_id FROM rcp
+	)
+	SELECT count(*) INTO v_count FROM ins;
+	IF v_count > 0 THEN
+		PERFORM pg_notify('jianyi_events', 'notices');
+	END IF;
+	RETURN v_count;
 END $$;

@@ -4,4 +4,6 @@
 -- benchmark (docs/BENCHMARKS.md, "A database fix tried on both sides"): a
 -- unit's list page called it about 3,800 times; with a high cost, about 300,
 -- and list reads ran 2x faster through jianyid and 10x through pgbench.
-ALTER FUNCTION jy_can_see(bigint, suggestions) COST 10000;
+--
+-- The COST is now part of jy_can_see's one definition
+-- (server/sql/functions/03_visibility.sql); nothing is left to do here.

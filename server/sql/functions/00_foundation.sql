@@ -1,0 +1,242 @@
+-- Foundation: settings, dates and times, refusals and results, the request
+-- parameter readers (jy_p_*), idempotency lookup and role checks that the
+-- other files build on.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
+
+-- ---- helpers ----------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION jy_setting(p_key text) RETURNS text STABLE LANGUAGE plpgsql AS $$
+DECLARE v text;
+BEGIN
+	SELECT value INTO v FROM settings WHERE key = p_key;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'setting % is missing', p_key;
+	END IF;
+	RETURN v;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_setting_int(p_key text) RETURNS int STABLE LANGUAGE sql AS $$
+	SELECT jy_setting(p_key)::int
+$$;
+
+-- Today where the congress sits (settings.time_zone), not the server's.
+CREATE OR REPLACE FUNCTION jy_today() RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT (now() AT TIME ZONE jy_setting('time_zone'))::date
+$$;
+
+-- STABLE like the to_char it wraps: an IMMUTABLE wrapper is never inlined
+-- (0012_read_path made it so).
+CREATE OR REPLACE FUNCTION jy_rfc3339(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT coalesce(to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+$$;
+
+-- An expected refusal: jy_act's exception block turns it into a result
+-- object and rolls back whatever the action had written. The code travels
+-- in DETAIL, the field in HINT.
+CREATE OR REPLACE FUNCTION jy_refuse(p_code text, p_message text, p_field text DEFAULT '')
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = 'JY001', MESSAGE = p_message, DETAIL = p_code,
+		HINT = coalesce(p_field, '');
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_result(p_code text, p_message text, p_field text DEFAULT '')
+RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
+	SELECT jsonb_build_object('code', p_code::text, 'message', p_message::text)
+	       || CASE WHEN coalesce(p_field, '') = '' THEN '{}'::jsonb
+	               ELSE jsonb_build_object('field', p_field::text) END
+$$;
+
+-- Params come from protobuf messages (pbjson.c: every field present, with
+-- its default); absent keys count as defaults too, so direct callers may
+-- leave them out.
+CREATE OR REPLACE FUNCTION jy_p_text(p jsonb, k text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT coalesce(CASE WHEN jsonb_typeof(p -> k) = 'null' THEN NULL ELSE p ->> k END, '')
+$$;
+
+CREATE OR REPLACE FUNCTION jy_p_int(p jsonb, k text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, k);
+BEGIN
+	IF v = '' THEN
+		RETURN 0;
+	END IF;
+	IF v !~ '^-?[0-9]{1,18}$' THEN
+		PERFORM jy_refuse('invalid_argument', k || ' must be an integer, not ''' || v || '''', k);
+	END IF;
+	RETURN v::bigint;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_p_bool(p jsonb, k text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, k);
+BEGIN
+	IF v IN ('', 'false') THEN
+		RETURN false;
+	ELSIF v = 'true' THEN
+		RETURN true;
+	END IF;
+	PERFORM jy_refuse('invalid_argument', k || ' must be true or false', k);
+	RETURN NULL;
+END $$;
+
+-- A date 'YYYY-MM-DD'; NULL for ''.
+CREATE OR REPLACE FUNCTION jy_p_date(p jsonb, k text) RETURNS date LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, k);
+BEGIN
+	IF v = '' THEN
+		RETURN NULL;
+	END IF;
+	IF v ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+		BEGIN
+			-- ISO input is read the same whatever DateStyle says.
+			RETURN v::date;
+		EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+			NULL;  -- falls through to the refusal
+		END;
+	END IF;
+	PERFORM jy_refuse('invalid_argument', k || ' must be a date YYYY-MM-DD, not ''' || v || '''', k);
+	RETURN NULL;
+END $$;
+
+-- A JSON array of integers (absent/null = empty).
+CREATE OR REPLACE FUNCTION jy_p_ids(p jsonb, k text) RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE
+	a jsonb := p -> k;
+	out bigint[] := '{}';
+	e jsonb;
+BEGIN
+	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
+		RETURN out;
+	END IF;
+	IF jsonb_typeof(a) <> 'array' THEN
+		PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+	END IF;
+	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
+		IF jsonb_typeof(e) NOT IN ('number', 'string') OR (e #>> '{}') !~ '^[0-9]{1,18}$' THEN
+			PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+		END IF;
+		out := out || (e #>> '{}')::bigint;
+	END LOOP;
+	RETURN out;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_p_texts(p jsonb, k text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+	a jsonb := p -> k;
+	out text[] := '{}';
+	e jsonb;
+BEGIN
+	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
+		RETURN out;
+	END IF;
+	IF jsonb_typeof(a) <> 'array' THEN
+		PERFORM jy_refuse('invalid_argument', k || ' must be a list of strings', k);
+	END IF;
+	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
+		IF jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' THEN
+			PERFORM jy_refuse('invalid_argument', k || ' must be a list of non-empty strings', k);
+		END IF;
+		out := out || (e #>> '{}');
+	END LOOP;
+	RETURN out;
+END $$;
+
+-- A required, non-blank text param of at most max characters.
+CREATE OR REPLACE FUNCTION jy_p_required(p jsonb, k text, max int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, k);
+BEGIN
+	IF btrim(v) = '' THEN
+		PERFORM jy_refuse('invalid_argument', k || ' must not be empty', k);
+	END IF;
+	IF length(v) > max THEN
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+	END IF;
+	RETURN v;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_p_optional(p jsonb, k text, max int) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, k);
+BEGIN
+	IF length(v) > max THEN
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+	END IF;
+	RETURN v;
+END $$;
+
+-- A handling unit (organizations.kind = handling_unit) named by a param.
+CREATE OR REPLACE FUNCTION jy_check_org(p_id bigint, p_kind text, p_field text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE v_kind text;
+BEGIN
+	SELECT kind INTO v_kind FROM organizations WHERE id = p_id;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field);
+	ELSIF v_kind <> p_kind THEN
+		PERFORM jy_refuse('invalid_argument', p_field || ': organization ' || p_id || ' is a '
+		                  || v_kind || ', not a ' || p_kind, p_field);
+	END IF;
+END $$;
+
+-- The stored answer for (actor, key), marked replayed; a refusal when the
+-- key came with another request; NULL when the key is new.
+CREATE OR REPLACE FUNCTION jy_idem_lookup(p_actor bigint, p_key text, p_hash text) RETURNS jsonb
+STABLE LANGUAGE plpgsql AS $$
+DECLARE r idempotency%ROWTYPE;
+BEGIN
+	SELECT * INTO r FROM idempotency WHERE account_id = p_actor AND key = p_key;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	ELSIF r.request_hash = coalesce(p_hash, '') THEN
+		RETURN r.result || '{"replayed": true}'::jsonb;
+	END IF;
+	RETURN jy_result('invalid_argument', 'idempotency key "' || p_key
+	                 || '" was already used for a different request', 'idempotency_key')
+	       || '{"replayed": false}'::jsonb;
+END $$;
+
+-- A timestamp's date where the congress sits.
+CREATE OR REPLACE FUNCTION jy_local_date(t timestamptz) RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT (t AT TIME ZONE jy_setting('time_zone'))::date
+$$;
+
+-- The acting account; refuses a missing or disabled one.
+CREATE OR REPLACE FUNCTION jy_actor(p_actor bigint) RETURNS accounts LANGUAGE plpgsql AS $$
+DECLARE a accounts%ROWTYPE;
+BEGIN
+	SELECT * INTO a FROM accounts WHERE id = p_actor;
+	IF NOT FOUND OR a.disabled THEN
+		PERFORM jy_refuse('permission_denied', 'account ' || coalesce(p_actor::text, 'NULL')
+		                  || ' does not exist or is disabled');
+	END IF;
+	RETURN a;
+END $$;
+
+-- Refuses unless the account holds one of p_roles; p_who names them for a
+-- person ("the liaison committee"), p_what is the deed ("create a topic").
+CREATE OR REPLACE FUNCTION jy_require_role(a accounts, p_roles text[], p_who text, p_what text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT (a.roles && p_roles) THEN
+		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what);
+	END IF;
+END $$;
+
+-- Every role but the public's: the congress's own side, units, deputies.
+CREATE OR REPLACE FUNCTION jy_inside_roles() RETURNS text[] IMMUTABLE LANGUAGE sql AS $$
+	SELECT ARRAY['deputy', 'liaison_officer', 'government_officer', 'unit_clerk', 'unit_head',
+	             'committee_member', 'leader', 'admin']::text[]
+$$;
+
+CREATE OR REPLACE FUNCTION jy_p_year(p jsonb) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE v bigint := jy_p_int(p, 'year');
+BEGIN
+	IF v NOT BETWEEN 2000 AND 2100 THEN
+		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year');
+	END IF;
+	RETURN v;
+END $$;

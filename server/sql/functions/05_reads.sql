@@ -1,0 +1,253 @@
+-- Reads: jy_get and jy_list (docs/WORKFLOW.md), the Suggestion JSON they
+-- answer with, and event details as a viewer may read them.
+--
+-- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
+-- in file order, whenever its text changes, so it holds only CREATE OR
+-- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
+-- function has its one definition here; change it in place. A comment
+-- "As 0007, ..." tells history: how it differs from the definition that
+-- migration 0007 had before this layout (git log server/migrations/).
+
+-- ---- reads ------------------------------------------------------------------
+
+-- An event's details as the viewer may read them: no individual evaluation
+-- for handling units or the public (back-to-back evaluation), no handler's
+-- phone number for the public.
+CREATE OR REPLACE FUNCTION jy_event_details(p_kind text, p_payload jsonb, p_sees_evaluations boolean,
+                                 p_public boolean)
+RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN p_kind = 'evaluate' AND NOT p_sees_evaluations THEN '{}'::jsonb
+		WHEN p_public THEN p_payload - 'handler_phone' - 'note'
+		ELSE p_payload END
+$$;
+
+-- ---- reads: the Suggestion message, lists, the timeline, the feed -------------
+
+-- As 0012; for the public, the portal's view of the case: the published
+-- title and text, no co-signers, co-units, handler, plan, dates, contacts
+-- or key mark (docs/WORKFLOW.md "Visibility").
+CREATE OR REPLACE FUNCTION jy_suggestions_json(p_viewer bigint, p_ids bigint[], p_detail boolean)
+RETURNS jsonb STABLE LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_today date := jy_today();
+	v_public boolean := coalesce((SELECT a.roles <@ ARRAY['public']::text[] FROM accounts a
+	                              WHERE a.id = p_viewer), false);
+BEGIN
+	RETURN coalesce((SELECT jsonb_agg(jsonb_build_object(
+		'id', s.id::bigint,
+		'number', CASE WHEN s.number IS NULL THEN ''::text
+		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'state', s.state::text,
+		'version', s.version::int,
+		'title', CASE WHEN v_public THEN coalesce(s.published_title, s.title)
+		              ELSE s.title END::text,
+		'body', CASE WHEN NOT p_detail THEN '' WHEN v_public THEN jy_portal_text(s)
+		             ELSE s.body END::text,
+		'category', s.category::text,
+		'kind', s.kind::text,
+		'confidential', s.confidential::boolean,
+		'key', (s.key AND NOT v_public)::boolean,
+		'term', coalesce(s.term, 0)::int,
+		'session', coalesce(s.session, 0)::int,
+		'lead_deputy', coalesce(ld.name, '')::text,
+		'cosigners', CASE WHEN v_public THEN '[]'::jsonb ELSE coalesce(cs.names, '[]'::jsonb) END,
+		'lead_unit', coalesce(un.lead, '')::text,
+		'co_units', CASE WHEN v_public THEN '[]'::jsonb ELSE coalesce(un.co, '[]'::jsonb) END,
+		'reply_deadline', CASE WHEN v_public THEN ''
+		                        ELSE coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '') END::text,
+		'result_class', coalesce(s.result_class, '')::text,
+		'handler_name', CASE WHEN v_public THEN '' ELSE coalesce(s.handler_name, '') END::text,
+		'plan', CASE WHEN p_detail AND NOT v_public THEN coalesce(s.plan, '') ELSE '' END::text,
+		'promised_date', CASE WHEN v_public THEN ''
+		                       ELSE coalesce(to_char(s.promised_date, 'YYYY-MM-DD'), '') END::text,
+		'contacts', CASE WHEN v_public THEN 0 ELSE coalesce(ct.n, 0) END::int,
+		'overdue', (jy_overdue(s, v_today) AND NOT v_public)::boolean,
+		'created_at', jy_rfc3339(s.created_at)::text,
+		'updated_at', jy_rfc3339(s.updated_at)::text,
+		'published', s.published::boolean) ORDER BY s.id)
+	FROM suggestions s
+	LEFT JOIN deputies ld ON ld.id = s.lead_deputy_id
+	LEFT JOIN LATERAL (
+		SELECT jsonb_agg((d.name || CASE WHEN g.confirmed_at IS NULL THEN ' (unconfirmed)' ELSE '' END)::text
+		                 ORDER BY g.position) AS names
+		FROM suggestion_signers g JOIN deputies d ON d.id = g.deputy_id
+		WHERE g.suggestion_id = s.id AND g.role = 'cosigner') cs ON true
+	LEFT JOIN LATERAL (
+		SELECT max(o.name) FILTER (WHERE u.role = 'lead') AS lead,
+		       jsonb_agg(o.name::text ORDER BY u.position) FILTER (WHERE u.role = 'co') AS co
+		FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
+		WHERE u.suggestion_id = s.id AND u.active) un ON true
+	LEFT JOIN LATERAL (SELECT count(*) AS n FROM contacts c WHERE c.suggestion_id = s.id) ct ON true
+	WHERE s.id = ANY (p_ids)), '[]'::jsonb);
+END $$;
+
+-- One case's message (jy_act, jy_get): the same definition. Callers pass a
+-- row they have just read or written in this transaction.
+CREATE OR REPLACE FUNCTION jy_suggestion_json(s suggestions, p_viewer bigint, p_detail boolean)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_suggestions_json(p_viewer, ARRAY[s.id], p_detail) -> 0
+$$;
+
+-- An event's details as the public reads them (the portal's content).
+CREATE OR REPLACE FUNCTION jy_public_details(p_kind text, p_payload jsonb) RETURNS jsonb
+IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE p_kind
+		WHEN 'evaluation_outcome' THEN p_payload
+		ELSE jsonb_strip_nulls(jsonb_build_object('round', p_payload -> 'round',
+		                                          'text', p_payload -> 'text',
+		                                          'result_class', p_payload -> 'result_class')) END
+$$;
+
+-- As 0002, with 0014's rules for the timeline: an individual form
+-- ('evaluate') only for its deputy and the liaison committee; the public
+-- reads replies, follow-up reports and outcomes, without logins or names.
+-- Through a merge's link the merged case's proposers also read the
+-- target's outcomes (and their own forms on it).
+CREATE OR REPLACE FUNCTION jy_get(p_viewer bigint, p_id bigint) RETURNS jsonb
+STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	s suggestions%ROWTYPE;
+	v_public boolean;
+	v_liaison boolean;
+	v_deputy bigint;
+	v_merge_seq bigint;
+BEGIN
+	SELECT * INTO s FROM suggestions WHERE id = p_id;
+	IF NOT FOUND THEN
+		RETURN jy_result('not_found', 'no suggestion ' || coalesce(p_id::text, 'NULL'));
+	ELSIF NOT jy_can_see(p_viewer, s) THEN
+		RETURN jy_result('permission_denied', 'you have no access to suggestion ' || p_id);
+	END IF;
+	SELECT a.roles <@ ARRAY['public']::text[], 'liaison_officer' = ANY (a.roles),
+	       CASE WHEN 'deputy' = ANY (a.roles) THEN a.deputy_id END
+	  INTO v_public, v_liaison, v_deputy FROM accounts a WHERE a.id = p_viewer;
+	v_public := coalesce(v_public, true);
+	-- A merged case's proposers still get their answer: the target's
+	-- replies after the merge show in this timeline.
+	IF s.merged_into IS NOT NULL THEN
+		SELECT max(seq) INTO v_merge_seq FROM events WHERE suggestion_id = s.id AND kind = 'merge';
+	END IF;
+	RETURN jsonb_build_object(
+		'code', 'ok'::text, 'message', ''::text,
+		'suggestion', jy_suggestion_json(s, p_viewer, true),
+		'timeline', coalesce((
+			SELECT jsonb_agg(jsonb_build_object(
+				'sequence', e.seq::bigint,
+				'at', jy_rfc3339(e.at)::text,
+				'kind', e.kind::text,
+				'actor_login', CASE WHEN v_public THEN '' ELSE coalesce(ac.login, '') END::text,
+				'actor_name', CASE WHEN v_public THEN '' ELSE coalesce(ac.display_name, '') END::text,
+				'from_state', coalesce(e.from_state, '')::text,
+				'to_state', e.to_state::text,
+				'details', CASE WHEN v_public THEN jy_public_details(e.kind, e.payload)
+				                ELSE e.payload END
+				           || CASE WHEN e.suggestion_id = s.id THEN '{}'::jsonb
+				                   ELSE jsonb_build_object('suggestion_id', e.suggestion_id::bigint) END)
+				ORDER BY e.seq)
+			FROM events e LEFT JOIN accounts ac ON ac.id = e.actor_account_id
+			WHERE (e.suggestion_id = s.id
+			       OR (e.suggestion_id = s.merged_into AND e.seq > v_merge_seq
+			           AND e.kind IN ('reply', 'follow_up', 'evaluate', 'evaluation_outcome')))
+			  AND jy_event_shown(e.kind, ac.deputy_id, v_public, v_liaison, v_deputy)), '[]'::jsonb));
+END $$;
+
+-- As 0012; the public searches and filters what the portal shows: the
+-- published title and text, the lead deputy, the lead unit.
+CREATE OR REPLACE FUNCTION jy_list(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
+RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	f jsonb := coalesce(p_filters, '{}');
+	v_state text;
+	v_unit bigint;
+	v_deputy bigint;
+	v_category text;
+	v_term bigint;
+	v_session bigint;
+	v_key boolean;
+	v_overdue boolean;
+	v_text text;
+	v_pattern text;
+	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
+	v_ids bigint[];
+	v_next bigint := 0;
+	v_code text;
+	v_message text;
+	v_field text;
+	v_public boolean := coalesce((SELECT a.roles <@ ARRAY['public']::text[] FROM accounts a
+	                              WHERE a.id = p_viewer), true);
+BEGIN
+	BEGIN
+		IF jsonb_typeof(f) <> 'object' THEN
+			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+		END IF;
+		v_state := jy_p_text(f, 'state');
+		IF v_state <> '' AND v_state NOT IN (
+			'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
+			'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
+			'converted') THEN
+			PERFORM jy_refuse('invalid_argument', 'state ''' || v_state || ''' is not a state', 'state');
+		END IF;
+		v_unit := jy_p_int(f, 'unit_id');
+		v_deputy := jy_p_int(f, 'deputy_id');
+		v_category := jy_p_text(f, 'category');
+		v_term := jy_p_int(f, 'term');
+		v_session := jy_p_int(f, 'session');
+		v_key := jy_p_bool(f, 'key_only');
+		v_overdue := jy_p_bool(f, 'overdue_only');
+		v_text := jy_p_optional(f, 'text', 200);
+	EXCEPTION WHEN SQLSTATE 'JY001' THEN
+		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+		                        v_field = PG_EXCEPTION_HINT;
+		RETURN jy_result(v_code, v_message, v_field);
+	END;
+	-- The value is matched literally: escape LIKE's wildcards and escape.
+	v_pattern := '%' || replace(replace(replace(v_text, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+
+	-- One row more than the page tells whether there is a next page.
+	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
+		SELECT s.id FROM jy_visible(p_viewer) s
+		WHERE s.id > coalesce(p_after_id, 0)
+		  AND (v_state = '' OR s.state = v_state)
+		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
+		                             AND u.active AND u.organization_id = v_unit
+		                             AND (NOT v_public OR u.role = 'lead')))
+		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
+		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
+		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
+		  AND (v_category = '' OR s.category = v_category)
+		  AND (v_term = 0 OR s.term = v_term)
+		  AND (v_session = 0 OR s.session = v_session)
+		  AND (NOT v_key OR s.key)
+		  AND (NOT v_overdue OR jy_overdue(s))
+		  AND (v_text = ''
+		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
+		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
+		                        ILIKE v_pattern))
+		ORDER BY s.id
+		LIMIT v_limit + 1) AS page;
+	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
+		v_ids := v_ids[1:v_limit];
+		v_next := v_ids[v_limit];
+	END IF;
+	RETURN jsonb_build_object(
+		'code', 'ok'::text, 'message', ''::text,
+		'suggestions', jy_suggestions_json(p_viewer, v_ids, false),
+		'next_after_id', v_next::bigint);
+END $$;
+
+-- The ledger's evaluation column (测评结果): the latest closed round's
+-- outcome, as counts of the result ratings, in the ledger's language
+-- ("满意 2，基本满意 0，不满意 1"; '' before any round closed). Forms of an
+-- open round are never counted (back-to-back evaluation).
+CREATE OR REPLACE FUNCTION jy_outcome_text(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT coalesce((
+		SELECT '满意 ' || count(*) FILTER (WHERE e.result = 'satisfied')
+		       || '，基本满意 ' || count(*) FILTER (WHERE e.result = 'basically_satisfied')
+		       || '，不满意 ' || count(*) FILTER (WHERE e.result = 'unsatisfied')
+		FROM evaluations e
+		WHERE e.suggestion_id = s.id
+		  AND e.round = (SELECT max(e2.round) FROM evaluations e2
+		                 WHERE e2.suggestion_id = s.id AND jy_round_closed(s, e2.round))
+		HAVING count(*) > 0), '')
+$$;

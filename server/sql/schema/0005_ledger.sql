@@ -1,0 +1,7 @@
+-- 0005: the handling ledger (台账). One row per suggestion with what the
+-- liaison committee tracks, for export (jianyi export: CSV/XLSX). Same
+-- filters and visibility as jy_list (migration 0002); evaluations only for
+-- viewers who may see them (jy_sees_evaluations: never handling units).
+--
+-- This migration changed only functions; they now live in
+-- server/sql/functions/ (docs/WORKFLOW.md "Where the SQL lives").

@@ -1,0 +1,9 @@
+-- 0006: statistics (README.md "Statistics"). One place defines what each
+-- figure means: the view jy_stats_cases (one row of facts per counted
+-- case). jy_stats (StatsRequest, per viewer) and jy_portal_stats (the public
+-- /stats page, redefined here) both aggregate it. README.md "Statistics"
+-- says the same in prose.
+--
+-- This migration changed only functions and the view jy_stats_cases; they
+-- now live in server/sql/functions/09_stats.sql, with the definitions of
+-- the figures (docs/WORKFLOW.md "Where the SQL lives").

@@ -1,0 +1,10 @@
+-- The read path (issue #6, docs/BENCHMARKS.md "Where the read mix's time
+-- goes"): a list page spent most of its time starting a SQL function's
+-- executor once per case — jy_suggestion_json and jy_can_see have
+-- subqueries, so PostgreSQL cannot inline them — and jy_rfc3339 was marked
+-- IMMUTABLE around the STABLE to_char, which also blocks inlining. Here the
+-- visibility rule becomes a table the planner inlines into the calling
+-- query, and a page's Suggestion messages are built by one query.
+--
+-- This migration changed only functions; they now live in
+-- server/sql/functions/ (docs/WORKFLOW.md "Where the SQL lives").

@@ -1,0 +1,20 @@
+-- 0015: rules of the workflow's own ("Fixes" issue: items 5, 7, 8, 9, 11).
+-- Each rule is a small function of its own; jy_act_apply (copied whole
+-- from 0002, the only definition before this one) calls them from the
+-- branches named below and is otherwise unchanged:
+--   step 4 (version)  jy_version_conflict: records that overwrite nothing
+--                     are taken on a stale version (item 11)
+--   'submit'          jy_submit_signers: drops the co-signers the lead deputy
+--                     removes, refuses while any listed one has not
+--                     confirmed (item 5)
+--   'close'           jy_close_owed_follow_up: the close event records the
+--                     follow-up report still owed (item 8)
+--   'contact'         jy_check_contact_date: not before the lead unit's
+--                     assignment (item 9)
+-- jy_publish (0003) is redefined whole: registered cases only, never a
+-- withdrawn, merged or converted one (item 7). That follow-up reports are
+-- signed off by the unit head (item 9) is the transition table's
+-- (server/workflow.c). docs/WORKFLOW.md states every rule.
+--
+-- This migration changed only functions; they now live in
+-- server/sql/functions/ (docs/WORKFLOW.md "Where the SQL lives").
