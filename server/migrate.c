@@ -49,6 +49,8 @@ static bool exec(PGconn *conn, const char *what, const char *sql, int nparams,
 	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != want) {
 		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+		if (!msg) /* never, but GCC's sanitizer build cannot tell */
+			msg = "";
 		snprintf(err, errlen, "%s: %.*s", what,
 			 (int)strcspn(msg, "\n"), msg);
 		note_sqlstate(res);
@@ -73,6 +75,8 @@ static bool exec_script(PGconn *conn, const struct migration *m, char *err, size
 	 * holds only comments: an empty query. */
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+		if (!msg) /* never, but GCC's sanitizer build cannot tell */
+			msg = "";
 		snprintf(err, errlen, "SQL file %s failed: %.*s", m->name,
 			 (int)strcspn(msg, "\n"), msg);
 		note_sqlstate(res);
