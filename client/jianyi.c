@@ -1,6 +1,7 @@
 /* libjianyi's call layer: frames, request ids, the Hello/Welcome greeting,
  * and matching responses to requests. Bytes move through transport.c. */
 #include "jianyi.h"
+#include "jianyi_test.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,6 +49,11 @@ struct jy_client {
 	bool broken;
 	struct jy_error broken_err;
 };
+
+const char *jy_version(void)
+{
+	return JY_SOFTWARE_VERSION;
+}
 
 const char *jy_status_str(int code)
 {

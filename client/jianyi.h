@@ -1,4 +1,5 @@
-/* libjianyi: a small, blocking C client for jianyid.
+/* libjianyi: a small C client for jianyid, as a shared library
+ * (libjianyi.so.0; link it with `pkg-config --cflags --libs jianyi`).
  *
  *   struct jy_client_options o = { .server = "127.0.0.1:7443",
  *       .cert_file = "me.crt", .key_file = "me.key", .ca_file = "ca.crt" };
@@ -12,7 +13,15 @@
  * Every failure is reported as a status code (Jianyi__StatusCode) and a
  * one-line message naming what went wrong; transport failures map to
  * STATUS_UNAVAILABLE (retryable) or STATUS_UNAUTHENTICATED (certificate
- * refused). Not thread-safe: one connection per thread. */
+ * refused). Not thread-safe: one connection per thread.
+ *
+ * The requests and responses are the protocol's own protobuf-c structs
+ * (jianyi.pb-c.h, generated from proto/jianyi.proto and installed beside
+ * this header): the protocol is the API, so a program sees every field the
+ * server sends without waiting for this library to wrap it. Hence the
+ * pkg-config file requires libprotobuf-c. Only what is marked JY_API is
+ * exported (besides the generated jianyi__* protobuf code); test hooks live
+ * in jianyi_test.h and are not part of the shared library. */
 #ifndef LIBJIANYI_H
 #define LIBJIANYI_H
 
@@ -20,6 +29,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "jianyi.pb-c.h"
+
+/* Marks what the shared library exports; everything else is hidden. */
+#define JY_API __attribute__((visibility("default")))
+
+/* This library's version ("0.1.0"), for logs and bug reports. */
+JY_API const char *jy_version(void);
 
 struct jy_client_options {
 	const char *server;      /* "host:port" or "host" (port 7443) */
@@ -41,45 +56,43 @@ struct jy_error {
 
 struct jy_client;
 
-struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err);
+JY_API struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err);
 /* The server's Welcome (identity, limits); owned by the client. */
-const Jianyi__Welcome *jy_welcome(const struct jy_client *c);
+JY_API const Jianyi__Welcome *jy_welcome(const struct jy_client *c);
 
 /* Sends req and waits for its response. Returns true when a response
  * arrived with status OK; false otherwise, with err set (and *resp still set
  * to the response when one arrived with a non-OK status; free it). */
-bool jy_call(struct jy_client *c, const Jianyi__Request *req,
+JY_API bool jy_call(struct jy_client *c, const Jianyi__Request *req,
 	     Jianyi__Envelope **resp, struct jy_error *err);
 
 /* A GetSuggestion answer holds one page of a long timeline; this fetches
  * the pages after it (timeline_next_after) and appends their events to g,
  * whose suggestion becomes the latest page's. False with err set when a
  * page cannot be had (g keeps the events it has). */
-bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err);
+JY_API bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err);
 
 /* Pipelining: send many, then receive responses in whatever order they come. */
-bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id, struct jy_error *err);
-bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err);
+JY_API bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id, struct jy_error *err);
+JY_API bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err);
 
-/* For tests of hostile input: writes raw bytes on the TLS connection. */
-bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err);
-/* The socket (for tests that wait on it). */
-int jy_fd(const struct jy_client *c);
+/* The connection's socket (to wait on it with poll or an event loop). */
+JY_API int jy_fd(const struct jy_client *c);
 /* Whether this connection resumed an earlier TLS session with the ticket
  * the server gave us then (no certificate exchange; the server still maps
  * our certificate to the account on every connection). */
-bool jy_resumed(const struct jy_client *c);
+JY_API bool jy_resumed(const struct jy_client *c);
 
-void jy_close(struct jy_client *c);
-void jy_envelope_free(Jianyi__Envelope *env);
+JY_API void jy_close(struct jy_client *c);
+JY_API void jy_envelope_free(Jianyi__Envelope *env);
 
 /* Name of a status code ("permission_denied"). */
-const char *jy_status_str(int code);
+JY_API const char *jy_status_str(int code);
 
 /* Splits a server address: "host:port", "host", "[v6addr]:port", "[v6addr]"
  * or a bare "v6addr" (the port defaults to 7443). Returns false with err
  * (STATUS_INVALID_ARGUMENT) when the address is none of these. */
-bool jy_parse_server(const char *server, char *host, size_t hostlen,
+JY_API bool jy_parse_server(const char *server, char *host, size_t hostlen,
 		     uint16_t *port, struct jy_error *err);
 
 /* The next event the server pushed (envelope id 0: change-feed events after
@@ -91,7 +104,7 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
  * False with err: STATUS_DEADLINE_EXCEEDED when none came in time
  * (the connection stays usable), else the connection failed. Free *event
  * with jy_envelope_free. */
-bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
+JY_API bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
 		   struct jy_error *err);
 
 /* Reconnection back-off with jitter: each delay is drawn from the upper
@@ -106,10 +119,10 @@ struct jy_backoff {
 	unsigned min_ms, max_ms, cur_ms;
 	unsigned seed;
 };
-void jy_backoff_init(struct jy_backoff *b, unsigned min_ms, unsigned max_ms);
+JY_API void jy_backoff_init(struct jy_backoff *b, unsigned min_ms, unsigned max_ms);
 /* The next delay in milliseconds (between cur/2 and cur), then doubles cur. */
-unsigned jy_backoff_next(struct jy_backoff *b);
-void jy_backoff_reset(struct jy_backoff *b);
+JY_API unsigned jy_backoff_next(struct jy_backoff *b);
+JY_API void jy_backoff_reset(struct jy_backoff *b);
 
 /* What a server can make a client hold: events pushed while a call waits
  * for its answer are queued for jy_next_event up to this many and this many
@@ -120,6 +133,6 @@ void jy_backoff_reset(struct jy_backoff *b);
 #define JY_MAX_QUEUED_EVENT_BYTES (32u * 1024u * 1024u)
 
 /* Always 0 (kept for callers of old): events are never dropped (above). */
-uint64_t jy_dropped_events(const struct jy_client *c);
+JY_API uint64_t jy_dropped_events(const struct jy_client *c);
 
 #endif
