@@ -57,7 +57,8 @@ struct jy_error {
 struct jy_client;
 
 JY_API struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err);
-/* The server's Welcome (identity, limits); owned by the client. */
+/* The server's Welcome (identity, limits); owned by the client. NULL
+ * until the connection is ready (jy_connect_poll). */
 JY_API const Jianyi__Welcome *jy_welcome(const struct jy_client *c);
 
 /* Sends req and waits for its response. Returns true when a response
@@ -72,12 +73,71 @@ JY_API bool jy_call(struct jy_client *c, const Jianyi__Request *req,
  * page cannot be had (g keeps the events it has). */
 JY_API bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err);
 
-/* Pipelining: send many, then receive responses in whatever order they come. */
+/* Pipelining: send many, then receive responses in whatever order they come.
+ * jy_send queues the request under the next id (*id) and, in the default
+ * blocking mode, writes it all before it returns; in non-blocking mode it
+ * writes what the socket takes and leaves the rest to jy_flush. */
 JY_API bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id, struct jy_error *err);
 JY_API bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err);
 
-/* The connection's socket (to wait on it with poll or an event loop). */
+/* --- Non-blocking use, for an event loop (libevent, GLib) -------------
+ * In the manner of libpq (PQconnectStart/PQconnectPoll, PQsendQuery,
+ * PQconsumeInput, PQisBusy, PQgetResult); the blocking calls above are
+ * loops over these with poll(). No threads: the caller watches jy_socket.
+ *
+ *   c = jy_connect_start(&opts, &e);            // non-blocking mode
+ *   p = jy_connect_poll(c, &e);                  // at once, then whenever the
+ *                                                // socket is ready as p asks
+ *   ... until p == JY_POLL_OK (or JY_POLL_FAILED: e says why) ...
+ *   jy_send(c, &req, &id, &e);                   // as many as you like
+ *   if (jy_flush(c, &e) == 1) watch for writable, then jy_flush again
+ *   on readable: jy_consume_input(c, &e);
+ *                while ((r = jy_get_response(c))) { jy_response_ok(r, &e) ... }
+ *                while ((ev = jy_get_event(c))) { ... }
+ *
+ * Getting the address (getaddrinfo) in jy_connect_start blocks: give an IP
+ * address to avoid it. Timeouts are the caller's (timeout_ms applies to
+ * the blocking calls only). Each envelope taken is the caller's to free
+ * with jy_envelope_free. */
+enum jy_poll {
+	JY_POLL_FAILED,    /* err says why; jy_close the connection */
+	JY_POLL_READING,   /* call again once jy_socket is readable */
+	JY_POLL_WRITING,   /* call again once jy_socket is writable */
+	JY_POLL_OK,        /* connected and greeted: jy_welcome is set */
+};
+/* Starts connecting (TCP, then TLS, then Hello/Welcome); NULL with err when
+ * the options are bad or no address can be tried. The connection is in
+ * non-blocking mode. */
+JY_API struct jy_client *jy_connect_start(const struct jy_client_options *opts,
+					  struct jy_error *err);
+JY_API enum jy_poll jy_connect_poll(struct jy_client *c, struct jy_error *err);
+/* The socket to watch. It may change while connecting (each of the
+ * server's addresses in turn): ask again after each jy_connect_poll. */
+JY_API int jy_socket(const struct jy_client *c);
+/* The same socket, by its older name. */
 JY_API int jy_fd(const struct jy_client *c);
+/* Non-blocking mode on or off (jy_send above). jy_call, jy_receive and
+ * jy_next_event wait in either mode. */
+JY_API void jy_set_nonblocking(struct jy_client *c, bool on);
+/* Writes queued output without waiting: 0 when all of it is out, 1 while
+ * some remains (wait for jy_socket to be writable, then call again), -1 when
+ * the connection failed (err). */
+JY_API int jy_flush(struct jy_client *c, struct jy_error *err);
+/* Reads what has arrived, without waiting, and files it: answers for
+ * jy_get_response, pushed events for jy_get_event. False when the
+ * connection failed (err); true otherwise, even when nothing came. */
+JY_API bool jy_consume_input(struct jy_client *c, struct jy_error *err);
+/* True while requests wait for answers and none has arrived
+ * (jy_get_response would return NULL). */
+JY_API bool jy_is_busy(const struct jy_client *c);
+/* The oldest answer that arrived (any request), or NULL; its envelope id
+ * is the id jy_send gave. */
+JY_API Jianyi__Envelope *jy_get_response(struct jy_client *c);
+/* The oldest pushed event not yet taken, or NULL. */
+JY_API Jianyi__Envelope *jy_get_event(struct jy_client *c);
+/* Whether a response's status is OK; else err holds the server's reason
+ * with its field violations. */
+JY_API bool jy_response_ok(const Jianyi__Envelope *resp, struct jy_error *err);
 /* Whether this connection resumed an earlier TLS session with the ticket
  * the server gave us then (no certificate exchange; the server still maps
  * our certificate to the account on every connection). */
