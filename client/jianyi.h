@@ -167,6 +167,62 @@ JY_API bool jy_parse_server(const char *server, char *host, size_t hostlen,
 JY_API bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
 		   struct jy_error *err);
 
+/* --- Typed helpers for the common requests ---------------------------
+ * So that a program need not wire protobuf-c structs by hand:
+ *
+ *   struct jy_act a;
+ *   jy_act_init(&a, JIANYI__ACTION__ACTION_REPLY, id, version);
+ *   a.reply.result_class = "A"; a.reply.text = "...";
+ *   if (!jy_act_set_key(&a, "reply-42-1", &e) || !jy_call_act(c, &a, &resp, &e)) ...
+ *
+ * Adding a params message to the protocol changes struct jy_act, and with
+ * it the library's soversion. */
+#define JY_IDEMPOTENCY_KEY_MAX 100   /* the server's limit, in bytes */
+
+/* Everything one ActRequest points into. */
+struct jy_act {
+	Jianyi__ActRequest req;
+	Jianyi__CreateParams create;
+	Jianyi__ReasonParams reason;
+	Jianyi__RegisterParams reg;
+	Jianyi__MergeParams merge;
+	Jianyi__ConvertParams convert;
+	Jianyi__AssignParams assign;
+	Jianyi__PlanParams plan;
+	Jianyi__ContactParams contact;
+	Jianyi__OpinionParams opinion;
+	Jianyi__ExtendParams extend;
+	Jianyi__ApproveExtensionParams approve;
+	Jianyi__ReplyParams reply;
+	Jianyi__FollowUpParams follow_up;
+	Jianyi__EvaluateParams evaluate;
+	Jianyi__SuperviseParams supervise;
+	Jianyi__SubmitParams submit;  /* optional: point req at it to drop co-signers */
+	char key[JY_IDEMPOTENCY_KEY_MAX + 1];
+};
+/* Readies every part and points req at the params message the action
+ * takes (none for cosign, accept and submit); the key is empty until
+ * jy_act_set_key. */
+JY_API void jy_act_init(struct jy_act *a, Jianyi__Action action, int64_t suggestion_id,
+			int32_t expected_version);
+/* Copies the idempotency key (1 to JY_IDEMPOTENCY_KEY_MAX bytes); false
+ * with err (STATUS_INVALID_ARGUMENT) otherwise. */
+JY_API bool jy_act_set_key(struct jy_act *a, const char *key, struct jy_error *err);
+/* Requests ready for jy_send or jy_call; they point into the given parts. */
+JY_API void jy_request_act(Jianyi__Request *req, struct jy_act *a);
+JY_API void jy_request_get(Jianyi__Request *req, Jianyi__GetSuggestionRequest *get,
+			   int64_t suggestion_id);
+/* list: the filters, from JIANYI__LIST_SUGGESTIONS_REQUEST__INIT. */
+JY_API void jy_request_list(Jianyi__Request *req, Jianyi__ListSuggestionsRequest *list);
+/* The same as one blocking call each (jy_call's contract). */
+JY_API bool jy_call_act(struct jy_client *c, struct jy_act *a, Jianyi__Envelope **resp,
+			struct jy_error *err);
+JY_API bool jy_call_get(struct jy_client *c, int64_t suggestion_id, Jianyi__Envelope **resp,
+			struct jy_error *err);
+/* filter NULL: every case the caller may see (the first page). */
+JY_API bool jy_call_list(struct jy_client *c, const Jianyi__ListSuggestionsRequest *filter,
+			 Jianyi__Envelope **resp, struct jy_error *err);
+
 /* Reconnection back-off with jitter: each delay is drawn from the upper
  * half of an interval that doubles from min_ms to max_ms, so a thousand
  * clients dropped at the same moment do not come back in lockstep.

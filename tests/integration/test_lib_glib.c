@@ -76,7 +76,7 @@ static void send_all(struct drive *d)
 {
 	Jianyi__Request req[N_REQ];
 	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
-	Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+	Jianyi__GetSuggestionRequest g;
 	Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
 	Jianyi__SyncRequest s = JIANYI__SYNC_REQUEST__INIT;
 	struct jy_error e = { 0 };
@@ -85,9 +85,7 @@ static void send_all(struct drive *d)
 		jianyi__request__init(&req[i]);
 	req[WHOAMI].body_case = JIANYI__REQUEST__BODY_WHOAMI;
 	req[WHOAMI].whoami = &w;
-	g.suggestion_id = d->k.id;
-	req[GET].body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
-	req[GET].get_suggestion = &g;
+	jy_request_get(&req[GET], &g, d->k.id);
 	p.payload.data = (uint8_t *)"glib";
 	p.payload.len = 4;
 	req[PING].body_case = JIANYI__REQUEST__BODY_PING;
