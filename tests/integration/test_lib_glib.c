@@ -8,11 +8,16 @@
  * four requests sent at once (WhoAmI, GetSuggestion, Ping and a live Sync),
  * whose answers are collected as they come, then the event the server
  * pushes when another account (over an ordinary blocking connection) acts
- * on the case. A 20 s timer fails the test if the loop stalls. */
+ * on the case. A 20 s timer fails the test if the loop stalls.
+ *
+ * Then the example program (examples/jianyi-whoami.c, linked with the
+ * shared libjianyi.so like any outside program) connects to the same
+ * server and must print who it is. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <glib.h>
@@ -264,10 +269,33 @@ static void glib_loop_drives_a_connection(void **state)
 	printf("glib: %d socket watches\n", d.n_sources);
 }
 
+/* The example, a program outside the project's static libraries, talks to
+ * a real jianyid through the shared library. */
+static void example_links_the_shared_library(void **state)
+{
+	const char *exe = getenv("JIANYI_WHOAMI");
+	char cmd[2048], out[4096];
+	size_t n;
+	FILE *p;
+
+	(void)state;
+	if (exe == NULL)
+		fail_msg("JIANYI_WHOAMI is not set (tests/integration/meson.build sets it)");
+	snprintf(cmd, sizeof cmd, "%s 127.0.0.1:%d %s/cmte.crt %s/cmte.key %s/ca.crt 2>&1", exe,
+		 S.port, H.pki, H.pki, H.pki);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	if (pclose(p) != 0 || strstr(out, "login: cmte\n") == NULL)
+		fail_msg("%s printed: %s", cmd, out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(glib_loop_drives_a_connection),
+		cmocka_unit_test(example_links_the_shared_library),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }
