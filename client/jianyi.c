@@ -1,7 +1,8 @@
 /* libjianyi's call layer: frames, request ids, the Hello/Welcome greeting,
  * and matching responses to requests. Nothing here waits but the blocking
  * calls, which are loops over the non-blocking ones (jy_flush,
- * jy_consume_input) with poll(). Bytes move through transport.c. */
+ * jy_consume_input) with poll(). Connecting is connect.c's; bytes move
+ * through transport.c. */
 #include "jianyi.h"
 #include "jianyi_test.h"
 
@@ -16,61 +17,15 @@
 #include "log.h"
 #include "protocol.h"
 #include "status.h"
+#include "client.h"
 #include "transport.h"
 #include "xalloc.h"
 
-#define DEFAULT_TIMEOUT_MS 10000
 #define READ_CHUNK 4096u
 /* What one jy_consume_input reads at most before it lets the caller take
  * what it decoded: a server streaming a long feed must not make one call
  * queue it all (the queue is bounded). */
 #define CONSUME_MAX_BYTES (64u * 1024u)
-
-enum phase { PHASE_CONNECTING, PHASE_GREETING, PHASE_READY };
-
-struct jy_client {
-	struct jy_transport *t;
-	enum phase phase;
-	bool nonblocking;          /* jy_send only queues (jy_set_nonblocking) */
-	int timeout_ms;
-	int64_t connect_deadline;  /* jy_connect's */
-	uint64_t hello_id;
-	uint64_t next_id;          /* next request id; starts at 1, never 0 */
-	uint64_t outstanding;      /* requests sent and not yet answered */
-	uint32_t send_max;         /* the server's Limits.max_frame_bytes */
-	uint32_t recv_max;         /* ours, announced in Hello */
-
-	/* Bytes received and not yet decoded. Freed whenever it is empty so
-	 * that an idle connection holds no buffer. */
-	uint8_t *rbuf;
-	size_t rlen, rcap;
-
-	/* Frames queued and not yet written (freed when empty); the direction
-	 * the pending write waits for; whether a read waits for writability
-	 * (TLS may need to write to read). */
-	uint8_t *wbuf;
-	size_t wlen, wcap;
-	short write_wait;
-	bool read_wants_write;
-
-	/* Responses that arrived while jy_call waited for another id. */
-	Jianyi__Envelope **early;
-	size_t n_early, cap_early;
-
-	Jianyi__Envelope *welcome;   /* the greeting's response envelope */
-
-	/* Pushed events (envelope id 0) read while waiting for responses,
-	 * oldest first, until jy_next_event takes them; bounded in number
-	 * and in bytes (see event_push). */
-	Jianyi__Envelope **events;
-	size_t *event_bytes;         /* each queued event's encoded size */
-	size_t ev_head, n_events, cap_events, queued_bytes;
-
-	/* Once the stream is out of step (transport failure, malformed frame)
-	 * every later call reports the first error again. */
-	bool broken;
-	struct jy_error broken_err;
-};
 
 const char *jy_version(void)
 {
@@ -82,20 +37,20 @@ const char *jy_status_str(int code)
 	return jy_status_name(code);
 }
 
-static int64_t call_deadline(const struct jy_client *c)
+int64_t jy_client_deadline(const struct jy_client *c)
 {
 	return jy_now_ms() + c->timeout_ms;
 }
 
 /* Records err as the connection's final state (see struct jy_client). */
-static bool fail_broken(struct jy_client *c, const struct jy_error *err)
+bool jy_client_fail(struct jy_client *c, const struct jy_error *err)
 {
 	c->broken = true;
 	c->broken_err = *err;
 	return false;
 }
 
-static bool check_usable(const struct jy_client *c, struct jy_error *err)
+bool jy_client_usable(const struct jy_client *c, struct jy_error *err)
 {
 	if (c == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
@@ -112,7 +67,7 @@ static bool check_usable(const struct jy_client *c, struct jy_error *err)
 
 static bool check_ready(const struct jy_client *c, struct jy_error *err)
 {
-	if (!check_usable(c, err))
+	if (!jy_client_usable(c, err))
 		return false;
 	if (c->phase != PHASE_READY) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
@@ -126,7 +81,7 @@ static bool protocol_error(struct jy_client *c, struct jy_error *err, const char
 {
 	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
 		     "protocol error from %s: %s", jy_transport_peer(c->t), what);
-	return fail_broken(c, err);
+	return jy_client_fail(c, err);
 }
 
 /* --- Buffers ---------------------------------------------------------- */
@@ -162,7 +117,7 @@ static void buf_consume(uint8_t **buf, size_t *cap, size_t *len, size_t n)
 /* --- Sending ---------------------------------------------------------- */
 
 /* Frames req with the next id and queues it. */
-static bool queue_request(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
+bool jy_client_queue(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
 			  struct jy_error *err)
 {
 	Jianyi__Envelope env = JIANYI__ENVELOPE__INIT;
@@ -197,14 +152,14 @@ static bool queue_request(struct jy_client *c, const Jianyi__Request *req, uint6
 
 int jy_flush(struct jy_client *c, struct jy_error *err)
 {
-	if (!check_usable(c, err))
+	if (!jy_client_usable(c, err))
 		return -1;
 	while (c->wlen > 0) {
 		size_t n = 0;
 		enum jy_io r = jy_transport_write_some(c->t, c->wbuf, c->wlen, &n, err);
 
 		if (r == JY_IO_FAILED) {
-			fail_broken(c, err);
+			jy_client_fail(c, err);
 			return -1;
 		}
 		if (r != JY_IO_DONE) {
@@ -243,18 +198,18 @@ static bool flush_all(struct jy_client *c, int64_t deadline, struct jy_error *er
 		else
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 				     "poll failed: %s", strerror(errno));
-		return fail_broken(c, err);
+		return jy_client_fail(c, err);
 	}
 }
 
 bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
 	     struct jy_error *err)
 {
-	if (!check_ready(c, err) || !queue_request(c, req, id, err))
+	if (!check_ready(c, err) || !jy_client_queue(c, req, id, err))
 		return false;
 	if (c->nonblocking)
 		return jy_flush(c, err) >= 0;
-	return flush_all(c, call_deadline(c), err);
+	return flush_all(c, jy_client_deadline(c), err);
 }
 
 bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err)
@@ -264,7 +219,7 @@ bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_err
 	buf_reserve(&c->wbuf, &c->wcap, c->wlen, len);
 	memcpy(c->wbuf + c->wlen, buf, len);
 	c->wlen += len;
-	return flush_all(c, call_deadline(c), err);
+	return flush_all(c, jy_client_deadline(c), err);
 }
 
 void jy_set_nonblocking(struct jy_client *c, bool on)
@@ -292,7 +247,7 @@ static bool event_push(struct jy_client *c, Jianyi__Envelope *env, size_t bytes,
 			     jy_transport_peer(c->t), c->n_events + 1, c->queued_bytes + bytes,
 			     (unsigned)JY_MAX_QUEUED_EVENTS, (unsigned)JY_MAX_QUEUED_EVENT_BYTES);
 		jy_envelope_free(env);
-		return fail_broken(c, err);
+		return jy_client_fail(c, err);
 	}
 	if (c->ev_head > 0 && c->ev_head + c->n_events == c->cap_events) {
 		memmove(c->events, c->events + c->ev_head, c->n_events * sizeof *c->events);
@@ -333,7 +288,7 @@ static void early_push(struct jy_client *c, Jianyi__Envelope *env)
 }
 
 /* Takes the queued response with this id (any, oldest first, when id is 0). */
-static Jianyi__Envelope *early_take(struct jy_client *c, uint64_t id)
+Jianyi__Envelope *jy_client_take_answer(struct jy_client *c, uint64_t id)
 {
 	for (size_t i = 0; i < c->n_early; i++) {
 		Jianyi__Envelope *env = c->early[i];
@@ -371,7 +326,7 @@ static bool route_envelope(struct jy_client *c, Jianyi__Envelope *env, size_t si
 			     "the server closed the connection: %s",
 			     env->response->status->message);
 		jy_envelope_free(env);
-		return fail_broken(c, err);
+		return jy_client_fail(c, err);
 	}
 	if (env->id == 0 || env->id >= c->next_id || c->outstanding == 0) {
 		snprintf(what, sizeof what, "a response to request %" PRIu64
@@ -432,7 +387,7 @@ bool jy_consume_input(struct jy_client *c, struct jy_error *err)
 {
 	size_t total = 0;
 
-	if (!check_usable(c, err))
+	if (!jy_client_usable(c, err))
 		return false;
 	if (c->phase == PHASE_CONNECTING) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
@@ -459,7 +414,7 @@ bool jy_consume_input(struct jy_client *c, struct jy_error *err)
 		if (c->rlen == 0)
 			buf_consume(&c->rbuf, &c->rcap, &c->rlen, 0);
 		if (r == JY_IO_FAILED)
-			return fail_broken(c, err);
+			return jy_client_fail(c, err);
 		c->read_wants_write = r == JY_IO_WANT_WRITE;
 		return true;
 	}
@@ -472,7 +427,7 @@ static bool wait_io(struct jy_client *c, int64_t deadline, struct jy_error *err)
 	short events = POLLIN;
 	int w;
 
-	if (!check_usable(c, err))
+	if (!jy_client_usable(c, err))
 		return false;
 	if (c->wlen > 0 || c->read_wants_write)
 		events |= flush_events(c);
@@ -485,7 +440,7 @@ static bool wait_io(struct jy_client *c, int64_t deadline, struct jy_error *err)
 	if (w < 0) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "poll failed: %s", strerror(errno));
-		return fail_broken(c, err);
+		return jy_client_fail(c, err);
 	}
 	return jy_flush(c, err) >= 0 && jy_consume_input(c, err);
 }
@@ -497,7 +452,7 @@ bool jy_is_busy(const struct jy_client *c)
 
 Jianyi__Envelope *jy_get_response(struct jy_client *c)
 {
-	return c != NULL ? early_take(c, 0) : NULL;
+	return c != NULL ? jy_client_take_answer(c, 0) : NULL;
 }
 
 Jianyi__Envelope *jy_get_event(struct jy_client *c)
@@ -549,17 +504,17 @@ static bool judge_response(Jianyi__Envelope *env, Jianyi__Envelope **resp,
 static bool await_response(struct jy_client *c, uint64_t id, Jianyi__Envelope **resp,
 			   struct jy_error *err)
 {
-	int64_t deadline = call_deadline(c);
+	int64_t deadline = jy_client_deadline(c);
 	Jianyi__Envelope *env;
 
-	while ((env = early_take(c, id)) == NULL) {
+	while ((env = jy_client_take_answer(c, id)) == NULL) {
 		if (id == 0 && c->outstanding == 0) {
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
 				     "no request is waiting for an answer");
 			return false;
 		}
 		if (!wait_io(c, deadline, err)) {
-			env = early_take(c, id);
+			env = jy_client_take_answer(c, id);
 			if (env == NULL)
 				return false;
 			break;
@@ -584,196 +539,6 @@ bool jy_call(struct jy_client *c, const Jianyi__Request *req,
 	*resp = NULL;
 	/* in non-blocking mode the rest of the request goes out while we wait */
 	return jy_send(c, req, &id, err) && await_response(c, id, resp, err);
-}
-
-/* --- Connection ------------------------------------------------------- */
-
-/* Hello: announces our versions and limits. */
-static bool send_hello(struct jy_client *c, struct jy_error *err)
-{
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__Hello hello = JIANYI__HELLO__INIT;
-
-	hello.protocol_version = JY_PROTOCOL_VERSION;
-	hello.software = (char *)"jianyi/" JY_SOFTWARE_VERSION;
-	hello.max_frame_bytes = c->recv_max;
-	req.body_case = JIANYI__REQUEST__BODY_HELLO;
-	req.hello = &hello;
-	if (!queue_request(c, &req, &c->hello_id, err))
-		return fail_broken(c, err);
-	c->phase = PHASE_GREETING;
-	return true;
-}
-
-/* With TLS 1.3 a server that refuses our certificate does so after our
- * handshake ended; its alert may be waiting unread behind a failed write
- * of the Hello. Its reason beats "broken pipe". */
-static void read_refusal(struct jy_client *c, struct jy_error *err)
-{
-	struct jy_error alert_err = { .code = JIANYI__STATUS_CODE__STATUS_OK };
-	uint8_t scratch[512];
-	size_t got;
-	enum jy_io r;
-
-	if (jy_transport_broken(c->t))
-		return;
-	if (!c->nonblocking && jy_wait_fd(jy_socket(c), POLLIN, c->connect_deadline) <= 0)
-		return;
-	do
-		r = jy_transport_read_some(c->t, scratch, sizeof scratch, &got, &alert_err);
-	while (r == JY_IO_DONE);
-	if (r == JY_IO_FAILED && alert_err.code == JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED) {
-		*err = alert_err;
-		c->broken_err = alert_err;
-	}
-}
-
-/* Checks the answer to Hello: who the server thinks we are, its limits. */
-static bool take_welcome(struct jy_client *c, Jianyi__Envelope *env, struct jy_error *err)
-{
-	const Jianyi__Welcome *w;
-
-	if (!jy_response_ok(env, err)) {
-		jy_envelope_free(env);
-		return fail_broken(c, err);
-	}
-	c->welcome = env;
-	if (env->response->body_case != JIANYI__RESPONSE__BODY_WELCOME) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "protocol error from %s: the answer to Hello is not a Welcome",
-			     jy_transport_peer(c->t));
-		return fail_broken(c, err);
-	}
-	w = env->response->welcome;
-	if (w->protocol_version != JY_PROTOCOL_VERSION) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "the server speaks protocol version %" PRIu32 ", this client %d",
-			     w->protocol_version, JY_PROTOCOL_VERSION);
-		return fail_broken(c, err);
-	}
-	if (w->limits != NULL && w->limits->max_frame_bytes != 0)
-		c->send_max = w->limits->max_frame_bytes < JY_HARD_MAX_FRAME ?
-			      w->limits->max_frame_bytes : JY_HARD_MAX_FRAME;
-	c->phase = PHASE_READY;
-	return true;
-}
-
-/* Sends the Hello and waits (without blocking) for the Welcome. */
-static enum jy_poll greeting_step(struct jy_client *c, struct jy_error *err)
-{
-	Jianyi__Envelope *env;
-	int f = jy_flush(c, err);
-	bool read_ok;
-
-	if (f < 0) {
-		read_refusal(c, err);
-		return JY_POLL_FAILED;
-	}
-	read_ok = jy_consume_input(c, err);
-	/* The answer may have come just before the server closed (a refused
-	 * certificate): its reason beats the end of the stream. */
-	env = early_take(c, c->hello_id);
-	if (env == NULL)
-		return !read_ok ? JY_POLL_FAILED : f > 0 ? JY_POLL_WRITING : JY_POLL_READING;
-	return take_welcome(c, env, err) ? JY_POLL_OK : JY_POLL_FAILED;
-}
-
-enum jy_poll jy_connect_poll(struct jy_client *c, struct jy_error *err)
-{
-	if (!check_usable(c, err))
-		return JY_POLL_FAILED;
-	if (c->phase == PHASE_CONNECTING) {
-		switch (jy_transport_connect_poll(c->t, err)) {
-		case JY_IO_WANT_READ:
-			return JY_POLL_READING;
-		case JY_IO_WANT_WRITE:
-			return JY_POLL_WRITING;
-		case JY_IO_FAILED:
-			fail_broken(c, err);
-			return JY_POLL_FAILED;
-		case JY_IO_DONE:
-			if (!send_hello(c, err))
-				return JY_POLL_FAILED;
-			break;
-		}
-	}
-	if (c->phase == PHASE_GREETING)
-		return greeting_step(c, err);
-	return JY_POLL_OK;
-}
-
-static struct jy_client *client_start(const struct jy_client_options *opts, bool nonblocking,
-				      struct jy_error *err)
-{
-	struct jy_client *c;
-
-	if (opts == NULL) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "no options");
-		return NULL;
-	}
-	if (opts->timeout_ms < 0) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the timeout must not be negative (%d ms)", opts->timeout_ms);
-		return NULL;
-	}
-	c = jy_xcalloc(1, sizeof *c);
-	c->nonblocking = nonblocking;
-	c->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
-	c->connect_deadline = call_deadline(c);
-	c->next_id = 1;
-	c->send_max = JY_DEFAULT_MAX_FRAME;   /* until the Welcome tells us */
-	c->recv_max = JY_DEFAULT_MAX_FRAME;
-	c->t = jy_transport_start(opts, err);
-	if (c->t == NULL) {
-		free(c);
-		return NULL;
-	}
-	return c;
-}
-
-struct jy_client *jy_connect_start(const struct jy_client_options *opts, struct jy_error *err)
-{
-	return client_start(opts, true, err);
-}
-
-/* The blocking connect: jy_connect_poll in a loop, with poll() between. */
-struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err)
-{
-	struct jy_client *c = client_start(opts, false, err);
-
-	while (c != NULL) {
-		enum jy_poll p = jy_connect_poll(c, err);
-		int w;
-
-		if (p == JY_POLL_OK)
-			return c;
-		if (p == JY_POLL_FAILED)
-			break;
-		w = jy_wait_fd(jy_socket(c), p == JY_POLL_READING ? POLLIN : POLLOUT,
-			       c->connect_deadline);
-		if (w > 0)
-			continue;
-		if (w < 0)
-			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "poll failed: %s", strerror(errno));
-		else if (c->phase == PHASE_CONNECTING)
-			jy_transport_timeout_error(c->t, err);
-		else
-			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
-				     "timed out waiting for an answer from %s",
-				     jy_transport_peer(c->t));
-		jy_transport_fail(c->t);
-		break;
-	}
-	jy_close(c);
-	return NULL;
-}
-
-const Jianyi__Welcome *jy_welcome(const struct jy_client *c)
-{
-	if (c == NULL || c->phase != PHASE_READY)
-		return NULL;
-	return c->welcome->response->welcome;
 }
 
 int jy_socket(const struct jy_client *c)
