@@ -220,6 +220,22 @@ static gboolean on_timeout(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* This process's threads (/proc/self/status), 0 when unknown. */
+static int thread_count(void)
+{
+	char line[128];
+	int n = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 /* The cursor at the end of cmte's feed, over a blocking connection. */
 static void end_cursor(char *cursor, size_t len)
 {
@@ -266,6 +282,8 @@ static void glib_loop_drives_a_connection(void **state)
 		fail_msg("%s", d.failure);
 	assert_int_equal(d.step, DONE);
 	assert_int_equal(d.n_answered, N_REQ);
+	/* all of it on this one thread: neither GLib nor libjianyi made one */
+	assert_int_equal(thread_count(), 1);
 	printf("glib: %d socket watches\n", d.n_sources);
 }
 
