@@ -36,14 +36,9 @@ const struct cli_option cli_list_options[] = {
 
 bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, int *rc)
 {
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__GetSuggestionRequest get = JIANYI__GET_SUGGESTION_REQUEST__INIT;
 	struct jy_error err;
 
-	get.suggestion_id = id;
-	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
-	req.get_suggestion = &get;
-	if (!jy_call(c, &req, resp, &err)) {
+	if (!jy_call_get(c, id, resp, &err)) {
 		*rc = cli_fail_status(&err);
 	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_GET_SUGGESTION ||
 		   (*resp)->response->get_suggestion->suggestion == NULL) {
@@ -161,8 +156,7 @@ int cli_run_list(const struct cli_invocation *inv)
 		l = offline;
 		goto print;
 	}
-	req.body_case = JIANYI__REQUEST__BODY_LIST_SUGGESTIONS;
-	req.list_suggestions = &lr;
+	jy_request_list(&req, &lr);
 	if (!jy_call(c, &req, &resp, &err)) {
 		rc = cli_fail_status(&err);
 		goto done;

@@ -122,11 +122,9 @@ static enum outcome fetch_cases(struct sync_ctx *x, const int64_t *ids, size_t n
 	while (nreceived < n) {
 		Jianyi__Envelope *resp = NULL;
 		while (nsent < n && nsent - nreceived < window) {
-			Jianyi__Request req = JIANYI__REQUEST__INIT;
-			Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
-			g.suggestion_id = ids[nsent];
-			req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
-			req.get_suggestion = &g;
+			Jianyi__Request req;
+			Jianyi__GetSuggestionRequest g;
+			jy_request_get(&req, &g, ids[nsent]);
 			if (!jy_send(x->c, &req, &id, &err))
 				return link_failed(&err, "reading cases");
 			if (nsent == 0)

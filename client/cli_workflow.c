@@ -26,25 +26,10 @@
 #define MAX_EXTENSION_DAYS 365
 #define SUBMIT_KEY_SUFFIX ".submit"   /* submit's second step: the first's key + this */
 
-/* Everything one ActRequest points into. */
+/* One ActRequest (libjianyi's struct jy_act) and what the CLI's flags put
+ * into it. */
 struct act {
-	Jianyi__ActRequest req;
-	Jianyi__CreateParams create;
-	Jianyi__ReasonParams reason;
-	Jianyi__RegisterParams reg;
-	Jianyi__MergeParams merge;
-	Jianyi__ConvertParams convert;
-	Jianyi__AssignParams assign;
-	Jianyi__PlanParams plan;
-	Jianyi__ContactParams contact;
-	Jianyi__OpinionParams opinion;
-	Jianyi__ExtendParams extend;
-	Jianyi__ApproveExtensionParams approve;
-	Jianyi__ReplyParams reply;
-	Jianyi__FollowUpParams follow_up;
-	Jianyi__EvaluateParams evaluate;
-	Jianyi__SuperviseParams supervise;
-	Jianyi__SubmitParams submit;
+	struct jy_act j;
 	int64_t ids[CLI_MAX_REPEATED];
 	const char *strs[CLI_MAX_REPEATED];
 	char *owned[2];              /* long texts read from files */
@@ -53,7 +38,7 @@ struct act {
 
 struct cli_act_spec {
 	Jianyi__Action action;
-	/* Checks the flags and fills a->req's params; false: usage error printed. */
+	/* Checks the flags and fills a->j.req's params; false: usage error printed. */
 	bool (*build)(const struct cli_invocation *inv, struct act *a);
 	enum cli_need reason;        /* reason_params: is --reason required? */
 	const char *const *classes;  /* reply_params: the result classes */
@@ -77,7 +62,7 @@ static char *or_empty(const char *s)
 static bool no_params(const struct cli_invocation *inv, struct act *a)
 {
 	(void)inv;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
 	return true;
 }
 
@@ -88,9 +73,9 @@ static bool reason_params(const struct cli_invocation *inv, struct act *a)
 
 	if (!cli_get_str(inv, "reason", spec->reason, &reason))
 		return false;
-	a->reason.reason = or_empty(reason);
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
-	a->req.reason = &a->reason;
+	a->j.reason.reason = or_empty(reason);
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
+	a->j.req.reason = &a->j.reason;
 	return true;
 }
 
@@ -101,10 +86,10 @@ static bool register_params(const struct cli_invocation *inv, struct act *a)
 	if (!cli_get_int(inv, "term", 1, 99, CLI_REQUIRED, &term) ||
 	    !cli_get_int(inv, "session", 1, 20, CLI_REQUIRED, &session))
 		return false;
-	a->reg.term = (int32_t)term;
-	a->reg.session = (int32_t)session;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REGISTER;
-	a->req.register_ = &a->reg;
+	a->j.reg.term = (int32_t)term;
+	a->j.reg.session = (int32_t)session;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_REGISTER;
+	a->j.req.register_ = &a->j.reg;
 	return true;
 }
 
@@ -112,14 +97,14 @@ static bool merge_params(const struct cli_invocation *inv, struct act *a)
 {
 	const char *reason;
 
-	if (!cli_get_id(inv, "into", CLI_REQUIRED, &a->merge.into_suggestion_id) ||
+	if (!cli_get_id(inv, "into", CLI_REQUIRED, &a->j.merge.into_suggestion_id) ||
 	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
 		return false;
-	if (a->merge.into_suggestion_id == a->req.suggestion_id)
+	if (a->j.merge.into_suggestion_id == a->j.req.suggestion_id)
 		return cli_usage_error(inv, "--into: a suggestion cannot be merged into itself");
-	a->merge.reason = (char *)reason;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_MERGE;
-	a->req.merge = &a->merge;
+	a->j.merge.reason = (char *)reason;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_MERGE;
+	a->j.req.merge = &a->j.merge;
 	return true;
 }
 
@@ -132,10 +117,10 @@ static bool convert_params(const struct cli_invocation *inv, struct act *a)
 	if (!cli_get_choice(inv, "to", kinds, CLI_REQUIRED, &kind) ||
 	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
 		return false;
-	a->convert.to_kind = wire(kinds, kind, NULL);
-	a->convert.reason = (char *)reason;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONVERT;
-	a->req.convert = &a->convert;
+	a->j.convert.to_kind = wire(kinds, kind, NULL);
+	a->j.convert.reason = (char *)reason;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONVERT;
+	a->j.req.convert = &a->j.convert;
 	return true;
 }
 
@@ -146,28 +131,28 @@ static bool assign_params(const struct cli_invocation *inv, struct act *a)
 	const char *deadline = NULL, *reason = NULL;
 	size_t nco, nleaders;
 
-	if (!cli_get_id(inv, "lead", CLI_REQUIRED, &a->assign.lead_unit_id) ||
+	if (!cli_get_id(inv, "lead", CLI_REQUIRED, &a->j.assign.lead_unit_id) ||
 	    !cli_get_ids(inv, "co", a->ids, MAX_UNITS, &nco) ||
 	    !cli_get_date(inv, "deadline", CLI_OPTIONAL, &deadline) ||
 	    !cli_get_strs(inv, "leader", a->strs, MAX_LEADERS, &nleaders) ||
-	    !cli_get_id(inv, "committee", CLI_OPTIONAL, &a->assign.supervising_committee_id) ||
+	    !cli_get_id(inv, "committee", CLI_OPTIONAL, &a->j.assign.supervising_committee_id) ||
 	    !cli_get_str(inv, "reason", spec->reason, &reason))
 		return false;
 	for (size_t i = 0; i < nco; i++)
-		if (a->ids[i] == a->assign.lead_unit_id)
+		if (a->ids[i] == a->j.assign.lead_unit_id)
 			return cli_usage_error(inv, "--co: unit %" PRId64 " is already the lead unit",
 					       a->ids[i]);
-	a->assign.co_unit_ids = a->ids;
-	a->assign.n_co_unit_ids = nco;
-	a->assign.reply_deadline = or_empty(deadline);
-	a->assign.key = cli_value(inv, "key") != NULL;
-	a->assign.leaders = (char **)a->strs;
-	a->assign.n_leaders = nleaders;
-	if (nleaders > 0 && !a->assign.key)
+	a->j.assign.co_unit_ids = a->ids;
+	a->j.assign.n_co_unit_ids = nco;
+	a->j.assign.reply_deadline = or_empty(deadline);
+	a->j.assign.key = cli_value(inv, "key") != NULL;
+	a->j.assign.leaders = (char **)a->strs;
+	a->j.assign.n_leaders = nleaders;
+	if (nleaders > 0 && !a->j.assign.key)
 		return cli_usage_error(inv, "--leader: only a key suggestion (--key) has leading leaders");
-	a->assign.reason = or_empty(reason);
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
-	a->req.assign = &a->assign;
+	a->j.assign.reason = or_empty(reason);
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+	a->j.req.assign = &a->j.assign;
 	return true;
 }
 
@@ -193,12 +178,12 @@ static bool plan_params(const struct cli_invocation *inv, struct act *a)
 		return false;
 	if (!phone_valid(phone))
 		return cli_usage_error(inv, "--phone: '%s' is not a telephone number", phone);
-	a->plan.handler_name = (char *)handler;
-	a->plan.handler_phone = (char *)phone;
-	a->plan.plan = a->owned[0];
-	a->plan.promised_date = (char *)date;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_PLAN;
-	a->req.plan = &a->plan;
+	a->j.plan.handler_name = (char *)handler;
+	a->j.plan.handler_phone = (char *)phone;
+	a->j.plan.plan = a->owned[0];
+	a->j.plan.promised_date = (char *)date;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_PLAN;
+	a->j.req.plan = &a->j.plan;
 	return true;
 }
 
@@ -214,12 +199,12 @@ static bool contact_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_date(inv, "date", CLI_OPTIONAL, &date) ||
 	    !cli_get_str(inv, "note", CLI_OPTIONAL, &note))
 		return false;
-	a->contact.phase = wire(phases, phase, NULL);
-	a->contact.method = wire(methods, method, NULL);
-	a->contact.date = or_empty(date);
-	a->contact.note = or_empty(note);
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
-	a->req.contact = &a->contact;
+	a->j.contact.phase = wire(phases, phase, NULL);
+	a->j.contact.method = wire(methods, method, NULL);
+	a->j.contact.date = or_empty(date);
+	a->j.contact.note = or_empty(note);
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
+	a->j.req.contact = &a->j.contact;
 	return true;
 }
 
@@ -227,9 +212,9 @@ static bool opinion_params(const struct cli_invocation *inv, struct act *a)
 {
 	if (!cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
 		return false;
-	a->opinion.text = a->owned[0];
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_OPINION;
-	a->req.opinion = &a->opinion;
+	a->j.opinion.text = a->owned[0];
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_OPINION;
+	a->j.req.opinion = &a->j.opinion;
 	return true;
 }
 
@@ -241,10 +226,10 @@ static bool extend_params(const struct cli_invocation *inv, struct act *a)
 	if (!cli_get_int(inv, "days", 1, MAX_EXTENSION_DAYS, CLI_REQUIRED, &days) ||
 	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
 		return false;
-	a->extend.days = (int32_t)days;
-	a->extend.reason = (char *)reason;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_EXTEND;
-	a->req.extend = &a->extend;
+	a->j.extend.days = (int32_t)days;
+	a->j.extend.reason = (char *)reason;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_EXTEND;
+	a->j.req.extend = &a->j.extend;
 	return true;
 }
 
@@ -253,16 +238,16 @@ static bool approve_extension_params(const struct cli_invocation *inv, struct ac
 	bool approve = cli_value(inv, "approve") != NULL, reject = cli_value(inv, "reject") != NULL;
 	const char *reason = NULL;
 
-	if (!cli_get_id(inv, "extension", CLI_REQUIRED, &a->approve.extension_id) ||
+	if (!cli_get_id(inv, "extension", CLI_REQUIRED, &a->j.approve.extension_id) ||
 	    !cli_get_str(inv, "reason", CLI_OPTIONAL, &reason))
 		return false;
 	if (approve == reject)
 		return cli_usage_error(inv, approve ? "--reject: give --approve or --reject, not both" :
 					    "--approve: required (or --reject)");
-	a->approve.approve = approve;
-	a->approve.reason = or_empty(reason);
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
-	a->req.approve_extension = &a->approve;
+	a->j.approve.approve = approve;
+	a->j.approve.reason = or_empty(reason);
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
+	a->j.req.approve_extension = &a->j.approve;
 	return true;
 }
 
@@ -276,15 +261,15 @@ static bool reply_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
 		return false;
 	if (spec->action == JIANYI__ACTION__ACTION_REPLY) {
-		a->reply.text = a->owned[0];
-		a->reply.result_class = wire(spec->classes, cls, NULL);
-		a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_REPLY;
-		a->req.reply = &a->reply;
+		a->j.reply.text = a->owned[0];
+		a->j.reply.result_class = wire(spec->classes, cls, NULL);
+		a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_REPLY;
+		a->j.req.reply = &a->j.reply;
 	} else {
-		a->follow_up.text = a->owned[0];
-		a->follow_up.result_class = wire(spec->classes, cls, NULL);
-		a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
-		a->req.follow_up = &a->follow_up;
+		a->j.follow_up.text = a->owned[0];
+		a->j.follow_up.result_class = wire(spec->classes, cls, NULL);
+		a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
+		a->j.req.follow_up = &a->j.follow_up;
 	}
 	return true;
 }
@@ -302,11 +287,11 @@ static bool evaluate_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_choice(inv, "result", answers, CLI_REQUIRED, &result) ||
 	    !cli_get_str(inv, "comment", CLI_OPTIONAL, &comment))
 		return false;
-	a->evaluate.attitude = wire(answers, attitude, wire_answers);
-	a->evaluate.result = wire(answers, result, wire_answers);
-	a->evaluate.comment = or_empty(comment);
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
-	a->req.evaluate = &a->evaluate;
+	a->j.evaluate.attitude = wire(answers, attitude, wire_answers);
+	a->j.evaluate.result = wire(answers, result, wire_answers);
+	a->j.evaluate.comment = or_empty(comment);
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
+	a->j.req.evaluate = &a->j.evaluate;
 	return true;
 }
 
@@ -323,10 +308,10 @@ static bool supervise_params(const struct cli_invocation *inv, struct act *a)
 	if (!cli_get_choice(inv, "kind", kinds, CLI_REQUIRED, &kind) ||
 	    !cli_get_long_text(inv, "text", CLI_REQUIRED, &a->owned[0]))
 		return false;
-	a->supervise.kind = wire(kinds, kind, wire_kinds);
-	a->supervise.text = a->owned[0];
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
-	a->req.supervise = &a->supervise;
+	a->j.supervise.kind = wire(kinds, kind, wire_kinds);
+	a->j.supervise.text = a->owned[0];
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
+	a->j.req.supervise = &a->j.supervise;
 	return true;
 }
 
@@ -455,28 +440,11 @@ const struct cli_option cli_submit_options[] = {
 
 /* --- Sending ----------------------------------------------------------- */
 
-/* Every message needs its descriptor, so each part starts from its INIT. */
+/* Every part ready; the builders point the request at their params. */
 static void act_init(struct act *a)
 {
-	*a = (struct act){
-		.req = JIANYI__ACT_REQUEST__INIT,
-		.create = JIANYI__CREATE_PARAMS__INIT,
-		.reason = JIANYI__REASON_PARAMS__INIT,
-		.reg = JIANYI__REGISTER_PARAMS__INIT,
-		.merge = JIANYI__MERGE_PARAMS__INIT,
-		.convert = JIANYI__CONVERT_PARAMS__INIT,
-		.assign = JIANYI__ASSIGN_PARAMS__INIT,
-		.plan = JIANYI__PLAN_PARAMS__INIT,
-		.contact = JIANYI__CONTACT_PARAMS__INIT,
-		.opinion = JIANYI__OPINION_PARAMS__INIT,
-		.extend = JIANYI__EXTEND_PARAMS__INIT,
-		.approve = JIANYI__APPROVE_EXTENSION_PARAMS__INIT,
-		.reply = JIANYI__REPLY_PARAMS__INIT,
-		.follow_up = JIANYI__FOLLOW_UP_PARAMS__INIT,
-		.evaluate = JIANYI__EVALUATE_PARAMS__INIT,
-		.supervise = JIANYI__SUPERVISE_PARAMS__INIT,
-		.submit = JIANYI__SUBMIT_PARAMS__INIT,
-	};
+	memset(a, 0, sizeof *a);
+	jy_act_init(&a->j, JIANYI__ACTION__ACTION_UNSPECIFIED, 0, 0);
 }
 
 static void act_free(struct act *a)
@@ -496,7 +464,7 @@ static void rerun_key(const struct act *a, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, a->key);
 }
 
-/* Sends a->req on *c (which a retry may replace; see cli_write.h); on
+/* Sends a->j.req on *c (which a retry may replace; see cli_write.h); on
  * success *resp holds an answer with a suggestion. */
 static bool send_act(const struct cli_invocation *inv, struct jy_client **c, struct act *a,
 		     Jianyi__Envelope **resp, int *rc)
@@ -504,9 +472,9 @@ static bool send_act(const struct cli_invocation *inv, struct jy_client **c, str
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	char key[CLI_IDEMPOTENCY_KEY_MAX + 1];
 
-	a->req.idempotency_key = a->key;
+	a->j.req.idempotency_key = a->key;
 	req.body_case = JIANYI__REQUEST__BODY_ACT;
-	req.act = &a->req;
+	req.act = &a->j.req;
 	rerun_key(a, key, sizeof key);
 	if (!cli_call_write(inv, c, &req, key, resp, rc))
 		goto fail;   /* printed */
@@ -572,8 +540,8 @@ static struct jy_client *connect_at_version(const struct cli_invocation *inv, st
 	}
 	if ((c = cli_connect_or_fail(inv, rc)) == NULL)
 		return NULL;
-	a->req.expected_version = (int32_t)version;
-	if (version == 0 && !fetch_version(c, a->req.suggestion_id, &a->req.expected_version, rc)) {
+	a->j.req.expected_version = (int32_t)version;
+	if (version == 0 && !fetch_version(c, a->j.req.suggestion_id, &a->j.req.expected_version, rc)) {
 		jy_close(c);
 		return NULL;
 	}
@@ -589,13 +557,13 @@ int cli_run_act(const struct cli_invocation *inv)
 	int rc = CLI_EXIT_USAGE;
 
 	act_init(&a);
-	a.req.action = spec->action;
-	if (!cli_get_case_id(inv, &a.req.suggestion_id) || !spec->build(inv, &a) ||
+	a.j.req.action = spec->action;
+	if (!cli_get_case_id(inv, &a.j.req.suggestion_id) || !spec->build(inv, &a) ||
 	    !cli_get_idempotency_key(inv, a.key))
 		goto done;
 	if (inv->flags.offline) {
-		a.req.idempotency_key = a.key;
-		rc = cli_outbox_queue(inv, &a.req);
+		a.j.req.idempotency_key = a.key;
+		rc = cli_outbox_queue(inv, &a.j.req);
 		goto done;
 	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
@@ -628,17 +596,17 @@ static int submit_existing(const struct cli_invocation *inv)
 		if (cli_value(inv, create_only[i]) != NULL)
 			return cli_usage_error(inv, "--%s: not with --id (which submits an existing "
 					       "suggestion)", create_only[i]), CLI_EXIT_USAGE;
-	a.req.action = JIANYI__ACTION__ACTION_SUBMIT;
+	a.j.req.action = JIANYI__ACTION__ACTION_SUBMIT;
 	size_t nremove;
-	if (!cli_get_id(inv, "id", CLI_REQUIRED, &a.req.suggestion_id) ||
+	if (!cli_get_id(inv, "id", CLI_REQUIRED, &a.j.req.suggestion_id) ||
 	    !cli_get_ids(inv, "remove-cosigner", a.ids, CLI_MAX_REPEATED, &nremove) ||
 	    !cli_get_idempotency_key(inv, a.key))
 		return CLI_EXIT_USAGE;
 	if (nremove > 0) {
-		a.submit.remove_cosigner_deputy_ids = a.ids;
-		a.submit.n_remove_cosigner_deputy_ids = nremove;
-		a.req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
-		a.req.submit = &a.submit;
+		a.j.submit.remove_cosigner_deputy_ids = a.ids;
+		a.j.submit.n_remove_cosigner_deputy_ids = nremove;
+		a.j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
+		a.j.req.submit = &a.j.submit;
 	}
 	if ((c = connect_at_version(inv, &a, &rc)) == NULL)
 		return rc;
@@ -665,16 +633,16 @@ static bool create_params(const struct cli_invocation *inv, struct act *a)
 		return false;
 	if (cli_value(inv, "version") != NULL)
 		return cli_usage_error(inv, "--version: only with --id (a new suggestion has none)");
-	a->create.title = (char *)title;
-	a->create.body = a->owned[0];
-	a->create.category = (char *)category;
-	a->create.confidential = cli_value(inv, "confidential") != NULL;
-	a->create.cosigner_deputy_ids = a->ids;
-	a->create.n_cosigner_deputy_ids = ncosigners;
-	a->create.kind = wire(kinds, kind, NULL);
-	a->req.action = JIANYI__ACTION__ACTION_CREATE;
-	a->req.params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
-	a->req.create = &a->create;
+	a->j.create.title = (char *)title;
+	a->j.create.body = a->owned[0];
+	a->j.create.category = (char *)category;
+	a->j.create.confidential = cli_value(inv, "confidential") != NULL;
+	a->j.create.cosigner_deputy_ids = a->ids;
+	a->j.create.n_cosigner_deputy_ids = ncosigners;
+	a->j.create.kind = wire(kinds, kind, NULL);
+	a->j.req.action = JIANYI__ACTION__ACTION_CREATE;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
+	a->j.req.create = &a->j.create;
 	return true;
 }
 
@@ -707,7 +675,7 @@ int cli_run_submit(const struct cli_invocation *inv)
 		rc = print_result(inv, created->response->act, a.key, note);
 		goto done;
 	}
-	if (a.create.n_cosigner_deputy_ids > 0) {
+	if (a.j.create.n_cosigner_deputy_ids > 0) {
 		snprintf(note, sizeof note, "a draft until the co-signers confirm (jianyi cosign %"
 			 PRId64 "); then submit it with: jianyi submit --id %" PRId64, s->id, s->id);
 		rc = print_result(inv, created->response->act, a.key, note);
@@ -722,7 +690,7 @@ int cli_run_submit(const struct cli_invocation *inv)
 	sub.suggestion_id = s->id;
 	sub.expected_version = s->version;
 	sub.action = JIANYI__ACTION__ACTION_SUBMIT;
-	a.req = sub;
+	a.j.req = sub;
 	memcpy(a.key, key, sizeof key);
 	if (!send_act(inv, &c, &a, &submitted, &rc)) {
 		cli_fail(rc, "the draft #%" PRId64 " was created but not submitted; submit it with: "

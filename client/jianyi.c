@@ -1,8 +1,14 @@
 /* libjianyi's call layer: frames, request ids, the Hello/Welcome greeting,
- * and matching responses to requests. Bytes move through transport.c. */
+ * and matching responses to requests. Nothing here waits but the blocking
+ * calls, which are loops over the non-blocking ones (jy_flush,
+ * jy_consume_input) with poll(). Connecting is connect.c's; bytes move
+ * through transport.c. */
 #include "jianyi.h"
+#include "jianyi_test.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,63 +17,40 @@
 #include "log.h"
 #include "protocol.h"
 #include "status.h"
+#include "client.h"
 #include "transport.h"
 #include "xalloc.h"
 
-#define DEFAULT_TIMEOUT_MS 10000
 #define READ_CHUNK 4096u
+/* What one jy_consume_input reads at most before it lets the caller take
+ * what it decoded: a server streaming a long feed must not make one call
+ * queue it all (the queue is bounded). */
+#define CONSUME_MAX_BYTES (64u * 1024u)
 
-struct jy_client {
-	struct jy_transport *t;
-	int timeout_ms;
-	uint64_t next_id;          /* next request id; starts at 1, never 0 */
-	uint64_t outstanding;      /* requests sent and not yet answered */
-	uint32_t send_max;         /* the server's Limits.max_frame_bytes */
-	uint32_t recv_max;         /* ours, announced in Hello */
-
-	/* Bytes received and not yet decoded. Freed whenever it is empty so
-	 * that an idle connection holds no buffer. */
-	uint8_t *rbuf;
-	size_t rlen, rcap;
-
-	/* Responses that arrived while jy_call waited for another id. */
-	Jianyi__Envelope **early;
-	size_t n_early, cap_early;
-
-	Jianyi__Envelope *welcome;   /* the greeting's response envelope */
-
-	/* Pushed events (envelope id 0) read while waiting for responses,
-	 * oldest first, until jy_next_event takes them; bounded in number
-	 * and in bytes (see event_push). */
-	Jianyi__Envelope **events;
-	size_t *event_bytes;         /* each queued event's encoded size */
-	size_t ev_head, n_events, cap_events, queued_bytes;
-
-	/* Once the stream is out of step (transport failure, malformed frame)
-	 * every later call reports the first error again. */
-	bool broken;
-	struct jy_error broken_err;
-};
+const char *jy_version(void)
+{
+	return JY_SOFTWARE_VERSION;
+}
 
 const char *jy_status_str(int code)
 {
 	return jy_status_name(code);
 }
 
-static int64_t call_deadline(const struct jy_client *c)
+int64_t jy_client_deadline(const struct jy_client *c)
 {
 	return jy_now_ms() + c->timeout_ms;
 }
 
 /* Records err as the connection's final state (see struct jy_client). */
-static bool fail_broken(struct jy_client *c, const struct jy_error *err)
+bool jy_client_fail(struct jy_client *c, const struct jy_error *err)
 {
 	c->broken = true;
 	c->broken_err = *err;
 	return false;
 }
 
-static bool check_usable(const struct jy_client *c, struct jy_error *err)
+bool jy_client_usable(const struct jy_client *c, struct jy_error *err)
 {
 	if (c == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
@@ -82,26 +65,66 @@ static bool check_usable(const struct jy_client *c, struct jy_error *err)
 	return true;
 }
 
+static bool check_ready(const struct jy_client *c, struct jy_error *err)
+{
+	if (!jy_client_usable(c, err))
+		return false;
+	if (c->phase != PHASE_READY) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
+			     "the connection is not ready: jy_connect_poll has not returned JY_POLL_OK");
+		return false;
+	}
+	return true;
+}
+
 static bool protocol_error(struct jy_client *c, struct jy_error *err, const char *what)
 {
 	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
 		     "protocol error from %s: %s", jy_transport_peer(c->t), what);
-	return fail_broken(c, err);
+	return jy_client_fail(c, err);
+}
+
+/* --- Buffers ---------------------------------------------------------- */
+
+/* Makes room for at least want more bytes after *len. */
+static void buf_reserve(uint8_t **buf, size_t *cap, size_t len, size_t want)
+{
+	size_t n;
+
+	if (*cap - len >= want)
+		return;
+	n = *cap ? *cap : READ_CHUNK;
+	while (n - len < want)
+		n *= 2;
+	*buf = jy_xrealloc(*buf, n);
+	*cap = n;
+}
+
+/* Drops the first n bytes; an empty buffer is freed, so that an idle
+ * connection holds none. */
+static void buf_consume(uint8_t **buf, size_t *cap, size_t *len, size_t n)
+{
+	*len -= n;
+	if (*len > 0) {
+		memmove(*buf, *buf + n, *len);
+		return;
+	}
+	free(*buf);
+	*buf = NULL;
+	*cap = 0;
 }
 
 /* --- Sending ---------------------------------------------------------- */
 
-bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
-	     struct jy_error *err)
+/* Frames req with the next id and queues it. */
+bool jy_client_queue(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
+			  struct jy_error *err)
 {
 	Jianyi__Envelope env = JIANYI__ENVELOPE__INIT;
 	char msg[256];
 	uint8_t *frame = NULL;
 	size_t len = 0;
-	bool ok;
 
-	if (!check_usable(c, err))
-		return false;
 	if (req == NULL || req->body_case == JIANYI__REQUEST__BODY__NOT_SET) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
 			     "the request has no body");
@@ -111,15 +134,15 @@ bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
 	env.body_case = JIANYI__ENVELOPE__BODY_REQUEST;
 	env.request = (Jianyi__Request *)req;   /* only read by the encoder */
 	if (!jy_frame_encode(&env, c->send_max, &frame, &len, msg, sizeof msg)) {
-		/* nothing was sent: the connection is still fine */
+		/* nothing was queued: the connection is still fine */
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
 			     "the request does not fit the server's frame limit: %s", msg);
 		return false;
 	}
-	ok = jy_transport_write(c->t, frame, len, call_deadline(c), err);
+	buf_reserve(&c->wbuf, &c->wcap, c->wlen, len);
+	memcpy(c->wbuf + c->wlen, frame, len);
+	c->wlen += len;
 	free(frame);
-	if (!ok)
-		return fail_broken(c, err);
 	if (id != NULL)
 		*id = c->next_id;
 	c->next_id++;
@@ -127,90 +150,85 @@ bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
 	return true;
 }
 
+int jy_flush(struct jy_client *c, struct jy_error *err)
+{
+	if (!jy_client_usable(c, err))
+		return -1;
+	while (c->wlen > 0) {
+		size_t n = 0;
+		enum jy_io r = jy_transport_write_some(c->t, c->wbuf, c->wlen, &n, err);
+
+		if (r == JY_IO_FAILED) {
+			jy_client_fail(c, err);
+			return -1;
+		}
+		if (r != JY_IO_DONE) {
+			c->write_wait = r == JY_IO_WANT_READ ? POLLIN : POLLOUT;
+			return 1;
+		}
+		buf_consume(&c->wbuf, &c->wcap, &c->wlen, n);
+	}
+	/* a read that waited for writability goes on now */
+	if (c->read_wants_write && !jy_consume_input(c, err))
+		return -1;
+	return c->read_wants_write ? 1 : 0;
+}
+
+/* What the socket must be ready for before jy_flush can go on. */
+static short flush_events(const struct jy_client *c)
+{
+	return c->wlen > 0 ? c->write_wait : POLLOUT;
+}
+
+/* Writes all queued output, waiting as long as the deadline allows. */
+static bool flush_all(struct jy_client *c, int64_t deadline, struct jy_error *err)
+{
+	for (;;) {
+		int f = jy_flush(c, err), w;
+
+		if (f <= 0)
+			return f == 0;
+		w = jy_wait_fd(jy_socket(c), flush_events(c), deadline);
+		if (w > 0)
+			continue;
+		/* a write cut short leaves the stream out of step */
+		if (w == 0)
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+				     "timed out sending to %s", jy_transport_peer(c->t));
+		else
+			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+				     "poll failed: %s", strerror(errno));
+		return jy_client_fail(c, err);
+	}
+}
+
+bool jy_send(struct jy_client *c, const Jianyi__Request *req, uint64_t *id,
+	     struct jy_error *err)
+{
+	if (!check_ready(c, err) || !jy_client_queue(c, req, id, err))
+		return false;
+	if (c->nonblocking)
+		return jy_flush(c, err) >= 0;
+	return flush_all(c, jy_client_deadline(c), err);
+}
+
 bool jy_send_raw(struct jy_client *c, const void *buf, size_t len, struct jy_error *err)
 {
-	if (!check_usable(c, err))
+	if (!check_ready(c, err))
 		return false;
-	if (!jy_transport_write(c->t, buf, len, call_deadline(c), err))
-		return fail_broken(c, err);
-	return true;
+	buf_reserve(&c->wbuf, &c->wcap, c->wlen, len);
+	memcpy(c->wbuf + c->wlen, buf, len);
+	c->wlen += len;
+	return flush_all(c, jy_client_deadline(c), err);
+}
+
+void jy_set_nonblocking(struct jy_client *c, bool on)
+{
+	if (c != NULL)
+		c->nonblocking = on;
 }
 
 /* --- Receiving -------------------------------------------------------- */
-
-/* Makes room for at least want more bytes after rlen. */
-static void rbuf_reserve(struct jy_client *c, size_t want)
-{
-	size_t cap;
-
-	if (c->rcap - c->rlen >= want)
-		return;
-	cap = c->rcap ? c->rcap : READ_CHUNK;
-	while (cap - c->rlen < want)
-		cap *= 2;
-	c->rbuf = jy_xrealloc(c->rbuf, cap);
-	c->rcap = cap;
-}
-
-/* Drops the first n bytes of the receive buffer. */
-static void rbuf_consume(struct jy_client *c, size_t n)
-{
-	c->rlen -= n;
-	if (c->rlen > 0) {
-		memmove(c->rbuf, c->rbuf + n, c->rlen);
-		return;
-	}
-	free(c->rbuf);
-	c->rbuf = NULL;
-	c->rcap = 0;
-}
-
-/* Reads one envelope from the stream (any kind); *size: its frame's bytes. */
-static bool read_envelope(struct jy_client *c, int64_t deadline,
-			  Jianyi__Envelope **out, size_t *size, struct jy_error *err)
-{
-	for (;;) {
-		uint32_t body_len = 0;
-		enum jy_frame_result r = jy_frame_peek(c->rbuf, c->rlen, c->recv_max, &body_len);
-		size_t want = READ_CHUNK, got = 0;
-		char msg[256], what[320];
-
-		if (r == JY_FRAME_OK) {
-			*out = jy_envelope_decode(c->rbuf + JY_FRAME_HEADER_BYTES, body_len,
-						  msg, sizeof msg);
-			*size = JY_FRAME_HEADER_BYTES + (size_t)body_len;
-			rbuf_consume(c, JY_FRAME_HEADER_BYTES + (size_t)body_len);
-			if (*out != NULL)
-				return true;
-			snprintf(what, sizeof what, "undecodable frame: %s", msg);
-			return protocol_error(c, err, what);
-		}
-		if (r == JY_FRAME_EMPTY)
-			return protocol_error(c, err, "an empty frame");
-		if (r != JY_FRAME_INCOMPLETE) {
-			snprintf(what, sizeof what, "a frame of %" PRIu32 " bytes, above our limit of %"
-				 PRIu32 " (%s)", body_len, c->recv_max, jy_frame_result_str(r));
-			return protocol_error(c, err, what);
-		}
-		if (c->rlen >= JY_FRAME_HEADER_BYTES &&
-		    JY_FRAME_HEADER_BYTES + (size_t)body_len - c->rlen > want)
-			want = JY_FRAME_HEADER_BYTES + (size_t)body_len - c->rlen;
-		rbuf_reserve(c, want);
-		if (!jy_transport_read(c->t, c->rbuf + c->rlen, c->rcap - c->rlen, &got,
-				       deadline, err)) {
-			if (c->rlen == 0) {
-				free(c->rbuf);
-				c->rbuf = NULL;
-				c->rcap = 0;
-			}
-			/* a read that merely timed out leaves the stream in step */
-			if (err != NULL && err->code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED)
-				return false;
-			return fail_broken(c, err);
-		}
-		c->rlen += got;
-	}
-}
 
 /* Keeps a pushed event for jy_next_event. What a server can make us hold
  * this way is bounded (jianyi.h, JY_MAX_QUEUED_EVENTS/_BYTES): beyond it
@@ -229,7 +247,7 @@ static bool event_push(struct jy_client *c, Jianyi__Envelope *env, size_t bytes,
 			     jy_transport_peer(c->t), c->n_events + 1, c->queued_bytes + bytes,
 			     (unsigned)JY_MAX_QUEUED_EVENTS, (unsigned)JY_MAX_QUEUED_EVENT_BYTES);
 		jy_envelope_free(env);
-		return fail_broken(c, err);
+		return jy_client_fail(c, err);
 	}
 	if (c->ev_head > 0 && c->ev_head + c->n_events == c->cap_events) {
 		memmove(c->events, c->events + c->ev_head, c->n_events * sizeof *c->events);
@@ -260,51 +278,6 @@ static Jianyi__Envelope *event_pop(struct jy_client *c)
 	return env;
 }
 
-/* Reads envelopes until a response arrives, queueing pushed events and
- * refusing anything a server must not send. */
-static bool read_response(struct jy_client *c, int64_t deadline,
-			  Jianyi__Envelope **out, struct jy_error *err)
-{
-	for (;;) {
-		Jianyi__Envelope *env;
-		size_t size;
-		char what[128];
-
-		if (!read_envelope(c, deadline, &env, &size, err))
-			return false;
-		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
-			if (!event_push(c, env, size, err))
-				return false;
-			continue;
-		}
-		if (env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
-			snprintf(what, sizeof what, "envelope %" PRIu64 " is neither a response nor an event",
-				 env->id);
-			jy_envelope_free(env);
-			return protocol_error(c, err, what);
-		}
-		if (env->id == 0 && env->response->status &&
-		    env->response->status->code != JIANYI__STATUS_CODE__STATUS_OK) {
-			/* A response with id 0 is the server's verdict on the whole
-			 * connection (a bad frame, a refused Hello); it closes next. */
-			jy_set_error(err, env->response->status->code,
-				     "the server closed the connection: %s",
-				     env->response->status->message);
-			jy_envelope_free(env);
-			return fail_broken(c, err);
-		}
-		if (env->id == 0 || env->id >= c->next_id || c->outstanding == 0) {
-			snprintf(what, sizeof what, "a response to request %" PRIu64
-				 ", which is not waiting for one", env->id);
-			jy_envelope_free(env);
-			return protocol_error(c, err, what);
-		}
-		c->outstanding--;
-		*out = env;
-		return true;
-	}
-}
-
 static void early_push(struct jy_client *c, Jianyi__Envelope *env)
 {
 	if (c->n_early == c->cap_early) {
@@ -315,7 +288,7 @@ static void early_push(struct jy_client *c, Jianyi__Envelope *env)
 }
 
 /* Takes the queued response with this id (any, oldest first, when id is 0). */
-static Jianyi__Envelope *early_take(struct jy_client *c, uint64_t id)
+Jianyi__Envelope *jy_client_take_answer(struct jy_client *c, uint64_t id)
 {
 	for (size_t i = 0; i < c->n_early; i++) {
 		Jianyi__Envelope *env = c->early[i];
@@ -329,16 +302,177 @@ static Jianyi__Envelope *early_take(struct jy_client *c, uint64_t id)
 	return NULL;
 }
 
-/* Turns a response's status into the call's result; *resp keeps the
- * response either way. A response without a status is OK (proto3: an
- * absent message reads as its defaults, and code 0 is STATUS_OK). */
-static bool judge_response(Jianyi__Envelope *env, Jianyi__Envelope **resp,
+/* Files one envelope from the server: a pushed event, an answer to a
+ * request of ours, or the server's verdict on the whole connection;
+ * anything else is a protocol error. */
+static bool route_envelope(struct jy_client *c, Jianyi__Envelope *env, size_t size,
 			   struct jy_error *err)
 {
-	const Jianyi__Status *st = env->response->status;
+	char what[128];
+
+	if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0)
+		return event_push(c, env, size, err);
+	if (env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
+		snprintf(what, sizeof what, "envelope %" PRIu64 " is neither a response nor an event",
+			 env->id);
+		jy_envelope_free(env);
+		return protocol_error(c, err, what);
+	}
+	if (env->id == 0 && env->response->status &&
+	    env->response->status->code != JIANYI__STATUS_CODE__STATUS_OK) {
+		/* A response with id 0 is the server's verdict on the whole
+		 * connection (a bad frame, a refused Hello); it closes next. */
+		jy_set_error(err, env->response->status->code,
+			     "the server closed the connection: %s",
+			     env->response->status->message);
+		jy_envelope_free(env);
+		return jy_client_fail(c, err);
+	}
+	if (env->id == 0 || env->id >= c->next_id || c->outstanding == 0) {
+		snprintf(what, sizeof what, "a response to request %" PRIu64
+			 ", which is not waiting for one", env->id);
+		jy_envelope_free(env);
+		return protocol_error(c, err, what);
+	}
+	c->outstanding--;
+	early_push(c, env);
+	return true;
+}
+
+/* Decodes and files every whole frame received so far. */
+static bool decode_frames(struct jy_client *c, struct jy_error *err)
+{
+	for (;;) {
+		uint32_t body_len = 0;
+		enum jy_frame_result r = jy_frame_peek(c->rbuf, c->rlen, c->recv_max, &body_len);
+		Jianyi__Envelope *env;
+		size_t size = JY_FRAME_HEADER_BYTES + (size_t)body_len;
+		char msg[256], what[320];
+
+		if (r == JY_FRAME_INCOMPLETE)
+			return true;
+		if (r == JY_FRAME_EMPTY)
+			return protocol_error(c, err, "an empty frame");
+		if (r != JY_FRAME_OK) {
+			snprintf(what, sizeof what, "a frame of %" PRIu32 " bytes, above our limit of %"
+				 PRIu32 " (%s)", body_len, c->recv_max, jy_frame_result_str(r));
+			return protocol_error(c, err, what);
+		}
+		env = jy_envelope_decode(c->rbuf + JY_FRAME_HEADER_BYTES, body_len, msg, sizeof msg);
+		buf_consume(&c->rbuf, &c->rcap, &c->rlen, size);
+		if (env == NULL) {
+			snprintf(what, sizeof what, "undecodable frame: %s", msg);
+			return protocol_error(c, err, what);
+		}
+		if (!route_envelope(c, env, size, err))
+			return false;
+	}
+}
+
+/* How much the next read should make room for: a chunk, or the rest of a
+ * frame whose length is known. */
+static size_t read_want(const struct jy_client *c)
+{
+	uint32_t body_len = 0;
+	size_t need;
+
+	if (c->rlen < JY_FRAME_HEADER_BYTES ||
+	    jy_frame_peek(c->rbuf, c->rlen, c->recv_max, &body_len) != JY_FRAME_INCOMPLETE)
+		return READ_CHUNK;
+	need = JY_FRAME_HEADER_BYTES + (size_t)body_len - c->rlen;
+	return need > READ_CHUNK ? need : READ_CHUNK;
+}
+
+bool jy_consume_input(struct jy_client *c, struct jy_error *err)
+{
+	size_t total = 0;
+
+	if (!jy_client_usable(c, err))
+		return false;
+	if (c->phase == PHASE_CONNECTING) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
+			     "the connection is not established yet (jy_connect_poll)");
+		return false;
+	}
+	for (;;) {
+		size_t got = 0;
+		enum jy_io r;
+
+		/* Enough for now, unless OpenSSL holds bytes the socket will
+		 * not announce again. */
+		if (total >= CONSUME_MAX_BYTES && !jy_transport_pending(c->t))
+			return true;
+		buf_reserve(&c->rbuf, &c->rcap, c->rlen, read_want(c));
+		r = jy_transport_read_some(c->t, c->rbuf + c->rlen, c->rcap - c->rlen, &got, err);
+		if (r == JY_IO_DONE) {
+			c->rlen += got;
+			total += got;
+			if (!decode_frames(c, err))
+				return false;
+			continue;
+		}
+		if (c->rlen == 0)
+			buf_consume(&c->rbuf, &c->rcap, &c->rlen, 0);
+		if (r == JY_IO_FAILED)
+			return jy_client_fail(c, err);
+		c->read_wants_write = r == JY_IO_WANT_WRITE;
+		return true;
+	}
+}
+
+/* Waits until the socket can move something, then moves it. A deadline
+ * that passes leaves the stream in step (STATUS_DEADLINE_EXCEEDED). */
+static bool wait_io(struct jy_client *c, int64_t deadline, struct jy_error *err)
+{
+	short events = POLLIN;
+	int w;
+
+	if (!jy_client_usable(c, err))
+		return false;
+	if (c->wlen > 0 || c->read_wants_write)
+		events |= flush_events(c);
+	w = jy_wait_fd(jy_socket(c), events, deadline);
+	if (w == 0) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+			     "timed out waiting for an answer from %s", jy_transport_peer(c->t));
+		return false;
+	}
+	if (w < 0) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "poll failed: %s", strerror(errno));
+		return jy_client_fail(c, err);
+	}
+	return jy_flush(c, err) >= 0 && jy_consume_input(c, err);
+}
+
+bool jy_is_busy(const struct jy_client *c)
+{
+	return c != NULL && c->n_early == 0 && c->outstanding > 0;
+}
+
+Jianyi__Envelope *jy_get_response(struct jy_client *c)
+{
+	return c != NULL ? jy_client_take_answer(c, 0) : NULL;
+}
+
+Jianyi__Envelope *jy_get_event(struct jy_client *c)
+{
+	return c != NULL ? event_pop(c) : NULL;
+}
+
+bool jy_response_ok(const Jianyi__Envelope *env, struct jy_error *err)
+{
+	const Jianyi__Status *st;
 	size_t used;
 
-	*resp = env;
+	if (env == NULL || env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			     "not a response envelope");
+		return false;
+	}
+	/* A response without a status is OK (proto3: an absent message reads
+	 * as its defaults, and code 0 is STATUS_OK). */
+	st = env->response->status;
 	if (st == NULL || st->code == JIANYI__STATUS_CODE__STATUS_OK)
 		return true;
 	jy_set_error(err, st->code, "%s", st->message[0] ? st->message :
@@ -355,42 +489,46 @@ static bool judge_response(Jianyi__Envelope *env, Jianyi__Envelope **resp,
 	return false;
 }
 
-bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err)
+/* Turns a response's status into the call's result; *resp keeps the
+ * response either way. */
+static bool judge_response(Jianyi__Envelope *env, Jianyi__Envelope **resp,
+			   struct jy_error *err)
 {
+	*resp = env;
+	return jy_response_ok(env, err);
+}
+
+/* Waits for the answer to request id (any, oldest first, when id is 0);
+ * the others stay queued. Answers that arrived before the connection
+ * failed are still delivered; the failure comes after them. */
+static bool await_response(struct jy_client *c, uint64_t id, Jianyi__Envelope **resp,
+			   struct jy_error *err)
+{
+	int64_t deadline = jy_client_deadline(c);
 	Jianyi__Envelope *env;
 
-	*resp = NULL;
-	if (!check_usable(c, err))
-		return false;
-	env = early_take(c, 0);
-	if (env == NULL) {
-		if (c->outstanding == 0) {
+	while ((env = jy_client_take_answer(c, id)) == NULL) {
+		if (id == 0 && c->outstanding == 0) {
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
 				     "no request is waiting for an answer");
 			return false;
 		}
-		if (!read_response(c, call_deadline(c), &env, err))
-			return false;
+		if (!wait_io(c, deadline, err)) {
+			env = jy_client_take_answer(c, id);
+			if (env == NULL)
+				return false;
+			break;
+		}
 	}
 	return judge_response(env, resp, err);
 }
 
-/* Waits for the response to request id, queueing others that come first. */
-static bool receive_id(struct jy_client *c, uint64_t id, Jianyi__Envelope **resp,
-		       struct jy_error *err)
+bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_error *err)
 {
-	int64_t deadline = call_deadline(c);
-	Jianyi__Envelope *env = early_take(c, id);
-
-	while (env == NULL) {
-		if (!read_response(c, deadline, &env, err))
-			return false;
-		if (env->id != id) {
-			early_push(c, env);
-			env = NULL;
-		}
-	}
-	return judge_response(env, resp, err);
+	*resp = NULL;
+	if ((c == NULL || c->n_early == 0) && !check_ready(c, err))
+		return false;
+	return await_response(c, 0, resp, err);
 }
 
 bool jy_call(struct jy_client *c, const Jianyi__Request *req,
@@ -399,102 +537,18 @@ bool jy_call(struct jy_client *c, const Jianyi__Request *req,
 	uint64_t id;
 
 	*resp = NULL;
-	return jy_send(c, req, &id, err) && receive_id(c, id, resp, err);
+	/* in non-blocking mode the rest of the request goes out while we wait */
+	return jy_send(c, req, &id, err) && await_response(c, id, resp, err);
 }
 
-/* --- Connection ------------------------------------------------------- */
-
-/* Hello/Welcome: announces our versions and limits, learns who the server
- * thinks we are and its limits. */
-static bool greet(struct jy_client *c, struct jy_error *err)
+int jy_socket(const struct jy_client *c)
 {
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__Hello hello = JIANYI__HELLO__INIT;
-	Jianyi__Envelope *env = NULL;
-	const Jianyi__Welcome *w;
-	uint64_t id;
-
-	hello.protocol_version = JY_PROTOCOL_VERSION;
-	hello.software = (char *)"jianyi/" JY_SOFTWARE_VERSION;
-	hello.max_frame_bytes = c->recv_max;
-	req.body_case = JIANYI__REQUEST__BODY_HELLO;
-	req.hello = &hello;
-
-	if (!jy_send(c, &req, &id, err)) {
-		/* With TLS 1.3 a server that refuses our certificate does so
-		 * after our handshake ended; its alert may be waiting unread
-		 * behind the failed write. Its reason beats "broken pipe". */
-		struct jy_error alert_err = { .code = JIANYI__STATUS_CODE__STATUS_OK };
-
-		if (!c->broken)
-			return false;   /* the request itself was refused */
-		size_t size;
-
-		if (read_envelope(c, call_deadline(c), &env, &size, &alert_err))
-			jy_envelope_free(env);
-		else if (alert_err.code == JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED)
-			*err = alert_err;
-		return false;
-	}
-	if (!receive_id(c, id, &env, err)) {
-		if (env != NULL)
-			jy_envelope_free(env);
-		return false;
-	}
-	c->welcome = env;
-	if (env->response->body_case != JIANYI__RESPONSE__BODY_WELCOME) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "protocol error from %s: the answer to Hello is not a Welcome",
-			     jy_transport_peer(c->t));
-		return false;
-	}
-	w = env->response->welcome;
-	if (w->protocol_version != JY_PROTOCOL_VERSION) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "the server speaks protocol version %" PRIu32 ", this client %d",
-			     w->protocol_version, JY_PROTOCOL_VERSION);
-		return false;
-	}
-	if (w->limits != NULL && w->limits->max_frame_bytes != 0)
-		c->send_max = w->limits->max_frame_bytes < JY_HARD_MAX_FRAME ?
-			      w->limits->max_frame_bytes : JY_HARD_MAX_FRAME;
-	return true;
-}
-
-struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err)
-{
-	struct jy_client *c;
-
-	if (opts == NULL) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "no options");
-		return NULL;
-	}
-	if (opts->timeout_ms < 0) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the timeout must not be negative (%d ms)", opts->timeout_ms);
-		return NULL;
-	}
-	c = jy_xcalloc(1, sizeof *c);
-	c->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
-	c->next_id = 1;
-	c->send_max = JY_DEFAULT_MAX_FRAME;   /* until the Welcome tells us */
-	c->recv_max = JY_DEFAULT_MAX_FRAME;
-	c->t = jy_transport_open(opts, call_deadline(c), err);
-	if (c->t == NULL || !greet(c, err)) {
-		jy_close(c);
-		return NULL;
-	}
-	return c;
-}
-
-const Jianyi__Welcome *jy_welcome(const struct jy_client *c)
-{
-	return c->welcome->response->welcome;
+	return c != NULL ? jy_transport_fd(c->t) : -1;
 }
 
 int jy_fd(const struct jy_client *c)
 {
-	return jy_transport_fd(c->t);
+	return jy_socket(c);
 }
 
 bool jy_resumed(const struct jy_client *c)
@@ -512,44 +566,21 @@ bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event
 		   struct jy_error *err)
 {
 	int64_t deadline = jy_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	bool ok;
 
+	/* events already queued come first, even on a failed connection */
 	*event = event_pop(c);
 	if (*event != NULL)
 		return true;
-	if (!check_usable(c, err))
+	if (!check_ready(c, err))
 		return false;
-	for (;;) {
-		Jianyi__Envelope *env;
-		size_t size;
-		char what[128];
-
-		if (!read_envelope(c, deadline, &env, &size, err))
-			return false;
-		if (env->body_case == JIANYI__ENVELOPE__BODY_EVENT && env->id == 0) {
-			*event = env;
-			return true;
-		}
-		if (env->body_case == JIANYI__ENVELOPE__BODY_RESPONSE && env->id != 0 &&
-		    env->id < c->next_id && c->outstanding > 0) {
-			/* an answer to a pipelined request: keep it for jy_receive */
-			c->outstanding--;
-			early_push(c, env);
-			continue;
-		}
-		if (env->body_case == JIANYI__ENVELOPE__BODY_RESPONSE && env->id == 0 &&
-		    env->response->status != NULL &&
-		    env->response->status->code != JIANYI__STATUS_CODE__STATUS_OK) {
-			jy_set_error(err, env->response->status->code,
-				     "the server closed the connection: %s",
-				     env->response->status->message);
-			jy_envelope_free(env);
-			return fail_broken(c, err);
-		}
-		snprintf(what, sizeof what, "unexpected envelope %" PRIu64 " while waiting for events",
-			 env->id);
-		jy_envelope_free(env);
-		return protocol_error(c, err, what);
-	}
+	/* what is readable now, then wait for more */
+	ok = jy_flush(c, err) >= 0 && jy_consume_input(c, err);
+	while (ok && (*event = event_pop(c)) == NULL)
+		ok = wait_io(c, deadline, err);
+	if (*event == NULL)
+		*event = event_pop(c);   /* one that came just before a failure */
+	return *event != NULL;
 }
 
 void jy_close(struct jy_client *c)
@@ -567,5 +598,6 @@ void jy_close(struct jy_client *c)
 	if (c->welcome != NULL)
 		jy_envelope_free(c->welcome);
 	free(c->rbuf);
+	free(c->wbuf);
 	free(c);
 }

@@ -9,13 +9,11 @@
 bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err)
 {
 	while (g->timeline_next_after != 0) {
-		Jianyi__Request req = JIANYI__REQUEST__INIT;
-		Jianyi__GetSuggestionRequest get = JIANYI__GET_SUGGESTION_REQUEST__INIT;
+		Jianyi__Request req;
+		Jianyi__GetSuggestionRequest get;
 		Jianyi__Envelope *resp = NULL;
-		get.suggestion_id = g->suggestion ? g->suggestion->id : 0;
+		jy_request_get(&req, &get, g->suggestion ? g->suggestion->id : 0);
 		get.timeline_after = g->timeline_next_after;
-		req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
-		req.get_suggestion = &get;
 		if (!jy_call(c, &req, &resp, err)) {
 			jy_envelope_free(resp);
 			return false;

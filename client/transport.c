@@ -1,6 +1,7 @@
-/* The client's transport: TCP connect with a deadline, mutual TLS 1.3, and
- * blocking-style reads and writes built on a non-blocking socket and poll().
- * See transport.h for the error mapping. */
+/* The client's transport: TCP connect, mutual TLS 1.3, and reads and writes,
+ * each one step at a time on a non-blocking socket; the caller waits (poll()
+ * or an event loop) for the direction a step asks for. See transport.h for
+ * the error mapping. */
 #include "transport.h"
 
 #include <arpa/inet.h>
@@ -31,8 +32,14 @@
 #define DEFAULT_TIMEOUT_MS 10000
 #define DEFAULT_SERVER "127.0.0.1:7443"
 
+enum phase { PHASE_TCP, PHASE_TLS, PHASE_READY };
+
 struct jy_transport {
 	int fd;
+	enum phase phase;
+	struct addrinfo *addrs;        /* the server's addresses, tried in turn */
+	struct addrinfo *next_ai;      /* the next to try after the current one */
+	int last_errno;                /* why the last address failed */
 	SSL_CTX *ctx;
 	SSL *ssl;
 	int timeout_ms;       /* for messages only; callers pass deadlines */
@@ -62,10 +69,7 @@ int64_t jy_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Waits until fd is ready for events. Returns 1 when ready (or in error:
- * the next I/O call reports which), 0 when the deadline passed, -1 on a
- * poll failure (errno set). */
-static int wait_fd(int fd, short events, int64_t deadline)
+int jy_wait_fd(int fd, short events, int64_t deadline)
 {
 	for (;;) {
 		int64_t left = deadline - jy_now_ms();
@@ -161,79 +165,109 @@ static bool is_ip_literal(const char *name)
 	return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
 }
 
-/* Tries one address; returns the connected socket or -1 with errno set
- * (ETIMEDOUT when the deadline passed). */
-static int connect_one(const struct addrinfo *ai, int64_t deadline)
-{
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			ai->ai_protocol);
-	int soerr = 0, w;
-	socklen_t len = sizeof soerr;
-
-	if (fd < 0)
-		return -1;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-		return fd;
-	if (errno != EINPROGRESS)
-		goto fail;
-	w = wait_fd(fd, POLLOUT, deadline);
-	if (w <= 0) {
-		if (w == 0)
-			errno = ETIMEDOUT;
-		goto fail;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-		goto fail;
-	if (soerr != 0) {
-		errno = soerr;
-		goto fail;
-	}
-	return fd;
-fail:
-	w = errno;
-	close(fd);
-	errno = w;
-	return -1;
-}
-
-static int connect_tcp(struct jy_transport *t, const char *host, uint16_t port,
-		       int64_t deadline, struct jy_error *err)
+static bool resolve(struct jy_transport *t, const char *host, uint16_t port,
+		    struct jy_error *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res = NULL, *ai;
 	char port_s[8];
-	int rc, fd = -1, last_errno = ECONNREFUSED;
+	int rc;
 
 	snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
-	/* getaddrinfo has no timeout of its own; the system resolver's applies */
-	rc = getaddrinfo(host, port_s, &hints, &res);
+	/* getaddrinfo has no timeout of its own and blocks (jianyi.h says so
+	 * at jy_connect_start); the system resolver's timeout applies */
+	rc = getaddrinfo(host, port_s, &hints, &t->addrs);
 	if (rc != 0) {
+		t->addrs = NULL;
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "cannot resolve '%s': %s", host,
 			     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return -1;
+		return false;
 	}
-	/* Try each address in turn (e.g. ::1 then 127.0.0.1 for "localhost"). */
-	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = connect_one(ai, deadline);
-		if (fd < 0) {
-			last_errno = errno;
-			if (last_errno == ETIMEDOUT)
-				break;
+	t->next_ai = t->addrs;
+	t->last_errno = ECONNREFUSED;
+	return true;
+}
+
+static void close_fd(struct jy_transport *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+static enum jy_io tls_step(struct jy_transport *t, struct jy_error *err);
+static bool check_alpn(struct jy_transport *t, struct jy_error *err);
+
+/* The TCP connection stands: TLS on it next. */
+static enum jy_io tcp_connected(struct jy_transport *t, struct jy_error *err)
+{
+	char msg[256];
+	BIO *bio;
+
+	if (!jy_socket_nodelay(t->fd)) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "cannot set TCP_NODELAY on the connection to %s: %s",
+			     t->peer, strerror(errno));
+		return JY_IO_FAILED;
+	}
+	bio = jy_sockbio_new(t->fd);
+	if (bio == NULL) {
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+			     "cannot create a TLS session: %s",
+			     jy_tls_drain_errors(msg, sizeof msg));
+		return JY_IO_FAILED;
+	}
+	SSL_set_bio(t->ssl, bio, bio);
+	t->phase = PHASE_TLS;
+	return tls_step(t, err);
+}
+
+/* Starts connecting to the next address (e.g. ::1 then 127.0.0.1 for
+ * "localhost"); fails when none is left. */
+static enum jy_io tcp_next_address(struct jy_transport *t, struct jy_error *err)
+{
+	for (; t->next_ai != NULL; t->next_ai = t->next_ai->ai_next) {
+		const struct addrinfo *ai = t->next_ai;
+
+		close_fd(t);
+		t->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			       ai->ai_protocol);
+		if (t->fd < 0) {
+			t->last_errno = errno;
+			continue;
 		}
+		if (connect(t->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			t->next_ai = ai->ai_next;
+			return tcp_connected(t, err);
+		}
+		if (errno == EINPROGRESS) {
+			t->next_ai = ai->ai_next;
+			return JY_IO_WANT_WRITE;
+		}
+		t->last_errno = errno;
 	}
-	freeaddrinfo(res);
-	if (fd < 0) {
-		if (last_errno == ETIMEDOUT)
-			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "cannot connect to %s: timed out after %d ms",
-				     t->peer, t->timeout_ms);
-		else
-			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "cannot connect to %s: %s", t->peer, strerror(last_errno));
-	}
-	return fd;
+	close_fd(t);
+	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		     "cannot connect to %s: %s", t->peer, strerror(t->last_errno));
+	return JY_IO_FAILED;
+}
+
+/* A connect() in progress: done, failed (try the next address) or not yet. */
+static enum jy_io tcp_step(struct jy_transport *t, struct jy_error *err)
+{
+	struct pollfd p = { .fd = t->fd, .events = POLLOUT };
+	int soerr = 0;
+	socklen_t len = sizeof soerr;
+
+	if (poll(&p, 1, 0) == 0)
+		return JY_IO_WANT_WRITE;   /* called before the socket was ready */
+	if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (soerr == 0)
+		return tcp_connected(t, err);
+	t->last_errno = soerr;
+	return tcp_next_address(t, err);
 }
 
 /* --- TLS -------------------------------------------------------------- */
@@ -328,67 +362,53 @@ static void tls_failure(struct jy_transport *t, enum tls_op op, int ssl_err,
 		     "TLS error with %s while %s: %s", t->peer, tls_doing[op], reason);
 }
 
-/* Runs one SSL call to completion, waiting on the socket as OpenSSL asks.
- * Returns true on success (*done: bytes moved). */
-static bool tls_run(struct jy_transport *t, enum tls_op op, void *buf, size_t len,
-		    size_t *done, int64_t deadline, struct jy_error *err)
+/* One attempt at an SSL call, without waiting: done (*done: bytes moved),
+ * or the direction the socket must be ready in before the next attempt. */
+static enum jy_io tls_try(struct jy_transport *t, enum tls_op op, void *buf, size_t len,
+			  size_t *done, struct jy_error *err)
 {
+	int rc, e;
+
 	if (t->failed) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "the connection to %s is broken", t->peer);
-		return false;
+		return JY_IO_FAILED;
 	}
-	for (;;) {
-		int rc, e, w;
-		short events;
+	errno = 0;
+	ERR_clear_error();
+	switch (op) {
+	case TLS_HANDSHAKE:
+		rc = SSL_connect(t->ssl);
+		break;
+	case TLS_READ:
+		rc = SSL_read_ex(t->ssl, buf, len, done);
+		break;
+	default:
+		rc = SSL_write_ex(t->ssl, buf, len, done);
+		break;
+	}
+	if (rc == 1)
+		return JY_IO_DONE;
+	e = SSL_get_error(t->ssl, rc);
+	if (e == SSL_ERROR_WANT_READ)
+		return JY_IO_WANT_READ;
+	if (e == SSL_ERROR_WANT_WRITE)
+		return JY_IO_WANT_WRITE;
+	tls_failure(t, op, e, errno, err);
+	return JY_IO_FAILED;
+}
 
-		errno = 0;
-		ERR_clear_error();
-		switch (op) {
-		case TLS_HANDSHAKE:
-			rc = SSL_connect(t->ssl);
-			break;
-		case TLS_READ:
-			rc = SSL_read_ex(t->ssl, buf, len, done);
-			break;
-		default:
-			rc = SSL_write_ex(t->ssl, buf, len, done);
-			break;
-		}
-		if (rc == 1)
-			return true;
-		e = SSL_get_error(t->ssl, rc);
-		if (e == SSL_ERROR_WANT_READ)
-			events = POLLIN;
-		else if (e == SSL_ERROR_WANT_WRITE)
-			events = POLLOUT;
-		else {
-			tls_failure(t, op, e, errno, err);
-			return false;
-		}
-		w = wait_fd(t->fd, events, deadline);
-		if (w < 0) {
-			t->failed = true;
-			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "poll failed: %s", strerror(errno));
-			return false;
-		}
-		if (w == 0) {
-			/* A timed-out handshake or write leaves the TLS stream in an
-			 * unknown state; a timed-out read does not. */
-			if (op != TLS_READ)
-				t->failed = true;
-			if (op == TLS_HANDSHAKE)
-				jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-					     "TLS handshake with %s timed out after %d ms",
-					     t->peer, t->timeout_ms);
-			else
-				jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
-					     "timed out %s %s", op == TLS_READ ?
-					     "waiting for an answer from" : "sending to", t->peer);
-			return false;
-		}
-	}
+/* The handshake, then the ALPN check. */
+static enum jy_io tls_step(struct jy_transport *t, struct jy_error *err)
+{
+	enum jy_io r = tls_try(t, TLS_HANDSHAKE, NULL, 0, NULL, err);
+
+	if (r != JY_IO_DONE)
+		return r;
+	if (!check_alpn(t, err))
+		return JY_IO_FAILED;
+	t->phase = PHASE_READY;
+	return JY_IO_DONE;
 }
 
 /* Refuses a missing or unreadable file with a message that names it; the
@@ -453,8 +473,8 @@ static bool check_alpn(struct jy_transport *t, struct jy_error *err)
 	return false;
 }
 
-struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
-				       int64_t deadline, struct jy_error *err)
+struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
+					struct jy_error *err)
 {
 	const char *server = opts->server != NULL ? opts->server : DEFAULT_SERVER;
 	struct jy_tls_files files = {
@@ -465,7 +485,6 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 	char host[NI_MAXHOST], msg[sizeof err->message];
 	const char *name;
 	uint16_t port;
-	BIO *bio;
 
 	if (!jy_parse_server(server, host, sizeof host, &port, err) ||
 	    !check_file(opts->cert_file, "client certificate", err) ||
@@ -485,25 +504,16 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s", msg);
 		goto fail;
 	}
-
-	t->fd = connect_tcp(t, host, port, deadline, err);
-	if (t->fd < 0)
-		goto fail;
-	if (!jy_socket_nodelay(t->fd)) {
-		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "cannot set TCP_NODELAY on the connection to %s: %s",
-			     t->peer, strerror(errno));
-		goto fail;
-	}
 	t->ssl = SSL_new(t->ctx);
-	bio = t->ssl != NULL ? jy_sockbio_new(t->fd) : NULL;
-	if (bio == NULL) {
+	if (t->ssl == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
 			     "cannot create a TLS session: %s",
 			     jy_tls_drain_errors(msg, sizeof msg));
 		goto fail;
 	}
-	SSL_set_bio(t->ssl, bio, bio);
+	/* Writes go out a record at a time from a queue that may move as it
+	 * grows (jianyi.c): a retried write need not repeat the same buffer. */
+	SSL_set_mode(t->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_set_app_data(t->ssl, t);
 	SSL_set_info_callback(t->ssl, info_callback);
 	name = opts->server_name != NULL && *opts->server_name ? opts->server_name : host;
@@ -513,40 +523,68 @@ struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
 	snprintf(t->ticket_key, sizeof t->ticket_key, "%s %s", t->peer, name);
 	if (!opts->no_resume)
 		jy_tls_sessions_offer(t->ssl, t->ticket_key);
-
-	if (!tls_run(t, TLS_HANDSHAKE, NULL, 0, NULL, deadline, err) || !check_alpn(t, err))
+	if (!resolve(t, host, port, err) || tcp_next_address(t, err) == JY_IO_FAILED)
 		goto fail;
 	return t;
 fail:
-	/* Whatever went wrong, the next attempt starts with a full handshake. */
-	if (t->ctx != NULL && t->ticket_key[0] != '\0')
-		jy_tls_sessions_forget(t->ctx, t->ticket_key);
-	t->failed = true;
+	jy_transport_fail(t);
 	jy_transport_close(t);
 	return NULL;
 }
 
-bool jy_transport_write(struct jy_transport *t, const void *buf, size_t len,
-			int64_t deadline, struct jy_error *err)
+enum jy_io jy_transport_connect_poll(struct jy_transport *t, struct jy_error *err)
 {
-	const uint8_t *p = buf;
+	enum jy_io r = JY_IO_DONE;
 
-	while (len > 0) {
-		size_t n = 0;
-
-		if (!tls_run(t, TLS_WRITE, (void *)p, len, &n, deadline, err))
-			return false;
-		p += n;
-		len -= n;
-	}
-	return true;
+	if (t->phase == PHASE_TCP)
+		r = t->fd >= 0 ? tcp_step(t, err) : tcp_next_address(t, err);
+	else if (t->phase == PHASE_TLS)
+		r = tls_step(t, err);
+	if (r == JY_IO_FAILED)
+		jy_transport_fail(t);
+	return r;
 }
 
-bool jy_transport_read(struct jy_transport *t, void *buf, size_t cap, size_t *got,
-		       int64_t deadline, struct jy_error *err)
+void jy_transport_fail(struct jy_transport *t)
+{
+	/* Whatever went wrong, the next attempt starts with a full handshake. */
+	if (t->ctx != NULL && t->ticket_key[0] != '\0')
+		jy_tls_sessions_forget(t->ctx, t->ticket_key);
+	t->failed = true;
+}
+
+void jy_transport_timeout_error(const struct jy_transport *t, struct jy_error *err)
+{
+	if (t->phase == PHASE_TCP)
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "cannot connect to %s: timed out after %d ms", t->peer, t->timeout_ms);
+	else
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "TLS handshake with %s timed out after %d ms", t->peer, t->timeout_ms);
+}
+
+enum jy_io jy_transport_write_some(struct jy_transport *t, const void *buf, size_t len,
+				   size_t *done, struct jy_error *err)
+{
+	*done = 0;
+	return tls_try(t, TLS_WRITE, (void *)buf, len, done, err);
+}
+
+enum jy_io jy_transport_read_some(struct jy_transport *t, void *buf, size_t cap,
+				  size_t *got, struct jy_error *err)
 {
 	*got = 0;
-	return tls_run(t, TLS_READ, buf, cap, got, deadline, err);
+	return tls_try(t, TLS_READ, buf, cap, got, err);
+}
+
+bool jy_transport_pending(const struct jy_transport *t)
+{
+	return t->ssl != NULL && SSL_pending(t->ssl) > 0;
+}
+
+bool jy_transport_broken(const struct jy_transport *t)
+{
+	return t->failed;
 }
 
 const char *jy_transport_peer(const struct jy_transport *t)
@@ -575,8 +613,9 @@ void jy_transport_close(struct jy_transport *t)
 			(void)SSL_shutdown(t->ssl);
 		SSL_free(t->ssl);   /* frees the BIO too */
 	}
-	if (t->fd >= 0)
-		close(t->fd);
+	close_fd(t);
+	if (t->addrs != NULL)
+		freeaddrinfo(t->addrs);
 	SSL_CTX_free(t->ctx);
 	ERR_clear_error();
 	free(t);

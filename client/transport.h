@@ -1,6 +1,9 @@
-/* The client's transport: one TCP connection with mutual TLS 1.3, driven with
- * a non-blocking socket and poll() so that every step honours a deadline.
- * It moves bytes only; framing and the protocol live in jianyi.c.
+/* The client's transport: one TCP connection with mutual TLS 1.3 on a
+ * non-blocking socket. Every step here moves what it can without waiting
+ * and says which way the socket must be ready before the next (enum
+ * jy_io); jianyi.c waits with poll() for the blocking calls, an event loop
+ * waits for the non-blocking ones. It moves bytes only; framing and the
+ * protocol live in jianyi.c.
  *
  * Every failure is reported as a jy_error: STATUS_UNAVAILABLE for network
  * trouble (refused, DNS, timeout, EOF), STATUS_UNAUTHENTICATED when either
@@ -15,25 +18,48 @@
 
 struct jy_transport;
 
+enum jy_io {
+	JY_IO_DONE,        /* the step is complete */
+	JY_IO_WANT_READ,   /* call again once the socket is readable */
+	JY_IO_WANT_WRITE,  /* call again once the socket is writable */
+	JY_IO_FAILED,      /* err says why; the transport is unusable */
+};
+
 /* Milliseconds on the monotonic clock; deadlines below are in this unit. */
 int64_t jy_now_ms(void);
 
-/* Connects, handshakes and checks ALPN, all before the deadline. */
-struct jy_transport *jy_transport_open(const struct jy_client_options *opts,
-				       int64_t deadline, struct jy_error *err)
-	__attribute__((warn_unused_result));
+/* Waits until fd is ready for events. Returns 1 when ready (or in error:
+ * the next I/O call reports which), 0 when the deadline passed, -1 on a
+ * poll failure (errno set). */
+int jy_wait_fd(int fd, short events, int64_t deadline);
 
-/* Writes all len bytes. */
-bool jy_transport_write(struct jy_transport *t, const void *buf, size_t len,
-			int64_t deadline, struct jy_error *err)
+/* Checks the options, resolves the address (this blocks, in the system
+ * resolver) and starts the TCP connection. */
+struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
+					struct jy_error *err)
 	__attribute__((warn_unused_result));
+/* Advances the connection: TCP (each address in turn; the socket changes
+ * with it), the TLS handshake, the ALPN check. DONE once it is ready. */
+enum jy_io jy_transport_connect_poll(struct jy_transport *t, struct jy_error *err);
+/* The message for a connection that did not become ready in time. */
+void jy_transport_timeout_error(const struct jy_transport *t, struct jy_error *err);
 
-/* Reads between 1 and cap bytes into buf. Bytes OpenSSL has already
- * decrypted are returned before the socket is polled, so nothing hangs on
- * data that is buffered inside the TLS layer. */
-bool jy_transport_read(struct jy_transport *t, void *buf, size_t cap, size_t *got,
-		       int64_t deadline, struct jy_error *err)
-	__attribute__((warn_unused_result));
+/* One write of up to len bytes (*done: how many went). A write that must
+ * be repeated repeats with the same bytes first (more may follow them). */
+enum jy_io jy_transport_write_some(struct jy_transport *t, const void *buf, size_t len,
+				   size_t *done, struct jy_error *err);
+/* One read of up to cap bytes (*got). Bytes OpenSSL has already decrypted
+ * come without the socket's help: read until it asks to wait. */
+enum jy_io jy_transport_read_some(struct jy_transport *t, void *buf, size_t cap,
+				  size_t *got, struct jy_error *err);
+/* Whether OpenSSL holds decrypted bytes not yet read (the socket will not
+ * say so). */
+bool jy_transport_pending(const struct jy_transport *t);
+/* Whether a fatal error ended the TLS session (a failed write may leave the
+ * server's reason, an alert, still to be read: then it has not). */
+bool jy_transport_broken(const struct jy_transport *t);
+/* Marks the transport failed and forgets its session ticket. */
+void jy_transport_fail(struct jy_transport *t);
 
 /* "host:port" as given, for messages. */
 const char *jy_transport_peer(const struct jy_transport *t);

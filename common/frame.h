@@ -38,7 +38,8 @@ bool jy_frame_encode(const Jianyi__Envelope *env, uint32_t max_body,
  * any failure. Free the result with jy_envelope_free(). */
 Jianyi__Envelope *jy_envelope_decode(const uint8_t *body, size_t len,
 				     char *err, size_t errlen);
-void jy_envelope_free(Jianyi__Envelope *env);
+/* Exported from libjianyi (its callers free what it returns). */
+__attribute__((visibility("default"))) void jy_envelope_free(Jianyi__Envelope *env);
 
 /* Checks every string field in msg (recursively) for valid UTF-8. On failure
  * writes the field's dotted path into path and returns false. */

@@ -49,7 +49,7 @@ static void *tp_run(void *arg)
 	struct tp_worker *w = arg;
 	int quota = TP_TOTAL / TP_CONNS;
 	uint64_t ids[TP_DEPTH], started[TP_DEPTH];
-	struct wf_act acts[TP_DEPTH];
+	struct jy_act acts[TP_DEPTH];
 	struct jy_error e;
 	for (int s = 0; s < TP_DEPTH && w->sent < quota; s++) {
 		wf_act_init(&acts[s], A(CONTACT), w->cases[s].id, w->cases[s].version);
@@ -178,7 +178,7 @@ static void workflow_throughput(void **state)
 	int serial_errors = 0;
 	uint64_t s0 = now_us();
 	for (int i = 0; i < SERIAL; i++) {
-		struct wf_act a;
+		struct jy_act a;
 		wf_act_init(&a, A(CONTACT), one.id, one.version);
 		valid_params(&a, A(CONTACT));
 		struct wf_res r;

@@ -261,7 +261,7 @@ static void job_on(const char *day_sql, const char *id)
 static void evaluate(const char *who, struct kase *k, const char *attitude, const char *result,
 		     const char *comment, int want, const char *state)
 {
-	struct wf_act a;
+	struct jy_act a;
 	struct wf_res r;
 	wf_act_init(&a, A(EVALUATE), k->id, k->version);
 	a.evaluate.attitude = (char *)attitude;
@@ -286,7 +286,7 @@ static void evaluate(const char *who, struct kase *k, const char *attitude, cons
  * with its own title and a summary. */
 static void joint_case(struct kase *k)
 {
-	struct wf_act a;
+	struct jy_act a;
 	int64_t co[2] = { dep_li, dep_zhao };
 	memset(k, 0, sizeof *k);
 	wf_act_init(&a, A(CREATE), 0, 0);
@@ -581,7 +581,7 @@ static void merged_proposer_evaluates(void **state)
 	struct kase target, merged;
 	prepare(&target, ST_REGISTERED, "背靠背测试：并案主件", false);
 	memset(&merged, 0, sizeof merged);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CREATE), 0, 0);
 	a.create.title = "背靠背测试：并入的建议";
 	a.create.body = "与主件内容相同。";

@@ -172,7 +172,7 @@ static void calendar_change_moves_deadlines(void **state)
 {
 	(void)state;
 	struct kase dflt, fixed;
-	struct wf_act a;
+	struct jy_act a;
 	prepare(&dflt, ST_ACCEPTED, "期限测试：默认期限", false);
 
 	/* The same stage with the assigner's own date, a weekday far off. */

@@ -114,7 +114,7 @@ struct lwrite {
 	uint64_t env_id;
 	char note[64];
 	char date[16];
-	struct wf_act a;
+	struct jy_act a;
 };
 
 /* (Re)builds the request: a fresh idempotency key and the version we know. */

@@ -362,7 +362,7 @@ static void unit_visibility(void **state)
 	struct kase mine, other;
 	prepare(&mine, ST_REPLIED, "关于甲局办理的建议", false);    /* lead A */
 	prepare(&other, ST_SUBMITTED, "关于未交办的建议", false);   /* no unit */
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(EVALUATE), mine.id, mine.version);
 	valid_params(&a, A(EVALUATE));
 	ok_closing_step("deputy-wang", &a, &mine, "evaluated");
@@ -473,7 +473,7 @@ static void live_push(void **state)
 	}
 	/* A write through the second reaches the first process's subscriber. */
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	struct wf_act a;
+	struct jy_act a;
 	struct wf_res r;
 	struct jy_client *w2 = client_connect(&H, &s2, "liaison");
 	wf_act_init(&a, A(SUPERVISE), k.id, k.version);

@@ -218,7 +218,7 @@ static void portal(void **state)
 {
 	(void)state;
 	struct kase pub, hidden, secret;
-	struct wf_act a;
+	struct jy_act a;
 	prepare(&pub, ST_IN_PROGRESS, T_PUBLIC, false);
 	wf_act_init(&a, A(REPLY), pub.id, pub.version);
 	a.reply.text = REPLY;
@@ -413,7 +413,7 @@ static void readyz_while_draining(void **state)
 	PQclear(res);
 
 	/* The write: jy_act waits for the lock, so it stays in flight. */
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(REGISTER), k.id, k.version);
 	valid_params(&a, A(REGISTER));
 	Jianyi__Request req;

@@ -168,7 +168,7 @@ static void pages_in_browser(void **state)
 {
 	(void)state;
 	struct kase k, other;
-	struct wf_act a;
+	struct jy_act a;
 	prepare(&k, ST_IN_PROGRESS, TITLE, false);
 	wf_act_init(&a, A(REPLY), k.id, k.version);
 	a.reply.text = "答复：修缮工程已列入明年计划，预计年底前完工。";

@@ -103,7 +103,7 @@ static int setup(void **state)
 	prepare(&k_joint, ST_IN_PROGRESS, TITLE_QUOTED, true);
 	/* A replied case, evaluated satisfied by its only proposer. */
 	prepare(&k_replied, ST_REPLIED, TITLE_REPLIED, false);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(EVALUATE), k_replied.id, k_replied.version);
 	a.evaluate.attitude = "satisfied";
 	a.evaluate.result = "satisfied";

@@ -15,6 +15,7 @@
 
 #include "frame.h"
 #include "harness.h"
+#include "jianyi_test.h"
 #include "protocol.h"
 
 static struct harness H;

@@ -172,7 +172,7 @@ static void reach(struct kase *k, enum wf_state s, const char *title)
 		[WF_WITHDRAWN] = ST_IN_PROGRESS, [WF_MERGED] = ST_REGISTERED, [WF_CONVERTED] = ST_SUBMITTED,
 	};
 	prepare(k, direct[s], title, true);
-	struct wf_act a;
+	struct jy_act a;
 	switch (s) {
 	case WF_RETURNED:
 		act("liaison", A(RETURN), k, "returned");
@@ -220,7 +220,7 @@ static void reach(struct kase *k, enum wf_state s, const char *title)
  * own rules to pass (a pending extension to approve, a contact in this
  * round before a reply, a case to merge into). Only for allowed cells does
  * the preparation touch the case. */
-static void cell_params(struct wf_act *a, int action, struct kase *k, bool allowed)
+static void cell_params(struct jy_act *a, int action, struct kase *k, bool allowed)
 {
 	if (allowed && action == A(APPROVE_EXTENSION))
 		act("a-clerk", A(EXTEND), k, NULL);
@@ -267,7 +267,7 @@ static void refused_cells(enum wf_state s, struct counts *n)
 			int want = expected(&accounts[w], action, s, &why);
 			if (want == OK)
 				continue;
-			struct wf_act a;
+			struct jy_act a;
 			struct wf_res r;
 			cell_params(&a, action, &k, false);
 			wf_do(cx(accounts[w].login), &a, &r);
@@ -304,7 +304,7 @@ static void allowed_cells(enum wf_state s, struct counts *n)
 			snprintf(title, sizeof title, "权限矩阵 %s %s %s", wf_state_name(s), accounts[w].login,
 				 wf_action_name(action));
 			reach(&k, s, title);
-			struct wf_act a;
+			struct jy_act a;
 			struct wf_res r;
 			cell_params(&a, action, &k, true);
 			int32_t version = k.version;
@@ -332,7 +332,7 @@ static void create_cells(struct counts *n)
 	for (size_t w = 0; w < NACCOUNTS; w++) {
 		const struct who *who = &accounts[w];
 		int want = who->role == WF_ROLE_DEPUTY ? OK : DENIED;
-		struct wf_act a;
+		struct jy_act a;
 		struct wf_res r;
 		wf_act_init(&a, A(CREATE), 0, 0);
 		valid_params(&a, A(CREATE));

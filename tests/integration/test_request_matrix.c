@@ -239,7 +239,7 @@ static int32_t version_of(const struct kcase *c)
  * lead unit's clerk. */
 static void assign_and_handle(struct kase *k, int64_t lead, int64_t co, const char *clerk)
 {
-	struct wf_act a;
+	struct jy_act a;
 	char *leaders[1] = { LEADER_NAME };
 	int64_t cos[1] = { co };
 	wf_act_init(&a, A(ASSIGN), k->id, k->version);
@@ -263,7 +263,7 @@ static void make_cases(void)
 	prepare(&X.k, ST_REGISTERED, "矩阵 X：城区公交线网优化", true);
 	assign_and_handle(&X.k, unit_a, unit_b, "a-clerk");
 	/* Y: 孙丽's own, handled by unit C. */
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CREATE), 0, 0);
 	valid_params(&a, A(CREATE));
 	a.create.title = "矩阵 Y：财政资金绩效公开";

@@ -14,6 +14,7 @@
 
 #include "frame.h"
 #include "harness.h"
+#include "jianyi_test.h"
 #include "protocol.h"
 #include "tls.h"
 

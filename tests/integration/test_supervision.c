@@ -115,7 +115,7 @@ static int call(const char *login, Jianyi__Request *req, Jianyi__Envelope **out,
 static void prepare_key(struct kase *k, const char *title, enum stage stage)
 {
 	prepare(k, ST_REGISTERED, title, false);
-	struct wf_act a;
+	struct jy_act a;
 	char *leaders[1] = { LEADER_NAME };
 	wf_act_init(&a, A(ASSIGN), k->id, k->version);
 	a.assign.lead_unit_id = unit_a;
@@ -138,7 +138,7 @@ static void prepare_key(struct kase *k, const char *title, enum stage stage)
 static int supervise(const char *login, struct kase *k, const char *kind, const char *text,
 		     char *field, size_t fieldlen)
 {
-	struct wf_act a;
+	struct jy_act a;
 	struct wf_res r;
 	wf_act_init(&a, A(SUPERVISE), k->id, k->version);
 	a.supervise.kind = (char *)kind;
@@ -820,7 +820,7 @@ static void publish_unsatisfied(void **state)
 	prepare(&hidden, ST_REPLIED, "不满意但未公开的建议", false);
 	struct kase *both[2] = { &u, &hidden };
 	for (int i = 0; i < 2; i++) {
-		struct wf_act a;
+		struct jy_act a;
 		wf_act_init(&a, A(EVALUATE), both[i]->id, both[i]->version);
 		a.evaluate.attitude = "basically_satisfied";
 		a.evaluate.result = "unsatisfied";

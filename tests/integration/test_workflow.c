@@ -34,7 +34,7 @@ static void full_scenario(void **state)
 	maxrecorded = 64;
 	struct kase k = { 0 };
 	struct wf_res r;
-	struct wf_act a;
+	struct jy_act a;
 	int code;
 
 	/* Intake: a joint suggestion. */
@@ -388,7 +388,7 @@ static void refusals(void **state)
 				prepare(k, t->stage, title, true);
 			}
 		}
-		struct wf_act a;
+		struct jy_act a;
 		wf_act_init(&a, t->action, k ? k->id : 0, k ? k->version : 0);
 		valid_params(&a, t->action);
 		struct wf_res r;
@@ -459,7 +459,7 @@ static void refusals(void **state)
 	}
 	if (g)
 		jy_envelope_free(g);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(SUBMIT), 999999, 1);
 	struct wf_res r;
 	code = wf_do(cx("deputy-wang"), &a, &r);
@@ -482,7 +482,7 @@ static void racing_writers(void **state)
 	struct jy_client *c1 = client_connect(&H, &S, "a-clerk");
 	struct jy_client *c2 = client_connect(&H, &S, "a-clerk");
 	for (int round = 0; round < 10; round++) {
-		struct wf_act a1, a2;
+		struct jy_act a1, a2;
 		/* Two plans: each would overwrite the other. (Records that
 		 * overwrite nothing, such as contacts, are taken on a stale
 		 * version: "Fixes" issue, item 11.) */
@@ -533,7 +533,7 @@ static void idempotent_retries(void **state)
 	(void)state;
 	struct kase k;
 	prepare(&k, ST_IN_PROGRESS, "幂等测试：重复请求", false);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CONTACT), k.id, k.version);
 	valid_params(&a, A(CONTACT));
 	a.contact.note = "重复发送的同一请求";
@@ -559,7 +559,7 @@ static void idempotent_retries(void **state)
 	wf_res_free(&r3);
 
 	/* The same key for a different request is refused. */
-	struct wf_act b = a;
+	struct jy_act b = a;
 	b.req.contact = &b.contact;
 	b.contact.note = "同一个键，不同的内容";
 	code = wf_do(cx("a-clerk"), &b, &r3);
@@ -587,7 +587,7 @@ static void idempotent_retries(void **state)
 	jy_envelope_free(g);
 
 	/* A key is per account: another account's identical key is a new request. */
-	struct wf_act c = a;
+	struct jy_act c = a;
 	c.req.contact = &c.contact;
 	c.req.expected_version = k.version;
 	code = wf_do(cx("a-head"), &c, &r3);

@@ -25,7 +25,7 @@
 #include "wf_helpers.h"
 
 /* a as who must be refused with code; the message must contain text. */
-static void refused(const char *who, struct wf_act *a, const struct kase *k, int code, const char *text)
+static void refused(const char *who, struct jy_act *a, const struct kase *k, int code, const char *text)
 {
 	struct wf_res r;
 	int got = wf_do(cx(who), a, &r);
@@ -57,7 +57,7 @@ static int cli(const char *who, const char *args, char *err, size_t errlen)
 
 static void joint_draft(struct kase *k, const char *title)
 {
-	struct wf_act a;
+	struct jy_act a;
 	int64_t co[2] = { dep_li, dep_zhao };
 	wf_act_init(&a, A(CREATE), 0, 0);
 	valid_params(&a, A(CREATE));
@@ -70,7 +70,7 @@ static void joint_draft(struct kase *k, const char *title)
 static void cosigners_before_submit(void **state)
 {
 	(void)state;
-	struct wf_act a;
+	struct jy_act a;
 	struct kase k, m;
 
 	/* Nobody has confirmed: refused, naming both. */
@@ -145,7 +145,7 @@ static void publish_registered_only(void **state)
 {
 	(void)state;
 	struct kase dr, sub, reg, wd, wdc, mg, cv, target;
-	struct wf_act a;
+	struct jy_act a;
 	prepare(&dr, ST_DRAFT, "公开测试：草稿", false);
 	prepare(&sub, ST_SUBMITTED, "公开测试：仅提交", false);
 	prepare(&reg, ST_REGISTERED, "公开测试：已立案", false);
@@ -185,7 +185,7 @@ static int64_t follow_ups_on_deadlines(const struct kase *k)
  * two versions (the form, then the outcome event; back-to-back rounds). */
 static void evaluate_closing(const char *who, struct kase *k)
 {
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(EVALUATE), k->id, k->version);
 	valid_params(&a, A(EVALUATE));
 	ok_closing_step(who, &a, k, "evaluated");
@@ -222,7 +222,7 @@ static void close_records_owed_follow_up(void **state)
 static void follow_up_head_and_contact_dates(void **state)
 {
 	(void)state;
-	struct wf_act a;
+	struct jy_act a;
 	struct kase k, c;
 	prepare(&k, ST_REPLIED, "跟踪测试：单位负责人签发", false);
 	wf_act_init(&a, A(FOLLOW_UP), k.id, k.version);
@@ -251,7 +251,7 @@ static void follow_up_head_and_contact_dates(void **state)
 /* action with valid params as who, sent with version sent (not k's). */
 static void stale_ok(const char *who, int action, struct kase *k, int32_t sent)
 {
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, action, k->id, sent);
 	valid_params(&a, action);
 	ok_step(who, &a, k, NULL, NULL);
@@ -260,7 +260,7 @@ static void stale_ok(const char *who, int action, struct kase *k, int32_t sent)
 static void stale_records(void **state)
 {
 	(void)state;
-	struct wf_act a;
+	struct jy_act a;
 	struct kase k;
 	prepare(&k, ST_IN_PROGRESS, "离线测试：过期版本的记录", false);
 	int32_t seen = k.version;            /* what the remote office last read */

@@ -22,7 +22,7 @@
 static int bad_failures;
 
 /* Sends a as who; it must be invalid_argument naming field; k unchanged. */
-static void bad(const char *who, struct wf_act *a, const struct kase *k, const char *field,
+static void bad(const char *who, struct jy_act *a, const struct kase *k, const char *field,
 		const char *what)
 {
 	struct wf_res r;
@@ -49,7 +49,7 @@ static void bad_input(void **state)
 {
 	(void)state;
 	bad_failures = 0;
-	struct wf_act a;
+	struct jy_act a;
 	char title200[200 * 3 + 1], title201[201 * 3 + 1];
 	title200[0] = title201[0] = '\0';
 	for (int i = 0; i < 200; i++)
@@ -276,7 +276,7 @@ static bool involves_deputy(const Jianyi__Suggestion *s, const char *name)
 static void create_as(const char *who, struct kase *k, const char *title, const char *body)
 {
 	memset(k, 0, sizeof *k);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CREATE), 0, 0);
 	a.create.title = (char *)title;
 	a.create.body = (char *)body;
@@ -296,7 +296,7 @@ static void lists(void **state)
 	create_as("deputy-zhao", &l3, "关于公交线路延伸的建议", "列表测试三：延伸至开发区");
 	act("deputy-zhao", A(SUBMIT), &l3, "submitted");
 	act("liaison", A(REGISTER), &l3, "registered");
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(ASSIGN), l3.id, l3.version);
 	a.assign.lead_unit_id = unit_c;
 	ok_step("gov", &a, &l3, "assigned", NULL);
@@ -487,7 +487,7 @@ static void lists(void **state)
 
 static int rule_failures;
 
-static void expect_code(const char *who, struct wf_act *a, struct kase *k, int code, const char *what)
+static void expect_code(const char *who, struct jy_act *a, struct kase *k, int code, const char *what)
 {
 	struct wf_res r;
 	int got = wf_do(cx(who), a, &r);
@@ -504,7 +504,7 @@ static void expect_code(const char *who, struct wf_act *a, struct kase *k, int c
 }
 
 /* Like ok_step, but a wrong state is counted, not fatal. */
-static void soft_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
+static void soft_step(const char *who, struct jy_act *a, struct kase *k, const char *expect,
 		      const char *what)
 {
 	struct wf_res r;
@@ -528,7 +528,7 @@ static void more_rules(void **state)
 {
 	(void)state;
 	rule_failures = 0;
-	struct wf_act a;
+	struct jy_act a;
 	struct wf_res r;
 
 	/* a) Every evaluator: the co-signer first, then the lead deputy. */
@@ -763,7 +763,7 @@ static void concurrent_retry(void **state)
 	struct jy_client *c2 = client_connect(&H, &S, "a-clerk");
 	int bad_rounds = 0;
 	for (int round = 0; round < 10; round++) {
-		struct wf_act a;
+		struct jy_act a;
 		wf_act_init(&a, A(CONTACT), k.id, k.version);
 		valid_params(&a, A(CONTACT));
 		Jianyi__Request req;
@@ -819,7 +819,7 @@ static void numbers_concurrent(void **state)
 	struct jy_client *c[NUM_CONNS];
 	for (int i = 0; i < NUM_CONNS; i++)
 		c[i] = client_connect(&H, &S, "liaison");
-	static struct wf_act acts[NUM_CASES];
+	static struct jy_act acts[NUM_CASES];
 	for (int i = 0; i < NUM_CASES; i++) {
 		wf_act_init(&acts[i], A(REGISTER), k[i].id, k[i].version);
 		acts[i].reg.term = 18;
@@ -889,7 +889,7 @@ static void overdue_and_windows(void **state)
 	prepare(&dw, ST_ASSIGNED, "异议期限测试", false);
 	snprintf(sid, sizeof sid, "%lld", (long long)dw.id);
 	sql_exec("UPDATE suggestions SET dispute_due = current_date - 1 WHERE id = $1::bigint", sid);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(DISPUTE), dw.id, dw.version);
 	a.reason.reason = "逾期提出的异议";
 	struct wf_res r;
@@ -905,7 +905,7 @@ static void more_filters(void **state)
 	(void)state;
 	struct kase edu, keyc;
 	memset(&edu, 0, sizeof edu);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CREATE), 0, 0);
 	a.create.title = "关于增加乡村教师编制的建议";
 	a.create.body = "乡村学校师资不足。";
@@ -981,7 +981,7 @@ static void more_filters(void **state)
 
 /* Sends a until it is answered with something other than unavailable
  * (the pool reconnects with a back-off of at most 5 s). */
-static int retry_until_answered(struct wf_act *a, struct wf_res *r)
+static int retry_until_answered(struct jy_act *a, struct wf_res *r)
 {
 	uint64_t deadline = harness_now_ms() + 30000;
 	for (;;) {
@@ -1003,7 +1003,7 @@ static void database_outage_retry(void **state)
 
 	/* Refused while the database is down, retryable; acts once after. */
 	harness_pg_stop(&H);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CONTACT), k.id, k.version);
 	valid_params(&a, A(CONTACT));
 	struct wf_res r;

@@ -31,111 +31,23 @@ const char *wf_action_name(int action)
 	return "?";
 }
 
-void wf_act_init(struct wf_act *a, int action, int64_t suggestion_id, int32_t expected_version)
+void wf_act_init(struct jy_act *a, int action, int64_t suggestion_id, int32_t expected_version)
 {
 	static unsigned counter;
-	memset(a, 0, sizeof *a);
-	jianyi__act_request__init(&a->req);
-	jianyi__create_params__init(&a->create);
-	jianyi__reason_params__init(&a->reason);
-	jianyi__register_params__init(&a->reg);
-	jianyi__merge_params__init(&a->merge);
-	jianyi__convert_params__init(&a->convert);
-	jianyi__assign_params__init(&a->assign);
-	jianyi__plan_params__init(&a->plan);
-	jianyi__contact_params__init(&a->contact);
-	jianyi__opinion_params__init(&a->opinion);
-	jianyi__extend_params__init(&a->extend);
-	jianyi__approve_extension_params__init(&a->approve);
-	jianyi__reply_params__init(&a->reply);
-	jianyi__follow_up_params__init(&a->follow_up);
-	jianyi__evaluate_params__init(&a->evaluate);
-	jianyi__supervise_params__init(&a->supervise);
-	jianyi__submit_params__init(&a->submit);
+	char key[64];
+	struct jy_error e = { 0 };
+
+	jy_act_init(a, (Jianyi__Action)action, suggestion_id, expected_version);
 	/* Unique per process and run: pid, time, counter. */
-	snprintf(a->key, sizeof a->key, "e2e-%d-%lld-%u", (int)getpid(), (long long)time(NULL),
+	snprintf(key, sizeof key, "e2e-%d-%lld-%u", (int)getpid(), (long long)time(NULL),
 		 __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
-	a->req.idempotency_key = a->key;
-	a->req.suggestion_id = suggestion_id;
-	a->req.expected_version = expected_version;
-	a->req.action = (Jianyi__Action)action;
-	Jianyi__ActRequest *r = &a->req;
-	switch (action) {
-	case JIANYI__ACTION__ACTION_CREATE:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_CREATE;
-		r->create = &a->create;
-		break;
-	case JIANYI__ACTION__ACTION_WITHDRAW:
-	case JIANYI__ACTION__ACTION_RETURN:
-	case JIANYI__ACTION__ACTION_DISPUTE:
-	case JIANYI__ACTION__ACTION_CLOSE:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
-		r->reason = &a->reason;
-		break;
-	case JIANYI__ACTION__ACTION_REGISTER:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_REGISTER;
-		r->register_ = &a->reg;
-		break;
-	case JIANYI__ACTION__ACTION_MERGE:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_MERGE;
-		r->merge = &a->merge;
-		break;
-	case JIANYI__ACTION__ACTION_CONVERT:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_CONVERT;
-		r->convert = &a->convert;
-		break;
-	case JIANYI__ACTION__ACTION_ASSIGN:
-	case JIANYI__ACTION__ACTION_REASSIGN:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
-		r->assign = &a->assign;
-		break;
-	case JIANYI__ACTION__ACTION_PLAN:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_PLAN;
-		r->plan = &a->plan;
-		break;
-	case JIANYI__ACTION__ACTION_CONTACT:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_CONTACT;
-		r->contact = &a->contact;
-		break;
-	case JIANYI__ACTION__ACTION_OPINION:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_OPINION;
-		r->opinion = &a->opinion;
-		break;
-	case JIANYI__ACTION__ACTION_EXTEND:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_EXTEND;
-		r->extend = &a->extend;
-		break;
-	case JIANYI__ACTION__ACTION_APPROVE_EXTENSION:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
-		r->approve_extension = &a->approve;
-		break;
-	case JIANYI__ACTION__ACTION_REPLY:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_REPLY;
-		r->reply = &a->reply;
-		break;
-	case JIANYI__ACTION__ACTION_FOLLOW_UP:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_FOLLOW_UP;
-		r->follow_up = &a->follow_up;
-		break;
-	case JIANYI__ACTION__ACTION_EVALUATE:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
-		r->evaluate = &a->evaluate;
-		break;
-	case JIANYI__ACTION__ACTION_SUPERVISE:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
-		r->supervise = &a->supervise;
-		break;
-	default:
-		r->params_case = JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
-		break;
-	}
+	if (!jy_act_set_key(a, key, &e))
+		fail_msg("%s", e.message);
 }
 
-void wf_request(Jianyi__Request *req, struct wf_act *a)
+void wf_request(Jianyi__Request *req, struct jy_act *a)
 {
-	jianyi__request__init(req);
-	req->body_case = JIANYI__REQUEST__BODY_ACT;
-	req->act = &a->req;
+	jy_request_act(req, a);
 }
 
 void wf_res_from_env(struct wf_res *r, Jianyi__Envelope *env, const struct jy_error *e)
@@ -160,7 +72,7 @@ void wf_res_from_env(struct wf_res *r, Jianyi__Envelope *env, const struct jy_er
 	}
 }
 
-int wf_do(struct jy_client *c, struct wf_act *a, struct wf_res *r)
+int wf_do(struct jy_client *c, struct jy_act *a, struct wf_res *r)
 {
 	Jianyi__Request req;
 	wf_request(&req, a);
@@ -486,7 +398,7 @@ bool state_in(const char *state, const char *alternatives)
 
 /* Sends a as who; it must succeed, move k to a state in expect ("a|b"; NULL:
  * any) and add exactly one version. Keeps the result in *keep if given. */
-void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
+void ok_step(const char *who, struct jy_act *a, struct kase *k, const char *expect,
 	     struct wf_res *keep)
 {
 	struct wf_res r;
@@ -531,7 +443,7 @@ void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expe
 /* The last form of an evaluation round: the form's event (the state stays
  * replied) and the round's outcome event (no actor) moving k to a state in
  * expect: two versions. Records both while recording is set. */
-void ok_closing_step(const char *who, struct wf_act *a, struct kase *k, const char *expect)
+void ok_closing_step(const char *who, struct jy_act *a, struct kase *k, const char *expect)
 {
 	struct wf_res r;
 	int code = wf_do(cx(who), a, &r);
@@ -559,7 +471,7 @@ void ok_closing_step(const char *who, struct wf_act *a, struct kase *k, const ch
 }
 
 /* Valid params for action a (so that only role/state/relation decide). */
-void valid_params(struct wf_act *a, int action)
+void valid_params(struct jy_act *a, int action)
 {
 	static int64_t co_b[1];
 	static char date30[16], date_today[16];
@@ -641,7 +553,7 @@ void valid_params(struct wf_act *a, int action)
 
 void act(const char *who, int action, struct kase *k, const char *expect)
 {
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, action, k->id, k->version);
 	valid_params(&a, action);
 	ok_step(who, &a, k, expect, NULL);
@@ -649,7 +561,7 @@ void act(const char *who, int action, struct kase *k, const char *expect)
 
 /* A new case by deputy-wang brought to stage. joint: li (confirmed) and zhao
  * (never confirms) co-sign. Units: lead A, co B. */
-void wf_submit_removing(struct wf_act *a, int64_t *ids, size_t n)
+void wf_submit_removing(struct jy_act *a, int64_t *ids, size_t n)
 {
 	a->submit.remove_cosigner_deputy_ids = ids;
 	a->submit.n_remove_cosigner_deputy_ids = n;
@@ -660,7 +572,7 @@ void wf_submit_removing(struct wf_act *a, int64_t *ids, size_t n)
 void prepare(struct kase *k, enum stage stage, const char *title, bool joint)
 {
 	memset(k, 0, sizeof *k);
-	struct wf_act a;
+	struct jy_act a;
 	wf_act_init(&a, A(CREATE), 0, 0);
 	int64_t co[2] = { dep_li, dep_zhao };
 	a.create.title = (char *)title;

@@ -12,35 +12,14 @@
 
 #include "harness.h"
 
-/* One ActRequest with storage for every kind of params. wf_act_init points
- * req.params at the member matching the action; fill it, then wf_do. */
-struct wf_act {
-	Jianyi__ActRequest req;
-	char key[64];
-	Jianyi__CreateParams create;
-	Jianyi__ReasonParams reason;
-	Jianyi__RegisterParams reg;
-	Jianyi__MergeParams merge;
-	Jianyi__ConvertParams convert;
-	Jianyi__AssignParams assign;
-	Jianyi__PlanParams plan;
-	Jianyi__ContactParams contact;
-	Jianyi__OpinionParams opinion;
-	Jianyi__ExtendParams extend;
-	Jianyi__ApproveExtensionParams approve;
-	Jianyi__ReplyParams reply;
-	Jianyi__FollowUpParams follow_up;
-	Jianyi__EvaluateParams evaluate;
-	Jianyi__SuperviseParams supervise;
-	Jianyi__SubmitParams submit;      /* optional: wf_submit_removing sets it */
-};
-
-void wf_act_init(struct wf_act *a, int action, int64_t suggestion_id, int32_t expected_version);
+/* An act is libjianyi's struct jy_act (jianyi.h): wf_act_init readies it
+ * (jy_act_init) with a fresh idempotency key; fill the params, then wf_do. */
+void wf_act_init(struct jy_act *a, int action, int64_t suggestion_id, int32_t expected_version);
 /* Makes a (a submit) drop the n listed co-signers ids[] who never
  * confirmed (SubmitParams.remove_cosigner_deputy_ids). */
-void wf_submit_removing(struct wf_act *a, int64_t *ids, size_t n);
+void wf_submit_removing(struct jy_act *a, int64_t *ids, size_t n);
 /* Wraps the act in a Request (storage in *req / caller-provided). */
-void wf_request(Jianyi__Request *req, struct wf_act *a);
+void wf_request(Jianyi__Request *req, struct jy_act *a);
 
 /* The outcome of one call. env is owned (wf_res_free). */
 struct wf_res {
@@ -52,7 +31,7 @@ struct wf_res {
 	const Jianyi__Suggestion *sug;     /* act->suggestion */
 };
 
-int wf_do(struct jy_client *c, struct wf_act *a, struct wf_res *r);
+int wf_do(struct jy_client *c, struct jy_act *a, struct wf_res *r);
 void wf_res_free(struct wf_res *r);
 /* Fills r from a received envelope (takes ownership). */
 void wf_res_from_env(struct wf_res *r, Jianyi__Envelope *env, const struct jy_error *e);
@@ -157,14 +136,14 @@ extern size_t nrecorded, maxrecorded;
 bool state_in(const char *state, const char *alternatives);
 /* Sends a as who; it must succeed, move k to a state in expect ("a|b"; NULL:
  * any) and add exactly one version. Keeps the result in *keep if given. */
-void ok_step(const char *who, struct wf_act *a, struct kase *k, const char *expect,
+void ok_step(const char *who, struct jy_act *a, struct kase *k, const char *expect,
 	     struct wf_res *keep);
 /* The last form of an evaluation round (docs/WORKFLOW.md "Evaluation rounds"):
  * as ok_step, but two versions (the form, then the outcome event) and the case
  * in a state in expect. */
-void ok_closing_step(const char *who, struct wf_act *a, struct kase *k, const char *expect);
+void ok_closing_step(const char *who, struct jy_act *a, struct kase *k, const char *expect);
 /* Valid params for action a (so that only role/state/relation decide). */
-void valid_params(struct wf_act *a, int action);
+void valid_params(struct jy_act *a, int action);
 /* action with valid params as who on k; see ok_step. */
 void act(const char *who, int action, struct kase *k, const char *expect);
 
