@@ -80,7 +80,7 @@ fi
 # Run it: embedded PostgreSQL (as the postgres user), dev certificates.
 deploy/pki ca "$tmp/pki" --cn "minimal CA" >/dev/null
 deploy/pki server "$tmp/pki" server --ip 127.0.0.1 >/dev/null
-"$builddir/server/jianyid" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+"$builddir/server/jianyid" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 \
 	--cert "$tmp/pki/server.crt" --key "$tmp/pki/server.key" --ca "$tmp/pki/ca.crt" \
 	--data-dir "$tmp/data" --ready-file "$tmp/ready" --http-ready-file "$tmp/http-ready" \
 	2>"$tmp/jianyid.log" &
