@@ -168,10 +168,16 @@ static bool write_scripts(const struct pgb_spec *sp, struct argv_list *a, char *
 		for (int i = 0; i < 9; i++)
 			np[i] = names[i];
 		char *sql = pgb_substitute(sql_act.sql, sql_act.nparams, np);
-		fprintf(f, "%s :step = %d\n%s\n", op == 0 ? "\\if" : "\\elif", op, sql);
+		/* The next version from the answer, as jianyid's clients take
+		 * it: a form that closes an evaluation round moves the case by
+		 * two (the round's outcome event; docs/WORKFLOW.md). */
+		fprintf(f, "%s :step = %d\n"
+			   "SELECT coalesce((a::jsonb #>> '{suggestion,version}')::int, :ver + 1) AS ver"
+			   " FROM (%s) AS q(a) \\gset\n",
+			op == 0 ? "\\if" : "\\elif", op, sql);
 		free(sql);
 	}
-	fprintf(f, "\\endif\n\\set ver :ver + 1\n\\set step (:step + 1) %% 4\n\\set n :n + 1\n\\endif\n");
+	fprintf(f, "\\endif\n\\set step (:step + 1) %% 4\n\\set n :n + 1\n\\endif\n");
 	fclose(f);
 	bool ok = write_file(sp->dir, script_file[SC_WRITE], text, err, errlen);
 	free(text);
@@ -263,7 +269,11 @@ static void definitions(const struct pgb_spec *sp, struct argv_list *a, int64_t 
 
 /* ---- the working set, before and after ---------------------------------- */
 
-/* Each client's case, version and first step; false on a database error. */
+/* Each client's case, version and first step; false on a database error.
+ * The versions counted are the ones requests moved: the form that closes an
+ * evaluation round moves its case twice, the second time for the round's
+ * outcome event, which no request wrote (docs/WORKFLOW.md "Evaluation
+ * rounds"). */
 static bool slots(const struct pgb_spec *sp, int64_t *sid, int *step, int64_t *version_sum,
 		  char *err, size_t errlen)
 {
@@ -275,7 +285,9 @@ static bool slots(const struct pgb_spec *sp, int64_t *sid, int *step, int64_t *v
 	}
 	char q[512];
 	snprintf(q, sizeof q,
-		 "SELECT s.id, s.version, CASE s.state WHEN 'replied' THEN 2 WHEN 'rehandling' THEN 3"
+		 "SELECT s.id, s.version - (SELECT count(*) FROM events e WHERE e.suggestion_id = s.id"
+		 " AND e.kind = 'evaluation_outcome'),"
+		 " CASE s.state WHEN 'replied' THEN 2 WHEN 'rehandling' THEN 3"
 		 " ELSE 0 END FROM suggestions s WHERE s.term = %d AND s.session = %d ORDER BY s.id"
 		 " OFFSET %d LIMIT %d", sp->term, sp->session, sp->offset, sp->clients);
 	PGresult *r = PQexec(db, q);
