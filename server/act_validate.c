@@ -225,7 +225,8 @@ static Jianyi__ActRequest__ParamsCase params_for(Jianyi__Action a)
 	case JIANYI__ACTION__ACTION_CREATE: return JIANYI__ACT_REQUEST__PARAMS_CREATE;
 	case JIANYI__ACTION__ACTION_WITHDRAW:
 	case JIANYI__ACTION__ACTION_RETURN:
-	case JIANYI__ACTION__ACTION_DISPUTE: return JIANYI__ACT_REQUEST__PARAMS_REASON;
+	case JIANYI__ACTION__ACTION_DISPUTE:
+	case JIANYI__ACTION__ACTION_CLOSE: return JIANYI__ACT_REQUEST__PARAMS_REASON;
 	case JIANYI__ACTION__ACTION_REGISTER: return JIANYI__ACT_REQUEST__PARAMS_REGISTER;
 	case JIANYI__ACTION__ACTION_MERGE: return JIANYI__ACT_REQUEST__PARAMS_MERGE;
 	case JIANYI__ACTION__ACTION_CONVERT: return JIANYI__ACT_REQUEST__PARAMS_CONVERT;
@@ -276,7 +277,9 @@ bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, cha
 			return bad(&c, "expected_version", "%s is required: the version you last saw%s", "");
 	}
 	Jianyi__ActRequest__ParamsCase want = params_for(a->action);
-	/* close and submit may come without params: their params are optional. */
+	/* close and submit may come without params: their params are optional;
+	 * params of another action never pass (check_params reads the member
+	 * the action names: another would be read as the wrong type). */
 	bool optional = a->action == JIANYI__ACTION__ACTION_CLOSE || a->action == JIANYI__ACTION__ACTION_SUBMIT;
 	if (want != JIANYI__ACT_REQUEST__PARAMS__NOT_SET && a->params_case != want &&
 	    !(optional && a->params_case == JIANYI__ACT_REQUEST__PARAMS__NOT_SET))

@@ -137,6 +137,29 @@ static void submit_params_optional(void **state)
 	assert_string_equal(field, "act.params");
 }
 
+/* close's params are optional, but another action's params are refused:
+ * check_params would read them as a reason (found by fuzz_envelope: a
+ * close carrying assign params crashed in text()). */
+static void close_refuses_other_params(void **state)
+{
+	(void)state;
+	Jianyi__ActRequest a = JIANYI__ACT_REQUEST__INIT;
+	Jianyi__AssignParams as = JIANYI__ASSIGN_PARAMS__INIT;
+	Jianyi__ReasonParams r = JIANYI__REASON_PARAMS__INIT;
+	a.idempotency_key = "k";
+	a.action = JIANYI__ACTION__ACTION_CLOSE;
+	a.suggestion_id = 4;
+	a.expected_version = 2;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));   /* none */
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_REASON;
+	a.reason = &r;
+	assert_true(act_validate(&a, field, sizeof field, msg, sizeof msg));   /* a reason */
+	a.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
+	a.assign = &as;
+	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
+	assert_string_equal(field, "act.params");
+}
+
 static void enums_and_dates(void **state)
 {
 	(void)state;
@@ -294,6 +317,7 @@ int main(void)
 		cmocka_unit_test(create_checks),
 		cmocka_unit_test(transitions_need_id_version_and_params),
 		cmocka_unit_test(submit_params_optional),
+		cmocka_unit_test(close_refuses_other_params),
 		cmocka_unit_test(enums_and_dates),
 		cmocka_unit_test(params_to_json),
 		cmocka_unit_test(nested_json_fills_messages),
