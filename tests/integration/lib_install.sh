@@ -27,6 +27,13 @@ for f in bin/jianyid bin/jianyi include/jianyi/jianyi.h include/jianyi/jianyi.pb
 	share/doc/jianyi/WORKFLOW.md share/doc/jianyi/jianyid.ini.example; do
 	[ -f "$prefix/$f" ] || fail "meson install did not install $f"
 done
+# The unit runs the binary installed beside it and points to the docs.
+unit=$prefix/lib/systemd/system/jianyid.service
+grep -qx "ExecStart=${prefix#"$dest"}/bin/jianyid --config /etc/jianyi/jianyid.ini" "$unit" ||
+	fail "the installed unit does not start ${prefix#"$dest"}/bin/jianyid: $(grep '^ExecStart' "$unit")"
+grep -qx "Documentation=file://${prefix#"$dest"}/share/doc/jianyi/README.md" "$unit" ||
+	fail "the installed unit's Documentation= is not the installed README"
+if grep -q '@[A-Z]*@' "$unit"; then fail "the installed unit has an unreplaced @VARIABLE@"; fi
 if find "$dest" -name 'jianyi_test.h' | grep -q .; then
 	fail "the test hooks header jianyi_test.h is installed"
 fi
