@@ -173,6 +173,66 @@ static void publish_registered_only(void **state)
 	expect_publish(&target, true, "the case merged into");
 }
 
+/* Noticed after item 7: a case published while registered and then
+ * withdrawn, merged or converted stayed on the portal. The rule is item 7's
+ * ("withdrawn, merged and converted suggestions are never published"):
+ * leaving the record takes the case off the portal at once. */
+static void expect_off_portal(const struct kase *k, const char *what)
+{
+	int64_t published = sql_id("SELECT count(*) FROM suggestions WHERE published AND id = $1::bigint",
+				   id_str(k->id));
+	char path[64];
+	snprintf(path, sizeof path, "/s/%lld", (long long)k->id);
+	struct wf_http r;
+	wf_http_get(path, &r);
+	int status = r.status;
+	wf_http_free(&r);
+	Jianyi__Envelope *g = NULL;
+	char msg[256];
+	int code = wf_get(cx("visitor"), k->id, &g, msg, sizeof msg);
+	jy_envelope_free(g);
+	if (published != 0 || status != 404 || code == 0)
+		fail_msg("%s (#%lld): published %lld, portal page %d, the public's get %d; expected "
+			 "unpublished, 404, refused", what, (long long)k->id, (long long)published, status, code);
+}
+
+static void published_then(struct kase *k, const char *title)
+{
+	prepare(k, ST_REGISTERED, title, false);
+	expect_publish(k, true, title);
+	char path[64];
+	snprintf(path, sizeof path, "/s/%lld", (long long)k->id);
+	struct wf_http r;
+	wf_http_get(path, &r);
+	assert_int_equal(r.status, 200);
+	wf_http_free(&r);
+}
+
+static void leaving_the_record_leaves_the_portal(void **state)
+{
+	(void)state;
+	struct kase wd, mg, cv, target;
+	struct jy_act a;
+	published_then(&wd, "公开后撤回");
+	act("deputy-wang", A(WITHDRAW), &wd, "withdrawn");
+	expect_off_portal(&wd, "a published case withdrawn");
+	act("liaison", A(CLOSE), &wd, "closed");
+	expect_off_portal(&wd, "a published case withdrawn and closed");
+	expect_publish(&wd, false, "a case closed after its withdrawal");
+
+	prepare(&target, ST_REGISTERED, "公开后并案：目标", false);
+	published_then(&mg, "公开后并案");
+	wf_act_init(&a, A(MERGE), mg.id, mg.version);
+	valid_params(&a, A(MERGE));
+	a.merge.into_suggestion_id = target.id;
+	ok_step("liaison", &a, &mg, "merged", NULL);
+	expect_off_portal(&mg, "a published case merged into another");
+
+	published_then(&cv, "公开后转来信");
+	act("liaison", A(CONVERT), &cv, "converted");
+	expect_off_portal(&cv, "a published case converted to a letter");
+}
+
 /* ---- item 8: closing with follow-up reports owed ----------------------------- */
 
 static int64_t follow_ups_on_deadlines(const struct kase *k)
@@ -292,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(cosigners_before_submit, wf_each),
 		cmocka_unit_test_setup(publish_registered_only, wf_each),
+		cmocka_unit_test_setup(leaving_the_record_leaves_the_portal, wf_each),
 		cmocka_unit_test_setup(close_records_owed_follow_up, wf_each),
 		cmocka_unit_test_setup(follow_up_head_and_contact_dates, wf_each),
 		cmocka_unit_test_setup(stale_records, wf_each),

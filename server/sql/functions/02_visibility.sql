@@ -22,11 +22,13 @@ IMMUTABLE LANGUAGE sql AS $$
 		ELSE p_relation END || ' may ' || p_action
 $$;
 
--- What the public may see. The constraint above already keeps confidential
--- cases unpublished; the portal checks again so that one mistake is not
--- enough to leak one.
+-- What the public may see. The schema's constraint keeps confidential
+-- cases unpublished and the trigger suggestions_off_portal (07_portal.sql)
+-- unpublishes a case that is withdrawn, merged or converted; the portal
+-- checks both again so that one mistake is not enough to leak one.
 CREATE OR REPLACE FUNCTION jy_portal_visible(s suggestions) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
-	SELECT s.published AND NOT s.confidential AND s.state <> 'draft'
+	SELECT s.published AND NOT s.confidential
+	       AND s.state NOT IN ('draft', 'withdrawn', 'merged', 'converted')
 $$;
 
 -- One case, by id or by a row just read (the same rule). plpgsql: its plan

@@ -221,3 +221,18 @@ BEGIN
 		UPDATE suggestions SET published = false WHERE id = p_id;
 	END IF;
 END $$;
+
+-- A published case that is withdrawn, merged or converted leaves the
+-- portal at that moment (the public saw it while it was a suggestion of
+-- the congress; it no longer is one). jy_publish refuses to publish it
+-- again (jy_publish_refusal); jy_portal_visible checks the state as well.
+CREATE OR REPLACE FUNCTION jy_off_portal() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.published := false;
+	RETURN NEW;
+END $$;
+
+DROP TRIGGER IF EXISTS suggestions_off_portal ON suggestions;
+CREATE TRIGGER suggestions_off_portal BEFORE UPDATE OF state ON suggestions FOR EACH ROW
+	WHEN (NEW.published AND NEW.state IN ('withdrawn', 'merged', 'converted'))
+	EXECUTE FUNCTION jy_off_portal();
