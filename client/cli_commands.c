@@ -11,6 +11,7 @@
 #include "cli_clock.h"
 #include "cli_export.h"
 #include "cli_deadlines.h"
+#include "cli_todo.h"
 #include "cli_inbox.h"
 #include "cli_outbox.h"
 #include "cli_output.h"
@@ -654,6 +655,24 @@ const struct cli_command cli_commands[] = {
 		.needs_settings = true,
 		.offline = true,
 		.run = cli_run_stats,
+	},
+	{
+		.name = "todo",
+		.summary = "what you have to do now (待办), soonest deadline first",
+		.usage = "todo",
+		.help = "Your to-do list, for each of your roles: the liaison committee\n"
+			"registers submissions, closes cases and sees every overdue item; the\n"
+			"government office assigns, decides disputes and extension requests; a\n"
+			"handling unit accepts, fixes the plan, contacts the deputy, replies,\n"
+			"handles again, sends co-handling opinions and follow-up reports; a\n"
+			"deputy co-signs, evaluates replies and revises returned suggestions.\n"
+			"Columns: due date, days left, what to do, case, title.\n"
+			"With --json: {\"today\", \"items\": [{kind, suggestion_id, number,\n"
+			"title, due, days_left, overdue, deadline_kind, owner_name,\n"
+			"extension_id}]}.\n",
+		.options = cli_todo_options,
+		.needs_settings = true,
+		.run = cli_run_todo,
 	},
 	{
 		.name = "deadlines",

@@ -6,3 +6,9 @@ const struct db_stmt sql_deadlines = {
 	.sql = "SELECT jy_deadlines($1::bigint, $2::jsonb, $3::int)::text",
 	.nparams = 3,
 };
+
+const struct db_stmt sql_todo = {
+	.name = "todo",
+	.sql = "SELECT jy_todo($1::bigint)::text",
+	.nparams = 1,
+};

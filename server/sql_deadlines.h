@@ -8,5 +8,7 @@
 /* jy_deadlines: $1 viewer account id, $2 filters (DeadlinesRequest as JSON),
  * $3 limit (0: default). */
 extern const struct db_stmt sql_deadlines;
+/* jy_todo (12_todo.sql): $1 viewer account id. */
+extern const struct db_stmt sql_todo;
 
 #endif

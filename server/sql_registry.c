@@ -26,6 +26,7 @@ const struct db_stmt *const jy_all_statements[] = {
 	&sql_ledger,
 	&sql_stats,
 	&sql_deadlines,
+	&sql_todo,
 	&sql_raise_notices,
 	&sql_inbox,
 	&sql_inbox_after,
