@@ -229,6 +229,14 @@ static void newer_request_seeds(struct seed_ctx *c, uint64_t *id)
 		emit_request(c, "inbox-mark", (*id)++, &rq);
 	}
 	{
+		/* jianyi todo */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__TodoRequest t = JIANYI__TODO_REQUEST__INIT;
+		rq.body_case = JIANYI__REQUEST__BODY_TODO;
+		rq.todo = &t;
+		emit_request(c, "todo", (*id)++, &rq);
+	}
+	{
 		/* jianyi export: the list filters, a page of the ledger */
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;
 		Jianyi__LedgerRequest l = JIANYI__LEDGER_REQUEST__INIT;
