@@ -45,6 +45,7 @@ static json_object *notice_json(const Jianyi__Notice *n)
 	json_object_object_add(o, "text", json_object_new_string(n->text));
 	json_object_object_add(o, "created_at", json_object_new_string(n->created_at));
 	json_object_object_add(o, "read", json_object_new_boolean(n->read));
+	json_object_object_add(o, "event", json_object_new_string(n->event));
 	return o;
 }
 

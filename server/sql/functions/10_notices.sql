@@ -90,13 +90,14 @@ STABLE LANGUAGE sql AS $$
 		'number', coalesce((SELECT jy_notice_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'title', coalesce((SELECT s.title FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'deadline_kind', n.deadline_kind,
-		'due', to_char(n.due, 'YYYY-MM-DD'),
+		'due', coalesce(to_char(n.due, 'YYYY-MM-DD'), ''),
 		'days_before', n.days_before,
 		'round', n.round,
 		'organization', coalesce((SELECT o.name FROM organizations o WHERE o.id = n.organization_id), ''),
 		'text', n.text,
 		'created_at', jy_rfc3339(n.created_at),
-		'read', p_read_at IS NOT NULL)
+		'read', p_read_at IS NOT NULL,
+		'event', coalesce(n.event_kind, ''))
 $$;
 
 -- The caller's notices, newest first, before p_before_id (0: from the
@@ -192,7 +193,7 @@ BEGIN
 	 WHERE id = v_id;
 	RETURN QUERY
 	SELECT d.id, d.attempts, n.id, n.kind, n.deadline_kind, n.suggestion_id,
-	       jy_notice_number(s), s.title, to_char(n.due, 'YYYY-MM-DD'), n.days_before,
+	       jy_notice_number(s), s.title, coalesce(to_char(n.due, 'YYYY-MM-DD'), ''), n.days_before,
 	       a.login, a.display_name,
 	       coalesce((SELECT dp.phone FROM deputies dp WHERE dp.id = a.deputy_id), ''), n.text
 	  FROM notice_deliveries d
@@ -251,7 +252,8 @@ BEGIN
 		 WHERE o.days_before IS NOT NULL
 		 ORDER BY o.due, o.suggestion_id, o.kind
 		ON CONFLICT (suggestion_id, deadline_kind, (coalesce(organization_id, 0)),
-		             (coalesce(deputy_id, 0)), round, due, days_before) DO NOTHING
+		             (coalesce(deputy_id, 0)), round, due, days_before) WHERE kind <> 'event'
+		DO NOTHING
 		RETURNING id, organization_id, deputy_id, kind
 	), rcp AS (
 		INSERT INTO notice_recipients (notice_id, account_id)
