@@ -241,7 +241,8 @@ static int evaluation_notices(const char *who, int64_t id)
 	int n = 0;
 	for (size_t k = 0; k < env->response->inbox->n_notices; k++)
 		n += env->response->inbox->notices[k]->suggestion_id == id &&
-		     strcmp(env->response->inbox->notices[k]->deadline_kind, "evaluation") == 0;
+		     strcmp(env->response->inbox->notices[k]->deadline_kind, "evaluation") == 0 &&
+		     strcmp(env->response->inbox->notices[k]->kind, "event") != 0; /* reminders */
 	jy_envelope_free(env);
 	return n;
 }

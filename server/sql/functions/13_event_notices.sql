@@ -174,4 +174,10 @@ BEGIN
 END $$;
 
 DROP TRIGGER IF EXISTS events_notices ON events;
-CREATE TRIGGER events_notices AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION jy_event_notices();
+-- Only the kinds that tell someone fire it: the others (contacts, plans,
+-- forms, ...) cost a write nothing.
+CREATE TRIGGER events_notices AFTER INSERT ON events FOR EACH ROW
+	WHEN (NEW.kind IN ('create', 'submit', 'return', 'register', 'assign', 'reassign', 'dispute',
+	                   'extend', 'approve_extension', 'reply', 'evaluation_outcome', 'supervise',
+	                   'withdraw', 'announce'))
+	EXECUTE FUNCTION jy_event_notices();
