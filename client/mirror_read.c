@@ -118,6 +118,20 @@ void mirror_free_list(Jianyi__ListSuggestionsResponse *l)
 	free(l);
 }
 
+/* The longest text filter jy_list takes (server/sql/functions/05_reads.sql:
+ * jy_p_optional(f, 'text', 200)), in characters. */
+#define LIST_TEXT_MAX 200
+
+/* UTF-8 characters in s: the bytes that do not continue one. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 		 Jianyi__ListSuggestionsResponse **out)
 {
@@ -142,6 +156,10 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	time_t t = time(NULL);
 	struct tm tm;
 
+	if (utf8_chars(q->text) > LIST_TEXT_MAX) {
+		free(l);
+		return mirror_fail(m, "text is longer than %d characters", LIST_TEXT_MAX);
+	}
 	/* The congress's day, as the server's: the CLI has set TZ to the
 	 * mirror's time zone (mirror_time_zone) before reading it. */
 	localtime_r(&t, &tm);
