@@ -132,6 +132,34 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* --unit: the mirror knows the units' ids from the assignments it was shown
+ * (mirror_feed.c). An id it does not know is a unit that none of its cases
+ * names, unless some unit's id was never shown (a public account is not
+ * shown assignments): then it cannot tell, and says so rather than list
+ * nothing. */
+static bool unit_known(struct mirror *m, int64_t unit_id)
+{
+	char id[32], n[32];
+
+	snprintf(id, sizeof id, "%" PRId64, unit_id);
+	if (!mirror_exec1(m, "SELECT (SELECT count(*) FROM units WHERE id = CAST(?1 AS INTEGER)) + "
+			  "(SELECT count(*) = 0 FROM units WHERE id IS NULL)", n, sizeof n, id,
+			  (char *)NULL))
+		return false;
+	if (atoi(n) == 0)
+		return mirror_fail(m, "list --unit %s: this mirror cannot tell (the server never "
+				   "showed this account the ids of its cases' units); ask online", id);
+	return true;
+}
+
+/* What jy_list would refuse, and what the mirror cannot answer. */
+static bool check_filters(struct mirror *m, const Jianyi__ListSuggestionsRequest *q)
+{
+	if (utf8_chars(q->text) > LIST_TEXT_MAX)
+		return mirror_fail(m, "text is longer than %d characters", LIST_TEXT_MAX);
+	return q->unit_id == 0 || unit_known(m, q->unit_id);
+}
+
 bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 		 Jianyi__ListSuggestionsResponse **out)
 {
@@ -156,9 +184,9 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	time_t t = time(NULL);
 	struct tm tm;
 
-	if (utf8_chars(q->text) > LIST_TEXT_MAX) {
+	if (!check_filters(m, q)) {
 		free(l);
-		return mirror_fail(m, "text is longer than %d characters", LIST_TEXT_MAX);
+		return false;
 	}
 	/* The congress's day, as the server's: the CLI has set TZ to the
 	 * mirror's time zone (mirror_time_zone) before reading it. */

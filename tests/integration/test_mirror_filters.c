@@ -20,10 +20,10 @@
  *
  * Not the public: a public account's mirror cannot answer as the server
  * does, whatever the filters. Publishing makes no event, so a published
- * case reaches its mirror only with a later event the public is shown; the
- * assignments' unit ids are not shown to it, so --unit finds nothing; and
+ * case reaches its mirror only with a later event the public is shown; and
  * jy_list filters the public's --key and --overdue on marks it hides from
- * the public (reported to the lead: server side). */
+ * the public (both server side). The assignments' unit ids are not shown
+ * to it either: its offline --unit must say that it cannot tell. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -296,6 +296,18 @@ static void offline_list_is_the_servers(void **state)
 			}
 		}
 	}
+	/* The public's mirror is never shown the units' ids: offline --unit
+	 * says it cannot tell instead of listing nothing. */
+	char pub[300];
+	snprintf(pub, sizeof pub, "%s/filters-visitor.mirror", H.dir);
+	unlink(pub);
+	if (cli("visitor", pub, "sync", out, sizeof out) != 0)
+		fail_msg("visitor: sync failed: %s", cli_err);
+	assert_int_equal(cli("visitor", pub, "list --json --offline", out, sizeof out), 0);
+	snprintf(args, sizeof args, "list --json --offline --unit %lld", (long long)unit_a);
+	if (cli("visitor", pub, args, out, sizeof out) == 0 || strstr(cli_err, "cannot tell") == NULL)
+		fail_msg("the public's offline list --unit answered: %s%s", out, cli_err);
+
 	/* The zone's day must not have turned while we compared. */
 	char now[16];
 	time_t t = time(NULL);
