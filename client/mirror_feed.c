@@ -49,7 +49,7 @@ bool mirror_set_cursor(struct mirror *m, const char *cursor, int64_t events_adde
 	snprintf(n, sizeof n, "%" PRId64, events_added);
 	return mirror_meta_set(m, "cursor", cursor) && mirror_meta_set(m, "synced_at", now) &&
 	       mirror_exec1(m, "UPDATE meta SET value = CAST(value AS INTEGER) + CAST(?1 AS INTEGER) "
-		     "WHERE key = 'events'", NULL, 0, n, (char *)NULL);
+			    "WHERE key = 'events'", NULL, 0, n, (char *)NULL);
 }
 
 /* --- Cases ------------------------------------------------------------------ */
@@ -82,7 +82,7 @@ static bool learn_unit_ids(struct mirror *m, const Jianyi__GetSuggestionResponse
 		char id[32];
 		snprintf(id, sizeof id, "%" PRId64, json_object_get_int64(v));
 		ok = mirror_exec1(m, "UPDATE units SET id = CAST(?2 AS INTEGER) WHERE name = ?1", NULL, 0,
-			   s->lead_unit, id, (char *)NULL);
+				  s->lead_unit, id, (char *)NULL);
 	}
 	if (ok && json_object_object_get_ex(d, "co_unit_ids", &v) &&
 	    json_object_is_type(v, json_type_array) &&
@@ -92,7 +92,7 @@ static bool learn_unit_ids(struct mirror *m, const Jianyi__GetSuggestionResponse
 			snprintf(id, sizeof id, "%" PRId64,
 				 json_object_get_int64(json_object_array_get_idx(v, i)));
 			ok = mirror_exec1(m, "UPDATE units SET id = CAST(?2 AS INTEGER) WHERE name = ?1", NULL,
-				   0, s->co_units[i], id, (char *)NULL);
+					  0, s->co_units[i], id, (char *)NULL);
 		}
 	}
 	json_object_put(d);
@@ -104,9 +104,10 @@ bool mirror_drop_case(struct mirror *m, int64_t id)
 	char t[32];
 
 	snprintf(t, sizeof t, "%" PRId64, id);
-	return mirror_exec1(m, "DELETE FROM cases WHERE id = CAST(?1 AS INTEGER)", NULL, 0, t, (char *)NULL) &&
+	return mirror_exec1(m, "DELETE FROM cases WHERE id = CAST(?1 AS INTEGER)", NULL, 0, t,
+			    (char *)NULL) &&
 	       mirror_exec1(m, "DELETE FROM stale WHERE case_id = CAST(?1 AS INTEGER)", NULL, 0, t,
-		     (char *)NULL);
+			    (char *)NULL);
 }
 
 bool mirror_mark_stale(struct mirror *m, int64_t id)
@@ -114,8 +115,8 @@ bool mirror_mark_stale(struct mirror *m, int64_t id)
 	char t[32];
 
 	snprintf(t, sizeof t, "%" PRId64, id);
-	return mirror_exec1(m, "INSERT OR IGNORE INTO stale (case_id) VALUES (CAST(?1 AS INTEGER))", NULL, 0,
-		     t, (char *)NULL);
+	return mirror_exec1(m, "INSERT OR IGNORE INTO stale (case_id) VALUES (CAST(?1 AS INTEGER))",
+			    NULL, 0, t, (char *)NULL);
 }
 
 bool mirror_stale(struct mirror *m, size_t max, int64_t *ids, size_t *n, int64_t *total)
@@ -208,10 +209,11 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 		if (u[0] == '\0')
 			continue;
 		snprintf(id, sizeof id, "%" PRId64, s->id);
-		if (!mirror_exec1(m, "INSERT OR IGNORE INTO units (name) VALUES (?1)", NULL, 0, u, (char *)NULL) ||
+		if (!mirror_exec1(m, "INSERT OR IGNORE INTO units (name) VALUES (?1)", NULL, 0, u,
+				  (char *)NULL) ||
 		    !mirror_exec1(m, "INSERT OR IGNORE INTO case_units (case_id, unit, role) VALUES "
-			   "(CAST(?1 AS INTEGER), ?2, ?3)", NULL, 0, id, u, i == 0 ? "lead" : "co",
-			   (char *)NULL))
+				  "(CAST(?1 AS INTEGER), ?2, ?3)", NULL, 0, id, u, i == 0 ? "lead" : "co",
+				  (char *)NULL))
 			goto done;
 	}
 	for (size_t i = 0; i <= s->n_cosigners; i++) {
@@ -222,10 +224,10 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 		deputy_name(d, name, sizeof name);
 		snprintf(id, sizeof id, "%" PRId64, s->id);
 		if (!mirror_exec1(m, "INSERT OR IGNORE INTO deputies (name) VALUES (?1)", NULL, 0, name,
-			   (char *)NULL) ||
+				  (char *)NULL) ||
 		    !mirror_exec1(m, "INSERT OR IGNORE INTO case_deputies (case_id, deputy, role) VALUES "
-			   "(CAST(?1 AS INTEGER), ?2, ?3)", NULL, 0, id, name,
-			   i == 0 ? "lead" : "cosigner", (char *)NULL))
+				  "(CAST(?1 AS INTEGER), ?2, ?3)", NULL, 0, id, name,
+				  i == 0 ? "lead" : "cosigner", (char *)NULL))
 			goto done;
 	}
 	ok = learn_unit_ids(m, g);

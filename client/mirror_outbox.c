@@ -50,7 +50,7 @@ bool mirror_outbox_add(struct mirror *m, const Jianyi__ActRequest *req, int64_t 
 	free(blob);
 	if (rc == SQLITE_CONSTRAINT)
 		return mirror_fail(m, "a write with idempotency key '%s' is already queued",
-			    req->idempotency_key);
+				   req->idempotency_key);
 	if (rc != SQLITE_DONE)
 		return mirror_fail_db(m, "queueing a write");
 	*id = sqlite3_last_insert_rowid(m->db);
@@ -63,11 +63,11 @@ bool mirror_outbox_case(struct mirror *m, int64_t case_id, int *pending, int32_t
 
 	snprintf(id, sizeof id, "%" PRId64, case_id);
 	if (!mirror_exec1(m, "SELECT count(*) FROM outbox WHERE case_id = CAST(?1 AS INTEGER) AND "
-		   "state <> 'applied'", v, sizeof v, id, (char *)NULL))
+			  "state <> 'applied'", v, sizeof v, id, (char *)NULL))
 		return false;
 	*pending = atoi(v);
 	if (!mirror_exec1(m, "SELECT version FROM cases WHERE id = CAST(?1 AS INTEGER)", v, sizeof v, id,
-		   (char *)NULL))
+			  (char *)NULL))
 		return false;
 	*version = (int32_t)atol(v);
 	return true;
@@ -105,7 +105,7 @@ static bool outbox_row(struct mirror *m, sqlite3_stmt *st, struct outbox_entry *
 	if (e->req == NULL || e->req->suggestion_id != e->case_id ||
 	    strcmp(e->req->idempotency_key, e->key) != 0)
 		return mirror_fail(m, "outbox entry %" PRId64 " is damaged (its request does not decode)",
-			    e->id);
+				   e->id);
 	return true;
 }
 
@@ -210,8 +210,8 @@ bool mirror_outbox_tried(struct mirror *m, int64_t id)
 	char t[32];
 
 	snprintf(t, sizeof t, "%" PRId64, id);
-	return mirror_exec1(m, "UPDATE outbox SET tries = tries + 1 WHERE id = CAST(?1 AS INTEGER)", NULL, 0,
-		     t, (char *)NULL);
+	return mirror_exec1(m, "UPDATE outbox SET tries = tries + 1 WHERE id = CAST(?1 AS INTEGER)",
+			    NULL, 0, t, (char *)NULL);
 }
 
 bool mirror_outbox_retry(struct mirror *m, int64_t id, int32_t version)
@@ -228,7 +228,7 @@ bool mirror_outbox_retry(struct mirror *m, int64_t id, int32_t version)
 	if (e.state != OUTBOX_REFUSED) {
 		jianyi__act_request__free_unpacked(e.req, NULL);
 		return mirror_fail(m, "outbox entry %" PRId64 " is %s, not refused", id,
-			    mirror_outbox_state_name(e.state));
+				   mirror_outbox_state_name(e.state));
 	}
 	/* The request itself carries the version: repack it. A refusal was
 	 * never stored under its key on the server, so the key stays. */
@@ -261,7 +261,7 @@ bool mirror_outbox_drop(struct mirror *m, int64_t id)
 
 	snprintf(t, sizeof t, "%" PRId64, id);
 	if (!mirror_exec1(m, "DELETE FROM outbox WHERE id = CAST(?1 AS INTEGER) AND state <> 'applied'",
-		   NULL, 0, t, (char *)NULL))
+			  NULL, 0, t, (char *)NULL))
 		return false;
 	if (sqlite3_changes(m->db) == 0)
 		return mirror_fail(m, "no pending or refused outbox entry %s", t);

@@ -84,7 +84,7 @@ bool mirror_fail_db(struct mirror *m, const char *doing)
 
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
 		return mirror_fail(m, "%s: the file is damaged or not a Jianyi mirror (%s)", doing,
-			    sqlite3_errmsg(m->db));
+				   sqlite3_errmsg(m->db));
 	return mirror_fail(m, "%s: %s", doing, sqlite3_errmsg(m->db));
 }
 
@@ -143,8 +143,8 @@ bool mirror_meta_get(struct mirror *m, const char *key, char *out, size_t len)
 bool mirror_meta_set(struct mirror *m, const char *key, const char *value)
 {
 	return mirror_exec1(m, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-		     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		     NULL, 0, key, value, (char *)NULL);
+			    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			    NULL, 0, key, value, (char *)NULL);
 }
 
 int64_t mirror_count_rows(struct mirror *m, const char *sql)
@@ -188,10 +188,10 @@ static bool check_or_init(struct mirror *m, bool fresh)
 	}
 	if (app != MIRROR_APP_ID)
 		return mirror_fail(m, "not a Jianyi mirror (a SQLite file of another application%s)",
-			    tables == 0 ? ", empty" : "");
+				   tables == 0 ? ", empty" : "");
 	if (format > MIRROR_FORMAT)
 		return mirror_fail(m, "made by a newer jianyi (mirror format %ld; this one reads %d)",
-			    format, MIRROR_FORMAT);
+				   format, MIRROR_FORMAT);
 	if (format != MIRROR_FORMAT)
 		return mirror_fail(m, "unknown mirror format %ld", format);
 	/* Our tables must be there: a damaged or hand-edited file is refused. */
@@ -215,7 +215,7 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 	if (stat(path, &sb) != 0) {
 		if (errno != ENOENT || !create) {
 			mirror_fail(m, "%s%s", strerror(errno),
-			     errno == ENOENT ? " (make one with: jianyi sync --mirror FILE)" : "");
+				    errno == ENOENT ? " (make one with: jianyi sync --mirror FILE)" : "");
 			goto bad;
 		}
 		/* The mirror holds cases and the outbox holds writes not yet
@@ -276,14 +276,15 @@ bool mirror_bind(struct mirror *m, const char *server, const Jianyi__Identity *w
 	char account[32], login[256], ca[80], id[32];
 
 	if (!mirror_meta_get(m, "account_id", account, sizeof account) ||
-	    !mirror_meta_get(m, "login", login, sizeof login) || !mirror_meta_get(m, "ca_sha256", ca, sizeof ca))
+	    !mirror_meta_get(m, "login", login, sizeof login) ||
+	    !mirror_meta_get(m, "ca_sha256", ca, sizeof ca))
 		return false;
 	snprintf(id, sizeof id, "%" PRId64, who->account_id);
 	if (account[0] != '\0' && (strcmp(account, id) != 0 || strcmp(ca, ca_sha256) != 0))
 		return mirror_fail(m, "made for account '%s' (id %s)%s; you are '%s' (id %s)%s: use "
-			    "another mirror file", login, account,
-			    strcmp(ca, ca_sha256) != 0 ? " of another deployment (CA)" : "",
-			    who->login, id, strcmp(ca, ca_sha256) != 0 ? " under this CA" : "");
+				   "another mirror file", login, account,
+				   strcmp(ca, ca_sha256) != 0 ? " of another deployment (CA)" : "",
+				   who->login, id, strcmp(ca, ca_sha256) != 0 ? " under this CA" : "");
 	return mirror_meta_set(m, "account_id", id) && mirror_meta_set(m, "login", who->login) &&
 	       mirror_meta_set(m, "ca_sha256", ca_sha256) && mirror_meta_set(m, "server", server) &&
 	       mirror_meta_set(m, "cert_sha256", who->certificate_sha256);
@@ -303,17 +304,19 @@ bool mirror_check_owner(struct mirror *m, const char *cert_sha256, const char *c
 {
 	char cert[80], ca[80], login[256];
 
-	if (!mirror_meta_get(m, "cert_sha256", cert, sizeof cert) || !mirror_meta_get(m, "ca_sha256", ca, sizeof ca) ||
+	if (!mirror_meta_get(m, "cert_sha256", cert, sizeof cert) ||
+	    !mirror_meta_get(m, "ca_sha256", ca, sizeof ca) ||
 	    !mirror_meta_get(m, "login", login, sizeof login))
 		return false;
 	if (cert[0] == '\0')
-		return mirror_fail(m, "never synced: run jianyi sync --mirror FILE while the server is reachable");
+		return mirror_fail(m, "never synced: run jianyi sync --mirror FILE while the server "
+				   "is reachable");
 	if (strcmp(ca, ca_sha256) != 0)
 		return mirror_fail(m, "made for another deployment (its CA is not ours)");
 	if (strcmp(cert, cert_sha256) != 0)
 		return mirror_fail(m, "made for account '%s' with another certificate; sync it online once "
-			    "with this certificate (if it is the same account) or use another mirror",
-			    login);
+				   "with this certificate (if it is the same account) or use another mirror",
+				   login);
 	return true;
 }
 
@@ -322,7 +325,8 @@ bool mirror_info(struct mirror *m, char *login, size_t loginlen, char *synced_at
 {
 	char v[32];
 
-	if (!mirror_meta_get(m, "login", login, loginlen) || !mirror_meta_get(m, "synced_at", synced_at, synced_len) ||
+	if (!mirror_meta_get(m, "login", login, loginlen) ||
+	    !mirror_meta_get(m, "synced_at", synced_at, synced_len) ||
 	    !mirror_meta_get(m, "events", v, sizeof v))
 		return false;
 	*nevents = strtoll(v, NULL, 10);
