@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "cli_commands.h"
-#include "mirror_store.h"
+#include "mirror_read.h"
 
 /* SHA-256 (hex) of the first certificate in a PEM file; false with err. */
 bool cli_cert_sha256(const char *path, char out[65], char *err, size_t errlen);

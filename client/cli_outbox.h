@@ -26,7 +26,7 @@
 
 #include "cli_commands.h"
 #include "jianyi.h"
-#include "mirror_store.h"
+#include "mirror_outbox.h"
 
 extern const struct cli_option cli_outbox_options[];
 

@@ -7,7 +7,7 @@
 
 #include "cli_commands.h"
 #include "jianyi.h"
-#include "mirror_store.h"
+#include "mirror_feed.h"
 
 extern const struct cli_option cli_sync_options[];
 

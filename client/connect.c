@@ -147,7 +147,7 @@ static struct jy_client *client_start(const struct jy_client_options *opts, bool
 	c->next_id = 1;
 	c->send_max = JY_DEFAULT_MAX_FRAME;   /* until the Welcome tells us */
 	c->recv_max = JY_DEFAULT_MAX_FRAME;
-	c->t = jy_transport_start(opts, err);
+	c->t = jy_transport_start(opts, nonblocking, err);
 	if (c->t == NULL) {
 		free(c);
 		return NULL;

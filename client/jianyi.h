@@ -83,7 +83,8 @@ JY_API bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_e
 /* --- Non-blocking use, for an event loop (libevent, GLib) -------------
  * In the manner of libpq (PQconnectStart/PQconnectPoll, PQsendQuery,
  * PQconsumeInput, PQisBusy, PQgetResult); the blocking calls above are
- * loops over these with poll(). No threads: the caller watches jy_socket.
+ * loops over these with poll(). No threads of ours: the caller watches
+ * jy_socket.
  *
  *   c = jy_connect_start(&opts, &e);            // non-blocking mode
  *   p = jy_connect_poll(c, &e);                  // at once, then whenever the
@@ -95,10 +96,12 @@ JY_API bool jy_receive(struct jy_client *c, Jianyi__Envelope **resp, struct jy_e
  *                while ((r = jy_get_response(c))) { jy_response_ok(r, &e) ... }
  *                while ((ev = jy_get_event(c))) { ... }
  *
- * Getting the address (getaddrinfo) in jy_connect_start blocks: give an IP
- * address to avoid it. Timeouts are the caller's (timeout_ms applies to
- * the blocking calls only). Each envelope taken is the caller's to free
- * with jy_envelope_free. */
+ * A host name is looked up without blocking: glibc's getaddrinfo_a asks
+ * the system resolver on a thread of glibc's, and until the answer is in
+ * jy_socket is a descriptor that becomes readable when it is (an IP
+ * address needs no lookup and no thread). Timeouts are the caller's
+ * (timeout_ms applies to the blocking calls only). Each envelope taken is
+ * the caller's to free with jy_envelope_free. */
 enum jy_poll {
 	JY_POLL_FAILED,    /* err says why; jy_close the connection */
 	JY_POLL_READING,   /* call again once jy_socket is readable */

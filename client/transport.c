@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "protocol.h"
+#include "resolve.h"
 #include "status.h"
 #include "tls.h"
 #include "sockbio.h"
@@ -32,11 +33,12 @@
 #define DEFAULT_TIMEOUT_MS 10000
 #define DEFAULT_SERVER "127.0.0.1:7443"
 
-enum phase { PHASE_TCP, PHASE_TLS, PHASE_READY };
+enum phase { PHASE_RESOLVE, PHASE_TCP, PHASE_TLS, PHASE_READY };
 
 struct jy_transport {
 	int fd;
 	enum phase phase;
+	struct jy_resolve *resolving;  /* the host name's lookup, while it runs */
 	struct addrinfo *addrs;        /* the server's addresses, tried in turn */
 	struct addrinfo *next_ai;      /* the next to try after the current one */
 	int last_errno;                /* why the last address failed */
@@ -174,8 +176,8 @@ static bool resolve(struct jy_transport *t, const char *host, uint16_t port,
 	int rc;
 
 	snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
-	/* getaddrinfo has no timeout of its own and blocks (jianyi.h says so
-	 * at jy_connect_start); the system resolver's timeout applies */
+	/* getaddrinfo has no timeout of its own and blocks (jy_connect only,
+	 * or an IP address); the system resolver's timeout applies */
 	rc = getaddrinfo(host, port_s, &hints, &t->addrs);
 	if (rc != 0) {
 		t->addrs = NULL;
@@ -187,6 +189,35 @@ static bool resolve(struct jy_transport *t, const char *host, uint16_t port,
 	t->next_ai = t->addrs;
 	t->last_errno = ECONNREFUSED;
 	return true;
+}
+
+/* Non-blocking: a host name is looked up on glibc's thread (resolve.h)
+ * while the caller's loop watches its descriptor; an IP address needs no
+ * lookup (getaddrinfo answers at once). */
+static bool resolve_start(struct jy_transport *t, const char *host, uint16_t port,
+			  bool nonblocking, struct jy_error *err)
+{
+	if (!nonblocking || is_ip_literal(host))
+		return resolve(t, host, port, err);
+	if ((t->resolving = jy_resolve_start(host, port, err)) == NULL)
+		return false;
+	t->phase = PHASE_RESOLVE;
+	return true;
+}
+
+/* The lookup's answer, once in: its addresses are tried next. */
+static enum jy_io resolve_step(struct jy_transport *t, struct jy_error *err)
+{
+	enum jy_io r = jy_resolve_poll(t->resolving, &t->addrs, err);
+
+	if (r != JY_IO_DONE)
+		return r;
+	jy_resolve_free(t->resolving);
+	t->resolving = NULL;
+	t->next_ai = t->addrs;
+	t->last_errno = ECONNREFUSED;
+	t->phase = PHASE_TCP;
+	return JY_IO_DONE;
 }
 
 static void close_fd(struct jy_transport *t)
@@ -474,7 +505,7 @@ static bool check_alpn(struct jy_transport *t, struct jy_error *err)
 }
 
 struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
-					struct jy_error *err)
+					bool nonblocking, struct jy_error *err)
 {
 	const char *server = opts->server != NULL ? opts->server : DEFAULT_SERVER;
 	struct jy_tls_files files = {
@@ -494,6 +525,7 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 
 	t = jy_xcalloc(1, sizeof *t);
 	t->fd = -1;
+	t->phase = PHASE_TCP;   /* PHASE_RESOLVE while a lookup runs */
 	t->alert = -1;
 	t->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	snprintf(t->peer, sizeof t->peer, strchr(host, ':') ? "[%s]:%u" : "%s:%u",
@@ -523,7 +555,8 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 	snprintf(t->ticket_key, sizeof t->ticket_key, "%s %s", t->peer, name);
 	if (!opts->no_resume)
 		jy_tls_sessions_offer(t->ssl, t->ticket_key);
-	if (!resolve(t, host, port, err) || tcp_next_address(t, err) == JY_IO_FAILED)
+	if (!resolve_start(t, host, port, nonblocking, err) ||
+	    (t->phase == PHASE_TCP && tcp_next_address(t, err) == JY_IO_FAILED))
 		goto fail;
 	return t;
 fail:
@@ -536,9 +569,11 @@ enum jy_io jy_transport_connect_poll(struct jy_transport *t, struct jy_error *er
 {
 	enum jy_io r = JY_IO_DONE;
 
-	if (t->phase == PHASE_TCP)
+	if (t->phase == PHASE_RESOLVE)
+		r = resolve_step(t, err);
+	if (r == JY_IO_DONE && t->phase == PHASE_TCP)
 		r = t->fd >= 0 ? tcp_step(t, err) : tcp_next_address(t, err);
-	else if (t->phase == PHASE_TLS)
+	else if (r == JY_IO_DONE && t->phase == PHASE_TLS)
 		r = tls_step(t, err);
 	if (r == JY_IO_FAILED)
 		jy_transport_fail(t);
@@ -555,7 +590,10 @@ void jy_transport_fail(struct jy_transport *t)
 
 void jy_transport_timeout_error(const struct jy_transport *t, struct jy_error *err)
 {
-	if (t->phase == PHASE_TCP)
+	if (t->phase == PHASE_RESOLVE)
+		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+			     "cannot resolve %s: timed out after %d ms", t->peer, t->timeout_ms);
+	else if (t->phase == PHASE_TCP)
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "cannot connect to %s: timed out after %d ms", t->peer, t->timeout_ms);
 	else
@@ -594,7 +632,7 @@ const char *jy_transport_peer(const struct jy_transport *t)
 
 int jy_transport_fd(const struct jy_transport *t)
 {
-	return t->fd;
+	return t->resolving != NULL ? jy_resolve_fd(t->resolving) : t->fd;
 }
 
 bool jy_transport_resumed(const struct jy_transport *t)
@@ -614,6 +652,7 @@ void jy_transport_close(struct jy_transport *t)
 		SSL_free(t->ssl);   /* frees the BIO too */
 	}
 	close_fd(t);
+	jy_resolve_free(t->resolving);
 	if (t->addrs != NULL)
 		freeaddrinfo(t->addrs);
 	SSL_CTX_free(t->ctx);

@@ -33,13 +33,16 @@ int64_t jy_now_ms(void);
  * poll failure (errno set). */
 int jy_wait_fd(int fd, short events, int64_t deadline);
 
-/* Checks the options, resolves the address (this blocks, in the system
- * resolver) and starts the TCP connection. */
+/* Checks the options, resolves the address and starts the TCP connection.
+ * Blocking, a host name is resolved here (in the system resolver);
+ * nonblocking, its lookup starts here and jy_transport_connect_poll picks
+ * up the answer (until then the descriptor to watch is the lookup's). */
 struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
-					struct jy_error *err)
+					bool nonblocking, struct jy_error *err)
 	__attribute__((warn_unused_result));
-/* Advances the connection: TCP (each address in turn; the socket changes
- * with it), the TLS handshake, the ALPN check. DONE once it is ready. */
+/* Advances the connection: the host name's lookup, TCP (each address in
+ * turn; the socket changes with it), the TLS handshake, the ALPN check.
+ * DONE once it is ready. */
 enum jy_io jy_transport_connect_poll(struct jy_transport *t, struct jy_error *err);
 /* The message for a connection that did not become ready in time. */
 void jy_transport_timeout_error(const struct jy_transport *t, struct jy_error *err);

@@ -9,9 +9,6 @@
  *    the version its predecessor produced, and the mirror then shows them;
  *  - the mirror file is created 0600. */
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +23,7 @@
 
 #include <json-c/json.h>
 
+#include "harness_relay.h"
 #include "wf_helpers.h"
 
 /* A client chunk at least this big is the write (its note is ~5.7 KB);
@@ -75,115 +73,6 @@ static int64_t contacts_with(int64_t case_id, const char *note_prefix)
 	return sql_id(q, note_prefix);
 }
 
-/* ---- a relay that loses the answer to a write ------------------------------- */
-
-static int relay_lfd, relay_port;
-static int relay_cuts_left;        /* connections still to cut (then: just relay) */
-static volatile int relay_stop;
-static int relay_cuts;
-static pthread_t relay_thread;
-
-static int tcp_to(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (s >= 0 && connect(s, (struct sockaddr *)&sa, sizeof sa) == 0)
-		return s;
-	if (s >= 0)
-		close(s);
-	return -1;
-}
-
-/* Forwards one chunk; its size in *n. False when the link is done. */
-static bool relay_pump(int from, int to, ssize_t *n)
-{
-	char buf[65536];
-	*n = recv(from, buf, sizeof buf, MSG_DONTWAIT);
-	if (*n < 0 && (errno == EAGAIN || errno == EINTR)) {
-		*n = 0;
-		return true;
-	}
-	if (*n <= 0)
-		return false;
-	for (ssize_t off = 0; off < *n;) {
-		ssize_t m = send(to, buf + off, (size_t)(*n - off), MSG_NOSIGNAL);
-		if (m <= 0)
-			return false;
-		off += m;
-	}
-	return true;
-}
-
-/* One connection at a time. While cuts are left, a connection is cut right
- * after the write reached the server and it had time to act on it. */
-static void *relay_main(void *arg)
-{
-	(void)arg;
-	int cfd = -1, sfd = -1;
-	while (!relay_stop) {
-		struct pollfd p[3] = { { relay_lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		poll(p, cfd >= 0 ? 3 : 1, 10);
-		if (p[0].revents & POLLIN) {
-			int a = accept4(relay_lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (a >= 0) {
-				if (cfd >= 0)
-					close(cfd), close(sfd);
-				cfd = a;
-				if ((sfd = tcp_to(S.port)) < 0) {
-					close(cfd);
-					cfd = -1;
-				}
-			}
-		}
-		if (cfd < 0)
-			continue;
-		bool ok = true;
-		ssize_t n = 0;
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ok = relay_pump(cfd, sfd, &n);
-			if (ok && n >= WRITE_CHUNK_MIN && relay_cuts_left > 0) {
-				usleep(300000);   /* the server acts; its answer is dropped */
-				relay_cuts_left--;
-				relay_cuts++;
-				ok = false;
-			}
-		}
-		if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
-			ok = relay_pump(sfd, cfd, &n);
-		if (!ok) {
-			close(cfd);
-			close(sfd);
-			cfd = sfd = -1;
-		}
-	}
-	if (cfd >= 0)
-		close(cfd), close(sfd);
-	return NULL;
-}
-
-static void relay_start(int cuts)
-{
-	relay_cuts_left = cuts;
-	relay_cuts = 0;
-	relay_stop = 0;
-	relay_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(relay_lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(listen(relay_lfd, 16), 0);
-	assert_int_equal(getsockname(relay_lfd, (struct sockaddr *)&sa, &sl), 0);
-	relay_port = ntohs(sa.sin_port);
-	assert_int_equal(pthread_create(&relay_thread, NULL, relay_main, NULL), 0);
-}
-
-static void relay_end(void)
-{
-	relay_stop = 1;
-	pthread_join(relay_thread, NULL);
-	close(relay_lfd);
-}
-
 /* ---- item 10: a lost answer never makes a retry act twice ----------------------- */
 
 /* "contact ID ... --note <prefix + a long note>" args, made on version. */
@@ -207,12 +96,15 @@ static void lost_answer_retried_once_with_the_same_key(void **state)
 
 	/* The first answer is lost: the CLI tries once more with the same key,
 	 * and the server answers from the write it already made. */
-	relay_start(1);
+	struct relay_cuts writes = { .large_min = WRITE_CHUNK_MIN, .large = 1 };
+	struct harness_relay *relay = harness_relay_start(S.port, writes);
 	contact_args(args, sizeof args, &k, "once-", "--json");
-	int rc = cli("a-clerk", relay_port, NULL, args, out, sizeof out, err, sizeof err);
-	relay_end();
-	if (rc != 0 || relay_cuts != 1)
-		fail_msg("exit %d, %d cuts; stderr: %s", rc, relay_cuts, err);
+	int rc = cli("a-clerk", harness_relay_port(relay), NULL, args, out, sizeof out, err,
+		     sizeof err);
+	int cuts = harness_relay_cut_count(relay);
+	harness_relay_end(relay);
+	if (rc != 0 || cuts != 1)
+		fail_msg("exit %d, %d cuts; stderr: %s", rc, cuts, err);
 	json_object *o = parse_json(out);
 	char key[128];
 	snprintf(key, sizeof key, "%s", jstr(o, "idempotency_key"));
@@ -224,11 +116,13 @@ static void lost_answer_retried_once_with_the_same_key(void **state)
 
 	/* Both answers lost: the CLI says the outcome is unknown and names
 	 * the key; --json gives it. */
-	relay_start(2);
+	writes.large = 2;
+	relay = harness_relay_start(S.port, writes);
 	contact_args(args, sizeof args, &k, "twice-", "--json");
-	rc = cli("a-clerk", relay_port, NULL, args, out, sizeof out, err, sizeof err);
-	relay_end();
-	assert_int_equal(relay_cuts, 2);
+	rc = cli("a-clerk", harness_relay_port(relay), NULL, args, out, sizeof out, err, sizeof err);
+	cuts = harness_relay_cut_count(relay);
+	harness_relay_end(relay);
+	assert_int_equal(cuts, 2);
 	assert_int_not_equal(rc, 0);
 	o = parse_json(out);
 	snprintf(key, sizeof key, "%s", jstr(o, "idempotency_key"));

@@ -10,6 +10,11 @@
  * pushes when another account (over an ordinary blocking connection) acts
  * on the case. A 20 s timer fails the test if the loop stalls.
  *
+ * Then a connect by host name, driven the same way: "localhost" is looked
+ * up while the loop runs (glibc's getaddrinfo_a) and greeted; a name that
+ * does not exist fails from jy_connect_poll in the loop, never in
+ * jy_connect_start (which once waited for the resolver there).
+ *
  * Then the example program (examples/jianyi-whoami.c, linked with the
  * shared libjianyi.so like any outside program) connects to the same
  * server and must print who it is. */
@@ -287,6 +292,78 @@ static void glib_loop_drives_a_connection(void **state)
 	printf("glib: %d socket watches\n", d.n_sources);
 }
 
+/* A connect alone, driven by the loop: each callback takes one step and
+ * watches as it asks; *result set when it ends. */
+struct connect_only {
+	struct jy_client *c;
+	enum jy_poll result;     /* READING until it ends */
+	char failure[sizeof ((struct jy_error *)0)->message];
+	int steps;
+};
+
+static gboolean on_connect_socket(gint fd, GIOCondition cond, gpointer data)
+{
+	struct connect_only *co = data;
+	struct jy_error e = { 0 };
+
+	(void)fd;
+	(void)cond;
+	co->steps++;
+	co->result = jy_connect_poll(co->c, &e);
+	if (co->result == JY_POLL_READING || co->result == JY_POLL_WRITING)
+		g_unix_fd_add(jy_socket(co->c), co->result == JY_POLL_READING ? G_IO_IN : G_IO_OUT,
+			      on_connect_socket, co);
+	else if (co->result == JY_POLL_FAILED)
+		snprintf(co->failure, sizeof co->failure, "%s", e.message);
+	return G_SOURCE_REMOVE;
+}
+
+/* jy_connect_start, then the loop until the connect ends (30 s at most). */
+static void connect_in_loop(struct connect_only *co, const struct jy_client_options *o)
+{
+	struct jy_error e = { 0 };
+	int64_t deadline = (int64_t)harness_now_ms() + 30000 * harness_time_scale();
+
+	co->c = jy_connect_start(o, &e);
+	if (co->c == NULL)
+		fail_msg("jy_connect_start waited for or refused %s: %s", o->server, e.message);
+	co->result = JY_POLL_READING;
+	on_connect_socket(-1, 0, co);   /* at once, then as the descriptor asks */
+	while ((co->result == JY_POLL_READING || co->result == JY_POLL_WRITING) &&
+	       (int64_t)harness_now_ms() < deadline)
+		g_main_context_iteration(NULL, TRUE);
+}
+
+/* A host name, looked up while the loop runs (getaddrinfo_a): "localhost"
+ * connects and is greeted; a name that does not exist fails in the loop,
+ * from jy_connect_poll, not in jy_connect_start, which never waits for
+ * the resolver. */
+static void glib_loop_connects_by_host_name(void **state)
+{
+	struct connect_only co = { 0 };
+	struct jy_client_options o;
+	char buf[2048], server[64];
+
+	(void)state;
+	client_opts(&H, &S, "cmte", &o, buf, sizeof buf);
+	snprintf(server, sizeof server, "localhost:%d", S.port);
+	o.server = server;
+	connect_in_loop(&co, &o);
+	if (co.result != JY_POLL_OK)
+		fail_msg("localhost: %d after %d steps: %s", co.result, co.steps, co.failure);
+	assert_string_equal(jy_welcome(co.c)->identity->login, "cmte");
+	jy_close(co.c);
+
+	memset(&co, 0, sizeof co);
+	o.server = "no-such-host.invalid:7443";
+	connect_in_loop(&co, &o);
+	assert_int_equal(co.result, JY_POLL_FAILED);
+	if (strstr(co.failure, "cannot resolve 'no-such-host.invalid'") == NULL)
+		fail_msg("want the lookup's failure, got: %s", co.failure);
+	jy_close(co.c);
+	printf("glib: connected by name; an unknown name failed in the loop\n");
+}
+
 /* The example, a program outside the project's static libraries, talks to
  * a real jianyid through the shared library. */
 static void example_links_the_shared_library(void **state)
@@ -313,6 +390,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(glib_loop_drives_a_connection),
+		cmocka_unit_test(glib_loop_connects_by_host_name),
 		cmocka_unit_test(example_links_the_shared_library),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);

@@ -14,9 +14,6 @@
  *  - jianyi watch resumes from its cursor across a jianyid restart. */
 #include <errno.h>
 #include <inttypes.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -33,6 +30,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "harness_relay.h"
 #include "wf_helpers.h"
 
 #define NCASES 5000
@@ -195,116 +193,6 @@ static void assert_same_cases(const char *want, const char *got)
 	while (a > want && a[-1] != '\n')
 		a--, b--;
 	fail_msg("mirror differs from the database at:\n  db:     %.120s\n  mirror: %.120s", a, b);
-}
-
-/* ---- a relay in front of jianyid ------------------------------------------- */
-
-static int relay_lfd, relay_port, relay_target;
-static int relay_cut_after;        /* 0: never cut; else cut after this many client chunks */
-static volatile int relay_stop;
-static int relay_cuts;
-static pthread_t relay_thread;
-
-static int tcp_to(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (s >= 0 && connect(s, (struct sockaddr *)&sa, sizeof sa) == 0)
-		return s;
-	if (s >= 0)
-		close(s);
-	return -1;
-}
-
-static bool relay_pump(int from, int to)
-{
-	char buf[16384];
-	ssize_t n = recv(from, buf, sizeof buf, MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0)
-		return false;
-	for (ssize_t off = 0; off < n;) {
-		ssize_t m = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
-		if (m <= 0)
-			return false;
-		off += m;
-	}
-	return true;
-}
-
-/* One connection at a time. In cut mode the connection is cut right after
- * forwarding the client's Nth chunk (N = 3 handshake/hello chunks + 1..3),
- * once the server had time to act on it: its answer never arrives. */
-static void *relay_main(void *arg)
-{
-	(void)arg;
-	unsigned seed = 7;
-	int cfd = -1, sfd = -1, chunks = 0, cut_at = 0;
-	while (!relay_stop) {
-		struct pollfd p[3] = { { relay_lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		poll(p, cfd >= 0 ? 3 : 1, 10);
-		if (p[0].revents & POLLIN) {
-			int a = accept4(relay_lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (a >= 0) {
-				if (cfd >= 0)
-					close(cfd), close(sfd);
-				cfd = a;
-				sfd = tcp_to(__atomic_load_n(&relay_target, __ATOMIC_ACQUIRE));
-				if (sfd < 0) {
-					close(cfd);
-					cfd = -1;
-				}
-				chunks = 0;
-				cut_at = relay_cut_after ? 3 + 1 + (int)(rand_r(&seed) % (unsigned)relay_cut_after) : 0;
-			}
-		}
-		if (cfd < 0)
-			continue;
-		bool ok = true;
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ok = relay_pump(cfd, sfd);
-			if (ok && ++chunks == cut_at) {
-				usleep(300000);   /* the server acts; its answer is dropped */
-				relay_cuts++;
-				ok = false;
-			}
-		}
-		if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
-			ok = relay_pump(sfd, cfd);
-		if (!ok) {
-			close(cfd);
-			close(sfd);
-			cfd = sfd = -1;
-		}
-	}
-	if (cfd >= 0)
-		close(cfd), close(sfd);
-	return NULL;
-}
-
-static void relay_start(int target, int cut_after)
-{
-	relay_target = target;
-	relay_cut_after = cut_after;
-	relay_stop = 0;
-	relay_cuts = 0;
-	relay_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(relay_lfd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(listen(relay_lfd, 16), 0);
-	assert_int_equal(getsockname(relay_lfd, (struct sockaddr *)&sa, &sl), 0);
-	relay_port = ntohs(sa.sin_port);
-	assert_int_equal(pthread_create(&relay_thread, NULL, relay_main, NULL), 0);
-}
-
-static void relay_end(void)
-{
-	relay_stop = 1;
-	pthread_join(relay_thread, NULL);
-	close(relay_lfd);
 }
 
 /* ---- offline reads, refusals ------------------------------------------------ */
@@ -550,12 +438,12 @@ static int count_state(json_object *a, const char *state)
 }
 
 /* Sends the outbox through the cutting relay until nothing is pending. */
-static int send_until_done(const char *file, int *replayed, char *errs, size_t errlen)
+static int send_until_done(int port, const char *file, int *replayed, char *errs, size_t errlen)
 {
 	static char out[65536], err[16384];
 	int runs = 0;
 	for (; runs < 60; runs++) {
-		int rc = cli("a-clerk", relay_port, file, "outbox send --json", out, sizeof out, err,
+		int rc = cli("a-clerk", port, file, "outbox send --json", out, sizeof out, err,
 			     sizeof err);
 		strncat(errs, err, errlen - strlen(errs) - 1);
 		json_object *o = json_tokener_parse(out);
@@ -610,14 +498,16 @@ static void offline_writes_once_in_order_through_cuts(void **state)
 	 * plan) conflicts. */
 	act("a-clerk", A(CONTACT), &k[2], "in_progress");
 
-	relay_start(S.port, 3);
+	struct harness_relay *relay = harness_relay_start(S.port,
+							  (struct relay_cuts){ .random_after = 3 });
 	memset(errs, 0, sizeof errs);
 	int replayed = 0;
-	int runs = send_until_done(file, &replayed, errs, sizeof errs);
-	relay_end();
+	int runs = send_until_done(harness_relay_port(relay), file, &replayed, errs, sizeof errs);
+	int cuts = harness_relay_cut_count(relay);
+	harness_relay_end(relay);
 	print_message("outbox sent in %d runs through %d cuts; %d writes had reached the server "
-		      "before their answer was lost\n", runs, relay_cuts, replayed);
-	assert_true(relay_cuts > 0);
+		      "before their answer was lost\n", runs, cuts, replayed);
+	assert_true(cuts > 0);
 	assert_true(replayed > 0);
 
 	/* every write on cases 1 and 2 applied once, in the order made */
@@ -716,11 +606,11 @@ static void watch_resumes_after_restart(void **state)
 	struct kase k;
 	prepare(&k, ST_IN_PROGRESS, "看着办", false);
 	int64_t cursor = pg_count("SELECT max(seq) FROM events");
-	relay_start(S.port, 0);
+	struct harness_relay *relay = harness_relay_start(S.port, (struct relay_cuts){ 0 });
 	snprintf(outfile, sizeof outfile, "%s/watch.out", H.dir);
 	char args[128];
 	snprintf(args, sizeof args, "watch --json --cursor v1:%lld", (long long)cursor);
-	pid_t pid = cli_spawn("a-clerk", relay_port, NULL, args, outfile);
+	pid_t pid = cli_spawn("a-clerk", harness_relay_port(relay), NULL, args, outfile);
 
 	act("a-clerk", A(CONTACT), &k, "in_progress");
 	int64_t seq1 = pg_count("SELECT max(seq) FROM events");
@@ -731,14 +621,14 @@ static void watch_resumes_after_restart(void **state)
 	assert_int_equal(server_stop(&S, SIGTERM, 10000), 0);
 	cx_drop(NULL);
 	server_start(&H, &S, NULL);
-	__atomic_store_n(&relay_target, S.port, __ATOMIC_RELEASE);
+	harness_relay_retarget(relay, S.port);
 	act("a-clerk", A(CONTACT), &k, "in_progress");
 	int64_t seq2 = pg_count("SELECT max(seq) FROM events");
 	snprintf(needle, sizeof needle, "\"sequence\":%lld,", (long long)seq2);
 	bool got = wait_file_has(outfile, needle, 20000);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
-	relay_end();
+	harness_relay_end(relay);
 	assert_true(got);
 	char errfile[340];
 	snprintf(errfile, sizeof errfile, "%s.err", outfile);

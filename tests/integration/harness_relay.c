@@ -1,0 +1,175 @@
+/* The relay that cuts links (see harness_relay.h). */
+#include "harness_relay.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+struct harness_relay {
+	int lfd, port;
+	int target;                /* atomic: retargeted while running */
+	struct relay_cuts cuts;
+	int large_left;            /* large-chunk cuts still to make */
+	int cut_count;             /* atomic */
+	int stop;                  /* atomic */
+	unsigned seed;
+	pthread_t thread;
+};
+
+static int tcp_to(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	if (s >= 0 && connect(s, (struct sockaddr *)&sa, sizeof sa) == 0)
+		return s;
+	if (s >= 0)
+		close(s);
+	return -1;
+}
+
+/* Forwards one chunk; its size in *n. False when the link is done. */
+static bool pump(int from, int to, ssize_t *n)
+{
+	char buf[65536];
+
+	*n = recv(from, buf, sizeof buf, MSG_DONTWAIT);
+	if (*n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		*n = 0;
+		return true;
+	}
+	if (*n <= 0)
+		return false;
+	for (ssize_t off = 0; off < *n;) {
+		ssize_t m = send(to, buf + off, (size_t)(*n - off), MSG_NOSIGNAL);
+		if (m <= 0)
+			return false;
+		off += m;
+	}
+	return true;
+}
+
+/* The client chunk after which a new connection is cut (0: none). */
+static int random_cut_at(struct harness_relay *r)
+{
+	if (r->cuts.random_after <= 0)
+		return 0;
+	return 3 + 1 + (int)(rand_r(&r->seed) % (unsigned)r->cuts.random_after);
+}
+
+/* Whether the client chunk just forwarded (number `chunk`, n bytes) is
+ * the one to cut after. */
+static bool cut_now(struct harness_relay *r, int chunk, int cut_at, ssize_t n)
+{
+	if (cut_at != 0 && chunk == cut_at)
+		return true;
+	if (r->large_left > 0 && n > 0 && (size_t)n >= r->cuts.large_min) {
+		r->large_left--;
+		return true;
+	}
+	return false;
+}
+
+static void *relay_main(void *arg)
+{
+	struct harness_relay *r = arg;
+	int cfd = -1, sfd = -1, chunks = 0, cut_at = 0;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		struct pollfd p[3] = { { r->lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		bool ok = true;
+		ssize_t n = 0;
+
+		poll(p, cfd >= 0 ? 3 : 1, 10);
+		if (p[0].revents & POLLIN) {
+			int a = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (a >= 0) {
+				if (cfd >= 0)
+					close(cfd), close(sfd);
+				cfd = a;
+				sfd = tcp_to(__atomic_load_n(&r->target, __ATOMIC_ACQUIRE));
+				if (sfd < 0) {
+					close(cfd);
+					cfd = -1;
+				}
+				chunks = 0;
+				cut_at = random_cut_at(r);
+			}
+		}
+		if (cfd < 0)
+			continue;
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ok = pump(cfd, sfd, &n);
+			if (ok && n > 0 && cut_now(r, ++chunks, cut_at, n)) {
+				usleep(300000);   /* the server acts; its answer is dropped */
+				__atomic_add_fetch(&r->cut_count, 1, __ATOMIC_RELEASE);
+				ok = false;
+			}
+		}
+		if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
+			ok = pump(sfd, cfd, &n);
+		if (!ok) {
+			close(cfd);
+			close(sfd);
+			cfd = sfd = -1;
+		}
+	}
+	if (cfd >= 0)
+		close(cfd), close(sfd);
+	return NULL;
+}
+
+struct harness_relay *harness_relay_start(int target_port, struct relay_cuts cuts)
+{
+	struct harness_relay *r = calloc(1, sizeof *r);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof sa;
+
+	assert_non_null(r);
+	r->target = target_port;
+	r->cuts = cuts;
+	r->large_left = cuts.large;
+	r->seed = 7;
+	r->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(r->lfd >= 0);
+	assert_int_equal(bind(r->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(r->lfd, 16), 0);
+	assert_int_equal(getsockname(r->lfd, (struct sockaddr *)&sa, &sl), 0);
+	r->port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&r->thread, NULL, relay_main, r), 0);
+	return r;
+}
+
+int harness_relay_port(const struct harness_relay *r)
+{
+	return r->port;
+}
+
+void harness_relay_retarget(struct harness_relay *r, int target_port)
+{
+	__atomic_store_n(&r->target, target_port, __ATOMIC_RELEASE);
+}
+
+int harness_relay_cut_count(const struct harness_relay *r)
+{
+	return __atomic_load_n(&r->cut_count, __ATOMIC_ACQUIRE);
+}
+
+void harness_relay_end(struct harness_relay *r)
+{
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(r->thread, NULL);
+	close(r->lfd);
+	free(r);
+}
