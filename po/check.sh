@@ -30,7 +30,8 @@ msgids() {
 		awk '/^msgid /{m=1; s=$0; next} /^msgid_plural|^msgstr/{if (m) print s; m=0; next}
 		     m && /^"/{s = s $0}'
 }
-for lang in $(grep -v '^#' po/LINGUAS); do
+while read -r lang; do
+	[[ -n $lang ]] || continue
 	po=po/$lang.po
 	msgids "$tmp/jianyi.pot" >"$tmp/want"
 	msgids "$po" >"$tmp/have"
@@ -52,5 +53,5 @@ for lang in $(grep -v '^#' po/LINGUAS); do
 		status=1
 		;;
 	esac
-done
+done < <(grep -v '^#' po/LINGUAS)
 exit $status
