@@ -64,15 +64,16 @@ size_t cli_values(const struct cli_invocation *inv, const char *name,
 
 /* --- Connecting -------------------------------------------------------- */
 
-/* Why the settings cannot make a connection (NULL if they can). */
+/* Why the settings cannot make a connection (NULL if they can), untranslated:
+ * _() it for people. */
 static const char *missing_setting(const struct cli_settings *s)
 {
 	if (s->cert == NULL)
-		return _("no client certificate: give --cert FILE, set JIANYI_CERT, or put cert = FILE in the config file");
+		return N_("no client certificate: give --cert FILE, set JIANYI_CERT, or put cert = FILE in the config file");
 	if (s->key == NULL)
-		return _("no private key: give --key FILE, set JIANYI_KEY, or put key = FILE in the config file");
+		return N_("no private key: give --key FILE, set JIANYI_KEY, or put key = FILE in the config file");
 	if (s->ca == NULL)
-		return _("no CA certificate: give --ca FILE, set JIANYI_CA, or put ca = FILE in the config file");
+		return N_("no CA certificate: give --ca FILE, set JIANYI_CA, or put ca = FILE in the config file");
 	return NULL;
 }
 
@@ -99,7 +100,7 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 	struct jy_client *c;
 
 	if (missing != NULL) {
-		*rc = cli_fail(CLI_EXIT_USAGE, "%s", missing);
+		*rc = cli_fail(CLI_EXIT_USAGE, "%s", _(missing));
 		return NULL;
 	}
 	c = connect_with(&inv->settings, &err);
@@ -355,10 +356,12 @@ static int run_version(const struct cli_invocation *inv)
 		}
 		jy_close(c);
 	} else {
+		/* --json: the status's name and the untranslated reason */
 		if (missing == NULL)
-			snprintf(text, sizeof text, "%s: %s", cli_status_text(err.code), err.message);
+			snprintf(text, sizeof text, "%s: %s", out.json ? jy_status_str(err.code) :
+				 cli_status_text(err.code), err.message);
 		else
-			snprintf(text, sizeof text, "%s", missing);
+			snprintf(text, sizeof text, "%s", out.json ? missing : _(missing));
 		if (out.json) {
 			cli_out_str(&out, "server_software", NULL, NULL);
 			cli_out_str(&out, "server_protocol_version", NULL, NULL);

@@ -26,6 +26,10 @@
 #define MAX_COSIGNERS 32
 #define MAX_EXTENSION_DAYS 365
 #define SUBMIT_KEY_SUFFIX ".submit"   /* submit's second step: the first's key + this */
+/* submit's notes: --json keeps them untranslated (data) */
+#define DRAFT_NOTE N_("a draft; submit it with: jianyi submit --id %" PRId64)
+#define COSIGN_NOTE N_("a draft until the co-signers confirm (jianyi cosign %" PRId64 "); " \
+		       "then submit it with: jianyi submit --id %" PRId64)
 
 /* One ActRequest (libjianyi's struct jy_act) and what the CLI's flags put
  * into it. */
@@ -671,14 +675,14 @@ int cli_run_submit(const struct cli_invocation *inv)
 		goto done;
 	s = created->response->act->suggestion;
 	if (cli_value(inv, "draft") != NULL) {
-		snprintf(note, sizeof note, _("a draft; submit it with: jianyi submit --id %" PRId64),
+		snprintf(note, sizeof note, inv->flags.json ? DRAFT_NOTE : _(DRAFT_NOTE),
 			 s->id);
 		rc = print_result(inv, created->response->act, a.key, note);
 		goto done;
 	}
 	if (a.j.create.n_cosigner_deputy_ids > 0) {
-		snprintf(note, sizeof note, _("a draft until the co-signers confirm (jianyi cosign %"
-			 PRId64 "); then submit it with: jianyi submit --id %" PRId64), s->id, s->id);
+		snprintf(note, sizeof note, inv->flags.json ? COSIGN_NOTE : _(COSIGN_NOTE),
+			 s->id, s->id);
 		rc = print_result(inv, created->response->act, a.key, note);
 		goto done;
 	}
