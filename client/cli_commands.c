@@ -618,11 +618,11 @@ const struct cli_command cli_commands[] = {
 		.name = "show",
 		.summary = N_("show a suggestion and its timeline"),
 		.usage = N_("show ID"),
-		.help = N_("Prints the case's fields, then its timeline, one line per event:\n"
-			"time, action, actor, state change and details (long details are\n"
-			"cut; --json has them whole). With --json: all the case's fields\n"
-			"(snake_case) and \"timeline\", a list of events whose \"details\"\n"
-			"is an object.\n"),
+		.help = N_("Prints the case's fields, then its timeline as sentences, one per\n"
+			"event: time, unit and person, what they did, its text and the state\n"
+			"change (long texts are cut; --json has them whole). With --json: all\n"
+			"the case's fields (snake_case) and \"timeline\", a list of events\n"
+			"whose \"details\" is an object.\n"),
 		.max_args = 1,
 		.needs_settings = true,
 		.offline = true,
