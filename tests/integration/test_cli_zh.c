@@ -1,12 +1,14 @@
 /* The CLI in Simplified Chinese (issue 13, "Chinese"): a whole case run
  * through jianyi with LANG=zh_CN.UTF-8 (submit, register, assign, accept,
- * plan, contact, reply, evaluate, close; show, list, deadlines, stats,
- * whoami, inbox, help), each command's human output checked for English
- * words. Allowed: ids, numbers, dates, file names and paths, the flags,
- * command names and environment variables a person types, the logins, and
- * the letters of the result classes. Texts from the server's refusals are
- * not covered (the happy path has none). The translations are the build
- * tree's (JIANYI_LOCALEDIR, set by meson). */
+ * plan, contact, reply, supervise, evaluate, close; show, list, deadlines,
+ * overdue, stats, whoami, version, ping, supervise list, topic list,
+ * excellent list, export, inbox, help for every command), each command's
+ * human output checked for English words. Allowed: ids, numbers, dates, file
+ * names and paths, the flags, command names, flag values and environment
+ * variables a person types, the logins, the letters of the result classes,
+ * and in help the data fields of --json output (in braces). Texts from the
+ * server's refusals are not covered (the happy path has none). The
+ * translations are the build tree's (JIANYI_LOCALEDIR, set by meson). */
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -174,6 +176,8 @@ static void whole_case_in_chinese(void **state)
 	zh("a-clerk", args);
 	snprintf(args, sizeof args, "reply %s --class A --text 已增开早晚高峰班次。", id);
 	assert_non_null(strstr(zh("a-head", args), "已答复"));
+	snprintf(args, sizeof args, "supervise %s --kind note --text 请按期办结。", id);
+	zh("liaison", args);
 	snprintf(args, sizeof args, "evaluate %s --attitude satisfied --result satisfied "
 		 "--comment 办理认真。", id);
 	zh("deputy-wang", args);
@@ -186,10 +190,20 @@ static void whole_case_in_chinese(void **state)
 	assert_non_null(strstr(out, UNIT_A " 甲经办 记录办前联系（上门走访"));
 	assert_non_null(strstr(out, "主办单位 " UNIT_A));
 	assert_non_null(strstr(out, "A类（已解决或采纳）"));
+	assert_non_null(strstr(out, "刘联络 记录督办意见：请按期办结。"));
 	zh("liaison", "list");
 	zh("liaison", "deadlines");
+	zh("liaison", "overdue");
 	zh("liaison", "stats");
+	zh("liaison", "stats --by unit");
 	zh("liaison", "whoami");
+	zh("liaison", "version");
+	zh("liaison", "ping --count 2");
+	zh("liaison", "supervise list");
+	zh("liaison", "topic list");
+	zh("liaison", "excellent list --year 2026");
+	snprintf(args, sizeof args, "export --format csv --output %s/zh.csv", H.dir);
+	assert_non_null(strstr(zh("liaison", args), "已导出 1 件建议"));
 	zh("deputy-wang", "inbox");
 	zh("liaison", "help");
 	for (int i = 0; commands[i] != NULL; i++) {
