@@ -10,6 +10,7 @@
  * server's refusals are not covered (the happy path has none). The
  * translations are the build tree's (JIANYI_LOCALEDIR, set by meson). */
 #include <ctype.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,12 @@ static void whole_case_in_chinese(void **state)
 	(void)state;
 	char args[1024], due[16], id[24];
 	const char *out;
+
+	/* without the locale jianyi stays English: say why rather than which word */
+	if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
+		fail_msg("the zh_CN.UTF-8 locale is missing (deploy/test makes it; as root: "
+			 "localedef -i zh_CN -f UTF-8 zh_CN.UTF-8)");
+	setlocale(LC_ALL, "C");
 
 	out = zh("deputy-wang", "submit --title 关于增开城乡公交班次的建议 "
 		 "--body 建议在早晚高峰增开城乡公交班次。 --category 交通");
