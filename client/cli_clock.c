@@ -1,5 +1,6 @@
 /* The one clock (see cli_clock.h). */
 #include "cli_clock.h"
+#include "cli_i18n.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,8 +41,8 @@ void cli_clock_use(const char *zone)
 		for (char *p = shown; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		fprintf(stderr, "jianyi: the congress's time zone '%s' is not known on this "
-			"machine (install tzdata); times are shown in UTC\n", shown);
+		fprintf(stderr, _("jianyi: the congress's time zone '%s' is not known on this "
+			"machine (install tzdata); times are shown in UTC\n"), shown);
 		zone = "UTC";
 	}
 	snprintf(zone_in_use, sizeof zone_in_use, "%s", zone);

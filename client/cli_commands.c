@@ -9,6 +9,9 @@
 #include <time.h>
 
 #include "cli_clock.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
+#include "cli_render.h"
 #include "cli_export.h"
 #include "cli_deadlines.h"
 #include "cli_todo.h"
@@ -25,8 +28,6 @@
 #include "protocol.h"
 #include "xalloc.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 #define PING_MAX_COUNT 100000ul
 /* Leaves room for the envelope around the payload in a default-size frame. */
@@ -64,15 +65,16 @@ size_t cli_values(const struct cli_invocation *inv, const char *name,
 
 /* --- Connecting -------------------------------------------------------- */
 
-/* Why the settings cannot make a connection (NULL if they can). */
+/* Why the settings cannot make a connection (NULL if they can), untranslated:
+ * _() it for people. */
 static const char *missing_setting(const struct cli_settings *s)
 {
 	if (s->cert == NULL)
-		return "no client certificate: give --cert FILE, set JIANYI_CERT, or put cert = FILE in the config file";
+		return N_("no client certificate: give --cert FILE, set JIANYI_CERT, or put cert = FILE in the config file");
 	if (s->key == NULL)
-		return "no private key: give --key FILE, set JIANYI_KEY, or put key = FILE in the config file";
+		return N_("no private key: give --key FILE, set JIANYI_KEY, or put key = FILE in the config file");
 	if (s->ca == NULL)
-		return "no CA certificate: give --ca FILE, set JIANYI_CA, or put ca = FILE in the config file";
+		return N_("no CA certificate: give --ca FILE, set JIANYI_CA, or put ca = FILE in the config file");
 	return NULL;
 }
 
@@ -99,7 +101,7 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 	struct jy_client *c;
 
 	if (missing != NULL) {
-		*rc = cli_fail(CLI_EXIT_USAGE, "%s", missing);
+		*rc = cli_fail(CLI_EXIT_USAGE, "%s", _(missing));
 		return NULL;
 	}
 	c = connect_with(&inv->settings, &err);
@@ -109,6 +111,17 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 }
 
 /* --- whoami ------------------------------------------------------------ */
+
+/* The roles in words, for people. */
+static void out_roles(struct cli_output *out, char *const *roles, size_t n)
+{
+	const char **words = jy_xcalloc(n ? n : 1, sizeof *words);
+
+	for (size_t i = 0; i < n; i++)
+		words[i] = cli_role_text(roles[i]);
+	cli_out_list(out, "roles", _("roles"), (char *const *)words, n);
+	free(words);
+}
 
 static int run_whoami(const struct cli_invocation *inv)
 {
@@ -132,30 +145,30 @@ static int run_whoami(const struct cli_invocation *inv)
 	}
 	if (resp->response->body_case != JIANYI__RESPONSE__BODY_WHOAMI ||
 	    (id = resp->response->whoami->identity) == NULL) {
-		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to whoami has no identity");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to whoami has no identity"));
 		goto done;
 	}
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
-		cli_out_int(&out, "account_id", "account", id->account_id);
-		cli_out_str(&out, "login", "login", id->login);
-		cli_out_str(&out, "name", "name", id->display_name);
-		cli_out_list(&out, "roles", "roles", id->roles, id->n_roles);
-		cli_out_int(&out, "organization_id", "organization id", id->organization_id);
-		cli_out_str(&out, "organization", "organization", id->organization_name);
-		cli_out_str(&out, "organization_kind", "kind", id->organization_kind);
-		cli_out_str(&out, "certificate_sha256", "certificate", id->certificate_sha256);
+		cli_out_int(&out, "account_id", _("account"), id->account_id);
+		cli_out_str(&out, "login", _("login"), id->login);
+		cli_out_str(&out, "name", _("name"), id->display_name);
+		cli_out_list(&out, "roles", _("roles"), id->roles, id->n_roles);
+		cli_out_int(&out, "organization_id", _("organization id"), id->organization_id);
+		cli_out_str(&out, "organization", _("organization"), id->organization_name);
+		cli_out_str(&out, "organization_kind", _("kind"), id->organization_kind);
+		cli_out_str(&out, "certificate_sha256", _("certificate"), id->certificate_sha256);
 	} else {
-		cli_out_str(&out, "login", "login", id->login);
-		cli_out_str(&out, "name", "name", id->display_name);
-		cli_out_list(&out, "roles", "roles", id->roles, id->n_roles);
+		cli_out_str(&out, "login", _("login"), id->login);
+		cli_out_str(&out, "name", _("name"), id->display_name);
+		out_roles(&out, id->roles, id->n_roles);
 		if (id->organization_kind[0] != '\0')
-			snprintf(org, sizeof org, "%s (%s)", id->organization_name,
-				 id->organization_kind);
+			snprintf(org, sizeof org, _("%s (%s)"), id->organization_name,
+				 cli_org_kind_text(id->organization_kind));
 		else
 			snprintf(org, sizeof org, "%s", id->organization_name);
-		cli_out_str(&out, "organization", "organization", org);
-		cli_out_str(&out, "certificate_sha256", "certificate", id->certificate_sha256);
+		cli_out_str(&out, "organization", _("organization"), org);
+		cli_out_str(&out, "certificate_sha256", _("certificate"), id->certificate_sha256);
 	}
 	rc = cli_output_finish(&out);
 done:
@@ -170,8 +183,8 @@ done:
 enum { PING_OPT_COUNT, PING_OPT_PAYLOAD };
 
 static const struct cli_option ping_options[] = {
-	[PING_OPT_COUNT] = { "count", "N", "number of pings, 1 to 100000 (default 4)" },
-	[PING_OPT_PAYLOAD] = { "payload-bytes", "N", "bytes the server echoes in each ping (default 0)" },
+	[PING_OPT_COUNT] = { "count", N_("N"), N_("number of pings, 1 to 100000 (default 4)") },
+	[PING_OPT_PAYLOAD] = { "payload-bytes", N_("N"), N_("bytes the server echoes in each ping (default 0)") },
 	{ 0 },
 };
 
@@ -200,14 +213,14 @@ static bool ping_account(const Jianyi__Envelope *env, uint64_t first_id, int64_t
 	if (env->id < first_id || i >= nsent || sent_ns[i] == 0) {
 		err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
 		snprintf(err->message, sizeof err->message,
-			 "the server answered ping %" PRIu64 ", which was not waiting", env->id);
+			 _("the server answered ping %" PRIu64 ", which was not waiting"), env->id);
 		return false;
 	}
 	if (r->body_case != JIANYI__RESPONSE__BODY_PING || r->ping->payload.len != payload_len ||
 	    (payload_len > 0 && memcmp(r->ping->payload.data, payload, payload_len) != 0)) {
 		err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
 		snprintf(err->message, sizeof err->message,
-			 "the server's answer to ping %" PRIu64 " does not echo its payload", env->id);
+			 _("the server's answer to ping %" PRIu64 " does not echo its payload"), env->id);
 		return false;
 	}
 	ms = (double)(now_ns() - sent_ns[i]) / 1e6;
@@ -296,12 +309,12 @@ static int run_ping(const struct cli_invocation *inv)
 		goto done;
 	}
 	cli_output_init(&out, inv->flags.json);
-	cli_out_str(&out, "server", "server", inv->settings.server);
-	cli_out_int(&out, "count", "pings", (int64_t)count);
-	cli_out_int(&out, "payload_bytes", "payload bytes", (int64_t)payload_len);
-	cli_out_ms(&out, "min_ms", "rtt min", st.min_ms);
-	cli_out_ms(&out, "avg_ms", "rtt avg", st.sum_ms / (double)count);
-	cli_out_ms(&out, "max_ms", "rtt max", st.max_ms);
+	cli_out_str(&out, "server", _("server"), inv->settings.server);
+	cli_out_int(&out, "count", _("pings"), (int64_t)count);
+	cli_out_int(&out, "payload_bytes", _("payload bytes"), (int64_t)payload_len);
+	cli_out_ms(&out, "min_ms", _("rtt min"), st.min_ms);
+	cli_out_ms(&out, "avg_ms", _("rtt avg"), st.sum_ms / (double)count);
+	cli_out_ms(&out, "max_ms", _("rtt max"), st.max_ms);
 	rc = cli_output_finish(&out);
 done:
 	jy_close(c);
@@ -324,28 +337,32 @@ static int run_version(const struct cli_invocation *inv)
 		c = connect_with(&inv->settings, &err);
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
-		cli_out_str(&out, "client_software", "client", "jianyi/" JY_SOFTWARE_VERSION);
-		cli_out_int(&out, "client_protocol_version", "protocol", JY_PROTOCOL_VERSION);
-	} else
-		cli_out_str(&out, "client", "client",
-			    "jianyi/" JY_SOFTWARE_VERSION " (protocol " STR(JY_PROTOCOL_VERSION) ")");
+		cli_out_str(&out, "client_software", _("client"), "jianyi/" JY_SOFTWARE_VERSION);
+		cli_out_int(&out, "client_protocol_version", _("protocol"), JY_PROTOCOL_VERSION);
+	} else {
+		snprintf(text, sizeof text, _("%s (protocol %d)"), "jianyi/" JY_SOFTWARE_VERSION,
+			 JY_PROTOCOL_VERSION);
+		cli_out_str(&out, "client", _("client"), text);
+	}
 	if (c != NULL) {
 		const Jianyi__Welcome *w = jy_welcome(c);
 
 		if (out.json) {
-			cli_out_str(&out, "server_software", "server", w->software);
-			cli_out_int(&out, "server_protocol_version", "protocol", w->protocol_version);
+			cli_out_str(&out, "server_software", _("server"), w->software);
+			cli_out_int(&out, "server_protocol_version", _("protocol"), w->protocol_version);
 		} else {
-			snprintf(text, sizeof text, "%s (protocol %" PRIu32 ")", w->software,
-				 w->protocol_version);
-			cli_out_str(&out, "server", "server", text);
+			snprintf(text, sizeof text, _("%s (protocol %d)"), w->software,
+				 (int)w->protocol_version);
+			cli_out_str(&out, "server", _("server"), text);
 		}
 		jy_close(c);
 	} else {
+		/* --json: the status's name and the untranslated reason */
 		if (missing == NULL)
-			snprintf(text, sizeof text, "%s: %s", jy_status_str(err.code), err.message);
+			snprintf(text, sizeof text, "%s: %s", out.json ? jy_status_str(err.code) :
+				 cli_status_text(err.code), err.message);
 		else
-			snprintf(text, sizeof text, "%s", missing);
+			snprintf(text, sizeof text, "%s", out.json ? missing : _(missing));
 		if (out.json) {
 			cli_out_str(&out, "server_software", NULL, NULL);
 			cli_out_str(&out, "server_protocol_version", NULL, NULL);
@@ -353,8 +370,8 @@ static int run_version(const struct cli_invocation *inv)
 		} else {
 			char line[sizeof text + 32];
 
-			snprintf(line, sizeof line, "not connected (%s)", text);
-			cli_out_str(&out, "server", "server", line);
+			snprintf(line, sizeof line, _("not connected (%s)"), text);
+			cli_out_str(&out, "server", _("server"), line);
 		}
 	}
 	return cli_output_finish(&out);
@@ -372,7 +389,7 @@ static int run_help(const struct cli_invocation *inv)
 	}
 	cmd = cli_command_find(inv->args[0]);
 	if (cmd == NULL)
-		return cli_fail(CLI_EXIT_USAGE, "help: unknown command '%s'; see 'jianyi --help'",
+		return cli_fail(CLI_EXIT_USAGE, _("help: unknown command '%s'; see 'jianyi --help'"),
 				inv->args[0]);
 	cli_print_command_help(stdout, cmd);
 	return cli_output_finish(&(struct cli_output){ .json = false });
@@ -383,43 +400,43 @@ static int run_help(const struct cli_invocation *inv)
 const struct cli_command cli_commands[] = {
 	{
 		.name = "whoami",
-		.summary = "show the account the server maps our certificate to",
-		.usage = "whoami",
-		.help = "Connects and asks the server who we are: login, name, roles,\n"
+		.summary = N_("show the account the server maps our certificate to"),
+		.usage = N_("whoami"),
+		.help = N_("Connects and asks the server who we are: login, name, roles,\n"
 			"organization and the SHA-256 fingerprint of our certificate.\n"
 			"With --json: an object with login, name, roles, organization,\n"
-			"organization_kind, certificate_sha256, account_id, organization_id.\n",
+			"organization_kind, certificate_sha256, account_id, organization_id.\n"),
 		.needs_settings = true,
 		.run = run_whoami,
 	},
 	{
 		.name = "ping",
-		.summary = "measure round trips to the server",
-		.usage = "ping [--count N] [--payload-bytes N]",
-		.help = "Sends N pings, pipelined (as many in flight as the server allows),\n"
+		.summary = N_("measure round trips to the server"),
+		.usage = N_("ping [--count N] [--payload-bytes N]"),
+		.help = N_("Sends N pings, pipelined (as many in flight as the server allows),\n"
 			"checks that each comes back with its payload, and prints the\n"
-			"round-trip time min/avg/max in milliseconds.\n",
+			"round-trip time min/avg/max in milliseconds.\n"),
 		.options = ping_options,
 		.needs_settings = true,
 		.run = run_ping,
 	},
 	{
 		.name = "version",
-		.summary = "show the client's version and, if reachable, the server's",
-		.usage = "version",
-		.help = "Prints this client's software and protocol version, then connects\n"
-			"and prints the server's. Not reaching the server is not an error.\n",
+		.summary = N_("show the client's version and, if reachable, the server's"),
+		.usage = N_("version"),
+		.help = N_("Prints this client's software and protocol version, then connects\n"
+			"and prints the server's. Not reaching the server is not an error.\n"),
 		.needs_settings = true,
 		.run = run_version,
 	},
 	/* --- The workflow: intake (deputies, liaison committee) --- */
 	{
 		.name = "submit",
-		.summary = "create a suggestion and submit it, or submit a draft",
-		.usage = "submit --title T (--body TEXT | --body-file F|-) --category C\n"
+		.summary = N_("create a suggestion and submit it, or submit a draft"),
+		.usage = N_("submit --title T (--body TEXT | --body-file F|-) --category C\n"
 			 "              [--confidential] [--cosigner DEPUTY_ID ...] [--kind suggestion|motion]\n"
-			 "              [--draft] | submit --id ID [--remove-cosigner DEPUTY_ID ...] [--version N]",
-		.help = "A deputy drafts a suggestion (CREATE) and, unless --draft or\n"
+			 "              [--draft] | submit --id ID [--remove-cosigner DEPUTY_ID ...] [--version N]"),
+		.help = N_("A deputy drafts a suggestion (CREATE) and, unless --draft or\n"
 			"co-signers are given, submits it (SUBMIT) in the same command.\n"
 			"With --cosigner the suggestion stays a draft: each co-signer\n"
 			"confirms with 'jianyi cosign ID', then 'jianyi submit --id ID'\n"
@@ -428,92 +445,99 @@ const struct cli_command cli_commands[] = {
 			"--id also submits a suggestion returned for revision.\n"
 			"The body may come from a file or standard input (-), at most 1 MiB\n"
 			"of UTF-8. The two steps use the key K and K.submit, so repeating\n"
-			"the command with the same --idempotency-key K does nothing twice.\n\n"
-			CLI_WRITE_HELP,
+			"the command with the same --idempotency-key K does nothing twice.\n"),
+		.write_help = true,
 		.options = cli_submit_options,
 		.needs_settings = true,
 		.run = cli_run_submit,
 	},
 #define ACT_ROW(cmd, id, sum, use, text) \
-	{ .name = cmd, .summary = sum, .usage = cmd " ID " use, \
-	  .help = text "\n" CLI_WRITE_HELP, .options = cli_##id##_options, .max_args = 1, \
+	{ .name = cmd, .summary = sum, .usage = use, \
+	  .help = text, .write_help = true, .options = cli_##id##_options, .max_args = 1, \
 	  .needs_settings = true, .offline = true, .run = cli_run_act, .spec = &cli_act_##id }
-	ACT_ROW("cosign", cosign, "confirm as a co-signer of a draft (联名)", "[--version N]",
-		"A deputy listed as co-signer confirms the draft; the lead deputy\n"
-		"submits it once the co-signers have confirmed.\n"),
-	ACT_ROW("withdraw", withdraw, "withdraw a suggestion in writing", "--reason TEXT",
-		"The lead deputy withdraws the suggestion; handling ends.\n"),
-	ACT_ROW("register", register, "register (立案) and number a submitted suggestion",
-		"--term N --session N",
-		"The liaison committee registers the suggestion; it gets the next number\n"
-		"of that term and session, e.g. 第18届第2次会议第3号.\n"),
-	ACT_ROW("return", return, "return a suggestion to the deputy for revision", "--reason TEXT",
-		"The liaison committee returns it; the deputy revises and submits it\n"
-		"again with 'jianyi submit --id ID'.\n"),
-	ACT_ROW("merge", merge, "merge a duplicate into another suggestion (并案)",
-		"--into ID2 --reason TEXT",
-		"The liaison committee merges ID into ID2; each proposer still gets\n"
-		"an answer through the link.\n"),
-	ACT_ROW("convert", convert, "convert to a letter, a motion or a suggestion",
-		"--to letter|motion|suggestion --reason TEXT",
-		"The liaison committee converts the case (议案 ↔ 建议, or to a letter).\n"),
+	ACT_ROW("cosign", cosign, N_("confirm as a co-signer of a draft (联名)"),
+		N_("cosign ID [--version N]"),
+		N_("A deputy listed as co-signer confirms the draft; the lead deputy\n"
+		"submits it once the co-signers have confirmed.\n")),
+	ACT_ROW("withdraw", withdraw, N_("withdraw a suggestion in writing"),
+		N_("withdraw ID --reason TEXT"),
+		N_("The lead deputy withdraws the suggestion; handling ends.\n")),
+	ACT_ROW("register", register, N_("register (立案) and number a submitted suggestion"),
+		N_("register ID --term N --session N"),
+		N_("The liaison committee registers the suggestion; it gets the next number\n"
+		"of that term and session, e.g. 第18届第2次会议第3号.\n")),
+	ACT_ROW("return", return, N_("return a suggestion to the deputy for revision"),
+		N_("return ID --reason TEXT"),
+		N_("The liaison committee returns it; the deputy revises and submits it\n"
+		"again with 'jianyi submit --id ID'.\n")),
+	ACT_ROW("merge", merge, N_("merge a duplicate into another suggestion (并案)"),
+		N_("merge ID --into ID2 --reason TEXT"),
+		N_("The liaison committee merges ID into ID2; each proposer still gets\n"
+		"an answer through the link.\n")),
+	ACT_ROW("convert", convert, N_("convert to a letter, a motion or a suggestion"),
+		N_("convert ID --to letter|motion|suggestion --reason TEXT"),
+		N_("The liaison committee converts the case (议案 ↔ 建议, or to a letter).\n")),
 	/* --- Assignment (government office, liaison committee, units) --- */
-	ACT_ROW("assign", assign, "assign the handling units (交办)",
-		"--lead UNIT_ID [--co UNIT_ID ...] [--deadline YYYY-MM-DD] [--key]\n"
-		"              [--leader NAME ...] [--committee ORG_ID]",
-		"Assigns one lead unit (主办) and any co-handling units (协办) with a\n"
+	ACT_ROW("assign", assign, N_("assign the handling units (交办)"),
+		N_("assign ID --lead UNIT_ID [--co UNIT_ID ...] [--deadline YYYY-MM-DD] [--key]\n"
+		"              [--leader NAME ...] [--committee ORG_ID]"),
+		N_("Assigns one lead unit (主办) and any co-handling units (协办) with a\n"
 		"reply deadline (default 3 months). --key marks a key suggestion (重点),\n"
-		"with its leading leaders and supervising special committee.\n"),
-	ACT_ROW("accept", accept, "accept the assignment (the lead unit)", "[--version N]",
-		"The lead unit accepts the case.\n"),
-	ACT_ROW("dispute", dispute, "dispute the assignment (an assigned unit)", "--reason TEXT",
-		"An assigned unit disputes within the dispute window (default 10 days);\n"
-		"the assigning office then reassigns.\n"),
-	ACT_ROW("reassign", reassign, "assign other handling units", "--lead UNIT_ID [--co UNIT_ID ...]\n"
+		"with its leading leaders and supervising special committee.\n")),
+	ACT_ROW("accept", accept, N_("accept the assignment (the lead unit)"),
+		N_("accept ID [--version N]"),
+		N_("The lead unit accepts the case.\n")),
+	ACT_ROW("dispute", dispute, N_("dispute the assignment (an assigned unit)"),
+		N_("dispute ID --reason TEXT"),
+		N_("An assigned unit disputes within the dispute window (default 10 days);\n"
+		"the assigning office then reassigns.\n")),
+	ACT_ROW("reassign", reassign, N_("assign other handling units"),
+		N_("reassign ID --lead UNIT_ID [--co UNIT_ID ...]\n"
 		"              [--deadline YYYY-MM-DD] [--key] [--leader NAME ...]\n"
-		"              [--committee ORG_ID] --reason TEXT",
-		"The assigning office replaces the units (the earlier ones stay on\n"
-		"record, inactive). Flags as for assign, plus --reason.\n"),
+		"              [--committee ORG_ID] --reason TEXT"),
+		N_("The assigning office replaces the units (the earlier ones stay on\n"
+		"record, inactive). Flags as for assign, plus --reason.\n")),
 	/* --- Handling (units) --- */
-	ACT_ROW("plan", plan, "fix the handler, the plan and the date (三定)",
-		"--handler NAME --phone P (--plan TEXT | --plan-file F|-) --date YYYY-MM-DD",
-		"The lead unit records who handles the case, how and by when.\n"),
-	ACT_ROW("contact", contact, "record a contact with the deputy (三访)",
-		"--phase before|during|after --method visit|phone|meeting|sms\n"
-		"              [--date YYYY-MM-DD] [--note TEXT]",
-		"The lead unit records a visit, call, meeting or SMS with the deputy.\n"
-		"A reply needs at least one contact in the round.\n"),
-	ACT_ROW("opinion", opinion, "send a co-handling unit's written opinion",
-		"(--text TEXT | --text-file F|-)",
-		"A co-handling unit's opinion; the lead unit's reply attaches it.\n"),
-	ACT_ROW("extend", extend, "request more time to reply", "--days N --reason TEXT",
-		"The lead unit asks for an extension; the assigning office approves\n"
-		"or rejects it (approve-extension) and the deputy is told.\n"),
-	ACT_ROW("approve-extension", approve_extension, "approve or reject an extension request",
-		"--extension EXT_ID (--approve | --reject) [--reason TEXT]",
-		"The assigning office decides on a pending extension; approving it\n"
-		"moves the reply deadline.\n"),
-	ACT_ROW("reply", reply, "send the combined reply (答复; the unit's head)",
-		"--class A|B|C|D (--text TEXT | --text-file F|-)",
-		"The head of the lead unit signs off the reply with its result class:\n"
+	ACT_ROW("plan", plan, N_("fix the handler, the plan and the date (三定)"),
+		N_("plan ID --handler NAME --phone P (--plan TEXT | --plan-file F|-) --date YYYY-MM-DD"),
+		N_("The lead unit records who handles the case, how and by when.\n")),
+	ACT_ROW("contact", contact, N_("record a contact with the deputy (三访)"),
+		N_("contact ID --phase before|during|after --method visit|phone|meeting|sms\n"
+		"              [--date YYYY-MM-DD] [--note TEXT]"),
+		N_("The lead unit records a visit, call, meeting or SMS with the deputy.\n"
+		"A reply needs at least one contact in the round.\n")),
+	ACT_ROW("opinion", opinion, N_("send a co-handling unit's written opinion"),
+		N_("opinion ID (--text TEXT | --text-file F|-)"),
+		N_("A co-handling unit's opinion; the lead unit's reply attaches it.\n")),
+	ACT_ROW("extend", extend, N_("request more time to reply"),
+		N_("extend ID --days N --reason TEXT"),
+		N_("The lead unit asks for an extension; the assigning office approves\n"
+		"or rejects it (approve-extension) and the deputy is told.\n")),
+	ACT_ROW("approve-extension", approve_extension, N_("approve or reject an extension request"),
+		N_("approve-extension ID --extension EXT_ID (--approve | --reject) [--reason TEXT]"),
+		N_("The assigning office decides on a pending extension; approving it\n"
+		"moves the reply deadline.\n")),
+	ACT_ROW("reply", reply, N_("send the combined reply (答复; the unit's head)"),
+		N_("reply ID --class A|B|C|D (--text TEXT | --text-file F|-)"),
+		N_("The head of the lead unit signs off the reply with its result class:\n"
 		"A solved or adopted, B being solved, C to be solved later, D kept for\n"
-		"reference. B and C owe follow-up reports.\n"),
-	ACT_ROW("follow-up", follow_up, "report progress on a B or C reply",
-		"--class A|B|C|D (--text TEXT | --text-file F|-)",
-		"A follow-up report; class A ends the follow-ups.\n"),
+		"reference. B and C owe follow-up reports.\n")),
+	ACT_ROW("follow-up", follow_up, N_("report progress on a B or C reply"),
+		N_("follow-up ID --class A|B|C|D (--text TEXT | --text-file F|-)"),
+		N_("A follow-up report; class A ends the follow-ups.\n")),
 	/* --- Evaluation, supervision, closing --- */
-	ACT_ROW("evaluate", evaluate, "evaluate the reply (测评, back-to-back)",
-		"--attitude A --result R [--comment TEXT]",
-		"A proposing deputy rates the unit's attitude and the result:\n"
+	ACT_ROW("evaluate", evaluate, N_("evaluate the reply (测评, back-to-back)"),
+		N_("evaluate ID --attitude A --result R [--comment TEXT]"),
+		N_("A proposing deputy rates the unit's attitude and the result:\n"
 		"satisfied, basically-satisfied or unsatisfied. Unsatisfied sends the\n"
-		"case back for re-handling. Units never see individual answers.\n"),
+		"case back for re-handling. Units never see individual answers.\n")),
 	{
 		.name = "supervise",
-		.summary = "record supervision (督办) on a case, or list the records",
-		.usage = "supervise ID --kind K (--text TEXT | --text-file F|-) [--version N]\n"
+		.summary = N_("record supervision (督办) on a case, or list the records"),
+		.usage = N_("supervise ID --kind K (--text TEXT | --text-file F|-) [--version N]\n"
 			 "       jianyi supervise list [--kind K] [--committee ORG_ID] [--suggestion ID]\n"
-			 "              [--topic ID] [--min-level N] [--limit N] [--before ID]",
-		.help = "Recording (the case's state does not change):\n"
+			 "              [--topic ID] [--min-level N] [--limit N] [--before ID]"),
+		.help = N_("Recording (the case's state does not change):\n"
 			"  note                 a supervision note (liaison, committee member, leader)\n"
 			"  whole-process        whole-process supervision (全过程督办): liaison committee\n"
 			"  by-field             by-field supervision (分领域督办): a member of the case's\n"
@@ -531,25 +555,27 @@ const struct cli_command cli_commands[] = {
 			"--committee lists records on the cases a special committee supervises,\n"
 			"--min-level 2 the escalations only. When more match, the last line says\n"
 			"which --before gives the next page. With --json: {\"records\": [...],\n"
-			"\"next_before_id\": N}.\n\n" CLI_WRITE_HELP,
+			"\"next_before_id\": N}.\n"),
+		.write_help = true,
 		.options = cli_supervise_options,
 		.max_args = 1,
 		.needs_settings = true,
 		.run = cli_run_supervise,
 		.spec = &cli_act_supervise,
 	},
-	ACT_ROW("close", close, "close the case", "[--reason TEXT]",
-		"The liaison committee closes the case.\n"),
+	ACT_ROW("close", close, N_("close the case"),
+		N_("close ID [--reason TEXT]"),
+		N_("The liaison committee closes the case.\n")),
 #undef ACT_ROW
 	/* --- Key-supervision topics and excellent suggestions --- */
 	{
 		.name = "topic",
-		.summary = "key-supervision topics (重点督办专题): create, add, remove, list, show",
-		.usage = "topic create --name N --committee ORG_ID [--leader NAME ...] [--description T]\n"
+		.summary = N_("key-supervision topics (重点督办专题): create, add, remove, list, show"),
+		.usage = N_("topic create --name N --committee ORG_ID [--leader NAME ...] [--description T]\n"
 			 "       jianyi topic add|remove TOPIC_ID SUGGESTION_ID\n"
 			 "       jianyi topic list\n"
-			 "       jianyi topic show TOPIC_ID",
-		.help = "The liaison committee groups key suggestions (重点, marked at assignment)\n"
+			 "       jianyi topic show TOPIC_ID"),
+		.help = N_("The liaison committee groups key suggestions (重点, marked at assignment)\n"
 			"under a topic with its leading leaders and supervising committee, and\n"
 			"adds or removes them (each appears on the case's timeline as topic_add /\n"
 			"topic_remove). 'topic list' prints every topic with how many cases are\n"
@@ -558,7 +584,7 @@ const struct cli_command cli_commands[] = {
 			"deadline ('!': overdue), result class and title. Anyone but the public\n"
 			"may read topics (cases they may not see are left out). With --json: the\n"
 			"answer's fields (topic {id, name, leaders, committee, suggestions,\n"
-			"overdue, ...}, suggestions [...]).\n",
+			"overdue, ...}, suggestions [...]).\n"),
 		.options = cli_topic_options,
 		.max_args = 3,
 		.needs_settings = true,
@@ -566,12 +592,12 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "excellent",
-		.summary = "excellent suggestions (优秀建议): nominate, score, announce, list",
-		.usage = "excellent nominate ID --year Y [--reason TEXT]\n"
+		.summary = N_("excellent suggestions (优秀建议): nominate, score, announce, list"),
+		.usage = N_("excellent nominate ID --year Y [--reason TEXT]\n"
 			 "       jianyi excellent score ID --year Y --score N [--comment TEXT]\n"
 			 "       jianyi excellent announce --year Y [--count N]\n"
-			 "       jianyi excellent list --year Y",
-		.help = "Each year the liaison committee nominates registered suggestions;\n"
+			 "       jianyi excellent list --year Y"),
+		.help = N_("Each year the liaison committee nominates registered suggestions;\n"
 			"reviewers (committee members and leaders) score each nomination from 1\n"
 			"to 100, once; the liaison committee announces the selection (default\n"
 			"10): the highest mean scores, ties going to more scores, then to the\n"
@@ -582,7 +608,7 @@ const struct cli_command cli_commands[] = {
 			"the rank). The announced cases that are published appear on the portal's\n"
 			"/excellent page. Every command prints the year's nominations in ranking\n"
 			"order: rank, id, number, scores, mean, your own score, on the portal,\n"
-			"title. With --json: {year, announced, announced_at, count, entries [...]}.\n",
+			"title. With --json: {year, announced, announced_at, count, entries [...]}.\n"),
 		.options = cli_excellent_options,
 		.max_args = 2,
 		.needs_settings = true,
@@ -591,13 +617,13 @@ const struct cli_command cli_commands[] = {
 	/* --- Reading --- */
 	{
 		.name = "show",
-		.summary = "show a suggestion and its timeline",
-		.usage = "show ID",
-		.help = "Prints the case's fields, then its timeline, one line per event:\n"
-			"time, action, actor, state change and details (long details are\n"
-			"cut; --json has them whole). With --json: all the case's fields\n"
-			"(snake_case) and \"timeline\", a list of events whose \"details\"\n"
-			"is an object.\n",
+		.summary = N_("show a suggestion and its timeline"),
+		.usage = N_("show ID"),
+		.help = N_("Prints the case's fields, then its timeline as sentences, one per\n"
+			"event: time, unit and person, what they did, its text and the state\n"
+			"change (long texts are cut; --json has them whole). With --json: all\n"
+			"the case's fields (snake_case) and \"timeline\", a list of events\n"
+			"whose \"details\" is an object.\n"),
 		.max_args = 1,
 		.needs_settings = true,
 		.offline = true,
@@ -605,14 +631,14 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "list",
-		.summary = "list the suggestions you may see",
-		.usage = "list [--state S] [--unit ID] [--deputy ID] [--category C] [--term N]\n"
-			 "              [--session N] [--key] [--overdue] [--text T] [--limit N] [--after ID]",
-		.help = "A table of id, number, state, version, reply deadline ('!': overdue)\n"
+		.summary = N_("list the suggestions you may see"),
+		.usage = N_("list [--state S] [--unit ID] [--deputy ID] [--category C] [--term N]\n"
+			 "              [--session N] [--key] [--overdue] [--text T] [--limit N] [--after ID]"),
+		.help = N_("A table of id, number, state, version, reply deadline ('!': overdue)\n"
 			"and title, in id order. When more match, the last line says which\n"
 			"--after gives the next page. With --json:\n"
 			"{\"suggestions\": [...], \"next_after_id\": N} (0: no more); list\n"
-			"entries leave body and plan empty.\n",
+			"entries leave body and plan empty.\n"),
 		.options = cli_list_options,
 		.needs_settings = true,
 		.offline = true,
@@ -620,11 +646,11 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "export",
-		.summary = "export the handling ledger (台账) to CSV or XLSX",
-		.usage = "export --format csv|xlsx --output FILE [--force] [--state S] [--unit ID]\n"
+		.summary = N_("export the handling ledger (台账) to CSV or XLSX"),
+		.usage = N_("export --format csv|xlsx --output FILE [--force] [--state S] [--unit ID]\n"
 			 "              [--deputy ID] [--category C] [--term N] [--session N] [--key]\n"
-			 "              [--overdue] [--text T]",
-		.help = "Writes one row per suggestion you may see (list's filters apply),\n"
+			 "              [--overdue] [--text T]"),
+		.help = N_("Writes one row per suggestion you may see (list's filters apply),\n"
 			"with a header row in Chinese: 编号, 标题, 提出人, 主办单位, 协办单位,\n"
 			"类别, 立案日期, 交办日期, 答复期限, 承办人, 办理计划, 承诺办结日期,\n"
 			"联系次数, 答复日期, 答复类别, 测评结果, 状态, 重点. Handling units\n"
@@ -632,16 +658,16 @@ const struct cli_command cli_commands[] = {
 			"mark (Excel opens it with the Chinese intact); XLSX has a frozen\n"
 			"header row and fitted column widths. The file is written as\n"
 			"FILE.tmp and renamed when complete; an existing FILE is replaced\n"
-			"only with --force. On a terminal, progress goes to stderr.\n",
+			"only with --force. On a terminal, progress goes to stderr.\n"),
 		.options = cli_export_options,
 		.needs_settings = true,
 		.run = cli_run_export,
 	},
 	{
 		.name = "stats",
-		.summary = "the measures: on-time, satisfaction, solved rates",
-		.usage = "stats [--term N] [--session N] [--by unit|category|term-session]",
-		.help = "One row per group (default: one row \"all\") of the registered\n"
+		.summary = N_("the measures: on-time, satisfaction, solved rates"),
+		.usage = N_("stats [--term N] [--session N] [--by unit|category|term-session]"),
+		.help = N_("One row per group (default: one row \"all\") of the registered\n"
 			"suggestions you may see (a handling unit: the cases it leads; a deputy:\n"
 			"their own): total, replied, on-time reply rate, first-round and final\n"
 			"satisfaction, solved rate (class A), re-handled cases, average days\n"
@@ -650,7 +676,7 @@ const struct cli_command cli_commands[] = {
 			"'-' when nothing to divide. Definitions: README.md \"Statistics\".\n"
 			"With --json: {\"rows\": [{group, total, by_state {state: n}, by_class\n"
 			"{class: n}, replied, due, on_time, on_time_rate, evaluated, ...}]},\n"
-			"rates 0..1 or null.\n",
+			"rates 0..1 or null.\n"),
 		.options = cli_stats_options,
 		.needs_settings = true,
 		.offline = true,
@@ -676,45 +702,45 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "deadlines",
-		.summary = "the deadlines still owed, soonest first",
-		.usage = "deadlines [--within DAYS] [--unit ID] [--kind K] [--id ID] [--limit N]",
-		.help = "Every deadline still owed on the cases you may see, soonest first:\n"
+		.summary = N_("the deadlines still owed, soonest first"),
+		.usage = N_("deadlines [--within DAYS] [--unit ID] [--kind K] [--id ID] [--limit N]"),
+		.help = N_("Every deadline still owed on the cases you may see, soonest first:\n"
 			"reply (the lead unit; approved extensions included), rehandle (after\n"
 			"an unsatisfied evaluation), opinion (each co-handling unit), dispute\n"
 			"(the window to dispute an assignment, listed while open), follow-up\n"
 			"(a B/C reply's follow-up report) and evaluation (each proposing\n"
 			"deputy). Columns: case id, kind, who owes it, the due date (a working\n"
 			"day: README.md \"Deadlines and the calendar\"), days left (calendar\n"
-			"and working days), flags K (key suggestion) and S (supervised), title.\n"
+			"and working days), flags (key suggestion, supervised), title.\n"
 			"With --json: {\"today\", \"deadlines\": [{suggestion_id, number, title,\n"
 			"kind, organization_id, organization_name, deputy_id, deputy_name,\n"
-			"round, due, days_left, working_days_left, key, supervised}]}.\n",
+			"round, due, days_left, working_days_left, key, supervised}]}.\n"),
 		.options = cli_deadlines_options,
 		.needs_settings = true,
 		.run = cli_run_deadlines,
 	},
 	{
 		.name = "overdue",
-		.summary = "the deadlines already missed (the liaison committee's list)",
-		.usage = "overdue [--unit ID] [--kind K] [--id ID] [--limit N]",
-		.help = "Like deadlines, but only those whose due date has passed, the most\n"
+		.summary = N_("the deadlines already missed (the liaison committee's list)"),
+		.usage = N_("overdue [--unit ID] [--kind K] [--id ID] [--limit N]"),
+		.help = N_("Like deadlines, but only those whose due date has passed, the most\n"
 			"overdue first: the liaison committee's daily supervision list. Exit\n"
-			"status 0 whether or not anything is overdue.\n",
+			"status 0 whether or not anything is overdue.\n"),
 		.options = cli_overdue_options,
 		.needs_settings = true,
 		.run = cli_run_deadlines,
 	},
 	{
 		.name = "watch",
-		.summary = "print the change feed, live",
-		.usage = "watch [--cursor C]",
-		.help = "Prints every event you may see after the cursor (default: from the\n"
+		.summary = N_("print the change feed, live"),
+		.usage = N_("watch [--cursor C]"),
+		.help = N_("Prints every event you may see after the cursor (default: from the\n"
 			"beginning), then new ones as they happen, one line each: time,\n"
 			"#case, action, actor, state change. With --json: one JSON object per\n"
 			"line with cursor, sequence, suggestion_id, kind, at, actor_login,\n"
 			"from_state, to_state, version and details. When the connection\n"
 			"drops, watch reconnects with back-off and resumes from the last\n"
-			"cursor it printed. Stop it with Ctrl-C.\n",
+			"cursor it printed. Stop it with Ctrl-C.\n"),
 		.options = cli_watch_options,
 		.needs_settings = true,
 		.run = cli_run_watch,
@@ -722,9 +748,9 @@ const struct cli_command cli_commands[] = {
 	/* --- The remote office's mirror --- */
 	{
 		.name = "sync",
-		.summary = "bring the local mirror up to date (sends the outbox first)",
-		.usage = "sync --mirror FILE [--follow] [--page-size N]",
-		.help = "Keeps a local SQLite file with every case you may see (each case,\n"
+		.summary = N_("bring the local mirror up to date (sends the outbox first)"),
+		.usage = N_("sync --mirror FILE [--follow] [--page-size N]"),
+		.help = N_("Keeps a local SQLite file with every case you may see (each case,\n"
 			"its timeline, its units and deputies) and the last statistics, for\n"
 			"--offline use. First sends the writes queued in the outbox, then\n"
 			"pulls the change feed from the mirror's cursor, page by page: each\n"
@@ -735,16 +761,16 @@ const struct cli_command cli_commands[] = {
 			"another deployment's mirror is refused. On a terminal, progress goes\n"
 			"to stderr. --follow stays connected, applies events as they happen\n"
 			"and reconnects with back-off. Exit status 1 when a queued write was\n"
-			"refused (see 'jianyi outbox').\n",
+			"refused (see 'jianyi outbox').\n"),
 		.options = cli_sync_options,
 		.needs_settings = true,
 		.run = cli_run_sync,
 	},
 	{
 		.name = "outbox",
-		.summary = "list, send, retry or drop the writes made offline",
-		.usage = "outbox [list [--all] | send | retry ID [--version N] | drop ID]",
-		.help = "Write commands given --offline (contact, plan, reply, ...) are queued\n"
+		.summary = N_("list, send, retry or drop the writes made offline"),
+		.usage = N_("outbox [list [--all] | send | retry ID [--version N] | drop ID]"),
+		.help = N_("Write commands given --offline (contact, plan, reply, ...) are queued\n"
 			"in the mirror with their idempotency key and the case version they\n"
 			"were made on. 'send' (and every 'jianyi sync') sends them in order;\n"
 			"each is applied once, also when the link drops mid-way and the write\n"
@@ -753,7 +779,7 @@ const struct cli_command cli_commands[] = {
 			"same case wait behind it (they were made on top of it). Resolve it:\n"
 			"'retry ID' makes it pending again on the case's version in the mirror\n"
 			"(sync first) or --version N; 'drop ID' deletes it. The list shows\n"
-			"pending, waiting and refused writes (--all: applied ones too).\n",
+			"pending, waiting and refused writes (--all: applied ones too).\n"),
 		.options = cli_outbox_options,
 		.max_args = 2,
 		.needs_settings = true,
@@ -762,9 +788,9 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "inbox",
-		.summary = "your deadline reminders and overdue notices",
-		.usage = "inbox [--unread] [--limit N] [--before ID] [--follow] | inbox read ID...",
-		.help = "Lists the notices raised for you, newest first: reminders before a\n"
+		.summary = N_("your deadline reminders and overdue notices"),
+		.usage = N_("inbox [--unread] [--limit N] [--before ID] [--follow] | inbox read ID..."),
+		.help = N_("Lists the notices raised for you, newest first: reminders before a\n"
 			"deadline you owe (by default 7 days and 1 day before) and an overdue\n"
 			"notice after it. One line each: '*' when unread, id, kind (reminder or\n"
 			"overdue), due date, case number and the text; then the number unread\n"
@@ -775,7 +801,7 @@ const struct cli_command cli_commands[] = {
 			"number, title, deadline_kind, due, days_before (-1: overdue), round,\n"
 			"organization, text, created_at and read.\n"
 			"'inbox read ID...' marks up to 32 of your notices read and prints how\n"
-			"many were newly marked ({\"marked\":N} with --json).\n",
+			"many were newly marked ({\"marked\":N} with --json).\n"),
 		.options = cli_inbox_options,
 		.max_args = CLI_MAX_ARGS,
 		.needs_settings = true,
@@ -783,9 +809,9 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "help",
-		.summary = "show help for jianyi or for one command",
-		.usage = "help [COMMAND]",
-		.help = "Without COMMAND: the list of commands and global flags.\n",
+		.summary = N_("show help for jianyi or for one command"),
+		.usage = N_("help [COMMAND]"),
+		.help = N_("Without COMMAND: the list of commands and global flags.\n"),
 		.max_args = 1,
 		.run = run_help,
 	},
@@ -803,51 +829,55 @@ const struct cli_command *cli_command_find(const char *name)
 static void print_options(FILE *f, const struct cli_option *options)
 {
 	for (int i = 0; options != NULL && options[i].name != NULL; i++) {
-		char left[64];
+		const char *meta = options[i].metavar ? _(options[i].metavar) : "";
+		char left[96];
 
-		snprintf(left, sizeof left, "--%s%s%s", options[i].name,
-			 options[i].metavar ? " " : "", options[i].metavar ? options[i].metavar : "");
-		fprintf(f, "  %-22s %s\n", left, options[i].help);
+		snprintf(left, sizeof left, "--%s%s%s", options[i].name, meta[0] ? " " : "", meta);
+		fputs("  ", f);
+		cli_put_padded(left, 22);
+		fprintf(f, " %s\n", _(options[i].help));
 	}
 }
 
 void cli_print_global_help(FILE *f)
 {
-	fputs("usage: jianyi [FLAGS] COMMAND [COMMAND FLAGS]\n\n"
-	      "Client for jianyid, the record of deputies' suggestions.\n\nCommands:\n", f);
+	fputs(_("usage: jianyi [FLAGS] COMMAND [COMMAND FLAGS]\n\n"
+		"Client for jianyid, the record of deputies' suggestions.\n\nCommands:\n"), f);
 	for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-		fprintf(f, "  %-18s %s\n", c->name, c->summary);
-	fputs("\nGlobal flags (before or after the command):\n", f);
+		fprintf(f, "  %-18s %s\n", c->name, _(c->summary));
+	fputs(_("\nGlobal flags (before or after the command):\n"), f);
 	print_options(f, cli_global_options);
-	fputs("\nEach setting comes from the first of: its flag; the environment\n"
-	      "(JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_MIRROR,\n"
-	      "JIANYI_CONFIG for the config file); the [client] section of the config\n"
-	      "file (keys server, cert, key, ca, timeout_ms, mirror; relative paths are\n"
-	      "relative to the file);\n"
-	      "the default. The config file defaults to\n"
-	      "$XDG_CONFIG_HOME/jianyi/client.ini or ~/.config/jianyi/client.ini.\n"
-	      "\nOffline: show, list and stats read the mirror with --offline, and also\n"
-	      "when the server cannot be reached and a mirror is configured (a note\n"
-	      "on stderr says so). Write commands queue into the mirror's outbox only\n"
-	      "with --offline, never on their own: see 'jianyi help outbox'.\n"
-	      "\nExit status: 0 success, 1 server or connection error, 2 usage or\n"
-	      "configuration error. Run 'jianyi help COMMAND' for one command.\n", f);
+	fputs(_("\nEach setting comes from the first of: its flag; the environment\n"
+		"(JIANYI_SERVER, JIANYI_CERT, JIANYI_KEY, JIANYI_CA, JIANYI_MIRROR,\n"
+		"JIANYI_CONFIG for the config file); the [client] section of the config\n"
+		"file (keys server, cert, key, ca, timeout_ms, mirror; relative paths are\n"
+		"relative to the file);\n"
+		"the default. The config file defaults to\n"
+		"$XDG_CONFIG_HOME/jianyi/client.ini or ~/.config/jianyi/client.ini.\n"
+		"\nOffline: show, list and stats read the mirror with --offline, and also\n"
+		"when the server cannot be reached and a mirror is configured (a note\n"
+		"on stderr says so). Write commands queue into the mirror's outbox only\n"
+		"with --offline, never on their own: see 'jianyi help outbox'.\n"
+		"\nExit status: 0 success, 1 server or connection error, 2 usage or\n"
+		"configuration error. Run 'jianyi help COMMAND' for one command.\n"), f);
 }
 
 void cli_print_command_help(FILE *f, const struct cli_command *cmd)
 {
-	fprintf(f, "usage: jianyi %s\n\n%s — %s\n\n%s", cmd->usage, cmd->name, cmd->summary,
-		cmd->help);
+	fprintf(f, _("usage: jianyi %s\n\n%s — %s\n\n%s"), _(cmd->usage), cmd->name,
+		_(cmd->summary), _(cmd->help));
+	if (cmd->write_help)
+		fprintf(f, "\n%s", _(CLI_WRITE_HELP));
 	if (cmd->options != NULL) {
-		fputs("\nFlags:\n", f);
+		fputs(_("\nFlags:\n"), f);
 		print_options(f, cmd->options);
 	}
-	fputs("\nGlobal flags (see 'jianyi --help'): --server, --cert, --key, --ca,\n"
-	      "--config, --timeout-ms, --json, --mirror, --offline.\n", f);
+	fputs(_("\nGlobal flags (see 'jianyi --help'): --server, --cert, --key, --ca,\n"
+		"--config, --timeout-ms, --json, --mirror, --offline.\n"), f);
 	if (cmd->offline)
-		fputs("With --offline (and a mirror) this command works without the server.\n", f);
+		fputs(_("With --offline (and a mirror) this command works without the server.\n"), f);
 	if (cli_option_find(cmd->options, "key") >= 0)
-		fprintf(f, "Here --key is the command's own flag; give the private key before\n"
-			"the command name (jianyi --key FILE %s ...), in JIANYI_KEY or in\n"
-			"the config file.\n", cmd->name);
+		fprintf(f, _("Here --key is the command's own flag; give the private key before\n"
+			     "the command name (jianyi --key FILE %s ...), in JIANYI_KEY or in\n"
+			     "the config file.\n"), cmd->name);
 }

@@ -20,8 +20,8 @@
  * key then goes before the command name or in the environment). */
 struct cli_option {
 	const char *name;      /* without the leading "--" */
-	const char *metavar;   /* "N", "FILE", ...; NULL for a switch */
-	const char *help;
+	const char *metavar;   /* "N", "FILE", ...; NULL for a switch (N_(): printed with _()) */
+	const char *help;      /* N_(): printed with _() */
 	bool repeatable;
 };
 
@@ -43,11 +43,13 @@ struct cli_invocation {
 	struct cli_settings settings;            /* resolved before run() */
 };
 
+/* summary, usage and help are marked N_() and printed with _(). */
 struct cli_command {
 	const char *name;
 	const char *summary;                     /* one line, for "jianyi --help" */
 	const char *usage;                       /* after "usage: jianyi " */
 	const char *help;                        /* paragraphs, for "jianyi help NAME" */
+	bool write_help;                         /* help goes on with CLI_WRITE_HELP */
 	const struct cli_option *options;        /* ends with a zero row; NULL: none */
 	int max_args;
 	bool needs_settings;                     /* false: runs without reading any config */

@@ -1,5 +1,7 @@
 /* jianyi deadlines / jianyi overdue (see cli_deadlines.h). */
 #include "cli_deadlines.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,13 +17,13 @@
 #include "xalloc.h"
 
 #define SHARED_OPTIONS                                                                     \
-	{ "unit", "ID", "only those this handling unit owes" },                              \
-	{ "kind", "K", "reply, rehandle, opinion, dispute, follow-up or evaluation" },        \
-	{ "id", "ID", "only this suggestion" },                                              \
-	{ "limit", "N", "at most N (1 to 2000; default 200)" }
+	{ "unit", N_("ID"), N_("only those this handling unit owes") },                              \
+	{ "kind", N_("K"), N_("reply, rehandle, opinion, dispute, follow-up or evaluation") },        \
+	{ "id", N_("ID"), N_("only this suggestion") },                                              \
+	{ "limit", N_("N"), N_("at most N (1 to 2000; default 200)") }
 
 const struct cli_option cli_deadlines_options[] = {
-	{ "within", "DAYS", "only those due within DAYS days from today (1 to 3660)" },
+	{ "within", N_("DAYS"), N_("only those due within DAYS days from today (1 to 3660)") },
 	SHARED_OPTIONS,
 	{ 0 },
 };
@@ -62,30 +64,34 @@ enum { NCOLS = 7 };
 static void deadline_cells(const Jianyi__Deadline *d, char cell[NCOLS][160])
 {
 	snprintf(cell[0], sizeof cell[0], "%" PRId64, d->suggestion_id);
-	snprintf(cell[1], sizeof cell[1], "%s", d->kind);
+	snprintf(cell[1], sizeof cell[1], "%s", cli_deadline_text(d->kind));
 	snprintf(cell[2], sizeof cell[2], "%s",
 		 d->organization_name[0] ? d->organization_name : d->deputy_name);
 	snprintf(cell[3], sizeof cell[3], "%s", d->due);
 	if (d->days_left < 0)
-		snprintf(cell[4], sizeof cell[4], "overdue %d d", -d->days_left);
+		snprintf(cell[4], sizeof cell[4], _("overdue %d d"), -d->days_left);
 	else if (d->days_left == 0)
-		snprintf(cell[4], sizeof cell[4], "today");
+		snprintf(cell[4], sizeof cell[4], _("today"));
 	else
-		snprintf(cell[4], sizeof cell[4], "%d d (%d wd)", d->days_left, d->working_days_left);
-	snprintf(cell[5], sizeof cell[5], "%s%s", d->key ? "K" : "", d->supervised ? "S" : "");
+		snprintf(cell[4], sizeof cell[4], _("%d d (%d wd)"), d->days_left, d->working_days_left);
+	snprintf(cell[5], sizeof cell[5], "%s%s%s", d->key ? _("key") : "",
+		 d->key && d->supervised ? " " : "", d->supervised ? _("supervised") : "");
 }
 
 /* ID, KIND, OWED BY, DUE, LEFT, FLAGS, TITLE: columns fitted to the widest
  * cell (CJK characters count two). */
 static void print_table(Jianyi__Deadline *const *d, size_t n)
 {
-	static const char *const head[NCOLS] = { "ID", "KIND", "OWED BY", "DUE", "LEFT", "FLAGS",
-						 "TITLE" };
+	static const char *const head_text[NCOLS] = {
+		N_("ID"), N_("KIND"), N_("OWED BY"), N_("DUE"), N_("LEFT"), N_("FLAGS"), N_("TITLE") };
 	char (*cells)[NCOLS][160] = jy_xcalloc(n ? n : 1, sizeof *cells);
+	const char *head[NCOLS];
 	int width[NCOLS];
 
-	for (int c = 0; c < NCOLS; c++)
+	for (int c = 0; c < NCOLS; c++) {
+		head[c] = _(head_text[c]);
 		width[c] = cli_text_width(head[c]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		deadline_cells(d[i], cells[i]);
 		for (int c = 0; c < NCOLS - 1; c++)
@@ -144,7 +150,7 @@ int cli_run_deadlines(const struct cli_invocation *inv)
 		goto done;
 	}
 	if (resp->response->body_case != JIANYI__RESPONSE__BODY_DEADLINES) {
-		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer has no deadlines");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no deadlines"));
 		goto done;
 	}
 	const Jianyi__DeadlinesResponse *r = resp->response->deadlines;
@@ -156,7 +162,8 @@ int cli_run_deadlines(const struct cli_invocation *inv)
 		json_object_object_add(out.root, "today", json_object_new_string(r->today));
 		json_object_object_add(out.root, "deadlines", a);
 	} else if (r->n_deadlines == 0) {
-		printf("%s (today is %s)\n", overdue ? "nothing overdue" : "no open deadlines", r->today);
+		printf(overdue ? _("nothing overdue (today is %s)\n") :
+		       _("no open deadlines (today is %s)\n"), r->today);
 	} else {
 		print_table(r->deadlines, r->n_deadlines);
 	}

@@ -1,5 +1,6 @@
 /* export: the handling ledger (台账) to CSV or XLSX (see cli_export.h). */
 #include "cli_export.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,18 +46,18 @@ static const char *const headers[NCOLS] = {
 #define COL_CONTACTS 12
 
 const struct cli_option cli_export_options[] = {
-	{ "format", "F", "csv or xlsx (required)" },
-	{ "output", "FILE", "the file to write (required)" },
-	{ "force", NULL, "replace FILE if it exists" },
-	{ "state", "S", "only cases in state S (draft, submitted, ..., converted)" },
-	{ "unit", "ID", "only cases the handling unit ID is assigned to" },
-	{ "deputy", "ID", "only cases of deputy ID (lead or co-signer)" },
-	{ "category", "C", "only cases of category C (e.g. 交通)" },
-	{ "term", "N", "only cases registered in term N (1 to 99)" },
-	{ "session", "N", "only cases registered in session N (1 to 20)" },
-	{ "key", NULL, "only key suggestions (重点)" },
-	{ "overdue", NULL, "only cases past their reply deadline" },
-	{ "text", "T", "only cases whose title or body contains T" },
+	{ "format", N_("F"), N_("csv or xlsx (required)") },
+	{ "output", N_("FILE"), N_("the file to write (required)") },
+	{ "force", NULL, N_("replace FILE if it exists") },
+	{ "state", N_("S"), N_("only cases in state S (draft, submitted, ..., converted)") },
+	{ "unit", N_("ID"), N_("only cases the handling unit ID is assigned to") },
+	{ "deputy", N_("ID"), N_("only cases of deputy ID (lead or co-signer)") },
+	{ "category", N_("C"), N_("only cases of category C (e.g. 交通)") },
+	{ "term", N_("N"), N_("only cases registered in term N (1 to 99)") },
+	{ "session", N_("N"), N_("only cases registered in session N (1 to 20)") },
+	{ "key", NULL, N_("only key suggestions (重点)") },
+	{ "overdue", NULL, N_("only cases past their reply deadline") },
+	{ "text", N_("T"), N_("only cases whose title or body contains T") },
 	{ 0 },
 };
 
@@ -185,7 +186,7 @@ static bool csv_row(struct writer *w, const char *const cell[NCOLS])
 	}
 	fputs("\r\n", w->csv);
 	if (ferror(w->csv)) {
-		snprintf(w->error, sizeof w->error, "cannot write %s: %s", w->path, strerror(errno));
+		snprintf(w->error, sizeof w->error, _("cannot write %s: %s"), w->path, strerror(errno));
 		return false;
 	}
 	return true;
@@ -223,7 +224,7 @@ static bool xlsx_row(struct writer *w, const char *const cell[NCOLS], bool heade
 			free(owned);
 		}
 		if (e != LXW_NO_ERROR) {
-			snprintf(w->error, sizeof w->error, "cannot write row %u of %s: %s",
+			snprintf(w->error, sizeof w->error, _("cannot write row %u of %s: %s"),
 				 (unsigned)w->row + 1, w->path, lxw_strerror(e));
 			return false;
 		}
@@ -250,7 +251,7 @@ static bool writer_open(struct writer *w)
 	if (w->format == FMT_CSV) {
 		int fd = create_private(w->path);
 		if (fd < 0 || (w->csv = fdopen(fd, "wb")) == NULL) {
-			snprintf(w->error, sizeof w->error, "cannot create %s: %s", w->path, strerror(errno));
+			snprintf(w->error, sizeof w->error, _("cannot create %s: %s"), w->path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return false;
@@ -263,7 +264,7 @@ static bool writer_open(struct writer *w)
 	 * the mode of the file made here. */
 	int fd = create_private(w->path);
 	if (fd < 0) {
-		snprintf(w->error, sizeof w->error, "cannot create %s: %s", w->path, strerror(errno));
+		snprintf(w->error, sizeof w->error, _("cannot create %s: %s"), w->path, strerror(errno));
 		return false;
 	}
 	close(fd);
@@ -271,7 +272,7 @@ static bool writer_open(struct writer *w)
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 	w->wb = workbook_new_opt(w->path, &opt);
 	if (w->wb == NULL || (w->ws = workbook_add_worksheet(w->wb, "台账")) == NULL) {
-		snprintf(w->error, sizeof w->error, "cannot create %s", w->path);
+		snprintf(w->error, sizeof w->error, _("cannot create %s"), w->path);
 		return false;
 	}
 	w->bold = workbook_add_format(w->wb);
@@ -301,9 +302,9 @@ static bool writer_close(struct writer *w, bool ok)
 			return false;
 		bool flushed = fflush(w->csv) == 0 && fsync(fileno(w->csv)) == 0;
 		if (ok && !flushed)
-			snprintf(w->error, sizeof w->error, "cannot write %s: %s", w->path, strerror(errno));
+			snprintf(w->error, sizeof w->error, _("cannot write %s: %s"), w->path, strerror(errno));
 		if (fclose(w->csv) != 0 && ok && flushed) {
-			snprintf(w->error, sizeof w->error, "cannot write %s: %s", w->path, strerror(errno));
+			snprintf(w->error, sizeof w->error, _("cannot write %s: %s"), w->path, strerror(errno));
 			flushed = false;
 		}
 		w->csv = NULL;
@@ -326,7 +327,7 @@ static bool writer_close(struct writer *w, bool ok)
 	lxw_error e = workbook_close(w->wb);
 	w->wb = NULL;
 	if (ok && e != LXW_NO_ERROR) {
-		snprintf(w->error, sizeof w->error, "cannot write %s: %s", w->path, lxw_strerror(e));
+		snprintf(w->error, sizeof w->error, _("cannot write %s: %s"), w->path, lxw_strerror(e));
 		return false;
 	}
 	return ok;
@@ -364,9 +365,9 @@ int cli_run_export(const struct cli_invocation *inv)
 	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text))
 		return CLI_EXIT_USAGE;
 	if (output[0] == '\0')
-		return cli_usage_error(inv, "--output: give a file name"), CLI_EXIT_USAGE;
+		return cli_usage_error(inv, _("--output: give a file name")), CLI_EXIT_USAGE;
 	if (!force && path_exists(output))
-		return cli_usage_error(inv, "--output: %s exists; give --force to replace it", output),
+		return cli_usage_error(inv, _("--output: %s exists; give --force to replace it"), output),
 		       CLI_EXIT_USAGE;
 	lr.state = state >= 0 ? (char *)states[state] : (char *)"";
 	lr.category = (char *)(category ? category : "");
@@ -384,7 +385,7 @@ int cli_run_export(const struct cli_invocation *inv)
 		return rc;
 	if (asprintf(&tmp, "%s.tmp", output) < 0) {
 		tmp = NULL;
-		rc = cli_fail(CLI_EXIT_FAILURE, "out of memory");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("out of memory"));
 		goto done;
 	}
 	w.format = format;
@@ -418,7 +419,7 @@ int cli_run_export(const struct cli_invocation *inv)
 		if (resp->response->body_case != JIANYI__RESPONSE__BODY_LEDGER) {
 			jy_envelope_free(resp);
 			writer_close(&w, false);
-			rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to ledger has no ledger");
+			rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to ledger has no ledger"));
 			goto fail;
 		}
 		const Jianyi__LedgerResponse *l = resp->response->ledger;
@@ -438,7 +439,8 @@ int cli_run_export(const struct cli_invocation *inv)
 			goto fail;
 		}
 		if (progress && (next != 0 || shown)) {
-			fprintf(stderr, "\rexported %" PRId64 " of %" PRId64, written, total);
+			fputc('\r', stderr);
+			fprintf(stderr, _("exported %" PRId64 " of %" PRId64), written, total);
 			shown = true;
 		}
 		if (next == 0)
@@ -455,8 +457,8 @@ int cli_run_export(const struct cli_invocation *inv)
 	/* Without --force, link() refuses a file that appeared meanwhile. */
 	if (force ? rename(tmp, output) != 0 : link(tmp, output) != 0) {
 		rc = cli_fail(errno == EEXIST ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE,
-			      "cannot write %s: %s%s", output, strerror(errno),
-			      errno == EEXIST ? "; give --force to replace it" : "");
+			      errno == EEXIST ? _("cannot write %s: %s; give --force to replace it") :
+			      _("cannot write %s: %s"), output, strerror(errno));
 		goto fail;
 	}
 	if (!force)
@@ -465,12 +467,13 @@ int cli_run_export(const struct cli_invocation *inv)
 	struct cli_output out;
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
-		cli_out_str(&out, "file", "file", output);
-		cli_out_str(&out, "format", "format", formats[format]);
-		cli_out_int(&out, "rows", "rows", written);
+		cli_out_str(&out, "file", _("file"), output);
+		cli_out_str(&out, "format", _("format"), formats[format]);
+		cli_out_int(&out, "rows", _("rows"), written);
 	} else {
-		printf("exported %" PRId64 " suggestion%s to %s\n", written, written == 1 ? "" : "s",
-		       output);
+		printf(ngettext("exported %" PRId64 " suggestion to %s\n",
+				"exported %" PRId64 " suggestions to %s\n", (unsigned long)written),
+		       written, output);
 	}
 	rc = cli_output_finish(&out);
 	goto done;

@@ -1,5 +1,6 @@
 /* Flag checks shared by the workflow and reading commands (see cli_flags.h). */
 #include "cli_flags.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,7 +28,7 @@ bool cli_usage_error(const struct cli_invocation *inv, const char *fmt, ...)
 
 static bool missing(const struct cli_invocation *inv, const char *flag)
 {
-	return cli_usage_error(inv, "--%s: required; see 'jianyi help %s'", flag, inv->cmd->name);
+	return cli_usage_error(inv, _("--%s: required; see 'jianyi help %s'"), flag, inv->cmd->name);
 }
 
 /* Plain digits only: strtoll would take " 5", "+5" and "0x5". */
@@ -59,10 +60,10 @@ static bool parse_id(const char *s, int64_t *out)
 bool cli_get_case_id(const struct cli_invocation *inv, int64_t *out)
 {
 	if (inv->nargs == 0)
-		return cli_usage_error(inv, "ID: missing (the suggestion's id); see 'jianyi help %s'",
+		return cli_usage_error(inv, _("ID: missing (the suggestion's id); see 'jianyi help %s'"),
 				       inv->cmd->name);
 	if (!parse_id(inv->args[0], out))
-		return cli_usage_error(inv, "ID: '%s' is not an id (a positive whole number)",
+		return cli_usage_error(inv, _("ID: '%s' is not an id (a positive whole number)"),
 				       inv->args[0]);
 	return true;
 }
@@ -75,7 +76,7 @@ bool cli_get_id(const struct cli_invocation *inv, const char *flag, enum cli_nee
 	if (v == NULL)
 		return need == CLI_OPTIONAL || missing(inv, flag);
 	if (!parse_id(v, out))
-		return cli_usage_error(inv, "--%s: '%s' is not an id (a positive whole number)",
+		return cli_usage_error(inv, _("--%s: '%s' is not an id (a positive whole number)"),
 				       flag, v);
 	return true;
 }
@@ -87,14 +88,14 @@ bool cli_get_ids(const struct cli_invocation *inv, const char *flag, int64_t *ou
 	size_t count = cli_values(inv, flag, vals, CLI_MAX_REPEATED);
 
 	if (count > max)
-		return cli_usage_error(inv, "--%s: at most %zu", flag, max);
+		return cli_usage_error(inv, _("--%s: at most %zu"), flag, max);
 	for (size_t i = 0; i < count; i++) {
 		if (!parse_id(vals[i], &out[i]))
-			return cli_usage_error(inv, "--%s: '%s' is not an id (a positive whole number)",
+			return cli_usage_error(inv, _("--%s: '%s' is not an id (a positive whole number)"),
 					       flag, vals[i]);
 		for (size_t j = 0; j < i; j++)
 			if (out[j] == out[i])
-				return cli_usage_error(inv, "--%s: %s is given twice", flag, vals[i]);
+				return cli_usage_error(inv, _("--%s: %s is given twice"), flag, vals[i]);
 	}
 	*n = count;
 	return true;
@@ -109,7 +110,7 @@ bool cli_get_int(const struct cli_invocation *inv, const char *flag, long min, l
 	if (v == NULL)
 		return need == CLI_OPTIONAL || missing(inv, flag);
 	if (!parse_whole(v, max, &n) || n < min)
-		return cli_usage_error(inv, "--%s: '%s' is not a whole number from %ld to %ld",
+		return cli_usage_error(inv, _("--%s: '%s' is not a whole number from %ld to %ld"),
 				       flag, v, min, max);
 	*out = (long)n;
 	return true;
@@ -142,7 +143,7 @@ bool cli_get_date(const struct cli_invocation *inv, const char *flag, enum cli_n
 	if (v == NULL)
 		return need == CLI_OPTIONAL || missing(inv, flag);
 	if (!cli_date_valid(v))
-		return cli_usage_error(inv, "--%s: '%s' is not a date written YYYY-MM-DD", flag, v);
+		return cli_usage_error(inv, _("--%s: '%s' is not a date written YYYY-MM-DD"), flag, v);
 	*out = v;
 	return true;
 }
@@ -163,21 +164,21 @@ bool cli_get_choice(const struct cli_invocation *inv, const char *flag,
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
 			 i ? ", " : "", choices[i]);
 	}
-	return cli_usage_error(inv, "--%s: '%s' is not one of %s", flag, v, list);
+	return cli_usage_error(inv, _("--%s: '%s' is not one of %s"), flag, v, list);
 }
 
 /* Why s is not acceptable text, or NULL. */
 static const char *text_problem(const char *s, size_t len)
 {
 	if (!jy_utf8_valid(s, len))
-		return "is not valid UTF-8 (convert it, e.g. iconv -f GBK -t UTF-8)";
+		return _("is not valid UTF-8 (convert it, e.g. iconv -f GBK -t UTF-8)");
 	if (memchr(s, '\0', len) != NULL)
-		return "contains a NUL byte";
+		return _("contains a NUL byte");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-			return "contains a control character";
+			return _("contains a control character");
 	}
 	return NULL;
 }
@@ -190,7 +191,7 @@ bool cli_get_str(const struct cli_invocation *inv, const char *flag, enum cli_ne
 	if (v == NULL)
 		return need == CLI_OPTIONAL || missing(inv, flag);
 	if ((why = text_problem(v, strlen(v))) != NULL)
-		return cli_usage_error(inv, "--%s: the text %s", flag, why);
+		return cli_usage_error(inv, _("--%s: the text %s"), flag, why);
 	*out = v;
 	return true;
 }
@@ -202,7 +203,7 @@ bool cli_get_strs(const struct cli_invocation *inv, const char *flag, const char
 	const char *why;
 
 	if (count > max)
-		return cli_usage_error(inv, "--%s: at most %zu", flag, max);
+		return cli_usage_error(inv, _("--%s: at most %zu"), flag, max);
 	for (size_t i = 0; i < count; i++)
 		if ((why = text_problem(out[i], strlen(out[i]))) != NULL)
 			return cli_usage_error(inv, "--%s: '%s' %s", flag, out[i], why);
@@ -253,7 +254,7 @@ bool cli_get_long_text(const struct cli_invocation *inv, const char *flag,
 	inline_text = cli_value(inv, flag);
 	path = cli_value(inv, file_flag);
 	if (inline_text != NULL && path != NULL)
-		return cli_usage_error(inv, "--%s: give --%s or --%s, not both", file_flag, flag,
+		return cli_usage_error(inv, _("--%s: give --%s or --%s, not both"), file_flag, flag,
 				       file_flag);
 	if (inline_text != NULL) {
 		if (!cli_get_str(inv, flag, CLI_REQUIRED, &inline_text))
@@ -264,12 +265,12 @@ bool cli_get_long_text(const struct cli_invocation *inv, const char *flag,
 	if (path == NULL) {
 		if (need == CLI_OPTIONAL)
 			return true;
-		return cli_usage_error(inv, "--%s: required (or --%s FILE, '-' for standard input)",
+		return cli_usage_error(inv, _("--%s: required (or --%s FILE, '-' for standard input)"),
 				       flag, file_flag);
 	}
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL)
-		return cli_usage_error(inv, "--%s: cannot open %s: %s", file_flag, path,
+		return cli_usage_error(inv, _("--%s: cannot open %s: %s"), file_flag, path,
 				       strerror(errno));
 	errno = 0;
 	text = slurp(f, &len);
@@ -279,22 +280,22 @@ bool cli_get_long_text(const struct cli_invocation *inv, const char *flag,
 		if (f != stdin)
 			fclose(f);
 		if (e == EFBIG)
-			return cli_usage_error(inv, "--%s: %s is larger than 1 MiB", file_flag,
-					       f == stdin ? "standard input" : path);
-		return cli_usage_error(inv, "--%s: cannot read %s: %s", file_flag,
-				       f == stdin ? "standard input" : path, strerror(e));
+			return cli_usage_error(inv, _("--%s: %s is larger than 1 MiB"), file_flag,
+					       f == stdin ? _("standard input") : path);
+		return cli_usage_error(inv, _("--%s: cannot read %s: %s"), file_flag,
+				       f == stdin ? _("standard input") : path, strerror(e));
 	}
 	if (f != stdin)
 		fclose(f);
 	if ((why = text_problem(text, len)) != NULL) {
 		free(text);
-		return cli_usage_error(inv, "--%s: %s %s", file_flag,
-				       strcmp(path, "-") == 0 ? "standard input" : path, why);
+		return cli_usage_error(inv, _("--%s: %s %s"), file_flag,
+				       strcmp(path, "-") == 0 ? _("standard input") : path, why);
 	}
 	if (len == 0 || strspn(text, " \t\r\n") == len) {
 		free(text);
-		return cli_usage_error(inv, "--%s: %s is empty", file_flag,
-				       strcmp(path, "-") == 0 ? "standard input" : path);
+		return cli_usage_error(inv, _("--%s: %s is empty"), file_flag,
+				       strcmp(path, "-") == 0 ? _("standard input") : path);
 	}
 	*out = text;
 	return true;
@@ -312,13 +313,13 @@ bool cli_get_idempotency_key(const struct cli_invocation *inv,
 		/* room for the ".submit" that submit derives for its second step */
 		if (n > CLI_IDEMPOTENCY_KEY_MAX - 8 ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") != n)
-			return cli_usage_error(inv, "--idempotency-key: '%s' is not 1 to %d of "
-					       "A-Z a-z 0-9 - _ . :", v, CLI_IDEMPOTENCY_KEY_MAX - 8);
+			return cli_usage_error(inv, _("--idempotency-key: '%s' is not 1 to %d of "
+					       "A-Z a-z 0-9 - _ . :"), v, CLI_IDEMPOTENCY_KEY_MAX - 8);
 		memcpy(out, v, n + 1);
 		return true;
 	}
 	if (RAND_bytes(raw, sizeof raw) != 1) {
-		cli_fail(CLI_EXIT_FAILURE, "cannot draw a random idempotency key; give --idempotency-key");
+		cli_fail(CLI_EXIT_FAILURE, _("cannot draw a random idempotency key; give --idempotency-key"));
 		return false;
 	}
 	for (size_t i = 0; i < sizeof raw; i++)

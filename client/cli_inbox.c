@@ -3,6 +3,8 @@
  * connection drops, reconnects with back-off and prints only the notices
  * newer than the last one it printed, so none is shown twice. */
 #include "cli_inbox.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,10 +24,10 @@
 #define BACKOFF_MAX_MS 30000
 
 const struct cli_option cli_inbox_options[] = {
-	{ "unread", NULL, "only notices not marked read" },
-	{ "limit", "N", "at most N notices (1 to 500; default 50)" },
-	{ "before", "ID", "the notices older than notice ID (the next page)" },
-	{ "follow", NULL, "then print new notices as they are raised (Ctrl-C stops)" },
+	{ "unread", NULL, N_("only notices not marked read") },
+	{ "limit", N_("N"), N_("at most N notices (1 to 500; default 50)") },
+	{ "before", N_("ID"), N_("the notices older than notice ID (the next page)") },
+	{ "follow", NULL, N_("then print new notices as they are raised (Ctrl-C stops)") },
 	{ 0 },
 };
 
@@ -55,11 +57,11 @@ enum { W_ID = 8, W_KIND = 9, W_DUE = 11, W_CASE = 22 };
 static void print_header(void)
 {
 	printf("  ");
-	cli_put_padded("ID", W_ID);
-	cli_put_padded("KIND", W_KIND);
-	cli_put_padded("DUE", W_DUE);
-	cli_put_padded("CASE", W_CASE);
-	puts("TEXT");
+	cli_put_padded(_("ID"), W_ID);
+	cli_put_padded(_("KIND"), W_KIND);
+	cli_put_padded(_("DUE"), W_DUE);
+	cli_put_padded(_("CASE"), W_CASE);
+	puts(_("TEXT"));
 }
 
 /* One notice: a table row, or one JSON object on its own line. */
@@ -78,7 +80,7 @@ static bool print_notice(const Jianyi__Notice *n, bool json)
 			snprintf(kase, sizeof kase, "#%" PRId64, n->suggestion_id);
 		printf("%s ", n->read ? " " : "*");
 		cli_put_padded(id, W_ID);
-		cli_put_padded(n->kind, W_KIND);
+		cli_put_padded(cli_notice_text(n->kind), W_KIND);
 		cli_put_padded(n->due, W_DUE);
 		cli_put_padded(kase, W_CASE - 1);
 		putchar(' ');
@@ -100,7 +102,7 @@ static bool fetch(struct jy_client *c, const Jianyi__InboxRequest *q, Jianyi__En
 	if (!jy_call(c, &req, resp, &err)) {
 		*rc = cli_fail_status(&err);
 	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_INBOX) {
-		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to inbox has no notices");
+		*rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to inbox has no notices"));
 	} else {
 		return true;
 	}
@@ -122,16 +124,16 @@ static int run_list(const struct cli_invocation *inv, Jianyi__InboxRequest *q)
 	const Jianyi__InboxResponse *r = resp->response->inbox;
 	bool json = inv->flags.json;
 	if (!json && r->n_notices == 0)
-		puts(q->unread_only ? "no unread notices" : "no notices");
+		puts(q->unread_only ? _("no unread notices") : _("no notices"));
 	else if (!json)
 		print_header();
 	for (size_t i = 0; i < r->n_notices; i++)
 		if (!print_notice(r->notices[i], json))
 			goto done;
 	if (!json) {
-		printf("%" PRId64 " unread\n", r->unread);
+		printf(_("%" PRId64 " unread\n"), r->unread);
 		if (r->next_before_id != 0)
-			printf("more: add --before %" PRId64 "\n", r->next_before_id);
+			printf(_("more: add --before %" PRId64 "\n"), r->next_before_id);
 	}
 	rc = cli_output_finish(&(struct cli_output){ .json = false });
 done:
@@ -213,7 +215,7 @@ static int run_follow(const struct cli_invocation *inv, Jianyi__InboxRequest *q)
 				return rc;
 			if (last != before)
 				backoff = BACKOFF_MIN_MS;
-			fprintf(stderr, "jianyi: inbox: connection lost; reconnecting\n");
+			fprintf(stderr, _("jianyi: inbox: connection lost; reconnecting\n"));
 		}
 		usleep(backoff * 1000u);
 		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
@@ -230,12 +232,12 @@ static int run_read(const struct cli_invocation *inv)
 		long long v = strtoll(inv->args[i], &end, 10);
 		if (inv->args[i][0] < '0' || inv->args[i][0] > '9' || *end != '\0' || v <= 0 ||
 		    v > CLI_MAX_ID)
-			return cli_fail(CLI_EXIT_USAGE, "inbox read: '%s' is not a notice id",
+			return cli_fail(CLI_EXIT_USAGE, _("inbox read: '%s' is not a notice id"),
 					inv->args[i]);
 		ids[n++] = v;
 	}
 	if (n == 0)
-		return cli_fail(CLI_EXIT_USAGE, "inbox read: give the ids of the notices to mark read");
+		return cli_fail(CLI_EXIT_USAGE, _("inbox read: give the ids of the notices to mark read"));
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__InboxMarkRequest mark = JIANYI__INBOX_MARK_REQUEST__INIT;
 	Jianyi__Envelope *resp = NULL;
@@ -251,14 +253,15 @@ static int run_read(const struct cli_invocation *inv)
 	if (!jy_call(c, &req, &resp, &err)) {
 		rc = cli_fail_status(&err);
 	} else if (resp->response->body_case != JIANYI__RESPONSE__BODY_INBOX_MARK) {
-		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to inbox read is empty");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to inbox read is empty"));
 	} else {
 		/* One line, like the listing's JSON. */
 		int64_t marked = resp->response->inbox_mark->marked;
 		if (inv->flags.json)
 			printf("{\"marked\":%" PRId64 "}\n", marked);
 		else
-			printf("marked %" PRId64 " notice%s read\n", marked, marked == 1 ? "" : "s");
+			printf(ngettext("marked %" PRId64 " notice read\n", "marked %" PRId64 " notices read\n",
+					(unsigned long)marked), marked);
 		rc = cli_output_finish(&(struct cli_output){ .json = false });
 	}
 	if (resp)
@@ -272,11 +275,11 @@ int cli_run_inbox(const struct cli_invocation *inv)
 	if (inv->nargs > 0) {
 		if (strcmp(inv->args[0], "read") != 0)
 			return cli_fail(CLI_EXIT_USAGE,
-					"inbox: unknown subcommand '%s'; only 'read ID...' is one",
+					_("inbox: unknown subcommand '%s'; only 'read ID...' is one"),
 					inv->args[0]);
 		if (cli_value(inv, "unread") || cli_value(inv, "limit") || cli_value(inv, "before") ||
 		    cli_value(inv, "follow"))
-			return cli_fail(CLI_EXIT_USAGE, "inbox read: takes no flags but the ids");
+			return cli_fail(CLI_EXIT_USAGE, _("inbox read: takes no flags but the ids"));
 		return run_read(inv);
 	}
 	Jianyi__InboxRequest q = JIANYI__INBOX_REQUEST__INIT;
@@ -288,7 +291,7 @@ int cli_run_inbox(const struct cli_invocation *inv)
 	q.unread_only = cli_value(inv, "unread") != NULL;
 	if (cli_value(inv, "follow")) {
 		if (q.before_id)
-			return cli_fail(CLI_EXIT_USAGE, "inbox: --follow shows the newest; drop --before");
+			return cli_fail(CLI_EXIT_USAGE, _("inbox: --follow shows the newest; drop --before"));
 		return run_follow(inv, &q);
 	}
 	return run_list(inv, &q);

@@ -5,20 +5,21 @@
 #include <string.h>
 
 #include "cli_commands.h"
+#include "cli_i18n.h"
 #include "cli_output.h"
 #include "cli_settings.h"
 
 const struct cli_option cli_global_options[] = {
-	{ "server", "HOST:PORT", "server address (default " CLI_DEFAULT_SERVER "; IPv6 as [::1]:7443)" },
-	{ "cert", "FILE", "client certificate, PEM" },
-	{ "key", "FILE", "its private key, PEM" },
-	{ "ca", "FILE", "CA certificate the server's certificate must chain to, PEM" },
-	{ "config", "FILE", "config file (default ~/.config/jianyi/client.ini)" },
-	{ "timeout-ms", "N", "limit for connecting and for each call (default 10000)" },
-	{ "json", NULL, "print one JSON document instead of text" },
-	{ "mirror", "FILE", "the local SQLite mirror (jianyi sync; default: none)" },
-	{ "offline", NULL, "read from the mirror / queue writes in its outbox" },
-	{ "help", NULL, "show help (also -h)" },
+	{ "server", N_("HOST:PORT"), N_("server address (default 127.0.0.1:7443; IPv6 as [::1]:7443)") },
+	{ "cert", N_("FILE"), N_("client certificate, PEM") },
+	{ "key", N_("FILE"), N_("its private key, PEM") },
+	{ "ca", N_("FILE"), N_("CA certificate the server's certificate must chain to, PEM") },
+	{ "config", N_("FILE"), N_("config file (default ~/.config/jianyi/client.ini)") },
+	{ "timeout-ms", N_("N"), N_("limit for connecting and for each call (default 10000)") },
+	{ "json", NULL, N_("print one JSON document instead of text") },
+	{ "mirror", N_("FILE"), N_("the local SQLite mirror (jianyi sync; default: none)") },
+	{ "offline", NULL, N_("read from the mirror / queue writes in its outbox") },
+	{ "help", NULL, N_("show help (also -h)") },
 	{ 0 },
 };
 
@@ -56,7 +57,7 @@ static bool set_command_flag(struct cli_invocation *inv, int idx, const char *va
 
 	if (opt->repeatable) {
 		if (inv->nrepeated == CLI_MAX_REPEATED) {
-			snprintf(err, errlen, "%s: --%s: more than %d values", inv->cmd->name,
+			snprintf(err, errlen, _("%s: --%s: more than %d values"), inv->cmd->name,
 				 opt->name, CLI_MAX_REPEATED);
 			return false;
 		}
@@ -64,7 +65,7 @@ static bool set_command_flag(struct cli_invocation *inv, int idx, const char *va
 		inv->repeated[inv->nrepeated++] = value;
 	} else if (inv->values[idx] != NULL) {
 		/* "--reason a --reason b" would silently drop a */
-		snprintf(err, errlen, "%s: --%s: given more than once", inv->cmd->name, opt->name);
+		snprintf(err, errlen, _("%s: --%s: given more than once"), inv->cmd->name, opt->name);
 		return false;
 	}
 	inv->values[idx] = value != NULL ? value : opt->name;
@@ -82,7 +83,7 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 	int cmd_idx = -1, global_idx = -1;
 
 	if (nlen == 0 || nlen >= sizeof name) {
-		snprintf(err, errlen, "unknown flag '%s'", arg);
+		snprintf(err, errlen, _("unknown flag '%s'"), arg);
 		return false;
 	}
 	memcpy(name, arg + 2, nlen);
@@ -95,17 +96,17 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 		opt = &cli_global_options[global_idx];
 	if (opt == NULL) {
 		if (inv->cmd != NULL)
-			snprintf(err, errlen, "unknown flag '--%s' for %s; see 'jianyi help %s'",
+			snprintf(err, errlen, _("unknown flag '--%s' for %s; see 'jianyi help %s'"),
 				 name, inv->cmd->name, inv->cmd->name);
 		else
-			snprintf(err, errlen, "unknown flag '--%s'; see 'jianyi --help'", name);
+			snprintf(err, errlen, _("unknown flag '--%s'; see 'jianyi --help'"), name);
 		return false;
 	}
 	if (inv->cmd != NULL)
 		snprintf(where, sizeof where, "%s: ", inv->cmd->name);
 	if (opt->metavar == NULL) {
 		if (eq != NULL) {
-			snprintf(err, errlen, "%s--%s: takes no value", where, name);
+			snprintf(err, errlen, _("%s--%s: takes no value"), where, name);
 			return false;
 		}
 	} else if (eq != NULL) {
@@ -114,11 +115,11 @@ static bool parse_flag(struct cli_invocation *inv, int argc, char **argv, int *i
 		/* "--cert --json" is a forgotten value, not a file named "--json" */
 		value = argv[++*i];
 	} else {
-		snprintf(err, errlen, "%s--%s: needs a value (%s)", where, name, opt->metavar);
+		snprintf(err, errlen, _("%s--%s: needs a value (%s)"), where, name, _(opt->metavar));
 		return false;
 	}
 	if (value != NULL && value[0] == '\0') {
-		snprintf(err, errlen, "%s--%s: empty value", where, name);
+		snprintf(err, errlen, _("%s--%s: empty value"), where, name);
 		return false;
 	}
 	if (cmd_idx >= 0)
@@ -144,18 +145,18 @@ static bool parse_args(struct cli_invocation *inv, int argc, char **argv,
 			if (!parse_flag(inv, argc, argv, &i, err, errlen))
 				return false;
 		} else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-			snprintf(err, errlen, "unknown flag '%s'; flags are spelt --name", arg);
+			snprintf(err, errlen, _("unknown flag '%s'; flags are spelt --name"), arg);
 			return false;
 		} else if (inv->cmd == NULL) {
 			inv->cmd = cli_command_find(arg);
 			if (inv->cmd == NULL) {
-				snprintf(err, errlen, "unknown command '%s'; see 'jianyi --help'", arg);
+				snprintf(err, errlen, _("unknown command '%s'; see 'jianyi --help'"), arg);
 				return false;
 			}
 		} else if (inv->nargs < inv->cmd->max_args) {
 			inv->args[inv->nargs++] = arg;
 		} else {
-			snprintf(err, errlen, "%s: unexpected argument '%s'", inv->cmd->name, arg);
+			snprintf(err, errlen, _("%s: unexpected argument '%s'"), inv->cmd->name, arg);
 			return false;
 		}
 	}
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	cli_i18n_init();
 	if (!parse_args(&inv, argc, argv, err, sizeof err))
 		return cli_fail(CLI_EXIT_USAGE, "%s", err);
 	if (inv.help) {
@@ -178,10 +180,10 @@ int main(int argc, char **argv)
 		return cli_output_finish(&(struct cli_output){ .json = false });
 	}
 	if (inv.cmd == NULL)
-		return cli_fail(CLI_EXIT_USAGE, "no command given; see 'jianyi --help'");
+		return cli_fail(CLI_EXIT_USAGE, _("no command given; see 'jianyi --help'"));
 	if (inv.flags.offline && !inv.cmd->offline)
-		return cli_fail(CLI_EXIT_USAGE, "%s: works only online (--offline: show, list, stats, "
-				"outbox and the write commands)", inv.cmd->name);
+		return cli_fail(CLI_EXIT_USAGE, _("%s: works only online (--offline: show, list, stats, "
+				"outbox and the write commands)"), inv.cmd->name);
 	if (inv.cmd->needs_settings &&
 	    !cli_settings_load(&inv.flags, &inv.settings, err, sizeof err))
 		return cli_fail(CLI_EXIT_USAGE, "%s", err);

@@ -1,5 +1,6 @@
 /* Reaching the mirror (see cli_mirror.h). */
 #include "cli_mirror.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -29,7 +30,7 @@ bool cli_cert_sha256(const char *path, char out[65], char *err, size_t errlen)
 	ok = x != NULL && jy_tls_cert_sha256(x, out);
 	X509_free(x);
 	if (!ok)
-		snprintf(err, errlen, "%s: not a PEM certificate", path);
+		snprintf(err, errlen, _("%s: not a PEM certificate"), path);
 	return ok;
 }
 
@@ -78,7 +79,7 @@ void cli_mirror_note(struct mirror *m)
 		char when[64];
 
 		cli_clock_minute(at, when, sizeof when);
-		fprintf(stderr, "jianyi: from the mirror %s (%" PRId64 " cases, synced %s)\n",
+		fprintf(stderr, _("jianyi: from the mirror %s (%" PRId64 " cases, synced %s)\n"),
 			mirror_path(m), ncases, at[0] ? when : "never");
 	}
 }
@@ -115,7 +116,7 @@ bool cli_connect_or_mirror(const struct cli_invocation *inv, struct jy_client **
 		*rc = cli_fail_status(&err);
 		return false;
 	}
-	fprintf(stderr, "jianyi: the server cannot be reached (%s: %s); answering from the mirror\n",
+	fprintf(stderr, _("jianyi: the server cannot be reached (%s: %s); answering from the mirror\n"),
 		jy_status_str(err.code), err.message);
 	if ((*m = cli_mirror_offline(inv, rc)) == NULL)
 		return false;

@@ -1,5 +1,6 @@
 /* The outbox (see cli_outbox.h). */
 #include "cli_outbox.h"
+#include "cli_i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,8 +19,8 @@
 #define MAX_BLOCKED 4096
 
 const struct cli_option cli_outbox_options[] = {
-	{ "all", NULL, "list the applied writes too" },
-	{ "version", "N", "retry: the case version to send it on (default: the mirror's)" },
+	{ "all", NULL, N_("list the applied writes too") },
+	{ "version", N_("N"), N_("retry: the case version to send it on (default: the mirror's)") },
 	{ 0 },
 };
 
@@ -173,7 +174,7 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 			if (a != NULL && a->replayed)
 				t->replayed++;
 			if (!json)
-				fprintf(stderr, "jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " applied%s\n",
+				fprintf(stderr, _("jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " applied%s\n"),
 					e[i].id, e[i].action, e[i].case_id,
 					a != NULL && a->replayed ? " (it had reached the server before)" : "");
 		} else if (transient(resp, &e2)) {
@@ -214,7 +215,7 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 	cli_output_init(&out, inv->flags.json);
 	json_object *a = json_object_new_array();
 	if (!out.json && n == 0)
-		puts("the outbox is empty");
+		puts(_("the outbox is empty"));
 	for (size_t i = 0; i < n; i++) {
 		bool waits = e[i].state == OUTBOX_PENDING && is_blocked(blocked, nblocked, e[i].case_id);
 		const char *state = waits ? "waiting" : mirror_outbox_state_name(e[i].state);
@@ -238,7 +239,7 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 		}
 		char made[64];
 		cli_clock_minute(e[i].created_at, made, sizeof made);
-		printf("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s", e[i].id, state,
+		printf(_("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s"), e[i].id, state,
 		       e[i].action, e[i].case_id, e[i].version, made);
 		if (e[i].state == OUTBOX_REFUSED) {
 			fputs("  ", stdout);
@@ -246,7 +247,7 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 			fputs(": ", stdout);
 			cli_put_clean(e[i].message);
 		} else if (waits) {
-			printf("  (behind a refused write on #%" PRId64 ")", e[i].case_id);
+			printf(_("  (behind a refused write on #%" PRId64 ")"), e[i].case_id);
 		} else if (e[i].state == OUTBOX_APPLIED) {
 			printf("  event %" PRId64, e[i].event_seq);
 		}
@@ -284,10 +285,10 @@ static int send_outbox(const struct cli_invocation *inv, struct mirror *m)
 	}
 	jy_close(c);
 	cli_output_init(&out, inv->flags.json);
-	cli_out_int(&out, "applied", "applied", t.applied);
-	cli_out_int(&out, "replayed", "of them already applied before", t.replayed);
-	cli_out_int(&out, "refused", "refused", t.refused);
-	cli_out_int(&out, "waiting", "waiting behind a refused one", t.waiting);
+	cli_out_int(&out, "applied", _("applied"), t.applied);
+	cli_out_int(&out, "replayed", _("of them already applied before"), t.replayed);
+	cli_out_int(&out, "refused", _("refused"), t.refused);
+	cli_out_int(&out, "waiting", _("waiting behind a refused one"), t.waiting);
 	rc = cli_output_finish(&out);
 	return !ok || t.refused > 0 ? CLI_EXIT_FAILURE : rc;
 }
@@ -305,18 +306,18 @@ int cli_run_outbox(const struct cli_invocation *inv)
 		if (strcmp(verb, verbs[i]) == 0)
 			v = i;
 	if (v < 0)
-		return cli_fail(CLI_EXIT_USAGE, "outbox: unknown '%s' (list, send, drop ID, retry ID)",
+		return cli_fail(CLI_EXIT_USAGE, _("outbox: unknown '%s' (list, send, drop ID, retry ID)"),
 				verb);
 	if (v >= 2) {
 		char *end;
 		if (inv->nargs < 2)
-			return cli_fail(CLI_EXIT_USAGE, "outbox %s: which entry? give its number", verb);
+			return cli_fail(CLI_EXIT_USAGE, _("outbox %s: which entry? give its number"), verb);
 		id = strtoll(inv->args[1][0] == '#' ? inv->args[1] + 1 : inv->args[1], &end, 10);
 		if (*end != '\0' || id <= 0)
-			return cli_fail(CLI_EXIT_USAGE, "outbox %s: '%s' is not an entry number", verb,
+			return cli_fail(CLI_EXIT_USAGE, _("outbox %s: '%s' is not an entry number"), verb,
 					inv->args[1]);
 	} else if (inv->nargs > 1) {
-		return cli_fail(CLI_EXIT_USAGE, "outbox %s: unexpected argument '%s'", verb,
+		return cli_fail(CLI_EXIT_USAGE, _("outbox %s: unexpected argument '%s'"), verb,
 				inv->args[1]);
 	}
 	if (!cli_get_int(inv, "version", 1, INT32_MAX, CLI_OPTIONAL, &version))
@@ -334,7 +335,7 @@ int cli_run_outbox(const struct cli_invocation *inv)
 		rc = mirror_outbox_drop(m, id) ? CLI_EXIT_OK
 					       : cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
 		if (rc == CLI_EXIT_OK && !inv->flags.json)
-			printf("dropped #%" PRId64 "\n", id);
+			printf(_("dropped #%" PRId64 "\n"), id);
 		break;
 	default: {
 		struct outbox_entry e;

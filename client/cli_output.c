@@ -1,5 +1,8 @@
 /* Human and JSON output for the CLI (see cli_output.h). */
 #include "cli_output.h"
+#include "cli_i18n.h"
+#include "cli_render.h"
+#include "cli_terms.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -34,13 +37,14 @@ void cli_put_clean(const char *s)
 	}
 }
 
-/* "login:" padded so that values line up. */
+/* "login:" padded so that values line up (a Chinese character takes two
+ * columns). */
 static void put_label(const char *label)
 {
-	char text[64];
+	char text[96];
 
-	snprintf(text, sizeof text, "%s:", label);
-	printf("%-*s ", LABEL_WIDTH, text);
+	snprintf(text, sizeof text, _("%s:"), label);
+	cli_put_padded(text, LABEL_WIDTH + 1);
 }
 
 void cli_out_str(struct cli_output *o, const char *key, const char *label, const char *value)
@@ -76,7 +80,7 @@ void cli_out_ms(struct cli_output *o, const char *key, const char *label, double
 		return;
 	}
 	put_label(label);
-	printf("%s ms\n", text);
+	printf(_("%s ms\n"), text);
 }
 
 void cli_out_list(struct cli_output *o, const char *key, const char *label,
@@ -110,7 +114,7 @@ int cli_output_finish(struct cli_output *o)
 	}
 	/* a full disk or closed pipe must not look like success */
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_fail(CLI_EXIT_FAILURE, "cannot write the output: %s", strerror(errno));
+		return cli_fail(CLI_EXIT_FAILURE, _("cannot write the output: %s"), strerror(errno));
 	return CLI_EXIT_OK;
 }
 
@@ -135,5 +139,5 @@ int cli_fail(int exit_code, const char *fmt, ...)
 
 int cli_fail_status(const struct jy_error *err)
 {
-	return cli_fail(CLI_EXIT_FAILURE, "%s: %s", jy_status_str(err->code), err->message);
+	return cli_fail(CLI_EXIT_FAILURE, "%s: %s", cli_status_text(err->code), err->message);
 }

@@ -1,5 +1,6 @@
 /* show and list (see cli_read.h). */
 #include "cli_read.h"
+#include "cli_i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "cli_timeline.h"
 
 #define LIST_MAX_PAGE 500
 
@@ -20,17 +22,17 @@ static const char *const states[] = {
 };
 
 const struct cli_option cli_list_options[] = {
-	{ "state", "S", "only cases in state S (draft, submitted, ..., converted)" },
-	{ "unit", "ID", "only cases the handling unit ID is assigned to" },
-	{ "deputy", "ID", "only cases of deputy ID (lead or co-signer)" },
-	{ "category", "C", "only cases of category C (e.g. 交通)" },
-	{ "term", "N", "only cases registered in term N (1 to 99)" },
-	{ "session", "N", "only cases registered in session N (1 to 20)" },
-	{ "key", NULL, "only key suggestions (重点)" },
-	{ "overdue", NULL, "only cases past their reply deadline" },
-	{ "text", "T", "only cases whose title or body contains T" },
-	{ "limit", "N", "at most N cases (1 to 500; default 50, the server's page)" },
-	{ "after", "ID", "the cases after id ID (the next page)" },
+	{ "state", N_("S"), N_("only cases in state S (draft, submitted, ..., converted)") },
+	{ "unit", N_("ID"), N_("only cases the handling unit ID is assigned to") },
+	{ "deputy", N_("ID"), N_("only cases of deputy ID (lead or co-signer)") },
+	{ "category", N_("C"), N_("only cases of category C (e.g. 交通)") },
+	{ "term", N_("N"), N_("only cases registered in term N (1 to 99)") },
+	{ "session", N_("N"), N_("only cases registered in session N (1 to 20)") },
+	{ "key", NULL, N_("only key suggestions (重点)") },
+	{ "overdue", NULL, N_("only cases past their reply deadline") },
+	{ "text", N_("T"), N_("only cases whose title or body contains T") },
+	{ "limit", N_("N"), N_("at most N cases (1 to 500; default 50, the server's page)") },
+	{ "after", N_("ID"), N_("the cases after id ID (the next page)") },
 	{ 0 },
 };
 
@@ -43,7 +45,7 @@ bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, in
 	} else if ((*resp)->response->body_case != JIANYI__RESPONSE__BODY_GET_SUGGESTION ||
 		   (*resp)->response->get_suggestion->suggestion == NULL) {
 		*rc = cli_fail(CLI_EXIT_FAILURE,
-			       "internal: the server's answer to get_suggestion has no suggestion");
+			       _("internal: the server's answer to get_suggestion has no suggestion"));
 	} else if (!jy_timeline_complete(c, (*resp)->response->get_suggestion, &err)) {
 		*rc = cli_fail_status(&err);
 	} else {
@@ -76,8 +78,8 @@ int cli_run_show(const struct cli_invocation *inv)
 			goto done;
 		}
 		if (offline == NULL) {
-			rc = cli_fail(CLI_EXIT_FAILURE, "not_found: the mirror holds no suggestion %"
-				      PRId64 " (not yours to see, or not synced yet)", id);
+			rc = cli_fail(CLI_EXIT_FAILURE, _("not found: the mirror holds no suggestion %"
+				      PRId64 " (not yours to see, or not synced yet)"), id);
 			goto done;
 		}
 		g = offline;
@@ -94,8 +96,9 @@ int cli_run_show(const struct cli_invocation *inv)
 				       cli_timeline_json(g->timeline, g->n_timeline));
 	} else {
 		cli_print_case_block(g->suggestion);
-		printf("\ntimeline (%zu event%s):\n", g->n_timeline, g->n_timeline == 1 ? "" : "s");
-		cli_print_timeline(g->timeline, g->n_timeline);
+		printf(ngettext("\ntimeline (%zu event):\n", "\ntimeline (%zu events):\n",
+				g->n_timeline), g->n_timeline);
+		cli_print_timeline(g->timeline, g->n_timeline, g->suggestion);
 	}
 	rc = cli_output_finish(&out);
 done:
@@ -146,7 +149,7 @@ int cli_run_list(const struct cli_invocation *inv)
 	if (m != NULL) {
 		/* deputies are names in the mirror: their ids are the server's */
 		if (lr.deputy_id != 0) {
-			rc = cli_fail(CLI_EXIT_USAGE, "list: --deputy works only online");
+			rc = cli_fail(CLI_EXIT_USAGE, _("list: --deputy works only online"));
 			goto done;
 		}
 		if (!mirror_list(m, &lr, &offline)) {
@@ -163,7 +166,7 @@ int cli_run_list(const struct cli_invocation *inv)
 	}
 	if (resp->response->body_case != JIANYI__RESPONSE__BODY_LIST_SUGGESTIONS) {
 		rc = cli_fail(CLI_EXIT_FAILURE,
-			      "internal: the server's answer to list_suggestions has no list");
+			      _("internal: the server's answer to list_suggestions has no list"));
 		goto done;
 	}
 	l = resp->response->list_suggestions;
@@ -178,11 +181,11 @@ print:
 		json_object_object_add(out.root, "next_after_id",
 				       json_object_new_int64(l->next_after_id));
 	} else if (l->n_suggestions == 0) {
-		puts("no suggestions match");
+		puts(_("no suggestions match"));
 	} else {
 		cli_print_case_table(l->suggestions, l->n_suggestions);
 		if (l->next_after_id != 0)
-			printf("more: add --after %" PRId64 "\n", l->next_after_id);
+			printf(_("more: add --after %" PRId64 "\n"), l->next_after_id);
 	}
 	rc = cli_output_finish(&out);
 done:

@@ -1,5 +1,6 @@
 /* Cases for people and for --json (see cli_render.h). */
 #include "cli_render.h"
+#include "cli_i18n.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -12,9 +13,9 @@
 
 #include "cli_clock.h"
 #include "cli_output.h"
+#include "cli_terms.h"
 #include "xalloc.h"
 
-#define DETAILS_MAX_COLUMNS 200   /* longer details: see --json */
 
 /* Decodes one code point of valid UTF-8 at *p and advances *p. */
 static uint32_t next_cp(const unsigned char **p)
@@ -71,8 +72,7 @@ void cli_put_padded(const char *s, int width)
 		putchar(' ');
 }
 
-/* The first code points of s that fit in max columns, with "…" when cut. */
-static char *fit(const char *s, int max)
+char *cli_fit(const char *s, int max)
 {
 	const unsigned char *p = (const unsigned char *)s, *prev;
 	int w = 0;
@@ -182,8 +182,10 @@ void cli_print_case_line(const Jianyi__Suggestion *s)
 		cli_put_clean(s->number);
 		fputs("  ", stdout);
 	}
-	cli_put_clean(s->state);
-	printf("  v%" PRId32 "  ", s->version);
+	cli_put_clean(cli_state_text(s->state));
+	fputs("  ", stdout);
+	printf(_("v%" PRId32), s->version);
+	fputs("  ", stdout);
 	cli_put_clean(s->title);
 	putchar('\n');
 }
@@ -193,9 +195,11 @@ void cli_print_case_line(const Jianyi__Suggestion *s)
 static void put_field(const char *label, const char *value, int width)
 {
 	const char *line = value[0] ? value : "-";
+	char text[96];
 
-	printf("%s:", label);
-	for (int w = cli_text_width(label) + 1; w < width + 2; w++)
+	snprintf(text, sizeof text, _("%s:"), label);
+	cli_put_clean(text);
+	for (int w = cli_text_width(text); w < width + 2; w++)
 		putchar(' ');
 	for (;;) {
 		const char *nl = strchr(line, '\n');
@@ -216,19 +220,30 @@ static void put_field(const char *label, const char *value, int width)
 	}
 }
 
+#define UNCONFIRMED " (unconfirmed)"   /* the server's mark on a co-signer */
+
+/* v joined by ", "; a co-signer's English mark from the server is put in the
+ * reader's language. */
 static char *joined(char *const *v, size_t n)
 {
-	size_t len = 1;
+	size_t len = 1, mark = strlen(UNCONFIRMED);
+	const char *unconfirmed = _(UNCONFIRMED);
 	char *out;
 
 	for (size_t i = 0; i < n; i++)
-		len += strlen(v[i]) + 2;
+		len += strlen(v[i]) + strlen(unconfirmed) + 2;
 	out = jy_xmalloc(len);
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
+		size_t vl = strlen(v[i]);
+
 		if (i > 0)
-			strcat(out, ", ");
-		strcat(out, v[i]);
+			strcat(out, _(", "));
+		if (vl > mark && strcmp(v[i] + vl - mark, UNCONFIRMED) == 0) {
+			strncat(out, v[i], vl - mark);
+			strcat(out, unconfirmed);
+		} else
+			strcat(out, v[i]);
 	}
 	return out;
 }
@@ -238,19 +253,23 @@ void cli_print_case_block(const Jianyi__Suggestion *s)
 	char id[32], version[16], term[64], contacts[16], deadline[64], created[64], updated[64];
 	char *cosigners = joined(s->cosigners, s->n_cosigners);
 	char *co_units = joined(s->co_units, s->n_co_units);
+	const char *yes = _("yes"), *no = _("no");
 	const struct { const char *label, *value; } rows[] = {
-		{ "id", id }, { "number", s->number }, { "state", s->state },
-		{ "version", version }, { "title", s->title }, { "kind", s->kind },
-		{ "category", s->category },
-		{ "confidential", s->confidential ? "yes" : "no" },
-		{ "key", s->key ? "yes" : "no" }, { "term/session", term },
-		{ "lead deputy", s->lead_deputy }, { "co-signers", cosigners },
-		{ "lead unit", s->lead_unit }, { "co units", co_units },
-		{ "reply deadline", deadline }, { "result class", s->result_class },
-		{ "handler", s->handler_name }, { "promised date", s->promised_date },
-		{ "contacts", contacts }, { "published", s->published ? "yes" : "no" },
-		{ "created", created }, { "updated", updated },
-		{ "plan", s->plan }, { "body", s->body },
+		{ N_("id"), id }, { N_("number"), s->number },
+		{ N_("state"), cli_state_text(s->state) },
+		{ N_("version"), version }, { N_("title"), s->title },
+		{ N_("kind"), cli_case_kind_text(s->kind) },
+		{ N_("category"), s->category },
+		{ N_("confidential"), s->confidential ? yes : no },
+		{ N_("key suggestion"), s->key ? yes : no }, { N_("term/session"), term },
+		{ N_("lead deputy"), s->lead_deputy }, { N_("co-signers"), cosigners },
+		{ N_("lead unit"), s->lead_unit }, { N_("co-handling units"), co_units },
+		{ N_("reply deadline"), deadline },
+		{ N_("result class"), s->result_class[0] ? cli_class_text(s->result_class) : "" },
+		{ N_("handler"), s->handler_name }, { N_("promised date"), s->promised_date },
+		{ N_("contacts"), contacts }, { N_("published"), s->published ? yes : no },
+		{ N_("created"), created }, { N_("updated"), updated },
+		{ N_("plan"), s->plan }, { N_("body"), s->body },
 	};
 	int width = 0;
 
@@ -260,90 +279,43 @@ void cli_print_case_block(const Jianyi__Suggestion *s)
 	snprintf(version, sizeof version, "%" PRId32, s->version);
 	snprintf(contacts, sizeof contacts, "%" PRId32, s->contacts);
 	if (s->term > 0)
-		snprintf(term, sizeof term, "%" PRId32 " / %" PRId32, s->term, s->session);
+		snprintf(term, sizeof term, _("term %" PRId32 ", session %" PRId32), s->term,
+			 s->session);
 	else
 		term[0] = '\0';
 	snprintf(deadline, sizeof deadline, "%s%s", s->reply_deadline,
-		 s->overdue ? "  (overdue)" : "");
+		 s->overdue ? _("  (overdue)") : "");
+	/* the widest "label:" (a Chinese colon takes two columns) */
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char text[96];
+
+		snprintf(text, sizeof text, _("%s:"), _(rows[i].label));
+		if (cli_text_width(text) - 1 > width)
+			width = cli_text_width(text) - 1;
+	}
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		if (cli_text_width(rows[i].label) > width)
-			width = cli_text_width(rows[i].label);
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		put_field(rows[i].label, rows[i].value, width);
+		put_field(_(rows[i].label), rows[i].value, width);
 	free(cosigners);
 	free(co_units);
 }
 
-void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n)
-{
-	int wkind = 0, wactor = 0, wstates = 0;
-	char **actor = jy_xcalloc(n ? n : 1, sizeof *actor);
-	char **states = jy_xcalloc(n ? n : 1, sizeof *states);
-
-	for (size_t i = 0; i < n; i++) {
-		const Jianyi__TimelineEvent *e = ev[i];
-		size_t len = strlen(e->actor_name) + strlen(e->actor_login) +
-			     strlen(e->from_state) + strlen(e->to_state) + 16;
-
-		actor[i] = jy_xmalloc(len);
-		if (e->actor_name[0] != '\0')
-			snprintf(actor[i], len, "%s(%s)", e->actor_name, e->actor_login);
-		else
-			snprintf(actor[i], len, "%s", e->actor_login);
-		states[i] = jy_xmalloc(len);
-		if (e->from_state[0] == '\0' || strcmp(e->from_state, e->to_state) == 0)
-			snprintf(states[i], len, "%s", e->to_state);
-		else
-			snprintf(states[i], len, "%s → %s", e->from_state, e->to_state);
-		if (cli_text_width(e->kind) > wkind)
-			wkind = cli_text_width(e->kind);
-		if (cli_text_width(actor[i]) > wactor)
-			wactor = cli_text_width(actor[i]);
-		if (cli_text_width(states[i]) > wstates)
-			wstates = cli_text_width(states[i]);
-	}
-	for (size_t i = 0; i < n; i++) {
-		const Jianyi__TimelineEvent *e = ev[i];
-		bool details = e->details[0] != '\0' && strcmp(e->details, "{}") != 0;
-		char when[64];
-
-		cli_clock_minute(e->at, when, sizeof when);
-		printf("%s  ", when);
-		cli_put_padded(e->kind, wkind);
-		fputs("  ", stdout);
-		cli_put_padded(actor[i], wactor);
-		fputs("  ", stdout);
-		if (details) {
-			char *d = fit(e->details, DETAILS_MAX_COLUMNS);
-
-			cli_put_padded(states[i], wstates);
-			fputs("  ", stdout);
-			cli_put_clean(d);
-			free(d);
-		} else {
-			cli_put_clean(states[i]);
-		}
-		putchar('\n');
-		free(actor[i]);
-		free(states[i]);
-	}
-	free(actor);
-	free(states);
-}
-
 void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n)
 {
-	static const char *const head[] = { "ID", "NUMBER", "STATE", "VER", "DEADLINE", "TITLE" };
+	static const char *const head_text[] = {
+		N_("ID"), N_("NUMBER"), N_("STATE"), N_("VER"), N_("DEADLINE"), N_("TITLE") };
 	enum { NCOLS = 6 };
+	const char *head[NCOLS];
 	int width[NCOLS];
-	char (*cells)[NCOLS][48] = jy_xcalloc(n ? n : 1, sizeof *cells);
+	char (*cells)[NCOLS][64] = jy_xcalloc(n ? n : 1, sizeof *cells);
 
-	for (int c = 0; c < NCOLS; c++)
+	for (int c = 0; c < NCOLS; c++) {
+		head[c] = _(head_text[c]);
 		width[c] = cli_text_width(head[c]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(cells[i][0], sizeof cells[i][0], "%" PRId64, s[i]->id);
 		snprintf(cells[i][1], sizeof cells[i][1], "%s", s[i]->number[0] ? s[i]->number : "-");
-		snprintf(cells[i][2], sizeof cells[i][2], "%s", s[i]->state);
+		snprintf(cells[i][2], sizeof cells[i][2], "%s", cli_state_text(s[i]->state));
 		snprintf(cells[i][3], sizeof cells[i][3], "%" PRId32, s[i]->version);
 		snprintf(cells[i][4], sizeof cells[i][4], "%s%s",
 			 s[i]->reply_deadline[0] ? s[i]->reply_deadline : "-",
@@ -378,17 +350,17 @@ void cli_print_table(const char *const *head, size_t ncols, char *const *cells, 
 	int *width = jy_xcalloc(ncols, sizeof *width);
 
 	for (size_t c = 0; c < ncols; c++)
-		width[c] = cli_text_width(head[c]);
+		width[c] = cli_text_width(_(head[c]));
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c + 1 < ncols; c++)
 			if (cli_text_width(cells[r * ncols + c]) > width[c])
 				width[c] = cli_text_width(cells[r * ncols + c]);
 	for (size_t c = 0; c < ncols; c++) {
 		if (c + 1 < ncols) {
-			cli_put_padded(head[c], width[c]);
+			cli_put_padded(_(head[c]), width[c]);
 			fputs("  ", stdout);
 		} else {
-			cli_put_clean(head[c]);
+			cli_put_clean(_(head[c]));
 		}
 	}
 	putchar('\n');
@@ -397,7 +369,7 @@ void cli_print_table(const char *const *head, size_t ncols, char *const *cells, 
 			cli_put_padded(cells[r * ncols + c], width[c]);
 			fputs("  ", stdout);
 		}
-		char *last = fit(cells[r * ncols + ncols - 1], last_max);
+		char *last = cli_fit(cells[r * ncols + ncols - 1], last_max);
 		cli_put_clean(last);
 		free(last);
 		putchar('\n');

@@ -13,6 +13,9 @@ struct json_object;
 /* Terminal columns s takes once printed by cli_put_clean: East Asian wide
  * and fullwidth code points count 2, combining marks 0, the rest 1. */
 int cli_text_width(const char *s);
+/* The first code points of s that fit in max columns, with "…" when cut
+ * (a new string). */
+char *cli_fit(const char *s, int max);
 /* Prints s (cleaned) and pads it with spaces to width columns. */
 void cli_put_padded(const char *s, int width);
 
@@ -27,12 +30,10 @@ struct json_object *cli_timeline_json(Jianyi__TimelineEvent *const *ev, size_t n
 void cli_print_case_line(const Jianyi__Suggestion *s);
 /* All fields, one "label: value" line each, values aligned. */
 void cli_print_case_block(const Jianyi__Suggestion *s);
-/* One line per event: when, kind, actor, from → to, details. */
-void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n);
 /* A table: id, number, state, version, deadline, title. */
 void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n);
 
-/* A table with a header row: cells are nrows x ncols, row by row; columns
+/* A table with a header row (head: N_() texts, printed with _()): cells are nrows x ncols, row by row; columns
  * are padded to their widest cell (a Chinese character is two columns),
  * the last column is not padded and is cut to last_max columns. */
 void cli_print_table(const char *const *head, size_t ncols, char *const *cells, size_t nrows,

@@ -1,6 +1,7 @@
 /* Resolves the CLI's settings from flags, environment, config file and
  * defaults (see cli_settings.h for the order). */
 #include "cli_settings.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -33,7 +34,7 @@ bool cli_parse_number(const char *what, const char *s, unsigned long min,
 	*out = v;
 	return true;
 bad:
-	snprintf(err, errlen, "%s: '%s' is not a whole number from %lu to %lu",
+	snprintf(err, errlen, _("%s: '%s' is not a whole number from %lu to %lu"),
 		 what, s, min, max);
 	return false;
 }
@@ -74,17 +75,17 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 	if (strcmp(section, "client") != 0) {
 		if (section[0] == '\0')
 			snprintf(st->error, sizeof st->error,
-				 "key '%s' is outside the [client] section", name);
+				 _("key '%s' is outside the [client] section"), name);
 		else
 			snprintf(st->error, sizeof st->error,
-				 "unknown section [%s] (only [client] is read)", section);
+				 _("unknown section [%s] (only [client] is read)"), section);
 		return 0;
 	}
 	for (int i = 0; i < INI_NKEYS; i++) {
 		if (strcmp(name, ini_keys[i]) != 0)
 			continue;
 		if (value[0] == '\0') {
-			snprintf(st->error, sizeof st->error, "%s: empty value", name);
+			snprintf(st->error, sizeof st->error, _("%s: empty value"), name);
 			return 0;
 		}
 		/* checked here, where the line number is known */
@@ -101,7 +102,7 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 		return 1;
 	}
 	snprintf(st->error, sizeof st->error,
-		 "unknown key '%s' (known: server, cert, key, ca, timeout_ms, mirror)", name);
+		 _("unknown key '%s' (known: server, cert, key, ca, timeout_ms, mirror)"), name);
 	return 0;
 }
 
@@ -140,7 +141,7 @@ static bool read_config(const char *path, bool required, struct ini_state *st,
 	if (f == NULL) {
 		if (errno == ENOENT && !required)
 			return true;
-		snprintf(err, errlen, "cannot read config file '%s': %s", path, strerror(errno));
+		snprintf(err, errlen, _("cannot read config file '%s': %s"), path, strerror(errno));
 		return false;
 	}
 	*found = true;
@@ -157,11 +158,11 @@ static bool read_config(const char *path, bool required, struct ini_state *st,
 	if (line == 0)
 		return true;
 	if (line < 0)
-		snprintf(err, errlen, "cannot read config file '%s'", path);
+		snprintf(err, errlen, _("cannot read config file '%s'"), path);
 	else if (st->error[0] != '\0')
 		snprintf(err, errlen, "%s:%d: %s", path, line, st->error);
 	else
-		snprintf(err, errlen, "%s:%d: syntax error (expected key = value or [section])",
+		snprintf(err, errlen, _("%s:%d: syntax error (expected key = value or [section])"),
 			 path, line);
 	return false;
 }
@@ -210,7 +211,7 @@ bool cli_settings_load(const struct cli_flags *flags, struct cli_settings *out,
 
 	memset(out, 0, sizeof *out);
 	if (flags->config != NULL && flags->config[0] == '\0') {
-		snprintf(err, errlen, "--config: empty value");
+		snprintf(err, errlen, _("--config: empty value"));
 		return false;
 	}
 	path = config != NULL ? config : (default_path = default_config_path());

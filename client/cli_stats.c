@@ -1,5 +1,7 @@
 /* jianyi stats (see cli_stats.h). */
 #include "cli_stats.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,9 +15,9 @@
 #include "cli_render.h"
 
 const struct cli_option cli_stats_options[] = {
-	{ "term", "N", "only term N (1 to 99; default: every term)" },
-	{ "session", "N", "only session N (1 to 20; default: every session)" },
-	{ "by", "G", "one row per unit, category or term-session (default: one row)" },
+	{ "term", N_("N"), N_("only term N (1 to 99; default: every term)") },
+	{ "session", N_("N"), N_("only session N (1 to 20; default: every session)") },
+	{ "by", N_("G"), N_("one row per unit, category or term-session (default: one row)") },
 	{ 0 },
 };
 
@@ -73,17 +75,35 @@ static json_object *row_json(const Jianyi__StatsRow *r)
 
 #define NCOLS 11
 
+/* s right-aligned in width columns (a Chinese character takes two). */
+static void put_right(const char *s, int width)
+{
+	for (int w = cli_text_width(s); w < width; w++)
+		putchar(' ');
+	cli_put_clean(s);
+}
+
+/* The server names the single group "all". */
+static const char *group_text(const char *group)
+{
+	return strcmp(group, "all") == 0 ? _("all") : group;
+}
+
 static void print_table(Jianyi__StatsRow *const *rows, size_t n)
 {
-	static const char *const head[NCOLS] = {
-		"group", "total", "replied", "on-time", "1st sat.", "final sat.", "solved (A)",
-		"rehandled", "avg days", "overdue", "A/B/C/D (1st reply)",
+	static const char *const head_text[NCOLS] = {
+		N_("group"), N_("total"), N_("replied"), N_("on-time"), N_("1st sat."),
+		N_("final sat."), N_("solved (A)"), N_("rehandled"), N_("avg days"), N_("overdue"),
+		N_("A/B/C/D (1st reply)"),
 	};
+	const char *head[NCOLS];
 	char cell[NCOLS][64];
 	int width[NCOLS];
 
-	for (int j = 0; j < NCOLS; j++)
+	for (int j = 0; j < NCOLS; j++) {
+		head[j] = _(head_text[j]);
 		width[j] = cli_text_width(head[j]);
+	}
 	/* Two passes: widths, then the lines. */
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
@@ -91,7 +111,7 @@ static void print_table(Jianyi__StatsRow *const *rows, size_t n)
 				if (j == 0 || j == NCOLS - 1)
 					cli_put_padded(head[j], j == NCOLS - 1 ? 0 : width[j]);
 				else
-					printf("%*s", width[j], head[j]);
+					put_right(head[j], width[j]);
 				fputs(j == NCOLS - 1 ? "\n" : "  ", stdout);
 			}
 		}
@@ -103,7 +123,7 @@ static void print_table(Jianyi__StatsRow *const *rows, size_t n)
 				if (c[0] >= 'A' && c[0] <= 'D' && c[1] == '\0')
 					cls[c[0] - 'A'] = r->by_class[k]->count;
 			}
-			snprintf(cell[0], sizeof cell[0], "%s", r->group);
+			snprintf(cell[0], sizeof cell[0], "%s", group_text(r->group));
 			snprintf(cell[1], sizeof cell[1], "%" PRId64, r->total);
 			snprintf(cell[2], sizeof cell[2], "%" PRId64, r->replied);
 			fmt_rate(cell[3], sizeof cell[3], r->on_time_rate);
@@ -119,7 +139,7 @@ static void print_table(Jianyi__StatsRow *const *rows, size_t n)
 			snprintf(cell[10], sizeof cell[10], "%" PRId64 "/%" PRId64 "/%" PRId64 "/%" PRId64,
 				 cls[0], cls[1], cls[2], cls[3]);
 			for (int j = 0; j < NCOLS; j++) {
-				const char *s = j == 0 ? r->group : cell[j];
+				const char *s = cell[j];
 				int w = cli_text_width(s);
 				if (pass == 0) {
 					if (w > width[j])
@@ -131,17 +151,18 @@ static void print_table(Jianyi__StatsRow *const *rows, size_t n)
 				else if (j == NCOLS - 1)
 					fputs(s, stdout);
 				else
-					printf("%*s", width[j], s);
+					put_right(s, width[j]);
 				fputs(j == NCOLS - 1 ? "\n" : "  ", stdout);
 			}
 		}
 	}
 	/* The states, one line per group. */
-	puts("\nby state:");
+	puts(_("\nby state:"));
 	for (size_t i = 0; i < n; i++) {
-		cli_put_padded(rows[i]->group, width[0]);
+		cli_put_padded(group_text(rows[i]->group), width[0]);
 		for (size_t k = 0; k < rows[i]->n_by_state; k++)
-			printf("  %s %" PRId64, rows[i]->by_state[k]->state, rows[i]->by_state[k]->count);
+			printf("  %s %" PRId64, cli_state_text(rows[i]->by_state[k]->state),
+			       rows[i]->by_state[k]->count);
 		putchar('\n');
 	}
 }
@@ -174,8 +195,8 @@ int cli_run_stats(const struct cli_invocation *inv)
 		 * every term: the measures' definitions stay the server's alone. */
 		char taken[64];
 		if (term != 0 || session != 0) {
-			rc = cli_fail(CLI_EXIT_USAGE, "stats: --term and --session work only online "
-				      "(offline: every term, with --by term-session for each)");
+			rc = cli_fail(CLI_EXIT_USAGE, _("stats: --term and --session work only online "
+				      "(offline: every term, with --by term-session for each)"));
 			goto done;
 		}
 		if (!mirror_get_stats(m, sr.group_by, &offline, taken, sizeof taken)) {
@@ -183,11 +204,11 @@ int cli_run_stats(const struct cli_invocation *inv)
 			goto done;
 		}
 		if (offline == NULL) {
-			rc = cli_fail(CLI_EXIT_FAILURE, "stats: the mirror holds no statistics (sync it "
-				      "while the server is reachable)");
+			rc = cli_fail(CLI_EXIT_FAILURE, _("stats: the mirror holds no statistics (sync it "
+				      "while the server is reachable)"));
 			goto done;
 		}
-		fprintf(stderr, "jianyi: statistics as of %s\n", taken);
+		fprintf(stderr, _("jianyi: statistics as of %s\n"), taken);
 		s = offline;
 		goto print;
 	}
@@ -198,7 +219,7 @@ int cli_run_stats(const struct cli_invocation *inv)
 		goto done;
 	}
 	if (resp->response->body_case != JIANYI__RESPONSE__BODY_STATS) {
-		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to stats has no rows");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to stats has no rows"));
 		goto done;
 	}
 	s = resp->response->stats;
@@ -210,7 +231,7 @@ print:
 			json_object_array_add(a, row_json(s->rows[i]));
 		json_object_object_add(out.root, "rows", a);
 	} else if (s->n_rows == 0) {
-		puts("no suggestions to count");
+		puts(_("no suggestions to count"));
 	} else {
 		print_table(s->rows, s->n_rows);
 	}

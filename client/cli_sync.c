@@ -17,6 +17,7 @@
  * caught up every case equals the server's. A case we may no longer see
  * (reassigned away) is dropped from the mirror. */
 #include "cli_sync.h"
+#include "cli_i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -42,8 +43,8 @@
 #define BACKOFF_MAX_MS 30000
 
 const struct cli_option cli_sync_options[] = {
-	{ "follow", NULL, "after catching up, stay connected and apply events as they happen" },
-	{ "page-size", "N", "events per page, 1 to 5000 (default 250)" },
+	{ "follow", NULL, N_("after catching up, stay connected and apply events as they happen") },
+	{ "page-size", N_("N"), N_("events per page, 1 to 5000 (default 250)") },
 	{ 0 },
 };
 
@@ -82,11 +83,11 @@ static enum outcome link_failed(const struct jy_error *err, const char *doing)
 	if (err->code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
 	    err->code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED ||
 	    err->code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED) {
-		fprintf(stderr, "jianyi: sync: %s: %s: %s\n", doing, jy_status_str(err->code),
+		fprintf(stderr, _("jianyi: sync: %s: %s: %s\n"), doing, jy_status_str(err->code),
 			err->message);
 		return S_RETRY;
 	}
-	cli_fail(CLI_EXIT_FAILURE, "sync: %s: %s: %s", doing, jy_status_str(err->code),
+	cli_fail(CLI_EXIT_FAILURE, _("sync: %s: %s: %s"), doing, jy_status_str(err->code),
 		 err->message);
 	return S_FATAL;
 }
@@ -126,19 +127,19 @@ static enum outcome fetch_cases(struct sync_ctx *x, const int64_t *ids, size_t n
 			Jianyi__GetSuggestionRequest g;
 			jy_request_get(&req, &g, ids[nsent]);
 			if (!jy_send(x->c, &req, &id, &err))
-				return link_failed(&err, "reading cases");
+				return link_failed(&err, _("reading cases"));
 			if (nsent == 0)
 				first = id;
 			nsent++;
 		}
 		/* false with a response: a refusal (not found, denied) for that case */
 		if (!jy_receive(x->c, &resp, &err) && resp == NULL)
-			return link_failed(&err, "reading cases");
+			return link_failed(&err, _("reading cases"));
 		if (resp->id < first || resp->id - first >= nsent || answers[resp->id - first]) {
 			jy_envelope_free(resp);
 			err.code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
-			snprintf(err.message, sizeof err.message, "an answer to a request not made");
-			return link_failed(&err, "reading cases");
+			snprintf(err.message, sizeof err.message, _("an answer to a request not made"));
+			return link_failed(&err, _("reading cases"));
 		}
 		answers[resp->id - first] = resp;
 		nreceived++;
@@ -185,7 +186,7 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 				 * each (nothing else is in flight now). */
 				if (!jy_timeline_complete(x->c, r->get_suggestion, &terr)) {
 					mirror_rollback(x->m);
-					o = link_failed(&terr, "reading cases");
+					o = link_failed(&terr, _("reading cases"));
 					break;
 				}
 				ok = mirror_put_case(x->m, r->get_suggestion);
@@ -195,11 +196,11 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 			} else {
 				struct jy_error err = { .code = code ? code
 								     : JIANYI__STATUS_CODE__STATUS_INTERNAL };
-				snprintf(err.message, sizeof err.message, "case %" PRId64 ": %s", ids[i],
+				snprintf(err.message, sizeof err.message, _("case %" PRId64 ": %s"), ids[i],
 					 r->status && r->status->message[0] ? r->status->message
 									    : "unexpected answer");
 				mirror_rollback(x->m);
-				o = link_failed(&err, "reading cases");
+				o = link_failed(&err, _("reading cases"));
 				break;
 			}
 			if (!ok)
@@ -267,12 +268,12 @@ static enum outcome catch_up(struct sync_ctx *x, bool live)
 					 "'%s' (%s); the mirror %s was made against another database: "
 					 "start a new one", x->cursor, err.message, mirror_path(x->m));
 			return err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT ? S_FATAL
-				: link_failed(&err, "syncing");
+				: link_failed(&err, _("syncing"));
 		}
 		if (resp->response->body_case != JIANYI__RESPONSE__BODY_SYNC ||
 		    strlen(resp->response->sync->cursor) >= MIRROR_CURSOR_MAX) {
 			jy_envelope_free(resp);
-			cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to sync has no page");
+			cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to sync has no page"));
 			return S_FATAL;
 		}
 		const Jianyi__SyncResponse *sr = resp->response->sync;
@@ -309,7 +310,7 @@ static enum outcome snapshot_stats(struct sync_ctx *x)
 			/* an account without statistics keeps none; not a sync failure */
 			if (err.code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED)
 				continue;
-			return link_failed(&err, "reading statistics");
+			return link_failed(&err, _("reading statistics"));
 		}
 		bool ok = resp->response->body_case == JIANYI__RESPONSE__BODY_STATS &&
 			  mirror_put_stats(x->m, groups[i], resp->response->stats);
@@ -341,7 +342,7 @@ static enum outcome follow(struct sync_ctx *x)
 			if (!jy_next_event(x->c, 60000, &ev, &err)) {
 				if (err.code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED)
 					continue;
-				return link_failed(&err, "following");
+				return link_failed(&err, _("following"));
 			}
 			/* this one, and whatever else is already here */
 			do {
@@ -404,7 +405,7 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 	/* Our own writes first, so the pages that follow bring their effect. */
 	if (!cli_outbox_send(x->c, x->m, inv->flags.json, t, &err))
 		return err.code == JIANYI__STATUS_CODE__STATUS_INTERNAL ? S_FATAL
-			: link_failed(&err, "sending the outbox");
+			: link_failed(&err, _("sending the outbox"));
 	if ((o = catch_up(x, false)) != S_OK || (o = snapshot_stats(x)) != S_OK)
 		return o;
 	return follow_on ? follow(x) : S_OK;
@@ -464,7 +465,7 @@ int cli_run_sync(const struct cli_invocation *inv)
 		}
 		if (x.events > before)
 			backoff = BACKOFF_MIN_MS;
-		fprintf(stderr, "jianyi: sync: connection lost; resuming from %s in %u ms\n",
+		fprintf(stderr, _("jianyi: sync: connection lost; resuming from %s in %u ms\n"),
 			x.cursor[0] ? x.cursor : "the beginning", backoff);
 		usleep(backoff * 1000u);
 		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
@@ -480,17 +481,17 @@ int cli_run_sync(const struct cli_invocation *inv)
 			goto out;
 		}
 		cli_output_init(&out, inv->flags.json);
-		cli_out_str(&out, "mirror", "mirror", mirror_path(x.m));
-		cli_out_int(&out, "events", "events applied", x.events);
-		cli_out_int(&out, "cases_fetched", "cases fetched", x.cases);
-		cli_out_int(&out, "pages", "pages", x.pages);
-		cli_out_ms(&out, "elapsed_ms", "elapsed ms", dt * 1000.0);
-		cli_out_int(&out, "events_per_second", "events/s",
+		cli_out_str(&out, "mirror", _("mirror"), mirror_path(x.m));
+		cli_out_int(&out, "events", _("events applied"), x.events);
+		cli_out_int(&out, "cases_fetched", _("cases fetched"), x.cases);
+		cli_out_int(&out, "pages", _("pages"), x.pages);
+		cli_out_ms(&out, "elapsed_ms", _("elapsed ms"), dt * 1000.0);
+		cli_out_int(&out, "events_per_second", _("events/s"),
 			    dt > 0 ? (int64_t)((double)x.events / dt) : 0);
-		cli_out_int(&out, "cases", "cases in mirror", ncases);
-		cli_out_int(&out, "outbox_applied", "outbox applied", t.applied);
-		cli_out_int(&out, "outbox_refused", "outbox refused", t.refused);
-		cli_out_str(&out, "cursor", "cursor", x.cursor);
+		cli_out_int(&out, "cases", _("cases in mirror"), ncases);
+		cli_out_int(&out, "outbox_applied", _("outbox applied"), t.applied);
+		cli_out_int(&out, "outbox_refused", _("outbox refused"), t.refused);
+		cli_out_str(&out, "cursor", _("cursor"), x.cursor);
 		rc = cli_output_finish(&out);
 		if (rc == CLI_EXIT_OK && t.refused > 0)
 			rc = CLI_EXIT_FAILURE;   /* refused writes need the person */

@@ -3,6 +3,8 @@
  * table for people or, with --json, the answer's fields under their proto
  * names. */
 #include "cli_topics.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -32,15 +34,15 @@ static bool arg_id(const struct cli_invocation *inv, int i, const char *what, in
 	long long v = 0;
 
 	if (s == NULL)
-		return cli_usage_error(inv, "%s: missing; see 'jianyi help %s'", what, inv->cmd->name);
+		return cli_usage_error(inv, _("%s: missing; see 'jianyi help %s'"), what, inv->cmd->name);
 	for (const char *p = s; *p; p++) {
 		if (*p < '0' || *p > '9' || v > (CLI_MAX_ID - (*p - '0')) / 10)
-			return cli_usage_error(inv, "%s: '%s' is not an id (a positive whole number)",
+			return cli_usage_error(inv, _("%s: '%s' is not an id (a positive whole number)"),
 					       what, s);
 		v = v * 10 + (*p - '0');
 	}
 	if (*s == '\0' || v == 0)
-		return cli_usage_error(inv, "%s: '%s' is not an id (a positive whole number)", what, s);
+		return cli_usage_error(inv, _("%s: '%s' is not an id (a positive whole number)"), what, s);
 	*out = v;
 	return true;
 }
@@ -50,7 +52,7 @@ static bool arg_id(const struct cli_invocation *inv, int i, const char *what, in
 static bool only(const struct cli_invocation *inv, const char *sub, int n, const char *const *allowed)
 {
 	if (inv->nargs > n)
-		return cli_usage_error(inv, "%s %s: unexpected argument '%s'", inv->cmd->name, sub,
+		return cli_usage_error(inv, _("%s %s: unexpected argument '%s'"), inv->cmd->name, sub,
 				       inv->args[n]);
 	for (int i = 0; inv->cmd->options[i].name != NULL; i++) {
 		bool ok = false;
@@ -58,7 +60,7 @@ static bool only(const struct cli_invocation *inv, const char *sub, int n, const
 		for (size_t k = 0; allowed[k] && !ok; k++)
 			ok = strcmp(allowed[k], inv->cmd->options[i].name) == 0;
 		if (!ok && inv->values[i] != NULL)
-			return cli_usage_error(inv, "--%s does not go with '%s %s'",
+			return cli_usage_error(inv, _("--%s does not go with '%s %s'"),
 					       inv->cmd->options[i].name, inv->cmd->name, sub);
 	}
 	return true;
@@ -85,7 +87,7 @@ static bool send(const struct cli_invocation *inv, Jianyi__Request *req, const c
 		return true;
 	}
 	if (ok)
-		*rc = cli_fail(CLI_EXIT_FAILURE, "internal: unexpected answer from the server");
+		*rc = cli_fail(CLI_EXIT_FAILURE, _("internal: unexpected answer from the server"));
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
 	*resp = NULL;
@@ -143,28 +145,29 @@ static const char *dash(const char *s)
 /* --- jianyi topic ------------------------------------------------------ */
 
 const struct cli_option cli_topic_options[] = {
-	{ "name", "N", "create: the topic's name, unique (required)" },
-	{ "committee", "ORG_ID", "create: the supervising special committee (or the liaison committee)" },
-	{ "leader", "NAME", "create: a leading leader (repeat for more, at most 10)", true },
-	{ "description", "TEXT", "create: what the topic is about" },
-	{ "idempotency-key", "K", "retry key for create/add/remove (default: random)" },
+	{ "name", N_("N"), N_("create: the topic's name, unique (required)") },
+	{ "committee", N_("ORG_ID"), N_("create: the supervising special committee (or the liaison committee)") },
+	{ "leader", N_("NAME"), N_("create: a leading leader (repeat for more, at most 10)"), true },
+	{ "description", N_("TEXT"), N_("create: what the topic is about") },
+	{ "idempotency-key", N_("K"), N_("retry key for create/add/remove (default: random)") },
 	{ 0 },
 };
 
 static void print_topic_line(const Jianyi__Topic *t)
 {
-	printf("topic #%" PRId64 "  ", t->id);
+	printf(_("topic #%" PRId64 "  "), t->id);
 	cli_put_clean(t->name);
-	printf("  (%" PRId32 " suggestion%s, %" PRId32 " overdue)\n", t->suggestions,
-	       t->suggestions == 1 ? "" : "s", t->overdue);
+	printf(ngettext("  (%" PRId32 " suggestion, %" PRId32 " overdue)\n",
+			"  (%" PRId32 " suggestions, %" PRId32 " overdue)\n", (unsigned long)t->suggestions),
+	       t->suggestions, t->overdue);
 }
 
 static void print_topic_block(const Jianyi__Topic *t)
 {
 	print_topic_line(t);
-	fputs("committee: ", stdout);
+	fputs(_("committee: "), stdout);
 	cli_put_clean(dash(t->committee));
-	fputs("\nleaders: ", stdout);
+	fputs(_("\nleaders: "), stdout);
 	for (size_t i = 0; i < t->n_leaders; i++) {
 		fputs(i ? "、" : "", stdout);
 		cli_put_clean(t->leaders[i]);
@@ -172,7 +175,7 @@ static void print_topic_block(const Jianyi__Topic *t)
 	if (t->n_leaders == 0)
 		fputs("-", stdout);
 	if (t->description[0]) {
-		fputs("\ndescription: ", stdout);
+		fputs(_("\ndescription: "), stdout);
 		cli_put_clean(t->description);
 	}
 	putchar('\n');
@@ -180,8 +183,8 @@ static void print_topic_block(const Jianyi__Topic *t)
 
 static void print_topic_cases(Jianyi__Suggestion *const *s, size_t n)
 {
-	static const char *const head[] = { "ID", "NUMBER", "STATE", "LEAD UNIT", "CO-UNITS",
-					     "DEADLINE", "RESULT", "TITLE" };
+	static const char *const head[] = { N_("ID"), N_("NUMBER"), N_("STATE"), N_("LEAD UNIT"), N_("CO-UNITS"),
+					     N_("DEADLINE"), N_("RESULT"), N_("TITLE") };
 	struct cells c = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
@@ -192,11 +195,11 @@ static void print_topic_cases(Jianyi__Suggestion *const *s, size_t n)
 				 s[i]->co_units[k]);
 		cell(&c, "%" PRId64, s[i]->id);
 		cell(&c, "%s", dash(s[i]->number));
-		cell(&c, "%s", s[i]->state);
+		cell(&c, "%s", cli_state_text(s[i]->state));
 		cell(&c, "%s", dash(s[i]->lead_unit));
 		cell(&c, "%s", dash(co));
 		cell(&c, "%s%s", dash(s[i]->reply_deadline), s[i]->overdue ? " !" : "");
-		cell(&c, "%s", dash(s[i]->result_class));
+		cell(&c, "%s", s[i]->result_class[0] ? cli_class_text(s[i]->result_class) : "-");
 		cell(&c, "%s", s[i]->title);
 	}
 	cli_print_table(head, 8, c.v, n, TEXT_COLUMNS);
@@ -223,7 +226,7 @@ static int topic_create(const struct cli_invocation *inv)
 	    !cli_get_idempotency_key(inv, key))
 		return CLI_EXIT_USAGE;
 	if (n > 10)
-		return cli_usage_error(inv, "--leader: at most 10"), CLI_EXIT_USAGE;
+		return cli_usage_error(inv, _("--leader: at most 10")), CLI_EXIT_USAGE;
 	t.idempotency_key = key;
 	t.name = (char *)name;
 	t.description = (char *)(description ? description : "");
@@ -238,7 +241,7 @@ static int topic_create(const struct cli_invocation *inv)
 	} else {
 		print_topic_block(resp->response->topic_create->topic);
 		if (resp->response->topic_create->replayed)
-			puts("(already done by an earlier request with this idempotency key; nothing changed)");
+			puts(_("(already done by an earlier request with this idempotency key; nothing changed)"));
 		rc = CLI_EXIT_OK;
 	}
 	jy_envelope_free(resp);
@@ -276,7 +279,7 @@ static int topic_member(const struct cli_invocation *inv, bool add)
 		printf("%s #%" PRId64 " %s ", add ? "added" : "removed", m.suggestion_id, add ? "to" : "from");
 		print_topic_line(r->topic);
 		if (r->replayed)
-			puts("(already done by an earlier request with this idempotency key; nothing changed)");
+			puts(_("(already done by an earlier request with this idempotency key; nothing changed)"));
 		rc = CLI_EXIT_OK;
 	}
 	jy_envelope_free(resp);
@@ -286,7 +289,7 @@ static int topic_member(const struct cli_invocation *inv, bool add)
 static int topic_list(const struct cli_invocation *inv)
 {
 	static const char *const allowed[] = { NULL };
-	static const char *const head[] = { "ID", "CASES", "OVERDUE", "COMMITTEE", "LEADERS", "NAME" };
+	static const char *const head[] = { N_("ID"), N_("CASES"), N_("OVERDUE"), N_("COMMITTEE"), N_("LEADERS"), N_("NAME") };
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__TopicListRequest l = JIANYI__TOPIC_LIST_REQUEST__INIT;
 	Jianyi__Envelope *resp;
@@ -302,7 +305,7 @@ static int topic_list(const struct cli_invocation *inv)
 	if (inv->flags.json) {
 		rc = print_json(&r->base, NULL);
 	} else if (r->n_topics == 0) {
-		puts("no topics");
+		puts(_("no topics"));
 		rc = CLI_EXIT_OK;
 	} else {
 		struct cells c = { 0 };
@@ -350,7 +353,7 @@ static int topic_show(const struct cli_invocation *inv)
 		print_topic_block(r->topic);
 		putchar('\n');
 		if (r->n_suggestions == 0)
-			puts("no suggestions under this topic (that you may see)");
+			puts(_("no suggestions under this topic (that you may see)"));
 		else
 			print_topic_cases(r->suggestions, r->n_suggestions);
 		rc = CLI_EXIT_OK;
@@ -373,38 +376,38 @@ int cli_run_topic(const struct cli_invocation *inv)
 		return topic_list(inv);
 	if (strcmp(sub, "show") == 0)
 		return topic_show(inv);
-	cli_usage_error(inv, "'%s' is not create, add, remove, list or show; see 'jianyi help topic'", sub);
+	cli_usage_error(inv, _("'%s' is not create, add, remove, list or show; see 'jianyi help topic'"), sub);
 	return CLI_EXIT_USAGE;
 }
 
 /* --- jianyi excellent -------------------------------------------------- */
 
 const struct cli_option cli_excellent_options[] = {
-	{ "year", "Y", "the selection's year, 2000 to 2100 (required)" },
-	{ "reason", "TEXT", "nominate: why it is nominated" },
-	{ "score", "N", "score: 1 to 100 (required)" },
-	{ "comment", "TEXT", "score: the reviewer's comment" },
-	{ "count", "N", "announce: how many to select, 1 to 100 (default 10)" },
-	{ "idempotency-key", "K", "retry key for nominate/score/announce (default: random)" },
+	{ "year", N_("Y"), N_("the selection's year, 2000 to 2100 (required)") },
+	{ "reason", N_("TEXT"), N_("nominate: why it is nominated") },
+	{ "score", N_("N"), N_("score: 1 to 100 (required)") },
+	{ "comment", N_("TEXT"), N_("score: the reviewer's comment") },
+	{ "count", N_("N"), N_("announce: how many to select, 1 to 100 (default 10)") },
+	{ "idempotency-key", N_("K"), N_("retry key for nominate/score/announce (default: random)") },
 	{ 0 },
 };
 
 static void print_selection(const Jianyi__ExcellentResponse *r)
 {
-	static const char *const head[] = { "RANK", "ID", "NUMBER", "SCORES", "AVERAGE", "MINE",
-					     "PORTAL", "TITLE" };
+	static const char *const head[] = { N_("RANK"), N_("ID"), N_("NUMBER"), N_("SCORES"), N_("AVERAGE"), N_("MINE"),
+					     N_("PORTAL"), N_("TITLE") };
 	struct cells c = { 0 };
 
-	printf("excellent suggestions %" PRId32 ": ", r->year);
+	printf(_("excellent suggestions %" PRId32 ": "), r->year);
 	if (r->announced) {
 		char day[64];
 		cli_clock_date(r->announced_at, day, sizeof day);
-		printf("announced %s, %" PRId32 " selected\n", day, r->count);
+		printf(_("announced %s, %" PRId32 " selected\n"), day, r->count);
 	} else {
-		puts("not announced yet (order as it stands)");
+		puts(_("not announced yet (order as it stands)"));
 	}
 	if (r->n_entries == 0) {
-		puts("no nominations");
+		puts(_("no nominations"));
 		return;
 	}
 	for (size_t i = 0; i < r->n_entries; i++) {
@@ -422,7 +425,7 @@ static void print_selection(const Jianyi__ExcellentResponse *r)
 			cell(&c, "%" PRId32, e->my_score);
 		else
 			cell(&c, "-");
-		cell(&c, "%s", e->published ? "yes" : "no");
+		cell(&c, "%s", e->published ? _("yes") : _("no"));
 		cell(&c, "%s", e->title);
 	}
 	cli_print_table(head, 8, c.v, r->n_entries, TEXT_COLUMNS);
@@ -497,7 +500,7 @@ int cli_run_excellent(const struct cli_invocation *inv)
 		want = JIANYI__RESPONSE__BODY_EXCELLENT_LIST;
 		write = false;
 	} else {
-		cli_usage_error(inv, "'%s' is not nominate, score, announce or list; see 'jianyi help excellent'",
+		cli_usage_error(inv, _("'%s' is not nominate, score, announce or list; see 'jianyi help excellent'"),
 				sub);
 		return CLI_EXIT_USAGE;
 	}
@@ -516,7 +519,7 @@ int cli_run_excellent(const struct cli_invocation *inv)
 	} else {
 		print_selection(r);
 		if (r->replayed)
-			puts("(already done by an earlier request with this idempotency key; nothing changed)");
+			puts(_("(already done by an earlier request with this idempotency key; nothing changed)"));
 		rc = CLI_EXIT_OK;
 	}
 	jy_envelope_free(resp);
@@ -538,8 +541,8 @@ static int supervision_list(const struct cli_invocation *inv)
 {
 	static const char *const allowed[] = { "kind", "committee", "suggestion", "topic", "min-level",
 					       "limit", "before", NULL };
-	static const char *const head[] = { "ID", "CASE", "DATE", "KIND", "LEVEL", "COMMITTEE", "BY",
-					    "TEXT" };
+	static const char *const head[] = { N_("ID"), N_("CASE"), N_("DATE"), N_("KIND"), N_("LEVEL"), N_("COMMITTEE"), N_("BY"),
+					    N_("TEXT") };
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__SupervisionListRequest q = JIANYI__SUPERVISION_LIST_REQUEST__INIT;
 	Jianyi__Envelope *resp;
@@ -566,7 +569,7 @@ static int supervision_list(const struct cli_invocation *inv)
 	if (inv->flags.json) {
 		rc = print_json(&r->base, NULL);
 	} else if (r->n_records == 0) {
-		puts("no supervision records");
+		puts(_("no supervision records"));
 		rc = CLI_EXIT_OK;
 	} else {
 		struct cells c = { 0 };
@@ -583,7 +586,7 @@ static int supervision_list(const struct cli_invocation *inv)
 			char day[64];
 			cli_clock_date(x->at, day, sizeof day);
 			cell(&c, "%s", day);
-			cell(&c, "%s", x->kind);
+			cell(&c, "%s", cli_supervision_text(x->kind));
 			cell(&c, "%" PRId32, x->level);
 			cell(&c, "%s", dash(x->committee));
 			cell(&c, "%s", x->author_name);
@@ -593,7 +596,7 @@ static int supervision_list(const struct cli_invocation *inv)
 		cli_print_table(head, 8, c.v, r->n_records, TEXT_COLUMNS);
 		cells_free(&c);
 		if (r->next_before_id)
-			printf("(more: --before %" PRId64 ")\n", r->next_before_id);
+			printf(_("(more: --before %" PRId64 ")\n"), r->next_before_id);
 		rc = CLI_EXIT_OK;
 	}
 	jy_envelope_free(resp);
@@ -609,7 +612,7 @@ int cli_run_supervise(const struct cli_invocation *inv)
 		return supervision_list(inv);
 	for (size_t k = 0; list_only[k]; k++)
 		if (cli_value(inv, list_only[k]) != NULL) {
-			cli_usage_error(inv, "--%s goes with 'supervise list' only", list_only[k]);
+			cli_usage_error(inv, _("--%s goes with 'supervise list' only"), list_only[k]);
 			return CLI_EXIT_USAGE;
 		}
 	return cli_run_act(inv);

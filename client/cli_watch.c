@@ -5,6 +5,8 @@
  * jittered (many watchers dropped together do not return in lockstep) and
  * the reconnection resumes the TLS session with the server's ticket. */
 #include "cli_watch.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@
 #define BACKOFF_MAX_MS 30000
 
 const struct cli_option cli_watch_options[] = {
-	{ "cursor", "C", "resume after this cursor (as printed by an earlier watch)", false },
+	{ "cursor", N_("C"), N_("resume after this cursor (as printed by an earlier watch)"), false },
 	{ 0 },
 };
 
@@ -46,13 +48,13 @@ static bool print_event(const Jianyi__FeedEvent *e, const char *cursor, bool jso
 		char when[64];
 		cli_clock_minute(e->at, when, sizeof when);
 		printf("%s #%lld ", when, (long long)e->suggestion_id);
-		cli_put_clean(e->kind);
+		cli_put_clean(cli_action_text(e->kind));
 		fputc(' ', stdout);
 		cli_put_clean(e->actor_login);
 		fputc(' ', stdout);
-		cli_put_clean(e->from_state[0] ? e->from_state : "-");
+		cli_put_clean(e->from_state[0] ? cli_state_text(e->from_state) : "-");
 		fputs(" → ", stdout);
-		cli_put_clean(e->to_state);
+		cli_put_clean(cli_state_text(e->to_state));
 		fputc('\n', stdout);
 	}
 	/* A pipe reader sees each event when it happens. */
@@ -147,7 +149,7 @@ int cli_run_watch(const struct cli_invocation *inv)
 	const char *given = cli_value(inv, "cursor");
 	if (given) {
 		if (strlen(given) >= sizeof cursor)
-			return cli_fail(CLI_EXIT_USAGE, "watch: --cursor: too long to be a cursor");
+			return cli_fail(CLI_EXIT_USAGE, _("watch: --cursor: too long to be a cursor"));
 		snprintf(cursor, sizeof cursor, "%s", given);
 	}
 	struct jy_backoff backoff;
@@ -165,8 +167,8 @@ int cli_run_watch(const struct cli_invocation *inv)
 				return CLI_EXIT_USAGE;
 			if (o == W_FATAL)
 				return CLI_EXIT_FAILURE;
-			fprintf(stderr, "jianyi: watch: connection lost; resuming from %s\n",
-				cursor[0] ? cursor : "the beginning");
+			fprintf(stderr, _("jianyi: watch: connection lost; resuming from %s\n"),
+				cursor[0] ? cursor : _("the beginning"));
 		}
 		if (progress)
 			jy_backoff_reset(&backoff);

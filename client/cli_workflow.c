@@ -3,6 +3,7 @@
  * the ActRequest's params. Builders check every flag before anything is
  * sent; commands with the same params share one builder. */
 #include "cli_workflow.h"
+#include "cli_i18n.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -25,6 +26,10 @@
 #define MAX_COSIGNERS 32
 #define MAX_EXTENSION_DAYS 365
 #define SUBMIT_KEY_SUFFIX ".submit"   /* submit's second step: the first's key + this */
+/* submit's notes: --json keeps them untranslated (data) */
+#define DRAFT_NOTE N_("a draft; submit it with: jianyi submit --id %" PRId64)
+#define COSIGN_NOTE N_("a draft until the co-signers confirm (jianyi cosign %" PRId64 "); " \
+		       "then submit it with: jianyi submit --id %" PRId64)
 
 /* One ActRequest (libjianyi's struct jy_act) and what the CLI's flags put
  * into it. */
@@ -101,7 +106,7 @@ static bool merge_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
 		return false;
 	if (a->j.merge.into_suggestion_id == a->j.req.suggestion_id)
-		return cli_usage_error(inv, "--into: a suggestion cannot be merged into itself");
+		return cli_usage_error(inv, _("--into: a suggestion cannot be merged into itself"));
 	a->j.merge.reason = (char *)reason;
 	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_MERGE;
 	a->j.req.merge = &a->j.merge;
@@ -140,7 +145,7 @@ static bool assign_params(const struct cli_invocation *inv, struct act *a)
 		return false;
 	for (size_t i = 0; i < nco; i++)
 		if (a->ids[i] == a->j.assign.lead_unit_id)
-			return cli_usage_error(inv, "--co: unit %" PRId64 " is already the lead unit",
+			return cli_usage_error(inv, _("--co: unit %" PRId64 " is already the lead unit"),
 					       a->ids[i]);
 	a->j.assign.co_unit_ids = a->ids;
 	a->j.assign.n_co_unit_ids = nco;
@@ -149,7 +154,7 @@ static bool assign_params(const struct cli_invocation *inv, struct act *a)
 	a->j.assign.leaders = (char **)a->strs;
 	a->j.assign.n_leaders = nleaders;
 	if (nleaders > 0 && !a->j.assign.key)
-		return cli_usage_error(inv, "--leader: only a key suggestion (--key) has leading leaders");
+		return cli_usage_error(inv, _("--leader: only a key suggestion (--key) has leading leaders"));
 	a->j.assign.reason = or_empty(reason);
 	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_ASSIGN;
 	a->j.req.assign = &a->j.assign;
@@ -177,7 +182,7 @@ static bool plan_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_date(inv, "date", CLI_REQUIRED, &date))
 		return false;
 	if (!phone_valid(phone))
-		return cli_usage_error(inv, "--phone: '%s' is not a telephone number", phone);
+		return cli_usage_error(inv, _("--phone: '%s' is not a telephone number"), phone);
 	a->j.plan.handler_name = (char *)handler;
 	a->j.plan.handler_phone = (char *)phone;
 	a->j.plan.plan = a->owned[0];
@@ -242,8 +247,8 @@ static bool approve_extension_params(const struct cli_invocation *inv, struct ac
 	    !cli_get_str(inv, "reason", CLI_OPTIONAL, &reason))
 		return false;
 	if (approve == reject)
-		return cli_usage_error(inv, approve ? "--reject: give --approve or --reject, not both" :
-					    "--approve: required (or --reject)");
+		return cli_usage_error(inv, "%s", approve ? _("--reject: give --approve or --reject, not both") :
+					    _("--approve: required (or --reject)"));
 	a->j.approve.approve = approve;
 	a->j.approve.reason = or_empty(reason);
 	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_APPROVE_EXTENSION;
@@ -344,97 +349,97 @@ const struct cli_act_spec cli_act_close = { A(CLOSE), reason_params, CLI_OPTIONA
 /* --- Their flags ------------------------------------------------------- */
 
 #define WRITE_FLAGS \
-	{ "version", "N", "the case's version you last saw (default: read it first)" }, \
-	{ "idempotency-key", "K", "retry key, 1 to 56 of A-Z a-z 0-9 - _ . : (default: random)" }, \
+	{ "version", N_("N"), N_("the case's version you last saw (default: read it first)") }, \
+	{ "idempotency-key", N_("K"), N_("retry key, 1 to 56 of A-Z a-z 0-9 - _ . : (default: random)") }, \
 	{ 0 }
 
 const struct cli_option cli_cosign_options[] = { WRITE_FLAGS };
 const struct cli_option cli_accept_options[] = { WRITE_FLAGS };
 const struct cli_option cli_withdraw_options[] = {
-	{ "reason", "TEXT", "why the deputy withdraws it (required)" }, WRITE_FLAGS };
+	{ "reason", N_("TEXT"), N_("why the deputy withdraws it (required)") }, WRITE_FLAGS };
 const struct cli_option cli_return_options[] = {
-	{ "reason", "TEXT", "what the deputy should revise (required)" }, WRITE_FLAGS };
+	{ "reason", N_("TEXT"), N_("what the deputy should revise (required)") }, WRITE_FLAGS };
 const struct cli_option cli_dispute_options[] = {
-	{ "reason", "TEXT", "why the unit is not the right one (required)" }, WRITE_FLAGS };
+	{ "reason", N_("TEXT"), N_("why the unit is not the right one (required)") }, WRITE_FLAGS };
 const struct cli_option cli_close_options[] = {
-	{ "reason", "TEXT", "why it is closed (optional)" }, WRITE_FLAGS };
+	{ "reason", N_("TEXT"), N_("why it is closed (optional)") }, WRITE_FLAGS };
 const struct cli_option cli_register_options[] = {
-	{ "term", "N", "the congress's term, 1 to 99 (required)" },
-	{ "session", "N", "the session of that term, 1 to 20 (required)" }, WRITE_FLAGS };
+	{ "term", N_("N"), N_("the congress's term, 1 to 99 (required)") },
+	{ "session", N_("N"), N_("the session of that term, 1 to 20 (required)") }, WRITE_FLAGS };
 const struct cli_option cli_merge_options[] = {
-	{ "into", "ID", "the suggestion it joins (required)" },
-	{ "reason", "TEXT", "why they are one case (required)" }, WRITE_FLAGS };
+	{ "into", N_("ID"), N_("the suggestion it joins (required)") },
+	{ "reason", N_("TEXT"), N_("why they are one case (required)") }, WRITE_FLAGS };
 const struct cli_option cli_convert_options[] = {
-	{ "to", "KIND", "letter, motion or suggestion (required)" },
-	{ "reason", "TEXT", "why (required)" }, WRITE_FLAGS };
+	{ "to", N_("KIND"), N_("letter, motion or suggestion (required)") },
+	{ "reason", N_("TEXT"), N_("why (required)") }, WRITE_FLAGS };
 
 #define ASSIGN_FLAGS \
-	{ "lead", "UNIT_ID", "the lead handling unit, 主办 (required)" }, \
-	{ "co", "UNIT_ID", "a co-handling unit, 协办 (repeatable)", true }, \
-	{ "deadline", "YYYY-MM-DD", "reply deadline (default: 3 months from today)" }, \
-	{ "key", NULL, "a key suggestion, 重点" }, \
-	{ "leader", "NAME", "a leading leader of a key suggestion (repeatable)", true }, \
-	{ "committee", "ORG_ID", "the supervising special committee" }
+	{ "lead", N_("UNIT_ID"), N_("the lead handling unit, 主办 (required)") }, \
+	{ "co", N_("UNIT_ID"), N_("a co-handling unit, 协办 (repeatable)"), true }, \
+	{ "deadline", N_("YYYY-MM-DD"), N_("reply deadline (default: 3 months from today)") }, \
+	{ "key", NULL, N_("a key suggestion, 重点") }, \
+	{ "leader", N_("NAME"), N_("a leading leader of a key suggestion (repeatable)"), true }, \
+	{ "committee", N_("ORG_ID"), N_("the supervising special committee") }
 const struct cli_option cli_assign_options[] = { ASSIGN_FLAGS, WRITE_FLAGS };
 const struct cli_option cli_reassign_options[] = {
-	ASSIGN_FLAGS, { "reason", "TEXT", "why the units change (required)" }, WRITE_FLAGS };
+	ASSIGN_FLAGS, { "reason", N_("TEXT"), N_("why the units change (required)") }, WRITE_FLAGS };
 const struct cli_option cli_plan_options[] = {
-	{ "handler", "NAME", "who handles it (required)" },
-	{ "phone", "P", "the handler's telephone (required)" },
-	{ "plan", "TEXT", "the plan (or --plan-file)" },
-	{ "plan-file", "FILE", "the plan from FILE, '-' for standard input" },
-	{ "date", "YYYY-MM-DD", "the date promised for the result (required)" }, WRITE_FLAGS };
+	{ "handler", N_("NAME"), N_("who handles it (required)") },
+	{ "phone", N_("P"), N_("the handler's telephone (required)") },
+	{ "plan", N_("TEXT"), N_("the plan (or --plan-file)") },
+	{ "plan-file", N_("FILE"), N_("the plan from FILE, '-' for standard input") },
+	{ "date", N_("YYYY-MM-DD"), N_("the date promised for the result (required)") }, WRITE_FLAGS };
 const struct cli_option cli_contact_options[] = {
-	{ "phase", "P", "before, during or after handling (required)" },
-	{ "method", "M", "visit, phone, meeting or sms (required)" },
-	{ "date", "YYYY-MM-DD", "when (default today)" },
-	{ "note", "TEXT", "what was said" }, WRITE_FLAGS };
+	{ "phase", N_("P"), N_("before, during or after handling (required)") },
+	{ "method", N_("M"), N_("visit, phone, meeting or sms (required)") },
+	{ "date", N_("YYYY-MM-DD"), N_("when (default today)") },
+	{ "note", N_("TEXT"), N_("what was said") }, WRITE_FLAGS };
 #define TEXT_FLAGS(what) \
-	{ "text", "TEXT", what " (or --text-file)" }, \
-	{ "text-file", "FILE", "the text from FILE, '-' for standard input" }
+	{ "text", N_("TEXT"), what }, \
+	{ "text-file", N_("FILE"), N_("the text from FILE, '-' for standard input") }
 const struct cli_option cli_opinion_options[] = {
-	TEXT_FLAGS("the co-handling unit's written opinion"), WRITE_FLAGS };
+	TEXT_FLAGS(N_("the co-handling unit's written opinion (or --text-file)")), WRITE_FLAGS };
 const struct cli_option cli_extend_options[] = {
-	{ "days", "N", "days more, 1 to 365 (the server's cap is lower; required)" },
-	{ "reason", "TEXT", "why (required)" }, WRITE_FLAGS };
+	{ "days", N_("N"), N_("days more, 1 to 365 (the server's cap is lower; required)") },
+	{ "reason", N_("TEXT"), N_("why (required)") }, WRITE_FLAGS };
 const struct cli_option cli_approve_extension_options[] = {
-	{ "extension", "EXT_ID", "the extension request (required)" },
-	{ "approve", NULL, "approve it" },
-	{ "reject", NULL, "reject it" },
-	{ "reason", "TEXT", "why" }, WRITE_FLAGS };
+	{ "extension", N_("EXT_ID"), N_("the extension request (required)") },
+	{ "approve", NULL, N_("approve it") },
+	{ "reject", NULL, N_("reject it") },
+	{ "reason", N_("TEXT"), N_("why") }, WRITE_FLAGS };
 const struct cli_option cli_reply_options[] = {
-	{ "class", "A|B|C|D", "A solved, B being solved, C later, D for reference (required)" },
-	TEXT_FLAGS("the combined reply"), WRITE_FLAGS };
+	{ "class", N_("A|B|C|D"), N_("A solved, B being solved, C later, D for reference (required)") },
+	TEXT_FLAGS(N_("the combined reply (or --text-file)")), WRITE_FLAGS };
 const struct cli_option cli_follow_up_options[] = {
-	{ "class", "A|B|C|D", "the result class now (A ends the follow-ups; required)" },
-	TEXT_FLAGS("the follow-up report"), WRITE_FLAGS };
+	{ "class", N_("A|B|C|D"), N_("the result class now (A ends the follow-ups; required)") },
+	TEXT_FLAGS(N_("the follow-up report (or --text-file)")), WRITE_FLAGS };
 const struct cli_option cli_evaluate_options[] = {
-	{ "attitude", "A", "satisfied, basically-satisfied or unsatisfied (required)" },
-	{ "result", "R", "satisfied, basically-satisfied or unsatisfied (required)" },
-	{ "comment", "TEXT", "a comment" }, WRITE_FLAGS };
+	{ "attitude", N_("A"), N_("satisfied, basically-satisfied or unsatisfied (required)") },
+	{ "result", N_("R"), N_("satisfied, basically-satisfied or unsatisfied (required)") },
+	{ "comment", N_("TEXT"), N_("a comment") }, WRITE_FLAGS };
 /* Recording flags, then those of "supervise list" (cli_topics.c). */
 const struct cli_option cli_supervise_options[] = {
-	{ "kind", "K", "note, whole-process, by-field, leader-led, interview, inquiry or "
-		       "publish-unsatisfied (required to record; a filter for list)" },
-	TEXT_FLAGS("what"),
-	{ "committee", "ORG_ID", "list: records on cases this special committee supervises" },
-	{ "suggestion", "ID", "list: records on this case" },
-	{ "topic", "ID", "list: records on the cases under this topic" },
-	{ "min-level", "N", "list: escalations of this level or higher (2 interview, 3 inquiry, 4 publication)" },
-	{ "limit", "N", "list: at most N records, 1 to 500 (default 50)" },
-	{ "before", "ID", "list: the page after the one that ended with record ID" },
+	{ "kind", N_("K"), N_("note, whole-process, by-field, leader-led, interview, inquiry or "
+		       "publish-unsatisfied (required to record; a filter for list)") },
+	TEXT_FLAGS(N_("what (or --text-file)")),
+	{ "committee", N_("ORG_ID"), N_("list: records on cases this special committee supervises") },
+	{ "suggestion", N_("ID"), N_("list: records on this case") },
+	{ "topic", N_("ID"), N_("list: records on the cases under this topic") },
+	{ "min-level", N_("N"), N_("list: escalations of this level or higher (2 interview, 3 inquiry, 4 publication)") },
+	{ "limit", N_("N"), N_("list: at most N records, 1 to 500 (default 50)") },
+	{ "before", N_("ID"), N_("list: the page after the one that ended with record ID") },
 	WRITE_FLAGS };
 const struct cli_option cli_submit_options[] = {
-	{ "title", "T", "the title (required when creating)" },
-	{ "body", "TEXT", "the text (or --body-file)" },
-	{ "body-file", "FILE", "the text from FILE, '-' for standard input" },
-	{ "category", "C", "the field, e.g. 交通, 教育 (required when creating)" },
-	{ "confidential", NULL, "ask to keep it unpublished" },
-	{ "cosigner", "DEPUTY_ID", "a co-signing deputy (repeatable); keeps it a draft", true },
-	{ "kind", "K", "suggestion (default) or motion" },
-	{ "draft", NULL, "only create the draft; submit it later with --id" },
-	{ "id", "ID", "submit this existing draft or returned suggestion" },
-	{ "remove-cosigner", "DEPUTY_ID", "with --id: drop a co-signer who has not confirmed (repeatable)",
+	{ "title", N_("T"), N_("the title (required when creating)") },
+	{ "body", N_("TEXT"), N_("the text (or --body-file)") },
+	{ "body-file", N_("FILE"), N_("the text from FILE, '-' for standard input") },
+	{ "category", N_("C"), N_("the field, e.g. 交通, 教育 (required when creating)") },
+	{ "confidential", NULL, N_("ask to keep it unpublished") },
+	{ "cosigner", N_("DEPUTY_ID"), N_("a co-signing deputy (repeatable); keeps it a draft"), true },
+	{ "kind", N_("K"), N_("suggestion (default) or motion") },
+	{ "draft", NULL, N_("only create the draft; submit it later with --id") },
+	{ "id", N_("ID"), N_("submit this existing draft or returned suggestion") },
+	{ "remove-cosigner", N_("DEPUTY_ID"), N_("with --id: drop a co-signer who has not confirmed (repeatable)"),
 	  true },
 	WRITE_FLAGS };
 
@@ -481,7 +486,7 @@ static bool send_act(const struct cli_invocation *inv, struct jy_client **c, str
 	if ((*resp)->response->body_case == JIANYI__RESPONSE__BODY_ACT &&
 	    (*resp)->response->act->suggestion != NULL)
 		return true;
-	*rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer to act has no suggestion");
+	*rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to act has no suggestion"));
 fail:
 	if (*resp != NULL)
 		jy_envelope_free(*resp);
@@ -520,7 +525,7 @@ static int print_result(const struct cli_invocation *inv, const Jianyi__ActRespo
 	} else {
 		cli_print_case_line(r->suggestion);
 		if (r->replayed)
-			puts("(already done by an earlier request with this idempotency key; nothing changed)");
+			puts(_("(already done by an earlier request with this idempotency key; nothing changed)"));
 		if (note != NULL)
 			puts(note);
 	}
@@ -594,8 +599,8 @@ static int submit_existing(const struct cli_invocation *inv)
 	act_init(&a);
 	for (int i = 0; create_only[i] != NULL; i++)
 		if (cli_value(inv, create_only[i]) != NULL)
-			return cli_usage_error(inv, "--%s: not with --id (which submits an existing "
-					       "suggestion)", create_only[i]), CLI_EXIT_USAGE;
+			return cli_usage_error(inv, _("--%s: not with --id (which submits an existing "
+					       "suggestion)"), create_only[i]), CLI_EXIT_USAGE;
 	a.j.req.action = JIANYI__ACTION__ACTION_SUBMIT;
 	size_t nremove;
 	if (!cli_get_id(inv, "id", CLI_REQUIRED, &a.j.req.suggestion_id) ||
@@ -632,7 +637,7 @@ static bool create_params(const struct cli_invocation *inv, struct act *a)
 	    !cli_get_choice(inv, "kind", kinds, CLI_OPTIONAL, &kind))
 		return false;
 	if (cli_value(inv, "version") != NULL)
-		return cli_usage_error(inv, "--version: only with --id (a new suggestion has none)");
+		return cli_usage_error(inv, _("--version: only with --id (a new suggestion has none)"));
 	a->j.create.title = (char *)title;
 	a->j.create.body = a->owned[0];
 	a->j.create.category = (char *)category;
@@ -659,8 +664,8 @@ int cli_run_submit(const struct cli_invocation *inv)
 	if (cli_value(inv, "id") != NULL)
 		return submit_existing(inv);
 	if (cli_value(inv, "remove-cosigner") != NULL)
-		return cli_usage_error(inv, "--remove-cosigner: only with --id (co-signers confirm "
-				       "on the draft first)"), CLI_EXIT_USAGE;
+		return cli_usage_error(inv, _("--remove-cosigner: only with --id (co-signers confirm "
+				       "on the draft first)")), CLI_EXIT_USAGE;
 	act_init(&a);
 	if (!create_params(inv, &a) || !cli_get_idempotency_key(inv, a.key))
 		goto done;
@@ -670,14 +675,14 @@ int cli_run_submit(const struct cli_invocation *inv)
 		goto done;
 	s = created->response->act->suggestion;
 	if (cli_value(inv, "draft") != NULL) {
-		snprintf(note, sizeof note, "a draft; submit it with: jianyi submit --id %" PRId64,
+		snprintf(note, sizeof note, inv->flags.json ? DRAFT_NOTE : _(DRAFT_NOTE),
 			 s->id);
 		rc = print_result(inv, created->response->act, a.key, note);
 		goto done;
 	}
 	if (a.j.create.n_cosigner_deputy_ids > 0) {
-		snprintf(note, sizeof note, "a draft until the co-signers confirm (jianyi cosign %"
-			 PRId64 "); then submit it with: jianyi submit --id %" PRId64, s->id, s->id);
+		snprintf(note, sizeof note, inv->flags.json ? COSIGN_NOTE : _(COSIGN_NOTE),
+			 s->id, s->id);
 		rc = print_result(inv, created->response->act, a.key, note);
 		goto done;
 	}
@@ -693,8 +698,8 @@ int cli_run_submit(const struct cli_invocation *inv)
 	a.j.req = sub;
 	memcpy(a.key, key, sizeof key);
 	if (!send_act(inv, &c, &a, &submitted, &rc)) {
-		cli_fail(rc, "the draft #%" PRId64 " was created but not submitted; submit it with: "
-			 "jianyi submit --id %" PRId64, s->id, s->id);
+		cli_fail(rc, _("the draft #%" PRId64 " was created but not submitted; submit it with: "
+			 "jianyi submit --id %" PRId64), s->id, s->id);
 		goto done;
 	}
 	/* the key to print is the one the person gave or should give again */

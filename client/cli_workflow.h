@@ -6,6 +6,7 @@
 #define JY_CLI_WORKFLOW_H
 
 #include "cli_commands.h"
+#include "cli_i18n.h"
 
 struct cli_act_spec;
 
@@ -41,7 +42,7 @@ CLI_ACT_DECLARE(supervise);
 CLI_ACT_DECLARE(close);
 
 /* The help paragraph every write command shares. */
-#define CLI_WRITE_HELP \
+#define CLI_WRITE_HELP N_( \
 	"Without --version the case is read first and its current version is\n" \
 	"sent; an explicit --version guards against acting on a case someone\n" \
 	"else just changed (a stale one gives 'conflict'). Every write carries an\n" \
@@ -50,6 +51,6 @@ CLI_ACT_DECLARE(close);
 	"the first answer instead of acting twice.\n" \
 	"Prints the case afterwards: \"#ID NUMBER  STATE  vVERSION  TITLE\"; with\n" \
 	"--json all the case's fields plus event_sequence, replayed and\n" \
-	"idempotency_key.\n"
+	"idempotency_key.\n")
 
 #endif

@@ -1,5 +1,7 @@
 /* Writes sent once (see cli_write.h). */
 #include "cli_write.h"
+#include "cli_i18n.h"
+#include "cli_terms.h"
 
 #include <stdio.h>
 
@@ -12,8 +14,8 @@
 static void report_unknown(const struct cli_invocation *inv, const char *key,
 			   const struct jy_error *err)
 {
-	fprintf(stderr, "jianyi: %s: the answer was lost; the write may or may not have been "
-		"applied. Rerun the same command with --idempotency-key %s: it acts at most once\n",
+	fprintf(stderr, _("jianyi: %s: the answer was lost; the write may or may not have been "
+		"applied. Rerun the same command with --idempotency-key %s: it acts at most once\n"),
 		inv->cmd->name, key);
 	if (inv->flags.json) {
 		json_object *o = json_object_new_object();
@@ -36,8 +38,8 @@ bool cli_call_write(const struct cli_invocation *inv, struct jy_client **c,
 
 	if (!ok && err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE) {
 		/* The same request: same key, same version. */
-		fprintf(stderr, "jianyi: %s: %s: %s; trying once more with the same idempotency key "
-			"%s\n", inv->cmd->name, jy_status_str(err.code), err.message, rerun_key);
+		fprintf(stderr, _("jianyi: %s: %s: %s; trying once more with the same idempotency key "
+			"%s\n"), inv->cmd->name, cli_status_text(err.code), err.message, rerun_key);
 		if (*resp != NULL)
 			jy_envelope_free(*resp);
 		*resp = NULL;

@@ -4,6 +4,7 @@
  * jy_consume_input) with poll(). Connecting is connect.c's; bytes move
  * through transport.c. */
 #include "jianyi.h"
+#include "lib_i18n.h"
 #include "jianyi_test.h"
 
 #include <errno.h>
@@ -54,7 +55,7 @@ bool jy_client_usable(const struct jy_client *c, struct jy_error *err)
 {
 	if (c == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "no connection");
+			     _("no connection"));
 		return false;
 	}
 	if (c->broken) {
@@ -71,7 +72,7 @@ static bool check_ready(const struct jy_client *c, struct jy_error *err)
 		return false;
 	if (c->phase != PHASE_READY) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "the connection is not ready: jy_connect_poll has not returned JY_POLL_OK");
+			     _("the connection is not ready: jy_connect_poll has not returned JY_POLL_OK"));
 		return false;
 	}
 	return true;
@@ -80,7 +81,7 @@ static bool check_ready(const struct jy_client *c, struct jy_error *err)
 static bool protocol_error(struct jy_client *c, struct jy_error *err, const char *what)
 {
 	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-		     "protocol error from %s: %s", jy_transport_peer(c->t), what);
+		     _("protocol error from %s: %s"), jy_transport_peer(c->t), what);
 	return jy_client_fail(c, err);
 }
 
@@ -127,7 +128,7 @@ bool jy_client_queue(struct jy_client *c, const Jianyi__Request *req, uint64_t *
 
 	if (req == NULL || req->body_case == JIANYI__REQUEST__BODY__NOT_SET) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the request has no body");
+			     _("the request has no body"));
 		return false;
 	}
 	env.id = c->next_id;
@@ -136,7 +137,7 @@ bool jy_client_queue(struct jy_client *c, const Jianyi__Request *req, uint64_t *
 	if (!jy_frame_encode(&env, c->send_max, &frame, &len, msg, sizeof msg)) {
 		/* nothing was queued: the connection is still fine */
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the request does not fit the server's frame limit: %s", msg);
+			     _("the request does not fit the server's frame limit: %s"), msg);
 		return false;
 	}
 	buf_reserve(&c->wbuf, &c->wcap, c->wlen, len);
@@ -194,10 +195,10 @@ static bool flush_all(struct jy_client *c, int64_t deadline, struct jy_error *er
 		/* a write cut short leaves the stream out of step */
 		if (w == 0)
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
-				     "timed out sending to %s", jy_transport_peer(c->t));
+				     _("timed out sending to %s"), jy_transport_peer(c->t));
 		else
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "poll failed: %s", strerror(errno));
+				     _("poll failed: %s"), strerror(errno));
 		return jy_client_fail(c, err);
 	}
 }
@@ -323,7 +324,7 @@ static bool route_envelope(struct jy_client *c, Jianyi__Envelope *env, size_t si
 		/* A response with id 0 is the server's verdict on the whole
 		 * connection (a bad frame, a refused Hello); it closes next. */
 		jy_set_error(err, env->response->status->code,
-			     "the server closed the connection: %s",
+			     _("the server closed the connection: %s"),
 			     env->response->status->message);
 		jy_envelope_free(env);
 		return jy_client_fail(c, err);
@@ -352,7 +353,7 @@ static bool decode_frames(struct jy_client *c, struct jy_error *err)
 		if (r == JY_FRAME_INCOMPLETE)
 			return true;
 		if (r == JY_FRAME_EMPTY)
-			return protocol_error(c, err, "an empty frame");
+			return protocol_error(c, err, _("an empty frame"));
 		if (r != JY_FRAME_OK) {
 			snprintf(what, sizeof what, "a frame of %" PRIu32 " bytes, above our limit of %"
 				 PRIu32 " (%s)", body_len, c->recv_max, jy_frame_result_str(r));
@@ -361,7 +362,7 @@ static bool decode_frames(struct jy_client *c, struct jy_error *err)
 		env = jy_envelope_decode(c->rbuf + JY_FRAME_HEADER_BYTES, body_len, msg, sizeof msg);
 		buf_consume(&c->rbuf, &c->rcap, &c->rlen, size);
 		if (env == NULL) {
-			snprintf(what, sizeof what, "undecodable frame: %s", msg);
+			snprintf(what, sizeof what, _("undecodable frame: %s"), msg);
 			return protocol_error(c, err, what);
 		}
 		if (!route_envelope(c, env, size, err))
@@ -391,7 +392,7 @@ bool jy_consume_input(struct jy_client *c, struct jy_error *err)
 		return false;
 	if (c->phase == PHASE_CONNECTING) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "the connection is not established yet (jy_connect_poll)");
+			     _("the connection is not established yet (jy_connect_poll)"));
 		return false;
 	}
 	for (;;) {
@@ -434,12 +435,12 @@ static bool wait_io(struct jy_client *c, int64_t deadline, struct jy_error *err)
 	w = jy_wait_fd(jy_socket(c), events, deadline);
 	if (w == 0) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
-			     "timed out waiting for an answer from %s", jy_transport_peer(c->t));
+			     _("timed out waiting for an answer from %s"), jy_transport_peer(c->t));
 		return false;
 	}
 	if (w < 0) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "poll failed: %s", strerror(errno));
+			     _("poll failed: %s"), strerror(errno));
 		return jy_client_fail(c, err);
 	}
 	return jy_flush(c, err) >= 0 && jy_consume_input(c, err);
@@ -467,7 +468,7 @@ bool jy_response_ok(const Jianyi__Envelope *env, struct jy_error *err)
 
 	if (env == NULL || env->body_case != JIANYI__ENVELOPE__BODY_RESPONSE) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "not a response envelope");
+			     _("not a response envelope"));
 		return false;
 	}
 	/* A response without a status is OK (proto3: an absent message reads
@@ -476,7 +477,7 @@ bool jy_response_ok(const Jianyi__Envelope *env, struct jy_error *err)
 	if (st == NULL || st->code == JIANYI__STATUS_CODE__STATUS_OK)
 		return true;
 	jy_set_error(err, st->code, "%s", st->message[0] ? st->message :
-		     "the server gave no reason");
+		     _("the server gave no reason"));
 	/* field-level details, so the person can fix the right field */
 	for (size_t i = 0; err != NULL && i < st->n_violations; i++) {
 		/* The server often words the message and the violation alike. */
@@ -510,7 +511,7 @@ static bool await_response(struct jy_client *c, uint64_t id, Jianyi__Envelope **
 	while ((env = jy_client_take_answer(c, id)) == NULL) {
 		if (id == 0 && c->outstanding == 0) {
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-				     "no request is waiting for an answer");
+				     _("no request is waiting for an answer"));
 			return false;
 		}
 		if (!wait_io(c, deadline, err)) {

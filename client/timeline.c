@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jianyi.h"
+#include "lib_i18n.h"
 #include "transport.h"
 
 bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g, struct jy_error *err)
@@ -27,7 +28,7 @@ bool jy_timeline_complete(struct jy_client *c, Jianyi__GetSuggestionResponse *g,
 		     p->timeline_next_after < p->timeline[p->n_timeline - 1]->sequence)) {
 			jy_envelope_free(resp);
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-				     "the server's timeline page after sequence %lld does not move on",
+				     _("the server's timeline page after sequence %lld does not move on"),
 				     (long long)get.timeline_after);
 			return false;
 		}

@@ -22,11 +22,15 @@ JY_SERVER_PACKAGES=(
 	python3
 )
 # What the jianyi CLI adds: SQLite (its offline mirror) and libxlsxwriter
-# (XLSX export). meson builds the CLI only when both are there (-Dclient).
+# (XLSX export); meson builds the CLI only when both are there (-Dclient).
+# gettext compiles its translations (po/) and locales provides zh_CN.UTF-8,
+# the locale its Chinese texts are shown in (jy_ensure_locale).
 # shellcheck disable=SC2034
 JY_CLIENT_PACKAGES=(
 	libsqlite3-dev
 	libxlsxwriter-dev
+	gettext
+	locales
 )
 # What the tests add: cmocka, pgbench (postgresql-client) for the
 # benchmarks, plpgsql_check for the check of every PL/pgSQL function, GLib
@@ -67,6 +71,30 @@ jy_missing_packages() {
 			printf '%s\n' "$pkg"
 		fi
 	done
+}
+
+# The locale the CLI's Chinese texts need (and test cli_zh runs in):
+# generates zh_CN.UTF-8 when "locale -a" lacks it. Needs root then.
+jy_ensure_locale() {
+	if locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; then
+		return 0
+	fi
+	if ((EUID != 0)); then
+		echo "locale: zh_CN.UTF-8 is missing; as root: localedef -i zh_CN -f UTF-8 zh_CN.UTF-8" >&2
+		return 1
+	fi
+	echo "locale: generating zh_CN.UTF-8" >&2
+	if [[ -f /etc/locale.gen ]] && command -v locale-gen >/dev/null 2>&1; then
+		# uncomment (or add) it, so that a later locale-gen keeps it
+		if grep -qE '^# *zh_CN\.UTF-8 UTF-8' /etc/locale.gen; then
+			sed -i -E 's/^# *(zh_CN\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+		elif ! grep -qE '^zh_CN\.UTF-8 UTF-8' /etc/locale.gen; then
+			echo 'zh_CN.UTF-8 UTF-8' >>/etc/locale.gen
+		fi
+		locale-gen >/dev/null || return 1
+	else
+		localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 || return 1
+	fi
 }
 
 # Installs whatever of the packages given (usually "${JY_PACKAGES[@]}") is missing.

@@ -86,8 +86,9 @@ const char *harness_cli(struct harness *h)
 void harness_cli_env(struct harness *h, const struct cli_call *c, char *buf, size_t len)
 {
 	int port = c->port ? c->port : (c->sp ? c->sp->port : 0);
+	/* English unless c->env names another locale (test_cli_zh.c) */
 	snprintf(buf, len,
-		 "%s%sJIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
+		 "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=C.UTF-8 %s%sJIANYI_SERVER=127.0.0.1:%d JIANYI_CA=%s/ca.crt JIANYI_CERT=%s/%s.crt "
 		 "JIANYI_KEY=%s/%s.key JIANYI_MIRROR=%s XDG_CONFIG_HOME=/nonexistent",
 		 c->env ? c->env : "", c->env ? " " : "", port, h->pki, h->pki, c->who, h->pki,
 		 c->who, c->mirror ? c->mirror : "");
