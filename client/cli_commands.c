@@ -684,9 +684,9 @@ const struct cli_command cli_commands[] = {
 	},
 	{
 		.name = "todo",
-		.summary = "what you have to do now (待办), soonest deadline first",
-		.usage = "todo",
-		.help = "Your to-do list, for each of your roles: the liaison committee\n"
+		.summary = N_("what you have to do now, soonest deadline first"),
+		.usage = N_("todo"),
+		.help = N_("Your to-do list, for each of your roles: the liaison committee\n"
 			"registers submissions, closes cases and sees every overdue item; the\n"
 			"government office assigns, decides disputes and extension requests; a\n"
 			"handling unit accepts, fixes the plan, contacts the deputy, replies,\n"
@@ -695,7 +695,7 @@ const struct cli_command cli_commands[] = {
 			"Columns: due date, days left, what to do, case, title.\n"
 			"With --json: {\"today\", \"items\": [{kind, suggestion_id, number,\n"
 			"title, due, days_left, overdue, deadline_kind, owner_name,\n"
-			"extension_id}]}.\n",
+			"extension_id}]}.\n"),
 		.options = cli_todo_options,
 		.needs_settings = true,
 		.run = cli_run_todo,

@@ -170,7 +170,8 @@ const char *cli_deadline_text(const char *kind)
 const char *cli_notice_text(const char *kind)
 {
 	static const struct term t[] = {
-		{ "reminder", N_("reminder") }, { "overdue", N_("overdue") }, { NULL, NULL },
+		{ "reminder", N_("reminder") }, { "overdue", N_("overdue") }, { "event", N_("notice") },
+		{ NULL, NULL },
 	};
 	return lookup(t, kind);
 }

@@ -9,8 +9,10 @@
 #include <json-c/json.h>
 
 #include "cli_flags.h"
+#include "cli_i18n.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "cli_terms.h"
 #include "jianyi.h"
 #include "xalloc.h"
 
@@ -23,32 +25,30 @@ const struct cli_option cli_todo_options[] = {
 static const struct {
 	const char *code, *text;
 } labels[] = {
-	{ "register", "register the submission" },
-	{ "close", "close the case" },
-	{ "overdue", "overdue" },
-	{ "assign", "assign handling units" },
-	{ "decide_dispute", "decide the unit's dispute" },
-	{ "approve_extension", "decide the extension request" },
-	{ "accept", "accept the assignment" },
-	{ "plan", "fix the handler and the plan" },
-	{ "contact", "contact the deputy" },
-	{ "reply", "reply to the deputy" },
-	{ "rehandle", "handle it again" },
-	{ "opinion", "send the co-handling opinion" },
-	{ "follow_up", "send the follow-up report" },
-	{ "cosign", "co-sign" },
-	{ "evaluate", "evaluate the reply" },
-	{ "revise", "revise and submit again" },
-	{ "evaluation", "evaluation" },
-	{ "dispute", "dispute window" },
+	{ "register", N_("register the submission") },
+	{ "close", N_("close the case") },
+	{ "overdue", N_("overdue") },
+	{ "assign", N_("assign handling units") },
+	{ "decide_dispute", N_("decide the unit's dispute") },
+	{ "approve_extension", N_("decide the extension request") },
+	{ "accept", N_("accept the assignment") },
+	{ "plan", N_("fix the handler and the plan") },
+	{ "contact", N_("contact the deputy") },
+	{ "reply", N_("reply to the deputy") },
+	{ "rehandle", N_("handle it again") },
+	{ "opinion", N_("send the co-handling opinion") },
+	{ "follow_up", N_("send the follow-up report") },
+	{ "cosign", N_("co-sign") },
+	{ "evaluate", N_("evaluate the reply") },
+	{ "revise", N_("revise and submit again") },
 };
 
 static const char *label(const char *code)
 {
 	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
 		if (strcmp(labels[i].code, code) == 0)
-			return labels[i].text;
-	return "other";
+			return _(labels[i].text);
+	return _("other");
 }
 
 static json_object *item_json(const Jianyi__TodoItem *t)
@@ -77,13 +77,13 @@ static void item_cells(const Jianyi__TodoItem *t, char cell[NCOLS][CELL])
 	if (!t->due[0])
 		snprintf(cell[1], CELL, "-");
 	else if (t->days_left < 0)
-		snprintf(cell[1], CELL, "%d d overdue", -t->days_left);
+		snprintf(cell[1], CELL, _("%d d overdue"), -t->days_left);
 	else if (t->days_left == 0)
-		snprintf(cell[1], CELL, "today");
+		snprintf(cell[1], CELL, "%s", _("today"));
 	else
-		snprintf(cell[1], CELL, "%d d", t->days_left);
+		snprintf(cell[1], CELL, _("%d d"), t->days_left);
 	if (strcmp(t->kind, "overdue") == 0)
-		snprintf(cell[2], CELL, "%s: %s (%s)", label(t->kind), label(t->deadline_kind),
+		snprintf(cell[2], CELL, _("%s: %s (%s)"), label(t->kind), cli_deadline_text(t->deadline_kind),
 			 t->owner_name);
 	else
 		snprintf(cell[2], CELL, "%s", label(t->kind));
@@ -95,12 +95,16 @@ static void item_cells(const Jianyi__TodoItem *t, char cell[NCOLS][CELL])
 
 static void print_table(Jianyi__TodoItem *const *t, size_t n)
 {
-	static const char *const head[NCOLS] = { "DUE", "LEFT", "TO DO", "CASE", "TITLE" };
+	static const char *const heads[NCOLS] = { N_("DUE"), N_("LEFT"), N_("TO DO"), N_("CASE"),
+						  N_("TITLE") };
+	const char *head[NCOLS];
 	char (*cells)[NCOLS][CELL] = jy_xcalloc(n ? n : 1, sizeof *cells);
 	int width[NCOLS];
 
-	for (int c = 0; c < NCOLS; c++)
+	for (int c = 0; c < NCOLS; c++) {
+		head[c] = _(heads[c]);
 		width[c] = cli_text_width(head[c]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		item_cells(t[i], cells[i]);
 		for (int c = 0; c < NCOLS - 1; c++)
@@ -142,7 +146,7 @@ int cli_run_todo(const struct cli_invocation *inv)
 		goto done;
 	}
 	if (resp->response->body_case != JIANYI__RESPONSE__BODY_TODO) {
-		rc = cli_fail(CLI_EXIT_FAILURE, "internal: the server's answer has no to-do list");
+		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no to-do list"));
 		goto done;
 	}
 	const Jianyi__TodoResponse *r = resp->response->todo;
@@ -154,7 +158,7 @@ int cli_run_todo(const struct cli_invocation *inv)
 		json_object_object_add(out.root, "today", json_object_new_string(r->today));
 		json_object_object_add(out.root, "items", a);
 	} else if (r->n_items == 0) {
-		printf("nothing to do (today is %s)\n", r->today);
+		printf(_("nothing to do (today is %s)\n"), r->today);
 	} else {
 		print_table(r->items, r->n_items);
 	}
