@@ -9,13 +9,13 @@
 #include "feed.h"
 #include "log.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "sql_supervision.h"
 
 bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
 			 db_result_cb cb, void *arg)
 {
-	if (db_query(req->sess->srv->db, stmt, values, cb, arg))
+	if (db_query(req->ctx->db, stmt, values, cb, arg))
 		return true;
 	request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 		     "server is overloaded (database queue full); try again later");
@@ -159,7 +159,7 @@ void db_answer_finish(struct request *req, const struct db_result *r, const char
 	if (write && !(json_object_object_get_ex(doc, "replayed", &v) && json_object_get_boolean(v)))
 		/* Committed events: wake this process's subscribers and,
 		 * coalesced, the other processes' (feed.c). */
-		feed_local_commit(req->sess->srv->feed);
+		feed_local_commit(req->ctx->feed);
 	db_answer_reply(req, doc, body);
 }
 

@@ -13,7 +13,7 @@
 #include "handlers_topics.h"
 #include "handlers_excellent.h"
 #include "handlers_supervision.h"
-#include "server.h"
+#include "context.h"
 #include "status.h"
 
 /* One row per request type: the body it carries and the handler that
@@ -65,7 +65,7 @@ static void on_whoami_lookup(enum lookup_verdict v, struct identity *who, const 
 static void handle_whoami(struct request *req, const Jianyi__Request *body)
 {
 	(void)body;
-	if (!accounts_lookup(req->sess->srv->db, req->sess->cert_sha256, on_whoami_lookup, req))
+	if (!accounts_lookup(req->ctx->db, req->sess->cert_sha256, on_whoami_lookup, req))
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			     "server is overloaded (database queue full); try again later");
 }
@@ -94,8 +94,9 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_INBOX_MARK, "inbox_mark", handle_inbox_mark },
 };
 
-void dispatch_request(struct request *req, const Jianyi__Request *body)
+void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jianyi__Request *body)
 {
+	req->ctx = ctx;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (routes[i].body == body->body_case) {
 			req->kind = routes[i].kind;

@@ -3,8 +3,10 @@
 #ifndef JY_DISPATCH_H
 #define JY_DISPATCH_H
 
+#include "context.h"
 #include "session.h"
 
-void dispatch_request(struct request *req, const Jianyi__Request *body);
+/* Hangs ctx on req (req->ctx, what its handler works with) and routes it. */
+void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jianyi__Request *body);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "db_answer.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "sql_workflow.h"
 #include "timeline_page.h"
 #include "xalloc.h"
@@ -49,7 +49,7 @@ static void on_get(const struct db_result *r, void *arg)
 	}
 	resp.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
 	resp.get_suggestion = &get;
-	size_t frame = req->sess->srv->cfg->max_frame_bytes;
+	size_t frame = req->ctx->cfg->max_frame_bytes;
 	Jianyi__GetSuggestionResponse bare = get;
 	bare.n_timeline = 0;
 	size_t head = jianyi__get_suggestion_response__get_packed_size(&bare) + FRAME_SLACK;

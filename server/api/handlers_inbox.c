@@ -10,7 +10,7 @@
 #include "log.h"
 #include "notice_push.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "sql_notices.h"
 #include "xalloc.h"
 
@@ -21,6 +21,12 @@ struct inbox_call {
 	struct request *req;
 	bool follow;
 };
+
+/* Following starts after the answer (request_reply_then_subscribe). */
+static void follow_inbox(void *push, struct session *s, int64_t cursor)
+{
+	notice_push_follow(push, s, cursor);
+}
 
 static void on_inbox(const struct db_result *r, void *arg)
 {
@@ -45,7 +51,7 @@ static void on_inbox(const struct db_result *r, void *arg)
 	int64_t latest = json_object_object_get_ex(doc, "latest", &v) ? json_object_get_int64(v) : 0;
 	resp.body_case = JIANYI__RESPONSE__BODY_INBOX;
 	resp.inbox = &inbox;
-	request_reply_then_subscribe(req, &resp, follow, notice_push_follow, latest);
+	request_reply_then_subscribe(req, &resp, follow, follow_inbox, req->ctx->push, latest);
 	pb_arena_free(&arena);
 	json_object_put(doc);
 }

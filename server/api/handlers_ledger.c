@@ -8,7 +8,7 @@
 #include "db_answer.h"
 #include "handlers_workflow.h"
 #include "log.h"
-#include "server.h"
+#include "context.h"
 #include "sql_ledger.h"
 
 static void on_ledger(const struct db_result *r, void *arg)

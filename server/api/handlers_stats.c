@@ -9,7 +9,7 @@
 
 #include "log.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "db_answer.h"
 #include "sql_stats.h"
 

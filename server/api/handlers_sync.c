@@ -8,7 +8,7 @@
 #include "feed.h"
 #include "log.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "sql_feed.h"
 
 #define SYNC_DEFAULT FEED_PAGE
@@ -19,6 +19,12 @@ struct sync_call {
 	struct request *req;
 	bool live;
 };
+
+/* The subscription starts after the answer (request_reply_then_subscribe). */
+static void subscribe(void *feed, struct session *s, int64_t cursor)
+{
+	feed_subscribe(feed, s, cursor);
+}
 
 static void on_sync(const struct db_result *r, void *arg)
 {
@@ -61,7 +67,8 @@ static void on_sync(const struct db_result *r, void *arg)
 	sync.cursor = cursor_text;
 	resp.body_case = JIANYI__RESPONSE__BODY_SYNC;
 	resp.sync = &sync;
-	request_reply_then_subscribe(req, &resp, live && sync.caught_up, feed_subscribe, cursor);
+	request_reply_then_subscribe(req, &resp, live && sync.caught_up, subscribe,
+				     req->ctx->feed, cursor);
 	pb_arena_free(&arena);
 	json_object_put(doc);
 }
@@ -90,7 +97,7 @@ void handle_sync(struct request *req, const Jianyi__Request *body)
 		abort();
 	call->req = req;
 	call->live = q->live;
-	if (!db_query(req->sess->srv->db, &sql_sync, values, on_sync, call)) {
+	if (!db_query(req->ctx->db, &sql_sync, values, on_sync, call)) {
 		free(call);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			     "server is overloaded (database queue full); try again later");

@@ -12,7 +12,7 @@
 #include "feed.h"
 #include "log.h"
 #include "pbjson.h"
-#include "server.h"
+#include "context.h"
 #include "sql_workflow.h"
 #include "utf8.h"
 #include "workflow.h"
@@ -45,7 +45,7 @@ static void on_act(const struct db_result *r, void *arg)
 	if (!act.replayed)
 		/* Committed: wake this process's subscribers and, coalesced,
 		 * the other processes' (feed.c). */
-		feed_local_commit(req->sess->srv->feed);
+		feed_local_commit(req->ctx->feed);
 	resp.body_case = JIANYI__RESPONSE__BODY_ACT;
 	resp.act = &act;
 	request_reply(req, &resp);

@@ -16,7 +16,7 @@
 #include "listener.h"
 #include "portal_cache.h"
 #include "log.h"
-#include "server.h"
+#include "net.h"
 #include "xalloc.h"
 
 struct http_pending {
@@ -47,7 +47,7 @@ struct http_site {
 };
 
 struct jy_http {
-	struct jy_server *srv;
+	struct http_env *env;
 	struct http_site portal, metrics;
 	TAILQ_HEAD(, http_pending) pending;
 };
@@ -202,9 +202,9 @@ static void on_connection_close(struct evhttp_connection *evcon, void *arg)
 	}
 }
 
-struct http_pending *http_pending_new(struct jy_server *srv, struct evhttp_request *req)
+struct http_pending *http_pending_new(struct http_env *env, struct evhttp_request *req)
 {
-	struct jy_http *h = srv->http;
+	struct jy_http *h = env->http;
 	struct http_pending *p = jy_xcalloc(1, sizeof *p);
 	p->h = h;
 	p->req = req;
@@ -250,7 +250,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 			r = t;
 	}
 	if (r)
-		r->fn(site->h->srv, req, path, &query);
+		r->fn(site->h->env, req, path, &query);
 	else
 		http_send_error_page(req, HTTP_NOTFOUND, "没有这个页面。");
 	evhttp_clear_headers(&query);
@@ -284,8 +284,8 @@ static bool announce(struct http_site *site, char *err, size_t errlen)
 static bool site_start(struct http_site *site, const char *addr, unsigned max_connections,
 		       char *err, size_t errlen)
 {
-	struct jy_server *srv = site->h->srv;
-	site->http = evhttp_new(srv->base);
+	struct http_env *env = site->h->env;
+	site->http = evhttp_new(env->net->base);
 	if (!site->http) {
 		snprintf(err, errlen, "cannot create the %s server", site->name);
 		return false;
@@ -295,13 +295,13 @@ static bool site_start(struct http_site *site, const char *addr, unsigned max_co
 	evhttp_set_max_body_size(site->http, MAX_BODY_BYTES);
 	evhttp_set_timeout(site->http, TIMEOUT_S);
 	evhttp_set_gencb(site->http, on_request, site);
-	site->limits = http_limits_new(srv->base, site->http, site->name, max_connections,
-				       srv->cfg->http_request_timeout_s, on_connection_close,
+	site->limits = http_limits_new(env->net->base, site->http, site->name, max_connections,
+				       env->net->cfg->http_request_timeout_s, on_connection_close,
 				       site->h);
 	char why[512];
 	/* Our own listener, so that accept errors go to the guard; evhttp
 	 * takes over its accept callback. */
-	struct evconnlistener *l = listener_bind(srv->base, addr, NULL, NULL, why, sizeof why);
+	struct evconnlistener *l = listener_bind(env->net->base, addr, NULL, NULL, why, sizeof why);
 	if (!l) {
 		snprintf(err, errlen, "%s: %s", site->name, why);
 		return false;
@@ -312,7 +312,7 @@ static bool site_start(struct http_site *site, const char *addr, unsigned max_co
 		snprintf(err, errlen, "cannot listen for %s on %s", site->name, addr);
 		return false;
 	}
-	site->guard = accept_guard_new(srv->base, l, site->name, NULL);
+	site->guard = accept_guard_new(env->net->base, l, site->name, NULL);
 	return announce(site, err, errlen);
 }
 
@@ -328,18 +328,18 @@ static void site_stop(struct http_site *site)
 	memset(site, 0, sizeof *site);
 }
 
-bool http_start(struct jy_server *srv, char *err, size_t errlen)
+bool http_start(struct http_env *env, char *err, size_t errlen)
 {
-	const struct jy_config *cfg = srv->cfg;
+	const struct jy_config *cfg = env->net->cfg;
 	bool portal = strcmp(cfg->http_listen, "off") != 0;
 	bool metrics = strcmp(cfg->metrics_listen, "off") != 0;
 	if (!portal && !metrics)
 		return true;
 	struct jy_http *h = jy_xcalloc(1, sizeof *h);
-	h->srv = srv;
+	h->env = env;
 	TAILQ_INIT(&h->pending);
-	srv->http = h;
-	srv->stats_cache = portal_cache_new(cfg->portal_cache_s);
+	env->http = h;
+	env->stats_cache = portal_cache_new(cfg->portal_cache_s);
 	h->portal = (struct http_site){ h, "http", NULL, NULL, NULL, NULL, portal_routes,
 					sizeof portal_routes / sizeof portal_routes[0],
 					cfg->http_ready_file };
@@ -357,26 +357,26 @@ bool http_start(struct jy_server *srv, char *err, size_t errlen)
 				       err, errlen));
 }
 
-bool http_listening(const struct jy_server *srv)
+bool http_listening(const struct http_env *env)
 {
-	return srv->http && srv->http->portal.sock;
+	return env->http && env->http->portal.sock;
 }
 
-void http_stats(const struct jy_server *srv, struct http_side_stats *out)
+void http_stats(const struct http_env *env, struct http_side_stats *out)
 {
 	memset(out, 0, sizeof *out);
-	if (!srv->http)
+	if (!env->http)
 		return;
-	const struct http_site *p = &srv->http->portal;
+	const struct http_site *p = &env->http->portal;
 	out->open = http_limits_open(p->limits);
 	out->refused = http_limits_refused(p->limits);
 	out->timed_out = http_limits_timed_out(p->limits);
 	out->accept_errors = accept_guard_errors(p->guard);
 }
 
-void http_stop(struct jy_server *srv)
+void http_stop(struct http_env *env)
 {
-	struct jy_http *h = srv->http;
+	struct jy_http *h = env->http;
 	if (!h)
 		return;
 	site_stop(&h->portal);
@@ -389,8 +389,8 @@ void http_stop(struct jy_server *srv)
 		free(p);
 	}
 	free(h);
-	srv->http = NULL;
+	env->http = NULL;
 	/* After the portal's pool: no computation is in flight. */
-	portal_cache_free(srv->stats_cache);
-	srv->stats_cache = NULL;
+	portal_cache_free(env->stats_cache);
+	env->stats_cache = NULL;
 }

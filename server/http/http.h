@@ -12,58 +12,78 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-struct jy_server;
+struct jy_net;
+struct jy_http;
+struct db_pool;
+struct portal_cache;
+
+/* Event priorities (server.c): events get the middle one by default; the
+ * public HTTP side's connections the lowest, and the loop checks for other
+ * work after every JY_HTTP_BATCH of them. */
+#define JY_PRIORITIES 3
+#define JY_PRIORITY_HTTP 2
+#define JY_HTTP_BATCH 4
+
+/* What the HTTP side reads and owns; server.c keeps one. */
+struct http_env {
+	struct jy_net *net;               /* the protocol side's state and counters, for /readyz and /metrics */
+	struct db_pool *portal_db;        /* the public portal's own pool, once the database is up */
+	uint64_t portal_stats_computed;   /* /stats queries sent (http_portal.c) */
+	struct portal_cache *stats_cache; /* the /stats page (portal_cache.h) */
+	struct jy_http *http;             /* the listeners, NULL when both are off (http.c) */
+};
 
 /* Starts the public side on [server] http_listen and /metrics on
- * metrics_listen (each "host:port" or "off"; both off: srv->http stays
+ * metrics_listen (each "host:port" or "off"; both off: env->http stays
  * NULL). Logs event=http_listening / metrics_listening with the bound
  * address and writes "host:port\n" to http_ready_file / metrics_ready_file.
  * The public side's connection cap is http_max_connections within its share
  * of the descriptors (http_limits.h). */
-bool http_start(struct jy_server *srv, char *err, size_t errlen);
+bool http_start(struct http_env *env, char *err, size_t errlen);
 /* Frees the listener and every open HTTP connection. Call after the
  * database pool is freed, so every pending page has been answered. */
-void http_stop(struct jy_server *srv);
+void http_stop(struct http_env *env);
 
 /* ---- for the handlers (http_ops.c, http_portal.c) ------------------------ */
 
 /* A handler gets the decoded query (empty when there is none) and the raw
  * path (for routes with a parameter, like /s/<id>). */
-typedef void (*http_handler)(struct jy_server *srv, struct evhttp_request *req, const char *path,
+typedef void (*http_handler)(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query);
 
-void http_ops_healthz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_healthz(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query);
-void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_readyz(struct http_env *env, struct evhttp_request *req, const char *path,
 		     struct evkeyvalq *query);
-void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query);
-void http_portal_index(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_index(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query);
-void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_suggestion(struct http_env *env, struct evhttp_request *req, const char *path,
 			    struct evkeyvalq *query);
-void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_stats(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query);
 /* "/excellent[?year=Y]": the announced excellent suggestions (jy_portal_excellent). */
-void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_excellent(struct http_env *env, struct evhttp_request *req, const char *path,
 			   struct evkeyvalq *query);
 /* "/unsatisfied": the unsatisfied results the liaison committee published. */
-void http_portal_unsatisfied(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query);
 
 /* Whether the HTTP listener is bound (for /readyz). */
-bool http_listening(const struct jy_server *srv);
+bool http_listening(const struct http_env *env);
 
 /* The public side's connections, for /metrics. */
 struct http_side_stats {
 	unsigned open;
 	unsigned long long refused, timed_out, accept_errors;
 };
-void http_stats(const struct jy_server *srv, struct http_side_stats *out);
+void http_stats(const struct http_env *env, struct http_side_stats *out);
 
 /* Sends body (may be NULL) with the common headers: Content-Type (charset
  * utf-8), nosniff, the Content-Security-Policy, no framing, no referrer. */
@@ -93,7 +113,7 @@ void http_send_error_page(struct evhttp_request *req, int code, const char *mess
  * database answer never touches a freed request. */
 struct http_pending;
 
-struct http_pending *http_pending_new(struct jy_server *srv, struct evhttp_request *req);
+struct http_pending *http_pending_new(struct http_env *env, struct evhttp_request *req);
 /* The request, if the client is still there (then answer it); NULL if it is
  * gone (its request already released). Frees p either way. */
 struct evhttp_request *http_pending_take(struct http_pending *p);

@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "log.h"
-#include "server.h"
+#include "http.h"
 #include "xalloc.h"
 
 /* Descriptors kept out of every budget: log, epoll, signal pipe, the
@@ -158,7 +158,7 @@ static struct bufferevent *new_connection(struct event_base *base, void *arg)
 	c->deadline = evtimer_new(base, on_deadline, c);
 	if (!c->bev || !c->adopt || !c->deadline)
 		abort();
-	/* Anonymous visitors come after sessions and the database (server.h). */
+	/* Anonymous visitors come after sessions and the database (http.h). */
 	bufferevent_priority_set(c->bev, JY_PRIORITY_HTTP);
 
 	/* Kept alive until on_adopt, even if evhttp frees it before. */

@@ -10,31 +10,31 @@
 #include "accept_guard.h"
 #include "db.h"
 #include "metrics.h"
-#include "server.h"
+#include "net.h"
 
-void http_ops_healthz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_healthz(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query)
 {
-	(void)srv;
+	(void)env;
 	(void)path;
 	(void)query;
 	http_send_text(req, HTTP_OK, "ok\n");
 }
 
-void http_ops_readyz(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_readyz(struct http_env *env, struct evhttp_request *req, const char *path,
 		     struct evkeyvalq *query)
 {
 	(void)path;
 	(void)query;
 	struct db_pool_stats st, portal;
-	db_pool_get_stats(srv->db, &st);
-	db_pool_get_stats(srv->portal_db, &portal);
+	db_pool_get_stats(env->net->db, &st);
+	db_pool_get_stats(env->portal_db, &portal);
 	const char *why = NULL;
-	if (srv->draining)
+	if (env->net->draining)
 		why = "draining";
-	else if (!srv->listener)
+	else if (!env->net->listener)
 		why = "protocol listener is not up";
-	else if (!http_listening(srv))
+	else if (!http_listening(env))
 		why = "HTTP listener is not up";
 	else if (st.ready == 0)
 		why = "no database connection is ready";
@@ -57,10 +57,10 @@ static void metric(struct evbuffer *b, const char *name, const char *type, const
 }
 
 /* The public HTTP side and the portal's own database pool. */
-static void write_http_side(struct jy_server *srv, struct evbuffer *b)
+static void write_http_side(struct http_env *env, struct evbuffer *b)
 {
 	struct http_side_stats hs;
-	http_stats(srv, &hs);
+	http_stats(env, &hs);
 	metric(b, "jianyid_http_connections_open", "gauge", "Public HTTP connections open now.",
 	       hs.open);
 	metric(b, "jianyid_http_connections_refused_total", "counter",
@@ -72,43 +72,43 @@ static void write_http_side(struct jy_server *srv, struct evbuffer *b)
 	       "Accept errors on the public HTTP listener (e.g. out of descriptors).", hs.accept_errors);
 	metric(b, "jianyid_tls_accept_errors_total", "counter",
 	       "Accept errors on the protocol listener (e.g. out of descriptors).",
-	       accept_guard_errors(srv->accept_guard));
+	       accept_guard_errors(env->net->accept_guard));
 	metric(b, "jianyid_portal_stats_computed_total", "counter",
 	       "Statistics queries sent for /stats (the page is cached for portal_cache_seconds).",
-	       (unsigned long long)srv->portal_stats_computed);
+	       (unsigned long long)env->portal_stats_computed);
 	struct db_pool_stats ps;
-	db_pool_get_stats(srv->portal_db, &ps);
+	db_pool_get_stats(env->portal_db, &ps);
 	metric(b, "jianyid_portal_db_queue_depth", "gauge",
 	       "Portal queries waiting for one of the portal's own connections.", ps.queued);
 }
 
-void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query)
 {
 	(void)path;
 	(void)query;
 	struct db_pool_stats st;
-	db_pool_get_stats(srv->db, &st);
+	db_pool_get_stats(env->net->db, &st);
 	struct evbuffer *b = evbuffer_new();
-	metric(b, "jianyid_sessions_open", "gauge", "Protocol connections open now.", srv->nsessions);
+	metric(b, "jianyid_sessions_open", "gauge", "Protocol connections open now.", env->net->nsessions);
 	metric(b, "jianyid_sessions_total", "counter", "Protocol connections accepted.",
-	       (unsigned long long)srv->sessions_total);
+	       (unsigned long long)env->net->sessions_total);
 	metric(b, "jianyid_sessions_refused_total", "counter",
 	       "Protocol connections refused (over the limit, draining, unknown certificate).",
-	       (unsigned long long)srv->sessions_refused);
+	       (unsigned long long)env->net->sessions_refused);
 	metric(b, "jianyid_sessions_handshaking", "gauge",
 	       "Protocol connections still in the TLS handshake (bounded by max_handshakes).",
-	       srv->nhandshaking);
+	       env->net->nhandshaking);
 	metric(b, "jianyid_handshakes_refused_total", "counter",
 	       "Connections closed at accept because max_handshakes were in progress.",
-	       (unsigned long long)srv->handshakes_refused);
+	       (unsigned long long)env->net->handshakes_refused);
 	evbuffer_add_printf(b,
 		"# HELP jianyid_tls_handshakes_total Completed TLS handshakes, by kind (resumed: a session ticket).\n"
 		"# TYPE jianyid_tls_handshakes_total counter\n"
 		"jianyid_tls_handshakes_total{kind=\"full\"} %llu\n"
 		"jianyid_tls_handshakes_total{kind=\"resumed\"} %llu\n",
-		(unsigned long long)srv->tls_full, (unsigned long long)srv->tls_resumed);
-	jy_metrics_write_requests(srv->metrics, b);
+		(unsigned long long)env->net->tls_full, (unsigned long long)env->net->tls_resumed);
+	jy_metrics_write_requests(env->net->metrics, b);
 	/* db_pool_stats counts busy connections among the ready ones; the two
 	 * states here do not overlap, so they add up to the connected ones. */
 	evbuffer_add_printf(b,
@@ -125,7 +125,7 @@ void http_ops_metrics(struct jy_server *srv, struct evhttp_request *req, const c
 		st.queries_ok, st.queries_failed);
 	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
 	       st.reconnects);
-	write_http_side(srv, b);
+	write_http_side(env, b);
 	http_send(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b);
 	evbuffer_free(b);
 }

@@ -22,7 +22,7 @@
 #include "db.h"
 #include "log.h"
 #include "portal_cache.h"
-#include "server.h"
+#include "net.h"
 #include "sql_portal.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -157,11 +157,11 @@ static void on_result(const struct db_result *r, void *arg)
 }
 
 /* Queues the statement; answers 503 at once when the queue is full. */
-static void start(struct jy_server *srv, struct evhttp_request *req, struct portal_call *c,
+static void start(struct http_env *env, struct evhttp_request *req, struct portal_call *c,
 		  const struct db_stmt *stmt, const char *const *params)
 {
-	c->pending = http_pending_new(srv, req);
-	if (!db_query(srv->portal_db, stmt, params, on_result, c)) {
+	c->pending = http_pending_new(env, req);
+	if (!db_query(env->portal_db, stmt, params, on_result, c)) {
 		req = http_pending_take(c->pending);
 		if (req)
 			http_send_error_page(req, 503, "服务器繁忙，请稍后再试。");
@@ -192,7 +192,7 @@ static bool int_arg(struct evkeyvalq *query, const char *name, long lo, long hi,
 	return true;
 }
 
-void http_portal_index(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_index(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query)
 {
 	(void)path;
@@ -217,10 +217,10 @@ void http_portal_index(struct jy_server *srv, struct evhttp_request *req, const 
 	snprintf(spage, sizeof spage, "%d", page);
 	snprintf(ssize, sizeof ssize, "%d", PAGE_SIZE);
 	const char *params[6] = { c->q, c->category, sterm, c->result, spage, ssize };
-	start(srv, req, c, &sql_portal_list, params);
+	start(env, req, c, &sql_portal_list, params);
 }
 
-void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_suggestion(struct http_env *env, struct evhttp_request *req, const char *path,
 			    struct evkeyvalq *query)
 {
 	(void)query;
@@ -233,14 +233,14 @@ void http_portal_suggestion(struct jy_server *srv, struct evhttp_request *req, c
 	struct portal_call *c = jy_xcalloc(1, sizeof *c);
 	c->kind = PAGE_SUGGESTION;
 	const char *params[1] = { digits };
-	start(srv, req, c, &sql_portal_get, params);
+	start(env, req, c, &sql_portal_get, params);
 }
 
 /* /stats comes from the cache (portal_cache.h): with many visitors the
  * statistics are computed at most once per [server] portal_cache_seconds. */
 static void on_stats(const struct db_result *r, void *arg)
 {
-	struct jy_server *srv = arg;
+	struct http_env *env = arg;
 	json_object *doc = NULL;
 	if (r->outcome == DB_OK && PQntuples(r->res) == 1 && !PQgetisnull(r->res, 0, 0))
 		doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
@@ -250,37 +250,37 @@ static void on_stats(const struct db_result *r, void *arg)
 			jy_warn("event=portal_query_failed page=stats outcome=%d reason=%s",
 				(int)r->outcome, jy_log_quote(r->error, q, sizeof q));
 		}
-		portal_cache_finish(srv->stats_cache, false);
+		portal_cache_finish(env->stats_cache, false);
 		return;
 	}
 	struct evbuffer *b = evbuffer_new();
 	render_stats(b, doc);
-	portal_cache_store(srv->stats_cache, b);
+	portal_cache_store(env->stats_cache, b);
 	evbuffer_free(b);
 	json_object_put(doc);
-	portal_cache_finish(srv->stats_cache, true);
+	portal_cache_finish(env->stats_cache, true);
 }
 
-void http_portal_stats(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_stats(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query)
 {
 	(void)path;
 	(void)query;
-	struct portal_cache *pc = srv->stats_cache;
+	struct portal_cache *pc = env->stats_cache;
 	if (portal_cache_fresh(pc)) {
 		portal_cache_answer(pc, req);
 		return;
 	}
 	bool first = portal_cache_begin(pc);
-	portal_cache_wait(pc, http_pending_new(srv, req));
+	portal_cache_wait(pc, http_pending_new(env, req));
 	if (!first)
 		return; /* answered when the computation in flight ends */
-	srv->portal_stats_computed++;
-	if (!db_query(srv->portal_db, &sql_portal_stats, NULL, on_stats, srv))
+	env->portal_stats_computed++;
+	if (!db_query(env->portal_db, &sql_portal_stats, NULL, on_stats, env))
 		portal_cache_finish(pc, false);
 }
 
-void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_excellent(struct http_env *env, struct evhttp_request *req, const char *path,
 			   struct evkeyvalq *query)
 {
 	(void)path;
@@ -294,17 +294,17 @@ void http_portal_excellent(struct jy_server *srv, struct evhttp_request *req, co
 	char syear[16];
 	snprintf(syear, sizeof syear, "%d", year);
 	const char *params[1] = { syear };
-	start(srv, req, c, &sql_portal_excellent, params);
+	start(env, req, c, &sql_portal_excellent, params);
 }
 
-void http_portal_unsatisfied(struct jy_server *srv, struct evhttp_request *req, const char *path,
+void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query)
 {
 	(void)path;
 	(void)query;
 	struct portal_call *c = jy_xcalloc(1, sizeof *c);
 	c->kind = PAGE_UNSATISFIED;
-	start(srv, req, c, &sql_portal_unsatisfied, NULL);
+	start(env, req, c, &sql_portal_unsatisfied, NULL);
 }
 
 /* ---- the list ---------------------------------------------------------------- */

@@ -8,13 +8,13 @@
 #include <event2/event.h>
 
 #include "log.h"
-#include "server.h"
+#include "net.h"
 #include "xalloc.h"
 
 #define LINGER_SECONDS 2
 
 struct lingering {
-	struct jy_server *srv;
+	struct jy_net *net;
 	int fd;
 	struct event *ev;
 };
@@ -24,8 +24,8 @@ static void linger_end(struct lingering *l, const char *why)
 	jy_debug("event=linger_end fd=%d reason=%s", l->fd, why);
 	event_free(l->ev);
 	close(l->fd);
-	l->srv->nlinger--;
-	server_maybe_exit(l->srv);
+	l->net->nlinger--;
+	net_maybe_drained(l->net);
 	free(l);
 }
 
@@ -50,17 +50,17 @@ static void on_linger(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-void linger_start(struct jy_server *srv, int fd)
+void linger_start(struct jy_net *net, int fd)
 {
 	int dupfd = fd >= 0 ? dup(fd) : -1;
 	if (dupfd < 0)
 		return; /* out of descriptors: plain close it is */
 	shutdown(dupfd, SHUT_WR);
 	struct lingering *l = jy_xcalloc(1, sizeof *l);
-	l->srv = srv;
+	l->net = net;
 	l->fd = dupfd;
-	l->ev = event_new(srv->base, dupfd, EV_READ | EV_PERSIST, on_linger, l);
+	l->ev = event_new(net->base, dupfd, EV_READ | EV_PERSIST, on_linger, l);
 	struct timeval tv = { LINGER_SECONDS, 0 };
 	event_add(l->ev, &tv);
-	srv->nlinger++;
+	net->nlinger++;
 }

@@ -5,9 +5,9 @@
 #ifndef JY_LINGER_H
 #define JY_LINGER_H
 
-struct jy_server;
+struct jy_net;
 
 /* Takes a duplicate of fd; the caller still closes its own. */
-void linger_start(struct jy_server *srv, int fd);
+void linger_start(struct jy_net *net, int fd);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "accept_guard.h"
 #include "log.h"
-#include "server.h"
+#include "net.h"
 #include "session.h"
 
 /* Hard ceiling above max_connections: past it we close at once instead of
@@ -57,20 +57,20 @@ static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
 /* Past max_handshakes a new connection is closed before it costs a TLS
  * handshake's memory. A flood would log a line per connection: log one
  * line per second with the count since the last one instead. */
-static void refuse_handshake(struct jy_server *srv, const char *peer)
+static void refuse_handshake(struct jy_net *net, const char *peer)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t now = (uint64_t)ts.tv_sec;
-	srv->sessions_refused++;
-	srv->handshakes_refused++;
-	srv->handshake_refusals_unlogged++;
-	if (now == srv->handshake_refusals_logged_at)
+	net->sessions_refused++;
+	net->handshakes_refused++;
+	net->handshake_refusals_unlogged++;
+	if (now == net->handshake_refusals_logged_at)
 		return;
-	srv->handshake_refusals_logged_at = now;
+	net->handshake_refusals_logged_at = now;
 	jy_warn("event=connection_dropped peer=%s handshaking=%u refused=%llu reason=max_handshakes",
-		peer, srv->nhandshaking, (unsigned long long)srv->handshake_refusals_unlogged);
-	srv->handshake_refusals_unlogged = 0;
+		peer, net->nhandshaking, (unsigned long long)net->handshake_refusals_unlogged);
+	net->handshake_refusals_unlogged = 0;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
@@ -78,22 +78,22 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 {
 	(void)l;
 	(void)salen;
-	struct jy_server *srv = arg;
+	struct jy_net *net = arg;
 	char peer[64];
 	format_peer(sa, peer, sizeof peer);
-	if (srv->draining || srv->nsessions >= srv->cfg->max_connections + REFUSE_SLACK) {
-		srv->sessions_refused++;
+	if (net->draining || net->nsessions >= net->cfg->max_connections + REFUSE_SLACK) {
+		net->sessions_refused++;
 		jy_warn("event=connection_dropped peer=%s sessions=%u reason=%s", peer,
-			srv->nsessions, srv->draining ? "draining" : "over_hard_limit");
+			net->nsessions, net->draining ? "draining" : "over_hard_limit");
 		close(fd);
 		return;
 	}
-	if (srv->nhandshaking >= srv->cfg->max_handshakes) {
-		refuse_handshake(srv, peer);
+	if (net->nhandshaking >= net->cfg->max_handshakes) {
+		refuse_handshake(net, peer);
 		close(fd);
 		return;
 	}
-	session_accept(srv, fd, peer);
+	session_accept(net, fd, peer);
 }
 
 bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char *port,
@@ -145,21 +145,21 @@ struct evconnlistener *listener_bind(struct event_base *base, const char *addr,
 	return l;
 }
 
-bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen)
+bool listener_start(struct jy_net *net, const char *addr, char *err, size_t errlen)
 {
-	srv->listener = listener_bind(srv->base, addr, on_accept, srv, err, errlen);
-	if (!srv->listener)
+	net->listener = listener_bind(net->base, addr, on_accept, net, err, errlen);
+	if (!net->listener)
 		return false;
-	srv->accept_guard = accept_guard_new(srv->base, srv->listener, "tls", &srv->draining);
+	net->accept_guard = accept_guard_new(net->base, net->listener, "tls", &net->draining);
 	return true;
 }
 
-void listener_stop(struct jy_server *srv)
+void listener_stop(struct jy_net *net)
 {
-	if (srv->listener) {
-		evconnlistener_free(srv->listener);
-		srv->listener = NULL;
+	if (net->listener) {
+		evconnlistener_free(net->listener);
+		net->listener = NULL;
 	}
-	accept_guard_free(srv->accept_guard);
-	srv->accept_guard = NULL;
+	accept_guard_free(net->accept_guard);
+	net->accept_guard = NULL;
 }

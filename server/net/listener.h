@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <event2/listener.h>
 
-struct jy_server;
+struct jy_net;
 
-bool listener_start(struct jy_server *srv, const char *addr, char *err, size_t errlen);
-void listener_stop(struct jy_server *srv);
+bool listener_start(struct jy_net *net, const char *addr, char *err, size_t errlen);
+void listener_stop(struct jy_net *net);
 /* A listening socket on addr ("host:port"), close-on-exec, reusable, with
  * cb accepting; NULL and err on failure. */
 struct evconnlistener *listener_bind(struct event_base *base, const char *addr,

@@ -9,7 +9,7 @@
 
 #include "db.h"
 #include "log.h"
-#include "server.h"
+#include "net.h"
 #include "session.h"
 #include "sql_accounts.h"
 #include "xalloc.h"
@@ -19,7 +19,7 @@
 #define RECHECK_EVERY_S 5
 
 struct revocation {
-	struct jy_server *srv;
+	struct jy_net *net;
 	struct event *tick;       /* every second: expiry; every RECHECK_EVERY_S: the database */
 	unsigned ticks;
 	uint64_t epoch;           /* wake-ups so far */
@@ -41,17 +41,17 @@ static const char *why_message(const char *why)
 /* The certificates of the identified sessions as a text[] literal; their
  * SHA-256s are lowercase hex (computed by us), so they need no quoting.
  * NULL when there is none. */
-static char *ready_certs(struct jy_server *srv)
+static char *ready_certs(struct jy_net *net)
 {
 	size_t n = 0;
 	struct session *s;
-	TAILQ_FOREACH(s, &srv->sessions, link)
+	TAILQ_FOREACH(s, &net->sessions, link)
 		n += s->state == SESS_READY;
 	if (n == 0)
 		return NULL;
 	char *buf = jy_xmalloc(2 + n * 65), *p = buf;
 	*p++ = '{';
-	TAILQ_FOREACH(s, &srv->sessions, link) {
+	TAILQ_FOREACH(s, &net->sessions, link) {
 		if (s->state != SESS_READY)
 			continue;
 		if (p > buf + 1)
@@ -64,10 +64,10 @@ static char *ready_certs(struct jy_server *srv)
 	return buf;
 }
 
-static void end_sessions_with(struct jy_server *srv, const char *sha, const char *why)
+static void end_sessions_with(struct jy_net *net, const char *sha, const char *why)
 {
 	struct session *s, *next;
-	for (s = TAILQ_FIRST(&srv->sessions); s; s = next) {
+	for (s = TAILQ_FIRST(&net->sessions); s; s = next) {
 		next = TAILQ_NEXT(s, link); /* ending may unlink s */
 		if (s->state == SESS_READY && strcmp(s->cert_sha256, sha) == 0)
 			session_end_credentials(s, why_message(why));
@@ -89,7 +89,7 @@ static void on_checked(const struct db_result *res, void *arg)
 		       jy_log_quote(res->error, q, sizeof q));
 	} else {
 		for (int i = 0; i < PQntuples(res->res); i++)
-			end_sessions_with(r->srv, PQgetvalue(res->res, i, 0),
+			end_sessions_with(r->net, PQgetvalue(res->res, i, 0),
 					  PQgetvalue(res->res, i, 1));
 	}
 	if (r->again) {
@@ -104,22 +104,22 @@ static void recheck(struct revocation *r)
 		r->again = true;
 		return;
 	}
-	char *certs = ready_certs(r->srv);
+	char *certs = ready_certs(r->net);
 	if (!certs)
 		return;
 	const char *params[1] = { certs };
-	r->running = db_query(r->srv->db, &sql_certs_ended, params, on_checked, r);
+	r->running = db_query(r->net->db, &sql_certs_ended, params, on_checked, r);
 	if (!r->running)
 		jy_warn("event=credentials_recheck_failed error=\"database queue full\"");
 	free(certs);
 }
 
 /* Sessions whose certificate's notAfter has passed. */
-static void end_expired(struct jy_server *srv)
+static void end_expired(struct jy_net *net)
 {
 	time_t now = time(NULL);
 	struct session *s, *next;
-	for (s = TAILQ_FIRST(&srv->sessions); s; s = next) {
+	for (s = TAILQ_FIRST(&net->sessions); s; s = next) {
 		next = TAILQ_NEXT(s, link);
 		if (s->state == SESS_READY && s->cert_not_after && now >= s->cert_not_after)
 			session_end_credentials(s, "your certificate expired");
@@ -131,16 +131,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct revocation *r = arg;
-	end_expired(r->srv);
+	end_expired(r->net);
 	if (++r->ticks % RECHECK_EVERY_S == 0)
 		recheck(r);
 }
 
-struct revocation *revocation_new(struct jy_server *srv)
+struct revocation *revocation_new(struct jy_net *net)
 {
 	struct revocation *r = jy_xcalloc(1, sizeof *r);
-	r->srv = srv;
-	r->tick = event_new(srv->base, -1, EV_PERSIST, on_tick, r);
+	r->net = net;
+	r->tick = event_new(net->base, -1, EV_PERSIST, on_tick, r);
 	if (!r->tick)
 		abort();
 	return r;

@@ -14,10 +14,10 @@
 
 #include <stdint.h>
 
-struct jy_server;
+struct jy_net;
 struct revocation;
 
-struct revocation *revocation_new(struct jy_server *srv);
+struct revocation *revocation_new(struct jy_net *net);
 void revocation_start(struct revocation *r);
 /* Re-check the open sessions now (coalesced with a check in progress). */
 void revocation_wake(struct revocation *r);

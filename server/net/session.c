@@ -14,15 +14,12 @@
 
 #include "accounts.h"
 #include "linger.h"
-#include "dispatch.h"
-#include "feed.h"
-#include "notice_push.h"
 #include "revocation.h"
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
 #include "protocol.h"
-#include "server.h"
+#include "net.h"
 #include "status.h"
 #include "tls.h"
 #include "xalloc.h"
@@ -46,7 +43,7 @@ static uint64_t now_us(void)
  * the session stops reading requests until the client catches up. */
 static size_t output_limit(const struct session *s)
 {
-	return 2u * s->srv->cfg->max_frame_bytes + 64u * 1024u;
+	return 2u * s->net->cfg->max_frame_bytes + 64u * 1024u;
 }
 
 void identity_clear(struct identity *who)
@@ -67,8 +64,8 @@ static void session_unref(struct session *s)
 	if (--s->refs == 0) {
 		/* Freed by the reaper after this loop iteration, never inside the
 		 * callback that noticed the death. */
-		TAILQ_INSERT_TAIL(&s->srv->graveyard, s, link);
-		event_active(s->srv->reaper, EV_TIMEOUT, 0);
+		TAILQ_INSERT_TAIL(&s->net->graveyard, s, link);
+		event_active(s->net->reaper, EV_TIMEOUT, 0);
 	}
 }
 
@@ -112,13 +109,13 @@ static void send_response(struct session *s, uint64_t id, Jianyi__Response *resp
 	env.body_case = JIANYI__ENVELOPE__BODY_RESPONSE;
 	env.response = resp;
 	size_t n = jianyi__envelope__get_packed_size(&env);
-	if (n > s->srv->cfg->max_frame_bytes) {
+	if (n > s->net->cfg->max_frame_bytes) {
 		/* Never send what the client would have to reject. */
 		Jianyi__Response small = JIANYI__RESPONSE__INIT;
 		Jianyi__Status st = JIANYI__STATUS__INIT;
 		char msg[128];
 		snprintf(msg, sizeof msg, "response of %zu bytes exceeds the frame limit of %u bytes",
-			 n, s->srv->cfg->max_frame_bytes);
+			 n, s->net->cfg->max_frame_bytes);
 		st.code = JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED;
 		st.message = msg;
 		small.status = &st;
@@ -197,9 +194,9 @@ static void pause_reading(struct session *s)
  * the pause produce no new read event. */
 static void maybe_resume(struct session *s)
 {
-	if (s->state != SESS_READY || !s->read_paused || s->srv->draining)
+	if (s->state != SESS_READY || !s->read_paused || s->net->draining)
 		return;
-	if (s->in_flight >= s->srv->cfg->max_in_flight)
+	if (s->in_flight >= s->net->cfg->max_in_flight)
 		return;
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) > output_limit(s) / 2)
 		return;
@@ -211,7 +208,7 @@ static void maybe_resume(struct session *s)
 /* Draining: close once nothing is in flight and the output is flushed. */
 static void drain_check(struct session *s)
 {
-	if (!s->srv->draining || s->state == SESS_CLOSED || s->in_flight > 0)
+	if (!s->net->draining || s->state == SESS_CLOSED || s->in_flight > 0)
 		return;
 	s->state = SESS_CLOSING;
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
@@ -230,7 +227,7 @@ static struct request *request_new(struct session *s, uint64_t id, const char *k
 	s->in_flight++;
 	s->refs++;
 	s->requests++;
-	s->srv->requests_total++;
+	s->net->requests_total++;
 	return req;
 }
 
@@ -244,17 +241,17 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 	struct session *s = req->sess;
 	int code = resp->status ? (int)resp->status->code : 0;
 	if (code != 0)
-		s->srv->requests_failed++;
+		s->net->requests_failed++;
 	if (s->state != SESS_CLOSED && s->state != SESS_CLOSING)
 		send_response(s, req->id, resp);
-	jy_metrics_request(s->srv->metrics, req->kind, code, now_us() - req->started_us);
+	jy_metrics_request(s->net->metrics, req->kind, code, now_us() - req->started_us);
 	jy_debug("event=request session=%llu id=%llu kind=%s code=%s us=%llu",
 		 (unsigned long long)s->id, (unsigned long long)req->id, req->kind,
 		 jy_status_name(code), (unsigned long long)(now_us() - req->started_us));
 	s->in_flight--;
 	free(req);
 	if (s->state != SESS_CLOSED) {
-		if (s->srv->draining)
+		if (s->net->draining)
 			drain_check(s);
 		else
 			maybe_resume(s);
@@ -263,7 +260,8 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 }
 
 void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, bool subscribe,
-				  void (*then)(struct session *, int64_t), int64_t cursor)
+				  void (*then)(void *owner, struct session *, int64_t), void *owner,
+				  int64_t cursor)
 {
 	struct session *s = req->sess;
 	subscribe = subscribe && request_connected(req);
@@ -272,7 +270,7 @@ void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, b
 	request_reply(req, resp);
 	if (subscribe) {
 		if (s->state == SESS_READY)
-			then(s, cursor);
+			then(owner, s, cursor);
 		session_release(s);
 	}
 }
@@ -348,9 +346,9 @@ static void send_welcome(struct request *req)
 	Jianyi__Identity id = JIANYI__IDENTITY__INIT;
 	Jianyi__Limits lim = JIANYI__LIMITS__INIT;
 	identity_to_proto(s, &id);
-	lim.max_frame_bytes = s->srv->cfg->max_frame_bytes;
-	lim.max_in_flight = s->srv->cfg->max_in_flight;
-	lim.idle_timeout_seconds = s->srv->cfg->idle_timeout_s;
+	lim.max_frame_bytes = s->net->cfg->max_frame_bytes;
+	lim.max_in_flight = s->net->cfg->max_in_flight;
+	lim.idle_timeout_seconds = s->net->cfg->idle_timeout_s;
 	w.protocol_version = JY_PROTOCOL_VERSION;
 	w.software = "jianyid/" JY_SOFTWARE_VERSION;
 	w.identity = &id;
@@ -389,8 +387,8 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 	 * idle session should not carry its timer (~150 bytes). */
 	event_free(s->deadline);
 	s->deadline = NULL;
-	struct timeval idle = { (time_t)s->srv->cfg->idle_timeout_s, 0 };
-	struct timeval wt = { (time_t)s->srv->cfg->write_timeout_s, 0 };
+	struct timeval idle = { (time_t)s->net->cfg->idle_timeout_s, 0 };
+	struct timeval wt = { (time_t)s->net->cfg->write_timeout_s, 0 };
 	bufferevent_set_timeouts(s->bev, &idle, &wt);
 	char q[200];
 	jy_info("event=session_ready session=%llu peer=%s login=%s account=%lld cert=%.16s",
@@ -399,8 +397,8 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 	send_welcome(req);
 	/* A revoke committed while we looked the account up may not show in
 	 * what we read: check again. */
-	if (s->hello_epoch != revocation_epoch(s->srv->revocation))
-		revocation_wake(s->srv->revocation);
+	if (s->hello_epoch != revocation_epoch(s->net->revocation))
+		revocation_wake(s->net->revocation);
 	/* Requests pipelined behind the Hello are already buffered. */
 	if (s->state == SESS_READY)
 		process_input(s);
@@ -421,25 +419,25 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 			      hello->protocol_version, JY_PROTOCOL_VERSION);
 		return;
 	}
-	if (s->srv->draining) {
+	if (s->net->draining) {
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			      "server is shutting down; connect again");
 		return;
 	}
-	if (s->srv->nsessions > s->srv->cfg->max_connections) {
-		s->srv->sessions_refused++;
+	if (s->net->nsessions > s->net->cfg->max_connections) {
+		s->net->sessions_refused++;
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			      "server is at its connection limit (%u); try again later",
-			      s->srv->cfg->max_connections);
+			      s->net->cfg->max_connections);
 		return;
 	}
 	s->state = SESS_IDENTIFYING;
 	/* Read nothing more until identified (the Welcome's reply resumes):
 	 * what a client sends meanwhile would pile up unprocessed. */
 	pause_reading(s);
-	s->hello_epoch = revocation_epoch(s->srv->revocation);
+	s->hello_epoch = revocation_epoch(s->net->revocation);
 	struct request *req = request_new(s, id, "hello");
-	if (!accounts_lookup(s->srv->db, s->cert_sha256, on_identified, req)) {
+	if (!accounts_lookup(s->net->db, s->cert_sha256, on_identified, req)) {
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			      "server is overloaded (database queue full); try again later");
 		request_drop(req);
@@ -474,13 +472,13 @@ static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 		return;
 	}
 	struct request *req = request_new(s, env->id, "request");
-	dispatch_request(req, rq);
+	s->net->hooks.dispatch(s->net->hooks.app, req, rq);
 }
 
 /* The largest frame this session may send now. */
 static uint32_t frame_limit(const struct session *s)
 {
-	uint32_t max = s->srv->cfg->max_frame_bytes;
+	uint32_t max = s->net->cfg->max_frame_bytes;
 	return s->state == SESS_AWAIT_HELLO && max > HELLO_MAX_FRAME ? HELLO_MAX_FRAME : max;
 }
 
@@ -488,25 +486,25 @@ static uint32_t frame_limit(const struct session *s)
  * budget, and drops its input at once. */
 static void refuse_partial(struct session *s)
 {
-	struct jy_server *srv = s->srv;
+	struct jy_net *net = s->net;
 	evbuffer_drain(bufferevent_get_input(s->bev), s->input_held);
-	srv->input_held -= s->input_held;
-	srv->input_released += s->input_held;
+	net->input_held -= s->input_held;
+	net->input_released += s->input_held;
 	s->input_held = 0;
 	s->partial_waiting = false;
-	srv->partial_refused++;
+	net->partial_refused++;
 	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 		      "the server holds too much in incomplete frames (max_partial_bytes %u) and "
 		      "this connection's frame made no progress for the longest; try again",
-		      srv->cfg->max_partial_bytes);
+		      net->cfg->max_partial_bytes);
 }
 
 /* The session waiting for the rest of a frame that last received any of
  * it the longest ago: a stalled frame, rather than one still arriving. */
-static struct session *stalest_partial(struct jy_server *srv)
+static struct session *stalest_partial(struct jy_net *net)
 {
 	struct session *s, *best = NULL;
-	TAILQ_FOREACH(s, &srv->sessions, link)
+	TAILQ_FOREACH(s, &net->sessions, link)
 		if (s->partial_waiting && s->input_held > 0 &&
 		    (!best || s->partial_progress_us < best->partial_progress_us))
 			best = s;
@@ -520,15 +518,15 @@ static struct session *stalest_partial(struct jy_server *srv)
  * progress for the longest are refused until it fits. */
 static void account_input(struct session *s, bool waiting_rest)
 {
-	struct jy_server *srv = s->srv;
+	struct jy_net *net = s->net;
 	size_t held = evbuffer_get_length(bufferevent_get_input(s->bev));
 	if (held != s->input_held) /* bytes arrived, or a frame completed */
 		s->partial_progress_us = now_us();
-	srv->input_held = srv->input_held - s->input_held + held;
+	net->input_held = net->input_held - s->input_held + held;
 	s->input_held = held;
 	s->partial_waiting = waiting_rest;
-	while (srv->input_held > srv->cfg->max_partial_bytes) {
-		struct session *victim = stalest_partial(srv);
+	while (net->input_held > net->cfg->max_partial_bytes) {
+		struct session *victim = stalest_partial(net);
 		if (!victim)
 			break;
 		refuse_partial(victim);
@@ -544,7 +542,7 @@ static void process_input(struct session *s)
 	bool waiting_rest = false;
 	while (s->state == SESS_AWAIT_HELLO || s->state == SESS_READY) {
 		const uint32_t max = frame_limit(s);
-		if (s->in_flight >= s->srv->cfg->max_in_flight ||
+		if (s->in_flight >= s->net->cfg->max_in_flight ||
 		    evbuffer_get_length(bufferevent_get_output(s->bev)) > output_limit(s)) {
 			pause_reading(s);
 			break;
@@ -618,7 +616,7 @@ static void handshake_over(struct session *s)
 {
 	if (s->counted_handshake) {
 		s->counted_handshake = false;
-		s->srv->nhandshaking--;
+		s->net->nhandshaking--;
 	}
 }
 
@@ -628,9 +626,9 @@ static void on_handshake_done(struct session *s)
 	bool resumed = SSL_session_reused(ssl) == 1;
 	handshake_over(s);
 	if (resumed)
-		s->srv->tls_resumed++;
+		s->net->tls_resumed++;
 	else
-		s->srv->tls_full++;
+		s->net->tls_full++;
 	const unsigned char *alpn = NULL;
 	unsigned alpn_len = 0;
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
@@ -726,20 +724,18 @@ static void session_close(struct session *s, const char *reason)
 	jy_debug("event=closing session=%llu state=%d out=%zu in=%zu", (unsigned long long)s->id, (int)s->state,
 		 evbuffer_get_length(bufferevent_get_output(s->bev)), evbuffer_get_length(bufferevent_get_input(s->bev)));
 	s->state = SESS_CLOSED;
-	s->srv->input_held -= s->input_held;
-	s->srv->input_released += s->input_held;
+	s->net->input_held -= s->input_held;
+	s->net->input_released += s->input_held;
 	s->input_held = 0;
-	if (s->feed_sub)
-		feed_unsubscribe(s);
-	if (s->notice_follower)
-		notice_push_unfollow(s);
+	if (s->feed_sub || s->notice_follower)
+		s->net->hooks.session_closing(s->net->hooks.app, s);
 	if (was_open && evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
 		/* Everything is flushed: a close_notify tells the client the close
 		 * was deliberate (best effort; the socket is non-blocking), and a
 		 * lingering half-close keeps unread requests from turning our close
 		 * into a reset that would destroy answers the client has not read. */
 		SSL_shutdown(bufferevent_openssl_get_ssl(s->bev));
-		linger_start(s->srv, bufferevent_getfd(s->bev));
+		linger_start(s->net, bufferevent_getfd(s->bev));
 	}
 	ERR_clear_error();
 	bufferevent_free(s->bev); /* BEV_OPT_CLOSE_ON_FREE: frees the SSL, closes the socket */
@@ -748,7 +744,7 @@ static void session_close(struct session *s, const char *reason)
 		event_free(s->deadline);
 		s->deadline = NULL;
 	}
-	server_session_closed(s->srv, s);
+	net_session_closed(s->net, s);
 	session_unref(s);
 }
 
@@ -765,10 +761,10 @@ void session_begin_drain(struct session *s)
 	drain_check(s);
 }
 
-void session_accept(struct jy_server *srv, int fd, const char *peer)
+void session_accept(struct jy_net *net, int fd, const char *peer)
 {
 	jy_socket_nodelay(fd);
-	SSL *ssl = SSL_new(srv->tls);
+	SSL *ssl = SSL_new(net->tls);
 	if (!ssl) {
 		char why[256];
 		jy_warn("event=accept_failed reason=%s", jy_tls_drain_errors(why, sizeof why));
@@ -776,7 +772,7 @@ void session_accept(struct jy_server *srv, int fd, const char *peer)
 		return;
 	}
 	struct bufferevent *bev = bufferevent_openssl_socket_new(
-		srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		net->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (!bev) {
 		jy_warn("event=accept_failed reason=bufferevent");
 		SSL_free(ssl);
@@ -788,21 +784,21 @@ void session_accept(struct jy_server *srv, int fd, const char *peer)
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 
 	struct session *s = jy_xcalloc(1, sizeof *s);
-	s->srv = srv;
-	s->id = ++srv->next_session_id;
+	s->net = net;
+	s->id = ++net->next_session_id;
 	snprintf(s->peer, sizeof s->peer, "%s", peer);
 	s->state = SESS_HANDSHAKE;
 	s->bev = bev;
 	s->refs = 1;
 	s->counted_handshake = true;
-	srv->nhandshaking++;
-	s->deadline = evtimer_new(srv->base, on_deadline, s);
-	struct timeval hs = { (time_t)srv->cfg->handshake_timeout_s, 0 };
+	net->nhandshaking++;
+	s->deadline = evtimer_new(net->base, on_deadline, s);
+	struct timeval hs = { (time_t)net->cfg->handshake_timeout_s, 0 };
 	evtimer_add(s->deadline, &hs);
-	struct timeval wt = { (time_t)srv->cfg->write_timeout_s, 0 };
+	struct timeval wt = { (time_t)net->cfg->write_timeout_s, 0 };
 	bufferevent_set_timeouts(bev, &hs, &wt);
 	bufferevent_setcb(bev, on_read, on_write, on_event, s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
-	server_session_opened(srv, s);
+	net_session_opened(net, s);
 	jy_debug("event=session_open session=%llu peer=%s", (unsigned long long)s->id, peer);
 }

@@ -13,7 +13,8 @@
 
 #include "jianyi.pb-c.h"
 
-struct jy_server;
+struct jy_net;
+struct api_ctx;
 
 enum session_state {
 	SESS_HANDSHAKE,   /* TLS handshake in progress */
@@ -38,7 +39,7 @@ struct identity {
 };
 
 struct session {
-	struct jy_server *srv;
+	struct jy_net *net;
 	uint64_t id;
 	char peer[64];
 	enum session_state state;
@@ -53,9 +54,9 @@ struct session {
 	unsigned refs;                /* 1 for the connection + 1 per request in flight */
 	bool read_paused;             /* reading disabled (in-flight bound or output backlog) */
 	bool processing;              /* inside process_input(): don't re-enter */
-	bool counted_handshake;       /* counted in srv->nhandshaking */
+	bool counted_handshake;       /* counted in net->nhandshaking */
 	uint64_t requests;
-	size_t input_held;            /* input bytes counted in srv->input_held */
+	size_t input_held;            /* input bytes counted in net->input_held */
 	bool partial_waiting;         /* input_held ends in an incomplete frame */
 	uint64_t partial_progress_us; /* when input_held last grew (monotonic) */
 	struct feed_sub *feed_sub;    /* live change-feed subscription (feed.c), or NULL */
@@ -64,12 +65,15 @@ struct session {
 };
 
 /* Takes ownership of fd (an accepted TCP socket). */
-void session_accept(struct jy_server *srv, int fd, const char *peer);
+void session_accept(struct jy_net *net, int fd, const char *peer);
 
 /* A request being served. Exactly one of request_reply()/request_fail()
  * must be called for each, possibly later from a database callback. */
 struct request {
 	struct session *sess;
+	/* What the handlers work with (api/context.h), set by the dispatcher;
+	 * opaque to this layer. */
+	const struct api_ctx *ctx;
 	uint64_t id;
 	const char *kind;
 	uint64_t started_us;
@@ -85,10 +89,11 @@ void request_fail_field(struct request *req, int code, const char *field, const 
 /* Whether the connection behind req is still open (else the reply is dropped). */
 bool request_connected(const struct request *req);
 /* Replies, then, when subscribe is set and the session is still ready,
- * calls then(session, cursor): a subscription's pushes never precede the
+ * calls then(owner, session, cursor): a subscription's pushes never precede the
  * answer that started it (Sync with live, Inbox with follow). */
 void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, bool subscribe,
-				  void (*then)(struct session *, int64_t), int64_t cursor);
+				  void (*then)(void *owner, struct session *, int64_t), void *owner,
+				  int64_t cursor);
 
 /* SIGTERM: stop reading new requests; close once the in-flight ones are answered. */
 void session_begin_drain(struct session *s);

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "notice_push.h"
 #include "revocation.h"
-#include "server.h"
+#include "net.h"
 #include "session.h"
 #include "sql_feed.h"
 #include "xalloc.h"
@@ -39,7 +39,8 @@ struct feed_sub {
 TAILQ_HEAD(sub_list, feed_sub);
 
 struct feed {
-	struct jy_server *srv;
+	struct jy_net *net;
+	struct notice_push *push;
 	char *conninfo;
 	struct sub_list subs;
 	unsigned nsubs;
@@ -257,7 +258,7 @@ static void sub_kick(struct feed_sub *sub)
 	snprintf(after, sizeof after, "%" PRId64, sub->cursor);
 	snprintf(limit, sizeof limit, "%d", FEED_PAGE);
 	const char *values[3] = { account, after, limit };
-	if (db_query(sub->f->srv->db, &sql_sync, values, on_sub_sync, sub))
+	if (db_query(sub->f->net->db, &sql_sync, values, on_sub_sync, sub))
 		sub->inflight = true;
 	/* else the queue is full: the next wake-up or the poll tries again */
 }
@@ -384,7 +385,7 @@ static void fanout_start(struct feed *f, struct feed_sub *first)
 	snprintf(after, sizeof after, "%" PRId64, fo->cursor);
 	snprintf(limit, sizeof limit, "%d", FEED_PAGE);
 	const char *values[3] = { viewers, after, limit };
-	bool sent = db_query(f->srv->db, &sql_sync_many, values, on_fanout, fo);
+	bool sent = db_query(f->net->db, &sql_sync_many, values, on_fanout, fo);
 	free(viewers);
 	if (!sent) {
 		/* The queue is full: the next wake-up or the poll tries again. */
@@ -418,9 +419,8 @@ static void rewake_cb(evutil_socket_t fd, short what, void *arg)
 	wake_all(arg);
 }
 
-void feed_subscribe(struct session *s, int64_t cursor)
+void feed_subscribe(struct feed *f, struct session *s, int64_t cursor)
 {
-	struct feed *f = s->srv->feed;
 	if (s->feed_sub)
 		sub_drop(s->feed_sub);
 	struct feed_sub *sub = jy_xcalloc(1, sizeof *sub);
@@ -476,7 +476,7 @@ static void notify_maybe_send(struct feed *f)
 		evtimer_add(f->notify_timer, &tv);
 		return;
 	}
-	if (!db_query(f->srv->db, &sql_feed_notify, NULL, on_notified, f)) {
+	if (!db_query(f->net->db, &sql_feed_notify, NULL, on_notified, f)) {
 		struct timeval tv = { 0, (suseconds_t)gap };
 		evtimer_add(f->notify_timer, &tv);
 		return;
@@ -514,7 +514,7 @@ static void listen_watch(struct feed *f, short what)
 	}
 	if (fd < 0)
 		return;
-	f->io = event_new(f->srv->base, fd, what | EV_PERSIST, listen_io_cb, f);
+	f->io = event_new(f->net->base, fd, what | EV_PERSIST, listen_io_cb, f);
 	if (!f->io || event_add(f->io, NULL) != 0) {
 		jy_error("event=feed_event_failed");
 		abort();
@@ -602,8 +602,8 @@ static void listen_read(struct feed *f)
 			jy_info("event=feed_listening channel=" FEED_CHANNEL);
 			/* Notifications sent while we were not listening are lost. */
 			wake_all(f);
-			notice_push_wake(f->srv->push);
-			revocation_wake(f->srv->revocation);
+			notice_push_wake(f->push);
+			revocation_wake(f->net->revocation);
 		} else if (st != PGRES_COMMAND_OK) {
 			char why[300];
 			snprintf(why, sizeof why, "%s", PQresultErrorMessage(res));
@@ -624,7 +624,7 @@ static void listen_read(struct feed *f)
 		/* Our own NOTIFY: the local commit already woke everyone. The
 		 * payload "notices" (jy_raise_notices) is for inbox followers;
 		 * the feed's own is empty. */
-		if (!db_pool_owns_backend(f->srv->db, n->be_pid)) {
+		if (!db_pool_owns_backend(f->net->db, n->be_pid)) {
 			if (strcmp(n->extra, "notices") == 0)
 				notices = true;
 			else
@@ -637,9 +637,9 @@ static void listen_read(struct feed *f)
 		wake_all(f);
 	}
 	if (notices)
-		notice_push_wake(f->srv->push);
+		notice_push_wake(f->push);
 	if (accounts)
-		revocation_wake(f->srv->revocation);
+		revocation_wake(f->net->revocation);
 	if (PQstatus(f->pg) == CONNECTION_BAD)
 		listen_fail(f, PQerrorMessage(f->pg));
 }
@@ -703,19 +703,20 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- life cycle ------------------------------------------------------------ */
 
-struct feed *feed_new(struct jy_server *srv, const char *conninfo)
+struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo)
 {
 	struct feed *f = jy_xcalloc(1, sizeof *f);
-	f->srv = srv;
+	f->net = net;
+	f->push = push;
 	f->conninfo = jy_xstrdup(conninfo ? conninfo : "");
 	TAILQ_INIT(&f->subs);
 	f->io_fd = -1;
 	f->backoff_ms = LISTEN_BACKOFF_MIN_MS;
 	f->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ 0x5eedu;
-	f->ltimer = evtimer_new(srv->base, listen_timer_cb, f);
-	f->notify_timer = evtimer_new(srv->base, notify_timer_cb, f);
-	f->poll = event_new(srv->base, -1, EV_PERSIST, poll_cb, f);
-	f->rewake = evtimer_new(srv->base, rewake_cb, f);
+	f->ltimer = evtimer_new(net->base, listen_timer_cb, f);
+	f->notify_timer = evtimer_new(net->base, notify_timer_cb, f);
+	f->poll = event_new(net->base, -1, EV_PERSIST, poll_cb, f);
+	f->rewake = evtimer_new(net->base, rewake_cb, f);
 	if (!f->ltimer || !f->notify_timer || !f->poll || !f->rewake)
 		abort();
 	return f;

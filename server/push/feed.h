@@ -37,11 +37,12 @@
  * ("jianyid admin"); every server re-checks its sessions (revocation.c). */
 #define FEED_PAYLOAD_ACCOUNTS "accounts"
 
-struct jy_server;
+struct jy_net;
+struct notice_push;
 struct session;
 struct feed;
 
-struct feed *feed_new(struct jy_server *srv, const char *conninfo);
+struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo);
 /* Connects the LISTEN connection (asynchronously) and starts the poll. */
 void feed_start(struct feed *f);
 /* After the pool is freed: subscriptions' queries have all returned. */
@@ -51,7 +52,7 @@ void feed_free(struct feed *f);
 void feed_local_commit(struct feed *f);
 /* Makes s a subscriber from cursor (replacing an earlier subscription) and
  * looks for events at once (some may have committed since its last page). */
-void feed_subscribe(struct session *s, int64_t cursor);
+void feed_subscribe(struct feed *f, struct session *s, int64_t cursor);
 /* s is closing (or re-syncing): forget its subscription. */
 void feed_unsubscribe(struct session *s);
 

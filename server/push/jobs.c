@@ -9,12 +9,14 @@
 #include "log.h"
 #include "notice_push.h"
 #include "notifier.h"
-#include "server.h"
+#include "net.h"
 #include "sql_notices.h"
 #include "xalloc.h"
 
 struct jobs {
-	struct jy_server *srv;
+	struct jy_net *net;
+	struct notice_push *push;
+	struct notifier *notifier;
 	struct event *timer;
 	bool running;             /* a jy_raise_notices query is out */
 	struct jobs_stats stats;
@@ -48,8 +50,8 @@ static void on_raised(const struct db_result *r, void *arg)
 		return;
 	}
 	jy_info("event=notices_raised count=%ld", n);
-	notice_push_wake(j->srv->push);
-	notifier_kick(j->srv->notifier);
+	notice_push_wake(j->push);
+	notifier_kick(j->notifier);
 }
 
 static void tick(evutil_socket_t fd, short what, void *arg)
@@ -57,12 +59,12 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct jobs *j = arg;
-	struct timeval tv = { (time_t)j->srv->cfg->jobs_interval_s, 0 };
+	struct timeval tv = { (time_t)j->net->cfg->jobs_interval_s, 0 };
 	evtimer_add(j->timer, &tv);
 	/* A run still out (a slow database) is not doubled up. */
-	if (j->running || j->srv->draining)
+	if (j->running || j->net->draining)
 		return;
-	if (!db_query(j->srv->db, &sql_raise_notices, NULL, on_raised, j)) {
+	if (!db_query(j->net->db, &sql_raise_notices, NULL, on_raised, j)) {
 		jy_warn("event=notices_job_failed error=\"database queue full\"");
 		j->stats.failed++;
 		return;
@@ -71,11 +73,13 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	j->stats.runs++;
 }
 
-struct jobs *jobs_new(struct jy_server *srv)
+struct jobs *jobs_new(struct jy_net *net, struct notice_push *push, struct notifier *notifier)
 {
 	struct jobs *j = jy_xcalloc(1, sizeof *j);
-	j->srv = srv;
-	j->timer = evtimer_new(srv->base, tick, j);
+	j->net = net;
+	j->push = push;
+	j->notifier = notifier;
+	j->timer = evtimer_new(net->base, tick, j);
 	if (!j->timer)
 		abort();
 	return j;
@@ -83,7 +87,7 @@ struct jobs *jobs_new(struct jy_server *srv)
 
 void jobs_start(struct jobs *j)
 {
-	if (j->srv->cfg->jobs_interval_s == 0) {
+	if (j->net->cfg->jobs_interval_s == 0) {
 		jy_info("event=notices_job_off reason=\"jobs.interval is 0\"");
 		return;
 	}

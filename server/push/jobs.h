@@ -11,10 +11,12 @@
 
 #include <stdint.h>
 
-struct jy_server;
+struct jy_net;
+struct notice_push;
+struct notifier;
 struct jobs;
 
-struct jobs *jobs_new(struct jy_server *srv);
+struct jobs *jobs_new(struct jy_net *net, struct notice_push *push, struct notifier *notifier);
 /* Arms the timer (nothing when the interval is 0); the first run comes
  * after JOBS_FIRST_RUN_MS, once the pool has had time to connect. */
 void jobs_start(struct jobs *j);

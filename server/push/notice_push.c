@@ -12,7 +12,7 @@
 #include "feed.h"
 #include "log.h"
 #include "pbjson.h"
-#include "server.h"
+#include "net.h"
 #include "session.h"
 #include "sql_notices.h"
 #include "xalloc.h"
@@ -29,7 +29,7 @@ struct notice_follower {
 TAILQ_HEAD(follower_list, notice_follower);
 
 struct notice_push {
-	struct jy_server *srv;
+	struct jy_net *net;
 	struct follower_list followers;
 	struct event *poll;
 	struct notice_push_stats stats;
@@ -129,7 +129,7 @@ static void follower_kick(struct notice_follower *f)
 	snprintf(after, sizeof after, "%" PRId64, f->cursor);
 	snprintf(limit, sizeof limit, "%d", NOTICE_PAGE);
 	const char *values[3] = { account, after, limit };
-	if (db_query(f->np->srv->db, &sql_inbox_after, values, on_after, f)) {
+	if (db_query(f->np->net->db, &sql_inbox_after, values, on_after, f)) {
 		f->inflight = true;
 		f->np->stats.queries++;
 	}
@@ -148,9 +148,8 @@ void notice_push_wake(struct notice_push *np)
 	}
 }
 
-void notice_push_follow(struct session *s, int64_t cursor)
+void notice_push_follow(struct notice_push *np, struct session *s, int64_t cursor)
 {
-	struct notice_push *np = s->srv->push;
 	if (s->notice_follower)
 		follower_drop(s->notice_follower);
 	struct notice_follower *f = jy_xcalloc(1, sizeof *f);
@@ -180,12 +179,12 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 		notice_push_wake(np);
 }
 
-struct notice_push *notice_push_new(struct jy_server *srv)
+struct notice_push *notice_push_new(struct jy_net *net)
 {
 	struct notice_push *np = jy_xcalloc(1, sizeof *np);
-	np->srv = srv;
+	np->net = net;
 	TAILQ_INIT(&np->followers);
-	np->poll = event_new(srv->base, -1, EV_PERSIST, poll_cb, np);
+	np->poll = event_new(net->base, -1, EV_PERSIST, poll_cb, np);
 	if (!np->poll)
 		abort();
 	return np;

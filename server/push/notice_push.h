@@ -19,18 +19,18 @@
 #define NOTICE_POLL_MS 10000
 #define NOTICE_PAGE 100
 
-struct jy_server;
+struct jy_net;
 struct session;
 struct notice_push;
 
-struct notice_push *notice_push_new(struct jy_server *srv);
+struct notice_push *notice_push_new(struct jy_net *net);
 void notice_push_start(struct notice_push *np);
 /* After the pool is freed: every follower's query has returned. */
 void notice_push_free(struct notice_push *np);
 
 /* Makes s follow its account's inbox after notice id cursor (replacing an
  * earlier follow) and looks for newer ones at once. */
-void notice_push_follow(struct session *s, int64_t cursor);
+void notice_push_follow(struct notice_push *np, struct session *s, int64_t cursor);
 /* s is closing: forget it. */
 void notice_push_unfollow(struct session *s);
 /* New notices may have been raised: every follower looks. */

@@ -16,7 +16,7 @@
 
 #include "db.h"
 #include "log.h"
-#include "server.h"
+#include "net.h"
 #include "sql_notices.h"
 #include "xalloc.h"
 
@@ -47,7 +47,7 @@ static const char *const env_names[C_COUNT] = {
 enum nstate { N_IDLE, N_CLAIMING, N_RUNNING, N_FINISHING };
 
 struct notifier {
-	struct jy_server *srv;
+	struct jy_net *net;
 	const struct jy_config *cfg;
 	enum nstate state;
 	bool again;                /* kicked while busy: claim again when idle */
@@ -273,7 +273,7 @@ static bool spawn_command(struct notifier *n, const PGresult *res)
 	n->out_len = 0;
 	n->out[0] = '\0';
 	fcntl(n->out_fd, F_SETFL, fcntl(n->out_fd, F_GETFL) | O_NONBLOCK);
-	n->out_ev = event_new(n->srv->base, n->out_fd, EV_READ | EV_PERSIST, on_output, n);
+	n->out_ev = event_new(n->net->base, n->out_fd, EV_READ | EV_PERSIST, on_output, n);
 	if (!n->out_ev || event_add(n->out_ev, NULL) != 0)
 		abort();
 	struct timeval tv = { (time_t)n->cfg->notifier_timeout_s, 0 };
@@ -315,7 +315,7 @@ static void finish(struct notifier *n)
 	snprintf(retry, sizeof retry, "%u", n->retry_s);
 	const char *values[5] = { id, attempt, n->ok ? "true" : "false", n->error, retry };
 	n->state = N_FINISHING;
-	if (!db_query(n->srv->db, &sql_finish_delivery, values, on_finished, n)) {
+	if (!db_query(n->net->db, &sql_finish_delivery, values, on_finished, n)) {
 		struct timeval tv = { 1, 0 };
 		evtimer_add(n->refinish, &tv);
 	}
@@ -362,12 +362,12 @@ static void on_claimed(const struct db_result *r, void *arg)
 
 static void claim(struct notifier *n)
 {
-	if (n->srv->draining)
+	if (n->net->draining)
 		return;
 	char lease[16];
 	snprintf(lease, sizeof lease, "%u", n->cfg->notifier_timeout_s + NOTIFIER_LEASE_MARGIN_S);
 	const char *values[1] = { lease };
-	if (db_query(n->srv->db, &sql_claim_delivery, values, on_claimed, n))
+	if (db_query(n->net->db, &sql_claim_delivery, values, on_claimed, n))
 		n->state = N_CLAIMING;
 	/* else the queue is full: the poll tries again */
 }
@@ -392,18 +392,18 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 
 /* ---- life cycle ------------------------------------------------------------------ */
 
-struct notifier *notifier_new(struct jy_server *srv)
+struct notifier *notifier_new(struct jy_net *net)
 {
-	if (!srv->cfg->notifier_command)
+	if (!net->cfg->notifier_command)
 		return NULL;
 	struct notifier *n = jy_xcalloc(1, sizeof *n);
-	n->srv = srv;
-	n->cfg = srv->cfg;
+	n->net = net;
+	n->cfg = net->cfg;
 	n->out_fd = -1;
-	n->poll = event_new(srv->base, -1, EV_PERSIST, on_poll, n);
-	n->sigchld = evsignal_new(srv->base, SIGCHLD, on_sigchld, n);
-	n->deadline = evtimer_new(srv->base, on_deadline, n);
-	n->refinish = evtimer_new(srv->base, on_refinish, n);
+	n->poll = event_new(net->base, -1, EV_PERSIST, on_poll, n);
+	n->sigchld = evsignal_new(net->base, SIGCHLD, on_sigchld, n);
+	n->deadline = evtimer_new(net->base, on_deadline, n);
+	n->refinish = evtimer_new(net->base, on_refinish, n);
 	if (!n->poll || !n->sigchld || !n->deadline || !n->refinish)
 		abort();
 	return n;

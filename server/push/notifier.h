@@ -26,11 +26,11 @@
 #define NOTIFIER_LEASE_MARGIN_S 10
 #define NOTIFIER_POLL_MAX_S 10
 
-struct jy_server;
+struct jy_net;
 struct notifier;
 
 /* NULL when no command is configured (every call below accepts NULL). */
-struct notifier *notifier_new(struct jy_server *srv);
+struct notifier *notifier_new(struct jy_net *net);
 /* Watches SIGCHLD and starts polling for due deliveries. */
 void notifier_start(struct notifier *n);
 /* Looks for due deliveries now (new notices were raised). */
