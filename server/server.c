@@ -26,7 +26,7 @@
 #include "pbjson.h"
 #include "revocation.h"
 #include "session.h"
-#include "sql_registry.h"
+#include "statements.h"
 #include "tls.h"
 
 /* See reap(): a few frames' worth, so that ordinary closes never trim. */
@@ -254,14 +254,15 @@ int server_run(struct jy_config *cfg)
 
 	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10,
 				     cfg->statement_timeout_s * 1000u };
-	srv.net.db = db_pool_new(srv.net.base, &pc, jy_all_statements, jy_all_statements_count);
+	srv.net.db = db_pool_new(srv.net.base, &pc, jy_statements, STMT_COUNT);
 	db_pool_start(srv.net.db);
 	/* The anonymous portal's own small pool with a shorter statement
 	 * timeout: its visitors never wait in, nor fill, the authenticated
 	 * clients' queue. */
 	struct db_pool_config ppc = { conninfo, cfg->portal_pool_size, PORTAL_MAX_QUEUE, 10,
 				      cfg->portal_statement_timeout_ms };
-	srv.http.portal_db = db_pool_new(srv.net.base, &ppc, jy_portal_statements, jy_portal_statements_count);
+	srv.http.portal_db = db_pool_new(srv.net.base, &ppc, jy_statements + STMT_PORTAL_FIRST,
+				     JY_PORTAL_STATEMENTS);
 	db_pool_start(srv.http.portal_db);
 	srv.push = notice_push_new(&srv.net);
 	srv.feed = feed_new(&srv.net, srv.push, conninfo);

@@ -299,7 +299,7 @@ static int cmd_cert_bind(PGconn *conn, int argc, char **argv, char *err)
 }
 
 /* Tells every running jianyid to re-check the certificates of its open
- * sessions (server/revocation.c), so that a revoked certificate or a
+ * sessions (server/net/revocation.c), so that a revoked certificate or a
  * disabled account loses its sessions at once. Inside a transaction (batch)
  * the NOTIFY goes out at its commit. */
 static int notify_servers(PGconn *conn, char *err)

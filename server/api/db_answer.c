@@ -10,7 +10,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "context.h"
-#include "sql_supervision.h"
+#include "statements.h"
 
 bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
 			 db_result_cb cb, void *arg)
@@ -190,7 +190,7 @@ void db_answer_write(struct request *req, const char *op, const ProtobufCMessage
 	request_hash(op, m, hash);
 	const char *values[5] = { actor, op, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
 				  idempotency_key, hash };
-	db_answer_query(req, &sql_write, values, cb); /* values are copied */
+	db_answer_query(req, &jy_statements[STMT_WRITE], values, cb); /* values are copied */
 	json_object_put(params);
 }
 
@@ -200,6 +200,6 @@ void db_answer_read(struct request *req, const char *op, const ProtobufCMessage 
 	char viewer[24];
 	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
 	const char *values[3] = { viewer, op, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN) };
-	db_answer_query(req, &sql_read, values, cb);
+	db_answer_query(req, &jy_statements[STMT_READ], values, cb);
 	json_object_put(params);
 }

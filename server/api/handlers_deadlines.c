@@ -9,7 +9,7 @@
 
 #include "db_answer.h"
 #include "pbjson.h"
-#include "sql_deadlines.h"
+#include "statements.h"
 
 #define DEADLINES_MAX 2000
 
@@ -40,6 +40,6 @@ void handle_deadlines(struct request *req, const Jianyi__Request *body)
 	snprintf(limit, sizeof limit, "%d", q->limit);
 	const char *values[3] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
 				  limit };
-	db_answer_query(req, &sql_deadlines, values, on_deadlines);
+	db_answer_query(req, &jy_statements[STMT_DEADLINES], values, on_deadlines);
 	json_object_put(filters);
 }

@@ -12,7 +12,7 @@
 #include "db_answer.h"
 #include "pbjson.h"
 #include "context.h"
-#include "sql_workflow.h"
+#include "statements.h"
 #include "timeline_page.h"
 #include "xalloc.h"
 
@@ -86,6 +86,6 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
 	snprintf(sid, sizeof sid, "%" PRId64, q->suggestion_id);
 	const char *values[2] = { viewer, sid };
-	if (!db_answer_query_arg(req, &sql_get_suggestion, values, on_get, call))
+	if (!db_answer_query_arg(req, &jy_statements[STMT_GET_SUGGESTION], values, on_get, call))
 		free(call);
 }

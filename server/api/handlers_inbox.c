@@ -11,7 +11,7 @@
 #include "notice_push.h"
 #include "pbjson.h"
 #include "context.h"
-#include "sql_notices.h"
+#include "statements.h"
 #include "xalloc.h"
 
 #define INVALID JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT
@@ -77,7 +77,7 @@ void handle_inbox(struct request *req, const Jianyi__Request *body)
 	struct inbox_call *call = jy_xmalloc(sizeof *call);
 	call->req = req;
 	call->follow = q->follow;
-	if (!db_answer_query_arg(req, &sql_inbox, values, on_inbox, call))
+	if (!db_answer_query_arg(req, &jy_statements[STMT_INBOX], values, on_inbox, call))
 		free(call);
 }
 
@@ -124,6 +124,6 @@ void handle_inbox_mark(struct request *req, const Jianyi__Request *body)
 	char account[24];
 	snprintf(account, sizeof account, "%" PRId64, req->sess->who.account_id);
 	const char *values[2] = { account, ids };
-	db_answer_query(req, &sql_inbox_mark, values, on_mark);
+	db_answer_query(req, &jy_statements[STMT_INBOX_MARK], values, on_mark);
 	free(ids); /* db_query copied it */
 }

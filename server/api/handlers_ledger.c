@@ -9,7 +9,7 @@
 #include "handlers_workflow.h"
 #include "log.h"
 #include "context.h"
-#include "sql_ledger.h"
+#include "statements.h"
 
 static void on_ledger(const struct db_result *r, void *arg)
 {
@@ -21,5 +21,5 @@ void handle_ledger(struct request *req, const Jianyi__Request *body)
 	static const Jianyi__ListSuggestionsRequest no_filter = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
 	const Jianyi__ListSuggestionsRequest *q =
 		body->ledger->filter ? body->ledger->filter : &no_filter;
-	query_with_list_filter(req, q, "ledger.filter", LEDGER_DEFAULT, LEDGER_MAX, &sql_ledger, on_ledger);
+	query_with_list_filter(req, q, "ledger.filter", LEDGER_DEFAULT, LEDGER_MAX, &jy_statements[STMT_LEDGER], on_ledger);
 }

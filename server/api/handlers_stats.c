@@ -11,7 +11,7 @@
 #include "pbjson.h"
 #include "context.h"
 #include "db_answer.h"
-#include "sql_stats.h"
+#include "statements.h"
 
 
 static double jdouble(json_object *o, const char *key)
@@ -99,5 +99,5 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 	snprintf(term, sizeof term, "%d", q->term);
 	snprintf(session, sizeof session, "%d", q->session);
 	const char *values[4] = { viewer, term, session, q->group_by };
-	db_answer_query(req, &sql_stats, values, on_stats);
+	db_answer_query(req, &jy_statements[STMT_STATS], values, on_stats);
 }

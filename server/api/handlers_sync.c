@@ -9,7 +9,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "context.h"
-#include "sql_feed.h"
+#include "statements.h"
 
 #define SYNC_DEFAULT FEED_PAGE
 #define SYNC_MAX 5000
@@ -97,7 +97,7 @@ void handle_sync(struct request *req, const Jianyi__Request *body)
 		abort();
 	call->req = req;
 	call->live = q->live;
-	if (!db_query(req->ctx->db, &sql_sync, values, on_sync, call)) {
+	if (!db_query(req->ctx->db, &jy_statements[STMT_SYNC], values, on_sync, call)) {
 		free(call);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			     "server is overloaded (database queue full); try again later");

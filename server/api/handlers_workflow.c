@@ -13,7 +13,7 @@
 #include "log.h"
 #include "pbjson.h"
 #include "context.h"
-#include "sql_workflow.h"
+#include "statements.h"
 #include "utf8.h"
 #include "workflow.h"
 
@@ -122,7 +122,7 @@ void handle_act(struct request *req, const Jianyi__Request *body)
 		json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
 		act->idempotency_key, hash,
 	};
-	db_answer_query(req, &sql_act, values, on_act); /* values are copied */
+	db_answer_query(req, &jy_statements[STMT_ACT], values, on_act); /* values are copied */
 	json_object_put(transitions);
 	json_object_put(params);
 }
@@ -172,5 +172,5 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 void handle_list_suggestions(struct request *req, const Jianyi__Request *body)
 {
 	query_with_list_filter(req, body->list_suggestions, "list_suggestions", LIST_DEFAULT, LIST_MAX,
-			       &sql_list_suggestions, on_list);
+			       &jy_statements[STMT_LIST_SUGGESTIONS], on_list);
 }

@@ -73,7 +73,7 @@ struct db_pool {
 	struct event_base *base;
 	char *conninfo;
 	unsigned size, max_queue, connect_timeout_s, statement_timeout_ms;
-	const struct db_stmt *const *stmts;
+	const struct db_stmt *stmts;
 	size_t nstmts;
 	struct db_conn *conns;
 	struct item_list queue;        /* waiting for a connection */
@@ -255,7 +255,7 @@ static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 static bool conn_send_prepare(struct db_conn *c)
 {
-	const struct db_stmt *s = c->pool->stmts[c->next_stmt];
+	const struct db_stmt *s = &c->pool->stmts[c->next_stmt];
 	if (!PQsendPrepare(c->pg, s->name, s->sql, s->nparams, NULL)) {
 		conn_fail(c, PQerrorMessage(c->pg));
 		return false;
@@ -521,7 +521,7 @@ static void conn_read(struct db_conn *c)
 				return;
 		} else if (c->state == CONN_PREPARING) {
 			ExecStatusType st = PQresultStatus(c->result);
-			const struct db_stmt *s = c->pool->stmts[c->next_stmt];
+			const struct db_stmt *s = &c->pool->stmts[c->next_stmt];
 			if (st != PGRES_COMMAND_OK) {
 				char why[300];
 				snprintf(why, sizeof why, "cannot prepare %s: %s", s->name,
@@ -576,7 +576,7 @@ static void conn_io_cb(evutil_socket_t fd, short what, void *arg)
 /* ---- public API --------------------------------------------------------- */
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
-			    const struct db_stmt *const *stmts, size_t nstmts)
+			    const struct db_stmt *stmts, size_t nstmts)
 {
 	struct db_pool *p = jy_xcalloc(1, sizeof *p);
 	p->base = base;

@@ -10,8 +10,7 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
-/* A prepared statement. Defined next to the code that owns its table family
- * (server/sql_*.c) and listed in server/sql_registry.c. */
+/* A prepared statement: a row of the registry (statements.c). */
 struct db_stmt {
 	const char *name;   /* unique, used as the prepared statement's name */
 	const char *sql;    /* text with $1..$n placeholders */
@@ -55,7 +54,7 @@ struct db_pool_stats {
 struct db_pool;
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
-			    const struct db_stmt *const *stmts, size_t nstmts);
+			    const struct db_stmt *stmts, size_t nstmts);
 /* Starts connecting (asynchronously); reconnects with back-off forever after. */
 void db_pool_start(struct db_pool *pool);
 /* Queues stmt with params (nparams strings, NULL for SQL NULL; copied).

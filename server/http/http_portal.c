@@ -23,7 +23,7 @@
 #include "log.h"
 #include "portal_cache.h"
 #include "net.h"
-#include "sql_portal.h"
+#include "statements.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -217,7 +217,7 @@ void http_portal_index(struct http_env *env, struct evhttp_request *req, const c
 	snprintf(spage, sizeof spage, "%d", page);
 	snprintf(ssize, sizeof ssize, "%d", PAGE_SIZE);
 	const char *params[6] = { c->q, c->category, sterm, c->result, spage, ssize };
-	start(env, req, c, &sql_portal_list, params);
+	start(env, req, c, &jy_statements[STMT_PORTAL_LIST], params);
 }
 
 void http_portal_suggestion(struct http_env *env, struct evhttp_request *req, const char *path,
@@ -233,7 +233,7 @@ void http_portal_suggestion(struct http_env *env, struct evhttp_request *req, co
 	struct portal_call *c = jy_xcalloc(1, sizeof *c);
 	c->kind = PAGE_SUGGESTION;
 	const char *params[1] = { digits };
-	start(env, req, c, &sql_portal_get, params);
+	start(env, req, c, &jy_statements[STMT_PORTAL_GET], params);
 }
 
 /* /stats comes from the cache (portal_cache.h): with many visitors the
@@ -276,7 +276,7 @@ void http_portal_stats(struct http_env *env, struct evhttp_request *req, const c
 	if (!first)
 		return; /* answered when the computation in flight ends */
 	env->portal_stats_computed++;
-	if (!db_query(env->portal_db, &sql_portal_stats, NULL, on_stats, env))
+	if (!db_query(env->portal_db, &jy_statements[STMT_PORTAL_STATS], NULL, on_stats, env))
 		portal_cache_finish(pc, false);
 }
 
@@ -294,7 +294,7 @@ void http_portal_excellent(struct http_env *env, struct evhttp_request *req, con
 	char syear[16];
 	snprintf(syear, sizeof syear, "%d", year);
 	const char *params[1] = { syear };
-	start(env, req, c, &sql_portal_excellent, params);
+	start(env, req, c, &jy_statements[STMT_PORTAL_EXCELLENT], params);
 }
 
 void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, const char *path,
@@ -304,7 +304,7 @@ void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, c
 	(void)query;
 	struct portal_call *c = jy_xcalloc(1, sizeof *c);
 	c->kind = PAGE_UNSATISFIED;
-	start(env, req, c, &sql_portal_unsatisfied, NULL);
+	start(env, req, c, &jy_statements[STMT_PORTAL_UNSATISFIED], NULL);
 }
 
 /* ---- the list ---------------------------------------------------------------- */

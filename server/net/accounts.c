@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "sql_accounts.h"
+#include "statements.h"
 #include "xalloc.h"
 
 struct lookup {
@@ -103,7 +103,7 @@ bool accounts_lookup(struct db_pool *db, const char *cert_sha256, identity_cb cb
 	lk->arg = arg;
 	snprintf(lk->sha, sizeof lk->sha, "%s", cert_sha256);
 	const char *params[] = { lk->sha };
-	if (!db_query(db, &sql_identity_by_cert, params, on_result, lk)) {
+	if (!db_query(db, &jy_statements[STMT_IDENTITY_BY_CERT], params, on_result, lk)) {
 		free(lk);
 		return false;
 	}

@@ -11,7 +11,7 @@
 #include "log.h"
 #include "net.h"
 #include "session.h"
-#include "sql_accounts.h"
+#include "statements.h"
 #include "xalloc.h"
 
 /* The database re-check without a NOTIFY: bounds how long a revoke made
@@ -23,7 +23,7 @@ struct revocation {
 	struct event *tick;       /* every second: expiry; every RECHECK_EVERY_S: the database */
 	unsigned ticks;
 	uint64_t epoch;           /* wake-ups so far */
-	bool running;             /* a sql_certs_ended query is out */
+	bool running;             /* a STMT_CERTS_ENDED query is out */
 	bool again;               /* woken while it was out: check once more */
 };
 
@@ -108,7 +108,7 @@ static void recheck(struct revocation *r)
 	if (!certs)
 		return;
 	const char *params[1] = { certs };
-	r->running = db_query(r->net->db, &sql_certs_ended, params, on_checked, r);
+	r->running = db_query(r->net->db, &jy_statements[STMT_CERTS_ENDED], params, on_checked, r);
 	if (!r->running)
 		jy_warn("event=credentials_recheck_failed error=\"database queue full\"");
 	free(certs);

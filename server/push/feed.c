@@ -17,7 +17,7 @@
 #include "revocation.h"
 #include "net.h"
 #include "session.h"
-#include "sql_feed.h"
+#include "statements.h"
 #include "xalloc.h"
 
 #define LISTEN_BACKOFF_MIN_MS 100
@@ -258,7 +258,7 @@ static void sub_kick(struct feed_sub *sub)
 	snprintf(after, sizeof after, "%" PRId64, sub->cursor);
 	snprintf(limit, sizeof limit, "%d", FEED_PAGE);
 	const char *values[3] = { account, after, limit };
-	if (db_query(sub->f->net->db, &sql_sync, values, on_sub_sync, sub))
+	if (db_query(sub->f->net->db, &jy_statements[STMT_SYNC], values, on_sub_sync, sub))
 		sub->inflight = true;
 	/* else the queue is full: the next wake-up or the poll tries again */
 }
@@ -385,7 +385,7 @@ static void fanout_start(struct feed *f, struct feed_sub *first)
 	snprintf(after, sizeof after, "%" PRId64, fo->cursor);
 	snprintf(limit, sizeof limit, "%d", FEED_PAGE);
 	const char *values[3] = { viewers, after, limit };
-	bool sent = db_query(f->net->db, &sql_sync_many, values, on_fanout, fo);
+	bool sent = db_query(f->net->db, &jy_statements[STMT_SYNC_MANY], values, on_fanout, fo);
 	free(viewers);
 	if (!sent) {
 		/* The queue is full: the next wake-up or the poll tries again. */
@@ -476,7 +476,7 @@ static void notify_maybe_send(struct feed *f)
 		evtimer_add(f->notify_timer, &tv);
 		return;
 	}
-	if (!db_query(f->net->db, &sql_feed_notify, NULL, on_notified, f)) {
+	if (!db_query(f->net->db, &jy_statements[STMT_FEED_NOTIFY], NULL, on_notified, f)) {
 		struct timeval tv = { 0, (suseconds_t)gap };
 		evtimer_add(f->notify_timer, &tv);
 		return;

@@ -10,7 +10,7 @@
 #include "notice_push.h"
 #include "notifier.h"
 #include "net.h"
-#include "sql_notices.h"
+#include "statements.h"
 #include "xalloc.h"
 
 struct jobs {
@@ -64,7 +64,7 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	/* A run still out (a slow database) is not doubled up. */
 	if (j->running || j->net->draining)
 		return;
-	if (!db_query(j->net->db, &sql_raise_notices, NULL, on_raised, j)) {
+	if (!db_query(j->net->db, &jy_statements[STMT_RAISE_NOTICES], NULL, on_raised, j)) {
 		jy_warn("event=notices_job_failed error=\"database queue full\"");
 		j->stats.failed++;
 		return;

@@ -14,7 +14,7 @@
 #include "pbjson.h"
 #include "net.h"
 #include "session.h"
-#include "sql_notices.h"
+#include "statements.h"
 #include "xalloc.h"
 
 struct notice_follower {
@@ -129,7 +129,7 @@ static void follower_kick(struct notice_follower *f)
 	snprintf(after, sizeof after, "%" PRId64, f->cursor);
 	snprintf(limit, sizeof limit, "%d", NOTICE_PAGE);
 	const char *values[3] = { account, after, limit };
-	if (db_query(f->np->net->db, &sql_inbox_after, values, on_after, f)) {
+	if (db_query(f->np->net->db, &jy_statements[STMT_INBOX_AFTER], values, on_after, f)) {
 		f->inflight = true;
 		f->np->stats.queries++;
 	}

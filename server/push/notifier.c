@@ -17,7 +17,7 @@
 #include "db.h"
 #include "log.h"
 #include "net.h"
-#include "sql_notices.h"
+#include "statements.h"
 #include "xalloc.h"
 
 /* Columns of sql_claim_delivery, and the environment variable each becomes. */
@@ -315,7 +315,7 @@ static void finish(struct notifier *n)
 	snprintf(retry, sizeof retry, "%u", n->retry_s);
 	const char *values[5] = { id, attempt, n->ok ? "true" : "false", n->error, retry };
 	n->state = N_FINISHING;
-	if (!db_query(n->net->db, &sql_finish_delivery, values, on_finished, n)) {
+	if (!db_query(n->net->db, &jy_statements[STMT_FINISH_DELIVERY], values, on_finished, n)) {
 		struct timeval tv = { 1, 0 };
 		evtimer_add(n->refinish, &tv);
 	}
@@ -367,7 +367,7 @@ static void claim(struct notifier *n)
 	char lease[16];
 	snprintf(lease, sizeof lease, "%u", n->cfg->notifier_timeout_s + NOTIFIER_LEASE_MARGIN_S);
 	const char *values[1] = { lease };
-	if (db_query(n->net->db, &sql_claim_delivery, values, on_claimed, n))
+	if (db_query(n->net->db, &jy_statements[STMT_CLAIM_DELIVERY], values, on_claimed, n))
 		n->state = N_CLAIMING;
 	/* else the queue is full: the poll tries again */
 }
