@@ -292,7 +292,7 @@ int server_run(struct jy_config *cfg)
 	event_base_dispatch(srv.net.base);
 	status = 0;
 	jy_info("event=stopping sessions=%u requests=%llu", srv.net.nsessions,
-		(unsigned long long)srv.net.requests_total);
+		(unsigned long long)jy_metrics_counter(srv.net.metrics, JY_REQUESTS_READ));
 	goto cleanup;
 
 fail:

@@ -26,6 +26,7 @@ struct kind_stats {
 struct jy_metrics {
 	struct kind_stats kinds[MAX_KINDS];
 	unsigned nkinds;
+	uint64_t counters[JY_NCOUNTERS];
 };
 
 struct jy_metrics *jy_metrics_new(void)
@@ -52,10 +53,23 @@ static struct kind_stats *find_kind(struct jy_metrics *m, const char *kind)
 	return find_kind(m, "other");
 }
 
+void jy_metrics_count(struct jy_metrics *m, enum jy_counter c)
+{
+	if (m)
+		m->counters[c]++;
+}
+
+uint64_t jy_metrics_counter(const struct jy_metrics *m, enum jy_counter c)
+{
+	return m ? m->counters[c] : 0;
+}
+
 void jy_metrics_request(struct jy_metrics *m, const char *kind, int code, uint64_t duration_us)
 {
 	if (!m)
 		return;
+	if (code != 0)
+		m->counters[JY_REQUESTS_FAILED]++;
 	struct kind_stats *k = find_kind(m, kind);
 	k->by_code[code >= 0 && code < MAX_CODES ? code : MAX_CODES]++;
 	k->count++;

@@ -92,22 +92,23 @@ void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const ch
 	struct evbuffer *b = evbuffer_new();
 	metric(b, "jianyid_sessions_open", "gauge", "Protocol connections open now.", env->net->nsessions);
 	metric(b, "jianyid_sessions_total", "counter", "Protocol connections accepted.",
-	       (unsigned long long)env->net->sessions_total);
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_SESSIONS_TOTAL));
 	metric(b, "jianyid_sessions_refused_total", "counter",
 	       "Protocol connections refused (over the limit, draining, unknown certificate).",
-	       (unsigned long long)env->net->sessions_refused);
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_SESSIONS_REFUSED));
 	metric(b, "jianyid_sessions_handshaking", "gauge",
 	       "Protocol connections still in the TLS handshake (bounded by max_handshakes).",
 	       env->net->nhandshaking);
 	metric(b, "jianyid_handshakes_refused_total", "counter",
 	       "Connections closed at accept because max_handshakes were in progress.",
-	       (unsigned long long)env->net->handshakes_refused);
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_HANDSHAKES_REFUSED));
 	evbuffer_add_printf(b,
 		"# HELP jianyid_tls_handshakes_total Completed TLS handshakes, by kind (resumed: a session ticket).\n"
 		"# TYPE jianyid_tls_handshakes_total counter\n"
 		"jianyid_tls_handshakes_total{kind=\"full\"} %llu\n"
 		"jianyid_tls_handshakes_total{kind=\"resumed\"} %llu\n",
-		(unsigned long long)env->net->tls_full, (unsigned long long)env->net->tls_resumed);
+		(unsigned long long)jy_metrics_counter(env->net->metrics, JY_TLS_FULL),
+		(unsigned long long)jy_metrics_counter(env->net->metrics, JY_TLS_RESUMED));
 	jy_metrics_write_requests(env->net->metrics, b);
 	/* db_pool_stats counts busy connections among the ready ones; the two
 	 * states here do not overlap, so they add up to the connected ones. */

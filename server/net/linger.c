@@ -8,13 +8,13 @@
 #include <event2/event.h>
 
 #include "log.h"
-#include "net.h"
 #include "xalloc.h"
 
 #define LINGER_SECONDS 2
 
 struct lingering {
-	struct jy_net *net;
+	void (*done)(void *arg);
+	void *arg;
 	int fd;
 	struct event *ev;
 };
@@ -24,9 +24,10 @@ static void linger_end(struct lingering *l, const char *why)
 	jy_debug("event=linger_end fd=%d reason=%s", l->fd, why);
 	event_free(l->ev);
 	close(l->fd);
-	l->net->nlinger--;
-	net_maybe_drained(l->net);
+	void (*done)(void *) = l->done;
+	void *arg = l->arg;
 	free(l);
+	done(arg);
 }
 
 static void on_linger(evutil_socket_t fd, short what, void *arg)
@@ -50,17 +51,18 @@ static void on_linger(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-void linger_start(struct jy_net *net, int fd)
+bool linger_start(struct event_base *base, int fd, void (*done)(void *arg), void *arg)
 {
 	int dupfd = fd >= 0 ? dup(fd) : -1;
 	if (dupfd < 0)
-		return; /* out of descriptors: plain close it is */
+		return false; /* out of descriptors: plain close it is */
 	shutdown(dupfd, SHUT_WR);
 	struct lingering *l = jy_xcalloc(1, sizeof *l);
-	l->net = net;
+	l->done = done;
+	l->arg = arg;
 	l->fd = dupfd;
-	l->ev = event_new(net->base, dupfd, EV_READ | EV_PERSIST, on_linger, l);
+	l->ev = event_new(base, dupfd, EV_READ | EV_PERSIST, on_linger, l);
 	struct timeval tv = { LINGER_SECONDS, 0 };
 	event_add(l->ev, &tv);
-	net->nlinger++;
+	return true;
 }

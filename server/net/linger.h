@@ -5,9 +5,12 @@
 #ifndef JY_LINGER_H
 #define JY_LINGER_H
 
-struct jy_net;
+#include <stdbool.h>
+#include <event2/event.h>
 
-/* Takes a duplicate of fd; the caller still closes its own. */
-void linger_start(struct jy_net *net, int fd);
+/* Takes a duplicate of fd; the caller still closes its own. When it
+ * lingers (true), done(arg) is called once the socket is closed: the drain
+ * waits for it (net.c). False: nothing to wait for. */
+bool linger_start(struct event_base *base, int fd, void (*done)(void *arg), void *arg);
 
 #endif

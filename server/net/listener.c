@@ -12,6 +12,7 @@
 
 #include "accept_guard.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "session.h"
 
@@ -62,8 +63,8 @@ static void refuse_handshake(struct jy_net *net, const char *peer)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t now = (uint64_t)ts.tv_sec;
-	net->sessions_refused++;
-	net->handshakes_refused++;
+	jy_metrics_count(net->metrics, JY_SESSIONS_REFUSED);
+	jy_metrics_count(net->metrics, JY_HANDSHAKES_REFUSED);
 	net->handshake_refusals_unlogged++;
 	if (now == net->handshake_refusals_logged_at)
 		return;
@@ -82,7 +83,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	char peer[64];
 	format_peer(sa, peer, sizeof peer);
 	if (net->draining || net->nsessions >= net->cfg->max_connections + REFUSE_SLACK) {
-		net->sessions_refused++;
+		jy_metrics_count(net->metrics, JY_SESSIONS_REFUSED);
 		jy_warn("event=connection_dropped peer=%s sessions=%u reason=%s", peer,
 			net->nsessions, net->draining ? "draining" : "over_hard_limit");
 		close(fd);

@@ -42,7 +42,7 @@ struct jy_net {
 	struct accept_guard *accept_guard; /* pauses accept after EMFILE & co. */
 	struct db_pool *db;               /* the Hello's account lookup, revocation */
 	struct revocation *revocation;    /* ends sessions of revoked certificates (revocation.c) */
-	struct jy_metrics *metrics;       /* requests by kind and code (base/metrics.c) */
+	struct jy_metrics *metrics;       /* requests and this layer's events, counted (base/metrics.h) */
 	struct jy_net_hooks hooks;
 
 	struct session_list sessions;     /* open connections */
@@ -56,18 +56,14 @@ struct jy_net {
 	uint64_t next_session_id;
 	size_t input_held;                /* sessions' unprocessed input: incomplete frames */
 	size_t input_released;            /* of it, dropped with closed or refused sessions since the last trim */
-	uint64_t partial_refused;         /* sessions refused over max_partial_bytes */
 	bool draining;                    /* SIGTERM received */
-
-	/* Counters, exported on /metrics (http_ops.c). */
-	uint64_t sessions_total, sessions_refused, requests_total, requests_failed;
-	uint64_t tls_full, tls_resumed;   /* completed handshakes, by kind */
-	uint64_t handshakes_refused;      /* closed at accept: max_handshakes reached */
 };
 
 /* Session bookkeeping, called by session.c. */
 void net_session_opened(struct jy_net *net, struct session *s);
 void net_session_closed(struct jy_net *net, struct session *s);
+/* A lingering close of fd (linger.c), counted in nlinger until it ends. */
+void net_linger(struct jy_net *net, int fd);
 /* While draining: calls hooks.drained once no session or lingering socket is left. */
 void net_maybe_drained(struct jy_net *net);
 

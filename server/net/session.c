@@ -13,7 +13,6 @@
 #include <openssl/ssl.h>
 
 #include "accounts.h"
-#include "linger.h"
 #include "revocation.h"
 #include "frame.h"
 #include "log.h"
@@ -227,7 +226,7 @@ static struct request *request_new(struct session *s, uint64_t id, const char *k
 	s->in_flight++;
 	s->refs++;
 	s->requests++;
-	s->net->requests_total++;
+	jy_metrics_count(s->net->metrics, JY_REQUESTS_READ);
 	return req;
 }
 
@@ -240,8 +239,6 @@ void request_reply(struct request *req, Jianyi__Response *resp)
 {
 	struct session *s = req->sess;
 	int code = resp->status ? (int)resp->status->code : 0;
-	if (code != 0)
-		s->net->requests_failed++;
 	if (s->state != SESS_CLOSED && s->state != SESS_CLOSING)
 		send_response(s, req->id, resp);
 	jy_metrics_request(s->net->metrics, req->kind, code, now_us() - req->started_us);
@@ -425,7 +422,7 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 		return;
 	}
 	if (s->net->nsessions > s->net->cfg->max_connections) {
-		s->net->sessions_refused++;
+		jy_metrics_count(s->net->metrics, JY_SESSIONS_REFUSED);
 		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 			      "server is at its connection limit (%u); try again later",
 			      s->net->cfg->max_connections);
@@ -492,7 +489,7 @@ static void refuse_partial(struct session *s)
 	net->input_released += s->input_held;
 	s->input_held = 0;
 	s->partial_waiting = false;
-	net->partial_refused++;
+	jy_metrics_count(net->metrics, JY_PARTIAL_REFUSED);
 	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
 		      "the server holds too much in incomplete frames (max_partial_bytes %u) and "
 		      "this connection's frame made no progress for the longest; try again",
@@ -626,9 +623,9 @@ static void on_handshake_done(struct session *s)
 	bool resumed = SSL_session_reused(ssl) == 1;
 	handshake_over(s);
 	if (resumed)
-		s->net->tls_resumed++;
+		jy_metrics_count(s->net->metrics, JY_TLS_RESUMED);
 	else
-		s->net->tls_full++;
+		jy_metrics_count(s->net->metrics, JY_TLS_FULL);
 	const unsigned char *alpn = NULL;
 	unsigned alpn_len = 0;
 	SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
@@ -735,7 +732,7 @@ static void session_close(struct session *s, const char *reason)
 		 * lingering half-close keeps unread requests from turning our close
 		 * into a reset that would destroy answers the client has not read. */
 		SSL_shutdown(bufferevent_openssl_get_ssl(s->bev));
-		linger_start(s->net, bufferevent_getfd(s->bev));
+		net_linger(s->net, bufferevent_getfd(s->bev));
 	}
 	ERR_clear_error();
 	bufferevent_free(s->bev); /* BEV_OPT_CLOSE_ON_FREE: frees the SSL, closes the socket */
