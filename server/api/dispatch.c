@@ -10,14 +10,13 @@
 #include "handlers_stats.h"
 #include "handlers_deadlines.h"
 #include "handlers_inbox.h"
-#include "handlers_topics.h"
-#include "handlers_excellent.h"
-#include "handlers_supervision.h"
+#include "operations.h"
 #include "context.h"
 #include "status.h"
 
-/* One row per request type: the body it carries and the handler that
- * answers it. Later issues add workflow, sync and reporting rows. */
+/* One row per request type with a handler of its own: the body it carries
+ * and the handler that answers it. The requests that are only one
+ * jy_write / jy_read operation are rows of operations.c instead. */
 struct route {
 	Jianyi__Request__BodyCase body;
 	const char *kind;
@@ -76,16 +75,6 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_ACT, "act", handle_act },
 	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
 	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },
-	{ JIANYI__REQUEST__BODY_TOPIC_CREATE, "topic_create", handle_topic_create },
-	{ JIANYI__REQUEST__BODY_TOPIC_ADD, "topic_add", handle_topic_add },
-	{ JIANYI__REQUEST__BODY_TOPIC_REMOVE, "topic_remove", handle_topic_remove },
-	{ JIANYI__REQUEST__BODY_TOPIC_LIST, "topic_list", handle_topic_list },
-	{ JIANYI__REQUEST__BODY_TOPIC_SHOW, "topic_show", handle_topic_show },
-	{ JIANYI__REQUEST__BODY_EXCELLENT_NOMINATE, "excellent_nominate", handle_excellent_nominate },
-	{ JIANYI__REQUEST__BODY_EXCELLENT_SCORE, "excellent_score", handle_excellent_score },
-	{ JIANYI__REQUEST__BODY_EXCELLENT_ANNOUNCE, "excellent_announce", handle_excellent_announce },
-	{ JIANYI__REQUEST__BODY_EXCELLENT_LIST, "excellent_list", handle_excellent_list },
-	{ JIANYI__REQUEST__BODY_SUPERVISION_LIST, "supervision_list", handle_supervision_list },
 	{ JIANYI__REQUEST__BODY_SYNC, "sync", handle_sync },
 	{ JIANYI__REQUEST__BODY_LEDGER, "ledger", handle_ledger },
 	{ JIANYI__REQUEST__BODY_STATS, "stats", handle_stats },
@@ -103,6 +92,12 @@ void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jian
 			routes[i].handle(req, body);
 			return;
 		}
+	}
+	const struct operation *op = operation_find(body->body_case);
+	if (op) {
+		req->kind = operation_name(op);
+		operation_handle(op, req, body);
+		return;
 	}
 	if (body->body_case == JIANYI__REQUEST__BODY__NOT_SET)
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNIMPLEMENTED,
