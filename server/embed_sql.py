@@ -5,7 +5,7 @@ Usage: python3 embed_sql.py OUTPUT.c --schema NNNN_name.sql... --functions NN_na
 
 Writes `jy_migrations[]` (the versioned schema, server/sql/schema/NNNN_name.sql)
 and `jy_repeatables[]` (functions, views and triggers, server/sql/functions/
-NN_name.sql), each with the SHA-256 of its text (see server/migrations.h).
+NN_name.sql), each with the SHA-256 of its text (see server/db/migrations.h).
 Fails the build when a name has no number, when the numbers are not unique
 and contiguous from 1 (a gap or a duplicate would make databases disagree
 about what "version N" means), or when a function or view is defined in two

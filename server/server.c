@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include "bootstrap.h"
+#include "dispatch.h"
 #include "embedded_pg.h"
 #include "feed.h"
 #include "http.h"
@@ -25,7 +26,7 @@
 #include "pbjson.h"
 #include "revocation.h"
 #include "session.h"
-#include "sql_registry.h"
+#include "statements.h"
 #include "tls.h"
 
 /* See reap(): a few frames' worth, so that ordinary closes never trim. */
@@ -42,37 +43,39 @@ bool server_reload_tls(struct jy_server *srv)
 	char err[512];
 	/* Build the new context completely before touching the old one: a bad
 	 * reload leaves the server as it was. */
-	SSL_CTX *fresh = build_tls(srv->cfg, err, sizeof err);
+	SSL_CTX *fresh = build_tls(srv->net.cfg, err, sizeof err);
 	if (!fresh) {
 		char q[600];
 		jy_error("event=tls_reload_failed reason=%s", jy_log_quote(err, q, sizeof q));
 		return false;
 	}
-	SSL_CTX *old = srv->tls;
-	srv->tls = fresh;
+	SSL_CTX *old = srv->net.tls;
+	srv->net.tls = fresh;
 	SSL_CTX_free(old); /* sessions hold their own reference through their SSL */
-	jy_info("event=tls_reloaded cert=%s", srv->cfg->cert_file);
+	jy_info("event=tls_reloaded cert=%s", srv->net.cfg->cert_file);
 	return true;
 }
 
-void server_session_opened(struct jy_server *srv, struct session *s)
+/* The network layer's hooks (net.h). */
+static void dispatch(void *app, struct request *req, const Jianyi__Request *body)
 {
-	TAILQ_INSERT_TAIL(&srv->sessions, s, link);
-	srv->nsessions++;
-	srv->sessions_total++;
+	struct jy_server *srv = app;
+	dispatch_request(&srv->api, req, body);
 }
 
-void server_session_closed(struct jy_server *srv, struct session *s)
+static void session_closing(void *app, struct session *s)
 {
-	TAILQ_REMOVE(&srv->sessions, s, link);
-	srv->nsessions--;
-	server_maybe_exit(srv);
+	(void)app;
+	if (s->feed_sub)
+		feed_unsubscribe(s);
+	if (s->notice_follower)
+		notice_push_unfollow(s);
 }
 
-void server_maybe_exit(struct jy_server *srv)
+static void drained(void *app)
 {
-	if (srv->draining && srv->nsessions == 0 && srv->nlinger == 0)
-		event_base_loopexit(srv->base, NULL);
+	struct jy_server *srv = app;
+	event_base_loopexit(srv->net.base, NULL);
 }
 
 static void reap(evutil_socket_t fd, short what, void *arg)
@@ -81,16 +84,16 @@ static void reap(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	struct jy_server *srv = arg;
 	struct session *s;
-	while ((s = TAILQ_FIRST(&srv->graveyard)) != NULL) {
-		TAILQ_REMOVE(&srv->graveyard, s, link);
+	while ((s = TAILQ_FIRST(&srv->net.graveyard)) != NULL) {
+		TAILQ_REMOVE(&srv->net.graveyard, s, link);
 		session_free(s);
 	}
 	/* Input buffers of sessions that held large incomplete frames return
 	 * to malloc as many chunks it keeps; after such a flood, give the
 	 * memory back to the system. Later, not now: libevent finalizes a
 	 * freed bufferevent (and frees its buffers) on a later iteration. */
-	if (srv->input_released >= TRIM_AFTER_RELEASED_BYTES) {
-		srv->input_released = 0;
+	if (srv->net.input_released >= TRIM_AFTER_RELEASED_BYTES) {
+		srv->net.input_released = 0;
 		struct timeval soon = { 0, 200 * 1000 };
 		evtimer_add(srv->trim_timer, &soon);
 	}
@@ -109,31 +112,31 @@ static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct jy_server *srv = arg;
-	jy_warn("event=drain_timeout sessions=%u", srv->nsessions);
-	event_base_loopexit(srv->base, NULL);
+	jy_warn("event=drain_timeout sessions=%u", srv->net.nsessions);
+	event_base_loopexit(srv->net.base, NULL);
 }
 
 static void begin_drain(struct jy_server *srv, const char *why)
 {
-	if (srv->draining) {
+	if (srv->net.draining) {
 		jy_warn("event=second_signal action=exit_now");
-		event_base_loopexit(srv->base, NULL);
+		event_base_loopexit(srv->net.base, NULL);
 		return;
 	}
-	srv->draining = true;
-	jy_info("event=draining signal=%s sessions=%u", why, srv->nsessions);
-	if (srv->listener)
-		evconnlistener_disable(srv->listener);
-	struct session *s = TAILQ_FIRST(&srv->sessions), *next;
+	srv->net.draining = true;
+	jy_info("event=draining signal=%s sessions=%u", why, srv->net.nsessions);
+	if (srv->net.listener)
+		evconnlistener_disable(srv->net.listener);
+	struct session *s = TAILQ_FIRST(&srv->net.sessions), *next;
 	for (; s; s = next) {
 		next = TAILQ_NEXT(s, link);
 		session_begin_drain(s);
 	}
-	if (srv->nsessions == 0 && srv->nlinger == 0) {
-		event_base_loopexit(srv->base, NULL);
+	if (srv->net.nsessions == 0 && srv->net.nlinger == 0) {
+		event_base_loopexit(srv->net.base, NULL);
 		return;
 	}
-	struct timeval tv = { (time_t)srv->cfg->drain_timeout_s, 0 };
+	struct timeval tv = { (time_t)srv->net.cfg->drain_timeout_s, 0 };
 	evtimer_add(srv->drain_timer, &tv);
 }
 
@@ -151,17 +154,17 @@ static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN];
 	unsigned port;
-	listener_local_address(evconnlistener_get_fd(srv->listener), host, sizeof host, &port);
+	listener_local_address(evconnlistener_get_fd(srv->net.listener), host, sizeof host, &port);
 	jy_info("event=listening addr=%s port=%u pid=%d", host, port, (int)getpid());
-	if (!srv->cfg->ready_file)
+	if (!srv->net.cfg->ready_file)
 		return true;
 	/* Write then rename, so a watcher never reads half a line. */
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", srv->cfg->ready_file);
+	snprintf(tmp, sizeof tmp, "%s.tmp", srv->net.cfg->ready_file);
 	FILE *f = fopen(tmp, "w");
 	if (!f || fprintf(f, "%s:%u\n", host, port) < 0 || fclose(f) != 0 ||
-	    rename(tmp, srv->cfg->ready_file) != 0) {
-		snprintf(err, errlen, "cannot write ready file %s", srv->cfg->ready_file);
+	    rename(tmp, srv->net.cfg->ready_file) != 0) {
+		snprintf(err, errlen, "cannot write ready file %s", srv->net.cfg->ready_file);
 		return false;
 	}
 	return true;
@@ -196,10 +199,12 @@ int server_run(struct jy_config *cfg)
 	bool have_pg = false;
 	struct jy_server srv;
 	memset(&srv, 0, sizeof srv);
-	srv.cfg = cfg;
-	TAILQ_INIT(&srv.sessions);
-	TAILQ_INIT(&srv.graveyard);
-	srv.metrics = jy_metrics_new();
+	srv.net.cfg = cfg;
+	srv.net.hooks = (struct jy_net_hooks){ dispatch, session_closing, drained, &srv };
+	srv.http.net = &srv.net;
+	TAILQ_INIT(&srv.net.sessions);
+	TAILQ_INIT(&srv.net.graveyard);
+	srv.net.metrics = jy_metrics_new();
 	/* The tests run jianyid with JIANYI_PBJSON_STRICT=1: a SQL answer that
 	 * does not match the protocol is then an error, not a silently empty
 	 * field (pbjson.h). */
@@ -216,11 +221,11 @@ int server_run(struct jy_config *cfg)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
-	srv.tls = build_tls(cfg, err, sizeof err);
-	if (!srv.tls)
+	srv.net.tls = build_tls(cfg, err, sizeof err);
+	if (!srv.net.tls)
 		goto fail;
-	srv.base = new_event_base();
-	if (!srv.base) {
+	srv.net.base = new_event_base();
+	if (!srv.net.base) {
 		snprintf(err, sizeof err, "cannot create the event loop");
 		goto fail;
 	}
@@ -229,8 +234,8 @@ int server_run(struct jy_config *cfg)
 	 * the schema alone. Nothing is accepted before the loop runs, once
 	 * everything below is ready; clients that come meanwhile wait in the
 	 * kernel's backlog. */
-	if (!listener_start(&srv, cfg->listen, err, sizeof err) ||
-	    !http_start(&srv, err, sizeof err)) {
+	if (!listener_start(&srv.net, cfg->listen, err, sizeof err) ||
+	    !http_start(&srv.http, err, sizeof err)) {
 		status = 2;
 		goto fail;
 	}
@@ -249,31 +254,33 @@ int server_run(struct jy_config *cfg)
 
 	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10,
 				     cfg->statement_timeout_s * 1000u };
-	srv.db = db_pool_new(srv.base, &pc, jy_all_statements, jy_all_statements_count);
-	db_pool_start(srv.db);
+	srv.net.db = db_pool_new(srv.net.base, &pc, jy_statements, STMT_COUNT);
+	db_pool_start(srv.net.db);
 	/* The anonymous portal's own small pool with a shorter statement
 	 * timeout: its visitors never wait in, nor fill, the authenticated
 	 * clients' queue. */
 	struct db_pool_config ppc = { conninfo, cfg->portal_pool_size, PORTAL_MAX_QUEUE, 10,
 				      cfg->portal_statement_timeout_ms };
-	srv.portal_db = db_pool_new(srv.base, &ppc, jy_portal_statements, jy_portal_statements_count);
-	db_pool_start(srv.portal_db);
-	srv.feed = feed_new(&srv, conninfo);
+	srv.http.portal_db = db_pool_new(srv.net.base, &ppc, jy_statements + STMT_PORTAL_FIRST,
+				     JY_PORTAL_STATEMENTS);
+	db_pool_start(srv.http.portal_db);
+	srv.push = notice_push_new(&srv.net);
+	srv.feed = feed_new(&srv.net, srv.push, conninfo);
 	feed_start(srv.feed);
-	srv.push = notice_push_new(&srv);
 	notice_push_start(srv.push);
-	srv.notifier = notifier_new(&srv);
+	srv.notifier = notifier_new(&srv.net);
 	notifier_start(srv.notifier);
-	srv.jobs = jobs_new(&srv);
+	srv.jobs = jobs_new(&srv.net, srv.push, srv.notifier);
 	jobs_start(srv.jobs);
-	srv.revocation = revocation_new(&srv);
-	revocation_start(srv.revocation);
-	srv.reaper = event_new(srv.base, -1, 0, reap, &srv);
-	srv.trim_timer = evtimer_new(srv.base, trim, &srv);
-	srv.drain_timer = evtimer_new(srv.base, on_drain_timeout, &srv);
-	srv.sig_term = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
-	srv.sig_int = evsignal_new(srv.base, SIGINT, on_signal, &srv);
-	srv.sig_hup = evsignal_new(srv.base, SIGHUP, on_signal, &srv);
+	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.feed, srv.push };
+	srv.net.revocation = revocation_new(&srv.net);
+	revocation_start(srv.net.revocation);
+	srv.net.reaper = event_new(srv.net.base, -1, 0, reap, &srv);
+	srv.trim_timer = evtimer_new(srv.net.base, trim, &srv);
+	srv.drain_timer = evtimer_new(srv.net.base, on_drain_timeout, &srv);
+	srv.sig_term = evsignal_new(srv.net.base, SIGTERM, on_signal, &srv);
+	srv.sig_int = evsignal_new(srv.net.base, SIGINT, on_signal, &srv);
+	srv.sig_hup = evsignal_new(srv.net.base, SIGHUP, on_signal, &srv);
 	evsignal_add(srv.sig_term, NULL);
 	evsignal_add(srv.sig_int, NULL);
 	evsignal_add(srv.sig_hup, NULL);
@@ -282,10 +289,10 @@ int server_run(struct jy_config *cfg)
 	if (!write_ready_file(&srv, err, sizeof err))
 		goto fail;
 
-	event_base_dispatch(srv.base);
+	event_base_dispatch(srv.net.base);
 	status = 0;
-	jy_info("event=stopping sessions=%u requests=%llu", srv.nsessions,
-		(unsigned long long)srv.requests_total);
+	jy_info("event=stopping sessions=%u requests=%llu", srv.net.nsessions,
+		(unsigned long long)jy_metrics_counter(srv.net.metrics, JY_REQUESTS_READ));
 	goto cleanup;
 
 fail:
@@ -295,27 +302,27 @@ fail:
 		fprintf(stderr, "jianyid: %s\n", err);
 	}
 cleanup:
-	listener_stop(&srv);
+	listener_stop(&srv.net);
 	/* Close what is left (drain timeout), then fail queued queries: their
 	 * callbacks find closed sessions and only release them. */
-	while (!TAILQ_EMPTY(&srv.sessions))
-		session_force_close(TAILQ_FIRST(&srv.sessions), "server stopping");
-	if (srv.db)
-		db_pool_free(srv.db);
-	if (srv.portal_db)
-		db_pool_free(srv.portal_db);
+	while (!TAILQ_EMPTY(&srv.net.sessions))
+		session_force_close(TAILQ_FIRST(&srv.net.sessions), "server stopping");
+	if (srv.net.db)
+		db_pool_free(srv.net.db);
+	if (srv.http.portal_db)
+		db_pool_free(srv.http.portal_db);
 	/* After the pool: subscriptions' queries have all been answered. */
 	feed_free(srv.feed);
 	notice_push_free(srv.push);
 	jobs_free(srv.jobs);
 	notifier_free(srv.notifier);
-	revocation_free(srv.revocation);
+	revocation_free(srv.net.revocation);
 	/* After the pool: its shutdown answered every pending page. */
-	http_stop(&srv);
-	jy_metrics_free(srv.metrics);
-	if (srv.reaper) {
+	http_stop(&srv.http);
+	jy_metrics_free(srv.net.metrics);
+	if (srv.net.reaper) {
 		reap(-1, 0, &srv);
-		event_free(srv.reaper);
+		event_free(srv.net.reaper);
 	}
 	if (srv.drain_timer)
 		event_free(srv.drain_timer);
@@ -326,9 +333,9 @@ cleanup:
 		event_free(srv.sig_int);
 		event_free(srv.sig_hup);
 	}
-	if (srv.base)
-		event_base_free(srv.base);
-	SSL_CTX_free(srv.tls);
+	if (srv.net.base)
+		event_base_free(srv.net.base);
+	SSL_CTX_free(srv.net.tls);
 	if (have_pg) {
 		embedded_pg_stop(&pg);
 		embedded_pg_free(&pg);

@@ -38,7 +38,7 @@ bool bc_send(struct bench_conn *c, const Jianyi__Request *req, bc_answer_cb cb, 
 /* What the server said in Welcome (valid after ready reported ok). */
 int64_t bc_account_id(const struct bench_conn *c);
 const char *bc_login(const struct bench_conn *c);
-/* The account's roles, one bit per enum wf_role (server/workflow.h). */
+/* The account's roles, one bit per enum wf_role (server/api/workflow.h). */
 uint32_t bc_roles(const struct bench_conn *c);
 uint32_t bc_server_max_in_flight(const struct bench_conn *c);
 bool bc_alive(const struct bench_conn *c);

@@ -11,7 +11,7 @@ struct op_info {
 	int action;
 };
 
-/* Who takes each step follows the transition table (server/workflow.c):
+/* Who takes each step follows the transition table (server/api/workflow.c):
  * contact and plan by the lead unit's clerk, the reply signed by its head,
  * the evaluation by the proposing deputy. Reads by a liaison officer, who
  * sees every registered case. */

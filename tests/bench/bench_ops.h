@@ -1,7 +1,7 @@
 /* The operations of the benchmark and the requests they send: the write
  * cycle on one case (contact → reply class B → evaluate unsatisfied →
  * plan, which leads back to in_progress; docs/WORKFLOW.md and the
- * transition table in server/workflow.c) and the two reads (a case with
+ * transition table in server/api/workflow.c) and the two reads (a case with
  * its timeline; a unit's cases). jianyi-bench sends these requests to
  * jianyid, and the pgbench scripts are made from the very same messages
  * (bench_pgbench.c), so both sides carry the same parameters. */

@@ -1,6 +1,6 @@
 /* pgbench on the same SQL as jianyid: the scripts are generated from the
- * server's own statements (server/sql_workflow.c: sql_act,
- * sql_get_suggestion, sql_list_suggestions) by replacing each $n with a
+ * server's own statements (server/db/statements.c: STMT_ACT,
+ * STMT_GET_SUGGESTION, STMT_LIST_SUGGESTIONS) by replacing each $n with a
  * pgbench variable, so the two cannot drift apart; the values are those
  * jianyid binds for the same requests (bench_ops.c builds the messages,
  * pbjson turns params and filters into the same JSON, handle_act's own

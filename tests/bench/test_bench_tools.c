@@ -1,6 +1,6 @@
 /* Unit checks of the benchmark's own logic: the histogram's quantiles,
  * the $n → :variable rewrite that makes pgbench scripts from the server's
- * SQL, and the write cycle against the transition table (server/workflow.c),
+ * SQL, and the write cycle against the transition table (server/api/workflow.c),
  * so a change of the rules shows here before a benchmark run refuses
  * requests. */
 #include <setjmp.h>
@@ -14,7 +14,7 @@
 #include "bench_hist.h"
 #include "bench_ops.h"
 #include "bench_pgbench.h"
-#include "sql_workflow.h"
+#include "statements.h"
 #include "workflow.h"
 
 static void hist_quantiles(void **state)
@@ -49,7 +49,7 @@ static void substitute(void **state)
 	free(s);
 	/* the server's statement: every $n replaced, nothing else touched */
 	const char *act[9] = { "actor0", "action0", "sid", "ver", "tr0", "rel0", "params0", "key", "hash0" };
-	s = pgb_substitute(sql_act.sql, sql_act.nparams, act);
+	s = pgb_substitute(jy_statements[STMT_ACT].sql, jy_statements[STMT_ACT].nparams, act);
 	assert_non_null(strstr(s, "jy_act(:actor0::bigint, :action0::text, :sid::bigint, :ver::int,"));
 	assert_null(strchr(s, '$'));
 	free(s);

@@ -20,7 +20,7 @@
 #include "harness.h"
 #include "wf_helpers.h"
 
-/* The server's default (server/config.c); the harness otherwise uses 2. */
+/* The server's default (server/base/config.c); the harness otherwise uses 2. */
 #define POOL_SIZE 4
 #define JY_STR_(x) #x
 #define JY_STR(x) JY_STR_(x)

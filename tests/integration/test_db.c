@@ -30,8 +30,7 @@
 #include "embedded_pg.h"
 #include "migrate.h"
 #include "migrations.h"
-#include "sql_accounts.h"
-#include "sql_registry.h"
+#include "statements.h"
 
 extern char **environ;
 
@@ -289,7 +288,7 @@ struct loop {
 
 /* Every server statement plus the test's three. */
 #define MAX_STMTS 256
-static const struct db_stmt *stmts[MAX_STMTS];
+static struct db_stmt stmts[MAX_STMTS];
 static size_t nstmts;
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -306,12 +305,12 @@ static void loop_init(struct loop *l, unsigned size)
 				      .connect_timeout_s = 5 };
 	memset(l, 0, sizeof *l);
 	nstmts = 0;
-	assert_true(jy_all_statements_count + 3 <= MAX_STMTS);
-	for (size_t i = 0; i < jy_all_statements_count; i++)
-		stmts[nstmts++] = jy_all_statements[i];
-	stmts[nstmts++] = &st_echo;
-	stmts[nstmts++] = &st_sleep;
-	stmts[nstmts++] = &st_div0;
+	assert_true(STMT_COUNT + 3 <= MAX_STMTS);
+	for (size_t i = 0; i < STMT_COUNT; i++)
+		stmts[nstmts++] = jy_statements[i];
+	stmts[nstmts++] = st_echo;
+	stmts[nstmts++] = st_sleep;
+	stmts[nstmts++] = st_div0;
 	l->base = event_base_new();
 	l->pool = db_pool_new(l->base, &cfg, stmts, nstmts);
 	l->deadline = evtimer_new(l->base, on_deadline, l);
@@ -421,8 +420,8 @@ static void test_pool_answers(void **state)
 		snprintf(echoes[i].want, sizeof echoes[i].want, "v%d", i);
 		query(&l, &st_echo, echoes[i].want, on_echo, &echoes[i]);
 	}
-	query(&l, &sql_ping_db, NULL, on_result, &l);
-	query(&l, &sql_identity_by_cert, "00", on_result, &l);
+	query(&l, &jy_statements[STMT_PING_DB], NULL, on_result, &l);
+	query(&l, &jy_statements[STMT_IDENTITY_BY_CERT], "00", on_result, &l);
 	loop_run(&l, 20);
 	assert_int_equal(l.pending, 0);
 	assert_int_equal(l.ok, N + 2);
@@ -500,7 +499,7 @@ static void test_pool_outage(void **state)
 	 * from a reconnect attempt failing by chance.) */
 	loop_spin(&l, 1.5);
 	t0 = now_s();
-	query(&l, &sql_ping_db, NULL, on_result, &l);
+	query(&l, &jy_statements[STMT_PING_DB], NULL, on_result, &l);
 	loop_run(&l, 5);
 	assert_int_equal(l.pending, 0);
 	assert_int_equal(l.unavailable, 3);
@@ -513,7 +512,7 @@ static void test_pool_outage(void **state)
 	t0 = now_s();
 	int before_ok = l.ok;
 	while (l.ok == before_ok && now_s() - t0 < 15) {
-		query(&l, &sql_ping_db, NULL, on_result, &l);
+		query(&l, &jy_statements[STMT_PING_DB], NULL, on_result, &l);
 		loop_run(&l, 5);
 		if (l.ok == before_ok)
 			loop_spin(&l, 0.2);
@@ -585,7 +584,7 @@ static void test_admin(void **state)
 				 (const char *[]){ sha1 }), "CN=t");
 
 	/* The identity statement the server uses. */
-	PGresult *r = PQexecParams(c, sql_identity_by_cert.sql, 1, NULL, (const char *[]){ sha1 },
+	PGresult *r = PQexecParams(c, jy_statements[STMT_IDENTITY_BY_CERT].sql, 1, NULL, (const char *[]){ sha1 },
 				   NULL, NULL, 0);
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	assert_int_equal(PQntuples(r), 1);

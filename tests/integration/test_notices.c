@@ -1,4 +1,4 @@
-/* Deadline notices (server/sql/functions/10_notices.sql, server/jobs.c, notifier.c,
+/* Deadline notices (server/sql/functions/10_notices.sql, server/push/jobs.c, notifier.c,
  * notice_push.c, handlers_inbox.c, jianyi inbox): reminders 7 and 1 days
  * before a deadline and an overdue notice after it are raised exactly once
  * each, however often the job runs and with three jianyid racing on one

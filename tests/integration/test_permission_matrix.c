@@ -5,7 +5,7 @@
  *
  * The expected answer of each cell comes from the rules written out here
  * (docs/WORKFLOW.md "States and transitions", "Relations", "Visibility"), not
- * from server/workflow.c. Allowed cells are each taken on a freshly prepared
+ * from server/api/workflow.c. Allowed cells are each taken on a freshly prepared
  * case and must answer OK with version + 1 and the rule's target state;
  * refused cells all run on one case per state, must get the exact refusal
  * (jy_act checks visibility, then relation, then state) and leave that case

@@ -3,7 +3,7 @@
  * helpers for the common requests (get, list, act) so a program need not
  * fill protobuf structs by hand". Whatever jy_act_init makes for an action
  * must carry the params the server expects for it: this checks each action
- * against the server's own shape check (server/act_validate.c). */
+ * against the server's own shape check (server/api/act_validate.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

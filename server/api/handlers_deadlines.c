@@ -1,0 +1,60 @@
+/* DeadlinesRequest and TodoRequest (see handlers_deadlines.h): check the
+ * input, ask jy_deadlines() (sql/functions/03_calendar.sql) or jy_todo()
+ * (sql/functions/12_todo.sql) and fill the response from the answer. The
+ * deadline kind is checked by the database, which owns the list. */
+#include "handlers_deadlines.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "db_answer.h"
+#include "pbjson.h"
+#include "statements.h"
+
+#define DEADLINES_MAX 2000
+
+static void on_deadlines(const struct db_result *r, void *arg)
+{
+	db_answer_finish(arg, r, "deadlines.", JIANYI__RESPONSE__BODY_DEADLINES, false);
+}
+
+void handle_deadlines(struct request *req, const Jianyi__Request *body)
+{
+	const Jianyi__DeadlinesRequest *q = body->deadlines;
+	const char *bad = NULL, *why = NULL;
+	if (q->within_days < 0 || q->within_days > 3660)
+		bad = "deadlines.within_days", why = "within_days must be 0 (any) to 3660";
+	else if (q->unit_id < 0)
+		bad = "deadlines.unit_id", why = "unit_id must be 0 (any) or a unit's id";
+	else if (q->suggestion_id < 0)
+		bad = "deadlines.suggestion_id", why = "suggestion_id must be 0 (any) or a case's id";
+	else if (q->limit < 0 || q->limit > DEADLINES_MAX)
+		bad = "deadlines.limit", why = "limit must be 0 (default 200) to 2000";
+	if (bad) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, bad, "%s", why);
+		return;
+	}
+	json_object *filters = pbjson_from_message(&q->base);
+	char viewer[24], limit[16];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	snprintf(limit, sizeof limit, "%d", q->limit);
+	const char *values[3] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
+				  limit };
+	db_answer_query(req, &jy_statements[STMT_DEADLINES], values, on_deadlines);
+	json_object_put(filters);
+}
+
+static void on_todo(const struct db_result *r, void *arg)
+{
+	db_answer_finish(arg, r, "todo.", JIANYI__RESPONSE__BODY_TODO, false);
+}
+
+void handle_todo(struct request *req, const Jianyi__Request *body)
+{
+	(void)body; /* TodoRequest has no fields: the list is the caller's own */
+	char viewer[24];
+	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
+	const char *values[1] = { viewer };
+	db_answer_query(req, &jy_statements[STMT_TODO], values, on_todo);
+}

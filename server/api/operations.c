@@ -1,0 +1,218 @@
+#include "operations.h"
+
+#include <string.h>
+
+#include "db_answer.h"
+#include "field_check.h"
+
+/* A row: the request body, the operation's name (also the request's kind
+ * and, with a dot, the prefix of the fields its refusals name), the
+ * response body its document fills, whether it writes (then the message
+ * carries an idempotency_key, and an answer that was not a replay wakes the
+ * feed), and the field checks (NULL: none). */
+struct operation {
+	Jianyi__Request__BodyCase body;
+	const char *name;
+	const char *field_prefix;
+	Jianyi__Response__BodyCase answer;
+	bool write;
+	bool (*check)(struct request *req, const ProtobufCMessage *m);
+};
+
+/* ---- field checks ------------------------------------------------------- */
+
+#define TOPIC_NAME_MAX_CHARS 100
+#define TOPIC_DESCRIPTION_MAX 2000
+#define TOPIC_LEADERS_MAX 10
+#define TOPIC_LEADER_MAX_CHARS 50
+#define YEAR_MIN 2000
+#define YEAR_MAX 2100
+#define EXCELLENT_TEXT_MAX 2000
+#define SUPERVISION_PAGE_MAX 500
+
+static bool check_topic_create(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__TopicCreateRequest *q = (const Jianyi__TopicCreateRequest *)m;
+	if (!fc_key(req, "topic_create.idempotency_key", q->idempotency_key) ||
+	    !fc_text(req, "topic_create.name", q->name, 1, TOPIC_NAME_MAX_CHARS) ||
+	    !fc_text(req, "topic_create.description", q->description, 0, TOPIC_DESCRIPTION_MAX) ||
+	    !fc_id(req, "topic_create.committee_id", q->committee_id, true) ||
+	    !fc_range(req, "topic_create.leaders (count)", (int64_t)q->n_leaders, 0, TOPIC_LEADERS_MAX))
+		return false;
+	for (size_t i = 0; i < q->n_leaders; i++)
+		if (!fc_text(req, "topic_create.leaders", q->leaders[i], 1, TOPIC_LEADER_MAX_CHARS))
+			return false;
+	return true;
+}
+
+static bool member_ok(struct request *req, const ProtobufCMessage *m, bool add)
+{
+	const Jianyi__TopicMemberRequest *q = (const Jianyi__TopicMemberRequest *)m;
+	return fc_key(req, add ? "topic_add.idempotency_key" : "topic_remove.idempotency_key",
+		      q->idempotency_key) &&
+	       fc_id(req, add ? "topic_add.topic_id" : "topic_remove.topic_id", q->topic_id, true) &&
+	       fc_id(req, add ? "topic_add.suggestion_id" : "topic_remove.suggestion_id",
+		     q->suggestion_id, true);
+}
+
+static bool check_topic_add(struct request *req, const ProtobufCMessage *m)
+{
+	return member_ok(req, m, true);
+}
+
+static bool check_topic_remove(struct request *req, const ProtobufCMessage *m)
+{
+	return member_ok(req, m, false);
+}
+
+static bool check_topic_show(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__TopicShowRequest *q = (const Jianyi__TopicShowRequest *)m;
+	return fc_id(req, "topic_show.topic_id", q->topic_id, true);
+}
+
+static bool check_excellent_nominate(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__ExcellentNominateRequest *q = (const Jianyi__ExcellentNominateRequest *)m;
+	return fc_key(req, "excellent_nominate.idempotency_key", q->idempotency_key) &&
+	       fc_range(req, "excellent_nominate.year", q->year, YEAR_MIN, YEAR_MAX) &&
+	       fc_id(req, "excellent_nominate.suggestion_id", q->suggestion_id, true) &&
+	       fc_text(req, "excellent_nominate.reason", q->reason, 0, EXCELLENT_TEXT_MAX);
+}
+
+static bool check_excellent_score(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__ExcellentScoreRequest *q = (const Jianyi__ExcellentScoreRequest *)m;
+	return fc_key(req, "excellent_score.idempotency_key", q->idempotency_key) &&
+	       fc_range(req, "excellent_score.year", q->year, YEAR_MIN, YEAR_MAX) &&
+	       fc_id(req, "excellent_score.suggestion_id", q->suggestion_id, true) &&
+	       fc_range(req, "excellent_score.score", q->score, 1, 100) &&
+	       fc_text(req, "excellent_score.comment", q->comment, 0, EXCELLENT_TEXT_MAX);
+}
+
+static bool check_excellent_announce(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__ExcellentAnnounceRequest *q = (const Jianyi__ExcellentAnnounceRequest *)m;
+	return fc_key(req, "excellent_announce.idempotency_key", q->idempotency_key) &&
+	       fc_range(req, "excellent_announce.year", q->year, YEAR_MIN, YEAR_MAX) &&
+	       fc_range(req, "excellent_announce.count", q->count, 0, 100);
+}
+
+static bool check_excellent_list(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__ExcellentListRequest *q = (const Jianyi__ExcellentListRequest *)m;
+	return fc_range(req, "excellent_list.year", q->year, YEAR_MIN, YEAR_MAX);
+}
+
+static const char *const supervision_kinds[] = {
+	"note", "whole_process", "by_field", "leader_led", "interview", "inquiry",
+	"publish_unsatisfied",
+};
+
+static bool check_supervision_list(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__SupervisionListRequest *q = (const Jianyi__SupervisionListRequest *)m;
+	bool known = !*q->kind;
+	for (size_t i = 0; i < sizeof supervision_kinds / sizeof supervision_kinds[0]; i++)
+		known = known || strcmp(q->kind, supervision_kinds[i]) == 0;
+	if (!known) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "supervision_list.kind",
+				   "supervision_list.kind must be empty (any) or one of: note, whole_process, "
+				   "by_field, leader_led, interview, inquiry, publish_unsatisfied");
+		return false;
+	}
+	return fc_id(req, "supervision_list.committee_id", q->committee_id, false) &&
+	       fc_id(req, "supervision_list.suggestion_id", q->suggestion_id, false) &&
+	       fc_id(req, "supervision_list.topic_id", q->topic_id, false) &&
+	       fc_range(req, "supervision_list.min_level", q->min_level, 0, 4) &&
+	       fc_range(req, "supervision_list.page_size", q->page_size, 0, SUPERVISION_PAGE_MAX) &&
+	       fc_id(req, "supervision_list.before_id", q->before_id, false);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+#define WRITE(name, NAME) \
+	{ JIANYI__REQUEST__BODY_##NAME, #name, #name ".", JIANYI__RESPONSE__BODY_##NAME, true, check_##name }
+#define READ(name, NAME, check) \
+	{ JIANYI__REQUEST__BODY_##NAME, #name, #name ".", JIANYI__RESPONSE__BODY_##NAME, false, check }
+
+static const struct operation operations[] = {
+	WRITE(topic_create, TOPIC_CREATE),
+	WRITE(topic_add, TOPIC_ADD),
+	WRITE(topic_remove, TOPIC_REMOVE),
+	READ(topic_list, TOPIC_LIST, NULL),
+	READ(topic_show, TOPIC_SHOW, check_topic_show),
+	WRITE(excellent_nominate, EXCELLENT_NOMINATE),
+	WRITE(excellent_score, EXCELLENT_SCORE),
+	WRITE(excellent_announce, EXCELLENT_ANNOUNCE),
+	READ(excellent_list, EXCELLENT_LIST, check_excellent_list),
+	READ(supervision_list, SUPERVISION_LIST, check_supervision_list),
+};
+
+#define NOPERATIONS (sizeof operations / sizeof operations[0])
+
+/* ---- the handler ---------------------------------------------------------- */
+
+const struct operation *operation_find(Jianyi__Request__BodyCase body)
+{
+	for (size_t i = 0; i < NOPERATIONS; i++)
+		if (operations[i].body == body)
+			return &operations[i];
+	return NULL;
+}
+
+const char *operation_name(const struct operation *op)
+{
+	return op->name;
+}
+
+/* The body's message: the oneof member whose field number is the case. */
+static const ProtobufCMessage *body_message(const Jianyi__Request *body)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field(&jianyi__request__descriptor, (unsigned)body->body_case);
+	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)body + f->offset);
+}
+
+/* A write's idempotency_key member ("" when the message has none). */
+static const char *idempotency_key(const ProtobufCMessage *m)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "idempotency_key");
+	if (!f || f->type != PROTOBUF_C_TYPE_STRING)
+		return "";
+	return *(const char *const *)((const char *)m + f->offset);
+}
+
+/* The request's kind is its row's name (dispatch.c), which finds the row. */
+static void on_answer(const struct db_result *r, void *arg)
+{
+	struct request *req = arg;
+	for (size_t i = 0; i < NOPERATIONS; i++) {
+		const struct operation *op = &operations[i];
+		if (op->name == req->kind) {
+			db_answer_finish(req, r, op->field_prefix, op->answer, op->write);
+			return;
+		}
+	}
+	request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (no operation %s)",
+		     req->kind);
+}
+
+void operation_handle(const struct operation *op, struct request *req, const Jianyi__Request *body)
+{
+	const ProtobufCMessage *m = body_message(body);
+	if (!m) {
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s: the request body is empty",
+			     op->name);
+		return;
+	}
+	if (op->check && !op->check(req, m))
+		return;
+	if (op->write)
+		db_answer_write(req, op->name, m, idempotency_key(m), on_answer);
+	else
+		db_answer_read(req, op->name, m, on_answer);
+}

@@ -1,0 +1,196 @@
+/* The statement registry (statements.h): one row per prepared statement.
+ * The functions answer jsonb; ::text hands the C side one string to parse.
+ * Each parameter's type is the cast on its placeholder. */
+#include "statements.h"
+
+const struct db_stmt jy_statements[STMT_COUNT] = {
+	/* $1 certificate SHA-256 (lowercase hex). */
+	[STMT_IDENTITY_BY_CERT] = {
+		.name = "identity_by_cert",
+		.sql = "SELECT a.id, a.login, a.display_name,"
+		       " array_to_string(a.roles, ','),"
+		       " o.id, o.name, o.kind,"
+		       " a.disabled,"
+		       " c.revoked_at IS NOT NULL,"
+		       " c.not_after,"
+		       " (SELECT value FROM settings WHERE key = 'time_zone')"
+		       " FROM certificates c"
+		       " JOIN accounts a ON a.id = c.account_id"
+		       " JOIN organizations o ON o.id = a.organization_id"
+		       " WHERE c.sha256 = $1::text",
+		.nparams = 1,
+	},
+	/* $1 the certificates of open sessions (repeats allowed). One row per
+	 * certificate that may no longer be used: (sha256, why), why being
+	 * "revoked", "disabled" (its account) or "unbound" (no such certificate). */
+	[STMT_CERTS_ENDED] = {
+		.name = "certs_ended",
+		.sql = "SELECT s.sha256,"
+		       " CASE WHEN c.sha256 IS NULL THEN 'unbound'"
+		       "  WHEN c.revoked_at IS NOT NULL THEN 'revoked' ELSE 'disabled' END"
+		       " FROM (SELECT DISTINCT unnest($1::text[])) AS s(sha256)"
+		       " LEFT JOIN certificates c ON c.sha256 = s.sha256"
+		       " LEFT JOIN accounts a ON a.id = c.account_id"
+		       " WHERE c.sha256 IS NULL OR c.revoked_at IS NOT NULL OR a.disabled",
+		.nparams = 1,
+	},
+	/* One row "1". */
+	[STMT_PING_DB] = { .name = "ping_db", .sql = "SELECT 1", .nparams = 0 },
+
+	/* $1 actor account id, $2 action name, $3 suggestion id (NULL or 0 for
+	 * create), $4 expected version, $5 transitions {"from":"to",...},
+	 * $6 relation name, $7 params (proto field names), $8 idempotency key,
+	 * $9 request hash. */
+	[STMT_ACT] = {
+		.name = "act",
+		.sql = "SELECT jy_act($1::bigint, $2::text, $3::bigint, $4::int, $5::jsonb,"
+		       " $6::text, $7::jsonb, $8::text, $9::text)::text",
+		.nparams = 9,
+	},
+	/* $1 viewer account id, $2 suggestion id. */
+	[STMT_GET_SUGGESTION] = {
+		.name = "get_suggestion",
+		.sql = "SELECT jy_get($1::bigint, $2::bigint)::text",
+		.nparams = 2,
+	},
+	/* $1 viewer account id, $2 filters, $3 page size, $4 after id. */
+	[STMT_LIST_SUGGESTIONS] = {
+		.name = "list_suggestions",
+		.sql = "SELECT jy_list($1::bigint, $2::jsonb, $3::int, $4::bigint)::text",
+		.nparams = 4,
+	},
+	/* $1 viewer account id, $2 filters (ListSuggestionsRequest field names),
+	 * $3 page size, $4 after id. */
+	[STMT_LEDGER] = {
+		.name = "ledger",
+		.sql = "SELECT jy_ledger($1::bigint, $2::jsonb, $3::int, $4::bigint)::text",
+		.nparams = 4,
+	},
+	/* $1 viewer account id, $2 term (0: any), $3 session (0: any),
+	 * $4 group_by ('', unit, category, term_session). */
+	[STMT_STATS] = {
+		.name = "stats",
+		.sql = "SELECT jy_stats($1::bigint, $2::int, $3::int, $4::text)::text",
+		.nparams = 4,
+	},
+	/* $1 viewer account id, $2 filters (DeadlinesRequest as JSON), $3 limit
+	 * (0: default). */
+	[STMT_DEADLINES] = {
+		.name = "deadlines",
+		.sql = "SELECT jy_deadlines($1::bigint, $2::jsonb, $3::int)::text",
+		.nparams = 3,
+	},
+	/* $1 viewer account id. */
+	[STMT_TODO] = {
+		.name = "todo",
+		.sql = "SELECT jy_todo($1::bigint)::text",
+		.nparams = 1,
+	},
+
+	/* $1 actor account id, $2 operation ("topic_create", ...), $3 params
+	 * (the request's proto field names), $4 idempotency key, $5 request hash. */
+	[STMT_WRITE] = {
+		.name = "write",
+		.sql = "SELECT jy_write($1::bigint, $2::text, $3::jsonb, $4::text, $5::text)::text",
+		.nparams = 5,
+	},
+	/* $1 viewer account id, $2 operation ("topic_show", ...), $3 params. */
+	[STMT_READ] = {
+		.name = "read",
+		.sql = "SELECT jy_read($1::bigint, $2::text, $3::jsonb)::text",
+		.nparams = 3,
+	},
+
+	/* $1 viewer account id, $2 after sequence, $3 page size. */
+	[STMT_SYNC] = {
+		.name = "feed_sync",
+		.sql = "SELECT jy_sync($1::bigint, $2::bigint, $3::int)::text",
+		.nparams = 3,
+	},
+	/* $1 viewer account ids as a bigint[] literal ("{1,2}"), $2 after
+	 * sequence, $3 page size per viewer: one query for every live
+	 * subscriber at one cursor. */
+	[STMT_SYNC_MANY] = {
+		.name = "feed_sync_many",
+		.sql = "SELECT jy_sync_many($1::bigint[], $2::bigint, $3::int)::text",
+		.nparams = 3,
+	},
+	/* The cross-process wake-up, sent after commits (never inside a workflow
+	 * transaction: NOTIFY takes a database-wide lock at commit). */
+	[STMT_FEED_NOTIFY] = {
+		.name = "feed_notify",
+		.sql = "SELECT pg_notify('jianyi_events', '')",
+		.nparams = 0,
+	},
+
+	/* One row, one int: notices raised, -1 when another process holds the
+	 * job's lock. */
+	[STMT_RAISE_NOTICES] = {
+		.name = "raise_notices",
+		.sql = "SELECT jy_raise_notices(jy_today())",
+		.nparams = 0,
+	},
+	/* $1 account id, $2 unread only, $3 limit, $4 before id. */
+	[STMT_INBOX] = {
+		.name = "inbox",
+		.sql = "SELECT jy_inbox($1::bigint, $2::boolean, $3::int, $4::bigint)::text",
+		.nparams = 4,
+	},
+	/* $1 account id, $2 after id, $3 limit. */
+	[STMT_INBOX_AFTER] = {
+		.name = "inbox_after",
+		.sql = "SELECT jy_inbox_after($1::bigint, $2::bigint, $3::int)::text",
+		.nparams = 3,
+	},
+	/* $1 account id, $2 notice ids (bigint[] literal). */
+	[STMT_INBOX_MARK] = {
+		.name = "inbox_mark",
+		.sql = "SELECT jy_inbox_mark($1::bigint, $2::bigint[])::text",
+		.nparams = 2,
+	},
+	/* $1 lease seconds. Zero or one row, columns in the order of enum
+	 * claim_col (notifier.c). */
+	[STMT_CLAIM_DELIVERY] = {
+		.name = "claim_delivery",
+		.sql = "SELECT delivery_id, attempt, notice_id, kind, deadline_kind, suggestion_id, number,"
+		       " title, due, days_before, login, display_name, phone, text"
+		       " FROM jy_claim_delivery($1::int)",
+		.nparams = 1,
+	},
+	/* $1 delivery id, $2 attempt, $3 ok, $4 error, $5 retry after seconds.
+	 * One row, one boolean: the claim was still ours. */
+	[STMT_FINISH_DELIVERY] = {
+		.name = "finish_delivery",
+		.sql = "SELECT jy_finish_delivery($1::bigint, $2::int, $3::boolean, $4::text, $5::int)",
+		.nparams = 5,
+	},
+
+	/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size. */
+	[STMT_PORTAL_LIST] = {
+		.name = "portal_list",
+		.sql = "SELECT jy_portal_list($1::text, $2::text, $3::int, $4::text, $5::int, $6::int)::text",
+		.nparams = 6,
+	},
+	/* $1 id. */
+	[STMT_PORTAL_GET] = {
+		.name = "portal_get",
+		.sql = "SELECT jy_portal_get($1::bigint)::text",
+		.nparams = 1,
+	},
+	[STMT_PORTAL_STATS] = {
+		.name = "portal_stats",
+		.sql = "SELECT jy_portal_stats()::text",
+		.nparams = 0,
+	},
+	/* $1 year (0: the latest announced). */
+	[STMT_PORTAL_EXCELLENT] = {
+		.name = "portal_excellent",
+		.sql = "SELECT jy_portal_excellent($1::int)::text",
+		.nparams = 1,
+	},
+	[STMT_PORTAL_UNSATISFIED] = {
+		.name = "portal_unsatisfied",
+		.sql = "SELECT jy_portal_unsatisfied()::text",
+		.nparams = 0,
+	},
+};

@@ -1,0 +1,396 @@
+/* The HTTP listener, routing and common response helpers; see http.h. */
+#include "http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "accept_guard.h"
+#include "http_limits.h"
+#include "listener.h"
+#include "portal_cache.h"
+#include "log.h"
+#include "net.h"
+#include "xalloc.h"
+
+struct http_pending {
+	struct jy_http *h;
+	struct evhttp_request *req;       /* NULL once libevent has freed it */
+	struct evhttp_connection *evcon;  /* to match the close callback */
+	bool gone;                        /* the client's connection closed */
+	TAILQ_ENTRY(http_pending) link;
+};
+
+struct route {
+	const char *path;
+	bool prefix;          /* path is a prefix ("/s/<id>") */
+	http_handler fn;
+};
+
+/* One evhttp on one address: the public side or the metrics listener. */
+struct http_site {
+	struct jy_http *h;
+	const char *name;                 /* for the log: "http", "metrics" */
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	struct accept_guard *guard;
+	struct http_limits *limits;
+	const struct route *routes;
+	size_t nroutes;
+	const char *ready_file;
+};
+
+struct jy_http {
+	struct http_env *env;
+	struct http_site portal, metrics;
+	TAILQ_HEAD(, http_pending) pending;
+};
+
+/* Limits: the HTTP side only serves small GETs, so anything large is an
+ * abuse; idle keep-alive connections go after the timeout. */
+#define MAX_HEADERS_BYTES 8192
+#define MAX_BODY_BYTES 1024
+#define TIMEOUT_S 30
+/* The metrics listener is for one or two scrapers on the host. */
+#define METRICS_MAX_CONNECTIONS 16
+
+/* /metrics is not here: it has its own listener (loopback by default), so
+ * the public never sees the server's internals. */
+static const struct route portal_routes[] = {
+	{ "/healthz", false, http_ops_healthz },
+	{ "/readyz", false, http_ops_readyz },
+	{ "/", false, http_portal_index },
+	{ "/stats", false, http_portal_stats },
+	{ "/excellent", false, http_portal_excellent },
+	{ "/unsatisfied", false, http_portal_unsatisfied },
+	{ "/s/", true, http_portal_suggestion },
+};
+
+static const struct route metrics_routes[] = {
+	{ "/metrics", false, http_ops_metrics },
+};
+
+/* ---- responses ----------------------------------------------------------- */
+
+void http_send(struct evhttp_request *req, int code, const char *content_type,
+	       struct evbuffer *body)
+{
+	struct evkeyvalq *hd = evhttp_request_get_output_headers(req);
+	evhttp_add_header(hd, "Content-Type", content_type);
+	evhttp_add_header(hd, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(hd, "Content-Security-Policy",
+			  "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+	/* CSP's default-src does not cover framing; the pages are not meant
+	 * to be framed (click-jacking) nor to leak the query as a referrer. */
+	evhttp_add_header(hd, "X-Frame-Options", "DENY");
+	evhttp_add_header(hd, "Referrer-Policy", "no-referrer");
+	evhttp_send_reply(req, code, NULL, body);
+}
+
+void http_send_text(struct evhttp_request *req, int code, const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+	evbuffer_add(b, text, strlen(text));
+	http_send(req, code, "text/plain; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+void http_esc_n(struct evbuffer *out, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		evbuffer_add(out, s + start, i - start);
+		evbuffer_add(out, rep, strlen(rep));
+		start = i + 1;
+	}
+	evbuffer_add(out, s + start, n - start);
+}
+
+void http_esc(struct evbuffer *out, const char *s)
+{
+	if (s)
+		http_esc_n(out, s, strlen(s));
+}
+
+void http_url_arg(struct evbuffer *out, const char *s)
+{
+	/* evhttp_encode_uri keeps only unreserved characters as they are, so
+	 * the result is safe inside an HTML attribute too. */
+	char *enc = evhttp_encode_uri(s ? s : "");
+	if (enc) {
+		evbuffer_add(out, enc, strlen(enc));
+		free(enc);
+	}
+}
+
+void http_page_begin(struct evbuffer *out, const char *title)
+{
+	evbuffer_add_printf(out,
+		"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	http_esc(out, title);
+	evbuffer_add_printf(out,
+		" · 代表建议公开</title>\n<style>\n"
+		"body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\",sans-serif;"
+		"margin:0;color:#222;background:#fafafa;line-height:1.6}\n"
+		"header{background:#a31515;color:#fff;padding:.6em 1em}\n"
+		"header a{color:#fff;margin-right:1.2em;text-decoration:none}\n"
+		"header strong{margin-right:2em}\n"
+		"main{max-width:60em;margin:0 auto;padding:1em}\n"
+		"table{border-collapse:collapse;width:100%%;background:#fff}\n"
+		"th,td{border:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}\n"
+		"th{background:#f0f0f0}\n"
+		"form{margin:1em 0}form label{margin-right:.8em}\n"
+		".text{white-space:pre-wrap;background:#fff;border:1px solid #ddd;padding:.8em}\n"
+		".note{color:#666;font-size:.9em}\n"
+		".pager a,.pager span{margin-right:1em}\n"
+		"dl.meta dt{float:left;clear:left;width:7em;color:#666}dl.meta dd{margin-left:7.5em}\n"
+		"</style>\n</head>\n<body>\n<header><strong>县人大代表建议办理公开</strong>"
+		"<a href=\"/\">建议列表</a><a href=\"/stats\">统计数据</a>"
+		"<a href=\"/excellent\">优秀建议</a><a href=\"/unsatisfied\">不满意结果公开</a></header>\n<main>\n");
+}
+
+void http_page_end(struct evbuffer *out)
+{
+	evbuffer_add_printf(out,
+		"</main>\n<footer><p class=\"note\" style=\"text-align:center\">"
+		"公开内容已删除联系方式；涉密建议不予公开。</p></footer>\n</body>\n</html>\n");
+}
+
+void http_send_error_page(struct evhttp_request *req, int code, const char *message)
+{
+	struct evbuffer *b = evbuffer_new();
+	http_page_begin(b, "出错了");
+	evbuffer_add_printf(b, "<h1>出错了</h1>\n<p>");
+	http_esc(b, message);
+	evbuffer_add_printf(b, "</p>\n<p><a href=\"/\">返回建议列表</a></p>\n");
+	http_page_end(b);
+	http_send(req, code, "text/html; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* ---- answering later ----------------------------------------------------- */
+
+static void on_connection_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct jy_http *h = arg;
+	struct http_pending *p;
+	TAILQ_FOREACH(p, &h->pending, link) {
+		if (p->gone || p->evcon != evcon)
+			continue;
+		p->gone = true;
+		/* Detached by libevent (client went away before our answer): the
+		 * request is ours to free. Still attached (evhttp_free at
+		 * shutdown): libevent frees it right after this callback. */
+		if (evhttp_request_get_connection(p->req) != NULL)
+			p->req = NULL;
+	}
+}
+
+struct http_pending *http_pending_new(struct http_env *env, struct evhttp_request *req)
+{
+	struct jy_http *h = env->http;
+	struct http_pending *p = jy_xcalloc(1, sizeof *p);
+	p->h = h;
+	p->req = req;
+	/* http_limits owns every connection's close callback and passes it
+	 * on to on_connection_close. */
+	p->evcon = evhttp_request_get_connection(req);
+	TAILQ_INSERT_TAIL(&h->pending, p, link);
+	return p;
+}
+
+struct evhttp_request *http_pending_take(struct http_pending *p)
+{
+	struct evhttp_request *req = p->gone ? NULL : p->req;
+	if (p->gone && p->req)
+		evhttp_request_free(p->req);
+	TAILQ_REMOVE(&p->h->pending, p, link);
+	free(p);
+	return req;
+}
+
+/* ---- routing --------------------------------------------------------------- */
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct http_site *site = arg;
+	http_limits_request_read(site->limits, req);
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *qs = uri ? evhttp_uri_get_query(uri) : NULL;
+	if (!path || !*path)
+		path = "/";
+	struct evkeyvalq query;
+	TAILQ_INIT(&query);
+	if (qs && evhttp_parse_query_str(qs, &query) != 0) {
+		evhttp_clear_headers(&query);
+		http_send_error_page(req, HTTP_BADREQUEST, "查询参数格式不正确。");
+		return;
+	}
+	const struct route *r = NULL;
+	for (size_t i = 0; i < site->nroutes && !r; i++) {
+		const struct route *t = &site->routes[i];
+		if (t->prefix ? strncmp(path, t->path, strlen(t->path)) == 0 : strcmp(path, t->path) == 0)
+			r = t;
+	}
+	if (r)
+		r->fn(site->h->env, req, path, &query);
+	else
+		http_send_error_page(req, HTTP_NOTFOUND, "没有这个页面。");
+	evhttp_clear_headers(&query);
+}
+
+/* ---- start and stop -------------------------------------------------------- */
+
+static bool announce(struct http_site *site, char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned port;
+	listener_local_address(evhttp_bound_socket_get_fd(site->sock), host, sizeof host, &port);
+	jy_info("event=%s_listening addr=%s port=%u", site->name, host, port);
+	const char *file = site->ready_file;
+	if (!file)
+		return true;
+	/* Write then rename, so a watcher never reads half a line. */
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fprintf(f, "%s:%u\n", host, port) >= 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp, file) != 0) {
+		snprintf(err, errlen, "cannot write the %s ready file %s", site->name, file);
+		return false;
+	}
+	return true;
+}
+
+static bool site_start(struct http_site *site, const char *addr, unsigned max_connections,
+		       char *err, size_t errlen)
+{
+	struct http_env *env = site->h->env;
+	site->http = evhttp_new(env->net->base);
+	if (!site->http) {
+		snprintf(err, errlen, "cannot create the %s server", site->name);
+		return false;
+	}
+	evhttp_set_allowed_methods(site->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_max_headers_size(site->http, MAX_HEADERS_BYTES);
+	evhttp_set_max_body_size(site->http, MAX_BODY_BYTES);
+	evhttp_set_timeout(site->http, TIMEOUT_S);
+	evhttp_set_gencb(site->http, on_request, site);
+	site->limits = http_limits_new(env->net->base, site->http, site->name, max_connections,
+				       env->net->cfg->http_request_timeout_s, on_connection_close,
+				       site->h);
+	char why[512];
+	/* Our own listener, so that accept errors go to the guard; evhttp
+	 * takes over its accept callback. */
+	struct evconnlistener *l = listener_bind(env->net->base, addr, NULL, NULL, why, sizeof why);
+	if (!l) {
+		snprintf(err, errlen, "%s: %s", site->name, why);
+		return false;
+	}
+	site->sock = evhttp_bind_listener(site->http, l);
+	if (!site->sock) {
+		evconnlistener_free(l);
+		snprintf(err, errlen, "cannot listen for %s on %s", site->name, addr);
+		return false;
+	}
+	site->guard = accept_guard_new(env->net->base, l, site->name, NULL);
+	return announce(site, err, errlen);
+}
+
+static void site_stop(struct http_site *site)
+{
+	if (site->http)
+		evhttp_free(site->http); /* runs the close callbacks of open connections */
+	/* After evhttp_free: it freed the listener the guard watches. */
+	accept_guard_free(site->guard);
+	http_limits_free(site->limits);
+	if (site->sock && site->ready_file)
+		unlink(site->ready_file);
+	memset(site, 0, sizeof *site);
+}
+
+bool http_start(struct http_env *env, char *err, size_t errlen)
+{
+	const struct jy_config *cfg = env->net->cfg;
+	bool portal = strcmp(cfg->http_listen, "off") != 0;
+	bool metrics = strcmp(cfg->metrics_listen, "off") != 0;
+	if (!portal && !metrics)
+		return true;
+	struct jy_http *h = jy_xcalloc(1, sizeof *h);
+	h->env = env;
+	TAILQ_INIT(&h->pending);
+	env->http = h;
+	env->stats_cache = portal_cache_new(cfg->portal_cache_s);
+	h->portal = (struct http_site){ h, "http", NULL, NULL, NULL, NULL, portal_routes,
+					sizeof portal_routes / sizeof portal_routes[0],
+					cfg->http_ready_file };
+	h->metrics = (struct http_site){ h, "metrics", NULL, NULL, NULL, NULL, metrics_routes,
+					 sizeof metrics_routes / sizeof metrics_routes[0],
+					 cfg->metrics_ready_file };
+	struct rlimit rl = { 0, 0 };
+	getrlimit(RLIMIT_NOFILE, &rl);
+	unsigned budget = http_limits_fd_budget(cfg, (uint64_t)rl.rlim_cur);
+	if (portal)
+		jy_info("event=http_fd_budget nofile=%llu http_max_connections=%u tls_max_connections=%u",
+			(unsigned long long)rl.rlim_cur, budget, cfg->max_connections);
+	return (!portal || site_start(&h->portal, cfg->http_listen, budget, err, errlen)) &&
+	       (!metrics || site_start(&h->metrics, cfg->metrics_listen, METRICS_MAX_CONNECTIONS,
+				       err, errlen));
+}
+
+bool http_listening(const struct http_env *env)
+{
+	return env->http && env->http->portal.sock;
+}
+
+void http_stats(const struct http_env *env, struct http_side_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!env->http)
+		return;
+	const struct http_site *p = &env->http->portal;
+	out->open = http_limits_open(p->limits);
+	out->refused = http_limits_refused(p->limits);
+	out->timed_out = http_limits_timed_out(p->limits);
+	out->accept_errors = accept_guard_errors(p->guard);
+}
+
+void http_stop(struct http_env *env)
+{
+	struct jy_http *h = env->http;
+	if (!h)
+		return;
+	site_stop(&h->portal);
+	site_stop(&h->metrics);
+	struct http_pending *p;
+	while ((p = TAILQ_FIRST(&h->pending)) != NULL) {
+		/* Only possible if a query outlived the pool; its request went
+		 * with its connection. */
+		TAILQ_REMOVE(&h->pending, p, link);
+		free(p);
+	}
+	free(h);
+	env->http = NULL;
+	/* After the portal's pool: no computation is in flight. */
+	portal_cache_free(env->stats_cache);
+	env->stats_cache = NULL;
+}

@@ -1,0 +1,132 @@
+/* Operations endpoints: /healthz (the process answers), /readyz (it can do
+ * useful work: a ready database connection, the listener up, not draining)
+ * and /metrics (Prometheus text exposition format 0.0.4). None of them
+ * touches the database: they must answer while it is down. */
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "accept_guard.h"
+#include "db.h"
+#include "metrics.h"
+#include "net.h"
+
+void http_ops_healthz(struct http_env *env, struct evhttp_request *req, const char *path,
+		      struct evkeyvalq *query)
+{
+	(void)env;
+	(void)path;
+	(void)query;
+	http_send_text(req, HTTP_OK, "ok\n");
+}
+
+void http_ops_readyz(struct http_env *env, struct evhttp_request *req, const char *path,
+		     struct evkeyvalq *query)
+{
+	(void)path;
+	(void)query;
+	struct db_pool_stats st, portal;
+	db_pool_get_stats(env->net->db, &st);
+	db_pool_get_stats(env->portal_db, &portal);
+	const char *why = NULL;
+	if (env->net->draining)
+		why = "draining";
+	else if (!env->net->listener)
+		why = "protocol listener is not up";
+	else if (!http_listening(env))
+		why = "HTTP listener is not up";
+	else if (st.ready == 0)
+		why = "no database connection is ready";
+	else if (portal.ready == 0)
+		why = "no portal database connection is ready";
+	if (why) {
+		char text[128];
+		snprintf(text, sizeof text, "not ready: %s\n", why);
+		http_send_text(req, 503, text);
+	} else {
+		http_send_text(req, HTTP_OK, "ready\n");
+	}
+}
+
+static void metric(struct evbuffer *b, const char *name, const char *type, const char *help,
+		   unsigned long long value)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help, name, type, name,
+			    value);
+}
+
+/* The public HTTP side and the portal's own database pool. */
+static void write_http_side(struct http_env *env, struct evbuffer *b)
+{
+	struct http_side_stats hs;
+	http_stats(env, &hs);
+	metric(b, "jianyid_http_connections_open", "gauge", "Public HTTP connections open now.",
+	       hs.open);
+	metric(b, "jianyid_http_connections_refused_total", "counter",
+	       "Public HTTP connections closed at once: http_max_connections were open.", hs.refused);
+	metric(b, "jianyid_http_request_deadline_total", "counter",
+	       "Public HTTP connections closed because a request was not read within http_request_timeout.",
+	       hs.timed_out);
+	metric(b, "jianyid_http_accept_errors_total", "counter",
+	       "Accept errors on the public HTTP listener (e.g. out of descriptors).", hs.accept_errors);
+	metric(b, "jianyid_tls_accept_errors_total", "counter",
+	       "Accept errors on the protocol listener (e.g. out of descriptors).",
+	       accept_guard_errors(env->net->accept_guard));
+	metric(b, "jianyid_portal_stats_computed_total", "counter",
+	       "Statistics queries sent for /stats (the page is cached for portal_cache_seconds).",
+	       (unsigned long long)env->portal_stats_computed);
+	struct db_pool_stats ps;
+	db_pool_get_stats(env->portal_db, &ps);
+	metric(b, "jianyid_portal_db_queue_depth", "gauge",
+	       "Portal queries waiting for one of the portal's own connections.", ps.queued);
+}
+
+void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const char *path,
+		      struct evkeyvalq *query)
+{
+	(void)path;
+	(void)query;
+	struct db_pool_stats st;
+	db_pool_get_stats(env->net->db, &st);
+	struct evbuffer *b = evbuffer_new();
+	metric(b, "jianyid_sessions_open", "gauge", "Protocol connections open now.", env->net->nsessions);
+	metric(b, "jianyid_sessions_total", "counter", "Protocol connections accepted.",
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_SESSIONS_TOTAL));
+	metric(b, "jianyid_sessions_refused_total", "counter",
+	       "Protocol connections refused (over the limit, draining, unknown certificate).",
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_SESSIONS_REFUSED));
+	metric(b, "jianyid_sessions_handshaking", "gauge",
+	       "Protocol connections still in the TLS handshake (bounded by max_handshakes).",
+	       env->net->nhandshaking);
+	metric(b, "jianyid_handshakes_refused_total", "counter",
+	       "Connections closed at accept because max_handshakes were in progress.",
+	       (unsigned long long)jy_metrics_counter(env->net->metrics, JY_HANDSHAKES_REFUSED));
+	evbuffer_add_printf(b,
+		"# HELP jianyid_tls_handshakes_total Completed TLS handshakes, by kind (resumed: a session ticket).\n"
+		"# TYPE jianyid_tls_handshakes_total counter\n"
+		"jianyid_tls_handshakes_total{kind=\"full\"} %llu\n"
+		"jianyid_tls_handshakes_total{kind=\"resumed\"} %llu\n",
+		(unsigned long long)jy_metrics_counter(env->net->metrics, JY_TLS_FULL),
+		(unsigned long long)jy_metrics_counter(env->net->metrics, JY_TLS_RESUMED));
+	jy_metrics_write_requests(env->net->metrics, b);
+	/* db_pool_stats counts busy connections among the ready ones; the two
+	 * states here do not overlap, so they add up to the connected ones. */
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_connections Database connections: ready = connected and idle, "
+		"busy = a query in flight.\n# TYPE jianyid_db_connections gauge\n"
+		"jianyid_db_connections{state=\"ready\"} %u\njianyid_db_connections{state=\"busy\"} %u\n",
+		st.ready - st.busy, st.busy);
+	metric(b, "jianyid_db_queue_depth", "gauge", "Queries waiting for a connection.", st.queued);
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_queries_total Database queries finished, by outcome.\n"
+		"# TYPE jianyid_db_queries_total counter\n"
+		"jianyid_db_queries_total{outcome=\"ok\"} %llu\n"
+		"jianyid_db_queries_total{outcome=\"failed\"} %llu\n",
+		st.queries_ok, st.queries_failed);
+	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
+	       st.reconnects);
+	write_http_side(env, b);
+	http_send(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b);
+	evbuffer_free(b);
+}
