@@ -9,12 +9,31 @@
 -- "As 0007, ..." tells history: how it differs from the definition that
 -- migration 0007 had before this layout (git log server/migrations/).
 
--- One workflow action, atomically (docs/WORKFLOW.md "jy_act"). Expected
--- refusals come back as a result object, never as an error, and change
--- nothing: the exception block rolls back the sub-transaction.
+-- One workflow action, atomically (docs/WORKFLOW.md "jy_act"): steps 1 and 8
+-- are jy_idempotent's, steps 2-7 jy_act_apply's.
 CREATE OR REPLACE FUNCTION jy_act(p_actor bigint, p_action text, p_suggestion bigint,
                        p_expected_version int, p_transitions jsonb, p_relation text,
                        p_params jsonb, p_idem_key text, p_request_hash text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN jy_idempotent(p_actor, p_idem_key, p_request_hash, 'act', p_action, p_params,
+	                     p_suggestion, p_expected_version, p_transitions, p_relation);
+END $$;
+
+-- One write at most once per (account, idempotency key), for jy_act and
+-- jy_write (11_supervision.sql): a retry with the same key and request gets
+-- the first answer (replayed = true), the key with another request a
+-- refusal. Expected refusals come back as a result object, never as an
+-- error, and change nothing: the exception block rolls back the
+-- sub-transaction; they are not stored. p_entry names the work: 'act'
+-- (jy_act_apply: p_name the action, the case arguments as jy_act takes
+-- them) or 'write' (jy_write_apply: p_name the operation).
+CREATE OR REPLACE FUNCTION jy_idempotent(p_actor bigint, p_idem_key text, p_request_hash text,
+                                         p_entry text, p_name text, p_params jsonb,
+                                         p_suggestion bigint DEFAULT NULL,
+                                         p_expected_version int DEFAULT NULL,
+                                         p_transitions jsonb DEFAULT NULL,
+                                         p_relation text DEFAULT NULL)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_result jsonb;
@@ -32,8 +51,13 @@ BEGIN
 		RETURN v_result;
 	END IF;
 	BEGIN
-		v_result := jy_act_apply(p_actor, p_action, p_suggestion, p_expected_version,
-		                         p_transitions, p_relation, p_params, p_idem_key);
+		CASE p_entry
+		WHEN 'act' THEN
+			v_result := jy_act_apply(p_actor, p_name, p_suggestion, p_expected_version,
+			                         p_transitions, p_relation, p_params, p_idem_key);
+		WHEN 'write' THEN
+			v_result := jy_write_apply(p_actor, p_name, p_params);
+		END CASE;
 		-- 8. Store the answer. A concurrent request with the same key makes
 		-- this wait for it; if it committed, ours is undone and its answer
 		-- returned.
@@ -52,7 +76,7 @@ BEGIN
 	WHEN SQLSTATE 'JY002' THEN
 		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
 		IF v_result IS NULL THEN
-			RAISE EXCEPTION 'jy_act: idempotency row for key % vanished', p_idem_key;
+			RAISE EXCEPTION 'jy_%: idempotency row for key % vanished', p_entry, p_idem_key;
 		END IF;
 		RETURN v_result;
 	END;
