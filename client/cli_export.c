@@ -15,6 +15,7 @@
 
 #include "cli_flags.h"
 #include "cli_output.h"
+#include "jy_limits.h"
 
 #define EXPORT_PAGE 1000     /* the server's maximum page */
 #define NCOLS 18
@@ -52,8 +53,9 @@ const struct cli_option cli_export_options[] = {
 	{ "unit", "ID", "only cases the handling unit ID is assigned to" },
 	{ "deputy", "ID", "only cases of deputy ID (lead or co-signer)" },
 	{ "category", "C", "only cases of category C (e.g. 交通)" },
-	{ "term", "N", "only cases registered in term N (1 to 99)" },
-	{ "session", "N", "only cases registered in session N (1 to 20)" },
+	{ "term", "N", "only cases registered in term N (" JY_STR(JY_TERM_MIN) " to " JY_STR(JY_TERM_MAX) ")" },
+	{ "session", "N", "only cases registered in session N (" JY_STR(JY_SESSION_MIN) " to "
+	  JY_STR(JY_SESSION_MAX) ")" },
 	{ "key", NULL, "only key suggestions (重点)" },
 	{ "overdue", NULL, "only cases past their reply deadline" },
 	{ "text", "T", "only cases whose title or body contains T" },
@@ -359,8 +361,8 @@ int cli_run_export(const struct cli_invocation *inv)
 	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
 	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
 	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
-	    !cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	    !cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
 	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text))
 		return CLI_EXIT_USAGE;
 	if (output[0] == '\0')

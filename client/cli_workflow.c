@@ -19,6 +19,7 @@
 #include "cli_render.h"
 #include "cli_write.h"
 #include "jianyi.h"
+#include "jy_limits.h"
 
 #define MAX_UNITS 32
 #define MAX_LEADERS 8
@@ -83,8 +84,8 @@ static bool register_params(const struct cli_invocation *inv, struct act *a)
 {
 	long term, session;
 
-	if (!cli_get_int(inv, "term", 1, 99, CLI_REQUIRED, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_REQUIRED, &session))
+	if (!cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_REQUIRED, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_REQUIRED, &session))
 		return false;
 	a->j.reg.term = (int32_t)term;
 	a->j.reg.session = (int32_t)session;
@@ -359,8 +360,9 @@ const struct cli_option cli_dispute_options[] = {
 const struct cli_option cli_close_options[] = {
 	{ "reason", "TEXT", "why it is closed (optional)" }, WRITE_FLAGS };
 const struct cli_option cli_register_options[] = {
-	{ "term", "N", "the congress's term, 1 to 99 (required)" },
-	{ "session", "N", "the session of that term, 1 to 20 (required)" }, WRITE_FLAGS };
+	{ "term", "N", "the congress's term, " JY_STR(JY_TERM_MIN) " to " JY_STR(JY_TERM_MAX) " (required)" },
+	{ "session", "N", "the session of that term, " JY_STR(JY_SESSION_MIN) " to " JY_STR(JY_SESSION_MAX)
+	  " (required)" }, WRITE_FLAGS };
 const struct cli_option cli_merge_options[] = {
 	{ "into", "ID", "the suggestion it joins (required)" },
 	{ "reason", "TEXT", "why they are one case (required)" }, WRITE_FLAGS };

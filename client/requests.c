@@ -120,7 +120,7 @@ bool jy_act_set_key(struct jy_act *a, const char *key, struct jy_error *err)
 
 	if (n == 0 || n > JY_IDEMPOTENCY_KEY_MAX) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the idempotency key must have 1 to %d characters (it has %zu)",
+			     "idempotency_key must have 1 to %d characters (it has %zu)",
 			     JY_IDEMPOTENCY_KEY_MAX, n);
 		return false;
 	}

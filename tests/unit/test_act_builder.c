@@ -69,10 +69,13 @@ static void bad_keys_refused(void **state)
 	jy_act_init(&a, JIANYI__ACTION__ACTION_ACCEPT, 1, 1);
 	assert_false(jy_act_set_key(&a, "", &e));
 	assert_int_equal(e.code, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT);
-	assert_non_null(strstr(e.message, "idempotency key"));
+	assert_non_null(strstr(e.message, "idempotency_key"));
 	memset(long_key, 'k', sizeof long_key - 1);
 	long_key[sizeof long_key - 1] = '\0';
 	assert_false(jy_act_set_key(&a, long_key, &e));
+	/* The refusal names the field and the limit. */
+	assert_non_null(strstr(e.message, "idempotency_key"));
+	assert_non_null(strstr(e.message, "1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX) " characters"));
 	long_key[JY_IDEMPOTENCY_KEY_MAX] = '\0';
 	assert_true(jy_act_set_key(&a, long_key, &e));
 	assert_string_equal(a.req.idempotency_key, long_key);

@@ -41,8 +41,9 @@ DECLARE
 	v_message text;
 	v_field text;
 BEGIN
-	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 200 THEN
-		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 200 characters',
+	-- jianyid refuses longer keys first; the limit is common/jy_limits.h's.
+	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 100 THEN  -- JY_IDEMPOTENCY_KEY_MAX
+		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 100 characters',  -- JY_IDEMPOTENCY_KEY_MAX
 		                 'idempotency_key') || '{"replayed": false}'::jsonb;
 	END IF;
 	-- 1. Idempotency.
@@ -637,10 +638,11 @@ DECLARE
 	v_term bigint := jy_p_int(p, 'term');
 	v_session bigint := jy_p_int(p, 'session');
 BEGIN
-	IF v_term NOT BETWEEN 1 AND 99 THEN
-		PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');
-	ELSIF v_session NOT BETWEEN 1 AND 20 THEN
-		PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');
+	-- The limits are common/jy_limits.h's (jianyid checks them first).
+	IF v_term NOT BETWEEN 1 AND 99 THEN  -- JY_TERM_MIN JY_TERM_MAX
+		PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');  -- JY_TERM_MIN JY_TERM_MAX
+	ELSIF v_session NOT BETWEEN 1 AND 20 THEN  -- JY_SESSION_MIN JY_SESSION_MAX
+		PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');  -- JY_SESSION_MIN JY_SESSION_MAX
 	END IF;
 	IF s.number IS NOT NULL THEN
 		-- Registered before (then returned): it keeps its number.
