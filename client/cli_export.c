@@ -16,6 +16,7 @@
 
 #include "cli_flags.h"
 #include "cli_output.h"
+#include "jy_limits.h"
 
 #define EXPORT_PAGE 1000     /* the server's maximum page */
 #define NCOLS 18
@@ -360,8 +361,8 @@ int cli_run_export(const struct cli_invocation *inv)
 	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
 	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
 	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
-	    !cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	    !cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
 	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text))
 		return CLI_EXIT_USAGE;
 	if (output[0] == '\0')

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "cli_output.h"
+#include "jy_limits.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -300,6 +301,9 @@ bool cli_get_long_text(const struct cli_invocation *inv, const char *flag,
 	*out = text;
 	return true;
 }
+
+/* The CLI's keys fit the protocol's limit. */
+_Static_assert(CLI_IDEMPOTENCY_KEY_MAX <= JY_IDEMPOTENCY_KEY_MAX, "CLI keys longer than the protocol allows");
 
 bool cli_get_idempotency_key(const struct cli_invocation *inv,
 			     char out[CLI_IDEMPOTENCY_KEY_MAX + 1])

@@ -12,6 +12,7 @@
 #include "cli_output.h"
 #include "cli_render.h"
 #include "cli_timeline.h"
+#include "jy_limits.h"
 
 #define LIST_MAX_PAGE 500
 
@@ -130,8 +131,8 @@ int cli_run_list(const struct cli_invocation *inv)
 	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
 	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
 	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
-	    !cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	    !cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
 	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text) ||
 	    !cli_get_int(inv, "limit", 1, LIST_MAX_PAGE, CLI_OPTIONAL, &limit) ||
 	    !cli_get_id(inv, "after", CLI_OPTIONAL, &lr.after_id))

@@ -13,6 +13,7 @@
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "jy_limits.h"
 
 const struct cli_option cli_stats_options[] = {
 	{ "term", N_("N"), N_("only term N (1 to 99; default: every term)") },
@@ -181,8 +182,8 @@ int cli_run_stats(const struct cli_invocation *inv)
 	long term = 0, session = 0;
 	int by = -1, rc = CLI_EXIT_FAILURE;
 
-	if (!cli_get_int(inv, "term", 1, 99, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_OPTIONAL, &session) ||
+	if (!cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
 	    !cli_get_choice(inv, "by", by_flags, CLI_OPTIONAL, &by))
 		return CLI_EXIT_USAGE;
 	sr.term = (int32_t)term;

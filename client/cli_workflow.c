@@ -20,6 +20,7 @@
 #include "cli_render.h"
 #include "cli_write.h"
 #include "jianyi.h"
+#include "jy_limits.h"
 
 #define MAX_UNITS 32
 #define MAX_LEADERS 8
@@ -88,8 +89,8 @@ static bool register_params(const struct cli_invocation *inv, struct act *a)
 {
 	long term, session;
 
-	if (!cli_get_int(inv, "term", 1, 99, CLI_REQUIRED, &term) ||
-	    !cli_get_int(inv, "session", 1, 20, CLI_REQUIRED, &session))
+	if (!cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_REQUIRED, &term) ||
+	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_REQUIRED, &session))
 		return false;
 	a->j.reg.term = (int32_t)term;
 	a->j.reg.session = (int32_t)session;

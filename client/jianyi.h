@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "jianyi.pb-c.h"
+#include "jy_limits.h"   /* JY_IDEMPOTENCY_KEY_MAX, the term and session */
 
 /* Marks what the shared library exports; everything else is hidden. */
 #define JY_API __attribute__((visibility("default")))
@@ -180,7 +181,6 @@ JY_API bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope 
  *
  * Adding a params message to the protocol changes struct jy_act, and with
  * it the library's soversion. */
-#define JY_IDEMPOTENCY_KEY_MAX 100   /* the server's limit, in bytes */
 
 /* Everything one ActRequest points into. */
 struct jy_act {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jy_limits.h"
 #include "utf8.h"
 
 /* Limits in characters, as a clerk counts them. */
@@ -11,7 +12,6 @@
 #define BODY_MAX 20000
 #define SHORT_MAX 50
 #define REASON_MAX 2000
-#define KEY_MAX 100
 
 struct check {
 	char *field;
@@ -130,10 +130,12 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 	case JIANYI__ACTION__ACTION_CLOSE:
 		return !a->reason || text(c, "reason.reason", a->reason->reason, 0, REASON_MAX);
 	case JIANYI__ACTION__ACTION_REGISTER:
-		if (a->register_->term < 1 || a->register_->term > 99)
-			return bad(c, "register.term", "%s must be from 1 to 99%s", "");
-		if (a->register_->session < 1 || a->register_->session > 20)
-			return bad(c, "register.session", "%s must be from 1 to 20%s", "");
+		if (a->register_->term < JY_TERM_MIN || a->register_->term > JY_TERM_MAX)
+			return bad(c, "register.term", "%s must be from " JY_STR(JY_TERM_MIN) " to "
+				   JY_STR(JY_TERM_MAX) "%s", "");
+		if (a->register_->session < JY_SESSION_MIN || a->register_->session > JY_SESSION_MAX)
+			return bad(c, "register.session", "%s must be from " JY_STR(JY_SESSION_MIN) " to "
+				   JY_STR(JY_SESSION_MAX) "%s", "");
 		return true;
 	case JIANYI__ACTION__ACTION_MERGE:
 		return id(c, "merge.into_suggestion_id", a->merge->into_suggestion_id) &&
@@ -263,8 +265,9 @@ bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, cha
 {
 	struct check c = { field, fieldlen, msg, msglen };
 	size_t keylen = strlen(a->idempotency_key);
-	if (keylen == 0 || keylen > KEY_MAX)
-		return bad(&c, "idempotency_key", "%s is required (1 to 100 characters): a retry with the same key acts once%s", "");
+	if (keylen == 0 || keylen > JY_IDEMPOTENCY_KEY_MAX)
+		return bad(&c, "idempotency_key", "%s is required (1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX)
+			   " characters): a retry with the same key acts once%s", "");
 	if (a->action < JIANYI__ACTION__ACTION_CREATE || a->action > JIANYI__ACTION__ACTION_CLOSE)
 		return bad(&c, "action", "%s is missing or unknown%s", "");
 	if (a->action == JIANYI__ACTION__ACTION_CREATE) {

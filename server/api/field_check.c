@@ -3,9 +3,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "jy_limits.h"
 #include "utf8.h"
 
-#define KEY_MAX 100
 
 static bool bad(struct request *req, const char *field, const char *what)
 {
@@ -32,8 +32,9 @@ bool fc_text(struct request *req, const char *field, const char *s, size_t min, 
 bool fc_key(struct request *req, const char *field, const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > KEY_MAX)
-		return bad(req, field, "is required (1 to 100 characters): a retry with the same key acts once");
+	if (n == 0 || n > JY_IDEMPOTENCY_KEY_MAX)
+		return bad(req, field, "is required (1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX)
+			   " characters): a retry with the same key acts once");
 	return true;
 }
 

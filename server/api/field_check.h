@@ -15,7 +15,7 @@
 /* min..max characters, no control characters but newline and tab. */
 bool fc_text(struct request *req, const char *field, const char *s, size_t min, size_t max)
 	__attribute__((warn_unused_result));
-/* An idempotency key: 1 to 100 characters. */
+/* An idempotency key: 1 to JY_IDEMPOTENCY_KEY_MAX characters (jy_limits.h). */
 bool fc_key(struct request *req, const char *field, const char *s)
 	__attribute__((warn_unused_result));
 /* A positive id (or 0 when optional). */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "jy_limits.h"
 #include "log.h"
 #include "pbjson.h"
 #include "context.h"
@@ -84,14 +85,15 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 				   "group_by must be empty, unit, category or term_session");
 		return;
 	}
-	if (q->term < 0 || q->term > 99) {
+	if (q->term < 0 || q->term > JY_TERM_MAX) {
 		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.term",
-				   "term must be 0 (any) or 1 to 99");
+				   "term must be 0 (any) or " JY_STR(JY_TERM_MIN) " to " JY_STR(JY_TERM_MAX));
 		return;
 	}
-	if (q->session < 0 || q->session > 20) {
+	if (q->session < 0 || q->session > JY_SESSION_MAX) {
 		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.session",
-				   "session must be 0 (any) or 1 to 20");
+				   "session must be 0 (any) or " JY_STR(JY_SESSION_MIN) " to "
+				   JY_STR(JY_SESSION_MAX));
 		return;
 	}
 	char viewer[24], term[16], session[16];

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "db.h"
+#include "jy_limits.h"
 #include "log.h"
 #include "portal_cache.h"
 #include "net.h"
@@ -201,7 +202,7 @@ void http_portal_index(struct http_env *env, struct evhttp_request *req, const c
 	if (!text_arg(query, "q", MAX_Q_CHARS, &q) ||
 	    !text_arg(query, "category", MAX_CATEGORY_CHARS, &category) ||
 	    !text_arg(query, "result", 1, &result) || (result && !strchr("ABCD", *result)) ||
-	    !int_arg(query, "term", 0, 99, &term) || !int_arg(query, "page", 1, 100000, &page)) {
+	    !int_arg(query, "term", 0, JY_TERM_MAX, &term) || !int_arg(query, "page", 1, 100000, &page)) {
 		http_send_error_page(req, HTTP_BADREQUEST, "查询条件不正确（搜索词最多 100 个字）。");
 		return;
 	}

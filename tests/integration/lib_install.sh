@@ -23,6 +23,7 @@ prefix=${prefix%/bin}
 
 # What the operator and the developer need, where the unit and docs say.
 for f in bin/jianyid bin/jianyi include/jianyi/jianyi.h include/jianyi/jianyi.pb-c.h \
+	include/jianyi/jy_limits.h \
 	lib/systemd/system/jianyid.service share/doc/jianyi/README.md \
 	share/doc/jianyi/WORKFLOW.md share/doc/jianyi/jianyid.ini.example; do
 	[ -f "$prefix/$f" ] || fail "meson install did not install $f"

@@ -22,6 +22,7 @@
 #include "admin.h"
 #include "config.h"
 #include "embedded_pg.h"
+#include "jy_limits.h"
 #include "migrate.h"
 
 extern char **environ;
@@ -741,6 +742,23 @@ static void test_conflict_and_idempotency(void **state)
 	/* Unknown case. */
 	refused("liaison", "close", "999999", "1", "{\"evaluated\":\"closed\"}", "any", "{}",
 		"not_found", "no suggestion 999999", NULL);
+
+	/* The key's length: jianyid's limit (common/jy_limits.h) is SQL's too. */
+	char key[JY_IDEMPOTENCY_KEY_MAX + 2];
+	memset(key, 'k', JY_IDEMPOTENCY_KEY_MAX);
+	key[JY_IDEMPOTENCY_KEY_MAX] = '\0';
+	r = act_raw("liaison", "close", "999999", "1", "{\"evaluated\":\"closed\"}", "any", "{}",
+		    key, "h-long");
+	assert_string_equal(jv(r, "{code}"), "not_found");
+	free(r);
+	strcat(key, "k");
+	r = act_raw("liaison", "close", "999999", "1", "{\"evaluated\":\"closed\"}", "any", "{}",
+		    key, "h-long");
+	assert_string_equal(jv(r, "{code}"), "invalid_argument");
+	assert_string_equal(jv(r, "{field}"), "idempotency_key");
+	assert_string_equal(jv(r, "{message}"),
+			    "idempotency_key must be 1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX) " characters");
+	free(r);
 }
 
 static void test_events_immutable(void **state)

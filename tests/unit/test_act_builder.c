@@ -73,6 +73,9 @@ static void bad_keys_refused(void **state)
 	memset(long_key, 'k', sizeof long_key - 1);
 	long_key[sizeof long_key - 1] = '\0';
 	assert_false(jy_act_set_key(&a, long_key, &e));
+	/* The refusal names the field and the limit. */
+	assert_non_null(strstr(e.message, "idempotency key"));
+	assert_non_null(strstr(e.message, "1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX) " characters"));
 	long_key[JY_IDEMPOTENCY_KEY_MAX] = '\0';
 	assert_true(jy_act_set_key(&a, long_key, &e));
 	assert_string_equal(a.req.idempotency_key, long_key);

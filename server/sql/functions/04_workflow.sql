@@ -1,6 +1,6 @@
 -- The workflow: jy_act, one transition atomically (docs/WORKFLOW.md "jy_act"),
--- jy_act_apply and the rules it calls, evaluation rounds, supervision
--- records, and jy_overdue.
+-- jy_act_apply (the steps every action shares) and one function per action
+-- (jy_act_<action>), evaluation rounds, supervision records, and jy_overdue.
 --
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
@@ -9,12 +9,31 @@
 -- "As 0007, ..." tells history: how it differs from the definition that
 -- migration 0007 had before this layout (git log server/migrations/).
 
--- One workflow action, atomically (docs/WORKFLOW.md "jy_act"). Expected
--- refusals come back as a result object, never as an error, and change
--- nothing: the exception block rolls back the sub-transaction.
+-- One workflow action, atomically (docs/WORKFLOW.md "jy_act"): steps 1 and 8
+-- are jy_idempotent's, steps 2-7 jy_act_apply's.
 CREATE OR REPLACE FUNCTION jy_act(p_actor bigint, p_action text, p_suggestion bigint,
                        p_expected_version int, p_transitions jsonb, p_relation text,
                        p_params jsonb, p_idem_key text, p_request_hash text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN jy_idempotent(p_actor, p_idem_key, p_request_hash, 'act', p_action, p_params,
+	                     p_suggestion, p_expected_version, p_transitions, p_relation);
+END $$;
+
+-- One write at most once per (account, idempotency key), for jy_act and
+-- jy_write (11_supervision.sql): a retry with the same key and request gets
+-- the first answer (replayed = true), the key with another request a
+-- refusal. Expected refusals come back as a result object, never as an
+-- error, and change nothing: the exception block rolls back the
+-- sub-transaction; they are not stored. p_entry names the work: 'act'
+-- (jy_act_apply: p_name the action, the case arguments as jy_act takes
+-- them) or 'write' (jy_write_apply: p_name the operation).
+CREATE OR REPLACE FUNCTION jy_idempotent(p_actor bigint, p_idem_key text, p_request_hash text,
+                                         p_entry text, p_name text, p_params jsonb,
+                                         p_suggestion bigint DEFAULT NULL,
+                                         p_expected_version int DEFAULT NULL,
+                                         p_transitions jsonb DEFAULT NULL,
+                                         p_relation text DEFAULT NULL)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_result jsonb;
@@ -22,8 +41,9 @@ DECLARE
 	v_message text;
 	v_field text;
 BEGIN
-	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 200 THEN
-		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 200 characters',
+	-- jianyid refuses longer keys first; the limit is common/jy_limits.h's.
+	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 100 THEN  -- JY_IDEMPOTENCY_KEY_MAX
+		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 100 characters',  -- JY_IDEMPOTENCY_KEY_MAX
 		                 'idempotency_key') || '{"replayed": false}'::jsonb;
 	END IF;
 	-- 1. Idempotency.
@@ -32,8 +52,13 @@ BEGIN
 		RETURN v_result;
 	END IF;
 	BEGIN
-		v_result := jy_act_apply(p_actor, p_action, p_suggestion, p_expected_version,
-		                         p_transitions, p_relation, p_params, p_idem_key);
+		CASE p_entry
+		WHEN 'act' THEN
+			v_result := jy_act_apply(p_actor, p_name, p_suggestion, p_expected_version,
+			                         p_transitions, p_relation, p_params, p_idem_key);
+		WHEN 'write' THEN
+			v_result := jy_write_apply(p_actor, p_name, p_params);
+		END CASE;
 		-- 8. Store the answer. A concurrent request with the same key makes
 		-- this wait for it; if it committed, ours is undone and its answer
 		-- returned.
@@ -52,7 +77,7 @@ BEGIN
 	WHEN SQLSTATE 'JY002' THEN
 		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
 		IF v_result IS NULL THEN
-			RAISE EXCEPTION 'jy_act: idempotency row for key % vanished', p_idem_key;
+			RAISE EXCEPTION 'jy_%: idempotency row for key % vanished', p_entry, p_idem_key;
 		END IF;
 		RETURN v_result;
 	END;
@@ -123,10 +148,10 @@ BEGIN
 	RETURN s;
 END $$;
 
--- The evaluate action (called by jy_act_apply's 'evaluate' branch, after
--- the checks every action shares; s is locked and 'replied'). Records the
--- form as an event that leaves the state as it is, and closes the round
--- when this was the last evaluator's form. Returns jy_act_apply's answer.
+-- The evaluate action (called by jy_act_apply after the checks every
+-- action shares; s is locked and 'replied'). Records the form as an event
+-- that leaves the state as it is, and closes the round when this was the
+-- last evaluator's form. Returns jy_act's answer (jy_act_answer, below).
 CREATE OR REPLACE FUNCTION jy_act_evaluate(a accounts, s suggestions, p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -162,9 +187,7 @@ BEGIN
 	                                 AND e.round = s.round AND e.deputy_id = d)) THEN
 		s := jy_evaluation_close(s, 'all_answered');
 	END IF;
-	RETURN jsonb_build_object('code', 'ok'::text, 'message', ''::text, 'replayed', false,
-	                          'event_seq', v_seq::bigint,
-	                          'suggestion', jy_suggestion_json(s, a.id, true));
+	RETURN jy_act_answer(s, a.id, v_seq);
 END $$;
 
 -- Rounds whose window has ended (the window's last day is before p_today)
@@ -307,7 +330,6 @@ DECLARE
 	v_ids bigint[] := jy_p_ids(p, 'remove_cosigner_deputy_ids');
 	g suggestion_signers%ROWTYPE;
 	v_names text;
-	i int;
 BEGIN
 	FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
 		SELECT * INTO g FROM suggestion_signers
@@ -367,33 +389,105 @@ BEGIN
 	END IF;
 END $$;
 
--- Steps 2-7 of jy_act (0002, whole). Changed here: step 4 and the
--- 'submit', 'close' and 'contact' branches, each by one call (see the top).
+-- ---- jy_act's steps 2-7: the dispatcher and the steps it shares ------------------
+
+-- Steps 2-5 for an action on an existing case: lock the row, then the
+-- visibility, relation, version and state checks. Returns the locked case.
+CREATE OR REPLACE FUNCTION jy_act_lock(a accounts, p_action text, p_suggestion bigint,
+                                       p_expected_version int, p_transitions jsonb,
+                                       p_relation text, p_idem_key text)
+RETURNS suggestions LANGUAGE plpgsql AS $$
+DECLARE s suggestions%ROWTYPE;
+BEGIN
+	-- 2. Lock the row: concurrent actions on one case serialise here.
+	SELECT * INTO s FROM suggestions WHERE id = p_suggestion FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'));
+	END IF;
+	-- A retry with our key may have committed while we waited for the
+	-- lock: answer with its result rather than a version conflict.
+	IF EXISTS (SELECT 1 FROM idempotency WHERE account_id = a.id AND key = p_idem_key) THEN
+		RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
+	END IF;
+	IF NOT jy_can_see(a.id, s) THEN
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || s.id);
+	END IF;
+	-- 3. Relation.
+	IF NOT jy_relation_holds(a, s, p_relation) THEN
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal(p_relation, p_action));
+	END IF;
+	-- 4. Version.
+	IF jy_version_conflict(p_action, p_expected_version, s.version) THEN
+		PERFORM jy_refuse('conflict', 'suggestion ' || s.id || ' changed: it is at version '
+		                  || s.version || ', you sent ' || coalesce(p_expected_version::text, 'none')
+		                  || '; reload it and try again');
+	END IF;
+	-- 5. State: the transition table's from-states for this caller.
+	IF NOT p_transitions ? s.state THEN
+		PERFORM jy_refuse('failed_precondition', 'cannot ' || p_action || ' a suggestion that is '
+		                  || s.state);
+	END IF;
+	RETURN s;
+END $$;
+
+-- Step 7: the case (as the action left it in memory) moves to state p_to
+-- and on by one version. Returns the row as written.
+CREATE OR REPLACE FUNCTION jy_act_move(s suggestions, p_to text) RETURNS suggestions
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE suggestions SET
+		state = p_to, version = version + 1, updated_at = now(),
+		term = s.term, session = s.session, number = s.number,
+		reply_deadline = s.reply_deadline, dispute_due = s.dispute_due,
+		rehandle_due = s.rehandle_due, key = s.key, leaders = s.leaders,
+		supervising_committee_id = s.supervising_committee_id,
+		handler_name = s.handler_name, handler_phone = s.handler_phone, plan = s.plan,
+		promised_date = s.promised_date, result_class = s.result_class,
+		follow_up_owed = s.follow_up_owed, round = s.round, merged_into = s.merged_into,
+		converted_to = s.converted_to, supervised = s.supervised
+	WHERE id = s.id
+	RETURNING * INTO s;
+	RETURN s;
+END $$;
+
+-- jy_act's answer for a done action: its event's seq and the case as the
+-- actor sees it now. PL/pgSQL: jy_suggestion_json comes in a later file.
+CREATE OR REPLACE FUNCTION jy_act_answer(s suggestions, p_actor bigint, p_seq bigint)
+RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN jsonb_build_object('code', 'ok'::text, 'message', ''::text, 'replayed', false,
+	                          'event_seq', p_seq::bigint,
+	                          'suggestion', jy_suggestion_json(s, p_actor, true));
+END $$;
+
+-- The action's event (payload: the params as given plus what the action
+-- adds), then the answer.
+CREATE OR REPLACE FUNCTION jy_act_done(a accounts, s suggestions, p_action text, p_from text,
+                                       p_to text, p_payload jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE v_seq bigint;
+BEGIN
+	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
+	VALUES (s.id, a.id, p_action, p_from, p_to, p_payload)
+	RETURNING seq INTO v_seq;
+	RETURN jy_act_answer(s, a.id, v_seq);
+END $$;
+
+-- Steps 2-7 of jy_act. The action's own rules and effects (step 6) are
+-- one function per action, jy_act_<action>(a, s, p), below: each may change
+-- fields of s in memory (written by jy_act_move in step 7) and write side
+-- tables, and returns in extra what the event's payload adds to the params
+-- (NULL: nothing). create and evaluate have their own shapes.
 CREATE OR REPLACE FUNCTION jy_act_apply(p_actor bigint, p_action text, p_suggestion bigint,
                              p_expected_version int, p_transitions jsonb, p_relation text,
                              p_params jsonb, p_idem_key text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
+	p jsonb := coalesce(p_params, '{}');
 	a accounts%ROWTYPE;
 	s suggestions%ROWTYPE;
-	t suggestions%ROWTYPE;
-	x extensions%ROWTYPE;
-	p jsonb := coalesce(p_params, '{}');
-	v_payload jsonb;
-	v_from text;
+	r record;
 	v_to text;
-	v_seq bigint;
-	v_id bigint;
-	v_ids bigint[];
-	v_texts text[];
-	v_text text;
-	v_text2 text;
-	v_int bigint;
-	v_int2 bigint;
-	v_bool boolean;
-	v_date date;
-	v_today date := jy_today();
-	i int;
 BEGIN
 	IF jsonb_typeof(p) <> 'object' THEN
 		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
@@ -401,404 +495,502 @@ BEGIN
 	IF p_transitions IS NULL OR jsonb_typeof(p_transitions) <> 'object' THEN
 		RAISE EXCEPTION 'jy_act: p_transitions must be a JSON object';
 	END IF;
-	v_payload := p;
-	SELECT * INTO a FROM accounts WHERE id = p_actor;
-	IF NOT FOUND OR a.disabled THEN
-		PERFORM jy_refuse('permission_denied', 'account ' || p_actor || ' does not exist or is disabled');
-	END IF;
-
+	a := jy_actor(p_actor);
 	IF p_action = 'create' THEN
 		-- No row to lock, version or state to check: a new draft.
-		IF a.deputy_id IS NULL THEN
-			PERFORM jy_refuse('permission_denied', 'only a deputy may create a suggestion');
-		END IF;
-		v_text := jy_p_text(p, 'kind');
-		IF v_text = '' THEN
-			v_text := 'suggestion';
-		ELSIF v_text NOT IN ('suggestion', 'motion') THEN
-			PERFORM jy_refuse('invalid_argument', 'kind must be suggestion or motion, not '''
-			                  || v_text || '''', 'kind');
-		END IF;
-		v_ids := jy_p_ids(p, 'cosigner_deputy_ids');
-		FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
-			IF v_ids[i] = a.deputy_id THEN
-				PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
-				                  'cosigner_deputy_ids');
-			ELSIF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
-				PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i] || ' is listed twice',
-				                  'cosigner_deputy_ids');
-			ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_ids[i]) THEN
-				PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_ids[i], 'cosigner_deputy_ids');
-			END IF;
-		END LOOP;
-		INSERT INTO suggestions (state, version, kind, title, body, category, confidential,
-		                         lead_deputy_id, created_by)
-		VALUES ('draft', 1, v_text, jy_p_required(p, 'title', 200), jy_p_required(p, 'body', 20000),
-		        jy_p_optional(p, 'category', 50), jy_p_bool(p, 'confidential'), a.deputy_id, a.id)
-		RETURNING * INTO s;
-		INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)
-		VALUES (s.id, a.deputy_id, 'lead', 0, now());
-		INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position)
-		SELECT s.id, d, 'cosigner', n FROM unnest(v_ids) WITH ORDINALITY AS u (d, n);
-		v_from := NULL;
-		v_to := 'draft';
-	ELSE
-		-- 2. Lock the row: concurrent actions on one case serialise here.
-		SELECT * INTO s FROM suggestions WHERE id = p_suggestion FOR UPDATE;
-		IF NOT FOUND THEN
-			PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'));
-		END IF;
-		-- A retry with our key may have committed while we waited for the
-		-- lock: answer with its result rather than a version conflict.
-		IF EXISTS (SELECT 1 FROM idempotency WHERE account_id = p_actor AND key = p_idem_key) THEN
-			RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
-		END IF;
-		IF NOT jy_can_see(p_actor, s) THEN
-			PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || s.id);
-		END IF;
-		-- 3. Relation.
-		IF NOT jy_relation_holds(a, s, p_relation) THEN
-			PERFORM jy_refuse('permission_denied', jy_relation_refusal(p_relation, p_action));
-		END IF;
-		-- 4. Version.
-		IF jy_version_conflict(p_action, p_expected_version, s.version) THEN
-			PERFORM jy_refuse('conflict', 'suggestion ' || s.id || ' changed: it is at version '
-			                  || s.version || ', you sent ' || coalesce(p_expected_version::text, 'none')
-			                  || '; reload it and try again');
-		END IF;
-		-- 5. State.
-		IF NOT p_transitions ? s.state THEN
-			PERFORM jy_refuse('failed_precondition', 'cannot ' || p_action || ' a suggestion that is '
-			                  || s.state);
-		END IF;
-		v_from := s.state;
-		v_to := p_transitions ->> s.state;
-
-		-- 6. The action's own rules and effects. Fields of s changed here
-		-- are written by the one UPDATE below.
-		CASE p_action
-		WHEN 'cosign' THEN
-			UPDATE suggestion_signers SET confirmed_at = now()
-			WHERE suggestion_id = s.id AND deputy_id = a.deputy_id AND role = 'cosigner'
-			  AND confirmed_at IS NULL;
-			IF NOT FOUND THEN
-				IF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
-				           AND deputy_id = a.deputy_id AND role = 'cosigner') THEN
-					PERFORM jy_refuse('failed_precondition', 'you have already co-signed suggestion '
-					                  || s.id);
-				END IF;
-				PERFORM jy_refuse('permission_denied', jy_relation_refusal('signer', p_action));
-			END IF;
-
-		WHEN 'submit' THEN
-			PERFORM jy_submit_signers(s, p);
-
-		WHEN 'withdraw', 'return' THEN
-			PERFORM jy_p_required(p, 'reason', 2000);
-
-		WHEN 'close' THEN
-			PERFORM jy_p_optional(p, 'reason', 2000);
-			v_payload := v_payload || jy_close_owed_follow_up(s);
-
-		WHEN 'register' THEN
-			v_int := jy_p_int(p, 'term');
-			v_int2 := jy_p_int(p, 'session');
-			IF v_int NOT BETWEEN 1 AND 99 THEN
-				PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');
-			ELSIF v_int2 NOT BETWEEN 1 AND 20 THEN
-				PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');
-			END IF;
-			IF s.number IS NOT NULL THEN
-				-- Registered before (then returned): it keeps its number.
-				IF (s.term, s.session) IS DISTINCT FROM (v_int::int, v_int2::int) THEN
-					PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
-					                  || ' is already numbered for term ' || s.term || ', session '
-					                  || s.session);
-				END IF;
-			ELSE
-				-- The counter row stays locked until commit: numbers are gapless.
-				INSERT INTO registration_counters AS c (term, session, last_number)
-				VALUES (v_int, v_int2, 1)
-				ON CONFLICT (term, session) DO UPDATE SET last_number = c.last_number + 1
-				RETURNING last_number INTO s.number;
-				s.term := v_int;
-				s.session := v_int2;
-			END IF;
-
-		WHEN 'merge' THEN
-			v_id := jy_p_int(p, 'into_suggestion_id');
-			IF v_id <= 0 THEN
-				PERFORM jy_refuse('invalid_argument', 'into_suggestion_id must name a suggestion',
-				                  'into_suggestion_id');
-			ELSIF v_id = s.id THEN
-				PERFORM jy_refuse('invalid_argument', 'cannot merge suggestion ' || s.id
-				                  || ' into itself', 'into_suggestion_id');
-			END IF;
-			SELECT * INTO t FROM suggestions WHERE id = v_id FOR UPDATE;
-			IF NOT FOUND THEN
-				PERFORM jy_refuse('not_found', 'no suggestion ' || v_id, 'into_suggestion_id');
-			ELSIF NOT jy_can_see(p_actor, t) THEN
-				PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_id,
-				                  'into_suggestion_id');
-			ELSIF t.state IN ('draft', 'withdrawn', 'merged', 'converted', 'closed') THEN
-				PERFORM jy_refuse('failed_precondition', 'cannot merge into suggestion ' || v_id
-				                  || ': it is ' || t.state, 'into_suggestion_id');
-			END IF;
-			PERFORM jy_p_required(p, 'reason', 2000);
-			s.merged_into := v_id;
-
-		WHEN 'convert' THEN
-			v_text := jy_p_text(p, 'to_kind');
-			IF v_text NOT IN ('letter', 'motion', 'suggestion') THEN
-				PERFORM jy_refuse('invalid_argument', 'to_kind must be letter, motion or suggestion',
-				                  'to_kind');
-			ELSIF v_text = s.kind THEN
-				PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' is already a '
-				                  || v_text, 'to_kind');
-			END IF;
-			PERFORM jy_p_required(p, 'reason', 2000);
-			s.converted_to := v_text;
-
-		WHEN 'assign', 'reassign' THEN
-			v_id := jy_p_int(p, 'lead_unit_id');
-			IF v_id <= 0 THEN
-				PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit',
-				                  'lead_unit_id');
-			END IF;
-			PERFORM jy_check_org(v_id, 'handling_unit', 'lead_unit_id');
-			v_ids := jy_p_ids(p, 'co_unit_ids');
-			FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
-				IF v_ids[i] = v_id THEN
-					PERFORM jy_refuse('invalid_argument', 'the lead unit ' || v_id
-					                  || ' cannot also be a co-handling unit', 'co_unit_ids');
-				ELSIF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
-					PERFORM jy_refuse('invalid_argument', 'unit ' || v_ids[i] || ' is listed twice',
-					                  'co_unit_ids');
-				END IF;
-				PERFORM jy_check_org(v_ids[i], 'handling_unit', 'co_unit_ids');
-			END LOOP;
-			v_date := jy_p_date(p, 'reply_deadline');
-			-- jy_due (0007_calendar) applies the working-day calendar.
-			IF v_date IS NULL THEN
-				v_date := jy_due('reply', v_today);
-			ELSIF v_date <= v_today THEN
-				PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future',
-				                  'reply_deadline');
-			END IF;
-			v_int := jy_p_int(p, 'supervising_committee_id');
-			IF v_int < 0 THEN
-				PERFORM jy_refuse('invalid_argument', 'supervising_committee_id must be an id',
-				                  'supervising_committee_id');
-			ELSIF v_int > 0 THEN
-				PERFORM jy_check_org(v_int, 'special_committee', 'supervising_committee_id');
-			END IF;
-			IF p_action = 'reassign' THEN
-				PERFORM jy_p_required(p, 'reason', 2000);
-			ELSE
-				PERFORM jy_p_optional(p, 'reason', 2000);
-			END IF;
-			s.key := jy_p_bool(p, 'key');
-			s.leaders := jy_p_texts(p, 'leaders');
-			s.supervising_committee_id := nullif(v_int, 0);
-			s.reply_deadline := v_date;
-			s.dispute_due := jy_due('dispute', v_today);
-			-- Earlier assignments stay on record, inactive.
-			UPDATE suggestion_units SET active = false WHERE suggestion_id = s.id AND active;
-			INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
-			VALUES (s.id, v_id, 'lead', 0);
-			INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
-			SELECT s.id, o, 'co', n FROM unnest(v_ids) WITH ORDINALITY AS u (o, n);
-
-		WHEN 'accept' THEN
-			UPDATE suggestion_units SET accepted_at = now()
-			WHERE suggestion_id = s.id AND active AND role = 'lead'
-			  AND organization_id = a.organization_id;
-			IF NOT FOUND THEN
-				PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', p_action));
-			END IF;
-
-		WHEN 'dispute' THEN
-			v_text := jy_p_required(p, 'reason', 2000);
-			IF v_today > s.dispute_due THEN
-				PERFORM jy_refuse('failed_precondition', 'the time to dispute suggestion ' || s.id
-				                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'));
-			END IF;
-			UPDATE suggestion_units SET disputed_at = now(), dispute_reason = v_text
-			WHERE suggestion_id = s.id AND active AND organization_id = a.organization_id
-			  AND disputed_at IS NULL;
-			IF NOT FOUND THEN
-				IF EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
-				           AND organization_id = a.organization_id) THEN
-					PERFORM jy_refuse('failed_precondition', 'your unit has already disputed suggestion '
-					                  || s.id);
-				END IF;
-				PERFORM jy_refuse('permission_denied', jy_relation_refusal('assigned_unit', p_action));
-			END IF;
-
-		WHEN 'plan' THEN
-			s.handler_name := jy_p_required(p, 'handler_name', 100);
-			s.handler_phone := jy_p_optional(p, 'handler_phone', 50);
-			s.plan := jy_p_required(p, 'plan', 20000);
-			v_date := jy_p_date(p, 'promised_date');
-			IF v_date IS NULL THEN
-				PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date');
-			ELSIF v_date < v_today THEN
-				PERFORM jy_refuse('invalid_argument', 'promised_date must not be in the past',
-				                  'promised_date');
-			END IF;
-			s.promised_date := v_date;
-
-		WHEN 'contact' THEN
-			v_text := jy_p_text(p, 'phase');
-			IF v_text NOT IN ('before', 'during', 'after') THEN
-				PERFORM jy_refuse('invalid_argument', 'phase must be before, during or after', 'phase');
-			END IF;
-			v_text2 := jy_p_text(p, 'method');
-			IF v_text2 NOT IN ('visit', 'phone', 'meeting', 'sms') THEN
-				PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms',
-				                  'method');
-			END IF;
-			v_date := coalesce(jy_p_date(p, 'date'), v_today);
-			IF v_date > v_today THEN
-				PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date');
-			END IF;
-			PERFORM jy_check_contact_date(s, v_date);
-			INSERT INTO contacts (suggestion_id, round, phase, method, contact_date, note, recorded_by)
-			VALUES (s.id, s.round + 1, v_text, v_text2, v_date, jy_p_optional(p, 'note', 2000), a.id);
-
-		WHEN 'opinion' THEN
-			v_text := jy_p_required(p, 'text', 20000);
-			IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
-			               AND role = 'co' AND organization_id = a.organization_id) THEN
-				PERFORM jy_refuse('permission_denied', jy_relation_refusal('co_unit', p_action));
-			END IF;
-			INSERT INTO opinions (suggestion_id, round, organization_id, text, written_by)
-			VALUES (s.id, s.round + 1, a.organization_id, v_text, a.id)
-			RETURNING id INTO v_id;
-			v_payload := v_payload || jsonb_build_object('opinion_id', v_id::bigint);
-
-		WHEN 'extend' THEN
-			v_int := jy_p_int(p, 'days');
-			v_int2 := jy_setting_int('extension_max_days');
-			IF v_int NOT BETWEEN 1 AND v_int2 THEN
-				PERFORM jy_refuse('invalid_argument', 'days must be between 1 and ' || v_int2, 'days');
-			END IF;
-			v_text := jy_p_required(p, 'reason', 2000);
-			v_int2 := jy_setting_int('extension_max_count');
-			IF (SELECT count(*) FROM extensions WHERE suggestion_id = s.id
-			    AND status IN ('pending', 'approved')) >= v_int2 THEN
-				PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' already has '
-				                  || v_int2 || ' extensions pending or approved (at most '
-				                  || v_int2 || ')');
-			END IF;
-			INSERT INTO extensions (suggestion_id, days, reason, requested_by)
-			VALUES (s.id, v_int, v_text, a.id) RETURNING id INTO v_id;
-			-- The approver names the extension by this id.
-			v_payload := v_payload || jsonb_build_object('extension_id', v_id::bigint);
-
-		WHEN 'approve_extension' THEN
-			v_id := jy_p_int(p, 'extension_id');
-			v_bool := jy_p_bool(p, 'approve');
-			v_text := jy_p_optional(p, 'reason', 2000);
-			SELECT * INTO x FROM extensions WHERE id = v_id AND suggestion_id = s.id FOR UPDATE;
-			IF NOT FOUND THEN
-				PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' has no extension '
-				                  || v_id, 'extension_id');
-			ELSIF x.status <> 'pending' THEN
-				PERFORM jy_refuse('failed_precondition', 'extension ' || v_id || ' is already '
-				                  || x.status, 'extension_id');
-			END IF;
-			UPDATE extensions SET status = CASE WHEN v_bool THEN 'approved' ELSE 'rejected' END,
-			       decided_by = a.id, decided_at = now(), decision_reason = v_text
-			WHERE id = v_id;
-			IF v_bool THEN
-				s.reply_deadline := jy_extended(s.reply_deadline, x.days);
-			END IF;
-			-- What the deputy reads in the timeline.
-			v_payload := v_payload || jsonb_build_object(
-				'days', x.days::int,
-				'reply_deadline', coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '')::text);
-
-		WHEN 'reply' THEN
-			v_text := jy_p_required(p, 'text', 20000);
-			v_text2 := jy_p_text(p, 'result_class');
-			IF v_text2 NOT IN ('A', 'B', 'C', 'D') THEN
-				PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D',
-				                  'result_class');
-			END IF;
-			IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
-			               AND role = 'lead' AND organization_id = a.organization_id) THEN
-				PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', p_action));
-			END IF;
-			v_int := jy_setting_int('min_contacts_before_reply');
-			IF (SELECT count(*) FROM contacts WHERE suggestion_id = s.id AND round = s.round + 1)
-			   < v_int THEN
-				PERFORM jy_refuse('failed_precondition', 'record at least ' || v_int || ' contact'
-				                  || CASE WHEN v_int = 1 THEN '' ELSE 's' END
-				                  || ' with the deputy before replying');
-			END IF;
-			s.round := s.round + 1;
-			SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO v_ids FROM opinions
-			WHERE suggestion_id = s.id AND round = s.round;
-			INSERT INTO replies (suggestion_id, round, text, result_class, organization_id, signed_by,
-			                     opinion_ids)
-			VALUES (s.id, s.round, v_text, v_text2, a.organization_id, a.id, v_ids);
-			s.result_class := v_text2;
-			s.follow_up_owed := v_text2 IN ('B', 'C');
-			v_payload := v_payload || jsonb_build_object('round', s.round::int,
-			                                             'opinion_ids', to_jsonb(v_ids));
-
-		WHEN 'follow_up' THEN
-			IF NOT s.follow_up_owed THEN
-				PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion '
-				                  || s.id);
-			END IF;
-			v_text := jy_p_required(p, 'text', 20000);
-			v_text2 := jy_p_text(p, 'result_class');
-			IF v_text2 NOT IN ('A', 'B', 'C', 'D') THEN
-				PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D',
-				                  'result_class');
-			END IF;
-			INSERT INTO follow_ups (suggestion_id, round, text, result_class, written_by)
-			VALUES (s.id, s.round, v_text, v_text2, a.id);
-			s.result_class := v_text2;
-			s.follow_up_owed := v_text2 <> 'A';
-
-		WHEN 'evaluate' THEN
-			-- Its own function (0014): the form, and the round's close when it
-			-- is the last, append their own events.
-			RETURN jy_act_evaluate(a, s, p);
-
-		WHEN 'supervise' THEN
-			-- Its own function (above), so that who may record which kind
-			-- can be refined without redefining jy_act_apply.
-			v_payload := v_payload || jy_supervise_record(a, s, p);
-			s.supervised := true;
-
-		ELSE
-			PERFORM jy_refuse('invalid_argument', 'unknown action ''' || coalesce(p_action, '') || '''',
-			                  'action');
-		END CASE;
-
-		-- 7. The case moves on by one version.
-		UPDATE suggestions SET
-			state = v_to, version = version + 1, updated_at = now(),
-			term = s.term, session = s.session, number = s.number,
-			reply_deadline = s.reply_deadline, dispute_due = s.dispute_due,
-			rehandle_due = s.rehandle_due, key = s.key, leaders = s.leaders,
-			supervising_committee_id = s.supervising_committee_id,
-			handler_name = s.handler_name, handler_phone = s.handler_phone, plan = s.plan,
-			promised_date = s.promised_date, result_class = s.result_class,
-			follow_up_owed = s.follow_up_owed, round = s.round, merged_into = s.merged_into,
-			converted_to = s.converted_to, supervised = s.supervised
-		WHERE id = s.id
-		RETURNING * INTO s;
+		RETURN jy_act_done(a, jy_act_create(a, p), p_action, NULL, 'draft', p);
 	END IF;
+	s := jy_act_lock(a, p_action, p_suggestion, p_expected_version, p_transitions, p_relation,
+	                 p_idem_key);
+	v_to := p_transitions ->> s.state;
+	-- 6. The action's own rules and effects.
+	CASE p_action
+	WHEN 'cosign' THEN r := jy_act_cosign(a, s, p);
+	WHEN 'submit' THEN r := jy_act_submit(a, s, p);
+	WHEN 'withdraw' THEN r := jy_act_withdraw(a, s, p);
+	WHEN 'return' THEN r := jy_act_return(a, s, p);
+	WHEN 'close' THEN r := jy_act_close(a, s, p);
+	WHEN 'register' THEN r := jy_act_register(a, s, p);
+	WHEN 'merge' THEN r := jy_act_merge(a, s, p);
+	WHEN 'convert' THEN r := jy_act_convert(a, s, p);
+	WHEN 'assign' THEN r := jy_act_assign(a, s, p);
+	WHEN 'reassign' THEN r := jy_act_reassign(a, s, p);
+	WHEN 'accept' THEN r := jy_act_accept(a, s, p);
+	WHEN 'dispute' THEN r := jy_act_dispute(a, s, p);
+	WHEN 'plan' THEN r := jy_act_plan(a, s, p);
+	WHEN 'contact' THEN r := jy_act_contact(a, s, p);
+	WHEN 'opinion' THEN r := jy_act_opinion(a, s, p);
+	WHEN 'extend' THEN r := jy_act_extend(a, s, p);
+	WHEN 'approve_extension' THEN r := jy_act_approve_extension(a, s, p);
+	WHEN 'reply' THEN r := jy_act_reply(a, s, p);
+	WHEN 'follow_up' THEN r := jy_act_follow_up(a, s, p);
+	WHEN 'supervise' THEN r := jy_act_supervise(a, s, p);
+	WHEN 'evaluate' THEN
+		-- The form, and the round's close when it is the last, write their
+		-- own events.
+		RETURN jy_act_evaluate(a, s, p);
+	ELSE
+		PERFORM jy_refuse('invalid_argument', 'unknown action ''' || coalesce(p_action, '') || '''',
+		                  'action');
+	END CASE;
+	-- 7. The case moves on by one version; its event.
+	RETURN jy_act_done(a, jy_act_move(r.s, v_to), p_action, s.state, v_to,
+	                   p || coalesce(r.extra, '{}'));
+END $$;
 
-	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
-	VALUES (s.id, a.id, p_action, v_from, v_to, v_payload)
-	RETURNING seq INTO v_seq;
-	RETURN jsonb_build_object('code', 'ok'::text, 'message', ''::text, 'replayed', false,
-	                          'event_seq', v_seq::bigint,
-	                          'suggestion', jy_suggestion_json(s, p_actor, true));
+-- ---- one function per action (step 6 of jy_act, docs/WORKFLOW.md "Action params") --
+-- Each has the shape jy_act_apply calls them by: (a accounts, INOUT s, p jsonb,
+-- OUT extra jsonb). Not every action reads a, s and p or sets extra, which is
+-- all plpgsql_check's extra warnings would say of them: each turns those off.
+
+-- create: a new draft by the actor's deputy, with its co-signers. Returns it.
+CREATE OR REPLACE FUNCTION jy_act_create(a accounts, p jsonb) RETURNS suggestions
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_kind text := jy_p_text(p, 'kind');
+	v_cosigners bigint[];
+	s suggestions%ROWTYPE;
+BEGIN
+	IF a.deputy_id IS NULL THEN
+		PERFORM jy_refuse('permission_denied', 'only a deputy may create a suggestion');
+	END IF;
+	IF v_kind = '' THEN
+		v_kind := 'suggestion';
+	ELSIF v_kind NOT IN ('suggestion', 'motion') THEN
+		PERFORM jy_refuse('invalid_argument', 'kind must be suggestion or motion, not '''
+		                  || v_kind || '''', 'kind');
+	END IF;
+	v_cosigners := jy_p_ids(p, 'cosigner_deputy_ids');
+	FOR i IN 1 .. coalesce(array_length(v_cosigners, 1), 0) LOOP
+		IF v_cosigners[i] = a.deputy_id THEN
+			PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
+			                  'cosigner_deputy_ids');
+		ELSIF v_cosigners[i] = ANY (v_cosigners[1:i - 1]) THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_cosigners[i] || ' is listed twice',
+			                  'cosigner_deputy_ids');
+		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_cosigners[i]) THEN
+			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_cosigners[i],
+			                  'cosigner_deputy_ids');
+		END IF;
+	END LOOP;
+	INSERT INTO suggestions (state, version, kind, title, body, category, confidential,
+	                         lead_deputy_id, created_by)
+	VALUES ('draft', 1, v_kind, jy_p_required(p, 'title', 200), jy_p_required(p, 'body', 20000),
+	        jy_p_optional(p, 'category', 50), jy_p_bool(p, 'confidential'), a.deputy_id, a.id)
+	RETURNING * INTO s;
+	INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)
+	VALUES (s.id, a.deputy_id, 'lead', 0, now());
+	INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position)
+	SELECT s.id, d, 'cosigner', n FROM unnest(v_cosigners) WITH ORDINALITY AS u (d, n);
+	RETURN s;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_cosign(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	UPDATE suggestion_signers SET confirmed_at = now()
+	WHERE suggestion_id = s.id AND deputy_id = a.deputy_id AND role = 'cosigner'
+	  AND confirmed_at IS NULL;
+	IF NOT FOUND THEN
+		IF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
+		           AND deputy_id = a.deputy_id AND role = 'cosigner') THEN
+			PERFORM jy_refuse('failed_precondition', 'you have already co-signed suggestion ' || s.id);
+		END IF;
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('signer', 'cosign'));
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_submit(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	PERFORM jy_submit_signers(s, p);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_withdraw(a accounts, INOUT s suggestions, p jsonb,
+                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	PERFORM jy_p_required(p, 'reason', 2000);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_return(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	PERFORM jy_p_required(p, 'reason', 2000);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_close(a accounts, INOUT s suggestions, p jsonb,
+                                        OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	PERFORM jy_p_optional(p, 'reason', 2000);
+	extra := jy_close_owed_follow_up(s);
+END $$;
+
+-- register: the case number is the next per (term, session).
+CREATE OR REPLACE FUNCTION jy_act_register(a accounts, INOUT s suggestions, p jsonb,
+                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_term bigint := jy_p_int(p, 'term');
+	v_session bigint := jy_p_int(p, 'session');
+BEGIN
+	-- The limits are common/jy_limits.h's (jianyid checks them first).
+	IF v_term NOT BETWEEN 1 AND 99 THEN  -- JY_TERM_MIN JY_TERM_MAX
+		PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');  -- JY_TERM_MIN JY_TERM_MAX
+	ELSIF v_session NOT BETWEEN 1 AND 20 THEN  -- JY_SESSION_MIN JY_SESSION_MAX
+		PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');  -- JY_SESSION_MIN JY_SESSION_MAX
+	END IF;
+	IF s.number IS NOT NULL THEN
+		-- Registered before (then returned): it keeps its number.
+		IF (s.term, s.session) IS DISTINCT FROM (v_term::int, v_session::int) THEN
+			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
+			                  || ' is already numbered for term ' || s.term || ', session '
+			                  || s.session);
+		END IF;
+	ELSE
+		-- The counter row stays locked until commit: numbers are gapless.
+		INSERT INTO registration_counters AS c (term, session, last_number)
+		VALUES (v_term, v_session, 1)
+		ON CONFLICT (term, session) DO UPDATE SET last_number = c.last_number + 1
+		RETURNING last_number INTO s.number;
+		s.term := v_term;
+		s.session := v_session;
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_merge(a accounts, INOUT s suggestions, p jsonb,
+                                        OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_into bigint := jy_p_int(p, 'into_suggestion_id');
+	t suggestions%ROWTYPE;
+BEGIN
+	IF v_into <= 0 THEN
+		PERFORM jy_refuse('invalid_argument', 'into_suggestion_id must name a suggestion',
+		                  'into_suggestion_id');
+	ELSIF v_into = s.id THEN
+		PERFORM jy_refuse('invalid_argument', 'cannot merge suggestion ' || s.id || ' into itself',
+		                  'into_suggestion_id');
+	END IF;
+	SELECT * INTO t FROM suggestions WHERE id = v_into FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'no suggestion ' || v_into, 'into_suggestion_id');
+	ELSIF NOT jy_can_see(a.id, t) THEN
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_into,
+		                  'into_suggestion_id');
+	ELSIF t.state IN ('draft', 'withdrawn', 'merged', 'converted', 'closed') THEN
+		PERFORM jy_refuse('failed_precondition', 'cannot merge into suggestion ' || v_into
+		                  || ': it is ' || t.state, 'into_suggestion_id');
+	END IF;
+	PERFORM jy_p_required(p, 'reason', 2000);
+	s.merged_into := v_into;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_convert(a accounts, INOUT s suggestions, p jsonb,
+                                          OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE v_kind text := jy_p_text(p, 'to_kind');
+BEGIN
+	IF v_kind NOT IN ('letter', 'motion', 'suggestion') THEN
+		PERFORM jy_refuse('invalid_argument', 'to_kind must be letter, motion or suggestion',
+		                  'to_kind');
+	ELSIF v_kind = s.kind THEN
+		PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' is already a ' || v_kind,
+		                  'to_kind');
+	END IF;
+	PERFORM jy_p_required(p, 'reason', 2000);
+	s.converted_to := v_kind;
+END $$;
+
+-- assign and reassign: the lead unit, co-units, reply deadline and
+-- supervising committee; a reassignment must give its reason.
+CREATE OR REPLACE FUNCTION jy_act_assignment(INOUT s suggestions, p jsonb, p_reason_required boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_lead bigint := jy_p_int(p, 'lead_unit_id');
+	v_co bigint[];
+	v_deadline date;
+	v_committee bigint;
+	v_today date := jy_today();
+BEGIN
+	IF v_lead <= 0 THEN
+		PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit', 'lead_unit_id');
+	END IF;
+	PERFORM jy_check_org(v_lead, 'handling_unit', 'lead_unit_id');
+	v_co := jy_p_ids(p, 'co_unit_ids');
+	FOR i IN 1 .. coalesce(array_length(v_co, 1), 0) LOOP
+		IF v_co[i] = v_lead THEN
+			PERFORM jy_refuse('invalid_argument', 'the lead unit ' || v_lead
+			                  || ' cannot also be a co-handling unit', 'co_unit_ids');
+		ELSIF v_co[i] = ANY (v_co[1:i - 1]) THEN
+			PERFORM jy_refuse('invalid_argument', 'unit ' || v_co[i] || ' is listed twice',
+			                  'co_unit_ids');
+		END IF;
+		PERFORM jy_check_org(v_co[i], 'handling_unit', 'co_unit_ids');
+	END LOOP;
+	v_deadline := jy_p_date(p, 'reply_deadline');
+	-- jy_due (03_calendar.sql) applies the working-day calendar.
+	IF v_deadline IS NULL THEN
+		v_deadline := jy_due('reply', v_today);
+	ELSIF v_deadline <= v_today THEN
+		PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future', 'reply_deadline');
+	END IF;
+	v_committee := jy_p_int(p, 'supervising_committee_id');
+	IF v_committee < 0 THEN
+		PERFORM jy_refuse('invalid_argument', 'supervising_committee_id must be an id',
+		                  'supervising_committee_id');
+	ELSIF v_committee > 0 THEN
+		PERFORM jy_check_org(v_committee, 'special_committee', 'supervising_committee_id');
+	END IF;
+	IF p_reason_required THEN
+		PERFORM jy_p_required(p, 'reason', 2000);
+	ELSE
+		PERFORM jy_p_optional(p, 'reason', 2000);
+	END IF;
+	s.key := jy_p_bool(p, 'key');
+	s.leaders := jy_p_texts(p, 'leaders');
+	s.supervising_committee_id := nullif(v_committee, 0);
+	s.reply_deadline := v_deadline;
+	s.dispute_due := jy_due('dispute', v_today);
+	-- Earlier assignments stay on record, inactive.
+	UPDATE suggestion_units SET active = false WHERE suggestion_id = s.id AND active;
+	INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
+	VALUES (s.id, v_lead, 'lead', 0);
+	INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
+	SELECT s.id, o, 'co', n FROM unnest(v_co) WITH ORDINALITY AS u (o, n);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_assign(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	s := jy_act_assignment(s, p, false);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_reassign(a accounts, INOUT s suggestions, p jsonb,
+                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	s := jy_act_assignment(s, p, true);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_accept(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	UPDATE suggestion_units SET accepted_at = now()
+	WHERE suggestion_id = s.id AND active AND role = 'lead' AND organization_id = a.organization_id;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'accept'));
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_dispute(a accounts, INOUT s suggestions, p jsonb,
+                                          OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE v_reason text := jy_p_required(p, 'reason', 2000);
+BEGIN
+	IF jy_today() > s.dispute_due THEN
+		PERFORM jy_refuse('failed_precondition', 'the time to dispute suggestion ' || s.id
+		                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'));
+	END IF;
+	UPDATE suggestion_units SET disputed_at = now(), dispute_reason = v_reason
+	WHERE suggestion_id = s.id AND active AND organization_id = a.organization_id
+	  AND disputed_at IS NULL;
+	IF NOT FOUND THEN
+		IF EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+		           AND organization_id = a.organization_id) THEN
+			PERFORM jy_refuse('failed_precondition', 'your unit has already disputed suggestion '
+			                  || s.id);
+		END IF;
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('assigned_unit', 'dispute'));
+	END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_plan(a accounts, INOUT s suggestions, p jsonb,
+                                       OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE v_promised date;
+BEGIN
+	s.handler_name := jy_p_required(p, 'handler_name', 100);
+	s.handler_phone := jy_p_optional(p, 'handler_phone', 50);
+	s.plan := jy_p_required(p, 'plan', 20000);
+	v_promised := jy_p_date(p, 'promised_date');
+	IF v_promised IS NULL THEN
+		PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date');
+	ELSIF v_promised < jy_today() THEN
+		PERFORM jy_refuse('invalid_argument', 'promised_date must not be in the past',
+		                  'promised_date');
+	END IF;
+	s.promised_date := v_promised;
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_contact(a accounts, INOUT s suggestions, p jsonb,
+                                          OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_phase text := jy_p_text(p, 'phase');
+	v_method text;
+	v_date date;
+BEGIN
+	IF v_phase NOT IN ('before', 'during', 'after') THEN
+		PERFORM jy_refuse('invalid_argument', 'phase must be before, during or after', 'phase');
+	END IF;
+	v_method := jy_p_text(p, 'method');
+	IF v_method NOT IN ('visit', 'phone', 'meeting', 'sms') THEN
+		PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms', 'method');
+	END IF;
+	v_date := coalesce(jy_p_date(p, 'date'), jy_today());
+	IF v_date > jy_today() THEN
+		PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date');
+	END IF;
+	PERFORM jy_check_contact_date(s, v_date);
+	INSERT INTO contacts (suggestion_id, round, phase, method, contact_date, note, recorded_by)
+	VALUES (s.id, s.round + 1, v_phase, v_method, v_date, jy_p_optional(p, 'note', 2000), a.id);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_opinion(a accounts, INOUT s suggestions, p jsonb,
+                                          OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_text text := jy_p_required(p, 'text', 20000);
+	v_id bigint;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+	               AND role = 'co' AND organization_id = a.organization_id) THEN
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('co_unit', 'opinion'));
+	END IF;
+	INSERT INTO opinions (suggestion_id, round, organization_id, text, written_by)
+	VALUES (s.id, s.round + 1, a.organization_id, v_text, a.id)
+	RETURNING id INTO v_id;
+	extra := jsonb_build_object('opinion_id', v_id::bigint);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_extend(a accounts, INOUT s suggestions, p jsonb,
+                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_days bigint := jy_p_int(p, 'days');
+	v_max_days bigint := jy_setting_int('extension_max_days');
+	v_max_count bigint;
+	v_reason text;
+	v_id bigint;
+BEGIN
+	IF v_days NOT BETWEEN 1 AND v_max_days THEN
+		PERFORM jy_refuse('invalid_argument', 'days must be between 1 and ' || v_max_days, 'days');
+	END IF;
+	v_reason := jy_p_required(p, 'reason', 2000);
+	v_max_count := jy_setting_int('extension_max_count');
+	IF (SELECT count(*) FROM extensions WHERE suggestion_id = s.id
+	    AND status IN ('pending', 'approved')) >= v_max_count THEN
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' already has '
+		                  || v_max_count || ' extensions pending or approved (at most '
+		                  || v_max_count || ')');
+	END IF;
+	INSERT INTO extensions (suggestion_id, days, reason, requested_by)
+	VALUES (s.id, v_days, v_reason, a.id) RETURNING id INTO v_id;
+	-- The approver names the extension by this id.
+	extra := jsonb_build_object('extension_id', v_id::bigint);
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_approve_extension(a accounts, INOUT s suggestions, p jsonb,
+                                                    OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_id bigint := jy_p_int(p, 'extension_id');
+	v_approve boolean := jy_p_bool(p, 'approve');
+	v_reason text := jy_p_optional(p, 'reason', 2000);
+	x extensions%ROWTYPE;
+BEGIN
+	SELECT * INTO x FROM extensions WHERE id = v_id AND suggestion_id = s.id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' has no extension ' || v_id,
+		                  'extension_id');
+	ELSIF x.status <> 'pending' THEN
+		PERFORM jy_refuse('failed_precondition', 'extension ' || v_id || ' is already ' || x.status,
+		                  'extension_id');
+	END IF;
+	UPDATE extensions SET status = CASE WHEN v_approve THEN 'approved' ELSE 'rejected' END,
+	       decided_by = a.id, decided_at = now(), decision_reason = v_reason
+	WHERE id = v_id;
+	IF v_approve THEN
+		s.reply_deadline := jy_extended(s.reply_deadline, x.days);
+	END IF;
+	-- What the deputy reads in the timeline.
+	extra := jsonb_build_object(
+		'days', x.days::int,
+		'reply_deadline', coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '')::text);
+END $$;
+
+-- A reply's or a follow-up report's result class.
+CREATE OR REPLACE FUNCTION jy_p_result_class(p jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v text := jy_p_text(p, 'result_class');
+BEGIN
+	IF v NOT IN ('A', 'B', 'C', 'D') THEN
+		PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D', 'result_class');
+	END IF;
+	RETURN v;
+END $$;
+
+-- reply: the next round's answer, with the co-units' opinions of the round.
+CREATE OR REPLACE FUNCTION jy_act_reply(a accounts, INOUT s suggestions, p jsonb,
+                                        OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_text text := jy_p_required(p, 'text', 20000);
+	v_class text := jy_p_result_class(p);
+	v_min_contacts bigint;
+	v_opinions bigint[];
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
+	               AND role = 'lead' AND organization_id = a.organization_id) THEN
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'reply'));
+	END IF;
+	v_min_contacts := jy_setting_int('min_contacts_before_reply');
+	IF (SELECT count(*) FROM contacts WHERE suggestion_id = s.id AND round = s.round + 1)
+	   < v_min_contacts THEN
+		PERFORM jy_refuse('failed_precondition', 'record at least ' || v_min_contacts || ' contact'
+		                  || CASE WHEN v_min_contacts = 1 THEN '' ELSE 's' END
+		                  || ' with the deputy before replying');
+	END IF;
+	s.round := s.round + 1;
+	SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO v_opinions FROM opinions
+	WHERE suggestion_id = s.id AND round = s.round;
+	INSERT INTO replies (suggestion_id, round, text, result_class, organization_id, signed_by,
+	                     opinion_ids)
+	VALUES (s.id, s.round, v_text, v_class, a.organization_id, a.id, v_opinions);
+	s.result_class := v_class;
+	s.follow_up_owed := v_class IN ('B', 'C');
+	extra := jsonb_build_object('round', s.round::int, 'opinion_ids', to_jsonb(v_opinions));
+END $$;
+
+CREATE OR REPLACE FUNCTION jy_act_follow_up(a accounts, INOUT s suggestions, p jsonb,
+                                            OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	v_text text;
+	v_class text;
+BEGIN
+	IF NOT s.follow_up_owed THEN
+		PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion ' || s.id);
+	END IF;
+	v_text := jy_p_required(p, 'text', 20000);
+	v_class := jy_p_result_class(p);
+	INSERT INTO follow_ups (suggestion_id, round, text, result_class, written_by)
+	VALUES (s.id, s.round, v_text, v_class, a.id);
+	s.result_class := v_class;
+	s.follow_up_owed := v_class <> 'A';
+END $$;
+
+-- supervise: who may record which kind is jy_supervise_record's (above).
+CREATE OR REPLACE FUNCTION jy_act_supervise(a accounts, INOUT s suggestions, p jsonb,
+                                            OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+BEGIN
+	extra := jy_supervise_record(a, s, p);
+	s.supervised := true;
 END $$;

@@ -72,13 +72,14 @@ BEGIN
 		RETURN jsonb_build_object('code', 'invalid_argument', 'field', 'group_by',
 			'message', 'group_by must be empty, unit, category or term_session');
 	END IF;
-	IF p_term IS NULL OR p_term NOT BETWEEN 0 AND 99 THEN
+	-- The limits are common/jy_limits.h's (jianyid checks them first).
+	IF p_term IS NULL OR p_term NOT BETWEEN 0 AND 99 THEN  -- JY_TERM_MAX
 		RETURN jsonb_build_object('code', 'invalid_argument', 'field', 'term',
-			'message', 'term must be 0 (any) or 1 to 99');
+			'message', 'term must be 0 (any) or 1 to 99');  -- JY_TERM_MIN JY_TERM_MAX
 	END IF;
-	IF p_session IS NULL OR p_session NOT BETWEEN 0 AND 20 THEN
+	IF p_session IS NULL OR p_session NOT BETWEEN 0 AND 20 THEN  -- JY_SESSION_MAX
 		RETURN jsonb_build_object('code', 'invalid_argument', 'field', 'session',
-			'message', 'session must be 0 (any) or 1 to 20');
+			'message', 'session must be 0 (any) or 1 to 20');  -- JY_SESSION_MIN JY_SESSION_MAX
 	END IF;
 	SELECT * INTO a FROM accounts WHERE id = p_viewer AND NOT disabled;
 	IF NOT FOUND THEN

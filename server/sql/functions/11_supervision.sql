@@ -412,63 +412,37 @@ END $$;
 
 -- One write (p_op: topic_create, topic_add, topic_remove, excellent_nominate,
 -- excellent_score, excellent_announce), atomically and at most once per
--- (account, idempotency key), as jy_act does it: a retry with the same key
--- and request gets the first answer (replayed = true), refusals change
--- nothing and are not stored.
+-- (account, idempotency key) by jy_idempotent (04_workflow.sql), as jy_act.
 CREATE OR REPLACE FUNCTION jy_write(p_actor bigint, p_op text, p_params jsonb, p_idem_key text,
                          p_request_hash text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN jy_idempotent(p_actor, p_idem_key, p_request_hash, 'write', p_op, p_params);
+END $$;
+
+-- jy_write's work, inside jy_idempotent's sub-transaction.
+CREATE OR REPLACE FUNCTION jy_write_apply(p_actor bigint, p_op text, p_params jsonb)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	p jsonb := coalesce(p_params, '{}');
 	v_result jsonb;
-	v_code text;
-	v_message text;
-	v_field text;
 BEGIN
-	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 200 THEN
-		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 200 characters',
-		                 'idempotency_key') || '{"replayed": false}'::jsonb;
+	IF jsonb_typeof(p) <> 'object' THEN
+		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
 	END IF;
-	v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
-	IF v_result IS NOT NULL THEN
-		RETURN v_result;
+	v_result := CASE p_op
+		WHEN 'topic_create' THEN jy_topic_create(p_actor, p)
+		WHEN 'topic_add' THEN jy_topic_member(p_actor, p, true)
+		WHEN 'topic_remove' THEN jy_topic_member(p_actor, p, false)
+		WHEN 'excellent_nominate' THEN jy_excellent_nominate(p_actor, p)
+		WHEN 'excellent_score' THEN jy_excellent_score(p_actor, p)
+		WHEN 'excellent_announce' THEN jy_excellent_announce(p_actor, p)
+		END;
+	IF v_result IS NULL THEN
+		RAISE EXCEPTION 'jy_write: unknown operation %', p_op;
 	END IF;
-	BEGIN
-		IF jsonb_typeof(p) <> 'object' THEN
-			PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
-		END IF;
-		v_result := CASE p_op
-			WHEN 'topic_create' THEN jy_topic_create(p_actor, p)
-			WHEN 'topic_add' THEN jy_topic_member(p_actor, p, true)
-			WHEN 'topic_remove' THEN jy_topic_member(p_actor, p, false)
-			WHEN 'excellent_nominate' THEN jy_excellent_nominate(p_actor, p)
-			WHEN 'excellent_score' THEN jy_excellent_score(p_actor, p)
-			WHEN 'excellent_announce' THEN jy_excellent_announce(p_actor, p)
-			END;
-		IF v_result IS NULL THEN
-			RAISE EXCEPTION 'jy_write: unknown operation %', p_op;
-		END IF;
-		v_result := v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text,
-		                                           'replayed', false);
-		INSERT INTO idempotency (account_id, key, request_hash, result)
-		VALUES (p_actor, p_idem_key, coalesce(p_request_hash, ''), v_result)
-		ON CONFLICT (account_id, key) DO NOTHING;
-		IF NOT FOUND THEN
-			RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
-		END IF;
-		RETURN v_result;
-	EXCEPTION
-	WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field) || '{"replayed": false}'::jsonb;
-	WHEN SQLSTATE 'JY002' THEN
-		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
-		IF v_result IS NULL THEN
-			RAISE EXCEPTION 'jy_write: idempotency row for key % vanished', p_idem_key;
-		END IF;
-		RETURN v_result;
-	END;
+	RETURN v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text,
+	                                      'replayed', false);
 END $$;
 
 -- One read (p_op: topic_list, topic_show, excellent_list, supervision_list).
