@@ -81,7 +81,6 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_DEADLINES, "deadlines", handle_deadlines },
 	{ JIANYI__REQUEST__BODY_INBOX, "inbox", handle_inbox },
 	{ JIANYI__REQUEST__BODY_INBOX_MARK, "inbox_mark", handle_inbox_mark },
-	{ JIANYI__REQUEST__BODY_TODO, "todo", handle_todo },
 };
 
 void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jianyi__Request *body)

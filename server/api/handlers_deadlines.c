@@ -1,7 +1,6 @@
-/* DeadlinesRequest and TodoRequest (see handlers_deadlines.h): check the
- * input, ask jy_deadlines() (sql/functions/03_calendar.sql) or jy_todo()
- * (sql/functions/12_todo.sql) and fill the response from the answer. The
- * deadline kind is checked by the database, which owns the list. */
+/* DeadlinesRequest (see handlers_deadlines.h): checks the input, asks
+ * jy_deadlines() (sql/functions/03_calendar.sql) and fills DeadlinesResponse from its
+ * answer. The kind is checked by the database, which owns the list. */
 #include "handlers_deadlines.h"
 
 #include <inttypes.h>
@@ -43,18 +42,4 @@ void handle_deadlines(struct request *req, const Jianyi__Request *body)
 				  limit };
 	db_answer_query(req, &jy_statements[STMT_DEADLINES], values, on_deadlines);
 	json_object_put(filters);
-}
-
-static void on_todo(const struct db_result *r, void *arg)
-{
-	db_answer_finish(arg, r, "todo.", JIANYI__RESPONSE__BODY_TODO, false);
-}
-
-void handle_todo(struct request *req, const Jianyi__Request *body)
-{
-	(void)body; /* TodoRequest has no fields: the list is the caller's own */
-	char viewer[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	const char *values[1] = { viewer };
-	db_answer_query(req, &jy_statements[STMT_TODO], values, on_todo);
 }

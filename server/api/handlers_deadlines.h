@@ -7,8 +7,5 @@
 #include "session.h"
 
 void handle_deadlines(struct request *req, const Jianyi__Request *body);
-/* TodoRequest: the caller's to-do list (docs/WORKFLOW.md "To-do");
- * `jianyi todo` asks it. */
-void handle_todo(struct request *req, const Jianyi__Request *body);
 
 #endif

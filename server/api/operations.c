@@ -129,6 +129,29 @@ static bool check_supervision_list(struct request *req, const ProtobufCMessage *
 	       fc_id(req, "supervision_list.before_id", q->before_id, false);
 }
 
+static const char *const directory_kinds[] = {
+	"units", "committees", "stations", "deputies", "accounts", "cases",
+};
+
+#define DIRECTORY_QUERY_MAX_CHARS 100
+
+static bool check_directory(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__DirectoryRequest *q = (const Jianyi__DirectoryRequest *)m;
+	bool known = false;
+	for (size_t i = 0; i < sizeof directory_kinds / sizeof directory_kinds[0]; i++)
+		known = known || strcmp(q->kind, directory_kinds[i]) == 0;
+	if (!known) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "directory.kind",
+				   "directory.kind must be one of: units, committees, stations, deputies, "
+				   "accounts, cases");
+		return false;
+	}
+	return fc_text(req, "directory.query", q->query, strcmp(q->kind, "cases") == 0 ? 1 : 0,
+		       DIRECTORY_QUERY_MAX_CHARS) &&
+	       fc_id(req, "directory.station_id", q->station_id, false);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define WRITE(name, NAME) \
@@ -147,6 +170,8 @@ static const struct operation operations[] = {
 	WRITE(excellent_announce, EXCELLENT_ANNOUNCE),
 	READ(excellent_list, EXCELLENT_LIST, check_excellent_list),
 	READ(supervision_list, SUPERVISION_LIST, check_supervision_list),
+	READ(directory, DIRECTORY, check_directory),
+	READ(todo, TODO, NULL),
 };
 
 #define NOPERATIONS (sizeof operations / sizeof operations[0])

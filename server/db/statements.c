@@ -80,12 +80,6 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.sql = "SELECT jy_deadlines($1::bigint, $2::jsonb, $3::int)::text",
 		.nparams = 3,
 	},
-	/* $1 viewer account id. */
-	[STMT_TODO] = {
-		.name = "todo",
-		.sql = "SELECT jy_todo($1::bigint)::text",
-		.nparams = 1,
-	},
 
 	/* $1 actor account id, $2 operation ("topic_create", ...), $3 params
 	 * (the request's proto field names), $4 idempotency key, $5 request hash. */

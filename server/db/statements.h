@@ -23,7 +23,6 @@ enum jy_stmt_id {
 	STMT_LEDGER,
 	STMT_STATS,
 	STMT_DEADLINES,
-	STMT_TODO,
 	/* Topics, excellent suggestions, supervision (jy_write, jy_read). */
 	STMT_WRITE,
 	STMT_READ,

@@ -460,6 +460,8 @@ BEGIN
 		WHEN 'topic_show' THEN jy_topic_show(p_viewer, p)
 		WHEN 'excellent_list' THEN jy_excellent_list(p_viewer, p)
 		WHEN 'supervision_list' THEN jy_supervision_list(p_viewer, p)
+		WHEN 'directory' THEN jy_directory(p_viewer, p)
+		WHEN 'todo' THEN jy_todo(p_viewer)
 		END;
 	IF v_result IS NULL THEN
 		RAISE EXCEPTION 'jy_read: unknown operation %', p_op;
