@@ -14,6 +14,7 @@
 #include "cli_render.h"
 #include "cli_export.h"
 #include "cli_deadlines.h"
+#include "cli_directory.h"
 #include "cli_todo.h"
 #include "cli_inbox.h"
 #include "cli_outbox.h"
@@ -681,6 +682,68 @@ const struct cli_command cli_commands[] = {
 		.needs_settings = true,
 		.offline = true,
 		.run = cli_run_stats,
+	},
+	{
+		.name = "units",
+		.summary = N_("the handling units, with their ids"),
+		.usage = N_("units [NAME]"),
+		.help = N_("The handling units (承办单位), by name, with their ids. NAME: only those\n"
+			"named so, or, when none is, those whose name contains it. Wherever a\n"
+			"command asks for a unit (--lead, --co, --unit) its name or a part of it\n"
+			"that names one unit does as well as its id.\n"
+			"With --json: {\"entries\": [{id, name, kind, parent}]}.\n"),
+		.options = cli_directory_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_directory,
+	},
+	{
+		.name = "committees",
+		.summary = N_("the special committees, with their ids"),
+		.usage = N_("committees [NAME]"),
+		.help = N_("The special committees of the standing committee (专门委员会), with\n"
+			"their ids; --committee takes a name as well.\n"
+			"With --json: {\"entries\": [{id, name, kind, parent}]}.\n"),
+		.options = cli_directory_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_directory,
+	},
+	{
+		.name = "stations",
+		.summary = N_("the liaison stations, with their ids"),
+		.usage = N_("stations [NAME]"),
+		.help = N_("The deputies' liaison stations (代表联络站), with their ids.\n"
+			"With --json: {\"entries\": [{id, name, kind, parent}]}.\n"),
+		.options = cli_directory_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_directory,
+	},
+	{
+		.name = "deputies",
+		.summary = N_("the deputies, with their stations and ids"),
+		.usage = N_("deputies [--station STATION] [NAME]"),
+		.help = N_("The deputies (代表), with their term, liaison station and id; --station\n"
+			"keeps one station's (its name or id). --deputy and --cosigner take a\n"
+			"deputy's name as well; two deputies of one name are told apart by id.\n"
+			"With --json: {\"entries\": [{id, name, kind, parent, term}]}.\n"),
+		.options = cli_deputies_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_directory,
+	},
+	{
+		.name = "accounts",
+		.summary = N_("the accounts, with their roles (liaison committee, administrator)"),
+		.usage = N_("accounts [NAME]"),
+		.help = N_("The accounts that may sign in, by display name or login, with their\n"
+			"organization and roles. For the liaison committee and the administrator.\n"
+			"With --json: {\"entries\": [{id, name, kind, parent, login, roles}]}.\n"),
+		.options = cli_directory_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.run = cli_run_directory,
 	},
 	{
 		.name = "todo",

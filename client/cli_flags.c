@@ -1,6 +1,7 @@
 /* Flag checks shared by the workflow and reading commands (see cli_flags.h). */
 #include "cli_flags.h"
 #include "cli_i18n.h"
+#include "cli_resolve.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -63,10 +64,8 @@ bool cli_get_case_id(const struct cli_invocation *inv, int64_t *out)
 	if (inv->nargs == 0)
 		return cli_usage_error(inv, _("ID: missing (the suggestion's id); see 'jianyi help %s'"),
 				       inv->cmd->name);
-	if (!parse_id(inv->args[0], out))
-		return cli_usage_error(inv, _("ID: '%s' is not an id (a positive whole number)"),
-				       inv->args[0]);
-	return true;
+	/* Not an id: a case number (18-2-3, 第18届第2次会议第3号). */
+	return parse_id(inv->args[0], out) || cli_resolve(inv, NULL, inv->args[0], out);
 }
 
 bool cli_get_id(const struct cli_invocation *inv, const char *flag, enum cli_need need,
@@ -76,10 +75,8 @@ bool cli_get_id(const struct cli_invocation *inv, const char *flag, enum cli_nee
 
 	if (v == NULL)
 		return need == CLI_OPTIONAL || missing(inv, flag);
-	if (!parse_id(v, out))
-		return cli_usage_error(inv, _("--%s: '%s' is not an id (a positive whole number)"),
-				       flag, v);
-	return true;
+	/* Not an id: a name, or a case's number. */
+	return parse_id(v, out) || cli_resolve(inv, flag, v, out);
 }
 
 bool cli_get_ids(const struct cli_invocation *inv, const char *flag, int64_t *out,
@@ -91,9 +88,8 @@ bool cli_get_ids(const struct cli_invocation *inv, const char *flag, int64_t *ou
 	if (count > max)
 		return cli_usage_error(inv, _("--%s: at most %zu"), flag, max);
 	for (size_t i = 0; i < count; i++) {
-		if (!parse_id(vals[i], &out[i]))
-			return cli_usage_error(inv, _("--%s: '%s' is not an id (a positive whole number)"),
-					       flag, vals[i]);
+		if (!parse_id(vals[i], &out[i]) && !cli_resolve(inv, flag, vals[i], &out[i]))
+			return false;
 		for (size_t j = 0; j < i; j++)
 			if (out[j] == out[i])
 				return cli_usage_error(inv, _("--%s: %s is given twice"), flag, vals[i]);

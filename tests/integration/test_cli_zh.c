@@ -33,7 +33,7 @@ static const char *const commands[] = {
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve-extension", "reply", "follow-up", "evaluate",
 	"supervise", "close", "topic", "excellent", "show", "list", "export", "stats",
-	"deadlines", "overdue", "todo", "watch", "sync", "outbox", "inbox", "help", NULL,
+	"deadlines", "overdue", "todo", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
 };
 
 /* The values of flags, typed as they are (help shows them with their
@@ -204,6 +204,8 @@ static void whole_case_in_chinese(void **state)
 	zh("liaison", "todo");
 	zh("a-clerk", "todo");
 	zh("deputy-wang", "todo");
+	zh("liaison", "units");
+	zh("liaison", "deputies");
 	zh("liaison", "stats");
 	zh("liaison", "stats --by unit");
 	zh("liaison", "whoami");
