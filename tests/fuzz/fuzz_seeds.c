@@ -229,6 +229,16 @@ static void newer_request_seeds(struct seed_ctx *c, uint64_t *id)
 		emit_request(c, "inbox-mark", (*id)++, &rq);
 	}
 	{
+		/* jianyi show 18-2-3: a case by number */
+		Jianyi__Request rq = JIANYI__REQUEST__INIT;
+		Jianyi__DirectoryRequest d = JIANYI__DIRECTORY_REQUEST__INIT;
+		d.kind = "cases";
+		d.query = "18-2-3";
+		rq.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
+		rq.directory = &d;
+		emit_request(c, "directory", (*id)++, &rq);
+	}
+	{
 		/* jianyi todo */
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;
 		Jianyi__TodoRequest t = JIANYI__TODO_REQUEST__INIT;
