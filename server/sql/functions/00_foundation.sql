@@ -53,6 +53,20 @@ RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
 	               ELSE jsonb_build_object('field', p_field::text) END
 $$;
 
+-- A session of a congress as people write it: "第18届第2次会议".
+CREATE OR REPLACE FUNCTION jy_session_name(p_term int, p_session int) RETURNS text
+IMMUTABLE LANGUAGE sql AS $$
+	SELECT '第' || p_term::text || '届第' || p_session::text || '次会议'
+$$;
+
+-- A case's number as people write it: "第18届第2次会议第3号"; '' before
+-- registration. Every answer that shows a number builds it here. The casts
+-- keep the body immutable, so the planner inlines it into the caller's query.
+CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN s.number IS NULL THEN ''
+	            ELSE jy_session_name(s.term, s.session) || '第' || s.number::text || '号' END
+$$;
+
 -- Params come from protobuf messages (pbjson.c: every field present, with
 -- its default); absent keys count as defaults too, so direct callers may
 -- leave them out.
@@ -103,48 +117,46 @@ BEGIN
 	RETURN NULL;
 END $$;
 
--- A JSON array of integers (absent/null = empty).
-CREATE OR REPLACE FUNCTION jy_p_ids(p jsonb, k text) RETURNS bigint[] LANGUAGE plpgsql AS $$
+-- A list param's elements as text, each checked: p_kind 'id' (a number or
+-- a string of digits) or 'text' (a non-blank string). Absent or null is an
+-- empty list. The one reader behind jy_p_ids and jy_p_texts.
+CREATE OR REPLACE FUNCTION jy_p_list(p jsonb, k text, p_kind text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
 	a jsonb := p -> k;
-	out bigint[] := '{}';
+	v_ids boolean := p_kind = 'id';
+	v_out text[] := '{}';
+	v_bad boolean;
 	e jsonb;
 BEGIN
 	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
-		RETURN out;
+		RETURN v_out;
 	END IF;
 	IF jsonb_typeof(a) <> 'array' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
+		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k);
 	END IF;
 	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
-		IF jsonb_typeof(e) NOT IN ('number', 'string') OR (e #>> '{}') !~ '^[0-9]{1,18}$' THEN
-			PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+		v_bad := CASE WHEN v_ids THEN jsonb_typeof(e) NOT IN ('number', 'string')
+		                              OR (e #>> '{}') !~ '^[0-9]{1,18}$'
+		              ELSE jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' END;
+		IF v_bad THEN
+			PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
+			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k);
 		END IF;
-		out := out || (e #>> '{}')::bigint;
+		v_out := v_out || (e #>> '{}');
 	END LOOP;
-	RETURN out;
+	RETURN v_out;
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_p_texts(p jsonb, k text) RETURNS text[] LANGUAGE plpgsql AS $$
-DECLARE
-	a jsonb := p -> k;
-	out text[] := '{}';
-	e jsonb;
-BEGIN
-	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
-		RETURN out;
-	END IF;
-	IF jsonb_typeof(a) <> 'array' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be a list of strings', k);
-	END IF;
-	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
-		IF jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' THEN
-			PERFORM jy_refuse('invalid_argument', k || ' must be a list of non-empty strings', k);
-		END IF;
-		out := out || (e #>> '{}');
-	END LOOP;
-	RETURN out;
-END $$;
+-- A JSON array of ids (absent/null = empty).
+CREATE OR REPLACE FUNCTION jy_p_ids(p jsonb, k text) RETURNS bigint[] LANGUAGE sql AS $$
+	SELECT jy_p_list(p, k, 'id')::bigint[]
+$$;
+
+-- A JSON array of non-blank strings (absent/null = empty).
+CREATE OR REPLACE FUNCTION jy_p_texts(p jsonb, k text) RETURNS text[] LANGUAGE sql AS $$
+	SELECT jy_p_list(p, k, 'text')
+$$;
 
 -- A required, non-blank text param of at most max characters.
 CREATE OR REPLACE FUNCTION jy_p_required(p jsonb, k text, max int) RETURNS text LANGUAGE plpgsql AS $$

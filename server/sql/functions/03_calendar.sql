@@ -287,9 +287,7 @@ BEGIN
 		'deadlines', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'suggestion_id', s.id::bigint,
-				'number', CASE WHEN s.number IS NULL THEN ''::text
-				               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number
-				                     || '号')::text END,
+				'number', jy_case_number(s)::text,
 				'title', s.title::text,
 				'kind', d.kind::text,
 				'organization_id', coalesce(d.organization_id, 0)::bigint,

@@ -36,8 +36,7 @@ DECLARE
 BEGIN
 	RETURN coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'state', s.state::text,
 		'version', s.version::int,
 		'title', CASE WHEN v_public THEN coalesce(s.published_title, s.title)

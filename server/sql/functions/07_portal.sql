@@ -19,8 +19,7 @@ $$;
 CREATE OR REPLACE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'title', coalesce(s.published_title, s.title)::text,
 		'category', s.category::text,
 		'term', coalesce(s.term, 0)::int,

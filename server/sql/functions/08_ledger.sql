@@ -20,8 +20,7 @@ CREATE OR REPLACE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boole
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'title', CASE WHEN p_public THEN coalesce(s.published_title, s.title)
 		              ELSE s.title END::text,
 		-- The lead deputy, then the co-signers who confirmed, in order.

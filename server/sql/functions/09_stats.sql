@@ -102,7 +102,7 @@ BEGIN
 		       CASE p_group_by
 		           WHEN 'unit' THEN coalesce(nullif(v.lead_unit, ''), '(unassigned)')
 		           WHEN 'category' THEN coalesce(nullif(v.category, ''), '(none)')
-		           WHEN 'term_session' THEN '第' || v.term || '届第' || v.session || '次会议'
+		           WHEN 'term_session' THEN jy_session_name(v.term, v.session)
 		           ELSE 'all' END AS grp,
 		       CASE p_group_by WHEN 'term_session' THEN v.term * 100 + v.session ELSE 0 END AS gord
 		FROM jy_stats_cases v

@@ -34,12 +34,6 @@ BEGIN
 	RETURN v_days;
 END $$;
 
--- "第18届第2次会议第3号", '' before registration.
-CREATE OR REPLACE FUNCTION jy_notice_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT CASE WHEN s.number IS NULL THEN ''
-	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
-$$;
-
 CREATE OR REPLACE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE p_kind
 		WHEN 'reply' THEN '答复'
@@ -56,7 +50,7 @@ CREATE OR REPLACE FUNCTION jy_notice_text(s suggestions, p_deadline_kind text, p
                                p_days_before int, p_today date)
 RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_days_before < 0 THEN '【逾期】' ELSE '【提醒】' END
-	       || CASE WHEN s.number IS NULL THEN '建议' ELSE jy_notice_number(s) || '建议' END
+	       || jy_case_number(s) || '建议'
 	       || '《' || s.title || '》的' || jy_deadline_name(p_deadline_kind) || '期限'
 	       || CASE WHEN p_days_before < 0
 	               THEN '（' || to_char(p_due, 'YYYY-MM-DD') || '）已过，请尽快办理。'
@@ -87,7 +81,7 @@ STABLE LANGUAGE sql AS $$
 		'id', n.id,
 		'kind', n.kind,
 		'suggestion_id', n.suggestion_id,
-		'number', coalesce((SELECT jy_notice_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
+		'number', coalesce((SELECT jy_case_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'title', coalesce((SELECT s.title FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'deadline_kind', n.deadline_kind,
 		'due', to_char(n.due, 'YYYY-MM-DD'),
@@ -192,7 +186,7 @@ BEGIN
 	 WHERE id = v_id;
 	RETURN QUERY
 	SELECT d.id, d.attempts, n.id, n.kind, n.deadline_kind, n.suggestion_id,
-	       jy_notice_number(s), s.title, to_char(n.due, 'YYYY-MM-DD'), n.days_before,
+	       jy_case_number(s), s.title, to_char(n.due, 'YYYY-MM-DD'), n.days_before,
 	       a.login, a.display_name,
 	       coalesce((SELECT dp.phone FROM deputies dp WHERE dp.id = a.deputy_id), ''), n.text
 	  FROM notice_deliveries d

@@ -13,12 +13,6 @@
 
 -- ---- small helpers -------------------------------------------------------------
 
--- "第18届第2次会议第3号", '' before registration (as jy_suggestion_json).
-CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT CASE WHEN s.number IS NULL THEN ''
-	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
-$$;
-
 CREATE OR REPLACE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce((SELECT o.name FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
 	                 WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')
