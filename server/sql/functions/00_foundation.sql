@@ -67,6 +67,12 @@ CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE 
 	            ELSE jy_session_name(s.term, s.session) || '第' || s.number::text || '号' END
 $$;
 
+-- A LIKE pattern that finds p_text anywhere, matched literally: LIKE's
+-- wildcards and escape in it are escaped.
+CREATE OR REPLACE FUNCTION jy_like_pattern(p_text text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
 -- Params come from protobuf messages (pbjson.c: every field present, with
 -- its default); absent keys count as defaults too, so direct callers may
 -- leave them out.

@@ -29,6 +29,11 @@ CREATE OR REPLACE FUNCTION jy_portal_visible(s suggestions) RETURNS boolean IMMU
 	SELECT s.published AND NOT s.confidential AND s.state <> 'draft'
 $$;
 
+-- The text the public reads and searches: the chosen summary, else the body.
+CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT coalesce(s.published_summary, s.body)
+$$;
+
 -- One case, by id or by a row just read (the same rule). plpgsql: its plan
 -- is kept for the session; as a SQL function calling another, the inner one
 -- was planned again on every call (0.5 ms a check in the feed's jy_sync).

@@ -254,8 +254,7 @@ DECLARE
 	v_code text;
 	v_message text;
 	v_field text;
-	v_public boolean := coalesce((SELECT roles <@ ARRAY['public']::text[] FROM accounts
-	                              WHERE id = p_viewer), true);
+	v_public boolean := jy_reads_as_public(p_viewer);
 	v_liaison boolean := coalesce((SELECT 'liaison_officer' = ANY (roles) FROM accounts
 	                               WHERE id = p_viewer), false);
 	v_deputy bigint := (SELECT deputy_id FROM accounts WHERE id = p_viewer
@@ -304,13 +303,12 @@ BEGIN
 			FROM (SELECT x.*, row_number() OVER (ORDER BY x.due, x.suggestion_id, x.kind,
 			                                     x.organization_id, x.deputy_id) AS n
 			      FROM jy_open_deadlines(v_today) x
-			      JOIN suggestions v ON v.id = x.suggestion_id
+			      JOIN jy_filter_cases(p_viewer, v_public, p_suggestion => v_id) v
+			        ON v.id = x.suggestion_id
 			      WHERE (NOT v_overdue OR x.due < v_today)
 			        AND (v_within = 0 OR x.due <= v_today + v_within::int)
 			        AND (v_unit = 0 OR x.organization_id = v_unit)
 			        AND (v_kind = '' OR x.kind = v_kind)
-			        AND (v_id = 0 OR x.suggestion_id = v_id)
-			        AND jy_can_see(p_viewer, v)
 			        -- Who still owes a form tells who has answered: the deputy's own
 			        -- and the liaison committee's business only.
 			        AND (x.kind <> 'evaluation' OR v_liaison OR x.deputy_id = v_deputy)

@@ -9,11 +9,6 @@
 -- "As 0007, ..." tells history: how it differs from the definition that
 -- migration 0007 had before this layout (git log server/migrations/).
 
--- The text the public reads and searches: the chosen summary, else the body.
-CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT coalesce(s.published_summary, s.body)
-$$;
-
 -- One row of the public list. No handler, no deputy contact, nothing from
 -- contacts, evaluations or events.
 CREATE OR REPLACE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
@@ -56,7 +51,7 @@ DECLARE
 BEGIN
 	IF coalesce(p_q, '') <> '' THEN
 		-- The words are matched literally: escape LIKE's wildcards and escape.
-		v_pattern := '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+		v_pattern := jy_like_pattern(p_q);
 	END IF;
 	SELECT count(*) INTO v_total FROM suggestions s
 	WHERE jy_portal_match(s, v_pattern, p_category, p_term, p_result);

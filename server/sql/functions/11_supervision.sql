@@ -62,6 +62,7 @@ DECLARE
 	v_before bigint := jy_p_int(p, 'before_id');
 	v_ids bigint[];
 	v_next bigint := 0;
+	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies',
 	                        'read supervision records');
@@ -83,15 +84,13 @@ BEGIN
 		v_limit := 50;
 	END IF;
 	SELECT array_agg(id ORDER BY id DESC) INTO v_ids FROM (
-		SELECT n.id FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+		SELECT n.id FROM supervision_notes n
+		JOIN jy_filter_cases(p_viewer, v_public, p_suggestion => v_suggestion, p_topic => v_topic) s
+		  ON s.id = n.suggestion_id
 		WHERE (v_before = 0 OR n.id < v_before)
 		  AND (v_kind = '' OR n.kind = v_kind)
 		  AND (v_committee = 0 OR n.committee_id = v_committee)
-		  AND (v_suggestion = 0 OR n.suggestion_id = v_suggestion)
-		  AND (v_topic = 0 OR EXISTS (SELECT 1 FROM topic_suggestions ts
-		                              WHERE ts.topic_id = v_topic AND ts.suggestion_id = s.id))
 		  AND n.level >= v_level
-		  AND jy_can_see(p_viewer, s)
 		ORDER BY n.id DESC
 		LIMIT v_limit + 1) AS page;
 	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
