@@ -4,9 +4,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- reads ------------------------------------------------------------------
 
@@ -24,9 +23,12 @@ $$;
 
 -- ---- reads: the Suggestion message, lists, the timeline, the feed -------------
 
--- As 0012; for the public, the portal's view of the case: the published
--- title and text, no co-signers, co-units, handler, plan, dates, contacts
--- or key mark (docs/WORKFLOW.md "Visibility").
+-- The Suggestion messages of the cases p_ids, by one query (a call per
+-- case was the list's main cost, docs/BENCHMARKS.md); plpgsql with a
+-- generic plan kept for the session. For the public, the portal's view of
+-- the case: the published title and text, no co-signers, co-units,
+-- handler, plan, dates, contacts or key mark (docs/WORKFLOW.md
+-- "Visibility"). The caller has checked visibility.
 CREATE OR REPLACE FUNCTION jy_suggestions_json(p_viewer bigint, p_ids bigint[], p_detail boolean)
 RETURNS jsonb STABLE LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -98,7 +100,7 @@ IMMUTABLE LANGUAGE sql AS $$
 		                                          'result_class', p_payload -> 'result_class')) END
 $$;
 
--- As 0002, with 0014's rules for the timeline: an individual form
+-- GetSuggestionRequest: one case with its timeline. An individual form
 -- ('evaluate') only for its deputy and the liaison committee; the public
 -- reads replies, follow-up reports and outcomes, without logins or names.
 -- Through a merge's link the merged case's proposers also read the

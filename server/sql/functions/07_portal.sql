@@ -5,9 +5,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- One row of the public list. No handler, no deputy contact, nothing from
 -- contacts, evaluations or events.
@@ -113,7 +112,9 @@ CREATE OR REPLACE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE
 		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
 $$;
 
--- As 0003, with the feedback of closed rounds only.
+-- The portal's case page: what the public may read of a published case,
+-- and the counts of its latest closed evaluation round (no deputy, no
+-- comment; an open round shows nothing).
 CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
@@ -123,8 +124,7 @@ BEGIN
 	IF NOT FOUND OR NOT jy_portal_visible(s) THEN
 		RETURN jsonb_build_object('code', 'not_found'::text);
 	END IF;
-	-- The feedback that counts is the latest evaluated reply's.
-	-- (since 0014: the latest closed round's; an open round shows nothing).
+	-- The feedback that counts is the latest closed round's.
 	SELECT max(e.round) INTO v_round FROM evaluations e
 	WHERE e.suggestion_id = s.id AND jy_round_closed(s, e.round);
 	RETURN jsonb_build_object(

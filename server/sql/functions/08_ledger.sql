@@ -4,18 +4,18 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- A date as the congress reads it (settings.time_zone); '' for NULL.
 CREATE OR REPLACE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce(to_char(t AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD'), '')
 $$;
 
--- As 0005: the evaluation column is the outcome of the latest closed round,
--- for everyone who may see the case (p_sees_evaluations is no longer
--- used); the public's row has what the portal shows only.
+-- One ledger row. The evaluation column is the outcome of the latest closed
+-- round, the same for everyone who may see the case (p_sees_evaluations is
+-- not read: the argument stays for the function's signature); the public's
+-- row has what the portal shows only.
 CREATE OR REPLACE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boolean, p_public boolean)
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(

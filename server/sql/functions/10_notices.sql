@@ -6,9 +6,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- raising ------------------------------------------------------------------
 
@@ -215,7 +214,9 @@ BEGIN
 	RETURN FOUND;
 END $$;
 
--- As 0008, and it closes the evaluation rounds whose window has ended.
+-- The periodic job's reminders: closes the evaluation rounds whose window
+-- has ended, then raises one notice per open deadline and reminder day
+-- (settings.reminder_days) or overdue, once, for its recipients.
 CREATE OR REPLACE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
 DECLARE
 	v_days int[];

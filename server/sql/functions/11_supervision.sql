@@ -7,9 +7,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- small helpers -------------------------------------------------------------
 
@@ -490,7 +489,7 @@ EXCEPTION WHEN SQLSTATE 'JY001' THEN
 	RETURN jy_result(v_code, v_message, v_field);
 END $$;
 
--- A topic's view (0009): its visible cases' messages by one query too.
+-- TopicShowRequest: a topic and its visible cases' messages (by one query).
 CREATE OR REPLACE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_viewer);
