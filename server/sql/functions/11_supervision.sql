@@ -283,19 +283,37 @@ CREATE OR REPLACE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS
 	LEFT JOIN excellent_announcements an ON an.year = p_year
 $$;
 
+-- The case a nomination or a score is about (param suggestion_id), locked,
+-- once the year's turn is taken and while p_what ('nominations', 'scores')
+-- are still open.
+CREATE OR REPLACE FUNCTION jy_excellent_case(a accounts, p jsonb, p_year int, p_what text)
+RETURNS suggestions LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM jy_excellent_lock(p_year);
+	PERFORM jy_excellent_closed(p_year, p_what);
+	RETURN jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+END $$;
+
+-- A nomination's or a score's answer: the event on the case (p_kind), then
+-- the year's selection as the actor reads it, with the event's sequence.
+CREATE OR REPLACE FUNCTION jy_excellent_answer(a accounts, s suggestions, p_year int, p_kind text,
+                                               p_payload jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE v_seq bigint := jy_case_event(a.id, s, p_kind, p_payload);
+BEGIN
+	RETURN jy_excellent_doc(a.id, p_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+END $$;
+
 CREATE OR REPLACE FUNCTION jy_excellent_nominate(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_year int := jy_p_year(p);
 	v_reason text := jy_p_optional(p, 'reason', 2000);
 	s suggestions%ROWTYPE;
-	v_seq bigint;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
 	                        'nominate excellent suggestions');
-	PERFORM jy_excellent_lock(v_year);
-	PERFORM jy_excellent_closed(v_year, 'nominations');
-	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	s := jy_excellent_case(a, p, v_year, 'nominations');
 	IF s.number IS NULL OR s.state IN ('withdrawn', 'merged', 'converted') THEN
 		PERFORM jy_refuse('failed_precondition', 'only registered suggestions can be nominated; suggestion '
 		                  || s.id || ' is ' || s.state, 'suggestion_id');
@@ -306,9 +324,8 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already nominated for '
 		                  || v_year, 'suggestion_id');
 	END IF;
-	v_seq := jy_case_event(a.id, s, 'nominate', jsonb_build_object('year', v_year::int,
-	                                                                 'reason', v_reason::text));
-	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+	RETURN jy_excellent_answer(a, s, v_year, 'nominate', jsonb_build_object('year', v_year::int,
+	                                                                          'reason', v_reason::text));
 END $$;
 
 -- Reviewers: committee members and leaders (the standing committee's side
@@ -322,16 +339,13 @@ DECLARE
 	v_score bigint := jy_p_int(p, 'score');
 	v_comment text := jy_p_optional(p, 'comment', 2000);
 	s suggestions%ROWTYPE;
-	v_seq bigint;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['committee_member', 'leader'],
 	                        'reviewers (committee members and leaders)', 'score excellent suggestions');
 	IF v_score NOT BETWEEN 1 AND 100 THEN
 		PERFORM jy_refuse('invalid_argument', 'score must be from 1 to 100', 'score');
 	END IF;
-	PERFORM jy_excellent_lock(v_year);
-	PERFORM jy_excellent_closed(v_year, 'scores');
-	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	s := jy_excellent_case(a, p, v_year, 'scores');
 	IF NOT EXISTS (SELECT 1 FROM excellent_nominations WHERE year = v_year AND suggestion_id = s.id) THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not nominated for '
 		                  || v_year, 'suggestion_id');
@@ -342,8 +356,7 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'you have already scored suggestion ' || s.id
 		                  || ' for ' || v_year, 'suggestion_id');
 	END IF;
-	v_seq := jy_case_event(a.id, s, 'score', jsonb_build_object('year', v_year::int));
-	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+	RETURN jy_excellent_answer(a, s, v_year, 'score', jsonb_build_object('year', v_year::int));
 END $$;
 
 -- The selection: the first p.count (default 10) scored nominations in
