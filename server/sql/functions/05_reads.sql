@@ -162,14 +162,19 @@ CREATE OR REPLACE FUNCTION jy_reads_as_public(p_viewer bigint) RETURNS boolean S
 $$;
 
 -- The case filters of ListSuggestionsRequest (jy_list, jy_ledger), read and
--- checked; a bad one is refused (jy_refuse). Defaults ('', 0, false) match
--- every case. The values go to jy_filter_cases.
+-- checked. Defaults ('', 0, false) match every case; the values go to
+-- jy_filter_cases. A bad filter leaves the answer to give in refusal (a
+-- result object, jy_result), NULL otherwise.
 CREATE OR REPLACE FUNCTION jy_case_filters(p_filters jsonb,
 	OUT state text, OUT unit_id bigint, OUT deputy_id bigint, OUT category text,
 	OUT term bigint, OUT session bigint, OUT key_only boolean, OUT overdue_only boolean,
-	OUT text text)
+	OUT text text, OUT refusal jsonb)
 LANGUAGE plpgsql AS $$
-DECLARE f jsonb := coalesce(p_filters, '{}');
+DECLARE
+	f jsonb := coalesce(p_filters, '{}');
+	v_code text;
+	v_message text;
+	v_field text;
 BEGIN
 	IF jsonb_typeof(f) <> 'object' THEN
 		PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
@@ -189,6 +194,10 @@ BEGIN
 	key_only := jy_p_bool(f, 'key_only');
 	overdue_only := jy_p_bool(f, 'overdue_only');
 	text := jy_p_optional(f, 'text', 200);
+EXCEPTION WHEN SQLSTATE 'JY001' THEN
+	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+	                        v_field = PG_EXCEPTION_HINT;
+	refusal := jy_result(v_code, v_message, v_field);
 END $$;
 
 -- The cases the viewer may see (jy_visible) that match a list's filters:
@@ -239,18 +248,12 @@ DECLARE
 	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
 	v_ids bigint[];
 	v_next bigint := 0;
-	v_code text;
-	v_message text;
-	v_field text;
 	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
-	BEGIN
-		SELECT * INTO f FROM jy_case_filters(p_filters);
-	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
-	END;
+	SELECT * INTO f FROM jy_case_filters(p_filters);
+	IF f.refusal IS NOT NULL THEN
+		RETURN f.refusal;
+	END IF;
 	-- One row more than the page tells whether there is a next page.
 	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
 		SELECT s.id FROM jy_filter_cases(p_viewer, v_public, f.state, f.unit_id, f.deputy_id,

@@ -71,17 +71,11 @@ DECLARE
 	v_total bigint;
 	v_eval boolean := jy_sees_evaluations(p_viewer);
 	v_public boolean := jy_reads_as_public(p_viewer);
-	v_code text;
-	v_message text;
-	v_field text;
 BEGIN
-	BEGIN
-		SELECT * INTO f FROM jy_case_filters(p_filters);
-	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
-	END;
+	SELECT * INTO f FROM jy_case_filters(p_filters);
+	IF f.refusal IS NOT NULL THEN
+		RETURN f.refusal;
+	END IF;
 	-- The page after p_after_id (one row more tells whether there is a next
 	-- one); on the first page every match, counted, in the same scan.
 	SELECT (array_agg(page.id ORDER BY page.id))[1:v_limit + 1], count(*) INTO v_ids, v_total FROM (
