@@ -29,8 +29,8 @@ CREATE OR REPLACE FUNCTION jy_today() RETURNS date STABLE LANGUAGE sql AS $$
 	SELECT (now() AT TIME ZONE jy_setting('time_zone'))::date
 $$;
 
--- STABLE like the to_char it wraps: an IMMUTABLE wrapper is never inlined
--- (0012_read_path made it so).
+-- STABLE like the to_char it wraps: an IMMUTABLE wrapper around a STABLE
+-- function is never inlined (docs/BENCHMARKS.md: 8.5 µs a call).
 CREATE OR REPLACE FUNCTION jy_rfc3339(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce(to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
 $$;

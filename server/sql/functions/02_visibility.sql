@@ -33,10 +33,11 @@ CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE 
 	SELECT coalesce(s.published_summary, s.body)
 $$;
 
--- One case, by id or by a row just read (the same rule). plpgsql: its plan
--- is kept for the session; as a SQL function calling another, the inner one
--- was planned again on every call (0.5 ms a check in the feed's jy_sync).
--- COST as in 0011: lists apply their cheap filters first.
+-- One case, by id or by a row just read (the same rule as jy_visible, which
+-- lists read through jy_filter_cases). plpgsql: its plan is kept for the
+-- session; as a SQL function calling another, the inner one was planned
+-- again on every call (0.5 ms a check in the feed's jy_sync). COST 10000:
+-- a query that calls it applies its cheap filters first.
 CREATE OR REPLACE FUNCTION jy_can_see(p_viewer bigint, p_id bigint) RETURNS boolean
 STABLE LANGUAGE plpgsql COST 10000 AS $$
 BEGIN
