@@ -129,7 +129,7 @@ CREATE OR REPLACE FUNCTION jy_p_list(p jsonb, k text, p_kind text) RETURNS text[
 DECLARE
 	a jsonb := p -> k;
 	v_ids boolean := p_kind = 'id';
-	v_out text[] := '{}';
+	v_out text[] := '{}'::text[];
 	v_bad boolean;
 	e jsonb;
 BEGIN

@@ -40,13 +40,13 @@ DECLARE
 	-- the one whose xmin decides what is safe.
 	v_xmin xid8 := pg_snapshot_xmin(pg_current_snapshot());
 	v_nviewers int := coalesce(array_length(p_viewers, 1), 0);
-	v_public boolean[] := '{}';
-	v_liaison boolean[] := '{}';
-	v_deputy bigint[] := '{}';
-	v_count int[] := '{}';     -- per viewer: events in its page so far
-	v_events jsonb[] := '{}';
-	v_pair_viewer int[] := '{}';
-	v_pair_event int[] := '{}';
+	v_public boolean[] := '{}'::boolean[];
+	v_liaison boolean[] := '{}'::boolean[];
+	v_deputy bigint[] := '{}'::bigint[];
+	v_count int[] := '{}'::int[];  -- per viewer: events in its page so far
+	v_events jsonb[] := '{}'::jsonb[];
+	v_pair_viewer int[] := '{}'::int[];
+	v_pair_event int[] := '{}'::int[];
 	v_slot int[];              -- per class (1 inside, 2 public): this event's index in v_events
 	v_cursor bigint := coalesce(p_after, 0);
 	v_examined int := 0;

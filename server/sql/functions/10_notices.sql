@@ -18,7 +18,7 @@ DECLARE
 	v_days int[];
 BEGIN
 	IF btrim(v) = '' THEN
-		RETURN '{}';
+		RETURN '{}'::int[];
 	END IF;
 	IF v !~ '^\s*[0-9]{1,3}(\s*,\s*[0-9]{1,3})*\s*$' THEN
 		RAISE EXCEPTION 'settings.reminder_days: ''%'' is not a list of days like 7,1', v

@@ -370,7 +370,6 @@ DECLARE
 	v_avgs numeric[];
 	s suggestions%ROWTYPE;
 	v_seq bigint := 0;
-	i int;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
 	                        'announce the excellent suggestions');
