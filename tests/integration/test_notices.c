@@ -580,7 +580,7 @@ static void notifier_retries(void **state)
 	PQfinish(db);
 	/* The fields the command was given, for k1's overdue notice to a-clerk. */
 	char want[512], num[64];
-	q_text(num, sizeof num, "SELECT jy_notice_number(s) FROM suggestions s WHERE id = $1::bigint", 1,
+	q_text(num, sizeof num, "SELECT jy_case_number(s) FROM suggestions s WHERE id = $1::bigint", 1,
 	       (idtext(buf, sizeof buf, k1.id), buf));
 	snprintf(want, sizeof want, "|%" PRId64 "|a-clerk|overdue|%" PRId64 "|%s|-1|%s|关于提醒一次的建议|甲经办|【逾期】",
 		 notice_of(&k1, -1), k1.id, k1_due, num);

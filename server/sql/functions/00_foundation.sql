@@ -5,9 +5,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- helpers ----------------------------------------------------------------
 
@@ -30,8 +29,8 @@ CREATE OR REPLACE FUNCTION jy_today() RETURNS date STABLE LANGUAGE sql AS $$
 	SELECT (now() AT TIME ZONE jy_setting('time_zone'))::date
 $$;
 
--- STABLE like the to_char it wraps: an IMMUTABLE wrapper is never inlined
--- (0012_read_path made it so).
+-- STABLE like the to_char it wraps: an IMMUTABLE wrapper around a STABLE
+-- function is never inlined (docs/BENCHMARKS.md: 8.5 µs a call).
 CREATE OR REPLACE FUNCTION jy_rfc3339(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce(to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
 $$;
@@ -51,6 +50,26 @@ RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('code', p_code::text, 'message', p_message::text)
 	       || CASE WHEN coalesce(p_field, '') = '' THEN '{}'::jsonb
 	               ELSE jsonb_build_object('field', p_field::text) END
+$$;
+
+-- A session of a congress as people write it: "第18届第2次会议".
+CREATE OR REPLACE FUNCTION jy_session_name(p_term int, p_session int) RETURNS text
+IMMUTABLE LANGUAGE sql AS $$
+	SELECT '第' || p_term::text || '届第' || p_session::text || '次会议'
+$$;
+
+-- A case's number as people write it: "第18届第2次会议第3号"; '' before
+-- registration. Every answer that shows a number builds it here. The casts
+-- keep the body immutable, so the planner inlines it into the caller's query.
+CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN s.number IS NULL THEN ''
+	            ELSE jy_session_name(s.term, s.session) || '第' || s.number::text || '号' END
+$$;
+
+-- A LIKE pattern that finds p_text anywhere, matched literally: LIKE's
+-- wildcards and escape in it are escaped.
+CREATE OR REPLACE FUNCTION jy_like_pattern(p_text text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
 $$;
 
 -- Params come from protobuf messages (pbjson.c: every field present, with
@@ -103,48 +122,46 @@ BEGIN
 	RETURN NULL;
 END $$;
 
--- A JSON array of integers (absent/null = empty).
-CREATE OR REPLACE FUNCTION jy_p_ids(p jsonb, k text) RETURNS bigint[] LANGUAGE plpgsql AS $$
+-- A list param's elements as text, each checked: p_kind 'id' (a number or
+-- a string of digits) or 'text' (a non-blank string). Absent or null is an
+-- empty list. The one reader behind jy_p_ids and jy_p_texts.
+CREATE OR REPLACE FUNCTION jy_p_list(p jsonb, k text, p_kind text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
 	a jsonb := p -> k;
-	out bigint[] := '{}';
+	v_ids boolean := p_kind = 'id';
+	v_out text[] := '{}'::text[];
+	v_bad boolean;
 	e jsonb;
 BEGIN
 	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
-		RETURN out;
+		RETURN v_out;
 	END IF;
 	IF jsonb_typeof(a) <> 'array' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
+		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k);
 	END IF;
 	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
-		IF jsonb_typeof(e) NOT IN ('number', 'string') OR (e #>> '{}') !~ '^[0-9]{1,18}$' THEN
-			PERFORM jy_refuse('invalid_argument', k || ' must be a list of ids', k);
+		v_bad := CASE WHEN v_ids THEN jsonb_typeof(e) NOT IN ('number', 'string')
+		                              OR (e #>> '{}') !~ '^[0-9]{1,18}$'
+		              ELSE jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' END;
+		IF v_bad THEN
+			PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
+			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k);
 		END IF;
-		out := out || (e #>> '{}')::bigint;
+		v_out := v_out || (e #>> '{}');
 	END LOOP;
-	RETURN out;
+	RETURN v_out;
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_p_texts(p jsonb, k text) RETURNS text[] LANGUAGE plpgsql AS $$
-DECLARE
-	a jsonb := p -> k;
-	out text[] := '{}';
-	e jsonb;
-BEGIN
-	IF a IS NULL OR jsonb_typeof(a) = 'null' THEN
-		RETURN out;
-	END IF;
-	IF jsonb_typeof(a) <> 'array' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be a list of strings', k);
-	END IF;
-	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
-		IF jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' THEN
-			PERFORM jy_refuse('invalid_argument', k || ' must be a list of non-empty strings', k);
-		END IF;
-		out := out || (e #>> '{}');
-	END LOOP;
-	RETURN out;
-END $$;
+-- A JSON array of ids (absent/null = empty).
+CREATE OR REPLACE FUNCTION jy_p_ids(p jsonb, k text) RETURNS bigint[] LANGUAGE sql AS $$
+	SELECT jy_p_list(p, k, 'id')::bigint[]
+$$;
+
+-- A JSON array of non-blank strings (absent/null = empty).
+CREATE OR REPLACE FUNCTION jy_p_texts(p jsonb, k text) RETURNS text[] LANGUAGE sql AS $$
+	SELECT jy_p_list(p, k, 'text')
+$$;
 
 -- A required, non-blank text param of at most max characters.
 CREATE OR REPLACE FUNCTION jy_p_required(p jsonb, k text, max int) RETURNS text LANGUAGE plpgsql AS $$

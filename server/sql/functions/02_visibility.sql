@@ -6,9 +6,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 CREATE OR REPLACE FUNCTION jy_relation_refusal(p_relation text, p_action text) RETURNS text
 IMMUTABLE LANGUAGE sql AS $$
@@ -31,10 +30,16 @@ CREATE OR REPLACE FUNCTION jy_portal_visible(s suggestions) RETURNS boolean IMMU
 	       AND s.state NOT IN ('draft', 'withdrawn', 'merged', 'converted')
 $$;
 
--- One case, by id or by a row just read (the same rule). plpgsql: its plan
--- is kept for the session; as a SQL function calling another, the inner one
--- was planned again on every call (0.5 ms a check in the feed's jy_sync).
--- COST as in 0011: lists apply their cheap filters first.
+-- The text the public reads and searches: the chosen summary, else the body.
+CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+	SELECT coalesce(s.published_summary, s.body)
+$$;
+
+-- One case, by id or by a row just read (the same rule as jy_visible, which
+-- lists read through jy_filter_cases). plpgsql: its plan is kept for the
+-- session; as a SQL function calling another, the inner one was planned
+-- again on every call (0.5 ms a check in the feed's jy_sync). COST 10000:
+-- a query that calls it applies its cheap filters first.
 CREATE OR REPLACE FUNCTION jy_can_see(p_viewer bigint, p_id bigint) RETURNS boolean
 STABLE LANGUAGE plpgsql COST 10000 AS $$
 BEGIN
@@ -74,17 +79,22 @@ RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 		ELSE true END
 $$;
 
--- 0002's rule, kept for any caller: individual evaluations are the
--- liaison committee's (and each deputy's own, decided per event).
+-- Whether the viewer reads every individual evaluation: the liaison
+-- committee only (a deputy reads their own forms, decided per event by
+-- jy_event_shown).
 CREATE OR REPLACE FUNCTION jy_sees_evaluations(p_viewer bigint) RETURNS boolean
 STABLE LANGUAGE sql AS $$
 	SELECT coalesce((SELECT 'liaison_officer' = ANY (a.roles) FROM accounts a
 	                 WHERE a.id = p_viewer AND NOT a.disabled), false)
 $$;
 
--- As 0012, with two changes: a deputy also sees the case their own case was
+-- The cases a viewer may see (docs/WORKFLOW.md "Visibility"): the congress's
+-- side every case but drafts; a unit the cases it is an active unit of; a
+-- deputy the cases they lead or signed, and the case their own case was
 -- merged into (its reply answers them, and they evaluate it); the public
--- sees what the portal shows (jy_portal_visible).
+-- what the portal shows (the same rule as jy_portal_visible). A SQL table
+-- function so that the planner inlines it into the lists' queries
+-- (docs/BENCHMARKS.md).
 CREATE OR REPLACE FUNCTION jy_visible(p_viewer bigint) RETURNS SETOF suggestions
 STABLE LANGUAGE sql AS $$
 	SELECT s.* FROM accounts a, suggestions s
@@ -106,7 +116,9 @@ STABLE LANGUAGE sql AS $$
 		OR ('public' = ANY (a.roles) AND s.published AND NOT s.confidential AND s.state <> 'draft'))
 $$;
 
--- As 0002, but 'evaluator' is jy_evaluators (merged cases' proposers too).
+-- Whether the account stands in p_relation to the case (the transition
+-- table's relation column, server/workflow.c); 'evaluator' is jy_evaluators
+-- (merged cases' proposers too).
 CREATE OR REPLACE FUNCTION jy_relation_holds(a accounts, s suggestions, p_relation text)
 RETURNS boolean STABLE LANGUAGE plpgsql AS $$
 BEGIN

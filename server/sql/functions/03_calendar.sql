@@ -4,9 +4,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- working days -----------------------------------------------------------
 
@@ -147,7 +146,9 @@ END $$;
 
 -- ---- deadlines and the periodic job ---------------------------------------------
 
--- As 0007; since 0014 a round's outcome event moves the case into re-handling.
+-- The day a unit's current handling round started: its assignment, or the
+-- later return to re-handling (a round's outcome event, or a form that
+-- closed the round unsatisfied).
 CREATE OR REPLACE FUNCTION jy_round_start(p_id bigint, p_assigned timestamptz) RETURNS date
 STABLE LANGUAGE sql AS $$
 	SELECT jy_local_date(greatest(p_assigned,
@@ -155,7 +156,10 @@ STABLE LANGUAGE sql AS $$
 		 AND e.kind IN ('evaluate', 'evaluation_outcome'))))
 $$;
 
--- As 0007, with 0014's outcome event.
+-- A case's deadlines computed again from its events (after a calendar
+-- change): the reply deadline from the latest assignment plus the approved
+-- extensions since (unless the assignment set it by hand), the dispute
+-- window, and the re-handling deadline from the return to re-handling.
 CREATE OR REPLACE FUNCTION jy_recomputed_deadlines(s suggestions,
 	OUT reply_deadline date, OUT dispute_due date, OUT rehandle_due date)
 STABLE LANGUAGE plpgsql AS $$
@@ -189,8 +193,10 @@ BEGIN
 	END IF;
 END $$;
 
--- As 0007; the evaluation is owed by every evaluator (jy_evaluators: the
--- proposers of cases merged into this one too).
+-- Every deadline still owed on the day p_today: replies, re-handling,
+-- co-units' opinions, disputes, follow-up reports (by the unit), and
+-- evaluations, owed by every evaluator (jy_evaluators: the proposers of
+-- cases merged into this one too).
 CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date)
 RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
                round int, due date)
@@ -238,8 +244,10 @@ STABLE LANGUAGE sql AS $$
 	                  AND e.round = s.round AND e.deputy_id = g.d)
 $$;
 
--- As 0007, with two rules of 0014: an evaluation deadline is shown to its
--- deputy and the liaison committee only; the public has no deadlines.
+-- DeadlinesRequest: the open deadlines of the cases the viewer may see
+-- (jy_filter_cases), soonest first. An evaluation deadline is shown to its
+-- deputy and the liaison committee only (who still owes a form tells who
+-- has answered); the public has no deadlines.
 CREATE OR REPLACE FUNCTION jy_deadlines(p_viewer bigint, p_filters jsonb, p_limit int) RETURNS jsonb
 STABLE LANGUAGE plpgsql AS $$
 DECLARE
@@ -254,8 +262,7 @@ DECLARE
 	v_code text;
 	v_message text;
 	v_field text;
-	v_public boolean := coalesce((SELECT roles <@ ARRAY['public']::text[] FROM accounts
-	                              WHERE id = p_viewer), true);
+	v_public boolean := jy_reads_as_public(p_viewer);
 	v_liaison boolean := coalesce((SELECT 'liaison_officer' = ANY (roles) FROM accounts
 	                               WHERE id = p_viewer), false);
 	v_deputy bigint := (SELECT deputy_id FROM accounts WHERE id = p_viewer
@@ -287,9 +294,7 @@ BEGIN
 		'deadlines', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'suggestion_id', s.id::bigint,
-				'number', CASE WHEN s.number IS NULL THEN ''::text
-				               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number
-				                     || '号')::text END,
+				'number', jy_case_number(s)::text,
 				'title', s.title::text,
 				'kind', d.kind::text,
 				'organization_id', coalesce(d.organization_id, 0)::bigint,
@@ -306,13 +311,12 @@ BEGIN
 			FROM (SELECT x.*, row_number() OVER (ORDER BY x.due, x.suggestion_id, x.kind,
 			                                     x.organization_id, x.deputy_id) AS n
 			      FROM jy_open_deadlines(v_today) x
-			      JOIN suggestions v ON v.id = x.suggestion_id
+			      JOIN jy_filter_cases(p_viewer, v_public, p_suggestion => v_id) v
+			        ON v.id = x.suggestion_id
 			      WHERE (NOT v_overdue OR x.due < v_today)
 			        AND (v_within = 0 OR x.due <= v_today + v_within::int)
 			        AND (v_unit = 0 OR x.organization_id = v_unit)
 			        AND (v_kind = '' OR x.kind = v_kind)
-			        AND (v_id = 0 OR x.suggestion_id = v_id)
-			        AND jy_can_see(p_viewer, v)
 			        -- Who still owes a form tells who has answered: the deputy's own
 			        -- and the liaison committee's business only.
 			        AND (x.kind <> 'evaluation' OR v_liaison OR x.deputy_id = v_deputy)

@@ -5,9 +5,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- One workflow action, atomically (docs/WORKFLOW.md "jy_act"): steps 1 and 8
 -- are jy_idempotent's, steps 2-7 jy_act_apply's.
@@ -222,8 +221,9 @@ END $$;
 
 -- ---- publishing an unsatisfied result -------------------------------------------
 
--- As 0009, but only the unsatisfied forms of a closed round can be published:
--- an open round's forms are the liaison committee's alone until it closes.
+-- A supervision record on a case (supervise); publishing an unsatisfied
+-- result takes the forms of a closed round only: an open round's forms are
+-- the liaison committee's alone until it closes.
 CREATE OR REPLACE FUNCTION jy_supervise_record(a accounts, s suggestions, p jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE

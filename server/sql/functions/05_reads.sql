@@ -4,9 +4,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- reads ------------------------------------------------------------------
 
@@ -24,9 +23,12 @@ $$;
 
 -- ---- reads: the Suggestion message, lists, the timeline, the feed -------------
 
--- As 0012; for the public, the portal's view of the case: the published
--- title and text, no co-signers, co-units, handler, plan, dates, contacts
--- or key mark (docs/WORKFLOW.md "Visibility").
+-- The Suggestion messages of the cases p_ids, by one query (a call per
+-- case was the list's main cost, docs/BENCHMARKS.md); plpgsql with a
+-- generic plan kept for the session. For the public, the portal's view of
+-- the case: the published title and text, no co-signers, co-units,
+-- handler, plan, dates, contacts or key mark (docs/WORKFLOW.md
+-- "Visibility"). The caller has checked visibility.
 CREATE OR REPLACE FUNCTION jy_suggestions_json(p_viewer bigint, p_ids bigint[], p_detail boolean)
 RETURNS jsonb STABLE LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -36,8 +38,7 @@ DECLARE
 BEGIN
 	RETURN coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'state', s.state::text,
 		'version', s.version::int,
 		'title', CASE WHEN v_public THEN coalesce(s.published_title, s.title)
@@ -99,7 +100,7 @@ IMMUTABLE LANGUAGE sql AS $$
 		                                          'result_class', p_payload -> 'result_class')) END
 $$;
 
--- As 0002, with 0014's rules for the timeline: an individual form
+-- GetSuggestionRequest: one case with its timeline. An individual form
 -- ('evaluate') only for its deputy and the liaison committee; the public
 -- reads replies, follow-up reports and outcomes, without logins or names.
 -- Through a merge's link the merged case's proposers also read the
@@ -152,78 +153,113 @@ BEGIN
 			  AND jy_event_shown(e.kind, ac.deputy_id, v_public, v_liaison, v_deputy)), '[]'::jsonb));
 END $$;
 
--- As 0012; the public searches and filters what the portal shows: the
--- published title and text, the lead deputy, the lead unit.
-CREATE OR REPLACE FUNCTION jy_list(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
-RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+-- Whether the viewer reads a case as the public does (the portal's view:
+-- the published title and text, the lead deputy and unit only): an account
+-- with no role but 'public', or no such account.
+CREATE OR REPLACE FUNCTION jy_reads_as_public(p_viewer bigint) RETURNS boolean STABLE LANGUAGE sql AS $$
+	SELECT coalesce((SELECT a.roles <@ ARRAY['public']::text[] FROM accounts a WHERE a.id = p_viewer),
+	                true)
+$$;
+
+-- The case filters of ListSuggestionsRequest (jy_list, jy_ledger), read and
+-- checked. Defaults ('', 0, false) match every case; the values go to
+-- jy_filter_cases. A bad filter leaves the answer to give in refusal (a
+-- result object, jy_result), NULL otherwise.
+CREATE OR REPLACE FUNCTION jy_case_filters(p_filters jsonb,
+	OUT state text, OUT unit_id bigint, OUT deputy_id bigint, OUT category text,
+	OUT term bigint, OUT session bigint, OUT key_only boolean, OUT overdue_only boolean,
+	OUT text text, OUT refusal jsonb)
+LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
-	v_state text;
-	v_unit bigint;
-	v_deputy bigint;
-	v_category text;
-	v_term bigint;
-	v_session bigint;
-	v_key boolean;
-	v_overdue boolean;
-	v_text text;
-	v_pattern text;
-	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
-	v_ids bigint[];
-	v_next bigint := 0;
 	v_code text;
 	v_message text;
 	v_field text;
-	v_public boolean := coalesce((SELECT a.roles <@ ARRAY['public']::text[] FROM accounts a
-	                              WHERE a.id = p_viewer), true);
 BEGIN
-	BEGIN
-		IF jsonb_typeof(f) <> 'object' THEN
-			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
-		END IF;
-		v_state := jy_p_text(f, 'state');
-		IF v_state <> '' AND v_state NOT IN (
-			'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
-			'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
-			'converted') THEN
-			PERFORM jy_refuse('invalid_argument', 'state ''' || v_state || ''' is not a state', 'state');
-		END IF;
-		v_unit := jy_p_int(f, 'unit_id');
-		v_deputy := jy_p_int(f, 'deputy_id');
-		v_category := jy_p_text(f, 'category');
-		v_term := jy_p_int(f, 'term');
-		v_session := jy_p_int(f, 'session');
-		v_key := jy_p_bool(f, 'key_only');
-		v_overdue := jy_p_bool(f, 'overdue_only');
-		v_text := jy_p_optional(f, 'text', 200);
-	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
-	END;
-	-- The value is matched literally: escape LIKE's wildcards and escape.
-	v_pattern := '%' || replace(replace(replace(v_text, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+	IF jsonb_typeof(f) <> 'object' THEN
+		PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+	END IF;
+	state := jy_p_text(f, 'state');
+	IF state <> '' AND state NOT IN (
+		'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
+		'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
+		'converted') THEN
+		PERFORM jy_refuse('invalid_argument', 'state ''' || state || ''' is not a state', 'state');
+	END IF;
+	unit_id := jy_p_int(f, 'unit_id');
+	deputy_id := jy_p_int(f, 'deputy_id');
+	category := jy_p_text(f, 'category');
+	term := jy_p_int(f, 'term');
+	session := jy_p_int(f, 'session');
+	key_only := jy_p_bool(f, 'key_only');
+	overdue_only := jy_p_bool(f, 'overdue_only');
+	text := jy_p_optional(f, 'text', 200);
+EXCEPTION WHEN SQLSTATE 'JY001' THEN
+	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
+	                        v_field = PG_EXCEPTION_HINT;
+	refusal := jy_result(v_code, v_message, v_field);
+END $$;
 
+-- The cases the viewer may see (jy_visible) that match a list's filters:
+-- the one filter behind jy_list, jy_ledger, jy_deadlines,
+-- jy_supervision_list and the topics' counts. Each default matches every
+-- case. p_public: the viewer reads as the public (jy_reads_as_public); the
+-- public's unit, deputy and text filters match what the portal shows (the
+-- lead unit, the lead deputy, the published title and text). A SQL table
+-- function on purpose: the planner inlines it, and jy_visible in it, into
+-- the caller's query, so the caller's order and LIMIT reach the scan
+-- (docs/BENCHMARKS.md, 0012_read_path); the caller passes plain values so
+-- that a custom plan folds the unused conditions away.
+CREATE OR REPLACE FUNCTION jy_filter_cases(p_viewer bigint, p_public boolean,
+	p_state text DEFAULT '', p_unit bigint DEFAULT 0, p_deputy bigint DEFAULT 0,
+	p_category text DEFAULT '', p_term bigint DEFAULT 0, p_session bigint DEFAULT 0,
+	p_key_only boolean DEFAULT false, p_overdue_only boolean DEFAULT false,
+	p_text text DEFAULT '', p_suggestion bigint DEFAULT 0, p_topic bigint DEFAULT 0)
+RETURNS SETOF suggestions STABLE LANGUAGE sql AS $$
+	SELECT s.* FROM jy_visible(p_viewer) s
+	WHERE (p_state = '' OR s.state = p_state)
+	  AND (p_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
+	                             AND u.active AND u.organization_id = p_unit
+	                             AND (NOT p_public OR u.role = 'lead')))
+	  AND (p_deputy = 0 OR s.lead_deputy_id = p_deputy
+	       OR (NOT p_public AND EXISTS (SELECT 1 FROM suggestion_signers g
+	                                    WHERE g.suggestion_id = s.id AND g.deputy_id = p_deputy)))
+	  AND (p_category = '' OR s.category = p_category)
+	  AND (p_term = 0 OR s.term = p_term)
+	  AND (p_session = 0 OR s.session = p_session)
+	  AND (NOT p_key_only OR s.key)
+	  AND (NOT p_overdue_only OR jy_overdue(s))
+	  AND (p_text = ''
+	       OR (NOT p_public AND (s.title || ' ' || s.body) ILIKE jy_like_pattern(p_text))
+	       OR (p_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
+	                        ILIKE jy_like_pattern(p_text)))
+	  AND (p_suggestion = 0 OR s.id = p_suggestion)
+	  AND (p_topic = 0 OR EXISTS (SELECT 1 FROM topic_suggestions ts
+	                              WHERE ts.topic_id = p_topic AND ts.suggestion_id = s.id))
+$$;
+
+-- ListSuggestionsRequest: a page of the visible cases that match, in id
+-- order after p_after_id; the public searches and filters what the portal
+-- shows.
+CREATE OR REPLACE FUNCTION jy_list(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
+RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	f record;
+	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 50 ELSE least(p_limit, 500) END;
+	v_ids bigint[];
+	v_next bigint := 0;
+	v_public boolean := jy_reads_as_public(p_viewer);
+BEGIN
+	SELECT * INTO f FROM jy_case_filters(p_filters);
+	IF f.refusal IS NOT NULL THEN
+		RETURN f.refusal;
+	END IF;
 	-- One row more than the page tells whether there is a next page.
 	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
-		SELECT s.id FROM jy_visible(p_viewer) s
+		SELECT s.id FROM jy_filter_cases(p_viewer, v_public, f.state, f.unit_id, f.deputy_id,
+		                                 f.category, f.term, f.session, f.key_only,
+		                                 f.overdue_only, f.text) s
 		WHERE s.id > coalesce(p_after_id, 0)
-		  AND (v_state = '' OR s.state = v_state)
-		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
-		                             AND u.active AND u.organization_id = v_unit
-		                             AND (NOT v_public OR u.role = 'lead')))
-		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
-		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
-		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
-		  AND (v_category = '' OR s.category = v_category)
-		  AND (v_term = 0 OR s.term = v_term)
-		  AND (v_session = 0 OR s.session = v_session)
-		  AND (NOT v_key OR s.key)
-		  AND (NOT v_overdue OR jy_overdue(s))
-		  AND (v_text = ''
-		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
-		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
-		                        ILIKE v_pattern))
 		ORDER BY s.id
 		LIMIT v_limit + 1) AS page;
 	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN

@@ -4,11 +4,10 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
--- jy_sync (0004) for one viewer, now through jy_sync_many; same answer:
+-- SyncRequest for one viewer, through jy_sync_many; the answer:
 -- {"code":"ok","events":[FeedEvent...],"cursor":...,"caught_up":...}.
 -- plpgsql, not sql: an inlined SQL body would run jy_sync_many once per
 -- reference to its result.
@@ -27,10 +26,13 @@ BEGIN
 		'caught_up', d -> 'caught_up');
 END $$;
 
--- As 0010, with 0014's rules per event (jy_event_shown): an individual form
--- only to its deputy and the liaison committee, the public only what the
--- portal shows (no logins). Two redaction classes remain: inside (the
--- payload as it is) and public (jy_public_details).
+-- The next page of events after p_after for many viewers at once (the live
+-- feed's fan-out): the events are read once, and each viewer gets those of
+-- the cases it may see (jy_can_see) that jy_event_shown lets it read: an
+-- individual form only to its deputy and the liaison committee, the public
+-- only what the portal shows (no logins). Two redaction classes: inside
+-- (the payload as it is) and public (jy_public_details). Only events below
+-- the snapshot's xmin (and horizon) are sent, so none is skipped.
 CREATE OR REPLACE FUNCTION jy_sync_many(p_viewers bigint[], p_after bigint, p_limit int) RETURNS jsonb
 STABLE LANGUAGE plpgsql AS $$
 DECLARE
@@ -38,13 +40,13 @@ DECLARE
 	-- the one whose xmin decides what is safe.
 	v_xmin xid8 := pg_snapshot_xmin(pg_current_snapshot());
 	v_nviewers int := coalesce(array_length(p_viewers, 1), 0);
-	v_public boolean[] := '{}';
-	v_liaison boolean[] := '{}';
-	v_deputy bigint[] := '{}';
-	v_count int[] := '{}';     -- per viewer: events in its page so far
-	v_events jsonb[] := '{}';
-	v_pair_viewer int[] := '{}';
-	v_pair_event int[] := '{}';
+	v_public boolean[] := '{}'::boolean[];
+	v_liaison boolean[] := '{}'::boolean[];
+	v_deputy bigint[] := '{}'::bigint[];
+	v_count int[] := '{}'::int[];  -- per viewer: events in its page so far
+	v_events jsonb[] := '{}'::jsonb[];
+	v_pair_viewer int[] := '{}'::int[];
+	v_pair_event int[] := '{}'::int[];
 	v_slot int[];              -- per class (1 inside, 2 public): this event's index in v_events
 	v_cursor bigint := coalesce(p_after, 0);
 	v_examined int := 0;

@@ -5,22 +5,15 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
-
--- The text the public reads and searches: the chosen summary, else the body.
-CREATE OR REPLACE FUNCTION jy_portal_text(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT coalesce(s.published_summary, s.body)
-$$;
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- One row of the public list. No handler, no deputy contact, nothing from
 -- contacts, evaluations or events.
 CREATE OR REPLACE FUNCTION jy_portal_item(s suggestions) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'title', coalesce(s.published_title, s.title)::text,
 		'category', s.category::text,
 		'term', coalesce(s.term, 0)::int,
@@ -57,7 +50,7 @@ DECLARE
 BEGIN
 	IF coalesce(p_q, '') <> '' THEN
 		-- The words are matched literally: escape LIKE's wildcards and escape.
-		v_pattern := '%' || replace(replace(replace(p_q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+		v_pattern := jy_like_pattern(p_q);
 	END IF;
 	SELECT count(*) INTO v_total FROM suggestions s
 	WHERE jy_portal_match(s, v_pattern, p_category, p_term, p_result);
@@ -119,7 +112,9 @@ CREATE OR REPLACE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE
 		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
 $$;
 
--- As 0003, with the feedback of closed rounds only.
+-- The portal's case page: what the public may read of a published case,
+-- and the counts of its latest closed evaluation round (no deputy, no
+-- comment; an open round shows nothing).
 CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
@@ -129,8 +124,7 @@ BEGIN
 	IF NOT FOUND OR NOT jy_portal_visible(s) THEN
 		RETURN jsonb_build_object('code', 'not_found'::text);
 	END IF;
-	-- The feedback that counts is the latest evaluated reply's.
-	-- (since 0014: the latest closed round's; an open round shows nothing).
+	-- The feedback that counts is the latest closed round's.
 	SELECT max(e.round) INTO v_round FROM evaluations e
 	WHERE e.suggestion_id = s.id AND jy_round_closed(s, e.round);
 	RETURN jsonb_build_object(

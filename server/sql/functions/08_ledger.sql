@@ -4,24 +4,23 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- A date as the congress reads it (settings.time_zone); '' for NULL.
 CREATE OR REPLACE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce(to_char(t AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD'), '')
 $$;
 
--- As 0005: the evaluation column is the outcome of the latest closed round,
--- for everyone who may see the case (p_sees_evaluations is no longer
--- used); the public's row has what the portal shows only.
+-- One ledger row. The evaluation column is the outcome of the latest closed
+-- round, the same for everyone who may see the case (p_sees_evaluations is
+-- not read: the argument stays for the function's signature); the public's
+-- row has what the portal shows only.
 CREATE OR REPLACE FUNCTION jy_ledger_row(s suggestions, p_sees_evaluations boolean, p_public boolean)
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object(
 		'id', s.id::bigint,
-		'number', CASE WHEN s.number IS NULL THEN ''::text
-		               ELSE ('第' || s.term || '届第' || s.session || '次会议第' || s.number || '号')::text END,
+		'number', jy_case_number(s)::text,
 		'title', CASE WHEN p_public THEN coalesce(s.published_title, s.title)
 		              ELSE s.title END::text,
 		-- The lead deputy, then the co-signers who confirmed, in order.
@@ -58,106 +57,36 @@ RETURNS jsonb STABLE LANGUAGE sql AS $$
 		'key', (s.key AND NOT p_public)::boolean)
 $$;
 
--- As 0005; the public searches and filters as in jy_list.
+-- LedgerRequest: jy_list's filters, visibility and paging, with one ledger
+-- row per case; the first page (p_after_id 0) also tells how many match in
+-- all (counting on every page would read everything again for each page).
 CREATE OR REPLACE FUNCTION jy_ledger(p_viewer bigint, p_filters jsonb, p_limit int, p_after_id bigint)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
-	f jsonb := coalesce(p_filters, '{}');
-	v_state text;
-	v_unit bigint;
-	v_deputy bigint;
-	v_category text;
-	v_term bigint;
-	v_session bigint;
-	v_key boolean;
-	v_overdue boolean;
-	v_text text;
-	v_pattern text;
+	f record;
+	v_after bigint := coalesce(p_after_id, 0);
 	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 500 ELSE least(p_limit, 1000) END;
 	v_ids bigint[];
 	v_next bigint := 0;
 	v_total bigint;
 	v_eval boolean := jy_sees_evaluations(p_viewer);
-	v_public boolean;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
-	BEGIN
-		IF jsonb_typeof(f) <> 'object' THEN
-			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
-		END IF;
-		v_state := jy_p_text(f, 'state');
-		IF v_state <> '' AND v_state NOT IN (
-			'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
-			'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
-			'converted') THEN
-			PERFORM jy_refuse('invalid_argument', 'state ''' || v_state || ''' is not a state', 'state');
-		END IF;
-		v_unit := jy_p_int(f, 'unit_id');
-		v_deputy := jy_p_int(f, 'deputy_id');
-		v_category := jy_p_text(f, 'category');
-		v_term := jy_p_int(f, 'term');
-		v_session := jy_p_int(f, 'session');
-		v_key := jy_p_bool(f, 'key_only');
-		v_overdue := jy_p_bool(f, 'overdue_only');
-		v_text := jy_p_optional(f, 'text', 200);
-	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
-	END;
-	v_pattern := '%' || replace(replace(replace(v_text, '\', '\\'), '%', '\%'), '_', '\_') || '%';
-	SELECT coalesce(a.roles <@ ARRAY['public']::text[], true) INTO v_public
-	FROM accounts a WHERE a.id = p_viewer;
-	v_public := coalesce(v_public, true);
-
+	SELECT * INTO f FROM jy_case_filters(p_filters);
+	IF f.refusal IS NOT NULL THEN
+		RETURN f.refusal;
+	END IF;
 	-- The page after p_after_id (one row more tells whether there is a next
-	-- one); on the first page also how many match in all (counting on every
-	-- page would scan everything again for each page). The conditions are
-	-- jy_list's, written out twice: a function for them would not be inlined.
-	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
-		SELECT s.id FROM suggestions s
-		WHERE s.id > coalesce(p_after_id, 0)
-		  AND (v_state = '' OR s.state = v_state)
-		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
-		                             AND u.active AND u.organization_id = v_unit
-		                             AND (NOT v_public OR u.role = 'lead')))
-		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
-		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
-		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
-		  AND (v_category = '' OR s.category = v_category)
-		  AND (v_term = 0 OR s.term = v_term)
-		  AND (v_session = 0 OR s.session = v_session)
-		  AND (NOT v_key OR s.key)
-		  AND (NOT v_overdue OR jy_overdue(s))
-		  AND (v_text = ''
-		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
-		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
-		                        ILIKE v_pattern))
-		  AND jy_can_see(p_viewer, s)
+	-- one); on the first page every match, counted, in the same scan.
+	SELECT (array_agg(page.id ORDER BY page.id))[1:v_limit + 1], count(*) INTO v_ids, v_total FROM (
+		SELECT s.id FROM jy_filter_cases(p_viewer, v_public, f.state, f.unit_id, f.deputy_id,
+		                                 f.category, f.term, f.session, f.key_only,
+		                                 f.overdue_only, f.text) s
+		WHERE s.id > v_after
 		ORDER BY s.id
-		LIMIT v_limit + 1) AS page;
-	IF coalesce(p_after_id, 0) = 0 THEN
-		SELECT count(*) INTO v_total FROM suggestions s
-		WHERE true
-		  AND (v_state = '' OR s.state = v_state)
-		  AND (v_unit = 0 OR EXISTS (SELECT 1 FROM suggestion_units u WHERE u.suggestion_id = s.id
-		                             AND u.active AND u.organization_id = v_unit
-		                             AND (NOT v_public OR u.role = 'lead')))
-		  AND (v_deputy = 0 OR s.lead_deputy_id = v_deputy
-		       OR (NOT v_public AND EXISTS (SELECT 1 FROM suggestion_signers g
-		                                    WHERE g.suggestion_id = s.id AND g.deputy_id = v_deputy)))
-		  AND (v_category = '' OR s.category = v_category)
-		  AND (v_term = 0 OR s.term = v_term)
-		  AND (v_session = 0 OR s.session = v_session)
-		  AND (NOT v_key OR s.key)
-		  AND (NOT v_overdue OR jy_overdue(s))
-		  AND (v_text = ''
-		       OR (NOT v_public AND (s.title || ' ' || s.body) ILIKE v_pattern)
-		       OR (v_public AND (coalesce(s.published_title, s.title) || ' ' || jy_portal_text(s))
-		                        ILIKE v_pattern))
-		  AND jy_can_see(p_viewer, s);
+		LIMIT CASE WHEN v_after = 0 THEN NULL ELSE v_limit + 1 END) AS page;
+	IF v_after <> 0 THEN
+		v_total := 0;
 	END IF;
 	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
 		v_ids := v_ids[1:v_limit];
@@ -168,5 +97,5 @@ BEGIN
 		'rows', coalesce((SELECT jsonb_agg(jy_ledger_row(s, v_eval, v_public) ORDER BY s.id)
 		                  FROM suggestions s WHERE s.id = ANY (v_ids)), '[]'::jsonb),
 		'next_after_id', v_next::bigint,
-		'total', coalesce(v_total, 0)::bigint);
+		'total', v_total::bigint);
 END $$;

@@ -33,9 +33,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 CREATE OR REPLACE FUNCTION jy_satisfied(p_result text) RETURNS boolean IMMUTABLE LANGUAGE sql AS $$
 	SELECT p_result IN ('satisfied', 'basically_satisfied')
@@ -103,7 +102,7 @@ BEGIN
 		       CASE p_group_by
 		           WHEN 'unit' THEN coalesce(nullif(v.lead_unit, ''), '(unassigned)')
 		           WHEN 'category' THEN coalesce(nullif(v.category, ''), '(none)')
-		           WHEN 'term_session' THEN '第' || v.term || '届第' || v.session || '次会议'
+		           WHEN 'term_session' THEN jy_session_name(v.term, v.session)
 		           ELSE 'all' END AS grp,
 		       CASE p_group_by WHEN 'term_session' THEN v.term * 100 + v.session ELSE 0 END AS gord
 		FROM jy_stats_cases v
@@ -181,9 +180,10 @@ END $$;
 
 -- ---- counts: statistics and the portal -----------------------------------------
 
--- As 0006, counting the forms of closed rounds only: a unit's or a
--- co-signer's statistics over one case would otherwise show the forms of
--- an open round one by one.
+-- One row per registered case not withdrawn, merged or converted, for the
+-- statistics, counting the forms of closed rounds only: a unit's or a
+-- co-signer's statistics over one case would otherwise show the forms of an
+-- open round one by one.
 CREATE OR REPLACE VIEW jy_stats_cases AS
 SELECT s.id, s.term, s.session, s.category, s.state, s.lead_deputy_id,
        lu.organization_id AS lead_unit_id,

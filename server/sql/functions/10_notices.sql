@@ -6,9 +6,8 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- raising ------------------------------------------------------------------
 
@@ -19,7 +18,7 @@ DECLARE
 	v_days int[];
 BEGIN
 	IF btrim(v) = '' THEN
-		RETURN '{}';
+		RETURN '{}'::int[];
 	END IF;
 	IF v !~ '^\s*[0-9]{1,3}(\s*,\s*[0-9]{1,3})*\s*$' THEN
 		RAISE EXCEPTION 'settings.reminder_days: ''%'' is not a list of days like 7,1', v
@@ -33,12 +32,6 @@ BEGIN
 	END IF;
 	RETURN v_days;
 END $$;
-
--- "第18届第2次会议第3号", '' before registration.
-CREATE OR REPLACE FUNCTION jy_notice_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT CASE WHEN s.number IS NULL THEN ''
-	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
-$$;
 
 CREATE OR REPLACE FUNCTION jy_deadline_name(p_kind text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE p_kind
@@ -56,7 +49,7 @@ CREATE OR REPLACE FUNCTION jy_notice_text(s suggestions, p_deadline_kind text, p
                                p_days_before int, p_today date)
 RETURNS text IMMUTABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_days_before < 0 THEN '【逾期】' ELSE '【提醒】' END
-	       || CASE WHEN s.number IS NULL THEN '建议' ELSE jy_notice_number(s) || '建议' END
+	       || jy_case_number(s) || '建议'
 	       || '《' || s.title || '》的' || jy_deadline_name(p_deadline_kind) || '期限'
 	       || CASE WHEN p_days_before < 0
 	               THEN '（' || to_char(p_due, 'YYYY-MM-DD') || '）已过，请尽快办理。'
@@ -87,7 +80,7 @@ STABLE LANGUAGE sql AS $$
 		'id', n.id,
 		'kind', n.kind,
 		'suggestion_id', n.suggestion_id,
-		'number', coalesce((SELECT jy_notice_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
+		'number', coalesce((SELECT jy_case_number(s) FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'title', coalesce((SELECT s.title FROM suggestions s WHERE s.id = n.suggestion_id), ''),
 		'deadline_kind', n.deadline_kind,
 		'due', coalesce(to_char(n.due, 'YYYY-MM-DD'), ''),
@@ -193,7 +186,7 @@ BEGIN
 	 WHERE id = v_id;
 	RETURN QUERY
 	SELECT d.id, d.attempts, n.id, n.kind, n.deadline_kind, n.suggestion_id,
-	       jy_notice_number(s), s.title, coalesce(to_char(n.due, 'YYYY-MM-DD'), ''), n.days_before,
+	       jy_case_number(s), s.title, coalesce(to_char(n.due, 'YYYY-MM-DD'), ''), n.days_before,
 	       a.login, a.display_name,
 	       coalesce((SELECT dp.phone FROM deputies dp WHERE dp.id = a.deputy_id), ''), n.text
 	  FROM notice_deliveries d
@@ -222,7 +215,9 @@ BEGIN
 	RETURN FOUND;
 END $$;
 
--- As 0008, and it closes the evaluation rounds whose window has ended.
+-- The periodic job's reminders: closes the evaluation rounds whose window
+-- has ended, then raises one notice per open deadline and reminder day
+-- (settings.reminder_days) or overdue, once, for its recipients.
 CREATE OR REPLACE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
 DECLARE
 	v_days int[];

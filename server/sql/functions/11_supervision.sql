@@ -7,17 +7,10 @@
 -- A functions file (docs/WORKFLOW.md "Where the SQL lives"): re-applied whole,
 -- in file order, whenever its text changes, so it holds only CREATE OR
 -- REPLACE FUNCTION/VIEW and DROP TRIGGER IF EXISTS + CREATE TRIGGER. Each
--- function has its one definition here; change it in place. A comment
--- "As 0007, ..." tells history: how it differs from the definition that
--- migration 0007 had before this layout (git log server/migrations/).
+-- function has its one definition here; change it in place. Comments say
+-- what a function does and why; its history is in git.
 
 -- ---- small helpers -------------------------------------------------------------
-
--- "第18届第2次会议第3号", '' before registration (as jy_suggestion_json).
-CREATE OR REPLACE FUNCTION jy_case_number(s suggestions) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-	SELECT CASE WHEN s.number IS NULL THEN ''
-	            ELSE '第' || s.term || '届第' || s.session || '次会议第' || s.number || '号' END
-$$;
 
 CREATE OR REPLACE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE LANGUAGE sql AS $$
 	SELECT coalesce((SELECT o.name FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
@@ -68,6 +61,7 @@ DECLARE
 	v_before bigint := jy_p_int(p, 'before_id');
 	v_ids bigint[];
 	v_next bigint := 0;
+	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies',
 	                        'read supervision records');
@@ -89,15 +83,13 @@ BEGIN
 		v_limit := 50;
 	END IF;
 	SELECT array_agg(id ORDER BY id DESC) INTO v_ids FROM (
-		SELECT n.id FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
+		SELECT n.id FROM supervision_notes n
+		JOIN jy_filter_cases(p_viewer, v_public, p_suggestion => v_suggestion, p_topic => v_topic) s
+		  ON s.id = n.suggestion_id
 		WHERE (v_before = 0 OR n.id < v_before)
 		  AND (v_kind = '' OR n.kind = v_kind)
 		  AND (v_committee = 0 OR n.committee_id = v_committee)
-		  AND (v_suggestion = 0 OR n.suggestion_id = v_suggestion)
-		  AND (v_topic = 0 OR EXISTS (SELECT 1 FROM topic_suggestions ts
-		                              WHERE ts.topic_id = v_topic AND ts.suggestion_id = s.id))
 		  AND n.level >= v_level
-		  AND jy_can_see(p_viewer, s)
 		ORDER BY n.id DESC
 		LIMIT v_limit + 1) AS page;
 	IF coalesce(array_length(v_ids, 1), 0) > v_limit THEN
@@ -291,19 +283,37 @@ CREATE OR REPLACE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS
 	LEFT JOIN excellent_announcements an ON an.year = p_year
 $$;
 
+-- The case a nomination or a score is about (param suggestion_id), locked,
+-- once the year's turn is taken and while p_what ('nominations', 'scores')
+-- are still open.
+CREATE OR REPLACE FUNCTION jy_excellent_case(a accounts, p jsonb, p_year int, p_what text)
+RETURNS suggestions LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM jy_excellent_lock(p_year);
+	PERFORM jy_excellent_closed(p_year, p_what);
+	RETURN jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+END $$;
+
+-- A nomination's or a score's answer: the event on the case (p_kind), then
+-- the year's selection as the actor reads it, with the event's sequence.
+CREATE OR REPLACE FUNCTION jy_excellent_answer(a accounts, s suggestions, p_year int, p_kind text,
+                                               p_payload jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE v_seq bigint := jy_case_event(a.id, s, p_kind, p_payload);
+BEGIN
+	RETURN jy_excellent_doc(a.id, p_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+END $$;
+
 CREATE OR REPLACE FUNCTION jy_excellent_nominate(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_actor);
 	v_year int := jy_p_year(p);
 	v_reason text := jy_p_optional(p, 'reason', 2000);
 	s suggestions%ROWTYPE;
-	v_seq bigint;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
 	                        'nominate excellent suggestions');
-	PERFORM jy_excellent_lock(v_year);
-	PERFORM jy_excellent_closed(v_year, 'nominations');
-	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	s := jy_excellent_case(a, p, v_year, 'nominations');
 	IF s.number IS NULL OR s.state IN ('withdrawn', 'merged', 'converted') THEN
 		PERFORM jy_refuse('failed_precondition', 'only registered suggestions can be nominated; suggestion '
 		                  || s.id || ' is ' || s.state, 'suggestion_id');
@@ -314,9 +324,8 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already nominated for '
 		                  || v_year, 'suggestion_id');
 	END IF;
-	v_seq := jy_case_event(a.id, s, 'nominate', jsonb_build_object('year', v_year::int,
-	                                                                 'reason', v_reason::text));
-	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+	RETURN jy_excellent_answer(a, s, v_year, 'nominate', jsonb_build_object('year', v_year::int,
+	                                                                          'reason', v_reason::text));
 END $$;
 
 -- Reviewers: committee members and leaders (the standing committee's side
@@ -330,16 +339,13 @@ DECLARE
 	v_score bigint := jy_p_int(p, 'score');
 	v_comment text := jy_p_optional(p, 'comment', 2000);
 	s suggestions%ROWTYPE;
-	v_seq bigint;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['committee_member', 'leader'],
 	                        'reviewers (committee members and leaders)', 'score excellent suggestions');
 	IF v_score NOT BETWEEN 1 AND 100 THEN
 		PERFORM jy_refuse('invalid_argument', 'score must be from 1 to 100', 'score');
 	END IF;
-	PERFORM jy_excellent_lock(v_year);
-	PERFORM jy_excellent_closed(v_year, 'scores');
-	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
+	s := jy_excellent_case(a, p, v_year, 'scores');
 	IF NOT EXISTS (SELECT 1 FROM excellent_nominations WHERE year = v_year AND suggestion_id = s.id) THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not nominated for '
 		                  || v_year, 'suggestion_id');
@@ -350,8 +356,7 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'you have already scored suggestion ' || s.id
 		                  || ' for ' || v_year, 'suggestion_id');
 	END IF;
-	v_seq := jy_case_event(a.id, s, 'score', jsonb_build_object('year', v_year::int));
-	RETURN jy_excellent_doc(a.id, v_year) || jsonb_build_object('event_sequence', v_seq::bigint);
+	RETURN jy_excellent_answer(a, s, v_year, 'score', jsonb_build_object('year', v_year::int));
 END $$;
 
 -- The selection: the first p.count (default 10) scored nominations in
@@ -365,7 +370,6 @@ DECLARE
 	v_avgs numeric[];
 	s suggestions%ROWTYPE;
 	v_seq bigint := 0;
-	i int;
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
 	                        'announce the excellent suggestions');
@@ -473,7 +477,7 @@ EXCEPTION WHEN SQLSTATE 'JY001' THEN
 	RETURN jy_result(v_code, v_message, v_field);
 END $$;
 
--- A topic's view (0009): its visible cases' messages by one query too.
+-- TopicShowRequest: a topic and its visible cases' messages (by one query).
 CREATE OR REPLACE FUNCTION jy_topic_show(p_viewer bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts := jy_actor(p_viewer);
