@@ -567,6 +567,19 @@ const struct cli_command cli_commands[] = {
 	ACT_ROW("close", close, N_("close the case"),
 		N_("close ID [--reason TEXT]"),
 		N_("The liaison committee closes the case.\n")),
+	ACT_ROW("edit", edit, N_("revise a draft or a returned suggestion (lead deputy)"),
+		N_("edit ID [--title TEXT] [--body TEXT | --body-file FILE] [--category C]\n"
+		"             [--add-cosigner DEPUTY ...] [--remove-cosigner DEPUTY ...]"),
+		N_("The lead deputy revises a draft, or a suggestion returned for\n"
+		"revision, before submitting it again: only what is given changes, and\n"
+		"the timeline records what changed. Co-signers may be asked only while\n"
+		"it is a draft (they confirm before it is submitted); any may be taken\n"
+		"off. Once registered the text is frozen: see correct.\n")),
+	ACT_ROW("correct", correct, N_("correct a registered suggestion's text (liaison committee)"),
+		N_("correct ID [--title TEXT] [--body TEXT | --body-file FILE] [--category C]\n"
+		"             --reason TEXT"),
+		N_("After registration the text is frozen; the liaison committee corrects\n"
+		"it, with a reason. The timeline records what changed and why.\n")),
 #undef ACT_ROW
 	/* --- Key-supervision topics and excellent suggestions --- */
 	{

@@ -58,6 +58,7 @@ const char *cli_action_text(const char *action)
 		{ "reply", N_("sent the reply") }, { "follow_up", N_("reported progress") },
 		{ "evaluate", N_("evaluated the reply") }, { "supervise", N_("recorded supervision") },
 		{ "close", N_("closed the case") }, { "recalculate", N_("recalculated the deadlines") },
+		{ "edit", N_("revised the suggestion") }, { "correct", N_("corrected the registered text") },
 		{ "topic_add", N_("added to a key-supervision topic") },
 		{ "topic_remove", N_("removed from a key-supervision topic") },
 		{ "nominate", N_("nominated as excellent") },

@@ -84,6 +84,34 @@ static void put_units(const struct ctx *x, struct json_object *d, char *buf, siz
 	}
 }
 
+/* The texts an edit or a correction changed, in words: "title, text". */
+static void put_changes(struct json_object *d, char *buf, size_t len)
+{
+	static const struct {
+		const char *key, *word;
+	} fields[] = { { "title", N_("title") }, { "body", N_("text") }, { "category", N_("category") } };
+	struct json_object *changes, *v;
+
+	buf[0] = '\0';
+	if (!json_object_object_get_ex(d, "changes", &changes))
+		return;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (json_object_object_get_ex(changes, fields[i].key, &v)) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, len - n, "%s%s", n ? _(", ") : "", _(fields[i].word));
+		}
+	if (json_object_object_get_ex(d, "added", &v)) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, _("%s%zu co-signers asked"), n ? _(", ") : "",
+			 json_object_array_length(v));
+	}
+	if (json_object_object_get_ex(d, "removed", &v)) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, _("%s%zu co-signers taken off"), n ? _(", ") : "",
+			 json_object_array_length(v));
+	}
+}
+
 /* What the event did, as the rest of a sentence whose subject is the actor;
  * *text: the free text that follows it (reason, note, reply), or "". */
 static void describe(const struct ctx *x, const Jianyi__TimelineEvent *e, struct json_object *d,
@@ -149,6 +177,10 @@ static void describe(const struct ctx *x, const Jianyi__TimelineEvent *e, struct
 	} else if (strcmp(k, "supervise") == 0) {
 		snprintf(buf, len, _("recorded %s"), cli_supervision_text(str(d, "kind")));
 		*text = str(d, "text");
+	} else if (strcmp(k, "edit") == 0 || strcmp(k, "correct") == 0) {
+		put_changes(d, units, sizeof units);
+		snprintf(buf, len, strcmp(k, "edit") == 0 ? _("revised the suggestion (%s)") :
+			 _("corrected the registered text (%s)"), units);
 	} else if (strcmp(k, "evaluation_outcome") == 0) {
 		snprintf(buf, len, _("evaluation round %" PRId64 " closed: %" PRId64 " of %" PRId64
 				     " evaluating deputies answered"),

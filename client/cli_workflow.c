@@ -323,6 +323,57 @@ static bool supervise_params(const struct cli_invocation *inv, struct act *a)
 
 /* --- The actions ------------------------------------------------------- */
 
+/* edit: only what is given changes; co-signers added or removed by id or
+ * name (the server says which may change in the case's state). */
+static bool edit_params(const struct cli_invocation *inv, struct act *a)
+{
+	const char *title = NULL, *category = NULL;
+	size_t nadd = 0, nremove = 0;
+	int64_t *add = a->ids, *remove = a->ids + CLI_MAX_REPEATED / 2;
+
+	if (!cli_get_str(inv, "title", CLI_OPTIONAL, &title) ||
+	    !cli_get_long_text(inv, "body", CLI_OPTIONAL, &a->owned[0]) ||
+	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
+	    !cli_get_ids(inv, "add-cosigner", add, CLI_MAX_REPEATED / 2, &nadd) ||
+	    !cli_get_ids(inv, "remove-cosigner", remove, CLI_MAX_REPEATED / 2, &nremove))
+		return false;
+	if (!title && !a->owned[0] && !category && !nadd && !nremove)
+		return cli_usage_error(inv, _("nothing to change: give --title, --body, --category, "
+					      "--add-cosigner or --remove-cosigner"));
+	a->j.edit.title = or_empty(title);
+	a->j.edit.body = or_empty(a->owned[0]);
+	a->j.edit.category = or_empty(category);
+	a->j.edit.add_cosigner_deputy_ids = add;
+	a->j.edit.n_add_cosigner_deputy_ids = nadd;
+	a->j.edit.remove_cosigner_deputy_ids = remove;
+	a->j.edit.n_remove_cosigner_deputy_ids = nremove;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_EDIT;
+	a->j.req.edit = &a->j.edit;
+	return true;
+}
+
+/* correct: the liaison committee's correction of a registered text. */
+static bool correct_params(const struct cli_invocation *inv, struct act *a)
+{
+	const char *title = NULL, *category = NULL, *reason = NULL;
+
+	if (!cli_get_str(inv, "title", CLI_OPTIONAL, &title) ||
+	    !cli_get_long_text(inv, "body", CLI_OPTIONAL, &a->owned[0]) ||
+	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
+	    !cli_get_str(inv, "reason", CLI_REQUIRED, &reason))
+		return false;
+	if (!title && !a->owned[0] && !category)
+		return cli_usage_error(inv, _("nothing to correct: give --title, --body or --category"));
+	a->j.correct.title = or_empty(title);
+	a->j.correct.body = or_empty(a->owned[0]);
+	a->j.correct.category = or_empty(category);
+	a->j.correct.reason = (char *)reason;
+	a->j.req.params_case = JIANYI__ACT_REQUEST__PARAMS_CORRECT;
+	a->j.req.correct = &a->j.correct;
+	return true;
+}
+
+
 #define A(name) JIANYI__ACTION__ACTION_##name
 const struct cli_act_spec cli_act_cosign = { A(COSIGN), no_params, 0, NULL };
 const struct cli_act_spec cli_act_withdraw = { A(WITHDRAW), reason_params, CLI_REQUIRED, NULL };
@@ -345,6 +396,8 @@ const struct cli_act_spec cli_act_follow_up = { A(FOLLOW_UP), reply_params, 0, r
 const struct cli_act_spec cli_act_evaluate = { A(EVALUATE), evaluate_params, 0, NULL };
 const struct cli_act_spec cli_act_supervise = { A(SUPERVISE), supervise_params, 0, NULL };
 const struct cli_act_spec cli_act_close = { A(CLOSE), reason_params, CLI_OPTIONAL, NULL };
+const struct cli_act_spec cli_act_edit = { A(EDIT), edit_params, 0, NULL };
+const struct cli_act_spec cli_act_correct = { A(CORRECT), correct_params, 0, NULL };
 #undef A
 
 /* --- Their flags ------------------------------------------------------- */
@@ -362,6 +415,19 @@ const struct cli_option cli_return_options[] = {
 	{ "reason", N_("TEXT"), N_("what the deputy should revise (required)") }, WRITE_FLAGS };
 const struct cli_option cli_dispute_options[] = {
 	{ "reason", N_("TEXT"), N_("why the unit is not the right one (required)") }, WRITE_FLAGS };
+const struct cli_option cli_edit_options[] = {
+	{ "title", N_("TEXT"), N_("the new title") },
+	{ "body", N_("TEXT"), N_("the new text (or --body-file)") },
+	{ "body-file", N_("FILE"), N_("the new text from FILE, '-' for standard input") },
+	{ "category", N_("C"), N_("the new category, e.g. 交通") },
+	{ "add-cosigner", N_("DEPUTY"), N_("ask another deputy to co-sign, a draft only (repeatable)"), true },
+	{ "remove-cosigner", N_("DEPUTY"), N_("take a co-signer off (repeatable)"), true }, WRITE_FLAGS };
+const struct cli_option cli_correct_options[] = {
+	{ "title", N_("TEXT"), N_("the corrected title") },
+	{ "body", N_("TEXT"), N_("the corrected text (or --body-file)") },
+	{ "body-file", N_("FILE"), N_("the corrected text from FILE, '-' for standard input") },
+	{ "category", N_("C"), N_("the corrected category") },
+	{ "reason", N_("TEXT"), N_("why it is corrected (required)") }, WRITE_FLAGS };
 const struct cli_option cli_close_options[] = {
 	{ "reason", N_("TEXT"), N_("why it is closed (optional)") }, WRITE_FLAGS };
 const struct cli_option cli_register_options[] = {

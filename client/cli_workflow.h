@@ -40,6 +40,8 @@ CLI_ACT_DECLARE(follow_up);
 CLI_ACT_DECLARE(evaluate);
 CLI_ACT_DECLARE(supervise);
 CLI_ACT_DECLARE(close);
+CLI_ACT_DECLARE(edit);
+CLI_ACT_DECLARE(correct);
 
 /* The help paragraph every write command shares. */
 #define CLI_WRITE_HELP N_( \

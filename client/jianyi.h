@@ -201,6 +201,8 @@ struct jy_act {
 	Jianyi__EvaluateParams evaluate;
 	Jianyi__SuperviseParams supervise;
 	Jianyi__SubmitParams submit;  /* optional: point req at it to drop co-signers */
+	Jianyi__EditParams edit;
+	Jianyi__CorrectParams correct;
 	char key[JY_IDEMPOTENCY_KEY_MAX + 1];
 };
 /* Readies every part and points req at the params message the action

@@ -80,6 +80,14 @@ static void act_point_params(struct jy_act *a)
 		r->params_case = JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
 		r->supervise = &a->supervise;
 		break;
+	case JIANYI__ACTION__ACTION_EDIT:
+		r->params_case = JIANYI__ACT_REQUEST__PARAMS_EDIT;
+		r->edit = &a->edit;
+		break;
+	case JIANYI__ACTION__ACTION_CORRECT:
+		r->params_case = JIANYI__ACT_REQUEST__PARAMS_CORRECT;
+		r->correct = &a->correct;
+		break;
 	default:
 		r->params_case = JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
 		break;
@@ -108,6 +116,8 @@ void jy_act_init(struct jy_act *a, Jianyi__Action action, int64_t suggestion_id,
 	jianyi__evaluate_params__init(&a->evaluate);
 	jianyi__supervise_params__init(&a->supervise);
 	jianyi__submit_params__init(&a->submit);
+	jianyi__edit_params__init(&a->edit);
+	jianyi__correct_params__init(&a->correct);
 	a->req.idempotency_key = a->key;
 	a->req.action = action;
 	a->req.suggestion_id = suggestion_id;

@@ -215,6 +215,31 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		return one_of(c, "supervise.kind", a->supervise->kind, kinds) &&
 		       text(c, "supervise.text", a->supervise->text, 1, BODY_MAX);
 	}
+	case JIANYI__ACTION__ACTION_EDIT: {
+		const Jianyi__EditParams *p = a->edit;
+		if (!text(c, "edit.title", p->title, 0, TITLE_MAX) || !text(c, "edit.body", p->body, 0, BODY_MAX) ||
+		    !text(c, "edit.category", p->category, 0, SHORT_MAX) ||
+		    !ids(c, "edit.add_cosigner_deputy_ids", p->add_cosigner_deputy_ids,
+			 p->n_add_cosigner_deputy_ids, 50) ||
+		    !ids(c, "edit.remove_cosigner_deputy_ids", p->remove_cosigner_deputy_ids,
+			 p->n_remove_cosigner_deputy_ids, 50))
+			return false;
+		if (!*p->title && !*p->body && !*p->category && !p->n_add_cosigner_deputy_ids &&
+		    !p->n_remove_cosigner_deputy_ids)
+			return bad(c, "edit", "%s changes nothing: give a title, body, category or co-signers%s", "");
+		return true;
+	}
+	case JIANYI__ACTION__ACTION_CORRECT: {
+		const Jianyi__CorrectParams *p = a->correct;
+		if (!text(c, "correct.title", p->title, 0, TITLE_MAX) ||
+		    !text(c, "correct.body", p->body, 0, BODY_MAX) ||
+		    !text(c, "correct.category", p->category, 0, SHORT_MAX) ||
+		    !text(c, "correct.reason", p->reason, 1, REASON_MAX))
+			return false;
+		if (!*p->title && !*p->body && !*p->category)
+			return bad(c, "correct", "%s changes nothing: give a title, body or category%s", "");
+		return true;
+	}
 	default:
 		return true; /* cosign, submit, accept: nothing to carry */
 	}
@@ -244,6 +269,8 @@ static Jianyi__ActRequest__ParamsCase params_for(Jianyi__Action a)
 	case JIANYI__ACTION__ACTION_EVALUATE: return JIANYI__ACT_REQUEST__PARAMS_EVALUATE;
 	case JIANYI__ACTION__ACTION_SUPERVISE: return JIANYI__ACT_REQUEST__PARAMS_SUPERVISE;
 	case JIANYI__ACTION__ACTION_SUBMIT: return JIANYI__ACT_REQUEST__PARAMS_SUBMIT;
+	case JIANYI__ACTION__ACTION_EDIT: return JIANYI__ACT_REQUEST__PARAMS_EDIT;
+	case JIANYI__ACTION__ACTION_CORRECT: return JIANYI__ACT_REQUEST__PARAMS_CORRECT;
 	default: return JIANYI__ACT_REQUEST__PARAMS__NOT_SET;
 	}
 }
@@ -268,7 +295,7 @@ bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, cha
 	if (keylen == 0 || keylen > JY_IDEMPOTENCY_KEY_MAX)
 		return bad(&c, "idempotency_key", "%s is required (1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX)
 			   " characters): a retry with the same key acts once%s", "");
-	if (a->action < JIANYI__ACTION__ACTION_CREATE || a->action > JIANYI__ACTION__ACTION_CLOSE)
+	if (a->action < JIANYI__ACTION__ACTION_CREATE || a->action > JIANYI__ACTION__ACTION_CORRECT)
 		return bad(&c, "action", "%s is missing or unknown%s", "");
 	if (a->action == JIANYI__ACTION__ACTION_CREATE) {
 		if (a->suggestion_id != 0)

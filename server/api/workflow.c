@@ -13,6 +13,10 @@
 #define ALL_BUT_DRAFT (((1u << WF_NSTATES) - 1) & ~S(DRAFT))
 #define UNIT (R(UNIT_CLERK) | R(UNIT_HEAD))
 #define ASSIGNING (R(GOVERNMENT_OFFICER) | R(LIAISON_OFFICER))
+/* Registered cases whose record stands: their text is frozen, the liaison
+ * committee corrects it. */
+#define CORRECTABLE (S(REGISTERED) | S(ASSIGNED) | S(DISPUTED) | HANDLING | S(REPLIED) | \
+		     S(EVALUATED) | S(CLOSED))
 
 /* THE transition table. One row per action; docs/WORKFLOW.md explains
  * the rules. evaluate's target is refined by the database: an unsatisfied
@@ -45,6 +49,10 @@ static const struct wf_rule rules[] = {
 	  ALL_BUT_DRAFT, WF_SAME_STATE },
 	{ WF_CLOSE, "close", R(LIAISON_OFFICER), WF_REL_ANY,
 	  S(EVALUATED) | S(WITHDRAWN) | S(MERGED) | S(CONVERTED), WF_CLOSED },
+	/* Before registration the deputy revises; after it the text is frozen
+	 * and only the liaison committee corrects it, with a reason. */
+	{ WF_EDIT, "edit", R(DEPUTY), WF_REL_PROPOSER, S(DRAFT) | S(RETURNED), WF_SAME_STATE },
+	{ WF_CORRECT, "correct", R(LIAISON_OFFICER), WF_REL_ANY, CORRECTABLE, WF_SAME_STATE },
 };
 
 static const char *const state_names[WF_NSTATES] = {

@@ -426,6 +426,30 @@ static void request_seeds(struct seed_ctx *c)
 		emit_act(c, "act-close", id++, &a);
 	}
 	{
+		Jianyi__ActRequest a;
+		Jianyi__EditParams p = JIANYI__EDIT_PARAMS__INIT;
+		int64_t add[] = { 3 }, remove[] = { 4 };
+		act_init(&a, JIANYI__ACTION__ACTION_EDIT, "k-edit-1");
+		p.title = "关于修改后的标题的建议";
+		p.add_cosigner_deputy_ids = add;
+		p.n_add_cosigner_deputy_ids = 1;
+		p.remove_cosigner_deputy_ids = remove;
+		p.n_remove_cosigner_deputy_ids = 1;
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_EDIT;
+		a.edit = &p;
+		emit_act(c, "act-edit", id++, &a);
+	}
+	{
+		Jianyi__ActRequest a;
+		Jianyi__CorrectParams p = JIANYI__CORRECT_PARAMS__INIT;
+		act_init(&a, JIANYI__ACTION__ACTION_CORRECT, "k-correct-1");
+		p.category = "城建";
+		p.reason = "分类有误";
+		a.params_case = JIANYI__ACT_REQUEST__PARAMS_CORRECT;
+		a.correct = &p;
+		emit_act(c, "act-correct", id++, &a);
+	}
+	{
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;
 		Jianyi__GetSuggestionRequest g = JIANYI__GET_SUGGESTION_REQUEST__INIT;
 		g.suggestion_id = 1;

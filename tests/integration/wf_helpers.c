@@ -21,7 +21,7 @@ static const char *const action_names[] = {
 	"unspecified", "create", "cosign", "submit", "withdraw", "register", "return",
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve_extension", "reply", "follow_up", "evaluate",
-	"supervise", "close",
+	"supervise", "close", "edit", "correct",
 };
 
 const char *wf_action_name(int action)
@@ -533,6 +533,13 @@ void valid_params(struct jy_act *a, int action)
 		a->evaluate.attitude = "satisfied";
 		a->evaluate.result = "satisfied";
 		a->evaluate.comment = "满意";
+		break;
+	case A(EDIT):
+		a->edit.title = "修改后的标题";
+		break;
+	case A(CORRECT):
+		a->correct.title = "更正后的标题";
+		a->correct.reason = "标题有错字";
 		break;
 	case A(SUPERVISE):
 		a->supervise.kind = "note";

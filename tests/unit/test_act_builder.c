@@ -17,7 +17,7 @@
 static void each_action_carries_its_params(void **state)
 {
 	(void)state;
-	for (int action = JIANYI__ACTION__ACTION_CREATE; action <= JIANYI__ACTION__ACTION_CLOSE;
+	for (int action = JIANYI__ACTION__ACTION_CREATE; action <= JIANYI__ACTION__ACTION_CORRECT;
 	     action++) {
 		struct jy_act a;
 		struct jy_error e = { 0 };

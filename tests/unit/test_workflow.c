@@ -34,6 +34,12 @@ static const char *const spec[] = {
 	"evaluate: deputy : replied -> evaluated",
 	"supervise: liaison_officer committee_member leader : submitted returned registered assigned disputed accepted in_progress replied rehandling evaluated closed withdrawn merged converted -> =",
 	"close: liaison_officer : evaluated withdrawn merged converted -> closed",
+	/* "For the people who use it", section "Editing": the lead deputy edits a
+	 * draft or a returned suggestion; after registration the text is frozen
+	 * and only the liaison committee may correct it (not once it was
+	 * withdrawn, merged or converted: it left the record). */
+	"edit: deputy : draft returned -> =",
+	"correct: liaison_officer : registered assigned disputed accepted in_progress replied rehandling evaluated closed -> =",
 };
 
 static bool word_in(const char *list, const char *word)

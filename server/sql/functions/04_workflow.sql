@@ -437,6 +437,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
 	UPDATE suggestions SET
 		state = p_to, version = version + 1, updated_at = now(),
+		title = s.title, body = s.body, category = s.category,
 		term = s.term, session = s.session, number = s.number,
 		reply_deadline = s.reply_deadline, dispute_due = s.dispute_due,
 		rehandle_due = s.rehandle_due, key = s.key, leaders = s.leaders,
@@ -525,6 +526,8 @@ BEGIN
 	WHEN 'reply' THEN r := jy_act_reply(a, s, p);
 	WHEN 'follow_up' THEN r := jy_act_follow_up(a, s, p);
 	WHEN 'supervise' THEN r := jy_act_supervise(a, s, p);
+	WHEN 'edit' THEN r := jy_act_edit(a, s, p);
+	WHEN 'correct' THEN r := jy_act_correct(a, s, p);
 	WHEN 'evaluate' THEN
 		-- The form, and the round's close when it is the last, write their
 		-- own events.
@@ -993,4 +996,118 @@ CREATE OR REPLACE FUNCTION jy_act_supervise(a accounts, INOUT s suggestions, p j
 BEGIN
 	extra := jy_supervise_record(a, s, p);
 	s.supervised := true;
+END $$;
+
+-- ---- the text: edit (the lead deputy, before registration) and correct
+-- (the liaison committee, after it); docs/WORKFLOW.md "Editing" --------------
+
+-- The texts p gives ('' keeps one) put into s; the changes as
+-- {"field": {"from": old, "to": new}} for the event.
+CREATE OR REPLACE FUNCTION jy_text_changes(INOUT s suggestions, p jsonb, OUT changes jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_title text := jy_p_optional(p, 'title', 200);
+	v_body text := jy_p_optional(p, 'body', 20000);
+	v_category text := jy_p_optional(p, 'category', 50);
+BEGIN
+	changes := '{}';
+	IF v_title <> '' AND v_title <> s.title THEN
+		changes := changes || jsonb_build_object('title', jsonb_build_object('from', s.title, 'to', v_title));
+		s.title := v_title;
+	END IF;
+	IF v_body <> '' AND v_body <> s.body THEN
+		changes := changes || jsonb_build_object('body', jsonb_build_object('from', s.body, 'to', v_body));
+		s.body := v_body;
+	END IF;
+	IF v_category <> '' AND v_category <> s.category THEN
+		changes := changes || jsonb_build_object('category',
+		                                         jsonb_build_object('from', s.category, 'to', v_category));
+		s.category := v_category;
+	END IF;
+END $$;
+
+-- Co-signers asked (a draft only) and taken off: checked, then written.
+-- Returns {"added": [ids], "removed": [ids]} for the event, only what is set.
+CREATE OR REPLACE FUNCTION jy_edit_signers(s suggestions, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+	v_add bigint[] := coalesce(jy_p_ids(p, 'add_cosigner_deputy_ids'), '{}');
+	v_remove bigint[] := coalesce(jy_p_ids(p, 'remove_cosigner_deputy_ids'), '{}');
+	v_out jsonb := '{}';
+BEGIN
+	IF cardinality(v_add) > 0 AND s.state <> 'draft' THEN
+		PERFORM jy_refuse('failed_precondition', 'co-signers can be asked only while the suggestion is a '
+		                  || 'draft (they confirm before it is submitted); suggestion ' || s.id || ' is '
+		                  || s.state);
+	END IF;
+	FOR i IN 1 .. cardinality(v_remove) LOOP
+		IF NOT EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
+		               AND deputy_id = v_remove[i] AND role = 'cosigner') THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_remove[i] || ' is not a co-signer of '
+			                  || 'suggestion ' || s.id, 'remove_cosigner_deputy_ids');
+		END IF;
+	END LOOP;
+	FOR i IN 1 .. cardinality(v_add) LOOP
+		IF v_add[i] = s.lead_deputy_id THEN
+			PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
+			                  'add_cosigner_deputy_ids');
+		ELSIF v_add[i] = ANY (v_add[1:i - 1]) OR v_add[i] = ANY (v_remove) THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_add[i] || ' is listed twice',
+			                  'add_cosigner_deputy_ids');
+		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_add[i]) THEN
+			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_add[i], 'add_cosigner_deputy_ids');
+		ELSIF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
+		              AND deputy_id = v_add[i]) THEN
+			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_add[i] || ' is already a co-signer',
+			                  'add_cosigner_deputy_ids');
+		END IF;
+	END LOOP;
+	DELETE FROM suggestion_signers WHERE suggestion_id = s.id AND role = 'cosigner'
+	  AND deputy_id = ANY (v_remove);
+	INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position)
+	SELECT s.id, d, 'cosigner', (SELECT coalesce(max(position), 0) FROM suggestion_signers
+	                             WHERE suggestion_id = s.id) + n
+	FROM unnest(v_add) WITH ORDINALITY AS u (d, n);
+	IF cardinality(v_add) > 0 THEN
+		v_out := v_out || jsonb_build_object('added', to_jsonb(v_add));
+	END IF;
+	IF cardinality(v_remove) > 0 THEN
+		v_out := v_out || jsonb_build_object('removed', to_jsonb(v_remove));
+	END IF;
+	RETURN v_out;
+END $$;
+
+-- edit: the lead deputy revises a draft or a returned suggestion. The
+-- event's payload adds "changes" (each text's before and after) and the
+-- co-signers added or removed; an edit that changes nothing is refused.
+CREATE OR REPLACE FUNCTION jy_act_edit(a accounts, INOUT s suggestions, p jsonb,
+                                       OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	r record;
+	v_signers jsonb;
+BEGIN
+	r := jy_text_changes(s, p);
+	s := r.s;
+	v_signers := jy_edit_signers(s, p);
+	IF r.changes = '{}' AND v_signers = '{}' THEN
+		PERFORM jy_refuse('invalid_argument', 'the edit changes nothing', 'edit');
+	END IF;
+	extra := jsonb_build_object('changes', r.changes) || v_signers;
+END $$;
+
+-- correct: the liaison committee corrects a registered case's text, with a
+-- reason; the payload adds the changes.
+CREATE OR REPLACE FUNCTION jy_act_correct(a accounts, INOUT s suggestions, p jsonb,
+                                          OUT extra jsonb) LANGUAGE plpgsql AS $$
+-- @plpgsql_check_options: extra_warnings = off
+DECLARE
+	r record;
+BEGIN
+	PERFORM jy_p_required(p, 'reason', 2000);
+	r := jy_text_changes(s, p);
+	s := r.s;
+	IF r.changes = '{}' THEN
+		PERFORM jy_refuse('invalid_argument', 'the correction changes nothing', 'correct');
+	END IF;
+	extra := jsonb_build_object('changes', r.changes);
 END $$;

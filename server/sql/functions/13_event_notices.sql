@@ -99,6 +99,15 @@ BEGIN
 			                          WHERE g.suggestion_id = s.id AND g.role = 'cosigner'
 			                            AND g.confirmed_at IS NULL)),
 			'【联名邀请】' || v_deputy || '代表邀请您联名提出建议' || v_case || '，请确认是否联名。');
+	WHEN 'edit' THEN
+		-- Co-signers asked by a later edit are asked as at creation.
+		PERFORM jy_notify(e, s, 'cosign_requested',
+			jy_deputy_accounts(ARRAY(SELECT (x #>> '{}')::bigint
+			                          FROM jsonb_array_elements(coalesce(p -> 'added', '[]')) x)),
+			'【联名邀请】' || v_deputy || '代表邀请您联名提出建议' || v_case || '，请确认是否联名。');
+	WHEN 'correct' THEN
+		PERFORM jy_notify(e, s, 'corrected', v_proposers,
+			'【更正】联工委更正了您的建议' || v_case || '，原因：' || coalesce(p ->> 'reason', '') || '。');
 	WHEN 'submit' THEN
 		PERFORM jy_notify(e, s, 'submitted', jy_role_accounts('liaison_officer'),
 			'【待立案】' || v_deputy || '代表提交了建议' || v_case || '，请审核立案。');
@@ -177,7 +186,8 @@ DROP TRIGGER IF EXISTS events_notices ON events;
 -- Only the kinds that tell someone fire it: the others (contacts, plans,
 -- forms, ...) cost a write nothing.
 CREATE TRIGGER events_notices AFTER INSERT ON events FOR EACH ROW
-	WHEN (NEW.kind IN ('create', 'submit', 'return', 'register', 'assign', 'reassign', 'dispute',
+	WHEN (NEW.kind IN ('create', 'edit', 'correct', 'submit', 'return', 'register', 'assign',
+	                   'reassign', 'dispute',
 	                   'extend', 'approve_extension', 'reply', 'evaluation_outcome', 'supervise',
 	                   'withdraw', 'announce'))
 	EXECUTE FUNCTION jy_event_notices();
