@@ -487,6 +487,15 @@ static void check_public_view(const struct kase *k)
 	if (env->response->list_suggestions->n_suggestions != 0)
 		fail_msg("the public finds the case by a phone number in its unpublished text");
 	jy_envelope_free(env);
+	/* Key marks and deadlines are not shown to the public: filtering by them
+	 * would tell (found by the offline-filter comparison, test mirror_filters). */
+	l.text = "";
+	l.key_only = true;
+	assert_int_equal(wf_list(cx("visitor"), &l, &env, msg, sizeof msg), INVALID);
+	l.key_only = false;
+	l.overdue_only = true;
+	assert_int_equal(wf_list(cx("visitor"), &l, &env, msg, sizeof msg), INVALID);
+	l.overdue_only = false;
 
 	/* Ledger (export) and Sync (the mirror). */
 	const Jianyi__LedgerRow *row = ledger_row("visitor", k->id, &env);

@@ -32,7 +32,7 @@ static const char *const commands[] = {
 	"whoami", "ping", "version", "submit", "cosign", "withdraw", "register", "return",
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve-extension", "reply", "follow-up", "evaluate",
-	"supervise", "close", "topic", "excellent", "show", "list", "export", "stats",
+	"supervise", "close", "edit", "correct", "topic", "excellent", "show", "list", "export", "stats",
 	"deadlines", "overdue", "todo", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
 };
 

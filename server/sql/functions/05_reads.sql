@@ -200,6 +200,20 @@ EXCEPTION WHEN SQLSTATE 'JY001' THEN
 	refusal := jy_result(v_code, v_message, v_field);
 END $$;
 
+-- The public sees neither a case's key mark nor its deadlines (docs/WORKFLOW.md
+-- "Visibility"): a filter on them would tell which published cases are key
+-- or overdue, so the public's lists refuse them. NULL: nothing to refuse.
+CREATE OR REPLACE FUNCTION jy_public_filter_refusal(p_public boolean, p_key_only boolean,
+                                                    p_overdue_only boolean)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN p_public AND (p_key_only OR p_overdue_only)
+	            THEN jy_result('invalid_argument', 'the public cannot filter by '
+	                           || CASE WHEN p_key_only THEN 'key mark' ELSE 'overdue' END
+	                           || ': the portal does not show it',
+	                           CASE WHEN p_key_only THEN 'key_only' ELSE 'overdue_only' END)
+	       END
+$$;
+
 -- The cases the viewer may see (jy_visible) that match a list's filters:
 -- the one filter behind jy_list, jy_ledger, jy_deadlines,
 -- jy_supervision_list and the topics' counts. Each default matches every
@@ -253,6 +267,8 @@ BEGIN
 	SELECT * INTO f FROM jy_case_filters(p_filters);
 	IF f.refusal IS NOT NULL THEN
 		RETURN f.refusal;
+	ELSIF jy_public_filter_refusal(v_public, f.key_only, f.overdue_only) IS NOT NULL THEN
+		RETURN jy_public_filter_refusal(v_public, f.key_only, f.overdue_only);
 	END IF;
 	-- One row more than the page tells whether there is a next page.
 	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (
