@@ -111,6 +111,27 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 	return c;
 }
 
+Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Request *req,
+				Jianyi__Response__BodyCase body, const char *what, int *rc)
+{
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	struct jy_client *c = cli_connect_or_fail(inv, rc);
+
+	if (c == NULL)
+		return NULL;
+	if (!jy_call(c, req, &resp, &err)) {
+		*rc = cli_fail_status(&err);
+		resp = NULL;
+	} else if (resp->response->body_case != body) {
+		*rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no %s"), _(what));
+		jy_envelope_free(resp);
+		resp = NULL;
+	}
+	jy_close(c);
+	return resp;
+}
+
 /* --- whoami ------------------------------------------------------------ */
 
 /* The roles in words, for people. */

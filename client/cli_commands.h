@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli_settings.h"
+#include "jianyi.h"
 
 #define CLI_MAX_OPTIONS 16
 #define CLI_MAX_ARGS 33      /* "inbox read ID...": 32 ids */
@@ -79,6 +80,12 @@ struct jy_client;
 /* Connects with the resolved settings; on failure prints the reason and
  * sets *rc (2 for a missing setting, 1 for a failed connection). */
 struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc);
+/* One read: connects, sends req and waits for its answer, which must carry
+ * body (what: the answer's name for the error, marked N_()). Returns the
+ * answer (jy_envelope_free it), or NULL with the reason printed and *rc
+ * set. The connection is closed either way. */
+Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Request *req,
+				Jianyi__Response__BodyCase body, const char *what, int *rc);
 
 void cli_print_global_help(FILE *f);
 void cli_print_command_help(FILE *f, const struct cli_command *cmd);

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,28 @@ void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n)
 		putchar('\n');
 	}
 	free(cells);
+}
+
+void cli_cell(struct cli_cells *c, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = jy_xreallocarray(c->v, c->cap, sizeof *c->v);
+	}
+	c->v[c->n++] = jy_xstrdup(buf);
+}
+
+void cli_cells_free(struct cli_cells *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
 }
 
 void cli_print_table(const char *const *head, size_t ncols, char *const *cells, size_t nrows,

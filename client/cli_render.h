@@ -33,6 +33,15 @@ void cli_print_case_block(const Jianyi__Suggestion *s);
 /* A table: id, number, state, version, deadline, title. */
 void cli_print_case_table(Jianyi__Suggestion *const *s, size_t n);
 
+/* Cells of a table (cli_print_table), row by row, freed together. */
+struct cli_cells {
+	char **v;
+	size_t n, cap;
+};
+/* Appends one cell, formatted (cut at 511 bytes). */
+void cli_cell(struct cli_cells *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_cells_free(struct cli_cells *c);
+
 /* A table with a header row (head: N_() texts, printed with _()): cells are nrows x ncols, row by row; columns
  * are padded to their widest cell (a Chinese character is two columns),
  * the last column is not padded and is cut to last_max columns. */

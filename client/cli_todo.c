@@ -14,7 +14,9 @@
 #include "cli_render.h"
 #include "cli_terms.h"
 #include "jianyi.h"
-#include "xalloc.h"
+
+/* The title column is cut to this many terminal columns. */
+#define TITLE_COLUMNS 60
 
 const struct cli_option cli_todo_options[] = {
 	{ 0 },
@@ -51,110 +53,57 @@ static const char *label(const char *code)
 	return _("other");
 }
 
-static json_object *item_json(const Jianyi__TodoItem *t)
+/* Due, days left, what to do, case, title. An overdue item says which
+ * deadline and who owes it; a case without a number yet is named by id. */
+static void print_table(Jianyi__TodoItem *const *items, size_t n)
 {
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "kind", json_object_new_string(t->kind));
-	json_object_object_add(o, "suggestion_id", json_object_new_int64(t->suggestion_id));
-	json_object_object_add(o, "number", json_object_new_string(t->number));
-	json_object_object_add(o, "title", json_object_new_string(t->title));
-	json_object_object_add(o, "due", json_object_new_string(t->due));
-	json_object_object_add(o, "days_left", json_object_new_int(t->days_left));
-	json_object_object_add(o, "overdue", json_object_new_boolean(t->overdue));
-	json_object_object_add(o, "deadline_kind", json_object_new_string(t->deadline_kind));
-	json_object_object_add(o, "owner_name", json_object_new_string(t->owner_name));
-	json_object_object_add(o, "extension_id", json_object_new_int64(t->extension_id));
-	return o;
-}
+	static const char *const head[] = { N_("DUE"), N_("LEFT"), N_("TO DO"), N_("CASE"), N_("TITLE") };
+	struct cli_cells c = { 0 };
 
-enum { NCOLS = 5, CELL = 200 };
-
-/* Every column but the title. An overdue item says which deadline and
- * who owes it; a case without a number yet is named by its id. */
-static void item_cells(const Jianyi__TodoItem *t, char cell[NCOLS][CELL])
-{
-	snprintf(cell[0], CELL, "%s", t->due[0] ? t->due : "-");
-	if (!t->due[0])
-		snprintf(cell[1], CELL, "-");
-	else if (t->days_left < 0)
-		snprintf(cell[1], CELL, _("%d d overdue"), -t->days_left);
-	else if (t->days_left == 0)
-		snprintf(cell[1], CELL, "%s", _("today"));
-	else
-		snprintf(cell[1], CELL, _("%d d"), t->days_left);
-	if (strcmp(t->kind, "overdue") == 0)
-		snprintf(cell[2], CELL, _("%s: %s (%s)"), label(t->kind), cli_deadline_text(t->deadline_kind),
-			 t->owner_name);
-	else
-		snprintf(cell[2], CELL, "%s", label(t->kind));
-	if (t->number[0])
-		snprintf(cell[3], CELL, "%s", t->number);
-	else
-		snprintf(cell[3], CELL, "#%" PRId64, t->suggestion_id);
-}
-
-static void print_table(Jianyi__TodoItem *const *t, size_t n)
-{
-	static const char *const heads[NCOLS] = { N_("DUE"), N_("LEFT"), N_("TO DO"), N_("CASE"),
-						  N_("TITLE") };
-	const char *head[NCOLS];
-	char (*cells)[NCOLS][CELL] = jy_xcalloc(n ? n : 1, sizeof *cells);
-	int width[NCOLS];
-
-	for (int c = 0; c < NCOLS; c++) {
-		head[c] = _(heads[c]);
-		width[c] = cli_text_width(head[c]);
-	}
 	for (size_t i = 0; i < n; i++) {
-		item_cells(t[i], cells[i]);
-		for (int c = 0; c < NCOLS - 1; c++)
-			if (cli_text_width(cells[i][c]) > width[c])
-				width[c] = cli_text_width(cells[i][c]);
+		const Jianyi__TodoItem *t = items[i];
+		cli_cell(&c, "%s", t->due[0] ? t->due : "-");
+		if (!t->due[0])
+			cli_cell(&c, "-");
+		else if (t->days_left < 0)
+			cli_cell(&c, _("%d d overdue"), -t->days_left);
+		else if (t->days_left == 0)
+			cli_cell(&c, "%s", _("today"));
+		else
+			cli_cell(&c, _("%d d"), t->days_left);
+		if (strcmp(t->kind, "overdue") == 0)
+			cli_cell(&c, _("%s: %s (%s)"), label(t->kind), cli_deadline_text(t->deadline_kind),
+				 t->owner_name);
+		else
+			cli_cell(&c, "%s", label(t->kind));
+		if (t->number[0])
+			cli_cell(&c, "%s", t->number);
+		else
+			cli_cell(&c, "#%" PRId64, t->suggestion_id);
+		cli_cell(&c, "%s", t->title);
 	}
-	for (int c = 0; c < NCOLS - 1; c++) {
-		cli_put_padded(head[c], width[c]);
-		fputs("  ", stdout);
-	}
-	puts(head[NCOLS - 1]);
-	for (size_t i = 0; i < n; i++) {
-		for (int c = 0; c < NCOLS - 1; c++) {
-			cli_put_padded(cells[i][c], width[c]);
-			fputs("  ", stdout);
-		}
-		cli_put_clean(t[i]->title);
-		putchar('\n');
-	}
-	free(cells);
+	cli_print_table(head, 5, c.v, n, TITLE_COLUMNS);
+	cli_cells_free(&c);
 }
 
 int cli_run_todo(const struct cli_invocation *inv)
 {
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__TodoRequest q = JIANYI__TODO_REQUEST__INIT;
-	Jianyi__Envelope *resp = NULL;
 	struct cli_output out;
-	struct jy_client *c;
-	struct jy_error err;
 	int rc = CLI_EXIT_FAILURE;
 
-	if ((c = cli_connect_or_fail(inv, &rc)) == NULL)
-		return rc;
 	req.body_case = JIANYI__REQUEST__BODY_TODO;
 	req.todo = &q;
-	if (!jy_call(c, &req, &resp, &err)) {
-		rc = cli_fail_status(&err);
-		goto done;
-	}
-	if (resp->response->body_case != JIANYI__RESPONSE__BODY_TODO) {
-		rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no to-do list"));
-		goto done;
-	}
+	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_TODO, N_("to-do list"), &rc);
+	if (resp == NULL)
+		return rc;
 	const Jianyi__TodoResponse *r = resp->response->todo;
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		json_object *a = json_object_new_array();
 		for (size_t i = 0; i < r->n_items; i++)
-			json_object_array_add(a, item_json(r->items[i]));
+			json_object_array_add(a, cli_message_json(&r->items[i]->base));
 		json_object_object_add(out.root, "today", json_object_new_string(r->today));
 		json_object_object_add(out.root, "items", a);
 	} else if (r->n_items == 0) {
@@ -163,9 +112,6 @@ int cli_run_todo(const struct cli_invocation *inv)
 		print_table(r->items, r->n_items);
 	}
 	rc = cli_output_finish(&out);
-done:
-	if (resp != NULL)
-		jy_envelope_free(resp);
-	jy_close(c);
+	jy_envelope_free(resp);
 	return rc;
 }

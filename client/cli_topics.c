@@ -108,35 +108,6 @@ static int print_json(const ProtobufCMessage *m, const char *key)
 	return cli_output_finish(&out);
 }
 
-/* Cells of a table, freed together. */
-struct cells {
-	char **v;
-	size_t n, cap;
-};
-
-static void cell(struct cells *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void cell(struct cells *c, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[512];
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		c->v = jy_xreallocarray(c->v, c->cap, sizeof *c->v);
-	}
-	c->v[c->n++] = jy_xstrdup(buf);
-}
-
-static void cells_free(struct cells *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i]);
-	free(c->v);
-}
-
 static const char *dash(const char *s)
 {
 	return s && *s ? s : "-";
@@ -185,7 +156,7 @@ static void print_topic_cases(Jianyi__Suggestion *const *s, size_t n)
 {
 	static const char *const head[] = { N_("ID"), N_("NUMBER"), N_("STATE"), N_("LEAD UNIT"), N_("CO-UNITS"),
 					     N_("DEADLINE"), N_("RESULT"), N_("TITLE") };
-	struct cells c = { 0 };
+	struct cli_cells c = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		char co[512] = "";
@@ -193,17 +164,17 @@ static void print_topic_cases(Jianyi__Suggestion *const *s, size_t n)
 		for (size_t k = 0; k < s[i]->n_co_units; k++)
 			snprintf(co + strlen(co), sizeof co - strlen(co), "%s%s", k ? "、" : "",
 				 s[i]->co_units[k]);
-		cell(&c, "%" PRId64, s[i]->id);
-		cell(&c, "%s", dash(s[i]->number));
-		cell(&c, "%s", cli_state_text(s[i]->state));
-		cell(&c, "%s", dash(s[i]->lead_unit));
-		cell(&c, "%s", dash(co));
-		cell(&c, "%s%s", dash(s[i]->reply_deadline), s[i]->overdue ? " !" : "");
-		cell(&c, "%s", s[i]->result_class[0] ? cli_class_text(s[i]->result_class) : "-");
-		cell(&c, "%s", s[i]->title);
+		cli_cell(&c, "%" PRId64, s[i]->id);
+		cli_cell(&c, "%s", dash(s[i]->number));
+		cli_cell(&c, "%s", cli_state_text(s[i]->state));
+		cli_cell(&c, "%s", dash(s[i]->lead_unit));
+		cli_cell(&c, "%s", dash(co));
+		cli_cell(&c, "%s%s", dash(s[i]->reply_deadline), s[i]->overdue ? " !" : "");
+		cli_cell(&c, "%s", s[i]->result_class[0] ? cli_class_text(s[i]->result_class) : "-");
+		cli_cell(&c, "%s", s[i]->title);
 	}
 	cli_print_table(head, 8, c.v, n, TEXT_COLUMNS);
-	cells_free(&c);
+	cli_cells_free(&c);
 }
 
 static int topic_create(const struct cli_invocation *inv)
@@ -308,7 +279,7 @@ static int topic_list(const struct cli_invocation *inv)
 		puts(_("no topics"));
 		rc = CLI_EXIT_OK;
 	} else {
-		struct cells c = { 0 };
+		struct cli_cells c = { 0 };
 
 		for (size_t i = 0; i < r->n_topics; i++) {
 			const Jianyi__Topic *t = r->topics[i];
@@ -317,15 +288,15 @@ static int topic_list(const struct cli_invocation *inv)
 			for (size_t k = 0; k < t->n_leaders; k++)
 				snprintf(leaders + strlen(leaders), sizeof leaders - strlen(leaders), "%s%s",
 					 k ? "、" : "", t->leaders[k]);
-			cell(&c, "%" PRId64, t->id);
-			cell(&c, "%" PRId32, t->suggestions);
-			cell(&c, "%" PRId32, t->overdue);
-			cell(&c, "%s", dash(t->committee));
-			cell(&c, "%s", dash(leaders));
-			cell(&c, "%s", t->name);
+			cli_cell(&c, "%" PRId64, t->id);
+			cli_cell(&c, "%" PRId32, t->suggestions);
+			cli_cell(&c, "%" PRId32, t->overdue);
+			cli_cell(&c, "%s", dash(t->committee));
+			cli_cell(&c, "%s", dash(leaders));
+			cli_cell(&c, "%s", t->name);
 		}
 		cli_print_table(head, 6, c.v, r->n_topics, TEXT_COLUMNS);
-		cells_free(&c);
+		cli_cells_free(&c);
 		rc = CLI_EXIT_OK;
 	}
 	jy_envelope_free(resp);
@@ -396,7 +367,7 @@ static void print_selection(const Jianyi__ExcellentResponse *r)
 {
 	static const char *const head[] = { N_("RANK"), N_("ID"), N_("NUMBER"), N_("SCORES"), N_("AVERAGE"), N_("MINE"),
 					     N_("PORTAL"), N_("TITLE") };
-	struct cells c = { 0 };
+	struct cli_cells c = { 0 };
 
 	printf(_("excellent suggestions %" PRId32 ": "), r->year);
 	if (r->announced) {
@@ -414,22 +385,22 @@ static void print_selection(const Jianyi__ExcellentResponse *r)
 		const Jianyi__ExcellentEntry *e = r->entries[i];
 
 		if (e->rank)
-			cell(&c, "%" PRId32, e->rank);
+			cli_cell(&c, "%" PRId32, e->rank);
 		else
-			cell(&c, "-");
-		cell(&c, "%" PRId64, e->suggestion_id);
-		cell(&c, "%s", dash(e->number));
-		cell(&c, "%" PRId32, e->scores);
-		cell(&c, "%s", dash(e->average));
+			cli_cell(&c, "-");
+		cli_cell(&c, "%" PRId64, e->suggestion_id);
+		cli_cell(&c, "%s", dash(e->number));
+		cli_cell(&c, "%" PRId32, e->scores);
+		cli_cell(&c, "%s", dash(e->average));
 		if (e->my_score)
-			cell(&c, "%" PRId32, e->my_score);
+			cli_cell(&c, "%" PRId32, e->my_score);
 		else
-			cell(&c, "-");
-		cell(&c, "%s", e->published ? _("yes") : _("no"));
-		cell(&c, "%s", e->title);
+			cli_cell(&c, "-");
+		cli_cell(&c, "%s", e->published ? _("yes") : _("no"));
+		cli_cell(&c, "%s", e->title);
 	}
 	cli_print_table(head, 8, c.v, r->n_entries, TEXT_COLUMNS);
-	cells_free(&c);
+	cli_cells_free(&c);
 }
 
 int cli_run_excellent(const struct cli_invocation *inv)
@@ -572,7 +543,7 @@ static int supervision_list(const struct cli_invocation *inv)
 		puts(_("no supervision records"));
 		rc = CLI_EXIT_OK;
 	} else {
-		struct cells c = { 0 };
+		struct cli_cells c = { 0 };
 
 		for (size_t i = 0; i < r->n_records; i++) {
 			const Jianyi__SupervisionRecord *x = r->records[i];
@@ -581,20 +552,20 @@ static int supervision_list(const struct cli_invocation *inv)
 			for (char *p = flat; *p; p++)
 				if (*p == '\n' || *p == '\r' || *p == '\t')
 					*p = ' ';
-			cell(&c, "%" PRId64, x->id);
-			cell(&c, "#%" PRId64, x->suggestion_id);
+			cli_cell(&c, "%" PRId64, x->id);
+			cli_cell(&c, "#%" PRId64, x->suggestion_id);
 			char day[64];
 			cli_clock_date(x->at, day, sizeof day);
-			cell(&c, "%s", day);
-			cell(&c, "%s", cli_supervision_text(x->kind));
-			cell(&c, "%" PRId32, x->level);
-			cell(&c, "%s", dash(x->committee));
-			cell(&c, "%s", x->author_name);
-			cell(&c, "%s", flat);
+			cli_cell(&c, "%s", day);
+			cli_cell(&c, "%s", cli_supervision_text(x->kind));
+			cli_cell(&c, "%" PRId32, x->level);
+			cli_cell(&c, "%s", dash(x->committee));
+			cli_cell(&c, "%s", x->author_name);
+			cli_cell(&c, "%s", flat);
 			free(flat);
 		}
 		cli_print_table(head, 8, c.v, r->n_records, TEXT_COLUMNS);
-		cells_free(&c);
+		cli_cells_free(&c);
 		if (r->next_before_id)
 			printf(_("(more: --before %" PRId64 ")\n"), r->next_before_id);
 		rc = CLI_EXIT_OK;
