@@ -493,6 +493,9 @@ void feed_local_commit(struct feed *f)
 		return;
 	f->stats.wakeups_local++;
 	wake_all(f);
+	/* A workflow write may have raised event notices (13_event_notices.sql):
+	 * they ride on this wake-up, never on a NOTIFY of their own. */
+	notice_push_wake(f->push);
 	f->notify_wanted = true;
 	notify_maybe_send(f);
 }
@@ -635,6 +638,7 @@ static void listen_read(struct feed *f)
 	if (woken) {
 		f->stats.wakeups_remote++;
 		wake_all(f);
+		notices = true; /* another process's write may have raised event notices */
 	}
 	if (notices)
 		notice_push_wake(f->push);

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "harness.h"
@@ -255,11 +257,54 @@ static void delivered_to_each_recipient(void **state)
 	assert_true(sql_id("SELECT count(*) FROM notices WHERE kind = 'event'", NULL) >= 20);
 }
 
+/* Pushed live, to a follower on another jianyid: the notice rides on the
+ * writer's coalesced wake-up after the commit (no NOTIFY inside the workflow
+ * transaction: docs/ARCHITECTURE.md "Pitfalls"). */
+static void pushed_across_servers(void **state)
+{
+	(void)state;
+	struct server_proc s2;
+	server_start(&H, &s2, "[jobs]\ninterval = 0");
+	struct jy_client *wang = client_connect(&H, &s2, "deputy-wang");
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__InboxRequest in = JIANYI__INBOX_REQUEST__INIT;
+	Jianyi__Envelope *env = NULL;
+	struct jy_error e = { 0 };
+	in.follow = true;
+	in.limit = 1;
+	req.body_case = JIANYI__REQUEST__BODY_INBOX;
+	req.inbox = &in;
+	assert_true(jy_call(wang, &req, &env, &e));
+	jy_envelope_free(env);
+	usleep(300 * 1000); /* s2's LISTEN connection comes up asynchronously */
+
+	struct kase k;
+	prepare(&k, ST_SUBMITTED, "关于跨服务推送通知的建议", false);
+	uint64_t t0 = harness_now_ms();
+	act("liaison", A(REGISTER), &k, "registered"); /* through S */
+	bool got = false;
+	while (!got && harness_now_ms() - t0 < 5000) {
+		Jianyi__Envelope *ev = NULL;
+		if (!jy_next_event(wang, 5000, &ev, &e))
+			fail_msg("no notice pushed to the follower on the other server: %s", e.message);
+		const Jianyi__Event *x = ev->event;
+		got = strcmp(x->kind, "notice") == 0 && x->notice && x->notice->suggestion_id == k.id &&
+		      strcmp(x->notice->event, "registered") == 0;
+		jy_envelope_free(ev);
+	}
+	assert_true(got);
+	printf("event notice pushed across servers %llu ms after the write\n",
+	       (unsigned long long)(harness_now_ms() - t0));
+	jy_close(wang);
+	assert_int_equal(server_stop(&s2, SIGTERM, 10000), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(notices_step_by_step, wf_each),
 		cmocka_unit_test_setup(delivered_to_each_recipient, wf_each),
+		cmocka_unit_test_setup(pushed_across_servers, wf_each),
 	};
 	return cmocka_run_group_tests_name("event_notices", tests, wf_setup, wf_teardown);
 }

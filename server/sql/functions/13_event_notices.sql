@@ -1,7 +1,7 @@
 -- Notices of workflow events: every event that puts something on someone's
 -- to-do list (12_todo.sql) or that they must know raises one notice per
 -- audience, in the same transaction as the event, into the inbox, the live
--- push (NOTIFY, as the deadline notices) and the external notifier (a
+-- push (woken after the commit with the feed) and the external notifier (a
 -- delivery per recipient). The rules: docs/WORKFLOW.md "Event notices";
 -- tests/integration/test_event_notices.c checks them step by step.
 -- Table: schema/0017_event_notices.sql.
@@ -47,8 +47,10 @@ CREATE OR REPLACE FUNCTION jy_notice_case(s suggestions) RETURNS text STABLE LAN
 $$;
 
 -- One notice for the accounts p_to (the event's actor left out): the inbox
--- rows, a delivery each for the external notifier, and the wake-up of the
--- live pushes.
+-- rows and a delivery each for the external notifier. No NOTIFY here: it
+-- would take PostgreSQL's notify lock at every workflow commit
+-- (docs/ARCHITECTURE.md "Pitfalls"); the live pushes wake with the feed's
+-- coalesced wake-up after the commit (server/push/feed.c).
 CREATE OR REPLACE FUNCTION jy_notify(e events, s suggestions, p_what text, p_to bigint[], p_text text,
                                      p_deadline_kind text DEFAULT '', p_due date DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql AS $$
@@ -66,7 +68,6 @@ BEGIN
 	RETURNING id INTO v_id;
 	INSERT INTO notice_recipients (notice_id, account_id) SELECT v_id, x FROM unnest(v_to) x;
 	INSERT INTO notice_deliveries (notice_id, account_id) SELECT v_id, x FROM unnest(v_to) x;
-	PERFORM pg_notify('jianyi_events', 'notices');
 END $$;
 
 -- The notices of one event. Individual evaluation forms raise none
