@@ -1,9 +1,11 @@
 /* libjianyi's human texts (the reasons in struct jy_error) in the reader's
  * language: gettext domain "jianyi", the CLI's (po/). The program chooses
  * the language (setlocale); the library binds the domain to
- * JIANYI_LOCALEDIR when set, else to the installed locale directory. */
+ * jy_locale_dir(). */
 #ifndef JY_LIB_I18N_H
 #define JY_LIB_I18N_H
+
+#include "locale_dir.h"
 
 /* msgid translated (returned as it is without a translation). */
 const char *jy_text(const char *msgid) __attribute__((format_arg(1)));

@@ -235,11 +235,26 @@ static void english_otherwise(void **state)
 	assert_non_null(strstr(out, "liaison officer"));
 }
 
+/* Run from the build tree without JIANYI_LOCALEDIR, as deploy/quickstart
+ * prints it: the catalogue built beside it is found (it was not, and the
+ * quickstart's newcomer read English under zh_CN). */
+static void chinese_from_the_build_tree(void **state)
+{
+	(void)state;
+	char out[4096];
+	struct cli_call c = { .sp = &S, .who = "liaison", .env = "JIANYI_LOCALEDIR= " ZH_ENV };
+
+	assert_int_equal(harness_cli_run(&H, &c, "whoami", out, sizeof out, NULL, 0), 0);
+	if (!strstr(out, "联工委") || strstr(out, "liaison officer"))
+		fail_msg("whoami without JIANYI_LOCALEDIR under zh_CN:\n%s", out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(whole_case_in_chinese),
 		cmocka_unit_test(english_otherwise),
+		cmocka_unit_test(chinese_from_the_build_tree),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -1,0 +1,12 @@
+/* Where the gettext catalogues of the domain "jianyi" are, for libjianyi
+ * and the CLI alike (lib_i18n.c). */
+#ifndef JY_LOCALE_DIR_H
+#define JY_LOCALE_DIR_H
+
+/* JIANYI_LOCALEDIR when set; else the installed locale directory, or, when
+ * it has no catalogue of ours (zh_CN, the one language in po/LINGUAS) and
+ * the build tree's po/ has, that one (a program run from the build tree,
+ * as deploy/quickstart does). */
+const char *jy_locale_dir(void);
+
+#endif
