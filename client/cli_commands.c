@@ -121,7 +121,10 @@ Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Reques
 	if (c == NULL)
 		return NULL;
 	if (!jy_call(c, req, &resp, &err)) {
+		/* a refusal comes with the server's answer: ours to free */
 		*rc = cli_fail_status(&err);
+		if (resp != NULL)
+			jy_envelope_free(resp);
 		resp = NULL;
 	} else if (resp->response->body_case != body) {
 		*rc = cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no %s"), _(what));
