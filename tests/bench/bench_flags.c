@@ -34,6 +34,10 @@ static const char usage[] =
 "                          is N x K, and pgbench gets N x K clients\n"
 "  --duration SECONDS      how long to send (default 10)\n"
 "  --requests COUNT        stop after this many answers instead\n"
+"  --warmup SECONDS        send the mix this long first, uncounted, on each side\n"
+"                          (default 0): a new PostgreSQL backend spends its first\n"
+"                          calls compiling functions and filling its caches, and\n"
+"                          pgbench opens N x K new ones where jianyid keeps a pool\n"
 "  --mix write|read|mixed  write: the cycle contact, reply (B), evaluate\n"
 "                          (unsatisfied), plan on one case per slot; read: get a\n"
 "                          case with its timeline 1 : list a unit's cases 1;\n"
@@ -171,7 +175,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 	bool have_server = false;
 
 	enum { O_SERVER = 256, O_NAME, O_CA, O_CERTS, O_CLERK, O_HEAD, O_DEPUTY, O_READER, O_CLIENTS,
-	       O_INFLIGHT, O_DURATION, O_REQUESTS, O_MIX, O_WSET, O_OFFSET, O_READIDS, O_UNITS,
+	       O_INFLIGHT, O_DURATION, O_WARMUP, O_REQUESTS, O_MIX, O_WSET, O_OFFSET, O_READIDS, O_UNITS,
 	       O_PGB, O_PGBDIR, O_PGBPROG, O_PGBJOBS, O_PGBOFF, O_SETTLE, O_IDLE, O_QUIET, O_HELP };
 	static const struct option longopts[] = {
 		{ "server", required_argument, 0, O_SERVER },
@@ -185,6 +189,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 		{ "clients", required_argument, 0, O_CLIENTS },
 		{ "in-flight", required_argument, 0, O_INFLIGHT },
 		{ "duration", required_argument, 0, O_DURATION },
+		{ "warmup", required_argument, 0, O_WARMUP },
 		{ "requests", required_argument, 0, O_REQUESTS },
 		{ "mix", required_argument, 0, O_MIX },
 		{ "working-set", required_argument, 0, O_WSET },
@@ -222,6 +227,7 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 		case O_CLIENTS: f->clients = (int)number("--clients", optarg, 1, 4096); break;
 		case O_INFLIGHT: f->in_flight = (int)number("--in-flight", optarg, 1, 4096); break;
 		case O_DURATION: f->seconds = (double)number("--duration", optarg, 1, 86400); break;
+		case O_WARMUP: f->warmup = (double)number("--warmup", optarg, 0, 600); break;
 		case O_REQUESTS: f->requests = (uint64_t)number("--requests", optarg, 1, INT64_MAX); break;
 		case O_MIX:
 			if (!strcmp(optarg, "write"))
@@ -264,6 +270,8 @@ void bench_flags_parse(struct bench_flags *f, int argc, char **argv)
 	}
 	if (optind < argc)
 		die("unexpected argument '%s'", argv[optind]);
+	if (f->warmup > 0 && f->requests)
+		die("--warmup goes with --duration, not --requests");
 	if (!have_server)
 		parse_server(f, "127.0.0.1:7443");
 	if (!f->ca || !f->certs)

@@ -22,6 +22,7 @@ struct bench_flags {
 	int clients;
 	int in_flight;
 	double seconds;
+	double warmup;              /* seconds sent first and not counted, each side */
 	uint64_t requests;          /* 0: run for seconds */
 	enum bench_mix mix;
 	int32_t term, session;      /* the working set */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
 #include <libpq-fe.h>
@@ -330,7 +331,16 @@ bool pgb_settle(const char *conninfo, char *err, size_t errlen)
 
 /* ---- running and reading ------------------------------------------------ */
 
-static bool run(char **argv, const char *out_path, char *err, size_t errlen)
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Runs pgbench; with a warm-up, says "WARMED side=pgbench" when it ends
+ * (bench_run starts PostgreSQL's CPU count there). */
+static bool run(char **argv, const char *out_path, uint64_t warmed_at, char *err, size_t errlen)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -344,6 +354,12 @@ static bool run(char **argv, const char *out_path, char *err, size_t errlen)
 		execvp(argv[0], argv);
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
+	}
+	if (warmed_at) {
+		for (uint64_t t = wall_us(); t < warmed_at; t = wall_us())
+			usleep((useconds_t)(warmed_at - t > 100000 ? 100000 : warmed_at - t));
+		printf("WARMED side=pgbench\n");
+		fflush(stdout);
 	}
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -382,15 +398,16 @@ struct client_track {
 /* Per-transaction log lines: client_id transaction_no time script_no
  * time_epoch time_us [...]; time in microseconds, or "failed"/"skipped". */
 static void read_log(const char *path, const struct pgb_spec *sp, const int *script_of,
-		     struct client_track *ct, struct pgb_result *res)
+		     struct client_track *ct, uint64_t warmed_at, struct pgb_result *res)
 {
 	FILE *f = fopen(path, "r");
 	char line[256];
 	while (f && fgets(line, sizeof line, f)) {
 		int client, script;
-		unsigned long long txno;
+		unsigned long long txno, epoch = 0, epoch_us = 0;
 		char time_s[32];
-		if (sscanf(line, "%d %llu %31s %d", &client, &txno, time_s, &script) != 4 ||
+		if (sscanf(line, "%d %llu %31s %d %llu %llu", &client, &txno, time_s, &script, &epoch,
+			   &epoch_us) < 4 ||
 		    client < 0 || client >= sp->clients || script < 0 || script >= SC_N)
 			continue;
 		if (!isdigit((unsigned char)time_s[0])) {
@@ -398,6 +415,8 @@ static void read_log(const char *path, const struct pgb_spec *sp, const int *scr
 			continue;
 		}
 		uint64_t us = strtoull(time_s, NULL, 10);
+		/* ended in the warm-up: the write cycle still moves on, nothing is counted */
+		bool warm = warmed_at && epoch * 1000000u + epoch_us < warmed_at;
 		enum bench_op op;
 		switch (script_of[script]) {
 		case SC_WRITE:
@@ -415,6 +434,10 @@ static void read_log(const char *path, const struct pgb_spec *sp, const int *scr
 		default:
 			op = OP_LIST;
 			break;
+		}
+		if (warm) {
+			res->warmup_transactions++;
+			continue;
 		}
 		bh_record(&res->op[op], us);
 		bh_record(&res->all, us);
@@ -450,7 +473,8 @@ bool pgb_run(const struct pgb_spec *sp, struct pgb_result *res, char *err, size_
 	arg_add(&a, "--protocol=prepared");
 	arg_add(&a, "--client=%d", sp->clients);
 	arg_add(&a, "--jobs=%d", sp->threads);
-	arg_add(&a, "--time=%d", (int)(sp->seconds + 0.5) > 0 ? (int)(sp->seconds + 0.5) : 1);
+	int total = (int)(sp->warmup + sp->seconds + 0.5);
+	arg_add(&a, "--time=%d", total > 0 ? total : 1);
 	arg_add(&a, "--log");
 	arg_add(&a, "--log-prefix=%s/pgbench_log", sp->dir);
 	if (sp->weight[SC_WRITE] && !slots(sp, sid, step, &before, err, errlen))
@@ -478,7 +502,8 @@ bool pgb_run(const struct pgb_spec *sp, struct pgb_result *res, char *err, size_
 
 	char out_path[1024];
 	snprintf(out_path, sizeof out_path, "%s/pgbench.out", sp->dir);
-	if (!run(a.v, out_path, err, errlen))
+	uint64_t warmed_at = sp->warmup > 0 ? wall_us() + (uint64_t)(sp->warmup * 1e6) : 0;
+	if (!run(a.v, out_path, warmed_at, err, errlen))
 		goto out;
 	read_summary(out_path, res);
 	for (int c = 0; c < sp->clients; c++)
@@ -488,7 +513,7 @@ bool pgb_run(const struct pgb_spec *sp, struct pgb_result *res, char *err, size_
 		if (strncmp(e->d_name, "pgbench_log.", 12) == 0) {
 			char p[1024];
 			snprintf(p, sizeof p, "%s/%s", sp->dir, e->d_name);
-			read_log(p, sp, script_of, ct, res);
+			read_log(p, sp, script_of, ct, warmed_at, res);
 		}
 	if (d)
 		closedir(d);

@@ -29,7 +29,9 @@ struct pgb_spec {
 	const char *dir;         /* scripts and logs go here */
 	int clients;             /* = jianyi-bench clients x in flight */
 	int threads;             /* pgbench -j */
-	double seconds;          /* -T */
+	double seconds;          /* counted */
+	double warmup;           /* -T is warmup + seconds; what ends in the
+	                          * first warmup seconds is not counted */
 	unsigned weight[3];      /* write cycle, get, list; 0 leaves a script out */
 	struct pgb_account acct[ROLE_N];   /* per enum bench_role */
 	/* The write cycle: client c takes the case at position offset + c of
@@ -52,6 +54,7 @@ struct pgb_result {
 	/* The write cycle's check: versions moved by exactly the number of
 	 * write transactions logged (a refused write would not move one). */
 	uint64_t writes_logged, versions_moved;
+	uint64_t warmup_transactions;   /* logged, not counted */
 };
 
 /* Writes the scripts, runs pgbench, reads its output and log. False with

@@ -203,7 +203,13 @@ int bench_run(const struct county *c, const char *const *extra, double *rps)
 			srv0 = server_cpu();
 			pg0 = postgres_cpu();
 		}
-		if (boundary && strncmp(line, "SETTLED before side=pgbench", 27) == 0)
+		/* so is the warm-up (jianyi-bench --warmup) */
+		if (!boundary && strncmp(line, "WARMED side=jianyid", 19) == 0) {
+			srv0 = server_cpu();
+			pg0 = postgres_cpu();
+		}
+		if (boundary && (strncmp(line, "SETTLED before side=pgbench", 27) == 0 ||
+				 strncmp(line, "WARMED side=pgbench", 19) == 0))
 			pg1 = postgres_cpu();
 		if (strncmp(line, "RESULT side=pgbench", 19) == 0 && strstr(line, " op=all ") && cnt)
 			pcount = strtoul(cnt + 7, NULL, 10);

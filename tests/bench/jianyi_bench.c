@@ -321,12 +321,13 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	finish_if_done(b);
 }
 
-static void run(struct bench *b)
+static void run(struct bench *b, double seconds)
 {
 	struct event *timer = NULL;
+	b->stopping = false;
 	if (!b->f.requests) {
 		timer = evtimer_new(b->base, on_deadline, b);
-		struct timeval tv = { (time_t)b->f.seconds, 0 };
+		struct timeval tv = { (time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) };
 		evtimer_add(timer, &tv);
 	}
 	b->t_start = now_us();
@@ -444,7 +445,15 @@ int main(int argc, char **argv)
 	if (w[0])
 		discover(b);
 	settle(b, "jianyid");
-	run(b);
+	if (b->f.warmup > 0) {
+		/* Uncounted: only the errors stay (a refusal is a refusal). */
+		run(b, b->f.warmup);
+		memset(b->hist, 0, sizeof b->hist);
+		b->answers = 0;
+		printf("WARMED side=jianyid\n");
+		fflush(stdout);
+	}
+	run(b, b->f.seconds);
 
 	struct bench_report jr = { .side = "jianyid", .mix = bench_mix_name(b->f.mix),
 				   .seconds = (double)(b->t_end - b->t_start) / 1e6 };
@@ -487,6 +496,7 @@ int main(int argc, char **argv)
 			.clients = b->nslots,
 			.threads = b->f.pgbench_jobs,
 			.seconds = b->f.seconds,
+			.warmup = b->f.warmup,
 			.weight = { w[0], w[1], w[2] },
 			.term = b->f.term, .session = b->f.session, .offset = b->f.pgbench_offset,
 			.get_lo = b->f.get_lo, .get_hi = b->f.get_hi,
@@ -511,8 +521,9 @@ int main(int argc, char **argv)
 		memcpy(pgr.op, pr->op, sizeof pgr.op);
 		if (!b->f.quiet)
 			printf("pgbench, %s mix: %d clients (-c), %d threads (-j), -M prepared, scripts in %s;"
-			       " pgbench's tps %.1f, %" PRIu64 " transactions, %" PRIu64 " failed\n",
-			       jr.mix, sp.clients, sp.threads, sp.dir, pr->tps, pr->transactions, pr->failed);
+			       " pgbench's tps %.1f, %" PRIu64 " transactions (%" PRIu64 " in the warm-up), %"
+			       PRIu64 " failed\n", jr.mix, sp.clients, sp.threads, sp.dir, pr->tps,
+			       pr->transactions, pr->warmup_transactions, pr->failed);
 		report_print(&pgr, b->f.quiet);
 		getrusage(RUSAGE_CHILDREN, &ru);
 		printf("CPU side=pgbench client_seconds=%.2f\n", cpu_seconds(&ru));

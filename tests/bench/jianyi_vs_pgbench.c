@@ -6,6 +6,9 @@
  *   JIANYI_BENCH_SUGGESTIONS  cases in all (default 3000)
  *   JIANYI_BENCH_WORKING      of which in progress (default 300)
  *   JIANYI_BENCH_SECONDS      per run and side (default 3)
+ *   JIANYI_BENCH_WARMUP       uncounted seconds before each side (default 2):
+ *                             pgbench's new backends compile every function
+ *                             first (docs/BENCHMARKS.md "Warm-up")
  *   JIANYI_BENCH_CLIENTS, JIANYI_BENCH_IN_FLIGHT   (default 4 x 8)
  *   JIANYI_BENCH_POOLS        jianyid database pool sizes, comma-separated
  *                             (default 4, the server's default)
@@ -93,6 +96,7 @@ static void jianyi_vs_pgbench(void **state)
 		.working = bench_env_int("JIANYI_BENCH_WORKING", 300),
 	};
 	int seconds = bench_env_int("JIANYI_BENCH_SECONDS", 3);
+	int warmup = bench_env_int("JIANYI_BENCH_WARMUP", 2);
 	int clients = bench_env_int("JIANYI_BENCH_CLIENTS", 4);
 	int in_flight = bench_env_int("JIANYI_BENCH_IN_FLIGHT", 8);
 	const char *pools = getenv("JIANYI_BENCH_POOLS");
@@ -108,10 +112,11 @@ static void jianyi_vs_pgbench(void **state)
 	       " loaded in %.1f s\n", c.suggestions, c.working, COUNTY_WORK_TERM, COUNTY_WORK_SESSION,
 	       (long long)c.min_id, (long long)c.max_id, c.nunits, c.seconds);
 
-	char cl[32], inf[32], dur[32], pg[400], pool_list[128];
+	char cl[32], inf[32], dur[32], warm[32], pg[400], pool_list[128];
 	snprintf(cl, sizeof cl, "--clients=%d", clients);
 	snprintf(inf, sizeof inf, "--in-flight=%d", in_flight);
 	snprintf(dur, sizeof dur, "--duration=%d", seconds);
+	snprintf(warm, sizeof warm, "--warmup=%d", warmup);
 	snprintf(pg, sizeof pg, "--pgbench=%s", H.pg.conninfo);
 	snprintf(pool_list, sizeof pool_list, "%s", pools);
 	const char *try_sql = getenv("JIANYI_BENCH_SQL");
@@ -152,7 +157,7 @@ static void jianyi_vs_pgbench(void **state)
 			/* --settle: VACUUM ANALYZE before each side, so that
 			 * autovacuum running between them cannot hand the later
 			 * side other plans (docs/BENCHMARKS.md). */
-			const char *extra[] = { cl, inf, dur, mix, pg, pgdir_flag, "--settle", NULL };
+			const char *extra[] = { cl, inf, dur, warm, mix, pg, pgdir_flag, "--settle", NULL };
 			int rc = bench_run(&c, extra, NULL);
 			if (rc != 0) {
 				printf("jianyi-bench exited with %d\n", rc);
