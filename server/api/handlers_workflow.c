@@ -159,13 +159,12 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);
-	char viewer[24], limit[16], after[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(limit, sizeof limit, "%d", q->page_size ? q->page_size : default_page);
-	snprintf(after, sizeof after, "%" PRId64, q->after_id);
-	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
-				  limit, after };
-	db_answer_query(req, stmt, values, cb);
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_str(&p, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN));
+	db_params_int(&p, q->page_size ? q->page_size : default_page);
+	db_params_int(&p, q->after_id);
+	db_answer_query(req, stmt, p.values, cb);
 	json_object_put(filters);
 }
 
