@@ -8,6 +8,8 @@
 #include <json-c/json.h>
 
 #include "cli_filter.h"
+#include "cli_terms.h"
+#include "enum_names.h"
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
@@ -22,6 +24,35 @@ const struct cli_option cli_list_options[] = {
 	{ "after", N_("ID"), N_("the cases after id ID (the next page)") },
 	{ 0 },
 };
+
+/* The actions the server says the reader may take now (none offline). */
+static struct json_object *allowed_json(const Jianyi__GetSuggestionResponse *g)
+{
+	struct json_object *a = json_object_new_array();
+	char name[JY_ENUM_NAME_MAX];
+
+	for (size_t i = 0; i < g->n_allowed_actions; i++)
+		if (jy_enum_name(&jianyi__action__descriptor, g->allowed_actions[i], name, sizeof name))
+			json_object_array_add(a, json_object_new_string(name));
+	return a;
+}
+
+static void print_allowed(const Jianyi__GetSuggestionResponse *g)
+{
+	char name[JY_ENUM_NAME_MAX];
+
+	if (g->n_allowed_actions == 0)
+		return;
+	printf("%s", _("\nyou may now: "));
+	for (size_t i = 0; i < g->n_allowed_actions; i++) {
+		if (!jy_enum_name(&jianyi__action__descriptor, g->allowed_actions[i], name, sizeof name))
+			continue;
+		if (i > 0)
+			printf("%s", _(", "));
+		cli_put_clean(cli_deed_text(name));
+	}
+	putchar('\n');
+}
 
 bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, int *rc)
 {
@@ -79,10 +110,12 @@ int cli_run_show(const struct cli_invocation *inv)
 	if (out.json) {
 		json_object_put(out.root);
 		out.root = cli_suggestion_json(g->suggestion);
+		json_object_object_add(out.root, "allowed_actions", allowed_json(g));
 		json_object_object_add(out.root, "timeline",
 				       cli_timeline_json(g->timeline, g->n_timeline));
 	} else {
 		cli_print_case_block(g->suggestion);
+		print_allowed(g);
 		printf(ngettext("\ntimeline (%zu event):\n", "\ntimeline (%zu events):\n",
 				g->n_timeline), g->n_timeline);
 		cli_print_timeline(g->timeline, g->n_timeline, g->suggestion);

@@ -69,6 +69,28 @@ const char *cli_action_text(const char *action)
 	return lookup(t, action);
 }
 
+const char *cli_deed_text(const char *action)
+{
+	static const struct term t[] = {
+		{ "create", N_("draft a suggestion") }, { "cosign", N_("confirm as co-signer") },
+		{ "submit", N_("submit it") }, { "withdraw", N_("withdraw it") },
+		{ "register", N_("register it") }, { "return", N_("return it for revision") },
+		{ "merge", N_("merge it into another") }, { "convert", N_("convert it") },
+		{ "assign", N_("assign handling units") }, { "accept", N_("accept the assignment") },
+		{ "dispute", N_("dispute the assignment") },
+		{ "reassign", N_("reassign handling units") },
+		{ "plan", N_("fix handler, plan and date") }, { "contact", N_("record a contact") },
+		{ "opinion", N_("send a co-handling opinion") },
+		{ "extend", N_("ask for an extension") },
+		{ "approve_extension", N_("decide on an extension request") },
+		{ "reply", N_("sign off the reply") }, { "follow_up", N_("report progress") },
+		{ "evaluate", N_("evaluate the reply") }, { "supervise", N_("record supervision") },
+		{ "close", N_("close it") }, { "edit", N_("revise it") },
+		{ "correct", N_("correct the registered text") }, { NULL, NULL },
+	};
+	return lookup(t, action);
+}
+
 const char *cli_role_text(const char *role)
 {
 	static const struct term t[] = {

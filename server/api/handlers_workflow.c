@@ -70,6 +70,21 @@ json_object *act_transitions(enum wf_action a, uint32_t roles)
 	return t;
 }
 
+json_object *act_rules(uint32_t roles)
+{
+	json_object *all = json_object_new_object();
+	for (int a = WF_CREATE + 1; a <= WF_ACTION_MAX; a++) {
+		const struct wf_rule *rule = wf_rule((enum wf_action)a);
+		if (!rule || !(rule->roles & roles))
+			continue;
+		json_object *one = json_object_new_object();
+		json_object_object_add(one, "relation", json_object_new_string(wf_relation_name(rule->relation)));
+		json_object_object_add(one, "transitions", act_transitions(rule->action, roles));
+		json_object_object_add(all, rule->name, one);
+	}
+	return all;
+}
+
 static json_object *params_json(const Jianyi__ActRequest *act)
 {
 	const ProtobufCMessage *p = act_params(act);

@@ -9,7 +9,11 @@
  * case and must answer OK with version + 1 and the rule's target state;
  * refused cells all run on one case per state, must get the exact refusal
  * (jy_act checks visibility, then relation, then state) and leave that case
- * exactly as it was. Also create, which has no case: deputies only. */
+ * exactly as it was. Also create, which has no case: deputies only.
+ *
+ * GetSuggestionResponse.allowed_actions is checked against the matrix's own
+ * outcome: for every account and state, the actions it offers on the case
+ * are exactly those the matrix found accepted there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +256,52 @@ struct counts {
 	int per_action_allowed[LAST_ACTION + 1];
 };
 
+/* Per account, a bit per action: what GetSuggestion offered on the state's
+ * case, and what the matrix then found accepted in that state. */
+struct offers {
+	uint32_t offered[NACCOUNTS], accepted[NACCOUNTS];
+};
+
+/* allowed_actions of case id as account w reads it; none when it may not
+ * read the case. */
+static uint32_t offered_actions(const struct who *w, int64_t id)
+{
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	uint32_t bits = 0;
+	if (jy_call_get(cx(w->login), id, &resp, &err)) {
+		const Jianyi__GetSuggestionResponse *g = resp->response->get_suggestion;
+		for (size_t i = 0; i < g->n_allowed_actions; i++)
+			bits |= 1u << g->allowed_actions[i];
+	}
+	if (resp)
+		jy_envelope_free(resp);
+	return bits;
+}
+
+static void actions_text(uint32_t bits, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int a = A(COSIGN); a <= LAST_ACTION; a++)
+		if (bits & (1u << a)) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, len - n, "%s%s", n ? " " : "", wf_action_name(a));
+		}
+}
+
+static void check_offers(enum wf_state s, const struct offers *o)
+{
+	for (size_t w = 0; w < NACCOUNTS; w++) {
+		if (o->offered[w] == o->accepted[w])
+			continue;
+		char offered[512], accepted[512];
+		actions_text(o->offered[w], offered, sizeof offered);
+		actions_text(o->accepted[w], accepted, sizeof accepted);
+		fail_msg("allowed_actions (%s, %s): offered [%s], the matrix accepted [%s]", wf_state_name(s),
+			 accounts[w].login, offered, accepted);
+	}
+}
+
 static void describe_fail(const struct who *w, int action, enum wf_state s, int want, const char *why,
 			  const struct wf_res *r)
 {
@@ -260,13 +310,16 @@ static void describe_fail(const struct who *w, int action, enum wf_state s, int 
 		 jy_status_str(r->code), r->message);
 }
 
-/* Every refused cell of state s on one case; it must be left as it was. */
-static void refused_cells(enum wf_state s, struct counts *n)
+/* Every refused cell of state s on one case; it must be left as it was.
+ * Before them, what each account is offered on that case. */
+static void refused_cells(enum wf_state s, struct counts *n, struct offers *o)
 {
 	struct kase k;
 	char title[64];
 	snprintf(title, sizeof title, "权限矩阵 拒绝 %s", wf_state_name(s));
 	reach(&k, s, title);
+	for (size_t w = 0; w < NACCOUNTS; w++)
+		o->offered[w] = offered_actions(&accounts[w], k.id);
 	Jianyi__Envelope *before = wf_get_ok(cx("deputy-wang"), k.id);
 	for (size_t w = 0; w < NACCOUNTS; w++)
 		for (int action = A(COSIGN); action <= LAST_ACTION; action++) {
@@ -298,8 +351,9 @@ static void refused_cells(enum wf_state s, struct counts *n)
 	jy_envelope_free(after);
 }
 
-/* Every allowed cell of state s, each on a case of its own. */
-static void allowed_cells(enum wf_state s, struct counts *n)
+/* Every allowed cell of state s, each on a case of its own; o records the
+ * accepted ones. */
+static void allowed_cells(enum wf_state s, struct counts *n, struct offers *o)
 {
 	for (size_t w = 0; w < NACCOUNTS; w++)
 		for (int action = A(COSIGN); action <= LAST_ACTION; action++) {
@@ -318,6 +372,7 @@ static void allowed_cells(enum wf_state s, struct counts *n)
 			wf_do(cx(accounts[w].login), &a, &r);
 			if (r.code != OK)
 				describe_fail(&accounts[w], action, s, OK, why, &r);
+			o->accepted[w] |= 1u << action;
 			const struct rule *rule = rule_of(action);
 			const char *to = rule->to == SAME ? wf_state_name(s) : wf_state_name((enum wf_state)rule->to);
 			bool state_ok = action == A(EVALUATE) ? state_in(r.sug->state, "replied|evaluated")
@@ -365,8 +420,10 @@ static void matrix(void **state)
 	struct counts n = { 0 };
 	create_cells(&n);
 	for (int s = 0; s < WF_NSTATES; s++) {
-		refused_cells((enum wf_state)s, &n);
-		allowed_cells((enum wf_state)s, &n);
+		struct offers o = { 0 };
+		refused_cells((enum wf_state)s, &n, &o);
+		allowed_cells((enum wf_state)s, &n, &o);
+		check_offers((enum wf_state)s, &o);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	int expect_cells = (int)NACCOUNTS * (1 + WF_NSTATES * (LAST_ACTION - A(COSIGN) + 1));
