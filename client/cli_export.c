@@ -25,13 +25,7 @@
 #define WIDTH_MAX 50         /* Excel column width (about characters) */
 #define XLSX_CELL_MAX 32767  /* Excel's limit on one cell's characters */
 
-static const char *const states[] = {
-	"draft", "submitted", "returned", "registered", "assigned", "disputed", "accepted",
-	"in_progress", "replied", "rehandling", "evaluated", "closed", "withdrawn",
-	"merged", "converted", NULL,
-};
-
-/* Same order as states[]; the portal's names (server/http_portal.c). */
+/* By Jianyi__State, from STATE_DRAFT; the portal's names (server/http_portal.c). */
 static const char *const state_labels[] = {
 	"草稿", "已提交", "已退回修改", "已立案", "已交办", "交办有异议", "已接收",
 	"办理中", "已答复", "重新办理", "已测评", "已办结", "已撤回", "已并案", "已转换",
@@ -57,12 +51,11 @@ const struct cli_option cli_export_options[] = {
 
 /* ---- one row as text -------------------------------------------------- */
 
-static const char *state_label(const char *s)
+static const char *state_label(int s)
 {
-	for (int i = 0; states[i] != NULL; i++)
-		if (strcmp(states[i], s) == 0)
-			return state_labels[i];
-	return s;
+	size_t n = sizeof state_labels / sizeof state_labels[0];
+
+	return s >= JIANYI__STATE__STATE_DRAFT && (size_t)s <= n ? state_labels[s - 1] : "";
 }
 
 static const char *evaluation_label(const char *e)

@@ -4,9 +4,11 @@
 #include "cli_terms.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_i18n.h"
+#include "enum_names.h"
 #include "jianyi.h"
 
 struct term {
@@ -23,8 +25,9 @@ static const char *lookup(const struct term *t, const char *id)
 	return id;
 }
 
-const char *cli_state_text(const char *state)
+const char *cli_state_text(int state)
 {
+	static char name[JY_ENUM_NAME_MAX];
 	static const struct term t[] = {
 		{ "draft", N_("draft") }, { "submitted", N_("submitted") },
 		{ "returned", N_("returned for revision") }, { "registered", N_("registered") },
@@ -35,7 +38,9 @@ const char *cli_state_text(const char *state)
 		{ "withdrawn", N_("withdrawn") }, { "merged", N_("merged") },
 		{ "converted", N_("converted") }, { NULL, NULL },
 	};
-	return lookup(t, state);
+	if (!jy_enum_name(&jianyi__state__descriptor, state, name, sizeof name))
+		snprintf(name, sizeof name, "%d", state);   /* a newer server's */
+	return lookup(t, name);
 }
 
 const char *cli_action_text(const char *action)

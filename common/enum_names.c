@@ -3,11 +3,13 @@
 #include <ctype.h>
 #include <string.h>
 
-/* The rule: past the first '_', lower-cased. */
+/* The rule: past the first '_', lower-cased; UNSPECIFIED is "". */
 static const char *rule(const char *proto_name, char *buf, size_t len)
 {
 	const char *rest = strchr(proto_name, '_');
 	rest = rest ? rest + 1 : proto_name;
+	if (strcmp(rest, "UNSPECIFIED") == 0)
+		rest = "";
 	size_t n = strlen(rest);
 	if (n >= len)
 		return NULL;

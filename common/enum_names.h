@@ -2,7 +2,8 @@
  * wherever a value leaves protobuf (the database's JSON, the mirror's
  * SQLite): the value's proto name without its first word, lower-cased.
  * STATE_IN_PROGRESS is "in_progress", ACTION_APPROVE_EXTENSION
- * "approve_extension", STATUS_INVALID_ARGUMENT "invalid_argument". */
+ * "approve_extension", STATUS_INVALID_ARGUMENT "invalid_argument". A value
+ * X_UNSPECIFIED (none given) is "", as an empty string field was before. */
 #ifndef JY_ENUM_NAMES_H
 #define JY_ENUM_NAMES_H
 

@@ -153,12 +153,11 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 			    const char *field, int default_page, int max_page,
 			    const struct db_stmt *stmt, db_result_cb cb)
 {
-	enum wf_state st;
 	char f[96];
-	if (*q->state && !wf_state_parse(q->state, &st)) {
+	if (!protobuf_c_enum_descriptor_get_value(&jianyi__state__descriptor, q->state)) {
 		snprintf(f, sizeof f, "%s.state", field);
 		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
-				   "state '%s' is not a workflow state", q->state);
+				   "state %d is not a workflow state", (int)q->state);
 		return;
 	}
 	if (q->page_size < 0 || q->page_size > max_page || q->after_id < 0 || q->unit_id < 0 ||

@@ -341,7 +341,7 @@ static void refused_cells(enum wf_state s, struct counts *n, struct offers *o)
 	Jianyi__Envelope *after = wf_get_ok(cx("deputy-wang"), k.id);
 	const Jianyi__GetSuggestionResponse *b = before->response->get_suggestion;
 	const Jianyi__GetSuggestionResponse *x = after->response->get_suggestion;
-	if (x->suggestion->version != b->suggestion->version || strcmp(x->suggestion->state, b->suggestion->state) ||
+	if (x->suggestion->version != b->suggestion->version || strcmp(state_str(x->suggestion->state), state_str(b->suggestion->state)) ||
 	    strcmp(x->suggestion->updated_at, b->suggestion->updated_at) || x->n_timeline != b->n_timeline)
 		fail_msg("the %s case #%lld changed under refused requests: v%d %s %s, %zu events -> v%d %s %s, "
 			 "%zu events", wf_state_name(s), (long long)k.id, b->suggestion->version,
@@ -375,8 +375,8 @@ static void allowed_cells(enum wf_state s, struct counts *n, struct offers *o)
 			o->accepted[w] |= 1u << action;
 			const struct rule *rule = rule_of(action);
 			const char *to = rule->to == SAME ? wf_state_name(s) : wf_state_name((enum wf_state)rule->to);
-			bool state_ok = action == A(EVALUATE) ? state_in(r.sug->state, "replied|evaluated")
-							      : strcmp(r.sug->state, to) == 0;
+			bool state_ok = action == A(EVALUATE) ? state_in(state_str(r.sug->state), "replied|evaluated")
+							      : strcmp(state_str(r.sug->state), to) == 0;
 			if (r.sug->version != version + 1 || !state_ok)
 				fail_msg("cell (%s, %s, %s): OK but v%d -> v%d and state %s (expected v%d, %s)",
 					 wf_state_name(s), accounts[w].login, wf_action_name(action), version,
@@ -401,7 +401,7 @@ static void create_cells(struct counts *n)
 		wf_do(cx(who->login), &a, &r);
 		if (r.code != want)
 			describe_fail(who, A(CREATE), WF_DRAFT, want, want == OK ? "allowed" : "role never may", &r);
-		if (want == OK && (r.sug->version != 1 || strcmp(r.sug->state, "draft") != 0))
+		if (want == OK && (r.sug->version != 1 || strcmp(state_str(r.sug->state), "draft") != 0))
 			fail_msg("create by %s: v%d %s, expected v1 draft", who->login, r.sug->version, r.sug->state);
 		wf_res_free(&r);
 		n->cells++;
@@ -439,9 +439,37 @@ static void matrix(void **state)
 	assert_int_equal(n.cells, expect_cells);
 }
 
+/* Every state a case can be in is written in three places that must agree:
+ * the proto enum State, the C transition table (server/api/workflow.c,
+ * state s is the enum's value s + 1) and the schema's CHECK on
+ * suggestions.state (the names the SQL writes). */
+static void one_set_of_states(void **state)
+{
+	(void)state;
+	const ProtobufCEnumDescriptor *d = &jianyi__state__descriptor;
+	assert_int_equal(d->n_values, WF_NSTATES + 1); /* and STATE_UNSPECIFIED */
+	char list[512] = "";
+	for (int s = 0; s < WF_NSTATES; s++) {
+		assert_string_equal(wf_state_name((enum wf_state)s), state_str(s + 1));
+		size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%s", s ? "," : "", state_str(s + 1));
+	}
+	static const char names[] =
+		"SELECT m[1] AS s FROM pg_constraint c, "
+		"regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m "
+		"WHERE c.conname = 'suggestions_state_check'";
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM (%s) x WHERE $1 <> ''", names);
+	assert_int_equal(sql_id(q, list), WF_NSTATES);
+	snprintf(q, sizeof q, "SELECT count(*) FROM (%s) x FULL JOIN unnest(string_to_array($1, ',')) AS e(s) "
+		 "ON e.s = x.s WHERE x.s IS NULL OR e.s IS NULL", names);
+	assert_int_equal(sql_id(q, list), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(one_set_of_states, wf_each),
 		cmocka_unit_test_setup(matrix, wf_each),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);

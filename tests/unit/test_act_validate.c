@@ -255,7 +255,7 @@ static void nested_json_fills_messages(void **state)
 	assert_true(pbjson_fill_message(&get.base, doc, &arena));
 	assert_non_null(get.suggestion);
 	assert_int_equal(get.suggestion->id, 7);
-	assert_string_equal(get.suggestion->state, "assigned");
+	assert_int_equal(get.suggestion->state, JIANYI__STATE__STATE_ASSIGNED);
 	assert_int_equal(get.suggestion->version, 3);
 	assert_true(get.suggestion->key);
 	assert_int_equal(get.suggestion->n_co_units, 2);
@@ -325,6 +325,12 @@ static void enums_by_name(void **state)
 	assert_true(jy_enum_value(&jianyi__action__descriptor, "follow_up", &v));
 	assert_int_equal(v, JIANYI__ACTION__ACTION_FOLLOW_UP);
 	assert_false(jy_enum_value(&jianyi__action__descriptor, "FOLLOW_UP", &v));
+	assert_string_equal(jy_enum_name(&jianyi__state__descriptor, JIANYI__STATE__STATE_UNSPECIFIED, buf,
+					 sizeof buf), "");
+	assert_true(jy_enum_value(&jianyi__state__descriptor, "", &v));
+	assert_int_equal(v, JIANYI__STATE__STATE_UNSPECIFIED);
+	assert_true(jy_enum_value(&jianyi__state__descriptor, "in_progress", &v));
+	assert_int_equal(v, JIANYI__STATE__STATE_IN_PROGRESS);
 
 	struct pb_arena arena = { 0 };
 	json_object *doc = json_tokener_parse("{\"allowed_actions\":[\"plan\",\"approve_extension\"]}");
