@@ -13,6 +13,7 @@
 #include "cli_terms.h"
 #include "cli_render.h"
 #include "cli_export.h"
+#include "cli_flags.h"
 #include "cli_deadlines.h"
 #include "cli_directory.h"
 #include "cli_todo.h"
@@ -112,7 +113,8 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 }
 
 Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Request *req,
-				Jianyi__Response__BodyCase body, const char *what, int *rc)
+				Jianyi__Response__BodyCase body, const char *what,
+				const char *usage_of, int *rc)
 {
 	Jianyi__Envelope *resp = NULL;
 	struct jy_error err;
@@ -122,7 +124,12 @@ Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Reques
 		return NULL;
 	if (!jy_call(c, req, &resp, &err)) {
 		/* a refusal comes with the server's answer: ours to free */
-		*rc = cli_fail_status(&err);
+		if (usage_of != NULL && err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT) {
+			cli_usage_error(inv, "%s: %s", usage_of, err.message);
+			*rc = CLI_EXIT_USAGE;
+		} else {
+			*rc = cli_fail_status(&err);
+		}
 		if (resp != NULL)
 			jy_envelope_free(resp);
 		resp = NULL;

@@ -83,9 +83,12 @@ struct jy_client *cli_connect_or_fail(const struct cli_invocation *inv, int *rc)
 /* One read: connects, sends req and waits for its answer, which must carry
  * body (what: the answer's name for the error, marked N_()). Returns the
  * answer (jy_envelope_free it), or NULL with the reason printed and *rc
- * set. The connection is closed either way. */
+ * set. The connection is closed either way. usage_of: NULL, or the
+ * argument ("--lead") whose value the request carries; the server's
+ * invalid_argument is then a usage error about it (exit status 2). */
 Jianyi__Envelope *cli_read_once(const struct cli_invocation *inv, Jianyi__Request *req,
-				Jianyi__Response__BodyCase body, const char *what, int *rc);
+				Jianyi__Response__BodyCase body, const char *what,
+				const char *usage_of, int *rc);
 
 void cli_print_global_help(FILE *f);
 void cli_print_command_help(FILE *f, const struct cli_command *cmd);

@@ -75,7 +75,7 @@ int cli_run_directory(const struct cli_invocation *inv)
 	q.station_id = station;
 	req.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
 	req.directory = &q;
-	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_DIRECTORY, N_("directory"), &rc);
+	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_DIRECTORY, N_("directory"), NULL, &rc);
 	if (resp == NULL)
 		return rc;
 	const Jianyi__DirectoryResponse *r = resp->response->directory;

@@ -15,9 +15,9 @@
 #include <json-c/json.h>
 #include <xlsxwriter.h>
 
+#include "cli_filter.h"
 #include "cli_flags.h"
 #include "cli_output.h"
-#include "jy_limits.h"
 
 #define EXPORT_PAGE 1000     /* the server's maximum page */
 #define NCOLS 18
@@ -25,13 +25,7 @@
 #define WIDTH_MAX 50         /* Excel column width (about characters) */
 #define XLSX_CELL_MAX 32767  /* Excel's limit on one cell's characters */
 
-static const char *const states[] = {
-	"draft", "submitted", "returned", "registered", "assigned", "disputed", "accepted",
-	"in_progress", "replied", "rehandling", "evaluated", "closed", "withdrawn",
-	"merged", "converted", NULL,
-};
-
-/* Same order as states[]; the portal's names (server/http_portal.c). */
+/* By Jianyi__State, from STATE_DRAFT; the portal's names (server/http_portal.c). */
 static const char *const state_labels[] = {
 	"草稿", "已提交", "已退回修改", "已立案", "已交办", "交办有异议", "已接收",
 	"办理中", "已答复", "重新办理", "已测评", "已办结", "已撤回", "已并案", "已转换",
@@ -51,26 +45,17 @@ const struct cli_option cli_export_options[] = {
 	{ "format", N_("F"), N_("csv or xlsx (required)") },
 	{ "output", N_("FILE"), N_("the file to write (required)") },
 	{ "force", NULL, N_("replace FILE if it exists") },
-	{ "state", N_("S"), N_("only cases in state S (draft, submitted, ..., converted)") },
-	{ "unit", N_("ID"), N_("only cases the handling unit ID is assigned to") },
-	{ "deputy", N_("ID"), N_("only cases of deputy ID (lead or co-signer)") },
-	{ "category", N_("C"), N_("only cases of category C (e.g. 交通)") },
-	{ "term", N_("N"), N_("only cases registered in term N (1 to 99)") },
-	{ "session", N_("N"), N_("only cases registered in session N (1 to 20)") },
-	{ "key", NULL, N_("only key suggestions (重点)") },
-	{ "overdue", NULL, N_("only cases past their reply deadline") },
-	{ "text", N_("T"), N_("only cases whose title or body contains T") },
+	CLI_FILTER_OPTIONS,
 	{ 0 },
 };
 
 /* ---- one row as text -------------------------------------------------- */
 
-static const char *state_label(const char *s)
+static const char *state_label(int s)
 {
-	for (int i = 0; states[i] != NULL; i++)
-		if (strcmp(states[i], s) == 0)
-			return state_labels[i];
-	return s;
+	size_t n = sizeof state_labels / sizeof state_labels[0];
+
+	return s >= JIANYI__STATE__STATE_DRAFT && (size_t)s <= n ? state_labels[s - 1] : "";
 }
 
 static const char *evaluation_label(const char *e)
@@ -361,36 +346,22 @@ int cli_run_export(const struct cli_invocation *inv)
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__LedgerRequest lreq = JIANYI__LEDGER_REQUEST__INIT;
 	Jianyi__ListSuggestionsRequest lr = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
-	const char *category = NULL, *text = NULL, *output = NULL;
+	const char *output = NULL;
 	struct writer w = { 0 };
 	struct jy_client *c = NULL;
-	long term = 0, session = 0;
-	int state = -1, format = -1, rc = CLI_EXIT_FAILURE;
+	int format = -1, rc = CLI_EXIT_FAILURE;
 	bool force = cli_value(inv, "force") != NULL;
 	char *tmp = NULL;
 
 	if (!cli_get_choice(inv, "format", formats, CLI_REQUIRED, &format) ||
 	    !cli_get_str(inv, "output", CLI_REQUIRED, &output) ||
-	    !cli_get_choice(inv, "state", states, CLI_OPTIONAL, &state) ||
-	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
-	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
-	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
-	    !cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
-	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text))
+	    !cli_get_filter(inv, &lr))
 		return CLI_EXIT_USAGE;
 	if (output[0] == '\0')
 		return cli_usage_error(inv, _("--output: give a file name")), CLI_EXIT_USAGE;
 	if (!force && path_exists(output))
 		return cli_usage_error(inv, _("--output: %s exists; give --force to replace it"), output),
 		       CLI_EXIT_USAGE;
-	lr.state = state >= 0 ? (char *)states[state] : (char *)"";
-	lr.category = (char *)(category ? category : "");
-	lr.text = (char *)(text ? text : "");
-	lr.term = (int32_t)term;
-	lr.session = (int32_t)session;
-	lr.key_only = cli_value(inv, "key") != NULL;
-	lr.overdue_only = cli_value(inv, "overdue") != NULL;
 	lr.page_size = EXPORT_PAGE;
 	lreq.filter = &lr;
 	req.body_case = JIANYI__REQUEST__BODY_LEDGER;

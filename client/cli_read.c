@@ -7,35 +7,52 @@
 
 #include <json-c/json.h>
 
+#include "cli_filter.h"
+#include "cli_terms.h"
+#include "enum_names.h"
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
 #include "cli_timeline.h"
-#include "jy_limits.h"
 
 #define LIST_MAX_PAGE 500
 
-static const char *const states[] = {
-	"draft", "submitted", "returned", "registered", "assigned", "disputed", "accepted",
-	"in_progress", "replied", "rehandling", "evaluated", "closed", "withdrawn",
-	"merged", "converted", NULL,
-};
-
 const struct cli_option cli_list_options[] = {
-	{ "state", N_("S"), N_("only cases in state S (draft, submitted, ..., converted)") },
-	{ "unit", N_("ID"), N_("only cases the handling unit ID is assigned to") },
-	{ "deputy", N_("ID"), N_("only cases of deputy ID (lead or co-signer)") },
-	{ "category", N_("C"), N_("only cases of category C (e.g. 交通)") },
-	{ "term", N_("N"), N_("only cases registered in term N (1 to 99)") },
-	{ "session", N_("N"), N_("only cases registered in session N (1 to 20)") },
-	{ "key", NULL, N_("only key suggestions (重点)") },
-	{ "overdue", NULL, N_("only cases past their reply deadline") },
-	{ "text", N_("T"), N_("only cases whose title or body contains T") },
+	CLI_FILTER_OPTIONS,
 	{ "limit", N_("N"), N_("at most N cases (1 to 500; default 50, the server's page)") },
 	{ "after", N_("ID"), N_("the cases after id ID (the next page)") },
 	{ 0 },
 };
+
+/* The actions the server says the reader may take now (none offline). */
+static struct json_object *allowed_json(const Jianyi__GetSuggestionResponse *g)
+{
+	struct json_object *a = json_object_new_array();
+	char name[JY_ENUM_NAME_MAX];
+
+	for (size_t i = 0; i < g->n_allowed_actions; i++)
+		if (jy_enum_name(&jianyi__action__descriptor, g->allowed_actions[i], name, sizeof name))
+			json_object_array_add(a, json_object_new_string(name));
+	return a;
+}
+
+static void print_allowed(const Jianyi__GetSuggestionResponse *g)
+{
+	char name[JY_ENUM_NAME_MAX];
+
+	if (g->n_allowed_actions == 0)
+		return;
+	printf("%s", _("\nyou may now: "));
+	for (size_t i = 0; i < g->n_allowed_actions; i++) {
+		if (!jy_enum_name(&jianyi__action__descriptor, g->allowed_actions[i], name, sizeof name))
+			continue;
+		if (i > 0)
+			printf("%s", _(", "));
+		cli_put_clean(cli_deed_text(name));
+	}
+	putchar('\n');
+}
 
 bool cli_fetch_case(struct jy_client *c, int64_t id, Jianyi__Envelope **resp, int *rc)
 {
@@ -93,10 +110,12 @@ int cli_run_show(const struct cli_invocation *inv)
 	if (out.json) {
 		json_object_put(out.root);
 		out.root = cli_suggestion_json(g->suggestion);
+		json_object_object_add(out.root, "allowed_actions", allowed_json(g));
 		json_object_object_add(out.root, "timeline",
 				       cli_timeline_json(g->timeline, g->n_timeline));
 	} else {
 		cli_print_case_block(g->suggestion);
+		print_allowed(g);
 		printf(ngettext("\ntimeline (%zu event):\n", "\ntimeline (%zu events):\n",
 				g->n_timeline), g->n_timeline);
 		cli_print_timeline(g->timeline, g->n_timeline, g->suggestion);
@@ -119,32 +138,18 @@ int cli_run_list(const struct cli_invocation *inv)
 	Jianyi__Envelope *resp = NULL;
 	Jianyi__ListSuggestionsResponse *offline = NULL;
 	const Jianyi__ListSuggestionsResponse *l;
-	const char *category = NULL, *text = NULL;
 	struct cli_output out;
 	struct jy_client *c;
 	struct mirror *m;
 	struct jy_error err;
-	long term = 0, session = 0, limit = 0;
-	int state = -1, rc = CLI_EXIT_FAILURE;
+	long limit = 0;
+	int rc = CLI_EXIT_FAILURE;
 
-	if (!cli_get_choice(inv, "state", states, CLI_OPTIONAL, &state) ||
-	    !cli_get_id(inv, "unit", CLI_OPTIONAL, &lr.unit_id) ||
-	    !cli_get_id(inv, "deputy", CLI_OPTIONAL, &lr.deputy_id) ||
-	    !cli_get_str(inv, "category", CLI_OPTIONAL, &category) ||
-	    !cli_get_int(inv, "term", JY_TERM_MIN, JY_TERM_MAX, CLI_OPTIONAL, &term) ||
-	    !cli_get_int(inv, "session", JY_SESSION_MIN, JY_SESSION_MAX, CLI_OPTIONAL, &session) ||
-	    !cli_get_str(inv, "text", CLI_OPTIONAL, &text) ||
+	if (!cli_get_filter(inv, &lr) ||
 	    !cli_get_int(inv, "limit", 1, LIST_MAX_PAGE, CLI_OPTIONAL, &limit) ||
 	    !cli_get_id(inv, "after", CLI_OPTIONAL, &lr.after_id))
 		return CLI_EXIT_USAGE;
-	lr.state = state >= 0 ? (char *)states[state] : (char *)"";
-	lr.category = (char *)(category ? category : "");
-	lr.text = (char *)(text ? text : "");
-	lr.term = (int32_t)term;
-	lr.session = (int32_t)session;
 	lr.page_size = (int32_t)limit;
-	lr.key_only = cli_value(inv, "key") != NULL;
-	lr.overdue_only = cli_value(inv, "overdue") != NULL;
 	if (!cli_connect_or_mirror(inv, &c, &m, &rc))
 		return rc;
 	if (m != NULL) {

@@ -1,6 +1,7 @@
 /* Cases for people and for --json (see cli_render.h). */
 #include "cli_render.h"
 #include "cli_i18n.h"
+#include "enum_names.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -111,6 +112,12 @@ static struct json_object *field_json(const ProtobufCFieldDescriptor *f, const v
 		return json_object_new_boolean(*(const protobuf_c_boolean *)at);
 	case PROTOBUF_C_TYPE_STRING:
 		return json_object_new_string(*(char *const *)at ? *(char *const *)at : "");
+	case PROTOBUF_C_TYPE_ENUM: {
+		/* by name, as the server's database writes it (enum_names.h) */
+		char name[JY_ENUM_NAME_MAX];
+		const char *n = jy_enum_name(f->descriptor, *(const int *)at, name, sizeof name);
+		return n ? json_object_new_string(n) : json_object_new_int(*(const int *)at);
+	}
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return *(ProtobufCMessage *const *)at ? message_json(*(ProtobufCMessage *const *)at) : NULL;
 	default:

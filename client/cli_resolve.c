@@ -95,31 +95,18 @@ bool cli_resolve(const struct cli_invocation *inv, const char *flag, const char 
 	if (!lookup_of(flag, &kind, &what))
 		return cli_usage_error(inv, _("%s: '%s' is not an id (a positive whole number)"), name, text);
 
-	int rc;
-	struct jy_client *c = cli_connect_or_fail(inv, &rc);
-	if (c == NULL)
-		return false;
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
 	Jianyi__DirectoryRequest q = JIANYI__DIRECTORY_REQUEST__INIT;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	bool ok = false;
+	int rc;
 	q.kind = (char *)kind;
 	q.query = (char *)text;
 	req.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
 	req.directory = &q;
-	if (!jy_call(c, &req, &resp, &err)) {
-		if (err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT)
-			cli_usage_error(inv, "%s: %s", name, err.message);
-		else
-			cli_fail_status(&err);
-	} else if (resp->response->body_case != JIANYI__RESPONSE__BODY_DIRECTORY) {
-		cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer has no directory"));
-	} else {
-		ok = answer(inv, flag, what, text, resp->response->directory, out);
-	}
-	if (resp)
-		jy_envelope_free(resp);
-	jy_close(c);
+	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_DIRECTORY, N_("directory"),
+					       name, &rc);
+	if (resp == NULL)
+		return false;
+	bool ok = answer(inv, flag, what, text, resp->response->directory, out);
+	jy_envelope_free(resp);
 	return ok;
 }

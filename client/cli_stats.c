@@ -1,6 +1,7 @@
 /* jianyi stats (see cli_stats.h). */
 #include "cli_stats.h"
 #include "cli_i18n.h"
+#include "enum_names.h"
 #include "cli_terms.h"
 
 #include <inttypes.h>
@@ -44,9 +45,11 @@ static json_object *row_json(const Jianyi__StatsRow *r)
 	json_object *o = json_object_new_object(), *a = json_object_new_object();
 	json_object_object_add(o, "group", json_object_new_string(r->group));
 	json_object_object_add(o, "total", json_object_new_int64(r->total));
-	for (size_t i = 0; i < r->n_by_state; i++)
-		json_object_object_add(a, r->by_state[i]->state,
-				       json_object_new_int64(r->by_state[i]->count));
+	for (size_t i = 0; i < r->n_by_state; i++) {
+		char name[JY_ENUM_NAME_MAX];
+		if (jy_enum_name(&jianyi__state__descriptor, r->by_state[i]->state, name, sizeof name))
+			json_object_object_add(a, name, json_object_new_int64(r->by_state[i]->count));
+	}
 	json_object_object_add(o, "by_state", a);
 	a = json_object_new_object();
 	for (size_t i = 0; i < r->n_by_class; i++)

@@ -4,9 +4,11 @@
 #include "cli_terms.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_i18n.h"
+#include "enum_names.h"
 #include "jianyi.h"
 
 struct term {
@@ -23,8 +25,9 @@ static const char *lookup(const struct term *t, const char *id)
 	return id;
 }
 
-const char *cli_state_text(const char *state)
+const char *cli_state_text(int state)
 {
+	static char name[JY_ENUM_NAME_MAX];
 	static const struct term t[] = {
 		{ "draft", N_("draft") }, { "submitted", N_("submitted") },
 		{ "returned", N_("returned for revision") }, { "registered", N_("registered") },
@@ -35,7 +38,9 @@ const char *cli_state_text(const char *state)
 		{ "withdrawn", N_("withdrawn") }, { "merged", N_("merged") },
 		{ "converted", N_("converted") }, { NULL, NULL },
 	};
-	return lookup(t, state);
+	if (!jy_enum_name(&jianyi__state__descriptor, state, name, sizeof name))
+		snprintf(name, sizeof name, "%d", state);   /* a newer server's */
+	return lookup(t, name);
 }
 
 const char *cli_action_text(const char *action)
@@ -65,6 +70,28 @@ const char *cli_action_text(const char *action)
 		{ "score", N_("scored the nomination") },
 		{ "announce", N_("announced as excellent") },
 		{ "evaluation_outcome", N_("evaluation round closed") }, { NULL, NULL },
+	};
+	return lookup(t, action);
+}
+
+const char *cli_deed_text(const char *action)
+{
+	static const struct term t[] = {
+		{ "create", N_("draft a suggestion") }, { "cosign", N_("confirm as co-signer") },
+		{ "submit", N_("submit it") }, { "withdraw", N_("withdraw it") },
+		{ "register", N_("register it") }, { "return", N_("return it for revision") },
+		{ "merge", N_("merge it into another") }, { "convert", N_("convert it") },
+		{ "assign", N_("assign handling units") }, { "accept", N_("accept the assignment") },
+		{ "dispute", N_("dispute the assignment") },
+		{ "reassign", N_("reassign handling units") },
+		{ "plan", N_("fix handler, plan and date") }, { "contact", N_("record a contact") },
+		{ "opinion", N_("send a co-handling opinion") },
+		{ "extend", N_("ask for an extension") },
+		{ "approve_extension", N_("decide on an extension request") },
+		{ "reply", N_("sign off the reply") }, { "follow_up", N_("report progress") },
+		{ "evaluate", N_("evaluate the reply") }, { "supervise", N_("record supervision") },
+		{ "close", N_("close it") }, { "edit", N_("revise it") },
+		{ "correct", N_("correct the registered text") }, { NULL, NULL },
 	};
 	return lookup(t, action);
 }

@@ -241,7 +241,7 @@ static void print_event(const struct ctx *x, const Jianyi__TimelineEvent *e)
 		free(cut);
 		free(line);
 	}
-	if (e->from_state[0] != '\0' && strcmp(e->from_state, e->to_state) != 0)
+	if (e->from_state != JIANYI__STATE__STATE_UNSPECIFIED && e->from_state != e->to_state)
 		printf(_(" (%s → %s)"), cli_state_text(e->from_state), cli_state_text(e->to_state));
 	putchar('\n');
 	json_object_put(d);

@@ -95,7 +95,7 @@ int cli_run_todo(const struct cli_invocation *inv)
 
 	req.body_case = JIANYI__REQUEST__BODY_TODO;
 	req.todo = &q;
-	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_TODO, N_("to-do list"), &rc);
+	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_TODO, N_("to-do list"), NULL, &rc);
 	if (resp == NULL)
 		return rc;
 	const Jianyi__TodoResponse *r = resp->response->todo;

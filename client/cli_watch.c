@@ -6,6 +6,7 @@
  * the reconnection resumes the TLS session with the server's ticket. */
 #include "cli_watch.h"
 #include "cli_i18n.h"
+#include "enum_names.h"
 #include "cli_terms.h"
 
 #include <stdio.h>
@@ -38,8 +39,11 @@ static bool print_event(const Jianyi__FeedEvent *e, const char *cursor, bool jso
 		json_object_object_add(o, "kind", json_object_new_string(e->kind));
 		json_object_object_add(o, "at", json_object_new_string(e->at));
 		json_object_object_add(o, "actor_login", json_object_new_string(e->actor_login));
-		json_object_object_add(o, "from_state", json_object_new_string(e->from_state));
-		json_object_object_add(o, "to_state", json_object_new_string(e->to_state));
+		char from[JY_ENUM_NAME_MAX], to[JY_ENUM_NAME_MAX];
+		const char *f = jy_enum_name(&jianyi__state__descriptor, e->from_state, from, sizeof from);
+		const char *t = jy_enum_name(&jianyi__state__descriptor, e->to_state, to, sizeof to);
+		json_object_object_add(o, "from_state", json_object_new_string(f ? f : ""));
+		json_object_object_add(o, "to_state", json_object_new_string(t ? t : ""));
 		json_object_object_add(o, "version", json_object_new_int(e->version));
 		json_object_object_add(o, "details", details ? details : json_object_new_object());
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
@@ -52,7 +56,7 @@ static bool print_event(const Jianyi__FeedEvent *e, const char *cursor, bool jso
 		fputc(' ', stdout);
 		cli_put_clean(e->actor_login);
 		fputc(' ', stdout);
-		cli_put_clean(e->from_state[0] ? cli_state_text(e->from_state) : "-");
+		cli_put_clean(e->from_state ? cli_state_text(e->from_state) : "-");
 		fputs(" → ", stdout);
 		cli_put_clean(cli_state_text(e->to_state));
 		fputc('\n', stdout);

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "enum_names.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -139,13 +140,32 @@ bool mirror_stale(struct mirror *m, size_t max, int64_t *ids, size_t *n, int64_t
 	return true;
 }
 
+/* The actions the account may take, as names (enum_names.h) joined by ','. */
+static void allowed_text(const Jianyi__GetSuggestionResponse *g, char *buf, size_t len)
+{
+	char name[JY_ENUM_NAME_MAX];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < g->n_allowed_actions; i++) {
+		if (!jy_enum_name(&jianyi__action__descriptor, g->allowed_actions[i], name, sizeof name))
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s", n ? "," : "", name);
+		if (w < 0 || (size_t)w >= len - n) {
+			buf[n] = '\0';   /* cannot happen: 24 actions fit */
+			return;
+		}
+		n += (size_t)w;
+	}
+}
+
 bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 {
 	const Jianyi__Suggestion *s = g->suggestion;
 	sqlite3_stmt *st = NULL;
 	size_t len = jianyi__suggestion__get_packed_size(s);
 	uint8_t *blob = jy_xmalloc(len ? len : 1);
-	char now[32], name[256];
+	char now[32], name[256], allowed[1024];
 	bool ok = false;
 
 	jianyi__suggestion__pack(s, blob);
@@ -156,13 +176,13 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 	if (sqlite3_prepare_v2(m->db,
 			       "INSERT INTO cases (id, state, version, title, body, category, term, "
 			       "session, key, overdue, reply_deadline, lead_unit, lead_deputy, "
-			       "synced_at, suggestion) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-			       "?11, ?12, ?13, ?14, ?15)", -1, &st, NULL) != SQLITE_OK) {
+			       "synced_at, suggestion, allowed_actions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", -1, &st, NULL) != SQLITE_OK) {
 		mirror_fail_db(m, "storing a case");
 		goto done;
 	}
 	sqlite3_bind_int64(st, 1, s->id);
-	mirror_bind_str(st, 2, s->state);
+	mirror_bind_state(st, 2, s->state);
 	sqlite3_bind_int(st, 3, s->version);
 	mirror_bind_str(st, 4, s->title);
 	mirror_bind_str(st, 5, s->body);
@@ -176,6 +196,8 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 	mirror_bind_str(st, 13, s->lead_deputy);
 	mirror_bind_str(st, 14, now);
 	sqlite3_bind_blob(st, 15, blob, (int)len, SQLITE_STATIC);
+	allowed_text(g, allowed, sizeof allowed);
+	mirror_bind_str(st, 16, allowed);
 	if (!mirror_run_stmt(m, st, "storing a case"))
 		goto done;
 	sqlite3_finalize(st);
@@ -194,8 +216,8 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 		mirror_bind_str(st, 4, e->kind);
 		mirror_bind_str(st, 5, e->actor_login);
 		mirror_bind_str(st, 6, e->actor_name);
-		mirror_bind_str(st, 7, e->from_state);
-		mirror_bind_str(st, 8, e->to_state);
+		mirror_bind_state(st, 7, e->from_state);
+		mirror_bind_state(st, 8, e->to_state);
 		mirror_bind_str(st, 9, e->details);
 		if (!mirror_run_stmt(m, st, "storing a timeline"))
 			goto done;

@@ -37,5 +37,9 @@ int64_t mirror_count_rows(struct mirror *m, const char *sql);
 bool mirror_run_stmt(struct mirror *m, sqlite3_stmt *st, const char *doing);
 /* Binds s (NULL as ""); s must outlive the statement's step. */
 void mirror_bind_str(sqlite3_stmt *st, int i, const char *s);
+/* A Jianyi__State as its name (enum_names.h), the text the mirror keeps. */
+void mirror_bind_state(sqlite3_stmt *st, int i, int state);
+/* Column i's state name as a Jianyi__State; STATE_UNSPECIFIED when unknown. */
+int mirror_column_state(sqlite3_stmt *st, int i);
 
 #endif

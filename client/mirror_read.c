@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "enum_names.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -41,13 +42,32 @@ void mirror_free_get(Jianyi__GetSuggestionResponse *g)
 		free(e->kind);
 		free(e->actor_login);
 		free(e->actor_name);
-		free(e->from_state);
-		free(e->to_state);
 		free(e->details);
 		free(e);
 	}
 	free(g->timeline);
+	free(g->allowed_actions);
 	free(g);
+}
+
+/* The stored "plan,reply" back into g's allowed_actions. */
+static void allowed_actions(Jianyi__GetSuggestionResponse *g, const unsigned char *text)
+{
+	char *copy = jy_xstrdup(text ? (const char *)text : ""), *save = NULL;
+	size_t cap = 0;
+
+	for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		int v;
+		if (!jy_enum_value(&jianyi__action__descriptor, t, &v))
+			continue;   /* a newer jianyi's action */
+		if (g->n_allowed_actions == cap) {
+			cap = cap ? 2 * cap : 8;
+			g->allowed_actions = jy_xreallocarray(g->allowed_actions, cap,
+							      sizeof *g->allowed_actions);
+		}
+		g->allowed_actions[g->n_allowed_actions++] = (Jianyi__Action)v;
+	}
+	free(copy);
 }
 
 bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse **out)
@@ -58,8 +78,8 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 	int rc;
 
 	*out = NULL;
-	if (sqlite3_prepare_v2(m->db, "SELECT suggestion FROM cases WHERE id = ?1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(m->db, "SELECT suggestion, allowed_actions FROM cases WHERE id = ?1", -1,
+			       &st, NULL) != SQLITE_OK)
 		return mirror_fail_db(m, "reading a case");
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -70,9 +90,10 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 	g = jy_xcalloc(1, sizeof *g);
 	jianyi__get_suggestion_response__init(g);
 	g->suggestion = unpack_case(m, st, 0, id);
+	allowed_actions(g, sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 	if (g->suggestion == NULL) {
-		free(g);
+		mirror_free_get(g);
 		return false;
 	}
 	if (sqlite3_prepare_v2(m->db, "SELECT seq, at, kind, actor_login, actor_name, from_state, "
@@ -90,8 +111,8 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 		e->kind = col_dup(st, 2);
 		e->actor_login = col_dup(st, 3);
 		e->actor_name = col_dup(st, 4);
-		e->from_state = col_dup(st, 5);
-		e->to_state = col_dup(st, 6);
+		e->from_state = mirror_column_state(st, 5);
+		e->to_state = mirror_column_state(st, 6);
 		e->details = col_dup(st, 7);
 		if (g->n_timeline == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -198,7 +219,7 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 		return mirror_fail_db(m, "listing cases");
 	}
 	sqlite3_bind_int64(st, 1, q->after_id);
-	mirror_bind_str(st, 2, q->state);
+	mirror_bind_state(st, 2, q->state);
 	mirror_bind_str(st, 3, q->category);
 	sqlite3_bind_int(st, 4, q->term);
 	sqlite3_bind_int(st, 5, q->session);

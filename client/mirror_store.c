@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "enum_names.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -21,18 +22,19 @@
 
 static const char schema[] =
 	"PRAGMA application_id = 1247366482;\n"   /* MIRROR_APP_ID */
-	"PRAGMA user_version = 1;\n"              /* MIRROR_FORMAT */
+	"PRAGMA user_version = 2;\n"              /* MIRROR_FORMAT */
 	/* owner, cursor, counters: key = value */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	/* one row per case the account may see; the Suggestion as the server
-	 * sent it (packed), plus the columns list filters on */
+	 * sent it (packed), plus the columns list filters on, and the actions
+	 * the account could take when it was synced (names, comma-separated) */
 	"CREATE TABLE cases (\n"
 	"  id INTEGER PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL,\n"
 	"  title TEXT NOT NULL, body TEXT NOT NULL, category TEXT NOT NULL,\n"
 	"  term INTEGER NOT NULL, session INTEGER NOT NULL, key INTEGER NOT NULL,\n"
 	"  overdue INTEGER NOT NULL, reply_deadline TEXT NOT NULL,\n"
 	"  lead_unit TEXT NOT NULL, lead_deputy TEXT NOT NULL,\n"
-	"  synced_at TEXT NOT NULL, suggestion BLOB NOT NULL);\n"
+	"  synced_at TEXT NOT NULL, suggestion BLOB NOT NULL, allowed_actions TEXT NOT NULL);\n"
 	"CREATE TABLE timeline (\n"
 	"  case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,\n"
 	"  seq INTEGER NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL,\n"
@@ -348,4 +350,21 @@ bool mirror_run_stmt(struct mirror *m, sqlite3_stmt *st, const char *doing)
 void mirror_bind_str(sqlite3_stmt *st, int i, const char *s)
 {
 	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
+void mirror_bind_state(sqlite3_stmt *st, int i, int state)
+{
+	char name[JY_ENUM_NAME_MAX];
+	const char *n = jy_enum_name(&jianyi__state__descriptor, state, name, sizeof name);
+
+	sqlite3_bind_text(st, i, n ? n : "", -1, SQLITE_TRANSIENT);
+}
+
+int mirror_column_state(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	int v;
+
+	return t && jy_enum_value(&jianyi__state__descriptor, (const char *)t, &v) ? v
+									   : JIANYI__STATE__STATE_UNSPECIFIED;
 }

@@ -27,7 +27,7 @@
 
 #include "jianyi.pb-c.h"
 
-#define MIRROR_FORMAT 1
+#define MIRROR_FORMAT 2   /* 2: a stored Suggestion's state is the State enum */
 #define MIRROR_CURSOR_MAX 128
 
 struct mirror;

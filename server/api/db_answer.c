@@ -12,6 +12,28 @@
 #include "context.h"
 #include "statements.h"
 
+void db_params_viewer(struct db_params *p, const struct request *req)
+{
+	p->n = 0;
+	db_params_int(p, req->sess->who.account_id);
+}
+
+void db_params_int(struct db_params *p, int64_t v)
+{
+	if (p->n >= DB_PARAMS_MAX)
+		abort();   /* a statement with more parameters: raise DB_PARAMS_MAX */
+	snprintf(p->ints[p->n], sizeof p->ints[p->n], "%" PRId64, v);
+	p->values[p->n] = p->ints[p->n];
+	p->n++;
+}
+
+void db_params_str(struct db_params *p, const char *s)
+{
+	if (p->n >= DB_PARAMS_MAX)
+		abort();
+	p->values[p->n++] = s;
+}
+
 bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
 			 db_result_cb cb, void *arg)
 {
@@ -197,9 +219,10 @@ void db_answer_write(struct request *req, const char *op, const ProtobufCMessage
 void db_answer_read(struct request *req, const char *op, const ProtobufCMessage *m, db_result_cb cb)
 {
 	json_object *params = pbjson_from_message(m);
-	char viewer[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	const char *values[3] = { viewer, op, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN) };
-	db_answer_query(req, &jy_statements[STMT_READ], values, cb);
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_str(&p, op);
+	db_params_str(&p, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN));
+	db_answer_query(req, &jy_statements[STMT_READ], p.values, cb);
 	json_object_put(params);
 }

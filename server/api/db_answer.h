@@ -7,12 +7,27 @@
 #define JY_DB_ANSWER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <json-c/json.h>
 #include <protobuf-c/protobuf-c.h>
 
 #include "db.h"
 #include "pbjson.h"
 #include "session.h"
+
+/* A statement's parameters as text, in order: the viewer's account id
+ * first, then integers and strings. values is what db_answer_query takes
+ * (it copies them); a string is not copied here, so it must outlive that call. */
+#define DB_PARAMS_MAX 8
+struct db_params {
+	const char *values[DB_PARAMS_MAX];
+	char ints[DB_PARAMS_MAX][24];
+	int n;
+};
+/* Starts p with the account id of req's caller. */
+void db_params_viewer(struct db_params *p, const struct request *req);
+void db_params_int(struct db_params *p, int64_t v);
+void db_params_str(struct db_params *p, const char *s);
 
 /* Queues stmt for req; answers resource_exhausted when the queue is full. */
 void db_answer_query(struct request *req, const struct db_stmt *stmt, const char *const *values,

@@ -3,7 +3,6 @@
  * answer. The kind is checked by the database, which owns the list. */
 #include "handlers_deadlines.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <json-c/json.h>
 
@@ -35,11 +34,10 @@ void handle_deadlines(struct request *req, const Jianyi__Request *body)
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);
-	char viewer[24], limit[16];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(limit, sizeof limit, "%d", q->limit);
-	const char *values[3] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
-				  limit };
-	db_answer_query(req, &jy_statements[STMT_DEADLINES], values, on_deadlines);
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_str(&p, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN));
+	db_params_int(&p, q->limit);
+	db_answer_query(req, &jy_statements[STMT_DEADLINES], p.values, on_deadlines);
 	json_object_put(filters);
 }

@@ -1,10 +1,11 @@
 /* GetSuggestionRequest (see handlers_get.h): a case and a page of its
  * timeline. jy_get() (sql/functions/05_reads.sql) answers with the whole timeline;
  * this handler keeps the events the request asked for that fit in one
- * frame, and says where the next page starts. */
+ * frame, and says where the next page starts. jy_get_with_actions
+ * (sql/functions/17_allowed_actions.sql) adds the actions the caller may
+ * take, from the transition table's rules for the caller's roles. */
 #include "handlers_get.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <json-c/json.h>
@@ -12,6 +13,7 @@
 #include "db_answer.h"
 #include "pbjson.h"
 #include "context.h"
+#include "handlers_workflow.h"
 #include "statements.h"
 #include "timeline_page.h"
 #include "xalloc.h"
@@ -82,10 +84,14 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 	}
 	struct get_call *call = jy_xmalloc(sizeof *call);
 	*call = (struct get_call){ .req = req, .after = q->timeline_after, .limit = q->timeline_limit };
-	char viewer[24], sid[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(sid, sizeof sid, "%" PRId64, q->suggestion_id);
-	const char *values[2] = { viewer, sid };
-	if (!db_answer_query_arg(req, &jy_statements[STMT_GET_SUGGESTION], values, on_get, call))
+	/* The rules of the caller's roles, for allowed_actions. */
+	const struct identity *who = &req->sess->who;
+	json_object *rules = act_rules(wf_roles_mask(who->roles, who->n_roles));
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_int(&p, q->suggestion_id);
+	db_params_str(&p, json_object_to_json_string_ext(rules, JSON_C_TO_STRING_PLAIN));
+	if (!db_answer_query_arg(req, &jy_statements[STMT_GET_SUGGESTION], p.values, on_get, call))
 		free(call);
+	json_object_put(rules); /* values are copied */
 }

@@ -2,7 +2,6 @@
  * (sql/functions/09_stats.sql) and turns its rows into StatsRow messages. */
 #include "handlers_stats.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -96,10 +95,10 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 				   JY_STR(JY_SESSION_MAX));
 		return;
 	}
-	char viewer[24], term[16], session[16];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(term, sizeof term, "%d", q->term);
-	snprintf(session, sizeof session, "%d", q->session);
-	const char *values[4] = { viewer, term, session, q->group_by };
-	db_answer_query(req, &jy_statements[STMT_STATS], values, on_stats);
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_int(&p, q->term);
+	db_params_int(&p, q->session);
+	db_params_str(&p, q->group_by);
+	db_answer_query(req, &jy_statements[STMT_STATS], p.values, on_stats);
 }

@@ -70,6 +70,21 @@ json_object *act_transitions(enum wf_action a, uint32_t roles)
 	return t;
 }
 
+json_object *act_rules(uint32_t roles)
+{
+	json_object *all = json_object_new_object();
+	for (int a = WF_CREATE + 1; a <= WF_ACTION_MAX; a++) {
+		const struct wf_rule *rule = wf_rule((enum wf_action)a);
+		if (!rule || !(rule->roles & roles))
+			continue;
+		json_object *one = json_object_new_object();
+		json_object_object_add(one, "relation", json_object_new_string(wf_relation_name(rule->relation)));
+		json_object_object_add(one, "transitions", act_transitions(rule->action, roles));
+		json_object_object_add(all, rule->name, one);
+	}
+	return all;
+}
+
 static json_object *params_json(const Jianyi__ActRequest *act)
 {
 	const ProtobufCMessage *p = act_params(act);
@@ -138,12 +153,11 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 			    const char *field, int default_page, int max_page,
 			    const struct db_stmt *stmt, db_result_cb cb)
 {
-	enum wf_state st;
 	char f[96];
-	if (*q->state && !wf_state_parse(q->state, &st)) {
+	if (!protobuf_c_enum_descriptor_get_value(&jianyi__state__descriptor, q->state)) {
 		snprintf(f, sizeof f, "%s.state", field);
 		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
-				   "state '%s' is not a workflow state", q->state);
+				   "state %d is not a workflow state", (int)q->state);
 		return;
 	}
 	if (q->page_size < 0 || q->page_size > max_page || q->after_id < 0 || q->unit_id < 0 ||
@@ -159,13 +173,12 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);
-	char viewer[24], limit[16], after[24];
-	snprintf(viewer, sizeof viewer, "%" PRId64, req->sess->who.account_id);
-	snprintf(limit, sizeof limit, "%d", q->page_size ? q->page_size : default_page);
-	snprintf(after, sizeof after, "%" PRId64, q->after_id);
-	const char *values[4] = { viewer, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN),
-				  limit, after };
-	db_answer_query(req, stmt, values, cb);
+	struct db_params p;
+	db_params_viewer(&p, req);
+	db_params_str(&p, json_object_to_json_string_ext(filters, JSON_C_TO_STRING_PLAIN));
+	db_params_int(&p, q->page_size ? q->page_size : default_page);
+	db_params_int(&p, q->after_id);
+	db_answer_query(req, stmt, p.values, cb);
 	json_object_put(filters);
 }
 

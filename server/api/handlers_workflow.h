@@ -20,6 +20,11 @@ void handle_list_suggestions(struct request *req, const Jianyi__Request *body);
 /* The states the caller's roles may act from, each with its target:
  * {"accepted":"in_progress", ...}. The caller frees it (json_object_put). */
 json_object *act_transitions(enum wf_action a, uint32_t roles);
+/* Every action but create that the caller's roles may take, with what
+ * jy_act gets for it: {"plan": {"relation": "lead_unit", "transitions":
+ * {"accepted": "in_progress", ...}}, ...}. jy_allowed_actions
+ * (sql/functions/17_allowed_actions.sql) reads it. The caller frees it. */
+json_object *act_rules(uint32_t roles);
 /* SHA-256 of the request's encoding, lowercase hex: a reused idempotency key
  * with other content is refused instead of replaying the wrong answer. */
 void act_request_hash(const Jianyi__ActRequest *act, char out[65]);

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The proto enum State less one (State = wf_state + 1), and the names of
+ * wf_state_name() are the enum's (common/enum_names.h): the
+ * permission_matrix test checks both, and the schema's CHECK list. */
 enum wf_state {
 	WF_DRAFT,        /* created by the lead deputy; co-signers confirm */
 	WF_SUBMITTED,    /* waiting for the liaison committee */

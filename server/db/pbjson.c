@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enum_names.h"
 #include "xalloc.h"
 
 void *pb_arena_alloc(struct pb_arena *a, size_t size)
@@ -33,8 +34,13 @@ static json_object *scalar_to_json(const ProtobufCFieldDescriptor *f, const void
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_ENUM:
 		return json_object_new_int64(*(const int32_t *)p);
+	case PROTOBUF_C_TYPE_ENUM: {
+		/* By name (enum_names.h); a value the protocol does not know, as a number. */
+		char name[JY_ENUM_NAME_MAX];
+		const char *n = jy_enum_name(f->descriptor, *(const int32_t *)p, name, sizeof name);
+		return n ? json_object_new_string(n) : json_object_new_int64(*(const int32_t *)p);
+	}
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
 		return json_object_new_int64(*(const uint32_t *)p);
@@ -115,11 +121,19 @@ static bool fill_scalar(const ProtobufCFieldDescriptor *f, void *p, json_object 
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_ENUM:
 		if (!json_object_is_type(v, json_type_int))
 			return false;
 		*(int32_t *)p = (int32_t)json_object_get_int64(v);
 		return true;
+	case PROTOBUF_C_TYPE_ENUM: {
+		/* A value's name (enum_names.h), as the SQL writes it. */
+		int value;
+		if (!json_object_is_type(v, json_type_string) ||
+		    !jy_enum_value(f->descriptor, json_object_get_string(v), &value))
+			return false;
+		*(int32_t *)p = value;
+		return true;
+	}
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
 		if (!json_object_is_type(v, json_type_int))
@@ -187,6 +201,14 @@ static bool mismatch(const ProtobufCMessageDescriptor *d, const char *key, const
 static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
 		 const char *const *side_keys);
 
+static const char *wrong_value(const ProtobufCFieldDescriptor *f, bool element)
+{
+	if (f->type == PROTOBUF_C_TYPE_ENUM)
+		return element ? "an element is not the name of a value of its enum"
+			       : "not the name of a value of its enum";
+	return element ? "an element of the wrong type" : "the wrong JSON type";
+}
+
 /* A new message of type d filled from o (an object), from the arena. */
 static ProtobufCMessage *message_from(const ProtobufCMessageDescriptor *d, json_object *o,
 				      struct pb_arena *a, bool *ok)
@@ -253,7 +275,7 @@ static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
 				} else if (fill_scalar(f, arr + k * scalar_size(f), item)) {
 					k++;
 				} else {
-					ok = mismatch(d, f->name, "an element of the wrong type") && ok;
+					ok = mismatch(d, f->name, wrong_value(f, true)) && ok;
 				}
 			}
 			*(size_t *)(base + f->quantifier_offset) = k;
@@ -265,7 +287,7 @@ static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
 			else
 				ok = mismatch(d, f->name, "not an object") && ok;
 		} else if (!fill_scalar(f, base + f->offset, v)) {
-			ok = mismatch(d, f->name, "the wrong JSON type") && ok;
+			ok = mismatch(d, f->name, wrong_value(f, false)) && ok;
 		}
 	}
 	return ok;

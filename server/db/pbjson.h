@@ -1,7 +1,8 @@
 /* Protobuf messages to and from JSON (json-c), walking protobuf-c's
  * descriptors so one piece of code serves every message: requests' params
  * go to the database as jsonb, the database's answers come back as JSON and
- * fill response messages. Keys are the proto field names. */
+ * fill response messages. Keys are the proto field names; enum values are
+ * their names (common/enum_names.h). */
 #ifndef JY_PBJSON_H
 #define JY_PBJSON_H
 
@@ -23,7 +24,8 @@ void pb_arena_free(struct pb_arena *a);
 json_object *pbjson_from_message(const ProtobufCMessage *m);
 
 /* Fills m (already initialised) from o: strings, integers, doubles,
- * booleans, enums (by number), nested messages and repeated fields of all
+ * booleans, enums (by name, common/enum_names.h: "in_progress"; strict mode
+ * refuses a name the enum does not have), nested messages and repeated fields of all
  * of these; nested messages and arrays come from the arena. Strings point
  * into o (keep o alive). JSON null leaves a field unset. Keys that are not
  * fields and fields of the wrong JSON type are left out; in strict mode each

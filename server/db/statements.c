@@ -50,8 +50,8 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 	/* $1 viewer account id, $2 suggestion id. */
 	[STMT_GET_SUGGESTION] = {
 		.name = "get_suggestion",
-		.sql = "SELECT jy_get($1::bigint, $2::bigint)::text",
-		.nparams = 2,
+		.sql = "SELECT jy_get_with_actions($1::bigint, $2::bigint, $3::jsonb)::text",
+		.nparams = 3,
 	},
 	/* $1 viewer account id, $2 filters, $3 page size, $4 after id. */
 	[STMT_LIST_SUGGESTIONS] = {

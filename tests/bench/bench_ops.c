@@ -34,13 +34,13 @@ bool bop_is_write(enum bench_op op) { return op < OP_NWRITE; }
 const char *brole_name(enum bench_role r) { return role_names[r]; }
 int bop_action(enum bench_op op) { return ops[op].action; }
 
-int bop_for_state(const char *state)
+int bop_for_state(int state)
 {
-	if (strcmp(state, "in_progress") == 0)
+	if (state == JIANYI__STATE__STATE_IN_PROGRESS)
 		return OP_CONTACT;
-	if (strcmp(state, "replied") == 0)
+	if (state == JIANYI__STATE__STATE_REPLIED)
 		return OP_EVALUATE;
-	if (strcmp(state, "rehandling") == 0)
+	if (state == JIANYI__STATE__STATE_REHANDLING)
 		return OP_PLAN;
 	return -1;
 }

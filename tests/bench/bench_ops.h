@@ -30,7 +30,7 @@ int bop_action(enum bench_op op);
  * previous run left it); -1 for a state outside the cycle. A case
  * in_progress gets a contact first: an extra contact is harmless, and the
  * reply needs one in its round. */
-int bop_for_state(const char *state);
+int bop_for_state(int state);   /* a Jianyi__State */
 /* The write after op in the cycle. */
 enum bench_op bop_next(enum bench_op op);
 

@@ -180,8 +180,8 @@ static void on_page(void *arg, const Jianyi__Response *resp, const char *why)
 		struct slot *sl = &b->slots[d->seen - b->f.offset];
 		int op = bop_for_state(s->state);
 		if (op < 0) {
-			snprintf(d->error, sizeof d->error, "case %" PRId64 " of the working set is %s,"
-				 " outside the write cycle (in_progress, replied, rehandling)", s->id, s->state);
+			snprintf(d->error, sizeof d->error, "case %" PRId64 " of the working set is in state %d,"
+				 " outside the write cycle (in_progress, replied, rehandling)", s->id, (int)s->state);
 			event_base_loopbreak(b->base);
 			return;
 		}

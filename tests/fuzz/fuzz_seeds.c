@@ -251,7 +251,7 @@ static void newer_request_seeds(struct seed_ctx *c, uint64_t *id)
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;
 		Jianyi__LedgerRequest l = JIANYI__LEDGER_REQUEST__INIT;
 		Jianyi__ListSuggestionsRequest f = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
-		f.state = "replied";
+		f.state = JIANYI__STATE__STATE_REPLIED;
 		f.category = "交通";
 		f.term = 18;
 		f.session = 2;
@@ -464,7 +464,7 @@ static void request_seeds(struct seed_ctx *c)
 	{
 		Jianyi__Request rq = JIANYI__REQUEST__INIT;
 		Jianyi__ListSuggestionsRequest l = JIANYI__LIST_SUGGESTIONS_REQUEST__INIT;
-		l.state = "assigned";
+		l.state = JIANYI__STATE__STATE_ASSIGNED;
 		l.category = "教育";
 		l.text = "道路";
 		l.term = 18;
@@ -501,7 +501,7 @@ static void pbjson_seeds(struct seed_ctx *c)
 	char *co_units[] = { "县交通运输局", "县财政局" };
 	s.id = 1;
 	s.number = "第18届第2次会议第1号";
-	s.state = "assigned";
+	s.state = JIANYI__STATE__STATE_ASSIGNED;
 	s.version = 4;
 	s.title = "关于加强农村道路养护的建议";
 	s.body = "我县农村公路里程长，养护资金不足。";
@@ -529,8 +529,8 @@ static void pbjson_seeds(struct seed_ctx *c)
 	e.kind = "assign";
 	e.actor_login = "govoffice";
 	e.actor_name = "县政府办";
-	e.from_state = "registered";
-	e.to_state = "assigned";
+	e.from_state = JIANYI__STATE__STATE_REGISTERED;
+	e.to_state = JIANYI__STATE__STATE_ASSIGNED;
 	json_object *ej = pbjson_from_message(&e.base);
 	/* details arrive as a nested object, which the server keeps as text */
 	json_object_object_add(ej, "details",

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include <openssl/err.h>
 
+#include "enum_names.h"
 #include "frame.h"
 #include "protocol.h"
 #include "tls.h"
@@ -730,4 +731,14 @@ Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms)
 	Jianyi__Envelope *env = jy_envelope_decode(body, n, err, sizeof err);
 	free(body);
 	return env;
+}
+
+const char *state_str(int state)
+{
+	static char names[16][JY_ENUM_NAME_MAX];
+	static unsigned next;
+	char *buf = names[next++ % 16];
+	if (!jy_enum_name(&jianyi__state__descriptor, state, buf, JY_ENUM_NAME_MAX))
+		snprintf(buf, JY_ENUM_NAME_MAX, "state %d", state);
+	return buf;
 }

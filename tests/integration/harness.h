@@ -116,4 +116,8 @@ void harness_cli_env(struct harness *h, const struct cli_call *c, char *buf, siz
 int harness_cli_run(struct harness *h, const struct cli_call *c, const char *args,
 		    char *out, size_t outlen, char *err, size_t errlen);
 
+/* A Jianyi__State's name ("in_progress", "" for STATE_UNSPECIFIED), for
+ * comparing and printing; the last 16 stay valid. */
+const char *state_str(int state);
+
 #endif

@@ -132,7 +132,7 @@ static struct seen via_get(const char *who, int64_t id, Jianyi__Envelope **env)
 	struct seen s = { 0 };
 	*env = wf_get_ok(cx(who), id);
 	const Jianyi__GetSuggestionResponse *g = (*env)->response->get_suggestion;
-	snprintf(s.state, sizeof s.state, "%s", g->suggestion->state);
+	snprintf(s.state, sizeof s.state, "%s", state_str(g->suggestion->state));
 	for (size_t i = 0; i < g->n_timeline; i++)
 		count_event(&s, g->timeline[i]->kind, g->timeline[i]->actor_login, g->timeline[i]->details);
 	return s;
@@ -273,11 +273,11 @@ static void evaluate(const char *who, struct kase *k, const char *attitude, cons
 		fail_msg("%s evaluating #%lld: %s (%s), expected %s", who, (long long)k->id,
 			 jy_status_str(code), r.message, jy_status_str(want));
 	if (code == OK) {
-		if (strcmp(r.sug->state, state) != 0)
+		if (strcmp(state_str(r.sug->state), state) != 0)
 			fail_msg("%s evaluating #%lld: the case is %s, expected %s", who, (long long)k->id,
 				 r.sug->state, state);
 		k->version = r.sug->version;
-		snprintf(k->state, sizeof k->state, "%s", r.sug->state);
+		snprintf(k->state, sizeof k->state, "%s", state_str(r.sug->state));
 	}
 	wf_res_free(&r);
 }

@@ -159,8 +159,8 @@ static int32_t expect_recalculated(int64_t id, const char *reply)
 	assert_int_equal((int)r->n_timeline, r->suggestion->version);
 	Jianyi__TimelineEvent *last = r->timeline[r->n_timeline - 1];
 	assert_string_equal(last->kind, "recalculate");
-	assert_string_equal(last->from_state, r->suggestion->state);
-	assert_string_equal(last->to_state, r->suggestion->state);
+	assert_string_equal(state_str(last->from_state), state_str(r->suggestion->state));
+	assert_string_equal(state_str(last->to_state), state_str(r->suggestion->state));
 	assert_non_null(strstr(last->details, reply));
 	assert_string_equal(r->suggestion->reply_deadline, reply);
 	int32_t v = r->suggestion->version;

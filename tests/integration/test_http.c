@@ -439,7 +439,7 @@ static void readyz_while_draining(void **state)
 	assert_true(jy_receive(c, &env, &err));
 	assert_int_equal(env->id, id);
 	assert_int_equal(env->response->body_case, JIANYI__RESPONSE__BODY_ACT);
-	assert_string_equal(env->response->act->suggestion->state, "registered");
+	assert_string_equal(state_str(env->response->act->suggestion->state), "registered");
 	jy_envelope_free(env);
 	/* Nothing left in flight: it exits by itself, cleanly. */
 	assert_int_equal(server_stop(&S, 0, 10000), 0);

@@ -9,7 +9,11 @@
  * case and must answer OK with version + 1 and the rule's target state;
  * refused cells all run on one case per state, must get the exact refusal
  * (jy_act checks visibility, then relation, then state) and leave that case
- * exactly as it was. Also create, which has no case: deputies only. */
+ * exactly as it was. Also create, which has no case: deputies only.
+ *
+ * GetSuggestionResponse.allowed_actions is checked against the matrix's own
+ * outcome: for every account and state, the actions it offers on the case
+ * are exactly those the matrix found accepted there. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +256,52 @@ struct counts {
 	int per_action_allowed[LAST_ACTION + 1];
 };
 
+/* Per account, a bit per action: what GetSuggestion offered on the state's
+ * case, and what the matrix then found accepted in that state. */
+struct offers {
+	uint32_t offered[NACCOUNTS], accepted[NACCOUNTS];
+};
+
+/* allowed_actions of case id as account w reads it; none when it may not
+ * read the case. */
+static uint32_t offered_actions(const struct who *w, int64_t id)
+{
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	uint32_t bits = 0;
+	if (jy_call_get(cx(w->login), id, &resp, &err)) {
+		const Jianyi__GetSuggestionResponse *g = resp->response->get_suggestion;
+		for (size_t i = 0; i < g->n_allowed_actions; i++)
+			bits |= 1u << g->allowed_actions[i];
+	}
+	if (resp)
+		jy_envelope_free(resp);
+	return bits;
+}
+
+static void actions_text(uint32_t bits, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int a = A(COSIGN); a <= LAST_ACTION; a++)
+		if (bits & (1u << a)) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, len - n, "%s%s", n ? " " : "", wf_action_name(a));
+		}
+}
+
+static void check_offers(enum wf_state s, const struct offers *o)
+{
+	for (size_t w = 0; w < NACCOUNTS; w++) {
+		if (o->offered[w] == o->accepted[w])
+			continue;
+		char offered[512], accepted[512];
+		actions_text(o->offered[w], offered, sizeof offered);
+		actions_text(o->accepted[w], accepted, sizeof accepted);
+		fail_msg("allowed_actions (%s, %s): offered [%s], the matrix accepted [%s]", wf_state_name(s),
+			 accounts[w].login, offered, accepted);
+	}
+}
+
 static void describe_fail(const struct who *w, int action, enum wf_state s, int want, const char *why,
 			  const struct wf_res *r)
 {
@@ -260,13 +310,16 @@ static void describe_fail(const struct who *w, int action, enum wf_state s, int 
 		 jy_status_str(r->code), r->message);
 }
 
-/* Every refused cell of state s on one case; it must be left as it was. */
-static void refused_cells(enum wf_state s, struct counts *n)
+/* Every refused cell of state s on one case; it must be left as it was.
+ * Before them, what each account is offered on that case. */
+static void refused_cells(enum wf_state s, struct counts *n, struct offers *o)
 {
 	struct kase k;
 	char title[64];
 	snprintf(title, sizeof title, "权限矩阵 拒绝 %s", wf_state_name(s));
 	reach(&k, s, title);
+	for (size_t w = 0; w < NACCOUNTS; w++)
+		o->offered[w] = offered_actions(&accounts[w], k.id);
 	Jianyi__Envelope *before = wf_get_ok(cx("deputy-wang"), k.id);
 	for (size_t w = 0; w < NACCOUNTS; w++)
 		for (int action = A(COSIGN); action <= LAST_ACTION; action++) {
@@ -288,7 +341,7 @@ static void refused_cells(enum wf_state s, struct counts *n)
 	Jianyi__Envelope *after = wf_get_ok(cx("deputy-wang"), k.id);
 	const Jianyi__GetSuggestionResponse *b = before->response->get_suggestion;
 	const Jianyi__GetSuggestionResponse *x = after->response->get_suggestion;
-	if (x->suggestion->version != b->suggestion->version || strcmp(x->suggestion->state, b->suggestion->state) ||
+	if (x->suggestion->version != b->suggestion->version || strcmp(state_str(x->suggestion->state), state_str(b->suggestion->state)) ||
 	    strcmp(x->suggestion->updated_at, b->suggestion->updated_at) || x->n_timeline != b->n_timeline)
 		fail_msg("the %s case #%lld changed under refused requests: v%d %s %s, %zu events -> v%d %s %s, "
 			 "%zu events", wf_state_name(s), (long long)k.id, b->suggestion->version,
@@ -298,8 +351,9 @@ static void refused_cells(enum wf_state s, struct counts *n)
 	jy_envelope_free(after);
 }
 
-/* Every allowed cell of state s, each on a case of its own. */
-static void allowed_cells(enum wf_state s, struct counts *n)
+/* Every allowed cell of state s, each on a case of its own; o records the
+ * accepted ones. */
+static void allowed_cells(enum wf_state s, struct counts *n, struct offers *o)
 {
 	for (size_t w = 0; w < NACCOUNTS; w++)
 		for (int action = A(COSIGN); action <= LAST_ACTION; action++) {
@@ -318,10 +372,11 @@ static void allowed_cells(enum wf_state s, struct counts *n)
 			wf_do(cx(accounts[w].login), &a, &r);
 			if (r.code != OK)
 				describe_fail(&accounts[w], action, s, OK, why, &r);
+			o->accepted[w] |= 1u << action;
 			const struct rule *rule = rule_of(action);
 			const char *to = rule->to == SAME ? wf_state_name(s) : wf_state_name((enum wf_state)rule->to);
-			bool state_ok = action == A(EVALUATE) ? state_in(r.sug->state, "replied|evaluated")
-							      : strcmp(r.sug->state, to) == 0;
+			bool state_ok = action == A(EVALUATE) ? state_in(state_str(r.sug->state), "replied|evaluated")
+							      : strcmp(state_str(r.sug->state), to) == 0;
 			if (r.sug->version != version + 1 || !state_ok)
 				fail_msg("cell (%s, %s, %s): OK but v%d -> v%d and state %s (expected v%d, %s)",
 					 wf_state_name(s), accounts[w].login, wf_action_name(action), version,
@@ -346,7 +401,7 @@ static void create_cells(struct counts *n)
 		wf_do(cx(who->login), &a, &r);
 		if (r.code != want)
 			describe_fail(who, A(CREATE), WF_DRAFT, want, want == OK ? "allowed" : "role never may", &r);
-		if (want == OK && (r.sug->version != 1 || strcmp(r.sug->state, "draft") != 0))
+		if (want == OK && (r.sug->version != 1 || strcmp(state_str(r.sug->state), "draft") != 0))
 			fail_msg("create by %s: v%d %s, expected v1 draft", who->login, r.sug->version, r.sug->state);
 		wf_res_free(&r);
 		n->cells++;
@@ -365,8 +420,10 @@ static void matrix(void **state)
 	struct counts n = { 0 };
 	create_cells(&n);
 	for (int s = 0; s < WF_NSTATES; s++) {
-		refused_cells((enum wf_state)s, &n);
-		allowed_cells((enum wf_state)s, &n);
+		struct offers o = { 0 };
+		refused_cells((enum wf_state)s, &n, &o);
+		allowed_cells((enum wf_state)s, &n, &o);
+		check_offers((enum wf_state)s, &o);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	int expect_cells = (int)NACCOUNTS * (1 + WF_NSTATES * (LAST_ACTION - A(COSIGN) + 1));
@@ -382,9 +439,37 @@ static void matrix(void **state)
 	assert_int_equal(n.cells, expect_cells);
 }
 
+/* Every state a case can be in is written in three places that must agree:
+ * the proto enum State, the C transition table (server/api/workflow.c,
+ * state s is the enum's value s + 1) and the schema's CHECK on
+ * suggestions.state (the names the SQL writes). */
+static void one_set_of_states(void **state)
+{
+	(void)state;
+	const ProtobufCEnumDescriptor *d = &jianyi__state__descriptor;
+	assert_int_equal(d->n_values, WF_NSTATES + 1); /* and STATE_UNSPECIFIED */
+	char list[512] = "";
+	for (int s = 0; s < WF_NSTATES; s++) {
+		assert_string_equal(wf_state_name((enum wf_state)s), state_str(s + 1));
+		size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%s", s ? "," : "", state_str(s + 1));
+	}
+	static const char names[] =
+		"SELECT m[1] AS s FROM pg_constraint c, "
+		"regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m "
+		"WHERE c.conname = 'suggestions_state_check'";
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM (%s) x WHERE $1 <> ''", names);
+	assert_int_equal(sql_id(q, list), WF_NSTATES);
+	snprintf(q, sizeof q, "SELECT count(*) FROM (%s) x FULL JOIN unnest(string_to_array($1, ',')) AS e(s) "
+		 "ON e.s = x.s WHERE x.s IS NULL OR e.s IS NULL", names);
+	assert_int_equal(sql_id(q, list), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(one_set_of_states, wf_each),
 		cmocka_unit_test_setup(matrix, wf_each),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);

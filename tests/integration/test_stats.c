@@ -395,9 +395,9 @@ static void check_row(const Jianyi__StatsRow *row, const struct figures *f, bool
 			       (long long)f->by_class[k]);
 		}
 		for (size_t m = 0; m < row->n_by_state; m++)
-			printf("# state %-20s %14lld %14lld\n", row->by_state[m]->state,
+			printf("# state %-20s %14lld %14lld\n", state_str(row->by_state[m]->state),
 			       (long long)row->by_state[m]->count,
-			       (long long)f->by_state[state_index(row->by_state[m]->state)]);
+			       (long long)f->by_state[state_index(state_str(row->by_state[m]->state))]);
 	}
 	EQ("total", row->total, f->total);
 	EQ("replied", row->replied, f->replied);
@@ -424,7 +424,7 @@ static void check_row(const Jianyi__StatsRow *row, const struct figures *f, bool
 	int64_t states_seen = 0, nonzero = 0;
 	for (size_t m = 0; m < row->n_by_state; m++) {
 		EQ(row->by_state[m]->state, row->by_state[m]->count,
-		   f->by_state[state_index(row->by_state[m]->state)]);
+		   f->by_state[state_index(state_str(row->by_state[m]->state))]);
 		states_seen += row->by_state[m]->count;
 	}
 	for (int k = 0; k < 16; k++)

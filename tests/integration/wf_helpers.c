@@ -420,7 +420,7 @@ void ok_step(const char *who, struct jy_act *a, struct kase *k, const char *expe
 	if (r.sug->version != k->version + 1)
 		fail_msg("%s %s on #%lld: version %d after v%d, expected %d", who, action,
 			 (long long)k->id, r.sug->version, k->version, k->version + 1);
-	if (expect && !state_in(r.sug->state, expect))
+	if (expect && !state_in(state_str(r.sug->state), expect))
 		fail_msg("%s %s on #%lld: state '%s' after '%s', expected %s", who, action,
 			 (long long)k->id, r.sug->state, k->state, expect);
 	assert_false(r.act->replayed);
@@ -430,10 +430,10 @@ void ok_step(const char *who, struct jy_act *a, struct kase *k, const char *expe
 		snprintf(s->kind, sizeof s->kind, "%s", action);
 		snprintf(s->actor, sizeof s->actor, "%s", who);
 		snprintf(s->from, sizeof s->from, "%s", a->req.action == A(CREATE) ? "" : k->state);
-		snprintf(s->to, sizeof s->to, "%s", r.sug->state);
+		snprintf(s->to, sizeof s->to, "%s", state_str(r.sug->state));
 	}
 	k->version = r.sug->version;
-	snprintf(k->state, sizeof k->state, "%s", r.sug->state);
+	snprintf(k->state, sizeof k->state, "%s", state_str(r.sug->state));
 	if (keep)
 		*keep = r;
 	else
@@ -450,7 +450,7 @@ void ok_closing_step(const char *who, struct jy_act *a, struct kase *k, const ch
 	if (code != OK)
 		fail_msg("%s evaluate on #%lld (v%d, %s): %s: %s", who, (long long)k->id, k->version,
 			 k->state, jy_status_str(code), r.message);
-	if (r.sug->version != k->version + 2 || !state_in(r.sug->state, expect))
+	if (r.sug->version != k->version + 2 || !state_in(state_str(r.sug->state), expect))
 		fail_msg("%s evaluate on #%lld: v%d %s after v%d, expected v%d %s (form + outcome)", who,
 			 (long long)k->id, r.sug->version, r.sug->state, k->version, k->version + 2, expect);
 	if (recording && nrecorded + 1 < maxrecorded) {
@@ -463,10 +463,10 @@ void ok_closing_step(const char *who, struct jy_act *a, struct kase *k, const ch
 		snprintf(s->kind, sizeof s->kind, "evaluation_outcome");
 		snprintf(s->actor, sizeof s->actor, "%s", "");
 		snprintf(s->from, sizeof s->from, "%s", k->state);
-		snprintf(s->to, sizeof s->to, "%s", r.sug->state);
+		snprintf(s->to, sizeof s->to, "%s", state_str(r.sug->state));
 	}
 	k->version = r.sug->version;
-	snprintf(k->state, sizeof k->state, "%s", r.sug->state);
+	snprintf(k->state, sizeof k->state, "%s", state_str(r.sug->state));
 	wf_res_free(&r);
 }
 

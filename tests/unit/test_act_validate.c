@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "act_validate.h"
+#include "enum_names.h"
 #include "pbjson.h"
 #include "utf8.h"
 
@@ -254,7 +255,7 @@ static void nested_json_fills_messages(void **state)
 	assert_true(pbjson_fill_message(&get.base, doc, &arena));
 	assert_non_null(get.suggestion);
 	assert_int_equal(get.suggestion->id, 7);
-	assert_string_equal(get.suggestion->state, "assigned");
+	assert_int_equal(get.suggestion->state, JIANYI__STATE__STATE_ASSIGNED);
 	assert_int_equal(get.suggestion->version, 3);
 	assert_true(get.suggestion->key);
 	assert_int_equal(get.suggestion->n_co_units, 2);
@@ -311,6 +312,52 @@ static void strict_mode_names_mismatches(void **state)
 	pb_arena_free(&arena);
 }
 
+/* Enums travel by name (common/enum_names.h) both ways; strict mode refuses
+ * a name the enum does not have. */
+static void enums_by_name(void **state)
+{
+	(void)state;
+	char buf[JY_ENUM_NAME_MAX];
+	assert_string_equal(jy_enum_name(&jianyi__action__descriptor, JIANYI__ACTION__ACTION_APPROVE_EXTENSION,
+					 buf, sizeof buf), "approve_extension");
+	assert_null(jy_enum_name(&jianyi__action__descriptor, 999, buf, sizeof buf));
+	int v = 0;
+	assert_true(jy_enum_value(&jianyi__action__descriptor, "follow_up", &v));
+	assert_int_equal(v, JIANYI__ACTION__ACTION_FOLLOW_UP);
+	assert_false(jy_enum_value(&jianyi__action__descriptor, "FOLLOW_UP", &v));
+	assert_string_equal(jy_enum_name(&jianyi__state__descriptor, JIANYI__STATE__STATE_UNSPECIFIED, buf,
+					 sizeof buf), "");
+	assert_true(jy_enum_value(&jianyi__state__descriptor, "", &v));
+	assert_int_equal(v, JIANYI__STATE__STATE_UNSPECIFIED);
+	assert_true(jy_enum_value(&jianyi__state__descriptor, "in_progress", &v));
+	assert_int_equal(v, JIANYI__STATE__STATE_IN_PROGRESS);
+
+	struct pb_arena arena = { 0 };
+	json_object *doc = json_tokener_parse("{\"allowed_actions\":[\"plan\",\"approve_extension\"]}");
+	Jianyi__GetSuggestionResponse get = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
+	pbjson_set_strict(true);
+	assert_true(pbjson_fill_message(&get.base, doc, &arena));
+	assert_int_equal(get.n_allowed_actions, 2);
+	assert_int_equal(get.allowed_actions[0], JIANYI__ACTION__ACTION_PLAN);
+	assert_int_equal(get.allowed_actions[1], JIANYI__ACTION__ACTION_APPROVE_EXTENSION);
+	json_object *back = pbjson_from_message(&get.base);
+	assert_non_null(strstr(json_object_to_json_string(back), "[ \"plan\", \"approve_extension\" ]"));
+
+	json_object *bad = json_tokener_parse("{\"allowed_actions\":[\"plan\",\"fly\"]}");
+	Jianyi__GetSuggestionResponse get2 = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
+	assert_false(pbjson_fill_message(&get2.base, bad, &arena));
+	assert_non_null(strstr(pbjson_error(), "allowed_actions: an element is not the name"));
+	json_object *number = json_tokener_parse("{\"allowed_actions\":[13]}");
+	Jianyi__GetSuggestionResponse get3 = JIANYI__GET_SUGGESTION_RESPONSE__INIT;
+	assert_false(pbjson_fill_message(&get3.base, number, &arena));
+	pbjson_set_strict(false);
+	json_object_put(doc);
+	json_object_put(back);
+	json_object_put(bad);
+	json_object_put(number);
+	pb_arena_free(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +369,7 @@ int main(void)
 		cmocka_unit_test(params_to_json),
 		cmocka_unit_test(nested_json_fills_messages),
 		cmocka_unit_test(strict_mode_names_mismatches),
+		cmocka_unit_test(enums_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
