@@ -187,4 +187,10 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.sql = "SELECT jy_portal_unsatisfied()::text",
 		.nparams = 0,
 	},
+	/* $1 attachment id, $2 offset, $3 length: NULL unless public and published. */
+	[STMT_PORTAL_ATTACHMENT] = {
+		.name = "portal_attachment",
+		.sql = "SELECT jy_portal_attachment($1::bigint, $2::bigint, $3::int)::text",
+		.nparams = 3,
+	},
 };

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <json-c/json.h>
+
 #include "harness.h"
 #include "harness_relay.h"
 #include "wf_helpers.h"
@@ -345,6 +347,153 @@ static void big_file_resumes_both_ways(void **state)
 	assert_true(same_file(path, back));
 }
 
+/* ---- the CLI and the portal ---------------------------------------------------------- */
+
+/* A file of printable bytes (the portal's answer is read as text). */
+static void make_text_file(char *path, size_t len, const char *name, size_t n)
+{
+	snprintf(path, len, "%s/%s", H.dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("%PDF-1.5\n", f);
+	for (size_t i = 0; i < n; i++)
+		fputc('a' + (int)(i * 7 % 26), f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	char *s = malloc((size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static int cli_as(const char *who, const char *args, char *out, size_t outlen)
+{
+	static char err[8192];
+	struct cli_call c = { .sp = &S, .who = who };
+	int rc = harness_cli_run(&H, &c, args, out, outlen, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "jianyi %s: exit %d: %s\n", args, rc, err);
+	return rc;
+}
+
+static int64_t json_int(const char *text, const char *key)
+{
+	json_object *o = json_tokener_parse(text), *v;
+	assert_non_null(o);
+	if (!json_object_object_get_ex(o, key, &v))
+		fail_msg("no %s in %s", key, text);
+	int64_t n = json_object_get_int64(v);
+	json_object_put(o);
+	return n;
+}
+
+static void cli_and_portal(void **state)
+{
+	(void)state;
+	struct kase k;
+	replied_case(&k, "公开的答复函");
+	char pub[512], priv[512], back[600], args[2048];
+	static char out[65536];
+	make_text_file(pub, sizeof pub, "答复函-公开.pdf", 600000);
+	make_text_file(priv, sizeof priv, "内部说明.pdf", 1000);
+
+	/* The CLI attaches, lists and downloads. */
+	snprintf(args, sizeof args, "attach %lld '%s' --to reply --public --json", (long long)k.id, pub);
+	assert_int_equal(cli_as("a-clerk", args, out, sizeof out), 0);
+	int64_t pub_id = json_int(out, "attachment_id");
+	snprintf(args, sizeof args, "attach %lld '%s' --to reply --json", (long long)k.id, priv);
+	assert_int_equal(cli_as("a-clerk", args, out, sizeof out), 0);
+	int64_t priv_id = json_int(out, "attachment_id");
+	snprintf(args, sizeof args, "attachments %lld", (long long)k.id);
+	assert_int_equal(cli_as("deputy-wang", args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "答复函-公开.pdf"));
+	assert_non_null(strstr(out, "内部说明.pdf"));
+	snprintf(back, sizeof back, "%s/cli-back.pdf", H.dir);
+	snprintf(args, sizeof args, "download %lld --output '%s'", (long long)pub_id, back);
+	assert_int_equal(cli_as("deputy-wang", args, out, sizeof out), 0);
+	assert_true(same_file(pub, back));
+	/* A public attachment only on a reply. */
+	snprintf(args, sizeof args, "attach %lld '%s' --to plan --public", (long long)k.id, priv);
+	assert_int_not_equal(cli_as("a-clerk", args, out, sizeof out), 0);
+
+	/* Unpublished: the portal has neither. */
+	struct wf_http r;
+	char target[64];
+	snprintf(target, sizeof target, "/a/%lld", (long long)pub_id);
+	wf_http_get(target, &r);
+	assert_int_equal(r.status, 404);
+	wf_http_free(&r);
+
+	/* Published: the public one, listed and served byte for byte; never the other. */
+	assert_int_equal(harness_admin(&H, "publish", "--id", id_str(k.id), NULL), 0);
+	snprintf(target, sizeof target, "/s/%lld", (long long)k.id);
+	wf_http_get(target, &r);
+	assert_int_equal(r.status, 200);
+	char link[64];
+	snprintf(link, sizeof link, "/a/%lld\"", (long long)pub_id);
+	assert_non_null(strstr(r.body, link));
+	assert_non_null(strstr(r.body, "答复函-公开.pdf"));
+	snprintf(link, sizeof link, "/a/%lld\"", (long long)priv_id);
+	assert_null(strstr(r.body, link));
+	assert_null(strstr(r.body, "内部说明.pdf"));
+	wf_http_free(&r);
+
+	snprintf(target, sizeof target, "/a/%lld", (long long)pub_id);
+	wf_http_get(target, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.head, "Content-Type: application/pdf"));
+	assert_non_null(strstr(r.head, "filename*=UTF-8''%E7%AD%94"));
+	char *want = slurp(pub);
+	assert_int_equal(strlen(r.body), strlen(want));
+	assert_true(strcmp(r.body, want) == 0);
+	free(want);
+	wf_http_free(&r);
+
+	snprintf(target, sizeof target, "/a/%lld", (long long)priv_id);
+	wf_http_get(target, &r);
+	assert_int_equal(r.status, 404);
+	wf_http_free(&r);
+}
+
+static void mirror_reads_them_offline(void **state)
+{
+	(void)state;
+	struct kase k;
+	replied_case(&k, "离线阅读的附件");
+	static const unsigned char pdf[] = "%PDF-1.6\n";
+	char path[512], back[600], mirror[512], args[1024];
+	static char out[65536], err[8192];
+	make_file(path, sizeof path, "离线.pdf", pdf, sizeof pdf - 1, 700000);
+	struct jy_upload u = { .path = path, .suggestion_id = k.id, .attached_to = "reply" };
+	struct jy_error e;
+	if (!upload("a-clerk", &u, &e))
+		fail_msg("%s", e.message);
+
+	snprintf(mirror, sizeof mirror, "%s/wang.mirror", H.dir);
+	struct cli_call c = { .sp = &S, .who = "deputy-wang", .mirror = mirror };
+	if (harness_cli_run(&H, &c, "sync", out, sizeof out, err, sizeof err) != 0)
+		fail_msg("sync: %s", err);
+	/* The server is not asked: --offline reads only the mirror. */
+	snprintf(args, sizeof args, "--offline attachments %lld --json", (long long)k.id);
+	if (harness_cli_run(&H, &c, args, out, sizeof out, err, sizeof err) != 0)
+		fail_msg("attachments --offline: %s", err);
+	assert_non_null(strstr(out, "离线.pdf"));
+	snprintf(back, sizeof back, "%s/offline-back.pdf", H.dir);
+	snprintf(args, sizeof args, "--offline download %lld --output '%s'", (long long)u.attachment_id, back);
+	if (harness_cli_run(&H, &c, args, out, sizeof out, err, sizeof err) != 0)
+		fail_msg("download --offline: %s", err);
+	assert_true(same_file(path, back));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +503,8 @@ int main(void)
 		cmocka_unit_test_setup(over_the_limit_refused, wf_each),
 		cmocka_unit_test_setup(others_cannot_list_or_fetch, wf_each),
 		cmocka_unit_test_setup(big_file_resumes_both_ways, wf_each),
+		cmocka_unit_test_setup(cli_and_portal, wf_each),
+		cmocka_unit_test_setup(mirror_reads_them_offline, wf_each),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

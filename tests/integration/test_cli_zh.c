@@ -33,7 +33,7 @@ static const char *const commands[] = {
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve-extension", "reply", "follow-up", "evaluate",
 	"supervise", "close", "edit", "correct", "topic", "excellent", "show", "list", "export", "stats",
-	"deadlines", "overdue", "todo", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
+	"deadlines", "overdue", "todo", "attach", "attachments", "download", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
 };
 
 /* The values of flags, typed as they are (help shows them with their
