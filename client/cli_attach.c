@@ -27,7 +27,7 @@
 const struct cli_option cli_attach_options[] = {
 	{ "to", N_("WHAT"), N_("attach to: suggestion (default), plan, contact, reply, follow-up, supervision") },
 	{ "event", N_("SEQ"), N_("the record's event sequence (default: the case's latest of that kind)") },
-	{ "name", N_("NAME"), N_("the name others see (default: the file's name)") },
+	{ "name", N_("FILENAME"), N_("the name others see (default: the file's name)") },
 	{ "public", NULL, N_("show it on the portal with the published reply (reply only)") },
 	{ 0 },
 };

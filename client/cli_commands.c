@@ -786,7 +786,7 @@ const struct cli_command cli_commands[] = {
 	{
 		.name = "attach",
 		.summary = N_("attach a file to a suggestion or one of its records"),
-		.usage = N_("attach ID FILE [--to WHAT] [--event SEQ] [--name NAME] [--public]"),
+		.usage = N_("attach ID FILE [--to WHAT] [--event SEQ] [--name FILENAME] [--public]"),
 		.help = N_("Sends FILE (PDF, PNG, JPEG, Word, Excel or PowerPoint; the server\n"
 			"decides the type by the content, not by the name) to case ID, attached\n"
 			"to the suggestion itself or, with --to, to its plan, a contact, the\n"
