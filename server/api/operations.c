@@ -207,13 +207,6 @@ static bool check_attach_put(struct request *req, const ProtobufCMessage *m)
 	       fc_range(req, "attach_put.data (bytes)", (int64_t)q->data.len, 1, attach_chunk_max(req));
 }
 
-static bool check_attach_finish(struct request *req, const ProtobufCMessage *m)
-{
-	const Jianyi__AttachFinishRequest *q = (const Jianyi__AttachFinishRequest *)m;
-	return fc_key(req, "attach_finish.idempotency_key", q->idempotency_key) &&
-	       fc_id(req, "attach_finish.attachment_id", q->attachment_id, true);
-}
-
 static bool check_attach_fetch(struct request *req, const ProtobufCMessage *m)
 {
 	const Jianyi__AttachFetchRequest *q = (const Jianyi__AttachFetchRequest *)m;
@@ -251,7 +244,6 @@ static const struct operation operations[] = {
 	READ(todo, TODO, NULL),
 	WRITE(attach_begin, ATTACH_BEGIN),
 	WRITE(attach_put, ATTACH_PUT),
-	WRITE(attach_finish, ATTACH_FINISH),
 	READ(attach_fetch, ATTACH_FETCH, check_attach_fetch),
 	READ(attach_list, ATTACH_LIST, check_attach_list),
 };

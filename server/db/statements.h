@@ -37,6 +37,8 @@ enum jy_stmt_id {
 	STMT_INBOX_MARK,
 	STMT_CLAIM_DELIVERY,
 	STMT_FINISH_DELIVERY,
+	/* An unfinished upload's next chunk, for its SHA-256 (api/handlers_attach.c). */
+	STMT_ATTACH_CHUNK,
 	/* The public portal, last: its own pool prepares only these. */
 	STMT_PORTAL_LIST,
 	STMT_PORTAL_GET,

@@ -190,6 +190,28 @@ static void wrong_type_refused_by_content(void **state)
 				" AND suggestion_id = $1::bigint", id_str(k.id)), 0);
 }
 
+/* The server hashes what it stored; a declared SHA-256 that differs is refused. */
+static void declared_hash_is_checked(void **state)
+{
+	(void)state;
+	struct kase k;
+	replied_case(&k, "校验值不符");
+	static const unsigned char pdf[] = "%PDF-1.4\n";
+	char path[512];
+	make_file(path, sizeof path, "hash.pdf", pdf, sizeof pdf - 1, 600000);
+	struct jy_upload u = { .path = path, .suggestion_id = k.id, .attached_to = "reply",
+			       .size = 600000 + sizeof pdf - 1 };
+	snprintf(u.key_, sizeof u.key_, "attach-wrong-hash-%lld", (long long)k.id);
+	memset(u.sha256, 'a', 64);
+	struct jy_error e;
+	assert_false(upload("a-clerk", &u, &e));
+	assert_int_equal(e.code, PRECOND);
+	if (!strstr(e.message, "not to the declared SHA-256"))
+		fail_msg("refusal: %s", e.message);
+	assert_int_equal(sql_id("SELECT count(*) FROM attachments WHERE finished_at IS NULL"
+				" AND received = size AND id = $1::bigint", id_str(u.attachment_id)), 1);
+}
+
 static void name_with_a_path_is_sanitized(void **state)
 {
 	(void)state;
@@ -499,6 +521,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(each_type_round_trips, wf_each),
 		cmocka_unit_test_setup(wrong_type_refused_by_content, wf_each),
+		cmocka_unit_test_setup(declared_hash_is_checked, wf_each),
 		cmocka_unit_test_setup(name_with_a_path_is_sanitized, wf_each),
 		cmocka_unit_test_setup(over_the_limit_refused, wf_each),
 		cmocka_unit_test_setup(others_cannot_list_or_fetch, wf_each),

@@ -226,8 +226,8 @@ STABLE LANGUAGE sql AS $$
 	 WHERE c.attachment_id = p_id AND c.off < p_off + p_len AND c.off + length(c.data) > p_off
 $$;
 
--- AttachFinishRequest: every byte arrived and hashes to the declared
--- SHA-256; the attachment becomes readable and the case's timeline (and so
+-- AttachFinishRequest: every byte arrived and hashes (content_sha256, the
+-- hash jianyid computed, never the client's) to the declared SHA-256; the attachment becomes readable and the case's timeline (and so
 -- the feed, and the mirrors) records it.
 CREATE OR REPLACE FUNCTION jy_attach_finish(p_actor bigint, p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -243,8 +243,10 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'attachment ' || t.id || ' has ' || t.received || ' of '
 		                  || t.size || ' bytes; send the rest first', 'attachment_id');
 	END IF;
-	SELECT encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.off)), 'hex') INTO v_sha
-	  FROM attachment_chunks c WHERE c.attachment_id = t.id;
+	-- jianyid hashed the stored chunks one at a time before this transaction
+	-- (api/handlers_attach.c): the chunks of an unfinished upload only grow
+	-- past `received`, which is the size now, so they are the ones hashed.
+	v_sha := coalesce(jy_p_text(p, 'content_sha256'), '');
 	IF v_sha <> t.sha256 THEN
 		PERFORM jy_refuse('failed_precondition', 'the bytes received hash to ' || v_sha
 		                  || ', not to the declared SHA-256 ' || t.sha256 || '; upload the file again',
