@@ -276,7 +276,9 @@ bool jy_upload_file(struct jy_client *c, struct jy_upload *u, struct jy_error *e
 	if (!upload_state(c, u, &received, &finished, err))
 		goto done;
 	u->resumed_from = received;
-	ok = finished || (upload_rest(c, u, f, received, err) && upload_finish(c, u, err));
+	/* Finished already (the answer to our finish was lost): asking again
+	 * with the same key replays that answer, with its event. */
+	ok = (finished || upload_rest(c, u, f, received, err)) && upload_finish(c, u, err);
 done:
 	fclose(f);
 	return ok;
