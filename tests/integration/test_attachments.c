@@ -484,6 +484,21 @@ static void cli_and_portal(void **state)
 	wf_http_get(target, &r);
 	assert_int_equal(r.status, 404);
 	wf_http_free(&r);
+
+	/* A visitor who leaves in the middle of a download costs nothing after. */
+	for (int i = 0; i < 3; i++) {
+		int fd = wf_http_connect();
+		char get[128], buf[4096];
+		int n = snprintf(get, sizeof get, "GET /a/%lld HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+				 (long long)pub_id);
+		assert_int_equal(write(fd, get, (size_t)n), n);
+		assert_true(read(fd, buf, sizeof buf) > 0);
+		close(fd);
+	}
+	usleep(300000);
+	wf_http_get("/healthz", &r);
+	assert_int_equal(r.status, 200);
+	wf_http_free(&r);
 }
 
 static void mirror_reads_them_offline(void **state)
