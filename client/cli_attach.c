@@ -15,6 +15,7 @@
 #include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
+#include "cli_terms.h"
 #include "jianyi.h"
 #include "mirror_attach.h"
 
@@ -131,20 +132,6 @@ static void size_text(char *buf, size_t len, int64_t n)
 		snprintf(buf, len, _("%.1f MiB"), (double)n / (1024.0 * 1024.0));
 }
 
-static const char *target_text(const char *t)
-{
-	if (strcmp(t, "plan") == 0)
-		return _("plan");
-	if (strcmp(t, "contact") == 0)
-		return _("contact");
-	if (strcmp(t, "reply") == 0)
-		return _("reply");
-	if (strcmp(t, "follow_up") == 0)
-		return _("follow-up");
-	if (strcmp(t, "supervision") == 0)
-		return _("supervision");
-	return _("suggestion");
-}
 
 static void print_attachments(Jianyi__Attachment *const *a, size_t n)
 {
@@ -156,7 +143,7 @@ static void print_attachments(Jianyi__Attachment *const *a, size_t n)
 		size_text(size, sizeof size, a[i]->size);
 		cli_cell(&c, "%" PRId64, a[i]->id);
 		cli_cell(&c, "%s", size);
-		cli_cell(&c, "%s", target_text(a[i]->attached_to));
+		cli_cell(&c, "%s", cli_attach_target_text(a[i]->attached_to));
 		cli_cell(&c, "%s", a[i]->public_ ? _("yes") : _("no"));
 		cli_cell(&c, "%s", a[i]->name);
 	}

@@ -443,6 +443,14 @@ static void cli_and_portal(void **state)
 	snprintf(args, sizeof args, "download %lld --output '%s'", (long long)pub_id, back);
 	assert_int_equal(cli_as("deputy-wang", args, out, sizeof out), 0);
 	assert_true(same_file(pub, back));
+	/* The timeline says it, in Chinese too. */
+	struct cli_call zh = { .sp = &S, .who = "deputy-wang",
+			       .env = "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=zh_CN.UTF-8" };
+	static char zerr[8192];
+	snprintf(args, sizeof args, "show %lld", (long long)k.id);
+	assert_int_equal(harness_cli_run(&H, &zh, args, out, sizeof out, zerr, sizeof zerr), 0);
+	if (!strstr(out, "上传附件“答复函-公开.pdf”，附于答复"))
+		fail_msg("the timeline does not tell of the attachment:\n%s", out);
 	/* A public attachment only on a reply. */
 	snprintf(args, sizeof args, "attach %lld '%s' --to plan --public", (long long)k.id, priv);
 	assert_int_not_equal(cli_as("a-clerk", args, out, sizeof out), 0);
