@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_attach.h"
 #include "cli_clock.h"
 #include "cli_i18n.h"
 #include "cli_terms.h"
@@ -788,6 +789,55 @@ const struct cli_command cli_commands[] = {
 		.max_args = 1,
 		.needs_settings = true,
 		.run = cli_run_directory,
+	},
+	{
+		.name = "attach",
+		.summary = N_("attach a file to a suggestion or one of its records"),
+		.usage = N_("attach ID FILE [--to WHAT] [--event SEQ] [--name FILENAME] [--public]"),
+		.help = N_("Sends FILE (PDF, PNG, JPEG, Word, Excel or PowerPoint; the server\n"
+			"decides the type by the content, not by the name) to case ID, attached\n"
+			"to the suggestion itself or, with --to, to its plan, a contact, the\n"
+			"reply (the sealed reply letter), a follow-up or a supervision record:\n"
+			"the latest of that kind, or the one --event names. Only the\n"
+			"organization that recorded it attaches to a record. --public shows a\n"
+			"reply's attachment on the portal once the case is published. A\n"
+			"transfer cut in the middle resumes where it stopped.\n"
+			"With --json: {attachment_id, size, sha256, event_sequence}.\n"),
+		.options = cli_attach_options,
+		.max_args = 2,
+		.needs_settings = true,
+		.run = cli_run_attach,
+	},
+	{
+		.name = "attachments",
+		.summary = N_("the files attached to a suggestion"),
+		.usage = N_("attachments ID"),
+		.help = N_("The finished attachments of case ID: id, size, what they are attached\n"
+			"to, whether the portal shows them, name. With --json: {\"attachments\":\n"
+			"[{id, suggestion_id, name, mime_type, size, sha256, attached_to,\n"
+			"event_sequence, public, uploaded_by, at, received, finished}]}.\n"
+			"With --offline, as the mirror's last sync brought them.\n"),
+		.max_args = 1,
+		.needs_settings = true,
+		.offline = true,
+		.run = cli_run_attachments,
+	},
+	{
+		.name = "download",
+		.summary = N_("fetch an attachment into a file"),
+		.usage = N_("download ATTACHMENT [--output FILE]"),
+		.help = N_("Writes attachment ATTACHMENT (its id, from 'jianyi attachments') to\n"
+			"FILE, by default its own name in the current folder, through FILE.part:\n"
+			"a transfer cut in the middle resumes from the part, and the whole is\n"
+			"checked against the attachment's SHA-256 before it takes its name.\n"
+			"With --offline, from the mirror ('jianyi sync' fetches the attachments\n"
+			"of the cases it holds); --output is then required.\n"
+			"With --json: {path, name, mime_type, size, sha256}.\n"),
+		.options = cli_download_options,
+		.max_args = 1,
+		.needs_settings = true,
+		.offline = true,
+		.run = cli_run_download,
 	},
 	{
 		.name = "todo",

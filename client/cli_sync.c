@@ -29,6 +29,7 @@
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_outbox.h"
+#include "mirror_attach.h"
 #include "cli_output.h"
 #include "jianyi.h"
 #include "protocol.h"
@@ -38,6 +39,7 @@
 #define PAGE_MAX 5000
 #define LIVE_BATCH 500
 #define REFRESH_BATCH 500      /* cases read and stored per transaction */
+#define FRAME_SLACK 2048       /* a fetched chunk leaves this much of a frame */
 #define STALE_MAX 5000         /* cases left stale before reading them mid-sync */
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
@@ -192,7 +194,8 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 				ok = mirror_put_case(x->m, r->get_suggestion);
 			} else if (code == JIANYI__STATUS_CODE__STATUS_NOT_FOUND ||
 				   code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED) {
-				ok = mirror_drop_case(x->m, ids[i]);   /* no longer ours to see */
+				/* no longer ours to see */
+				ok = mirror_drop_case(x->m, ids[i]) && mirror_drop_attachments(x->m, ids[i]);
 			} else {
 				struct jy_error err = { .code = code ? code
 								     : JIANYI__STATUS_CODE__STATUS_INTERNAL };
@@ -390,6 +393,58 @@ bool cli_sync_catch_up(const struct cli_invocation *inv, struct jy_client *c, st
 	return catch_up(&x, false) == S_OK;
 }
 
+/* The largest chunk both our frames and the server's carry. */
+static int32_t attach_chunk(const struct jy_client *c)
+{
+	const Jianyi__Welcome *w = jy_welcome(c);
+	uint32_t frame = w->limits != NULL ? w->limits->max_frame_bytes : JY_DEFAULT_MAX_FRAME;
+	int32_t n = JY_ATTACH_CHUNK_MAX;
+	if (frame > 2 * FRAME_SLACK && frame - FRAME_SLACK < (uint32_t)n)
+		n = (int32_t)(frame - FRAME_SLACK);
+	return n;
+}
+
+/* The attachments' bytes for offline reading, one chunk per transaction: a
+ * fetch cut in the middle goes on from where the stored bytes end. */
+static enum outcome fetch_attachments(struct sync_ctx *x)
+{
+	for (;;) {
+		int64_t id, received, size;
+		Jianyi__Request req = JIANYI__REQUEST__INIT;
+		Jianyi__AttachFetchRequest q = JIANYI__ATTACH_FETCH_REQUEST__INIT;
+		Jianyi__Envelope *resp = NULL;
+		struct jy_error err;
+
+		if (!mirror_attach_missing(x->m, &id, &received, &size))
+			return mirror_fatal(x);
+		if (id == 0)
+			return S_OK;
+		q.attachment_id = id;
+		q.offset = received;
+		q.length = attach_chunk(x->c);
+		req.body_case = JIANYI__REQUEST__BODY_ATTACH_FETCH;
+		req.attach_fetch = &q;
+		if (!jy_call(x->c, &req, &resp, &err)) {
+			if (resp != NULL)
+				jy_envelope_free(resp);
+			return link_failed(&err, _("fetching attachments"));
+		}
+		const Jianyi__AttachFetchResponse *r = resp->response->attach_fetch;
+		bool ok = resp->response->body_case == JIANYI__RESPONSE__BODY_ATTACH_FETCH &&
+			  r->offset == received && r->data.len > 0 &&
+			  received + (int64_t)r->data.len <= size;
+		if (!ok) {
+			jy_envelope_free(resp);
+			cli_fail(CLI_EXIT_FAILURE, _("internal: the server's answer to attach_fetch has no bytes"));
+			return S_FATAL;
+		}
+		ok = mirror_attach_store(x->m, id, received, r->data.data, r->data.len);
+		jy_envelope_free(resp);
+		if (!ok)
+			return mirror_fatal(x);
+	}
+}
+
 /* One connection's work: bind, outbox, catch up, statistics, follow. */
 static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx *x,
 			      const char *ca_sha256, bool follow_on, struct outbox_tally *t)
@@ -406,7 +461,8 @@ static enum outcome sync_once(const struct cli_invocation *inv, struct sync_ctx 
 	if (!cli_outbox_send(x->c, x->m, inv->flags.json, t, &err))
 		return err.code == JIANYI__STATUS_CODE__STATUS_INTERNAL ? S_FATAL
 			: link_failed(&err, _("sending the outbox"));
-	if ((o = catch_up(x, false)) != S_OK || (o = snapshot_stats(x)) != S_OK)
+	if ((o = catch_up(x, false)) != S_OK || (o = snapshot_stats(x)) != S_OK ||
+	    (o = fetch_attachments(x)) != S_OK)
 		return o;
 	return follow_on ? follow(x) : S_OK;
 }

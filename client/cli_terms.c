@@ -69,7 +69,8 @@ const char *cli_action_text(const char *action)
 		{ "nominate", N_("nominated as excellent") },
 		{ "score", N_("scored the nomination") },
 		{ "announce", N_("announced as excellent") },
-		{ "evaluation_outcome", N_("evaluation round closed") }, { NULL, NULL },
+		{ "evaluation_outcome", N_("evaluation round closed") },
+		{ "attach", N_("attached a file") }, { NULL, NULL },
 	};
 	return lookup(t, action);
 }
@@ -94,6 +95,17 @@ const char *cli_deed_text(const char *action)
 		{ "correct", N_("correct the registered text") }, { NULL, NULL },
 	};
 	return lookup(t, action);
+}
+
+const char *cli_attach_target_text(const char *target)
+{
+	static const struct term t[] = {
+		{ "suggestion", N_("the suggestion") }, { "plan", N_("the handling plan") },
+		{ "contact", N_("a contact record") }, { "reply", N_("the reply") },
+		{ "follow_up", N_("a follow-up report") }, { "supervision", N_("a supervision record") },
+		{ NULL, NULL },
+	};
+	return lookup(t, target);
 }
 
 const char *cli_role_text(const char *role)

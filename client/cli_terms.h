@@ -8,6 +8,8 @@
 const char *cli_state_text(int state);                 /* a Jianyi__State */
 const char *cli_action_text(const char *action);       /* event kinds: "approve_extension" */
 const char *cli_deed_text(const char *action);         /* what one may do: "approve_extension" */
+/* What an attachment is on (AttachBeginRequest.attached_to), for people. */
+const char *cli_attach_target_text(const char *target);
 const char *cli_role_text(const char *role);           /* "liaison_officer" */
 const char *cli_org_kind_text(const char *kind);       /* "handling_unit" */
 const char *cli_class_text(const char *result_class);  /* "A" */

@@ -185,6 +185,9 @@ static void describe(const struct ctx *x, const Jianyi__TimelineEvent *e, struct
 		snprintf(buf, len, _("evaluation round %" PRId64 " closed: %" PRId64 " of %" PRId64
 				     " evaluating deputies answered"),
 			 num(d, "round"), num(d, "forms"), num(d, "evaluators"));
+	} else if (strcmp(k, "attach") == 0) {
+		snprintf(buf, len, _("attached \"%s\" to %s"), str(d, "name"),
+			 cli_attach_target_text(str(d, "attached_to")));
 	} else {
 		snprintf(buf, len, "%s", cli_action_text(k));
 	}

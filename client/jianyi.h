@@ -228,6 +228,52 @@ JY_API bool jy_call_get(struct jy_client *c, int64_t suggestion_id, Jianyi__Enve
 JY_API bool jy_call_list(struct jy_client *c, const Jianyi__ListSuggestionsRequest *filter,
 			 Jianyi__Envelope **resp, struct jy_error *err);
 
+/* --- Attachments (docs/WORKFLOW.md "Attachments") --------------------
+ * A file travels in chunks that fit a frame. When the link is cut in the
+ * middle the call fails (STATUS_UNAVAILABLE); connect again and call it
+ * again with the same struct: it resumes where the bytes end.
+ *
+ *   struct jy_upload u = { .path = "答复函.pdf", .suggestion_id = 7,
+ *                          .attached_to = "reply", .public_ = true };
+ *   while (!jy_upload_file(c, &u, &e) && e.code == STATUS_UNAVAILABLE)
+ *       ... jy_close(c); c = jy_connect(...) ...;
+ *   // u.attachment_id is the attachment */
+struct jy_upload {
+	const char *path;          /* the file to send */
+	const char *name;          /* its name for others; NULL: the path's last part */
+	int64_t suggestion_id;
+	const char *attached_to;   /* suggestion (NULL), plan, contact, reply, follow_up, supervision */
+	int64_t event_sequence;    /* the record; 0: the case's latest of that kind */
+	bool public_;              /* a reply's attachment, shown on the portal */
+	/* Filled by the call and kept between calls (zero them for a new file): */
+	int64_t attachment_id;
+	int64_t size;
+	char sha256[65];
+	int64_t resumed_from;      /* the bytes the server held when this call began */
+	int64_t event_sequence_done; /* the "attach" event, once finished */
+	char key_[40];             /* the idempotency keys' stem */
+};
+JY_API bool jy_upload_file(struct jy_client *c, struct jy_upload *u, struct jy_error *err);
+
+/* Writes attachment_id to path through "path.part": a part left by a cut
+ * transfer is continued; the whole is checked against the attachment's
+ * SHA-256 before it is renamed to path. */
+struct jy_download {
+	int64_t attachment_id;
+	const char *path;
+	/* Filled by the call: */
+	char name[808];
+	char mime_type[128];
+	char sha256[65];
+	int64_t size;
+	int64_t resumed_from;      /* the bytes of the part file when this call began */
+	char part_[4096];
+};
+JY_API bool jy_download_file(struct jy_client *c, struct jy_download *d, struct jy_error *err);
+/* AttachListRequest: a case's attachments (attachment_id 0), or one. */
+JY_API bool jy_call_attach_list(struct jy_client *c, int64_t suggestion_id, int64_t attachment_id,
+				Jianyi__Envelope **resp, struct jy_error *err);
+
 /* Reconnection back-off with jitter: each delay is drawn from the upper
  * half of an interval that doubles from min_ms to max_ms, so a thousand
  * clients dropped at the same moment do not come back in lockstep.

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "enum_names.h"
+#include "mirror_attach.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -252,7 +253,7 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 				  i == 0 ? "lead" : "cosigner", (char *)NULL))
 			goto done;
 	}
-	ok = learn_unit_ids(m, g);
+	ok = learn_unit_ids(m, g) && mirror_put_attachments(m, s->id, g->attachments, g->n_attachments);
 done:
 	if (st != NULL)
 		sqlite3_finalize(st);

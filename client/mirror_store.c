@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "enum_names.h"
+#include "mirror_attach.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -186,7 +187,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 			return false;
 		if (sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			return mirror_fail_db(m, "creating the mirror");
-		return true;
+		return mirror_attach_ensure(m);
 	}
 	if (app != MIRROR_APP_ID)
 		return mirror_fail(m, "not a Jianyi mirror (a SQLite file of another application%s)",
@@ -203,7 +204,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 			  "('meta','cases','timeline','units','case_units','deputies',"
 			  "'case_deputies','stats','outbox','stale')") != 10)
 		return mirror_fail(m, "not a whole Jianyi mirror (tables missing)");
-	return true;
+	return mirror_attach_ensure(m);
 }
 
 struct mirror *mirror_open(const char *path, bool create, char *err, size_t errlen)

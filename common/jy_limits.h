@@ -17,6 +17,12 @@
 #define JY_SESSION_MIN 1
 #define JY_SESSION_MAX 20
 
+/* An attachment's chunk, in bytes, both ways (AttachPutRequest.data,
+ * AttachFetchRequest.length): well inside the default 1 MiB frame. */
+#define JY_ATTACH_CHUNK_MAX 262144
+/* An attachment's name, in characters (after sanitizing). */
+#define JY_ATTACH_NAME_MAX 200
+
 /* A limit as text, for messages built at compile time: JY_STR(JY_TERM_MAX). */
 #define JY_STR(x) JY_STR_(x)
 #define JY_STR_(x) #x

@@ -84,31 +84,43 @@ static bool sqlstate_is_race(const char *s)
 	return strcmp(s, "23505") == 0 || strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
 }
 
-json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix)
+bool db_answer_rows(struct request *req, const struct db_result *r)
 {
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "database unavailable (%s); try again", r->error);
-		return NULL;
+		return false;
 	}
 	if (db_result_timed_out(r)) {
 		jy_warn("event=sql_timeout kind=%s error=\"%s\"", req->kind, r->error);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
 			     "the database did not answer within statement_timeout (%s); try again",
 			     r->error);
-		return NULL;
+		return false;
 	}
 	if (r->outcome == DB_QUERY_ERROR && sqlstate_is_race(r->sqlstate)) {
 		jy_warn("event=sql_race kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate, r->error);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
 			     "a concurrent request changed the same records (%s); try again", r->sqlstate);
-		return NULL;
+		return false;
 	}
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
+	if (r->outcome != DB_OK) {
 		jy_error("event=sql_failed kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate,
 			 r->error);
 		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
 			     r->sqlstate[0] ? r->sqlstate : "no result");
+		return false;
+	}
+	return true;
+}
+
+json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix)
+{
+	if (!db_answer_rows(req, r))
+		return NULL;
+	if (PQntuples(r->res) != 1) {
+		jy_error("event=sql_failed kind=%s rows=%d", req->kind, PQntuples(r->res));
+		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (no result)");
 		return NULL;
 	}
 	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
@@ -206,7 +218,15 @@ static void request_hash(const char *op, const ProtobufCMessage *m, char out[65]
 void db_answer_write(struct request *req, const char *op, const ProtobufCMessage *m,
 		     const char *idempotency_key, db_result_cb cb)
 {
+	db_answer_write_with(req, op, m, NULL, NULL, idempotency_key, cb);
+}
+
+void db_answer_write_with(struct request *req, const char *op, const ProtobufCMessage *m,
+			  const char *key, const char *value, const char *idempotency_key, db_result_cb cb)
+{
 	json_object *params = pbjson_from_message(m);
+	if (key)
+		json_object_object_add(params, key, json_object_new_string(value));
 	char actor[24], hash[65];
 	snprintf(actor, sizeof actor, "%" PRId64, req->sess->who.account_id);
 	request_hash(op, m, hash);

@@ -37,6 +37,10 @@ void db_answer_query(struct request *req, const struct db_stmt *stmt, const char
 bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
 			 db_result_cb cb, void *arg);
 
+/* Whether r is a result (DB_OK) to read; otherwise req has been answered:
+ * unavailable (retryable), deadline exceeded, a race, or an internal error. */
+bool db_answer_rows(struct request *req, const struct db_result *r);
+
 /* The document when it says "code":"ok" (the caller puts it); otherwise
  * req has been answered and NULL is returned. field_prefix ("stats.") is
  * put before the document's "field" in the violation; "" for none. */
@@ -66,6 +70,10 @@ void db_answer_write(struct request *req, const char *op, const ProtobufCMessage
 		     const char *idempotency_key, db_result_cb cb);
 void db_answer_read(struct request *req, const char *op, const ProtobufCMessage *m,
 		    db_result_cb cb);
+/* db_answer_write with one more params key that jianyid found itself (not
+ * the client's: it is not in m, nor in the request's hash). */
+void db_answer_write_with(struct request *req, const char *op, const ProtobufCMessage *m,
+			  const char *key, const char *value, const char *idempotency_key, db_result_cb cb);
 
 /* A string member of o, "" when absent or not a string. */
 const char *db_answer_str(json_object *o, const char *key);

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "accounts.h"
+#include "handlers_attach.h"
 #include "handlers_get.h"
 #include "handlers_workflow.h"
 #include "handlers_sync.h"
@@ -81,6 +82,7 @@ static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_DEADLINES, "deadlines", handle_deadlines },
 	{ JIANYI__REQUEST__BODY_INBOX, "inbox", handle_inbox },
 	{ JIANYI__REQUEST__BODY_INBOX_MARK, "inbox_mark", handle_inbox_mark },
+	{ JIANYI__REQUEST__BODY_ATTACH_FINISH, "attach_finish", handle_attach_finish },
 };
 
 void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jianyi__Request *body)

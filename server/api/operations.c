@@ -2,8 +2,10 @@
 
 #include <string.h>
 
+#include "context.h"
 #include "db_answer.h"
 #include "field_check.h"
+#include "jy_limits.h"
 
 /* A row: the request body, the operation's name (also the request's kind
  * and, with a dot, the prefix of the fields its refusals name), the
@@ -152,6 +154,74 @@ static bool check_directory(struct request *req, const ProtobufCMessage *m)
 	       fc_id(req, "directory.station_id", q->station_id, false);
 }
 
+/* ---- attachments (docs/WORKFLOW.md "Attachments") ---------------------------- */
+
+static const char *const attach_targets[] = {
+	"", "suggestion", "plan", "contact", "reply", "follow_up", "supervision",
+};
+
+/* Room in a frame for everything but a chunk's bytes. */
+#define ATTACH_FRAME_SLACK 2048
+
+/* The largest chunk this server's frames carry. */
+static int64_t attach_chunk_max(const struct request *req)
+{
+	int64_t frame = (int64_t)req->ctx->cfg->max_frame_bytes - ATTACH_FRAME_SLACK;
+	return frame < JY_ATTACH_CHUNK_MAX ? (frame > 1 ? frame : 1) : JY_ATTACH_CHUNK_MAX;
+}
+
+static bool check_attach_begin(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__AttachBeginRequest *q = (const Jianyi__AttachBeginRequest *)m;
+	bool known = false;
+	for (size_t i = 0; i < sizeof attach_targets / sizeof attach_targets[0]; i++)
+		known = known || strcmp(q->attached_to, attach_targets[i]) == 0;
+	if (!known) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.attached_to",
+				   "attach_begin.attached_to must be empty (the suggestion) or one of: "
+				   "suggestion, plan, contact, reply, follow_up, supervision");
+		return false;
+	}
+	int64_t max = req->ctx->cfg->attachment_max_bytes;
+	if (q->size > max) {
+		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.size",
+				   "the file has %lld bytes; an attachment may have at most %lld bytes "
+				   "(the server's attachment_max_bytes)", (long long)q->size, (long long)max);
+		return false;
+	}
+	return fc_key(req, "attach_begin.idempotency_key", q->idempotency_key) &&
+	       fc_id(req, "attach_begin.suggestion_id", q->suggestion_id, true) &&
+	       fc_id(req, "attach_begin.event_sequence", q->event_sequence, false) &&
+	       fc_range(req, "attach_begin.size", q->size, 1, max) &&
+	       fc_range(req, "attach_begin.name (bytes)", (int64_t)strlen(q->name), 1,
+			4 * JY_ATTACH_NAME_MAX) &&
+	       fc_range(req, "attach_begin.sha256 (characters)", (int64_t)strlen(q->sha256), 64, 64);
+}
+
+static bool check_attach_put(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__AttachPutRequest *q = (const Jianyi__AttachPutRequest *)m;
+	return fc_key(req, "attach_put.idempotency_key", q->idempotency_key) &&
+	       fc_id(req, "attach_put.attachment_id", q->attachment_id, true) &&
+	       fc_range(req, "attach_put.offset", q->offset, 0, INT64_MAX) &&
+	       fc_range(req, "attach_put.data (bytes)", (int64_t)q->data.len, 1, attach_chunk_max(req));
+}
+
+static bool check_attach_fetch(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__AttachFetchRequest *q = (const Jianyi__AttachFetchRequest *)m;
+	return fc_id(req, "attach_fetch.attachment_id", q->attachment_id, true) &&
+	       fc_range(req, "attach_fetch.offset", q->offset, 0, INT64_MAX) &&
+	       fc_range(req, "attach_fetch.length", q->length, 1, attach_chunk_max(req));
+}
+
+static bool check_attach_list(struct request *req, const ProtobufCMessage *m)
+{
+	const Jianyi__AttachListRequest *q = (const Jianyi__AttachListRequest *)m;
+	return fc_id(req, "attach_list.suggestion_id", q->suggestion_id, false) &&
+	       fc_id(req, "attach_list.attachment_id", q->attachment_id, false);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define WRITE(name, NAME) \
@@ -172,6 +242,10 @@ static const struct operation operations[] = {
 	READ(supervision_list, SUPERVISION_LIST, check_supervision_list),
 	READ(directory, DIRECTORY, check_directory),
 	READ(todo, TODO, NULL),
+	WRITE(attach_begin, ATTACH_BEGIN),
+	WRITE(attach_put, ATTACH_PUT),
+	READ(attach_fetch, ATTACH_FETCH, check_attach_fetch),
+	READ(attach_list, ATTACH_LIST, check_attach_list),
 };
 
 #define NOPERATIONS (sizeof operations / sizeof operations[0])

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "enum_names.h"
+
 #include "xalloc.h"
 
 void *pb_arena_alloc(struct pb_arena *a, size_t size)
@@ -26,6 +29,39 @@ void pb_arena_free(struct pb_arena *a)
 		free(a->ptrs[i]);
 	free(a->ptrs);
 	memset(a, 0, sizeof *a);
+}
+
+/* Bytes travel in JSON as base64 (no line breaks), as PostgreSQL's
+ * decode(..., 'base64') reads them (attachment chunks). */
+static json_object *bytes_to_json(const ProtobufCBinaryData *b)
+{
+	size_t cap = 4 * ((b->len + 2) / 3) + 1;
+	unsigned char *out = jy_xmalloc(cap);
+	int n = b->len ? EVP_EncodeBlock(out, b->data, (int)b->len) : 0;
+	json_object *o = json_object_new_string_len((const char *)out, n);
+	free(out);
+	return o;
+}
+
+/* The base64 text of v into the arena; false when it is not base64. */
+static bool bytes_from_json(ProtobufCBinaryData *b, json_object *v, struct pb_arena *a)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	const char *s = json_object_get_string(v);
+	size_t n = (size_t)json_object_get_string_len(v);
+	if (n % 4 != 0 || n > INT32_MAX)
+		return false;
+	unsigned char *out = pb_arena_alloc(a, n / 4 * 3 + 1);
+	int got = n ? EVP_DecodeBlock(out, (const unsigned char *)s, (int)n) : 0;
+	if (got < 0)
+		return false;
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	for (size_t k = n; k > 0 && s[k - 1] == '=' && got > 0; k--)
+		got--;
+	b->data = out;
+	b->len = (size_t)got;
+	return true;
 }
 
 static json_object *scalar_to_json(const ProtobufCFieldDescriptor *f, const void *p)
@@ -60,8 +96,10 @@ static json_object *scalar_to_json(const ProtobufCFieldDescriptor *f, const void
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return *(ProtobufCMessage *const *)p ? pbjson_from_message(*(ProtobufCMessage *const *)p)
 						     : NULL;
+	case PROTOBUF_C_TYPE_BYTES:
+		return bytes_to_json(p);
 	default:
-		return NULL; /* bytes, floats: not used in JSON-bound messages */
+		return NULL; /* floats: not used in JSON-bound messages */
 	}
 }
 
@@ -81,6 +119,8 @@ static size_t scalar_size(const ProtobufCFieldDescriptor *f)
 	case PROTOBUF_C_TYPE_STRING:
 	case PROTOBUF_C_TYPE_MESSAGE:
 		return sizeof(void *);
+	case PROTOBUF_C_TYPE_BYTES:
+		return sizeof(ProtobufCBinaryData);
 	default:
 		return 4;
 	}
@@ -286,6 +326,9 @@ static bool fill(ProtobufCMessage *m, json_object *o, struct pb_arena *a,
 					message_from(f->descriptor, v, a, &ok);
 			else
 				ok = mismatch(d, f->name, "not an object") && ok;
+		} else if (f->type == PROTOBUF_C_TYPE_BYTES) {
+			if (!bytes_from_json((ProtobufCBinaryData *)(base + f->offset), v, a))
+				ok = mismatch(d, f->name, "not base64") && ok;
 		} else if (!fill_scalar(f, base + f->offset, v)) {
 			ok = mismatch(d, f->name, wrong_value(f, false)) && ok;
 		}

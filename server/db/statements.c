@@ -159,6 +159,18 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.nparams = 5,
 	},
 
+	/* $1 attachment id, $2 its uploader (account id), $3 offset. Zero or one
+	 * row (off, data): the first chunk at or after the offset of an upload
+	 * of that account that is not finished (schema 0020_attachments.sql). */
+	[STMT_ATTACH_CHUNK] = {
+		.name = "attach_chunk",
+		.sql = "SELECT c.off, c.data FROM attachment_chunks c"
+		       " JOIN attachments t ON t.id = c.attachment_id"
+		       " WHERE t.id = $1::bigint AND t.uploaded_by = $2::bigint AND t.finished_at IS NULL"
+		       " AND c.off >= $3::bigint ORDER BY c.off LIMIT 1",
+		.nparams = 3,
+	},
+
 	/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size. */
 	[STMT_PORTAL_LIST] = {
 		.name = "portal_list",
@@ -186,5 +198,11 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.name = "portal_unsatisfied",
 		.sql = "SELECT jy_portal_unsatisfied()::text",
 		.nparams = 0,
+	},
+	/* $1 attachment id, $2 offset, $3 length: NULL unless public and published. */
+	[STMT_PORTAL_ATTACHMENT] = {
+		.name = "portal_attachment",
+		.sql = "SELECT jy_portal_attachment($1::bigint, $2::bigint, $3::int)::text",
+		.nparams = 3,
 	},
 };

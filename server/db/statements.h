@@ -37,12 +37,15 @@ enum jy_stmt_id {
 	STMT_INBOX_MARK,
 	STMT_CLAIM_DELIVERY,
 	STMT_FINISH_DELIVERY,
+	/* An unfinished upload's next chunk, for its SHA-256 (api/handlers_attach.c). */
+	STMT_ATTACH_CHUNK,
 	/* The public portal, last: its own pool prepares only these. */
 	STMT_PORTAL_LIST,
 	STMT_PORTAL_GET,
 	STMT_PORTAL_STATS,
 	STMT_PORTAL_EXCELLENT,
 	STMT_PORTAL_UNSATISFIED,
+	STMT_PORTAL_ATTACHMENT,
 	STMT_COUNT,
 	STMT_PORTAL_FIRST = STMT_PORTAL_LIST,
 };

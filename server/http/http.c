@@ -24,6 +24,8 @@ struct http_pending {
 	struct evhttp_request *req;       /* NULL once libevent has freed it */
 	struct evhttp_connection *evcon;  /* to match the close callback */
 	bool gone;                        /* the client's connection closed */
+	void (*on_gone)(void *arg);       /* told when it closes (http_pending_on_gone) */
+	void *gone_arg;
 	TAILQ_ENTRY(http_pending) link;
 };
 
@@ -70,6 +72,7 @@ static const struct route portal_routes[] = {
 	{ "/excellent", false, http_portal_excellent },
 	{ "/unsatisfied", false, http_portal_unsatisfied },
 	{ "/s/", true, http_portal_suggestion },
+	{ "/a/", true, http_portal_attachment },
 };
 
 static const struct route metrics_routes[] = {
@@ -189,8 +192,10 @@ void http_send_error_page(struct evhttp_request *req, int code, const char *mess
 static void on_connection_close(struct evhttp_connection *evcon, void *arg)
 {
 	struct jy_http *h = arg;
-	struct http_pending *p;
-	TAILQ_FOREACH(p, &h->pending, link) {
+	struct http_pending *p, *next;
+	/* An on_gone callback may take its pending off the list. */
+	for (p = TAILQ_FIRST(&h->pending); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, link);
 		if (p->gone || p->evcon != evcon)
 			continue;
 		p->gone = true;
@@ -199,6 +204,8 @@ static void on_connection_close(struct evhttp_connection *evcon, void *arg)
 		 * shutdown): libevent frees it right after this callback. */
 		if (evhttp_request_get_connection(p->req) != NULL)
 			p->req = NULL;
+		if (p->on_gone)
+			p->on_gone(p->gone_arg);
 	}
 }
 
@@ -213,6 +220,17 @@ struct http_pending *http_pending_new(struct http_env *env, struct evhttp_reques
 	p->evcon = evhttp_request_get_connection(req);
 	TAILQ_INSERT_TAIL(&h->pending, p, link);
 	return p;
+}
+
+void http_pending_on_gone(struct http_pending *p, void (*fn)(void *arg), void *arg)
+{
+	p->on_gone = fn;
+	p->gone_arg = arg;
+}
+
+struct evhttp_request *http_pending_peek(const struct http_pending *p)
+{
+	return p->gone ? NULL : p->req;
 }
 
 struct evhttp_request *http_pending_take(struct http_pending *p)

@@ -75,6 +75,11 @@ void http_portal_excellent(struct http_env *env, struct evhttp_request *req, con
 void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query);
 
+/* "/a/<id>": a public attachment of a published reply, streamed in chunks
+ * (http_attachment.c). */
+void http_portal_attachment(struct http_env *env, struct evhttp_request *req, const char *path,
+			    struct evkeyvalq *query);
+
 /* Whether the HTTP listener is bound (for /readyz). */
 bool http_listening(const struct http_env *env);
 
@@ -114,6 +119,13 @@ void http_send_error_page(struct evhttp_request *req, int code, const char *mess
 struct http_pending;
 
 struct http_pending *http_pending_new(struct http_env *env, struct evhttp_request *req);
+/* A long answer (a download in chunks) keeps its pending across several
+ * queries: fn(arg) is called when the client's connection closes, so that
+ * its owner can let go of what waits for a write that will never finish
+ * (http_pending_take it then, unless a query is still out). */
+void http_pending_on_gone(struct http_pending *p, void (*fn)(void *arg), void *arg);
+/* The request while the client is there, else NULL; p stays. */
+struct evhttp_request *http_pending_peek(const struct http_pending *p);
 /* The request, if the client is still there (then answer it); NULL if it is
  * gone (its request already released). Frees p either way. */
 struct evhttp_request *http_pending_take(struct http_pending *p);

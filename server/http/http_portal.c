@@ -426,6 +426,25 @@ static void feedback_row(struct evbuffer *b, const char *label, json_object *cou
 			    jint(counts, "unsatisfied"));
 }
 
+/* The replies' public attachments (答复函), each a link to /a/<id>. */
+static void render_attachments(struct evbuffer *b, json_object *list)
+{
+	if (jlen(list) == 0)
+		return;
+	evbuffer_add_printf(b, "<h3>答复附件</h3>\n<ul class=\"attachments\">\n");
+	for (size_t i = 0; i < jlen(list); i++) {
+		json_object *a = json_object_array_get_idx(list, i);
+		int64_t size = jint(a, "size");
+		evbuffer_add_printf(b, "<li><a href=\"/a/%" PRId64 "\">", jint(a, "id"));
+		http_esc(b, jstr(a, "name"));
+		if (size < 1024 * 1024)
+			evbuffer_add_printf(b, "</a>（%.1f KB）</li>\n", (double)size / 1024.0);
+		else
+			evbuffer_add_printf(b, "</a>（%.1f MB）</li>\n", (double)size / (1024.0 * 1024.0));
+	}
+	evbuffer_add_printf(b, "</ul>\n");
+}
+
 static void render_suggestion(struct evbuffer *b, json_object *doc)
 {
 	json_object *s = jget(doc, "suggestion");
@@ -464,6 +483,7 @@ static void render_suggestion(struct evbuffer *b, json_object *doc)
 		http_esc(b, jstr(r, "text"));
 		evbuffer_add_printf(b, "</div>\n");
 	}
+	render_attachments(b, jget(doc, "attachments"));
 	json_object *fus = jget(doc, "follow_ups");
 	if (jlen(fus) > 0)
 		evbuffer_add_printf(b, "<h2>跟踪办理情况</h2>\n");

@@ -20,6 +20,7 @@ struct harness_relay {
 	int target;                /* atomic: retargeted while running */
 	struct relay_cuts cuts;
 	int large_left;            /* large-chunk cuts still to make */
+	bool bytes_cut_done;       /* once_after_bytes has cut its connection */
 	int cut_count;             /* atomic */
 	int stop;                  /* atomic */
 	unsigned seed;
@@ -85,6 +86,7 @@ static void *relay_main(void *arg)
 {
 	struct harness_relay *r = arg;
 	int cfd = -1, sfd = -1, chunks = 0, cut_at = 0;
+	size_t carried = 0;
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		struct pollfd p[3] = { { r->lfd, POLLIN, 0 }, { cfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
@@ -104,6 +106,7 @@ static void *relay_main(void *arg)
 					cfd = -1;
 				}
 				chunks = 0;
+				carried = 0;
 				cut_at = random_cut_at(r);
 			}
 		}
@@ -117,8 +120,17 @@ static void *relay_main(void *arg)
 				ok = false;
 			}
 		}
+		carried += ok && n > 0 ? (size_t)n : 0;
+		n = 0;
 		if (ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
 			ok = pump(sfd, cfd, &n);
+		carried += ok && n > 0 ? (size_t)n : 0;
+		if (ok && r->cuts.once_after_bytes > 0 && !r->bytes_cut_done &&
+		    carried >= r->cuts.once_after_bytes) {
+			r->bytes_cut_done = true;
+			__atomic_add_fetch(&r->cut_count, 1, __ATOMIC_RELEASE);
+			ok = false;
+		}
 		if (!ok) {
 			close(cfd);
 			close(sfd);

@@ -18,6 +18,9 @@ struct relay_cuts {
 	 * (a write's request; then the relay only relays). */
 	int large;
 	size_t large_min;
+	/* The first connection to carry this many bytes (both ways together)
+	 * is cut there, in the middle of whatever it carries; once (0: never). */
+	size_t once_after_bytes;
 };
 
 struct harness_relay;

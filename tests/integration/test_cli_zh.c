@@ -33,7 +33,7 @@ static const char *const commands[] = {
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve-extension", "reply", "follow-up", "evaluate",
 	"supervise", "close", "edit", "correct", "topic", "excellent", "show", "list", "export", "stats",
-	"deadlines", "overdue", "todo", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
+	"deadlines", "overdue", "todo", "attach", "attachments", "download", "units", "committees", "stations", "deputies", "accounts", "watch", "sync", "outbox", "inbox", "help", NULL,
 };
 
 /* The values of flags, typed as they are (help shows them with their
@@ -42,7 +42,7 @@ static const char *const values[] = {
 	"before", "during", "after", "visit", "phone", "meeting", "sms", "letter", "motion",
 	"suggestion", "satisfied", "basically-satisfied", "unsatisfied", "csv", "xlsx", "unit",
 	"category", "term-session", "note", "whole-process", "by-field", "leader-led",
-	"interview", "inquiry", "publish-unsatisfied", "reply", "rehandle", "opinion",
+	"interview", "inquiry", "publish-unsatisfied", "supervision", "reply", "rehandle", "opinion",
 	"dispute", "follow-up", "evaluation", "list", "send", "retry", "drop", "read", "create",
 	"add", "remove", "nominate", "score", "announce", "draft", "submitted", "converted",
 	"server", "cert", "key", "ca", "timeout_ms", "mirror", "client", NULL,
@@ -52,7 +52,8 @@ static const char *const values[] = {
 static const char *const allowed[] = {
 	"jianyi", "jianyid", "ID", "ID2", "JSON", "CSV", "XLSX", "PEM", "UTF-8", "SHA-256",
 	"IPv6", "CA", "TLS", "RFC", "Excel", "Ctrl-C", "MiB", "iconv", "GBK", "tzdata", "SQLite",
-	"UTC", "README.md", "K", "K.submit", "A-Z", "a-z",
+	"UTC", "README.md", "K", "K.submit", "A-Z", "a-z", "PDF", "PNG", "JPEG", "Word", "PowerPoint",
+	"KB", "MB",
 	"liaison", "gov", "a-clerk", "a-head", "deputy-wang", "A", "B", "C", "D",
 	NULL,
 };

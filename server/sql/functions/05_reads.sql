@@ -132,6 +132,7 @@ BEGIN
 	RETURN jsonb_build_object(
 		'code', 'ok'::text, 'message', ''::text,
 		'suggestion', jy_suggestion_json(s, p_viewer, true),
+		'attachments', jy_case_attachments(p_viewer, s.id),
 		'timeline', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'sequence', e.seq::bigint,

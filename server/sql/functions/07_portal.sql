@@ -135,6 +135,7 @@ BEGIN
 			'lead_deputy', coalesce((SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '')::text,
 			'published_at', coalesce(to_char(s.published_at AT TIME ZONE jy_setting('time_zone'),
 			                                 'YYYY-MM-DD'), '')::text),
+		'attachments', jy_portal_attachments(s.id),
 		'replies', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'round', r.round::int,

@@ -415,7 +415,8 @@ END $$;
 -- ---- entry points ----------------------------------------------------------------
 
 -- One write (p_op: topic_create, topic_add, topic_remove, excellent_nominate,
--- excellent_score, excellent_announce), atomically and at most once per
+-- excellent_score, excellent_announce; attach_begin, attach_put,
+-- attach_finish of 15_attachments.sql), atomically and at most once per
 -- (account, idempotency key) by jy_idempotent (04_workflow.sql), as jy_act.
 CREATE OR REPLACE FUNCTION jy_write(p_actor bigint, p_op text, p_params jsonb, p_idem_key text,
                          p_request_hash text)
@@ -441,6 +442,9 @@ BEGIN
 		WHEN 'excellent_nominate' THEN jy_excellent_nominate(p_actor, p)
 		WHEN 'excellent_score' THEN jy_excellent_score(p_actor, p)
 		WHEN 'excellent_announce' THEN jy_excellent_announce(p_actor, p)
+		WHEN 'attach_begin' THEN jy_attach_begin(p_actor, p)
+		WHEN 'attach_put' THEN jy_attach_put(p_actor, p)
+		WHEN 'attach_finish' THEN jy_attach_finish(p_actor, p)
 		END;
 	IF v_result IS NULL THEN
 		RAISE EXCEPTION 'jy_write: unknown operation %', p_op;
@@ -449,7 +453,8 @@ BEGIN
 	                                      'replayed', false);
 END $$;
 
--- One read (p_op: topic_list, topic_show, excellent_list, supervision_list).
+-- One read (p_op: topic_list, topic_show, excellent_list, supervision_list,
+-- directory, todo; attach_fetch, attach_list of 15_attachments.sql).
 CREATE OR REPLACE FUNCTION jy_read(p_viewer bigint, p_op text, p_params jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -466,6 +471,8 @@ BEGIN
 		WHEN 'supervision_list' THEN jy_supervision_list(p_viewer, p)
 		WHEN 'directory' THEN jy_directory(p_viewer, p)
 		WHEN 'todo' THEN jy_todo(p_viewer)
+		WHEN 'attach_fetch' THEN jy_attach_fetch(p_viewer, p)
+		WHEN 'attach_list' THEN jy_attach_list(p_viewer, p)
 		END;
 	IF v_result IS NULL THEN
 		RAISE EXCEPTION 'jy_read: unknown operation %', p_op;
