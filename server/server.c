@@ -11,6 +11,9 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#ifdef JY_HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "bootstrap.h"
 #include "dispatch.h"
@@ -288,6 +291,11 @@ int server_run(struct jy_config *cfg)
 	/* Last: whoever waits for the ready file may use both sides at once. */
 	if (!write_ready_file(&srv, err, sizeof err))
 		goto fail;
+#ifdef JY_HAVE_LIBSYSTEMD
+	/* Type=notify (deploy/systemd): started once listening and migrated.
+	 * Outside systemd (no NOTIFY_SOCKET) this does nothing. */
+	sd_notify(0, "READY=1");
+#endif
 
 	event_base_dispatch(srv.net.base);
 	status = 0;
