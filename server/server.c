@@ -11,6 +11,9 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#ifdef JY_HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "bootstrap.h"
 #include "dispatch.h"
@@ -170,6 +173,34 @@ static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 	return true;
 }
 
+/* Type=notify (deploy/systemd): READY=1 once listening and migrated.
+ * NOTIFY_SOCKET is jianyid's alone: the private PostgreSQL (built with
+ * systemd support) would say READY=1 in its place as soon as it runs, so
+ * the variable is out of the environment the children inherit until then. */
+static char *notify_socket;
+
+static void notify_socket_take(void)
+{
+	const char *s = getenv("NOTIFY_SOCKET");
+	if (s) {
+		notify_socket = strdup(s);
+		unsetenv("NOTIFY_SOCKET");
+	}
+}
+
+static void notify_ready(void)
+{
+	if (!notify_socket)
+		return;
+#ifdef JY_HAVE_LIBSYSTEMD
+	/* 1: sd_notify takes the variable out again. */
+	if (setenv("NOTIFY_SOCKET", notify_socket, 1) == 0)
+		sd_notify(1, "READY=1");
+#endif
+	free(notify_socket);
+	notify_socket = NULL;
+}
+
 /* The loop with priorities: the public HTTP side's connections run below
  * everything else (sessions, the database), and the loop looks for
  * higher-priority work after every few of them, so a crowd of anonymous
@@ -214,6 +245,7 @@ int server_run(struct jy_config *cfg)
 		jy_info("event=pbjson_strict");
 	}
 	signal(SIGPIPE, SIG_IGN);
+	notify_socket_take();
 	/* Every session is a descriptor: take all the kernel allows us. */
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -288,6 +320,7 @@ int server_run(struct jy_config *cfg)
 	/* Last: whoever waits for the ready file may use both sides at once. */
 	if (!write_ready_file(&srv, err, sizeof err))
 		goto fail;
+	notify_ready();
 
 	event_base_dispatch(srv.net.base);
 	status = 0;

@@ -3,11 +3,11 @@
 # on a machine without the packages only the tests or optional parts need.
 #
 # Run by deploy/test as root. In a private mount namespace it hides
-# valgrind, testssl.sh, chromium, cmocka, SQLite and libxlsxwriter (their
-# programs, pkg-config files and headers are covered by /dev/null or an
-# empty folder, for this process tree only), configures and builds BUILDDIR
-# with --werror, checks that meson left out exactly the parts that need them
-# (the CLI, the tests), then starts the built jianyid on its embedded
+# valgrind, testssl.sh, chromium, cmocka, SQLite, libxlsxwriter, libsystemd
+# and scdoc (their programs, pkg-config files and headers are covered by
+# /dev/null or an empty folder, for this process tree only), configures and
+# builds BUILDDIR with --werror, checks that meson left out exactly the parts
+# that need them (the CLI, the tests, sd_notify, the man pages), then starts the built jianyid on its embedded
 # PostgreSQL with throw-away certificates and waits for /healthz.
 # Exits 0 when all of that worked, non-zero with a message otherwise.
 set -euo pipefail
@@ -30,6 +30,7 @@ hidden_files=(
 	"/usr/lib/$multiarch/pkgconfig/cmocka.pc" /usr/include/cmocka.h /usr/include/cmocka_pbc.h
 	"/usr/lib/$multiarch/pkgconfig/sqlite3.pc" /usr/include/sqlite3.h /usr/include/sqlite3ext.h
 	"/usr/lib/$multiarch/pkgconfig/xlsxwriter.pc" /usr/include/xlsxwriter.h
+	"/usr/lib/$multiarch/pkgconfig/libsystemd.pc" /usr/bin/scdoc
 )
 hidden_dirs=(/usr/include/xlsxwriter /usr/lib/chromium "/usr/lib/$multiarch/cmake/cmocka")
 for f in "${hidden_files[@]}"; do
@@ -42,7 +43,7 @@ for d in "${hidden_dirs[@]}"; do
 		mount -t tmpfs -o size=1m,mode=0755 jy-hidden "$d"
 	fi
 done
-for prog in valgrind testssl chromium; do
+for prog in valgrind testssl chromium scdoc; do
 	if [[ -x $(command -v "$prog" 2>/dev/null || true) ]]; then
 		echo "minimal-build: $prog is still visible" >&2
 		exit 1
@@ -70,6 +71,15 @@ meson setup --werror "$builddir" >"$tmp/setup.log" 2>&1 || {
 meson compile -C "$builddir"
 if [[ -e $builddir/client/jianyi || -e $builddir/tests ]]; then
 	echo "minimal-build: the CLI or the tests were built although their packages were hidden" >&2
+	exit 1
+fi
+# Without libsystemd the unit waits for no sd_notify; without scdoc no man pages.
+grep -qx 'Type=simple' "$builddir/jianyid.service" || {
+	echo "minimal-build: the unit is not Type=simple although libsystemd was hidden" >&2
+	exit 1
+}
+if compgen -G "$builddir/docs/man/*.[158]" >/dev/null; then
+	echo "minimal-build: man pages were built although scdoc was hidden" >&2
 	exit 1
 fi
 [[ -x $builddir/server/jianyid ]] || {

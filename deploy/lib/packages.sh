@@ -60,6 +60,12 @@ JY_BROWSER_PACKAGES=(chromium fonts-wqy-microhei)
 # (libclang-rt is only recommended by clang, and we install no recommends).
 # shellcheck disable=SC2034
 JY_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# The package step (tests/package/test_packages.sh): what debian/control's
+# Build-Depends adds to the above (dpkg-checkbuilddeps there says when the
+# two disagree), dpkg-buildpackage and lintian. With them the other steps
+# also build the man pages and jianyid's sd_notify.
+# shellcheck disable=SC2034
+JY_PACKAGING_PACKAGES=(dpkg-dev debhelper lintian scdoc bash-completion libsystemd-dev)
 # Not installed by any script: meson test --setup valgrind (README.md).
 
 # Prints the packages from the arguments that are not installed, one a line.

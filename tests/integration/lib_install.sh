@@ -28,6 +28,15 @@ for f in bin/jianyid bin/jianyi include/jianyi/jianyi.h include/jianyi/jianyi.pb
 	share/doc/jianyi/WORKFLOW.md share/doc/jianyi/jianyid.ini.example; do
 	[ -f "$prefix/$f" ] || fail "meson install did not install $f"
 done
+# The man pages (built when scdoc is there) and the CLI's bash completion.
+if command -v scdoc >/dev/null; then
+	for f in share/man/man1/jianyi.1 share/man/man5/jianyid.ini.5 share/man/man8/jianyid.8 \
+		share/man/man8/jianyid-admin.8 share/man/zh_CN/man1/jianyi.1; do
+		[ -f "$prefix/$f" ] || fail "meson install did not install $f"
+	done
+fi
+[ -f "$prefix/share/bash-completion/completions/jianyi" ] ||
+	fail "meson install did not install the bash completion for jianyi"
 # The unit runs the binary installed beside it and points to the docs.
 unit=$prefix/lib/systemd/system/jianyid.service
 grep -qx "ExecStart=${prefix#"$dest"}/bin/jianyid --config /etc/jianyi/jianyid.ini" "$unit" ||
