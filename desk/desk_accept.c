@@ -26,6 +26,7 @@ struct send_req {
 static void say(struct desk_accept *a, const char *text, bool error)
 {
 	gtk_label_set_text(GTK_LABEL(a->message), text);
+	gtk_widget_set_visible(a->message, text[0] != '\0');
 	if (error)
 		gtk_widget_add_css_class(a->message, "error");
 	else
@@ -105,6 +106,15 @@ refused:
 	say(a, e.message, true);
 }
 
+/* Ticking the confirmation answers the form's request for it. */
+static void on_confirm_toggled(GtkCheckButton *c, gpointer data)
+{
+	struct desk_accept *a = data;
+
+	if (gtk_check_button_get_active(c) && !a->sending)
+		say(a, "", false);
+}
+
 static void on_cancel(GtkButton *b, gpointer data)
 {
 	(void)b;
@@ -135,16 +145,17 @@ struct desk_accept *desk_accept_new(struct desk_link *link, void (*done)(void *u
 	gtk_widget_add_css_class(title, "heading");
 	gtk_widget_set_margin_top(title, 8);
 	a->confirm = gtk_check_button_new_with_mnemonic(
-		_("I _confirm this case is within my unit's duties"));
+		_("I confirm this case is within my unit's _duties"));
 	/* GTK 4.8 names a check box by its text with the mnemonic's '_' */
 	gtk_accessible_update_property(GTK_ACCESSIBLE(a->confirm), GTK_ACCESSIBLE_PROPERTY_LABEL,
 				       _("I confirm this case is within my unit's duties"), -1);
 	gtk_widget_set_margin_start(a->confirm, 8);
-	a->send = gtk_button_new_with_mnemonic(_("_Accept"));
+	a->send = gtk_button_new_with_mnemonic(_("_Send"));
 	gtk_widget_add_css_class(a->send, "suggested-action");
 	gtk_accessible_update_property(GTK_ACCESSIBLE(a->send), GTK_ACCESSIBLE_PROPERTY_LABEL,
 				       _("Send the acceptance"), -1);
 	g_signal_connect(a->send, "clicked", G_CALLBACK(on_send), a);
+	g_signal_connect(a->confirm, "toggled", G_CALLBACK(on_confirm_toggled), a);
 	g_signal_connect(cancel, "clicked", G_CALLBACK(on_cancel), a);
 	a->message = gtk_label_new("");
 	gtk_label_set_xalign(GTK_LABEL(a->message), 0);
