@@ -96,6 +96,9 @@ static GtkWidget *item_row(struct desk_todo *t, const Jianyi__TodoItem *it)
 	gtk_box_append(GTK_BOX(box), open);
 	gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
 	g_object_set_data(G_OBJECT(row), "case-id", id);
+	g_free(name);
+	/* TRANSLATORS: a to-do row read aloud: what to do, case number, title, days left */
+	name = g_strdup_printf(_("%s: %s %s, %s"), what, number, it->title, days);
 	gtk_accessible_update_property(GTK_ACCESSIBLE(row), GTK_ACCESSIBLE_PROPERTY_LABEL,
 				       name, -1);
 	g_free(days);
