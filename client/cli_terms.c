@@ -229,3 +229,33 @@ const char *cli_status_text(int code)
 	};
 	return lookup(t, jy_status_str(code));
 }
+
+const char *cli_todo_text(const char *kind)
+{
+	/* What each item asks of the reader, and the deadline kinds an overdue
+	 * item names: the wire's codes never reach the screen. */
+	static const struct term t[] = {
+		{ "register", N_("register the submission") },
+		{ "close", N_("close the case") },
+		{ "overdue", N_("overdue") },
+		{ "assign", N_("assign handling units") },
+		{ "decide_dispute", N_("decide the unit's dispute") },
+		{ "approve_extension", N_("decide the extension request") },
+		{ "accept", N_("accept the assignment") },
+		{ "plan", N_("fix the handler and the plan") },
+		{ "contact", N_("contact the deputy") },
+		{ "reply", N_("reply to the deputy") },
+		{ "rehandle", N_("handle it again") },
+		{ "opinion", N_("send the co-handling opinion") },
+		{ "follow_up", N_("send the follow-up report") },
+		{ "cosign", N_("co-sign") },
+		{ "evaluate", N_("evaluate the reply") },
+		{ "revise", N_("revise and submit again") },
+		{ NULL, NULL },
+	};
+
+	for (const struct term *p = t; p->id != NULL; p++)
+		if (kind != NULL && strcmp(p->id, kind) == 0)
+			return _(p->text);
+	return _("other");
+}

@@ -20,6 +20,7 @@ const char *cli_method_text(const char *method);       /* contact methods: "visi
 const char *cli_supervision_text(const char *kind);    /* "whole_process" */
 const char *cli_deadline_text(const char *kind);       /* "follow_up" */
 const char *cli_notice_text(const char *kind);         /* "reminder", "overdue" */
-const char *cli_status_text(int code);                 /* a jy_error's code: "not found" */
+const char *cli_status_text(int code);
+const char *cli_todo_text(const char *kind);           /* to-do items: "accept"; else "other" */                 /* a jy_error's code: "not found" */
 
 #endif

@@ -216,47 +216,87 @@ static bool by_the_lead_unit(const char *kind)
 	return false;
 }
 
-static void print_event(const struct ctx *x, const Jianyi__TimelineEvent *e)
+/* Appends text to buf at *n, cut where buf ends. */
+static void put(char *buf, size_t len, size_t *n, const char *text)
+{
+	int w = snprintf(buf + *n, len - *n, "%s", text);
+
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/* One event as its sentence, into buf. */
+static void sentence(const struct ctx *x, const Jianyi__TimelineEvent *e, char *buf, size_t len)
 {
 	struct json_object *d = json_tokener_parse(e->details);
 	bool by_lead_unit = by_the_lead_unit(e->kind);
 	const char *text;
-	char when[64], what[2048];
+	char when[64], what[2048], states[256];
+	size_t n = 0;
 
+	buf[0] = '\0';
 	cli_clock_minute(e->at, when, sizeof when);
 	describe(x, e, d, what, sizeof what, &text);
-	printf("%s  ", when);
+	put(buf, len, &n, when);
+	put(buf, len, &n, "  ");
 	if (by_lead_unit && x->units_known && x->s->lead_unit[0] != '\0') {
-		cli_put_clean(x->s->lead_unit);
-		putchar(' ');
+		put(buf, len, &n, x->s->lead_unit);
+		put(buf, len, &n, " ");
 	}
 	if (e->actor_name[0] != '\0' || e->actor_login[0] != '\0') {
-		cli_put_clean(e->actor_name[0] != '\0' ? e->actor_name : e->actor_login);
-		putchar(' ');
+		put(buf, len, &n, e->actor_name[0] != '\0' ? e->actor_name : e->actor_login);
+		put(buf, len, &n, " ");
 	}
-	cli_put_clean(what);
+	put(buf, len, &n, what);
 	if (text[0] != '\0') {
 		char *line = one_line(text), *cut = cli_fit(line, TEXT_MAX_COLUMNS);
 
 		/* TRANSLATORS: between what an event did and its text */
-		fputs(_(": "), stdout);
-		cli_put_clean(cut);
+		put(buf, len, &n, _(": "));
+		put(buf, len, &n, cut);
 		free(cut);
 		free(line);
 	}
-	if (e->from_state != JIANYI__STATE__STATE_UNSPECIFIED && e->from_state != e->to_state)
-		printf(_(" (%s → %s)"), cli_state_text(e->from_state), cli_state_text(e->to_state));
-	putchar('\n');
+	if (e->from_state != JIANYI__STATE__STATE_UNSPECIFIED && e->from_state != e->to_state) {
+		snprintf(states, sizeof states, _(" (%s → %s)"), cli_state_text(e->from_state),
+			 cli_state_text(e->to_state));
+		put(buf, len, &n, states);
+	}
 	json_object_put(d);
 }
 
-void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n, const Jianyi__Suggestion *s)
+char **cli_timeline_sentences(Jianyi__TimelineEvent *const *ev, size_t n, const Jianyi__Suggestion *s)
 {
 	struct ctx x = { .s = s, .units_known = true };
+	char **out = jy_xcalloc(n + 1, sizeof *out);
+	char buf[4096];
 
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(ev[i]->kind, "reassign") == 0)
 			x.units_known = false;
-	for (size_t i = 0; i < n; i++)
-		print_event(&x, ev[i]);
+	for (size_t i = 0; i < n; i++) {
+		sentence(&x, ev[i], buf, sizeof buf);
+		out[i] = jy_xstrdup(buf);
+	}
+	return out;
+}
+
+void cli_timeline_sentences_free(char **lines)
+{
+	if (lines == NULL)
+		return;
+	for (char **p = lines; *p != NULL; p++)
+		free(*p);
+	free(lines);
+}
+
+void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n, const Jianyi__Suggestion *s)
+{
+	char **lines = cli_timeline_sentences(ev, n, s);
+
+	for (size_t i = 0; i < n; i++) {
+		cli_put_clean(lines[i]);
+		putchar('\n');
+	}
+	cli_timeline_sentences_free(lines);
 }

@@ -12,4 +12,9 @@
 /* s (the case the events belong to) names its units. */
 void cli_print_timeline(Jianyi__TimelineEvent *const *ev, size_t n, const Jianyi__Suggestion *s);
 
+/* The same sentences, one string each (n of them, then NULL), for a window
+ * to show (the desk); free with cli_timeline_sentences_free. */
+char **cli_timeline_sentences(Jianyi__TimelineEvent *const *ev, size_t n, const Jianyi__Suggestion *s);
+void cli_timeline_sentences_free(char **lines);
+
 #endif

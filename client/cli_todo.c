@@ -22,37 +22,6 @@ const struct cli_option cli_todo_options[] = {
 	{ 0 },
 };
 
-/* What each item asks of the reader, and the deadline kinds an overdue
- * item names: the wire's codes never reach the screen. */
-static const struct {
-	const char *code, *text;
-} labels[] = {
-	{ "register", N_("register the submission") },
-	{ "close", N_("close the case") },
-	{ "overdue", N_("overdue") },
-	{ "assign", N_("assign handling units") },
-	{ "decide_dispute", N_("decide the unit's dispute") },
-	{ "approve_extension", N_("decide the extension request") },
-	{ "accept", N_("accept the assignment") },
-	{ "plan", N_("fix the handler and the plan") },
-	{ "contact", N_("contact the deputy") },
-	{ "reply", N_("reply to the deputy") },
-	{ "rehandle", N_("handle it again") },
-	{ "opinion", N_("send the co-handling opinion") },
-	{ "follow_up", N_("send the follow-up report") },
-	{ "cosign", N_("co-sign") },
-	{ "evaluate", N_("evaluate the reply") },
-	{ "revise", N_("revise and submit again") },
-};
-
-static const char *label(const char *code)
-{
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i].code, code) == 0)
-			return _(labels[i].text);
-	return _("other");
-}
-
 /* Due, days left, what to do, case, title. An overdue item says which
  * deadline and who owes it; a case without a number yet is named by id. */
 static void print_table(Jianyi__TodoItem *const *items, size_t n)
@@ -72,10 +41,10 @@ static void print_table(Jianyi__TodoItem *const *items, size_t n)
 		else
 			cli_cell(&c, _("%d d"), t->days_left);
 		if (strcmp(t->kind, "overdue") == 0)
-			cli_cell(&c, _("%s: %s (%s)"), label(t->kind), cli_deadline_text(t->deadline_kind),
+			cli_cell(&c, _("%s: %s (%s)"), cli_todo_text(t->kind), cli_deadline_text(t->deadline_kind),
 				 t->owner_name);
 		else
-			cli_cell(&c, "%s", label(t->kind));
+			cli_cell(&c, "%s", cli_todo_text(t->kind));
 		if (t->number[0])
 			cli_cell(&c, "%s", t->number);
 		else

@@ -3,11 +3,12 @@
 # on a machine without the packages only the tests or optional parts need.
 #
 # Run by deploy/test as root. In a private mount namespace it hides
-# valgrind, testssl.sh, chromium, cmocka, SQLite, libxlsxwriter, libsystemd
-# and scdoc (their programs, pkg-config files and headers are covered by
-# /dev/null or an empty folder, for this process tree only), configures and
-# builds BUILDDIR with --werror, checks that meson left out exactly the parts
-# that need them (the CLI, the tests, sd_notify, the man pages), then starts the built jianyid on its embedded
+# valgrind, testssl.sh, chromium, cmocka, SQLite, libxlsxwriter, GTK 4,
+# libsystemd and scdoc (their programs, pkg-config files and headers are
+# covered by /dev/null or an empty folder, for this process tree only),
+# configures and builds BUILDDIR with --werror, checks that meson left out
+# exactly the parts that need them (the CLI, the desk, the tests, sd_notify,
+# the man pages), then starts the built jianyid on its embedded
 # PostgreSQL with throw-away certificates and waits for /healthz.
 # Exits 0 when all of that worked, non-zero with a message otherwise.
 set -euo pipefail
@@ -31,6 +32,7 @@ hidden_files=(
 	"/usr/lib/$multiarch/pkgconfig/sqlite3.pc" /usr/include/sqlite3.h /usr/include/sqlite3ext.h
 	"/usr/lib/$multiarch/pkgconfig/xlsxwriter.pc" /usr/include/xlsxwriter.h
 	"/usr/lib/$multiarch/pkgconfig/libsystemd.pc" /usr/bin/scdoc
+	"/usr/lib/$multiarch/pkgconfig/gtk4.pc"
 )
 hidden_dirs=(/usr/include/xlsxwriter /usr/lib/chromium "/usr/lib/$multiarch/cmake/cmocka")
 for f in "${hidden_files[@]}"; do
@@ -69,8 +71,8 @@ meson setup --werror "$builddir" >"$tmp/setup.log" 2>&1 || {
 	exit 1
 }
 meson compile -C "$builddir"
-if [[ -e $builddir/client/jianyi || -e $builddir/tests ]]; then
-	echo "minimal-build: the CLI or the tests were built although their packages were hidden" >&2
+if [[ -e $builddir/client/jianyi || -e $builddir/desk || -e $builddir/tests ]]; then
+	echo "minimal-build: the CLI, the desk or the tests were built although their packages were hidden" >&2
 	exit 1
 fi
 # Without libsystemd the unit waits for no sd_notify; without scdoc no man pages.

@@ -1,0 +1,356 @@
+/* See desk_case_view.h. A case comes in pages of its timeline
+ * (GetSuggestion, timeline_next_after): the view asks for the next page
+ * until the timeline is complete, then shows it. */
+#include "desk_case_view.h"
+
+#include <inttypes.h>
+
+#include "cli_i18n.h"
+#include "cli_terms.h"
+#include "cli_timeline.h"
+#include "desk_accept.h"
+#include "desk_actions.h"
+
+enum fact {
+	F_NUMBER, F_STATE, F_KIND, F_DEPUTY, F_COSIGNERS, F_LEAD_UNIT, F_CO_UNITS, F_DEADLINE,
+	F_HANDLER, F_PLAN, NFACTS
+};
+
+static const char *const fact_names[NFACTS] = {
+	N_("Number"), N_("State"), N_("Kind"), N_("Lead deputy"), N_("Co-signers"),
+	N_("Lead unit"), N_("Co-handling units"), N_("Reply due"), N_("Handler"), N_("Plan"),
+};
+
+struct desk_case_view {
+	struct desk_link *link;
+	void (*changed)(void *user);
+	void *user;
+	GtkWidget *root, *title, *facts[NFACTS], *body, *actions, *accept_button, *timeline;
+	GtkWidget *message;
+	struct desk_accept *accept;
+	int64_t id;
+	unsigned generation;             /* opening another case outdates answers */
+	GPtrArray *pages;                /* Jianyi__Envelope of the case being read */
+};
+
+struct get_req {
+	struct desk_case_view *v;
+	unsigned generation;
+};
+
+static void request_page(struct desk_case_view *v, int64_t after);
+
+static void set_fact(struct desk_case_view *v, enum fact f, const char *text)
+{
+	gtk_label_set_text(GTK_LABEL(v->facts[f]), text[0] ? text : "—");
+}
+
+static char *joined(char **items, size_t n)
+{
+	GString *s = g_string_new("");
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			g_string_append(s, _(", "));
+		g_string_append(s, items[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void show_facts(struct desk_case_view *v, const Jianyi__Suggestion *s)
+{
+	char *cosigners = joined(s->cosigners, s->n_cosigners);
+	char *co_units = joined(s->co_units, s->n_co_units);
+	char *deadline = s->overdue ? g_strdup_printf(_("%s (overdue)"), s->reply_deadline)
+				    : g_strdup(s->reply_deadline);
+	char *number = s->number[0] ? g_strdup(s->number)
+				    : g_strdup_printf(_("Case %" PRId64 " (not registered)"), s->id);
+
+	gtk_label_set_text(GTK_LABEL(v->title), s->title);
+	set_fact(v, F_NUMBER, number);
+	set_fact(v, F_STATE, cli_state_text(s->state));
+	set_fact(v, F_KIND, cli_case_kind_text(s->kind));
+	set_fact(v, F_DEPUTY, s->lead_deputy);
+	set_fact(v, F_COSIGNERS, cosigners);
+	set_fact(v, F_LEAD_UNIT, s->lead_unit);
+	set_fact(v, F_CO_UNITS, co_units);
+	set_fact(v, F_DEADLINE, deadline);
+	set_fact(v, F_HANDLER, s->handler_name);
+	set_fact(v, F_PLAN, s->plan);
+	gtk_label_set_text(GTK_LABEL(v->body), s->body);
+	g_free(cosigners);
+	g_free(co_units);
+	g_free(deadline);
+	g_free(number);
+}
+
+/* Empties a list box (gtk_list_box_remove_all is GTK 4.12; Debian 12 has 4.8). */
+static void remove_rows(GtkWidget *box)
+{
+	GtkWidget *row;
+
+	while ((row = gtk_widget_get_first_child(box)) != NULL)
+		gtk_list_box_remove(GTK_LIST_BOX(box), row);
+}
+
+static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s)
+{
+	GPtrArray *events = g_ptr_array_new();
+	char **lines;
+
+	for (guint p = 0; p < v->pages->len; p++) {
+		const Jianyi__GetSuggestionResponse *g =
+			((Jianyi__Envelope *)g_ptr_array_index(v->pages, p))->response->get_suggestion;
+		for (size_t i = 0; i < g->n_timeline; i++)
+			g_ptr_array_add(events, g->timeline[i]);
+	}
+	lines = cli_timeline_sentences((Jianyi__TimelineEvent *const *)events->pdata, events->len, s);
+	remove_rows(v->timeline);
+	for (guint i = 0; i < events->len; i++) {
+		GtkWidget *l = gtk_label_new(lines[i]);
+
+		gtk_label_set_xalign(GTK_LABEL(l), 0);
+		gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+		gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+		gtk_widget_set_margin_top(l, 4);
+		gtk_widget_set_margin_bottom(l, 4);
+		gtk_widget_set_margin_start(l, 8);
+		gtk_list_box_append(GTK_LIST_BOX(v->timeline), l);
+	}
+	cli_timeline_sentences_free(lines);
+	g_ptr_array_free(events, TRUE);
+}
+
+/* The actions the viewer may take now: a button each (desk_actions.h). */
+static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionResponse *g)
+{
+	const Jianyi__Welcome *w = desk_link_welcome(v->link);
+	unsigned can = desk_allowed_actions(g, w != NULL ? w->identity : NULL);
+
+	gtk_widget_set_visible(v->accept_button, (can & DESK_ACTION_ACCEPT) != 0);
+	gtk_widget_set_visible(v->actions, can != 0);
+	desk_accept_close(v->accept);
+}
+
+/* Every page is in: the latest page's suggestion is the case as it is. */
+static void show_case(struct desk_case_view *v)
+{
+	Jianyi__Envelope *last = g_ptr_array_index(v->pages, v->pages->len - 1);
+	const Jianyi__GetSuggestionResponse *g = last->response->get_suggestion;
+
+	show_facts(v, g->suggestion);
+	show_timeline(v, g->suggestion);
+	show_actions(v, g);
+	gtk_label_set_text(GTK_LABEL(v->message), "");
+}
+
+static Jianyi__Envelope *copy_envelope(const Jianyi__Envelope *env)
+{
+	size_t n = jianyi__envelope__get_packed_size(env);
+	uint8_t *buf = g_malloc(n);
+	Jianyi__Envelope *copy;
+
+	jianyi__envelope__pack(env, buf);
+	copy = jianyi__envelope__unpack(NULL, n, buf);
+	g_free(buf);
+	return copy;
+}
+
+static void on_page(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
+{
+	struct get_req *gr = user;
+	struct desk_case_view *v = gr->v;
+
+	if (gr->generation != v->generation) {
+		g_free(gr);
+		return;
+	}
+	g_free(gr);
+	if (err != NULL) {
+		char *text = g_strdup_printf(_("The case could not be read: %s"), err->message);
+		gtk_label_set_text(GTK_LABEL(v->message), text);
+		g_free(text);
+		return;
+	}
+	if (env->response->body_case != JIANYI__RESPONSE__BODY_GET_SUGGESTION)
+		return;
+	/* the link frees env after this call: keep a copy of the page */
+	g_ptr_array_add(v->pages, copy_envelope(env));
+	if (env->response->get_suggestion->timeline_next_after != 0)
+		request_page(v, env->response->get_suggestion->timeline_next_after);
+	else
+		show_case(v);
+}
+
+static void request_page(struct desk_case_view *v, int64_t after)
+{
+	Jianyi__Request req;
+	Jianyi__GetSuggestionRequest g;
+	struct get_req *gr = g_new0(struct get_req, 1);
+	struct jy_error e = { 0 };
+
+	jy_request_get(&req, &g, v->id);
+	g.timeline_after = after;
+	gr->v = v;
+	gr->generation = v->generation;
+	if (!desk_link_send(v->link, &req, on_page, gr, &e)) {
+		char *text = g_strdup_printf(_("The case could not be read: %s"), e.message);
+		gtk_label_set_text(GTK_LABEL(v->message), text);
+		g_free(text);
+		g_free(gr);
+	}
+}
+
+void desk_case_view_open(struct desk_case_view *v, int64_t suggestion_id)
+{
+	v->id = suggestion_id;
+	v->generation++;
+	g_ptr_array_set_size(v->pages, 0);
+	gtk_label_set_text(GTK_LABEL(v->message), _("Loading…"));
+	request_page(v, 0);
+}
+
+void desk_case_view_reload(struct desk_case_view *v)
+{
+	if (v->id > 0)
+		desk_case_view_open(v, v->id);
+}
+
+static void on_accept_clicked(GtkButton *b, gpointer data)
+{
+	struct desk_case_view *v = data;
+	const Jianyi__Envelope *last;
+
+	(void)b;
+	if (v->pages->len == 0)
+		return;
+	last = g_ptr_array_index(v->pages, v->pages->len - 1);
+	desk_accept_open(v->accept, v->id, last->response->get_suggestion->suggestion->version);
+}
+
+static void on_accepted(void *user)
+{
+	struct desk_case_view *v = user;
+
+	desk_case_view_reload(v);
+	v->changed(v->user);
+}
+
+static GtkWidget *heading(const char *text)
+{
+	GtkWidget *l = gtk_label_new(text);
+
+	gtk_label_set_xalign(GTK_LABEL(l), 0);
+	gtk_widget_add_css_class(l, "heading");
+	gtk_widget_set_margin_top(l, 12);
+	return l;
+}
+
+static GtkWidget *facts_grid(struct desk_case_view *v)
+{
+	GtkWidget *grid = gtk_grid_new();
+
+	gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
+	gtk_grid_set_column_spacing(GTK_GRID(grid), 16);
+	for (int i = 0; i < NFACTS; i++) {
+		char *name = g_strdup_printf(_("%s:"), _(fact_names[i]));
+		GtkWidget *k = gtk_label_new(name);
+
+		gtk_label_set_xalign(GTK_LABEL(k), 1);
+		gtk_widget_add_css_class(k, "dim-label");
+		v->facts[i] = gtk_label_new("—");
+		gtk_label_set_xalign(GTK_LABEL(v->facts[i]), 0);
+		gtk_label_set_wrap(GTK_LABEL(v->facts[i]), TRUE);
+		gtk_label_set_selectable(GTK_LABEL(v->facts[i]), TRUE);
+		gtk_widget_set_hexpand(v->facts[i], TRUE);
+		gtk_grid_attach(GTK_GRID(grid), k, 0, i, 1, 1);
+		gtk_grid_attach(GTK_GRID(grid), v->facts[i], 1, i, 1, 1);
+		g_free(name);
+	}
+	return grid;
+}
+
+static GtkWidget *details_column(struct desk_case_view *v)
+{
+	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+
+	v->title = gtk_label_new("");
+	gtk_label_set_xalign(GTK_LABEL(v->title), 0);
+	gtk_label_set_wrap(GTK_LABEL(v->title), TRUE);
+	gtk_widget_add_css_class(v->title, "title-2");
+	v->message = gtk_label_new(_("Open a case from the to-do list or the case list."));
+	gtk_label_set_xalign(GTK_LABEL(v->message), 0);
+	gtk_widget_add_css_class(v->message, "dim-label");
+	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
+	v->accept_button = gtk_button_new_with_mnemonic(_("_Accept the assignment…"));
+	gtk_accessible_update_property(GTK_ACCESSIBLE(v->accept_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+				       _("Accept the assignment"), -1);
+	g_signal_connect(v->accept_button, "clicked", G_CALLBACK(on_accept_clicked), v);
+	gtk_box_append(GTK_BOX(v->actions), v->accept_button);
+	gtk_widget_set_visible(v->actions, FALSE);
+	v->body = gtk_label_new("");
+	gtk_label_set_xalign(GTK_LABEL(v->body), 0);
+	gtk_label_set_wrap(GTK_LABEL(v->body), TRUE);
+	gtk_label_set_selectable(GTK_LABEL(v->body), TRUE);
+	gtk_box_append(GTK_BOX(col), v->title);
+	gtk_box_append(GTK_BOX(col), v->message);
+	gtk_box_append(GTK_BOX(col), facts_grid(v));
+	gtk_box_append(GTK_BOX(col), v->actions);
+	gtk_box_append(GTK_BOX(col), desk_accept_widget(v->accept));
+	gtk_box_append(GTK_BOX(col), heading(_("Text of the suggestion")));
+	gtk_box_append(GTK_BOX(col), v->body);
+	return col;
+}
+
+static GtkWidget *scrolled(GtkWidget *child)
+{
+	GtkWidget *s = gtk_scrolled_window_new();
+
+	gtk_widget_set_margin_start(child, 16);
+	gtk_widget_set_margin_end(child, 16);
+	gtk_widget_set_margin_top(child, 12);
+	gtk_widget_set_margin_bottom(child, 12);
+	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(s), child);
+	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(s), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+	gtk_widget_set_hexpand(s, TRUE);
+	gtk_widget_set_vexpand(s, TRUE);
+	return s;
+}
+
+struct desk_case_view *desk_case_view_new(struct desk_link *link, void (*changed)(void *user),
+					  void *user)
+{
+	struct desk_case_view *v = g_new0(struct desk_case_view, 1);
+	GtkWidget *right = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+
+	v->link = link;
+	v->changed = changed;
+	v->user = user;
+	v->pages = g_ptr_array_new_with_free_func((GDestroyNotify)jy_envelope_free);
+	v->accept = desk_accept_new(link, on_accepted, v);
+	v->timeline = gtk_list_box_new();
+	gtk_list_box_set_selection_mode(GTK_LIST_BOX(v->timeline), GTK_SELECTION_NONE);
+	gtk_widget_add_css_class(v->timeline, "boxed-list");
+	gtk_accessible_update_property(GTK_ACCESSIBLE(v->timeline), GTK_ACCESSIBLE_PROPERTY_LABEL,
+				       _("Timeline"), -1);
+	gtk_box_append(GTK_BOX(right), heading(_("Timeline")));
+	gtk_box_append(GTK_BOX(right), v->timeline);
+	v->root = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+	gtk_widget_set_size_request(right, 520, -1);
+	gtk_box_set_homogeneous(GTK_BOX(v->root), TRUE);
+	gtk_box_append(GTK_BOX(v->root), scrolled(details_column(v)));
+	gtk_box_append(GTK_BOX(v->root), scrolled(right));
+	return v;
+}
+
+GtkWidget *desk_case_view_widget(struct desk_case_view *v)
+{
+	return v->root;
+}
+
+void desk_case_view_free(struct desk_case_view *v)
+{
+	desk_accept_free(v->accept);
+	g_ptr_array_unref(v->pages);
+	g_free(v);
+}

@@ -1,0 +1,22 @@
+/* The 案件 page: every case the viewer may see, in a virtualized
+ * GtkListView over DeskCaseModel, with a search (title or body), a state
+ * filter and "overdue only"; activating a row opens the case. */
+#ifndef JY_DESK_CASES_H
+#define JY_DESK_CASES_H
+
+#include <gtk/gtk.h>
+
+#include "desk_link.h"
+#include "desk_open.h"
+
+struct desk_cases;
+
+struct desk_cases *desk_cases_new(struct desk_link *link, desk_open_fn open, void *user);
+GtkWidget *desk_cases_widget(struct desk_cases *c);
+/* The search field, for the window's Ctrl+F. */
+GtkWidget *desk_cases_search(struct desk_cases *c);
+/* Loads the list again with the filters shown. */
+void desk_cases_reload(struct desk_cases *c);
+void desk_cases_free(struct desk_cases *c);
+
+#endif

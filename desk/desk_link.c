@@ -1,0 +1,299 @@
+/* See desk_link.h. One GLib watch on the socket at a time: each callback
+ * removes its own and adds the one the connection's state asks for. */
+#include "desk_link.h"
+
+#include <glib.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_clock.h"
+#include "cli_i18n.h"
+#include "cli_settings.h"
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+
+struct pending {
+	uint64_t id;
+	desk_link_reply_fn reply;
+	void *user;
+};
+
+struct desk_link {
+	char *server, *cert, *key, *ca;
+	struct jy_client_options opts;
+	struct jy_client *c;
+	enum desk_link_state state;
+	guint watch;              /* the socket's watch, 0: none */
+	guint timer;              /* connect deadline or reconnect delay, 0: none */
+	GArray *pending;          /* struct pending, in the order sent */
+	struct jy_backoff backoff;
+	desk_link_status_fn on_status;
+	desk_link_event_fn on_event;
+	void *user;
+};
+
+static gboolean on_socket(gint fd, GIOCondition cond, gpointer data);
+static void start_connect(struct desk_link *l);
+
+struct desk_link *desk_link_new(const struct cli_settings *s)
+{
+	struct desk_link *l = g_new0(struct desk_link, 1);
+
+	l->server = g_strdup(s->server);
+	l->cert = g_strdup(s->cert);
+	l->key = g_strdup(s->key);
+	l->ca = g_strdup(s->ca);
+	l->opts.server = l->server;
+	l->opts.cert_file = l->cert;
+	l->opts.key_file = l->key;
+	l->opts.ca_file = l->ca;
+	l->opts.timeout_ms = s->timeout_ms;
+	l->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
+	jy_backoff_init(&l->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
+	return l;
+}
+
+void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
+			    desk_link_event_fn event, void *user)
+{
+	l->on_status = status;
+	l->on_event = event;
+	l->user = user;
+}
+
+enum desk_link_state desk_link_state(const struct desk_link *l)
+{
+	return l->state;
+}
+
+const Jianyi__Welcome *desk_link_welcome(const struct desk_link *l)
+{
+	return l->state == DESK_LINK_CONNECTED ? jy_welcome(l->c) : NULL;
+}
+
+static void set_state(struct desk_link *l, enum desk_link_state st, const char *why)
+{
+	l->state = st;
+	if (l->on_status != NULL)
+		l->on_status(st, why, l->user);
+}
+
+static void clear_sources(struct desk_link *l)
+{
+	if (l->watch != 0)
+		g_source_remove(l->watch);
+	if (l->timer != 0)
+		g_source_remove(l->timer);
+	l->watch = 0;
+	l->timer = 0;
+}
+
+static void watch(struct desk_link *l, GIOCondition cond)
+{
+	if (l->watch != 0)
+		g_source_remove(l->watch);
+	l->watch = g_unix_fd_add(jy_socket(l->c), cond, on_socket, l);
+}
+
+static gboolean on_reconnect_timer(gpointer data)
+{
+	struct desk_link *l = data;
+
+	l->timer = 0;
+	start_connect(l);
+	return G_SOURCE_REMOVE;
+}
+
+/* Answers every waiting request with the failure; a reply may send again
+ * (it is refused: the link is down by then). */
+static void fail_pending(struct desk_link *l, const char *why)
+{
+	GArray *was = l->pending;
+	struct jy_error e = { .code = JIANYI__STATUS_CODE__STATUS_UNAVAILABLE };
+
+	snprintf(e.message, sizeof e.message, "%s", why);
+	l->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
+	for (guint i = 0; i < was->len; i++) {
+		struct pending *p = &g_array_index(was, struct pending, i);
+		p->reply(NULL, &e, p->user);
+	}
+	g_array_free(was, TRUE);
+}
+
+/* The connection failed or dropped: close it, tell, and try again later. */
+static void lost(struct desk_link *l, const char *why)
+{
+	char copy[sizeof ((struct jy_error *)0)->message];
+
+	snprintf(copy, sizeof copy, "%s", why);
+	clear_sources(l);
+	if (l->c != NULL)
+		jy_close(l->c);
+	l->c = NULL;
+	fail_pending(l, copy);
+	l->timer = g_timeout_add(jy_backoff_next(&l->backoff), on_reconnect_timer, l);
+	set_state(l, DESK_LINK_RECONNECTING, copy);
+}
+
+/* Watches for answers, and for writability while output waits. */
+static void watch_io(struct desk_link *l)
+{
+	struct jy_error e = { 0 };
+	int f = jy_flush(l->c, &e);
+
+	if (f < 0)
+		lost(l, e.message);
+	else
+		watch(l, G_IO_IN | (f > 0 ? G_IO_OUT : 0));
+}
+
+static void connect_step(struct desk_link *l)
+{
+	struct jy_error e = { 0 };
+
+	switch (jy_connect_poll(l->c, &e)) {
+	case JY_POLL_READING:
+		watch(l, G_IO_IN);
+		return;
+	case JY_POLL_WRITING:
+		watch(l, G_IO_OUT);
+		return;
+	case JY_POLL_FAILED:
+		lost(l, e.message);
+		return;
+	case JY_POLL_OK:
+		if (l->timer != 0)
+			g_source_remove(l->timer);
+		l->timer = 0;
+		jy_backoff_reset(&l->backoff);
+		/* dates as the congress's calendar has them (cli_clock.h) */
+		cli_clock_use(jy_welcome(l->c)->time_zone);
+		watch_io(l);
+		if (l->c != NULL)
+			set_state(l, DESK_LINK_CONNECTED, "");
+		return;
+	}
+}
+
+static gboolean on_connect_deadline(gpointer data)
+{
+	struct desk_link *l = data;
+
+	l->timer = 0;
+	lost(l, _("the server did not answer in time"));
+	return G_SOURCE_REMOVE;
+}
+
+static void start_connect(struct desk_link *l)
+{
+	struct jy_error e = { 0 };
+
+	l->c = jy_connect_start(&l->opts, &e);
+	if (l->c == NULL) {
+		lost(l, e.message);
+		return;
+	}
+	l->timer = g_timeout_add(l->opts.timeout_ms > 0 ? (guint)l->opts.timeout_ms : 10000u,
+				 on_connect_deadline, l);
+	connect_step(l);
+}
+
+void desk_link_start(struct desk_link *l)
+{
+	set_state(l, DESK_LINK_CONNECTING, "");
+	start_connect(l);
+}
+
+/* Hands each answer to the request's callback, each event to the handler. */
+static void dispatch(struct desk_link *l)
+{
+	Jianyi__Envelope *env;
+	struct jy_client *c = l->c;
+
+	while (l->c == c && (env = jy_get_response(c)) != NULL) {
+		struct jy_error e = { 0 };
+		struct pending p = { 0 };
+		bool ok = jy_response_ok(env, &e);
+
+		for (guint i = 0; i < l->pending->len; i++)
+			if (g_array_index(l->pending, struct pending, i).id == env->id) {
+				p = g_array_index(l->pending, struct pending, i);
+				g_array_remove_index(l->pending, i);
+				break;
+			}
+		if (p.reply != NULL)
+			p.reply(env, ok ? NULL : &e, p.user);
+		jy_envelope_free(env);
+	}
+	while (l->c == c && (env = jy_get_event(c)) != NULL) {
+		if (l->on_event != NULL && env->event != NULL)
+			l->on_event(env->event, l->user);
+		jy_envelope_free(env);
+	}
+}
+
+static gboolean on_socket(gint fd, GIOCondition cond, gpointer data)
+{
+	struct desk_link *l = data;
+	struct jy_error e = { 0 };
+
+	(void)fd;
+	l->watch = 0;   /* this one ends here */
+	if (l->state != DESK_LINK_CONNECTED) {
+		connect_step(l);
+		return G_SOURCE_REMOVE;
+	}
+	if ((cond & G_IO_OUT) && jy_flush(l->c, &e) < 0) {
+		lost(l, e.message);
+		return G_SOURCE_REMOVE;
+	}
+	if ((cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && !jy_consume_input(l->c, &e)) {
+		lost(l, e.message);
+		return G_SOURCE_REMOVE;
+	}
+	dispatch(l);
+	if (l->c != NULL && l->state == DESK_LINK_CONNECTED)
+		watch_io(l);
+	return G_SOURCE_REMOVE;
+}
+
+bool desk_link_send(struct desk_link *l, const Jianyi__Request *req, desk_link_reply_fn reply,
+		    void *user, struct jy_error *err)
+{
+	struct pending p = { .reply = reply, .user = user };
+
+	if (l->state != DESK_LINK_CONNECTED) {
+		err->code = JIANYI__STATUS_CODE__STATUS_UNAVAILABLE;
+		snprintf(err->message, sizeof err->message, "%s", _("not connected to the server"));
+		return false;
+	}
+	if (!jy_send(l->c, req, &p.id, err)) {
+		char why[sizeof err->message];
+
+		snprintf(why, sizeof why, "%s", err->message);
+		lost(l, why);
+		return false;
+	}
+	g_array_append_val(l->pending, p);
+	watch_io(l);
+	return true;
+}
+
+void desk_link_free(struct desk_link *l)
+{
+	if (l == NULL)
+		return;
+	clear_sources(l);
+	if (l->c != NULL)
+		jy_close(l->c);
+	l->c = NULL;
+	/* the pages waiting are going away too: nobody is told */
+	g_array_free(l->pending, TRUE);
+	g_free(l->server);
+	g_free(l->cert);
+	g_free(l->key);
+	g_free(l->ca);
+	g_free(l);
+}

@@ -1,0 +1,189 @@
+/* See desk_window.h. The window owns the link and the pages; they go when
+ * it is destroyed (the link first: no answer then reaches a page). */
+#include "desk_window.h"
+
+#include "cli_i18n.h"
+#include "desk_case_view.h"
+#include "desk_cases.h"
+#include "desk_header.h"
+#include "desk_link.h"
+#include "desk_todo.h"
+
+#define WIDTH 1366
+#define HEIGHT 768
+
+struct desk_window {
+	GtkWidget *win, *stack;
+	struct desk_link *link;
+	struct desk_header *header;
+	struct desk_todo *todo;
+	struct desk_cases *cases;
+	struct desk_case_view *view;
+};
+
+/* Pushed notices follow (Inbox with follow, as "jianyi inbox --follow"):
+ * each one refreshes the to-do list. The first answer itself is not shown. */
+static void on_inbox(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
+{
+	(void)env;
+	(void)err;
+	(void)user;
+}
+
+static void follow_notices(struct desk_window *w)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__InboxRequest q = JIANYI__INBOX_REQUEST__INIT;
+	struct jy_error e = { 0 };
+
+	q.limit = 1;
+	q.follow = true;
+	req.body_case = JIANYI__REQUEST__BODY_INBOX;
+	req.inbox = &q;
+	desk_link_send(w->link, &req, on_inbox, w, &e);
+}
+
+static void on_status(enum desk_link_state state, const char *why, void *user)
+{
+	struct desk_window *w = user;
+	const Jianyi__Welcome *welcome = desk_link_welcome(w->link);
+
+	desk_header_show_status(w->header, state, why);
+	desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
+	if (state != DESK_LINK_CONNECTED)
+		return;
+	follow_notices(w);
+	desk_todo_refresh(w->todo);
+	desk_cases_reload(w->cases);
+	desk_case_view_reload(w->view);
+}
+
+static void on_event(const Jianyi__Event *ev, void *user)
+{
+	struct desk_window *w = user;
+
+	if (g_strcmp0(ev->kind, "notice") == 0)
+		desk_todo_refresh(w->todo);
+}
+
+static void open_case(int64_t id, void *user)
+{
+	struct desk_window *w = user;
+
+	desk_case_view_open(w->view, id);
+	gtk_stack_set_visible_child_name(GTK_STACK(w->stack), "case");
+}
+
+/* An action changed a case: the to-do list and the case list change with it. */
+static void on_case_changed(void *user)
+{
+	struct desk_window *w = user;
+
+	desk_todo_refresh(w->todo);
+	desk_cases_reload(w->cases);
+}
+
+static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	gtk_stack_set_visible_child_name(GTK_STACK(w->stack), g_variant_get_string(args, NULL));
+	return TRUE;
+}
+
+static gboolean find_case(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	(void)args;
+	gtk_stack_set_visible_child_name(GTK_STACK(w->stack), "cases");
+	gtk_widget_grab_focus(desk_cases_search(w->cases));
+	return TRUE;
+}
+
+static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	(void)args;
+	desk_todo_refresh(w->todo);
+	desk_cases_reload(w->cases);
+	desk_case_view_reload(w->view);
+	return TRUE;
+}
+
+static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFunc fn,
+			 struct desk_window *w, GVariant *args)
+{
+	GtkShortcut *s = gtk_shortcut_new(gtk_shortcut_trigger_parse_string(accel),
+					  gtk_callback_action_new(fn, w, NULL));
+
+	if (args != NULL)
+		gtk_shortcut_set_arguments(s, args);
+	gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(c), s);
+}
+
+/* Ctrl+1/2/3 the pages, Ctrl+F the search, F5 everything again. */
+static void add_shortcuts(struct desk_window *w)
+{
+	GtkEventController *c = gtk_shortcut_controller_new();
+
+	gtk_shortcut_controller_set_scope(GTK_SHORTCUT_CONTROLLER(c), GTK_SHORTCUT_SCOPE_GLOBAL);
+	add_shortcut(c, "<Control>1", show_page, w, g_variant_new_string("todo"));
+	add_shortcut(c, "<Control>2", show_page, w, g_variant_new_string("cases"));
+	add_shortcut(c, "<Control>3", show_page, w, g_variant_new_string("case"));
+	add_shortcut(c, "<Control>f", find_case, w, NULL);
+	add_shortcut(c, "F5", refresh, w, NULL);
+	gtk_widget_add_controller(w->win, c);
+}
+
+static void on_destroy(GtkWidget *widget, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	desk_link_free(w->link);
+	desk_todo_free(w->todo);
+	desk_cases_free(w->cases);
+	desk_case_view_free(w->view);
+	desk_header_free(w->header);
+	g_free(w);
+}
+
+static void add_page(struct desk_window *w, GtkWidget *page, const char *name, const char *title)
+{
+	GtkStackPage *p = gtk_stack_add_titled(GTK_STACK(w->stack), page, name, title);
+
+	(void)p;
+}
+
+void desk_window_open(GtkApplication *app, const struct cli_settings *s)
+{
+	struct desk_window *w = g_new0(struct desk_window, 1);
+	GtkWidget *switcher = gtk_stack_switcher_new();
+
+	w->link = desk_link_new(s);
+	w->win = gtk_application_window_new(app);
+	gtk_window_set_title(GTK_WINDOW(w->win), _("Deputies' suggestions desk"));
+	gtk_window_set_default_size(GTK_WINDOW(w->win), WIDTH, HEIGHT);
+	w->stack = gtk_stack_new();
+	gtk_stack_set_transition_type(GTK_STACK(w->stack), GTK_STACK_TRANSITION_TYPE_NONE);
+	gtk_stack_switcher_set_stack(GTK_STACK_SWITCHER(switcher), GTK_STACK(w->stack));
+	w->header = desk_header_new(switcher);
+	gtk_window_set_titlebar(GTK_WINDOW(w->win), desk_header_widget(w->header));
+	w->todo = desk_todo_new(w->link, open_case, w);
+	w->cases = desk_cases_new(w->link, open_case, w);
+	w->view = desk_case_view_new(w->link, on_case_changed, w);
+	add_page(w, desk_todo_widget(w->todo), "todo", _("To do"));
+	add_page(w, desk_cases_widget(w->cases), "cases", _("Cases"));
+	add_page(w, desk_case_view_widget(w->view), "case", _("Case"));
+	gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
+	add_shortcuts(w);
+	g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
+	desk_link_set_handlers(w->link, on_status, on_event, w);
+	gtk_window_present(GTK_WINDOW(w->win));
+	desk_link_start(w->link);
+}
