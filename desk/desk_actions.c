@@ -1,32 +1,25 @@
 /* See desk_actions.h. */
 #include "desk_actions.h"
 
-#include <string.h>
+#include <stddef.h>
 
-static bool has_role(const Jianyi__Identity *who, const char *role)
-{
-	for (size_t i = 0; i < who->n_roles; i++)
-		if (strcmp(who->roles[i], role) == 0)
-			return true;
-	return false;
-}
+/* The server's action and the desk's form for it. */
+static const struct {
+	Jianyi__Action action;
+	unsigned form;
+} forms[] = {
+	{ JIANYI__ACTION__ACTION_ACCEPT, DESK_ACTION_ACCEPT },
+};
 
-/* accept {}: the lead unit's clerks and heads, while the case is assigned
- * (docs/WORKFLOW.md, "Deadlines" and the transition rules). */
-static bool may_accept(const Jianyi__Suggestion *s, const Jianyi__Identity *who)
-{
-	return strcmp(s->state, "assigned") == 0 &&
-	       (has_role(who, "unit_clerk") || has_role(who, "unit_head")) &&
-	       who->organization_name[0] != '\0' && strcmp(who->organization_name, s->lead_unit) == 0;
-}
-
-unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g, const Jianyi__Identity *who)
+unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g)
 {
 	unsigned can = 0;
 
-	if (g == NULL || g->suggestion == NULL || who == NULL)
+	if (g == NULL)
 		return 0;
-	if (may_accept(g->suggestion, who))
-		can |= DESK_ACTION_ACCEPT;
+	for (size_t i = 0; i < g->n_allowed_actions; i++)
+		for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++)
+			if (g->allowed_actions[i] == forms[f].action)
+				can |= forms[f].form;
 	return can;
 }

@@ -1,10 +1,7 @@
 /* Which actions the desk offers on a case, so that it never shows a button
- * the server would refuse. The server is to send the viewer's allowed
- * actions with the case (GetSuggestionResponse.allowed_actions, being added
- * on another branch); until it does, desk_allowed_actions works them out
- * from the case's state and the viewer's roles and unit, by the rules of
- * docs/WORKFLOW.md, and this one function is what changes to read the
- * server's list. */
+ * the server would refuse: the server sends the viewer's allowed actions
+ * with the case (GetSuggestionResponse.allowed_actions, docs/WORKFLOW.md),
+ * and the desk offers those it has a form for. */
 #ifndef JY_DESK_ACTIONS_H
 #define JY_DESK_ACTIONS_H
 
@@ -15,6 +12,6 @@ enum desk_action {
 	DESK_ACTION_ACCEPT = 1u << 0,   /* the lead unit accepts the assignment */
 };
 
-unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g, const Jianyi__Identity *who);
+unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g);
 
 #endif

@@ -10,7 +10,8 @@
 struct _DeskCase {
 	GObject parent;
 	int64_t id;
-	char *number, *title, *state, *lead_unit, *deadline;
+	char *number, *title, *lead_unit, *deadline;
+	Jianyi__State state;
 	gboolean overdue;
 };
 
@@ -22,7 +23,6 @@ static void desk_case_finalize(GObject *o)
 
 	g_free(c->number);
 	g_free(c->title);
-	g_free(c->state);
 	g_free(c->lead_unit);
 	g_free(c->deadline);
 	G_OBJECT_CLASS(desk_case_parent_class)->finalize(o);
@@ -45,7 +45,7 @@ static DeskCase *case_from(const Jianyi__Suggestion *s)
 	c->id = s->id;
 	c->number = g_strdup(s->number);
 	c->title = g_strdup(s->title);
-	c->state = g_strdup(s->state);
+	c->state = s->state;
 	c->lead_unit = g_strdup(s->lead_unit);
 	c->deadline = g_strdup(s->reply_deadline);
 	c->overdue = s->overdue;
@@ -55,7 +55,7 @@ static DeskCase *case_from(const Jianyi__Suggestion *s)
 int64_t desk_case_id(DeskCase *c) { return c->id; }
 const char *desk_case_number(DeskCase *c) { return c->number; }
 const char *desk_case_title(DeskCase *c) { return c->title; }
-const char *desk_case_state(DeskCase *c) { return c->state; }
+Jianyi__State desk_case_state(DeskCase *c) { return c->state; }
 const char *desk_case_lead_unit(DeskCase *c) { return c->lead_unit; }
 const char *desk_case_deadline(DeskCase *c) { return c->deadline; }
 gboolean desk_case_overdue(DeskCase *c) { return c->overdue; }
@@ -66,7 +66,8 @@ struct _DeskCaseModel {
 	struct desk_link *link;
 	desk_case_model_status_fn status;
 	void *user;
-	char *state, *text;
+	Jianyi__State state;        /* STATE_UNSPECIFIED: any */
+	char *text;
 	gboolean overdue_only;
 	int64_t next_after;         /* the next page starts after this id */
 	gboolean more, loading;
@@ -182,7 +183,6 @@ static void desk_case_model_finalize(GObject *o)
 	DeskCaseModel *m = DESK_CASE_MODEL(o);
 
 	g_ptr_array_unref(m->rows);
-	g_free(m->state);
 	g_free(m->text);
 	G_OBJECT_CLASS(desk_case_model_parent_class)->finalize(o);
 }
@@ -195,7 +195,6 @@ static void desk_case_model_class_init(DeskCaseModelClass *k)
 static void desk_case_model_init(DeskCaseModel *m)
 {
 	m->rows = g_ptr_array_new_with_free_func(g_object_unref);
-	m->state = g_strdup("");
 	m->text = g_strdup("");
 }
 
@@ -210,14 +209,13 @@ DeskCaseModel *desk_case_model_new(struct desk_link *link, desk_case_model_statu
 	return m;
 }
 
-void desk_case_model_filter(DeskCaseModel *m, const char *state, const char *text,
+void desk_case_model_filter(DeskCaseModel *m, Jianyi__State state, const char *text,
 			    gboolean overdue_only)
 {
 	guint was = m->rows->len;
 
-	g_free(m->state);
 	g_free(m->text);
-	m->state = g_strdup(state);
+	m->state = state;
 	m->text = g_strdup(text);
 	m->overdue_only = overdue_only;
 	m->generation++;

@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE(DeskCase, desk_case, DESK, CASE, GObject)
 int64_t desk_case_id(DeskCase *c);
 const char *desk_case_number(DeskCase *c);
 const char *desk_case_title(DeskCase *c);
-const char *desk_case_state(DeskCase *c);      /* the server's code: "assigned" */
+Jianyi__State desk_case_state(DeskCase *c);
 const char *desk_case_lead_unit(DeskCase *c);
 const char *desk_case_deadline(DeskCase *c);   /* YYYY-MM-DD or "" */
 gboolean desk_case_overdue(DeskCase *c);
@@ -36,7 +36,7 @@ DeskCaseModel *desk_case_model_new(struct desk_link *link, desk_case_model_statu
 				   void *user);
 /* Empties the list and loads it again with these filters: state "" (any),
  * text "" (any), overdue_only. */
-void desk_case_model_filter(DeskCaseModel *m, const char *state, const char *text,
+void desk_case_model_filter(DeskCaseModel *m, Jianyi__State state, const char *text,
 			    gboolean overdue_only);
 
 G_END_DECLS

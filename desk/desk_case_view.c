@@ -124,8 +124,7 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s)
 /* The actions the viewer may take now: a button each (desk_actions.h). */
 static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionResponse *g)
 {
-	const Jianyi__Welcome *w = desk_link_welcome(v->link);
-	unsigned can = desk_allowed_actions(g, w != NULL ? w->identity : NULL);
+	unsigned can = desk_allowed_actions(g);
 
 	gtk_widget_set_visible(v->accept_button, (can & DESK_ACTION_ACCEPT) != 0);
 	gtk_widget_set_visible(v->actions, can != 0);

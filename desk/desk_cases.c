@@ -7,10 +7,15 @@
 #include "cli_terms.h"
 #include "desk_case_model.h"
 
-/* The states the filter offers, in the workflow's order ("" first: any). */
-static const char *const states[] = {
-	"", "submitted", "returned", "registered", "assigned", "disputed", "accepted",
-	"in_progress", "replied", "rehandling", "evaluated", "closed", NULL,
+/* The states the filter offers, in the workflow's order (UNSPECIFIED
+ * first: any). */
+static const Jianyi__State states[] = {
+	JIANYI__STATE__STATE_UNSPECIFIED, JIANYI__STATE__STATE_SUBMITTED,
+	JIANYI__STATE__STATE_RETURNED, JIANYI__STATE__STATE_REGISTERED,
+	JIANYI__STATE__STATE_ASSIGNED, JIANYI__STATE__STATE_DISPUTED,
+	JIANYI__STATE__STATE_ACCEPTED, JIANYI__STATE__STATE_IN_PROGRESS,
+	JIANYI__STATE__STATE_REPLIED, JIANYI__STATE__STATE_REHANDLING,
+	JIANYI__STATE__STATE_EVALUATED, JIANYI__STATE__STATE_CLOSED,
 };
 
 struct desk_cases {
@@ -128,7 +133,7 @@ void desk_cases_reload(struct desk_cases *c)
 {
 	guint i = gtk_drop_down_get_selected(GTK_DROP_DOWN(c->state));
 
-	desk_case_model_filter(c->model, i < G_N_ELEMENTS(states) - 1 ? states[i] : "",
+	desk_case_model_filter(c->model, i < G_N_ELEMENTS(states) ? states[i] : JIANYI__STATE__STATE_UNSPECIFIED,
 			       gtk_editable_get_text(GTK_EDITABLE(c->search)),
 			       gtk_check_button_get_active(GTK_CHECK_BUTTON(c->overdue)));
 }
@@ -152,7 +157,7 @@ static GtkWidget *state_filter(void)
 	GtkWidget *d;
 
 	gtk_string_list_append(names, _("All states"));
-	for (int i = 1; states[i] != NULL; i++)
+	for (size_t i = 1; i < G_N_ELEMENTS(states); i++)
 		gtk_string_list_append(names, cli_state_text(states[i]));
 	d = gtk_drop_down_new(G_LIST_MODEL(names), NULL);
 	gtk_accessible_update_property(GTK_ACCESSIBLE(d), GTK_ACCESSIBLE_PROPERTY_LABEL,
