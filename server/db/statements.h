@@ -37,6 +37,10 @@ enum jy_stmt_id {
 	STMT_INBOX_MARK,
 	STMT_CLAIM_DELIVERY,
 	STMT_FINISH_DELIVERY,
+	/* Enrollment: check a one-time code, then redeem it and bind the
+	 * certificate (sql/functions/16_enrollment.sql). */
+	STMT_ENROLL_CHECK,
+	STMT_ENROLL_REDEEM,
 	/* The public portal, last: its own pool prepares only these. */
 	STMT_PORTAL_LIST,
 	STMT_PORTAL_GET,
