@@ -30,13 +30,10 @@ struct paths {
 
 static bool check_options(const struct jy_enroll_options *o, struct jy_error *err)
 {
-	const char *missing = o == NULL ? "options" : o->server == NULL || !*o->server ? "server"
-			    : o->ca_file == NULL || !*o->ca_file ? "ca_file"
-			    : o->code == NULL || !*o->code ? "code"
-			    : o->out_dir == NULL || !*o->out_dir ? "out_dir" : NULL;
-	if (missing != NULL) {
+	if (o == NULL || o->server == NULL || !*o->server || o->ca_file == NULL || !*o->ca_file ||
+	    o->code == NULL || !*o->code || o->out_dir == NULL || !*o->out_dir) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     _("enrollment: %s is missing"), missing);
+			     _("enrollment needs the server, the CA certificate file, the code and the folder"));
 		return false;
 	}
 	return true;
