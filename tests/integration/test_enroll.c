@@ -292,6 +292,20 @@ static void concurrent_use_one_wins(void **state)
 	char code[128];
 	harness_batch(&H, "account-add --login kim --name 金敏 --org 县教育局 --roles unit_clerk\n");
 	make_code("kim", NULL, code, sizeof code);
+	/* Hold the code's row while the uses arrive, so that every one has
+	 * passed the check (each waits for the lock, then finds the code
+	 * unused) before the first redeems: only the redeem's own lock and
+	 * check can then keep all but one from winning. */
+	char id[32];
+	snprintf(id, sizeof id, "%.*s", (int)(strchr(code, '-') - code), code);
+	PGconn *holder = PQconnectdb(H.pg.conninfo);
+	assert_int_equal(PQstatus(holder), CONNECTION_OK);
+	PQclear(PQexec(holder, "BEGIN"));
+	const char *p[1] = { id };
+	PGresult *res = PQexecParams(holder, "SELECT 1 FROM enrollment_codes WHERE id = $1::bigint FOR UPDATE",
+				     1, NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
 	enum { N = 4 };
 	struct racer r[N];
 	pthread_t t[N];
@@ -301,6 +315,9 @@ static void concurrent_use_one_wins(void **state)
 		new_dir(r[i].dir, sizeof r[i].dir);
 		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
 	}
+	usleep(1500u * 1000u * (unsigned)harness_time_scale());
+	PQclear(PQexec(holder, "COMMIT"));
+	PQfinish(holder);
 	int won = 0;
 	for (int i = 0; i < N; i++) {
 		pthread_join(t[i], NULL);
