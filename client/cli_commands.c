@@ -17,6 +17,7 @@
 #include "cli_flags.h"
 #include "cli_deadlines.h"
 #include "cli_directory.h"
+#include "cli_enroll.h"
 #include "cli_todo.h"
 #include "cli_inbox.h"
 #include "cli_outbox.h"
@@ -441,6 +442,21 @@ const struct cli_command cli_commands[] = {
 			"organization_kind, certificate_sha256, account_id, organization_id.\n"),
 		.needs_settings = true,
 		.run = run_whoami,
+	},
+	{
+		.name = "enroll",
+		.summary = N_("first run: get a certificate with a one-time code"),
+		.usage = N_("enroll --code CODE --out DIR   (with --server and --ca)"),
+		.help = N_("Makes a new private key on this computer (it is never sent), sends a\n"
+			"certificate request with the one-time code an administrator gave you\n"
+			"(jianyid admin enroll-code) and writes into DIR: client.key,\n"
+			"client.crt, ca.crt, issuing-ca.crt and client.ini. Nothing there is\n"
+			"overwritten. A code works once and expires. Afterwards:\n"
+			"jianyi --config DIR/client.ini whoami.\n"
+			"With --json: {login, certificate_sha256, not_after, config_file}.\n"),
+		.options = cli_enroll_options,
+		.needs_settings = true,
+		.run = cli_run_enroll,
 	},
 	{
 		.name = "ping",

@@ -60,6 +60,9 @@ struct jy_client {
 int64_t jy_client_deadline(const struct jy_client *c);
 /* Records err as the connection's final state; returns false. */
 bool jy_client_fail(struct jy_client *c, const struct jy_error *err);
+/* jy_connect without a client certificate (enroll.c): the server lets such
+ * a connection say Hello and enroll, nothing else. */
+struct jy_client *jy_connect_anonymous(const struct jy_client_options *opts, struct jy_error *err);
 /* False with err when there is no connection or it has failed. */
 bool jy_client_usable(const struct jy_client *c, struct jy_error *err);
 /* Frames req with the next id and queues it for writing. */

@@ -127,7 +127,7 @@ enum jy_poll jy_connect_poll(struct jy_client *c, struct jy_error *err)
 }
 
 static struct jy_client *client_start(const struct jy_client_options *opts, bool nonblocking,
-				      struct jy_error *err)
+				      bool anonymous, struct jy_error *err)
 {
 	struct jy_client *c;
 
@@ -147,7 +147,7 @@ static struct jy_client *client_start(const struct jy_client_options *opts, bool
 	c->next_id = 1;
 	c->send_max = JY_DEFAULT_MAX_FRAME;   /* until the Welcome tells us */
 	c->recv_max = JY_DEFAULT_MAX_FRAME;
-	c->t = jy_transport_start(opts, nonblocking, err);
+	c->t = jy_transport_start(opts, nonblocking, anonymous, err);
 	if (c->t == NULL) {
 		free(c);
 		return NULL;
@@ -157,14 +157,12 @@ static struct jy_client *client_start(const struct jy_client_options *opts, bool
 
 struct jy_client *jy_connect_start(const struct jy_client_options *opts, struct jy_error *err)
 {
-	return client_start(opts, true, err);
+	return client_start(opts, true, false, err);
 }
 
 /* The blocking connect: jy_connect_poll in a loop, with poll() between. */
-struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err)
+static struct jy_client *connect_blocking(struct jy_client *c, struct jy_error *err)
 {
-	struct jy_client *c = client_start(opts, false, err);
-
 	while (c != NULL) {
 		enum jy_poll p = jy_connect_poll(c, err);
 		int w;
@@ -191,6 +189,16 @@ struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_err
 	}
 	jy_close(c);
 	return NULL;
+}
+
+struct jy_client *jy_connect(const struct jy_client_options *opts, struct jy_error *err)
+{
+	return connect_blocking(client_start(opts, false, false, err), err);
+}
+
+struct jy_client *jy_connect_anonymous(const struct jy_client_options *opts, struct jy_error *err)
+{
+	return connect_blocking(client_start(opts, false, true, err), err);
 }
 
 const Jianyi__Welcome *jy_welcome(const struct jy_client *c)

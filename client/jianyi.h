@@ -171,6 +171,39 @@ JY_API bool jy_parse_server(const char *server, char *host, size_t hostlen,
 JY_API bool jy_next_event(struct jy_client *c, int timeout_ms, Jianyi__Envelope **event,
 		   struct jy_error *err);
 
+/* --- Enrollment (docs/ARCHITECTURE.md "Enrollment") ------------------
+ * First run: with a one-time code from an administrator, jy_enroll makes
+ * an Ed25519 key here (it never leaves this machine), sends a certificate
+ * request and the code over TLS that checks the server against ca_file
+ * (no client certificate yet), and writes into out_dir (made 0700 when
+ * missing):
+ *   client.key (0600), client.crt, ca.crt (a copy of ca_file),
+ *   issuing-ca.crt (the CA that signed client.crt) and client.ini
+ *   ([client] server, cert, key, ca: `jianyi --config DIR/client.ini`).
+ * It refuses to overwrite any of them, before it uses the code. It blocks
+ * (timeout_ms for the connection and the answer). It touches no state
+ * shared with other connections but the library's locked caches, so a
+ * program with a main loop calls it on a worker thread (GTask,
+ * g_thread_new) and takes the result back on its loop. False with err:
+ * the server's refusal (a used, expired or wrong code: permission_denied
+ * or failed_precondition) or what failed here. */
+struct jy_enroll_options {
+	const char *server;      /* "host:port" */
+	const char *ca_file;     /* CA that signed the server's certificate, PEM */
+	const char *code;        /* the one-time code, "ID-SECRET" */
+	const char *out_dir;
+	const char *server_name; /* name to verify in the server cert; default: the host */
+	int timeout_ms;          /* 0: 10000 */
+};
+struct jy_enroll_result {
+	char login[128];         /* the account the certificate logs in as */
+	char cert_sha256[65];
+	char not_after[32];      /* RFC 3339, UTC */
+	char config_file[4096];  /* out_dir/client.ini */
+};
+JY_API bool jy_enroll(const struct jy_enroll_options *opts, struct jy_enroll_result *result,
+		      struct jy_error *err);
+
 /* --- Typed helpers for the common requests ---------------------------
  * So that a program need not wire protobuf-c structs by hand:
  *

@@ -504,8 +504,20 @@ static bool check_alpn(struct jy_transport *t, struct jy_error *err)
 	return false;
 }
 
+/* A context without a client certificate, never cached and without
+ * tickets: a ticket of a connection that had no certificate must never be
+ * offered by a later one that has (the server would take it as anonymous). */
+static SSL_CTX *anonymous_ctx(struct jy_tls_files *files, char *msg, size_t msglen)
+{
+	files->no_client_cert = true;
+	SSL_CTX *ctx = jy_tls_client_ctx(files, msg, msglen);
+	if (ctx != NULL)
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	return ctx;
+}
+
 struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
-					bool nonblocking, struct jy_error *err)
+					bool nonblocking, bool anonymous, struct jy_error *err)
 {
 	const char *server = opts->server != NULL ? opts->server : DEFAULT_SERVER;
 	struct jy_tls_files files = {
@@ -518,8 +530,8 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 	uint16_t port;
 
 	if (!jy_parse_server(server, host, sizeof host, &port, err) ||
-	    !check_file(opts->cert_file, "client certificate", err) ||
-	    !check_file(opts->key_file, "client key", err) ||
+	    (!anonymous && !check_file(opts->cert_file, "client certificate", err)) ||
+	    (!anonymous && !check_file(opts->key_file, "client key", err)) ||
 	    !check_file(opts->ca_file, "CA certificate", err))
 		return NULL;
 
@@ -531,7 +543,8 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 	snprintf(t->peer, sizeof t->peer, strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 		 host, (unsigned)port);
 
-	t->ctx = jy_client_ctx_get(&files, msg, sizeof msg);
+	t->ctx = anonymous ? anonymous_ctx(&files, msg, sizeof msg)
+			   : jy_client_ctx_get(&files, msg, sizeof msg);
 	if (t->ctx == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s", msg);
 		goto fail;
@@ -553,7 +566,7 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 		goto fail;
 	/* A ticket is only offered to the address and name it came from. */
 	snprintf(t->ticket_key, sizeof t->ticket_key, "%s %s", t->peer, name);
-	if (!opts->no_resume)
+	if (!opts->no_resume && !anonymous)
 		jy_tls_sessions_offer(t->ssl, t->ticket_key);
 	if (!resolve_start(t, host, port, nonblocking, err) ||
 	    (t->phase == PHASE_TCP && tcp_next_address(t, err) == JY_IO_FAILED))

@@ -37,8 +37,10 @@ int jy_wait_fd(int fd, short events, int64_t deadline);
  * Blocking, a host name is resolved here (in the system resolver);
  * nonblocking, its lookup starts here and jy_transport_connect_poll picks
  * up the answer (until then the descriptor to watch is the lookup's). */
+/* anonymous: present no client certificate (enrollment; opts' cert_file
+ * and key_file are unused), and neither keep nor offer a session ticket. */
 struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
-					bool nonblocking, struct jy_error *err)
+					bool nonblocking, bool anonymous, struct jy_error *err)
 	__attribute__((warn_unused_result));
 /* Advances the connection: the host name's lookup, TCP (each address in
  * turn; the socket changes with it), the TLS handshake, the ALPN check.

@@ -68,6 +68,13 @@ static SSL_CTX *common_ctx(const SSL_METHOD *method, const struct jy_tls_files *
 			 jy_tls_drain_errors(why, sizeof why));
 		goto fail;
 	}
+	if (f->no_client_cert) {
+		if (!f->ca_file) {
+			snprintf(err, errlen, "a CA file is required");
+			goto fail;
+		}
+		goto verify;
+	}
 	if (!f->cert_file || !f->key_file || !f->ca_file) {
 		snprintf(err, errlen, "a certificate, its key and a CA file are all required");
 		goto fail;
@@ -87,8 +94,14 @@ static SSL_CTX *common_ctx(const SSL_METHOD *method, const struct jy_tls_files *
 			 f->key_file, f->cert_file);
 		goto fail;
 	}
+verify:
 	if (SSL_CTX_load_verify_locations(ctx, f->ca_file, NULL) != 1) {
 		snprintf(err, errlen, "cannot load CA file %s: %s", f->ca_file,
+			 jy_tls_drain_errors(why, sizeof why));
+		goto fail;
+	}
+	if (f->issuing_ca_file && SSL_CTX_load_verify_locations(ctx, f->issuing_ca_file, NULL) != 1) {
+		snprintf(err, errlen, "cannot load issuing CA file %s: %s", f->issuing_ca_file,
 			 jy_tls_drain_errors(why, sizeof why));
 		goto fail;
 	}
@@ -104,8 +117,12 @@ SSL_CTX *jy_tls_server_ctx(const struct jy_tls_files *files, char *err, size_t e
 	if (!ctx)
 		return NULL;
 	/* Mutual TLS: a client without a certificate chaining to our CA fails
-	 * the handshake with a TLS alert. Account mapping happens after. */
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	 * the handshake with a TLS alert. Account mapping happens after. With
+	 * enrollment on, a client may come without a certificate (one it shows
+	 * must still chain to a CA we trust); such a session may only enroll
+	 * (docs/ARCHITECTURE.md "Enrollment"). */
+	SSL_CTX_set_verify(ctx, files->issuing_ca_file ? SSL_VERIFY_PEER
+				: SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	SSL_CTX_set_verify_depth(ctx, 4);
 	SSL_CTX_set_alpn_select_cb(ctx, server_alpn_select, NULL);
 	/* Resumption uses stateless TLS 1.3 tickets: the session (with the
@@ -130,6 +147,8 @@ SSL_CTX *jy_tls_server_ctx(const struct jy_tls_files *files, char *err, size_t e
 	SSL_CTX_set_timeout(ctx, 3600);
 	/* Tell clients which CA we accept (helps clients with several certs). */
 	STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(files->ca_file);
+	if (names && files->issuing_ca_file)
+		SSL_add_file_cert_subjects_to_stack(names, files->issuing_ca_file);
 	if (names)
 		SSL_CTX_set_client_CA_list(ctx, names);
 	ERR_clear_error();

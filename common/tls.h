@@ -13,6 +13,12 @@ struct jy_tls_files {
 	const char *key_file;    /* PEM private key */
 	const char *ca_file;     /* PEM CA bundle that peers must chain to */
 	bool allow_tls12;        /* accept TLS 1.2 as well as 1.3 */
+	/* Server: a second CA whose certificates clients may present (the
+	 * enrollment's issuing CA), and clients may then come without any
+	 * certificate (session.c lets those only enroll). NULL: mutual TLS only. */
+	const char *issuing_ca_file;
+	/* Client: present no certificate (enrollment); cert_file and key_file unused. */
+	bool no_client_cert;
 };
 
 /* Both return NULL and write a one-line reason (naming the file at fault)

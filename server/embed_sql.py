@@ -6,12 +6,10 @@ Usage: python3 embed_sql.py OUTPUT.c --schema NNNN_name.sql... --functions NN_na
 Writes `jy_migrations[]` (the versioned schema, server/sql/schema/NNNN_name.sql)
 and `jy_repeatables[]` (functions, views and triggers, server/sql/functions/
 NN_name.sql), each with the SHA-256 of its text (see server/db/migrations.h).
-Fails the build when a name has no number, when the schema's numbers are not
-unique and contiguous from 1 (a gap or a duplicate would make databases disagree
-about what "version N" means), when two functions files share a number (they
-are applied in number order; a number reserved for other work may be
-missing), or when a function or view is defined in two places of the tree:
-every one has exactly one definition.
+Fails the build when a name has no number, when the numbers are not unique
+and contiguous from 1 (a gap or a duplicate would make databases disagree
+about what "version N" means), or when a function or view is defined in two
+places of the tree: every one has exactly one definition.
 """
 import hashlib
 import os
@@ -46,7 +44,7 @@ def c_string(text):
     return '\n'.join(out) if out else '\t""'
 
 
-def read_numbered(paths, name_re, first, contiguous=True):
+def read_numbered(paths, name_re, first):
     """[(number, name, sql)] sorted by number, or an error message."""
     out = []
     for path in paths:
@@ -63,10 +61,7 @@ def read_numbered(paths, name_re, first, contiguous=True):
         out.append((int(m.group(1)), base[:-4], sql))
     out.sort(key=lambda t: t[0])
     for i, (number, name, _) in enumerate(out):
-        if not contiguous:
-            if number < first or (i > 0 and number == out[i - 1][0]):
-                return None, 'file numbers must be unique from %d: %s' % (first, name)
-        elif number != first + i:
+        if number != first + i:
             return None, ('file numbers must be unique and contiguous from %d: expected %d, '
                           'found %s' % (first, first + i, name))
     return out, None
@@ -83,7 +78,7 @@ def main(argv):
     output, split_at = argv[1], argv.index('--functions')
     schema, err = read_numbered(argv[3:split_at], SCHEMA_RE, 1)
     if err is None:
-        functions, err = read_numbered(argv[split_at + 1:], FUNCTIONS_RE, 0, contiguous=False)
+        functions, err = read_numbered(argv[split_at + 1:], FUNCTIONS_RE, 0)
     if err is None:
         err = sql_definitions.check(schema_files=[(n, s) for _, n, s in schema],
                                     function_files=[(n, s) for _, n, s in functions])

@@ -31,13 +31,15 @@
 #include "session.h"
 #include "statements.h"
 #include "tls.h"
+#include "enroll_ca.h"
 
 /* See reap(): a few frames' worth, so that ordinary closes never trim. */
 #define TRIM_AFTER_RELEASED_BYTES (4u * 1024u * 1024u)
 
 static SSL_CTX *build_tls(const struct jy_config *cfg, char *err, size_t errlen)
 {
-	struct jy_tls_files f = { cfg->cert_file, cfg->key_file, cfg->ca_file, cfg->allow_tls12 };
+	struct jy_tls_files f = { cfg->cert_file, cfg->key_file, cfg->ca_file, cfg->allow_tls12,
+				  cfg->issuing_cert_file, false };
 	return jy_tls_server_ctx(&f, err, errlen);
 }
 
@@ -256,6 +258,9 @@ int server_run(struct jy_config *cfg)
 	srv.net.tls = build_tls(cfg, err, sizeof err);
 	if (!srv.net.tls)
 		goto fail;
+	if (cfg->issuing_cert_file &&
+	    !(srv.enroll_ca = enroll_ca_load(cfg->issuing_cert_file, cfg->issuing_key_file, err, sizeof err)))
+		goto fail;
 	srv.net.base = new_event_base();
 	if (!srv.net.base) {
 		snprintf(err, sizeof err, "cannot create the event loop");
@@ -304,7 +309,7 @@ int server_run(struct jy_config *cfg)
 	notifier_start(srv.notifier);
 	srv.jobs = jobs_new(&srv.net, srv.push, srv.notifier);
 	jobs_start(srv.jobs);
-	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.feed, srv.push };
+	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.feed, srv.push, srv.enroll_ca };
 	srv.net.revocation = revocation_new(&srv.net);
 	revocation_start(srv.net.revocation);
 	srv.net.reaper = event_new(srv.net.base, -1, 0, reap, &srv);
@@ -369,6 +374,7 @@ cleanup:
 	if (srv.net.base)
 		event_base_free(srv.net.base);
 	SSL_CTX_free(srv.net.tls);
+	enroll_ca_free(srv.enroll_ca);
 	if (have_pg) {
 		embedded_pg_stop(&pg);
 		embedded_pg_free(&pg);

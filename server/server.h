@@ -32,6 +32,7 @@ struct jy_server {
 	struct notice_push *push;         /* inbox followers (notice_push.c) */
 	struct jobs *jobs;                /* the periodic job: deadline notices (jobs.c) */
 	struct notifier *notifier;        /* external notifier, NULL when not configured (notifier.c) */
+	struct enroll_ca *enroll_ca;      /* enrollment's issuing CA, NULL when off (api/enroll_ca.c) */
 };
 
 /* Queued portal queries past which a page answers 503 at once: an

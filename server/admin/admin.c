@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 
 #include "admin_calendar.h"
+#include "admin_enroll.h"
 #include "admin_util.h"
 #include "embedded_pg.h"
 #include "feed.h"
@@ -485,6 +486,8 @@ static const struct command commands[] = {
 					  "--roles r1,r2 [--deputy DEPUTY_ID] [--cert FILE.pem]" },
 	{ "cert-bind", cmd_cert_bind, "cert-bind --login L --cert FILE.pem" },
 	{ "cert-revoke", cmd_cert_revoke, "cert-revoke (--cert FILE.pem | --sha256 HEX)" },
+	{ "enroll-code", admin_enroll_code, "enroll-code --login L [--valid-hours H]   (one-time code "
+					    "for 'jianyi enroll'; default 72 h, at most 720)" },
 	{ "account-disable", cmd_account_disable, "account-disable --login L" },
 	{ "account-enable", cmd_account_enable, "account-enable --login L" },
 	{ "list-accounts", cmd_list_accounts, "list-accounts" },

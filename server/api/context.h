@@ -12,6 +12,7 @@
 
 struct feed;
 struct notice_push;
+struct enroll_ca;
 
 struct api_ctx {
 	struct event_base *base;
@@ -19,6 +20,7 @@ struct api_ctx {
 	struct db_pool *db;
 	struct feed *feed;           /* the change feed: Sync's live subscriptions, wake-ups after writes */
 	struct notice_push *push;    /* inbox followers */
+	struct enroll_ca *enroll_ca; /* enrollment's issuing CA; NULL: enrollment is off */
 };
 
 #endif

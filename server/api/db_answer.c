@@ -67,6 +67,7 @@ static int code_from_name(const char *name)
 		{ "permission_denied", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED },
 		{ "failed_precondition", JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION },
 		{ "conflict", JIANYI__STATUS_CODE__STATUS_CONFLICT },
+		{ "resource_exhausted", JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED },
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (name && strcmp(name, map[i].name) == 0)

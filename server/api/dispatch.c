@@ -4,6 +4,7 @@
 
 #include "accounts.h"
 #include "handlers_attach.h"
+#include "handlers_enroll.h"
 #include "handlers_get.h"
 #include "handlers_workflow.h"
 #include "handlers_sync.h"
@@ -73,6 +74,7 @@ static void handle_whoami(struct request *req, const Jianyi__Request *body)
 static const struct route routes[] = {
 	{ JIANYI__REQUEST__BODY_PING, "ping", handle_ping },
 	{ JIANYI__REQUEST__BODY_WHOAMI, "whoami", handle_whoami },
+	{ JIANYI__REQUEST__BODY_ENROLL, "enroll", handle_enroll },
 	{ JIANYI__REQUEST__BODY_ACT, "act", handle_act },
 	{ JIANYI__REQUEST__BODY_GET_SUGGESTION, "get_suggestion", handle_get_suggestion },
 	{ JIANYI__REQUEST__BODY_LIST_SUGGESTIONS, "list_suggestions", handle_list_suggestions },

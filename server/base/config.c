@@ -47,6 +47,8 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->notifier_timeout_s = 30;
 	cfg->notifier_retry_s = 60;
 	cfg->notifier_max_retry_s = 3600;
+	cfg->enroll_cert_days = 365;
+	cfg->enroll_address_failures = 10;
 }
 
 void jy_config_free(struct jy_config *cfg)
@@ -59,6 +61,8 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->cert_file);
 	free(cfg->key_file);
 	free(cfg->ca_file);
+	free(cfg->issuing_cert_file);
+	free(cfg->issuing_key_file);
 	free(cfg->conninfo);
 	free(cfg->data_dir);
 	free(cfg->pg_bindir);
@@ -99,6 +103,10 @@ static const struct setting settings[] = {
 	S("tls", "key", K_STRING, key_file, 0, 0),
 	S("tls", "ca", K_STRING, ca_file, 0, 0),
 	S("tls", "allow_tls12", K_BOOL, allow_tls12, 0, 0),
+	S("enroll", "issuing_cert", K_STRING, issuing_cert_file, 0, 0),
+	S("enroll", "issuing_key", K_STRING, issuing_key_file, 0, 0),
+	S("enroll", "cert_days", K_UINT, enroll_cert_days, 1, 825),
+	S("enroll", "address_failures_per_hour", K_UINT, enroll_address_failures, 1, 1000),
 	S("database", "conninfo", K_STRING, conninfo, 0, 0),
 	S("database", "pool_size", K_UINT, pool_size, 1, 256),
 	S("database", "max_queue", K_UINT, max_queue, 1, 10000000),
@@ -283,6 +291,34 @@ static bool notifier_valid(const struct jy_config *cfg, char *err, size_t errlen
 	return true;
 }
 
+/* The issuing CA's key signs certificates that log in as any account: a
+ * key file others may read is refused, like ssh refuses such a key. */
+static bool enroll_valid(const struct jy_config *cfg, char *err, size_t errlen)
+{
+	struct stat st;
+	if (!cfg->issuing_cert_file != !cfg->issuing_key_file) {
+		snprintf(err, errlen, "enroll: give both issuing_cert and issuing_key, or neither "
+			 "(enrollment is off without them)");
+		return false;
+	}
+	if (!cfg->issuing_cert_file)
+		return true;
+	if (access(cfg->issuing_cert_file, R_OK) != 0) {
+		snprintf(err, errlen, "enroll.issuing_cert: %s: %s", cfg->issuing_cert_file, strerror(errno));
+		return false;
+	}
+	if (stat(cfg->issuing_key_file, &st) != 0 || access(cfg->issuing_key_file, R_OK) != 0) {
+		snprintf(err, errlen, "enroll.issuing_key: %s: %s", cfg->issuing_key_file, strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "enroll.issuing_key: %s must be a regular file readable by its owner "
+			 "only (mode %03o; chmod 600 it)", cfg->issuing_key_file, (unsigned)(st.st_mode & 0777));
+		return false;
+	}
+	return true;
+}
+
 bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen)
 {
 	if (need_tls) {
@@ -309,5 +345,7 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 			 cfg->metrics_listen);
 		return false;
 	}
+	if (need_tls && !enroll_valid(cfg, err, errlen))
+		return false;
 	return notifier_valid(cfg, err, errlen);
 }

@@ -29,6 +29,11 @@ struct jy_config {
 	/* [tls] */
 	char *cert_file, *key_file, *ca_file;
 	bool allow_tls12;
+	/* [enroll] (docs/ARCHITECTURE.md "Enrollment"): off unless both files are set */
+	char *issuing_cert_file;      /* the CA that signs enrolled clients' certificates, PEM */
+	char *issuing_key_file;       /* its key: must not be readable by group or others */
+	uint32_t enroll_cert_days;    /* validity of an issued certificate, default 365 */
+	uint32_t enroll_address_failures; /* wrong codes from one address in an hour before it is refused, default 10 */
 	/* [database] */
 	char *conninfo;               /* NULL: embedded private cluster */
 	uint32_t pool_size;           /* default 4 */

@@ -171,6 +171,21 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.nparams = 3,
 	},
 
+	/* $1 code id, $2 SHA-256 of its secret, $3 client address, $4 failures
+	 * an address may have in an hour. */
+	[STMT_ENROLL_CHECK] = {
+		.name = "enroll_check",
+		.sql = "SELECT jy_enroll_check($1::bigint, $2::text, $3::text, $4::int)::text",
+		.nparams = 4,
+	},
+	/* $1 code id, $2 SHA-256 of its secret, $3 the certificate's SHA-256,
+	 * $4 its subject, $5 its notAfter. */
+	[STMT_ENROLL_REDEEM] = {
+		.name = "enroll_redeem",
+		.sql = "SELECT jy_enroll_redeem($1::bigint, $2::text, $3::text, $4::text,"
+		       " $5::timestamptz)::text",
+		.nparams = 5,
+	},
 	/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size. */
 	[STMT_PORTAL_LIST] = {
 		.name = "portal_list",

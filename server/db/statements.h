@@ -39,6 +39,10 @@ enum jy_stmt_id {
 	STMT_FINISH_DELIVERY,
 	/* An unfinished upload's next chunk, for its SHA-256 (api/handlers_attach.c). */
 	STMT_ATTACH_CHUNK,
+	/* Enrollment: check a one-time code, then redeem it and bind the
+	 * certificate (sql/functions/16_enrollment.sql). */
+	STMT_ENROLL_CHECK,
+	STMT_ENROLL_REDEEM,
 	/* The public portal, last: its own pool prepares only these. */
 	STMT_PORTAL_LIST,
 	STMT_PORTAL_GET,

@@ -46,13 +46,13 @@ static char *ready_certs(struct jy_net *net)
 	size_t n = 0;
 	struct session *s;
 	TAILQ_FOREACH(s, &net->sessions, link)
-		n += s->state == SESS_READY;
+		n += s->state == SESS_READY && !s->enroll_only;
 	if (n == 0)
 		return NULL;
 	char *buf = jy_xmalloc(2 + n * 65), *p = buf;
 	*p++ = '{';
 	TAILQ_FOREACH(s, &net->sessions, link) {
-		if (s->state != SESS_READY)
+		if (s->state != SESS_READY || s->enroll_only) /* no certificate */
 			continue;
 		if (p > buf + 1)
 			*p++ = ',';

@@ -356,6 +356,28 @@ static void send_welcome(struct request *req)
 	request_reply(req, &resp);
 }
 
+/* A session without a certificate is nobody: its Welcome names no one,
+ * and it stays under the handshake deadline (docs/ARCHITECTURE.md
+ * "Enrollment"). */
+static void welcome_enroll_only(struct session *s, uint64_t id)
+{
+	struct request *req = request_new(s, id, "hello");
+	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
+	Jianyi__Welcome w = JIANYI__WELCOME__INIT;
+	Jianyi__Limits lim = JIANYI__LIMITS__INIT;
+	lim.max_frame_bytes = HELLO_MAX_FRAME;
+	lim.max_in_flight = 1;
+	lim.idle_timeout_seconds = s->net->cfg->handshake_timeout_s;
+	w.protocol_version = JY_PROTOCOL_VERSION;
+	w.software = "jianyid/" JY_SOFTWARE_VERSION;
+	w.limits = &lim;
+	w.time_zone = "";
+	resp.body_case = JIANYI__RESPONSE__BODY_WELCOME;
+	resp.welcome = &w;
+	s->state = SESS_READY;
+	request_reply(req, &resp);
+}
+
 static void on_identified(enum lookup_verdict v, struct identity *who, const char *detail, void *arg)
 {
 	struct request *req = arg;
@@ -428,6 +450,10 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 			      s->net->cfg->max_connections);
 		return;
 	}
+	if (s->enroll_only) {
+		welcome_enroll_only(s, id);
+		return;
+	}
 	s->state = SESS_IDENTIFYING;
 	/* Read nothing more until identified (the Welcome's reply resumes):
 	 * what a client sends meanwhile would pile up unprocessed. */
@@ -468,6 +494,14 @@ static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 			    "Hello was already exchanged on this connection");
 		return;
 	}
+	if (s->enroll_only) {
+		if (rq->body_case != JIANYI__REQUEST__BODY_ENROLL || s->enroll_sent) {
+			session_abort(s, env->id, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
+				      "a connection without a client certificate may only enroll, once");
+			return;
+		}
+		s->enroll_sent = true;
+	}
 	struct request *req = request_new(s, env->id, "request");
 	s->net->hooks.dispatch(s->net->hooks.app, req, rq);
 }
@@ -476,7 +510,8 @@ static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 static uint32_t frame_limit(const struct session *s)
 {
 	uint32_t max = s->net->cfg->max_frame_bytes;
-	return s->state == SESS_AWAIT_HELLO && max > HELLO_MAX_FRAME ? HELLO_MAX_FRAME : max;
+	return (s->state == SESS_AWAIT_HELLO || s->enroll_only) && max > HELLO_MAX_FRAME
+		       ? HELLO_MAX_FRAME : max;
 }
 
 /* Refuses s for holding an incomplete frame while the server is over its
@@ -638,6 +673,15 @@ static void on_handshake_done(struct session *s)
 	 * again at Hello (revocation is checked there). Its validity period is
 	 * not re-checked by OpenSSL on resumption, so check it here. */
 	X509 *cert = SSL_get0_peer_certificate(ssl);
+	if (!cert && s->net->cfg->issuing_cert_file) {
+		/* Possible only with enrollment on (tls.c): Hello and one
+		 * EnrollRequest, nothing else. */
+		s->enroll_only = true;
+		s->state = SESS_AWAIT_HELLO;
+		jy_debug("event=tls_ready session=%llu peer=%s enroll_only=1", (unsigned long long)s->id, s->peer);
+		process_input(s);
+		return;
+	}
 	if (!jy_tls_cert_sha256(cert, s->cert_sha256)) {
 		session_close(s, "no client certificate");
 		return;
@@ -704,6 +748,8 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	struct session *s = arg;
 	if (s->state == SESS_HANDSHAKE || s->state == SESS_AWAIT_HELLO)
 		session_close(s, "handshake or Hello not completed in time");
+	else if (s->enroll_only)
+		session_close(s, "enrollment not completed in time");
 }
 
 /* ---- life cycle ------------------------------------------------------- */

@@ -46,7 +46,10 @@ struct session {
 	struct bufferevent *bev;
 	struct event *deadline;       /* handshake + Hello must finish before it fires;
 				       * freed once identified */
-	char cert_sha256[65];
+	char cert_sha256[65];         /* "" on an enroll-only session */
+	bool enroll_only;             /* no client certificate: Hello and one EnrollRequest,
+				       * all before the handshake deadline ("Enrollment") */
+	bool enroll_sent;             /* that EnrollRequest came */
 	time_t cert_not_after;        /* the certificate's notAfter (revocation.c ends the session then) */
 	uint64_t hello_epoch;         /* revocation_epoch() when the account lookup began */
 	struct identity who;

@@ -29,7 +29,7 @@
 #define ZH_ENV "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=zh_CN.UTF-8"
 
 static const char *const commands[] = {
-	"whoami", "ping", "version", "submit", "cosign", "withdraw", "register", "return",
+	"whoami", "enroll", "ping", "version", "submit", "cosign", "withdraw", "register", "return",
 	"merge", "convert", "assign", "accept", "dispute", "reassign", "plan", "contact",
 	"opinion", "extend", "approve-extension", "reply", "follow-up", "evaluate",
 	"supervise", "close", "edit", "correct", "topic", "excellent", "show", "list", "export", "stats",
