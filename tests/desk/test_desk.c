@@ -100,7 +100,7 @@ static void desk_accepts_an_assignment(void **state)
 		fail_msg("the desk scenario failed (status %d): see its output above", st);
 	/* what the screen said, the server has */
 	got = wf_get_ok(cx("a-clerk"), k.id);
-	assert_string_equal(got->response->get_suggestion->suggestion->state, "accepted");
+	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "accepted");
 	jy_envelope_free(got);
 	printf("desk: screenshots in %s\n", shots);
 }
