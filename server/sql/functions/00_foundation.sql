@@ -36,20 +36,28 @@ CREATE OR REPLACE FUNCTION jy_rfc3339(t timestamptz) RETURNS text STABLE LANGUAG
 $$;
 
 -- An expected refusal: jy_act's exception block turns it into a result
--- object and rolls back whatever the action had written. The code travels
--- in DETAIL, the field in HINT.
-CREATE OR REPLACE FUNCTION jy_refuse(p_code text, p_message text, p_field text DEFAULT '')
+-- object and rolls back whatever the action had written. The whole result
+-- object (jy_result's) travels in DETAIL as text; the handlers return it.
+-- p_reason is a stable lowercase code and p_args its named arguments, both
+-- listed in docs/WORKFLOW.md "Reasons": the clients word the refusal in the
+-- user's language from them; p_message stays for logs and JSON.
+CREATE OR REPLACE FUNCTION jy_refuse(p_code text, p_message text, p_field text DEFAULT '',
+                                     p_reason text DEFAULT '', p_args jsonb DEFAULT '{}')
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	RAISE EXCEPTION USING ERRCODE = 'JY001', MESSAGE = p_message, DETAIL = p_code,
-		HINT = coalesce(p_field, '');
+	RAISE EXCEPTION USING ERRCODE = 'JY001', MESSAGE = p_message,
+		DETAIL = jy_result(p_code, p_message, p_field, p_reason, p_args)::text;
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_result(p_code text, p_message text, p_field text DEFAULT '')
+CREATE OR REPLACE FUNCTION jy_result(p_code text, p_message text, p_field text DEFAULT '',
+                                     p_reason text DEFAULT '', p_args jsonb DEFAULT '{}')
 RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('code', p_code::text, 'message', p_message::text)
 	       || CASE WHEN coalesce(p_field, '') = '' THEN '{}'::jsonb
 	               ELSE jsonb_build_object('field', p_field::text) END
+	       || CASE WHEN coalesce(p_reason, '') = '' THEN '{}'::jsonb
+	               ELSE jsonb_build_object('reason', p_reason::text,
+	                                       'args', coalesce(p_args, '{}'::jsonb)) END
 $$;
 
 -- A session of a congress as people write it: "第18届第2次会议".

@@ -259,9 +259,7 @@ DECLARE
 	v_kind text;
 	v_id bigint;
 	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 200 ELSE least(p_limit, 2000) END;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 	v_public boolean := jy_reads_as_public(p_viewer);
 	v_liaison boolean := coalesce((SELECT 'liaison_officer' = ANY (roles) FROM accounts
 	                               WHERE id = p_viewer), false);
@@ -284,9 +282,8 @@ BEGIN
 			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days');
 		END IF;
 	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
+		GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+		RETURN v_refusal::jsonb;
 	END;
 	RETURN jsonb_build_object(
 		'code', 'ok'::text, 'message', ''::text,

@@ -36,9 +36,7 @@ CREATE OR REPLACE FUNCTION jy_idempotent(p_actor bigint, p_idem_key text, p_requ
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_result jsonb;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	-- jianyid refuses longer keys first; the limit is common/jy_limits.h's.
 	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 100 THEN  -- JY_IDEMPOTENCY_KEY_MAX
@@ -70,9 +68,8 @@ BEGIN
 		RETURN v_result;
 	EXCEPTION
 	WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field) || '{"replayed": false}'::jsonb;
+		GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+		RETURN v_refusal::jsonb || '{"replayed": false}'::jsonb;
 	WHEN SQLSTATE 'JY002' THEN
 		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
 		IF v_result IS NULL THEN

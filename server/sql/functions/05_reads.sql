@@ -172,9 +172,7 @@ CREATE OR REPLACE FUNCTION jy_case_filters(p_filters jsonb,
 LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	IF jsonb_typeof(f) <> 'object' THEN
 		PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
@@ -195,9 +193,8 @@ BEGIN
 	overdue_only := jy_p_bool(f, 'overdue_only');
 	text := jy_p_optional(f, 'text', 200);
 EXCEPTION WHEN SQLSTATE 'JY001' THEN
-	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-	                        v_field = PG_EXCEPTION_HINT;
-	refusal := jy_result(v_code, v_message, v_field);
+	GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+	refusal := v_refusal::jsonb;
 END $$;
 
 -- The public sees neither a case's key mark nor its deadlines (docs/WORKFLOW.md

@@ -455,9 +455,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	p jsonb := coalesce(p_params, '{}');
 	v_result jsonb;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	v_result := CASE p_op
 		WHEN 'topic_list' THEN jy_topic_list(p_viewer)
@@ -472,9 +470,8 @@ BEGIN
 	END IF;
 	RETURN v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text);
 EXCEPTION WHEN SQLSTATE 'JY001' THEN
-	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-	                        v_field = PG_EXCEPTION_HINT;
-	RETURN jy_result(v_code, v_message, v_field);
+	GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+	RETURN v_refusal::jsonb;
 END $$;
 
 -- TopicShowRequest: a topic and its visible cases' messages (by one query).
