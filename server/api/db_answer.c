@@ -62,6 +62,25 @@ static bool sqlstate_is_race(const char *s)
 	return strcmp(s, "23505") == 0 || strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
 }
 
+/* The refusal's reason and named arguments, as jy_result wrote them
+ * (docs/WORKFLOW.md "Reasons"); the strings stay doc's. */
+static void reason_from_answer(json_object *doc, struct reason *why)
+{
+	json_object *args;
+	size_t n = 0;
+	why->code = *db_answer_str(doc, "reason") ? db_answer_str(doc, "reason") : NULL;
+	if (!why->code || !json_object_object_get_ex(doc, "args", &args) ||
+	    !json_object_is_type(args, json_type_object))
+		return;
+	json_object_object_foreach(args, name, value) {
+		if (n == REASON_ARGS_MAX)
+			break;
+		why->args[n].name = name;
+		why->args[n].value = value ? json_object_get_string(value) : "";
+		n++;
+	}
+}
+
 json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix)
 {
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
@@ -100,7 +119,9 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 		char full[128] = "";
 		if (*field)
 			snprintf(full, sizeof full, "%s%s", field_prefix, field);
-		request_fail_field(req, code, full, "%s", db_answer_str(doc, "message"));
+		struct reason why = { 0 };
+		reason_from_answer(doc, &why);
+		request_refuse(req, code, full, &why, "%s", db_answer_str(doc, "message"));
 		json_object_put(doc);
 		return NULL;
 	}

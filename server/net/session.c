@@ -272,9 +272,10 @@ void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, b
 	}
 }
 
-static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
+static void fail_v(struct request *req, int code, const char *field, const struct reason *why,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void fail_v(struct request *req, int code, const char *field, const struct reason *why,
+		   const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -282,6 +283,8 @@ static void fail_v(struct request *req, int code, const char *field, const char 
 	Jianyi__Status st = JIANYI__STATUS__INIT;
 	Jianyi__FieldViolation fv = JIANYI__FIELD_VIOLATION__INIT;
 	Jianyi__FieldViolation *fvs[1] = { &fv };
+	Jianyi__ReasonArg args[REASON_ARGS_MAX];
+	Jianyi__ReasonArg *argp[REASON_ARGS_MAX];
 	st.code = (Jianyi__StatusCode)code;
 	st.message = msg;
 	st.retryable = jy_status_retryable(code);
@@ -291,6 +294,17 @@ static void fail_v(struct request *req, int code, const char *field, const char 
 		st.violations = fvs;
 		st.n_violations = 1;
 	}
+	if (why && why->code) {
+		st.reason = (char *)why->code;
+		for (size_t i = 0; i < REASON_ARGS_MAX && why->args[i].name; i++) {
+			jianyi__reason_arg__init(&args[i]);
+			args[i].name = (char *)why->args[i].name;
+			args[i].value = (char *)(why->args[i].value ? why->args[i].value : "");
+			argp[i] = &args[i];
+			st.n_args = i + 1;
+		}
+		st.args = argp;
+	}
 	resp.status = &st;
 	request_reply(req, &resp);
 }
@@ -299,7 +313,7 @@ void request_fail(struct request *req, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fail_v(req, code, NULL, fmt, ap);
+	fail_v(req, code, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -307,7 +321,16 @@ void request_fail_field(struct request *req, int code, const char *field, const 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fail_v(req, code, field, fmt, ap);
+	fail_v(req, code, field, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(req, code, field, why, fmt, ap);
 	va_end(ap);
 }
 

@@ -86,6 +86,23 @@ void request_fail(struct request *req, int code, const char *fmt, ...)
 /* Like request_fail, with a field violation naming the offending field. */
 void request_fail_field(struct request *req, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* A refusal's reason for a program and a translator (Status.reason and
+ * Status.args; docs/WORKFLOW.md "Reasons"): a stable lowercase code and its
+ * named arguments, an argument naming an action, state, field or role by
+ * its code. */
+#define REASON_ARGS_MAX 6
+struct reason_arg {
+	const char *name;
+	const char *value;
+};
+struct reason {
+	const char *code;
+	struct reason_arg args[REASON_ARGS_MAX]; /* up to the first with a NULL name */
+};
+/* Like request_fail_field (field may be NULL), with the reason why. */
+void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Whether the connection behind req is still open (else the reply is dropped). */
 bool request_connected(const struct request *req);
 /* Replies, then, when subscribe is set and the session is still ready,
