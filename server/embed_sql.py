@@ -44,6 +44,11 @@ def c_string(text):
     return '\n'.join(out) if out else '\t""'
 
 
+# Schema numbers given to branches that are not merged yet: a branch's own
+# file may follow them before they exist. Empty once they are merged.
+RESERVED_SCHEMA = (20, 21, 22)
+
+
 def read_numbered(paths, name_re, first):
     """[(number, name, sql)] sorted by number, or an error message."""
     out = []
@@ -60,10 +65,14 @@ def read_numbered(paths, name_re, first):
             return None, '%s: contains a NUL byte' % path
         out.append((int(m.group(1)), base[:-4], sql))
     out.sort(key=lambda t: t[0])
-    for i, (number, name, _) in enumerate(out):
-        if number != first + i:
+    expected = first
+    for number, name, _ in out:
+        while number > expected and expected in RESERVED_SCHEMA:
+            expected += 1
+        if number != expected:
             return None, ('file numbers must be unique and contiguous from %d: expected %d, '
-                          'found %s' % (first, first + i, name))
+                          'found %s' % (first, expected, name))
+        expected += 1
     return out, None
 
 

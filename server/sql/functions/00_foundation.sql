@@ -94,7 +94,8 @@ BEGIN
 		RETURN 0;
 	END IF;
 	IF v !~ '^-?[0-9]{1,18}$' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be an integer, not ''' || v || '''', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must be an integer, not ''' || v || '''', k,
+		                  'not_integer', jsonb_build_object('field', k, 'value', v));
 	END IF;
 	RETURN v::bigint;
 END $$;
@@ -107,7 +108,8 @@ BEGIN
 	ELSIF v = 'true' THEN
 		RETURN true;
 	END IF;
-	PERFORM jy_refuse('invalid_argument', k || ' must be true or false', k);
+	PERFORM jy_refuse('invalid_argument', k || ' must be true or false', k,
+	                  'not_boolean', jsonb_build_object('field', k));
 	RETURN NULL;
 END $$;
 
@@ -126,7 +128,8 @@ BEGIN
 			NULL;  -- falls through to the refusal
 		END;
 	END IF;
-	PERFORM jy_refuse('invalid_argument', k || ' must be a date YYYY-MM-DD, not ''' || v || '''', k);
+	PERFORM jy_refuse('invalid_argument', k || ' must be a date YYYY-MM-DD, not ''' || v || '''', k,
+	                  'not_date', jsonb_build_object('field', k, 'value', v));
 	RETURN NULL;
 END $$;
 
@@ -146,7 +149,8 @@ BEGIN
 	END IF;
 	IF jsonb_typeof(a) <> 'array' THEN
 		PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
-		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k);
+		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k,
+		                  'not_list', jsonb_build_object('field', k));
 	END IF;
 	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
 		v_bad := CASE WHEN v_ids THEN jsonb_typeof(e) NOT IN ('number', 'string')
@@ -154,7 +158,8 @@ BEGIN
 		              ELSE jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' END;
 		IF v_bad THEN
 			PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
-			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k);
+			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k,
+			                  'not_list', jsonb_build_object('field', k));
 		END IF;
 		v_out := v_out || (e #>> '{}');
 	END LOOP;
@@ -176,10 +181,12 @@ CREATE OR REPLACE FUNCTION jy_p_required(p jsonb, k text, max int) RETURNS text 
 DECLARE v text := jy_p_text(p, k);
 BEGIN
 	IF btrim(v) = '' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must not be empty', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must not be empty', k,
+		                  'required', jsonb_build_object('field', k));
 	END IF;
 	IF length(v) > max THEN
-		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k,
+		                  'too_long', jsonb_build_object('field', k, 'max', max));
 	END IF;
 	RETURN v;
 END $$;
@@ -188,7 +195,8 @@ CREATE OR REPLACE FUNCTION jy_p_optional(p jsonb, k text, max int) RETURNS text 
 DECLARE v text := jy_p_text(p, k);
 BEGIN
 	IF length(v) > max THEN
-		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k,
+		                  'too_long', jsonb_build_object('field', k, 'max', max));
 	END IF;
 	RETURN v;
 END $$;
@@ -200,10 +208,12 @@ DECLARE v_kind text;
 BEGIN
 	SELECT kind INTO v_kind FROM organizations WHERE id = p_id;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field);
+		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field,
+		                  'no_organization', jsonb_build_object('field', p_field, 'id', p_id));
 	ELSIF v_kind <> p_kind THEN
 		PERFORM jy_refuse('invalid_argument', p_field || ': organization ' || p_id || ' is a '
-		                  || v_kind || ', not a ' || p_kind, p_field);
+		                  || v_kind || ', not a ' || p_kind, p_field,
+		                  'wrong_organization_kind', jsonb_build_object('field', p_field, 'id', p_id, 'kind', v_kind, 'expected', p_kind));
 	END IF;
 END $$;
 
@@ -220,7 +230,8 @@ BEGIN
 		RETURN r.result || '{"replayed": true}'::jsonb;
 	END IF;
 	RETURN jy_result('invalid_argument', 'idempotency key "' || p_key
-	                 || '" was already used for a different request', 'idempotency_key')
+	                 || '" was already used for a different request', 'idempotency_key',
+	                 'key_reused')
 	       || '{"replayed": false}'::jsonb;
 END $$;
 
@@ -236,7 +247,7 @@ BEGIN
 	SELECT * INTO a FROM accounts WHERE id = p_actor;
 	IF NOT FOUND OR a.disabled THEN
 		PERFORM jy_refuse('permission_denied', 'account ' || coalesce(p_actor::text, 'NULL')
-		                  || ' does not exist or is disabled');
+		                  || ' does not exist or is disabled', '', 'account_disabled');
 	END IF;
 	RETURN a;
 END $$;
@@ -247,7 +258,8 @@ CREATE OR REPLACE FUNCTION jy_require_role(a accounts, p_roles text[], p_who tex
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	IF NOT (a.roles && p_roles) THEN
-		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what);
+		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what, '',
+		                  'only_role', jsonb_build_object('roles', array_to_string(p_roles, ',')));
 	END IF;
 END $$;
 
@@ -261,7 +273,8 @@ CREATE OR REPLACE FUNCTION jy_p_year(p jsonb) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE v bigint := jy_p_int(p, 'year');
 BEGIN
 	IF v NOT BETWEEN 2000 AND 2100 THEN
-		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year');
+		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year',
+		                  'out_of_range', jsonb_build_object('field', 'year', 'min', 2000, 'max', 2100));
 	END IF;
 	RETURN v;
 END $$;

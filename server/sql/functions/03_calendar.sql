@@ -268,7 +268,8 @@ DECLARE
 BEGIN
 	BEGIN
 		IF jsonb_typeof(f) <> 'object' THEN
-			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters',
+			                  'not_object', jsonb_build_object('field', 'filters'));
 		END IF;
 		v_overdue := jy_p_bool(f, 'overdue_only');
 		v_within := jy_p_int(f, 'within_days');
@@ -277,9 +278,11 @@ BEGIN
 		v_id := jy_p_int(f, 'suggestion_id');
 		IF v_kind NOT IN ('', 'reply', 'rehandle', 'opinion', 'dispute', 'follow_up', 'evaluation') THEN
 			PERFORM jy_refuse('invalid_argument', 'kind ''' || v_kind || ''' is not a deadline kind '
-			                  || '(reply, rehandle, opinion, dispute, follow_up, evaluation)', 'kind');
+			                  || '(reply, rehandle, opinion, dispute, follow_up, evaluation)', 'kind',
+			                  'not_one_of', jsonb_build_object('field', 'kind', 'value', v_kind));
 		ELSIF v_within NOT BETWEEN 0 AND 3660 THEN
-			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days');
+			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days',
+			                  'out_of_range', jsonb_build_object('field', 'within_days', 'min', 0, 'max', 3660));
 		END IF;
 	EXCEPTION WHEN SQLSTATE 'JY001' THEN
 		GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;

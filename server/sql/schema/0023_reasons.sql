@@ -5,3 +5,10 @@
 -- functions files create the new ones.
 DROP FUNCTION IF EXISTS jy_refuse(text, text, text);
 DROP FUNCTION IF EXISTS jy_result(text, text, text);
+-- withdraw and return read only their reason: jy_act_reason serves them.
+DROP FUNCTION IF EXISTS jy_act_withdraw(accounts, suggestions, jsonb);
+DROP FUNCTION IF EXISTS jy_act_return(accounts, suggestions, jsonb);
+-- jy_case_filters refuses the public's key and overdue filters itself: it
+-- takes the viewer's publicness, and jy_public_filter_refusal is gone.
+DROP FUNCTION IF EXISTS jy_case_filters(jsonb);
+DROP FUNCTION IF EXISTS jy_public_filter_refusal(boolean, boolean, boolean);
