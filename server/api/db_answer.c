@@ -17,7 +17,7 @@ bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const 
 {
 	if (db_query(req->ctx->db, stmt, values, cb, arg))
 		return true;
-	request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, NULL, REASON("overloaded"),
 		     "server is overloaded (database queue full); try again later");
 	return false;
 }
@@ -84,33 +84,33 @@ static void reason_from_answer(json_object *doc, struct reason *why)
 json_object *db_answer_take(struct request *req, const struct db_result *r, const char *field_prefix)
 {
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, NULL, REASON("database_unavailable"),
 			     "database unavailable (%s); try again", r->error);
 		return NULL;
 	}
 	if (db_result_timed_out(r)) {
 		jy_warn("event=sql_timeout kind=%s error=\"%s\"", req->kind, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED, NULL, REASON("timeout"),
 			     "the database did not answer within statement_timeout (%s); try again",
 			     r->error);
 		return NULL;
 	}
 	if (r->outcome == DB_QUERY_ERROR && sqlstate_is_race(r->sqlstate)) {
 		jy_warn("event=sql_race kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, NULL, REASON("busy"),
 			     "a concurrent request changed the same records (%s); try again", r->sqlstate);
 		return NULL;
 	}
 	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
 		jy_error("event=sql_failed kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate,
 			 r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (%s)",
 			     r->sqlstate[0] ? r->sqlstate : "no result");
 		return NULL;
 	}
 	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
 	if (!doc) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (bad answer)");
 		return NULL;
 	}
 	int code = code_from_name(db_answer_str(doc, "code"));
@@ -135,7 +135,7 @@ bool db_answer_fill(struct request *req, ProtobufCMessage *m, json_object *doc,
 		return true;
 	jy_error("event=answer_mismatch message=%s error=\"%s\"", m->descriptor->short_name,
 		 pbjson_error());
-	request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
 		     "internal error (the database's answer does not match the protocol: %s)",
 		     pbjson_error());
 	return false;
@@ -150,7 +150,7 @@ void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__Bo
 	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE) {
 		/* A handler named a body that is not a message: a bug here. */
 		jy_error("event=bad_response_body body=%d", (int)body);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (response body)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (response body)");
 		json_object_put(doc);
 		return;
 	}

@@ -100,6 +100,10 @@ struct reason {
 	const char *code;
 	struct reason_arg args[REASON_ARGS_MAX]; /* up to the first with a NULL name */
 };
+/* A reason literal: REASON("too_long", { "field", "title" }, { "max", "200" }). */
+#define REASON(code, ...) (&(const struct reason){ (code), { __VA_ARGS__ } })
+/* A field path's own name: "page_size" of "sync.page_size". */
+const char *reason_field(const char *path);
 /* Like request_fail_field (field may be NULL), with the reason why. */
 void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -117,9 +121,9 @@ void session_begin_drain(struct session *s);
 /* Closes now, whatever is in flight (shutdown after the drain timeout). */
 void session_force_close(struct session *s, const char *reason);
 /* The certificate or account behind s is no longer valid (revocation.c):
- * a final UNAUTHENTICATED answer (id 0) saying why, nothing more is read or
- * pushed, and the connection closes once that answer is flushed. */
-void session_end_credentials(struct session *s, const char *why);
+ * a final UNAUTHENTICATED answer (id 0) saying why (reason: its code), nothing
+ * more is read or pushed, and the connection closes once that answer is flushed. */
+void session_end_credentials(struct session *s, const char *reason, const char *why);
 /* Frees a session that server.c took from the graveyard. */
 void session_free(struct session *s);
 
