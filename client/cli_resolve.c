@@ -7,6 +7,7 @@
 #include "cli_flags.h"
 #include "cli_i18n.h"
 #include "cli_output.h"
+#include "cli_reasons.h"
 #include "jianyi.h"
 
 /* Which directory a flag's value is looked up in, and what it is called. */
@@ -109,8 +110,11 @@ bool cli_resolve(const struct cli_invocation *inv, const char *flag, const char 
 	req.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
 	req.directory = &q;
 	if (!jy_call(c, &req, &resp, &err)) {
+		char why[1024];
+
+		cli_error_text(&err, why, sizeof why);
 		if (err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT)
-			cli_usage_error(inv, "%s: %s", name, err.message);
+			cli_usage_error(inv, "%s: %s", name, why);
 		else
 			cli_fail_status(&err);
 	} else if (resp->response->body_case != JIANYI__RESPONSE__BODY_DIRECTORY) {

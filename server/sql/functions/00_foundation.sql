@@ -213,7 +213,7 @@ BEGIN
 	ELSIF v_kind <> p_kind THEN
 		PERFORM jy_refuse('invalid_argument', p_field || ': organization ' || p_id || ' is a '
 		                  || v_kind || ', not a ' || p_kind, p_field,
-		                  'wrong_organization_kind', jsonb_build_object('field', p_field, 'id', p_id, 'kind', v_kind, 'expected', p_kind));
+		                  'wrong_organization_kind', jsonb_build_object('field', p_field, 'id', p_id, 'org_kind', v_kind, 'expected', p_kind));
 	END IF;
 END $$;
 

@@ -247,7 +247,7 @@ BEGIN
 		IF NOT v_liaison THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
 			                  || 'whole-process supervision', 'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'whole_process'));
+			                  'supervision_role', jsonb_build_object('supervision', 'whole_process'));
 		END IF;
 	WHEN 'by_field' THEN
 		IF s.supervising_committee_id IS NULL THEN
@@ -259,7 +259,7 @@ BEGIN
 			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
 			                  || v_committee || ') or the liaison committee may record by-field '
 			                  || 'supervision of suggestion ' || s.id, 'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'by_field'));
+			                  'supervision_role', jsonb_build_object('supervision', 'by_field'));
 		END IF;
 	WHEN 'leader_led' THEN
 		IF NOT s.key THEN
@@ -270,26 +270,26 @@ BEGIN
 			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
 			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
 			                  || ') may record leader-led supervision', 'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'leader_led'));
+			                  'supervision_role', jsonb_build_object('supervision', 'leader_led'));
 		END IF;
 	WHEN 'interview' THEN
 		IF NOT (v_liaison OR v_leader) THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
 			                  || 'an interview (约谈)', 'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'interview'));
+			                  'supervision_role', jsonb_build_object('supervision', 'interview'));
 		END IF;
 	WHEN 'inquiry' THEN
 		IF NOT (v_liaison OR v_leader OR v_member) THEN
 			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
 			                  || 'of the supervising committee may record a special inquiry (专题询问)',
 			                  'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'inquiry'));
+			                  'supervision_role', jsonb_build_object('supervision', 'inquiry'));
 		END IF;
 	WHEN 'publish_unsatisfied' THEN
 		IF NOT v_liaison THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
 			                  || 'unsatisfied result', 'kind',
-			                  'supervision_role', jsonb_build_object('kind', 'publish_unsatisfied'));
+			                  'supervision_role', jsonb_build_object('supervision', 'publish_unsatisfied'));
 		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
 		                  AND 'unsatisfied' IN (e.attitude, e.result)
 		                  AND jy_round_closed(s, e.round)) THEN
@@ -750,7 +750,7 @@ BEGIN
 	ELSIF v_kind = s.kind THEN
 		PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' is already a ' || v_kind,
 		                  'to_kind',
-		                  'already_kind', jsonb_build_object('id', s.id, 'kind', v_kind));
+		                  'already_kind', jsonb_build_object('id', s.id, 'case_kind', v_kind));
 	END IF;
 	PERFORM jy_act_reason(p, true);
 	s.converted_to := v_kind;

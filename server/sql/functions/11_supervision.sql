@@ -173,7 +173,7 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'committee_id: organization ' || v_committee || ' is a '
 		                  || v_kind || ', not a special committee or the liaison committee',
 		                  'committee_id',
-		                  'wrong_organization_kind', jsonb_build_object('field', 'committee_id', 'id', v_committee, 'kind', v_kind, 'expected', 'special_committee'));
+		                  'wrong_organization_kind', jsonb_build_object('field', 'committee_id', 'id', v_committee, 'org_kind', v_kind, 'expected', 'special_committee'));
 	END IF;
 	v_leaders := jy_p_texts(p, 'leaders');
 	IF cardinality(v_leaders) > 10 THEN
