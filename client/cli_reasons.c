@@ -1,7 +1,7 @@
 /* See cli_reasons.h. The catalogue lists every reason of docs/WORKFLOW.md
- * "Reasons" (tests/reasons_check.py checks that nothing the server sends is
- * missing); a sentence names its arguments in braces ("{field}"), so that a
- * translation may put them in its own order. */
+ * "Reasons" (test sql_reasons, server/sql_reasons.py, checks that nothing
+ * the server sends is missing); a sentence names its arguments in braces
+ * ("{field}"), so that a translation may put them in its own order. */
 #include "cli_reasons.h"
 
 #include <stdio.h>
