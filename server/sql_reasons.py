@@ -7,6 +7,8 @@ A refusal's reason (Status.reason, docs/WORKFLOW.md "Reasons") is what the
 clients turn into a sentence in the reader's language. This checks that
   * every jy_refuse call in the SQL functions, and every jy_result call that
     is not 'ok', names its reason (the fourth argument, a literal);
+  * jianyid's C refuses through request_refuse (with a reason), never through
+    request_fail or request_fail_field;
   * every reason the SQL or jianyid's C sends has a sentence in the client's
     catalogue (client/cli_reasons.c) and a row in docs/WORKFLOW.md's table.
 Exits 1 naming what is missing.
@@ -78,12 +80,16 @@ C_PATTERNS = [
 REASON_FUNCTIONS = re.compile(r'\n(?:static )?const char \*\w*reason\w*\([^)]*\)\n\{(.*?)\n\}', re.S)
 
 
-def c_reasons(folder):
+def c_reasons(folder, problems):
     used = {}
     for path in sorted(glob.glob(os.path.join(folder, '**', '*.c'), recursive=True)):
         with open(path, encoding='utf-8') as f:
             code = f.read()
         where = os.path.relpath(path, folder)
+        if where != os.path.join('net', 'session.c'):
+            for m in re.finditer(r'\brequest_fail(?:_field)?\(', code):
+                problems.append('%s:%d: a refusal without a reason (use request_refuse)'
+                                % (where, code.count('\n', 0, m.start()) + 1))
         for pattern in C_PATTERNS:
             for m in pattern.finditer(code):
                 used.setdefault(m.group(1), where)
@@ -111,7 +117,7 @@ def main(argv):
         return 2
     problems = []
     used = sql_reasons(argv[1], problems)
-    for name, where in c_reasons(argv[2]).items():
+    for name, where in c_reasons(argv[2], problems).items():
         used.setdefault(name, where)
     known, docs = catalogue(argv[3]), documented(argv[4])
     for name, where in sorted(used.items()):

@@ -104,7 +104,8 @@ struct reason {
 #define REASON(code, ...) (&(const struct reason){ (code), { __VA_ARGS__ } })
 /* A field path's own name: "page_size" of "sync.page_size". */
 const char *reason_field(const char *path);
-/* Like request_fail_field (field may be NULL), with the reason why. */
+/* Like request_fail_field (field may be NULL), with the reason why. Every
+ * refusal of the api layer goes through here (test sql_reasons checks). */
 void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Whether the connection behind req is still open (else the reply is dropped). */
