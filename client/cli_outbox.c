@@ -254,7 +254,7 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 		} else if (waits) {
 			printf(_("  (behind a refused write on #%" PRId64 ")"), e[i].case_id);
 		} else if (e[i].state == OUTBOX_APPLIED) {
-			printf("  event %" PRId64, e[i].event_seq);
+			printf(_("  event %" PRId64), e[i].event_seq);
 		}
 		putchar('\n');
 	}

@@ -199,9 +199,12 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 			} else {
 				struct jy_error err = { .code = code ? code
 								     : JIANYI__STATUS_CODE__STATUS_INTERNAL };
-				snprintf(err.message, sizeof err.message, _("case %" PRId64 ": %s"), ids[i],
-					 r->status && r->status->message[0] ? r->status->message
-									    : "unexpected answer");
+				char why[512];
+
+				if (!cli_reason_status(r->status, why, sizeof why))
+					snprintf(why, sizeof why, "%s", r->status && r->status->message[0]
+						 ? r->status->message : _("unexpected answer"));
+				snprintf(err.message, sizeof err.message, _("case %" PRId64 ": %s"), ids[i], why);
 				mirror_rollback(x->m);
 				o = link_failed(&err, _("reading cases"));
 				break;
