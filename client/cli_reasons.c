@@ -237,8 +237,8 @@ static bool snake_case(const char *s)
 }
 
 /* An argument in words: the codes of actions, states, fields, roles and
- * kinds through the tables; a code no table knows (a newer server) as a
- * general word rather than the code itself; other values as they are. */
+ * kinds through the tables; NULL for a code no table knows (a newer
+ * server); other values as they are. */
 static const char *said(const char *name, const char *value, char *tmp, size_t len)
 {
 	const char *w = NULL;
@@ -264,9 +264,14 @@ static const char *said(const char *name, const char *value, char *tmp, size_t l
 		w = tmp;
 	} else
 		return value;
-	if (w == NULL || snake_case(w))
-		return _("this item");
-	return w;
+	return w == NULL || snake_case(w) ? NULL : w;
+}
+
+/* The sentence of an unknown reason, or of one with an argument no table
+ * knows: it names nothing rather than show an internal name. */
+static void generic(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", _("The server refused the request."));
 }
 
 void cli_reason_text(const char *reason, const struct cli_reason_arg *args, size_t n,
@@ -275,8 +280,10 @@ void cli_reason_text(const char *reason, const struct cli_reason_arg *args, size
 	const char *fmt = word(sentences, reason);
 	size_t used = 0;
 
-	if (fmt == NULL)
-		fmt = _("The server refused the request.");
+	if (fmt == NULL) {
+		generic(buf, len);
+		return;
+	}
 	buf[0] = '\0';
 	for (const char *p = fmt; *p && used + 1 < len;) {
 		const char *close = *p == '{' ? strchr(p, '}') : NULL;
@@ -291,6 +298,10 @@ void cli_reason_text(const char *reason, const struct cli_reason_arg *args, size
 		snprintf(name, sizeof name, "%.*s", (int)(close - p - 1), p + 1);
 		v = arg_value(args, n, name);
 		v = v != NULL ? said(name, v, tmp, sizeof tmp) : "?";
+		if (v == NULL) {
+			generic(buf, len);
+			return;
+		}
 		used += (size_t)snprintf(buf + used, len - used, "%s", v);
 		if (used >= len)
 			used = len - 1;
