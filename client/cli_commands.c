@@ -12,6 +12,7 @@
 #include "cli_clock.h"
 #include "cli_i18n.h"
 #include "cli_terms.h"
+#include "cli_reasons.h"
 #include "cli_render.h"
 #include "cli_export.h"
 #include "cli_flags.h"
@@ -392,9 +393,10 @@ static int run_version(const struct cli_invocation *inv)
 		jy_close(c);
 	} else {
 		/* --json: the status's name and the untranslated reason */
-		if (missing == NULL)
-			snprintf(text, sizeof text, "%s: %s", out.json ? jy_status_str(err.code) :
-				 cli_status_text(err.code), err.message);
+		if (missing == NULL && out.json)
+			snprintf(text, sizeof text, "%s: %s", jy_status_str(err.code), err.message);
+		else if (missing == NULL)
+			cli_status_sentence(&err, text, sizeof text);
 		else
 			snprintf(text, sizeof text, "%s", out.json ? missing : _(missing));
 		if (out.json) {

@@ -12,6 +12,7 @@
 
 #include "cli_clock.h"
 #include "cli_output.h"
+#include "cli_reasons.h"
 #include "jianyi.h"
 #include "tls.h"
 
@@ -41,14 +42,14 @@ struct mirror *cli_mirror_offline(const struct cli_invocation *inv, int *rc)
 	struct mirror *m;
 
 	if (s->mirror == NULL) {
-		*rc = cli_fail(CLI_EXIT_USAGE, "%s: --offline needs a mirror: give --mirror FILE, set "
-			       "JIANYI_MIRROR, or put mirror = FILE in the config file",
+		*rc = cli_fail(CLI_EXIT_USAGE, _("%s: --offline needs a mirror: give --mirror FILE, set "
+			       "JIANYI_MIRROR, or put mirror = FILE in the config file"),
 			       inv->cmd->name);
 		return NULL;
 	}
 	if (s->cert == NULL || s->ca == NULL) {
-		*rc = cli_fail(CLI_EXIT_USAGE, "%s: the mirror is opened only with the certificate and "
-			       "CA it was synced with: give --cert and --ca", inv->cmd->name);
+		*rc = cli_fail(CLI_EXIT_USAGE, _("%s: the mirror is opened only with the certificate and "
+			       "CA it was synced with: give --cert and --ca"), inv->cmd->name);
 		return NULL;
 	}
 	if (!cli_cert_sha256(s->cert, cert, err, sizeof err) ||
@@ -116,8 +117,11 @@ bool cli_connect_or_mirror(const struct cli_invocation *inv, struct jy_client **
 		*rc = cli_fail_status(&err);
 		return false;
 	}
-	fprintf(stderr, _("jianyi: the server cannot be reached (%s: %s); answering from the mirror\n"),
-		jy_status_str(err.code), err.message);
+	char why[1024];
+
+	cli_status_sentence(&err, why, sizeof why);
+	fprintf(stderr, _("jianyi: the server cannot be reached (%s); answering from the mirror\n"),
+		why);
 	if ((*m = cli_mirror_offline(inv, rc)) == NULL)
 		return false;
 	cli_mirror_note(*m);

@@ -13,6 +13,8 @@
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
+#include "cli_reasons.h"
+#include "cli_terms.h"
 #include "cli_render.h"
 #include "cli_sync.h"
 
@@ -79,8 +81,8 @@ int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
 		goto done;
 	}
 	if (version == 0 && mirrored == 0) {
-		rc = cli_fail(CLI_EXIT_USAGE, "%s: the mirror holds no suggestion %" PRId64
-			      " (not synced, or not yours to see); give --version N to queue it anyway",
+		rc = cli_fail(CLI_EXIT_USAGE, _("%s: the mirror holds no suggestion %" PRId64
+			      " (not synced, or not yours to see); give --version N to queue it anyway"),
 			      inv->cmd->name, req->suggestion_id);
 		goto done;
 	}
@@ -175,8 +177,8 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 				t->replayed++;
 			if (!json)
 				fprintf(stderr, _("jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " applied%s\n"),
-					e[i].id, e[i].action, e[i].case_id,
-					a != NULL && a->replayed ? " (it had reached the server before)" : "");
+					e[i].id, cli_action_text(e[i].action), e[i].case_id,
+					a != NULL && a->replayed ? _(" (it had reached the server before)") : "");
 		} else if (transient(resp, &e2)) {
 			/* Unknown whether it was applied: the same key next time tells. */
 			(void)mirror_outbox_tried(m, e[i].id);
@@ -188,11 +190,14 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 			t->refused++;
 			if (nblocked < MAX_BLOCKED)
 				blocked[nblocked++] = e[i].case_id;
-			fprintf(stderr, "jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " (made on version %d)"
-				" refused: %s: %s; kept: see 'jianyi outbox', then 'jianyi outbox retry %"
+			char why[1200];
+
+			cli_status_sentence(&e2, why, sizeof why);
+			fprintf(stderr, _("jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " (made on version %d)"
+				" refused: %s; kept: see 'jianyi outbox', then 'jianyi outbox retry %"
 				PRId64 "' or 'jianyi outbox drop %" PRId64 "'; later writes on #%" PRId64
-				" wait behind it\n", e[i].id, e[i].action, e[i].case_id, e[i].version,
-				jy_status_str(e2.code), e2.message, e[i].id, e[i].id, e[i].case_id);
+				" wait behind it\n"), e[i].id, cli_action_text(e[i].action), e[i].case_id,
+				e[i].version, why, e[i].id, e[i].id, e[i].case_id);
 		}
 		if (resp != NULL)
 			jy_envelope_free(resp);
@@ -240,16 +245,16 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 		char made[64];
 		cli_clock_minute(e[i].created_at, made, sizeof made);
 		printf(_("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s"), e[i].id, state,
-		       e[i].action, e[i].case_id, e[i].version, made);
+		       cli_action_text(e[i].action), e[i].case_id, e[i].version, made);
 		if (e[i].state == OUTBOX_REFUSED) {
 			fputs("  ", stdout);
-			cli_put_clean(e[i].status);
+			cli_put_clean(cli_status_name_text(e[i].status));
 			fputs(": ", stdout);
 			cli_put_clean(e[i].message);
 		} else if (waits) {
 			printf(_("  (behind a refused write on #%" PRId64 ")"), e[i].case_id);
 		} else if (e[i].state == OUTBOX_APPLIED) {
-			printf("  event %" PRId64, e[i].event_seq);
+			printf(_("  event %" PRId64), e[i].event_seq);
 		}
 		putchar('\n');
 	}
@@ -273,14 +278,17 @@ static int send_outbox(const struct cli_invocation *inv, struct mirror *m)
 	if (c == NULL)
 		return rc;
 	ok = cli_outbox_send(c, m, inv->flags.json, &t, &err);
-	if (!ok && err.code != JIANYI__STATUS_CODE__STATUS_INTERNAL)
-		cli_fail(CLI_EXIT_FAILURE, "outbox: the link failed while sending (%s: %s); what is "
-			 "left stays queued: run 'jianyi outbox send' again", jy_status_str(err.code),
-			 err.message);
+	if (!ok && err.code != JIANYI__STATUS_CODE__STATUS_INTERNAL) {
+		char why[1200];
+
+		cli_status_sentence(&err, why, sizeof why);
+		cli_fail(CLI_EXIT_FAILURE, _("outbox: the link failed while sending (%s); what is "
+			 "left stays queued: run 'jianyi outbox send' again"), why);
+	}
 	/* The mirror then shows what the writes did (offline reads included). */
 	if (ok && t.applied > 0 && !cli_sync_catch_up(inv, c, m)) {
-		cli_fail(CLI_EXIT_FAILURE, "outbox: the writes were sent, but the mirror was not "
-			 "brought up to date; run 'jianyi sync'");
+		cli_fail(CLI_EXIT_FAILURE, _("outbox: the writes were sent, but the mirror was not "
+			 "brought up to date; run 'jianyi sync'"));
 		ok = false;
 	}
 	jy_close(c);

@@ -2,6 +2,7 @@
 #include "cli_output.h"
 #include "cli_i18n.h"
 #include "cli_render.h"
+#include "cli_reasons.h"
 #include "cli_terms.h"
 
 #include <errno.h>
@@ -139,5 +140,8 @@ int cli_fail(int exit_code, const char *fmt, ...)
 
 int cli_fail_status(const struct jy_error *err)
 {
-	return cli_fail(CLI_EXIT_FAILURE, "%s: %s", cli_status_text(err->code), err->message);
+	char text[1200];
+
+	cli_status_sentence(err, text, sizeof text);
+	return cli_fail(CLI_EXIT_FAILURE, "%s", text);
 }

@@ -7,6 +7,7 @@
 #include "cli_flags.h"
 #include "cli_i18n.h"
 #include "cli_output.h"
+#include "cli_reasons.h"
 #include "jianyi.h"
 
 /* Which directory a flag's value is looked up in, and what it is called. */

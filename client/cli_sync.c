@@ -31,6 +31,7 @@
 #include "cli_outbox.h"
 #include "mirror_attach.h"
 #include "cli_output.h"
+#include "cli_reasons.h"
 #include "jianyi.h"
 #include "protocol.h"
 #include "xalloc.h"
@@ -82,15 +83,16 @@ static enum outcome mirror_fatal(struct sync_ctx *x)
 
 static enum outcome link_failed(const struct jy_error *err, const char *doing)
 {
+	char why[1024];
+
+	cli_status_sentence(err, why, sizeof why);
 	if (err->code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
 	    err->code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED ||
 	    err->code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED) {
-		fprintf(stderr, _("jianyi: sync: %s: %s: %s\n"), doing, jy_status_str(err->code),
-			err->message);
+		fprintf(stderr, _("jianyi: sync: %s: %s\n"), doing, why);
 		return S_RETRY;
 	}
-	cli_fail(CLI_EXIT_FAILURE, _("sync: %s: %s: %s"), doing, jy_status_str(err->code),
-		 err->message);
+	cli_fail(CLI_EXIT_FAILURE, _("sync: %s: %s"), doing, why);
 	return S_FATAL;
 }
 
@@ -155,7 +157,8 @@ static void progress(struct sync_ctx *x, bool done)
 
 	if (!x->tty)
 		return;
-	fprintf(stderr, "\rsync: %" PRId64 " events, %" PRId64 " cases, %.0f events/s  %s",
+	fputc('\r', stderr);
+	fprintf(stderr, _("sync: %" PRId64 " events, %" PRId64 " cases, %.0f events/s  %s"),
 		x->events, x->cases, dt > 0 ? (double)x->events / dt : 0.0, done ? "\n" : "");
 	fflush(stderr);
 }
@@ -199,9 +202,12 @@ static enum outcome refresh(struct sync_ctx *x, int64_t keep)
 			} else {
 				struct jy_error err = { .code = code ? code
 								     : JIANYI__STATUS_CODE__STATUS_INTERNAL };
-				snprintf(err.message, sizeof err.message, _("case %" PRId64 ": %s"), ids[i],
-					 r->status && r->status->message[0] ? r->status->message
-									    : "unexpected answer");
+				char why[512];
+
+				if (!cli_reason_status(r->status, why, sizeof why))
+					snprintf(why, sizeof why, "%s", r->status && r->status->message[0]
+						 ? r->status->message : _("unexpected answer"));
+				snprintf(err.message, sizeof err.message, _("case %" PRId64 ": %s"), ids[i], why);
 				mirror_rollback(x->m);
 				o = link_failed(&err, _("reading cases"));
 				break;
@@ -267,9 +273,9 @@ static enum outcome catch_up(struct sync_ctx *x, bool live)
 				continue;
 			}
 			if (err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT)
-				cli_fail(CLI_EXIT_FAILURE, "sync: the server refuses the mirror's cursor "
-					 "'%s' (%s); the mirror %s was made against another database: "
-					 "start a new one", x->cursor, err.message, mirror_path(x->m));
+				cli_fail(CLI_EXIT_FAILURE, _("sync: the server refuses the mirror's cursor "
+					 "'%s'; the mirror %s was made against another database: "
+					 "start a new one"), x->cursor, mirror_path(x->m));
 			return err.code == JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT ? S_FATAL
 				: link_failed(&err, _("syncing"));
 		}
@@ -484,11 +490,11 @@ int cli_run_sync(const struct cli_invocation *inv)
 		x.page_size = (int)page;
 	x.page_want = x.page_size;
 	if (inv->settings.mirror == NULL)
-		return cli_fail(CLI_EXIT_USAGE, "sync: which mirror? give --mirror FILE, set "
-				"JIANYI_MIRROR, or put mirror = FILE in the config file");
+		return cli_fail(CLI_EXIT_USAGE, _("sync: which mirror? give --mirror FILE, set "
+				"JIANYI_MIRROR, or put mirror = FILE in the config file"));
 	if (inv->settings.ca == NULL)
-		return cli_fail(CLI_EXIT_USAGE, "no CA certificate: give --ca FILE, set JIANYI_CA, or "
-				"put ca = FILE in the config file");
+		return cli_fail(CLI_EXIT_USAGE, _("no CA certificate: give --ca FILE, set JIANYI_CA, or "
+				"put ca = FILE in the config file"));
 	if (!cli_cert_sha256(inv->settings.ca, ca, err, sizeof err))
 		return cli_fail(CLI_EXIT_USAGE, "%s", err);
 	if ((x.m = mirror_open(inv->settings.mirror, true, err, sizeof err)) == NULL)

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cli_output.h"
+#include "cli_reasons.h"
 
 /* No answer came (the link failed after the request may have left), so
  * whether the write was applied is unknown. */
@@ -38,8 +39,11 @@ bool cli_call_write(const struct cli_invocation *inv, struct jy_client **c,
 
 	if (!ok && err.code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE) {
 		/* The same request: same key, same version. */
-		fprintf(stderr, _("jianyi: %s: %s: %s; trying once more with the same idempotency key "
-			"%s\n"), inv->cmd->name, cli_status_text(err.code), err.message, rerun_key);
+		char why[1024];
+
+		cli_status_sentence(&err, why, sizeof why);
+		fprintf(stderr, _("jianyi: %s: %s; trying once more with the same idempotency key "
+			"%s\n"), inv->cmd->name, why, rerun_key);
 		if (*resp != NULL)
 			jy_envelope_free(*resp);
 		*resp = NULL;

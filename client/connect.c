@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "lib_i18n.h"
 #include "protocol.h"
 #include "transport.h"
 #include "xalloc.h"
@@ -64,14 +65,14 @@ static bool take_welcome(struct jy_client *c, Jianyi__Envelope *env, struct jy_e
 	c->welcome = env;
 	if (env->response->body_case != JIANYI__RESPONSE__BODY_WELCOME) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "protocol error from %s: the answer to Hello is not a Welcome",
+			     _("protocol error from %s: the answer to Hello is not a Welcome"),
 			     jy_transport_peer(c->t));
 		return jy_client_fail(c, err);
 	}
 	w = env->response->welcome;
 	if (w->protocol_version != JY_PROTOCOL_VERSION) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "the server speaks protocol version %" PRIu32 ", this client %d",
+			     _("the server speaks protocol version %" PRIu32 ", this client %d"),
 			     w->protocol_version, JY_PROTOCOL_VERSION);
 		return jy_client_fail(c, err);
 	}
@@ -137,7 +138,7 @@ static struct jy_client *client_start(const struct jy_client_options *opts, bool
 	}
 	if (opts->timeout_ms < 0) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the timeout must not be negative (%d ms)", opts->timeout_ms);
+			     _("the timeout must not be negative (%d ms)"), opts->timeout_ms);
 		return NULL;
 	}
 	c = jy_xcalloc(1, sizeof *c);
@@ -177,12 +178,12 @@ static struct jy_client *connect_blocking(struct jy_client *c, struct jy_error *
 			continue;
 		if (w < 0)
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "poll failed: %s", strerror(errno));
+				     _("poll failed: %s"), strerror(errno));
 		else if (c->phase == PHASE_CONNECTING)
 			jy_transport_timeout_error(c->t, err);
 		else
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
-				     "timed out waiting for an answer from %s",
+				     _("timed out waiting for an answer from %s"),
 				     jy_transport_peer(c->t));
 		jy_transport_fail(c->t);
 		break;

@@ -303,6 +303,32 @@ Jianyi__Envelope *jy_client_take_answer(struct jy_client *c, uint64_t id)
 	return NULL;
 }
 
+/* The status's reason and arguments into err, as "name=value" lines (an
+ * argument that does not fit is left out; a line break in a value becomes a
+ * space, the lines being the list). */
+static void keep_reason(const Jianyi__Status *st, struct jy_error *err)
+{
+	size_t used = 0;
+
+	if (err == NULL || st->reason == NULL)
+		return;
+	snprintf(err->reason, sizeof err->reason, "%s", st->reason);
+	for (size_t i = 0; i < st->n_args; i++) {
+		const Jianyi__ReasonArg *a = st->args[i];
+		char *line = err->reason_args + used;
+		int n = snprintf(line, sizeof err->reason_args - used, "%s=%s\n", a->name, a->value);
+
+		if (n < 0 || (size_t)n >= sizeof err->reason_args - used) {
+			*line = '\0';
+			break;
+		}
+		for (char *p = line; p < line + n - 1; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		used += (size_t)n;
+	}
+}
+
 /* Files one envelope from the server: a pushed event, an answer to a
  * request of ours, or the server's verdict on the whole connection;
  * anything else is a protocol error. */
@@ -326,6 +352,7 @@ static bool route_envelope(struct jy_client *c, Jianyi__Envelope *env, size_t si
 		jy_set_error(err, env->response->status->code,
 			     _("the server closed the connection: %s"),
 			     env->response->status->message);
+		keep_reason(env->response->status, err);
 		jy_envelope_free(env);
 		return jy_client_fail(c, err);
 	}
@@ -478,6 +505,7 @@ bool jy_response_ok(const Jianyi__Envelope *env, struct jy_error *err)
 		return true;
 	jy_set_error(err, st->code, "%s", st->message[0] ? st->message :
 		     _("the server gave no reason"));
+	keep_reason(st, err);
 	/* field-level details, so the person can fix the right field */
 	for (size_t i = 0; err != NULL && i < st->n_violations; i++) {
 		/* The server often words the message and the violation alike. */

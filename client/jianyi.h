@@ -52,7 +52,13 @@ struct jy_client_options {
 
 struct jy_error {
 	int code;                /* Jianyi__StatusCode */
-	char message[512];
+	char message[512];       /* English from the server; libjianyi's own in the
+				  * reader's language */
+	/* A server refusal's reason (Status.reason, docs/WORKFLOW.md "Reasons"),
+	 * "" for none, and its named arguments as "name=value\n" lines: for a
+	 * sentence in the reader's language (the CLI's cli_reasons.c). */
+	char reason[48];
+	char reason_args[512];
 };
 
 struct jy_client;

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "cli_i18n.h"
 #include "enum_names.h"
 #include "mirror_attach.h"
 #include "mirror_internal.h"
@@ -19,14 +20,14 @@ bool mirror_begin(struct mirror *m)
 {
 	/* IMMEDIATE: two syncs on one file take turns instead of failing at commit */
 	if (sqlite3_exec(m->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "starting a transaction");
+		return mirror_fail_db(m, _("starting a transaction"));
 	return true;
 }
 
 bool mirror_commit(struct mirror *m)
 {
 	if (sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		mirror_fail_db(m, "committing");
+		mirror_fail_db(m, _("committing"));
 		sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
 		return false;
 	}
@@ -131,13 +132,13 @@ bool mirror_stale(struct mirror *m, size_t max, int64_t *ids, size_t *n, int64_t
 		return false;
 	if (sqlite3_prepare_v2(m->db, "SELECT case_id FROM stale ORDER BY case_id LIMIT ?1", -1, &st,
 			       NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "reading the cases to refresh");
+		return mirror_fail_db(m, _("reading the cases to refresh"));
 	sqlite3_bind_int64(st, 1, (int64_t)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		ids[(*n)++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return mirror_fail_db(m, "reading the cases to refresh");
+		return mirror_fail_db(m, _("reading the cases to refresh"));
 	return true;
 }
 
@@ -179,7 +180,7 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 			       "session, key, overdue, reply_deadline, lead_unit, lead_deputy, "
 			       "synced_at, suggestion, allowed_actions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 			       "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", -1, &st, NULL) != SQLITE_OK) {
-		mirror_fail_db(m, "storing a case");
+		mirror_fail_db(m, _("storing a case"));
 		goto done;
 	}
 	sqlite3_bind_int64(st, 1, s->id);
@@ -206,7 +207,7 @@ bool mirror_put_case(struct mirror *m, const Jianyi__GetSuggestionResponse *g)
 			       "INSERT OR REPLACE INTO timeline (case_id, seq, at, kind, actor_login, "
 			       "actor_name, from_state, to_state, details) VALUES (?1, ?2, ?3, ?4, ?5, "
 			       "?6, ?7, ?8, ?9)", -1, &st, NULL) != SQLITE_OK) {
-		mirror_fail_db(m, "storing a timeline");
+		mirror_fail_db(m, _("storing a timeline"));
 		goto done;
 	}
 	for (size_t i = 0; i < g->n_timeline; i++) {
@@ -274,7 +275,7 @@ bool mirror_put_stats(struct mirror *m, const char *group_by, const Jianyi__Stat
 	if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO stats (group_by, taken_at, answer) "
 			       "VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK) {
 		free(blob);
-		return mirror_fail_db(m, "storing statistics");
+		return mirror_fail_db(m, _("storing statistics"));
 	}
 	mirror_bind_str(st, 1, group_by);
 	mirror_bind_str(st, 2, now);

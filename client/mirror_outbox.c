@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_i18n.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -32,7 +33,7 @@ bool mirror_outbox_add(struct mirror *m, const Jianyi__ActRequest *req, int64_t 
 			       "expected_version, request, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(blob);
-		return mirror_fail_db(m, "queueing a write");
+		return mirror_fail_db(m, _("queueing a write"));
 	}
 	sqlite3_bind_int64(st, 1, req->suggestion_id);
 	/* "ACTION_CONTACT" -> "contact" */
@@ -49,10 +50,10 @@ bool mirror_outbox_add(struct mirror *m, const Jianyi__ActRequest *req, int64_t 
 	sqlite3_finalize(st);
 	free(blob);
 	if (rc == SQLITE_CONSTRAINT)
-		return mirror_fail(m, "a write with idempotency key '%s' is already queued",
+		return mirror_fail(m, _("a write with idempotency key '%s' is already queued"),
 				   req->idempotency_key);
 	if (rc != SQLITE_DONE)
-		return mirror_fail_db(m, "queueing a write");
+		return mirror_fail_db(m, _("queueing a write"));
 	*id = sqlite3_last_insert_rowid(m->db);
 	return true;
 }
@@ -104,7 +105,7 @@ static bool outbox_row(struct mirror *m, sqlite3_stmt *st, struct outbox_entry *
 		   : NULL;
 	if (e->req == NULL || e->req->suggestion_id != e->case_id ||
 	    strcmp(e->req->idempotency_key, e->key) != 0)
-		return mirror_fail(m, "outbox entry %" PRId64 " is damaged (its request does not decode)",
+		return mirror_fail(m, _("outbox entry %" PRId64 " is damaged (its request does not decode)"),
 				   e->id);
 	return true;
 }
@@ -130,7 +131,7 @@ bool mirror_outbox_list(struct mirror *m, bool with_applied, struct outbox_entry
 			       "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id" :
 			       "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state <> 'applied' ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "reading the outbox");
+		return mirror_fail_db(m, _("reading the outbox"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -151,7 +152,7 @@ bool mirror_outbox_list(struct mirror *m, bool with_applied, struct outbox_entry
 		mirror_outbox_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return mirror_fail_db(m, "reading the outbox");
+		return mirror_fail_db(m, _("reading the outbox"));
 	}
 	return true;
 }
@@ -166,14 +167,14 @@ bool mirror_outbox_get(struct mirror *m, int64_t id, struct outbox_entry *e, boo
 	memset(e, 0, sizeof *e);
 	if (sqlite3_prepare_v2(m->db, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1", -1,
 			       &st, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "reading the outbox");
+		return mirror_fail_db(m, _("reading the outbox"));
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*found = true;
 		ok = outbox_row(m, st, e);
 	} else if (rc != SQLITE_DONE) {
-		ok = mirror_fail_db(m, "reading the outbox");
+		ok = mirror_fail_db(m, _("reading the outbox"));
 	}
 	sqlite3_finalize(st);
 	return ok;
@@ -224,10 +225,10 @@ bool mirror_outbox_retry(struct mirror *m, int64_t id, int32_t version)
 	if (!mirror_outbox_get(m, id, &e, &found))
 		return false;
 	if (!found)
-		return mirror_fail(m, "no outbox entry %" PRId64, id);
+		return mirror_fail(m, _("no outbox entry %" PRId64), id);
 	if (e.state != OUTBOX_REFUSED) {
 		jianyi__act_request__free_unpacked(e.req, NULL);
-		return mirror_fail(m, "outbox entry %" PRId64 " is %s, not refused", id,
+		return mirror_fail(m, _("outbox entry %" PRId64 " is %s, not refused"), id,
 				   mirror_outbox_state_name(e.state));
 	}
 	/* The request itself carries the version: repack it. A refusal was
@@ -248,7 +249,7 @@ bool mirror_outbox_retry(struct mirror *m, int64_t id, int32_t version)
 		ok = mirror_run_stmt(m, st, "retrying an outbox entry");
 		sqlite3_finalize(st);
 	} else {
-		mirror_fail_db(m, "retrying an outbox entry");
+		mirror_fail_db(m, _("retrying an outbox entry"));
 	}
 	free(blob);
 	jianyi__act_request__free_unpacked(e.req, NULL);
@@ -264,6 +265,6 @@ bool mirror_outbox_drop(struct mirror *m, int64_t id)
 			  NULL, 0, t, (char *)NULL))
 		return false;
 	if (sqlite3_changes(m->db) == 0)
-		return mirror_fail(m, "no pending or refused outbox entry %s", t);
+		return mirror_fail(m, _("no pending or refused outbox entry %s"), t);
 	return true;
 }

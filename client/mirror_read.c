@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_i18n.h"
 #include "enum_names.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
@@ -26,7 +27,7 @@ static Jianyi__Suggestion *unpack_case(struct mirror *m, sqlite3_stmt *st, int c
 	Jianyi__Suggestion *s = b ? jianyi__suggestion__unpack(NULL, (size_t)n, b) : NULL;
 
 	if (s == NULL)
-		mirror_fail(m, "case %" PRId64 " is damaged (its stored record does not decode)", id);
+		mirror_fail(m, _("case %" PRId64 " is damaged (its stored record does not decode)"), id);
 	return s;
 }
 
@@ -80,12 +81,12 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 	*out = NULL;
 	if (sqlite3_prepare_v2(m->db, "SELECT suggestion, allowed_actions FROM cases WHERE id = ?1", -1,
 			       &st, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "reading a case");
+		return mirror_fail_db(m, _("reading a case"));
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? true : mirror_fail_db(m, "reading a case");
+		return rc == SQLITE_DONE ? true : mirror_fail_db(m, _("reading a case"));
 	}
 	g = jy_xcalloc(1, sizeof *g);
 	jianyi__get_suggestion_response__init(g);
@@ -100,7 +101,7 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 			       "to_state, details FROM timeline WHERE case_id = ?1 ORDER BY seq", -1,
 			       &st, NULL) != SQLITE_OK) {
 		mirror_free_get(g);
-		return mirror_fail_db(m, "reading a timeline");
+		return mirror_fail_db(m, _("reading a timeline"));
 	}
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -123,7 +124,7 @@ bool mirror_get_case(struct mirror *m, int64_t id, Jianyi__GetSuggestionResponse
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		mirror_free_get(g);
-		return mirror_fail_db(m, "reading a timeline");
+		return mirror_fail_db(m, _("reading a timeline"));
 	}
 	*out = g;
 	return true;
@@ -168,8 +169,8 @@ static bool unit_known(struct mirror *m, int64_t unit_id)
 			  (char *)NULL))
 		return false;
 	if (atoi(n) == 0)
-		return mirror_fail(m, "list --unit %s: this mirror cannot tell (the server never "
-				   "showed this account the ids of its cases' units); ask online", id);
+		return mirror_fail(m, _("list --unit %s: this mirror cannot tell (the server never "
+				   "showed this account the ids of its cases' units); ask online"), id);
 	return true;
 }
 
@@ -177,7 +178,7 @@ static bool unit_known(struct mirror *m, int64_t unit_id)
 static bool check_filters(struct mirror *m, const Jianyi__ListSuggestionsRequest *q)
 {
 	if (utf8_chars(q->text) > LIST_TEXT_MAX)
-		return mirror_fail(m, "text is longer than %d characters", LIST_TEXT_MAX);
+		return mirror_fail(m, _("text is longer than %d characters"), LIST_TEXT_MAX);
 	return q->unit_id == 0 || unit_known(m, q->unit_id);
 }
 
@@ -216,7 +217,7 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	jianyi__list_suggestions_response__init(l);
 	if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		free(l);
-		return mirror_fail_db(m, "listing cases");
+		return mirror_fail_db(m, _("listing cases"));
 	}
 	sqlite3_bind_int64(st, 1, q->after_id);
 	mirror_bind_state(st, 2, q->state);
@@ -253,7 +254,7 @@ bool mirror_list(struct mirror *m, const Jianyi__ListSuggestionsRequest *q,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		mirror_free_list(l);
-		return mirror_fail_db(m, "listing cases");
+		return mirror_fail_db(m, _("listing cases"));
 	}
 	*out = l;
 	return true;
@@ -268,7 +269,7 @@ bool mirror_get_stats(struct mirror *m, const char *group_by, Jianyi__StatsRespo
 	*out = NULL;
 	if (sqlite3_prepare_v2(m->db, "SELECT taken_at, answer FROM stats WHERE group_by = ?1", -1,
 			       &st, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "reading statistics");
+		return mirror_fail_db(m, _("reading statistics"));
 	mirror_bind_str(st, 1, group_by);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -279,11 +280,11 @@ bool mirror_get_stats(struct mirror *m, const char *group_by, Jianyi__StatsRespo
 		*out = b || n == 0 ? jianyi__stats_response__unpack(NULL, (size_t)n, b) : NULL;
 		if (*out == NULL) {
 			sqlite3_finalize(st);
-			return mirror_fail(m, "the stored statistics are damaged (they do not decode)");
+			return mirror_fail(m, _("the stored statistics are damaged (they do not decode)"));
 		}
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return mirror_fail_db(m, "reading statistics");
+		return mirror_fail_db(m, _("reading statistics"));
 	return true;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_i18n.h"
 #include "enum_names.h"
 #include "mirror_attach.h"
 #include "mirror_internal.h"
@@ -77,7 +78,7 @@ bool mirror_fail(struct mirror *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	snprintf(m->err, sizeof m->err, "mirror %s: %s", m->path, what);
+	snprintf(m->err, sizeof m->err, _("mirror %s: %s"), m->path, what);
 	return false;
 }
 
@@ -86,7 +87,7 @@ bool mirror_fail_db(struct mirror *m, const char *doing)
 	int rc = sqlite3_errcode(m->db);
 
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-		return mirror_fail(m, "%s: the file is damaged or not a Jianyi mirror (%s)", doing,
+		return mirror_fail(m, _("%s: the file is damaged or not a Jianyi mirror (%s)"), doing,
 				   sqlite3_errmsg(m->db));
 	return mirror_fail(m, "%s: %s", doing, sqlite3_errmsg(m->db));
 }
@@ -122,7 +123,7 @@ bool mirror_exec1(struct mirror *m, const char *sql, char *out, size_t outlen, .
 	if (out != NULL && outlen > 0)
 		out[0] = '\0';
 	if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return mirror_fail_db(m, "preparing a query");
+		return mirror_fail_db(m, _("preparing a query"));
 	va_start(ap, outlen);
 	while ((p = va_arg(ap, const char *)) != NULL)
 		sqlite3_bind_text(st, i++, p, -1, SQLITE_TRANSIENT);
@@ -134,7 +135,7 @@ bool mirror_exec1(struct mirror *m, const char *sql, char *out, size_t outlen, .
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return mirror_fail_db(m, "running a query");
+		return mirror_fail_db(m, _("running a query"));
 	return true;
 }
 
@@ -177,7 +178,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 	if (app == 0 && tables == 0 && fresh) {
 		if (sqlite3_exec(m->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(m->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-			mirror_fail_db(m, "creating the mirror");
+			mirror_fail_db(m, _("creating the mirror"));
 			sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
 			return false;
 		}
@@ -186,24 +187,24 @@ static bool check_or_init(struct mirror *m, bool fresh)
 		if (!mirror_meta_set(m, "created_at", now))
 			return false;
 		if (sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-			return mirror_fail_db(m, "creating the mirror");
+			return mirror_fail_db(m, _("creating the mirror"));
 		return mirror_attach_ensure(m);
 	}
 	if (app != MIRROR_APP_ID)
-		return mirror_fail(m, "not a Jianyi mirror (a SQLite file of another application%s)",
-				   tables == 0 ? ", empty" : "");
+		return mirror_fail(m, _("not a Jianyi mirror (a SQLite file of another application%s)"),
+				   tables == 0 ? _(", empty") : "");
 	if (format > MIRROR_FORMAT)
-		return mirror_fail(m, "made by a newer jianyi (mirror format %ld; this one reads %d)",
+		return mirror_fail(m, _("made by a newer jianyi (mirror format %ld; this one reads %d)"),
 				   format, MIRROR_FORMAT);
 	if (format != MIRROR_FORMAT)
-		return mirror_fail(m, "unknown mirror format %ld", format);
+		return mirror_fail(m, _("unknown mirror format %ld"), format);
 	/* Our tables must be there: a damaged or hand-edited file is refused. */
 	if (!mirror_meta_get(m, "cursor", v, sizeof v))
 		return false;
 	if (mirror_count_rows(m, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
 			  "('meta','cases','timeline','units','case_units','deputies',"
 			  "'case_deputies','stats','outbox','stale')") != 10)
-		return mirror_fail(m, "not a whole Jianyi mirror (tables missing)");
+		return mirror_fail(m, _("not a whole Jianyi mirror (tables missing)"));
 	return mirror_attach_ensure(m);
 }
 
@@ -218,7 +219,7 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 	if (stat(path, &sb) != 0) {
 		if (errno != ENOENT || !create) {
 			mirror_fail(m, "%s%s", strerror(errno),
-				    errno == ENOENT ? " (make one with: jianyi sync --mirror FILE)" : "");
+				    errno == ENOENT ? _(" (make one with: jianyi sync --mirror FILE)") : "");
 			goto bad;
 		}
 		/* The mirror holds cases and the outbox holds writes not yet
@@ -226,19 +227,19 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 		 * -shm files the mode of the database file. */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0) {
-			mirror_fail(m, "cannot create: %s", strerror(errno));
+			mirror_fail(m, _("cannot create: %s"), strerror(errno));
 			goto bad;
 		}
 		close(fd);
 		fresh = true;
 	} else if (!S_ISREG(sb.st_mode)) {
-		mirror_fail(m, "not a regular file");
+		mirror_fail(m, _("not a regular file"));
 		goto bad;
 	} else if (sb.st_size == 0) {
 		fresh = create;   /* an empty file, e.g. from mktemp */
 	}
 	if (sqlite3_open_v2(path, &m->db, flags, NULL) != SQLITE_OK) {
-		mirror_fail(m, "cannot open: %s", m->db ? sqlite3_errmsg(m->db) : "out of memory");
+		mirror_fail(m, _("cannot open: %s"), m->db ? sqlite3_errmsg(m->db) : _("out of memory"));
 		goto bad;
 	}
 	sqlite3_busy_timeout(m->db, 10000);
@@ -251,7 +252,7 @@ struct mirror *mirror_open(const char *path, bool create, char *err, size_t errl
 	 * and their cursor with them, so the mirror stays consistent. */
 	if (sqlite3_exec(m->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 			 "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
-		mirror_fail_db(m, "setting up");
+		mirror_fail_db(m, _("setting up"));
 		goto bad;
 	}
 	return m;
@@ -284,10 +285,10 @@ bool mirror_bind(struct mirror *m, const char *server, const Jianyi__Identity *w
 		return false;
 	snprintf(id, sizeof id, "%" PRId64, who->account_id);
 	if (account[0] != '\0' && (strcmp(account, id) != 0 || strcmp(ca, ca_sha256) != 0))
-		return mirror_fail(m, "made for account '%s' (id %s)%s; you are '%s' (id %s)%s: use "
-				   "another mirror file", login, account,
-				   strcmp(ca, ca_sha256) != 0 ? " of another deployment (CA)" : "",
-				   who->login, id, strcmp(ca, ca_sha256) != 0 ? " under this CA" : "");
+		return mirror_fail(m, _("made for account '%s' (id %s)%s; you are '%s' (id %s)%s: use "
+				   "another mirror file"), login, account,
+				   strcmp(ca, ca_sha256) != 0 ? _(" of another deployment (CA)") : "",
+				   who->login, id, strcmp(ca, ca_sha256) != 0 ? _(" under this CA") : "");
 	return mirror_meta_set(m, "account_id", id) && mirror_meta_set(m, "login", who->login) &&
 	       mirror_meta_set(m, "ca_sha256", ca_sha256) && mirror_meta_set(m, "server", server) &&
 	       mirror_meta_set(m, "cert_sha256", who->certificate_sha256);
@@ -312,13 +313,13 @@ bool mirror_check_owner(struct mirror *m, const char *cert_sha256, const char *c
 	    !mirror_meta_get(m, "login", login, sizeof login))
 		return false;
 	if (cert[0] == '\0')
-		return mirror_fail(m, "never synced: run jianyi sync --mirror FILE while the server "
-				   "is reachable");
+		return mirror_fail(m, _("never synced: run jianyi sync --mirror FILE while the server "
+				   "is reachable"));
 	if (strcmp(ca, ca_sha256) != 0)
-		return mirror_fail(m, "made for another deployment (its CA is not ours)");
+		return mirror_fail(m, _("made for another deployment (its CA is not ours)"));
 	if (strcmp(cert, cert_sha256) != 0)
-		return mirror_fail(m, "made for account '%s' with another certificate; sync it online once "
-				   "with this certificate (if it is the same account) or use another mirror",
+		return mirror_fail(m, _("made for account '%s' with another certificate; sync it online once "
+				   "with this certificate (if it is the same account) or use another mirror"),
 				   login);
 	return true;
 }

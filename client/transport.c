@@ -27,6 +27,7 @@
 #include "tls.h"
 #include "sockbio.h"
 #include "tls_cache.h"
+#include "lib_i18n.h"
 #include "tls_sessions.h"
 #include "xalloc.h"
 
@@ -51,6 +52,21 @@ struct jy_transport {
 	char peer[NI_MAXHOST + 16];
 };
 
+/* What a failed connect() or TLS read means, in the reader's language for
+ * the failures a person meets (the C library may have no translation). */
+static const char *errno_text(int e)
+{
+	switch (e) {
+	case ECONNREFUSED: return _("nothing is listening there (connection refused)");
+	case ETIMEDOUT: return _("no answer (timed out)");
+	case EHOSTUNREACH: return _("the host cannot be reached");
+	case ENETUNREACH: return _("the network cannot be reached");
+	case ECONNRESET: return _("the connection was reset");
+	case EPIPE: return _("the connection was closed");
+	default: return strerror(e);
+	}
+}
+
 void jy_set_error(struct jy_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -58,6 +74,8 @@ void jy_set_error(struct jy_error *err, int code, const char *fmt, ...)
 	if (err == NULL)
 		return;
 	err->code = code;
+	err->reason[0] = '\0';
+	err->reason_args[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
@@ -118,7 +136,7 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
 	*port = JY_DEFAULT_PORT;
 	if (server == NULL || *server == '\0') {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "the server address is empty");
+			     _("the server address is empty"));
 		return false;
 	}
 	if (*server == '[') {
@@ -128,7 +146,7 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
 		if (close == NULL || close == server + 1 ||
 		    (close[1] != '\0' && close[1] != ':')) {
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-				     "invalid server address '%s': expected [address]:port",
+				     _("invalid server address '%s': expected [address]:port"),
 				     server);
 			return false;
 		}
@@ -145,13 +163,13 @@ bool jy_parse_server(const char *server, char *host, size_t hostlen,
 	}
 	if (hlen == 0 || hlen >= hostlen) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "invalid server address '%s': %s", server,
-			     hlen == 0 ? "no host" : "host name too long");
+			     _("invalid server address '%s': %s"), server,
+			     hlen == 0 ? _("no host") : _("host name too long"));
 		return false;
 	}
 	if (port_s != NULL && !parse_port(port_s, port)) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "invalid server address '%s': the port must be a number from 1 to 65535",
+			     _("invalid server address '%s': the port must be a number from 1 to 65535"),
 			     server);
 		return false;
 	}
@@ -182,7 +200,7 @@ static bool resolve(struct jy_transport *t, const char *host, uint16_t port,
 	if (rc != 0) {
 		t->addrs = NULL;
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "cannot resolve '%s': %s", host,
+			     _("cannot resolve '%s': %s"), host,
 			     rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return false;
 	}
@@ -238,14 +256,14 @@ static enum jy_io tcp_connected(struct jy_transport *t, struct jy_error *err)
 
 	if (!jy_socket_nodelay(t->fd)) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "cannot set TCP_NODELAY on the connection to %s: %s",
+			     _("cannot set TCP_NODELAY on the connection to %s: %s"),
 			     t->peer, strerror(errno));
 		return JY_IO_FAILED;
 	}
 	bio = jy_sockbio_new(t->fd);
 	if (bio == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "cannot create a TLS session: %s",
+			     _("cannot create a TLS session: %s"),
 			     jy_tls_drain_errors(msg, sizeof msg));
 		return JY_IO_FAILED;
 	}
@@ -280,7 +298,7 @@ static enum jy_io tcp_next_address(struct jy_transport *t, struct jy_error *err)
 	}
 	close_fd(t);
 	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-		     "cannot connect to %s: %s", t->peer, strerror(t->last_errno));
+		     _("cannot connect to %s: %s"), t->peer, errno_text(t->last_errno));
 	return JY_IO_FAILED;
 }
 
@@ -338,7 +356,7 @@ static bool alert_refuses_certificate(int desc)
 enum tls_op { TLS_HANDSHAKE, TLS_READ, TLS_WRITE };
 
 static const char *const tls_doing[] = {
-	[TLS_HANDSHAKE] = "handshaking", [TLS_READ] = "reading", [TLS_WRITE] = "writing",
+	[TLS_HANDSHAKE] = N_("handshaking"), [TLS_READ] = N_("reading"), [TLS_WRITE] = N_("writing"),
 };
 
 /* Turns a failed SSL_* call (op) into err. */
@@ -361,17 +379,17 @@ static void tls_failure(struct jy_transport *t, enum tls_op op, int ssl_err,
 			text = reason;
 		if (alert_refuses_certificate(desc))
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
-				     "the server refused our certificate: %s", text);
+				     _("the server refused our certificate: %s"), text);
 		else
 			jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-				     "the server ended the TLS session while we were %s: %s",
-				     tls_doing[op], text);
+				     _("the server ended the TLS session while we were %s: %s"),
+				     _(tls_doing[op]), text);
 		return;
 	}
 	verify = SSL_get_verify_result(t->ssl);
 	if (ssl_err == SSL_ERROR_SSL && verify != X509_V_OK) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
-			     "cannot verify the server's certificate: %s",
+			     _("cannot verify the server's certificate: %s"),
 			     X509_verify_cert_error_string(verify));
 		return;
 	}
@@ -380,17 +398,17 @@ static void tls_failure(struct jy_transport *t, enum tls_op op, int ssl_err,
 	    (ssl_err == SSL_ERROR_SSL &&
 	     ERR_GET_REASON(first) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "server closed the connection");
+			     _("server closed the connection"));
 		return;
 	}
 	if (ssl_err == SSL_ERROR_SYSCALL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "connection to %s failed while %s: %s", t->peer, tls_doing[op],
-			     strerror(saved_errno));
+			     _("connection to %s failed while %s: %s"), t->peer, _(tls_doing[op]),
+			     errno_text(saved_errno));
 		return;
 	}
 	jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-		     "TLS error with %s while %s: %s", t->peer, tls_doing[op], reason);
+		     _("TLS error with %s while %s: %s"), t->peer, _(tls_doing[op]), reason);
 }
 
 /* One attempt at an SSL call, without waiting: done (*done: bytes moved),
@@ -402,7 +420,7 @@ static enum jy_io tls_try(struct jy_transport *t, enum tls_op op, void *buf, siz
 
 	if (t->failed) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "the connection to %s is broken", t->peer);
+			     _("the connection to %s is broken"), t->peer);
 		return JY_IO_FAILED;
 	}
 	errno = 0;
@@ -450,13 +468,13 @@ static bool check_file(const char *path, const char *what, struct jy_error *err)
 
 	if (path == NULL || *path == '\0') {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "no %s file given", what);
+			     _("no %s file given"), what);
 		return false;
 	}
 	f = fopen(path, "r");
 	if (f == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "cannot read %s file '%s': %s", what, path, strerror(errno));
+			     _("cannot read %s file '%s': %s"), what, path, strerror(errno));
 		return false;
 	}
 	fclose(f);
@@ -478,7 +496,7 @@ static bool set_peer_name(struct jy_transport *t, const char *name, struct jy_er
 		char reason[256];
 
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
-			     "invalid server name '%s': %s", name,
+			     _("invalid server name '%s': %s"), name,
 			     jy_tls_drain_errors(reason, sizeof reason));
 	}
 	return ok;
@@ -495,11 +513,11 @@ static bool check_alpn(struct jy_transport *t, struct jy_error *err)
 	t->failed = true;
 	if (len == 0)
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "%s does not speak the Jianyi protocol (no ALPN agreed; expected %s)",
+			     _("%s does not speak the Jianyi protocol (no ALPN agreed; expected %s)"),
 			     t->peer, JY_ALPN);
 	else
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "%s does not speak the Jianyi protocol (ALPN '%.*s'; expected %s)",
+			     _("%s does not speak the Jianyi protocol (ALPN '%.*s'; expected %s)"),
 			     t->peer, (int)len, (const char *)proto, JY_ALPN);
 	return false;
 }
@@ -530,9 +548,9 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 	uint16_t port;
 
 	if (!jy_parse_server(server, host, sizeof host, &port, err) ||
-	    (!anonymous && !check_file(opts->cert_file, "client certificate", err)) ||
-	    (!anonymous && !check_file(opts->key_file, "client key", err)) ||
-	    !check_file(opts->ca_file, "CA certificate", err))
+	    (!anonymous && !check_file(opts->cert_file, _("client certificate"), err)) ||
+	    (!anonymous && !check_file(opts->key_file, _("client key"), err)) ||
+	    !check_file(opts->ca_file, _("CA certificate"), err))
 		return NULL;
 
 	t = jy_xcalloc(1, sizeof *t);
@@ -552,7 +570,7 @@ struct jy_transport *jy_transport_start(const struct jy_client_options *opts,
 	t->ssl = SSL_new(t->ctx);
 	if (t->ssl == NULL) {
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "cannot create a TLS session: %s",
+			     _("cannot create a TLS session: %s"),
 			     jy_tls_drain_errors(msg, sizeof msg));
 		goto fail;
 	}
@@ -605,13 +623,13 @@ void jy_transport_timeout_error(const struct jy_transport *t, struct jy_error *e
 {
 	if (t->phase == PHASE_RESOLVE)
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "cannot resolve %s: timed out after %d ms", t->peer, t->timeout_ms);
+			     _("cannot resolve %s: timed out after %d ms"), t->peer, t->timeout_ms);
 	else if (t->phase == PHASE_TCP)
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "cannot connect to %s: timed out after %d ms", t->peer, t->timeout_ms);
+			     _("cannot connect to %s: timed out after %d ms"), t->peer, t->timeout_ms);
 	else
 		jy_set_error(err, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			     "TLS handshake with %s timed out after %d ms", t->peer, t->timeout_ms);
+			     _("TLS handshake with %s timed out after %d ms"), t->peer, t->timeout_ms);
 }
 
 enum jy_io jy_transport_write_some(struct jy_transport *t, const void *buf, size_t len,

@@ -1,6 +1,7 @@
 #include "act_validate.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,26 +15,49 @@
 #define REASON_MAX 2000
 
 struct check {
-	char *field;
-	size_t fieldlen;
-	char *msg;
-	size_t msglen;
+	struct act_problem *p;
+	size_t n_args;
 };
 
-/* fmt is always a literal of this file with two %s: the field, then a detail. */
+/* An argument of the reason bad() is about to give; value is cut at a
+ * character boundary when long (it may be the client's text). */
+static void arg(struct check *c, const char *name, const char *value)
+{
+	if (c->n_args == ACT_PROBLEM_ARGS)
+		return;
+	char *out = c->p->arg_values[c->n_args];
+	size_t len = strlen(value);
+	if (len >= sizeof c->p->arg_values[0])
+		len = sizeof c->p->arg_values[0] - 1;
+	while (len > 0 && !jy_utf8_valid(value, len))
+		len--;
+	memcpy(out, value, len);
+	out[len] = '\0';
+	c->p->arg_names[c->n_args++] = name;
+}
+
+/* fmt is always a literal of this file with two %s: the field, then a detail.
+ * The reason's arguments: the field's own name ("reply_deadline"), then
+ * those arg() gave. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static bool bad(struct check *c, const char *field, const char *fmt, const char *detail)
+static bool bad(struct check *c, const char *field, const char *reason, const char *fmt,
+		const char *detail)
 {
-	snprintf(c->field, c->fieldlen, "act.%s", field);
-	int n = snprintf(c->msg, c->msglen, fmt, field, detail);
+	struct act_problem *p = c->p;
+	snprintf(p->field, sizeof p->field, "act.%s", field);
+	int n = snprintf(p->msg, sizeof p->msg, fmt, field, detail);
 	/* detail may be the client's text: a cut must not split a character,
 	 * or the answer is not valid UTF-8 (found by tests/fuzz). */
-	if (n > 0 && (size_t)n >= c->msglen) {
-		size_t len = strlen(c->msg);
-		while (len > 0 && !jy_utf8_valid(c->msg, len))
-			c->msg[--len] = '\0';
+	if (n > 0 && (size_t)n >= sizeof p->msg) {
+		size_t len = strlen(p->msg);
+		while (len > 0 && !jy_utf8_valid(p->msg, len))
+			p->msg[--len] = '\0';
 	}
+	p->reason = reason;
+	const char *dot = strrchr(field, '.');
+	if (strcmp(reason, "changes_nothing") != 0 && strcmp(reason, "key_invalid") != 0)
+		arg(c, "field", dot ? dot + 1 : field);
 	return false;
 }
 #pragma GCC diagnostic pop
@@ -43,13 +67,15 @@ static bool text(struct check *c, const char *field, const char *s, size_t min, 
 	size_t chars = jy_utf8_length(s, strlen(s));
 	char limit[64];
 	if (chars < min)
-		return bad(c, field, "%s is required%s", "");
+		return bad(c, field, "required", "%s is required%s", "");
 	snprintf(limit, sizeof limit, "%zu", max);
-	if (chars > max)
-		return bad(c, field, "%s is longer than %s characters", limit);
+	if (chars > max) {
+		arg(c, "max", limit);
+		return bad(c, field, "too_long", "%s is longer than %s characters", limit);
+	}
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
-			return bad(c, field, "%s contains a control character%s", "");
+			return bad(c, field, "control_character", "%s contains a control character%s", "");
 	return true;
 }
 
@@ -62,7 +88,8 @@ static bool one_of(struct check *c, const char *field, const char *s, const char
 		snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
 			 i ? ", " : "", list[i]);
 	}
-	return bad(c, field, "%s must be one of: %s", allowed);
+	arg(c, "value", s);
+	return bad(c, field, "not_one_of", "%s must be one of: %s", allowed);
 }
 
 bool valid_date(const char *s)
@@ -83,27 +110,36 @@ bool valid_date(const char *s)
 static bool date(struct check *c, const char *field, const char *s, bool required)
 {
 	if (!*s)
-		return required ? bad(c, field, "%s is required (YYYY-MM-DD)%s", "") : true;
-	return valid_date(s) ? true : bad(c, field, "%s '%s' is not a real date (YYYY-MM-DD)", s);
+		return required ? bad(c, field, "required", "%s is required (YYYY-MM-DD)%s", "") : true;
+	if (valid_date(s))
+		return true;
+	arg(c, "value", s);
+	return bad(c, field, "not_date", "%s '%s' is not a real date (YYYY-MM-DD)", s);
 }
 
 static bool id(struct check *c, const char *field, int64_t v)
 {
-	return v > 0 ? true : bad(c, field, "%s must be a positive id%s", "");
+	return v > 0 ? true : bad(c, field, "not_positive_id", "%s must be a positive id%s", "");
 }
 
 static bool ids(struct check *c, const char *field, const int64_t *v, size_t n, size_t max)
 {
 	char lim[32];
 	snprintf(lim, sizeof lim, "%zu", max);
-	if (n > max)
-		return bad(c, field, "%s lists more than %s entries", lim);
+	if (n > max) {
+		arg(c, "max", lim);
+		return bad(c, field, "too_many", "%s lists more than %s entries", lim);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] <= 0)
-			return bad(c, field, "%s must list positive ids%s", "");
+			return bad(c, field, "not_positive_id", "%s must list positive ids%s", "");
 		for (size_t j = 0; j < i; j++)
-			if (v[i] == v[j])
-				return bad(c, field, "%s lists the same id twice%s", "");
+			if (v[i] == v[j]) {
+				char id[24];
+				snprintf(id, sizeof id, "%" PRId64, v[i]);
+				arg(c, "id", id);
+				return bad(c, field, "listed_twice", "%s lists the same id twice%s", "");
+			}
 	}
 	return true;
 }
@@ -130,12 +166,18 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 	case JIANYI__ACTION__ACTION_CLOSE:
 		return !a->reason || text(c, "reason.reason", a->reason->reason, 0, REASON_MAX);
 	case JIANYI__ACTION__ACTION_REGISTER:
-		if (a->register_->term < JY_TERM_MIN || a->register_->term > JY_TERM_MAX)
-			return bad(c, "register.term", "%s must be from " JY_STR(JY_TERM_MIN) " to "
+		if (a->register_->term < JY_TERM_MIN || a->register_->term > JY_TERM_MAX) {
+			arg(c, "min", JY_STR(JY_TERM_MIN));
+			arg(c, "max", JY_STR(JY_TERM_MAX));
+			return bad(c, "register.term", "out_of_range", "%s must be from " JY_STR(JY_TERM_MIN) " to "
 				   JY_STR(JY_TERM_MAX) "%s", "");
-		if (a->register_->session < JY_SESSION_MIN || a->register_->session > JY_SESSION_MAX)
-			return bad(c, "register.session", "%s must be from " JY_STR(JY_SESSION_MIN) " to "
+		}
+		if (a->register_->session < JY_SESSION_MIN || a->register_->session > JY_SESSION_MAX) {
+			arg(c, "min", JY_STR(JY_SESSION_MIN));
+			arg(c, "max", JY_STR(JY_SESSION_MAX));
+			return bad(c, "register.session", "out_of_range", "%s must be from " JY_STR(JY_SESSION_MIN) " to "
 				   JY_STR(JY_SESSION_MAX) "%s", "");
+		}
 		return true;
 	case JIANYI__ACTION__ACTION_MERGE:
 		return id(c, "merge.into_suggestion_id", a->merge->into_suggestion_id) &&
@@ -156,9 +198,12 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 			return false;
 		for (size_t i = 0; i < p->n_co_unit_ids; i++)
 			if (p->co_unit_ids[i] == p->lead_unit_id)
-				return bad(c, "assign.co_unit_ids", "%s must not include the lead unit%s", "");
-		if (p->n_leaders > 10)
-			return bad(c, "assign.leaders", "%s lists more than 10 leaders%s", "");
+				return bad(c, "assign.co_unit_ids", "lead_is_co_unit",
+					   "%s must not include the lead unit%s", "");
+		if (p->n_leaders > 10) {
+			arg(c, "max", "10");
+			return bad(c, "assign.leaders", "too_many", "%s lists more than 10 leaders%s", "");
+		}
 		for (size_t i = 0; i < p->n_leaders; i++)
 			if (!text(c, "assign.leaders", p->leaders[i], 1, SHORT_MAX))
 				return false;
@@ -173,7 +218,7 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 			return false;
 		for (const char *q = p->handler_phone; *q; q++)
 			if (!isdigit((unsigned char)*q) && !strchr("+- ()", *q))
-				return bad(c, "plan.handler_phone", "%s may hold only digits, spaces and + - ( )%s", "");
+				return bad(c, "plan.handler_phone", "bad_phone", "%s may hold only digits, spaces and + - ( )%s", "");
 		return true;
 	}
 	case JIANYI__ACTION__ACTION_CONTACT: {
@@ -188,8 +233,11 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 	case JIANYI__ACTION__ACTION_OPINION:
 		return text(c, "opinion.text", a->opinion->text, 1, BODY_MAX);
 	case JIANYI__ACTION__ACTION_EXTEND:
-		if (a->extend->days < 1 || a->extend->days > 365)
-			return bad(c, "extend.days", "%s must be from 1 to 365%s", "");
+		if (a->extend->days < 1 || a->extend->days > 365) {
+			arg(c, "min", "1");
+			arg(c, "max", "365");
+			return bad(c, "extend.days", "out_of_range", "%s must be from 1 to 365%s", "");
+		}
 		return text(c, "extend.reason", a->extend->reason, 1, REASON_MAX);
 	case JIANYI__ACTION__ACTION_APPROVE_EXTENSION:
 		return id(c, "approve_extension.extension_id", a->approve_extension->extension_id) &&
@@ -226,7 +274,7 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 			return false;
 		if (!*p->title && !*p->body && !*p->category && !p->n_add_cosigner_deputy_ids &&
 		    !p->n_remove_cosigner_deputy_ids)
-			return bad(c, "edit", "%s changes nothing: give a title, body, category or co-signers%s", "");
+			return bad(c, "edit", "changes_nothing", "%s changes nothing: give a title, body, category or co-signers%s", "");
 		return true;
 	}
 	case JIANYI__ACTION__ACTION_CORRECT: {
@@ -237,7 +285,7 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		    !text(c, "correct.reason", p->reason, 1, REASON_MAX))
 			return false;
 		if (!*p->title && !*p->body && !*p->category)
-			return bad(c, "correct", "%s changes nothing: give a title, body or category%s", "");
+			return bad(c, "correct", "changes_nothing", "%s changes nothing: give a title, body or category%s", "");
 		return true;
 	}
 	default:
@@ -288,23 +336,26 @@ const ProtobufCMessage *act_params(const Jianyi__ActRequest *act)
 	return *(const ProtobufCMessage *const *)((const char *)act + f->offset);
 }
 
-bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, char *msg, size_t msglen)
+bool act_check(const Jianyi__ActRequest *a, struct act_problem *problem)
 {
-	struct check c = { field, fieldlen, msg, msglen };
+	memset(problem, 0, sizeof *problem);
+	struct check c = { problem, 0 };
 	size_t keylen = strlen(a->idempotency_key);
-	if (keylen == 0 || keylen > JY_IDEMPOTENCY_KEY_MAX)
-		return bad(&c, "idempotency_key", "%s is required (1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX)
+	if (keylen == 0 || keylen > JY_IDEMPOTENCY_KEY_MAX) {
+		arg(&c, "max", JY_STR(JY_IDEMPOTENCY_KEY_MAX));
+		return bad(&c, "idempotency_key", "key_invalid", "%s is required (1 to " JY_STR(JY_IDEMPOTENCY_KEY_MAX)
 			   " characters): a retry with the same key acts once%s", "");
+	}
 	if (a->action < JIANYI__ACTION__ACTION_CREATE || a->action > JIANYI__ACTION__ACTION_CORRECT)
-		return bad(&c, "action", "%s is missing or unknown%s", "");
+		return bad(&c, "action", "malformed", "%s is missing or unknown%s", "");
 	if (a->action == JIANYI__ACTION__ACTION_CREATE) {
 		if (a->suggestion_id != 0)
-			return bad(&c, "suggestion_id", "%s must be 0 when creating a suggestion%s", "");
+			return bad(&c, "suggestion_id", "malformed", "%s must be 0 when creating a suggestion%s", "");
 	} else {
 		if (a->suggestion_id <= 0)
-			return bad(&c, "suggestion_id", "%s must be a positive id%s", "");
+			return bad(&c, "suggestion_id", "not_positive_id", "%s must be a positive id%s", "");
 		if (a->expected_version <= 0)
-			return bad(&c, "expected_version", "%s is required: the version you last saw%s", "");
+			return bad(&c, "expected_version", "required", "%s is required: the version you last saw%s", "");
 	}
 	Jianyi__ActRequest__ParamsCase want = params_for(a->action);
 	/* close and submit may come without params: their params are optional;
@@ -313,6 +364,16 @@ bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, cha
 	bool optional = a->action == JIANYI__ACTION__ACTION_CLOSE || a->action == JIANYI__ACTION__ACTION_SUBMIT;
 	if (want != JIANYI__ACT_REQUEST__PARAMS__NOT_SET && a->params_case != want &&
 	    !(optional && a->params_case == JIANYI__ACT_REQUEST__PARAMS__NOT_SET))
-		return bad(&c, "params", "%s do not match the action%s", "");
+		return bad(&c, "params", "malformed", "%s do not match the action%s", "");
 	return check_params(&c, a);
+}
+
+bool act_validate(const Jianyi__ActRequest *a, char *field, size_t fieldlen, char *msg, size_t msglen)
+{
+	struct act_problem p;
+	if (act_check(a, &p))
+		return true;
+	snprintf(field, fieldlen, "%s", p.field);
+	snprintf(msg, msglen, "%s", p.msg);
+	return false;
 }

@@ -14,6 +14,20 @@
 bool act_validate(const Jianyi__ActRequest *act, char *field, size_t fieldlen,
 		  char *msg, size_t msglen);
 
+/* What act_check found wrong: the field path, the English sentence, and the
+ * reason with its named arguments (docs/WORKFLOW.md "Reasons"). */
+#define ACT_PROBLEM_ARGS 3
+struct act_problem {
+	char field[80];
+	char msg[300];
+	const char *reason;
+	const char *arg_names[ACT_PROBLEM_ARGS]; /* up to the first NULL */
+	char arg_values[ACT_PROBLEM_ARGS][100];
+};
+
+/* act_validate, telling the reason too. */
+bool act_check(const Jianyi__ActRequest *act, struct act_problem *problem);
+
 /* The params message the request carries (its oneof member), or NULL. */
 const ProtobufCMessage *act_params(const Jianyi__ActRequest *act);
 

@@ -39,7 +39,7 @@ bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const 
 {
 	if (db_query(req->ctx->db, stmt, values, cb, arg))
 		return true;
-	request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, NULL, REASON("overloaded"),
 		     "server is overloaded (database queue full); try again later");
 	return false;
 }
@@ -85,30 +85,49 @@ static bool sqlstate_is_race(const char *s)
 	return strcmp(s, "23505") == 0 || strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
 }
 
+/* The refusal's reason and named arguments, as jy_result wrote them
+ * (docs/WORKFLOW.md "Reasons"); the strings stay doc's. */
+static void reason_from_answer(json_object *doc, struct reason *why)
+{
+	json_object *args;
+	size_t n = 0;
+	why->code = *db_answer_str(doc, "reason") ? db_answer_str(doc, "reason") : NULL;
+	if (!why->code || !json_object_object_get_ex(doc, "args", &args) ||
+	    !json_object_is_type(args, json_type_object))
+		return;
+	json_object_object_foreach(args, name, value) {
+		if (n == REASON_ARGS_MAX)
+			break;
+		why->args[n].name = name;
+		why->args[n].value = value ? json_object_get_string(value) : "";
+		n++;
+	}
+}
+
 bool db_answer_rows(struct request *req, const struct db_result *r)
 {
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, NULL, REASON("database_unavailable"),
 			     "database unavailable (%s); try again", r->error);
 		return false;
 	}
 	if (db_result_timed_out(r)) {
 		jy_warn("event=sql_timeout kind=%s error=\"%s\"", req->kind, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED, NULL, REASON("timeout"),
 			     "the database did not answer within statement_timeout (%s); try again",
 			     r->error);
 		return false;
 	}
 	if (r->outcome == DB_QUERY_ERROR && sqlstate_is_race(r->sqlstate)) {
 		jy_warn("event=sql_race kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, NULL, REASON("busy"),
 			     "a concurrent request changed the same records (%s); try again", r->sqlstate);
 		return false;
 	}
 	if (r->outcome != DB_OK) {
 		jy_error("event=sql_failed kind=%s sqlstate=%s error=\"%s\"", req->kind, r->sqlstate,
 			 r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (%s)",
 			     r->sqlstate[0] ? r->sqlstate : "no result");
 		return false;
 	}
@@ -121,12 +140,13 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 		return NULL;
 	if (PQntuples(r->res) != 1) {
 		jy_error("event=sql_failed kind=%s rows=%d", req->kind, PQntuples(r->res));
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (no result)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
+			       "internal error (no result)");
 		return NULL;
 	}
 	json_object *doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
 	if (!doc) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (bad answer)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (bad answer)");
 		return NULL;
 	}
 	int code = code_from_name(db_answer_str(doc, "code"));
@@ -135,7 +155,9 @@ json_object *db_answer_take(struct request *req, const struct db_result *r, cons
 		char full[128] = "";
 		if (*field)
 			snprintf(full, sizeof full, "%s%s", field_prefix, field);
-		request_fail_field(req, code, full, "%s", db_answer_str(doc, "message"));
+		struct reason why = { 0 };
+		reason_from_answer(doc, &why);
+		request_refuse(req, code, full, &why, "%s", db_answer_str(doc, "message"));
 		json_object_put(doc);
 		return NULL;
 	}
@@ -149,7 +171,7 @@ bool db_answer_fill(struct request *req, ProtobufCMessage *m, json_object *doc,
 		return true;
 	jy_error("event=answer_mismatch message=%s error=\"%s\"", m->descriptor->short_name,
 		 pbjson_error());
-	request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
 		     "internal error (the database's answer does not match the protocol: %s)",
 		     pbjson_error());
 	return false;
@@ -164,7 +186,7 @@ void db_answer_reply(struct request *req, json_object *doc, Jianyi__Response__Bo
 	if (!f || f->type != PROTOBUF_C_TYPE_MESSAGE) {
 		/* A handler named a body that is not a message: a bug here. */
 		jy_error("event=bad_response_body body=%d", (int)body);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (response body)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (response body)");
 		json_object_put(doc);
 		return;
 	}

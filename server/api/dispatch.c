@@ -60,14 +60,14 @@ static void on_whoami_lookup(enum lookup_verdict v, struct identity *who, const 
 		 : v == LOOKUP_DISABLED ? JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED
 		 : v == LOOKUP_ERROR ? JIANYI__STATUS_CODE__STATUS_INTERNAL
 		 : JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED;
-	request_fail(req, code, "%s", detail);
+	request_refuse(req, code, NULL, REASON(lookup_verdict_reason(v)), "%s", detail);
 }
 
 static void handle_whoami(struct request *req, const Jianyi__Request *body)
 {
 	(void)body;
 	if (!accounts_lookup(req->ctx->db, req->sess->cert_sha256, on_whoami_lookup, req))
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, NULL, REASON("overloaded"),
 			     "server is overloaded (database queue full); try again later");
 }
 
@@ -104,9 +104,9 @@ void dispatch_request(const struct api_ctx *ctx, struct request *req, const Jian
 		return;
 	}
 	if (body->body_case == JIANYI__REQUEST__BODY__NOT_SET)
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNIMPLEMENTED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNIMPLEMENTED, NULL, REASON("unsupported"),
 			     "request has no body, or a type this server does not know");
 	else
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNIMPLEMENTED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNIMPLEMENTED, NULL, REASON("unsupported"),
 			     "request type %d is not implemented", (int)body->body_case);
 }

@@ -30,7 +30,8 @@ void handle_deadlines(struct request *req, const Jianyi__Request *body)
 	else if (q->limit < 0 || q->limit > DEADLINES_MAX)
 		bad = "deadlines.limit", why = "limit must be 0 (default 200) to 2000";
 	if (bad) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, bad, "%s", why);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, bad,
+			       REASON("bad_value", { "field", reason_field(bad) }), "%s", why);
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);

@@ -79,7 +79,8 @@ void handle_get_suggestion(struct request *req, const Jianyi__Request *body)
 		bad = "get_suggestion.timeline_limit",
 		why = "timeline_limit must be 0 (as many as fit) to 1000";
 	if (bad) {
-		request_fail_field(req, INVALID, bad, "%s", why);
+		request_refuse(req, INVALID, bad, REASON("bad_value", { "field", reason_field(bad) }),
+			       "%s", why);
 		return;
 	}
 	struct get_call *call = jy_xmalloc(sizeof *call);

@@ -60,12 +60,13 @@ void handle_inbox(struct request *req, const Jianyi__Request *body)
 {
 	const Jianyi__InboxRequest *q = body->inbox;
 	if (q->limit < 0 || q->limit > INBOX_MAX) {
-		request_fail_field(req, INVALID, "inbox.limit", "limit must be 0 (default %d) to %d",
+		request_refuse(req, INVALID, "inbox.limit", REASON("bad_value", { "field", "limit" }),
+			       "limit must be 0 (default %d) to %d",
 				   INBOX_DEFAULT, INBOX_MAX);
 		return;
 	}
 	if (q->before_id < 0) {
-		request_fail_field(req, INVALID, "inbox.before_id",
+		request_refuse(req, INVALID, "inbox.before_id", REASON("bad_value", { "field", "before_id" }),
 				   "before_id must be 0 (from the newest) or a notice id");
 		return;
 	}
@@ -101,7 +102,8 @@ void handle_inbox_mark(struct request *req, const Jianyi__Request *body)
 {
 	const Jianyi__InboxMarkRequest *q = body->inbox_mark;
 	if (q->n_notice_ids == 0 || q->n_notice_ids > INBOX_MARK_MAX) {
-		request_fail_field(req, INVALID, "inbox_mark.notice_ids",
+		request_refuse(req, INVALID, "inbox_mark.notice_ids",
+			       REASON("bad_value", { "field", "notice_ids" }),
 				   "give 1 to %d notice ids (%zu given)", INBOX_MARK_MAX, q->n_notice_ids);
 		return;
 	}
@@ -113,7 +115,8 @@ void handle_inbox_mark(struct request *req, const Jianyi__Request *body)
 	for (size_t i = 0; i < q->n_notice_ids; i++) {
 		if (q->notice_ids[i] <= 0) {
 			free(ids);
-			request_fail_field(req, INVALID, "inbox_mark.notice_ids",
+			request_refuse(req, INVALID, "inbox_mark.notice_ids",
+				       REASON("not_positive_id", { "field", "notice_ids" }),
 					   "notice ids are positive (got %" PRId64 ")", q->notice_ids[i]);
 			return;
 		}

@@ -55,7 +55,7 @@ static void on_stats(const struct db_result *r, void *arg)
 			Jianyi__StatsRow *row = row_from(json_object_array_get_idx(v, i), &arena);
 			if (!row) {
 				jy_error("event=answer_mismatch message=StatsRow error=\"%s\"", pbjson_error());
-				request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
+				request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
 					     "internal error (the database's answer does not match the protocol: %s)",
 					     pbjson_error());
 				pb_arena_free(&arena);
@@ -80,17 +80,22 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		known = known || strcmp(q->group_by, groups[i]) == 0;
 	if (!known) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.group_by",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.group_by",
+			       REASON("not_one_of", { "field", "group_by" }, { "value", q->group_by }),
 				   "group_by must be empty, unit, category or term_session");
 		return;
 	}
 	if (q->term < 0 || q->term > JY_TERM_MAX) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.term",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.term",
+			       REASON("out_of_range", { "field", "term" }, { "min", "0" },
+				      { "max", JY_STR(JY_TERM_MAX) }),
 				   "term must be 0 (any) or " JY_STR(JY_TERM_MIN) " to " JY_STR(JY_TERM_MAX));
 		return;
 	}
 	if (q->session < 0 || q->session > JY_SESSION_MAX) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.session",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.session",
+			       REASON("out_of_range", { "field", "session" }, { "min", "0" },
+				      { "max", JY_STR(JY_SESSION_MAX) }),
 				   "session must be 0 (any) or " JY_STR(JY_SESSION_MIN) " to "
 				   JY_STR(JY_SESSION_MAX));
 		return;

@@ -33,12 +33,12 @@ static void on_sync(const struct db_result *r, void *arg)
 	bool live = call->live;
 	free(call);
 	if (r->outcome == DB_UNAVAILABLE || r->outcome == DB_SHUTDOWN) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, NULL, REASON("database_unavailable"),
 			     "database unavailable (%s); try again", r->error);
 		return;
 	}
 	if (db_result_timed_out(r)) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED, NULL, REASON("timeout"),
 			     "the database did not answer within statement_timeout (%s); try again",
 			     r->error);
 		return;
@@ -47,7 +47,7 @@ static void on_sync(const struct db_result *r, void *arg)
 				   ? json_tokener_parse(PQgetvalue(r->res, 0, 0)) : NULL;
 	if (!doc) {
 		jy_error("event=sync_sql_failed sqlstate=%s error=\"%s\"", r->sqlstate, r->error);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (%s)",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (%s)",
 			     r->sqlstate[0] ? r->sqlstate : "no result");
 		return;
 	}
@@ -78,12 +78,13 @@ void handle_sync(struct request *req, const Jianyi__Request *body)
 	const Jianyi__SyncRequest *q = body->sync;
 	int64_t after;
 	if (!feed_cursor_parse(q->cursor, &after)) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "sync.cursor",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "sync.cursor", REASON("bad_cursor"),
 				   "cursor is not one this server gave out; use \"\" to start from the beginning");
 		return;
 	}
 	if (q->page_size < 0 || q->page_size > SYNC_MAX) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "sync.page_size",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "sync.page_size",
+			       REASON("bad_value", { "field", "page_size" }),
 				   "page_size must be 0 (default %d) to %d", SYNC_DEFAULT, SYNC_MAX);
 		return;
 	}
@@ -99,7 +100,7 @@ void handle_sync(struct request *req, const Jianyi__Request *body)
 	call->live = q->live;
 	if (!db_query(req->ctx->db, &jy_statements[STMT_SYNC], values, on_sync, call)) {
 		free(call);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, NULL, REASON("overloaded"),
 			     "server is overloaded (database queue full); try again later");
 	}
 }

@@ -107,17 +107,22 @@ void act_request_hash(const Jianyi__ActRequest *act, char out[65])
 void handle_act(struct request *req, const Jianyi__Request *body)
 {
 	const Jianyi__ActRequest *act = body->act;
-	char field[80], msg[300];
-	if (!act_validate(act, field, sizeof field, msg, sizeof msg)) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field, "%s", msg);
+	struct act_problem problem;
+	if (!act_check(act, &problem)) {
+		struct reason why = { problem.reason, { { NULL, NULL } } };
+		for (size_t i = 0; i < ACT_PROBLEM_ARGS && problem.arg_names[i]; i++)
+			why.args[i] = (struct reason_arg){ problem.arg_names[i], problem.arg_values[i] };
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, problem.field, &why, "%s",
+			       problem.msg);
 		return;
 	}
 	const struct wf_rule *rule = wf_rule((enum wf_action)act->action);
 	const struct identity *who = &req->sess->who;
 	uint32_t roles = wf_roles_mask(who->roles, who->n_roles);
 	if (!(rule->roles & roles)) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED,
-			     "your roles may not %s a suggestion", rule->name);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, NULL,
+			       REASON("role_may_not", { "action", rule->name }),
+			       "your roles may not %s a suggestion", rule->name);
 		return;
 	}
 	req->kind = rule->name;
@@ -153,23 +158,26 @@ void query_with_list_filter(struct request *req, const Jianyi__ListSuggestionsRe
 			    const char *field, int default_page, int max_page,
 			    const struct db_stmt *stmt, db_result_cb cb)
 {
-	char f[96];
+	char f[96], v[16];
 	if (!protobuf_c_enum_descriptor_get_value(&jianyi__state__descriptor, q->state)) {
 		snprintf(f, sizeof f, "%s.state", field);
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
-				   "state %d is not a workflow state", (int)q->state);
+		snprintf(v, sizeof v, "%d", (int)q->state);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
+			       REASON("not_one_of", { "field", "state" }, { "value", v }),
+			       "state %d is not a workflow state", (int)q->state);
 		return;
 	}
 	if (q->page_size < 0 || q->page_size > max_page || q->after_id < 0 || q->unit_id < 0 ||
 	    q->deputy_id < 0 || q->term < 0 || q->session < 0) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field,
-				   "page_size must be 0 to %d and ids, term and session not negative", max_page);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field, REASON("bad_value", { "field", "page_size" }),
+			       "page_size must be 0 to %d and ids, term and session not negative", max_page);
 		return;
 	}
 	if (jy_utf8_length(q->text, strlen(q->text)) > 100) {
 		snprintf(f, sizeof f, "%s.text", field);
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
-				   "text filter is longer than 100 characters");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, f,
+			       REASON("too_long", { "field", "text" }, { "max", "100" }),
+			       "text filter is longer than 100 characters");
 		return;
 	}
 	json_object *filters = pbjson_from_message(&q->base);

@@ -118,7 +118,8 @@ static bool check_supervision_list(struct request *req, const ProtobufCMessage *
 	for (size_t i = 0; i < sizeof supervision_kinds / sizeof supervision_kinds[0]; i++)
 		known = known || strcmp(q->kind, supervision_kinds[i]) == 0;
 	if (!known) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "supervision_list.kind",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "supervision_list.kind",
+			       REASON("not_one_of", { "field", "kind" }, { "value", q->kind }),
 				   "supervision_list.kind must be empty (any) or one of: note, whole_process, "
 				   "by_field, leader_led, interview, inquiry, publish_unsatisfied");
 		return false;
@@ -144,7 +145,8 @@ static bool check_directory(struct request *req, const ProtobufCMessage *m)
 	for (size_t i = 0; i < sizeof directory_kinds / sizeof directory_kinds[0]; i++)
 		known = known || strcmp(q->kind, directory_kinds[i]) == 0;
 	if (!known) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "directory.kind",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "directory.kind",
+			       REASON("not_one_of", { "field", "kind" }, { "value", q->kind }),
 				   "directory.kind must be one of: units, committees, stations, deputies, "
 				   "accounts, cases");
 		return false;
@@ -296,7 +298,7 @@ static void on_answer(const struct db_result *r, void *arg)
 			return;
 		}
 	}
-	request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (no operation %s)",
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"), "internal error (no operation %s)",
 		     req->kind);
 }
 
@@ -304,7 +306,8 @@ void operation_handle(const struct operation *op, struct request *req, const Jia
 {
 	const ProtobufCMessage *m = body_message(body);
 	if (!m) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "%s: the request body is empty",
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, NULL, REASON("malformed"),
+			       "%s: the request body is empty",
 			     op->name);
 		return;
 	}

@@ -28,6 +28,20 @@ const char *lookup_verdict_str(enum lookup_verdict v)
 	return "unknown";
 }
 
+const char *lookup_verdict_reason(enum lookup_verdict v)
+{
+	switch (v) {
+	case LOOKUP_OK: return "";
+	case LOOKUP_UNKNOWN: return "certificate_unknown";
+	case LOOKUP_REVOKED: return "certificate_revoked";
+	case LOOKUP_DISABLED: return "account_disabled";
+	case LOOKUP_EXPIRED: return "certificate_expired";
+	case LOOKUP_UNAVAILABLE: return "database_unavailable";
+	case LOOKUP_ERROR: return "internal";
+	}
+	return "internal";
+}
+
 static char **split_roles(const char *s, size_t *n)
 {
 	size_t cap = 1;

@@ -23,5 +23,7 @@ typedef void (*identity_cb)(enum lookup_verdict v, struct identity *who,
 bool accounts_lookup(struct db_pool *db, const char *cert_sha256, identity_cb cb, void *arg)
 	__attribute__((warn_unused_result));
 const char *lookup_verdict_str(enum lookup_verdict v);
+/* The verdict as a refusal's reason (docs/WORKFLOW.md "Reasons"). */
+const char *lookup_verdict_reason(enum lookup_verdict v);
 
 #endif

@@ -29,6 +29,15 @@ struct revocation {
 
 static void recheck(struct revocation *r);
 
+static const char *why_reason(const char *why)
+{
+	if (strcmp(why, "revoked") == 0)
+		return "certificate_revoked";
+	if (strcmp(why, "disabled") == 0)
+		return "account_disabled";
+	return "certificate_unknown";
+}
+
 static const char *why_message(const char *why)
 {
 	if (strcmp(why, "revoked") == 0)
@@ -70,7 +79,7 @@ static void end_sessions_with(struct jy_net *net, const char *sha, const char *w
 	for (s = TAILQ_FIRST(&net->sessions); s; s = next) {
 		next = TAILQ_NEXT(s, link); /* ending may unlink s */
 		if (s->state == SESS_READY && strcmp(s->cert_sha256, sha) == 0)
-			session_end_credentials(s, why_message(why));
+			session_end_credentials(s, why_reason(why), why_message(why));
 	}
 }
 
@@ -122,7 +131,7 @@ static void end_expired(struct jy_net *net)
 	for (s = TAILQ_FIRST(&net->sessions); s; s = next) {
 		next = TAILQ_NEXT(s, link);
 		if (s->state == SESS_READY && s->cert_not_after && now >= s->cert_not_after)
-			session_end_credentials(s, "your certificate expired");
+			session_end_credentials(s, "certificate_expired", "your certificate expired");
 	}
 }
 

@@ -144,21 +144,24 @@ size_t session_output_backlog(const struct session *s)
 	return s->bev ? evbuffer_get_length(bufferevent_get_output(s->bev)) : 0;
 }
 
-static void send_status(struct session *s, uint64_t id, int code, const char *msg)
+static void send_status(struct session *s, uint64_t id, int code, const char *reason,
+			const char *msg)
 {
 	Jianyi__Response resp = JIANYI__RESPONSE__INIT;
 	Jianyi__Status st = JIANYI__STATUS__INIT;
 	st.code = (Jianyi__StatusCode)code;
 	st.message = (char *)msg;
+	st.reason = (char *)reason;
 	st.retryable = jy_status_retryable(code);
 	resp.status = &st;
 	send_response(s, id, &resp);
 }
 
 /* Answers with a final status, then closes once the answer is flushed. */
-static void session_abort(struct session *s, uint64_t id, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void session_abort(struct session *s, uint64_t id, int code, const char *fmt, ...)
+static void session_abort(struct session *s, uint64_t id, int code, const char *reason,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void session_abort(struct session *s, uint64_t id, int code, const char *reason,
+			  const char *fmt, ...)
 {
 	if (s->state == SESS_CLOSED || s->state == SESS_CLOSING)
 		return;
@@ -171,7 +174,7 @@ static void session_abort(struct session *s, uint64_t id, int code, const char *
 	jy_info("event=session_refused session=%llu peer=%s code=%s reason=%s",
 		(unsigned long long)s->id, s->peer, jy_status_name(code),
 		jy_log_quote(msg, q, sizeof q));
-	send_status(s, id, code, msg);
+	send_status(s, id, code, reason, msg);
 	s->state = SESS_CLOSING;
 	bufferevent_disable(s->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
@@ -272,9 +275,10 @@ void request_reply_then_subscribe(struct request *req, Jianyi__Response *resp, b
 	}
 }
 
-static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-static void fail_v(struct request *req, int code, const char *field, const char *fmt, va_list ap)
+static void fail_v(struct request *req, int code, const char *field, const struct reason *why,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void fail_v(struct request *req, int code, const char *field, const struct reason *why,
+		   const char *fmt, va_list ap)
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -282,6 +286,8 @@ static void fail_v(struct request *req, int code, const char *field, const char 
 	Jianyi__Status st = JIANYI__STATUS__INIT;
 	Jianyi__FieldViolation fv = JIANYI__FIELD_VIOLATION__INIT;
 	Jianyi__FieldViolation *fvs[1] = { &fv };
+	Jianyi__ReasonArg args[REASON_ARGS_MAX];
+	Jianyi__ReasonArg *argp[REASON_ARGS_MAX];
 	st.code = (Jianyi__StatusCode)code;
 	st.message = msg;
 	st.retryable = jy_status_retryable(code);
@@ -291,6 +297,17 @@ static void fail_v(struct request *req, int code, const char *field, const char 
 		st.violations = fvs;
 		st.n_violations = 1;
 	}
+	if (why && why->code) {
+		st.reason = (char *)why->code;
+		for (size_t i = 0; i < REASON_ARGS_MAX && why->args[i].name; i++) {
+			jianyi__reason_arg__init(&args[i]);
+			args[i].name = (char *)why->args[i].name;
+			args[i].value = (char *)(why->args[i].value ? why->args[i].value : "");
+			argp[i] = &args[i];
+			st.n_args = i + 1;
+		}
+		st.args = argp;
+	}
 	resp.status = &st;
 	request_reply(req, &resp);
 }
@@ -299,7 +316,7 @@ void request_fail(struct request *req, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fail_v(req, code, NULL, fmt, ap);
+	fail_v(req, code, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -307,7 +324,22 @@ void request_fail_field(struct request *req, int code, const char *field, const 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fail_v(req, code, field, fmt, ap);
+	fail_v(req, code, field, NULL, fmt, ap);
+	va_end(ap);
+}
+
+const char *reason_field(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot ? dot + 1 : path;
+}
+
+void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(req, code, field, why, fmt, ap);
 	va_end(ap);
 }
 
@@ -396,7 +428,8 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 		if (who)
 			identity_clear(who);
 		/* The refusal is the Hello's answer; the connection then closes. */
-		session_abort(s, req->id, code, "%s", detail ? detail : lookup_verdict_str(v));
+		session_abort(s, req->id, code, lookup_verdict_reason(v), "%s",
+			      detail ? detail : lookup_verdict_str(v));
 		request_drop(req);
 		return;
 	}
@@ -423,9 +456,9 @@ static void on_identified(enum lookup_verdict v, struct identity *who, const cha
 		process_input(s);
 }
 
-void session_end_credentials(struct session *s, const char *why)
+void session_end_credentials(struct session *s, const char *reason, const char *why)
 {
-	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED, "%s", why);
+	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED, reason, "%s", why);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -433,19 +466,19 @@ void session_end_credentials(struct session *s, const char *why)
 static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *hello)
 {
 	if (hello->protocol_version != JY_PROTOCOL_VERSION) {
-		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
+		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "protocol_version",
 			      "protocol version %u is not supported; this server speaks version %u",
 			      hello->protocol_version, JY_PROTOCOL_VERSION);
 		return;
 	}
 	if (s->net->draining) {
-		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
+		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, "shutting_down",
 			      "server is shutting down; connect again");
 		return;
 	}
 	if (s->net->nsessions > s->net->cfg->max_connections) {
 		jy_metrics_count(s->net->metrics, JY_SESSIONS_REFUSED);
-		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, "connection_limit",
 			      "server is at its connection limit (%u); try again later",
 			      s->net->cfg->max_connections);
 		return;
@@ -461,7 +494,7 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 	s->hello_epoch = revocation_epoch(s->net->revocation);
 	struct request *req = request_new(s, id, "hello");
 	if (!accounts_lookup(s->net->db, s->cert_sha256, on_identified, req)) {
-		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+		session_abort(s, id, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, "overloaded",
 			      "server is overloaded (database queue full); try again later");
 		request_drop(req);
 	}
@@ -470,19 +503,19 @@ static void handle_hello(struct session *s, uint64_t id, const Jianyi__Hello *he
 static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 {
 	if (env->body_case != JIANYI__ENVELOPE__BODY_REQUEST) {
-		session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+		session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "malformed",
 			      "a client may only send requests");
 		return;
 	}
 	if (env->id == 0) {
-		session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+		session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "malformed",
 			      "request id 0 is reserved for server events");
 		return;
 	}
 	const Jianyi__Request *rq = env->request;
 	if (s->state == SESS_AWAIT_HELLO) {
 		if (rq->body_case != JIANYI__REQUEST__BODY_HELLO) {
-			session_abort(s, env->id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
+			session_abort(s, env->id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "hello_first",
 				      "the first request on a connection must be Hello");
 			return;
 		}
@@ -490,13 +523,13 @@ static void handle_envelope(struct session *s, Jianyi__Envelope *env)
 		return;
 	}
 	if (rq->body_case == JIANYI__REQUEST__BODY_HELLO) {
-		send_status(s, env->id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
+		send_status(s, env->id, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "hello_twice",
 			    "Hello was already exchanged on this connection");
 		return;
 	}
 	if (s->enroll_only) {
 		if (rq->body_case != JIANYI__REQUEST__BODY_ENROLL || s->enroll_sent) {
-			session_abort(s, env->id, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED,
+			session_abort(s, env->id, JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED, "enroll_only",
 				      "a connection without a client certificate may only enroll, once");
 			return;
 		}
@@ -525,7 +558,7 @@ static void refuse_partial(struct session *s)
 	s->input_held = 0;
 	s->partial_waiting = false;
 	jy_metrics_count(net->metrics, JY_PARTIAL_REFUSED);
-	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED,
+	session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, "overloaded",
 		      "the server holds too much in incomplete frames (max_partial_bytes %u) and "
 		      "this connection's frame made no progress for the longest; try again",
 		      net->cfg->max_partial_bytes);
@@ -591,7 +624,7 @@ static void process_input(struct session *s)
 		enum jy_frame_result r = jy_frame_peek(hdr, sizeof hdr, max, &n);
 		if (r == JY_FRAME_EMPTY || r == JY_FRAME_TOO_LARGE) {
 			evbuffer_drain(in, avail);
-			session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "frame_too_large",
 				      "%s (announced %u bytes, limit %u)", jy_frame_result_str(r), n, max);
 			break;
 		}
@@ -607,7 +640,7 @@ static void process_input(struct session *s)
 		evbuffer_drain(in, sizeof hdr + n);
 		if (!env) {
 			evbuffer_drain(in, evbuffer_get_length(in));
-			session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT,
+			session_abort(s, 0, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "malformed",
 				      "undecodable frame: %s", err);
 			break;
 		}

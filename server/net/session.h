@@ -89,6 +89,28 @@ void request_fail(struct request *req, int code, const char *fmt, ...)
 /* Like request_fail, with a field violation naming the offending field. */
 void request_fail_field(struct request *req, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* A refusal's reason for a program and a translator (Status.reason and
+ * Status.args; docs/WORKFLOW.md "Reasons"): a stable lowercase code and its
+ * named arguments, an argument naming an action, state, field or role by
+ * its code. */
+#define REASON_ARGS_MAX 6
+struct reason_arg {
+	const char *name;
+	const char *value;
+};
+struct reason {
+	const char *code;
+	struct reason_arg args[REASON_ARGS_MAX]; /* up to the first with a NULL name */
+};
+/* A reason literal: REASON("too_long", { "field", "title" }, { "max", "200" }). */
+#define REASON(code, ...) (&(const struct reason){ (code), { __VA_ARGS__ } })
+/* A field path's own name: "page_size" of "sync.page_size". */
+const char *reason_field(const char *path);
+/* Like request_fail_field (field may be NULL), with the reason why. Every
+ * refusal of the api layer goes through here (test sql_reasons checks). */
+void request_refuse(struct request *req, int code, const char *field, const struct reason *why,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Whether the connection behind req is still open (else the reply is dropped). */
 bool request_connected(const struct request *req);
 /* Replies, then, when subscribe is set and the session is still ready,
@@ -103,9 +125,9 @@ void session_begin_drain(struct session *s);
 /* Closes now, whatever is in flight (shutdown after the drain timeout). */
 void session_force_close(struct session *s, const char *reason);
 /* The certificate or account behind s is no longer valid (revocation.c):
- * a final UNAUTHENTICATED answer (id 0) saying why, nothing more is read or
- * pushed, and the connection closes once that answer is flushed. */
-void session_end_credentials(struct session *s, const char *why);
+ * a final UNAUTHENTICATED answer (id 0) saying why (reason: its code), nothing
+ * more is read or pushed, and the connection closes once that answer is flushed. */
+void session_end_credentials(struct session *s, const char *reason, const char *why);
 /* Frees a session that server.c took from the graveyard. */
 void session_free(struct session *s);
 

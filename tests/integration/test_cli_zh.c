@@ -6,9 +6,11 @@
  * human output checked for English words. Allowed: ids, numbers, dates, file
  * names and paths, the flags, command names, flag values and environment
  * variables a person types, the logins, the letters of the result classes,
- * and in help the data fields of --json output (in braces). Texts from the
- * server's refusals are not covered (the happy path has none). The
- * translations are the build tree's (JIANYI_LOCALEDIR, set by meson). */
+ * and in help the data fields of --json output (in braces). The server's
+ * refusals are said from their reasons (refusals_in_chinese): a set of
+ * refused commands prints no English word under zh_CN, and under LANG=C
+ * English without an internal snake_case name. The translations are the
+ * build tree's (JIANYI_LOCALEDIR, set by meson). */
 #include <ctype.h>
 #include <locale.h>
 #include <setjmp.h>
@@ -18,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "wf_helpers.h"
@@ -225,6 +231,95 @@ static void whole_case_in_chinese(void **state)
 	}
 }
 
+/* Runs jianyi as c says; it must fail; stdout and stderr together are
+ * returned (what a person reads when a command is refused). */
+static const char *refused(const struct cli_call *c, const char *args)
+{
+	static char text[OUT_MAX];
+	char out[OUT_MAX / 2], err[8192];
+	int rc = harness_cli_run(&H, c, args, out, sizeof out, err, sizeof err);
+
+	if (rc == 0)
+		fail_msg("%s: jianyi %s was not refused:\n%s", c->who, args, out);
+	snprintf(text, sizeof text, "%s%s", out, err);
+	if (!*err)
+		fail_msg("%s: jianyi %s was refused without a word on stderr", c->who, args);
+	return text;
+}
+
+/* An internal name (an action, state, field or role as the code writes it). */
+static void assert_no_snake_case(const char *what, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '_' && p > text && isalpha((unsigned char)p[-1]) && isalpha((unsigned char)p[1]))
+			fail_msg("%s: an internal name in:\n%s", what, text);
+	}
+}
+
+/* The refusal in both languages: Chinese without English under zh_CN;
+ * under LANG=C English (a Latin word) without snake_case. */
+static void refused_both(struct cli_call c, const char *args)
+{
+	char what[1024];
+	const char *text;
+
+	snprintf(what, sizeof what, "%s: jianyi %s", c.who, args);
+	c.env = ZH_ENV;
+	text = refused(&c, args);
+	assert_chinese(what, text);
+	c.env = "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=C";
+	text = refused(&c, args);
+	assert_no_snake_case(what, text);
+	bool latin = false;
+	for (const char *p = text; *p; p++)
+		latin |= isalpha((unsigned char)*p) != 0;
+	if (!latin)
+		fail_msg("%s: no English under LANG=C:\n%s", what, text);
+}
+
+/* A loopback port nothing listens on: one the kernel gave and took back. */
+static int closed_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static void refusals_in_chinese(void **state)
+{
+	(void)state;
+	char args[4096], id[24], text[2100];
+	struct cli_call liaison = { .sp = &S, .who = "liaison" };
+	struct cli_call deputy = { .sp = &S, .who = "deputy-wang" };
+	const char *out;
+
+	out = zh("deputy-wang", "submit --title 关于整修村道的建议 --body 建议整修村道。 --category 交通");
+	snprintf(id, sizeof id, "%lld", strtoll(out + 1, NULL, 10));
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", id);
+	zh("liaison", args);
+
+	refused_both(liaison, args);                        /* wrong state: registered already */
+	refused_both(deputy, args);                         /* wrong role: a deputy registers */
+	snprintf(args, sizeof args, "extend %s --days 九十 --reason 需要协调", id);
+	refused_both(liaison, args);                        /* a bad number */
+	snprintf(args, sizeof args, "assign %s --lead 不存在的单位", id);
+	refused_both(liaison, args);                        /* an unknown unit name */
+	memset(text, 0, sizeof text);
+	for (size_t i = 0; i < 2001; i++)
+		text[i] = 'x';
+	snprintf(args, sizeof args, "withdraw %s --reason %s", id, text);
+	refused_both(deputy, args);                         /* a text too long */
+	refused_both(liaison, "show 987654");               /* a missing case */
+	struct cli_call nowhere = { .sp = &S, .who = "liaison", .port = closed_port() };
+	refused_both(nowhere, "whoami");                    /* nothing listens there */
+}
+
 /* The same command without the Chinese locale stays English. */
 static void english_otherwise(void **state)
 {
@@ -254,6 +349,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(whole_case_in_chinese),
+		cmocka_unit_test(refusals_in_chinese),
 		cmocka_unit_test(english_otherwise),
 		cmocka_unit_test(chinese_from_the_build_tree),
 	};

@@ -46,6 +46,16 @@ static void create_checks(void **state)
 	strcat(long_title, "议");
 	assert_false(act_validate(&a, field, sizeof field, msg, sizeof msg));
 	assert_non_null(strstr(msg, "200"));
+	/* The reason names the field by its own name and the limit, for the
+	 * client's sentence in the user's language. */
+	struct act_problem why;
+	assert_false(act_check(&a, &why));
+	assert_string_equal(why.reason, "too_long");
+	assert_string_equal(why.arg_names[0], "max");
+	assert_string_equal(why.arg_values[0], "200");
+	assert_string_equal(why.arg_names[1], "field");
+	assert_string_equal(why.arg_values[1], "title");
+	assert_null(why.arg_names[2]);
 	p.title = "ok";
 
 	a.idempotency_key = "";

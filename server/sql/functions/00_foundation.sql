@@ -36,20 +36,28 @@ CREATE OR REPLACE FUNCTION jy_rfc3339(t timestamptz) RETURNS text STABLE LANGUAG
 $$;
 
 -- An expected refusal: jy_act's exception block turns it into a result
--- object and rolls back whatever the action had written. The code travels
--- in DETAIL, the field in HINT.
-CREATE OR REPLACE FUNCTION jy_refuse(p_code text, p_message text, p_field text DEFAULT '')
+-- object and rolls back whatever the action had written. The whole result
+-- object (jy_result's) travels in DETAIL as text; the handlers return it.
+-- p_reason is a stable lowercase code and p_args its named arguments, both
+-- listed in docs/WORKFLOW.md "Reasons": the clients word the refusal in the
+-- user's language from them; p_message stays for logs and JSON.
+CREATE OR REPLACE FUNCTION jy_refuse(p_code text, p_message text, p_field text DEFAULT '',
+                                     p_reason text DEFAULT '', p_args jsonb DEFAULT '{}')
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	RAISE EXCEPTION USING ERRCODE = 'JY001', MESSAGE = p_message, DETAIL = p_code,
-		HINT = coalesce(p_field, '');
+	RAISE EXCEPTION USING ERRCODE = 'JY001', MESSAGE = p_message,
+		DETAIL = jy_result(p_code, p_message, p_field, p_reason, p_args)::text;
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_result(p_code text, p_message text, p_field text DEFAULT '')
+CREATE OR REPLACE FUNCTION jy_result(p_code text, p_message text, p_field text DEFAULT '',
+                                     p_reason text DEFAULT '', p_args jsonb DEFAULT '{}')
 RETURNS jsonb IMMUTABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('code', p_code::text, 'message', p_message::text)
 	       || CASE WHEN coalesce(p_field, '') = '' THEN '{}'::jsonb
 	               ELSE jsonb_build_object('field', p_field::text) END
+	       || CASE WHEN coalesce(p_reason, '') = '' THEN '{}'::jsonb
+	               ELSE jsonb_build_object('reason', p_reason::text,
+	                                       'args', coalesce(p_args, '{}'::jsonb)) END
 $$;
 
 -- A session of a congress as people write it: "第18届第2次会议".
@@ -86,7 +94,8 @@ BEGIN
 		RETURN 0;
 	END IF;
 	IF v !~ '^-?[0-9]{1,18}$' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must be an integer, not ''' || v || '''', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must be an integer, not ''' || v || '''', k,
+		                  'not_integer', jsonb_build_object('field', k, 'value', v));
 	END IF;
 	RETURN v::bigint;
 END $$;
@@ -99,7 +108,8 @@ BEGIN
 	ELSIF v = 'true' THEN
 		RETURN true;
 	END IF;
-	PERFORM jy_refuse('invalid_argument', k || ' must be true or false', k);
+	PERFORM jy_refuse('invalid_argument', k || ' must be true or false', k,
+	                  'not_boolean', jsonb_build_object('field', k));
 	RETURN NULL;
 END $$;
 
@@ -118,7 +128,8 @@ BEGIN
 			NULL;  -- falls through to the refusal
 		END;
 	END IF;
-	PERFORM jy_refuse('invalid_argument', k || ' must be a date YYYY-MM-DD, not ''' || v || '''', k);
+	PERFORM jy_refuse('invalid_argument', k || ' must be a date YYYY-MM-DD, not ''' || v || '''', k,
+	                  'not_date', jsonb_build_object('field', k, 'value', v));
 	RETURN NULL;
 END $$;
 
@@ -138,7 +149,8 @@ BEGIN
 	END IF;
 	IF jsonb_typeof(a) <> 'array' THEN
 		PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
-		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k);
+		                  || CASE WHEN v_ids THEN 'ids' ELSE 'strings' END, k,
+		                  'not_list', jsonb_build_object('field', k));
 	END IF;
 	FOR e IN SELECT x FROM jsonb_array_elements(a) AS t (x) LOOP
 		v_bad := CASE WHEN v_ids THEN jsonb_typeof(e) NOT IN ('number', 'string')
@@ -146,7 +158,8 @@ BEGIN
 		              ELSE jsonb_typeof(e) <> 'string' OR btrim(e #>> '{}') = '' END;
 		IF v_bad THEN
 			PERFORM jy_refuse('invalid_argument', k || ' must be a list of '
-			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k);
+			                  || CASE WHEN v_ids THEN 'ids' ELSE 'non-empty strings' END, k,
+			                  'not_list', jsonb_build_object('field', k));
 		END IF;
 		v_out := v_out || (e #>> '{}');
 	END LOOP;
@@ -168,10 +181,12 @@ CREATE OR REPLACE FUNCTION jy_p_required(p jsonb, k text, max int) RETURNS text 
 DECLARE v text := jy_p_text(p, k);
 BEGIN
 	IF btrim(v) = '' THEN
-		PERFORM jy_refuse('invalid_argument', k || ' must not be empty', k);
+		PERFORM jy_refuse('invalid_argument', k || ' must not be empty', k,
+		                  'required', jsonb_build_object('field', k));
 	END IF;
 	IF length(v) > max THEN
-		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k,
+		                  'too_long', jsonb_build_object('field', k, 'max', max));
 	END IF;
 	RETURN v;
 END $$;
@@ -180,7 +195,8 @@ CREATE OR REPLACE FUNCTION jy_p_optional(p jsonb, k text, max int) RETURNS text 
 DECLARE v text := jy_p_text(p, k);
 BEGIN
 	IF length(v) > max THEN
-		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k);
+		PERFORM jy_refuse('invalid_argument', k || ' is longer than ' || max || ' characters', k,
+		                  'too_long', jsonb_build_object('field', k, 'max', max));
 	END IF;
 	RETURN v;
 END $$;
@@ -192,10 +208,12 @@ DECLARE v_kind text;
 BEGIN
 	SELECT kind INTO v_kind FROM organizations WHERE id = p_id;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field);
+		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field,
+		                  'no_organization', jsonb_build_object('field', p_field, 'id', p_id));
 	ELSIF v_kind <> p_kind THEN
 		PERFORM jy_refuse('invalid_argument', p_field || ': organization ' || p_id || ' is a '
-		                  || v_kind || ', not a ' || p_kind, p_field);
+		                  || v_kind || ', not a ' || p_kind, p_field,
+		                  'wrong_organization_kind', jsonb_build_object('field', p_field, 'id', p_id, 'org_kind', v_kind, 'expected', p_kind));
 	END IF;
 END $$;
 
@@ -212,7 +230,8 @@ BEGIN
 		RETURN r.result || '{"replayed": true}'::jsonb;
 	END IF;
 	RETURN jy_result('invalid_argument', 'idempotency key "' || p_key
-	                 || '" was already used for a different request', 'idempotency_key')
+	                 || '" was already used for a different request', 'idempotency_key',
+	                 'key_reused')
 	       || '{"replayed": false}'::jsonb;
 END $$;
 
@@ -228,7 +247,7 @@ BEGIN
 	SELECT * INTO a FROM accounts WHERE id = p_actor;
 	IF NOT FOUND OR a.disabled THEN
 		PERFORM jy_refuse('permission_denied', 'account ' || coalesce(p_actor::text, 'NULL')
-		                  || ' does not exist or is disabled');
+		                  || ' does not exist or is disabled', '', 'account_disabled');
 	END IF;
 	RETURN a;
 END $$;
@@ -239,7 +258,8 @@ CREATE OR REPLACE FUNCTION jy_require_role(a accounts, p_roles text[], p_who tex
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	IF NOT (a.roles && p_roles) THEN
-		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what);
+		PERFORM jy_refuse('permission_denied', 'only ' || p_who || ' may ' || p_what, '',
+		                  'only_role', jsonb_build_object('roles', array_to_string(p_roles, ',')));
 	END IF;
 END $$;
 
@@ -253,7 +273,8 @@ CREATE OR REPLACE FUNCTION jy_p_year(p jsonb) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE v bigint := jy_p_int(p, 'year');
 BEGIN
 	IF v NOT BETWEEN 2000 AND 2100 THEN
-		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year');
+		PERFORM jy_refuse('invalid_argument', 'year must be from 2000 to 2100', 'year',
+		                  'out_of_range', jsonb_build_object('field', 'year', 'min', 2000, 'max', 2100));
 	END IF;
 	RETURN v;
 END $$;

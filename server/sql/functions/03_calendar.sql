@@ -259,9 +259,7 @@ DECLARE
 	v_kind text;
 	v_id bigint;
 	v_limit int := CASE WHEN coalesce(p_limit, 0) <= 0 THEN 200 ELSE least(p_limit, 2000) END;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 	v_public boolean := jy_reads_as_public(p_viewer);
 	v_liaison boolean := coalesce((SELECT 'liaison_officer' = ANY (roles) FROM accounts
 	                               WHERE id = p_viewer), false);
@@ -270,7 +268,8 @@ DECLARE
 BEGIN
 	BEGIN
 		IF jsonb_typeof(f) <> 'object' THEN
-			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+			PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters',
+			                  'not_object', jsonb_build_object('field', 'filters'));
 		END IF;
 		v_overdue := jy_p_bool(f, 'overdue_only');
 		v_within := jy_p_int(f, 'within_days');
@@ -279,14 +278,15 @@ BEGIN
 		v_id := jy_p_int(f, 'suggestion_id');
 		IF v_kind NOT IN ('', 'reply', 'rehandle', 'opinion', 'dispute', 'follow_up', 'evaluation') THEN
 			PERFORM jy_refuse('invalid_argument', 'kind ''' || v_kind || ''' is not a deadline kind '
-			                  || '(reply, rehandle, opinion, dispute, follow_up, evaluation)', 'kind');
+			                  || '(reply, rehandle, opinion, dispute, follow_up, evaluation)', 'kind',
+			                  'not_one_of', jsonb_build_object('field', 'kind', 'value', v_kind));
 		ELSIF v_within NOT BETWEEN 0 AND 3660 THEN
-			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days');
+			PERFORM jy_refuse('invalid_argument', 'within_days must be 0 (any) to 3660', 'within_days',
+			                  'out_of_range', jsonb_build_object('field', 'within_days', 'min', 0, 'max', 3660));
 		END IF;
 	EXCEPTION WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field);
+		GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+		RETURN v_refusal::jsonb;
 	END;
 	RETURN jsonb_build_object(
 		'code', 'ok'::text, 'message', ''::text,

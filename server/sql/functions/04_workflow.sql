@@ -36,14 +36,13 @@ CREATE OR REPLACE FUNCTION jy_idempotent(p_actor bigint, p_idem_key text, p_requ
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
 	v_result jsonb;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	-- jianyid refuses longer keys first; the limit is common/jy_limits.h's.
 	IF coalesce(p_idem_key, '') = '' OR length(p_idem_key) > 100 THEN  -- JY_IDEMPOTENCY_KEY_MAX
 		RETURN jy_result('invalid_argument', 'idempotency_key must be 1 to 100 characters',  -- JY_IDEMPOTENCY_KEY_MAX
-		                 'idempotency_key') || '{"replayed": false}'::jsonb;
+		                 'idempotency_key',
+		                 'key_invalid', jsonb_build_object('max', 100)) || '{"replayed": false}'::jsonb;
 	END IF;
 	-- 1. Idempotency.
 	v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
@@ -70,9 +69,8 @@ BEGIN
 		RETURN v_result;
 	EXCEPTION
 	WHEN SQLSTATE 'JY001' THEN
-		GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-		                        v_field = PG_EXCEPTION_HINT;
-		RETURN jy_result(v_code, v_message, v_field) || '{"replayed": false}'::jsonb;
+		GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+		RETURN v_refusal::jsonb || '{"replayed": false}'::jsonb;
 	WHEN SQLSTATE 'JY002' THEN
 		v_result := jy_idem_lookup(p_actor, p_idem_key, p_request_hash);
 		IF v_result IS NULL THEN
@@ -160,19 +158,24 @@ DECLARE
 BEGIN
 	IF v_attitude NOT IN ('satisfied', 'basically_satisfied', 'unsatisfied') THEN
 		PERFORM jy_refuse('invalid_argument',
-		                  'attitude must be satisfied, basically_satisfied or unsatisfied', 'attitude');
+		                  'attitude must be satisfied, basically_satisfied or unsatisfied', 'attitude', 'not_one_of', jsonb_build_object('field',
+		                  'attitude', 'value', v_attitude));
 	ELSIF v_result NOT IN ('satisfied', 'basically_satisfied', 'unsatisfied') THEN
 		PERFORM jy_refuse('invalid_argument',
-		                  'result must be satisfied, basically_satisfied or unsatisfied', 'result');
+		                  'result must be satisfied, basically_satisfied or unsatisfied', 'result', 'not_one_of', jsonb_build_object('field',
+		                  'result', 'value', v_result));
 	END IF;
 	IF NOT jy_relation_holds(a, s, 'evaluator') THEN
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('evaluator', 'evaluate'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('evaluator', 'evaluate'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'evaluator', 'action', 'evaluate'));
 	ELSIF s.round = 0 THEN
-		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no reply to evaluate');
+		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no reply to evaluate',
+		                  '', 'no_reply_to_evaluate', jsonb_build_object('id', s.id));
 	ELSIF EXISTS (SELECT 1 FROM evaluations WHERE suggestion_id = s.id AND round = s.round
 	              AND deputy_id = a.deputy_id) THEN
 		PERFORM jy_refuse('failed_precondition', 'you have already evaluated reply '
-		                  || s.round || ' of suggestion ' || s.id);
+		                  || s.round || ' of suggestion ' || s.id,
+		                  '', 'already_evaluated', jsonb_build_object('id', s.id, 'round', s.round));
 	END IF;
 	INSERT INTO evaluations (suggestion_id, round, deputy_id, attitude, result, comment)
 	VALUES (s.id, s.round, a.deputy_id, v_attitude, v_result, jy_p_optional(p, 'comment', 2000));
@@ -243,58 +246,70 @@ BEGIN
 	WHEN 'whole_process' THEN
 		IF NOT v_liaison THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee may record '
-			                  || 'whole-process supervision', 'kind');
+			                  || 'whole-process supervision', 'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'whole_process'));
 		END IF;
 	WHEN 'by_field' THEN
 		IF s.supervising_committee_id IS NULL THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no supervising '
 			                  || 'special committee: by-field supervision needs one (set at assignment)',
-			                  'kind');
+			                  'kind',
+			                  'no_supervising_committee', jsonb_build_object('id', s.id));
 		ELSIF NOT (v_liaison OR v_member) THEN
 			PERFORM jy_refuse('permission_denied', 'only a member of the supervising committee ('
 			                  || v_committee || ') or the liaison committee may record by-field '
-			                  || 'supervision of suggestion ' || s.id, 'kind');
+			                  || 'supervision of suggestion ' || s.id, 'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'by_field'));
 		END IF;
 	WHEN 'leader_led' THEN
 		IF NOT s.key THEN
 			PERFORM jy_refuse('failed_precondition', 'leader-led supervision is for key suggestions: '
-			                  || 'suggestion ' || s.id || ' is not key', 'kind');
+			                  || 'suggestion ' || s.id || ' is not key', 'kind',
+			                  'not_key', jsonb_build_object('id', s.id));
 		ELSIF NOT (v_leader AND a.display_name = ANY (s.leaders)) THEN
 			PERFORM jy_refuse('permission_denied', 'only a leader named to lead suggestion ' || s.id
 			                  || ' (' || coalesce(nullif(array_to_string(s.leaders, '、'), ''), 'none named')
-			                  || ') may record leader-led supervision', 'kind');
+			                  || ') may record leader-led supervision', 'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'leader_led'));
 		END IF;
 	WHEN 'interview' THEN
 		IF NOT (v_liaison OR v_leader) THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee or a leader may record '
-			                  || 'an interview (约谈)', 'kind');
+			                  || 'an interview (约谈)', 'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'interview'));
 		END IF;
 	WHEN 'inquiry' THEN
 		IF NOT (v_liaison OR v_leader OR v_member) THEN
 			PERFORM jy_refuse('permission_denied', 'only a leader, the liaison committee or a member '
 			                  || 'of the supervising committee may record a special inquiry (专题询问)',
-			                  'kind');
+			                  'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'inquiry'));
 		END IF;
 	WHEN 'publish_unsatisfied' THEN
 		IF NOT v_liaison THEN
 			PERFORM jy_refuse('permission_denied', 'only the liaison committee may publish an '
-			                  || 'unsatisfied result', 'kind');
+			                  || 'unsatisfied result', 'kind',
+			                  'supervision_role', jsonb_build_object('supervision', 'publish_unsatisfied'));
 		ELSIF NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
 		                  AND 'unsatisfied' IN (e.attitude, e.result)
 		                  AND jy_round_closed(s, e.round)) THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' has no unsatisfied '
-			                  || 'evaluation to publish', 'kind');
+			                  || 'evaluation to publish', 'kind',
+			                  'no_unsatisfied_evaluation', jsonb_build_object('id', s.id));
 		ELSIF NOT jy_portal_visible(s) THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not published on '
-			                  || 'the portal; publish it first (jianyid admin publish)', 'kind');
+			                  || 'the portal; publish it first (jianyid admin publish)', 'kind',
+			                  'not_published', jsonb_build_object('id', s.id));
 		ELSIF EXISTS (SELECT 1 FROM supervision_notes n WHERE n.suggestion_id = s.id
 		              AND n.kind = 'publish_unsatisfied') THEN
 			PERFORM jy_refuse('failed_precondition', 'the unsatisfied result of suggestion ' || s.id
-			                  || ' is already published', 'kind');
+			                  || ' is already published', 'kind',
+			                  'already_published', jsonb_build_object('id', s.id));
 		END IF;
 	ELSE
 		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
-		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind',
+		                  'not_one_of', jsonb_build_object('field', 'kind', 'value', jy_p_text(p, 'kind')));
 	END CASE;
 	v_text := jy_p_required(p, 'text', 20000);
 	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
@@ -330,33 +345,39 @@ DECLARE
 	v_ids bigint[] := jy_p_ids(p, 'remove_cosigner_deputy_ids');
 	g suggestion_signers%ROWTYPE;
 	v_names text;
+	v_people text;
 BEGIN
 	FOR i IN 1 .. coalesce(array_length(v_ids, 1), 0) LOOP
 		SELECT * INTO g FROM suggestion_signers
 		WHERE suggestion_id = s.id AND deputy_id = v_ids[i] AND role = 'cosigner';
 		IF v_ids[i] = ANY (v_ids[1:i - 1]) THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i] || ' is listed twice',
-			                  'remove_cosigner_deputy_ids');
+			                  'remove_cosigner_deputy_ids',
+			                  'listed_twice', jsonb_build_object('field', 'remove_cosigner_deputy_ids', 'id', v_ids[i]));
 		ELSIF NOT FOUND THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i]
 			                  || ' is not a co-signer of suggestion ' || s.id,
-			                  'remove_cosigner_deputy_ids');
+			                  'remove_cosigner_deputy_ids',
+			                  'not_cosigner', jsonb_build_object('deputy', v_ids[i], 'id', s.id));
 		ELSIF g.confirmed_at IS NOT NULL THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_ids[i]
 			                  || ' has confirmed: only co-signers who have not confirmed can be removed',
-			                  'remove_cosigner_deputy_ids');
+			                  'remove_cosigner_deputy_ids',
+			                  'cosigner_confirmed', jsonb_build_object('deputy', v_ids[i]));
 		END IF;
 	END LOOP;
 	DELETE FROM suggestion_signers
 	WHERE suggestion_id = s.id AND role = 'cosigner' AND deputy_id = ANY (v_ids);
-	SELECT string_agg(d.name || ' (deputy ' || d.id || ')', ', ' ORDER BY g2.position) INTO v_names
+	SELECT string_agg(d.name || ' (deputy ' || d.id || ')', ', ' ORDER BY g2.position),
+	       string_agg(d.name, '、' ORDER BY g2.position) INTO v_names, v_people
 	FROM suggestion_signers g2 JOIN deputies d ON d.id = g2.deputy_id
 	WHERE g2.suggestion_id = s.id AND g2.role = 'cosigner' AND g2.confirmed_at IS NULL;
 	IF v_names IS NOT NULL THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
 		                  || ' cannot be submitted before every co-signer has confirmed; not yet: '
 		                  || v_names || ' (they cosign, or the lead deputy removes them with '
-		                  || 'remove_cosigner_deputy_ids)');
+		                  || 'remove_cosigner_deputy_ids)',
+		                  '', 'cosigners_pending', jsonb_build_object('id', s.id, 'names', v_people));
 	END IF;
 END $$;
 
@@ -385,7 +406,8 @@ BEGIN
 	IF p_date < v_assigned THEN
 		PERFORM jy_refuse('invalid_argument', 'date must not precede the assignment of suggestion '
 		                  || s.id || ' to its lead unit on ' || to_char(v_assigned, 'YYYY-MM-DD'),
-		                  'date');
+		                  'date',
+		                  'before_assignment', jsonb_build_object('field', 'date', 'date', to_char(v_assigned, 'YYYY-MM-DD')));
 	END IF;
 END $$;
 
@@ -402,7 +424,8 @@ BEGIN
 	-- 2. Lock the row: concurrent actions on one case serialise here.
 	SELECT * INTO s FROM suggestions WHERE id = p_suggestion FOR UPDATE;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'));
+		PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'),
+		                  '', 'no_case', jsonb_build_object('id', p_suggestion));
 	END IF;
 	-- A retry with our key may have committed while we waited for the
 	-- lock: answer with its result rather than a version conflict.
@@ -410,22 +433,26 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'JY002', MESSAGE = 'idempotency key already stored';
 	END IF;
 	IF NOT jy_can_see(a.id, s) THEN
-		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || s.id);
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || s.id,
+		                  '', 'no_access', jsonb_build_object('id', s.id));
 	END IF;
 	-- 3. Relation.
 	IF NOT jy_relation_holds(a, s, p_relation) THEN
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal(p_relation, p_action));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal(p_relation, p_action),
+		                  '', 'only_relation', jsonb_build_object('relation', p_relation, 'action', p_action));
 	END IF;
 	-- 4. Version.
 	IF jy_version_conflict(p_action, p_expected_version, s.version) THEN
 		PERFORM jy_refuse('conflict', 'suggestion ' || s.id || ' changed: it is at version '
 		                  || s.version || ', you sent ' || coalesce(p_expected_version::text, 'none')
-		                  || '; reload it and try again');
+		                  || '; reload it and try again',
+		                  '', 'version_conflict', jsonb_build_object('id', s.id, 'version', s.version, 'sent', p_expected_version));
 	END IF;
 	-- 5. State: the transition table's from-states for this caller.
 	IF NOT p_transitions ? s.state THEN
 		PERFORM jy_refuse('failed_precondition', 'cannot ' || p_action || ' a suggestion that is '
-		                  || s.state);
+		                  || s.state,
+		                  '', 'wrong_state', jsonb_build_object('action', p_action, 'state', s.state));
 	END IF;
 	RETURN s;
 END $$;
@@ -491,7 +518,8 @@ DECLARE
 	v_to text;
 BEGIN
 	IF jsonb_typeof(p) <> 'object' THEN
-		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
+		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params',
+		                  'not_object', jsonb_build_object('field', 'params'));
 	END IF;
 	IF p_transitions IS NULL OR jsonb_typeof(p_transitions) <> 'object' THEN
 		RAISE EXCEPTION 'jy_act: p_transitions must be a JSON object';
@@ -508,8 +536,10 @@ BEGIN
 	CASE p_action
 	WHEN 'cosign' THEN r := jy_act_cosign(a, s, p);
 	WHEN 'submit' THEN r := jy_act_submit(a, s, p);
-	WHEN 'withdraw' THEN r := jy_act_withdraw(a, s, p);
-	WHEN 'return' THEN r := jy_act_return(a, s, p);
+	WHEN 'withdraw', 'return' THEN
+		-- The reason is all they carry.
+		PERFORM jy_act_reason(p, true);
+		SELECT s AS s, NULL::jsonb AS extra INTO r;
 	WHEN 'close' THEN r := jy_act_close(a, s, p);
 	WHEN 'register' THEN r := jy_act_register(a, s, p);
 	WHEN 'merge' THEN r := jy_act_merge(a, s, p);
@@ -534,7 +564,8 @@ BEGIN
 		RETURN jy_act_evaluate(a, s, p);
 	ELSE
 		PERFORM jy_refuse('invalid_argument', 'unknown action ''' || coalesce(p_action, '') || '''',
-		                  'action');
+		                  'action',
+		                  'unknown_action', jsonb_build_object('action', coalesce(p_action, '')));
 	END CASE;
 	-- 7. The case moves on by one version; its event.
 	RETURN jy_act_done(a, jy_act_move(r.s, v_to), p_action, s.state, v_to,
@@ -555,25 +586,30 @@ DECLARE
 	s suggestions%ROWTYPE;
 BEGIN
 	IF a.deputy_id IS NULL THEN
-		PERFORM jy_refuse('permission_denied', 'only a deputy may create a suggestion');
+		PERFORM jy_refuse('permission_denied', 'only a deputy may create a suggestion',
+		                  '', 'only_role', jsonb_build_object('roles', 'deputy'));
 	END IF;
 	IF v_kind = '' THEN
 		v_kind := 'suggestion';
 	ELSIF v_kind NOT IN ('suggestion', 'motion') THEN
 		PERFORM jy_refuse('invalid_argument', 'kind must be suggestion or motion, not '''
-		                  || v_kind || '''', 'kind');
+		                  || v_kind || '''', 'kind',
+		                  'not_one_of', jsonb_build_object('field', 'kind', 'value', v_kind));
 	END IF;
 	v_cosigners := jy_p_ids(p, 'cosigner_deputy_ids');
 	FOR i IN 1 .. coalesce(array_length(v_cosigners, 1), 0) LOOP
 		IF v_cosigners[i] = a.deputy_id THEN
 			PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
-			                  'cosigner_deputy_ids');
+			                  'cosigner_deputy_ids',
+			                  'lead_cosigns', jsonb_build_object('field', 'cosigner_deputy_ids'));
 		ELSIF v_cosigners[i] = ANY (v_cosigners[1:i - 1]) THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_cosigners[i] || ' is listed twice',
-			                  'cosigner_deputy_ids');
+			                  'cosigner_deputy_ids',
+			                  'listed_twice', jsonb_build_object('field', 'cosigner_deputy_ids', 'id', v_cosigners[i]));
 		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_cosigners[i]) THEN
 			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_cosigners[i],
-			                  'cosigner_deputy_ids');
+			                  'cosigner_deputy_ids',
+			                  'no_deputy', jsonb_build_object('field', 'cosigner_deputy_ids', 'id', v_cosigners[i]));
 		END IF;
 	END LOOP;
 	INSERT INTO suggestions (state, version, kind, title, body, category, confidential,
@@ -598,9 +634,11 @@ BEGIN
 	IF NOT FOUND THEN
 		IF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
 		           AND deputy_id = a.deputy_id AND role = 'cosigner') THEN
-			PERFORM jy_refuse('failed_precondition', 'you have already co-signed suggestion ' || s.id);
+			PERFORM jy_refuse('failed_precondition', 'you have already co-signed suggestion ' || s.id,
+			                  '', 'already_cosigned', jsonb_build_object('id', s.id));
 		END IF;
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('signer', 'cosign'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('signer', 'cosign'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'signer', 'action', 'cosign'));
 	END IF;
 END $$;
 
@@ -611,25 +649,24 @@ BEGIN
 	PERFORM jy_submit_signers(s, p);
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_act_withdraw(a accounts, INOUT s suggestions, p jsonb,
-                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
--- @plpgsql_check_options: extra_warnings = off
+-- An action's reason param, checked: required (withdraw, return, merge,
+-- convert, dispute, extend, correct) or optional (close, assign as the
+-- caller says); the event's payload records it. withdraw and return carry
+-- nothing else, so they have no function of their own.
+CREATE OR REPLACE FUNCTION jy_act_reason(p jsonb, p_required boolean) RETURNS text
+LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM jy_p_required(p, 'reason', 2000);
-END $$;
-
-CREATE OR REPLACE FUNCTION jy_act_return(a accounts, INOUT s suggestions, p jsonb,
-                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
--- @plpgsql_check_options: extra_warnings = off
-BEGIN
-	PERFORM jy_p_required(p, 'reason', 2000);
+	IF p_required THEN
+		RETURN jy_p_required(p, 'reason', 2000);
+	END IF;
+	RETURN jy_p_optional(p, 'reason', 2000);
 END $$;
 
 CREATE OR REPLACE FUNCTION jy_act_close(a accounts, INOUT s suggestions, p jsonb,
                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
 -- @plpgsql_check_options: extra_warnings = off
 BEGIN
-	PERFORM jy_p_optional(p, 'reason', 2000);
+	PERFORM jy_act_reason(p, false);
 	extra := jy_close_owed_follow_up(s);
 END $$;
 
@@ -643,16 +680,19 @@ DECLARE
 BEGIN
 	-- The limits are common/jy_limits.h's (jianyid checks them first).
 	IF v_term NOT BETWEEN 1 AND 99 THEN  -- JY_TERM_MIN JY_TERM_MAX
-		PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term');  -- JY_TERM_MIN JY_TERM_MAX
+		PERFORM jy_refuse('invalid_argument', 'term must be between 1 and 99', 'term',
+		                  'out_of_range', jsonb_build_object('field', 'term', 'min', 1, 'max', 99));  -- JY_TERM_MIN JY_TERM_MAX
 	ELSIF v_session NOT BETWEEN 1 AND 20 THEN  -- JY_SESSION_MIN JY_SESSION_MAX
-		PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session');  -- JY_SESSION_MIN JY_SESSION_MAX
+		PERFORM jy_refuse('invalid_argument', 'session must be between 1 and 20', 'session',
+		                  'out_of_range', jsonb_build_object('field', 'session', 'min', 1, 'max', 20));  -- JY_SESSION_MIN JY_SESSION_MAX
 	END IF;
 	IF s.number IS NOT NULL THEN
 		-- Registered before (then returned): it keeps its number.
 		IF (s.term, s.session) IS DISTINCT FROM (v_term::int, v_session::int) THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id
 			                  || ' is already numbered for term ' || s.term || ', session '
-			                  || s.session);
+			                  || s.session,
+			                  '', 'already_numbered', jsonb_build_object('id', s.id, 'term', s.term, 'session', s.session));
 		END IF;
 	ELSE
 		-- The counter row stays locked until commit: numbers are gapless.
@@ -674,22 +714,27 @@ DECLARE
 BEGIN
 	IF v_into <= 0 THEN
 		PERFORM jy_refuse('invalid_argument', 'into_suggestion_id must name a suggestion',
-		                  'into_suggestion_id');
+		                  'into_suggestion_id',
+		                  'required', jsonb_build_object('field', 'into_suggestion_id'));
 	ELSIF v_into = s.id THEN
 		PERFORM jy_refuse('invalid_argument', 'cannot merge suggestion ' || s.id || ' into itself',
-		                  'into_suggestion_id');
+		                  'into_suggestion_id',
+		                  'merge_into_itself', jsonb_build_object('id', s.id));
 	END IF;
 	SELECT * INTO t FROM suggestions WHERE id = v_into FOR UPDATE;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no suggestion ' || v_into, 'into_suggestion_id');
+		PERFORM jy_refuse('not_found', 'no suggestion ' || v_into, 'into_suggestion_id',
+		                  'no_case', jsonb_build_object('id', v_into));
 	ELSIF NOT jy_can_see(a.id, t) THEN
 		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_into,
-		                  'into_suggestion_id');
+		                  'into_suggestion_id',
+		                  'no_access', jsonb_build_object('id', v_into));
 	ELSIF t.state IN ('draft', 'withdrawn', 'merged', 'converted', 'closed') THEN
 		PERFORM jy_refuse('failed_precondition', 'cannot merge into suggestion ' || v_into
-		                  || ': it is ' || t.state, 'into_suggestion_id');
+		                  || ': it is ' || t.state, 'into_suggestion_id',
+		                  'merge_target_state', jsonb_build_object('id', v_into, 'state', t.state));
 	END IF;
-	PERFORM jy_p_required(p, 'reason', 2000);
+	PERFORM jy_act_reason(p, true);
 	s.merged_into := v_into;
 END $$;
 
@@ -700,12 +745,14 @@ DECLARE v_kind text := jy_p_text(p, 'to_kind');
 BEGIN
 	IF v_kind NOT IN ('letter', 'motion', 'suggestion') THEN
 		PERFORM jy_refuse('invalid_argument', 'to_kind must be letter, motion or suggestion',
-		                  'to_kind');
+		                  'to_kind',
+		                  'not_one_of', jsonb_build_object('field', 'to_kind', 'value', v_kind));
 	ELSIF v_kind = s.kind THEN
 		PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' is already a ' || v_kind,
-		                  'to_kind');
+		                  'to_kind',
+		                  'already_kind', jsonb_build_object('id', s.id, 'case_kind', v_kind));
 	END IF;
-	PERFORM jy_p_required(p, 'reason', 2000);
+	PERFORM jy_act_reason(p, true);
 	s.converted_to := v_kind;
 END $$;
 
@@ -721,17 +768,20 @@ DECLARE
 	v_today date := jy_today();
 BEGIN
 	IF v_lead <= 0 THEN
-		PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit', 'lead_unit_id');
+		PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit', 'lead_unit_id',
+		                  'required', jsonb_build_object('field', 'lead_unit_id'));
 	END IF;
 	PERFORM jy_check_org(v_lead, 'handling_unit', 'lead_unit_id');
 	v_co := jy_p_ids(p, 'co_unit_ids');
 	FOR i IN 1 .. coalesce(array_length(v_co, 1), 0) LOOP
 		IF v_co[i] = v_lead THEN
 			PERFORM jy_refuse('invalid_argument', 'the lead unit ' || v_lead
-			                  || ' cannot also be a co-handling unit', 'co_unit_ids');
+			                  || ' cannot also be a co-handling unit', 'co_unit_ids',
+			                  'lead_is_co_unit', jsonb_build_object('field', 'co_unit_ids', 'id', v_lead));
 		ELSIF v_co[i] = ANY (v_co[1:i - 1]) THEN
 			PERFORM jy_refuse('invalid_argument', 'unit ' || v_co[i] || ' is listed twice',
-			                  'co_unit_ids');
+			                  'co_unit_ids',
+			                  'listed_twice', jsonb_build_object('field', 'co_unit_ids', 'id', v_co[i]));
 		END IF;
 		PERFORM jy_check_org(v_co[i], 'handling_unit', 'co_unit_ids');
 	END LOOP;
@@ -740,20 +790,18 @@ BEGIN
 	IF v_deadline IS NULL THEN
 		v_deadline := jy_due('reply', v_today);
 	ELSIF v_deadline <= v_today THEN
-		PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future', 'reply_deadline');
+		PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future', 'reply_deadline',
+		                  'not_future', jsonb_build_object('field', 'reply_deadline'));
 	END IF;
 	v_committee := jy_p_int(p, 'supervising_committee_id');
 	IF v_committee < 0 THEN
 		PERFORM jy_refuse('invalid_argument', 'supervising_committee_id must be an id',
-		                  'supervising_committee_id');
+		                  'supervising_committee_id',
+		                  'not_integer', jsonb_build_object('field', 'supervising_committee_id', 'value', v_committee));
 	ELSIF v_committee > 0 THEN
 		PERFORM jy_check_org(v_committee, 'special_committee', 'supervising_committee_id');
 	END IF;
-	IF p_reason_required THEN
-		PERFORM jy_p_required(p, 'reason', 2000);
-	ELSE
-		PERFORM jy_p_optional(p, 'reason', 2000);
-	END IF;
+	PERFORM jy_act_reason(p, p_reason_required);
 	s.key := jy_p_bool(p, 'key');
 	s.leaders := jy_p_texts(p, 'leaders');
 	s.supervising_committee_id := nullif(v_committee, 0);
@@ -788,18 +836,20 @@ BEGIN
 	UPDATE suggestion_units SET accepted_at = now()
 	WHERE suggestion_id = s.id AND active AND role = 'lead' AND organization_id = a.organization_id;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'accept'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'accept'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'lead_unit', 'action', 'accept'));
 	END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION jy_act_dispute(a accounts, INOUT s suggestions, p jsonb,
                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
 -- @plpgsql_check_options: extra_warnings = off
-DECLARE v_reason text := jy_p_required(p, 'reason', 2000);
+DECLARE v_reason text := jy_act_reason(p, true);
 BEGIN
 	IF jy_today() > s.dispute_due THEN
 		PERFORM jy_refuse('failed_precondition', 'the time to dispute suggestion ' || s.id
-		                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'));
+		                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'),
+		                  '', 'dispute_ended', jsonb_build_object('id', s.id, 'date', to_char(s.dispute_due, 'YYYY-MM-DD')));
 	END IF;
 	UPDATE suggestion_units SET disputed_at = now(), dispute_reason = v_reason
 	WHERE suggestion_id = s.id AND active AND organization_id = a.organization_id
@@ -808,9 +858,11 @@ BEGIN
 		IF EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
 		           AND organization_id = a.organization_id) THEN
 			PERFORM jy_refuse('failed_precondition', 'your unit has already disputed suggestion '
-			                  || s.id);
+			                  || s.id,
+			                  '', 'already_disputed', jsonb_build_object('id', s.id));
 		END IF;
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('assigned_unit', 'dispute'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('assigned_unit', 'dispute'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'assigned_unit', 'action', 'dispute'));
 	END IF;
 END $$;
 
@@ -824,10 +876,12 @@ BEGIN
 	s.plan := jy_p_required(p, 'plan', 20000);
 	v_promised := jy_p_date(p, 'promised_date');
 	IF v_promised IS NULL THEN
-		PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date');
+		PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date',
+		                  'required', jsonb_build_object('field', 'promised_date'));
 	ELSIF v_promised < jy_today() THEN
 		PERFORM jy_refuse('invalid_argument', 'promised_date must not be in the past',
-		                  'promised_date');
+		                  'promised_date',
+		                  'in_past', jsonb_build_object('field', 'promised_date'));
 	END IF;
 	s.promised_date := v_promised;
 END $$;
@@ -841,15 +895,18 @@ DECLARE
 	v_date date;
 BEGIN
 	IF v_phase NOT IN ('before', 'during', 'after') THEN
-		PERFORM jy_refuse('invalid_argument', 'phase must be before, during or after', 'phase');
+		PERFORM jy_refuse('invalid_argument', 'phase must be before, during or after', 'phase',
+		                  'not_one_of', jsonb_build_object('field', 'phase', 'value', v_phase));
 	END IF;
 	v_method := jy_p_text(p, 'method');
 	IF v_method NOT IN ('visit', 'phone', 'meeting', 'sms') THEN
-		PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms', 'method');
+		PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms', 'method',
+		                  'not_one_of', jsonb_build_object('field', 'method', 'value', v_method));
 	END IF;
 	v_date := coalesce(jy_p_date(p, 'date'), jy_today());
 	IF v_date > jy_today() THEN
-		PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date');
+		PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date',
+		                  'in_future', jsonb_build_object('field', 'date'));
 	END IF;
 	PERFORM jy_check_contact_date(s, v_date);
 	INSERT INTO contacts (suggestion_id, round, phase, method, contact_date, note, recorded_by)
@@ -865,7 +922,8 @@ DECLARE
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
 	               AND role = 'co' AND organization_id = a.organization_id) THEN
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('co_unit', 'opinion'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('co_unit', 'opinion'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'co_unit', 'action', 'opinion'));
 	END IF;
 	INSERT INTO opinions (suggestion_id, round, organization_id, text, written_by)
 	VALUES (s.id, s.round + 1, a.organization_id, v_text, a.id)
@@ -884,15 +942,17 @@ DECLARE
 	v_id bigint;
 BEGIN
 	IF v_days NOT BETWEEN 1 AND v_max_days THEN
-		PERFORM jy_refuse('invalid_argument', 'days must be between 1 and ' || v_max_days, 'days');
+		PERFORM jy_refuse('invalid_argument', 'days must be between 1 and ' || v_max_days, 'days',
+		                  'out_of_range', jsonb_build_object('field', 'days', 'min', 1, 'max', v_max_days));
 	END IF;
-	v_reason := jy_p_required(p, 'reason', 2000);
+	v_reason := jy_act_reason(p, true);
 	v_max_count := jy_setting_int('extension_max_count');
 	IF (SELECT count(*) FROM extensions WHERE suggestion_id = s.id
 	    AND status IN ('pending', 'approved')) >= v_max_count THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' already has '
 		                  || v_max_count || ' extensions pending or approved (at most '
-		                  || v_max_count || ')');
+		                  || v_max_count || ')',
+		                  '', 'extensions_used', jsonb_build_object('id', s.id, 'max', v_max_count));
 	END IF;
 	INSERT INTO extensions (suggestion_id, days, reason, requested_by)
 	VALUES (s.id, v_days, v_reason, a.id) RETURNING id INTO v_id;
@@ -912,10 +972,12 @@ BEGIN
 	SELECT * INTO x FROM extensions WHERE id = v_id AND suggestion_id = s.id FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('invalid_argument', 'suggestion ' || s.id || ' has no extension ' || v_id,
-		                  'extension_id');
+		                  'extension_id',
+		                  'no_extension', jsonb_build_object('field', 'extension_id', 'id', s.id, 'extension', v_id));
 	ELSIF x.status <> 'pending' THEN
 		PERFORM jy_refuse('failed_precondition', 'extension ' || v_id || ' is already ' || x.status,
-		                  'extension_id');
+		                  'extension_id',
+		                  'extension_decided', jsonb_build_object('field', 'extension_id', 'extension', v_id, 'status', x.status));
 	END IF;
 	UPDATE extensions SET status = CASE WHEN v_approve THEN 'approved' ELSE 'rejected' END,
 	       decided_by = a.id, decided_at = now(), decision_reason = v_reason
@@ -934,7 +996,8 @@ CREATE OR REPLACE FUNCTION jy_p_result_class(p jsonb) RETURNS text LANGUAGE plpg
 DECLARE v text := jy_p_text(p, 'result_class');
 BEGIN
 	IF v NOT IN ('A', 'B', 'C', 'D') THEN
-		PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D', 'result_class');
+		PERFORM jy_refuse('invalid_argument', 'result_class must be A, B, C or D', 'result_class',
+		                  'not_one_of', jsonb_build_object('field', 'result_class', 'value', v));
 	END IF;
 	RETURN v;
 END $$;
@@ -951,14 +1014,16 @@ DECLARE
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
 	               AND role = 'lead' AND organization_id = a.organization_id) THEN
-		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'reply'));
+		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'reply'),
+		                  '', 'only_relation', jsonb_build_object('relation', 'lead_unit', 'action', 'reply'));
 	END IF;
 	v_min_contacts := jy_setting_int('min_contacts_before_reply');
 	IF (SELECT count(*) FROM contacts WHERE suggestion_id = s.id AND round = s.round + 1)
 	   < v_min_contacts THEN
 		PERFORM jy_refuse('failed_precondition', 'record at least ' || v_min_contacts || ' contact'
 		                  || CASE WHEN v_min_contacts = 1 THEN '' ELSE 's' END
-		                  || ' with the deputy before replying');
+		                  || ' with the deputy before replying',
+		                  '', 'min_contacts', jsonb_build_object('count', v_min_contacts));
 	END IF;
 	s.round := s.round + 1;
 	SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO v_opinions FROM opinions
@@ -979,7 +1044,8 @@ DECLARE
 	v_class text;
 BEGIN
 	IF NOT s.follow_up_owed THEN
-		PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion ' || s.id);
+		PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion ' || s.id,
+		                  '', 'no_follow_up_owed', jsonb_build_object('id', s.id));
 	END IF;
 	v_text := jy_p_required(p, 'text', 20000);
 	v_class := jy_p_result_class(p);
@@ -1037,28 +1103,34 @@ BEGIN
 	IF cardinality(v_add) > 0 AND s.state <> 'draft' THEN
 		PERFORM jy_refuse('failed_precondition', 'co-signers can be asked only while the suggestion is a '
 		                  || 'draft (they confirm before it is submitted); suggestion ' || s.id || ' is '
-		                  || s.state);
+		                  || s.state,
+		                  '', 'cosigners_draft_only', jsonb_build_object('id', s.id, 'state', s.state));
 	END IF;
 	FOR i IN 1 .. cardinality(v_remove) LOOP
 		IF NOT EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
 		               AND deputy_id = v_remove[i] AND role = 'cosigner') THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_remove[i] || ' is not a co-signer of '
-			                  || 'suggestion ' || s.id, 'remove_cosigner_deputy_ids');
+			                  || 'suggestion ' || s.id, 'remove_cosigner_deputy_ids',
+			                  'not_cosigner', jsonb_build_object('deputy', v_remove[i], 'id', s.id));
 		END IF;
 	END LOOP;
 	FOR i IN 1 .. cardinality(v_add) LOOP
 		IF v_add[i] = s.lead_deputy_id THEN
 			PERFORM jy_refuse('invalid_argument', 'the lead deputy cannot also co-sign',
-			                  'add_cosigner_deputy_ids');
+			                  'add_cosigner_deputy_ids',
+			                  'lead_cosigns', jsonb_build_object('field', 'add_cosigner_deputy_ids'));
 		ELSIF v_add[i] = ANY (v_add[1:i - 1]) OR v_add[i] = ANY (v_remove) THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_add[i] || ' is listed twice',
-			                  'add_cosigner_deputy_ids');
+			                  'add_cosigner_deputy_ids',
+			                  'listed_twice', jsonb_build_object('field', 'add_cosigner_deputy_ids', 'id', v_add[i]));
 		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_add[i]) THEN
-			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_add[i], 'add_cosigner_deputy_ids');
+			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_add[i], 'add_cosigner_deputy_ids',
+			                  'no_deputy', jsonb_build_object('field', 'add_cosigner_deputy_ids', 'id', v_add[i]));
 		ELSIF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id
 		              AND deputy_id = v_add[i]) THEN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_add[i] || ' is already a co-signer',
-			                  'add_cosigner_deputy_ids');
+			                  'add_cosigner_deputy_ids',
+			                  'already_cosigner', jsonb_build_object('deputy', v_add[i]));
 		END IF;
 	END LOOP;
 	DELETE FROM suggestion_signers WHERE suggestion_id = s.id AND role = 'cosigner'
@@ -1090,7 +1162,8 @@ BEGIN
 	s := r.s;
 	v_signers := jy_edit_signers(s, p);
 	IF r.changes = '{}' AND v_signers = '{}' THEN
-		PERFORM jy_refuse('invalid_argument', 'the edit changes nothing', 'edit');
+		PERFORM jy_refuse('invalid_argument', 'the edit changes nothing', 'edit',
+		                  'changes_nothing');
 	END IF;
 	extra := jsonb_build_object('changes', r.changes) || v_signers;
 END $$;
@@ -1103,11 +1176,12 @@ CREATE OR REPLACE FUNCTION jy_act_correct(a accounts, INOUT s suggestions, p jso
 DECLARE
 	r record;
 BEGIN
-	PERFORM jy_p_required(p, 'reason', 2000);
+	PERFORM jy_act_reason(p, true);
 	r := jy_text_changes(s, p);
 	s := r.s;
 	IF r.changes = '{}' THEN
-		PERFORM jy_refuse('invalid_argument', 'the correction changes nothing', 'correct');
+		PERFORM jy_refuse('invalid_argument', 'the correction changes nothing', 'correct',
+		                  'changes_nothing');
 	END IF;
 	extra := jsonb_build_object('changes', r.changes);
 END $$;

@@ -116,9 +116,11 @@ DECLARE
 BEGIN
 	SELECT * INTO s FROM suggestions WHERE id = p_id;
 	IF NOT FOUND THEN
-		RETURN jy_result('not_found', 'no suggestion ' || coalesce(p_id::text, 'NULL'));
+		RETURN jy_result('not_found', 'no suggestion ' || coalesce(p_id::text, 'NULL'),
+		                 '', 'no_case', jsonb_build_object('id', p_id));
 	ELSIF NOT jy_can_see(p_viewer, s) THEN
-		RETURN jy_result('permission_denied', 'you have no access to suggestion ' || p_id);
+		RETURN jy_result('permission_denied', 'you have no access to suggestion ' || p_id,
+		                 '', 'no_access', jsonb_build_object('id', p_id));
 	END IF;
 	SELECT a.roles <@ ARRAY['public']::text[], 'liaison_officer' = ANY (a.roles),
 	       CASE WHEN 'deputy' = ANY (a.roles) THEN a.deputy_id END
@@ -165,27 +167,30 @@ $$;
 -- The case filters of ListSuggestionsRequest (jy_list, jy_ledger), read and
 -- checked. Defaults ('', 0, false) match every case; the values go to
 -- jy_filter_cases. A bad filter leaves the answer to give in refusal (a
--- result object, jy_result), NULL otherwise.
-CREATE OR REPLACE FUNCTION jy_case_filters(p_filters jsonb,
+-- result object, jy_result), NULL otherwise. The public sees neither a case's
+-- key mark nor its deadlines (docs/WORKFLOW.md "Visibility"): a filter on them
+-- would tell which published cases are key or overdue, so a public viewer's
+-- (p_public) key and overdue filters are refused.
+CREATE OR REPLACE FUNCTION jy_case_filters(p_filters jsonb, p_public boolean,
 	OUT state text, OUT unit_id bigint, OUT deputy_id bigint, OUT category text,
 	OUT term bigint, OUT session bigint, OUT key_only boolean, OUT overdue_only boolean,
 	OUT text text, OUT refusal jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	IF jsonb_typeof(f) <> 'object' THEN
-		PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters');
+		PERFORM jy_refuse('invalid_argument', 'filters must be a JSON object', 'filters',
+		                  'not_object', jsonb_build_object('field', 'filters'));
 	END IF;
 	state := jy_p_text(f, 'state');
 	IF state <> '' AND state NOT IN (
 		'draft', 'submitted', 'returned', 'registered', 'assigned', 'disputed', 'accepted',
 		'in_progress', 'replied', 'rehandling', 'evaluated', 'closed', 'withdrawn', 'merged',
 		'converted') THEN
-		PERFORM jy_refuse('invalid_argument', 'state ''' || state || ''' is not a state', 'state');
+		PERFORM jy_refuse('invalid_argument', 'state ''' || state || ''' is not a state', 'state',
+		                  'not_one_of', jsonb_build_object('field', 'state', 'value', state));
 	END IF;
 	unit_id := jy_p_int(f, 'unit_id');
 	deputy_id := jy_p_int(f, 'deputy_id');
@@ -195,25 +200,18 @@ BEGIN
 	key_only := jy_p_bool(f, 'key_only');
 	overdue_only := jy_p_bool(f, 'overdue_only');
 	text := jy_p_optional(f, 'text', 200);
+	IF p_public AND (key_only OR overdue_only) THEN
+		PERFORM jy_refuse('invalid_argument', 'the public cannot filter by '
+		                  || CASE WHEN key_only THEN 'key mark' ELSE 'overdue' END
+		                  || ': the portal does not show it',
+		                  CASE WHEN key_only THEN 'key_only' ELSE 'overdue_only' END, 'public_filter',
+		                  jsonb_build_object('field', CASE WHEN key_only THEN 'key_only'
+		                                                   ELSE 'overdue_only' END));
+	END IF;
 EXCEPTION WHEN SQLSTATE 'JY001' THEN
-	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-	                        v_field = PG_EXCEPTION_HINT;
-	refusal := jy_result(v_code, v_message, v_field);
+	GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+	refusal := v_refusal::jsonb;
 END $$;
-
--- The public sees neither a case's key mark nor its deadlines (docs/WORKFLOW.md
--- "Visibility"): a filter on them would tell which published cases are key
--- or overdue, so the public's lists refuse them. NULL: nothing to refuse.
-CREATE OR REPLACE FUNCTION jy_public_filter_refusal(p_public boolean, p_key_only boolean,
-                                                    p_overdue_only boolean)
-RETURNS jsonb STABLE LANGUAGE sql AS $$
-	SELECT CASE WHEN p_public AND (p_key_only OR p_overdue_only)
-	            THEN jy_result('invalid_argument', 'the public cannot filter by '
-	                           || CASE WHEN p_key_only THEN 'key mark' ELSE 'overdue' END
-	                           || ': the portal does not show it',
-	                           CASE WHEN p_key_only THEN 'key_only' ELSE 'overdue_only' END)
-	       END
-$$;
 
 -- The cases the viewer may see (jy_visible) that match a list's filters:
 -- the one filter behind jy_list, jy_ledger, jy_deadlines,
@@ -265,11 +263,9 @@ DECLARE
 	v_next bigint := 0;
 	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
-	SELECT * INTO f FROM jy_case_filters(p_filters);
+	SELECT * INTO f FROM jy_case_filters(p_filters, v_public);
 	IF f.refusal IS NOT NULL THEN
 		RETURN f.refusal;
-	ELSIF jy_public_filter_refusal(v_public, f.key_only, f.overdue_only) IS NOT NULL THEN
-		RETURN jy_public_filter_refusal(v_public, f.key_only, f.overdue_only);
 	END IF;
 	-- One row more than the page tells whether there is a next page.
 	SELECT array_agg(id ORDER BY id) INTO v_ids FROM (

@@ -72,11 +72,9 @@ DECLARE
 	v_eval boolean := jy_sees_evaluations(p_viewer);
 	v_public boolean := jy_reads_as_public(p_viewer);
 BEGIN
-	SELECT * INTO f FROM jy_case_filters(p_filters);
+	SELECT * INTO f FROM jy_case_filters(p_filters, v_public);
 	IF f.refusal IS NOT NULL THEN
 		RETURN f.refusal;
-	ELSIF jy_public_filter_refusal(v_public, f.key_only, f.overdue_only) IS NOT NULL THEN
-		RETURN jy_public_filter_refusal(v_public, f.key_only, f.overdue_only);
 	END IF;
 	-- The page after p_after_id (one row more tells whether there is a next
 	-- one); on the first page every match, counted, in the same scan.

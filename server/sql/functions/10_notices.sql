@@ -153,7 +153,7 @@ BEGIN
 	                    WHERE r.account_id = p_account AND r.notice_id = x);
 	IF v_missing IS NOT NULL THEN
 		RETURN jy_result('not_found', 'notice ' || v_missing || ' is not in your inbox',
-		                 'notice_ids');
+		                 'notice_ids', 'no_notice', jsonb_build_object('id', v_missing));
 	END IF;
 	UPDATE notice_recipients SET read_at = now()
 	 WHERE account_id = p_account AND notice_id = ANY (p_ids) AND read_at IS NULL;

@@ -23,13 +23,16 @@ LANGUAGE plpgsql AS $$
 DECLARE s suggestions%ROWTYPE;
 BEGIN
 	IF coalesce(p_id, 0) <= 0 THEN
-		PERFORM jy_refuse('invalid_argument', p_field || ' must be a positive id', p_field);
+		PERFORM jy_refuse('invalid_argument', p_field || ' must be a positive id', p_field,
+		                  'not_positive_id', jsonb_build_object('field', p_field));
 	END IF;
 	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no suggestion ' || p_id, p_field);
+		PERFORM jy_refuse('not_found', 'no suggestion ' || p_id, p_field,
+		                  'no_case', jsonb_build_object('id', p_id));
 	ELSIF NOT jy_can_see(p_actor, s) THEN
-		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || p_id, p_field);
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || p_id, p_field,
+		                  'no_access', jsonb_build_object('id', p_id));
 	END IF;
 	RETURN s;
 END $$;
@@ -68,16 +71,21 @@ BEGIN
 	IF v_kind <> '' AND v_kind NOT IN ('note', 'whole_process', 'by_field', 'leader_led', 'interview',
 	                                   'inquiry', 'publish_unsatisfied') THEN
 		PERFORM jy_refuse('invalid_argument', 'kind must be note, whole_process, by_field, leader_led, '
-		                  || 'interview, inquiry or publish_unsatisfied', 'kind');
+		                  || 'interview, inquiry or publish_unsatisfied', 'kind',
+		                  'not_one_of', jsonb_build_object('field', 'kind', 'value', v_kind));
 	ELSIF v_level NOT BETWEEN 0 AND 4 THEN
-		PERFORM jy_refuse('invalid_argument', 'min_level must be from 0 (any) to 4', 'min_level');
+		PERFORM jy_refuse('invalid_argument', 'min_level must be from 0 (any) to 4', 'min_level',
+		                  'out_of_range', jsonb_build_object('field', 'min_level', 'min', 0, 'max', 4));
 	ELSIF v_limit NOT BETWEEN 0 AND 500 THEN
-		PERFORM jy_refuse('invalid_argument', 'page_size must be from 0 (50) to 500', 'page_size');
+		PERFORM jy_refuse('invalid_argument', 'page_size must be from 0 (50) to 500', 'page_size',
+		                  'out_of_range', jsonb_build_object('field', 'page_size', 'min', 0, 'max', 500));
 	ELSIF v_committee < 0 OR v_suggestion < 0 OR v_topic < 0 OR v_before < 0 THEN
-		PERFORM jy_refuse('invalid_argument', 'ids must not be negative', 'committee_id');
+		PERFORM jy_refuse('invalid_argument', 'ids must not be negative', 'committee_id',
+		                  'not_positive_id', jsonb_build_object('field', 'committee_id'));
 	END IF;
 	IF v_topic > 0 AND NOT EXISTS (SELECT 1 FROM topics WHERE id = v_topic) THEN
-		PERFORM jy_refuse('not_found', 'no topic ' || v_topic, 'topic_id');
+		PERFORM jy_refuse('not_found', 'no topic ' || v_topic, 'topic_id',
+		                  'no_topic', jsonb_build_object('id', v_topic));
 	END IF;
 	IF v_limit = 0 THEN
 		v_limit := 50;
@@ -147,25 +155,30 @@ BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee', 'create a topic');
 	v_name := btrim(jy_p_required(p, 'name', 100));
 	IF EXISTS (SELECT 1 FROM topics WHERE name = v_name) THEN
-		PERFORM jy_refuse('failed_precondition', 'a topic named ' || v_name || ' already exists', 'name');
+		PERFORM jy_refuse('failed_precondition', 'a topic named ' || v_name || ' already exists', 'name',
+		                  'topic_exists', jsonb_build_object('name', v_name));
 	END IF;
 	v_committee := jy_p_int(p, 'committee_id');
 	IF v_committee <= 0 THEN
 		PERFORM jy_refuse('invalid_argument', 'committee_id must name the supervising committee',
-		                  'committee_id');
+		                  'committee_id',
+		                  'required', jsonb_build_object('field', 'committee_id'));
 	END IF;
 	SELECT kind INTO v_kind FROM organizations WHERE id = v_committee;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('invalid_argument', 'committee_id: no organization ' || v_committee,
-		                  'committee_id');
+		                  'committee_id',
+		                  'no_organization', jsonb_build_object('field', 'committee_id', 'id', v_committee));
 	ELSIF v_kind NOT IN ('special_committee', 'liaison_committee') THEN
 		PERFORM jy_refuse('invalid_argument', 'committee_id: organization ' || v_committee || ' is a '
 		                  || v_kind || ', not a special committee or the liaison committee',
-		                  'committee_id');
+		                  'committee_id',
+		                  'wrong_organization_kind', jsonb_build_object('field', 'committee_id', 'id', v_committee, 'org_kind', v_kind, 'expected', 'special_committee'));
 	END IF;
 	v_leaders := jy_p_texts(p, 'leaders');
 	IF cardinality(v_leaders) > 10 THEN
-		PERFORM jy_refuse('invalid_argument', 'leaders lists more than 10 leaders', 'leaders');
+		PERFORM jy_refuse('invalid_argument', 'leaders lists more than 10 leaders', 'leaders',
+		                  'too_many', jsonb_build_object('field', 'leaders', 'max', 10));
 	END IF;
 	INSERT INTO topics (name, description, leaders, committee_id, created_by)
 	VALUES (v_name, jy_p_optional(p, 'description', 2000), v_leaders, v_committee, a.id)
@@ -186,25 +199,29 @@ BEGIN
 	                             ELSE 'remove a suggestion from a topic' END);
 	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id',
+		                  'no_topic', jsonb_build_object('id', jy_p_int(p, 'topic_id')));
 	END IF;
 	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
 	IF p_add THEN
 		IF NOT s.key THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not a key suggestion '
-			                  || '(重点); mark it key at assignment first', 'suggestion_id');
+			                  || '(重点); mark it key at assignment first', 'suggestion_id',
+			                  'not_key', jsonb_build_object('id', s.id));
 		END IF;
 		INSERT INTO topic_suggestions (topic_id, suggestion_id, added_by)
 		VALUES (t.id, s.id, a.id) ON CONFLICT DO NOTHING;
 		IF NOT FOUND THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already in topic '
-			                  || t.id, 'suggestion_id');
+			                  || t.id, 'suggestion_id',
+			                  'already_in_topic', jsonb_build_object('id', s.id, 'topic', t.id));
 		END IF;
 	ELSE
 		DELETE FROM topic_suggestions WHERE topic_id = t.id AND suggestion_id = s.id;
 		IF NOT FOUND THEN
 			PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not in topic '
-			                  || t.id, 'suggestion_id');
+			                  || t.id, 'suggestion_id',
+			                  'not_in_topic', jsonb_build_object('id', s.id, 'topic', t.id));
 		END IF;
 	END IF;
 	v_seq := jy_case_event(a.id, s, CASE WHEN p_add THEN 'topic_add' ELSE 'topic_remove' END,
@@ -233,7 +250,8 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'the excellent suggestions of ' || p_year
 		                  || ' were announced on ' || to_char(v_at AT TIME ZONE jy_setting('time_zone'),
 		                                                      'YYYY-MM-DD')
-		                  || ': ' || p_what || ' are closed', 'year');
+		                  || ': ' || p_what || ' are closed', 'year',
+		                  'excellent_announced', jsonb_build_object('year', p_year, 'date', to_char(v_at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')));
 	END IF;
 END $$;
 
@@ -316,13 +334,15 @@ BEGIN
 	s := jy_excellent_case(a, p, v_year, 'nominations');
 	IF s.number IS NULL OR s.state IN ('withdrawn', 'merged', 'converted') THEN
 		PERFORM jy_refuse('failed_precondition', 'only registered suggestions can be nominated; suggestion '
-		                  || s.id || ' is ' || s.state, 'suggestion_id');
+		                  || s.id || ' is ' || s.state, 'suggestion_id',
+		                  'nominate_registered_only', jsonb_build_object('id', s.id, 'state', s.state));
 	END IF;
 	INSERT INTO excellent_nominations (year, suggestion_id, reason, nominated_by)
 	VALUES (v_year, s.id, v_reason, a.id) ON CONFLICT DO NOTHING;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is already nominated for '
-		                  || v_year, 'suggestion_id');
+		                  || v_year, 'suggestion_id',
+		                  'already_nominated', jsonb_build_object('id', s.id, 'year', v_year));
 	END IF;
 	RETURN jy_excellent_answer(a, s, v_year, 'nominate', jsonb_build_object('year', v_year::int,
 	                                                                          'reason', v_reason::text));
@@ -343,18 +363,21 @@ BEGIN
 	PERFORM jy_require_role(a, ARRAY['committee_member', 'leader'],
 	                        'reviewers (committee members and leaders)', 'score excellent suggestions');
 	IF v_score NOT BETWEEN 1 AND 100 THEN
-		PERFORM jy_refuse('invalid_argument', 'score must be from 1 to 100', 'score');
+		PERFORM jy_refuse('invalid_argument', 'score must be from 1 to 100', 'score', 'out_of_range', jsonb_build_object('field',
+		                  'score', 'min', 1, 'max', 100));
 	END IF;
 	s := jy_excellent_case(a, p, v_year, 'scores');
 	IF NOT EXISTS (SELECT 1 FROM excellent_nominations WHERE year = v_year AND suggestion_id = s.id) THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' is not nominated for '
-		                  || v_year, 'suggestion_id');
+		                  || v_year, 'suggestion_id',
+		                  'not_nominated', jsonb_build_object('id', s.id, 'year', v_year));
 	END IF;
 	INSERT INTO excellent_scores (year, suggestion_id, reviewer_id, score, comment)
 	VALUES (v_year, s.id, a.id, v_score, v_comment) ON CONFLICT DO NOTHING;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('failed_precondition', 'you have already scored suggestion ' || s.id
-		                  || ' for ' || v_year, 'suggestion_id');
+		                  || ' for ' || v_year, 'suggestion_id',
+		                  'already_scored', jsonb_build_object('id', s.id, 'year', v_year));
 	END IF;
 	RETURN jy_excellent_answer(a, s, v_year, 'score', jsonb_build_object('year', v_year::int));
 END $$;
@@ -376,7 +399,8 @@ BEGIN
 	IF v_count = 0 THEN
 		v_count := 10;
 	ELSIF v_count NOT BETWEEN 1 AND 100 THEN
-		PERFORM jy_refuse('invalid_argument', 'count must be from 1 to 100 (0: 10)', 'count');
+		PERFORM jy_refuse('invalid_argument', 'count must be from 1 to 100 (0: 10)', 'count',
+		                  'out_of_range', jsonb_build_object('field', 'count', 'min', 1, 'max', 100));
 	END IF;
 	PERFORM jy_excellent_lock(v_year);
 	PERFORM jy_excellent_closed(v_year, 'announcements');
@@ -386,7 +410,7 @@ BEGIN
 	        ORDER BY x.ord LIMIT v_count) AS r;
 	IF v_ids IS NULL THEN
 		PERFORM jy_refuse('failed_precondition', 'no nomination for ' || v_year || ' has a score yet',
-		                  'year');
+		                  'year', 'no_scores', jsonb_build_object('year', v_year));
 	END IF;
 	INSERT INTO excellent_announcements (year, selected, announced_by)
 	VALUES (v_year, cardinality(v_ids), a.id);
@@ -433,7 +457,8 @@ DECLARE
 	v_result jsonb;
 BEGIN
 	IF jsonb_typeof(p) <> 'object' THEN
-		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params');
+		PERFORM jy_refuse('invalid_argument', 'params must be a JSON object', 'params',
+		                  'not_object', jsonb_build_object('field', 'params'));
 	END IF;
 	v_result := CASE p_op
 		WHEN 'topic_create' THEN jy_topic_create(p_actor, p)
@@ -460,9 +485,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	p jsonb := coalesce(p_params, '{}');
 	v_result jsonb;
-	v_code text;
-	v_message text;
-	v_field text;
+	v_refusal text;
 BEGIN
 	v_result := CASE p_op
 		WHEN 'topic_list' THEN jy_topic_list(p_viewer)
@@ -479,9 +502,8 @@ BEGIN
 	END IF;
 	RETURN v_result || jsonb_build_object('code', 'ok'::text, 'message', ''::text);
 EXCEPTION WHEN SQLSTATE 'JY001' THEN
-	GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_code = PG_EXCEPTION_DETAIL,
-	                        v_field = PG_EXCEPTION_HINT;
-	RETURN jy_result(v_code, v_message, v_field);
+	GET STACKED DIAGNOSTICS v_refusal = PG_EXCEPTION_DETAIL;
+	RETURN v_refusal::jsonb;
 END $$;
 
 -- TopicShowRequest: a topic and its visible cases' messages (by one query).
@@ -493,7 +515,8 @@ BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
 	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id');
+		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id',
+		                  'no_topic', jsonb_build_object('id', jy_p_int(p, 'topic_id')));
 	END IF;
 	RETURN jsonb_build_object(
 		'topic', jy_topic_json(t, p_viewer),

@@ -71,7 +71,8 @@ DECLARE
 BEGIN
 	IF n IS NULL THEN
 		PERFORM jy_refuse('invalid_argument', 'a case number is written like 18-2-3 or '
-		                  || '第18届第2次会议第3号, not ''' || p_query || '''', 'query');
+		                  || '第18届第2次会议第3号, not ''' || p_query || '''', 'query',
+		                  'bad_case_number', jsonb_build_object('value', p_query));
 	END IF;
 	RETURN coalesce((SELECT jsonb_agg(jsonb_build_object(
 		'id', s.id, 'name', s.title, 'kind', 'case', 'number', jy_case_number(s)))
@@ -94,7 +95,8 @@ BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read the directory');
 	IF v_kind NOT IN ('units', 'committees', 'stations', 'deputies', 'accounts', 'cases') THEN
 		PERFORM jy_refuse('invalid_argument', 'kind must be units, committees, stations, deputies, '
-		                  || 'accounts or cases, not ''' || v_kind || '''', 'kind');
+		                  || 'accounts or cases, not ''' || v_kind || '''', 'kind',
+		                  'not_one_of', jsonb_build_object('field', 'kind', 'value', v_kind));
 	END IF;
 	IF v_kind = 'accounts' THEN
 		PERFORM jy_require_role(a, ARRAY['liaison_officer', 'admin'],
