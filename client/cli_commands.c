@@ -1039,7 +1039,10 @@ void cli_print_global_help(FILE *f)
 
 void cli_print_command_help(FILE *f, const struct cli_command *cmd)
 {
-	fprintf(f, _("usage: jianyi %s\n\n%s — %s\n\n%s"), _(cmd->usage), cmd->name,
+	/* A usage that is only the command's name is typed as it is: its msgid
+	 * ("version") is also a label elsewhere, translated as a word. */
+	const char *usage = strcmp(cmd->usage, cmd->name) == 0 ? cmd->name : _(cmd->usage);
+	fprintf(f, _("usage: jianyi %s\n\n%s — %s\n\n%s"), usage, cmd->name,
 		_(cmd->summary), _(cmd->help));
 	if (cmd->write_help)
 		fprintf(f, "\n%s", _(CLI_WRITE_HELP));
