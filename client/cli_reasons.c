@@ -83,7 +83,18 @@ static const struct word fields[] = {
 	{ "idempotency_key", N_("request key") }, { "action", N_("action") },
 	{ "timeline_after", N_("timeline") }, { "timeline_limit", N_("timeline") },
 	{ "approve", N_("decision") }, { "description", N_("description") },
+	{ "attached_to", N_("record the file belongs to") },
+	{ "event_sequence", N_("record") }, { "attachment_id", N_("attachment") },
+	{ "size", N_("file size") }, { "sha256", N_("checksum") },
+	{ "offset", N_("position in the file") },
 	{ NULL, NULL },
+};
+
+/* The records of a case a file can be attached to (attach_begin.attached_to). */
+static const struct word records[] = {
+	{ "plan", N_("handling plan") }, { "contact", N_("contact record") },
+	{ "reply", N_("reply") }, { "follow_up", N_("progress report") },
+	{ "supervision", N_("supervision record") }, { NULL, NULL },
 };
 
 static const struct word extension_states[] = {
@@ -105,10 +116,15 @@ static const struct word sentences[] = {
 	  N_("Case #{id} already has its number of term {term}, session {session}.") },
 	{ "already_published", N_("The unsatisfied result of case #{id} is already published.") },
 	{ "already_scored", N_("You have already scored case #{id} for {year}.") },
+	{ "attach_proposer_only",
+	  N_("Only the proposing deputy or the liaison committee may attach a file to case #{id}.") },
+	{ "attachment_unfinished", N_("Attachment {id} is not completely uploaded yet.") },
 	{ "bad_case_number",
 	  N_("A case number is written like 18-2-3 or 第18届第2次会议第3号, not “{value}”.") },
+	{ "bad_csr", N_("The certificate request is not accepted (a fault of the program).") },
 	{ "bad_cursor",
 	  N_("The sync position is not one this server gave out; sync again from the start.") },
+	{ "bad_file_name", N_("A file name must be 1 to {max} characters and not only dots.") },
 	{ "bad_phone", N_("The {field} may hold only digits, spaces and + - ( ).") },
 	{ "bad_value", N_("The value given for {field} is not accepted.") },
 	{ "before_assignment", N_("The {field} must not precede the assignment on {date}.") },
@@ -118,6 +134,11 @@ static const struct word sentences[] = {
 	{ "certificate_unknown", N_("Your certificate is not bound to any account.") },
 	{ "changes_nothing",
 	  N_("Nothing would change: give a new title, body, category or co-signers.") },
+	{ "checksum_mismatch",
+	  N_("The file received as attachment {id} differs from the file sent (its checksum does "
+	     "not match); upload it again.") },
+	{ "chunk_size",
+	  N_("A piece of a file must hold {min} to {max} bytes (a fault of the program).") },
 	{ "connection_limit", N_("The server has all the connections it takes; try again later.") },
 	{ "control_character", N_("The {field} contains a control character.") },
 	{ "cosigner_confirmed",
@@ -130,12 +151,29 @@ static const struct word sentences[] = {
 	     "{names}.") },
 	{ "database_unavailable", N_("The server cannot reach its database just now; try again.") },
 	{ "dispute_ended", N_("The time to dispute case #{id} ended on {date}.") },
+	{ "enroll_address_limit",
+	  N_("Too many wrong enrollment codes came from this address; try again in an hour.") },
+	{ "enroll_code_expired",
+	  N_("This enrollment code expired at {at}; ask an administrator for a new one.") },
+	{ "enroll_code_used",
+	  N_("This enrollment code was already used; ask an administrator for a new one.") },
+	{ "enroll_code_voided",
+	  N_("This enrollment code was voided after too many wrong attempts; ask an administrator "
+	     "for a new one.") },
+	{ "enroll_code_wrong",
+	  N_("This enrollment code is not valid; check it, or ask an administrator for a new one.") },
+	{ "enroll_off", N_("This server does not enroll certificates.") },
+	{ "enroll_only", N_("A connection without a certificate may only enroll, once.") },
 	{ "excellent_announced",
 	  N_("The excellent suggestions of {year} were announced on {date}: the selection is "
 	     "closed.") },
 	{ "extension_decided", N_("Extension {extension} was already decided: {status}.") },
 	{ "extensions_used",
 	  N_("Case #{id} already has {max} extensions pending or approved (at most {max}).") },
+	{ "file_too_large",
+	  N_("The file has {size} bytes; an attachment may have at most {max} bytes.") },
+	{ "file_type",
+	  N_("The content of “{name}” is not a PDF, PNG, JPEG, Word, Excel or PowerPoint file.") },
 	{ "frame_too_large", N_("The request is larger than the server takes.") },
 	{ "hello_first", N_("The request is malformed (a fault of the program).") },
 	{ "hello_twice", N_("The request is malformed (a fault of the program).") },
@@ -154,12 +192,15 @@ static const struct word sentences[] = {
 	{ "merge_target_state", N_("Cannot merge into case #{id}: it is {state}.") },
 	{ "min_contacts", N_("Record at least {count} contacts with the deputy before replying.") },
 	{ "no_access", N_("You have no access to case #{id}.") },
+	{ "no_attachment", N_("There is no attachment {id}.") },
+	{ "no_attachment_access", N_("You have no access to attachment {id}.") },
 	{ "no_case", N_("There is no case #{id}.") },
 	{ "no_deputy", N_("There is no deputy {id}.") },
 	{ "no_extension", N_("Case #{id} has no extension {extension}.") },
 	{ "no_follow_up_owed", N_("No progress report is owed on case #{id}.") },
 	{ "no_notice", N_("Notice {id} is not in your inbox.") },
 	{ "no_organization", N_("There is no organization {id} (for {field}).") },
+	{ "no_record_yet", N_("Case #{id} has no {record} yet.") },
 	{ "no_reply_to_evaluate", N_("Case #{id} has no reply to evaluate.") },
 	{ "no_scores", N_("No nomination for {year} has a score yet.") },
 	{ "no_supervising_committee",
@@ -167,8 +208,10 @@ static const struct word sentences[] = {
 	     "(set at assignment).") },
 	{ "no_topic", N_("There is no topic {id}.") },
 	{ "no_unsatisfied_evaluation", N_("Case #{id} has no unsatisfied evaluation to publish.") },
+	{ "no_upload", N_("You have no upload {id} under way.") },
 	{ "nominate_registered_only",
 	  N_("Only registered cases can be nominated; case #{id} is {state}.") },
+	{ "not_a_record", N_("Entry {event} is not a {record} of case #{id}.") },
 	{ "not_boolean", N_("The {field} must be yes or no.") },
 	{ "not_cosigner", N_("Deputy {deputy} is not a co-signer of case #{id}.") },
 	{ "not_date", N_("The {field} must be a date YYYY-MM-DD, not “{value}”.") },
@@ -186,10 +229,16 @@ static const struct word sentences[] = {
 	{ "only_role", N_("Only {roles} may do this.") },
 	{ "out_of_range", N_("The {field} must be from {min} to {max}.") },
 	{ "overloaded", N_("The server is busy; try again later.") },
+	{ "past_declared_size",
+	  N_("Attachment {id} was declared as {size} bytes; this piece goes past its end (a fault "
+	     "of the program).") },
 	{ "protocol_version",
 	  N_("This program and the server speak different protocol versions; update the "
 	     "program.") },
 	{ "public_filter", N_("The public cannot filter by {field}: the portal does not show it.") },
+	{ "public_reply_only", N_("Only an attachment of the reply can be public.") },
+	{ "record_of_other",
+	  N_("Only the organization that made entry {event} may attach files to it.") },
 	{ "required", N_("The {field} is required.") },
 	{ "role_may_not", N_("Your roles may not {action}.") },
 	{ "shutting_down", N_("The server is shutting down; connect again.") },
@@ -200,6 +249,12 @@ static const struct word sentences[] = {
 	{ "topic_exists", N_("A topic named {name} already exists.") },
 	{ "unknown_action", N_("The server does not know this action.") },
 	{ "unsupported", N_("The server does not support this request; update the server.") },
+	{ "upload_finished", N_("Attachment {id} is already completely uploaded.") },
+	{ "upload_incomplete",
+	  N_("Attachment {id} has {received} of {size} bytes; send the rest first.") },
+	{ "upload_offset",
+	  N_("Attachment {id} has {received} bytes stored; send the rest from there (a fault of "
+	     "the program).") },
 	{ "version_conflict",
 	  N_("Case #{id} changed meanwhile (it is at version {version}, you had {sent}); "
 	     "reload it and try again.") },
@@ -250,6 +305,8 @@ static const char *said(const char *name, const char *value, char *tmp, size_t l
 		w = word(relations, value);
 	else if (strcmp(name, "field") == 0)
 		w = word(fields, value);
+	else if (strcmp(name, "record") == 0)
+		w = word(records, value);
 	else if (strcmp(name, "status") == 0)
 		w = word(extension_states, value);
 	else if (strcmp(name, "state") == 0) {

@@ -74,9 +74,9 @@ static void on_chunk(const struct db_result *r, void *arg)
 	if (!bytes || off != f->off || n == 0) {
 		/* Chunks are contiguous by construction (schema 0020): a gap is a bug. */
 		PQfreemem(bytes);
-		request_fail(f->req, JIANYI__STATUS_CODE__STATUS_INTERNAL,
-			     "internal error (attachment %" PRId64 ": no chunk at %" PRId64 ")",
-			     f->q->attachment_id, f->off);
+		request_refuse(f->req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
+			       "internal error (attachment %" PRId64 ": no chunk at %" PRId64 ")",
+			       f->q->attachment_id, f->off);
 		call_free(f);
 		return;
 	}
@@ -120,7 +120,8 @@ void handle_attach_finish(struct request *req, const Jianyi__Request *body)
 	f->q = copy_request(q);
 	f->md = EVP_MD_CTX_new();
 	if (!f->q || !f->md || !EVP_DigestInit_ex(f->md, EVP_sha256(), NULL)) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error (out of memory)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
+			       "internal error (out of memory)");
 		call_free(f);
 		return;
 	}

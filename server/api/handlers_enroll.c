@@ -111,7 +111,8 @@ static void on_checked(const struct db_result *r, void *arg)
 	if (!enroll_ca_sign(req->ctx->enroll_ca, e->csr, e->login, req->ctx->cfg->enroll_cert_days,
 			    &e->issued, err, sizeof err)) {
 		jy_error("event=enroll_sign_failed reason=\"%s\"", err);
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, "internal error: %s", err);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INTERNAL, NULL, REASON("internal"),
+			       "internal error: %s", err);
 		enrollment_free(e);
 		return;
 	}
@@ -126,21 +127,23 @@ void handle_enroll(struct request *req, const Jianyi__Request *body)
 	const Jianyi__EnrollRequest *in = body->enroll;
 	char err[300], limit[16];
 	if (!req->ctx->enroll_ca) {
-		request_fail(req, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION,
-			     "enrollment is off on this server (no [enroll] issuing_cert and issuing_key)");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, NULL, REASON("enroll_off"),
+			       "enrollment is off on this server (no [enroll] issuing_cert and issuing_key)");
 		return;
 	}
 	if (!in->code || !*in->code || strlen(in->code) > CODE_MAX) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "enroll.code",
-				   "code must be the enrollment code an administrator gave (at most %d characters)",
-				   CODE_MAX);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "enroll.code",
+			       REASON("enroll_code_wrong"),
+			       "code must be the enrollment code an administrator gave (at most %d characters)",
+			       CODE_MAX);
 		return;
 	}
 	struct enrollment *e = jy_xcalloc(1, sizeof *e);
 	e->req = req;
 	e->csr = enroll_csr_check(in->csr_der.data, in->csr_der.len, err, sizeof err);
 	if (!e->csr) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "enroll.csr_der", "%s", err);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "enroll.csr_der",
+			       REASON("bad_csr"), "%s", err);
 		enrollment_free(e);
 		return;
 	}

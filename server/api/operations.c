@@ -1,5 +1,7 @@
 #include "operations.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "context.h"
@@ -172,6 +174,43 @@ static int64_t attach_chunk_max(const struct request *req)
 	return frame < JY_ATTACH_CHUNK_MAX ? (frame > 1 ? frame : 1) : JY_ATTACH_CHUNK_MAX;
 }
 
+/* A guard before the database's own check (characters, 15_attachments.sql):
+ * more than 4 bytes a character is more than JY_ATTACH_NAME_MAX characters. */
+static bool check_attach_name(struct request *req, const char *name)
+{
+	size_t n = strlen(name);
+	if (n >= 1 && n <= 4 * JY_ATTACH_NAME_MAX)
+		return true;
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.name",
+		       REASON("bad_file_name", { "max", JY_STR(JY_ATTACH_NAME_MAX) }),
+		       "attach_begin.name must be 1 to %d characters", JY_ATTACH_NAME_MAX);
+	return false;
+}
+
+static bool check_attach_sha256(struct request *req, const char *sha256)
+{
+	if (strlen(sha256) == 64)
+		return true;
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.sha256",
+		       REASON("bad_value", { "field", "sha256" }),
+		       "attach_begin.sha256 must be 64 hexadecimal digits");
+	return false;
+}
+
+/* A chunk's bytes: 1 to what a frame carries. */
+static bool check_chunk(struct request *req, const char *field, int64_t n)
+{
+	int64_t max = attach_chunk_max(req);
+	if (n >= 1 && n <= max)
+		return true;
+	char limit[24];
+	snprintf(limit, sizeof limit, "%" PRId64, max);
+	request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, field,
+		       REASON("chunk_size", { "min", "1" }, { "max", limit }),
+		       "%s must be 1 to %" PRId64 " bytes", field, max);
+	return false;
+}
+
 static bool check_attach_begin(struct request *req, const ProtobufCMessage *m)
 {
 	const Jianyi__AttachBeginRequest *q = (const Jianyi__AttachBeginRequest *)m;
@@ -179,25 +218,28 @@ static bool check_attach_begin(struct request *req, const ProtobufCMessage *m)
 	for (size_t i = 0; i < sizeof attach_targets / sizeof attach_targets[0]; i++)
 		known = known || strcmp(q->attached_to, attach_targets[i]) == 0;
 	if (!known) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.attached_to",
-				   "attach_begin.attached_to must be empty (the suggestion) or one of: "
-				   "suggestion, plan, contact, reply, follow_up, supervision");
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.attached_to",
+			       REASON("not_one_of", { "field", "attached_to" }, { "value", q->attached_to }),
+			       "attach_begin.attached_to must be empty (the suggestion) or one of: "
+			       "suggestion, plan, contact, reply, follow_up, supervision");
 		return false;
 	}
 	int64_t max = req->ctx->cfg->attachment_max_bytes;
 	if (q->size > max) {
-		request_fail_field(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.size",
-				   "the file has %lld bytes; an attachment may have at most %lld bytes "
-				   "(the server's attachment_max_bytes)", (long long)q->size, (long long)max);
+		char size[24], limit[24];
+		snprintf(size, sizeof size, "%lld", (long long)q->size);
+		snprintf(limit, sizeof limit, "%lld", (long long)max);
+		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "attach_begin.size",
+			       REASON("file_too_large", { "size", size }, { "max", limit }),
+			       "the file has %lld bytes; an attachment may have at most %lld bytes "
+			       "(the server's attachment_max_bytes)", (long long)q->size, (long long)max);
 		return false;
 	}
 	return fc_key(req, "attach_begin.idempotency_key", q->idempotency_key) &&
 	       fc_id(req, "attach_begin.suggestion_id", q->suggestion_id, true) &&
 	       fc_id(req, "attach_begin.event_sequence", q->event_sequence, false) &&
 	       fc_range(req, "attach_begin.size", q->size, 1, max) &&
-	       fc_range(req, "attach_begin.name (bytes)", (int64_t)strlen(q->name), 1,
-			4 * JY_ATTACH_NAME_MAX) &&
-	       fc_range(req, "attach_begin.sha256 (characters)", (int64_t)strlen(q->sha256), 64, 64);
+	       check_attach_name(req, q->name) && check_attach_sha256(req, q->sha256);
 }
 
 static bool check_attach_put(struct request *req, const ProtobufCMessage *m)
@@ -206,7 +248,7 @@ static bool check_attach_put(struct request *req, const ProtobufCMessage *m)
 	return fc_key(req, "attach_put.idempotency_key", q->idempotency_key) &&
 	       fc_id(req, "attach_put.attachment_id", q->attachment_id, true) &&
 	       fc_range(req, "attach_put.offset", q->offset, 0, INT64_MAX) &&
-	       fc_range(req, "attach_put.data (bytes)", (int64_t)q->data.len, 1, attach_chunk_max(req));
+	       check_chunk(req, "attach_put.data", (int64_t)q->data.len);
 }
 
 static bool check_attach_fetch(struct request *req, const ProtobufCMessage *m)
@@ -214,7 +256,7 @@ static bool check_attach_fetch(struct request *req, const ProtobufCMessage *m)
 	const Jianyi__AttachFetchRequest *q = (const Jianyi__AttachFetchRequest *)m;
 	return fc_id(req, "attach_fetch.attachment_id", q->attachment_id, true) &&
 	       fc_range(req, "attach_fetch.offset", q->offset, 0, INT64_MAX) &&
-	       fc_range(req, "attach_fetch.length", q->length, 1, attach_chunk_max(req));
+	       check_chunk(req, "attach_fetch.length", q->length);
 }
 
 static bool check_attach_list(struct request *req, const ProtobufCMessage *m)

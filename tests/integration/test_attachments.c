@@ -178,8 +178,8 @@ static void wrong_type_refused_by_content(void **state)
 	struct jy_error e;
 	assert_false(upload("a-clerk", &u, &e));
 	assert_int_equal(e.code, INVALID);
-	if (!strstr(e.message, "is not a PDF"))
-		fail_msg("refusal: %s", e.message);
+	if (!strstr(e.message, "is not a PDF") || strcmp(e.reason, "file_type") != 0)
+		fail_msg("refusal: %s (%s)", e.message, e.reason);
 	/* A legacy Office container named neither .doc nor .xls is no accepted type. */
 	static const unsigned char ole[] = { 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1 };
 	make_file(path, sizeof path, "macro.bin", ole, sizeof ole, 4000);
@@ -206,8 +206,9 @@ static void declared_hash_is_checked(void **state)
 	struct jy_error e;
 	assert_false(upload("a-clerk", &u, &e));
 	assert_int_equal(e.code, PRECOND);
-	if (!strstr(e.message, "not to the declared SHA-256"))
-		fail_msg("refusal: %s", e.message);
+	if (!strstr(e.message, "not to the declared SHA-256") ||
+	    strcmp(e.reason, "checksum_mismatch") != 0)
+		fail_msg("refusal: %s (%s)", e.message, e.reason);
 	assert_int_equal(sql_id("SELECT count(*) FROM attachments WHERE finished_at IS NULL"
 				" AND received = size AND id = $1::bigint", id_str(u.attachment_id)), 1);
 }
@@ -236,6 +237,7 @@ static void name_with_a_path_is_sanitized(void **state)
 	struct jy_upload u2 = { .path = path, .name = "..", .suggestion_id = k.id, .attached_to = "reply" };
 	assert_false(upload("a-clerk", &u2, &e));
 	assert_int_equal(e.code, INVALID);
+	assert_string_equal(e.reason, "bad_file_name");
 }
 
 static void over_the_limit_refused(void **state)

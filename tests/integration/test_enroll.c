@@ -127,15 +127,16 @@ static struct jy_client *connect_with(const char *dir, struct jy_error *e)
 	return jy_connect(&o, e);
 }
 
-static void assert_refused(const char *code, int status, const char *needle)
+/* Refused with status, a message holding needle, and reason (docs/WORKFLOW.md "Reasons"). */
+static void assert_refused(const char *code, int status, const char *needle, const char *reason)
 {
 	char dir[400];
 	struct jy_error e = { 0 };
 	new_dir(dir, sizeof dir);
 	assert_false(enroll(code, dir, NULL, &e));
-	if (e.code != status || !strstr(e.message, needle))
-		fail_msg("expected %s with '%s', got %s: %s", jy_status_str(status), needle,
-			 jy_status_str(e.code), e.message);
+	if (e.code != status || !strstr(e.message, needle) || strcmp(e.reason, reason) != 0)
+		fail_msg("expected %s with '%s' (%s), got %s: %s (%s)", jy_status_str(status), needle,
+			 reason, jy_status_str(e.code), e.message, e.reason);
 	/* A refused enrollment leaves no key behind. */
 	char key[440];
 	snprintf(key, sizeof key, "%s/client.key", dir);
@@ -209,7 +210,8 @@ static void code_works_once(void **state)
 	make_code("fay", NULL, code, sizeof code);
 	new_dir(dir, sizeof dir);
 	assert_true(enroll(code, dir, &r, &e));
-	assert_refused(code, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "already used");
+	assert_refused(code, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "already used",
+		       "enroll_code_used");
 }
 
 static void expired_code_refused(void **state)
@@ -221,7 +223,8 @@ static void expired_code_refused(void **state)
 	snprintf(id, sizeof id, "%.*s", (int)(strchr(code, '-') - code), code);
 	sql("UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE id = $1::bigint",
 	    id, NULL, 0);
-	assert_refused(code, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "expired");
+	assert_refused(code, JIANYI__STATUS_CODE__STATUS_FAILED_PRECONDITION, "expired",
+		       "enroll_code_expired");
 	/* Validity is bounded. */
 	char cmd[1200];
 	const char *jianyid = getenv("JIANYID");
@@ -239,16 +242,20 @@ static void wrong_code_refused_and_counted(void **state)
 	snprintf(wrong, sizeof wrong, "%s-%s", id, "0123456789abcdef0123456789abcdef");
 	sql("SELECT count(*) FROM enrollment_failures WHERE address = '127.0.0.1'", NULL, v, sizeof v);
 	long before = atol(v);
-	assert_refused(wrong, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid");
-	assert_refused("not a code", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid");
+	assert_refused(wrong, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid",
+		       "enroll_code_wrong");
+	assert_refused("not a code", JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid",
+		       "enroll_code_wrong");
 	sql("SELECT failed_attempts FROM enrollment_codes WHERE id = $1::bigint", id, v, sizeof v);
 	assert_string_equal(v, "1");
 	sql("SELECT count(*) FROM enrollment_failures WHERE address = '127.0.0.1'", NULL, v, sizeof v);
 	assert_int_equal(atol(v), before + 2);
 	/* Four more wrong secrets void the code: the right one no longer works. */
 	for (int i = 0; i < 4; i++)
-		assert_refused(wrong, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid");
-	assert_refused(code, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "voided");
+		assert_refused(wrong, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "not valid",
+			       "enroll_code_wrong");
+	assert_refused(code, JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED, "voided",
+		       "enroll_code_voided");
 }
 
 /* Too many failures from one address: refused before the code is looked at. */
@@ -261,7 +268,8 @@ static void address_limit(void **state)
 	snprintf(n, sizeof n, "%ld", ADDRESS_LIMIT - atol(v));
 	sql("INSERT INTO enrollment_failures (address) SELECT '127.0.0.1' FROM generate_series(1, $1::int)",
 	    n, NULL, 0);
-	assert_refused(code, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, "too many");
+	assert_refused(code, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, "too many",
+		       "enroll_address_limit");
 	sql("DELETE FROM enrollment_failures WHERE address = $1", "127.0.0.1", NULL, 0);
 	char dir[400];
 	struct jy_enroll_result r;
@@ -354,14 +362,17 @@ static SSL *anonymous_hello(void)
 	return ssl;
 }
 
+/* The session's last word: refused with reason enroll_only. */
 static void expect_final(SSL *ssl, uint64_t id, int code, const char *needle)
 {
 	Jianyi__Envelope *env = raw_read_envelope(ssl, 5000 * harness_time_scale());
 	assert_non_null(env);
 	assert_int_equal(env->id, id);
-	if (env->response->status->code != (Jianyi__StatusCode)code || !strstr(env->response->status->message, needle))
-		fail_msg("expected %s '%s', got %d: %s", jy_status_str(code), needle,
-			 env->response->status->code, env->response->status->message);
+	const Jianyi__Status *st = env->response->status;
+	if (st->code != (Jianyi__StatusCode)code || !strstr(st->message, needle) ||
+	    strcmp(st->reason, "enroll_only") != 0)
+		fail_msg("expected %s '%s' (enroll_only), got %d: %s (%s)", jy_status_str(code), needle,
+			 st->code, st->message, st->reason);
 	jy_envelope_free(env);
 }
 

@@ -25,6 +25,10 @@ static void codes_in_words(void **state)
 	cli_reason_text("only_role", roles, 1, buf, sizeof buf);
 	assert_null(strchr(buf, '_'));
 	assert_true(cli_reason_known("no_case"));
+	const struct cli_reason_arg record[] = { { "id", "7" }, { "record", "follow_up" },
+						 { "event", "12" } };
+	cli_reason_text("not_a_record", record, 3, buf, sizeof buf);
+	assert_string_equal(buf, "Entry 12 is not a progress report of case #7.");
 }
 
 static void unknown_never_shows_a_code(void **state)

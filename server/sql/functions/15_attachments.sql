@@ -80,25 +80,31 @@ BEGIN
 	IF p_to = 'suggestion' THEN
 		IF NOT (coalesce(a.deputy_id = s.lead_deputy_id, false) OR 'liaison_officer' = ANY (a.roles)) THEN
 			PERFORM jy_refuse('permission_denied', 'only the proposing deputy or the liaison committee '
-			                  || 'may attach a file to suggestion ' || s.id, 'attached_to');
+			                  || 'may attach a file to suggestion ' || s.id, 'attached_to',
+			                  'attach_proposer_only', jsonb_build_object('id', s.id));
 		END IF;
 		RETURN NULL;
 	ELSIF v_kind IS NULL THEN
 		PERFORM jy_refuse('invalid_argument', 'attached_to must be one of: suggestion, plan, contact, '
-		                  || 'reply, follow_up, supervision', 'attached_to');
+		                  || 'reply, follow_up, supervision', 'attached_to',
+		                  'not_one_of', jsonb_build_object('field', 'attached_to', 'value', p_to));
 	END IF;
 	SELECT e.seq, ac.organization_id INTO v_seq, v_org
 	  FROM events e JOIN accounts ac ON ac.id = e.actor_account_id
 	 WHERE e.suggestion_id = s.id AND e.kind = v_kind AND (p_seq = 0 OR e.seq = p_seq)
 	 ORDER BY e.seq DESC LIMIT 1;
-	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', CASE WHEN p_seq = 0 THEN 'suggestion ' || s.id || ' has no '
-		                  || replace(p_to, '_', '-') || ' record yet'
-		                  ELSE 'event ' || p_seq || ' is not a ' || replace(p_to, '_', '-')
-		                       || ' record of suggestion ' || s.id END, 'event_sequence');
+	IF NOT FOUND AND p_seq = 0 THEN
+		PERFORM jy_refuse('not_found', 'suggestion ' || s.id || ' has no ' || replace(p_to, '_', '-')
+		                  || ' record yet', 'event_sequence',
+		                  'no_record_yet', jsonb_build_object('id', s.id, 'record', p_to));
+	ELSIF NOT FOUND THEN
+		PERFORM jy_refuse('not_found', 'event ' || p_seq || ' is not a ' || replace(p_to, '_', '-')
+		                  || ' record of suggestion ' || s.id, 'event_sequence',
+		                  'not_a_record', jsonb_build_object('id', s.id, 'record', p_to, 'event', p_seq));
 	ELSIF v_org IS DISTINCT FROM a.organization_id THEN
 		PERFORM jy_refuse('permission_denied', 'only the organization that recorded event ' || v_seq
-		                  || ' may attach files to it', 'event_sequence');
+		                  || ' may attach files to it', 'event_sequence',
+		                  'record_of_other', jsonb_build_object('event', v_seq));
 	END IF;
 	RETURN v_seq;
 END $$;
@@ -113,11 +119,13 @@ DECLARE t attachments%ROWTYPE;
 BEGIN
 	SELECT * INTO t FROM attachments WHERE id = p_id;
 	IF NOT FOUND THEN
-		PERFORM jy_refuse('not_found', 'no attachment ' || coalesce(p_id::text, 'NULL'), 'attachment_id');
+		PERFORM jy_refuse('not_found', 'no attachment ' || coalesce(p_id::text, 'NULL'), 'attachment_id',
+		                  'no_attachment', jsonb_build_object('id', coalesce(p_id::text, '')));
 	ELSIF NOT ((t.finished_at IS NOT NULL AND jy_can_see(p_viewer, t.suggestion_id)
 	            AND (t.public OR NOT jy_reads_as_public(p_viewer)))
 	           OR (t.finished_at IS NULL AND t.uploaded_by = p_viewer)) THEN
-		PERFORM jy_refuse('permission_denied', 'you have no access to attachment ' || p_id, 'attachment_id');
+		PERFORM jy_refuse('permission_denied', 'you have no access to attachment ' || p_id, 'attachment_id',
+		                  'no_attachment_access', jsonb_build_object('id', p_id));
 	END IF;
 	RETURN t;
 END $$;
@@ -149,13 +157,17 @@ BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'attach files');
 	s := jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
 	IF v_name IS NULL OR length(v_name) > 200 THEN  -- JY_ATTACH_NAME_MAX
-		PERFORM jy_refuse('invalid_argument', 'name must be 1 to 200 characters and not only dots', 'name');  -- JY_ATTACH_NAME_MAX
+		PERFORM jy_refuse('invalid_argument', 'name must be 1 to 200 characters and not only dots', 'name',
+		                  'bad_file_name', jsonb_build_object('max', 200));  -- JY_ATTACH_NAME_MAX
 	ELSIF coalesce(v_sha, '') !~ '^[0-9a-f]{64}$' THEN
-		PERFORM jy_refuse('invalid_argument', 'sha256 must be 64 lowercase hexadecimal digits', 'sha256');
+		PERFORM jy_refuse('invalid_argument', 'sha256 must be 64 lowercase hexadecimal digits', 'sha256',
+		                  'bad_value', jsonb_build_object('field', 'sha256'));
 	ELSIF coalesce(jy_p_int(p, 'size'), 0) <= 0 THEN
-		PERFORM jy_refuse('invalid_argument', 'size must be at least 1 byte', 'size');
+		PERFORM jy_refuse('invalid_argument', 'size must be at least 1 byte', 'size',
+		                  'required', jsonb_build_object('field', 'size'));
 	ELSIF v_public AND v_to <> 'reply' THEN
-		PERFORM jy_refuse('invalid_argument', 'only an attachment of the reply can be public', 'public');
+		PERFORM jy_refuse('invalid_argument', 'only an attachment of the reply can be public', 'public',
+		                  'public_reply_only', '{}');
 	END IF;
 	INSERT INTO attachments (suggestion_id, attached_to, event_seq, name, size, sha256, public, uploaded_by)
 	VALUES (s.id, v_to, jy_attach_target(a, s, v_to, coalesce(jy_p_int(p, 'event_sequence'), 0)),
@@ -172,7 +184,7 @@ BEGIN
 	SELECT * INTO t FROM attachments WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND OR t.uploaded_by <> p_actor THEN
 		PERFORM jy_refuse('not_found', 'no upload ' || coalesce(p_id::text, 'NULL') || ' of yours',
-		                  'attachment_id');
+		                  'attachment_id', 'no_upload', jsonb_build_object('id', coalesce(p_id::text, '')));
 	END IF;
 	RETURN t;
 END $$;
@@ -188,25 +200,29 @@ DECLARE
 	v_new bytea;
 BEGIN
 	IF length(v_data) NOT BETWEEN 1 AND 262144 THEN  -- JY_ATTACH_CHUNK_MAX
-		PERFORM jy_refuse('invalid_argument', 'data must be 1 to 262144 bytes', 'data');  -- JY_ATTACH_CHUNK_MAX
+		PERFORM jy_refuse('invalid_argument', 'data must be 1 to 262144 bytes', 'data',
+		                  'chunk_size', jsonb_build_object('min', 1, 'max', 262144));  -- JY_ATTACH_CHUNK_MAX
 	ELSIF t.finished_at IS NOT NULL THEN
 		RETURN jsonb_build_object('attachment', jy_attach_json(t));
 	ELSIF v_off < 0 OR v_off > t.received THEN
 		PERFORM jy_refuse('failed_precondition', 'attachment ' || t.id || ' has ' || t.received
-		                  || ' bytes stored; send the bytes from offset ' || t.received, 'offset');
+		                  || ' bytes stored; send the bytes from offset ' || t.received, 'offset',
+		                  'upload_offset', jsonb_build_object('id', t.id, 'received', t.received));
 	END IF;
 	v_new := substring(v_data FROM (t.received - v_off + 1)::int);
 	IF length(v_new) = 0 THEN
 		RETURN jsonb_build_object('attachment', jy_attach_json(t));
 	ELSIF t.received + length(v_new) > t.size THEN
 		PERFORM jy_refuse('invalid_argument', 'attachment ' || t.id || ' was declared as ' || t.size
-		                  || ' bytes; this chunk goes past its end', 'data');
+		                  || ' bytes; this chunk goes past its end', 'data',
+		                  'past_declared_size', jsonb_build_object('id', t.id, 'size', t.size));
 	END IF;
 	IF t.received = 0 THEN
 		t.mime_type := jy_attach_sniff(v_new, t.name);
 		IF t.mime_type IS NULL THEN
 			PERFORM jy_refuse('invalid_argument', 'the content of "' || t.name || '" is not a PDF, PNG, '
-			                  || 'JPEG, Word, Excel or PowerPoint file', 'data');
+			                  || 'JPEG, Word, Excel or PowerPoint file', 'data',
+			                  'file_type', jsonb_build_object('name', t.name::text));
 		END IF;
 	END IF;
 	INSERT INTO attachment_chunks (attachment_id, off, data) VALUES (t.id, t.received, v_new);
@@ -238,10 +254,11 @@ DECLARE
 BEGIN
 	IF t.finished_at IS NOT NULL THEN
 		PERFORM jy_refuse('failed_precondition', 'attachment ' || t.id || ' is already finished',
-		                  'attachment_id');
+		                  'attachment_id', 'upload_finished', jsonb_build_object('id', t.id));
 	ELSIF t.received < t.size THEN
 		PERFORM jy_refuse('failed_precondition', 'attachment ' || t.id || ' has ' || t.received || ' of '
-		                  || t.size || ' bytes; send the rest first', 'attachment_id');
+		                  || t.size || ' bytes; send the rest first', 'attachment_id',
+		                  'upload_incomplete', jsonb_build_object('id', t.id, 'received', t.received, 'size', t.size));
 	END IF;
 	-- jianyid hashed the stored chunks one at a time before this transaction
 	-- (api/handlers_attach.c): the chunks of an unfinished upload only grow
@@ -250,7 +267,7 @@ BEGIN
 	IF v_sha <> t.sha256 THEN
 		PERFORM jy_refuse('failed_precondition', 'the bytes received hash to ' || v_sha
 		                  || ', not to the declared SHA-256 ' || t.sha256 || '; upload the file again',
-		                  'attachment_id');
+		                  'attachment_id', 'checksum_mismatch', jsonb_build_object('id', t.id));
 	END IF;
 	s := jy_case_for_update(p_actor, t.suggestion_id, 'attachment_id');
 	UPDATE attachments SET finished_at = now() WHERE id = t.id RETURNING * INTO t;
@@ -273,11 +290,13 @@ DECLARE
 BEGIN
 	IF t.finished_at IS NULL THEN
 		PERFORM jy_refuse('failed_precondition', 'attachment ' || t.id || ' is not finished yet',
-		                  'attachment_id');
+		                  'attachment_id', 'attachment_unfinished', jsonb_build_object('id', t.id));
 	ELSIF v_off < 0 OR v_off > t.size THEN
-		PERFORM jy_refuse('invalid_argument', 'offset must be from 0 to ' || t.size, 'offset');
+		PERFORM jy_refuse('invalid_argument', 'offset must be from 0 to ' || t.size, 'offset',
+		                  'out_of_range', jsonb_build_object('field', 'offset', 'min', 0, 'max', t.size));
 	ELSIF coalesce(jy_p_int(p, 'length'), 0) NOT BETWEEN 1 AND 262144 THEN  -- JY_ATTACH_CHUNK_MAX
-		PERFORM jy_refuse('invalid_argument', 'length must be 1 to 262144 bytes', 'length');  -- JY_ATTACH_CHUNK_MAX
+		PERFORM jy_refuse('invalid_argument', 'length must be 1 to 262144 bytes', 'length',
+		                  'chunk_size', jsonb_build_object('min', 1, 'max', 262144));  -- JY_ATTACH_CHUNK_MAX
 	END IF;
 	RETURN jsonb_build_object('attachment', jy_attach_json(t), 'offset', v_off,
 		'data', translate(encode(jy_attach_bytes(t.id, v_off, jy_p_int(p, 'length')::int), 'base64'),
@@ -296,11 +315,14 @@ BEGIN
 		RETURN jsonb_build_object('attachments',
 		                          jsonb_build_array(jy_attach_json(jy_attach_readable(p_viewer, v_id))));
 	ELSIF v_case <= 0 THEN
-		PERFORM jy_refuse('invalid_argument', 'give suggestion_id or attachment_id', 'suggestion_id');
+		PERFORM jy_refuse('invalid_argument', 'give suggestion_id or attachment_id', 'suggestion_id',
+		                  'required', jsonb_build_object('field', 'suggestion_id'));
 	ELSIF NOT EXISTS (SELECT 1 FROM suggestions WHERE id = v_case) THEN
-		PERFORM jy_refuse('not_found', 'no suggestion ' || v_case, 'suggestion_id');
+		PERFORM jy_refuse('not_found', 'no suggestion ' || v_case, 'suggestion_id',
+		                  'no_case', jsonb_build_object('id', v_case));
 	ELSIF NOT jy_can_see(p_viewer, v_case) THEN
-		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_case, 'suggestion_id');
+		PERFORM jy_refuse('permission_denied', 'you have no access to suggestion ' || v_case, 'suggestion_id',
+		                  'no_access', jsonb_build_object('id', v_case));
 	END IF;
 	RETURN jsonb_build_object('attachments', jy_case_attachments(p_viewer, v_case));
 END $$;

@@ -13,17 +13,23 @@ CREATE OR REPLACE FUNCTION jy_enroll_max_code_failures() RETURNS int IMMUTABLE L
 	SELECT 5
 $$;
 
--- Why a code that matched cannot be used now; NULL when it can.
+-- Why a code that matched cannot be used now; NULL when it can. An expired
+-- code names its end in the congress's time zone (the reason's "at").
 CREATE OR REPLACE FUNCTION jy_enroll_unusable(c enrollment_codes) RETURNS jsonb STABLE LANGUAGE sql AS $$
 	SELECT CASE
 		WHEN c.voided_at IS NOT NULL THEN jy_result('permission_denied',
-			'this enrollment code was voided after too many wrong attempts; ask an administrator for a new one', 'code')
+			'this enrollment code was voided after too many wrong attempts; '
+			|| 'ask an administrator for a new one', 'code', 'enroll_code_voided')
 		WHEN c.used_at IS NOT NULL THEN jy_result('failed_precondition',
-			'this enrollment code was already used; ask an administrator for a new one', 'code')
+			'this enrollment code was already used; ask an administrator for a new one', 'code',
+			'enroll_code_used')
 		WHEN c.expires_at <= now() THEN jy_result('failed_precondition',
-			'this enrollment code expired at ' || jy_rfc3339(c.expires_at) || '; ask an administrator for a new one', 'code')
+			'this enrollment code expired at ' || jy_rfc3339(c.expires_at)
+			|| '; ask an administrator for a new one', 'code', 'enroll_code_expired',
+			jsonb_build_object('at', to_char(c.expires_at AT TIME ZONE jy_setting('time_zone'),
+			                                 'YYYY-MM-DD HH24:MI')))
 		WHEN (SELECT disabled FROM accounts WHERE id = c.account_id) THEN jy_result('permission_denied',
-			'the account of this enrollment code is disabled', 'code')
+			'the account of this enrollment code is disabled', 'code', 'account_disabled')
 	END
 $$;
 
@@ -44,7 +50,8 @@ BEGIN
 	IF (SELECT count(*) FROM enrollment_failures
 	    WHERE address = p_address AND failed_at > now() - interval '1 hour') >= p_address_limit THEN
 		RETURN jy_result('resource_exhausted',
-			'too many wrong enrollment codes from this address; try again in an hour');
+			'too many wrong enrollment codes from this address; try again in an hour', '',
+			'enroll_address_limit');
 	END IF;
 	SELECT * INTO c FROM enrollment_codes WHERE id = p_code_id FOR UPDATE;
 	IF NOT FOUND OR c.secret_sha256 <> p_secret_sha256 THEN
@@ -56,7 +63,8 @@ BEGIN
 					     THEN coalesce(voided_at, now()) ELSE voided_at END
 			WHERE id = c.id;
 		END IF;
-		RETURN jy_result('permission_denied', 'this enrollment code is not valid; check it, or ask an administrator for a new one', 'code');
+		RETURN jy_result('permission_denied', 'this enrollment code is not valid; check it, or ask an '
+				 || 'administrator for a new one', 'code', 'enroll_code_wrong');
 	END IF;
 	why := jy_enroll_unusable(c);
 	IF why IS NOT NULL THEN
@@ -79,7 +87,8 @@ BEGIN
 	SELECT * INTO c FROM enrollment_codes
 	WHERE id = p_code_id AND secret_sha256 = p_secret_sha256 FOR UPDATE;
 	IF NOT FOUND THEN
-		RETURN jy_result('permission_denied', 'this enrollment code is not valid', 'code');
+		RETURN jy_result('permission_denied', 'this enrollment code is not valid', 'code',
+				 'enroll_code_wrong');
 	END IF;
 	why := jy_enroll_unusable(c);
 	IF why IS NOT NULL THEN
