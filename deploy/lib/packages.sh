@@ -73,7 +73,7 @@ JY_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # two disagree), dpkg-buildpackage and lintian. With them the other steps
 # also build the man pages and jianyid's sd_notify.
 # shellcheck disable=SC2034
-JY_PACKAGING_PACKAGES=(dpkg-dev debhelper lintian scdoc bash-completion libsystemd-dev)
+JY_PACKAGING_PACKAGES=(dpkg-dev debhelper lintian scdoc bash-completion libsystemd-dev libgtk-4-dev)
 # Not installed by any script: meson test --setup valgrind (README.md).
 
 # Prints the packages from the arguments that are not installed, one a line.

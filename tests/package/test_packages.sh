@@ -16,7 +16,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-packages=(jianyid jianyi libjianyi0 libjianyi-dev)
+packages=(jianyid jianyi jianyi-desk libjianyi0 libjianyi-dev)
 started=$SECONDS
 
 fail() {
@@ -133,6 +133,11 @@ fi
 # The binaries, the man pages, the completion, the library.
 [[ $(/usr/bin/jianyid --version) == "jianyid "* ]] || fail "jianyid --version"
 /usr/bin/jianyi version | grep -q '^client: *jianyi/' || fail "jianyi version"
+# The desk needs a display to run; here: installed, and its libraries all found.
+[[ -x /usr/bin/jianyi-desk ]] || fail "no /usr/bin/jianyi-desk"
+if ldd /usr/bin/jianyi-desk | grep -q 'not found'; then
+	fail "jianyi-desk: a library is not found"
+fi
 for f in /usr/share/man/man1/jianyi.1.gz /usr/share/man/zh_CN/man1/jianyi.1.gz \
 	/usr/share/man/man5/jianyid.ini.5.gz /usr/share/man/man8/jianyid.8.gz \
 	/usr/share/man/man8/jianyid-admin.8.gz /usr/share/bash-completion/completions/jianyi \
