@@ -1,7 +1,9 @@
-/* See cli_timeline.h. An event carries its actor's name but only the ids of
- * the units its details mention; the case names its current units, so a
- * unit is named when the case was never reassigned (its units then are the
- * ones every event speaks of), and otherwise left out or shown by id. */
+/* See cli_timeline.h. The server names beside their ids the units an
+ * event's details mention and the organization its actor spoke for
+ * (docs/WORKFLOW.md "The timeline"). Events stored before it did, or a
+ * name it left out, fall back on the case's units when it was never
+ * reassigned (its units then are the ones every event speaks of), and
+ * otherwise on the id. */
 #include "cli_timeline.h"
 
 #include <inttypes.h>
@@ -53,31 +55,43 @@ static bool flag(struct json_object *d, const char *key)
 	return d != NULL && json_object_object_get_ex(d, key, &v) && json_object_get_boolean(v);
 }
 
-/* The units of an assign or reassign event, by name where known. */
+/* A unit as a person reads it: the server's name, the case's (known, when
+ * the case was never reassigned), or the id. */
+static void put_unit(const char *name, const char *known, int64_t id, char *buf, size_t len)
+{
+	if (name[0] != '\0')
+		snprintf(buf, len, "%s", name);
+	else if (known != NULL && known[0] != '\0')
+		snprintf(buf, len, "%s", known);
+	else
+		snprintf(buf, len, _("unit no. %" PRId64), id);
+}
+
+/* The units of an assign or reassign event, by name. */
 static void put_units(const struct ctx *x, struct json_object *d, char *buf, size_t len)
 {
-	struct json_object *co = NULL;
+	struct json_object *co = NULL, *names = NULL;
 	size_t nco = 0;
 	char lead[256];
 
 	if (json_object_object_get_ex(d, "co_unit_ids", &co) && json_object_is_type(co, json_type_array))
 		nco = json_object_array_length(co);
-	if (x->units_known && x->s->lead_unit[0] != '\0')
-		snprintf(lead, sizeof lead, "%s", x->s->lead_unit);
-	else
-		snprintf(lead, sizeof lead, _("unit no. %" PRId64), num(d, "lead_unit_id"));
+	if (!json_object_object_get_ex(d, "co_unit_names", &names) ||
+	    !json_object_is_type(names, json_type_array) || json_object_array_length(names) != nco)
+		names = NULL;
+	put_unit(str(d, "lead_unit_name"), x->units_known ? x->s->lead_unit : NULL,
+		 num(d, "lead_unit_id"), lead, sizeof lead);
 	snprintf(buf, len, _("lead unit %s"), lead);
 	if (nco == 0)
 		return;
 	strncat(buf, _(", co-handling units "), len - strlen(buf) - 1);
 	for (size_t i = 0; i < nco; i++) {
+		struct json_object *name = names ? json_object_array_get_idx(names, i) : NULL;
 		char one[256];
 
-		if (x->units_known && nco == x->s->n_co_units)
-			snprintf(one, sizeof one, "%s", x->s->co_units[i]);
-		else
-			snprintf(one, sizeof one, _("unit no. %" PRId64),
-				 json_object_get_int64(json_object_array_get_idx(co, i)));
+		put_unit(json_object_is_type(name, json_type_string) ? json_object_get_string(name) : "",
+			 x->units_known && nco == x->s->n_co_units ? x->s->co_units[i] : NULL,
+			 json_object_get_int64(json_object_array_get_idx(co, i)), one, sizeof one);
 		if (i > 0)
 			strncat(buf, _(", "), len - strlen(buf) - 1);
 		strncat(buf, one, len - strlen(buf) - 1);
@@ -239,8 +253,11 @@ static void sentence(const struct ctx *x, const Jianyi__TimelineEvent *e, char *
 	describe(x, e, d, what, sizeof what, &text);
 	put(buf, len, &n, when);
 	put(buf, len, &n, "  ");
-	if (by_lead_unit && x->units_known && x->s->lead_unit[0] != '\0') {
-		put(buf, len, &n, x->s->lead_unit);
+	if (str(d, "actor_organization_name")[0] != '\0') {
+		put(buf, len, &n, str(d, "actor_organization_name"));
+		put(buf, len, &n, " ");
+	} else if (by_lead_unit && x->units_known && x->s->lead_unit[0] != '\0') {
+		put(buf, len, &n, x->s->lead_unit);   /* an event stored before the names */
 		put(buf, len, &n, " ");
 	}
 	if (e->actor_name[0] != '\0' || e->actor_login[0] != '\0') {

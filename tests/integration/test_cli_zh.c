@@ -60,7 +60,8 @@ static const char *const allowed[] = {
 	"IPv6", "CA", "TLS", "RFC", "Excel", "Ctrl-C", "MiB", "iconv", "GBK", "tzdata", "SQLite",
 	"UTC", "README.md", "K", "K.submit", "A-Z", "a-z", "PDF", "PNG", "JPEG", "Word", "PowerPoint",
 	"KB", "MB",
-	"liaison", "gov", "a-clerk", "a-head", "deputy-wang", "A", "B", "C", "D",
+	"liaison", "gov", "a-clerk", "a-head", "b-clerk", "c-clerk", "cmte", "deputy-wang",
+	"A", "B", "C", "D",
 	NULL,
 };
 
@@ -231,6 +232,44 @@ static void whole_case_in_chinese(void **state)
 	}
 }
 
+/* After a reassign the timeline still names every unit, and each actor's
+ * unit or committee: the old and new units, a co-handling unit's opinion
+ * and the supervising committee's record (names from the server). */
+static void timeline_names_units(void **state)
+{
+	(void)state;
+	char args[1024], id[24];
+	const char *out;
+
+	out = zh("deputy-wang", "submit --title 关于改造老旧小区的建议 "
+		 "--body 建议加快老旧小区改造。 --category 城建");
+	snprintf(id, sizeof id, "%lld", strtoll(out + 1, NULL, 10));
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", id);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "assign %s --lead %lld --co %lld", id, (long long)unit_a,
+		 (long long)unit_b);
+	zh("gov", args);
+	snprintf(args, sizeof args, "dispute %s --reason 不属本局职责。", id);
+	zh("a-clerk", args);
+	snprintf(args, sizeof args, "reassign %s --lead %lld --co %lld --key --committee %lld "
+		 "--reason 改由财政局主办。", id, (long long)unit_c, (long long)unit_b,
+		 (long long)committee_id);
+	zh("gov", args);
+	snprintf(args, sizeof args, "opinion %s --text 同意改造方案。", id);
+	zh("b-clerk", args);
+	snprintf(args, sizeof args, "supervise %s --kind note --text 请加快办理。", id);
+	zh("cmte", args);
+
+	snprintf(args, sizeof args, "show %s", id);
+	out = zh("liaison", args);
+	assert_non_null(strstr(out, "主办单位 " UNIT_A "，协办单位 " UNIT_B));
+	assert_non_null(strstr(out, "主办单位 " UNIT_C "，协办单位 " UNIT_B));
+	assert_null(strstr(out, "单位（ID"));
+	assert_non_null(strstr(out, UNIT_A " 甲经办 对交办提出异议"));
+	assert_non_null(strstr(out, UNIT_B " 乙经办 提交协办意见：同意改造方案。"));
+	assert_non_null(strstr(out, "教科文卫工委 钱委员 记录督办意见：请加快办理。"));
+}
+
 /* Runs jianyi as c says; it must fail; stdout and stderr together are
  * returned (what a person reads when a command is refused). */
 static const char *refused(const struct cli_call *c, const char *args)
@@ -349,6 +388,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(whole_case_in_chinese),
+		cmocka_unit_test(timeline_names_units),
 		cmocka_unit_test(refusals_in_chinese),
 		cmocka_unit_test(english_otherwise),
 		cmocka_unit_test(chinese_from_the_build_tree),

@@ -100,6 +100,30 @@ IMMUTABLE LANGUAGE sql AS $$
 		                                          'result_class', p_payload -> 'result_class')) END
 $$;
 
+-- The name of the organization a details id names (NULL: no such id).
+CREATE OR REPLACE FUNCTION jy_org_name(p_id jsonb) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT o.name FROM organizations o
+	WHERE jsonb_typeof(p_id) = 'number' AND o.id = (p_id #>> '{}')::numeric
+$$;
+
+-- An event's details as a person reads them: beside the organization ids
+-- its payload holds, their names (lead_unit_name, co_unit_names,
+-- supervising_committee_name, committee_name), and the name of the
+-- organization its actor spoke for (actor_organization_name; a deputy
+-- speaks for themselves). Only for viewers who read the ids already.
+CREATE OR REPLACE FUNCTION jy_named_details(p_payload jsonb, p_actor accounts) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
+	SELECT p_payload || jsonb_strip_nulls(jsonb_build_object(
+		'actor_organization_name', CASE WHEN p_actor.deputy_id IS NULL
+		                                THEN jy_org_name(to_jsonb(p_actor.organization_id)) END,
+		'lead_unit_name', jy_org_name(p_payload -> 'lead_unit_id'),
+		'co_unit_names', CASE WHEN jsonb_typeof(p_payload -> 'co_unit_ids') = 'array' THEN
+			(SELECT coalesce(jsonb_agg(coalesce(jy_org_name(c.id), '') ORDER BY c.n), '[]'::jsonb)
+			   FROM jsonb_array_elements(p_payload -> 'co_unit_ids') WITH ORDINALITY AS c (id, n)) END,
+		'supervising_committee_name', jy_org_name(p_payload -> 'supervising_committee_id'),
+		'committee_name', jy_org_name(p_payload -> 'committee_id')))
+$$;
+
 -- GetSuggestionRequest: one case with its timeline. An individual form
 -- ('evaluate') only for its deputy and the liaison committee; the public
 -- reads replies, follow-up reports and outcomes, without logins or names.
@@ -145,7 +169,7 @@ BEGIN
 				'from_state', coalesce(e.from_state, '')::text,
 				'to_state', e.to_state::text,
 				'details', CASE WHEN v_public THEN jy_public_details(e.kind, e.payload)
-				                ELSE e.payload END
+				                ELSE jy_named_details(e.payload, ac) END
 				           || CASE WHEN e.suggestion_id = s.id THEN '{}'::jsonb
 				                   ELSE jsonb_build_object('suggestion_id', e.suggestion_id::bigint) END)
 				ORDER BY e.seq)
