@@ -44,6 +44,11 @@ if [ -f "$prefix/bin/jianyi-desk" ]; then
 		share/metainfo/cn.gov.renda.JianyiDesk.metainfo.xml; do
 		[ -f "$prefix/$f" ] || fail "meson install did not install $f"
 	done
+	if command -v scdoc >/dev/null; then
+		for f in share/man/man1/jianyi-desk.1 share/man/zh_CN/man1/jianyi-desk.1; do
+			[ -f "$prefix/$f" ] || fail "meson install did not install $f"
+		done
+	fi
 fi
 # The unit runs the binary installed beside it and points to the docs.
 unit=$prefix/lib/systemd/system/jianyid.service
