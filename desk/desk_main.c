@@ -10,6 +10,10 @@
 #include "cli_settings.h"
 #include "desk_window.h"
 
+/* Also the name of the .desktop file, the icon and the AppStream
+ * metadata (desk/data, installed by desk/meson.build). */
+#define DESK_APP_ID "cn.gov.renda.JianyiDesk"
+
 static struct cli_settings settings;
 
 static void on_activate(GtkApplication *app, gpointer data)
@@ -17,10 +21,12 @@ static void on_activate(GtkApplication *app, gpointer data)
 	GList *open = gtk_application_get_windows(app);
 
 	(void)data;
-	if (open != NULL)   /* started again: show the window it has */
+	if (open != NULL) {   /* started again: show the window it has */
 		gtk_window_present(GTK_WINDOW(open->data));
-	else
+	} else {
+		gtk_window_set_default_icon_name(DESK_APP_ID);
 		desk_window_open(app, &settings);
+	}
 }
 
 int main(int argc, char **argv)
@@ -43,7 +49,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* NON_UNIQUE: each desk its own process (two accounts on one machine) */
-	app = gtk_application_new("cn.gov.renda.JianyiDesk", G_APPLICATION_NON_UNIQUE);
+	app = gtk_application_new(DESK_APP_ID, G_APPLICATION_NON_UNIQUE);
 	g_signal_connect(app, "activate", G_CALLBACK(on_activate), NULL);
 	rc = g_application_run(G_APPLICATION(app), argc, argv);
 	g_object_unref(app);

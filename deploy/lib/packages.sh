@@ -60,10 +60,11 @@ JY_BROWSER_PACKAGES=(chromium fonts-wqy-microhei)
 # (tests/desk/test_desk.c; skipped without them): Xvfb with xauth for
 # xvfb-run, a D-Bus session and the AT-SPI bus, dogtail and pyatspi that
 # drive the desk through its accessibility tree, and a font with Chinese
-# glyphs for the screenshots.
+# glyphs for the screenshots; desktop-file-validate and appstreamcli for
+# test desk_data (tests/desk/desk_data.sh).
 # shellcheck disable=SC2034
 JY_DESK_PACKAGES=(libgtk-4-dev xvfb xauth dbus-x11 at-spi2-core python3-dogtail python3-pyatspi
-	fonts-noto-cjk)
+	fonts-noto-cjk desktop-file-utils appstream)
 # The fuzz step: clang, and libFuzzer with clang's sanitizer runtimes
 # (libclang-rt is only recommended by clang, and we install no recommends).
 # shellcheck disable=SC2034

@@ -37,6 +37,19 @@ if command -v scdoc >/dev/null; then
 fi
 [ -f "$prefix/share/bash-completion/completions/jianyi" ] ||
 	fail "meson install did not install the bash completion for jianyi"
+# The desk (when built) as a desktop application: launcher, icon, metadata.
+if [ -f "$prefix/bin/jianyi-desk" ]; then
+	for f in share/applications/cn.gov.renda.JianyiDesk.desktop \
+		share/icons/hicolor/scalable/apps/cn.gov.renda.JianyiDesk.svg \
+		share/metainfo/cn.gov.renda.JianyiDesk.metainfo.xml; do
+		[ -f "$prefix/$f" ] || fail "meson install did not install $f"
+	done
+	if command -v scdoc >/dev/null; then
+		for f in share/man/man1/jianyi-desk.1 share/man/zh_CN/man1/jianyi-desk.1; do
+			[ -f "$prefix/$f" ] || fail "meson install did not install $f"
+		done
+	fi
+fi
 # The unit runs the binary installed beside it and points to the docs.
 unit=$prefix/lib/systemd/system/jianyid.service
 grep -qx "ExecStart=${prefix#"$dest"}/bin/jianyid --config /etc/jianyi/jianyid.ini" "$unit" ||

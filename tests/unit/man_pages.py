@@ -5,7 +5,8 @@ Chinese page included), every setting of server/base/config.c is in
 jianyid.ini(5) under its section, every flag of "jianyid --help" is in
 jianyid(8), every command and flag of "jianyid admin --help" in
 jianyid-admin(8), and the completion offers every command and a command's
-flags (for a sample of commands).
+flags (for a sample of commands); jianyi-desk(1) names every shortcut of
+docs/DESK.md.
 
   man_pages.py SOURCE_DIR JIANYI JIANYID
 """
@@ -87,6 +88,19 @@ for cmd, rest in admin_usage:
         if f not in admin_words:
             problems.append(f'jianyid-admin.8.scd: flag {f} of {cmd} is missing')
 
+# jianyi-desk(1), in English and Chinese: every shortcut docs/DESK.md lists
+# (its "Keyboard and screen readers" paragraph).
+with open(os.path.join(src, 'docs', 'DESK.md'), encoding='utf-8') as f:
+    keyboard = f.read().split('**Keyboard and screen readers.**')[1].split('\n\n')[0]
+shortcuts = set(re.findall(r'\b(?:Ctrl|Alt)\+\w\b|\bF[0-9]+\b', keyboard))
+if len(shortcuts) < 5:
+    problems.append('cannot read the shortcuts from docs/DESK.md')
+for name in ('jianyi-desk.1.scd', 'zh_CN/jianyi-desk.1.scd'):
+    words = bold(page(name))
+    for k in sorted(shortcuts):
+        if k not in words:
+            problems.append(f'{name}: shortcut {k} is missing')
+
 # The bash completion: every command; and a command's own and global flags,
 # for a few commands (it reads them from "jianyi help" as this test does;
 # these have switches, repeatable flags and --key in both meanings).
@@ -122,6 +136,7 @@ if offered.get('value') != {'csv', 'xlsx'}:
 for p in problems:
     print(p)
 print(f'{len(commands)} commands, {sum(map(len, cli_flags.values()))} CLI flags, '
-      f'{len(settings)} settings, {len(admin_usage)} admin commands checked; '
+      f'{len(settings)} settings, {len(admin_usage)} admin commands, '
+      f'{len(shortcuts)} desk shortcuts checked; '
       f'{len(problems)} problem(s)')
 sys.exit(1 if problems else 0)
