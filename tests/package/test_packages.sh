@@ -135,6 +135,11 @@ fi
 /usr/bin/jianyi version | grep -q '^client: *jianyi/' || fail "jianyi version"
 # The desk needs a display to run; here: installed, and its libraries all found.
 [[ -x /usr/bin/jianyi-desk ]] || fail "no /usr/bin/jianyi-desk"
+for f in /usr/share/applications/cn.gov.renda.JianyiDesk.desktop \
+	/usr/share/icons/hicolor/scalable/apps/cn.gov.renda.JianyiDesk.svg \
+	/usr/share/metainfo/cn.gov.renda.JianyiDesk.metainfo.xml; do
+	[[ -f $f ]] || fail "jianyi-desk: no $f"
+done
 if ldd /usr/bin/jianyi-desk | grep -q 'not found'; then
 	fail "jianyi-desk: a library is not found"
 fi
