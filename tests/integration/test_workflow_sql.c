@@ -52,13 +52,16 @@ static int spawn_wait(char *const argv[])
  * compared in one assertion. */
 static const char *q(const char *sql, int n, const char *const *params)
 {
-	static char bufs[8][8192];
+	static char bufs[8][65536];
 	static int next;
 	char *buf = bufs[next++ % 8];
 	PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	snprintf(buf, sizeof bufs[0], "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+	/* A cut answer would fail later as bad JSON, far from here. */
+	if (snprintf(buf, sizeof bufs[0], "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "") >=
+	    (int)sizeof bufs[0])
+		fail_msg("%s: the answer is longer than %zu bytes", sql, sizeof bufs[0] - 1);
 	PQclear(r);
 	return buf;
 }
