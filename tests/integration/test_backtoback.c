@@ -275,7 +275,7 @@ static void evaluate(const char *who, struct kase *k, const char *attitude, cons
 	if (code == OK) {
 		if (strcmp(state_str(r.sug->state), state) != 0)
 			fail_msg("%s evaluating #%lld: the case is %s, expected %s", who, (long long)k->id,
-				 r.sug->state, state);
+				 state_str(r.sug->state), state);
 		k->version = r.sug->version;
 		snprintf(k->state, sizeof k->state, "%s", state_str(r.sug->state));
 	}

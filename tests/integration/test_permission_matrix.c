@@ -345,8 +345,9 @@ static void refused_cells(enum wf_state s, struct counts *n, struct offers *o)
 	    strcmp(x->suggestion->updated_at, b->suggestion->updated_at) || x->n_timeline != b->n_timeline)
 		fail_msg("the %s case #%lld changed under refused requests: v%d %s %s, %zu events -> v%d %s %s, "
 			 "%zu events", wf_state_name(s), (long long)k.id, b->suggestion->version,
-			 b->suggestion->state, b->suggestion->updated_at, b->n_timeline, x->suggestion->version,
-			 x->suggestion->state, x->suggestion->updated_at, x->n_timeline);
+			 state_str(b->suggestion->state), b->suggestion->updated_at, b->n_timeline,
+			 x->suggestion->version, state_str(x->suggestion->state), x->suggestion->updated_at,
+			 x->n_timeline);
 	jy_envelope_free(before);
 	jy_envelope_free(after);
 }
@@ -380,7 +381,7 @@ static void allowed_cells(enum wf_state s, struct counts *n, struct offers *o)
 			if (r.sug->version != version + 1 || !state_ok)
 				fail_msg("cell (%s, %s, %s): OK but v%d -> v%d and state %s (expected v%d, %s)",
 					 wf_state_name(s), accounts[w].login, wf_action_name(action), version,
-					 r.sug->version, r.sug->state, version + 1, to);
+					 r.sug->version, state_str(r.sug->state), version + 1, to);
 			wf_res_free(&r);
 			n->cells++;
 			n->allowed++;
@@ -402,7 +403,7 @@ static void create_cells(struct counts *n)
 		if (r.code != want)
 			describe_fail(who, A(CREATE), WF_DRAFT, want, want == OK ? "allowed" : "role never may", &r);
 		if (want == OK && (r.sug->version != 1 || strcmp(state_str(r.sug->state), "draft") != 0))
-			fail_msg("create by %s: v%d %s, expected v1 draft", who->login, r.sug->version, r.sug->state);
+			fail_msg("create by %s: v%d %s, expected v1 draft", who->login, r.sug->version, state_str(r.sug->state));
 		wf_res_free(&r);
 		n->cells++;
 		n->allowed += want == OK;

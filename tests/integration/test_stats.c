@@ -423,7 +423,7 @@ static void check_row(const Jianyi__StatsRow *row, const struct figures *f, bool
 	}
 	int64_t states_seen = 0, nonzero = 0;
 	for (size_t m = 0; m < row->n_by_state; m++) {
-		EQ(row->by_state[m]->state, row->by_state[m]->count,
+		EQ(state_str(row->by_state[m]->state), row->by_state[m]->count,
 		   f->by_state[state_index(state_str(row->by_state[m]->state))]);
 		states_seen += row->by_state[m]->count;
 	}

@@ -422,7 +422,7 @@ void ok_step(const char *who, struct jy_act *a, struct kase *k, const char *expe
 			 (long long)k->id, r.sug->version, k->version, k->version + 1);
 	if (expect && !state_in(state_str(r.sug->state), expect))
 		fail_msg("%s %s on #%lld: state '%s' after '%s', expected %s", who, action,
-			 (long long)k->id, r.sug->state, k->state, expect);
+			 (long long)k->id, state_str(r.sug->state), k->state, expect);
 	assert_false(r.act->replayed);
 	assert_true(r.act->event_sequence > 0);
 	if (recording && nrecorded < maxrecorded) {
@@ -452,7 +452,8 @@ void ok_closing_step(const char *who, struct jy_act *a, struct kase *k, const ch
 			 k->state, jy_status_str(code), r.message);
 	if (r.sug->version != k->version + 2 || !state_in(state_str(r.sug->state), expect))
 		fail_msg("%s evaluate on #%lld: v%d %s after v%d, expected v%d %s (form + outcome)", who,
-			 (long long)k->id, r.sug->version, r.sug->state, k->version, k->version + 2, expect);
+			 (long long)k->id, r.sug->version, state_str(r.sug->state), k->version, k->version + 2,
+			 expect);
 	if (recording && nrecorded + 1 < maxrecorded) {
 		struct step_rec *s = &recording[nrecorded++];
 		snprintf(s->kind, sizeof s->kind, "evaluate");
