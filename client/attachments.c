@@ -71,15 +71,21 @@ static const char *base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
-/* Calls req; on success *att is the answer's attachment (owned by *env). */
+/* Calls req; on success *att is the answer's attachment (owned by *env).
+ * On failure *env is NULL: a refusal's answer (jy_call leaves it set) is
+ * freed here, so no caller has to. */
 static bool call_attachment(struct jy_client *c, Jianyi__Request *req, Jianyi__Envelope **env,
 			    const Jianyi__Attachment **att, struct jy_error *err)
 {
 	const Jianyi__Response *r;
 
 	*env = NULL;
-	if (!jy_call(c, req, env, err))
+	if (!jy_call(c, req, env, err)) {
+		if (*env != NULL)
+			jy_envelope_free(*env);
+		*env = NULL;
 		return false;
+	}
 	r = (*env)->response;
 	*att = NULL;
 	if (r->body_case == JIANYI__RESPONSE__BODY_ATTACH_LIST && r->attach_list->n_attachments == 1)
@@ -137,14 +143,10 @@ static bool upload_begin(struct jy_client *c, struct jy_upload *u, struct jy_err
 	req.body_case = JIANYI__REQUEST__BODY_ATTACH_BEGIN;
 	req.attach_begin = &b;
 	if (!call_attachment(c, &req, &env, &att, err))
-		goto fail;
+		return false;
 	u->attachment_id = att->id;
 	jy_envelope_free(env);
 	return true;
-fail:
-	if (env != NULL)
-		jy_envelope_free(env);
-	return false;
 }
 
 /* How many bytes of the upload the server holds, and whether it finished. */
@@ -159,11 +161,8 @@ static bool upload_state(struct jy_client *c, struct jy_upload *u, int64_t *rece
 	list.attachment_id = u->attachment_id;
 	req.body_case = JIANYI__REQUEST__BODY_ATTACH_LIST;
 	req.attach_list = &list;
-	if (!call_attachment(c, &req, &env, &att, err)) {
-		if (env != NULL)
-			jy_envelope_free(env);
+	if (!call_attachment(c, &req, &env, &att, err))
 		return false;
-	}
 	*received = att->received;
 	*finished = att->finished;
 	jy_envelope_free(env);
@@ -187,11 +186,8 @@ static bool upload_put(struct jy_client *c, struct jy_upload *u, int64_t offset,
 	p.data.len = n;
 	req.body_case = JIANYI__REQUEST__BODY_ATTACH_PUT;
 	req.attach_put = &p;
-	if (!call_attachment(c, &req, &env, &att, err)) {
-		if (env != NULL)
-			jy_envelope_free(env);
+	if (!call_attachment(c, &req, &env, &att, err))
 		return false;
-	}
 	*received = att->received;
 	jy_envelope_free(env);
 	return true;
@@ -210,11 +206,8 @@ static bool upload_finish(struct jy_client *c, struct jy_upload *u, struct jy_er
 	f.attachment_id = u->attachment_id;
 	req.body_case = JIANYI__REQUEST__BODY_ATTACH_FINISH;
 	req.attach_finish = &f;
-	if (!call_attachment(c, &req, &env, &att, err)) {
-		if (env != NULL)
-			jy_envelope_free(env);
+	if (!call_attachment(c, &req, &env, &att, err))
 		return false;
-	}
 	u->event_sequence_done = env->response->attach_finish->event_sequence;
 	jy_envelope_free(env);
 	return true;
