@@ -5,6 +5,7 @@
  * through a real jianyid. Prints seconds, rows and file sizes; fails only
  * when the export does. The fixture is the workflow tests' (wf_helpers.c). */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <libpq-fe.h>
 #include <json-c/json.h>
@@ -28,13 +30,41 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The database's share: every page of jy_ledger for the liaison, called
- * directly; returns seconds. */
-static double sql_pages(long *rows)
+/* The cluster's superuser (initdb -U postgres, trust on the socket): only it
+ * may turn on function timing; the same database as jianyid's. */
+static PGconn *connect_db(void)
 {
-	PGconn *db = PQconnectdb(H.pg.conninfo);
+	char conninfo[600];
+	snprintf(conninfo, sizeof conninfo, "host=%s dbname=jianyi user=postgres", H.pg.socket_dir);
+	PGconn *db = PQconnectdb(conninfo);
 	if (PQstatus(db) != CONNECTION_OK)
 		fail_msg("cannot connect: %s", PQerrorMessage(db));
+	return db;
+}
+
+/* JIANYI_BENCH_PROFILE=1: the SQL functions by self time over the pages of
+ * sql_pages (their backend has ended, so its counts are flushed). */
+static void profile_print(void)
+{
+	PGconn *db = connect_db();
+	PGresult *r = PQexec(db, "SELECT funcname, calls, round(self_time::numeric, 1),"
+			     " round(total_time::numeric, 1) FROM pg_stat_user_functions"
+			     " ORDER BY self_time DESC LIMIT 15");
+	printf("PROFILE SQL functions by self time (ms): name calls self total\n");
+	for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
+		printf("PROFILE   %-28s %8s %10s %10s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+		       PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+	PQclear(r);
+	PQfinish(db);
+}
+
+/* The database's share: every page of jy_ledger for the liaison, called
+ * directly; returns seconds. */
+static double sql_pages(long *rows, bool profile)
+{
+	PGconn *db = connect_db();
+	if (profile)
+		PQclear(PQexec(db, "SET track_functions = 'all'"));
 	char viewer[24], after[24] = "0";
 	snprintf(viewer, sizeof viewer, "%lld",
 		 (long long)sql_id("SELECT id FROM accounts WHERE login = $1", "liaison"));
@@ -59,6 +89,10 @@ static double sql_pages(long *rows)
 	}
 	double t = now_s() - t0;
 	PQfinish(db);
+	if (profile) {
+		usleep(200000);   /* the ended backend writes its counts */
+		profile_print();
+	}
 	return t;
 }
 
@@ -95,7 +129,8 @@ static void ledger_export(void **state)
 	printf("ledger_export: inserted %d suggestions with SQL in %.2f s\n", N_CASES, now_s() - t0);
 	char out[400];
 	long rows;
-	double ts = sql_pages(&rows);
+	const char *profile = getenv("JIANYI_BENCH_PROFILE");
+	double ts = sql_pages(&rows, profile && strcmp(profile, "0") != 0);
 	assert_int_equal(rows, N_CASES);
 	printf("ledger_export: jy_ledger alone, %ld rows in pages of 1000: %.2f s\n", rows, ts);
 	long long bytes;

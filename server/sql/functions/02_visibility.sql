@@ -83,10 +83,11 @@ $$;
 -- committee only (a deputy reads their own forms, decided per event by
 -- jy_event_shown).
 CREATE OR REPLACE FUNCTION jy_sees_evaluations(p_viewer bigint) RETURNS boolean
-STABLE LANGUAGE sql AS $$
-	SELECT coalesce((SELECT 'liaison_officer' = ANY (a.roles) FROM accounts a
-	                 WHERE a.id = p_viewer AND NOT a.disabled), false)
-$$;
+STABLE LANGUAGE plpgsql AS $$
+BEGIN   -- PL/pgSQL: its plan is kept (as jy_reads_as_public's)
+	RETURN coalesce((SELECT 'liaison_officer' = ANY (a.roles) FROM accounts a
+	                 WHERE a.id = p_viewer AND NOT a.disabled), false);
+END $$;
 
 -- The cases a viewer may see (docs/WORKFLOW.md "Visibility"): the congress's
 -- side every case but drafts; a unit the cases it is an active unit of; a

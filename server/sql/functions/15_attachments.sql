@@ -133,12 +133,15 @@ END $$;
 -- The finished attachments of case p_id the viewer reads (jy_get; the
 -- caller checked the case is visible).
 CREATE OR REPLACE FUNCTION jy_case_attachments(p_viewer bigint, p_id bigint) RETURNS jsonb
-STABLE LANGUAGE sql AS $$
-	SELECT coalesce(jsonb_agg(jy_attach_json(t) ORDER BY t.id), '[]'::jsonb)
-	  FROM attachments t
-	 WHERE t.suggestion_id = p_id AND t.finished_at IS NOT NULL
-	   AND (t.public OR NOT jy_reads_as_public(p_viewer))
-$$;
+STABLE LANGUAGE plpgsql AS $$
+DECLARE
+	v_public boolean := jy_reads_as_public(p_viewer);
+BEGIN   -- PL/pgSQL: its plan is kept (as jy_reads_as_public's)
+	RETURN (SELECT coalesce(jsonb_agg(jy_attach_json(t) ORDER BY t.id), '[]'::jsonb)
+	          FROM attachments t
+	         WHERE t.suggestion_id = p_id AND t.finished_at IS NOT NULL
+	           AND (t.public OR NOT v_public));
+END $$;
 
 -- ---- the upload -------------------------------------------------------------------
 
