@@ -23,6 +23,17 @@
 /* An attachment's name, in characters (after sanitizing). */
 #define JY_ATTACH_NAME_MAX 200
 
+/* The texts of the workflow's actions, in characters as a clerk counts
+ * them: a suggestion's title and body (also plans, replies and other long
+ * texts), a short text (category, a leader's or a handler's name), a reason
+ * or comment, and a handler's phone number. */
+#define JY_TITLE_MAX 200
+#define JY_BODY_MAX 20000
+#define JY_SHORT_TEXT_MAX 50
+#define JY_REASON_MAX 2000
+#define JY_PHONE_MIN 3
+#define JY_PHONE_MAX 30
+
 /* A limit as text, for messages built at compile time: JY_STR(JY_TERM_MAX). */
 #define JY_STR(x) JY_STR_(x)
 #define JY_STR_(x) #x

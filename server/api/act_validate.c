@@ -8,12 +8,6 @@
 #include "jy_limits.h"
 #include "utf8.h"
 
-/* Limits in characters, as a clerk counts them. */
-#define TITLE_MAX 200
-#define BODY_MAX 20000
-#define SHORT_MAX 50
-#define REASON_MAX 2000
-
 struct check {
 	struct act_problem *p;
 	size_t n_args;
@@ -153,18 +147,18 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 	case JIANYI__ACTION__ACTION_CREATE: {
 		const Jianyi__CreateParams *p = a->create;
 		static const char *const kinds[] = { "suggestion", "motion", NULL };
-		return text(c, "create.title", p->title, 1, TITLE_MAX) &&
-		       text(c, "create.body", p->body, 1, BODY_MAX) &&
-		       text(c, "create.category", p->category, 1, SHORT_MAX) &&
+		return text(c, "create.title", p->title, 1, JY_TITLE_MAX) &&
+		       text(c, "create.body", p->body, 1, JY_BODY_MAX) &&
+		       text(c, "create.category", p->category, 1, JY_SHORT_TEXT_MAX) &&
 		       (!*p->kind || one_of(c, "create.kind", p->kind, kinds)) &&
 		       ids(c, "create.cosigner_deputy_ids", p->cosigner_deputy_ids, p->n_cosigner_deputy_ids, 50);
 	}
 	case JIANYI__ACTION__ACTION_WITHDRAW:
 	case JIANYI__ACTION__ACTION_RETURN:
 	case JIANYI__ACTION__ACTION_DISPUTE:
-		return text(c, "reason.reason", a->reason->reason, 1, REASON_MAX);
+		return text(c, "reason.reason", a->reason->reason, 1, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_CLOSE:
-		return !a->reason || text(c, "reason.reason", a->reason->reason, 0, REASON_MAX);
+		return !a->reason || text(c, "reason.reason", a->reason->reason, 0, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_REGISTER:
 		if (a->register_->term < JY_TERM_MIN || a->register_->term > JY_TERM_MAX) {
 			arg(c, "min", JY_STR(JY_TERM_MIN));
@@ -181,11 +175,11 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		return true;
 	case JIANYI__ACTION__ACTION_MERGE:
 		return id(c, "merge.into_suggestion_id", a->merge->into_suggestion_id) &&
-		       text(c, "merge.reason", a->merge->reason, 1, REASON_MAX);
+		       text(c, "merge.reason", a->merge->reason, 1, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_CONVERT: {
 		static const char *const kinds[] = { "letter", "motion", "suggestion", NULL };
 		return one_of(c, "convert.to_kind", a->convert->to_kind, kinds) &&
-		       text(c, "convert.reason", a->convert->reason, 1, REASON_MAX);
+		       text(c, "convert.reason", a->convert->reason, 1, JY_REASON_MAX);
 	}
 	case JIANYI__ACTION__ACTION_ASSIGN:
 	case JIANYI__ACTION__ACTION_REASSIGN: {
@@ -194,7 +188,7 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		    !ids(c, "assign.co_unit_ids", p->co_unit_ids, p->n_co_unit_ids, 20) ||
 		    !date(c, "assign.reply_deadline", p->reply_deadline, false) ||
 		    (p->supervising_committee_id < 0 && !id(c, "assign.supervising_committee_id", 0)) ||
-		    !text(c, "assign.reason", p->reason, 0, REASON_MAX))
+		    !text(c, "assign.reason", p->reason, 0, JY_REASON_MAX))
 			return false;
 		for (size_t i = 0; i < p->n_co_unit_ids; i++)
 			if (p->co_unit_ids[i] == p->lead_unit_id)
@@ -205,15 +199,15 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 			return bad(c, "assign.leaders", "too_many", "%s lists more than 10 leaders%s", "");
 		}
 		for (size_t i = 0; i < p->n_leaders; i++)
-			if (!text(c, "assign.leaders", p->leaders[i], 1, SHORT_MAX))
+			if (!text(c, "assign.leaders", p->leaders[i], 1, JY_SHORT_TEXT_MAX))
 				return false;
 		return true;
 	}
 	case JIANYI__ACTION__ACTION_PLAN: {
 		const Jianyi__PlanParams *p = a->plan;
-		if (!text(c, "plan.handler_name", p->handler_name, 1, SHORT_MAX) ||
-		    !text(c, "plan.handler_phone", p->handler_phone, 3, 30) ||
-		    !text(c, "plan.plan", p->plan, 1, BODY_MAX) ||
+		if (!text(c, "plan.handler_name", p->handler_name, 1, JY_SHORT_TEXT_MAX) ||
+		    !text(c, "plan.handler_phone", p->handler_phone, JY_PHONE_MIN, JY_PHONE_MAX) ||
+		    !text(c, "plan.plan", p->plan, 1, JY_BODY_MAX) ||
 		    !date(c, "plan.promised_date", p->promised_date, true))
 			return false;
 		for (const char *q = p->handler_phone; *q; q++)
@@ -228,30 +222,30 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 		return one_of(c, "contact.phase", p->phase, phases) &&
 		       one_of(c, "contact.method", p->method, methods) &&
 		       date(c, "contact.date", p->date, false) &&
-		       text(c, "contact.note", p->note, 0, REASON_MAX);
+		       text(c, "contact.note", p->note, 0, JY_REASON_MAX);
 	}
 	case JIANYI__ACTION__ACTION_OPINION:
-		return text(c, "opinion.text", a->opinion->text, 1, BODY_MAX);
+		return text(c, "opinion.text", a->opinion->text, 1, JY_BODY_MAX);
 	case JIANYI__ACTION__ACTION_EXTEND:
 		if (a->extend->days < 1 || a->extend->days > 365) {
 			arg(c, "min", "1");
 			arg(c, "max", "365");
 			return bad(c, "extend.days", "out_of_range", "%s must be from 1 to 365%s", "");
 		}
-		return text(c, "extend.reason", a->extend->reason, 1, REASON_MAX);
+		return text(c, "extend.reason", a->extend->reason, 1, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_APPROVE_EXTENSION:
 		return id(c, "approve_extension.extension_id", a->approve_extension->extension_id) &&
-		       text(c, "approve_extension.reason", a->approve_extension->reason, 0, REASON_MAX);
+		       text(c, "approve_extension.reason", a->approve_extension->reason, 0, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_REPLY:
-		return text(c, "reply.text", a->reply->text, 1, BODY_MAX) &&
+		return text(c, "reply.text", a->reply->text, 1, JY_BODY_MAX) &&
 		       one_of(c, "reply.result_class", a->reply->result_class, result_classes);
 	case JIANYI__ACTION__ACTION_FOLLOW_UP:
-		return text(c, "follow_up.text", a->follow_up->text, 1, BODY_MAX) &&
+		return text(c, "follow_up.text", a->follow_up->text, 1, JY_BODY_MAX) &&
 		       one_of(c, "follow_up.result_class", a->follow_up->result_class, result_classes);
 	case JIANYI__ACTION__ACTION_EVALUATE:
 		return one_of(c, "evaluate.attitude", a->evaluate->attitude, satisfaction) &&
 		       one_of(c, "evaluate.result", a->evaluate->result, satisfaction) &&
-		       text(c, "evaluate.comment", a->evaluate->comment, 0, REASON_MAX);
+		       text(c, "evaluate.comment", a->evaluate->comment, 0, JY_REASON_MAX);
 	case JIANYI__ACTION__ACTION_SUBMIT:
 		return !a->submit || ids(c, "submit.remove_cosigner_deputy_ids",
 					 a->submit->remove_cosigner_deputy_ids,
@@ -261,12 +255,12 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 			"note", "whole_process", "by_field", "leader_led", "interview", "inquiry",
 			"publish_unsatisfied", NULL };
 		return one_of(c, "supervise.kind", a->supervise->kind, kinds) &&
-		       text(c, "supervise.text", a->supervise->text, 1, BODY_MAX);
+		       text(c, "supervise.text", a->supervise->text, 1, JY_BODY_MAX);
 	}
 	case JIANYI__ACTION__ACTION_EDIT: {
 		const Jianyi__EditParams *p = a->edit;
-		if (!text(c, "edit.title", p->title, 0, TITLE_MAX) || !text(c, "edit.body", p->body, 0, BODY_MAX) ||
-		    !text(c, "edit.category", p->category, 0, SHORT_MAX) ||
+		if (!text(c, "edit.title", p->title, 0, JY_TITLE_MAX) || !text(c, "edit.body", p->body, 0, JY_BODY_MAX) ||
+		    !text(c, "edit.category", p->category, 0, JY_SHORT_TEXT_MAX) ||
 		    !ids(c, "edit.add_cosigner_deputy_ids", p->add_cosigner_deputy_ids,
 			 p->n_add_cosigner_deputy_ids, 50) ||
 		    !ids(c, "edit.remove_cosigner_deputy_ids", p->remove_cosigner_deputy_ids,
@@ -279,10 +273,10 @@ static bool check_params(struct check *c, const Jianyi__ActRequest *a)
 	}
 	case JIANYI__ACTION__ACTION_CORRECT: {
 		const Jianyi__CorrectParams *p = a->correct;
-		if (!text(c, "correct.title", p->title, 0, TITLE_MAX) ||
-		    !text(c, "correct.body", p->body, 0, BODY_MAX) ||
-		    !text(c, "correct.category", p->category, 0, SHORT_MAX) ||
-		    !text(c, "correct.reason", p->reason, 1, REASON_MAX))
+		if (!text(c, "correct.title", p->title, 0, JY_TITLE_MAX) ||
+		    !text(c, "correct.body", p->body, 0, JY_BODY_MAX) ||
+		    !text(c, "correct.category", p->category, 0, JY_SHORT_TEXT_MAX) ||
+		    !text(c, "correct.reason", p->reason, 1, JY_REASON_MAX))
 			return false;
 		if (!*p->title && !*p->body && !*p->category)
 			return bad(c, "correct", "changes_nothing", "%s changes nothing: give a title, body or category%s", "");

@@ -178,7 +178,7 @@ BEGIN
 		                  '', 'already_evaluated', jsonb_build_object('id', s.id, 'round', s.round));
 	END IF;
 	INSERT INTO evaluations (suggestion_id, round, deputy_id, attitude, result, comment)
-	VALUES (s.id, s.round, a.deputy_id, v_attitude, v_result, jy_p_optional(p, 'comment', 2000));
+	VALUES (s.id, s.round, a.deputy_id, v_attitude, v_result, jy_p_optional(p, 'comment', 2000));  -- JY_REASON_MAX
 	UPDATE suggestions SET version = version + 1, updated_at = now() WHERE id = s.id
 	RETURNING * INTO s;
 	INSERT INTO events (suggestion_id, actor_account_id, kind, from_state, to_state, payload)
@@ -311,7 +311,7 @@ BEGIN
 		                  || 'interview, inquiry or publish_unsatisfied', 'kind',
 		                  'not_one_of', jsonb_build_object('field', 'kind', 'value', jy_p_text(p, 'kind')));
 	END CASE;
-	v_text := jy_p_required(p, 'text', 20000);
+	v_text := jy_p_required(p, 'text', 20000);  -- JY_BODY_MAX
 	INSERT INTO supervision_notes (suggestion_id, kind, text, written_by, level, committee_id)
 	VALUES (s.id, v_kind, v_text, a.id, jy_supervision_level(v_kind), s.supervising_committee_id)
 	RETURNING id INTO v_id;
@@ -614,8 +614,8 @@ BEGIN
 	END LOOP;
 	INSERT INTO suggestions (state, version, kind, title, body, category, confidential,
 	                         lead_deputy_id, created_by)
-	VALUES ('draft', 1, v_kind, jy_p_required(p, 'title', 200), jy_p_required(p, 'body', 20000),
-	        jy_p_optional(p, 'category', 50), jy_p_bool(p, 'confidential'), a.deputy_id, a.id)
+	VALUES ('draft', 1, v_kind, jy_p_required(p, 'title', 200), jy_p_required(p, 'body', 20000),  -- JY_TITLE_MAX JY_BODY_MAX
+	        jy_p_optional(p, 'category', 50), jy_p_bool(p, 'confidential'), a.deputy_id, a.id)  -- JY_SHORT_TEXT_MAX
 	RETURNING * INTO s;
 	INSERT INTO suggestion_signers (suggestion_id, deputy_id, role, position, confirmed_at)
 	VALUES (s.id, a.deputy_id, 'lead', 0, now());
@@ -657,9 +657,9 @@ CREATE OR REPLACE FUNCTION jy_act_reason(p jsonb, p_required boolean) RETURNS te
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_required THEN
-		RETURN jy_p_required(p, 'reason', 2000);
+		RETURN jy_p_required(p, 'reason', 2000);  -- JY_REASON_MAX
 	END IF;
-	RETURN jy_p_optional(p, 'reason', 2000);
+	RETURN jy_p_optional(p, 'reason', 2000);  -- JY_REASON_MAX
 END $$;
 
 CREATE OR REPLACE FUNCTION jy_act_close(a accounts, INOUT s suggestions, p jsonb,
@@ -871,9 +871,15 @@ CREATE OR REPLACE FUNCTION jy_act_plan(a accounts, INOUT s suggestions, p jsonb,
 -- @plpgsql_check_options: extra_warnings = off
 DECLARE v_promised date;
 BEGIN
-	s.handler_name := jy_p_required(p, 'handler_name', 100);
-	s.handler_phone := jy_p_optional(p, 'handler_phone', 50);
-	s.plan := jy_p_required(p, 'plan', 20000);
+	s.handler_name := jy_p_required(p, 'handler_name', 50);  -- JY_SHORT_TEXT_MAX
+	s.handler_phone := jy_p_optional(p, 'handler_phone', 30);  -- JY_PHONE_MAX
+	-- jianyid requires the phone (api/act_validate.c); a phone given here is
+	-- held to the same length.
+	IF s.handler_phone <> '' AND length(s.handler_phone) < 3 THEN  -- JY_PHONE_MIN
+		PERFORM jy_refuse('invalid_argument', 'handler_phone is required', 'handler_phone',
+		                  'required', jsonb_build_object('field', 'handler_phone'));
+	END IF;
+	s.plan := jy_p_required(p, 'plan', 20000);  -- JY_BODY_MAX
 	v_promised := jy_p_date(p, 'promised_date');
 	IF v_promised IS NULL THEN
 		PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date',
@@ -910,14 +916,14 @@ BEGIN
 	END IF;
 	PERFORM jy_check_contact_date(s, v_date);
 	INSERT INTO contacts (suggestion_id, round, phase, method, contact_date, note, recorded_by)
-	VALUES (s.id, s.round + 1, v_phase, v_method, v_date, jy_p_optional(p, 'note', 2000), a.id);
+	VALUES (s.id, s.round + 1, v_phase, v_method, v_date, jy_p_optional(p, 'note', 2000), a.id);  -- JY_REASON_MAX
 END $$;
 
 CREATE OR REPLACE FUNCTION jy_act_opinion(a accounts, INOUT s suggestions, p jsonb,
                                           OUT extra jsonb) LANGUAGE plpgsql AS $$
 -- @plpgsql_check_options: extra_warnings = off
 DECLARE
-	v_text text := jy_p_required(p, 'text', 20000);
+	v_text text := jy_p_required(p, 'text', 20000);  -- JY_BODY_MAX
 	v_id bigint;
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM suggestion_units WHERE suggestion_id = s.id AND active
@@ -966,7 +972,7 @@ CREATE OR REPLACE FUNCTION jy_act_approve_extension(a accounts, INOUT s suggesti
 DECLARE
 	v_id bigint := jy_p_int(p, 'extension_id');
 	v_approve boolean := jy_p_bool(p, 'approve');
-	v_reason text := jy_p_optional(p, 'reason', 2000);
+	v_reason text := jy_p_optional(p, 'reason', 2000);  -- JY_REASON_MAX
 	x extensions%ROWTYPE;
 BEGIN
 	SELECT * INTO x FROM extensions WHERE id = v_id AND suggestion_id = s.id FOR UPDATE;
@@ -1007,7 +1013,7 @@ CREATE OR REPLACE FUNCTION jy_act_reply(a accounts, INOUT s suggestions, p jsonb
                                         OUT extra jsonb) LANGUAGE plpgsql AS $$
 -- @plpgsql_check_options: extra_warnings = off
 DECLARE
-	v_text text := jy_p_required(p, 'text', 20000);
+	v_text text := jy_p_required(p, 'text', 20000);  -- JY_BODY_MAX
 	v_class text := jy_p_result_class(p);
 	v_min_contacts bigint;
 	v_opinions bigint[];
@@ -1047,7 +1053,7 @@ BEGIN
 		PERFORM jy_refuse('failed_precondition', 'no follow-up report is owed on suggestion ' || s.id,
 		                  '', 'no_follow_up_owed', jsonb_build_object('id', s.id));
 	END IF;
-	v_text := jy_p_required(p, 'text', 20000);
+	v_text := jy_p_required(p, 'text', 20000);  -- JY_BODY_MAX
 	v_class := jy_p_result_class(p);
 	INSERT INTO follow_ups (suggestion_id, round, text, result_class, written_by)
 	VALUES (s.id, s.round, v_text, v_class, a.id);
@@ -1072,9 +1078,9 @@ END $$;
 CREATE OR REPLACE FUNCTION jy_text_changes(INOUT s suggestions, p jsonb, OUT changes jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_title text := jy_p_optional(p, 'title', 200);
-	v_body text := jy_p_optional(p, 'body', 20000);
-	v_category text := jy_p_optional(p, 'category', 50);
+	v_title text := jy_p_optional(p, 'title', 200);  -- JY_TITLE_MAX
+	v_body text := jy_p_optional(p, 'body', 20000);  -- JY_BODY_MAX
+	v_category text := jy_p_optional(p, 'category', 50);  -- JY_SHORT_TEXT_MAX
 BEGIN
 	changes := '{}';
 	IF v_title <> '' AND v_title <> s.title THEN
