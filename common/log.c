@@ -5,8 +5,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum jy_log_level current_level = JY_LOG_INFO;
+static char instance[64];
+static int access_fd = -1;
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
@@ -31,10 +34,20 @@ bool jy_log_enabled(enum jy_log_level level)
 	return level >= current_level;
 }
 
-void jy_log(enum jy_log_level level, const char *fmt, ...)
+void jy_log_set_instance(const char *name)
 {
-	if (!jy_log_enabled(level))
-		return;
+	snprintf(instance, sizeof instance, "%s", name ? name : "");
+}
+
+void jy_log_set_access_fd(int fd)
+{
+	access_fd = fd;
+}
+
+/* Formats one line (prefix, then fmt) and writes it to fd in one write, so
+ * that lines from several processes never interleave. */
+static void write_line(int fd, enum jy_log_level level, const char *fmt, va_list ap)
+{
 	struct timespec ts;
 	struct tm tm;
 	char when[40];
@@ -43,17 +56,41 @@ void jy_log(enum jy_log_level level, const char *fmt, ...)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 
-	int n = snprintf(line, sizeof line, "ts=%s.%03ldZ level=%s ", when,
-			 ts.tv_nsec / 1000000L, level_names[level]);
-	va_list ap;
-	va_start(ap, fmt);
+	int n = snprintf(line, sizeof line, "ts=%s.%03ldZ level=%s %s%s%s", when,
+			 ts.tv_nsec / 1000000L, level_names[level], instance[0] ? "instance=" : "",
+			 instance, instance[0] ? " " : "");
 	if (n > 0 && (size_t)n < sizeof line)
 		vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-	va_end(ap);
-	/* One write per line so lines from several processes never interleave. */
 	size_t len = strnlen(line, sizeof line - 2);
 	line[len++] = '\n';
-	fwrite(line, 1, len, stderr);
+	if (write(fd, line, len) < 0) {
+		/* Nowhere left to say it. */
+	}
+}
+
+void jy_log(enum jy_log_level level, const char *fmt, ...)
+{
+	if (!jy_log_enabled(level))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	write_line(STDERR_FILENO, level, fmt, ap);
+	va_end(ap);
+}
+
+bool jy_access_enabled(void)
+{
+	return access_fd >= 0 || jy_log_enabled(JY_LOG_INFO);
+}
+
+void jy_access(const char *fmt, ...)
+{
+	if (!jy_access_enabled())
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	write_line(access_fd >= 0 ? access_fd : STDERR_FILENO, JY_LOG_INFO, fmt, ap);
+	va_end(ap);
 }
 
 const char *jy_log_quote(const char *s, char *buf, size_t buflen)

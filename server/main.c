@@ -39,7 +39,8 @@ static void usage(FILE *out)
 	      "  --version            print the version\n"
 	      "  --help               this text\n"
 	      "\n"
-	      "signals: TERM or INT drains in-flight requests and exits; HUP reloads certificates.\n",
+	      "signals: TERM or INT drains in-flight requests and exits; HUP reads the\n"
+	      "configuration file again and applies what can change live (and the certificates).\n",
 	      out);
 }
 
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jianyid: %s\n", err);
 		goto out;
 	}
+	if (config_path)
+		cfg.config_path = strdup(config_path);
 
 	/* Pass 2: flags. "+" stops at the admin subcommand. */
 	int opt;
@@ -163,6 +166,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "jianyid: %s\n", key ? err : "bad flag");
 				goto out;
 			}
+			jy_config_note_flag(&cfg, section, key, optarg);
 		}
 	}
 	enum jy_log_level lvl = JY_LOG_INFO;

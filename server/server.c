@@ -1,5 +1,7 @@
 #include "server.h"
 
+#include <fcntl.h>
+#include <errno.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "metrics.h"
 #include "notice_push.h"
 #include "notifier.h"
+#include "observe.h"
 #include "pbjson.h"
 #include "revocation.h"
 #include "session.h"
@@ -145,14 +148,122 @@ static void begin_drain(struct jy_server *srv, const char *why)
 	evtimer_add(srv->drain_timer, &tv);
 }
 
+/* ---- the instance id and the access log ------------------------------------ */
+
+/* log.instance, or hostname:pid: it names the machine and the process
+ * without a table to look it up in (ps, journalctl _PID=), and differs for
+ * every process sharing the database. Characters outside JY_INSTANCE_CHARS
+ * become '-'; the host name is cut so that the whole stays within
+ * JY_INSTANCE_MAX. */
+static void choose_instance(const struct jy_config *cfg, char *out, size_t len)
+{
+	if (cfg->log_instance) {
+		snprintf(out, len, "%s", cfg->log_instance);
+		return;
+	}
+	char host[256] = "", pid[16];
+	if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+		snprintf(host, sizeof host, "localhost");
+	snprintf(pid, sizeof pid, ":%d", (int)getpid());
+	size_t keep = JY_INSTANCE_MAX - strlen(pid);
+	host[strlen(host) < keep ? strlen(host) : keep] = '\0';
+	for (char *c = host; *c; c++)
+		if (!strchr(JY_INSTANCE_CHARS, *c))
+			*c = '-';
+	snprintf(out, len, "%s%s", host, pid);
+}
+
+/* Opens [log] access_log (appending) in place of the current one; a failure
+ * keeps the current one. */
+static bool open_access_log(struct jy_server *srv, char *err, size_t errlen)
+{
+	const char *path = srv->cfg->access_log;
+	int fd = -1;
+	if (path && (fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) < 0) {
+		snprintf(err, errlen, "log.access_log: cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	jy_log_set_access_fd(fd);
+	if (srv->access_fd >= 0)
+		close(srv->access_fd);
+	srv->access_fd = fd;
+	return true;
+}
+
+/* ---- SIGHUP: reload ------------------------------------------------------------ */
+
+struct reload_ctx {
+	struct jy_server *srv;
+	const struct jy_config *fresh;
+};
+
+/* Live settings whose module was switched on or off at start. */
+static const char *reload_veto(void *arg, const char *section, const char *key)
+{
+	struct reload_ctx *rc = arg;
+	const struct jy_config *now = rc->srv->cfg, *fresh = rc->fresh;
+	if (!strcmp(section, "jobs") && (now->jobs_interval_s == 0 || fresh->jobs_interval_s == 0))
+		return "needs a restart (the periodic job is switched on or off at start)";
+	if (!strcmp(section, "notifier") && !strcmp(key, "command") &&
+	    (!rc->srv->notifier || !fresh->notifier_command))
+		return "needs a restart (the notifier is switched on or off at start)";
+	return NULL;
+}
+
+/* Reads the configuration file again and applies what can change live;
+ * a file that does not load or validate changes nothing. */
+static void reload_config(struct jy_server *srv)
+{
+	char err[1024], q[1100];
+	struct jy_config fresh;
+	if (!srv->cfg->config_path) {
+		jy_info("event=config_reload_skipped reason=\"no configuration file (--config)\"");
+		return;
+	}
+	if (!jy_config_reread(srv->cfg, &fresh, err, sizeof err)) {
+		jy_error("event=config_reload_failed file=%s reason=%s kept=running_configuration",
+			 srv->cfg->config_path, jy_log_quote(err, q, sizeof q));
+		jy_config_free(&fresh);
+		return;
+	}
+	/* The reload's own lines at the more verbose of the two levels: going
+	 * from warn to info, or info to warn, both show what changed. */
+	enum jy_log_level was = JY_LOG_INFO, will = JY_LOG_INFO;
+	jy_log_parse_level(srv->cfg->log_level, &was);
+	jy_log_parse_level(fresh.log_level, &will);
+	jy_log_set_level(was < will ? was : will);
+	struct reload_ctx rc = { srv, &fresh };
+	unsigned refused = jy_config_apply_live(srv->cfg, &fresh, reload_veto, &rc);
+	jy_config_free(&fresh);
+	jy_info("event=config_reloaded file=%s not_applied=%u", srv->cfg->config_path, refused);
+	jy_log_parse_level(srv->cfg->log_level, &will);
+	jy_log_set_level(will);
+}
+
+void server_reload(struct jy_server *srv)
+{
+	char err[512], q[600];
+	reload_config(srv);
+	/* Again, whether or not its path changed: logrotate moved the old one. */
+	if (!open_access_log(srv, err, sizeof err))
+		jy_error("event=access_log_reopen_failed reason=%s", jy_log_quote(err, q, sizeof q));
+	server_reload_tls(srv);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
 	struct jy_server *srv = arg;
 	if (sig == SIGHUP)
-		server_reload_tls(srv);
+		server_reload(srv);
 	else
 		begin_drain(srv, sig == SIGTERM ? "TERM" : "INT");
+}
+
+static void more_metrics(void *arg, struct evbuffer *out)
+{
+	struct jy_server *srv = arg;
+	observe_write_metrics(srv->observe, out);
 }
 
 static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
@@ -232,9 +343,17 @@ int server_run(struct jy_config *cfg)
 	bool have_pg = false;
 	struct jy_server srv;
 	memset(&srv, 0, sizeof srv);
+	srv.cfg = cfg;
+	srv.access_fd = -1;
 	srv.net.cfg = cfg;
+	char instance[JY_INSTANCE_MAX + 1], app_name[JY_INSTANCE_MAX + 16];
+	choose_instance(cfg, instance, sizeof instance);
+	jy_log_set_instance(instance);
+	snprintf(app_name, sizeof app_name, "jianyid/%s", instance);
 	srv.net.hooks = (struct jy_net_hooks){ dispatch, session_closing, drained, &srv };
 	srv.http.net = &srv.net;
+	srv.http.more_metrics = more_metrics;
+	srv.http.more_metrics_arg = &srv;
 	TAILQ_INIT(&srv.net.sessions);
 	TAILQ_INIT(&srv.net.graveyard);
 	srv.net.metrics = jy_metrics_new();
@@ -255,6 +374,10 @@ int server_run(struct jy_config *cfg)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
+	if (!open_access_log(&srv, err, sizeof err)) {
+		status = 2;
+		goto fail;
+	}
 	srv.net.tls = build_tls(cfg, err, sizeof err);
 	if (!srv.net.tls)
 		goto fail;
@@ -290,25 +413,27 @@ int server_run(struct jy_config *cfg)
 		goto fail;
 
 	struct db_pool_config pc = { conninfo, cfg->pool_size, cfg->max_queue, 10,
-				     cfg->statement_timeout_s * 1000u };
+				     cfg->statement_timeout_s * 1000u, app_name };
 	srv.net.db = db_pool_new(srv.net.base, &pc, jy_statements, STMT_COUNT);
 	db_pool_start(srv.net.db);
 	/* The anonymous portal's own small pool with a shorter statement
 	 * timeout: its visitors never wait in, nor fill, the authenticated
 	 * clients' queue. */
 	struct db_pool_config ppc = { conninfo, cfg->portal_pool_size, PORTAL_MAX_QUEUE, 10,
-				      cfg->portal_statement_timeout_ms };
+				      cfg->portal_statement_timeout_ms, app_name };
 	srv.http.portal_db = db_pool_new(srv.net.base, &ppc, jy_statements + STMT_PORTAL_FIRST,
 				     JY_PORTAL_STATEMENTS);
 	db_pool_start(srv.http.portal_db);
 	srv.push = notice_push_new(&srv.net);
-	srv.feed = feed_new(&srv.net, srv.push, conninfo);
+	srv.feed = feed_new(&srv.net, srv.push, conninfo, app_name);
 	feed_start(srv.feed);
 	notice_push_start(srv.push);
 	srv.notifier = notifier_new(&srv.net);
 	notifier_start(srv.notifier);
 	srv.jobs = jobs_new(&srv.net, srv.push, srv.notifier);
 	jobs_start(srv.jobs);
+	srv.observe = observe_new(&srv.net, srv.feed, srv.jobs, srv.notifier);
+	observe_start(srv.observe);
 	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.feed, srv.push, srv.enroll_ca };
 	srv.net.revocation = revocation_new(&srv.net);
 	revocation_start(srv.net.revocation);
@@ -352,6 +477,7 @@ cleanup:
 	/* After the pool: subscriptions' queries have all been answered. */
 	feed_free(srv.feed);
 	notice_push_free(srv.push);
+	observe_free(srv.observe);
 	jobs_free(srv.jobs);
 	notifier_free(srv.notifier);
 	revocation_free(srv.net.revocation);
@@ -381,5 +507,8 @@ cleanup:
 	}
 	if (cfg->ready_file)
 		unlink(cfg->ready_file);
+	jy_log_set_access_fd(-1);
+	if (srv.access_fd >= 0)
+		close(srv.access_fd);
 	return status;
 }

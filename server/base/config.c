@@ -69,6 +69,15 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->log_level);
 	free(cfg->notifier_command);
 	free(cfg->ready_file);
+	free(cfg->log_instance);
+	free(cfg->access_log);
+	free(cfg->config_path);
+	for (size_t i = 0; i < cfg->nflags; i++) {
+		free(cfg->flags[i].section);
+		free(cfg->flags[i].key);
+		free(cfg->flags[i].value);
+	}
+	free(cfg->flags);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -122,6 +131,8 @@ static const struct setting settings[] = {
 	S("notifier", "retry_seconds", K_UINT, notifier_retry_s, 1, 86400),
 	S("notifier", "max_retry_seconds", K_UINT, notifier_max_retry_s, 1, 7 * 86400),
 	S("log", "level", K_LOGLEVEL, log_level, 0, 0),
+	S("log", "instance", K_STRING, log_instance, 0, 0),
+	S("log", "access_log", K_STRING, access_log, 0, 0),
 };
 #undef S
 
@@ -319,8 +330,25 @@ static bool enroll_valid(const struct jy_config *cfg, char *err, size_t errlen)
 	return true;
 }
 
+/* The instance goes into every log line and into application_name
+ * ("jianyid/" + it, which PostgreSQL cuts at 63 bytes): short, no quoting. */
+static bool instance_valid(const char *name, char *err, size_t errlen)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!name)
+		return true;
+	if (n > JY_INSTANCE_MAX || strspn(name, JY_INSTANCE_CHARS) != n) {
+		snprintf(err, errlen, "log.instance: '%s' must be 1 to %d letters, digits or . _ : -",
+			 name, JY_INSTANCE_MAX);
+		return false;
+	}
+	return true;
+}
+
 bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen)
 {
+	if (!instance_valid(cfg->log_instance, err, errlen))
+		return false;
 	if (need_tls) {
 		if (!readable("cert", cfg->cert_file, err, errlen) ||
 		    !readable("key", cfg->key_file, err, errlen) ||
@@ -348,4 +376,135 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 	if (need_tls && !enroll_valid(cfg, err, errlen))
 		return false;
 	return notifier_valid(cfg, err, errlen);
+}
+
+/* ---- SIGHUP ------------------------------------------------------------- */
+
+/* The settings SIGHUP can apply to the running server: each is read where
+ * it is used, per request, connection or run (docs/OPERATIONS.md
+ * "Reloading"). Every other one was used once at start (listeners, pools,
+ * buffers sized by it, values a Welcome promised) and needs a restart. */
+static const char *const live_settings[] = {
+	"server.max_connections", "server.max_handshakes", "server.max_in_flight",
+	"server.attachment_max_bytes", "server.max_partial_bytes", "server.handshake_timeout",
+	"server.idle_timeout", "server.write_timeout", "server.drain_timeout",
+	"tls.cert", "tls.key", "tls.ca", "tls.allow_tls12",
+	"enroll.cert_days", "enroll.address_failures_per_hour",
+	"jobs.interval",
+	"notifier.command", "notifier.timeout_seconds", "notifier.retry_seconds",
+	"notifier.max_retry_seconds",
+	"log.level", "log.access_log",
+};
+
+static bool is_live(const struct setting *s)
+{
+	char name[96];
+	snprintf(name, sizeof name, "%s.%s", s->section, s->key);
+	for (size_t i = 0; i < sizeof live_settings / sizeof live_settings[0]; i++)
+		if (!strcmp(live_settings[i], name))
+			return true;
+	return false;
+}
+
+void jy_config_note_flag(struct jy_config *cfg, const char *section, const char *key,
+			 const char *value)
+{
+	cfg->flags = jy_xrealloc(cfg->flags, (cfg->nflags + 1) * sizeof *cfg->flags);
+	cfg->flags[cfg->nflags++] = (struct jy_config_flag){ jy_xstrdup(section), jy_xstrdup(key),
+							     jy_xstrdup(value) };
+}
+
+bool jy_config_reread(const struct jy_config *running, struct jy_config *fresh, char *err,
+		      size_t errlen)
+{
+	jy_config_defaults(fresh);
+	if (!running->config_path) {
+		snprintf(err, errlen, "no configuration file was given (--config)");
+		return false;
+	}
+	if (!jy_config_load_file(fresh, running->config_path, err, errlen))
+		return false;
+	for (size_t i = 0; i < running->nflags; i++) {
+		const struct jy_config_flag *f = &running->flags[i];
+		if (!jy_config_set(fresh, f->section, f->key, f->value, err, errlen))
+			return false;
+	}
+	return jy_config_validate(fresh, true, err, errlen);
+}
+
+static bool same_value(const struct setting *s, const struct jy_config *a, const struct jy_config *b)
+{
+	const void *x = (const char *)a + s->offset, *y = (const char *)b + s->offset;
+	switch (s->kind) {
+	case K_UINT:
+		return *(const uint32_t *)x == *(const uint32_t *)y;
+	case K_BOOL:
+		return *(const bool *)x == *(const bool *)y;
+	case K_STRING:
+	case K_LOGLEVEL: {
+		const char *p = *(char *const *)x, *q = *(char *const *)y;
+		return p == q || (p && q && strcmp(p, q) == 0);
+	}
+	}
+	return true;
+}
+
+/* The new value for the log; never the connection string (it may hold a
+ * password). */
+static const char *shown_value(const struct setting *s, const struct jy_config *cfg, char *buf,
+			       size_t len)
+{
+	const void *v = (const char *)cfg + s->offset;
+	char raw[300];
+	if (!strcmp(s->key, "conninfo"))
+		return "(not shown)";
+	if (s->kind == K_UINT)
+		snprintf(raw, sizeof raw, "%u", *(const uint32_t *)v);
+	else if (s->kind == K_BOOL)
+		snprintf(raw, sizeof raw, "%s", *(const bool *)v ? "true" : "false");
+	else
+		snprintf(raw, sizeof raw, "%s", *(char *const *)v ? *(char *const *)v : "(none)");
+	return jy_log_quote(raw, buf, len);
+}
+
+static void take_value(const struct setting *s, struct jy_config *running,
+		       const struct jy_config *fresh)
+{
+	void *to = (char *)running + s->offset;
+	const void *from = (const char *)fresh + s->offset;
+	if (s->kind == K_UINT) {
+		*(uint32_t *)to = *(const uint32_t *)from;
+	} else if (s->kind == K_BOOL) {
+		*(bool *)to = *(const bool *)from;
+	} else {
+		char **p = to;
+		const char *q = *(char *const *)from;
+		free(*p);
+		*p = q ? jy_xstrdup(q) : NULL;
+	}
+}
+
+unsigned jy_config_apply_live(struct jy_config *running, const struct jy_config *fresh,
+			      jy_config_veto veto, void *arg)
+{
+	unsigned refused = 0;
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct setting *s = &settings[i];
+		if (same_value(s, running, fresh))
+			continue;
+		char shown[320];
+		const char *why = is_live(s) ? (veto ? veto(arg, s->section, s->key) : NULL)
+					     : "needs a restart";
+		shown_value(s, fresh, shown, sizeof shown);
+		if (why) {
+			char q[200];
+			jy_warn("event=config_not_applied setting=%s.%s value=%s reason=%s", s->section,
+				s->key, shown, jy_log_quote(why, q, sizeof q));
+			refused++;
+			continue;
+		}
+		take_value(s, running, fresh);
+		jy_info("event=config_applied setting=%s.%s value=%s", s->section, s->key, shown);
+	}
+	return refused;
 }

@@ -54,12 +54,22 @@ struct jy_config {
 	uint32_t notifier_max_retry_s;/* back-off cap, default 3600 */
 	/* [log] */
 	char *log_level;              /* debug|info|warn|error, default info */
+	char *log_instance;           /* in every log line and application_name; NULL: hostname:pid */
+	char *access_log;             /* HTTP access lines go to this file; NULL: to the log */
 	/* command line only */
 	char *ready_file;             /* once listening, write "host:port\n" here */
 	char *http_ready_file;        /* once the HTTP side listens, write "host:port\n" here */
 	char *metrics_ready_file;     /* once /metrics listens, write "host:port\n" here */
 	bool database_named;          /* conninfo or data_dir came from a file or a flag */
+	/* what SIGHUP reads again: the file, then the flags given over it */
+	char *config_path;            /* --config; NULL: none */
+	struct jy_config_flag { char *section, *key, *value; } *flags;
+	size_t nflags;
 };
+
+/* log.instance: at most this long, of these characters. */
+#define JY_INSTANCE_MAX 48
+#define JY_INSTANCE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-"
 
 /* What the systemd unit runs with; `jianyid admin` reads it when no
  * --config, --database or --data-dir says which database to use. */
@@ -74,5 +84,25 @@ bool jy_config_set(struct jy_config *cfg, const char *section, const char *key,
 /* Cross-field checks after everything is loaded (files exist, etc.). */
 bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen);
 void jy_config_free(struct jy_config *cfg);
+
+/* ---- SIGHUP (docs/OPERATIONS.md "Reloading") ---------------------------- */
+
+/* Remembers a command-line setting, which a re-read applies over the file
+ * again (flags keep overriding the file). */
+void jy_config_note_flag(struct jy_config *cfg, const char *section, const char *key,
+			 const char *value);
+/* A whole new configuration into fresh: defaults, running's file, running's
+ * flags, validated. false: err says why (fresh is then to be freed too). */
+bool jy_config_reread(const struct jy_config *running, struct jy_config *fresh, char *err,
+		      size_t errlen);
+/* A setting the table calls live may still be refused by the caller (its
+ * module was not started): the reason, or NULL to apply it. */
+typedef const char *(*jy_config_veto)(void *arg, const char *section, const char *key);
+/* Copies every changed live setting from fresh into running and logs it
+ * (event=config_applied); logs each changed one it cannot apply
+ * (event=config_not_applied reason="needs a restart"). Returns how many
+ * were not applied. */
+unsigned jy_config_apply_live(struct jy_config *running, const struct jy_config *fresh,
+			      jy_config_veto veto, void *arg);
 
 #endif

@@ -1,5 +1,6 @@
 #include "metrics.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +19,7 @@ const double jy_metrics_buckets[JY_METRICS_NBUCKETS] = { .001, .005, .01, .05, .
 struct kind_stats {
 	const char *kind;
 	uint64_t by_code[MAX_CODES + 1];           /* [MAX_CODES]: out of range */
-	uint64_t buckets[JY_METRICS_NBUCKETS];     /* cumulative at write time, not here */
-	uint64_t count;
-	uint64_t sum_us;
+	struct jy_histogram duration;
 };
 
 struct jy_metrics {
@@ -72,15 +71,48 @@ void jy_metrics_request(struct jy_metrics *m, const char *kind, int code, uint64
 		m->counters[JY_REQUESTS_FAILED]++;
 	struct kind_stats *k = find_kind(m, kind);
 	k->by_code[code >= 0 && code < MAX_CODES ? code : MAX_CODES]++;
-	k->count++;
-	k->sum_us += duration_us;
+	jy_histogram_observe(&k->duration, duration_us);
+}
+
+void jy_histogram_observe(struct jy_histogram *h, uint64_t us)
+{
+	h->count++;
+	h->sum_us += us;
 	/* Count only in the first bucket that holds it; the writer sums them up
 	 * into Prometheus' cumulative buckets. */
 	for (int b = 0; b < JY_METRICS_NBUCKETS; b++)
-		if ((double)duration_us <= jy_metrics_buckets[b] * 1e6) {
-			k->buckets[b]++;
+		if ((double)us <= jy_metrics_buckets[b] * 1e6) {
+			h->buckets[b]++;
 			break;
 		}
+}
+
+void jy_histogram_write(const struct jy_histogram *h, const char *name, const char *labels,
+			struct evbuffer *out)
+{
+	const char *sep = labels[0] ? "," : "";
+	uint64_t cum = 0;
+	for (int b = 0; b < JY_METRICS_NBUCKETS; b++) {
+		cum += h->buckets[b];
+		evbuffer_add_printf(out, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep,
+				    jy_metrics_buckets[b], (unsigned long long)cum);
+	}
+	evbuffer_add_printf(out, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
+			    (unsigned long long)h->count);
+	if (labels[0])
+		evbuffer_add_printf(out, "%s_sum{%s} %.6f\n%s_count{%s} %llu\n", name, labels,
+				    (double)h->sum_us / 1e6, name, labels, (unsigned long long)h->count);
+	else
+		evbuffer_add_printf(out, "%s_sum %.6f\n%s_count %llu\n", name, (double)h->sum_us / 1e6,
+				    name, (unsigned long long)h->count);
+}
+
+void jy_metric_write(struct evbuffer *out, const char *name, const char *type, const char *help,
+		     double value)
+{
+	/* %.15g: integers (a unix time too) print whole, fractions keep milliseconds. */
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %.15g\n", name, help, name, type,
+			    name, value);
 }
 
 void jy_metrics_write_requests(const struct jy_metrics *m, struct evbuffer *out)
@@ -100,19 +132,8 @@ void jy_metrics_write_requests(const struct jy_metrics *m, struct evbuffer *out)
 		"# HELP jianyid_request_duration_seconds Time from reading a request to answering it.\n"
 		"# TYPE jianyid_request_duration_seconds histogram\n");
 	for (unsigned i = 0; m && i < m->nkinds; i++) {
-		const struct kind_stats *k = &m->kinds[i];
-		uint64_t cum = 0;
-		for (int b = 0; b < JY_METRICS_NBUCKETS; b++) {
-			cum += k->buckets[b];
-			evbuffer_add_printf(out,
-				"jianyid_request_duration_seconds_bucket{kind=\"%s\",le=\"%g\"} %llu\n",
-				k->kind, jy_metrics_buckets[b], (unsigned long long)cum);
-		}
-		evbuffer_add_printf(out,
-			"jianyid_request_duration_seconds_bucket{kind=\"%s\",le=\"+Inf\"} %llu\n"
-			"jianyid_request_duration_seconds_sum{kind=\"%s\"} %.6f\n"
-			"jianyid_request_duration_seconds_count{kind=\"%s\"} %llu\n",
-			k->kind, (unsigned long long)k->count, k->kind, (double)k->sum_us / 1e6,
-			k->kind, (unsigned long long)k->count);
+		char labels[96];
+		snprintf(labels, sizeof labels, "kind=\"%s\"", m->kinds[i].kind);
+		jy_histogram_write(&m->kinds[i].duration, "jianyid_request_duration_seconds", labels, out);
 	}
 }

@@ -16,6 +16,23 @@ extern const double jy_metrics_buckets[JY_METRICS_NBUCKETS];
 
 struct jy_metrics;
 
+/* A histogram over jy_metrics_buckets, in microseconds as observed; each
+ * observation counts in its first bucket only, the writer sums them up. */
+struct jy_histogram {
+	uint64_t buckets[JY_METRICS_NBUCKETS];
+	uint64_t count;
+	uint64_t sum_us;
+};
+void jy_histogram_observe(struct jy_histogram *h, uint64_t us);
+/* Appends the _bucket, _sum and _count lines of name{labels,le=...}; labels
+ * is "" or 'key="value"'. HELP and TYPE are the caller's. */
+void jy_histogram_write(const struct jy_histogram *h, const char *name, const char *labels,
+			struct evbuffer *out);
+
+/* Appends one metric without labels with its HELP and TYPE lines. */
+void jy_metric_write(struct evbuffer *out, const char *name, const char *type, const char *help,
+		     double value);
+
 /* Events the network layer counts (net/). */
 enum jy_counter {
 	JY_SESSIONS_TOTAL,      /* protocol connections accepted */

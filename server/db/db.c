@@ -41,6 +41,7 @@ struct db_item {
 	char **params;                 /* stmt->nparams copies, NULL entries for SQL NULL */
 	db_result_cb cb;
 	void *arg;
+	uint64_t queued_us;            /* when db_query took it, for the wait histogram */
 	enum db_outcome outcome;       /* for the completed list */
 	char error[256];
 };
@@ -72,6 +73,7 @@ struct db_conn {
 struct db_pool {
 	struct event_base *base;
 	char *conninfo;
+	char *application_name;
 	unsigned size, max_queue, connect_timeout_s, statement_timeout_ms;
 	const struct db_stmt *stmts;
 	size_t nstmts;
@@ -353,7 +355,7 @@ static void conn_connect(struct db_conn *c)
 	struct db_pool *p = c->pool;
 	if (c->failed_attempts > 0)
 		p->stats.reconnects++;
-	c->pg = PQconnectStart(p->conninfo);
+	c->pg = db_connect_start(p->conninfo, p->application_name);
 	if (!c->pg) {
 		conn_fail(c, "out of memory");
 		return;
@@ -421,8 +423,26 @@ static void conn_fail(struct db_conn *c, const char *reason)
 
 /* ---- queries ------------------------------------------------------------ */
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+PGconn *db_connect_start(const char *conninfo, const char *application_name)
+{
+	/* Later keywords win over the expanded conninfo's. */
+	const char *keys[] = { "dbname", "application_name", NULL };
+	const char *values[] = { conninfo ? conninfo : "", application_name, NULL };
+	if (!application_name)
+		keys[1] = NULL;
+	return PQconnectStartParams(keys, values, 1);
+}
+
 static void conn_send_query(struct db_conn *c, struct db_item *it)
 {
+	jy_histogram_observe(&c->pool->stats.wait, mono_us() - it->queued_us);
 	c->state = CONN_BUSY;
 	c->inflight = it;
 	if (!PQsendQueryPrepared(c->pg, it->stmt->name, it->stmt->nparams,
@@ -581,6 +601,7 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config
 	struct db_pool *p = jy_xcalloc(1, sizeof *p);
 	p->base = base;
 	p->conninfo = jy_xstrdup(cfg->conninfo ? cfg->conninfo : "");
+	p->application_name = cfg->application_name ? jy_xstrdup(cfg->application_name) : NULL;
 	p->size = cfg->size ? cfg->size : 1;
 	p->max_queue = cfg->max_queue ? cfg->max_queue : 10000;
 	p->connect_timeout_s = cfg->connect_timeout_s ? cfg->connect_timeout_s : 10;
@@ -625,6 +646,7 @@ bool db_query(struct db_pool *pool, const struct db_stmt *stmt,
 	it->stmt = stmt;
 	it->cb = cb;
 	it->arg = arg;
+	it->queued_us = mono_us();
 	if (stmt->nparams > 0) {
 		it->params = jy_xcalloc((size_t)stmt->nparams, sizeof *it->params);
 		for (int i = 0; i < stmt->nparams; i++)
@@ -691,5 +713,6 @@ void db_pool_free(struct db_pool *pool)
 	event_free(pool->deliver_ev);
 	free(pool->conns);
 	free(pool->conninfo);
+	free(pool->application_name);
 	free(pool);
 }

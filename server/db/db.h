@@ -10,6 +10,8 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
+#include "metrics.h"
+
 /* A prepared statement: a row of the registry (statements.c). */
 struct db_stmt {
 	const char *name;   /* unique, used as the prepared statement's name */
@@ -41,6 +43,7 @@ struct db_pool_config {
 	unsigned max_queue;         /* queued (not yet sent) queries */
 	unsigned connect_timeout_s; /* per attempt */
 	unsigned statement_timeout_ms; /* set on each connection; 0: the server's default */
+	const char *application_name;  /* pg_stat_activity's, after the conninfo's; NULL: libpq's */
 };
 
 struct db_pool_stats {
@@ -49,9 +52,14 @@ struct db_pool_stats {
 	unsigned busy;              /* with a query in flight */
 	unsigned queued;
 	unsigned long long queries_ok, queries_failed, reconnects;
+	struct jy_histogram wait;   /* from db_query to being sent on a connection */
 };
 
 struct db_pool;
+
+/* PQconnectStart with application_name (NULL: none) over conninfo's: one
+ * name per jianyid process in pg_stat_activity. */
+PGconn *db_connect_start(const char *conninfo, const char *application_name);
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
 			    const struct db_stmt *stmts, size_t nstmts);

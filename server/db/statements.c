@@ -116,6 +116,14 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.sql = "SELECT pg_notify('jianyi_events', '')",
 		.nparams = 0,
 	},
+	/* Two index reads for /metrics, on a timer (push/observe.c): the newest
+	 * event (the feed's lag) and the notifier's backlog. */
+	[STMT_OBSERVE] = {
+		.name = "observe",
+		.sql = "SELECT (SELECT coalesce(max(seq), 0) FROM events),"
+		       " (SELECT count(*) FROM notice_deliveries WHERE delivered_at IS NULL)",
+		.nparams = 0,
+	},
 
 	/* One row, one int: notices raised, -1 when another process holds the
 	 * job's lock. */

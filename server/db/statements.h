@@ -30,6 +30,9 @@ enum jy_stmt_id {
 	STMT_SYNC,
 	STMT_SYNC_MANY,
 	STMT_FEED_NOTIFY,
+	/* /metrics' figures that need the database (push/observe.c): columns
+	 * newest event sequence, deliveries waiting. */
+	STMT_OBSERVE,
 	/* Deadline notices: the periodic job, the inbox, the notifier. */
 	STMT_RAISE_NOTICES,
 	STMT_INBOX,

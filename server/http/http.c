@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -79,6 +80,96 @@ static const struct route metrics_routes[] = {
 	{ "/metrics", false, http_ops_metrics },
 };
 
+/* ---- the access log ---------------------------------------------------------
+ * One line per request (docs/OPERATIONS.md "Logs"), written when its answer
+ * has gone out (evhttp's on-complete callback), or with status 499 when the
+ * client's connection closed first (as nginx writes it). The open requests
+ * are a list of this file's own: evhttp keeps no pointer of ours on a
+ * request, and http_send, which knows the body's size, gets only the
+ * request. One loop per process, so one list. */
+struct access_entry {
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	const char *site;
+	uint64_t started_us;
+	size_t bytes;
+	char method[8];
+	char path[200];               /* without the query: it is never logged */
+	char peer[64];
+	TAILQ_ENTRY(access_entry) link;
+};
+static TAILQ_HEAD(access_list_head, access_entry) access_open = TAILQ_HEAD_INITIALIZER(access_open);
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static struct access_entry *access_find(struct evhttp_request *req)
+{
+	struct access_entry *e;
+	/* From the newest: the request being answered is usually among the last. */
+	TAILQ_FOREACH_REVERSE(e, &access_open, access_list_head, link)
+		if (e->req == req)
+			return e;
+	return NULL;
+}
+
+static void access_write(struct access_entry *e, int status)
+{
+	TAILQ_REMOVE(&access_open, e, link);
+	jy_access("event=http_access site=%s method=%s path=%s status=%d bytes=%zu ms=%.3f peer=%s",
+		  e->site, e->method, e->path, status, e->bytes,
+		  (double)(mono_us() - e->started_us) / 1000.0, e->peer);
+	free(e);
+}
+
+static void access_done(struct evhttp_request *req, void *arg)
+{
+	access_write(arg, evhttp_request_get_response_code(req));
+}
+
+static void access_begin(struct http_site *site, struct evhttp_request *req, const char *path)
+{
+	if (!jy_access_enabled())
+		return;
+	struct access_entry *e = jy_xcalloc(1, sizeof *e);
+	e->req = req;
+	e->evcon = evhttp_request_get_connection(req);
+	e->site = site->name;
+	e->started_us = mono_us();
+	snprintf(e->method, sizeof e->method, "%s",
+		 evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? "HEAD" : "GET");
+	jy_log_quote(path, e->path, sizeof e->path);
+	char *host = NULL;
+	ev_uint16_t port = 0;
+	if (e->evcon)
+		evhttp_connection_get_peer(e->evcon, &host, &port);
+	snprintf(e->peer, sizeof e->peer, "%s", host ? host : "-");
+	TAILQ_INSERT_TAIL(&access_open, e, link);
+	evhttp_request_set_on_complete_cb(req, access_done, e);
+}
+
+/* The client's connection closed: requests it left unanswered. */
+static void access_connection_closed(struct evhttp_connection *evcon)
+{
+	struct access_entry *e, *next;
+	for (e = TAILQ_FIRST(&access_open); e; e = next) {
+		next = TAILQ_NEXT(e, link);
+		if (e->evcon == evcon)
+			access_write(e, 499);
+	}
+}
+
+void http_access_add_bytes(struct evhttp_request *req, size_t n)
+{
+	struct access_entry *e = access_find(req);
+	if (e)
+		e->bytes += n;
+}
+
 /* ---- responses ----------------------------------------------------------- */
 
 void http_send(struct evhttp_request *req, int code, const char *content_type,
@@ -93,6 +184,8 @@ void http_send(struct evhttp_request *req, int code, const char *content_type,
 	 * to be framed (click-jacking) nor to leak the query as a referrer. */
 	evhttp_add_header(hd, "X-Frame-Options", "DENY");
 	evhttp_add_header(hd, "Referrer-Policy", "no-referrer");
+	if (body)
+		http_access_add_bytes(req, evbuffer_get_length(body));
 	evhttp_send_reply(req, code, NULL, body);
 }
 
@@ -193,6 +286,7 @@ static void on_connection_close(struct evhttp_connection *evcon, void *arg)
 {
 	struct jy_http *h = arg;
 	struct http_pending *p, *next;
+	access_connection_closed(evcon);
 	/* An on_gone callback may take its pending off the list. */
 	for (p = TAILQ_FIRST(&h->pending); p != NULL; p = next) {
 		next = TAILQ_NEXT(p, link);
@@ -254,6 +348,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *qs = uri ? evhttp_uri_get_query(uri) : NULL;
 	if (!path || !*path)
 		path = "/";
+	access_begin(site, req, path);
 	struct evkeyvalq query;
 	TAILQ_INIT(&query);
 	if (qs && evhttp_parse_query_str(qs, &query) != 0) {

@@ -36,6 +36,10 @@ struct http_env {
 	uint64_t portal_stats_computed;   /* /stats queries sent (http_portal.c) */
 	struct portal_cache *stats_cache; /* the /stats page (portal_cache.h) */
 	struct jy_http *http;             /* the listeners, NULL when both are off (http.c) */
+	/* The layers above's figures for /metrics (server.c fills it in; the
+	 * HTTP side does not see the push layer). NULL: none. */
+	void (*more_metrics)(void *arg, struct evbuffer *out);
+	void *more_metrics_arg;
 };
 
 /* Starts the public side on [server] http_listen and /metrics on
@@ -79,6 +83,10 @@ void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, c
  * (http_attachment.c). */
 void http_portal_attachment(struct http_env *env, struct evhttp_request *req, const char *path,
 			    struct evkeyvalq *query);
+
+/* A streamed answer's body bytes for the access line (http_send counts a
+ * whole body itself). */
+void http_access_add_bytes(struct evhttp_request *req, size_t n);
 
 /* Whether the HTTP listener is bound (for /readyz). */
 bool http_listening(const struct http_env *env);

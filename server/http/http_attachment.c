@@ -175,6 +175,7 @@ static void on_chunk(const struct db_result *r, void *arg)
 		start_reply(req, d, doc);
 	json_object_put(doc);
 	d->off += (int64_t)evbuffer_get_length(b);
+	http_access_add_bytes(req, evbuffer_get_length(b));
 	evhttp_send_reply_chunk_with_cb(req, b, on_sent, d);
 	evbuffer_free(b);
 }

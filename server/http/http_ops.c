@@ -11,6 +11,8 @@
 #include "db.h"
 #include "metrics.h"
 #include "net.h"
+#include "process_stats.h"
+#include "protocol.h"
 
 void http_ops_healthz(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query)
@@ -82,6 +84,31 @@ static void write_http_side(struct http_env *env, struct evbuffer *b)
 	       "Portal queries waiting for one of the portal's own connections.", ps.queued);
 }
 
+/* Time queries waited for a connection of each pool (queue to sent). */
+static void write_db_wait(struct http_env *env, struct evbuffer *b)
+{
+	struct db_pool_stats main_pool, portal;
+	db_pool_get_stats(env->net->db, &main_pool);
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_wait_seconds Time a query waited for a free database connection, by pool.\n"
+		"# TYPE jianyid_db_wait_seconds histogram\n");
+	jy_histogram_write(&main_pool.wait, "jianyid_db_wait_seconds", "pool=\"main\"", b);
+	if (env->portal_db) {
+		db_pool_get_stats(env->portal_db, &portal);
+		jy_histogram_write(&portal.wait, "jianyid_db_wait_seconds", "pool=\"portal\"", b);
+	}
+}
+
+/* Which build answers, as Prometheus' *_build_info convention has it. */
+static void write_build_info(struct evbuffer *b)
+{
+	evbuffer_add_printf(b,
+		"# HELP jianyid_build_info The running jianyid's version (the value is always 1).\n"
+		"# TYPE jianyid_build_info gauge\n"
+		"jianyid_build_info{version=\"%s\",protocol=\"%d\"} 1\n",
+		JY_SOFTWARE_VERSION, JY_PROTOCOL_VERSION);
+}
+
 void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const char *path,
 		      struct evkeyvalq *query)
 {
@@ -126,7 +153,12 @@ void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const ch
 		st.queries_ok, st.queries_failed);
 	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
 	       st.reconnects);
+	write_db_wait(env, b);
 	write_http_side(env, b);
+	if (env->more_metrics)
+		env->more_metrics(env->more_metrics_arg, b);
+	write_build_info(b);
+	jy_process_metrics_write(b);
 	http_send(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b);
 	evbuffer_free(b);
 }

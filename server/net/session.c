@@ -238,16 +238,29 @@ bool request_connected(const struct request *req)
 	return req->sess->state != SESS_CLOSED;
 }
 
+/* One line per answered request at info level (docs/OPERATIONS.md "Logs"):
+ * the level is checked before anything is formatted. */
+static void log_request(const struct session *s, const struct request *req, int code,
+			uint64_t took_us)
+{
+	if (!jy_log_enabled(JY_LOG_INFO))
+		return;
+	char login[80];
+	jy_info("event=request session=%llu id=%llu kind=%s code=%s ms=%.3f account=%s peer=%s",
+		(unsigned long long)s->id, (unsigned long long)req->id, req->kind,
+		jy_status_name(code), (double)took_us / 1000.0,
+		jy_log_quote(s->who.login ? s->who.login : "-", login, sizeof login), s->peer);
+}
+
 void request_reply(struct request *req, Jianyi__Response *resp)
 {
 	struct session *s = req->sess;
 	int code = resp->status ? (int)resp->status->code : 0;
 	if (s->state != SESS_CLOSED && s->state != SESS_CLOSING)
 		send_response(s, req->id, resp);
-	jy_metrics_request(s->net->metrics, req->kind, code, now_us() - req->started_us);
-	jy_debug("event=request session=%llu id=%llu kind=%s code=%s us=%llu",
-		 (unsigned long long)s->id, (unsigned long long)req->id, req->kind,
-		 jy_status_name(code), (unsigned long long)(now_us() - req->started_us));
+	uint64_t took_us = now_us() - req->started_us;
+	jy_metrics_request(s->net->metrics, req->kind, code, took_us);
+	log_request(s, req, code, took_us);
 	s->in_flight--;
 	free(req);
 	if (s->state != SESS_CLOSED) {

@@ -42,6 +42,7 @@ struct feed {
 	struct jy_net *net;
 	struct notice_push *push;
 	char *conninfo;
+	char *application_name;   /* NULL: libpq's */
 	struct sub_list subs;
 	unsigned nsubs;
 
@@ -191,6 +192,8 @@ static bool sub_push_page(struct feed_sub *sub, json_object *events)
 		}
 		sub->cursor = evs[i]->sequence;
 		sub->f->stats.pushed++;
+		if (evs[i]->sequence > sub->f->stats.pushed_seq)
+			sub->f->stats.pushed_seq = evs[i]->sequence;
 	}
 	pb_arena_free(&arena);
 	return alive && sub->sess;
@@ -559,7 +562,7 @@ static void listen_fail(struct feed *f, const char *why)
 
 static void listen_connect(struct feed *f)
 {
-	f->pg = PQconnectStart(f->conninfo);
+	f->pg = db_connect_start(f->conninfo, f->application_name);
 	if (!f->pg || PQstatus(f->pg) == CONNECTION_BAD) {
 		listen_fail(f, f->pg ? PQerrorMessage(f->pg) : "out of memory");
 		return;
@@ -707,12 +710,14 @@ static void poll_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- life cycle ------------------------------------------------------------ */
 
-struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo)
+struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo,
+		      const char *application_name)
 {
 	struct feed *f = jy_xcalloc(1, sizeof *f);
 	f->net = net;
 	f->push = push;
 	f->conninfo = jy_xstrdup(conninfo ? conninfo : "");
+	f->application_name = application_name ? jy_xstrdup(application_name) : NULL;
 	TAILQ_INIT(&f->subs);
 	f->io_fd = -1;
 	f->backoff_ms = LISTEN_BACKOFF_MIN_MS;
@@ -750,6 +755,7 @@ void feed_free(struct feed *f)
 	event_free(f->poll);
 	event_free(f->rewake);
 	free(f->conninfo);
+	free(f->application_name);
 	free(f);
 }
 
@@ -757,4 +763,9 @@ void feed_get_stats(const struct feed *f, struct feed_stats *out)
 {
 	*out = f->stats;
 	out->subscribers = f->nsubs;
+	out->oldest_cursor = -1;
+	const struct feed_sub *sub;
+	TAILQ_FOREACH(sub, &f->subs, link)
+		if (out->oldest_cursor < 0 || sub->cursor < out->oldest_cursor)
+			out->oldest_cursor = sub->cursor;
 }

@@ -42,7 +42,9 @@ struct notice_push;
 struct session;
 struct feed;
 
-struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo);
+/* application_name: the LISTEN connection's, as the pool's (db.h). */
+struct feed *feed_new(struct jy_net *net, struct notice_push *push, const char *conninfo,
+		      const char *application_name);
 /* Connects the LISTEN connection (asynchronously) and starts the poll. */
 void feed_start(struct feed *f);
 /* After the pool is freed: subscriptions' queries have all returned. */
@@ -60,6 +62,8 @@ void feed_unsubscribe(struct session *s);
 struct feed_stats {
 	unsigned subscribers;
 	uint64_t wakeups_local, wakeups_remote, wakeups_poll, notifies_sent, syncs, pushed, resyncs;
+	int64_t pushed_seq;       /* the newest event pushed to any subscriber */
+	int64_t oldest_cursor;    /* the live subscriber furthest behind; -1: none */
 	bool listening;
 };
 void feed_get_stats(const struct feed *f, struct feed_stats *out);

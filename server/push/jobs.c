@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <event2/event.h>
 
 #include "db.h"
@@ -38,6 +39,8 @@ static void on_raised(const struct db_result *r, void *arg)
 		return;
 	}
 	long n = strtol(PQgetvalue(r->res, 0, 0), NULL, 10);
+	/* Finding another process at work is a success too: the job ran. */
+	j->stats.last_success = (int64_t)time(NULL);
 	if (n < 0) {
 		/* Another jianyid holds the job's lock and does the work. */
 		j->stats.locked_out++;

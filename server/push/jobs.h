@@ -27,6 +27,7 @@ void jobs_free(struct jobs *j);
 
 struct jobs_stats {
 	uint64_t runs, raised, locked_out, failed;
+	int64_t last_success;     /* unix time of the last run that did not fail; 0: none yet */
 };
 void jobs_get_stats(const struct jobs *j, struct jobs_stats *out);
 
