@@ -243,10 +243,13 @@ bool request_connected(const struct request *req)
 static void log_request(const struct session *s, const struct request *req, int code,
 			uint64_t took_us)
 {
-	if (!jy_log_enabled(JY_LOG_INFO))
+	/* A ping is a keep-alive (desks and stations send one every few
+	 * seconds): a line each would bury the requests; at debug level only. */
+	bool ping = strcmp(req->kind, "ping") == 0;
+	if (!jy_log_enabled(ping ? JY_LOG_DEBUG : JY_LOG_INFO))
 		return;
 	char login[80];
-	jy_info("event=request session=%llu id=%llu kind=%s code=%s ms=%.3f account=%s peer=%s",
+	jy_log(ping ? JY_LOG_DEBUG : JY_LOG_INFO, "event=request session=%llu id=%llu kind=%s code=%s ms=%.3f account=%s peer=%s",
 		(unsigned long long)s->id, (unsigned long long)req->id, req->kind,
 		jy_status_name(code), (double)took_us / 1000.0,
 		jy_log_quote(s->who.login ? s->who.login : "-", login, sizeof login), s->peer);

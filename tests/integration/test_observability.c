@@ -178,6 +178,20 @@ static void assert_conventions(const char *text)
 	free(copy);
 }
 
+/* WhoAmI: a request that gets its line at info level (a ping's is at debug:
+ * a keep-alive line each would bury the requests). */
+static void whoami(struct jy_client *c)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
+	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+	req.whoami = &w;
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	assert_true(jy_call(c, &req, &resp, &err));
+	jy_envelope_free(resp);
+}
+
 static void ping(struct jy_client *c)
 {
 	Jianyi__Request req = JIANYI__REQUEST__INIT;
@@ -344,6 +358,7 @@ static void request_and_access_lines(void **state)
 	long from = file_size(S.log);
 	struct jy_client *c = client_connect(&H, &S, "alice");
 	ping(c);
+	whoami(c);
 	jy_close(c);
 	struct wf_http r;
 	wf_http_get_port(S.http_port, "/healthz", &r);
@@ -355,8 +370,10 @@ static void request_and_access_lines(void **state)
 
 	char *log = slurp_from(S.log, from);
 	char line[2048];
-	if (!find_line(log, line, sizeof line, "event=request ", "kind=ping", (char *)NULL))
-		fail_msg("no request line for the ping in:\n%s", log);
+	if (find_line(log, line, sizeof line, "event=request ", "kind=ping", (char *)NULL))
+		fail_msg("a ping has a request line at info level:\n%s", line);
+	if (!find_line(log, line, sizeof line, "event=request ", "kind=whoami", (char *)NULL))
+		fail_msg("no request line for the WhoAmI in:\n%s", log);
 	assert_non_null(strstr(line, "level=info"));
 	assert_non_null(strstr(line, " code=ok"));
 	assert_non_null(strstr(line, " account=alice"));
