@@ -130,9 +130,18 @@ static void read_only_connection_not_kept(void **state)
 		      (unsigned long long)(harness_now_ms() - t0));
 	assert_int_equal(code, OK);
 	assert_true(server_alive(&S));
-	/* The pool's other connection may still be on a read-only session. */
+}
+
+/* Writable again, every connection made anew (the pool's other one may
+ * still be on a read-only session), also after a failure. */
+static int writable_again(void **state)
+{
+	(void)state;
+	primary_exec("ALTER DATABASE jianyi RESET default_transaction_read_only");
 	primary_exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'jianyi'");
+	cx_drop(NULL);
 	sleep_ms(1500);
+	return 0;
 }
 
 static void primary_dies_standby_takes_over(void **state)
@@ -203,7 +212,7 @@ static int stop_standby(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(read_only_connection_not_kept, wf_each),
+		cmocka_unit_test_setup_teardown(read_only_connection_not_kept, wf_each, writable_again),
 		cmocka_unit_test_setup_teardown(primary_dies_standby_takes_over, wf_each, stop_standby),
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
