@@ -172,7 +172,7 @@ static void primary_dies_standby_takes_over(void **state)
 	uint64_t t0 = harness_now_ms();
 	pg_node_promote(&H, &standby);
 	print_message("standby promoted in %llu ms\n", (unsigned long long)(harness_now_ms() - t0));
-	uint64_t back_ms = wl_wait_serving("the promotion", 30000);
+	uint64_t back_ms = wl_wait_serving("the promotion", 30000u * (uint64_t)harness_time_scale());
 
 	sleep_ms(2500);
 	int at_end = wl_started();
