@@ -18,6 +18,7 @@
 #endif
 
 #include "bootstrap.h"
+#include "conninfo.h"
 #include "dispatch.h"
 #include "embedded_pg.h"
 #include "feed.h"
@@ -401,8 +402,13 @@ int server_run(struct jy_config *cfg)
 	}
 
 	const char *conninfo = cfg->conninfo;
+	if (conninfo && !db_conninfo_check(conninfo, err, sizeof err)) {
+		status = 2;
+		goto fail;
+	}
 	if (!conninfo) {
-		if (!embedded_pg_start(&pg, cfg->data_dir, cfg->pg_bindir, err, sizeof err))
+		if (!embedded_pg_start_archiving(&pg, cfg->data_dir, cfg->pg_bindir, cfg->archive_dir,
+						 err, sizeof err))
 			goto fail;
 		have_pg = true;
 		conninfo = pg.conninfo;

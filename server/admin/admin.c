@@ -654,7 +654,8 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	if (cfg->conninfo) {
 		conn = PQconnectdb(cfg->conninfo);
 	} else {
-		if (!embedded_pg_start(&pg, cfg->data_dir, cfg->pg_bindir, err, sizeof err)) {
+		if (!embedded_pg_start_archiving(&pg, cfg->data_dir, cfg->pg_bindir, cfg->archive_dir,
+						 err, sizeof err)) {
 			fprintf(stderr, "jianyid admin: %s\n", err);
 			return EXIT_ERR;
 		}

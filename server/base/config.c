@@ -66,6 +66,7 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->conninfo);
 	free(cfg->data_dir);
 	free(cfg->pg_bindir);
+	free(cfg->archive_dir);
 	free(cfg->log_level);
 	free(cfg->notifier_command);
 	free(cfg->ready_file);
@@ -125,6 +126,7 @@ static const struct setting settings[] = {
 	S("database", "migration_lock_timeout", K_UINT, migration_lock_timeout_s, 1, 3600),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
+	S("embedded", "archive_dir", K_STRING, archive_dir, 0, 0),
 	S("jobs", "interval", K_UINT, jobs_interval_s, 0, 86400),
 	S("notifier", "command", K_STRING, notifier_command, 0, 0),
 	S("notifier", "timeout_seconds", K_UINT, notifier_timeout_s, 1, 3600),

@@ -45,6 +45,7 @@ struct jy_config {
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */
+	char *archive_dir;            /* the WAL archive; NULL: data_dir/archive; "off": none */
 	/* [jobs] */
 	uint32_t jobs_interval_s;     /* the periodic job (deadline notices), default 60; 0: never here */
 	/* [notifier] */

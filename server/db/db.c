@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conninfo.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -355,7 +356,8 @@ static void conn_connect(struct db_conn *c)
 	struct db_pool *p = c->pool;
 	if (c->failed_attempts > 0)
 		p->stats.reconnects++;
-	c->pg = db_connect_start(p->conninfo, p->application_name);
+	/* Each attempt after a failure starts at the next host of a list. */
+	c->pg = db_connect_start(p->conninfo, p->application_name, c->failed_attempts);
 	if (!c->pg) {
 		conn_fail(c, "out of memory");
 		return;
@@ -430,16 +432,6 @@ static uint64_t mono_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-PGconn *db_connect_start(const char *conninfo, const char *application_name)
-{
-	/* Later keywords win over the expanded conninfo's. */
-	const char *keys[] = { "dbname", "application_name", NULL };
-	const char *values[] = { conninfo ? conninfo : "", application_name, NULL };
-	if (!application_name)
-		keys[1] = NULL;
-	return PQconnectStartParams(keys, values, 1);
-}
-
 static void conn_send_query(struct db_conn *c, struct db_item *it)
 {
 	jy_histogram_observe(&c->pool->stats.wait, mono_us() - it->queued_us);
@@ -463,11 +455,15 @@ static void pool_dispatch(struct db_pool *p)
 }
 
 /* SQLSTATEs that mean the server or the connection is going away, not that
- * the statement was wrong: class 08 (connection exception) and 57P0x
- * (admin/crash shutdown, cannot connect now). */
+ * the statement was wrong: class 08 (connection exception), 57P0x
+ * (admin/crash shutdown, cannot connect now), and 25006 (a write on a
+ * read-only server: we reached a standby, e.g. through a conninfo without
+ * target_session_attrs=read-write, and the connection must not be kept;
+ * the next attempt may find the primary). */
 static bool sqlstate_is_unavailable(const char *s)
 {
-	return !s || !*s || strncmp(s, "08", 2) == 0 || strncmp(s, "57P0", 4) == 0;
+	return !s || !*s || strncmp(s, "08", 2) == 0 || strncmp(s, "57P0", 4) == 0 ||
+	       strcmp(s, "25006") == 0;
 }
 
 /* The query in flight finished (PQgetResult returned NULL). */
@@ -489,14 +485,14 @@ static void conn_query_done(struct db_conn *c)
 		char line[200];
 		if (!msg)
 			msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c->pg);
+		first_line(line, sizeof line, msg);   /* msg lives in res */
 		if (PQstatus(c->pg) == CONNECTION_BAD || sqlstate_is_unavailable(sqlstate)) {
 			/* Never retry: the statement may have committed. */
 			c->inflight = it;
 			PQclear(res);
-			conn_fail(c, msg);
+			conn_fail(c, line);
 			return;
 		}
-		first_line(line, sizeof line, msg);
 		c->state = CONN_IDLE;
 		item_deliver(p, it, DB_QUERY_ERROR, res, sqlstate, line);
 	}

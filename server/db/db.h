@@ -57,10 +57,6 @@ struct db_pool_stats {
 
 struct db_pool;
 
-/* PQconnectStart with application_name (NULL: none) over conninfo's: one
- * name per jianyid process in pg_stat_activity. */
-PGconn *db_connect_start(const char *conninfo, const char *application_name);
-
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
 			    const struct db_stmt *stmts, size_t nstmts);
 /* Starts connecting (asynchronously); reconnects with back-off forever after. */

@@ -4,6 +4,9 @@
  *   <data_dir>/pg                 the cluster (PGDATA), mode 0700
  *   <data_dir>/pg/run             the Unix socket directory (no TCP port)
  *   <data_dir>/pg/log/postgresql.log
+ *   <data_dir>/archive            the WAL archive (the default of
+ *                                 [embedded] archive_dir; docs/OPERATIONS.md
+ *                                 "Backups and point-in-time restore")
  *
  * PostgreSQL refuses to run as root, so when we are root the tools run as
  * the "postgres" user through runuser. Commands are started with fork+exec
@@ -282,6 +285,116 @@ static char *shell_quote(const char *s)
 	return out;
 }
 
+/* s with every % doubled: archive_command expands %p and %f, so a % of the
+ * archive's path must not be read as one of them. */
+static char *percent_escape(const char *s)
+{
+	char *out = jy_xmalloc(2 * strlen(s) + 1), *p = out;
+	for (; *s; s++) {
+		if (*s == '%')
+			*p++ = '%';
+		*p++ = *s;
+	}
+	*p = '\0';
+	return out;
+}
+
+/* The archive_command that copies a finished WAL file %p into dir as %f,
+ * the way PostgreSQL's documentation advises: never over an existing file
+ * (one with the same bytes, left by a copy whose success was not recorded,
+ * counts as done; a different one fails), and only a file that is synced
+ * to disk gets its final name, so the archive never holds a torn file. Any
+ * failing step fails the command, and PostgreSQL keeps the WAL file and
+ * tries again. */
+static char *archive_command(const char *dir)
+{
+	char *q = shell_quote(dir), *d = percent_escape(q);
+	char *cmd = xasprintf("if test -f %1$s/%%f; then cmp -s %%p %1$s/%%f; "
+			      "else cp %%p %1$s/%%f.part && sync %1$s/%%f.part && "
+			      "mv %1$s/%%f.part %1$s/%%f && sync %1$s; fi", d);
+	free(q);
+	free(d);
+	return cmd;
+}
+
+/* Where WAL goes: the [embedded] archive_dir setting (NULL: the default,
+ * data_dir/archive; "off": nowhere, returns NULL with err empty). The
+ * directory is made (owned by the cluster's user when we create it as
+ * root) and resolved to an absolute path, since archive_command runs in
+ * the cluster's directory. NULL with err set: it cannot be used. */
+static char *archive_dir_ready(const struct embedded_pg *pg, const char *setting,
+			       const struct passwd *pw, char *err, size_t errlen)
+{
+	char real[PATH_MAX], *dir;
+
+	err[0] = '\0';
+	if (setting && strcmp(setting, "off") == 0)
+		return NULL;
+	dir = setting ? jy_xstrdup(setting) : xasprintf("%s/archive", pg->data_dir);
+	if (!make_dir(dir, 0700, pw, err, errlen)) {
+		free(dir);
+		return NULL;
+	}
+	if (!realpath(dir, real)) {
+		snprintf(err, errlen, "cannot resolve the WAL archive %s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	free(dir);
+	/* An existing directory keeps its owner: the cluster's user must be
+	 * able to write into it, or every archiving attempt would fail. */
+	const char *argv[] = { "test", "-w", real, "-a", "-x", real, NULL };
+	char out[256];
+	if (run(argv, pw ? pw->pw_name : NULL, out, sizeof out) != 0) {
+		snprintf(err, errlen, "the WAL archive %s is not writable by %s, who runs the "
+			 "cluster (archive_dir)", real, pw ? pw->pw_name : "us");
+		return NULL;
+	}
+	return jy_xstrdup(real);
+}
+
+/* The postgres options of every start: only the socket in the cluster's
+ * run directory, and WAL archiving when there is an archive. Given at each
+ * start rather than written into postgresql.conf, so a cluster made before
+ * archiving existed gets it at its next start, and the setting is the
+ * configuration's, never a stale copy. pg_ctl passes them through /bin/sh. */
+static char *start_options(const struct embedded_pg *pg)
+{
+	char *qsock = shell_quote(pg->socket_dir), *opts;
+
+	if (!pg->archive_dir) {
+		opts = xasprintf("-c listen_addresses='' -c unix_socket_directories=%s", qsock);
+	} else {
+		char *cmd = archive_command(pg->archive_dir);
+		char *setting = xasprintf("archive_command=%s", cmd);
+		char *qcmd = shell_quote(setting);
+		opts = xasprintf("-c listen_addresses='' -c unix_socket_directories=%s "
+				 "-c archive_mode=on -c %s", qsock, qcmd);
+		free(cmd);
+		free(setting);
+		free(qcmd);
+	}
+	free(qsock);
+	return opts;
+}
+
+/* A cluster made before jianyid asked initdb for data checksums has none:
+ * say so once at start, with what the operator can do (docs/OPERATIONS.md
+ * "Backups and point-in-time restore"). */
+static void note_checksums(const struct embedded_pg *pg)
+{
+	const char *keys[] = { "host", "dbname", "user", "connect_timeout", NULL };
+	const char *vals[] = { pg->socket_dir, "postgres", PG_USER, "10", NULL };
+	PGconn *conn = PQconnectdbParams(keys, vals, 0);
+	PGresult *res = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "SHOW data_checksums") : NULL;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && strcmp(PQgetvalue(res, 0, 0), "off") == 0)
+		jy_warn("event=pg_no_checksums pgdata=%s hint=\"stop jianyid, then pg_checksums "
+			"--enable -D %s\"", pg->pgdata, pg->pgdata);
+	PQclear(res);
+	PQfinish(conn);
+}
+
 /* Creates role and database "jianyi" if they are missing. Names are
  * constants, so the DDL text holds no outside value. */
 static bool create_role_and_db(const struct embedded_pg *pg, char *err, size_t errlen)
@@ -336,11 +449,17 @@ out:
 bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char *bindir,
 		       char *err, size_t errlen)
 {
+	return embedded_pg_start_archiving(pg, data_dir, bindir, "off", err, errlen);
+}
+
+bool embedded_pg_start_archiving(struct embedded_pg *pg, const char *data_dir, const char *bindir,
+				 const char *archive, char *err, size_t errlen)
+{
 	struct passwd *pw = NULL;
 	const char *as = NULL;
 	char out[1024], tail[700], real[PATH_MAX];
 	char *initdb = NULL, *pg_ctl = NULL, *version_file = NULL, *log_file = NULL;
-	char *opts = NULL, *qsock = NULL, *qhost = NULL;
+	char *opts = NULL, *qhost = NULL;
 	struct stat st;
 	bool ok = false;
 	int rc;
@@ -396,7 +515,8 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 	version_file = xasprintf("%s/PG_VERSION", pg->pgdata);
 	if (stat(version_file, &st) != 0) {
 		const char *argv[] = { initdb, "-D", pg->pgdata, "-U", PG_USER, "--auth=trust",
-				       "--encoding=UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--no-instructions", NULL };
+				       "--encoding=UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--data-checksums",
+				       "--no-instructions", NULL };
 		jy_info("event=pg_initdb pgdata=%s", pg->pgdata);
 		if (run(argv, as, out, sizeof out) != 0) {
 			snprintf(err, errlen, "initdb failed for %s: %s", pg->pgdata, out);
@@ -411,6 +531,9 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 		if (!made)
 			goto out;
 	}
+	pg->archive_dir = archive_dir_ready(pg, archive, pw, err, errlen);
+	if (!pg->archive_dir && err[0])
+		goto out;
 
 	{
 		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "status", NULL };
@@ -420,11 +543,11 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 		jy_info("event=pg_already_running pgdata=%s", pg->pgdata);
 	} else {
 		log_file = xasprintf("%s/log/postgresql.log", pg->pgdata);
-		qsock = shell_quote(pg->socket_dir);
-		opts = xasprintf("-c listen_addresses='' -c unix_socket_directories=%s", qsock);
+		opts = start_options(pg);
 		const char *argv[] = { pg_ctl, "-D", pg->pgdata, "-w", "-t", "60", "-l", log_file,
 				       "-o", opts, "start", NULL };
-		jy_info("event=pg_start pgdata=%s", pg->pgdata);
+		jy_info("event=pg_start pgdata=%s archive=%s", pg->pgdata,
+			pg->archive_dir ? pg->archive_dir : "off");
 		if (run(argv, as, out, sizeof out) != 0) {
 			log_tail(pg, tail, sizeof tail);
 			snprintf(err, errlen, "pg_ctl start failed: %s; log: %s", out, tail);
@@ -437,6 +560,7 @@ bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char 
 
 	if (!create_role_and_db(pg, err, errlen))
 		goto out;
+	note_checksums(pg);
 	qhost = conninfo_quote(pg->socket_dir);
 	pg->conninfo = xasprintf("host=%s dbname=jianyi user=jianyi", qhost);
 	ok = true;
@@ -446,7 +570,6 @@ out:
 	free(version_file);
 	free(log_file);
 	free(opts);
-	free(qsock);
 	free(qhost);
 	if (!ok) {
 		embedded_pg_stop(pg);
@@ -479,5 +602,6 @@ void embedded_pg_free(struct embedded_pg *pg)
 	free(pg->bindir);
 	free(pg->conninfo);
 	free(pg->run_as);
+	free(pg->archive_dir);
 	memset(pg, 0, sizeof *pg);
 }

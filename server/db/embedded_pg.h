@@ -15,6 +15,7 @@ struct embedded_pg {
 	char *bindir;       /* where initdb, pg_ctl live */
 	char *conninfo;     /* "host=<socket_dir> dbname=jianyi user=jianyi" */
 	char *run_as;       /* the user pg_ctl ran as (NULL: ourselves) */
+	char *archive_dir;  /* where finished WAL files are copied (NULL: no archiving) */
 	bool started_by_us; /* stop it on exit */
 };
 
@@ -27,6 +28,13 @@ struct embedded_pg {
  * naming the owner, a cluster of another user when we are not root. */
 bool embedded_pg_start(struct embedded_pg *pg, const char *data_dir, const char *bindir,
 		       char *err, size_t errlen);
+/* The same, with WAL archiving as [embedded] archive_dir says: NULL for the
+ * default, data_dir/archive; "off" for none; else the directory (made if
+ * missing). A new cluster always gets data checksums (initdb
+ * --data-checksums); archiving is switched on (or off) at each start that
+ * starts the cluster, so an existing cluster follows the setting too. */
+bool embedded_pg_start_archiving(struct embedded_pg *pg, const char *data_dir, const char *bindir,
+				 const char *archive, char *err, size_t errlen);
 /* Stops the cluster if embedded_pg_start started it (pg_ctl stop -m fast). */
 void embedded_pg_stop(struct embedded_pg *pg);
 void embedded_pg_free(struct embedded_pg *pg);

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
+#include "conninfo.h"
 #include "db.h"
 #include "log.h"
 #include "notice_push.h"
@@ -55,6 +56,7 @@ struct feed {
 	short io_what;
 	struct event *ltimer;     /* DOWN: reconnect; CONNECTING/LISTENING: timeout */
 	unsigned backoff_ms;
+	unsigned failed_connects;  /* since it last listened: turns a host list */
 	unsigned seed;
 
 	/* Coalesced NOTIFY after local commits. */
@@ -551,6 +553,8 @@ static void listen_fail(struct feed *f, const char *why)
 	f->io_fd = -1;
 	PQfinish(f->pg);
 	f->pg = NULL;
+	if (f->lstate != L_READY)
+		f->failed_connects++;
 	f->lstate = L_DOWN;
 	f->stats.listening = false;
 	/* Back-off with jitter, like the pool. */
@@ -562,7 +566,7 @@ static void listen_fail(struct feed *f, const char *why)
 
 static void listen_connect(struct feed *f)
 {
-	f->pg = db_connect_start(f->conninfo, f->application_name);
+	f->pg = db_connect_start(f->conninfo, f->application_name, f->failed_connects);
 	if (!f->pg || PQstatus(f->pg) == CONNECTION_BAD) {
 		listen_fail(f, f->pg ? PQerrorMessage(f->pg) : "out of memory");
 		return;
@@ -604,6 +608,7 @@ static void listen_read(struct feed *f)
 			f->lstate = L_READY;
 			f->stats.listening = true;
 			f->backoff_ms = LISTEN_BACKOFF_MIN_MS;
+			f->failed_connects = 0;
 			evtimer_del(f->ltimer);
 			jy_info("event=feed_listening channel=" FEED_CHANNEL);
 			/* Notifications sent while we were not listening are lost. */

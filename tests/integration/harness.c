@@ -166,7 +166,7 @@ static int run_logged(char *const argv[], const char *log)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void must_run(struct harness *h, char *const argv[])
+void harness_must_run(struct harness *h, char *const argv[])
 {
 	char log[320];
 	snprintf(log, sizeof log, "%s/commands.log", h->dir);
@@ -183,7 +183,7 @@ static void pki(struct harness *h, const char *dir, const char *a1, const char *
 	char script[512];
 	snprintf(script, sizeof script, "%s/deploy/pki", env_or("JIANYI_SOURCE_ROOT", "."));
 	char *argv[] = { script, (char *)a1, (char *)dir, (char *)a2, (char *)a3, (char *)a4, NULL };
-	must_run(h, argv);
+	harness_must_run(h, argv);
 }
 
 int harness_admin(struct harness *h, ...)
@@ -224,7 +224,7 @@ void harness_pg_stop(struct harness *h)
 	char *as_user[] = { "/usr/sbin/runuser", "-u", "postgres", "--", pg_ctl, "-D", h->pg.pgdata,
 			    "-m", "immediate", "-w", "stop", NULL };
 	char *direct[] = { pg_ctl, "-D", h->pg.pgdata, "-m", "immediate", "-w", "stop", NULL };
-	must_run(h, geteuid() == 0 ? as_user : direct);
+	harness_must_run(h, geteuid() == 0 ? as_user : direct);
 	h->pg_running = false;
 }
 
@@ -258,7 +258,7 @@ void harness_init(struct harness *h)
 	char src2[320];
 	snprintf(src2, sizeof src2, "%s/foreign.key", other);
 	cp[2] = src2;
-	must_run(h, cp);
+	harness_must_run(h, cp);
 
 	harness_pg_start(h);
 

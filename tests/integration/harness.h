@@ -41,6 +41,11 @@ void harness_init(struct harness *h);
 void harness_cleanup(struct harness *h);
 
 void harness_pg_stop(struct harness *h);   /* immediate stop: like a crash */
+
+/* Runs argv (argv[0] looked up in PATH) with its output appended to
+ * h->dir/commands.log; fails the test, showing the log's end, unless it
+ * exits 0. */
+void harness_must_run(struct harness *h, char *const argv[]);
 void harness_pg_start(struct harness *h);
 
 /* Runs "jianyid admin --database ... ARGS..." (NULL-terminated); returns its
