@@ -54,6 +54,12 @@ void desk_header_show_status(struct desk_header *h, enum desk_link_state state, 
 		text = g_strdup(_("Connecting…"));
 		gtk_widget_remove_css_class(h->status, "success");
 		break;
+	case DESK_LINK_REFUSED:
+		/* TRANSLATORS: %s: why the server refused the certificate, e.g. revoked */
+		text = g_strdup_printf(_("● Refused by the server (%s)"), why);
+		gtk_widget_remove_css_class(h->status, "success");
+		gtk_widget_add_css_class(h->status, "error");
+		break;
 	default:
 		/* TRANSLATORS: %s: why the connection was lost */
 		text = g_strdup_printf(_("● Reconnecting (%s)"), why);

@@ -1,6 +1,6 @@
 /* The window's header: who is signed in (name, unit, roles, from the
  * server's Welcome) and the server's status (connected, connecting,
- * reconnecting with the reason). */
+ * reconnecting with the reason, or refused: a revoked certificate). */
 #ifndef JY_DESK_HEADER_H
 #define JY_DESK_HEADER_H
 

@@ -9,6 +9,7 @@
 
 #include "cli_clock.h"
 #include "cli_i18n.h"
+#include "cli_reasons.h"
 #include "cli_settings.h"
 
 #define BACKOFF_MIN_MS 500
@@ -122,8 +123,10 @@ static void fail_pending(struct desk_link *l, const char *why)
 	g_array_free(was, TRUE);
 }
 
-/* The connection failed or dropped: close it, tell, and try again later. */
-static void lost(struct desk_link *l, const char *why)
+/* The connection failed or dropped: close it, tell, and try again later
+ * (st: RECONNECTING, or REFUSED when the server turned the certificate
+ * away). */
+static void lost_as(struct desk_link *l, enum desk_link_state st, const char *why)
 {
 	char copy[sizeof ((struct jy_error *)0)->message];
 
@@ -134,7 +137,24 @@ static void lost(struct desk_link *l, const char *why)
 	l->c = NULL;
 	fail_pending(l, copy);
 	l->timer = g_timeout_add(jy_backoff_next(&l->backoff), on_reconnect_timer, l);
-	set_state(l, DESK_LINK_RECONNECTING, copy);
+	set_state(l, st, copy);
+}
+
+static void lost(struct desk_link *l, const char *why)
+{
+	lost_as(l, DESK_LINK_RECONNECTING, why);
+}
+
+/* Lost with err: the server's refusal in the reader's language
+ * (cli_error_text), not its English message. */
+static void lost_error(struct desk_link *l, const struct jy_error *err)
+{
+	char why[sizeof err->message];
+	bool refused = err->code == JIANYI__STATUS_CODE__STATUS_UNAUTHENTICATED ||
+		       err->code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED;
+
+	cli_error_text(err, why, sizeof why);
+	lost_as(l, refused ? DESK_LINK_REFUSED : DESK_LINK_RECONNECTING, why);
 }
 
 /* Watches for answers, and for writability while output waits. */
@@ -144,7 +164,7 @@ static void watch_io(struct desk_link *l)
 	int f = jy_flush(l->c, &e);
 
 	if (f < 0)
-		lost(l, e.message);
+		lost_error(l, &e);
 	else
 		watch(l, G_IO_IN | (f > 0 ? G_IO_OUT : 0));
 }
@@ -161,7 +181,7 @@ static void connect_step(struct desk_link *l)
 		watch(l, G_IO_OUT);
 		return;
 	case JY_POLL_FAILED:
-		lost(l, e.message);
+		lost_error(l, &e);
 		return;
 	case JY_POLL_OK:
 		if (l->timer != 0)
@@ -192,7 +212,7 @@ static void start_connect(struct desk_link *l)
 
 	l->c = jy_connect_start(&l->opts, &e);
 	if (l->c == NULL) {
-		lost(l, e.message);
+		lost_error(l, &e);
 		return;
 	}
 	l->timer = g_timeout_add(l->opts.timeout_ms > 0 ? (guint)l->opts.timeout_ms : 10000u,
@@ -246,11 +266,11 @@ static gboolean on_socket(gint fd, GIOCondition cond, gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	if ((cond & G_IO_OUT) && jy_flush(l->c, &e) < 0) {
-		lost(l, e.message);
+		lost_error(l, &e);
 		return G_SOURCE_REMOVE;
 	}
 	if ((cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && !jy_consume_input(l->c, &e)) {
-		lost(l, e.message);
+		lost_error(l, &e);
 		return G_SOURCE_REMOVE;
 	}
 	dispatch(l);
@@ -270,10 +290,9 @@ bool desk_link_send(struct desk_link *l, const Jianyi__Request *req, desk_link_r
 		return false;
 	}
 	if (!jy_send(l->c, req, &p.id, err)) {
-		char why[sizeof err->message];
+		struct jy_error copy = *err;
 
-		snprintf(why, sizeof why, "%s", err->message);
-		lost(l, why);
+		lost_error(l, &copy);
 		return false;
 	}
 	g_array_append_val(l->pending, p);

@@ -18,6 +18,8 @@ enum desk_link_state {
 	DESK_LINK_CONNECTING,     /* the first connect */
 	DESK_LINK_CONNECTED,      /* greeted: desk_link_welcome is set */
 	DESK_LINK_RECONNECTING,   /* lost; connecting again (why says why) */
+	DESK_LINK_REFUSED,        /* the server refused the certificate (why: its
+				   * reason, e.g. revoked); tried again all the same */
 };
 
 struct desk_link;

@@ -7,6 +7,7 @@
 #include "desk_cases.h"
 #include "desk_header.h"
 #include "desk_link.h"
+#include "desk_probe.h"
 #include "desk_todo.h"
 
 #define WIDTH 1366
@@ -184,6 +185,7 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_shortcuts(w);
 	g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
 	desk_link_set_handlers(w->link, on_status, on_event, w);
+	desk_probe_start(w->win);   /* tests only (JIANYI_DESK_TEST_FRAMES) */
 	gtk_window_present(GTK_WINDOW(w->win));
 	desk_link_start(w->link);
 }

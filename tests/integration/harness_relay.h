@@ -1,7 +1,9 @@
 /* A relay that cuts links: a TCP relay on 127.0.0.1 in front of a server's
  * port, on its own thread, for tests of what a client does when the answer
  * to a request is lost (the server acted; the client never heard). It
- * serves one connection at a time (a new one replaces the old). */
+ * serves one connection at a time (a new one replaces the old). It can
+ * also hold the server's answers back for a while (a slow link), for tests
+ * that a client does not wait on the network (harness_relay_set_delay). */
 #ifndef JY_HARNESS_RELAY_H
 #define JY_HARNESS_RELAY_H
 
@@ -31,6 +33,10 @@ struct harness_relay *harness_relay_start(int target_port, struct relay_cuts cut
 int harness_relay_port(const struct harness_relay *r);
 /* Connections from now on go to another port (a restarted server). */
 void harness_relay_retarget(struct harness_relay *r, int target_port);
+/* From now on every chunk the server sends reaches the client delay_ms
+ * later (0: at once again; what is held already still waits its time).
+ * The client's chunks are not delayed. */
+void harness_relay_set_delay(struct harness_relay *r, int delay_ms);
 /* How many connections it cut so far. */
 int harness_relay_cut_count(const struct harness_relay *r);
 /* Stops the thread and closes everything. */

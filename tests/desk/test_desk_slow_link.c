@@ -1,0 +1,101 @@
+/* jianyi-desk never waits on the network (docs/DESK.md, "Never waiting on
+ * the network" and "How it is tested"): the workflow fixture with a case
+ * assigned to unit A, and the real desk signed in as unit A's clerk through
+ * the test relay (tests/integration/harness_relay.h), which holds every
+ * answer of the server back 2 s. desk_slow_link.py (dogtail) searches the
+ * case list and accepts the case, and while each request is outstanding
+ * checks from outside that the window kept drawing (the desk's frame-clock
+ * probe, desk/desk_probe.h) and kept answering accessibility queries.
+ * Then the database must agree: the case is accepted.
+ *
+ * Skipped (77) when the desk was not built, or xvfb-run, dbus-run-session
+ * or python3-dogtail are missing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "harness_relay.h"
+#include "wf_helpers.h"
+
+#define TITLE "关于修缮县城老旧小区道路的建议"
+#define DELAY_MS 2000
+#define PYTHON "/usr/bin/python3"   /* Debian's, where python3-dogtail is */
+#define SKIP 77
+
+static int sh_ok(const char *cmd)
+{
+	int st = system(cmd);
+
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Why the scenario cannot run here, or NULL when it can. */
+static const char *missing(void)
+{
+	const char *desk = getenv("JIANYI_DESK");
+
+	if (desk == NULL || desk[0] == '\0' || access(desk, X_OK) != 0)
+		return "jianyi-desk was not built (libgtk-4-dev)";
+	if (!sh_ok("command -v xvfb-run >/dev/null 2>&1"))
+		return "xvfb-run is missing (xvfb, xauth)";
+	if (!sh_ok("command -v dbus-run-session >/dev/null 2>&1"))
+		return "dbus-run-session is missing (dbus)";
+	if (!sh_ok(PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
+		return "python3-dogtail or python3-pyatspi is missing";
+	return NULL;
+}
+
+static void desk_draws_while_answers_are_late(void **state)
+{
+	struct kase k, other;
+	struct harness_relay *relay;
+	struct cli_call c = { .sp = &S, .who = "a-clerk", .env = "LANG=zh_CN.UTF-8" };
+	char env[2048], frames[400], cmd[9000];
+	int delay = DELAY_MS * harness_time_scale(), st;
+	Jianyi__Envelope *got;
+
+	(void)state;
+	prepare(&k, ST_ASSIGNED, TITLE, false);
+	prepare(&other, ST_IN_PROGRESS, "关于增设城区公共停车位的建议", false);
+	relay = harness_relay_start(S.port, (struct relay_cuts){ 0 });
+	harness_relay_set_delay(relay, delay);
+	c.port = harness_relay_port(relay);
+	harness_cli_env(&H, &c, env, sizeof env);
+	snprintf(frames, sizeof frames, "%s/desk-frames.txt", H.dir);
+	snprintf(cmd, sizeof cmd,
+		 "env %s PYTHONDONTWRITEBYTECODE=1 GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 GTK_MODULES=gail:atk-bridge "
+		 "JIANYI_DESK_TEST_FRAMES='%s' DESK_FRAMES='%s' DESK_DELAY_MS=%d "
+		 "DESK_NAME=desk_slow_link DESK_EXE='%s' DESK_TITLE='%s' DESK_SHOTS='%s' DESK_SCALE=%d "
+		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
+		 PYTHON " '%s/tests/desk/desk_slow_link.py' 2>&1",
+		 env, frames, frames, delay, getenv("JIANYI_DESK"), TITLE, H.dir,
+		 harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
+	st = system(cmd);
+	harness_relay_end(relay);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("the desk slow-link scenario failed (status %d): see its output above", st);
+	got = wf_get_ok(cx("a-clerk"), k.id);
+	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "accepted");
+	jy_envelope_free(got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(desk_draws_while_answers_are_late),
+	};
+	const char *why = missing();
+
+	if (why != NULL) {
+		printf("SKIP: %s\n", why);
+		return SKIP;
+	}
+	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
+}
