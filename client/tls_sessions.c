@@ -79,19 +79,29 @@ static bool still_valid(const SSL_SESSION *sess)
 }
 
 /* OpenSSL calls this for every ticket; with TLS 1.3 tickets arrive after
- * the handshake, while the first response is read. Returns 1 when we keep
- * the reference. */
+ * the handshake, while the first response is read. We keep a copy, never
+ * the connection's own session (returns 0): OpenSSL marks that one not
+ * resumable when the connection later ends in a fatal error, as when the
+ * server is killed while we read ("unexpected EOF"), which would throw
+ * away a ticket still good for the restarted server or for another
+ * instance behind the same balancer (docs/OPERATIONS.md "Several instances
+ * behind HAProxy"). */
 static int on_new_session(SSL *ssl, SSL_SESSION *sess)
 {
 	const char *key = ssl_idx >= 0 ? SSL_get_ex_data(ssl, ssl_idx) : NULL;
 	struct store *st = store_of(SSL_get_SSL_CTX(ssl));
 	struct entry *e;
 	char *copy;
+	SSL_SESSION *kept;
 
 	if (key == NULL || st == NULL || !SSL_SESSION_is_resumable(sess))
 		return 0;
 	if ((copy = strdup(key)) == NULL)
 		return 0;
+	if ((kept = SSL_SESSION_dup(sess)) == NULL) {
+		free(copy);
+		return 0;
+	}
 	pthread_mutex_lock(&st->lock);
 	e = find(st, key);
 	if (e == NULL) {
@@ -106,9 +116,9 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess)
 	free(e->key);
 	SSL_SESSION_free(e->sess);
 	e->key = copy;
-	e->sess = sess;     /* the newest ticket replaces the older one */
+	e->sess = kept;     /* the newest ticket replaces the older one */
 	pthread_mutex_unlock(&st->lock);
-	return 1;
+	return 0;
 }
 
 bool jy_tls_sessions_enable(SSL_CTX *ctx)

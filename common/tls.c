@@ -128,8 +128,9 @@ SSL_CTX *jy_tls_server_ctx(const struct jy_tls_files *files, char *err, size_t e
 	/* Resumption uses stateless TLS 1.3 tickets: the session (with the
 	 * client certificate) travels encrypted under this context's ticket key
 	 * and the server keeps nothing; a server-side cache would hold every
-	 * session in memory. A reload (SIGHUP) makes a new key, so earlier
-	 * tickets then fall back to full handshakes. The account is still
+	 * session in memory. Without shared keys ([tls] ticket_key_file, see
+	 * server/net/ticket_keys.h) a reload (SIGHUP) makes a new key, so
+	 * earlier tickets then fall back to full handshakes. The account is still
 	 * looked up from the certificate on every connection (session.c), so a
 	 * revoked certificate is refused even when its session resumes. No
 	 * early data (0-RTT): replayable requests are not worth a round trip. */

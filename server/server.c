@@ -34,6 +34,7 @@
 #include "revocation.h"
 #include "session.h"
 #include "statements.h"
+#include "ticket_keys.h"
 #include "tls.h"
 #include "enroll_ca.h"
 
@@ -44,7 +45,13 @@ static SSL_CTX *build_tls(const struct jy_config *cfg, char *err, size_t errlen)
 {
 	struct jy_tls_files f = { cfg->cert_file, cfg->key_file, cfg->ca_file, cfg->allow_tls12,
 				  cfg->issuing_cert_file, false };
-	return jy_tls_server_ctx(&f, err, errlen);
+	SSL_CTX *ctx = jy_tls_server_ctx(&f, err, errlen);
+	/* Shared ticket keys, read again on every reload (rotation). */
+	if (ctx && cfg->ticket_key_file && !ticket_keys_use_file(ctx, cfg->ticket_key_file, err, errlen)) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
 }
 
 bool server_reload_tls(struct jy_server *srv)

@@ -34,13 +34,15 @@ JY_CLIENT_PACKAGES=(
 )
 # What the tests add: cmocka, pgbench (postgresql-client) for the
 # benchmarks, plpgsql_check for the check of every PL/pgSQL function, GLib
-# for the test that drives libjianyi from GLib's main loop.
+# for the test that drives libjianyi from GLib's main loop, HAProxy for the
+# test of several jianyid behind a balancer (tests/balance/).
 # shellcheck disable=SC2034
 JY_TEST_PACKAGES=(
 	libcmocka-dev
 	postgresql-client
 	postgresql-15-plpgsql-check
 	libglib2.0-dev
+	haproxy
 )
 # The quickstart runs the server and the CLI; deploy/test needs everything.
 # shellcheck disable=SC2034

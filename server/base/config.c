@@ -9,8 +9,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "addr_list.h"
 #include "log.h"
 #include "protocol.h"
+#include "ticket_key_file.h"
 #include "xalloc.h"
 
 void jy_config_defaults(struct jy_config *cfg)
@@ -19,6 +21,8 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->listen = jy_xstrdup("127.0.0.1:7443");
 	cfg->http_listen = jy_xstrdup("127.0.0.1:7080");
 	cfg->metrics_listen = jy_xstrdup("127.0.0.1:7081");
+	cfg->proxy_protocol = jy_xstrdup("off");
+	cfg->proxy_from = jy_xstrdup("127.0.0.1, ::1");
 	cfg->http_max_connections = 512;
 	cfg->http_request_timeout_s = 10;
 	cfg->portal_cache_s = 5;
@@ -58,6 +62,9 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->http_ready_file);
 	free(cfg->metrics_listen);
 	free(cfg->metrics_ready_file);
+	free(cfg->proxy_protocol);
+	free(cfg->proxy_from);
+	free(cfg->ticket_key_file);
 	free(cfg->cert_file);
 	free(cfg->key_file);
 	free(cfg->ca_file);
@@ -109,10 +116,13 @@ static const struct setting settings[] = {
 	S("server", "http_request_timeout", K_UINT, http_request_timeout_s, 1, 3600),
 	S("server", "portal_cache_seconds", K_UINT, portal_cache_s, 1, 3600),
 	S("server", "metrics_listen", K_STRING, metrics_listen, 0, 0),
+	S("server", "proxy_protocol", K_STRING, proxy_protocol, 0, 0),
+	S("server", "proxy_from", K_STRING, proxy_from, 0, 0),
 	S("tls", "cert", K_STRING, cert_file, 0, 0),
 	S("tls", "key", K_STRING, key_file, 0, 0),
 	S("tls", "ca", K_STRING, ca_file, 0, 0),
 	S("tls", "allow_tls12", K_BOOL, allow_tls12, 0, 0),
+	S("tls", "ticket_key_file", K_STRING, ticket_key_file, 0, 0),
 	S("enroll", "issuing_cert", K_STRING, issuing_cert_file, 0, 0),
 	S("enroll", "issuing_key", K_STRING, issuing_key_file, 0, 0),
 	S("enroll", "cert_days", K_UINT, enroll_cert_days, 1, 825),
@@ -347,6 +357,22 @@ static bool instance_valid(const char *name, char *err, size_t errlen)
 	return true;
 }
 
+/* Behind a load balancer (net/proxy_accept.h). */
+static bool proxy_valid(const struct jy_config *cfg, char *err, size_t errlen)
+{
+	if (strcmp(cfg->proxy_protocol, "off") != 0 && strcmp(cfg->proxy_protocol, "v2") != 0) {
+		snprintf(err, errlen, "server.proxy_protocol: '%s' is not off or v2", cfg->proxy_protocol);
+		return false;
+	}
+	struct addr_list l;
+	char why[200];
+	if (!addr_list_parse(cfg->proxy_from, &l, why, sizeof why)) {
+		snprintf(err, errlen, "server.proxy_from: %s", why);
+		return false;
+	}
+	return true;
+}
+
 bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, size_t errlen)
 {
 	if (!instance_valid(cfg->log_instance, err, errlen))
@@ -377,6 +403,16 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 	}
 	if (need_tls && !enroll_valid(cfg, err, errlen))
 		return false;
+	if (!proxy_valid(cfg, err, errlen))
+		return false;
+	if (need_tls && cfg->ticket_key_file) {
+		/* Checked now for a clear exit 2; read again with the TLS context. */
+		struct ticket_keys keys;
+		bool ok = ticket_keys_load(cfg->ticket_key_file, &keys, err, errlen);
+		ticket_keys_wipe(&keys);
+		if (!ok)
+			return false;
+	}
 	return notifier_valid(cfg, err, errlen);
 }
 

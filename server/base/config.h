@@ -26,9 +26,12 @@ struct jy_config {
 	uint32_t http_request_timeout_s; /* an HTTP request's headers and body, from its first byte, default 10 */
 	uint32_t portal_cache_s;      /* /stats is recomputed at most this often, default 5 */
 	char *metrics_listen;         /* /metrics: "host:port" or "off", default 127.0.0.1:7081 */
+	char *proxy_protocol;         /* "off" (default) or "v2": connections start with a PROXY v2 header */
+	char *proxy_from;             /* the proxies (addresses, CIDRs), default "127.0.0.1, ::1" */
 	/* [tls] */
 	char *cert_file, *key_file, *ca_file;
 	bool allow_tls12;
+	char *ticket_key_file;        /* shared session-ticket keys (net/ticket_keys.h); NULL: a random key */
 	/* [enroll] (docs/ARCHITECTURE.md "Enrollment"): off unless both files are set */
 	char *issuing_cert_file;      /* the CA that signs enrolled clients' certificates, PEM */
 	char *issuing_key_file;       /* its key: must not be readable by group or others */

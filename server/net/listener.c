@@ -11,10 +11,13 @@
 #include <event2/listener.h>
 
 #include "accept_guard.h"
+#include "addr_list.h"
 #include "log.h"
 #include "metrics.h"
 #include "net.h"
+#include "proxy_accept.h"
 #include "session.h"
+#include "xalloc.h"
 
 /* Hard ceiling above max_connections: past it we close at once instead of
  * spending a handshake on a polite refusal. */
@@ -47,7 +50,7 @@ void listener_local_address(int fd, char *host, size_t hostlen, unsigned *port)
 	}
 }
 
-static void format_peer(const struct sockaddr *sa, char *out, size_t outlen)
+void listener_format_peer(const struct sockaddr *sa, char *out, size_t outlen)
 {
 	char host[INET6_ADDRSTRLEN];
 	unsigned port;
@@ -81,7 +84,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	(void)salen;
 	struct jy_net *net = arg;
 	char peer[64];
-	format_peer(sa, peer, sizeof peer);
+	listener_format_peer(sa, peer, sizeof peer);
 	if (net->draining || net->nsessions >= net->cfg->max_connections + REFUSE_SLACK) {
 		jy_metrics_count(net->metrics, JY_SESSIONS_REFUSED);
 		jy_warn("event=connection_dropped peer=%s sessions=%u reason=%s", peer,
@@ -94,7 +97,32 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		close(fd);
 		return;
 	}
-	session_accept(net, fd, peer);
+	if (!net->proxy_from) {
+		session_accept(net, fd, peer);
+	} else if (addr_list_match(net->proxy_from, sa)) {
+		proxy_accept(net, fd, peer);
+	} else {
+		/* Behind a balancer only the proxies may connect: anyone else
+		 * could claim any address in a header of their own. */
+		jy_metrics_count(net->metrics, JY_SESSIONS_REFUSED);
+		jy_warn("event=connection_dropped peer=%s reason=not_from_a_proxy", peer);
+		close(fd);
+	}
+}
+
+/* proxy_protocol = v2: the proxies a connection must come from. */
+static bool proxy_setup(struct jy_net *net, char *err, size_t errlen)
+{
+	TAILQ_INIT(&net->proxy_waiting);
+	if (strcmp(net->cfg->proxy_protocol, "v2") != 0)
+		return true;
+	net->proxy_from = jy_xcalloc(1, sizeof *net->proxy_from);
+	char why[200];
+	if (!addr_list_parse(net->cfg->proxy_from, net->proxy_from, why, sizeof why)) {
+		snprintf(err, errlen, "server.proxy_from: %s", why);
+		return false;
+	}
+	return true;
 }
 
 bool listener_split_host_port(const char *addr, char *host, size_t hostlen, char *port,
@@ -148,6 +176,8 @@ struct evconnlistener *listener_bind(struct event_base *base, const char *addr,
 
 bool listener_start(struct jy_net *net, const char *addr, char *err, size_t errlen)
 {
+	if (!proxy_setup(net, err, errlen))
+		return false;
 	net->listener = listener_bind(net->base, addr, on_accept, net, err, errlen);
 	if (!net->listener)
 		return false;
@@ -163,4 +193,9 @@ void listener_stop(struct jy_net *net)
 	}
 	accept_guard_free(net->accept_guard);
 	net->accept_guard = NULL;
+	if (net->proxy_from) {
+		proxy_accept_stop(net);
+		free(net->proxy_from);
+		net->proxy_from = NULL;
+	}
 }

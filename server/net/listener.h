@@ -19,6 +19,8 @@ struct evconnlistener *listener_bind(struct event_base *base, const char *addr,
 struct sockaddr;
 /* A socket address as host text and port ("?" and 0 for other families). */
 void listener_sockaddr(const struct sockaddr *sa, char *host, size_t hostlen, unsigned *port);
+/* "host:port" or "[v6]:port", as logs name a peer. */
+void listener_format_peer(const struct sockaddr *sa, char *out, size_t outlen);
 /* The address a bound socket listens on (port 0 in the configuration picks one). */
 void listener_local_address(int fd, char *host, size_t hostlen, unsigned *port);
 /* Splits "host:port" or "[v6]:port" (port 0..65535); the HTTP side uses it

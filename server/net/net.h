@@ -21,7 +21,10 @@ struct request;
 struct accept_guard;
 struct revocation;
 struct jy_metrics;
+struct addr_list;
+struct proxy_waiting;
 TAILQ_HEAD(session_list, session);
+TAILQ_HEAD(proxy_waiting_list, proxy_waiting);
 
 /* What the layers above do for the network layer; each gets hooks.app. */
 struct jy_net_hooks {
@@ -40,6 +43,8 @@ struct jy_net {
 	SSL_CTX *tls;                     /* current context; SIGHUP swaps it */
 	struct evconnlistener *listener;
 	struct accept_guard *accept_guard; /* pauses accept after EMFILE & co. */
+	struct addr_list *proxy_from;     /* proxy_protocol = v2: the proxies; NULL: off */
+	struct proxy_waiting_list proxy_waiting; /* connections still sending their PROXY header */
 	struct db_pool *db;               /* the Hello's account lookup, revocation */
 	struct revocation *revocation;    /* ends sessions of revoked certificates (revocation.c) */
 	struct jy_metrics *metrics;       /* requests and this layer's events, counted (base/metrics.h) */

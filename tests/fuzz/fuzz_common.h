@@ -12,7 +12,7 @@
 /* Every target defines libFuzzer's entry point. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Calls cb once per seed of target ("frame", "envelope" or "pbjson"), with
+/* Calls cb once per seed of target ("frame", "envelope", "pbjson" or "proxy_v2"), with
  * a file name for it; returns the number of seeds, 0 for an unknown target. */
 typedef void (*fuzz_seed_cb)(const char *name, const uint8_t *data, size_t len, void *arg);
 size_t fuzz_seeds(const char *target, fuzz_seed_cb cb, void *arg);

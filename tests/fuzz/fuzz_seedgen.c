@@ -1,5 +1,5 @@
-/* fuzz_seedgen TARGET DIR: writes TARGET's seed corpus (frame, envelope or
- * pbjson) into DIR, one file per seed, for libFuzzer to start from. */
+/* fuzz_seedgen TARGET DIR: writes TARGET's seed corpus (frame, envelope, pbjson or
+ * proxy_v2) into DIR, one file per seed, for libFuzzer to start from. */
 #include "fuzz_common.h"
 
 #include <errno.h>
@@ -25,7 +25,7 @@ static void write_seed(const char *name, const uint8_t *data, size_t len, void *
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: fuzz_seedgen frame|envelope|pbjson DIR\n");
+		fprintf(stderr, "usage: fuzz_seedgen frame|envelope|pbjson|proxy_v2 DIR\n");
 		return 2;
 	}
 	outdir = argv[2];

@@ -555,6 +555,37 @@ static void pbjson_seeds(struct seed_ctx *c)
 	json_object_put(ej);
 }
 
+/* PROXY v2 headers (tests/unit/test_proxy_v2.c has their layout), each
+ * after the byte that picks the read size, some followed by a TLS record. */
+static void proxy_v2_seeds(struct seed_ctx *c)
+{
+	static const uint8_t sig[12] = { 0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d,
+					 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a };
+	static const struct { const char *name; uint8_t cut, ver_cmd, fam; uint16_t len; } h[] = {
+		{ "v4", 7, 0x21, 0x11, 12 }, { "v4-tlv", 1, 0x21, 0x11, 19 },
+		{ "v6", 31, 0x21, 0x21, 36 }, { "local", 3, 0x20, 0x00, 0 },
+		{ "local-v4", 5, 0x20, 0x11, 12 }, { "unix", 9, 0x21, 0x31, 216 },
+		{ "short", 2, 0x21, 0x11, 11 }, { "v1-version", 4, 0x11, 0x11, 12 },
+	};
+	uint8_t buf[1 + 16 + 216 + 5];
+	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++) {
+		memset(buf, 0, sizeof buf);
+		buf[0] = h[i].cut;
+		memcpy(buf + 1, sig, sizeof sig);
+		buf[13] = h[i].ver_cmd;
+		buf[14] = h[i].fam;
+		buf[15] = (uint8_t)(h[i].len >> 8);
+		buf[16] = (uint8_t)h[i].len;
+		for (size_t j = 0; j < h[i].len; j++)
+			buf[17 + j] = (uint8_t)(127 + j);
+		size_t n = 17 + h[i].len;
+		memcpy(buf + n, "\x16\x03\x01\x02\x00", 5);   /* a ClientHello's record header */
+		emit(c, h[i].name, buf, n + 5);
+	}
+	static const char v1[] = "\x01PROXY TCP4 192.0.2.7 198.51.100.1 51000 7443\r\n";
+	emit(c, "v1-text", (const uint8_t *)v1, sizeof v1 - 1);
+}
+
 size_t fuzz_seeds(const char *target, fuzz_seed_cb cb, void *arg)
 {
 	struct seed_ctx c = { .cb = cb, .arg = arg, .target = target };
@@ -562,6 +593,8 @@ size_t fuzz_seeds(const char *target, fuzz_seed_cb cb, void *arg)
 		request_seeds(&c);
 	else if (strcmp(target, "pbjson") == 0)
 		pbjson_seeds(&c);
+	else if (strcmp(target, "proxy_v2") == 0)
+		proxy_v2_seeds(&c);
 	return c.count;
 }
 

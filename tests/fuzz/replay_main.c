@@ -15,7 +15,7 @@
 #include "xalloc.h"
 
 #ifndef FUZZ_TARGET
-#error "FUZZ_TARGET names the seed set (frame, envelope, pbjson)"
+#error "FUZZ_TARGET names the seed set (frame, envelope, pbjson, proxy_v2)"
 #endif
 
 static size_t runs;

@@ -1,7 +1,9 @@
 /* Start-up order and database timeouts (the project's "Fixes" issue, item
  * 16): every statement has a statement_timeout, migrations a lock_timeout
  * with retries, and the listeners are bound (addresses checked) before any
- * migration runs: a bad --listen is exit 2 and touches nothing. Real
+ * migration runs: a bad --listen is exit 2 and touches nothing, and so is
+ * a bad setting for running behind a balancer (proxy_protocol, proxy_from,
+ * a ticket_key_file that is missing, short or open to others). Real
  * PostgreSQL, real jianyid over real TLS. */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +141,57 @@ static void bad_listen_exits_2_before_the_database(void **state)
 	close(fd);
 }
 
+/* Behind a balancer: each bad setting is exit 2 naming it, before the
+ * database is touched. */
+static void bad_balance_settings_exit_2(void **state)
+{
+	(void)state;
+	char keys[320], short_keys[320], open_keys[320];
+	snprintf(keys, sizeof keys, "%s/ticket.key", H.dir);
+	snprintf(short_keys, sizeof short_keys, "%s/short.key", H.dir);
+	snprintf(open_keys, sizeof open_keys, "%s/open.key", H.dir);
+	static const uint8_t zero[160];
+	const struct { const char *path; size_t len; mode_t mode; } files[] = {
+		{ keys, 80, 0600 }, { short_keys, 40, 0600 }, { open_keys, 80, 0644 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		int fd = open(files[i].path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, zero, files[i].len), (ssize_t)files[i].len);
+		assert_int_equal(fchmod(fd, files[i].mode), 0);
+		close(fd);
+	}
+	char missing[340];
+	snprintf(missing, sizeof missing, "%s/none.key", H.dir);
+	const struct { const char *server, *ticket_file, *says; } cases[] = {
+		{ "proxy_protocol = v1", NULL, "server.proxy_protocol: 'v1' is not off or v2" },
+		{ "proxy_protocol = v2\nproxy_from = 10.0.0.0/33", NULL, "server.proxy_from" },
+		{ "proxy_from = balancer.example", NULL, "'balancer.example' is not an IPv4" },
+		{ "", missing, "No such file" },
+		{ "", short_keys, "holds 40 bytes" },
+		{ "", open_keys, "chmod 600" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char ini[320], data[320], log[320];
+		snprintf(ini, sizeof ini, "%s/balance-%zu.ini", H.dir, i);
+		snprintf(data, sizeof data, "%s/never-balance-%zu", H.dir, i);
+		snprintf(log, sizeof log, "%s/balance-%zu.log", H.dir, i);
+		FILE *f = fopen(ini, "w");
+		assert_non_null(f);
+		fprintf(f, "[server]\nlisten = 127.0.0.1:0\nhttp_listen = off\nmetrics_listen = off\n%s\n"
+			"[tls]\ncert = %s/server.crt\nkey = %s/server.key\nca = %s/ca.crt\n"
+			"ticket_key_file = %s\n[embedded]\ndata_dir = %s\n",
+			cases[i].server, H.pki, H.pki, H.pki,
+			cases[i].ticket_file ? cases[i].ticket_file : keys, data);
+		fclose(f);
+		char *argv[] = { (char *)jianyid_path(), "--config", ini, NULL };
+		int rc = run(argv, log);
+		if (rc != 2 || !file_has(log, cases[i].says))
+			fail_msg("case %zu: exit %d; %s should say \"%s\"", i, rc, log, cases[i].says);
+		assert_false(exists(data));
+	}
+}
+
 static PGconn *pg_connect(void)
 {
 	PGconn *c = PQconnectdb(H.pg.conninfo);
@@ -235,6 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_listen_exits_2_before_the_database),
+		cmocka_unit_test(bad_balance_settings_exit_2),
 		cmocka_unit_test(request_behind_a_lock_times_out),
 		cmocka_unit_test(migration_waits_with_lock_timeout_and_retries),
 	};
