@@ -278,6 +278,52 @@ static const char *refused(const struct cli_call *c, const char *args)
 	char out[OUT_MAX / 2], err[8192];
 	int rc = harness_cli_run(&H, c, args, out, sizeof out, err, sizeof err);
 
+/* A merge names the case it went into by number and title, and the
+ * target's reply, shown in the merged case's timeline to its proposer,
+ * says which case it is on, by title too. */
+static void timeline_names_merged_case(void **state)
+{
+	(void)state;
+	char args[1024], into[24], merged[24], due[16], want[512];
+	const char *out;
+
+	out = zh("deputy-wang", "submit --title 关于增设农村垃圾收集点的建议 "
+		 "--body 建议每村增设垃圾收集点。 --category 环保");
+	snprintf(into, sizeof into, "%lld", strtoll(out + 1, NULL, 10));
+	out = zh("deputy-wang", "submit --title 关于完善农村垃圾清运的建议 "
+		 "--body 建议完善农村垃圾清运。 --category 环保");
+	snprintf(merged, sizeof merged, "%lld", strtoll(out + 1, NULL, 10));
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", into);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", merged);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "merge %s --into %s --reason 内容相近，并案办理。", merged, into);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "assign %s --lead %lld", into, (long long)unit_a);
+	zh("gov", args);
+	snprintf(args, sizeof args, "accept %s", into);
+	zh("a-clerk", args);
+	wf_date(due, sizeof due, 30);
+	snprintf(args, sizeof args, "plan %s --handler 张经办 --phone 0571-87654321 "
+		 "--plan 年内增设。 --date %s", into, due);
+	zh("a-clerk", args);
+	snprintf(args, sizeof args, "contact %s --phase before --method visit "
+		 "--note 上门听取代表意见。", into);
+	zh("a-clerk", args);
+	snprintf(args, sizeof args, "reply %s --class A --text 已增设收集点。", into);
+	zh("a-head", args);
+
+	snprintf(args, sizeof args, "show %s", merged);
+	out = zh("liaison", args);
+	snprintf(want, sizeof want, "并入建议 #%s“关于增设农村垃圾收集点的建议”", into);
+	if (!strstr(out, want))
+		fail_msg("the merge does not name its target by title (%s):\n%s", want, out);
+	out = zh("deputy-wang", args);
+	snprintf(want, sizeof want, "（在建议 #%s“关于增设农村垃圾收集点的建议”中）", into);
+	if (!strstr(out, want))
+		fail_msg("the target's reply does not say its case (%s):\n%s", want, out);
+}
+
 	if (rc == 0)
 		fail_msg("%s: jianyi %s was not refused:\n%s", c->who, args, out);
 	snprintf(text, sizeof text, "%s%s", out, err);
@@ -395,3 +441,4 @@ int main(void)
 	};
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }
+		cmocka_unit_test(timeline_names_merged_case),
