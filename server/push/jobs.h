@@ -29,7 +29,8 @@ void jobs_free(struct jobs *j);
 #define JOBS_FIRST_RUN_MS 1000
 
 struct jobs_stats {
-	uint64_t runs, raised, locked_out, failed, uploads_dropped;
+	uint64_t uploads_dropped;   /* unfinished uploads removed */
+	uint64_t runs, raised, locked_out, failed;
 };
 void jobs_get_stats(const struct jobs *j, struct jobs_stats *out);
 
