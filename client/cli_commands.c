@@ -950,8 +950,9 @@ const struct cli_command cli_commands[] = {
 			"were made on. 'send' (and every 'jianyi sync') sends them in order;\n"
 			"each is applied once, also when the link drops mid-way and the write\n"
 			"is sent again. A write the server refuses (a conflict, a rule) is\n"
-			"kept as 'refused' with the server's message, and later writes on the\n"
-			"same case wait behind it (they were made on top of it). Resolve it:\n"
+			"kept as 'refused' with the server's reason (listed in your language),\n"
+			"and later writes on the same case wait behind it (they were made on\n"
+			"top of it). Resolve it:\n"
 			"'retry ID' makes it pending again on the case's version in the mirror\n"
 			"(sync first) or --version N; 'drop ID' deletes it. The list shows\n"
 			"pending, waiting and refused writes (--all: applied ones too).\n"),

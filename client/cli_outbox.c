@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "cli_clock.h"
+#include "enum_names.h"
 #include "cli_flags.h"
 #include "cli_mirror.h"
 #include "cli_output.h"
@@ -70,7 +71,7 @@ int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
 	int32_t mirrored = 0;
 	int64_t id;
 	struct cli_output out;
-	char line[256];
+	char line[512], action[JY_ENUM_NAME_MAX];
 
 	if (!cli_get_int(inv, "version", 1, INT32_MAX, CLI_OPTIONAL, &version))
 		return CLI_EXIT_USAGE;
@@ -92,6 +93,8 @@ int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
 		rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
 		goto done;
 	}
+	if (jy_enum_name(&jianyi__action__descriptor, (int)req->action, action, sizeof action) == NULL)
+		action[0] = '\0';
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		cli_out_int(&out, "queued", NULL, id);
@@ -100,9 +103,9 @@ int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
 		cli_out_int(&out, "expected_version", NULL, req->expected_version);
 		cli_out_str(&out, "idempotency_key", NULL, req->idempotency_key);
 	} else {
-		snprintf(line, sizeof line, "queued #%" PRId64 ": %s on #%" PRId64
-			 " (made on version %d); send it with: jianyi outbox send", id,
-			 inv->cmd->name, req->suggestion_id, req->expected_version);
+		snprintf(line, sizeof line, _("queued #%" PRId64 ": %s on #%" PRId64
+			 " (made on version %d); send it with: jianyi outbox send"), id,
+			 cli_action_text(action), req->suggestion_id, req->expected_version);
 		puts(line);
 	}
 	rc = cli_output_finish(&out);
@@ -185,7 +188,7 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 			*err = e2;
 			ok = false;
 		} else {
-			if (!mirror_outbox_refused(m, e[i].id, jy_status_str(e2.code), e2.message))
+			if (!mirror_outbox_refused(m, e[i].id, &e2))
 				ok = mirror_failed(m, err);
 			t->refused++;
 			if (nblocked < MAX_BLOCKED)
@@ -207,6 +210,53 @@ bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
 }
 
 /* --- jianyi outbox [send | drop ID | retry ID] ------------------------------ */
+
+/* An entry's state (mirror_outbox_state_name, or "waiting") in words. */
+static const char *state_text(const char *state)
+{
+	if (strcmp(state, "pending") == 0)
+		return _("pending");
+	if (strcmp(state, "waiting") == 0)
+		return _("waiting");
+	if (strcmp(state, "applied") == 0)
+		return _("applied");
+	return _("refused");
+}
+
+/* A refusal's sentence from its stored reason (cli_reasons.h); an entry
+ * refused before the mirror kept reasons has only the server's message. */
+static void put_refusal(const struct outbox_entry *e)
+{
+	struct jy_error why = { 0 };
+	char text[1024];
+
+	snprintf(why.message, sizeof why.message, "%s", e->message);
+	snprintf(why.reason, sizeof why.reason, "%s", e->reason);
+	snprintf(why.reason_args, sizeof why.reason_args, "%s", e->reason_args);
+	cli_error_text(&why, text, sizeof text);
+	fputs("  ", stdout);
+	cli_put_clean(cli_status_name_text(e->status));
+	/* TRANSLATORS: between a refusal's kind and its reason */
+	fputs(_(": "), stdout);
+	cli_put_clean(text);
+}
+
+/* The refusal's arguments ("name=value" lines) as a JSON object. */
+static json_object *reason_args_json(const char *lines)
+{
+	json_object *o = json_object_new_object();
+	char copy[512], *save = NULL;
+
+	snprintf(copy, sizeof copy, "%s", lines);
+	for (char *l = strtok_r(copy, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		char *eq = strchr(l, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		json_object_object_add(o, l, json_object_new_string(eq + 1));
+	}
+	return o;
+}
 
 static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 {
@@ -237,6 +287,8 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 			json_object_object_add(o, "tries", json_object_new_int(e[i].tries));
 			json_object_object_add(o, "status", json_object_new_string(e[i].status));
 			json_object_object_add(o, "message", json_object_new_string(e[i].message));
+			json_object_object_add(o, "reason", json_object_new_string(e[i].reason));
+			json_object_object_add(o, "reason_args", reason_args_json(e[i].reason_args));
 			json_object_object_add(o, "event_sequence", json_object_new_int64(e[i].event_seq));
 			json_object_object_add(o, "created_at", json_object_new_string(e[i].created_at));
 			json_object_array_add(a, o);
@@ -244,13 +296,11 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 		}
 		char made[64];
 		cli_clock_minute(e[i].created_at, made, sizeof made);
-		printf(_("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s"), e[i].id, state,
-		       cli_action_text(e[i].action), e[i].case_id, e[i].version, made);
+		printf(_("#%-5" PRId64 " %-8s %-18s case #%-6" PRId64 " v%-4d %s"), e[i].id,
+		       state_text(state), cli_action_text(e[i].action), e[i].case_id, e[i].version,
+		       made);
 		if (e[i].state == OUTBOX_REFUSED) {
-			fputs("  ", stdout);
-			cli_put_clean(cli_status_name_text(e[i].status));
-			fputs(": ", stdout);
-			cli_put_clean(e[i].message);
+			put_refusal(&e[i]);
 		} else if (waits) {
 			printf(_("  (behind a refused write on #%" PRId64 ")"), e[i].case_id);
 		} else if (e[i].state == OUTBOX_APPLIED) {
@@ -366,8 +416,8 @@ int cli_run_outbox(const struct cli_invocation *inv)
 		rc = mirror_outbox_retry(m, id, (int32_t)version) ? CLI_EXIT_OK
 					: cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
 		if (rc == CLI_EXIT_OK && !inv->flags.json)
-			printf("#%" PRId64 " is pending again (on version %ld); send it with: jianyi "
-			       "outbox send\n", id, version);
+			printf(_("#%" PRId64 " is pending again (on version %ld); send it with: jianyi "
+			       "outbox send\n"), id, version);
 		break;
 	}
 	}

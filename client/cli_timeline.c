@@ -142,7 +142,12 @@ static void describe(const struct ctx *x, const Jianyi__TimelineEvent *e, struct
 		snprintf(buf, len, _("registered it (term %" PRId64 ", session %" PRId64 ")"),
 			 num(d, "term"), num(d, "session"));
 	} else if (strcmp(k, "merge") == 0) {
-		snprintf(buf, len, _("merged it into suggestion #%" PRId64), num(d, "into_suggestion_id"));
+		if (str(d, "into_suggestion_title")[0] != '\0')
+			snprintf(buf, len, _("merged it into suggestion #%" PRId64 " “%s”"),
+				 num(d, "into_suggestion_id"), str(d, "into_suggestion_title"));
+		else
+			snprintf(buf, len, _("merged it into suggestion #%" PRId64),
+				 num(d, "into_suggestion_id"));
 	} else if (strcmp(k, "convert") == 0) {
 		snprintf(buf, len, _("converted it to a %s"), cli_case_kind_text(str(d, "to_kind")));
 	} else if (strcmp(k, "assign") == 0 || strcmp(k, "reassign") == 0) {
@@ -239,6 +244,22 @@ static void put(char *buf, size_t len, size_t *n, const char *text)
 		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
 }
 
+/* An event of the case this one was merged into (shown in the merged
+ * case's timeline): which case, by number and, when given, title. */
+static void put_other_case(struct json_object *d, char *buf, size_t len, size_t *n)
+{
+	char on[512];
+
+	if (num(d, "suggestion_id") <= 0)
+		return;
+	if (str(d, "suggestion_title")[0] != '\0')
+		snprintf(on, sizeof on, _(" (on suggestion #%" PRId64 " “%s”)"), num(d, "suggestion_id"),
+			 str(d, "suggestion_title"));
+	else
+		snprintf(on, sizeof on, _(" (on suggestion #%" PRId64 ")"), num(d, "suggestion_id"));
+	put(buf, len, n, on);
+}
+
 /* One event as its sentence, into buf. */
 static void sentence(const struct ctx *x, const Jianyi__TimelineEvent *e, char *buf, size_t len)
 {
@@ -265,6 +286,7 @@ static void sentence(const struct ctx *x, const Jianyi__TimelineEvent *e, char *
 		put(buf, len, &n, " ");
 	}
 	put(buf, len, &n, what);
+	put_other_case(d, buf, len, &n);
 	if (text[0] != '\0') {
 		char *line = one_line(text), *cut = cli_fit(line, TEXT_MAX_COLUMNS);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_i18n.h"
+#include "enum_names.h"
 #include "mirror_internal.h"
 #include "xalloc.h"
 
@@ -21,8 +22,7 @@ bool mirror_outbox_add(struct mirror *m, const Jianyi__ActRequest *req, int64_t 
 {
 	size_t len = jianyi__act_request__get_packed_size(req);
 	uint8_t *blob = jy_xmalloc(len ? len : 1);
-	const ProtobufCEnumValue *action = protobuf_c_enum_descriptor_get_value(
-		&jianyi__action__descriptor, (int)req->action);
+	char action[JY_ENUM_NAME_MAX];
 	sqlite3_stmt *st;
 	char now[32];
 	int rc;
@@ -36,12 +36,10 @@ bool mirror_outbox_add(struct mirror *m, const Jianyi__ActRequest *req, int64_t 
 		return mirror_fail_db(m, _("queueing a write"));
 	}
 	sqlite3_bind_int64(st, 1, req->suggestion_id);
-	/* "ACTION_CONTACT" -> "contact" */
-	char name[32];
-	snprintf(name, sizeof name, "%s", action ? action->name : "unknown");
-	for (char *p = name; *p; p++)
-		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-	mirror_bind_str(st, 2, name);
+	/* ACTION_CONTACT is "contact" (enum_names.h) */
+	if (jy_enum_name(&jianyi__action__descriptor, (int)req->action, action, sizeof action) == NULL)
+		snprintf(action, sizeof action, "unknown");
+	mirror_bind_str(st, 2, action);
 	mirror_bind_str(st, 3, req->idempotency_key);
 	sqlite3_bind_int(st, 4, req->expected_version);
 	sqlite3_bind_blob(st, 5, blob, (int)len, SQLITE_STATIC);
@@ -75,7 +73,7 @@ bool mirror_outbox_case(struct mirror *m, int64_t case_id, int *pending, int32_t
 }
 
 #define OUTBOX_COLUMNS "id, case_id, action, idempotency_key, expected_version, state, tries, " \
-		       "status, message, event_seq, created_at, request"
+		       "status, message, event_seq, created_at, request, reason, reason_args"
 
 static bool outbox_row(struct mirror *m, sqlite3_stmt *st, struct outbox_entry *e)
 {
@@ -93,6 +91,8 @@ static bool outbox_row(struct mirror *m, sqlite3_stmt *st, struct outbox_entry *
 	COPY(status, 7);
 	COPY(message, 8);
 	COPY(created_at, 10);
+	COPY(reason, 12);
+	COPY(reason_args, 13);
 #undef COPY
 	e->version = sqlite3_column_int(st, 4);
 	t = sqlite3_column_text(st, 5);
@@ -199,11 +199,15 @@ bool mirror_outbox_applied(struct mirror *m, int64_t id, int64_t event_seq)
 			     "WHERE id = CAST(?1 AS INTEGER)", id, seq, "");
 }
 
-bool mirror_outbox_refused(struct mirror *m, int64_t id, const char *status, const char *message)
+bool mirror_outbox_refused(struct mirror *m, int64_t id, const struct jy_error *why)
 {
-	return outbox_update(m, "UPDATE outbox SET state = 'refused', tries = tries + 1, "
-			     "status = ?2, message = ?3 WHERE id = CAST(?1 AS INTEGER)", id, status,
-			     message);
+	char t[32];
+
+	snprintf(t, sizeof t, "%" PRId64, id);
+	return mirror_exec1(m, "UPDATE outbox SET state = 'refused', tries = tries + 1, "
+			    "status = ?2, message = ?3, reason = ?4, reason_args = ?5 "
+			    "WHERE id = CAST(?1 AS INTEGER)", NULL, 0, t, jy_status_str(why->code),
+			    why->message, why->reason, why->reason_args, (char *)NULL);
 }
 
 bool mirror_outbox_tried(struct mirror *m, int64_t id)
@@ -240,8 +244,8 @@ bool mirror_outbox_retry(struct mirror *m, int64_t id, int32_t version)
 	jianyi__act_request__pack(e.req, blob);
 	snprintf(v, sizeof v, "%d", e.req->expected_version);
 	ok = sqlite3_prepare_v2(m->db, "UPDATE outbox SET state = 'pending', status = '', "
-				"message = '', expected_version = ?2, request = ?3 WHERE id = ?1", -1,
-				&st, NULL) == SQLITE_OK;
+				"message = '', reason = '', reason_args = '', expected_version = ?2, "
+				"request = ?3 WHERE id = ?1", -1, &st, NULL) == SQLITE_OK;
 	if (ok) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int(st, 2, e.req->expected_version);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jianyi.pb-c.h"
+#include "jianyi.h"
 #include "mirror_store.h"
 
 enum outbox_state { OUTBOX_PENDING, OUTBOX_APPLIED, OUTBOX_REFUSED };
@@ -21,7 +21,9 @@ struct outbox_entry {
 	enum outbox_state state;
 	int tries;
 	char status[32];             /* the server's status name when refused */
-	char message[512];           /* its message */
+	char message[512];           /* its message (English) */
+	char reason[48];             /* its reason and arguments, as in struct */
+	char reason_args[512];       /* jy_error ("" for a format-2 refusal) */
 	int64_t event_seq;           /* when applied: the event it made */
 	char created_at[32];
 	Jianyi__ActRequest *req;     /* unpacked; freed by mirror_outbox_free */
@@ -39,10 +41,10 @@ bool mirror_outbox_list(struct mirror *m, bool with_applied, struct outbox_entry
 void mirror_outbox_free(struct outbox_entry *e, size_t n);
 /* One entry (found false when there is none). */
 bool mirror_outbox_get(struct mirror *m, int64_t id, struct outbox_entry *e, bool *found);
-/* Records a send's outcome (tries + 1). */
+/* Records a send's outcome (tries + 1); a refusal keeps why's status,
+ * message, reason and arguments. */
 bool mirror_outbox_applied(struct mirror *m, int64_t id, int64_t event_seq);
-bool mirror_outbox_refused(struct mirror *m, int64_t id, const char *status,
-			   const char *message);
+bool mirror_outbox_refused(struct mirror *m, int64_t id, const struct jy_error *why);
 bool mirror_outbox_tried(struct mirror *m, int64_t id);
 /* A refused entry goes back to pending, with a new expected version (0:
  * keep it). */

@@ -24,7 +24,7 @@
 
 static const char schema[] =
 	"PRAGMA application_id = 1247366482;\n"   /* MIRROR_APP_ID */
-	"PRAGMA user_version = 2;\n"              /* MIRROR_FORMAT */
+	"PRAGMA user_version = 3;\n"              /* MIRROR_FORMAT */
 	/* owner, cursor, counters: key = value */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	/* one row per case the account may see; the Suggestion as the server
@@ -67,7 +67,10 @@ static const char schema[] =
 	"    CHECK (state IN ('pending', 'applied', 'refused')),\n"
 	"  tries INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT '',\n"
 	"  message TEXT NOT NULL DEFAULT '', event_seq INTEGER NOT NULL DEFAULT 0,\n"
-	"  created_at TEXT NOT NULL);\n"
+	"  created_at TEXT NOT NULL,\n"
+	/* a refusal's reason and its arguments ("name=value" lines), to be
+	 * said in the reader's language (cli_reasons.h) */
+	"  reason TEXT NOT NULL DEFAULT '', reason_args TEXT NOT NULL DEFAULT '');\n"
 	"INSERT INTO meta (key, value) VALUES ('cursor', ''), ('events', '0');\n";
 
 bool mirror_fail(struct mirror *m, const char *fmt, ...)
@@ -158,6 +161,28 @@ int64_t mirror_count_rows(struct mirror *m, const char *sql)
 	return mirror_exec1(m, sql, v, sizeof v, (char *)NULL) ? strtoll(v, NULL, 10) : -1;
 }
 
+/* Format 2 -> 3: the outbox keeps a refusal's reason and arguments (the
+ * entries refused before keep only the server's message), and an entry's
+ * action is named by the one rule of enum_names.h ("plan"; format 2 wrote
+ * "action_plan"). */
+static bool upgrade_from_2(struct mirror *m)
+{
+	static const char sql[] =
+		"BEGIN;\n"
+		"ALTER TABLE outbox ADD COLUMN reason TEXT NOT NULL DEFAULT '';\n"
+		"ALTER TABLE outbox ADD COLUMN reason_args TEXT NOT NULL DEFAULT '';\n"
+		"UPDATE outbox SET action = substr(action, 8) WHERE action LIKE 'action\\_%' ESCAPE '\\';\n"
+		"PRAGMA user_version = 3;\n"
+		"COMMIT;\n";
+
+	if (sqlite3_exec(m->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		mirror_fail_db(m, _("upgrading the mirror to format 3"));
+		sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
 /* Decides whether the open file is ours, an empty new one, or neither. */
 static bool check_or_init(struct mirror *m, bool fresh)
 {
@@ -196,7 +221,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 	if (format > MIRROR_FORMAT)
 		return mirror_fail(m, _("made by a newer jianyi (mirror format %ld; this one reads %d)"),
 				   format, MIRROR_FORMAT);
-	if (format != MIRROR_FORMAT)
+	if (format != 2 && format != MIRROR_FORMAT)
 		return mirror_fail(m, _("unknown mirror format %ld"), format);
 	/* Our tables must be there: a damaged or hand-edited file is refused. */
 	if (!mirror_meta_get(m, "cursor", v, sizeof v))
@@ -205,6 +230,8 @@ static bool check_or_init(struct mirror *m, bool fresh)
 			  "('meta','cases','timeline','units','case_units','deputies',"
 			  "'case_deputies','stats','outbox','stale')") != 10)
 		return mirror_fail(m, _("not a whole Jianyi mirror (tables missing)"));
+	if (format == 2 && !upgrade_from_2(m))
+		return false;
 	return mirror_attach_ensure(m);
 }
 

@@ -27,7 +27,9 @@
 
 #include "jianyi.pb-c.h"
 
-#define MIRROR_FORMAT 2   /* 2: a stored Suggestion's state is the State enum */
+/* 2: a stored Suggestion's state is the State enum; 3: the outbox keeps a
+ * refusal's reason (a format-2 file is upgraded when opened) */
+#define MIRROR_FORMAT 3
 #define MIRROR_CURSOR_MAX 128
 
 struct mirror;

@@ -36,6 +36,7 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->max_in_flight = JY_DEFAULT_MAX_IN_FLIGHT;
 	cfg->max_frame_bytes = JY_DEFAULT_MAX_FRAME;
 	cfg->attachment_max_bytes = 50u * 1024u * 1024u;
+	cfg->attachment_unfinished_hours = 48;
 	cfg->max_partial_bytes = 64u * JY_DEFAULT_MAX_FRAME;
 	cfg->handshake_timeout_s = 10;
 	cfg->idle_timeout_s = 600;
@@ -106,6 +107,7 @@ static const struct setting settings[] = {
 	S("server", "max_in_flight", K_UINT, max_in_flight, 1, 4096),
 	S("server", "max_frame_bytes", K_UINT, max_frame_bytes, JY_MIN_MAX_FRAME, JY_HARD_MAX_FRAME),
 	S("server", "attachment_max_bytes", K_UINT, attachment_max_bytes, 1024u, 1024u * 1024u * 1024u),
+	S("server", "attachment_unfinished_hours", K_UINT, attachment_unfinished_hours, 1, 8760),
 	S("server", "max_partial_bytes", K_UINT, max_partial_bytes, 64u * 1024u, 0xffffffffu),
 	S("server", "handshake_timeout", K_UINT, handshake_timeout_s, 1, 3600),
 	S("server", "idle_timeout", K_UINT, idle_timeout_s, 1, 86400 * 7),
@@ -424,7 +426,7 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
  * buffers sized by it, values a Welcome promised) and needs a restart. */
 static const char *const live_settings[] = {
 	"server.max_connections", "server.max_handshakes", "server.max_in_flight",
-	"server.attachment_max_bytes", "server.max_partial_bytes", "server.handshake_timeout",
+	"server.attachment_max_bytes", "server.attachment_unfinished_hours", "server.max_partial_bytes", "server.handshake_timeout",
 	"server.idle_timeout", "server.write_timeout", "server.drain_timeout",
 	"tls.cert", "tls.key", "tls.ca", "tls.allow_tls12",
 	"enroll.cert_days", "enroll.address_failures_per_hour",

@@ -16,6 +16,7 @@ struct jy_config {
 	uint32_t max_in_flight;       /* per connection, default 64 */
 	uint32_t max_frame_bytes;     /* default 1 MiB */
 	uint32_t attachment_max_bytes;/* an attachment's size, default 50 MiB */
+	uint32_t attachment_unfinished_hours; /* an upload left unfinished this long is removed, default 48 */
 	uint32_t max_partial_bytes;   /* input held in incomplete frames, all sessions together, default 64 MiB */
 	uint32_t handshake_timeout_s; /* TLS handshake + Hello, default 10 */
 	uint32_t idle_timeout_s;      /* no request and nothing in flight, default 600 */

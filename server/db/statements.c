@@ -178,6 +178,12 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		       " AND c.off >= $3::bigint ORDER BY c.off LIMIT 1",
 		.nparams = 3,
 	},
+	/* $1 hours: one row, one int, the uploads removed. */
+	[STMT_DROP_UNFINISHED_UPLOADS] = {
+		.name = "drop_unfinished_uploads",
+		.sql = "SELECT jy_drop_unfinished_uploads($1::int)",
+		.nparams = 1,
+	},
 
 	/* $1 code id, $2 SHA-256 of its secret, $3 client address, $4 failures
 	 * an address may have in an hour. */

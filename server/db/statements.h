@@ -42,6 +42,8 @@ enum jy_stmt_id {
 	STMT_FINISH_DELIVERY,
 	/* An unfinished upload's next chunk, for its SHA-256 (api/handlers_attach.c). */
 	STMT_ATTACH_CHUNK,
+	/* The periodic job: uploads left unfinished too long are removed. */
+	STMT_DROP_UNFINISHED_UPLOADS,
 	/* Enrollment: check a one-time code, then redeem it and bind the
 	 * certificate (sql/functions/16_enrollment.sql). */
 	STMT_ENROLL_CHECK,

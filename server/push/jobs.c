@@ -1,6 +1,7 @@
 /* The periodic job; see jobs.h. */
 #include "jobs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,7 @@ struct jobs {
 	struct notifier *notifier;
 	struct event *timer;
 	bool running;             /* a jy_raise_notices query is out */
+	bool dropping;            /* a jy_drop_unfinished_uploads query is out */
 	struct jobs_stats stats;
 };
 
@@ -57,6 +59,46 @@ static void on_raised(const struct db_result *r, void *arg)
 	notifier_kick(j->notifier);
 }
 
+static void on_dropped(const struct db_result *r, void *arg)
+{
+	struct jobs *j = arg;
+	j->dropping = false;
+	if (r->outcome == DB_SHUTDOWN)
+		return;
+	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
+		j->stats.failed++;
+		char q[400];
+		jy_log(r->outcome == DB_UNAVAILABLE ? JY_LOG_WARN : JY_LOG_ERROR,
+		       "event=uploads_job_failed sqlstate=%s error=%s", r->sqlstate,
+		       jy_log_quote(r->error, q, sizeof q));
+		return;
+	}
+	long n = strtol(PQgetvalue(r->res, 0, 0), NULL, 10);
+	j->stats.uploads_dropped += n > 0 ? (uint64_t)n : 0;
+	if (n > 0)
+		jy_info("event=unfinished_uploads_removed count=%ld older_than_hours=%u", n,
+			j->net->cfg->attachment_unfinished_hours);
+}
+
+/* Uploads begun and never finished keep their chunks until this removes
+ * them ([server] attachment_unfinished_hours). */
+static void drop_unfinished_uploads(struct jobs *j)
+{
+	char hours[16];
+	const char *params[] = { hours };
+
+	if (j->dropping)
+		return;
+	snprintf(hours, sizeof hours, "%u", j->net->cfg->attachment_unfinished_hours);
+	if (!db_query(j->net->db, &jy_statements[STMT_DROP_UNFINISHED_UPLOADS], params, on_dropped,
+		      j)) {
+		jy_warn("event=uploads_job_failed error=\"database queue full\"");
+		j->stats.failed++;
+		return;
+	}
+	j->dropping = true;
+}
+
 static void tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -64,8 +106,11 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	struct jobs *j = arg;
 	struct timeval tv = { (time_t)j->net->cfg->jobs_interval_s, 0 };
 	evtimer_add(j->timer, &tv);
+	if (j->net->draining)
+		return;
+	drop_unfinished_uploads(j);
 	/* A run still out (a slow database) is not doubled up. */
-	if (j->running || j->net->draining)
+	if (j->running)
 		return;
 	if (!db_query(j->net->db, &jy_statements[STMT_RAISE_NOTICES], NULL, on_raised, j)) {
 		jy_warn("event=notices_job_failed error=\"database queue full\"");

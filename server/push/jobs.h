@@ -5,7 +5,10 @@
  * at once; a unique index makes a second run raise nothing again. The query
  * goes through the async pool like any request: nothing blocks the loop.
  * When notices were raised, this process's inbox followers are woken (the
- * SQL's NOTIFY wakes the other processes) and the notifier looks for work. */
+ * SQL's NOTIFY wakes the other processes) and the notifier looks for work.
+ * The same tick removes the uploads left unfinished longer than [server]
+ * attachment_unfinished_hours (jy_drop_unfinished_uploads,
+ * sql/functions/15_attachments.sql). */
 #ifndef JY_JOBS_H
 #define JY_JOBS_H
 
@@ -26,6 +29,7 @@ void jobs_free(struct jobs *j);
 #define JOBS_FIRST_RUN_MS 1000
 
 struct jobs_stats {
+	uint64_t uploads_dropped;   /* unfinished uploads removed */
 	uint64_t runs, raised, locked_out, failed;
 	int64_t last_success;     /* unix time of the last run that did not fail; 0: none yet */
 };

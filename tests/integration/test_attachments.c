@@ -3,10 +3,12 @@
  * the type is decided by the content (an .exe named .pdf is refused); a
  * name with a path in it is sanitized; a file over attachment_max_bytes is
  * refused saying so; a unit that may not see the case can neither list nor
- * fetch; 20 MB through a link cut in the middle resumes both ways and
+ * fetch; an upload given up is removed after attachment_unfinished_hours,
+ * a fresh or finished one kept; 20 MB through a link cut in the middle resumes both ways and
  * arrives byte-exact; the portal serves a published reply's public
  * attachment and not the others. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -265,6 +267,87 @@ static void over_the_limit_refused(void **state)
 	b.size = 50LL * 1024 * 1024;
 	assert_int_equal(wf_call(cx("a-clerk"), &req, &env, msg, sizeof msg), OK);
 	jy_envelope_free(env);
+}
+
+/* ---- uploads given up ------------------------------------------------------- */
+
+/* Begins an upload of 1000 bytes on k's reply and sends only its first
+ * bytes, as a client that gave up would; its id. */
+static int64_t begin_unfinished(const struct kase *k, const char *name)
+{
+	static const char pdf[] = "%PDF-1.7\n";
+	char key[96], msg[512];
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__AttachBeginRequest b = JIANYI__ATTACH_BEGIN_REQUEST__INIT;
+	Jianyi__AttachPutRequest p = JIANYI__ATTACH_PUT_REQUEST__INIT;
+	Jianyi__Envelope *env;
+
+	snprintf(key, sizeof key, "given-up-%s-%lld", name, (long long)k->id);
+	b.idempotency_key = key;
+	b.suggestion_id = k->id;
+	b.attached_to = "reply";
+	b.name = (char *)name;
+	b.size = 1000;
+	b.sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+	req.body_case = JIANYI__REQUEST__BODY_ATTACH_BEGIN;
+	req.attach_begin = &b;
+	if (wf_call(cx("a-clerk"), &req, &env, msg, sizeof msg) != OK)
+		fail_msg("begin %s: %s", name, msg);
+	int64_t id = env->response->attach_begin->attachment->id;
+	jy_envelope_free(env);
+	snprintf(key, sizeof key, "given-up-%s-%lld-put", name, (long long)k->id);
+	p.idempotency_key = key;
+	p.attachment_id = id;
+	p.data.data = (uint8_t *)pdf;
+	p.data.len = sizeof pdf - 1;
+	req.body_case = JIANYI__REQUEST__BODY_ATTACH_PUT;
+	req.attach_put = &p;
+	if (wf_call(cx("a-clerk"), &req, &env, msg, sizeof msg) != OK)
+		fail_msg("put %s: %s", name, msg);
+	jy_envelope_free(env);
+	return id;
+}
+
+/* An upload begun longer ago than attachment_unfinished_hours (48) and
+ * never finished is removed with its chunks by the periodic job; a fresh
+ * unfinished one and an old finished one stay. */
+static void given_up_uploads_removed(void **state)
+{
+	(void)state;
+	struct kase k;
+	replied_case(&k, "半途而废的上传");
+	int64_t old = begin_unfinished(&k, "old.pdf");
+	int64_t fresh = begin_unfinished(&k, "fresh.pdf");
+	static const unsigned char pdf[] = "%PDF-1.4\n";
+	char path[512];
+	make_file(path, sizeof path, "已完成.pdf", pdf, sizeof pdf - 1, 2000);
+	struct jy_upload u = { .path = path, .suggestion_id = k.id, .attached_to = "reply" };
+	struct jy_error e;
+	if (!upload("a-clerk", &u, &e))
+		fail_msg("%s", e.message);
+	const char *back = "UPDATE attachments SET begun_at = now() - interval '49 hours' "
+			   "WHERE id = $1::bigint";
+	sql_exec(back, id_str(old));
+	sql_exec(back, id_str(u.attachment_id));
+
+	/* a second server whose job runs every second */
+	struct server_proc s2;
+	server_start(&H, &s2, "[jobs]\ninterval = 1");
+	int waited = 0;
+	while (sql_id("SELECT count(*) FROM attachments WHERE id = $1::bigint", id_str(old)) > 0 &&
+	       waited < 100) {
+		usleep(100 * 1000);
+		waited++;
+	}
+	assert_int_equal(server_stop(&s2, SIGTERM, 10000), 0);
+	if (waited == 100)
+		fail_msg("the upload begun 49 hours ago was not removed in 10 s");
+	assert_int_equal(sql_id("SELECT count(*) FROM attachment_chunks WHERE attachment_id = $1::bigint",
+				id_str(old)), 0);
+	assert_int_equal(sql_id("SELECT count(*) FROM attachment_chunks WHERE attachment_id = $1::bigint",
+				id_str(fresh)), 1);
+	assert_int_equal(sql_id("SELECT count(*) FROM attachments WHERE id = $1::bigint "
+				"AND finished_at IS NOT NULL", id_str(u.attachment_id)), 1);
 }
 
 static void others_cannot_list_or_fetch(void **state)
@@ -549,6 +632,7 @@ int main(void)
 		cmocka_unit_test_setup(declared_hash_is_checked, wf_each),
 		cmocka_unit_test_setup(name_with_a_path_is_sanitized, wf_each),
 		cmocka_unit_test_setup(over_the_limit_refused, wf_each),
+		cmocka_unit_test_setup(given_up_uploads_removed, wf_each),
 		cmocka_unit_test_setup(others_cannot_list_or_fetch, wf_each),
 		cmocka_unit_test_setup(big_file_resumes_both_ways, wf_each),
 		cmocka_unit_test_setup(cli_and_portal, wf_each),

@@ -9,7 +9,8 @@
  * and in help the data fields of --json output (in braces). The server's
  * refusals are said from their reasons (refusals_in_chinese): a set of
  * refused commands prints no English word under zh_CN, and under LANG=C
- * English without an internal snake_case name. The translations are the
+ * English without an internal snake_case name; a write made offline and
+ * refused is listed in Chinese from its stored reason. The translations are the
  * build tree's (JIANYI_LOCALEDIR, set by meson). */
 #include <ctype.h>
 #include <locale.h>
@@ -140,21 +141,28 @@ static void assert_chinese(const char *what, const char *text)
 	}
 }
 
-/* Runs jianyi as who in the Chinese locale; it must succeed; its stdout
- * (and stderr, which must be empty) is checked and returned. */
-static const char *zh(const char *who, const char *args)
+/* Runs jianyi as c says (its env: the Chinese locale); it must succeed; its
+ * stdout (and stderr, which must be empty) is checked and returned. */
+static const char *zh_call(const struct cli_call *c, const char *args)
 {
 	static char out[OUT_MAX];
 	char err[4096], what[512];
-	struct cli_call c = { .sp = &S, .who = who, .env = ZH_ENV };
-	int rc = harness_cli_run(&H, &c, args, out, sizeof out, err, sizeof err);
+	int rc = harness_cli_run(&H, c, args, out, sizeof out, err, sizeof err);
 
-	snprintf(what, sizeof what, "%s: jianyi %s", who, args);
+	snprintf(what, sizeof what, "%s: jianyi %s", c->who, args);
 	if (rc != 0)
 		fail_msg("%s: exit %d\nstdout:\n%s\nstderr:\n%s", what, rc, out, err);
 	assert_string_equal(err, "");
 	assert_chinese(what, out);
 	return out;
+}
+
+/* Runs jianyi as who in the Chinese locale (see zh_call). */
+static const char *zh(const char *who, const char *args)
+{
+	struct cli_call c = { .sp = &S, .who = who, .env = ZH_ENV };
+
+	return zh_call(&c, args);
 }
 
 static void whole_case_in_chinese(void **state)
@@ -270,6 +278,52 @@ static void timeline_names_units(void **state)
 	assert_non_null(strstr(out, "教科文卫工委 钱委员 记录督办意见：请加快办理。"));
 }
 
+/* A merge names the case it went into by number and title, and the
+ * target's reply, shown in the merged case's timeline to its proposer,
+ * says which case it is on, by title too. */
+static void timeline_names_merged_case(void **state)
+{
+	(void)state;
+	char args[1024], into[24], merged[24], due[16], want[512];
+	const char *out;
+
+	out = zh("deputy-wang", "submit --title 关于增设农村垃圾收集点的建议 "
+		 "--body 建议每村增设垃圾收集点。 --category 环保");
+	snprintf(into, sizeof into, "%lld", strtoll(out + 1, NULL, 10));
+	out = zh("deputy-wang", "submit --title 关于完善农村垃圾清运的建议 "
+		 "--body 建议完善农村垃圾清运。 --category 环保");
+	snprintf(merged, sizeof merged, "%lld", strtoll(out + 1, NULL, 10));
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", into);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", merged);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "merge %s --into %s --reason 内容相近，并案办理。", merged, into);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "assign %s --lead %lld", into, (long long)unit_a);
+	zh("gov", args);
+	snprintf(args, sizeof args, "accept %s", into);
+	zh("a-clerk", args);
+	wf_date(due, sizeof due, 30);
+	snprintf(args, sizeof args, "plan %s --handler 张经办 --phone 0571-87654321 "
+		 "--plan 年内增设。 --date %s", into, due);
+	zh("a-clerk", args);
+	snprintf(args, sizeof args, "contact %s --phase before --method visit "
+		 "--note 上门听取代表意见。", into);
+	zh("a-clerk", args);
+	snprintf(args, sizeof args, "reply %s --class A --text 已增设收集点。", into);
+	zh("a-head", args);
+
+	snprintf(args, sizeof args, "show %s", merged);
+	out = zh("liaison", args);
+	snprintf(want, sizeof want, "并入建议 #%s“关于增设农村垃圾收集点的建议”", into);
+	if (!strstr(out, want))
+		fail_msg("the merge does not name its target by title (%s):\n%s", want, out);
+	out = zh("deputy-wang", args);
+	snprintf(want, sizeof want, "（在建议 #%s“关于增设农村垃圾收集点的建议”中）", into);
+	if (!strstr(out, want))
+		fail_msg("the target's reply does not say its case (%s):\n%s", want, out);
+}
+
 /* Runs jianyi as c says; it must fail; stdout and stderr together are
  * returned (what a person reads when a command is refused). */
 static const char *refused(const struct cli_call *c, const char *args)
@@ -359,6 +413,44 @@ static void refusals_in_chinese(void **state)
 	refused_both(nowhere, "whoami");                    /* nothing listens there */
 }
 
+/* A write made offline that the server refuses is said in Chinese when it
+ * is queued, sent and listed: the outbox keeps the refusal's reason, not
+ * only the server's English message (mirror format 3). */
+static void outbox_refusal_in_chinese(void **state)
+{
+	(void)state;
+	char args[1024], id[24], mirror[600], due[16];
+	struct cli_call clerk = { .sp = &S, .who = "a-clerk", .env = ZH_ENV };
+	const char *out;
+
+	out = zh("deputy-wang", "submit --title 关于修缮村文化礼堂的建议 "
+		 "--body 建议修缮村文化礼堂。 --category 文化");
+	snprintf(id, sizeof id, "%lld", strtoll(out + 1, NULL, 10));
+	snprintf(args, sizeof args, "register %s --term 18 --session 2", id);
+	zh("liaison", args);
+	snprintf(args, sizeof args, "assign %s --lead %lld", id, (long long)unit_a);
+	zh("gov", args);
+	snprintf(args, sizeof args, "accept %s", id);
+	zh("a-clerk", args);
+	snprintf(mirror, sizeof mirror, "%s/zh-outbox.mirror", H.dir);
+	clerk.mirror = mirror;
+	/* (its summary ends with the feed's cursor, a token: not checked) */
+	assert_int_equal(harness_cli_run(&H, &clerk, "sync", NULL, 0, NULL, 0), 0);
+	/* a plan made offline on the mirror's version ... */
+	wf_date(due, sizeof due, 30);
+	snprintf(args, sizeof args, "plan %s --handler 张经办 --phone 0571-87654321 "
+		 "--plan 年内修缮完毕。 --date %s --offline", id, due);
+	zh_call(&clerk, args);
+	/* ... while the case moves on online: the plan is a version conflict */
+	snprintf(args, sizeof args, "contact %s --phase before --method phone "
+		 "--note 电话听取代表意见。", id);
+	zh("a-clerk", args);
+	assert_chinese("a-clerk: jianyi outbox send", refused(&clerk, "outbox send"));
+	out = zh_call(&clerk, "outbox");
+	if (!strstr(out, "已拒绝") || !strstr(out, "已被他人更新"))
+		fail_msg("the refused write is not said with its reason:\n%s", out);
+}
+
 /* The same command without the Chinese locale stays English. */
 static void english_otherwise(void **state)
 {
@@ -389,7 +481,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(whole_case_in_chinese),
 		cmocka_unit_test(timeline_names_units),
+		cmocka_unit_test(timeline_names_merged_case),
 		cmocka_unit_test(refusals_in_chinese),
+		cmocka_unit_test(outbox_refusal_in_chinese),
 		cmocka_unit_test(english_otherwise),
 		cmocka_unit_test(chinese_from_the_build_tree),
 	};

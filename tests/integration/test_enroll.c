@@ -4,7 +4,7 @@
  * code works once (of two uses at once, one wins) and expires; wrong codes
  * are counted; a connection without a certificate may do nothing else; the
  * subject comes from the account; a revoked enrolled certificate is
- * refused. Real PostgreSQL, real jianyid, real TLS, the real CLI. */
+ * refused; the CLI says in Chinese why a code does not work. Real PostgreSQL, real jianyid, real TLS, the real CLI. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -524,6 +524,44 @@ static void revoked_enrolled_cert_refused(void **state)
 	assert_non_null(strstr(e.message, "revoked"));
 }
 
+/* jianyi enroll under zh_CN says plainly why a code does not work (used,
+ * expired, not valid) as an enrollment that failed (无法登记), not under
+ * the general label of the status kind (当前不能办理, 无权操作). */
+static void cli_refusals_in_chinese(void **state)
+{
+	(void)state;
+	char used[128], expired[128], wrong[160], id[32], dir[400];
+	struct jy_enroll_result r;
+	struct jy_error e = { 0 };
+	harness_batch(&H, "account-add --login ned --name 聂德 --org 县教育局 --roles unit_clerk\n");
+	make_code("ned", NULL, used, sizeof used);
+	new_dir(dir, sizeof dir);
+	assert_true(enroll(used, dir, &r, &e));
+	make_code("ned", "--valid-hours 1", expired, sizeof expired);
+	snprintf(id, sizeof id, "%.*s", (int)(strchr(expired, '-') - expired), expired);
+	sql("UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE id = $1::bigint",
+	    id, NULL, 0);
+	snprintf(wrong, sizeof wrong, "%s-%s", id, "0123456789abcdef0123456789abcdef");
+	const struct {
+		const char *code, *says;
+	} cases[] = {
+		{ used, "此登记码已经用过" }, { expired, "过期" }, { wrong, "此登记码无效" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char args[1200], out[4096], err[2048];
+		struct cli_call call = { .sp = &S, .who = "alice",
+					 .env = "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=zh_CN.UTF-8" };
+		new_dir(dir, sizeof dir);
+		snprintf(args, sizeof args, "enroll --code %s --out %s", cases[i].code, dir);
+		int rc = harness_cli_run(&H, &call, args, out, sizeof out, err, sizeof err);
+		if (rc != 1 || !strstr(err, "无法登记") || !strstr(err, cases[i].says) ||
+		    strstr(err, "当前不能办理") || strstr(err, "无权操作"))
+			fail_msg("jianyi enroll with code %s: exit %d, want 无法登记 and %s:\n%s", cases[i].code,
+				 rc, cases[i].says, err);
+	}
+	sql("DELETE FROM enrollment_failures WHERE address = $1", "127.0.0.1", NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +575,7 @@ int main(void)
 		cmocka_unit_test(no_certificate_may_only_enroll),
 		cmocka_unit_test(subject_from_account_not_csr),
 		cmocka_unit_test(revoked_enrolled_cert_refused),
+		cmocka_unit_test(cli_refusals_in_chinese),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,14 +1,16 @@
 /* The permission matrix over every request type but Act (which
  * test_permission_matrix.c covers cell by cell): Ping, WhoAmI, GetSuggestion,
  * ListSuggestions, the topic, excellent-suggestion and supervision requests,
- * Sync, Stats, Ledger, Deadlines, Inbox and InboxMark, for every kind of
+ * Sync, Stats, Ledger, Deadlines, Inbox and InboxMark, the attachment
+ * requests (AttachBegin, AttachPut, AttachFinish, AttachFetch, AttachList),
+ * for every kind of
  * account (each role; a unit on its own organization's case and on
  * another's; the proposer, a co-signer and an unrelated deputy; the public),
  * through the real server over TLS.
  *
  * The expected answer of each cell comes from the rules written out below
- * (docs/WORKFLOW.md "Visibility", README.md "Supervision, topics and
- * excellent suggestions", "Statistics", "Reminders and notices"), from what
+ * (docs/WORKFLOW.md "Visibility" and "Attachments", README.md "Supervision,
+ * topics and excellent suggestions", "Statistics", "Reminders and notices"), from what
  * each account and each case is, never from the server's answers. A read
  * cell is (account, case): the case must be returned / listed / counted when
  * the account may see it, and refused or absent when not. A write cell must
@@ -173,12 +175,14 @@ static bool gets_notice(const struct who *w, const struct kcase *c)
 enum rt {
 	PING, WHOAMI, GET, LIST, TOPIC_CREATE, TOPIC_ADD, TOPIC_REMOVE, TOPIC_LIST, TOPIC_SHOW,
 	EXC_NOMINATE, EXC_SCORE, EXC_ANNOUNCE, EXC_LIST, SUPERVISION_LIST, SYNC, STATS, LEDGER,
-	DEADLINES, INBOX, INBOX_MARK, NRT
+	DEADLINES, INBOX, INBOX_MARK, ATTACH_BEGIN, ATTACH_PUT, ATTACH_FINISH, ATTACH_FETCH,
+	ATTACH_LIST, NRT
 };
 static const char *const rt_names[NRT] = {
 	"Ping", "WhoAmI", "GetSuggestion", "ListSuggestions", "TopicCreate", "TopicAdd", "TopicRemove",
 	"TopicList", "TopicShow", "ExcellentNominate", "ExcellentScore", "ExcellentAnnounce",
 	"ExcellentList", "SupervisionList", "Sync", "Stats", "Ledger", "Deadlines", "Inbox", "InboxMark",
+	"AttachBegin", "AttachPut", "AttachFinish", "AttachFetch", "AttachList",
 };
 static struct { int cells, yes, no; } tally[NRT];
 
@@ -784,6 +788,206 @@ static void inbox_cells(void)
 		}
 }
 
+/* ---- attachments (docs/WORKFLOW.md "Attachments") -------------------------------------- */
+
+/* One small file (a PDF by its first bytes) and its SHA-256. */
+static const char attach_bytes[] = "%PDF-1.4\n矩阵附件\n";
+#define ATTACH_SHA256 "ac9243c0a96da4b40aeb8e1353a84879edfbe8e20c909302cff0f75d4964be81"
+
+static int attach_begin(const struct who *w, const struct kcase *c, const char *to, int64_t *id,
+			char *msg)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__AttachBeginRequest b = JIANYI__ATTACH_BEGIN_REQUEST__INIT;
+	Jianyi__Envelope *env = NULL;
+	b.idempotency_key = new_key();
+	b.suggestion_id = c->k.id;
+	b.attached_to = (char *)to;
+	b.name = "矩阵附件.pdf";
+	b.size = sizeof attach_bytes - 1;
+	b.sha256 = ATTACH_SHA256;
+	req.body_case = JIANYI__REQUEST__BODY_ATTACH_BEGIN;
+	req.attach_begin = &b;
+	int code = call(w, &req, &env, msg);
+	*id = code == OK ? env->response->attach_begin->attachment->id : 0;
+	if (env)
+		jy_envelope_free(env);
+	return code;
+}
+
+/* Sends the whole file into upload id (put) or finishes it (finish). */
+static int attach_step(const struct who *w, bool finish, int64_t id, char *msg)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__AttachPutRequest p = JIANYI__ATTACH_PUT_REQUEST__INIT;
+	Jianyi__AttachFinishRequest f = JIANYI__ATTACH_FINISH_REQUEST__INIT;
+	Jianyi__Envelope *env = NULL;
+	if (finish) {
+		f.idempotency_key = new_key();
+		f.attachment_id = id;
+		req.body_case = JIANYI__REQUEST__BODY_ATTACH_FINISH;
+		req.attach_finish = &f;
+	} else {
+		p.idempotency_key = new_key();
+		p.attachment_id = id;
+		p.data.data = (uint8_t *)attach_bytes;
+		p.data.len = sizeof attach_bytes - 1;
+		req.body_case = JIANYI__REQUEST__BODY_ATTACH_PUT;
+		req.attach_put = &p;
+	}
+	int code = call(w, &req, &env, msg);
+	if (env)
+		jy_envelope_free(env);
+	return code;
+}
+
+/* Who may begin an upload (docs/WORKFLOW.md "Attachments"): an account
+ * inside the congress (the public is refused first), on a case it sees
+ * (jy_case_for_update); to the case itself its lead deputy or the liaison
+ * committee; to a record (here the contacts the lead unit's clerk recorded
+ * on X and Y) someone of the organization that recorded it. The draft D has
+ * no contact record: not found, for those who see it. */
+static int may_attach(const struct who *w, const struct kcase *c, bool to_case)
+{
+	if (w->role == PUBLIC || !sees(w, c))
+		return DENIED;
+	if (to_case)
+		return w->role == LIAISON || (w->deputy && strcmp(w->deputy, c->proposer) == 0) ? OK : DENIED;
+	if (c->draft)
+		return NOT_FOUND;
+	return unit(w) && w->org == c->lead ? OK : DENIED;
+}
+
+/* Who reads a finished attachment ("Who reads"): whoever sees its case,
+ * but the public only those marked public (none here). */
+static bool reads_attachment(const struct who *w, const struct kcase *c)
+{
+	return sees(w, c) && w->role != PUBLIC;
+}
+
+static const struct who *account(const char *login)
+{
+	for (size_t i = 0; i < NACCOUNTS; i++)
+		if (strcmp(accounts[i].login, login) == 0)
+			return &accounts[i];
+	fail_msg("no account %s", login);
+	return NULL;
+}
+
+/* Begin cells; the uploads to the cases themselves are kept in upload[c]
+ * (the liaison's on X and Y, 王明's on his draft D) for the next cells. */
+static void attach_begin_cells(int64_t upload[NCASES])
+{
+	char msg[256];
+	for (size_t i = 0; i < NACCOUNTS; i++)
+		for (size_t c = 0; c < NCASES; c++)
+			for (int to_case = 1; to_case >= 0; to_case--) {
+				const struct who *w = &accounts[i];
+				int64_t before = sql_id("SELECT count(*) FROM attachments", NULL), id;
+				int code = attach_begin(w, cases[c], to_case ? "suggestion" : "contact", &id,
+							msg);
+				int64_t after = sql_id("SELECT count(*) FROM attachments", NULL);
+				if (after != before + (code == OK ? 1 : 0))
+					fail_msg("AttachBegin cell (%s, %s): %s and uploads went from %lld to "
+						 "%lld", w->login, cases[c]->name, jy_status_str(code),
+						 (long long)before, (long long)after);
+				char target[160];
+				snprintf(target, sizeof target, "%s of %s", to_case ? "the case" : "its contact",
+					 cases[c]->name);
+				cell(ATTACH_BEGIN, w, target, may_attach(w, cases[c], to_case), true, code, true,
+				     msg);
+				if (to_case && code == OK &&
+				    (w->role == LIAISON || (cases[c]->draft && w->deputy)))
+					upload[c] = id;
+			}
+	for (size_t c = 0; c < NCASES; c++)
+		assert_true(upload[c] > 0);
+}
+
+/* Put and finish: only the uploader writes to its upload; another's is not
+ * found (jy_attach_own), so the answer does not tell whether it exists.
+ * The uploader comes last, so that every other finish meets an upload
+ * still open. */
+static void attach_put_finish_cells(const int64_t upload[NCASES])
+{
+	char msg[256];
+	for (int finish = 0; finish <= 1; finish++)
+		for (size_t n = NACCOUNTS; n-- > 0;)
+			for (size_t c = 0; c < NCASES; c++) {
+				const struct who *w = &accounts[n];
+				const struct who *owner = account(cases[c]->draft ? "deputy-wang" : "liaison");
+				char target[160];
+				if (w == owner)
+					continue;
+				int code = attach_step(w, finish, upload[c], msg);
+				snprintf(target, sizeof target, "%s's upload to %s", owner->login, cases[c]->name);
+				cell(finish ? ATTACH_FINISH : ATTACH_PUT, w, target, NOT_FOUND, true, code, true, msg);
+			}
+	for (int finish = 0; finish <= 1; finish++)
+		for (size_t c = 0; c < NCASES; c++) {
+			const struct who *owner = account(cases[c]->draft ? "deputy-wang" : "liaison");
+			char id[32], target[160];
+			snprintf(id, sizeof id, "%lld", (long long)upload[c]);
+			int32_t before = version_of(cases[c]);
+			int code = attach_step(owner, finish, upload[c], msg);
+			snprintf(target, sizeof target, "its own upload to %s", cases[c]->name);
+			/* the finish appends the case's "attach" event */
+			if (finish)
+				write_cell(ATTACH_FINISH, owner, cases[c], OK, before, code, msg);
+			else
+				cell(ATTACH_PUT, owner, target, OK, true, code,
+				     sql_id("SELECT received FROM attachments WHERE id = $1::bigint", id) ==
+				     (int64_t)(sizeof attach_bytes - 1), msg);
+		}
+}
+
+/* Fetch and list the finished ones: readable as reads_attachment says; a
+ * case's list is refused when the case is not visible. */
+static void attach_read_cells(const int64_t upload[NCASES])
+{
+	char msg[256];
+	for (size_t i = 0; i < NACCOUNTS; i++)
+		for (size_t c = 0; c < NCASES; c++) {
+			const struct who *w = &accounts[i];
+			Jianyi__Request req = JIANYI__REQUEST__INIT;
+			Jianyi__AttachFetchRequest f = JIANYI__ATTACH_FETCH_REQUEST__INIT;
+			Jianyi__AttachListRequest l = JIANYI__ATTACH_LIST_REQUEST__INIT;
+			Jianyi__Envelope *env = NULL;
+			f.attachment_id = upload[c];
+			f.length = 4096;
+			req.body_case = JIANYI__REQUEST__BODY_ATTACH_FETCH;
+			req.attach_fetch = &f;
+			int code = call(w, &req, &env, msg);
+			bool same = code == OK && env->response->attach_fetch->data.len == sizeof attach_bytes - 1 &&
+				    memcmp(env->response->attach_fetch->data.data, attach_bytes,
+					   sizeof attach_bytes - 1) == 0;
+			cell(ATTACH_FETCH, w, cases[c]->name, reads_attachment(w, cases[c]) ? OK : DENIED, true,
+			     code, same, msg);
+			if (env)
+				jy_envelope_free(env);
+			env = NULL;
+			l.suggestion_id = cases[c]->k.id;
+			req.body_case = JIANYI__REQUEST__BODY_ATTACH_LIST;
+			req.attach_list = &l;
+			code = call(w, &req, &env, msg);
+			struct ids got = { .n = 0 };
+			for (size_t k = 0; code == OK && k < env->response->attach_list->n_attachments; k++)
+				ids_add(&got, env->response->attach_list->attachments[k]->id);
+			cell(ATTACH_LIST, w, cases[c]->name, sees(w, cases[c]) ? OK : DENIED,
+			     reads_attachment(w, cases[c]), code, has_id(upload[c], got.v, got.n), msg);
+			if (env)
+				jy_envelope_free(env);
+		}
+}
+
+static void attachment_cells(void)
+{
+	int64_t upload[NCASES] = { 0 };
+	attach_begin_cells(upload);
+	attach_put_finish_cells(upload);
+	attach_read_cells(upload);
+}
+
 /* ---- the test -------------------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -817,6 +1021,7 @@ static void every_request_type(void **state)
 	supervision_cells();
 	stats_deadlines();
 	inbox_cells();
+	attachment_cells();
 	sync_cells();   /* last: every write above is in the feed */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 

@@ -142,6 +142,7 @@ DECLARE
 	v_liaison boolean;
 	v_deputy bigint;
 	v_merge_seq bigint;
+	v_into_title text;
 BEGIN
 	SELECT * INTO s FROM suggestions WHERE id = p_id;
 	IF NOT FOUND THEN
@@ -159,6 +160,11 @@ BEGIN
 	-- replies after the merge show in this timeline.
 	IF s.merged_into IS NOT NULL THEN
 		SELECT max(seq) INTO v_merge_seq FROM events WHERE suggestion_id = s.id AND kind = 'merge';
+		-- The case it went into by its title too (a person knows a case by
+		-- its title), for a viewer who may read that case.
+		IF NOT v_public AND jy_can_see(p_viewer, s.merged_into) THEN
+			SELECT t.title INTO v_into_title FROM suggestions t WHERE t.id = s.merged_into;
+		END IF;
 	END IF;
 	RETURN jsonb_build_object(
 		'code', 'ok'::text, 'message', ''::text,
@@ -176,7 +182,13 @@ BEGIN
 				'details', CASE WHEN v_public THEN jy_public_details(e.kind, e.payload)
 				                ELSE jy_named_details(e.payload, ac) END
 				           || CASE WHEN e.suggestion_id = s.id THEN '{}'::jsonb
-				                   ELSE jsonb_build_object('suggestion_id', e.suggestion_id::bigint) END)
+				                   ELSE jsonb_build_object('suggestion_id', e.suggestion_id::bigint) END
+				           || CASE WHEN v_into_title IS NULL THEN '{}'::jsonb
+				                   WHEN e.kind = 'merge'
+				                   THEN jsonb_build_object('into_suggestion_title', v_into_title)
+				                   WHEN e.suggestion_id <> s.id
+				                   THEN jsonb_build_object('suggestion_title', v_into_title)
+				                   ELSE '{}'::jsonb END)
 				ORDER BY e.seq)
 			FROM events e LEFT JOIN accounts ac ON ac.id = e.actor_account_id
 			WHERE (e.suggestion_id = s.id

@@ -281,6 +281,26 @@ BEGIN
 	RETURN jsonb_build_object('attachment', jy_attach_json(t), 'event_sequence', v_seq);
 END $$;
 
+-- ---- uploads given up ------------------------------------------------------------
+
+-- The periodic job (server/push/jobs.c): an upload begun more than p_hours
+-- ago and still unfinished was given up; it goes with its chunks, which
+-- would otherwise stay forever. Returns how many went. SKIP LOCKED: an
+-- upload a request is writing to waits for the next run, and several
+-- jianyid on one database never wait for each other. A finished
+-- attachment is never touched.
+CREATE OR REPLACE FUNCTION jy_drop_unfinished_uploads(p_hours int) RETURNS int
+VOLATILE LANGUAGE plpgsql AS $$
+DECLARE v_dropped int;
+BEGIN
+	DELETE FROM attachments WHERE id IN (
+		SELECT u.id FROM attachments u
+		 WHERE u.finished_at IS NULL AND u.begun_at < now() - make_interval(hours => p_hours)
+		   FOR UPDATE SKIP LOCKED);
+	GET DIAGNOSTICS v_dropped = ROW_COUNT;
+	RETURN v_dropped;
+END $$;
+
 -- ---- reading ----------------------------------------------------------------------
 
 -- AttachFetchRequest: a range of a readable attachment, base64 in JSON
