@@ -17,7 +17,7 @@
 
 struct desk_form;
 
-/* What a form is; its texts are marked with N_() and translated here. */
+/* What a form is; its texts are marked for translation and translated here. */
 struct desk_form_spec {
 	Jianyi__Action action;
 	const char *key_stem;     /* the idempotency key: "<stem>-<case>-<version>" */
