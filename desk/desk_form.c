@@ -218,8 +218,7 @@ void desk_form_add(struct desk_form *f, GtkWidget *w)
 		f->first_field = w;
 }
 
-GtkWidget *desk_form_add_field(struct desk_form *f, const char *label, const char *name,
-			       GtkWidget *field)
+GtkWidget *desk_form_add_field(struct desk_form *f, const char *label, GtkWidget *field)
 {
 	GtkWidget *l = gtk_label_new_with_mnemonic(label);
 	GtkWidget *focus = GTK_IS_SCROLLED_WINDOW(field)
@@ -227,8 +226,8 @@ GtkWidget *desk_form_add_field(struct desk_form *f, const char *label, const cha
 
 	gtk_label_set_xalign(GTK_LABEL(l), 1);
 	gtk_widget_set_valign(l, GTK_ALIGN_START);
+	/* which also names the field for screen readers (labelled-by) */
 	gtk_label_set_mnemonic_widget(GTK_LABEL(l), focus);
-	gtk_accessible_update_property(GTK_ACCESSIBLE(focus), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 	gtk_widget_set_hexpand(field, TRUE);
 	gtk_grid_attach(GTK_GRID(f->grid), l, 0, f->rows, 1, 1);
 	gtk_grid_attach(GTK_GRID(f->grid), field, 1, f->rows++, 1, 1);

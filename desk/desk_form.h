@@ -44,10 +44,9 @@ struct desk_form *desk_form_new(struct desk_link *link, const struct desk_form_s
 GtkWidget *desk_form_widget(struct desk_form *f);
 /* Adds w below the fields added before. */
 void desk_form_add(struct desk_form *f, GtkWidget *w);
-/* Adds a field under its name (label: with a mnemonic; name: plain, its
- * accessible name) and returns it. */
-GtkWidget *desk_form_add_field(struct desk_form *f, const char *label, const char *name,
-			       GtkWidget *field);
+/* Adds a field under its name (which is its accessible name too) and
+ * returns it. */
+GtkWidget *desk_form_add_field(struct desk_form *f, const char *label, GtkWidget *field);
 /* A one-line entry of at most max_chars, and a multi-line text. */
 GtkWidget *desk_form_entry(int max_chars);
 GtkWidget *desk_form_text_view(void);

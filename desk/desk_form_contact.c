@@ -76,13 +76,11 @@ struct desk_form *desk_form_contact_new(struct desk_link *link, void (*done)(voi
 	struct desk_form *f = desk_form_new(link, &contact_spec, fill, reset, c, free_fields, done,
 					    user);
 
-	desk_form_add_field(f, _("When"), _("When"), desk_form_choices(phases, cli_phase_text,
-									 c->phase));
-	desk_form_add_field(f, _("Way of contact"), _("Way of contact"),
+	desk_form_add_field(f, _("When"), desk_form_choices(phases, cli_phase_text, c->phase));
+	desk_form_add_field(f, _("Way of contact"),
 			    desk_form_choices(methods, cli_method_text, c->method));
-	c->date = desk_form_add_field(f, _("Date of the contact"), _("Date of the contact"),
-				      desk_form_entry(10));
+	c->date = desk_form_add_field(f, _("Date of the contact"), desk_form_entry(10));
 	gtk_entry_set_placeholder_text(GTK_ENTRY(c->date), _("YYYY-MM-DD"));
-	c->note = desk_form_add_field(f, _("Summary"), _("Summary"), desk_form_text_view());
+	c->note = desk_form_add_field(f, _("Summary"), desk_form_text_view());
 	return f;
 }
