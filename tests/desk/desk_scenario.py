@@ -6,12 +6,13 @@ opens, the form refuses to send unconfirmed, then accepts, and the case
 view shows the new state in Chinese. Then the clerk fixes the plan (the
 form first refuses an empty name and a bad date), records a visit and
 attaches a PDF; a desk signed in as the lead deputy and one signed in as
-the unit head run side by side: the head replies, and the deputy's to-do
-list shows the reply to evaluate from the pushed notice alone. Run by
-test_desk.c under xvfb-run and dbus-run-session; it reads DESK_EXE,
-DESK_TITLE, DESK_PUSHED (the title of the case DESK_PUSH_CMD assigns),
-DESK_HEAD_ENV and DESK_DEPUTY_ENV (the environment words of the unit head
-and the deputy), DESK_PDF (the file to attach), DESK_PROMISED (a date for
+the unit head run side by side: the head saves the PDF elsewhere (另存为)
+and replies, and the deputy's to-do list shows the reply to evaluate from
+the pushed notice alone. Run by test_desk.c under xvfb-run and
+dbus-run-session; it reads DESK_EXE, DESK_TITLE, DESK_PUSHED (the title of
+the case DESK_PUSH_CMD assigns), DESK_HEAD_ENV and DESK_DEPUTY_ENV (the
+environment words of the unit head and the deputy), DESK_PDF (the file to
+attach), DESK_SAVED (where the head saves it), DESK_PROMISED (a date for
 the plan), DESK_SHOTS (a folder for the screenshots) and DESK_SCALE (waits
 stretch by it). Exit 0 when every check held."""
 import os
@@ -27,6 +28,7 @@ SHOTS = os.environ["DESK_SHOTS"]
 HEAD_ENV = os.environ["DESK_HEAD_ENV"]
 DEPUTY_ENV = os.environ["DESK_DEPUTY_ENV"]
 PDF = os.environ["DESK_PDF"]
+SAVED = os.environ["DESK_SAVED"]
 PROMISED = os.environ["DESK_PROMISED"]
 SCALE = int(os.environ.get("DESK_SCALE", "1"))
 WAIT_S = 30 * SCALE
@@ -248,6 +250,23 @@ def attach_step(app, case):
     step("the PDF is attached")
 
 
+def save_as_step(app, case):
+    """另存为: the attachment fetched to where the save dialog says."""
+    name = os.path.basename(PDF)
+    files = wait_for(case, "the attachments' list", named("list", "附件"))
+    press(wait_for(files, "the attachment's 另存为 button", lambda n: n.roleName == "push button"
+                   and (n.name or "").startswith("将“" + name)))
+    dialog = wait_for(app, "the save dialog", lambda n: n.name == "附件另存为"
+                      and n.roleName not in ("push button", "label"))
+    time.sleep(1.0)
+    location = wait_for(dialog, "the save dialog's name", lambda n: n.roleName == "text"
+                        and n.focused)
+    set_text(location, SAVED)
+    press(wait_for(dialog, "the save dialog's save button", starts("push button", "保存")))
+    message(case, "the attachment saved", "已另存为")
+    step("the head saved the PDF as " + SAVED)
+
+
 def reply_step(head_case, head_timeline):
     """答复: class B, the text, signed off by the head."""
     press(wait_for(head_case, "the reply button", starts("push button", "答复代表")))
@@ -353,6 +372,7 @@ def main():
     head_timeline = wait_for(head_case, "the head's timeline", named("list", "办理过程"))
     files = wait_for(head_case, "the attachments' list", named("list", "附件"))
     wait_for(files, "the attachment the clerk sent", named("label", os.path.basename(PDF)))
+    save_as_step(head, head_case)
     reply_step(head_case, head_timeline)
 
     # the deputy's desk learns of it from the pushed notice alone

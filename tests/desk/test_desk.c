@@ -7,7 +7,8 @@
  * the office assigns another case meanwhile (with the CLI), the case, the
  * form's check before sending, the accepted state in Chinese; the plan
  * (with its checks), a visit and a PDF attached; then a desk signed in as
- * the lead deputy beside one signed in as the unit head, who replies, and
+ * the lead deputy beside one signed in as the unit head, who saves the PDF
+ * elsewhere (另存为) and replies, and
  * the deputy's to-do list shows the reply to evaluate from the pushed
  * notice alone; and writes a screenshot of each main screen. Then the
  * database must agree: the case is replied and has the PDF.
@@ -96,6 +97,15 @@ static void write_pdf(const char *path)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* Whether the two files hold the same bytes. */
+static bool same_bytes(const char *a, const char *b)
+{
+	char cmd[1400];
+
+	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+	return sh_ok(cmd);
+}
+
 static void desk_handles_a_case(void **state)
 {
 	struct kase k, other, pushed;
@@ -104,7 +114,7 @@ static void desk_handles_a_case(void **state)
 	struct cli_call head = { .sp = &S, .who = "a-head", .env = "LANG=zh_CN.UTF-8" };
 	struct cli_call deputy = { .sp = &S, .who = "deputy-wang", .env = "LANG=zh_CN.UTF-8" };
 	char env[2048], gov_env[2048], head_env[2048], deputy_env[2048], push[3000], shots[512];
-	char pdf[600], promised[16], cmd[16000];
+	char pdf[600], saved[600], promised[16], cmd[16000];
 	const Jianyi__GetSuggestionResponse *g;
 	Jianyi__Envelope *got;
 
@@ -122,6 +132,7 @@ static void desk_handles_a_case(void **state)
 	harness_cli_env(&H, &deputy, deputy_env, sizeof deputy_env);
 	snprintf(pdf, sizeof pdf, "%s/道路修缮走访纪要.pdf", H.dir);
 	write_pdf(pdf);
+	snprintf(saved, sizeof saved, "%s/另存的纪要.pdf", H.dir);
 	wf_date(promised, sizeof promised, 60);
 	snprintf(push, sizeof push, "env %s %s assign %" PRId64 " --lead %" PRId64 " >/dev/null", gov_env,
 		 getenv("JIANYI_CLI"), pushed.id, unit_a);
@@ -130,11 +141,11 @@ static void desk_handles_a_case(void **state)
 		 "env %s GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 GTK_MODULES=gail:atk-bridge "
 		 "DESK_EXE='%s' DESK_TITLE='%s' DESK_PUSHED='%s' DESK_PUSH_CMD='%s' "
 		 "DESK_SHOTS='%s' DESK_SCALE=%d DESK_HEAD_ENV='%s' DESK_DEPUTY_ENV='%s' "
-		 "DESK_PDF='%s' DESK_PROMISED='%s' "
+		 "DESK_PDF='%s' DESK_SAVED='%s' DESK_PROMISED='%s' "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
 		 PYTHON " '%s/tests/desk/desk_scenario.py' 2>&1",
 		 env, getenv("JIANYI_DESK"), TITLE, PUSHED, push, shots, harness_time_scale(), head_env,
-		 deputy_env, pdf, promised, getenv("JIANYI_SOURCE_ROOT"));
+		 deputy_env, pdf, saved, promised, getenv("JIANYI_SOURCE_ROOT"));
 	int st = system(cmd);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("the desk scenario failed (status %d): see its output above", st);
@@ -146,6 +157,9 @@ static void desk_handles_a_case(void **state)
 	assert_int_equal(g->n_attachments, 1);
 	assert_string_equal(g->attachments[0]->name, "道路修缮走访纪要.pdf");
 	assert_string_equal(g->attachments[0]->mime_type, "application/pdf");
+	/* 另存为 fetched the very bytes sent */
+	if (!same_bytes(pdf, saved))
+		fail_msg("the file the head saved (%s) is not the PDF the clerk attached", saved);
 	jy_envelope_free(got);
 	printf("desk: screenshots in %s\n", shots);
 }
