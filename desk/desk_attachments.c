@@ -342,14 +342,15 @@ static GtkWidget *file_row(struct desk_attachments *a, const Jianyi__Attachment 
 	gtk_box_append(GTK_BOX(box), cell(at, false));
 	gtk_box_append(GTK_BOX(box), cell(cli_attach_target_text(file->attached_to), false));
 	/* TRANSLATORS: the buttons' accessible names; %s is the file's name */
-	gtk_box_append(GTK_BOX(box), file_button(a, _("Open"), g_strdup_printf(_("Open %s"), file->name),
-						 file, G_CALLBACK(on_open_clicked)));
+	gtk_box_append(GTK_BOX(box), file_button(a, _("Open"),
+						 g_strdup_printf(_("Open %s"), file->name), file,
+						 G_CALLBACK(on_open_clicked)));
 	gtk_box_append(GTK_BOX(box), file_button(a, _("Save as…"),
 						 g_strdup_printf(_("Save %s as"), file->name), file,
 						 G_CALLBACK(on_save_clicked)));
 	gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), box);
-	gtk_accessible_update_property(GTK_ACCESSIBLE(row), GTK_ACCESSIBLE_PROPERTY_LABEL, file->name,
-				       -1);
+	gtk_accessible_update_property(GTK_ACCESSIBLE(row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+				       file->name, -1);
 	g_free(size);
 	return row;
 }
@@ -376,7 +377,9 @@ static void show_targets(struct desk_attachments *a, Jianyi__TimelineEvent *cons
 			if (g_strcmp0(events[i]->kind, records[r].event) == 0)
 				latest = records[r].target;
 	for (size_t i = 0; i < a->ntargets; i++) {
-		a->target[i] = gtk_check_button_new_with_label(cli_attach_target_text(a->target_of[i]));
+		const char *words = cli_attach_target_text(a->target_of[i]);
+
+		a->target[i] = gtk_check_button_new_with_label(words);
 		if (i > 0)
 			gtk_check_button_set_group(GTK_CHECK_BUTTON(a->target[i]),
 						   GTK_CHECK_BUTTON(a->target[0]));
@@ -445,7 +448,8 @@ struct desk_attachments *desk_attachments_new(struct desk_link *link, void (*cha
 	gtk_label_set_wrap(GTK_LABEL(a->status), TRUE);
 	gtk_label_set_selectable(GTK_LABEL(a->status), TRUE);
 	gtk_accessible_update_property(GTK_ACCESSIBLE(a->status),
-				       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Attachment message"), -1);
+				       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+				       _("Attachment message"), -1);
 	gtk_box_append(GTK_BOX(a->root), a->list);
 	gtk_box_append(GTK_BOX(a->root), a->empty);
 	gtk_box_append(GTK_BOX(a->root), add_row(a));

@@ -253,7 +253,8 @@ GtkWidget *desk_form_text_view(void)
 	gtk_text_view_set_accepts_tab(GTK_TEXT_VIEW(t), FALSE);
 	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(s), t);
 	gtk_scrolled_window_set_min_content_height(GTK_SCROLLED_WINDOW(s), 80);
-	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(s), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(s), GTK_POLICY_NEVER,
+				       GTK_POLICY_AUTOMATIC);
 	gtk_widget_add_css_class(s, "frame");
 	return s;
 }

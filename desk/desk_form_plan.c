@@ -72,10 +72,12 @@ static void free_fields(void *fields)
 struct desk_form *desk_form_plan_new(struct desk_link *link, void (*done)(void *user), void *user)
 {
 	struct plan_fields *p = g_new0(struct plan_fields, 1);
-	struct desk_form *f = desk_form_new(link, &plan_spec, fill, reset, p, free_fields, done, user);
+	struct desk_form *f = desk_form_new(link, &plan_spec, fill, reset, p, free_fields, done,
+					    user);
 
 	p->handler = desk_form_add_field(f, _("Handler's name"), desk_form_entry(DESK_SHORT_MAX));
-	p->phone = desk_form_add_field(f, _("Handler's telephone"), desk_form_entry(DESK_PHONE_MAX));
+	p->phone = desk_form_add_field(f, _("Handler's telephone"),
+				       desk_form_entry(DESK_PHONE_MAX));
 	p->plan = desk_form_add_field(f, _("Handling plan"), desk_form_text_view());
 	p->date = desk_form_add_field(f, _("Promised date"), desk_form_entry(10));
 	gtk_entry_set_placeholder_text(GTK_ENTRY(p->date), _("YYYY-MM-DD"));

@@ -63,7 +63,8 @@ static void free_fields(void *fields)
 struct desk_form *desk_form_reply_new(struct desk_link *link, void (*done)(void *user), void *user)
 {
 	struct reply_fields *r = g_new0(struct reply_fields, 1);
-	struct desk_form *f = desk_form_new(link, &reply_spec, fill, reset, r, free_fields, done, user);
+	struct desk_form *f = desk_form_new(link, &reply_spec, fill, reset, r, free_fields, done,
+					    user);
 
 	desk_form_add_field(f, _("Result"), desk_form_choices(classes, cli_class_text, r->cls));
 	r->text = desk_form_add_field(f, _("Reply text"), desk_form_text_view());

@@ -223,10 +223,20 @@ def plan_step(case, timeline):
 
 
 def contact_step(case, timeline):
-    """记录办前联系/走访: a visit today, with its summary."""
-    press(wait_for(case, "the contact button", starts("push button", "记录办前联系")))
-    set_text(field(case, "联系情况"), "登门拜访王明代表，说明修缮计划，代表同意分批实施。")
-    press(wait_for(case, "the contact's send button", starts("push button", "提交联系记录")))
+    """记录办前联系/走访: a day before the assignment, which the server
+    refuses (said in Chinese from its reason); then a visit today."""
+    summary = "登门拜访王明代表，说明修缮计划，代表同意分批实施。"
+    button = wait_for(case, "the contact button", starts("push button", "记录办前联系"))
+    press(button)
+    send = wait_for(case, "the contact's send button", starts("push button", "提交联系记录"))
+    set_text(field(case, "联系日期"), "2020-01-06")
+    set_text(field(case, "联系情况"), summary)
+    press(send)
+    message(case, "the server's refusal in words", "不能早于交办日期")
+    step("the server's refusal is said in Chinese")
+    press(button)  # the form anew, dated today
+    set_text(field(case, "联系情况"), summary)
+    press(send)
     wait_for(timeline, "the timeline's visit sentence", named("label", "上门走访", exact=False))
     step("the visit is recorded")
 
