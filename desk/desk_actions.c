@@ -9,6 +9,9 @@ static const struct {
 	unsigned form;
 } forms[] = {
 	{ JIANYI__ACTION__ACTION_ACCEPT, DESK_ACTION_ACCEPT },
+	{ JIANYI__ACTION__ACTION_PLAN, DESK_ACTION_PLAN },
+	{ JIANYI__ACTION__ACTION_CONTACT, DESK_ACTION_CONTACT },
+	{ JIANYI__ACTION__ACTION_REPLY, DESK_ACTION_REPLY },
 };
 
 unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g)

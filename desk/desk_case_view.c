@@ -8,8 +8,9 @@
 #include "cli_i18n.h"
 #include "cli_terms.h"
 #include "cli_timeline.h"
-#include "desk_accept.h"
 #include "desk_actions.h"
+#include "desk_attachments.h"
+#include "desk_forms.h"
 
 enum fact {
 	F_NUMBER, F_STATE, F_KIND, F_DEPUTY, F_COSIGNERS, F_LEAD_UNIT, F_CO_UNITS, F_DEADLINE,
@@ -21,13 +22,30 @@ static const char *const fact_names[NFACTS] = {
 	N_("Lead unit"), N_("Co-handling units"), N_("Reply due"), N_("Handler"), N_("Plan"),
 };
 
+/* The actions the view offers, each a button that opens its form. */
+static const struct {
+	unsigned action;              /* desk_actions.h */
+	const char *label, *name;     /* the button: with its mnemonic, its accessible name */
+	desk_form_new_fn form;
+} action_forms[] = {
+	{ DESK_ACTION_ACCEPT, N_("_Accept the assignment…"), N_("Accept the assignment"),
+	  desk_accept_new },
+	{ DESK_ACTION_PLAN, N_("Fix the _plan…"), N_("Fix the handler and the plan"),
+	  desk_form_plan_new },
+	{ DESK_ACTION_CONTACT, N_("Record a _visit…"), N_("Record a contact with the deputy"),
+	  desk_form_contact_new },
+	{ DESK_ACTION_REPLY, N_("_Reply…"), N_("Reply to the deputy"), desk_form_reply_new },
+};
+#define NFORMS (sizeof action_forms / sizeof action_forms[0])
+
 struct desk_case_view {
 	struct desk_link *link;
 	void (*changed)(void *user);
 	void *user;
-	GtkWidget *root, *title, *facts[NFACTS], *body, *actions, *accept_button, *timeline;
-	GtkWidget *message;
-	struct desk_accept *accept;
+	GtkWidget *root, *title, *facts[NFACTS], *body, *actions, *timeline;
+	GtkWidget *message, *buttons[NFORMS];
+	struct desk_form *forms[NFORMS];
+	struct desk_attachments *attachments;
 	int64_t id;
 	unsigned generation;             /* opening another case outdates answers */
 	GPtrArray *pages;                /* Jianyi__Envelope of the case being read */
@@ -93,10 +111,10 @@ static void remove_rows(GtkWidget *box)
 		gtk_list_box_remove(GTK_LIST_BOX(box), row);
 }
 
-static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s)
+/* The events of every page read, in order (they stay in v->pages). */
+static GPtrArray *all_events(struct desk_case_view *v)
 {
 	GPtrArray *events = g_ptr_array_new();
-	char **lines;
 
 	for (guint p = 0; p < v->pages->len; p++) {
 		const Jianyi__GetSuggestionResponse *g =
@@ -104,6 +122,13 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s)
 		for (size_t i = 0; i < g->n_timeline; i++)
 			g_ptr_array_add(events, g->timeline[i]);
 	}
+	return events;
+}
+
+static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s, GPtrArray *events)
+{
+	char **lines;
+
 	lines = cli_timeline_sentences((Jianyi__TimelineEvent *const *)events->pdata, events->len, s);
 	remove_rows(v->timeline);
 	for (guint i = 0; i < events->len; i++) {
@@ -118,7 +143,6 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s)
 		gtk_list_box_append(GTK_LIST_BOX(v->timeline), l);
 	}
 	cli_timeline_sentences_free(lines);
-	g_ptr_array_free(events, TRUE);
 }
 
 /* The actions the viewer may take now: a button each (desk_actions.h). */
@@ -126,9 +150,11 @@ static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionRe
 {
 	unsigned can = desk_allowed_actions(g);
 
-	gtk_widget_set_visible(v->accept_button, (can & DESK_ACTION_ACCEPT) != 0);
+	for (size_t i = 0; i < NFORMS; i++) {
+		gtk_widget_set_visible(v->buttons[i], (can & action_forms[i].action) != 0);
+		desk_form_close(v->forms[i]);
+	}
 	gtk_widget_set_visible(v->actions, can != 0);
-	desk_accept_close(v->accept);
 }
 
 /* Every page is in: the latest page's suggestion is the case as it is. */
@@ -136,10 +162,14 @@ static void show_case(struct desk_case_view *v)
 {
 	Jianyi__Envelope *last = g_ptr_array_index(v->pages, v->pages->len - 1);
 	const Jianyi__GetSuggestionResponse *g = last->response->get_suggestion;
+	GPtrArray *events = all_events(v);
 
 	show_facts(v, g->suggestion);
-	show_timeline(v, g->suggestion);
+	show_timeline(v, g->suggestion, events);
 	show_actions(v, g);
+	desk_attachments_show(v->attachments, v->id, g->attachments, g->n_attachments,
+			      (Jianyi__TimelineEvent *const *)events->pdata, events->len);
+	g_ptr_array_free(events, TRUE);
 	gtk_label_set_text(GTK_LABEL(v->message), "");
 }
 
@@ -215,19 +245,26 @@ void desk_case_view_reload(struct desk_case_view *v)
 		desk_case_view_open(v, v->id);
 }
 
-static void on_accept_clicked(GtkButton *b, gpointer data)
+/* An action's button opens its form (and closes any other) for the case
+ * at the version shown. */
+static void on_action_clicked(GtkButton *b, gpointer data)
 {
 	struct desk_case_view *v = data;
 	const Jianyi__Envelope *last;
+	int32_t version;
 
-	(void)b;
 	if (v->pages->len == 0)
 		return;
 	last = g_ptr_array_index(v->pages, v->pages->len - 1);
-	desk_accept_open(v->accept, v->id, last->response->get_suggestion->suggestion->version);
+	version = last->response->get_suggestion->suggestion->version;
+	for (size_t i = 0; i < NFORMS; i++)
+		if (v->buttons[i] == GTK_WIDGET(b))
+			desk_form_open(v->forms[i], v->id, version);
+		else
+			desk_form_close(v->forms[i]);
 }
 
-static void on_accepted(void *user)
+static void on_acted(void *user)
 {
 	struct desk_case_view *v = user;
 
@@ -281,11 +318,13 @@ static GtkWidget *details_column(struct desk_case_view *v)
 	gtk_label_set_xalign(GTK_LABEL(v->message), 0);
 	gtk_widget_add_css_class(v->message, "dim-label");
 	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-	v->accept_button = gtk_button_new_with_mnemonic(_("_Accept the assignment…"));
-	gtk_accessible_update_property(GTK_ACCESSIBLE(v->accept_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-				       _("Accept the assignment"), -1);
-	g_signal_connect(v->accept_button, "clicked", G_CALLBACK(on_accept_clicked), v);
-	gtk_box_append(GTK_BOX(v->actions), v->accept_button);
+	for (size_t i = 0; i < NFORMS; i++) {
+		v->buttons[i] = gtk_button_new_with_mnemonic(_(action_forms[i].label));
+		gtk_accessible_update_property(GTK_ACCESSIBLE(v->buttons[i]),
+					       GTK_ACCESSIBLE_PROPERTY_LABEL, _(action_forms[i].name), -1);
+		g_signal_connect(v->buttons[i], "clicked", G_CALLBACK(on_action_clicked), v);
+		gtk_box_append(GTK_BOX(v->actions), v->buttons[i]);
+	}
 	gtk_widget_set_visible(v->actions, FALSE);
 	v->body = gtk_label_new("");
 	gtk_label_set_xalign(GTK_LABEL(v->body), 0);
@@ -295,7 +334,10 @@ static GtkWidget *details_column(struct desk_case_view *v)
 	gtk_box_append(GTK_BOX(col), v->message);
 	gtk_box_append(GTK_BOX(col), facts_grid(v));
 	gtk_box_append(GTK_BOX(col), v->actions);
-	gtk_box_append(GTK_BOX(col), desk_accept_widget(v->accept));
+	for (size_t i = 0; i < NFORMS; i++)
+		gtk_box_append(GTK_BOX(col), desk_form_widget(v->forms[i]));
+	gtk_box_append(GTK_BOX(col), heading(_("Attachments")));
+	gtk_box_append(GTK_BOX(col), desk_attachments_widget(v->attachments));
 	gtk_box_append(GTK_BOX(col), heading(_("Text of the suggestion")));
 	gtk_box_append(GTK_BOX(col), v->body);
 	return col;
@@ -326,7 +368,9 @@ struct desk_case_view *desk_case_view_new(struct desk_link *link, void (*changed
 	v->changed = changed;
 	v->user = user;
 	v->pages = g_ptr_array_new_with_free_func((GDestroyNotify)jy_envelope_free);
-	v->accept = desk_accept_new(link, on_accepted, v);
+	for (size_t i = 0; i < NFORMS; i++)
+		v->forms[i] = action_forms[i].form(link, on_acted, v);
+	v->attachments = desk_attachments_new(link, on_acted, v);
 	v->timeline = gtk_list_box_new();
 	gtk_list_box_set_selection_mode(GTK_LIST_BOX(v->timeline), GTK_SELECTION_NONE);
 	gtk_widget_add_css_class(v->timeline, "boxed-list");
@@ -349,7 +393,9 @@ GtkWidget *desk_case_view_widget(struct desk_case_view *v)
 
 void desk_case_view_free(struct desk_case_view *v)
 {
-	desk_accept_free(v->accept);
+	for (size_t i = 0; i < NFORMS; i++)
+		desk_form_free(v->forms[i]);
+	desk_attachments_free(v->attachments);
 	g_ptr_array_unref(v->pages);
 	g_free(v);
 }

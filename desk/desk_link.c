@@ -69,6 +69,11 @@ enum desk_link_state desk_link_state(const struct desk_link *l)
 	return l->state;
 }
 
+const struct jy_client_options *desk_link_options(const struct desk_link *l)
+{
+	return &l->opts;
+}
+
 const Jianyi__Welcome *desk_link_welcome(const struct desk_link *l)
 {
 	return l->state == DESK_LINK_CONNECTED ? jy_welcome(l->c) : NULL;

@@ -43,6 +43,10 @@ enum desk_link_state desk_link_state(const struct desk_link *l);
 /* The server's Welcome while connected, else NULL. */
 const Jianyi__Welcome *desk_link_welcome(const struct desk_link *l);
 
+/* The server and credentials the link connects with, for a connection of
+ * one's own on a worker thread (attachments, desk_attachments.c). */
+const struct jy_client_options *desk_link_options(const struct desk_link *l);
+
 /* Sends req; reply is called once with its answer, or with the failure
  * when the link drops first. False (reply not called, err set) when the
  * link is not connected or the request cannot be sent. */

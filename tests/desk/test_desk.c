@@ -5,8 +5,13 @@
  * its accessibility tree by desk_scenario.py (dogtail), which asserts what
  * is on screen: the to-do row, a row that arrives from a pushed notice when
  * the office assigns another case meanwhile (with the CLI), the case, the
- * form's check before sending, the accepted state in Chinese; and writes a
- * screenshot of each main screen. Then the database must agree: the case is accepted.
+ * form's check before sending, the accepted state in Chinese; the plan
+ * (with its checks), a visit and a PDF attached; then a desk signed in as
+ * the lead deputy beside one signed in as the unit head, who saves the PDF
+ * elsewhere (另存为) and replies, and
+ * the deputy's to-do list shows the reply to evaluate from the pushed
+ * notice alone; and writes a screenshot of each main screen. Then the
+ * database must agree: the case is replied and has the PDF.
  *
  * Skipped (77) when the desk was not built (no libgtk-4-dev), or xvfb-run,
  * dbus-run-session or python3-dogtail are missing. */
@@ -66,12 +71,51 @@ static void shots_dir(char *buf, size_t len)
 	mkdir(buf, 0755);
 }
 
-static void desk_accepts_an_assignment(void **state)
+/* A small PDF that is valid (one empty page, its cross-reference table's
+ * offsets counted), written to path. */
+static void write_pdf(const char *path)
+{
+	static const char *const objs[] = {
+		"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
+		"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n",
+		"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n",
+	};
+	long offsets[3];
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs("%PDF-1.4\n", f);
+	for (int i = 0; i < 3; i++) {
+		offsets[i] = ftell(f);
+		fputs(objs[i], f);
+	}
+	long xref = ftell(f);
+	fputs("xref\n0 4\n0000000000 65535 f \n", f);
+	for (int i = 0; i < 3; i++)
+		fprintf(f, "%010ld 00000 n \n", offsets[i]);
+	fprintf(f, "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%ld\n%%%%EOF\n", xref);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Whether the two files hold the same bytes. */
+static bool same_bytes(const char *a, const char *b)
+{
+	char cmd[1400];
+
+	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+	return sh_ok(cmd);
+}
+
+static void desk_handles_a_case(void **state)
 {
 	struct kase k, other, pushed;
 	struct cli_call c = { .sp = &S, .who = "a-clerk", .env = "LANG=zh_CN.UTF-8" };
 	struct cli_call gov = { .sp = &S, .who = "gov" };
-	char env[2048], gov_env[2048], push[3000], shots[512], cmd[9000];
+	struct cli_call head = { .sp = &S, .who = "a-head", .env = "LANG=zh_CN.UTF-8" };
+	struct cli_call deputy = { .sp = &S, .who = "deputy-wang", .env = "LANG=zh_CN.UTF-8" };
+	char env[2048], gov_env[2048], head_env[2048], deputy_env[2048], push[3000], shots[512];
+	char pdf[600], saved[600], promised[16], cmd[16000];
+	const Jianyi__GetSuggestionResponse *g;
 	Jianyi__Envelope *got;
 
 	(void)state;
@@ -84,23 +128,38 @@ static void desk_accepts_an_assignment(void **state)
 	prepare(&pushed, ST_REGISTERED, PUSHED, false);
 	harness_cli_env(&H, &c, env, sizeof env);
 	harness_cli_env(&H, &gov, gov_env, sizeof gov_env);
+	harness_cli_env(&H, &head, head_env, sizeof head_env);
+	harness_cli_env(&H, &deputy, deputy_env, sizeof deputy_env);
+	snprintf(pdf, sizeof pdf, "%s/道路修缮走访纪要.pdf", H.dir);
+	write_pdf(pdf);
+	snprintf(saved, sizeof saved, "%s/另存的纪要.pdf", H.dir);
+	wf_date(promised, sizeof promised, 60);
 	snprintf(push, sizeof push, "env %s %s assign %" PRId64 " --lead %" PRId64 " >/dev/null", gov_env,
 		 getenv("JIANYI_CLI"), pushed.id, unit_a);
 	shots_dir(shots, sizeof shots);
 	snprintf(cmd, sizeof cmd,
 		 "env %s GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 GTK_MODULES=gail:atk-bridge "
 		 "DESK_EXE='%s' DESK_TITLE='%s' DESK_PUSHED='%s' DESK_PUSH_CMD='%s' "
-		 "DESK_SHOTS='%s' DESK_SCALE=%d "
+		 "DESK_SHOTS='%s' DESK_SCALE=%d DESK_HEAD_ENV='%s' DESK_DEPUTY_ENV='%s' "
+		 "DESK_PDF='%s' DESK_SAVED='%s' DESK_PROMISED='%s' "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
 		 PYTHON " '%s/tests/desk/desk_scenario.py' 2>&1",
-		 env, getenv("JIANYI_DESK"), TITLE, PUSHED, push, shots, harness_time_scale(),
-		 getenv("JIANYI_SOURCE_ROOT"));
+		 env, getenv("JIANYI_DESK"), TITLE, PUSHED, push, shots, harness_time_scale(), head_env,
+		 deputy_env, pdf, saved, promised, getenv("JIANYI_SOURCE_ROOT"));
 	int st = system(cmd);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("the desk scenario failed (status %d): see its output above", st);
 	/* what the screen said, the server has */
 	got = wf_get_ok(cx("a-clerk"), k.id);
-	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "accepted");
+	g = got->response->get_suggestion;
+	assert_string_equal(state_str(g->suggestion->state), "replied");
+	assert_string_equal(g->suggestion->handler_name, "刘志军");
+	assert_int_equal(g->n_attachments, 1);
+	assert_string_equal(g->attachments[0]->name, "道路修缮走访纪要.pdf");
+	assert_string_equal(g->attachments[0]->mime_type, "application/pdf");
+	/* 另存为 fetched the very bytes sent */
+	if (!same_bytes(pdf, saved))
+		fail_msg("the file the head saved (%s) is not the PDF the clerk attached", saved);
 	jy_envelope_free(got);
 	printf("desk: screenshots in %s\n", shots);
 }
@@ -108,7 +167,7 @@ static void desk_accepts_an_assignment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(desk_accepts_an_assignment),
+		cmocka_unit_test(desk_handles_a_case),
 	};
 	const char *why = missing();
 

@@ -1,0 +1,147 @@
+/* See desk_transfer.h. The worker thread owns the transfer until it
+ * returns; the main loop reads only path, size and the part file's size. */
+#include "desk_transfer.h"
+
+#include <gio/gio.h>
+#include <sys/stat.h>
+
+#define TRIES 4                  /* connections tried before giving up */
+#define RETRY_PAUSE_US 500000    /* times the attempt */
+
+struct desk_transfer {
+	struct jy_client_options opts;
+	char *server, *cert, *key, *ca, *path, *attached_to, *part;
+	bool upload, ok;
+	struct jy_upload up;
+	struct jy_download down;
+	int64_t size;
+	struct jy_error err;
+	desk_transfer_done_fn done;
+	void *user;
+};
+
+static void transfer_free(struct desk_transfer *t)
+{
+	g_free(t->server);
+	g_free(t->cert);
+	g_free(t->key);
+	g_free(t->ca);
+	g_free(t->path);
+	g_free(t->attached_to);
+	g_free(t->part);
+	g_free(t);
+}
+
+/* The worker: connect, move the file; again after a cut link. */
+static void run(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+	struct desk_transfer *t = data;
+
+	(void)source;
+	(void)cancel;
+	for (int attempt = 0; attempt < TRIES && !t->ok; attempt++) {
+		struct jy_client *c;
+
+		if (attempt > 0)
+			g_usleep(RETRY_PAUSE_US * (gulong)attempt);
+		c = jy_connect(&t->opts, &t->err);
+		if (c != NULL) {
+			t->ok = t->upload ? jy_upload_file(c, &t->up, &t->err)
+					  : jy_download_file(c, &t->down, &t->err);
+			jy_close(c);
+		}
+		if (!t->ok && t->err.code != JIANYI__STATUS_CODE__STATUS_UNAVAILABLE)
+			break;
+	}
+	g_task_return_boolean(task, t->ok);
+}
+
+static void on_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+	struct desk_transfer *t = data;
+
+	(void)source;
+	(void)res;
+	if (t->done != NULL)
+		t->done(t, t->ok ? NULL : &t->err, t->user);
+	transfer_free(t);
+}
+
+static struct desk_transfer *transfer_new(const struct jy_client_options *o, const char *path,
+					  desk_transfer_done_fn done, void *user)
+{
+	struct desk_transfer *t = g_new0(struct desk_transfer, 1);
+
+	t->opts = *o;
+	t->server = g_strdup(o->server);
+	t->cert = g_strdup(o->cert_file);
+	t->key = g_strdup(o->key_file);
+	t->ca = g_strdup(o->ca_file);
+	t->opts.server = t->server;
+	t->opts.cert_file = t->cert;
+	t->opts.key_file = t->key;
+	t->opts.ca_file = t->ca;
+	t->path = g_strdup(path);
+	t->done = done;
+	t->user = user;
+	return t;
+}
+
+static struct desk_transfer *start(struct desk_transfer *t)
+{
+	GTask *task = g_task_new(NULL, NULL, on_done, t);
+
+	g_task_set_task_data(task, t, NULL);
+	g_task_run_in_thread(task, run);
+	g_object_unref(task);
+	return t;
+}
+
+struct desk_transfer *desk_transfer_upload(const struct jy_client_options *o, const char *path,
+					   int64_t suggestion_id, const char *attached_to,
+					   desk_transfer_done_fn done, void *user)
+{
+	struct desk_transfer *t = transfer_new(o, path, done, user);
+
+	t->upload = true;
+	t->attached_to = g_strdup(attached_to);
+	t->up.path = t->path;
+	t->up.suggestion_id = suggestion_id;
+	t->up.attached_to = t->attached_to;
+	return start(t);
+}
+
+struct desk_transfer *desk_transfer_download(const struct jy_client_options *o,
+					     int64_t attachment_id, int64_t size, const char *path,
+					     desk_transfer_done_fn done, void *user)
+{
+	struct desk_transfer *t = transfer_new(o, path, done, user);
+
+	t->size = size;
+	/* jy_download_file writes path.part, then renames it (jianyi.h) */
+	t->part = g_strconcat(path, ".part", NULL);
+	t->down.attachment_id = attachment_id;
+	t->down.path = t->path;
+	return start(t);
+}
+
+double desk_transfer_progress(const struct desk_transfer *t)
+{
+	struct stat st;
+
+	if (t->upload || t->size <= 0)
+		return -1;
+	if (stat(t->part, &st) != 0)
+		return stat(t->path, &st) == 0 ? 1.0 : 0.0;
+	return (double)st.st_size / (double)t->size;
+}
+
+const char *desk_transfer_path(const struct desk_transfer *t)
+{
+	return t->path;
+}
+
+void desk_transfer_forget(struct desk_transfer *t)
+{
+	t->done = NULL;
+}

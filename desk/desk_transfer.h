@@ -1,0 +1,40 @@
+/* One attachment moving between the desk and jianyid, on a GTask worker
+ * thread over a connection of its own: libjianyi's jy_upload_file and
+ * jy_download_file are blocking loops over the file's chunks, and driving
+ * them through the desk's one link would mean writing their chunking,
+ * hashing and resuming again. The main loop never waits: it is told when
+ * the transfer ends, and asks desk_transfer_progress meanwhile. A cut link
+ * is connected again and the transfer resumed where its bytes end
+ * (jianyi.h, "Attachments"), a few times before it gives up. */
+#ifndef JY_DESK_TRANSFER_H
+#define JY_DESK_TRANSFER_H
+
+#include <stdint.h>
+
+#include "jianyi.h"
+
+struct desk_transfer;
+
+/* On the main loop when the transfer ended: err NULL when it succeeded.
+ * The transfer is freed after the call. */
+typedef void (*desk_transfer_done_fn)(struct desk_transfer *t, const struct jy_error *err,
+				      void *user);
+
+/* Sends the file at path to the case, attached to attached_to (jy_upload's
+ * values) under the file's own name. o is copied. */
+struct desk_transfer *desk_transfer_upload(const struct jy_client_options *o, const char *path,
+					   int64_t suggestion_id, const char *attached_to,
+					   desk_transfer_done_fn done, void *user);
+/* Writes the attachment (of size bytes) to path. */
+struct desk_transfer *desk_transfer_download(const struct jy_client_options *o,
+					     int64_t attachment_id, int64_t size, const char *path,
+					     desk_transfer_done_fn done, void *user);
+/* How much is done, 0 to 1; below 0 when not known (jy_upload_file does
+ * not say how far it is). */
+double desk_transfer_progress(const struct desk_transfer *t);
+/* The local file. */
+const char *desk_transfer_path(const struct desk_transfer *t);
+/* The one who started it goes away: done will not be called. */
+void desk_transfer_forget(struct desk_transfer *t);
+
+#endif
