@@ -70,7 +70,7 @@ char *desk_check_date(const char *name, const char *text, enum desk_date_rule ru
 char *desk_check_phone(const char *name, const char *text)
 {
 	size_t n = strlen(text), digits = 0;
-	char *why = desk_check_text(name, text, 1, DESK_PHONE_MAX);
+	char *why = desk_check_text(name, text, 1, JY_PHONE_MAX);
 
 	if (why != NULL)
 		return why;

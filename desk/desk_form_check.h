@@ -7,12 +7,7 @@
 
 #include <glib.h>
 
-/* The lengths jianyid allows, in characters (server/api/act_validate.c:
- * SHORT_MAX, REASON_MAX, BODY_MAX). */
-#define DESK_SHORT_MAX 50
-#define DESK_NOTE_MAX 2000
-#define DESK_BODY_MAX 20000
-#define DESK_PHONE_MAX 30
+#include "jy_limits.h"   /* the lengths jianyid allows, in characters */
 
 enum desk_date_rule {
 	DESK_DATE_NOT_PAST,       /* today or later (a promised date) */

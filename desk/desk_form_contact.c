@@ -37,7 +37,7 @@ static char *fill(void *fields, struct jy_act *act, GtkWidget **focus)
 	c->note_text = desk_form_text_view_text(c->note);
 	if ((why = desk_check_date(_("Date of the contact"), date, DESK_DATE_NOT_FUTURE)))
 		*focus = c->date;
-	else if ((why = desk_check_text(_("Summary"), c->note_text, 1, DESK_NOTE_MAX)))
+	else if ((why = desk_check_text(_("Summary"), c->note_text, 1, JY_REASON_MAX)))
 		*focus = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(c->note));
 	if (why != NULL)
 		return why;

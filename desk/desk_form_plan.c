@@ -33,11 +33,11 @@ static char *fill(void *fields, struct jy_act *act, GtkWidget **focus)
 
 	g_free(p->plan_text);
 	p->plan_text = desk_form_text_view_text(p->plan);
-	if ((why = desk_check_text(_("Handler's name"), text_of(p->handler), 1, DESK_SHORT_MAX)))
+	if ((why = desk_check_text(_("Handler's name"), text_of(p->handler), 1, JY_SHORT_TEXT_MAX)))
 		*focus = p->handler;
 	else if ((why = desk_check_phone(_("Handler's telephone"), text_of(p->phone))))
 		*focus = p->phone;
-	else if ((why = desk_check_text(_("Handling plan"), p->plan_text, 1, DESK_BODY_MAX)))
+	else if ((why = desk_check_text(_("Handling plan"), p->plan_text, 1, JY_BODY_MAX)))
 		*focus = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(p->plan));
 	else if ((why = desk_check_date(_("Promised date"), text_of(p->date), DESK_DATE_NOT_PAST)))
 		*focus = p->date;
@@ -75,9 +75,9 @@ struct desk_form *desk_form_plan_new(struct desk_link *link, void (*done)(void *
 	struct desk_form *f = desk_form_new(link, &plan_spec, fill, reset, p, free_fields, done,
 					    user);
 
-	p->handler = desk_form_add_field(f, _("Handler's name"), desk_form_entry(DESK_SHORT_MAX));
+	p->handler = desk_form_add_field(f, _("Handler's name"), desk_form_entry(JY_SHORT_TEXT_MAX));
 	p->phone = desk_form_add_field(f, _("Handler's telephone"),
-				       desk_form_entry(DESK_PHONE_MAX));
+				       desk_form_entry(JY_PHONE_MAX));
 	p->plan = desk_form_add_field(f, _("Handling plan"), desk_form_text_view());
 	p->date = desk_form_add_field(f, _("Promised date"), desk_form_entry(10));
 	gtk_entry_set_placeholder_text(GTK_ENTRY(p->date), _("YYYY-MM-DD"));

@@ -33,7 +33,7 @@ static char *fill(void *fields, struct jy_act *act, GtkWidget **focus)
 
 	g_free(r->reply_text);
 	r->reply_text = desk_form_text_view_text(r->text);
-	why = desk_check_text(_("Reply text"), r->reply_text, 1, DESK_BODY_MAX);
+	why = desk_check_text(_("Reply text"), r->reply_text, 1, JY_BODY_MAX);
 	if (why != NULL) {
 		*focus = gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(r->text));
 		return why;
