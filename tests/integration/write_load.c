@@ -34,7 +34,7 @@ static int load_stop;
 static int next_write;
 static unsigned char outcome[MAXWRITES];
 static bool used[MAXWRITES];
-static int n_conflicts, n_unavailable, n_other, n_reconnects, n_resends, n_replays;
+static int n_conflicts, n_unavailable, n_other, n_reconnects, n_resumed, n_resends, n_replays;
 static char worker_error[512];
 static pthread_mutex_t err_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -144,6 +144,8 @@ static bool worker_recover(struct worker *wk)
 		if (!wk->c)
 			return false;
 		BUMP(n_reconnects);
+		if (jy_resumed(wk->c))
+			BUMP(n_resumed);
 		bool ok = true;
 		for (int i = 0; i < INFLIGHT && ok; i++)
 			if (wk->slot[i].active) {
@@ -398,16 +400,16 @@ void wl_stop(void)
 	for (int i = 0, off = 0; i < nworkers && off < (int)sizeof per; i++)
 		off += snprintf(per + off, sizeof per - (size_t)off, " %d", workers[i].acked);
 	print_message("load: %d writes, %d conflicts (re-read, new key), %d unavailable, %d other "
-		      "retryable, %d reconnects, %d resent unchanged, %d replayed answers; "
-		      "acknowledged per worker:%s\n",
-		      next_write, n_conflicts, n_unavailable, n_other, n_reconnects, n_resends,
-		      n_replays, per);
+		      "retryable, %d reconnects (%d resumed), %d resent unchanged, %d replayed "
+		      "answers; acknowledged per worker:%s\n",
+		      next_write, n_conflicts, n_unavailable, n_other, n_reconnects, n_resumed,
+		      n_resends, n_replays, per);
 }
 
 void wl_counts(struct wl_counts *c)
 {
 	*c = (struct wl_counts){ next_write, n_conflicts, n_unavailable, n_other, n_reconnects,
-				 n_resends, n_replays };
+				 n_resends, n_replays, n_resumed };
 }
 
 /* applied[n]: how many events name write n. */
