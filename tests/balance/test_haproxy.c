@@ -114,62 +114,12 @@ static int free_port(void)
 	return ntohs(sa.sin_port);
 }
 
-/* Whether the file at path contains s. */
-static bool log_has(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	char line[2048];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, s) != NULL;
-	fclose(f);
-	return found;
-}
-
-static bool any_log_has(const char *s)
+static bool any_harness_file_has(const char *s)
 {
 	for (int i = 0; i < NINST; i++)
-		if (log_has(inst[i].log, s))
+		if (harness_file_has(inst[i].log, s))
 			return true;
 	return false;
-}
-
-/* Lines of path containing both a and b. */
-static int lines_with(const char *path, const char *a, const char *b)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[2048];
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		n += strstr(line, a) && strstr(line, b);
-	fclose(f);
-	return n;
-}
-
-/* jianyid_tls_handshakes_total{kind="<kind>"} of an instance's /metrics. */
-static long handshakes(const struct server_proc *sp, const char *kind)
-{
-	int fd = tcp_from(NULL, sp->metrics_port, NULL);
-	assert_true(fd >= 0);
-	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-	assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
-	static char body[1 << 17];
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof body - 1 && (n = read(fd, body + len, sizeof body - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	body[len] = '\0';
-	char key[96];
-	snprintf(key, sizeof key, "jianyid_tls_handshakes_total{kind=\"%s\"} ", kind);
-	const char *p = strstr(body, key);
-	if (!p)
-		fail_msg("/metrics has no %s", key);
-	return atol(p + strlen(key));
 }
 
 /* ---- the set-up: cases, three instances, HAProxy ------------------------- */
@@ -284,7 +234,7 @@ static void tickets_resume_across_instances(void **state)
 	(void)state;
 	long before[NINST];
 	for (int i = 0; i < NINST; i++)
-		before[i] = handshakes(&inst[i], "resumed");
+		before[i] = harness_handshakes(&inst[i], "resumed");
 	/* Round robin: each connection on the next instance, each offering the
 	 * ticket the previous one (another instance) issued. */
 	int resumed = 0;
@@ -302,7 +252,7 @@ static void tickets_resume_across_instances(void **state)
 	}
 	assert_int_equal(resumed, 2 * NINST);
 	for (int i = 0; i < NINST; i++) {
-		long now = handshakes(&inst[i], "resumed");
+		long now = harness_handshakes(&inst[i], "resumed");
 		print_message("instance %d: %ld resumed handshakes\n", i, now - before[i]);
 		if (now - before[i] < 1)
 			fail_msg("instance %d resumed no session: tickets do not travel between instances", i);
@@ -322,15 +272,15 @@ static void client_address_from_header(void **state)
 	char want[64];
 	snprintf(want, sizeof want, "peer=%s:%u ", CLIENT_SOURCE, port);
 	uint64_t deadline = harness_now_ms() + 5000;
-	while (!any_log_has(want) && harness_now_ms() < deadline)
+	while (!any_harness_file_has(want) && harness_now_ms() < deadline)
 		sleep_ms(50);
-	if (!any_log_has(want))
+	if (!any_harness_file_has(want))
 		fail_msg("no instance logged %s", want);
 	/* Identified sessions name the clients, never the balancer. */
 	int ready_clients = 0;
 	for (int i = 0; i < NINST; i++) {
-		ready_clients += lines_with(inst[i].log, "event=session_ready", "peer=127.0.0.1:");
-		if (lines_with(inst[i].log, "event=session_ready", "peer=" PROXY_SOURCE ":"))
+		ready_clients += harness_file_lines(inst[i].log, "event=session_ready", "peer=127.0.0.1:");
+		if (harness_file_lines(inst[i].log, "event=session_ready", "peer=" PROXY_SOURCE ":"))
 			fail_msg("instance %d logged the balancer's address for a client (%s)", i,
 				 inst[i].log);
 	}
@@ -343,7 +293,7 @@ static void client_address_from_header(void **state)
 	close(fd);
 	snprintf(want, sizeof want, "peer=127.0.0.1:%u reason=not_from_a_proxy", port);
 	sleep_ms(100);
-	if (!log_has(inst[0].log, want))
+	if (!harness_file_has(inst[0].log, want))
 		fail_msg("%s does not say %s", inst[0].log, want);
 	/* From the balancer's address but without a header (a TLS record). */
 	fd = tcp_from(PROXY_SOURCE, inst[0].port, &port);
@@ -353,7 +303,7 @@ static void client_address_from_header(void **state)
 	close(fd);
 	snprintf(want, sizeof want, "peer=" PROXY_SOURCE ":%u reason=\"no PROXY v2 header", port);
 	sleep_ms(100);
-	if (!log_has(inst[0].log, want))
+	if (!harness_file_has(inst[0].log, want))
 		fail_msg("%s does not say %s", inst[0].log, want);
 }
 

@@ -359,6 +359,13 @@ static void exit_on_sanitizer_report(void)
 	}
 }
 
+void harness_teardown(struct harness *h, struct server_proc *sp)
+{
+	if (sp->pid > 0)
+		server_stop(sp, SIGTERM, 10000);
+	harness_cleanup(h);
+}
+
 void harness_cleanup(struct harness *h)
 {
 	stop_leftover_servers();

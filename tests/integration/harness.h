@@ -92,6 +92,22 @@ Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms);
 
 uint64_t harness_now_ms(void);
 
+/* The usual group teardown: stops sp (SIGTERM, 10 s) if it runs, then
+ * harness_cleanup(h). */
+void harness_teardown(struct harness *h, struct server_proc *sp);
+
+/* Whether a line of the file at path (a log) contains s. */
+bool harness_file_has(const char *path, const char *s);
+/* How many lines of the file at path contain a, and b too unless b is NULL. */
+int harness_file_lines(const char *path, const char *a, const char *b);
+
+/* The value of the sample "name{labels}" (exactly as printed) in a
+ * /metrics text, -1 if absent. */
+double metric_sample(const char *text, const char *series);
+/* jianyid_tls_handshakes_total{kind="<kind>"} of sp's /metrics (its own
+ * listener); fails the test when it is absent. */
+long harness_handshakes(const struct server_proc *sp, const char *kind);
+
 /* Under `meson test --setup valgrind` the setup sets JIANYI_VALGRIND (the
  * valgrind command line) and JIANYI_TIME_SCALE: the jianyid and jianyi the
  * tests start run under valgrind too, with their logs in the harness

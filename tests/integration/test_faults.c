@@ -322,19 +322,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool log_contains(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	char line[2048];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
-}
-
 static void misbehaving_clients(void **state)
 {
 	(void)state;
@@ -484,7 +471,7 @@ static void misbehaving_clients(void **state)
 
 	qsort(lat, nlat, sizeof lat[0], cmp_u64);
 	uint64_t p50 = lat[nlat / 2], p99 = lat[(nlat * 99) / 100 < nlat ? (nlat * 99) / 100 : nlat - 1];
-	bool slow_logged = log_contains(M.log, "slow reader");
+	bool slow_logged = harness_file_has(M.log, "slow reader");
 	print_message("well-behaved client: %zu calls, p50 %llu ms, p99 %llu ms, max %llu ms\n", nlat,
 		      (unsigned long long)p50, (unsigned long long)p99,
 		      (unsigned long long)lat[nlat - 1]);
