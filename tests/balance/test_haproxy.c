@@ -215,18 +215,6 @@ static int teardown(void **state)
 	return wf_teardown(state);
 }
 
-static struct jy_client *connect_front(const char *who, int timeout_ms, struct jy_error *e)
-{
-	struct server_proc front;
-	memset(&front, 0, sizeof front);
-	front.port = front_port;
-	struct jy_client_options o;
-	char buf[2048];
-	client_opts(&H, &front, who, &o, buf, sizeof buf);
-	o.timeout_ms = timeout_ms;
-	return jy_connect(&o, e);
-}
-
 /* ---- 1. resumption across instances, the client's address ---------------- */
 
 static void tickets_resume_across_instances(void **state)
@@ -240,7 +228,7 @@ static void tickets_resume_across_instances(void **state)
 	int resumed = 0;
 	for (int k = 0; k < 2 * NINST + 1; k++) {
 		struct jy_error e;
-		struct jy_client *c = connect_front("liaison", 10000, &e);
+		struct jy_client *c = client_try_connect(&H, front_port, "liaison", 10000, &e);
 		if (!c)
 			fail_msg("connection %d through haproxy: %s", k, e.message);
 		if (k > 0 && !jy_resumed(c))

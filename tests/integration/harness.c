@@ -613,6 +613,19 @@ struct jy_client *client_connect(struct harness *h, struct server_proc *sp, cons
 	return c;
 }
 
+struct jy_client *client_try_connect(struct harness *h, int port, const char *who,
+				     int timeout_ms, struct jy_error *e)
+{
+	struct server_proc sp;
+	memset(&sp, 0, sizeof sp);
+	sp.port = port;
+	struct jy_client_options o;
+	char buf[2048];
+	client_opts(h, &sp, who, &o, buf, sizeof buf);
+	o.timeout_ms = timeout_ms;
+	return jy_connect(&o, e);
+}
+
 SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who)
 {
 	char err[512], cert[320], key[320], ca[320];

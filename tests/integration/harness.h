@@ -76,6 +76,10 @@ void client_opts(struct harness *h, struct server_proc *sp, const char *who,
 		 struct jy_client_options *o, char *buf, size_t buflen);
 /* Connects as who; fails the test unless it works. */
 struct jy_client *client_connect(struct harness *h, struct server_proc *sp, const char *who);
+/* Connects as who to 127.0.0.1:port (a jianyid, a relay, a balancer)
+ * within timeout_ms; NULL with e saying why when it does not work. */
+struct jy_client *client_try_connect(struct harness *h, int port, const char *who,
+				     int timeout_ms, struct jy_error *e);
 
 /* A raw TLS connection (no Hello) with an optional client certificate, for
  * tests that speak the protocol wrongly on purpose. Returns NULL if the TLS

@@ -284,12 +284,8 @@ static char flood_error[600];
 static void *flood_main(void *arg)
 {
 	(void)arg;
-	struct jy_client_options o;
-	char buf[2048];
-	client_opts(&H, &M, "liaison", &o, buf, sizeof buf);
-	o.timeout_ms = 30000;
 	struct jy_error e;
-	struct jy_client *c = jy_connect(&o, &e);
+	struct jy_client *c = client_try_connect(&H, M.port, "liaison", 30000, &e);
 	if (!c) {
 		snprintf(flood_error, sizeof flood_error, "flooder cannot connect: %s", e.message);
 		return NULL;
@@ -562,12 +558,8 @@ static void handshake_flood_capped(void **state)
 	long rss1 = vmrss_kb(F.pid);
 
 	/* A real client now: refused while the cap is full, retryably. */
-	struct jy_client_options o;
-	char buf[2048];
 	struct jy_error e;
-	client_opts(&H, &F, "alice", &o, buf, sizeof buf);
-	o.timeout_ms = 3000;
-	struct jy_client *c = jy_connect(&o, &e);
+	struct jy_client *c = client_try_connect(&H, F.port, "alice", 3000, &e);
 	bool refused_during = c == NULL;
 	int refused_code = c ? 0 : e.code;
 	if (c)
@@ -579,20 +571,14 @@ static void handshake_flood_capped(void **state)
 	c = NULL;
 	uint64_t t1 = harness_now_ms();
 	while (!c && harness_now_ms() - t1 < 5000) {
-		c = jy_connect(&o, &e);
+		c = client_try_connect(&H, F.port, "alice", 3000, &e);
 		if (!c)
 			sleep_ms(50);
 	}
 	uint64_t back_ms = harness_now_ms() - t1;
 	if (c)
 		jy_close(c);
-	int log_lines = 0;
-	FILE *lf = fopen(F.log, "r");
-	char line[1024];
-	while (lf && fgets(line, sizeof line, lf))
-		log_lines += strstr(line, "reason=max_handshakes") != NULL;
-	if (lf)
-		fclose(lf);
+	int log_lines = harness_file_lines(F.log, "reason=max_handshakes", NULL);
 	print_message("handshake flood: %d silent connections, max_handshakes %d: %d closed at "
 		      "accept; a client during the flood: %s; served again %llu ms after the flood "
 		      "ended; %d log lines for the refusals; VmRSS %ld -> %ld KiB\n",

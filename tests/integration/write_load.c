@@ -107,18 +107,9 @@ static struct jy_client *worker_connect(struct worker *wk)
 	struct jy_error e = { 0 };
 	while (harness_now_ms() < deadline) {
 		int port = __atomic_load_n(wk->relay ? &relay_port : &cur_port, __ATOMIC_ACQUIRE);
-		if (port > 0) {
-			struct server_proc sp;
-			memset(&sp, 0, sizeof sp);
-			sp.port = port;
-			struct jy_client_options o;
-			char buf[2048];
-			client_opts(&H, &sp, wk->who, &o, buf, sizeof buf);
-			o.timeout_ms = 5000;
-			struct jy_client *c = jy_connect(&o, &e);
-			if (c)
-				return c;
-		}
+		struct jy_client *c = port > 0 ? client_try_connect(&H, port, wk->who, 5000, &e) : NULL;
+		if (c)
+			return c;
 		sleep_ms(50);
 	}
 	worker_fail("worker %d (%s) could not reconnect in 30 s: %s", wk->idx, wk->who, e.message);
@@ -300,15 +291,8 @@ uint64_t wl_wait_serving(const char *after, uint64_t limit_ms)
 	uint64_t t0 = harness_now_ms();
 	char last[600] = "no attempt";
 	while (harness_now_ms() - t0 < limit_ms) {
-		struct server_proc sp;
-		memset(&sp, 0, sizeof sp);
-		sp.port = wl_port();
-		struct jy_client_options o;
-		char buf[2048];
-		client_opts(&H, &sp, "liaison", &o, buf, sizeof buf);
-		o.timeout_ms = 3000;
 		struct jy_error e;
-		struct jy_client *c = jy_connect(&o, &e);
+		struct jy_client *c = client_try_connect(&H, wl_port(), "liaison", 3000, &e);
 		if (!c) {
 			snprintf(last, sizeof last, "connect: %s", e.message);
 		} else {
