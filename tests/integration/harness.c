@@ -626,6 +626,34 @@ struct jy_client *client_try_connect(struct harness *h, int port, const char *wh
 	return jy_connect(&o, e);
 }
 
+static void call_answered(struct jy_client *c, Jianyi__Request *req)
+{
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	assert_true(jy_call(c, req, &resp, &err));
+	jy_envelope_free(resp);
+}
+
+void client_call_ping(struct jy_client *c, const void *payload, size_t len)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
+	p.payload.data = (uint8_t *)payload;
+	p.payload.len = payload ? len : 0;
+	req.body_case = JIANYI__REQUEST__BODY_PING;
+	req.ping = &p;
+	call_answered(c, &req);
+}
+
+void client_call_whoami(struct jy_client *c)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
+	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+	req.whoami = &w;
+	call_answered(c, &req);
+}
+
 SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who)
 {
 	char err[512], cert[320], key[320], ca[320];

@@ -80,6 +80,11 @@ struct jy_client *client_connect(struct harness *h, struct server_proc *sp, cons
  * within timeout_ms; NULL with e saying why when it does not work. */
 struct jy_client *client_try_connect(struct harness *h, int port, const char *who,
 				     int timeout_ms, struct jy_error *e);
+/* Sends a Ping (payload of len bytes, NULL: none) or a WhoAmI on c and
+ * waits for its answer, whatever its status; fails the test when none
+ * comes. */
+void client_call_ping(struct jy_client *c, const void *payload, size_t len);
+void client_call_whoami(struct jy_client *c);
 
 /* A raw TLS connection (no Hello) with an optional client certificate, for
  * tests that speak the protocol wrongly on purpose. Returns NULL if the TLS

@@ -482,16 +482,7 @@ static void misbehaving_clients(void **state)
 		      slow_logged ? "yes" : "no");
 
 	/* The server still serves after all this. */
-	Jianyi__Request req;
-	Jianyi__WhoAmIRequest w;
-	jianyi__request__init(&req);
-	jianyi__who_am_irequest__init(&w);
-	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
-	req.whoami = &w;
-	Jianyi__Envelope *env = NULL;
-	struct jy_error e;
-	assert_true(jy_call(good, &req, &env, &e));
-	jy_envelope_free(env);
+	client_call_whoami(good);
 	jy_close(good);
 	assert_true(server_alive(&M));
 	server_stop(&M, SIGTERM, 10000);

@@ -161,18 +161,7 @@ static void metrics(void **state)
 
 	/* A ping on a fresh connection. */
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	Jianyi__Request req;
-	Jianyi__PingRequest p;
-	jianyi__request__init(&req);
-	jianyi__ping_request__init(&p);
-	p.payload.data = (uint8_t *)"metrics";
-	p.payload.len = 7;
-	req.body_case = JIANYI__REQUEST__BODY_PING;
-	req.ping = &p;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
+	client_call_ping(c, "metrics", 7);
 
 	wf_http_get_port(S.metrics_port, "/metrics", &r);
 	assert_prometheus_text(r.body);

@@ -166,32 +166,6 @@ static void assert_conventions(const char *text)
 	free(copy);
 }
 
-/* WhoAmI: a request that gets its line at info level (a ping's is at debug:
- * a keep-alive line each would bury the requests). */
-static void whoami(struct jy_client *c)
-{
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
-	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
-	req.whoami = &w;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
-}
-
-static void ping(struct jy_client *c)
-{
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
-	req.body_case = JIANYI__REQUEST__BODY_PING;
-	req.ping = &p;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
-}
-
 /* A live Sync from the beginning: the session becomes a subscriber. */
 static void subscribe(struct jy_client *c)
 {
@@ -260,7 +234,7 @@ static void metrics_an_operator_watches(void **state)
 	assert_true(waits_before >= 1); /* the Hellos' account lookups */
 	subscribe(a);
 	subscribe(b);
-	ping(a);
+	client_call_ping(a, NULL, 0);
 
 	m = scrape();
 	assert_conventions(m);
@@ -345,8 +319,10 @@ static void request_and_access_lines(void **state)
 	(void)state;
 	long from = file_size(S.log);
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	ping(c);
-	whoami(c);
+	client_call_ping(c, NULL, 0);
+	/* WhoAmI gets its line at info level (a ping's is at debug: a
+	 * keep-alive line each would bury the requests). */
+	client_call_whoami(c);
 	jy_close(c);
 	struct wf_http r;
 	wf_http_get_port(S.http_port, "/healthz", &r);
@@ -446,7 +422,7 @@ static void sighup_reloads(void **state)
 	/* At warn, a request writes no line. */
 	long from = file_size(S.log);
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	ping(c);
+	client_call_ping(c, NULL, 0);
 	jy_close(c);
 	log = slurp_from(S.log, from);
 	assert_null(strstr(log, "event=request "));
@@ -472,7 +448,7 @@ static void sighup_reloads(void **state)
 	assert_int_equal(welcome_max_in_flight(), 7);
 	from = file_size(S.log);
 	c = client_connect(&H, &S, "alice");
-	ping(c);
+	client_call_ping(c, NULL, 0);
 	jy_close(c);
 	log = slurp_from(S.log, from);
 	assert_null(strstr(log, "level=debug"));
