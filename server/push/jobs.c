@@ -25,21 +25,31 @@ struct jobs {
 	struct jobs_stats stats;
 };
 
+/* Whether a job step's query answered its one row; a failure is counted
+ * and logged as event=<failed_event> (a warning while the database is
+ * unavailable), shutting down is neither. */
+static bool step_answered(struct jobs *j, const struct db_result *r, const char *failed_event)
+{
+	if (r->outcome == DB_SHUTDOWN)
+		return false;
+	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
+		j->stats.failed++;
+		char q[400];
+		jy_log(r->outcome == DB_UNAVAILABLE ? JY_LOG_WARN : JY_LOG_ERROR,
+		       "event=%s sqlstate=%s error=%s", failed_event, r->sqlstate,
+		       jy_log_quote(r->error, q, sizeof q));
+		return false;
+	}
+	return true;
+}
+
 static void on_raised(const struct db_result *r, void *arg)
 {
 	struct jobs *j = arg;
 	j->running = false;
-	if (r->outcome == DB_SHUTDOWN)
+	/* A bad settings.reminder_days fails here, named by the message. */
+	if (!step_answered(j, r, "notices_job_failed"))
 		return;
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
-		j->stats.failed++;
-		/* A bad settings.reminder_days lands here, named by the message. */
-		char q[400];
-		jy_log(r->outcome == DB_UNAVAILABLE ? JY_LOG_WARN : JY_LOG_ERROR,
-		       "event=notices_job_failed sqlstate=%s error=%s", r->sqlstate,
-		       jy_log_quote(r->error, q, sizeof q));
-		return;
-	}
 	long n = strtol(PQgetvalue(r->res, 0, 0), NULL, 10);
 	/* Finding another process at work is a success too: the job ran. */
 	j->stats.last_success = (int64_t)time(NULL);
@@ -63,16 +73,8 @@ static void on_dropped(const struct db_result *r, void *arg)
 {
 	struct jobs *j = arg;
 	j->dropping = false;
-	if (r->outcome == DB_SHUTDOWN)
+	if (!step_answered(j, r, "uploads_job_failed"))
 		return;
-	if (r->outcome != DB_OK || PQntuples(r->res) != 1) {
-		j->stats.failed++;
-		char q[400];
-		jy_log(r->outcome == DB_UNAVAILABLE ? JY_LOG_WARN : JY_LOG_ERROR,
-		       "event=uploads_job_failed sqlstate=%s error=%s", r->sqlstate,
-		       jy_log_quote(r->error, q, sizeof q));
-		return;
-	}
 	long n = strtol(PQgetvalue(r->res, 0, 0), NULL, 10);
 	j->stats.uploads_dropped += n > 0 ? (uint64_t)n : 0;
 	if (n > 0)

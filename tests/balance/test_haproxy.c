@@ -10,22 +10,20 @@
  *    address and port from the header, never the balancer's; a connection
  *    from elsewhere, or one from the balancer's address without a header,
  *    is closed with a log line saying why.
- * 2. Clients write (the fault suite's counting: idempotency keys, the same
- *    key again after a lost connection, a new one after a conflict) through
- *    HAProxy while one instance is killed with SIGKILL; they reconnect
- *    through HAProxy to the others, resuming their TLS sessions, and every
- *    acknowledged write is in the database exactly once.
+ * 2. Clients write (the fault suite's load and counting, write_load.h:
+ *    idempotency keys, the same key again after a lost connection, a new
+ *    one after a conflict) through HAProxy while one instance is killed
+ *    with SIGKILL; they reconnect through HAProxy to the others, resuming
+ *    their TLS sessions, and every acknowledged write is in the database
+ *    exactly once.
  * Skipped (77) without haproxy. */
-#include "wf_helpers.h"
+#include "write_load.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,69 +114,17 @@ static int free_port(void)
 	return ntohs(sa.sin_port);
 }
 
-/* Whether the file at path contains s. */
-static bool log_has(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	char line[2048];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, s) != NULL;
-	fclose(f);
-	return found;
-}
-
-static bool any_log_has(const char *s)
+static bool any_harness_file_has(const char *s)
 {
 	for (int i = 0; i < NINST; i++)
-		if (log_has(inst[i].log, s))
+		if (harness_file_has(inst[i].log, s))
 			return true;
 	return false;
-}
-
-/* Lines of path containing both a and b. */
-static int lines_with(const char *path, const char *a, const char *b)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[2048];
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		n += strstr(line, a) && strstr(line, b);
-	fclose(f);
-	return n;
-}
-
-/* jianyid_tls_handshakes_total{kind="<kind>"} of an instance's /metrics. */
-static long handshakes(const struct server_proc *sp, const char *kind)
-{
-	int fd = tcp_from(NULL, sp->metrics_port, NULL);
-	assert_true(fd >= 0);
-	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-	assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
-	static char body[1 << 17];
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof body - 1 && (n = read(fd, body + len, sizeof body - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	body[len] = '\0';
-	char key[96];
-	snprintf(key, sizeof key, "jianyid_tls_handshakes_total{kind=\"%s\"} ", kind);
-	const char *p = strstr(body, key);
-	if (!p)
-		fail_msg("/metrics has no %s", key);
-	return atol(p + strlen(key));
 }
 
 /* ---- the set-up: cases, three instances, HAProxy ------------------------- */
 
 #define NCASES 6
-static struct kase cases[NCASES];
-static int known_ver[NCASES];
 
 static void write_ticket_keys(const char *path)
 {
@@ -243,13 +189,7 @@ static int setup(void **state)
 {
 	(void)state;
 	wf_fixture_up(NULL);
-	for (int i = 0; i < NCASES; i++) {
-		char title[64];
-		snprintf(title, sizeof title, "负载均衡测试：案件%d", i);
-		prepare(&cases[i], ST_IN_PROGRESS, title, false);
-		known_ver[i] = cases[i].version;
-	}
-	cx_drop(NULL);
+	wl_prepare_cases(NCASES);
 	/* From now on only the instances behind the balancer serve. */
 	assert_int_equal(server_stop(&S, SIGTERM, 10000), 0);
 	char keys[300], extra[700];
@@ -275,18 +215,6 @@ static int teardown(void **state)
 	return wf_teardown(state);
 }
 
-static struct jy_client *connect_front(const char *who, int timeout_ms, struct jy_error *e)
-{
-	struct server_proc front;
-	memset(&front, 0, sizeof front);
-	front.port = front_port;
-	struct jy_client_options o;
-	char buf[2048];
-	client_opts(&H, &front, who, &o, buf, sizeof buf);
-	o.timeout_ms = timeout_ms;
-	return jy_connect(&o, e);
-}
-
 /* ---- 1. resumption across instances, the client's address ---------------- */
 
 static void tickets_resume_across_instances(void **state)
@@ -294,25 +222,25 @@ static void tickets_resume_across_instances(void **state)
 	(void)state;
 	long before[NINST];
 	for (int i = 0; i < NINST; i++)
-		before[i] = handshakes(&inst[i], "resumed");
+		before[i] = harness_handshakes(&inst[i], "resumed");
 	/* Round robin: each connection on the next instance, each offering the
 	 * ticket the previous one (another instance) issued. */
 	int resumed = 0;
 	for (int k = 0; k < 2 * NINST + 1; k++) {
 		struct jy_error e;
-		struct jy_client *c = connect_front("liaison", 10000, &e);
+		struct jy_client *c = client_try_connect(&H, front_port, "liaison", 10000, &e);
 		if (!c)
 			fail_msg("connection %d through haproxy: %s", k, e.message);
 		if (k > 0 && !jy_resumed(c))
 			fail_msg("connection %d through haproxy did not resume its TLS session", k);
 		resumed += jy_resumed(c);
-		Jianyi__Envelope *env = wf_get_ok(c, cases[0].id);
+		Jianyi__Envelope *env = wf_get_ok(c, wl_case_id(0));
 		jy_envelope_free(env);
 		jy_close(c);
 	}
 	assert_int_equal(resumed, 2 * NINST);
 	for (int i = 0; i < NINST; i++) {
-		long now = handshakes(&inst[i], "resumed");
+		long now = harness_handshakes(&inst[i], "resumed");
 		print_message("instance %d: %ld resumed handshakes\n", i, now - before[i]);
 		if (now - before[i] < 1)
 			fail_msg("instance %d resumed no session: tickets do not travel between instances", i);
@@ -332,15 +260,15 @@ static void client_address_from_header(void **state)
 	char want[64];
 	snprintf(want, sizeof want, "peer=%s:%u ", CLIENT_SOURCE, port);
 	uint64_t deadline = harness_now_ms() + 5000;
-	while (!any_log_has(want) && harness_now_ms() < deadline)
+	while (!any_harness_file_has(want) && harness_now_ms() < deadline)
 		sleep_ms(50);
-	if (!any_log_has(want))
+	if (!any_harness_file_has(want))
 		fail_msg("no instance logged %s", want);
 	/* Identified sessions name the clients, never the balancer. */
 	int ready_clients = 0;
 	for (int i = 0; i < NINST; i++) {
-		ready_clients += lines_with(inst[i].log, "event=session_ready", "peer=127.0.0.1:");
-		if (lines_with(inst[i].log, "event=session_ready", "peer=" PROXY_SOURCE ":"))
+		ready_clients += harness_file_lines(inst[i].log, "event=session_ready", "peer=127.0.0.1:");
+		if (harness_file_lines(inst[i].log, "event=session_ready", "peer=" PROXY_SOURCE ":"))
 			fail_msg("instance %d logged the balancer's address for a client (%s)", i,
 				 inst[i].log);
 	}
@@ -353,7 +281,7 @@ static void client_address_from_header(void **state)
 	close(fd);
 	snprintf(want, sizeof want, "peer=127.0.0.1:%u reason=not_from_a_proxy", port);
 	sleep_ms(100);
-	if (!log_has(inst[0].log, want))
+	if (!harness_file_has(inst[0].log, want))
 		fail_msg("%s does not say %s", inst[0].log, want);
 	/* From the balancer's address but without a header (a TLS record). */
 	fd = tcp_from(PROXY_SOURCE, inst[0].port, &port);
@@ -363,289 +291,13 @@ static void client_address_from_header(void **state)
 	close(fd);
 	snprintf(want, sizeof want, "peer=" PROXY_SOURCE ":%u reason=\"no PROXY v2 header", port);
 	sleep_ms(100);
-	if (!log_has(inst[0].log, want))
+	if (!harness_file_has(inst[0].log, want))
 		fail_msg("%s does not say %s", inst[0].log, want);
 }
 
 /* ---- 2. writes while an instance dies -------------------------------------- */
 
 #define NWORKERS 3       /* two make contact (two certificates), the last supervises */
-#define INFLIGHT 3
-#define MAXWRITES 20000
-
-enum { W_PENDING = 0, W_ACK, W_ACK_REPLAYED, W_UNRESOLVED };
-
-static int load_stop, next_write;
-static unsigned char outcome[MAXWRITES];
-static bool used[MAXWRITES];
-static int n_conflicts, n_retried, n_reconnects, n_resumed, n_replays;
-static char worker_error[512];
-static pthread_mutex_t err_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static void worker_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void worker_fail(const char *fmt, ...)
-{
-	pthread_mutex_lock(&err_mu);
-	if (!worker_error[0]) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(worker_error, sizeof worker_error, fmt, ap);
-		va_end(ap);
-	}
-	pthread_mutex_unlock(&err_mu);
-}
-
-#define BUMP(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
-
-static void saw_version(int ci, int v)
-{
-	int cur = __atomic_load_n(&known_ver[ci], __ATOMIC_RELAXED);
-	while (v > cur && !__atomic_compare_exchange_n(&known_ver[ci], &cur, v, false,
-						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-}
-
-/* One logical write: a note "bal<n>z" that names it in the database. */
-struct lwrite {
-	bool active;
-	int n;
-	int ci;
-	bool supervise;
-	uint64_t env_id;
-	char note[64];
-	char date[16];
-	struct jy_act a;
-};
-
-/* (Re)builds the request: a fresh idempotency key and the version we know. */
-static void lw_build(struct lwrite *w)
-{
-	int ver = __atomic_load_n(&known_ver[w->ci], __ATOMIC_RELAXED);
-	if (w->supervise) {
-		wf_act_init(&w->a, A(SUPERVISE), cases[w->ci].id, ver);
-		w->a.supervise.kind = "note";
-		w->a.supervise.text = w->note;
-	} else {
-		wf_act_init(&w->a, A(CONTACT), cases[w->ci].id, ver);
-		w->a.contact.phase = "before";
-		w->a.contact.method = "phone";
-		w->a.contact.date = w->date;
-		w->a.contact.note = w->note;
-	}
-}
-
-struct worker {
-	int idx;
-	const char *who;
-	unsigned seed;
-	pthread_t th;
-	struct jy_client *c;
-	struct lwrite slot[INFLIGHT];
-	int acked;
-};
-
-static struct jy_client *worker_connect(struct worker *wk, bool again)
-{
-	uint64_t deadline = harness_now_ms() + 30000;
-	struct jy_error e = { 0 };
-	while (harness_now_ms() < deadline) {
-		struct jy_client *c = connect_front(wk->who, 5000, &e);
-		if (c) {
-			if (again) {
-				BUMP(n_reconnects);
-				if (jy_resumed(c))
-					BUMP(n_resumed);
-			}
-			return c;
-		}
-		sleep_ms(50);
-	}
-	worker_fail("worker %d (%s) could not reconnect in 30 s: %s", wk->idx, wk->who, e.message);
-	return NULL;
-}
-
-static bool send_slot(struct worker *wk, struct lwrite *w)
-{
-	Jianyi__Request req;
-	wf_request(&req, &w->a);
-	struct jy_error e;
-	return jy_send(wk->c, &req, &w->env_id, &e);
-}
-
-/* The connection broke: reconnect through the balancer and send every
- * pending write again, unchanged (same key, same version). */
-static bool worker_recover(struct worker *wk)
-{
-	for (;;) {
-		if (wk->c)
-			jy_close(wk->c);
-		wk->c = worker_connect(wk, true);
-		if (!wk->c)
-			return false;
-		bool ok = true;
-		for (int i = 0; i < INFLIGHT && ok; i++)
-			if (wk->slot[i].active)
-				ok = send_slot(wk, &wk->slot[i]);
-		if (ok)
-			return true;
-	}
-}
-
-/* Re-reads the case's version after a conflict. False: the connection broke. */
-static bool reread_version(struct worker *wk, int ci)
-{
-	Jianyi__Request req;
-	Jianyi__GetSuggestionRequest g;
-	jianyi__request__init(&req);
-	jianyi__get_suggestion_request__init(&g);
-	g.suggestion_id = cases[ci].id;
-	req.body_case = JIANYI__REQUEST__BODY_GET_SUGGESTION;
-	req.get_suggestion = &g;
-	Jianyi__Envelope *env = NULL;
-	struct jy_error e;
-	bool ok = jy_call(wk->c, &req, &env, &e);
-	if (ok && env->response->body_case == JIANYI__RESPONSE__BODY_GET_SUGGESTION &&
-	    env->response->get_suggestion->suggestion)
-		saw_version(ci, env->response->get_suggestion->suggestion->version);
-	if (!env)
-		return false;
-	jy_envelope_free(env);
-	return true;   /* an answer (maybe "unavailable"): the link is fine */
-}
-
-/* Starts a new write in slot w unless stopping. False: the send failed. */
-static bool start_write(struct worker *wk, struct lwrite *w)
-{
-	int n = BUMP(next_write);
-	if (n >= MAXWRITES) {
-		worker_fail("more than %d writes", MAXWRITES);
-		return true;
-	}
-	memset(w, 0, offsetof(struct lwrite, a));
-	w->active = true;
-	w->n = n;
-	used[n] = true;
-	w->ci = (int)(rand_r(&wk->seed) % NCASES);
-	w->supervise = strcmp(wk->who, "cmte") == 0;
-	snprintf(w->note, sizeof w->note, "负载均衡 bal%dz w%d", n, wk->idx);
-	wf_date(w->date, sizeof w->date, 0);
-	lw_build(w);
-	return send_slot(wk, w);
-}
-
-/* An answer to w: acknowledged, a conflict (re-read, new key), or a
- * retryable refusal (the same key again). False: give up. */
-static bool handle_answer(struct worker *wk, struct lwrite *w, Jianyi__Envelope *env,
-			  const struct jy_error *e)
-{
-	struct wf_res r;
-	wf_res_from_env(&r, env, e);
-	int code = r.code;
-	if (code == OK) {
-		if (!r.act || !r.sug) {
-			worker_fail("write bal%d: OK without an ActResponse", w->n);
-		} else {
-			outcome[w->n] = r.act->replayed ? W_ACK_REPLAYED : W_ACK;
-			if (r.act->replayed)
-				BUMP(n_replays);
-			saw_version(w->ci, r.sug->version);
-			wk->acked++;
-		}
-		w->active = false;
-		wf_res_free(&r);
-		return true;
-	}
-	wf_res_free(&r);
-	if (code == CONFLICT) {
-		BUMP(n_conflicts);
-		bool link_ok = reread_version(wk, w->ci);
-		lw_build(w);
-		return (link_ok && send_slot(wk, w)) || worker_recover(wk);
-	}
-	if (code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
-	    code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED ||
-	    code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED) {
-		BUMP(n_retried);
-		sleep_ms(100);
-		return send_slot(wk, w) || worker_recover(wk);
-	}
-	worker_fail("worker %d (%s) write bal%d: unexpected %s", wk->idx, wk->who, w->n,
-		    jy_status_str(code));
-	w->active = false;
-	return true;
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *wk = arg;
-	wk->c = worker_connect(wk, false);
-	if (!wk->c)
-		return NULL;
-	uint64_t give_up = 0;
-	for (;;) {
-		bool stopping = __atomic_load_n(&load_stop, __ATOMIC_ACQUIRE);
-		if (stopping && !give_up)
-			give_up = harness_now_ms() + 20000;
-		bool any = false, broken = false;
-		for (int i = 0; i < INFLIGHT; i++) {
-			struct lwrite *w = &wk->slot[i];
-			if (!w->active && !stopping && !broken && !start_write(wk, w))
-				broken = true;
-			any = any || w->active;
-		}
-		if (!any || (give_up && harness_now_ms() > give_up))
-			break;
-		Jianyi__Envelope *env = NULL;
-		struct jy_error e;
-		memset(&e, 0, sizeof e);
-		if (!broken)
-			jy_receive(wk->c, &env, &e);
-		if (!env) {
-			if (!worker_recover(wk))
-				break;
-			continue;
-		}
-		struct lwrite *w = NULL;
-		for (int i = 0; i < INFLIGHT; i++)
-			if (wk->slot[i].active && wk->slot[i].env_id == env->id)
-				w = &wk->slot[i];
-		if (!w) {
-			worker_fail("worker %d: an answer to id %llu, which is not pending", wk->idx,
-				    (unsigned long long)env->id);
-			jy_envelope_free(env);
-			continue;
-		}
-		if (!handle_answer(wk, w, env, &e))
-			break;
-	}
-	for (int i = 0; i < INFLIGHT; i++)
-		if (wk->slot[i].active)
-			outcome[wk->slot[i].n] = W_UNRESOLVED;
-	if (wk->c)
-		jy_close(wk->c);
-	wk->c = NULL;
-	return NULL;
-}
-
-/* Each write's note counted among the events: [n] = times applied. */
-static void count_applied(int *applied)
-{
-	PGconn *db = PQconnectdb(H.pg.conninfo);
-	assert_int_equal(PQstatus(db), CONNECTION_OK);
-	PGresult *res = PQexec(db,
-		"SELECT substring(payload::text from 'bal([0-9]+)z')::int, count(*) FROM events "
-		"WHERE kind IN ('contact', 'supervise') AND payload::text ~ 'bal[0-9]+z' GROUP BY 1");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		fail_msg("counting events: %s", PQerrorMessage(db));
-	for (int i = 0; i < PQntuples(res); i++) {
-		int n = atoi(PQgetvalue(res, i, 0));
-		if (n < 0 || n >= MAXWRITES || !used[n])
-			fail_msg("an event names write bal%dz, which no client made", n);
-		applied[n] = atoi(PQgetvalue(res, i, 1));
-	}
-	PQclear(res);
-	PQfinish(db);
-}
 
 static void writes_survive_an_instance_killed(void **state)
 {
@@ -659,61 +311,31 @@ static void writes_survive_an_instance_killed(void **state)
 	snprintf(crt, sizeof crt, "%s/a-clerk2.crt", H.pki);
 	assert_int_equal(harness_admin(&H, "cert-bind", "--login", "a-clerk", "--cert", crt, NULL), 0);
 	static const char *const who[NWORKERS] = { "a-clerk", "a-clerk2", "cmte" };
-	static struct worker wk[NWORKERS];
-	for (int i = 0; i < NWORKERS; i++) {
-		memset(&wk[i], 0, sizeof wk[i]);
-		wk[i].idx = i;
-		wk[i].who = who[i];
-		wk[i].seed = 2000u + (unsigned)i;
-		assert_int_equal(pthread_create(&wk[i].th, NULL, worker_main, &wk[i]), 0);
-	}
+	wl_set_port(front_port);   /* every worker through the balancer */
+	wl_start(NWORKERS, who, -1);
 	sleep_ms(2000);
 	int victim = 1;
-	print_message("instance %d killed (SIGKILL) after %d writes started\n", victim,
-		      __atomic_load_n(&next_write, __ATOMIC_RELAXED));
+	print_message("instance %d killed (SIGKILL) after %d writes started\n", victim, wl_started());
 	assert_int_equal(server_stop(&inst[victim], SIGKILL, 5000), 128 + SIGKILL);
 	sleep_ms(3000);
-	__atomic_store_n(&load_stop, 1, __ATOMIC_RELEASE);
-	for (int i = 0; i < NWORKERS; i++)
-		pthread_join(wk[i].th, NULL);
-	if (worker_error[0])
-		fail_msg("%s", worker_error);
+	wl_stop();
 
-	static int applied[MAXWRITES];
-	count_applied(applied);
-	int acked = 0, once = 0, twice = 0, lost = 0, unacked = 0;
-	for (int n = 1; n < MAXWRITES; n++) {
-		if (!used[n])
-			continue;
-		if (applied[n] > 1) {
-			twice++;
-			print_message("write bal%dz applied %d times\n", n, applied[n]);
-		}
-		if (outcome[n] == W_ACK || outcome[n] == W_ACK_REPLAYED) {
-			acked++;
-			once += applied[n] == 1;
-			if (applied[n] == 0) {
-				lost++;
-				print_message("acknowledged write bal%dz is not in the database\n", n);
-			}
-		} else {
-			unacked++;
-		}
-	}
-	print_message("%d writes, %d acknowledged (%d applied once, %d twice, %d lost), %d "
-		      "unacknowledged; %d conflicts, %d retried, %d replayed answers; %d reconnections "
-		      "through haproxy, %d of them resumed; acknowledged per worker: %d %d %d\n",
-		      next_write, acked, once, twice, lost, unacked, n_conflicts, n_retried,
-		      n_replays, n_reconnects, n_resumed, wk[0].acked, wk[1].acked, wk[2].acked);
-	assert_true(acked >= 30);
-	assert_int_equal(once, acked);
-	assert_int_equal(lost, 0);
-	assert_int_equal(twice, 0);
+	struct wl_counts c;
+	wl_counts(&c);
+	PGconn *db = PQconnectdb(H.pg.conninfo);
+	assert_int_equal(PQstatus(db), CONNECTION_OK);
+	struct wl_tally t;
+	wl_tally(db, &t);
+	PQfinish(db);
+	assert_true(t.acked >= 30);
+	assert_int_equal(t.once, t.acked);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(t.twice, 0);
 	/* Round robin put one of the three clients on the instance killed. */
-	assert_true(n_reconnects >= 1);
+	assert_true(c.reconnects >= 1);
 	/* Tickets the dead instance issued opened on living ones. */
-	assert_true(n_resumed >= 1);
-	assert_true(n_resumed * 2 >= n_reconnects);
+	assert_true(c.resumed >= 1);
+	assert_true(c.resumed * 2 >= c.reconnects);
 }
 
 int main(void)

@@ -78,9 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0)
-		server_stop(&S, SIGTERM, 10000);
-	harness_cleanup(&H);
+	harness_teardown(&H, &S);
 	return 0;
 }
 

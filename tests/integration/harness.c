@@ -359,6 +359,13 @@ static void exit_on_sanitizer_report(void)
 	}
 }
 
+void harness_teardown(struct harness *h, struct server_proc *sp)
+{
+	if (sp->pid > 0)
+		server_stop(sp, SIGTERM, 10000);
+	harness_cleanup(h);
+}
+
 void harness_cleanup(struct harness *h)
 {
 	stop_leftover_servers();
@@ -604,6 +611,47 @@ struct jy_client *client_connect(struct harness *h, struct server_proc *sp, cons
 		fail_msg("connect as %s failed: %s: %s", who, jy_status_str(e.code), e.message);
 	}
 	return c;
+}
+
+struct jy_client *client_try_connect(struct harness *h, int port, const char *who,
+				     int timeout_ms, struct jy_error *e)
+{
+	struct server_proc sp;
+	memset(&sp, 0, sizeof sp);
+	sp.port = port;
+	struct jy_client_options o;
+	char buf[2048];
+	client_opts(h, &sp, who, &o, buf, sizeof buf);
+	o.timeout_ms = timeout_ms;
+	return jy_connect(&o, e);
+}
+
+static void call_answered(struct jy_client *c, Jianyi__Request *req)
+{
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	assert_true(jy_call(c, req, &resp, &err));
+	jy_envelope_free(resp);
+}
+
+void client_call_ping(struct jy_client *c, const void *payload, size_t len)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
+	p.payload.data = (uint8_t *)payload;
+	p.payload.len = payload ? len : 0;
+	req.body_case = JIANYI__REQUEST__BODY_PING;
+	req.ping = &p;
+	call_answered(c, &req);
+}
+
+void client_call_whoami(struct jy_client *c)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
+	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
+	req.whoami = &w;
+	call_answered(c, &req);
 }
 
 SSL *raw_tls_connect(struct harness *h, struct server_proc *sp, const char *who)

@@ -76,6 +76,15 @@ void client_opts(struct harness *h, struct server_proc *sp, const char *who,
 		 struct jy_client_options *o, char *buf, size_t buflen);
 /* Connects as who; fails the test unless it works. */
 struct jy_client *client_connect(struct harness *h, struct server_proc *sp, const char *who);
+/* Connects as who to 127.0.0.1:port (a jianyid, a relay, a balancer)
+ * within timeout_ms; NULL with e saying why when it does not work. */
+struct jy_client *client_try_connect(struct harness *h, int port, const char *who,
+				     int timeout_ms, struct jy_error *e);
+/* Sends a Ping (payload of len bytes, NULL: none) or a WhoAmI on c and
+ * waits for its answer, whatever its status; fails the test when none
+ * comes. */
+void client_call_ping(struct jy_client *c, const void *payload, size_t len);
+void client_call_whoami(struct jy_client *c);
 
 /* A raw TLS connection (no Hello) with an optional client certificate, for
  * tests that speak the protocol wrongly on purpose. Returns NULL if the TLS
@@ -91,6 +100,22 @@ bool raw_send_request(SSL *ssl, uint64_t id, Jianyi__Request *req);
 Jianyi__Envelope *raw_read_envelope(SSL *ssl, int timeout_ms);
 
 uint64_t harness_now_ms(void);
+
+/* The usual group teardown: stops sp (SIGTERM, 10 s) if it runs, then
+ * harness_cleanup(h). */
+void harness_teardown(struct harness *h, struct server_proc *sp);
+
+/* Whether a line of the file at path (a log) contains s. */
+bool harness_file_has(const char *path, const char *s);
+/* How many lines of the file at path contain a, and b too unless b is NULL. */
+int harness_file_lines(const char *path, const char *a, const char *b);
+
+/* The value of the sample "name{labels}" (exactly as printed) in a
+ * /metrics text, -1 if absent. */
+double metric_sample(const char *text, const char *series);
+/* jianyid_tls_handshakes_total{kind="<kind>"} of sp's /metrics (its own
+ * listener); fails the test when it is absent. */
+long harness_handshakes(const struct server_proc *sp, const char *kind);
 
 /* Under `meson test --setup valgrind` the setup sets JIANYI_VALGRIND (the
  * valgrind command line) and JIANYI_TIME_SCALE: the jianyid and jianyi the

@@ -284,12 +284,8 @@ static char flood_error[600];
 static void *flood_main(void *arg)
 {
 	(void)arg;
-	struct jy_client_options o;
-	char buf[2048];
-	client_opts(&H, &M, "liaison", &o, buf, sizeof buf);
-	o.timeout_ms = 30000;
 	struct jy_error e;
-	struct jy_client *c = jy_connect(&o, &e);
+	struct jy_client *c = client_try_connect(&H, M.port, "liaison", 30000, &e);
 	if (!c) {
 		snprintf(flood_error, sizeof flood_error, "flooder cannot connect: %s", e.message);
 		return NULL;
@@ -320,19 +316,6 @@ static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
-}
-
-static bool log_contains(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	char line[2048];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
 }
 
 static void misbehaving_clients(void **state)
@@ -484,7 +467,7 @@ static void misbehaving_clients(void **state)
 
 	qsort(lat, nlat, sizeof lat[0], cmp_u64);
 	uint64_t p50 = lat[nlat / 2], p99 = lat[(nlat * 99) / 100 < nlat ? (nlat * 99) / 100 : nlat - 1];
-	bool slow_logged = log_contains(M.log, "slow reader");
+	bool slow_logged = harness_file_has(M.log, "slow reader");
 	print_message("well-behaved client: %zu calls, p50 %llu ms, p99 %llu ms, max %llu ms\n", nlat,
 		      (unsigned long long)p50, (unsigned long long)p99,
 		      (unsigned long long)lat[nlat - 1]);
@@ -499,16 +482,7 @@ static void misbehaving_clients(void **state)
 		      slow_logged ? "yes" : "no");
 
 	/* The server still serves after all this. */
-	Jianyi__Request req;
-	Jianyi__WhoAmIRequest w;
-	jianyi__request__init(&req);
-	jianyi__who_am_irequest__init(&w);
-	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
-	req.whoami = &w;
-	Jianyi__Envelope *env = NULL;
-	struct jy_error e;
-	assert_true(jy_call(good, &req, &env, &e));
-	jy_envelope_free(env);
+	client_call_whoami(good);
 	jy_close(good);
 	assert_true(server_alive(&M));
 	server_stop(&M, SIGTERM, 10000);
@@ -575,12 +549,8 @@ static void handshake_flood_capped(void **state)
 	long rss1 = vmrss_kb(F.pid);
 
 	/* A real client now: refused while the cap is full, retryably. */
-	struct jy_client_options o;
-	char buf[2048];
 	struct jy_error e;
-	client_opts(&H, &F, "alice", &o, buf, sizeof buf);
-	o.timeout_ms = 3000;
-	struct jy_client *c = jy_connect(&o, &e);
+	struct jy_client *c = client_try_connect(&H, F.port, "alice", 3000, &e);
 	bool refused_during = c == NULL;
 	int refused_code = c ? 0 : e.code;
 	if (c)
@@ -592,20 +562,14 @@ static void handshake_flood_capped(void **state)
 	c = NULL;
 	uint64_t t1 = harness_now_ms();
 	while (!c && harness_now_ms() - t1 < 5000) {
-		c = jy_connect(&o, &e);
+		c = client_try_connect(&H, F.port, "alice", 3000, &e);
 		if (!c)
 			sleep_ms(50);
 	}
 	uint64_t back_ms = harness_now_ms() - t1;
 	if (c)
 		jy_close(c);
-	int log_lines = 0;
-	FILE *lf = fopen(F.log, "r");
-	char line[1024];
-	while (lf && fgets(line, sizeof line, lf))
-		log_lines += strstr(line, "reason=max_handshakes") != NULL;
-	if (lf)
-		fclose(lf);
+	int log_lines = harness_file_lines(F.log, "reason=max_handshakes", NULL);
 	print_message("handshake flood: %d silent connections, max_handshakes %d: %d closed at "
 		      "accept; a client during the flood: %s; served again %llu ms after the flood "
 		      "ended; %d log lines for the refusals; VmRSS %ld -> %ld KiB\n",

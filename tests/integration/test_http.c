@@ -70,16 +70,6 @@ static void healthz_and_headers(void **state)
 	wf_http_free(&r);
 }
 
-/* The value of the sample "name{labels}" (exactly as printed), -1 if absent. */
-static double sample(const char *text, const char *series)
-{
-	size_t n = strlen(series);
-	for (const char *l = text; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l))
-		if (strncmp(l, series, n) == 0 && l[n] == ' ')
-			return strtod(l + n + 1, NULL);
-	return -1;
-}
-
 /* Every line is a comment (# HELP / # TYPE) or "name{labels} value". */
 static void assert_prometheus_text(const char *text)
 {
@@ -163,36 +153,26 @@ static void metrics(void **state)
 	assert_int_equal(r.status, 200);
 	assert_true(has_header(&r, "text/plain; version=0.0.4"));
 	assert_prometheus_text(r.body);
-	double before = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
-	double sessions_before = sample(r.body, "jianyid_sessions_total");
-	assert_true(sample(r.body, "jianyid_db_connections{state=\"ready\"}") >= 0);
-	assert_true(sample(r.body, "jianyid_db_queue_depth") >= 0);
+	double before = metric_sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
+	double sessions_before = metric_sample(r.body, "jianyid_sessions_total");
+	assert_true(metric_sample(r.body, "jianyid_db_connections{state=\"ready\"}") >= 0);
+	assert_true(metric_sample(r.body, "jianyid_db_queue_depth") >= 0);
 	wf_http_free(&r);
 
 	/* A ping on a fresh connection. */
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	Jianyi__Request req;
-	Jianyi__PingRequest p;
-	jianyi__request__init(&req);
-	jianyi__ping_request__init(&p);
-	p.payload.data = (uint8_t *)"metrics";
-	p.payload.len = 7;
-	req.body_case = JIANYI__REQUEST__BODY_PING;
-	req.ping = &p;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
+	client_call_ping(c, "metrics", 7);
 
 	wf_http_get_port(S.metrics_port, "/metrics", &r);
 	assert_prometheus_text(r.body);
-	double after = sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
+	double after = metric_sample(r.body, "jianyid_requests_total{kind=\"ping\",code=\"ok\"}");
 	assert_true(after >= 1);
 	assert_true(after == (before < 0 ? 0 : before) + 1);
-	assert_true(sample(r.body, "jianyid_sessions_total") >= sessions_before + 1);
-	assert_true(sample(r.body, "jianyid_sessions_open") >= 1);
-	assert_true(sample(r.body, "jianyid_request_duration_seconds_count{kind=\"ping\"}") >= 1);
-	assert_true(sample(r.body, "jianyid_request_duration_seconds_bucket{kind=\"ping\",le=\"+Inf\"}") >= 1);
+	assert_true(metric_sample(r.body, "jianyid_sessions_total") >= sessions_before + 1);
+	assert_true(metric_sample(r.body, "jianyid_sessions_open") >= 1);
+	assert_true(metric_sample(r.body, "jianyid_request_duration_seconds_count{kind=\"ping\"}") >= 1);
+	assert_true(metric_sample(r.body,
+				  "jianyid_request_duration_seconds_bucket{kind=\"ping\",le=\"+Inf\"}") >= 1);
 	wf_http_free(&r);
 	jy_close(c);
 }

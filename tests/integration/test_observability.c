@@ -35,9 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0)
-		server_stop(&S, SIGTERM, 10000);
-	harness_cleanup(&H);
+	harness_teardown(&H, &S);
 	return 0;
 }
 
@@ -121,16 +119,6 @@ static bool find_line(const char *text, char *out, size_t len, ...)
 	return false;
 }
 
-/* The value of the sample "name{labels}" (exactly as printed), -1 if absent. */
-static double sample(const char *text, const char *series)
-{
-	size_t n = strlen(series);
-	for (const char *l = text; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l))
-		if (strncmp(l, series, n) == 0 && l[n] == ' ')
-			return strtod(l + n + 1, NULL);
-	return -1;
-}
-
 static char *scrape(void)
 {
 	struct wf_http r;
@@ -149,7 +137,7 @@ static double wait_sample(const char *series, int timeout_ms)
 	double v;
 	do {
 		char *m = scrape();
-		v = sample(m, series);
+		v = metric_sample(m, series);
 		free(m);
 		if (v >= 0)
 			return v;
@@ -176,32 +164,6 @@ static void assert_conventions(const char *text)
 			fail_msg("counter %s does not end in _total", name);
 	}
 	free(copy);
-}
-
-/* WhoAmI: a request that gets its line at info level (a ping's is at debug:
- * a keep-alive line each would bury the requests). */
-static void whoami(struct jy_client *c)
-{
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__WhoAmIRequest w = JIANYI__WHO_AM_IREQUEST__INIT;
-	req.body_case = JIANYI__REQUEST__BODY_WHOAMI;
-	req.whoami = &w;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
-}
-
-static void ping(struct jy_client *c)
-{
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__PingRequest p = JIANYI__PING_REQUEST__INIT;
-	req.body_case = JIANYI__REQUEST__BODY_PING;
-	req.ping = &p;
-	Jianyi__Envelope *resp = NULL;
-	struct jy_error err;
-	assert_true(jy_call(c, &req, &resp, &err));
-	jy_envelope_free(resp);
 }
 
 /* A live Sync from the beginning: the session becomes a subscriber. */
@@ -267,33 +229,33 @@ static void metrics_an_operator_watches(void **state)
 	struct jy_client *a = client_connect(&H, &S, "alice");
 	struct jy_client *b = client_connect(&H, &S, "alice");
 	char *m = scrape();
-	double waits_before = sample(m, "jianyid_db_wait_seconds_count{pool=\"main\"}");
+	double waits_before = metric_sample(m, "jianyid_db_wait_seconds_count{pool=\"main\"}");
 	free(m);
 	assert_true(waits_before >= 1); /* the Hellos' account lookups */
 	subscribe(a);
 	subscribe(b);
-	ping(a);
+	client_call_ping(a, NULL, 0);
 
 	m = scrape();
 	assert_conventions(m);
 	char line[512];
 	if (!find_line(m, line, sizeof line, "jianyid_build_info{version=\"", "} 1", (char *)NULL))
 		fail_msg("no build info in:\n%.3000s", m);
-	assert_true(sample(m, "process_resident_memory_bytes") > 1024 * 1024);
-	assert_true(sample(m, "process_open_fds") > 3);
-	assert_true(sample(m, "process_cpu_seconds_total") >= 0);
-	double started = sample(m, "process_start_time_seconds");
+	assert_true(metric_sample(m, "process_resident_memory_bytes") > 1024 * 1024);
+	assert_true(metric_sample(m, "process_open_fds") > 3);
+	assert_true(metric_sample(m, "process_cpu_seconds_total") >= 0);
+	double started = metric_sample(m, "process_start_time_seconds");
 	assert_true(started > (double)time(NULL) - 600 && started <= (double)time(NULL) + 1);
 	/* The two live subscribers this test opened, and no other. */
-	assert_int_equal((int)sample(m, "jianyid_feed_subscribers"), 2);
+	assert_int_equal((int)metric_sample(m, "jianyid_feed_subscribers"), 2);
 	/* The Syncs waited for a connection, and were counted. */
-	assert_true(sample(m, "jianyid_db_wait_seconds_count{pool=\"main\"}") >= waits_before + 2);
-	assert_true(sample(m, "jianyid_db_wait_seconds_bucket{pool=\"main\",le=\"+Inf\"}") >=
+	assert_true(metric_sample(m, "jianyid_db_wait_seconds_count{pool=\"main\"}") >= waits_before + 2);
+	assert_true(metric_sample(m, "jianyid_db_wait_seconds_bucket{pool=\"main\",le=\"+Inf\"}") >=
 		    waits_before + 2);
-	assert_true(sample(m, "jianyid_db_wait_seconds_sum{pool=\"main\"}") >= 0);
-	assert_true(sample(m, "jianyid_request_duration_seconds_count{kind=\"ping\"}") == 1);
-	assert_true(sample(m, "jianyid_notifier_failures_total") == 0);
-	assert_true(sample(m, "jianyid_jobs_failures_total") == 0);
+	assert_true(metric_sample(m, "jianyid_db_wait_seconds_sum{pool=\"main\"}") >= 0);
+	assert_true(metric_sample(m, "jianyid_request_duration_seconds_count{kind=\"ping\"}") == 1);
+	assert_true(metric_sample(m, "jianyid_notifier_failures_total") == 0);
+	assert_true(metric_sample(m, "jianyid_jobs_failures_total") == 0);
 	free(m);
 
 	/* From the database, on a timer: an empty feed, nothing to deliver. */
@@ -309,7 +271,7 @@ static void metrics_an_operator_watches(void **state)
 	double subs;
 	do {
 		m = scrape();
-		subs = sample(m, "jianyid_feed_subscribers");
+		subs = metric_sample(m, "jianyid_feed_subscribers");
 		free(m);
 	} while (subs != 1 && harness_now_ms() < end && usleep(50000) == 0);
 	assert_int_equal((int)subs, 1);
@@ -357,8 +319,10 @@ static void request_and_access_lines(void **state)
 	(void)state;
 	long from = file_size(S.log);
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	ping(c);
-	whoami(c);
+	client_call_ping(c, NULL, 0);
+	/* WhoAmI gets its line at info level (a ping's is at debug: a
+	 * keep-alive line each would bury the requests). */
+	client_call_whoami(c);
 	jy_close(c);
 	struct wf_http r;
 	wf_http_get_port(S.http_port, "/healthz", &r);
@@ -458,7 +422,7 @@ static void sighup_reloads(void **state)
 	/* At warn, a request writes no line. */
 	long from = file_size(S.log);
 	struct jy_client *c = client_connect(&H, &S, "alice");
-	ping(c);
+	client_call_ping(c, NULL, 0);
 	jy_close(c);
 	log = slurp_from(S.log, from);
 	assert_null(strstr(log, "event=request "));
@@ -484,7 +448,7 @@ static void sighup_reloads(void **state)
 	assert_int_equal(welcome_max_in_flight(), 7);
 	from = file_size(S.log);
 	c = client_connect(&H, &S, "alice");
-	ping(c);
+	client_call_ping(c, NULL, 0);
 	jy_close(c);
 	log = slurp_from(S.log, from);
 	assert_null(strstr(log, "level=debug"));

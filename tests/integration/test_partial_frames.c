@@ -39,9 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0)
-		server_stop(&S, SIGTERM, 10000);
-	harness_cleanup(&H);
+	harness_teardown(&H, &S);
 	return 0;
 }
 
@@ -69,19 +67,6 @@ static bool rss_meaningful(void)
 #else
 	return !harness_valgrind();
 #endif
-}
-
-static int log_count(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	char line[2048];
-	int n = 0;
-	while (fgets(line, sizeof line, f))
-		n += strstr(line, what) != NULL;
-	fclose(f);
-	return n;
 }
 
 static bool ping(struct jy_client *c, size_t len)
@@ -155,7 +140,7 @@ static void partial_frame_flood_bounded(void **state)
 	long rss = vmrss_kb(S.pid);
 	if (rss > peak)
 		peak = rss;
-	int refused = log_count(S.log, "max_partial_bytes");
+	int refused = harness_file_lines(S.log, "max_partial_bytes", NULL);
 	printf("%d of %d stalled 1 MiB frames sent, %d sessions refused; VmRSS %ld KiB before, "
 	       "peak %ld KiB (%+ld)\n", sent, NFLOOD, refused, rss0, peak, peak - rss0);
 	/* The budget (8 MiB) and the sessions' own TLS buffers; a third of

@@ -43,36 +43,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0)
-		server_stop(&S, SIGTERM, 10000);
-	harness_cleanup(&H);
+	harness_teardown(&H, &S);
 	return 0;
-}
-
-/* jianyid_tls_handshakes_total{kind="<kind>"} from /metrics (its own listener). */
-static long handshakes(const char *kind)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)S.metrics_port) };
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	assert_true(fd >= 0);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-		fail_msg("connect to the metrics listener: %s", strerror(errno));
-	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-	assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
-	static char body[1 << 17];
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof body - 1 && (n = read(fd, body + len, sizeof body - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	body[len] = '\0';
-	char key[96];
-	snprintf(key, sizeof key, "jianyid_tls_handshakes_total{kind=\"%s\"} ", kind);
-	const char *p = strstr(body, key);
-	if (!p)
-		fail_msg("/metrics has no %s", key);
-	return atol(p + strlen(key));
 }
 
 static struct jy_client *connect_as(const char *who, bool no_resume, struct jy_error *e)
@@ -97,7 +69,7 @@ static void reconnect_resumes(void **state)
 	assert_non_null(c);
 	assert_false(jy_resumed(c));   /* first contact: nothing to resume */
 	jy_close(c);
-	long resumed0 = handshakes("resumed");
+	long resumed0 = harness_handshakes(&S, "resumed");
 	c = connect_as("alice", false, &e);
 	assert_non_null(c);
 	assert_true(jy_resumed(c));
@@ -108,15 +80,15 @@ static void reconnect_resumes(void **state)
 	assert_non_null(c);
 	assert_true(jy_resumed(c));
 	jy_close(c);
-	assert_int_equal(handshakes("resumed"), resumed0 + 2);
+	assert_int_equal(harness_handshakes(&S, "resumed"), resumed0 + 2);
 
 	/* Opting out: a full handshake every time. */
-	long full0 = handshakes("full");
+	long full0 = harness_handshakes(&S, "full");
 	c = connect_as("alice", true, &e);
 	assert_non_null(c);
 	assert_false(jy_resumed(c));
 	jy_close(c);
-	assert_int_equal(handshakes("full"), full0 + 1);
+	assert_int_equal(harness_handshakes(&S, "full"), full0 + 1);
 }
 
 static void revoked_certificate_refused_on_resumption(void **state)
@@ -139,7 +111,7 @@ static void revoked_certificate_refused_on_resumption(void **state)
 	jy_close(c);
 
 	assert_int_equal(harness_admin(&H, "cert-revoke", "--cert", crt, NULL), 0);
-	long resumed0 = handshakes("resumed");
+	long resumed0 = harness_handshakes(&S, "resumed");
 	c = connect_as("erin", false, &e);
 	if (c) {
 		jy_close(c);
@@ -149,7 +121,7 @@ static void revoked_certificate_refused_on_resumption(void **state)
 	assert_non_null(strstr(e.message, "revoked"));
 	/* The refused connection did resume: the check is not a side effect
 	 * of a full handshake. */
-	assert_int_equal(handshakes("resumed"), resumed0 + 1);
+	assert_int_equal(harness_handshakes(&S, "resumed"), resumed0 + 1);
 }
 
 static void reload_falls_back_to_full_handshake(void **state)

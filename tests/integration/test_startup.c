@@ -64,19 +64,6 @@ static int run(char *const argv[], const char *log)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static bool file_has(const char *path, const char *needle)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	char line[2048];
-	bool found = false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, needle) != NULL;
-	fclose(f);
-	return found;
-}
-
 /* jianyid with its own (embedded) data directory, which must not exist yet,
  * and the given addresses; its exit status. */
 static int start_with(const char *listen, const char *http_listen, const char *data_dir,
@@ -136,7 +123,7 @@ static void bad_listen_exits_2_before_the_database(void **state)
 		       (unsigned long long)(harness_now_ms() - t0), exists(data) ? "made" : "untouched");
 		assert_int_equal(rc, 2);
 		assert_false(exists(data));
-		assert_true(file_has(log, "listen"));
+		assert_true(harness_file_has(log, "listen"));
 	}
 	close(fd);
 }
@@ -186,7 +173,7 @@ static void bad_balance_settings_exit_2(void **state)
 		fclose(f);
 		char *argv[] = { (char *)jianyid_path(), "--config", ini, NULL };
 		int rc = run(argv, log);
-		if (rc != 2 || !file_has(log, cases[i].says))
+		if (rc != 2 || !harness_file_has(log, cases[i].says))
 			fail_msg("case %zu: exit %d; %s should say \"%s\"", i, rc, log, cases[i].says);
 		assert_false(exists(data));
 	}
@@ -281,7 +268,7 @@ static void migration_waits_with_lock_timeout_and_retries(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_true(file_has(log, "event=migration_lock_timeout attempt=1"));
+	assert_true(harness_file_has(log, "event=migration_lock_timeout attempt=1"));
 }
 
 int main(void)

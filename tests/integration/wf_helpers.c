@@ -375,9 +375,7 @@ int wf_teardown(void **state)
 {
 	(void)state;
 	cx_drop(NULL);
-	if (S.pid > 0)
-		server_stop(&S, SIGTERM, 10000);
-	harness_cleanup(&H);
+	harness_teardown(&H, &S);
 	return 0;
 }
 

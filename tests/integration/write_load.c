@@ -34,7 +34,7 @@ static int load_stop;
 static int next_write;
 static unsigned char outcome[MAXWRITES];
 static bool used[MAXWRITES];
-static int n_conflicts, n_unavailable, n_other, n_reconnects, n_resends, n_replays;
+static int n_conflicts, n_unavailable, n_other, n_reconnects, n_resumed, n_resends, n_replays;
 static char worker_error[512];
 static pthread_mutex_t err_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -107,18 +107,9 @@ static struct jy_client *worker_connect(struct worker *wk)
 	struct jy_error e = { 0 };
 	while (harness_now_ms() < deadline) {
 		int port = __atomic_load_n(wk->relay ? &relay_port : &cur_port, __ATOMIC_ACQUIRE);
-		if (port > 0) {
-			struct server_proc sp;
-			memset(&sp, 0, sizeof sp);
-			sp.port = port;
-			struct jy_client_options o;
-			char buf[2048];
-			client_opts(&H, &sp, wk->who, &o, buf, sizeof buf);
-			o.timeout_ms = 5000;
-			struct jy_client *c = jy_connect(&o, &e);
-			if (c)
-				return c;
-		}
+		struct jy_client *c = port > 0 ? client_try_connect(&H, port, wk->who, 5000, &e) : NULL;
+		if (c)
+			return c;
 		sleep_ms(50);
 	}
 	worker_fail("worker %d (%s) could not reconnect in 30 s: %s", wk->idx, wk->who, e.message);
@@ -144,6 +135,8 @@ static bool worker_recover(struct worker *wk)
 		if (!wk->c)
 			return false;
 		BUMP(n_reconnects);
+		if (jy_resumed(wk->c))
+			BUMP(n_resumed);
 		bool ok = true;
 		for (int i = 0; i < INFLIGHT && ok; i++)
 			if (wk->slot[i].active) {
@@ -298,15 +291,8 @@ uint64_t wl_wait_serving(const char *after, uint64_t limit_ms)
 	uint64_t t0 = harness_now_ms();
 	char last[600] = "no attempt";
 	while (harness_now_ms() - t0 < limit_ms) {
-		struct server_proc sp;
-		memset(&sp, 0, sizeof sp);
-		sp.port = wl_port();
-		struct jy_client_options o;
-		char buf[2048];
-		client_opts(&H, &sp, "liaison", &o, buf, sizeof buf);
-		o.timeout_ms = 3000;
 		struct jy_error e;
-		struct jy_client *c = jy_connect(&o, &e);
+		struct jy_client *c = client_try_connect(&H, wl_port(), "liaison", 3000, &e);
 		if (!c) {
 			snprintf(last, sizeof last, "connect: %s", e.message);
 		} else {
@@ -398,16 +384,16 @@ void wl_stop(void)
 	for (int i = 0, off = 0; i < nworkers && off < (int)sizeof per; i++)
 		off += snprintf(per + off, sizeof per - (size_t)off, " %d", workers[i].acked);
 	print_message("load: %d writes, %d conflicts (re-read, new key), %d unavailable, %d other "
-		      "retryable, %d reconnects, %d resent unchanged, %d replayed answers; "
-		      "acknowledged per worker:%s\n",
-		      next_write, n_conflicts, n_unavailable, n_other, n_reconnects, n_resends,
-		      n_replays, per);
+		      "retryable, %d reconnects (%d resumed), %d resent unchanged, %d replayed "
+		      "answers; acknowledged per worker:%s\n",
+		      next_write, n_conflicts, n_unavailable, n_other, n_reconnects, n_resumed,
+		      n_resends, n_replays, per);
 }
 
 void wl_counts(struct wl_counts *c)
 {
 	*c = (struct wl_counts){ next_write, n_conflicts, n_unavailable, n_other, n_reconnects,
-				 n_resends, n_replays };
+				 n_resends, n_replays, n_resumed };
 }
 
 /* applied[n]: how many events name write n. */

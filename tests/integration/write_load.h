@@ -5,8 +5,9 @@
  * new key; a lost connection or "unavailable" is retried with the same key
  * and version. Each write's note names it ("flt<n>z"), so that at the end
  * the database can be asked how often each was applied: every acknowledged
- * write exactly once, none twice, none lost. Built on the workflow fixture
- * (wf_helpers.h: H, S, the accounts). */
+ * write exactly once, none twice, none lost. The HAProxy test
+ * (tests/balance/test_haproxy.c) runs it through the balancer. Built on the
+ * workflow fixture (wf_helpers.h: H, S, the accounts). */
 #ifndef JY_WRITE_LOAD_H
 #define JY_WRITE_LOAD_H
 
@@ -23,8 +24,9 @@
 void wl_prepare_cases(int ncases);
 int64_t wl_case_id(int i);
 
-/* The port the workers connect to: jianyid's, 0 while it restarts. The
- * relayed worker connects to the relay's port instead. */
+/* The port the workers connect to: jianyid's (or a balancer's in front of
+ * several), 0 while it restarts. The relayed worker connects to the relay's
+ * port instead. */
 void wl_set_port(int port);
 int wl_port(void);
 void wl_set_relay_port(int port);
@@ -48,6 +50,7 @@ uint64_t wl_wait_serving(const char *after, uint64_t limit_ms);
 /* What the clients met (after wl_stop). */
 struct wl_counts {
 	int writes, conflicts, unavailable, other, reconnects, resends, replays;
+	int resumed;                       /* reconnects that resumed their TLS session */
 };
 void wl_counts(struct wl_counts *c);
 
