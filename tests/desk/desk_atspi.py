@@ -97,15 +97,16 @@ def off_screen(nodes):
     return None
 
 
-def close_button(app):
+def close_button(window):
     """The header bar's close button (GTK names it 关闭 in Chinese)."""
-    return wait_for(app, "the window's close button",
+    return wait_for(window, "the window's close button",
                     lambda n: n.roleName == "push button" and n.name in ("关闭", "Close"))
 
 
 def check_on_screen(what, nodes):
-    """Fails unless every node of nodes is wholly on the screen."""
-    why = off_screen(nodes)
+    """Fails unless the window of nodes fits the screen, with its close
+    button and every node of nodes wholly on it."""
+    why = off_screen([close_button(window_of(nodes[0]))] + nodes)
     if why is not None:
         fail("%s does not fit the screen: %s" % (what, why))
     step("%s fits the screen" % what)
