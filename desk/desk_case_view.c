@@ -38,6 +38,13 @@ static const struct {
 };
 #define NFORMS (sizeof action_forms / sizeof action_forms[0])
 
+/* Natural widths, in characters, of the labels that wrap: each column of
+ * the view is half of a 1366-pixel window. */
+#define TITLE_CHARS 30
+#define TEXT_CHARS 50
+#define FACT_CHARS 20
+#define TIMELINE_CHARS 50
+
 struct desk_case_view {
 	struct desk_link *link;
 	void (*changed)(void *user);
@@ -57,6 +64,20 @@ struct get_req {
 };
 
 static void request_page(struct desk_case_view *v, int64_t after);
+
+/* A label that wraps anywhere (Chinese has no spaces) and asks for a
+ * narrow natural width: an unwrapped sentence would size the window wider
+ * than a 1366-pixel screen (issue #14). */
+static GtkWidget *wrapping_label(const char *text, int max_chars)
+{
+	GtkWidget *l = gtk_label_new(text);
+
+	gtk_label_set_xalign(GTK_LABEL(l), 0);
+	gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+	gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+	gtk_label_set_max_width_chars(GTK_LABEL(l), max_chars);
+	return l;
+}
 
 static void set_fact(struct desk_case_view *v, enum fact f, const char *text)
 {
@@ -132,14 +153,12 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s,
 	lines = cli_timeline_sentences((Jianyi__TimelineEvent *const *)events->pdata, events->len, s);
 	remove_rows(v->timeline);
 	for (guint i = 0; i < events->len; i++) {
-		GtkWidget *l = gtk_label_new(lines[i]);
+		GtkWidget *l = wrapping_label(lines[i], TIMELINE_CHARS);
 
-		gtk_label_set_xalign(GTK_LABEL(l), 0);
-		gtk_label_set_wrap(GTK_LABEL(l), TRUE);
-		gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
 		gtk_widget_set_margin_top(l, 4);
 		gtk_widget_set_margin_bottom(l, 4);
 		gtk_widget_set_margin_start(l, 8);
+		gtk_widget_set_margin_end(l, 8);
 		gtk_list_box_append(GTK_LIST_BOX(v->timeline), l);
 	}
 	cli_timeline_sentences_free(lines);
@@ -282,25 +301,28 @@ static GtkWidget *heading(const char *text)
 	return l;
 }
 
+/* The facts two by two (name, value, name, value): half as tall as one
+ * column, so that a form opened below them still fits 768 pixels. */
 static GtkWidget *facts_grid(struct desk_case_view *v)
 {
 	GtkWidget *grid = gtk_grid_new();
 
 	gtk_grid_set_row_spacing(GTK_GRID(grid), 6);
-	gtk_grid_set_column_spacing(GTK_GRID(grid), 16);
+	gtk_grid_set_column_spacing(GTK_GRID(grid), 12);
 	for (int i = 0; i < NFACTS; i++) {
 		char *name = g_strdup_printf(_("%s:"), _(fact_names[i]));
 		GtkWidget *k = gtk_label_new(name);
+		int column = (i % 2) * 2, row = i / 2;
 
 		gtk_label_set_xalign(GTK_LABEL(k), 1);
+		gtk_widget_set_valign(k, GTK_ALIGN_START);
 		gtk_widget_add_css_class(k, "dim-label");
-		v->facts[i] = gtk_label_new("—");
-		gtk_label_set_xalign(GTK_LABEL(v->facts[i]), 0);
-		gtk_label_set_wrap(GTK_LABEL(v->facts[i]), TRUE);
+		v->facts[i] = wrapping_label("—", FACT_CHARS);
 		gtk_label_set_selectable(GTK_LABEL(v->facts[i]), TRUE);
+		gtk_widget_set_valign(v->facts[i], GTK_ALIGN_START);
 		gtk_widget_set_hexpand(v->facts[i], TRUE);
-		gtk_grid_attach(GTK_GRID(grid), k, 0, i, 1, 1);
-		gtk_grid_attach(GTK_GRID(grid), v->facts[i], 1, i, 1, 1);
+		gtk_grid_attach(GTK_GRID(grid), k, column, row, 1, 1);
+		gtk_grid_attach(GTK_GRID(grid), v->facts[i], column + 1, row, 1, 1);
 		g_free(name);
 	}
 	return grid;
@@ -310,12 +332,10 @@ static GtkWidget *details_column(struct desk_case_view *v)
 {
 	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
 
-	v->title = gtk_label_new("");
-	gtk_label_set_xalign(GTK_LABEL(v->title), 0);
-	gtk_label_set_wrap(GTK_LABEL(v->title), TRUE);
+	v->title = wrapping_label("", TITLE_CHARS);
 	gtk_widget_add_css_class(v->title, "title-2");
-	v->message = gtk_label_new(_("Open a case from the to-do list or the case list."));
-	gtk_label_set_xalign(GTK_LABEL(v->message), 0);
+	v->message = wrapping_label(_("Open a case from the to-do list or the case list."),
+				    TEXT_CHARS);
 	gtk_widget_add_css_class(v->message, "dim-label");
 	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
 	for (size_t i = 0; i < NFORMS; i++) {
@@ -326,9 +346,7 @@ static GtkWidget *details_column(struct desk_case_view *v)
 		gtk_box_append(GTK_BOX(v->actions), v->buttons[i]);
 	}
 	gtk_widget_set_visible(v->actions, FALSE);
-	v->body = gtk_label_new("");
-	gtk_label_set_xalign(GTK_LABEL(v->body), 0);
-	gtk_label_set_wrap(GTK_LABEL(v->body), TRUE);
+	v->body = wrapping_label("", TEXT_CHARS);
 	gtk_label_set_selectable(GTK_LABEL(v->body), TRUE);
 	gtk_box_append(GTK_BOX(col), v->title);
 	gtk_box_append(GTK_BOX(col), v->message);
@@ -379,8 +397,9 @@ struct desk_case_view *desk_case_view_new(struct desk_link *link, void (*changed
 	gtk_box_append(GTK_BOX(right), heading(_("Timeline")));
 	gtk_box_append(GTK_BOX(right), v->timeline);
 	v->root = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-	gtk_widget_set_size_request(right, 520, -1);
-	gtk_box_set_homogeneous(GTK_BOX(v->root), TRUE);
+	/* not homogeneous: two halves as wide as the wider column (the
+	 * attachments' rows) made the window wider than the screen */
+	gtk_widget_set_size_request(right, 480, -1);
 	gtk_box_append(GTK_BOX(v->root), scrolled(details_column(v)));
 	gtk_box_append(GTK_BOX(v->root), scrolled(right));
 	return v;

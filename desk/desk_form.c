@@ -135,6 +135,10 @@ static GtkWidget *wrapped(const char *text, const char *css)
 
 	gtk_label_set_xalign(GTK_LABEL(l), 0);
 	gtk_label_set_wrap(GTK_LABEL(l), TRUE);
+	/* wrapped anywhere (Chinese has no spaces), and narrow: an unwrapped
+	 * sentence would widen the window past the screen (issue #14) */
+	gtk_label_set_wrap_mode(GTK_LABEL(l), PANGO_WRAP_WORD_CHAR);
+	gtk_label_set_max_width_chars(GTK_LABEL(l), 40);
 	gtk_widget_set_margin_start(l, 12);
 	gtk_widget_set_margin_end(l, 12);
 	if (css != NULL)

@@ -57,6 +57,64 @@ def screenshot(name):
     return path
 
 
+def screen_size():
+    """The X screen's width and height (1366x768 under the tests' xvfb-run)."""
+    _, _, width, height = Gdk.get_default_root_window().get_geometry()
+    return width, height
+
+
+def extents(node):
+    """x, y, width, height of a node. GTK 4.8 gives them relative to the
+    desk's window (it warns that it knows no screen coordinates); the
+    window itself, unmanaged under Xvfb, sits at the screen's top left."""
+    e = node.queryComponent().getExtents(0)
+    return e.x, e.y, e.width, e.height
+
+
+def window_of(node):
+    while node is not None and node.roleName != "frame":
+        node = node.parent
+    return node
+
+
+def off_screen(nodes):
+    """Why one of nodes is not wholly on the screen (its window wider or
+    taller than the screen, or the node past the screen's edge), else None.
+    Every screen of the desk must fit 1366x768."""
+    width, height = screen_size()
+    for node in nodes:
+        frame = window_of(node)
+        if frame is None:
+            return "%s %r is in no window" % (node.roleName, node.name)
+        _, _, fw, fh = extents(frame)
+        if fw > width or fh > height:
+            return "the window %r is %dx%d, larger than the %dx%d screen" % (
+                frame.name, fw, fh, width, height)
+        x, y, w, h = extents(node)
+        if x < 0 or y < 0 or x + w > width or y + h > height or w <= 0 or h <= 0:
+            return "%s %r lies at %d,%d %dx%d, not wholly on the %dx%d screen" % (
+                node.roleName, node.name, x, y, w, h, width, height)
+    return None
+
+
+def close_button(window):
+    """The header bar's close button (GTK names it 关闭 in Chinese)."""
+    return wait_for(window, "the window's close button",
+                    lambda n: n.roleName == "push button" and n.name in ("关闭", "Close"))
+
+
+def check_on_screen(what, nodes, header_bar=True):
+    """Fails unless the window of nodes fits the screen, with every node of
+    nodes wholly on it, and its close button when it has a header bar (the
+    enrollment window has none: its title bar is the window manager's)."""
+    if header_bar:
+        nodes = [close_button(window_of(nodes[0]))] + nodes
+    why = off_screen(nodes)
+    if why is not None:
+        fail("%s does not fit the screen: %s" % (what, why))
+    step("%s fits the screen" % what)
+
+
 def fail(message):
     print("%s: FAIL: %s" % (NAME, message), flush=True)
     if app is not None:

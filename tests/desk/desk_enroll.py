@@ -67,12 +67,15 @@ def first_run(config_home):
     d.set_text(server, "127.0.0.1:1")
     enroll_and_expect_refusal(app, "a wrong address")
     d.screenshot("desk-enroll-refused")
+    d.check_on_screen("the enrollment window", [server], header_bar=False)
     d.set_text(server, SERVER)
     d.press(wait_for(app, "the enroll button", starts("push button", ENROLL)))
     wait_for(app, "the signed-in account", named("label", WHO, exact=False))
     wait_for(app, "the connected status", named("label", "已连接", exact=False))
     step("enrolled: the header shows %s" % WHO)
     d.screenshot("desk-enrolled")
+    d.check_on_screen("the desk after enrolling",
+                      [wait_for(app, "the page switcher's 待办", named("page tab", "待办"))])
     d.stop()
 
 

@@ -46,6 +46,7 @@ import gi  # noqa: E402
 
 gi.require_version("Gdk", "3.0")
 from gi.repository import Gdk  # noqa: E402
+from desk_atspi import off_screen, window_of  # noqa: E402
 
 desk = None
 app = None
@@ -153,6 +154,18 @@ def shot(name):
     step("screenshot " + screenshot(name))
 
 
+def on_screen(what, nodes):
+    """Fails unless the window of nodes fits the screen, with its close
+    button and every node of nodes wholly on it (issue #14: a window wider
+    than 1366 pixels cut off its right edge)."""
+    close = wait_for(window_of(nodes[0]), "the window's close button",
+                     lambda n: n.roleName == "push button" and n.name in ("关闭", "Close"))
+    why = off_screen([close] + nodes)
+    if why is not None:
+        fail("%s does not fit the screen: %s" % (what, why))
+    step("%s fits the screen" % what)
+
+
 def pages(app):
     """The window's pages by title: 待办, 建议列表, 建议详情."""
     stack = wait_for(app, "the page 待办", named("panel", "待办")).parent
@@ -215,6 +228,7 @@ def plan_step(case, timeline):
     message(case, "the plan form's bad date", "承诺办结日期")
     set_text(field(case, "承诺办结日期"), PROMISED)
     shot("desk-plan")
+    on_screen("the plan's form", [send])
     press(send)
     wait_for(case, "the state 办理中", named("label", "办理中"))
     wait_for(case, "the handler among the facts", named("label", "刘志军", exact=False))
@@ -284,6 +298,8 @@ def reply_step(head_case, head_timeline):
                    and (n.name or "").startswith("B类")))
     set_text(field(head_case, "答复内容"), "经研究，老旧小区道路修缮已列入年度计划，分两批实施。")
     shot("desk-reply")
+    on_screen("the reply's form",
+              [wait_for(head_case, "the reply's send button", starts("push button", "签发答复"))])
     press(wait_for(head_case, "the reply's send button", starts("push button", "签发答复")))
     wait_for(head_case, "the state 已答复", named("label", "已答复"))
     wait_for(head_timeline, "the timeline's reply sentence", named("label", "办理结果为B类", exact=False))
@@ -314,9 +330,11 @@ def main():
     wait_for(todo, "the pushed assignment's row", named("label", PUSHED))
     step("the to-do list grew from the pushed notice")
     shot("desk-todo")
-    press(wait_for(todo, "the row's open button",
-                   lambda n: n.roleName == "push button" and (n.name or "").startswith("打开")
-                   and TITLE in (n.name or "")))
+    open_button = wait_for(todo, "the row's open button",
+                           lambda n: n.roleName == "push button"
+                           and (n.name or "").startswith("打开") and TITLE in (n.name or ""))
+    on_screen("the to-do list", [open_button])
+    press(open_button)
 
     # the case view: assigned, with the accept button
     wait_for(case, "the case's title", named("label", TITLE))
@@ -333,6 +351,7 @@ def main():
     press(wait_for(case, "the confirmation", lambda n: n.roleName == "check box"
                    and "职责范围" in (n.name or "")))
     shot("desk-case-accept")
+    on_screen("the accept form", [send])
     press(send)
 
     # the new state, in Chinese, on screen
@@ -340,6 +359,8 @@ def main():
     wait_for(timeline, "the timeline's accept sentence", named("label", "接收交办", exact=False))
     step("the case view shows the case accepted")
     shot("desk-case")
+    on_screen("the case view", [wait_for(timeline, "the timeline's accept sentence",
+                                              named("label", "接收交办", exact=False))])
 
     # the case list, and the to-do list without the assignment
     page(app, "建议列表")
@@ -347,6 +368,7 @@ def main():
     wait_for(row, "the case list's new state", named("label", "已接收"))
     wait_for(cases, "the case list's count", named("label", "共 4 件"))
     shot("desk-cases")
+    on_screen("the case list", [row])
     # 待办: the case's next task is the plan, no longer the acceptance
     page(app, "待办")
     row = wait_for(todo, "the case's to-do row", lambda n: n.roleName == "list item"

@@ -98,6 +98,7 @@ def main():
     while_outstanding("the case list loads", lambda: d.set_text(search, "老旧小区"),
                       cases, "the searched list", named("label", "共 1 件"))
     d.screenshot("desk-slow-cases")
+    d.check_on_screen("the case list", [search])
 
     # an action sending: 签收交办 on the case
     d.press(tabs["待办"])
@@ -112,6 +113,7 @@ def main():
     while_outstanding("the acceptance sends", lambda: d.press(send),
                       case, "the state 已接收", named("label", "已接收"))
     d.screenshot("desk-slow-accepted")
+    d.check_on_screen("the accepted case", [send])
     d.stop()
     return 0
 
