@@ -47,6 +47,8 @@ void jy_log_set_access_fd(int fd)
 /* Formats one line (prefix, then fmt) and writes it to fd in one write, so
  * that lines from several processes never interleave. */
 static void write_line(int fd, enum jy_log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void write_line(int fd, enum jy_log_level level, const char *fmt, va_list ap)
 {
 	struct timespec ts;
 	struct tm tm;
