@@ -28,35 +28,11 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "desk_runner.h"
 #include "wf_helpers.h"
 
 #define TITLE "关于修缮县城老旧小区道路的建议"
 #define PUSHED "关于规范城区夜市经营秩序的建议"   /* assigned while the desk runs */
-#define PYTHON "/usr/bin/python3"   /* Debian's, where python3-dogtail is */
-#define SKIP 77
-
-static int sh_ok(const char *cmd)
-{
-	int st = system(cmd);
-
-	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-/* Why the scenario cannot run here, or NULL when it can. */
-static const char *missing(void)
-{
-	const char *desk = getenv("JIANYI_DESK");
-
-	if (desk == NULL || desk[0] == '\0' || access(desk, X_OK) != 0)
-		return "jianyi-desk was not built (libgtk-4-dev)";
-	if (!sh_ok("command -v xvfb-run >/dev/null 2>&1"))
-		return "xvfb-run is missing (xvfb, xauth)";
-	if (!sh_ok("command -v dbus-run-session >/dev/null 2>&1"))
-		return "dbus-run-session is missing (dbus)";
-	if (!sh_ok(PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
-		return "python3-dogtail or python3-pyatspi is missing";
-	return NULL;
-}
 
 /* Where the screenshots go: JIANYI_DESK_SCREENSHOTS, else under the
  * harness's temporary folder. */
@@ -103,7 +79,7 @@ static bool same_bytes(const char *a, const char *b)
 	char cmd[1400];
 
 	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
-	return sh_ok(cmd);
+	return desk_sh_ok(cmd);
 }
 
 static void desk_handles_a_case(void **state)
@@ -143,7 +119,7 @@ static void desk_handles_a_case(void **state)
 		 "DESK_SHOTS='%s' DESK_SCALE=%d DESK_HEAD_ENV='%s' DESK_DEPUTY_ENV='%s' "
 		 "DESK_PDF='%s' DESK_SAVED='%s' DESK_PROMISED='%s' "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
-		 PYTHON " '%s/tests/desk/desk_scenario.py' 2>&1",
+		 DESK_PYTHON " '%s/tests/desk/desk_scenario.py' 2>&1",
 		 env, getenv("JIANYI_DESK"), TITLE, PUSHED, push, shots, harness_time_scale(), head_env,
 		 deputy_env, pdf, saved, promised, getenv("JIANYI_SOURCE_ROOT"));
 	int st = system(cmd);
@@ -169,11 +145,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_handles_a_case),
 	};
-	const char *why = missing();
+	const char *why = desk_missing();
 
 	if (why != NULL) {
 		printf("SKIP: %s\n", why);
-		return SKIP;
+		return DESK_SKIP;
 	}
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -26,37 +26,13 @@
 #include <libpq-fe.h>
 
 #include "harness.h"
+#include "desk_runner.h"
 
-#define PYTHON "/usr/bin/python3"   /* Debian's, where python3-dogtail is */
-#define SKIP 77
 #define LOGIN "erin"
 #define WHO "鄂琳 · 县教育局"
 
 static struct harness H;
 static struct server_proc S;
-
-static int sh_ok(const char *cmd)
-{
-	int st = system(cmd);
-
-	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-/* Why the scenario cannot run here, or NULL when it can. */
-static const char *missing(void)
-{
-	const char *desk = getenv("JIANYI_DESK");
-
-	if (desk == NULL || desk[0] == '\0' || access(desk, X_OK) != 0)
-		return "jianyi-desk was not built (libgtk-4-dev)";
-	if (!sh_ok("command -v xvfb-run >/dev/null 2>&1"))
-		return "xvfb-run is missing (xvfb, xauth)";
-	if (!sh_ok("command -v dbus-run-session >/dev/null 2>&1"))
-		return "dbus-run-session is missing (dbus)";
-	if (!sh_ok(PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
-		return "python3-dogtail or python3-pyatspi is missing";
-	return NULL;
-}
 
 static int setup(void **state)
 {
@@ -152,7 +128,7 @@ static void desk_enrolls_with_a_code(void **state)
 		 "DESK_SERVER='%s' DESK_CA='%s/ca.crt' DESK_CODE='%s' DESK_WHO='%s' "
 		 "DESK_REVOKE_CMD=\"%s\" DESK_SHOTS='%s' DESK_SCALE=%d "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
-		 PYTHON " '%s/tests/desk/desk_enroll.py' 2>&1",
+		 DESK_PYTHON " '%s/tests/desk/desk_enroll.py' 2>&1",
 		 getenv("JIANYI_LOCALEDIR"), H.dir, getenv("JIANYI_DESK"), home, empty, server, H.pki,
 		 code, WHO, revoke, H.dir, harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
 	st = system(cmd);
@@ -170,11 +146,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_enrolls_with_a_code),
 	};
-	const char *why = missing();
+	const char *why = desk_missing();
 
 	if (why != NULL) {
 		printf("SKIP: %s\n", why);
-		return SKIP;
+		return DESK_SKIP;
 	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,36 +21,12 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "desk_runner.h"
 #include "harness_relay.h"
 #include "wf_helpers.h"
 
 #define TITLE "关于修缮县城老旧小区道路的建议"
 #define DELAY_MS 2000
-#define PYTHON "/usr/bin/python3"   /* Debian's, where python3-dogtail is */
-#define SKIP 77
-
-static int sh_ok(const char *cmd)
-{
-	int st = system(cmd);
-
-	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
-/* Why the scenario cannot run here, or NULL when it can. */
-static const char *missing(void)
-{
-	const char *desk = getenv("JIANYI_DESK");
-
-	if (desk == NULL || desk[0] == '\0' || access(desk, X_OK) != 0)
-		return "jianyi-desk was not built (libgtk-4-dev)";
-	if (!sh_ok("command -v xvfb-run >/dev/null 2>&1"))
-		return "xvfb-run is missing (xvfb, xauth)";
-	if (!sh_ok("command -v dbus-run-session >/dev/null 2>&1"))
-		return "dbus-run-session is missing (dbus)";
-	if (!sh_ok(PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
-		return "python3-dogtail or python3-pyatspi is missing";
-	return NULL;
-}
 
 static void desk_draws_while_answers_are_late(void **state)
 {
@@ -74,7 +50,7 @@ static void desk_draws_while_answers_are_late(void **state)
 		 "JIANYI_DESK_TEST_FRAMES='%s' DESK_FRAMES='%s' DESK_DELAY_MS=%d "
 		 "DESK_NAME=desk_slow_link DESK_EXE='%s' DESK_TITLE='%s' DESK_SHOTS='%s' DESK_SCALE=%d "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
-		 PYTHON " '%s/tests/desk/desk_slow_link.py' 2>&1",
+		 DESK_PYTHON " '%s/tests/desk/desk_slow_link.py' 2>&1",
 		 env, frames, frames, delay, getenv("JIANYI_DESK"), TITLE, H.dir,
 		 harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
 	st = system(cmd);
@@ -91,11 +67,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_draws_while_answers_are_late),
 	};
-	const char *why = missing();
+	const char *why = desk_missing();
 
 	if (why != NULL) {
 		printf("SKIP: %s\n", why);
-		return SKIP;
+		return DESK_SKIP;
 	}
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }

@@ -1,0 +1,28 @@
+/* What the desk tests share (desk_runner.h). */
+#include "desk_runner.h"
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int desk_sh_ok(const char *cmd)
+{
+	int st = system(cmd);
+
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+const char *desk_missing(void)
+{
+	const char *desk = getenv("JIANYI_DESK");
+
+	if (desk == NULL || desk[0] == '\0' || access(desk, X_OK) != 0)
+		return "jianyi-desk was not built (libgtk-4-dev)";
+	if (!desk_sh_ok("command -v xvfb-run >/dev/null 2>&1"))
+		return "xvfb-run is missing (xvfb, xauth)";
+	if (!desk_sh_ok("command -v dbus-run-session >/dev/null 2>&1"))
+		return "dbus-run-session is missing (dbus)";
+	if (!desk_sh_ok(DESK_PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
+		return "python3-dogtail or python3-pyatspi is missing";
+	return NULL;
+}
