@@ -46,7 +46,7 @@ import gi  # noqa: E402
 
 gi.require_version("Gdk", "3.0")
 from gi.repository import Gdk  # noqa: E402
-from desk_atspi import off_screen, window_of  # noqa: E402
+from desk_atspi import named, off_screen, press, starts, window_of  # noqa: E402
 
 desk = None
 app = None
@@ -115,29 +115,6 @@ def wait_for(root, what, pred):
             return found[0]
         time.sleep(0.3)
     fail("not on screen after %d s: %s" % (WAIT_S, what))
-
-
-def named(role, text, exact=True):
-    def pred(n):
-        name = n.name or ""
-        return n.roleName == role and (name == text if exact else text in name)
-    return pred
-
-
-def starts(role, text):
-    """A button's name is its accessible label, then its label's text."""
-    return lambda n: n.roleName == role and (n.name or "").startswith(text)
-
-
-def press(node):
-    """Activates a button or check box as a screen reader user would."""
-    for name in ("click", "press", "activate", "toggle"):
-        try:
-            node.doActionNamed(name)
-            return
-        except Exception:
-            continue
-    node.click()
 
 
 def screenshot(name):
