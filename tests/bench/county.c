@@ -159,6 +159,9 @@ void county_load(struct county *c)
 		 " SELECT actor_account_id, 'county-' || seq, md5(seq::text), '{}', at FROM events");
 	exec(db, "ANALYZE organizations, deputies, accounts, suggestions, suggestion_signers,"
 		 " suggestion_units, contacts, replies, evaluations, events, idempotency");
+	c->events = value(db, "SELECT count(*) FROM events");
+	c->database_bytes = value(db, "SELECT pg_database_size(current_database())");
+	c->events_bytes = value(db, "SELECT pg_total_relation_size('events')");
 	c->min_id = value(db, "SELECT min(id) FROM suggestions");
 	c->max_id = value(db, "SELECT max(id) FROM suggestions");
 	/* Every case is in a consistent state: the version counts the events. */

@@ -22,6 +22,8 @@ struct county {
 	int64_t units[64];
 	int nunits;
 	double seconds;
+	/* after the load, for docs/SCALE.md's arithmetic */
+	int64_t events, database_bytes, events_bytes;
 };
 
 /* Loads c->suggestions cases (fills the rest of *c); fails the test on

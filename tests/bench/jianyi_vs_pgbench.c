@@ -111,6 +111,10 @@ static void jianyi_vs_pgbench(void **state)
 	printf("county: %d suggestions (%d in progress in term %d session %d), ids %lld-%lld, %d units,"
 	       " loaded in %.1f s\n", c.suggestions, c.working, COUNTY_WORK_TERM, COUNTY_WORK_SESSION,
 	       (long long)c.min_id, (long long)c.max_id, c.nunits, c.seconds);
+	printf("county size: %lld events, database %.1f MiB, events table with its indexes %.1f MiB"
+	       " (%.0f bytes an event)\n", (long long)c.events, (double)c.database_bytes / 1048576.0,
+	       (double)c.events_bytes / 1048576.0,
+	       c.events ? (double)c.events_bytes / (double)c.events : 0.0);
 
 	char cl[32], inf[32], dur[32], warm[32], pg[400], pool_list[128];
 	snprintf(cl, sizeof cl, "--clients=%d", clients);
