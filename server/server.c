@@ -31,6 +31,7 @@
 #include "notifier.h"
 #include "observe.h"
 #include "pbjson.h"
+#include "read_pool.h"
 #include "revocation.h"
 #include "session.h"
 #include "statements.h"
@@ -274,6 +275,20 @@ static void more_metrics(void *arg, struct evbuffer *out)
 	observe_write_metrics(srv->observe, out);
 }
 
+/* [database] read_conninfo: the reads that may run on a standby get their
+ * own pool (db/read_pool.h); the statement timeout is the main pool's. */
+static void start_read_pool(struct jy_server *srv, const char *app_name)
+{
+	const struct jy_config *cfg = srv->cfg;
+	if (!cfg->read_conninfo)
+		return;
+	struct db_read_config rc = { cfg->read_conninfo, cfg->read_pool_size, cfg->max_queue,
+				     cfg->statement_timeout_s * 1000u, cfg->read_max_lag_s, app_name };
+	srv->read_db = db_read_pool_new(srv->net.base, &rc);
+	srv->http.read_db = srv->read_db;
+	db_read_pool_start(srv->read_db);
+}
+
 static bool write_ready_file(struct jy_server *srv, char *err, size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -413,6 +428,10 @@ int server_run(struct jy_config *cfg)
 		status = 2;
 		goto fail;
 	}
+	if (cfg->read_conninfo && !db_read_conninfo_check(cfg->read_conninfo, err, sizeof err)) {
+		status = 2;
+		goto fail;
+	}
 	if (!conninfo) {
 		if (!embedded_pg_start_archiving(&pg, cfg->data_dir, cfg->pg_bindir, cfg->archive_dir,
 						 err, sizeof err))
@@ -437,6 +456,7 @@ int server_run(struct jy_config *cfg)
 	srv.http.portal_db = db_pool_new(srv.net.base, &ppc, jy_statements + STMT_PORTAL_FIRST,
 				     JY_PORTAL_STATEMENTS);
 	db_pool_start(srv.http.portal_db);
+	start_read_pool(&srv, app_name);
 	srv.push = notice_push_new(&srv.net);
 	srv.feed = feed_new(&srv.net, srv.push, conninfo, app_name);
 	feed_start(srv.feed);
@@ -447,7 +467,8 @@ int server_run(struct jy_config *cfg)
 	jobs_start(srv.jobs);
 	srv.observe = observe_new(&srv.net, srv.feed, srv.jobs, srv.notifier);
 	observe_start(srv.observe);
-	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.feed, srv.push, srv.enroll_ca };
+	srv.api = (struct api_ctx){ srv.net.base, cfg, srv.net.db, srv.read_db, srv.feed, srv.push,
+				    srv.enroll_ca };
 	srv.net.revocation = revocation_new(&srv.net);
 	revocation_start(srv.net.revocation);
 	srv.net.reaper = event_new(srv.net.base, -1, 0, reap, &srv);
@@ -483,6 +504,9 @@ cleanup:
 	 * callbacks find closed sessions and only release them. */
 	while (!TAILQ_EMPTY(&srv.net.sessions))
 		session_force_close(TAILQ_FIRST(&srv.net.sessions), "server stopping");
+	/* Before the primary pools: a read failing on it is never sent on. */
+	db_read_pool_free(srv.read_db);
+	srv.read_db = srv.http.read_db = srv.api.read = NULL;
 	if (srv.net.db)
 		db_pool_free(srv.net.db);
 	if (srv.http.portal_db)

@@ -26,6 +26,7 @@ struct jy_server {
 	struct jy_config *cfg;            /* the running configuration; SIGHUP changes its live settings */
 	struct jy_net net;                /* listener, sessions, their bounds and counters (net/) */
 	struct api_ctx api;               /* what the request handlers work with (api/) */
+	struct db_read_pool *read_db;     /* [database] read_conninfo's pool, NULL: none (db/read_pool.h) */
 	struct http_env http;             /* the HTTP side: portal, /metrics (http/) */
 	struct event *trim_timer;         /* returns freed input buffers to the system (server.c) */
 	struct event *drain_timer;

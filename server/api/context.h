@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "read_pool.h"
 
 struct feed;
 struct notice_push;
@@ -18,6 +19,7 @@ struct api_ctx {
 	struct event_base *base;
 	const struct jy_config *cfg;
 	struct db_pool *db;
+	struct db_read_pool *read;   /* replica_ok reads, when [database] read_conninfo is set; else NULL */
 	struct feed *feed;           /* the change feed: Sync's live subscriptions, wake-ups after writes */
 	struct notice_push *push;    /* inbox followers */
 	struct enroll_ca *enroll_ca; /* enrollment's issuing CA; NULL: enrollment is off */

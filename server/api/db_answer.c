@@ -37,7 +37,7 @@ void db_params_str(struct db_params *p, const char *s)
 bool db_answer_query_arg(struct request *req, const struct db_stmt *stmt, const char *const *values,
 			 db_result_cb cb, void *arg)
 {
-	if (db_query(req->ctx->db, stmt, values, cb, arg))
+	if (db_read_query(req->ctx->read, req->ctx->db, stmt, values, cb, arg))
 		return true;
 	request_refuse(req, JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED, NULL, REASON("overloaded"),
 		     "server is overloaded (database queue full); try again later");

@@ -23,6 +23,8 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->metrics_listen = jy_xstrdup("127.0.0.1:7081");
 	cfg->proxy_protocol = jy_xstrdup("off");
 	cfg->proxy_from = jy_xstrdup("127.0.0.1, ::1");
+	cfg->http_proxy_protocol = jy_xstrdup("off");
+	cfg->http_proxy_from = jy_xstrdup("127.0.0.1, ::1");
 	cfg->http_max_connections = 512;
 	cfg->http_request_timeout_s = 10;
 	cfg->portal_cache_s = 5;
@@ -46,6 +48,8 @@ void jy_config_defaults(struct jy_config *cfg)
 	cfg->max_queue = 10000;
 	cfg->statement_timeout_s = 30;
 	cfg->migration_lock_timeout_s = 5;
+	cfg->read_pool_size = 2;
+	cfg->read_max_lag_s = 30;
 	cfg->data_dir = jy_xstrdup("./jianyi-data");
 	cfg->log_level = jy_xstrdup("info");
 	cfg->jobs_interval_s = 60;
@@ -65,6 +69,8 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->metrics_ready_file);
 	free(cfg->proxy_protocol);
 	free(cfg->proxy_from);
+	free(cfg->http_proxy_protocol);
+	free(cfg->http_proxy_from);
 	free(cfg->ticket_key_file);
 	free(cfg->cert_file);
 	free(cfg->key_file);
@@ -72,6 +78,7 @@ void jy_config_free(struct jy_config *cfg)
 	free(cfg->issuing_cert_file);
 	free(cfg->issuing_key_file);
 	free(cfg->conninfo);
+	free(cfg->read_conninfo);
 	free(cfg->data_dir);
 	free(cfg->pg_bindir);
 	free(cfg->archive_dir);
@@ -120,6 +127,8 @@ static const struct setting settings[] = {
 	S("server", "metrics_listen", K_STRING, metrics_listen, 0, 0),
 	S("server", "proxy_protocol", K_STRING, proxy_protocol, 0, 0),
 	S("server", "proxy_from", K_STRING, proxy_from, 0, 0),
+	S("http", "proxy_protocol", K_STRING, http_proxy_protocol, 0, 0),
+	S("http", "proxy_from", K_STRING, http_proxy_from, 0, 0),
 	S("tls", "cert", K_STRING, cert_file, 0, 0),
 	S("tls", "key", K_STRING, key_file, 0, 0),
 	S("tls", "ca", K_STRING, ca_file, 0, 0),
@@ -136,6 +145,9 @@ static const struct setting settings[] = {
 	S("database", "portal_statement_timeout", K_UINT, portal_statement_timeout_ms, 100, 600000),
 	S("database", "statement_timeout", K_UINT, statement_timeout_s, 1, 86400),
 	S("database", "migration_lock_timeout", K_UINT, migration_lock_timeout_s, 1, 3600),
+	S("database", "read_conninfo", K_STRING, read_conninfo, 0, 0),
+	S("database", "read_pool_size", K_UINT, read_pool_size, 1, 64),
+	S("database", "read_max_lag", K_UINT, read_max_lag_s, 1, 86400),
 	S("embedded", "data_dir", K_STRING, data_dir, 0, 0),
 	S("embedded", "pg_bindir", K_STRING, pg_bindir, 0, 0),
 	S("embedded", "archive_dir", K_STRING, archive_dir, 0, 0),
@@ -359,17 +371,19 @@ static bool instance_valid(const char *name, char *err, size_t errlen)
 	return true;
 }
 
-/* Behind a load balancer (net/proxy_accept.h). */
-static bool proxy_valid(const struct jy_config *cfg, char *err, size_t errlen)
+/* Behind a load balancer (net/proxy_accept.h, http/http_proxy.h): section's
+ * proxy_protocol and proxy_from. */
+static bool proxy_valid(const char *section, const char *protocol, const char *from, char *err,
+			size_t errlen)
 {
-	if (strcmp(cfg->proxy_protocol, "off") != 0 && strcmp(cfg->proxy_protocol, "v2") != 0) {
-		snprintf(err, errlen, "server.proxy_protocol: '%s' is not off or v2", cfg->proxy_protocol);
+	if (strcmp(protocol, "off") != 0 && strcmp(protocol, "v2") != 0) {
+		snprintf(err, errlen, "%s.proxy_protocol: '%s' is not off or v2", section, protocol);
 		return false;
 	}
 	struct addr_list l;
 	char why[200];
-	if (!addr_list_parse(cfg->proxy_from, &l, why, sizeof why)) {
-		snprintf(err, errlen, "server.proxy_from: %s", why);
+	if (!addr_list_parse(from, &l, why, sizeof why)) {
+		snprintf(err, errlen, "%s.proxy_from: %s", section, why);
 		return false;
 	}
 	return true;
@@ -405,7 +419,8 @@ bool jy_config_validate(const struct jy_config *cfg, bool need_tls, char *err, s
 	}
 	if (need_tls && !enroll_valid(cfg, err, errlen))
 		return false;
-	if (!proxy_valid(cfg, err, errlen))
+	if (!proxy_valid("server", cfg->proxy_protocol, cfg->proxy_from, err, errlen) ||
+	    !proxy_valid("http", cfg->http_proxy_protocol, cfg->http_proxy_from, err, errlen))
 		return false;
 	if (need_tls && cfg->ticket_key_file) {
 		/* Checked now for a clear exit 2; read again with the TLS context. */
@@ -496,7 +511,7 @@ static const char *shown_value(const struct setting *s, const struct jy_config *
 {
 	const void *v = (const char *)cfg + s->offset;
 	char raw[300];
-	if (!strcmp(s->key, "conninfo"))
+	if (strstr(s->key, "conninfo"))
 		return "(not shown)";
 	if (s->kind == K_UINT)
 		snprintf(raw, sizeof raw, "%u", *(const uint32_t *)v);

@@ -29,6 +29,9 @@ struct jy_config {
 	char *metrics_listen;         /* /metrics: "host:port" or "off", default 127.0.0.1:7081 */
 	char *proxy_protocol;         /* "off" (default) or "v2": connections start with a PROXY v2 header */
 	char *proxy_from;             /* the proxies (addresses, CIDRs), default "127.0.0.1, ::1" */
+	/* [http]: the same for the public HTTP listener (http/http_proxy.h) */
+	char *http_proxy_protocol;    /* "off" (default) or "v2" */
+	char *http_proxy_from;        /* default "127.0.0.1, ::1" */
 	/* [tls] */
 	char *cert_file, *key_file, *ca_file;
 	bool allow_tls12;
@@ -46,6 +49,9 @@ struct jy_config {
 	uint32_t portal_statement_timeout_ms; /* its statements' statement_timeout, default 2000 */
 	uint32_t statement_timeout_s; /* any statement of the pool running longer is cancelled, default 30 */
 	uint32_t migration_lock_timeout_s; /* a migration waits this long for a lock, then retries, default 5 */
+	char *read_conninfo;          /* the read-only pool (db/read_pool.h); NULL: none */
+	uint32_t read_pool_size;      /* its connections, default 2 */
+	uint32_t read_max_lag_s;      /* reads go to the primary while the standby is further behind, default 30 */
 	/* [embedded] */
 	char *data_dir;               /* default ./jianyi-data */
 	char *pg_bindir;              /* NULL: newest /usr/lib/postgresql/N/bin */

@@ -22,19 +22,34 @@ static void first_line(char *dst, size_t len, const char *msg)
 	snprintf(dst, len, "%.*s", (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "");
 }
 
-bool db_conninfo_check(const char *conninfo, char *err, size_t errlen)
+/* conninfo parsed, or NULL with the reason in err naming the setting. */
+static PQconninfoOption *parse(const char *setting, const char *conninfo, char *err, size_t errlen)
 {
 	char *why = NULL, line[200];
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
+	if (!opts) {
+		first_line(line, sizeof line, why ? why : "out of memory");
+		snprintf(err, errlen, "database.%s is not a libpq connection string: %s", setting, line);
+		PQfreemem(why);
+	}
+	return opts;
+}
+
+bool db_read_conninfo_check(const char *conninfo, char *err, size_t errlen)
+{
+	PQconninfoOption *opts = parse("read_conninfo", conninfo, err, errlen);
+	PQconninfoFree(opts);
+	return opts != NULL;
+}
+
+bool db_conninfo_check(const char *conninfo, char *err, size_t errlen)
+{
+	PQconninfoOption *opts = parse("conninfo", conninfo, err, errlen);
 	unsigned hosts = 0;
 	const char *target = NULL;
 
-	if (!opts) {
-		first_line(line, sizeof line, why ? why : "out of memory");
-		snprintf(err, errlen, "database.conninfo is not a libpq connection string: %s", line);
-		PQfreemem(why);
+	if (!opts)
 		return false;
-	}
 	for (PQconninfoOption *o = opts; o->keyword; o++) {
 		if (strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) {
 			unsigned n = count_list(o->val);

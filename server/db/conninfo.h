@@ -14,6 +14,11 @@
  * lands on a standby. False with the reason in err. */
 bool db_conninfo_check(const char *conninfo, char *err, size_t errlen);
 
+/* Whether [database] read_conninfo can be used: libpq can parse it. Several
+ * hosts need no target_session_attrs (standby or prefer-standby is the
+ * point); the lag probe decides what it may serve (read_pool.h). */
+bool db_read_conninfo_check(const char *conninfo, char *err, size_t errlen);
+
 /* PQconnectStart for attempt number `attempt`: with several hosts, their
  * list (and hostaddr's and port's when they list as many) turned by
  * attempt places. libpq tries the hosts in order and moves on when one

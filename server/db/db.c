@@ -678,6 +678,16 @@ void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out)
 	out->queued = pool->queue.count;
 }
 
+unsigned db_pool_queued(const struct db_pool *pool)
+{
+	return pool->queue.count;
+}
+
+unsigned db_pool_queue_limit(const struct db_pool *pool)
+{
+	return pool->max_queue;
+}
+
 bool db_pool_owns_backend(const struct db_pool *pool, int pid)
 {
 	for (unsigned i = 0; i < pool->size; i++)

@@ -17,6 +17,7 @@ struct db_stmt {
 	const char *name;   /* unique, used as the prepared statement's name */
 	const char *sql;    /* text with $1..$n placeholders */
 	int nparams;
+	bool replica_ok;    /* a read that may run on a standby (read_pool.h) */
 };
 
 enum db_outcome {
@@ -71,6 +72,9 @@ bool db_query(struct db_pool *pool, const struct db_stmt *stmt,
  * it rolled back, so sending the request again is safe. */
 bool db_result_timed_out(const struct db_result *r);
 void db_pool_get_stats(const struct db_pool *pool, struct db_pool_stats *out);
+/* Queries queued and not yet sent; how many db_query takes before it refuses. */
+unsigned db_pool_queued(const struct db_pool *pool);
+unsigned db_pool_queue_limit(const struct db_pool *pool);
 /* Whether pid is the backend of one of the pool's connections (so that the
  * change feed can ignore the NOTIFY it sent itself). */
 bool db_pool_owns_backend(const struct db_pool *pool, int pid);

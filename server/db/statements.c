@@ -65,6 +65,7 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.name = "ledger",
 		.sql = "SELECT jy_ledger($1::bigint, $2::jsonb, $3::int, $4::bigint)::text",
 		.nparams = 4,
+		.replica_ok = true,
 	},
 	/* $1 viewer account id, $2 term (0: any), $3 session (0: any),
 	 * $4 group_by ('', unit, category, term_session). */
@@ -72,6 +73,7 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.name = "stats",
 		.sql = "SELECT jy_stats($1::bigint, $2::int, $3::int, $4::text)::text",
 		.nparams = 4,
+		.replica_ok = true,
 	},
 	/* $1 viewer account id, $2 filters (DeadlinesRequest as JSON), $3 limit
 	 * (0: default). */
@@ -122,6 +124,21 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.name = "observe",
 		.sql = "SELECT (SELECT coalesce(max(seq), 0) FROM events),"
 		       " (SELECT count(*) FROM notice_deliveries WHERE delivered_at IS NULL)",
+		.nparams = 0,
+	},
+
+	/* How far behind its primary the read pool's server is, in seconds
+	 * (db/read_pool.h): 0 on a primary and on a standby that has replayed
+	 * all the WAL it received; else the age of the last transaction it
+	 * replayed; -1 when it cannot tell (no WAL receiver: it may be
+	 * cut off from its primary). */
+	[STMT_READ_LAG] = {
+		.name = "read_lag",
+		.sql = "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+		       " WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN -1"
+		       " WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
+		       " ELSE coalesce(extract(epoch FROM clock_timestamp()"
+		       " - pg_last_xact_replay_timestamp())::float8, -1) END::float8",
 		.nparams = 0,
 	},
 
@@ -205,33 +222,39 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.name = "portal_list",
 		.sql = "SELECT jy_portal_list($1::text, $2::text, $3::int, $4::text, $5::int, $6::int)::text",
 		.nparams = 6,
+		.replica_ok = true,
 	},
 	/* $1 id. */
 	[STMT_PORTAL_GET] = {
 		.name = "portal_get",
 		.sql = "SELECT jy_portal_get($1::bigint)::text",
 		.nparams = 1,
+		.replica_ok = true,
 	},
 	[STMT_PORTAL_STATS] = {
 		.name = "portal_stats",
 		.sql = "SELECT jy_portal_stats()::text",
 		.nparams = 0,
+		.replica_ok = true,
 	},
 	/* $1 year (0: the latest announced). */
 	[STMT_PORTAL_EXCELLENT] = {
 		.name = "portal_excellent",
 		.sql = "SELECT jy_portal_excellent($1::int)::text",
 		.nparams = 1,
+		.replica_ok = true,
 	},
 	[STMT_PORTAL_UNSATISFIED] = {
 		.name = "portal_unsatisfied",
 		.sql = "SELECT jy_portal_unsatisfied()::text",
 		.nparams = 0,
+		.replica_ok = true,
 	},
 	/* $1 attachment id, $2 offset, $3 length: NULL unless public and published. */
 	[STMT_PORTAL_ATTACHMENT] = {
 		.name = "portal_attachment",
 		.sql = "SELECT jy_portal_attachment($1::bigint, $2::bigint, $3::int)::text",
 		.nparams = 3,
+		.replica_ok = true,
 	},
 };

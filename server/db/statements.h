@@ -33,6 +33,8 @@ enum jy_stmt_id {
 	/* /metrics' figures that need the database (push/observe.c): columns
 	 * newest event sequence, deliveries waiting. */
 	STMT_OBSERVE,
+	/* The read pool's lag probe (db/read_pool.c): one row, one float8. */
+	STMT_READ_LAG,
 	/* Deadline notices: the periodic job, the inbox, the notifier. */
 	STMT_RAISE_NOTICES,
 	STMT_INBOX,

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 
 #include "accept_guard.h"
+#include "addr_list.h"
+#include "config.h"
 #include "http_limits.h"
 #include "listener.h"
 #include "portal_cache.h"
@@ -52,6 +54,7 @@ struct http_site {
 struct jy_http {
 	struct http_env *env;
 	struct http_site portal, metrics;
+	struct addr_list *proxy_from;     /* [http] proxy_protocol = v2: the proxies; NULL: off */
 	TAILQ_HEAD(, http_pending) pending;
 };
 
@@ -145,9 +148,11 @@ static void access_begin(struct http_site *site, struct evhttp_request *req, con
 	jy_log_quote(path, e->path, sizeof e->path);
 	char *host = NULL;
 	ev_uint16_t port = 0;
-	if (e->evcon)
+	/* Behind a balancer, the client its PROXY header named. */
+	const char *client = http_limits_peer(site->limits, e->evcon);
+	if (e->evcon && !client)
 		evhttp_connection_get_peer(e->evcon, &host, &port);
-	snprintf(e->peer, sizeof e->peer, "%s", host ? host : "-");
+	snprintf(e->peer, sizeof e->peer, "%s", client ? client : host ? host : "-");
 	TAILQ_INSERT_TAIL(&access_open, e, link);
 	evhttp_request_set_on_complete_cb(req, access_done, e);
 }
@@ -395,7 +400,7 @@ static bool announce(struct http_site *site, char *err, size_t errlen)
 }
 
 static bool site_start(struct http_site *site, const char *addr, unsigned max_connections,
-		       char *err, size_t errlen)
+		       const struct addr_list *proxy_from, char *err, size_t errlen)
 {
 	struct http_env *env = site->h->env;
 	site->http = evhttp_new(env->net->base);
@@ -409,8 +414,8 @@ static bool site_start(struct http_site *site, const char *addr, unsigned max_co
 	evhttp_set_timeout(site->http, TIMEOUT_S);
 	evhttp_set_gencb(site->http, on_request, site);
 	site->limits = http_limits_new(env->net->base, site->http, site->name, max_connections,
-				       env->net->cfg->http_request_timeout_s, on_connection_close,
-				       site->h);
+				       env->net->cfg->http_request_timeout_s, proxy_from,
+				       on_connection_close, site->h);
 	char why[512];
 	/* Our own listener, so that accept errors go to the guard; evhttp
 	 * takes over its accept callback. */
@@ -441,6 +446,22 @@ static void site_stop(struct http_site *site)
 	memset(site, 0, sizeof *site);
 }
 
+/* [http] proxy_protocol = v2: the public side's connections come from the
+ * balancers on proxy_from, each with a PROXY header (http_proxy.h). */
+static bool proxy_setup(struct jy_http *h, const struct jy_config *cfg, char *err, size_t errlen)
+{
+	char why[200];
+	if (strcmp(cfg->http_proxy_protocol, "v2") != 0)
+		return true;
+	h->proxy_from = jy_xcalloc(1, sizeof *h->proxy_from);
+	if (!addr_list_parse(cfg->http_proxy_from, h->proxy_from, why, sizeof why)) {
+		snprintf(err, errlen, "http.proxy_from: %s", why);
+		return false;
+	}
+	jy_info("event=http_proxy_protocol version=2");
+	return true;
+}
+
 bool http_start(struct http_env *env, char *err, size_t errlen)
 {
 	const struct jy_config *cfg = env->net->cfg;
@@ -465,9 +486,12 @@ bool http_start(struct http_env *env, char *err, size_t errlen)
 	if (portal)
 		jy_info("event=http_fd_budget nofile=%llu http_max_connections=%u tls_max_connections=%u",
 			(unsigned long long)rl.rlim_cur, budget, cfg->max_connections);
-	return (!portal || site_start(&h->portal, cfg->http_listen, budget, err, errlen)) &&
+	if (portal && !proxy_setup(h, cfg, err, errlen))
+		return false;
+	return (!portal || site_start(&h->portal, cfg->http_listen, budget, h->proxy_from, err,
+				      errlen)) &&
 	       (!metrics || site_start(&h->metrics, cfg->metrics_listen, METRICS_MAX_CONNECTIONS,
-				       err, errlen));
+				       NULL, err, errlen));
 }
 
 bool http_listening(const struct http_env *env)
@@ -501,6 +525,7 @@ void http_stop(struct http_env *env)
 		TAILQ_REMOVE(&h->pending, p, link);
 		free(p);
 	}
+	free(h->proxy_from);
 	free(h);
 	env->http = NULL;
 	/* After the portal's pool: no computation is in flight. */

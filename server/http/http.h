@@ -20,6 +20,7 @@
 struct jy_net;
 struct jy_http;
 struct db_pool;
+struct db_read_pool;
 struct portal_cache;
 
 /* Event priorities (server.c): events get the middle one by default; the
@@ -33,6 +34,7 @@ struct portal_cache;
 struct http_env {
 	struct jy_net *net;               /* the protocol side's state and counters, for /readyz and /metrics */
 	struct db_pool *portal_db;        /* the public portal's own pool, once the database is up */
+	struct db_read_pool *read_db;     /* the read-only pool (db/read_pool.h), NULL: none */
 	uint64_t portal_stats_computed;   /* /stats queries sent (http_portal.c) */
 	struct portal_cache *stats_cache; /* the /stats page (portal_cache.h) */
 	struct jy_http *http;             /* the listeners, NULL when both are off (http.c) */

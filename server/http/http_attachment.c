@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "db.h"
+#include "read_pool.h"
 #include "jy_limits.h"
 #include "log.h"
 #include "statements.h"
@@ -187,7 +188,7 @@ static void query_next(struct download *d)
 	snprintf(len, sizeof len, "%d", JY_ATTACH_CHUNK_MAX);
 	const char *params[3] = { d->id, off, len };
 	d->querying = true;
-	if (!db_query(d->env->portal_db, &jy_statements[STMT_PORTAL_ATTACHMENT], params, on_chunk, d)) {
+	if (!db_read_query(d->env->read_db, d->env->portal_db, &jy_statements[STMT_PORTAL_ATTACHMENT], params, on_chunk, d)) {
 		d->querying = false;
 		fail(d, 503, "服务器繁忙，请稍后再试。");
 	}

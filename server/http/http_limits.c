@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "http.h"
+#include "http_proxy.h"
 #include "xalloc.h"
 
 /* Descriptors kept out of every budget: log, epoll, signal pipe, the
@@ -27,6 +28,7 @@ struct http_conn {
 	struct evbuffer_cb_entry *on_input;
 	struct event *adopt, *deadline;
 	bool armed;                     /* a request is being read */
+	struct http_proxy *proxy;       /* its PROXY header, when the listener asks for one */
 	TAILQ_ENTRY(http_conn) link;
 };
 
@@ -39,6 +41,7 @@ struct http_limits {
 	int64_t refusal_logged_at;
 	void (*closed)(struct evhttp_connection *, void *);
 	void *closed_arg;
+	const struct addr_list *proxy_from;
 	TAILQ_HEAD(, http_conn) conns;
 };
 
@@ -53,6 +56,7 @@ static void conn_forget(struct http_conn *c)
 {
 	if (c->on_input)
 		evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->on_input);
+	http_proxy_free(c->proxy);
 	event_free(c->adopt);
 	event_free(c->deadline);
 	TAILQ_REMOVE(&c->l->conns, c, link);
@@ -68,6 +72,14 @@ static void close_connection(struct http_conn *c)
 {
 	bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT,
 				  BEV_TRIG_IGNORE_WATERMARKS | BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* A connection that may not send a request: read nothing more from it. */
+static void refuse_connection(void *arg)
+{
+	struct http_conn *c = arg;
+	bufferevent_disable(c->bev, EV_READ);
+	close_connection(c);
 }
 
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -143,6 +155,9 @@ static void on_adopt(evutil_socket_t fd, short what, void *arg)
 	if (c->l->open > c->l->max) {
 		log_refusal(c->l);
 		close_connection(c);
+	} else if (c->l->proxy_from &&
+		   !(c->proxy = http_proxy_start(c->bev, c->l->proxy_from, refuse_connection, c))) {
+		refuse_connection(c);
 	}
 }
 
@@ -172,6 +187,7 @@ static struct bufferevent *new_connection(struct event_base *base, void *arg)
 
 struct http_limits *http_limits_new(struct event_base *base, struct evhttp *http, const char *name,
 				    unsigned max_connections, unsigned deadline_s,
+				    const struct addr_list *proxy_from,
 				    void (*closed)(struct evhttp_connection *, void *), void *closed_arg)
 {
 	struct http_limits *l = jy_xcalloc(1, sizeof *l);
@@ -182,6 +198,7 @@ struct http_limits *http_limits_new(struct event_base *base, struct evhttp *http
 	l->refusal_logged_at = -1;
 	l->closed = closed;
 	l->closed_arg = closed_arg;
+	l->proxy_from = proxy_from;
 	TAILQ_INIT(&l->conns);
 	evhttp_set_bevcb(http, new_connection, l);
 	return l;
@@ -199,6 +216,17 @@ void http_limits_request_read(struct http_limits *l, struct evhttp_request *req)
 		evtimer_del(c->deadline);
 		return;
 	}
+}
+
+const char *http_limits_peer(const struct http_limits *l, struct evhttp_connection *evcon)
+{
+	struct http_conn *c;
+	if (!l || !l->proxy_from || !evcon)
+		return NULL;
+	TAILQ_FOREACH(c, &l->conns, link)
+		if (c->evcon == evcon)
+			return http_proxy_peer(c->proxy);
+	return NULL;
 }
 
 void http_limits_free(struct http_limits *l)
@@ -234,7 +262,8 @@ uint64_t http_limits_timed_out(const struct http_limits *l)
 
 unsigned http_limits_fd_budget(const struct jy_config *cfg, uint64_t nofile)
 {
-	uint64_t reserve = FD_FIXED_RESERVE + cfg->pool_size + cfg->portal_pool_size;
+	uint64_t reserve = FD_FIXED_RESERVE + cfg->pool_size + cfg->portal_pool_size +
+			   (cfg->read_conninfo ? cfg->read_pool_size : 0);
 	if (nofile <= reserve + 4)
 		return 1;
 	uint64_t rest = nofile - reserve;

@@ -18,13 +18,19 @@
 
 struct http_limits;
 struct jy_config;
+struct addr_list;
 
 /* name goes into the log ("http", "metrics"). The limits own every
  * connection's close callback (evhttp has one): closed, if not NULL, is
- * called from it. */
+ * called from it. proxy_from (NULL: none) asks every connection for a PROXY
+ * v2 header first (http_proxy.h). */
 struct http_limits *http_limits_new(struct event_base *base, struct evhttp *http, const char *name,
 				    unsigned max_connections, unsigned deadline_s,
+				    const struct addr_list *proxy_from,
 				    void (*closed)(struct evhttp_connection *, void *), void *closed_arg);
+/* The client's address from the connection's PROXY header, NULL when it
+ * had none (evhttp's peer is the client then, or the proxy itself). */
+const char *http_limits_peer(const struct http_limits *l, struct evhttp_connection *evcon);
 /* Call from the request callback: the request was read in full in time. */
 void http_limits_request_read(struct http_limits *l, struct evhttp_request *req);
 /* Call after evhttp_free (every connection is gone by then). */

@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "process_stats.h"
+#include "read_pool.h"
 #include "protocol.h"
 
 void http_ops_healthz(struct http_env *env, struct evhttp_request *req, const char *path,
@@ -97,6 +98,42 @@ static void write_db_wait(struct http_env *env, struct evbuffer *b)
 		db_pool_get_stats(env->portal_db, &portal);
 		jy_histogram_write(&portal.wait, "jianyid_db_wait_seconds", "pool=\"portal\"", b);
 	}
+	if (env->read_db) {
+		struct db_read_stats rs;
+		db_read_pool_get_stats(env->read_db, &rs);
+		jy_histogram_write(&rs.pool.wait, "jianyid_db_wait_seconds", "pool=\"read\"", b);
+	}
+}
+
+/* The read-only pool (db/read_pool.h), when there is one: whether it
+ * serves, the lag its probe saw, where the reads it may take went. */
+static void write_read_pool(struct http_env *env, struct evbuffer *b)
+{
+	struct db_read_stats rs;
+	if (!env->read_db)
+		return;
+	db_read_pool_get_stats(env->read_db, &rs);
+	metric(b, "jianyid_db_read_pool_serving", "gauge",
+	       "1 while reads that may run on a standby go to the read pool, 0 while they go to the primary.",
+	       rs.serving);
+	if (rs.lag_known)
+		evbuffer_add_printf(b,
+			"# HELP jianyid_db_read_lag_seconds The read pool's replication lag at the last probe "
+			"(-1: the standby could not tell).\n# TYPE jianyid_db_read_lag_seconds gauge\n"
+			"jianyid_db_read_lag_seconds %.3f\n", rs.lag_s);
+	evbuffer_add_printf(b,
+		"# HELP jianyid_db_read_queries_total Reads that may run on a standby, by the pool they were sent to.\n"
+		"# TYPE jianyid_db_read_queries_total counter\n"
+		"jianyid_db_read_queries_total{pool=\"read\"} %llu\n"
+		"jianyid_db_read_queries_total{pool=\"primary\"} %llu\n",
+		rs.to_read, rs.to_primary);
+	metric(b, "jianyid_db_read_retried_total", "counter",
+	       "Reads that failed on the read pool (server gone, recovery conflict) and were sent to the primary.",
+	       rs.retried);
+	metric(b, "jianyid_db_read_fallbacks_total", "counter",
+	       "Times the read pool stopped serving (too far behind, unreachable).", rs.fallbacks);
+	metric(b, "jianyid_db_read_connections_ready", "gauge", "The read pool's connections ready.",
+	       rs.pool.ready);
 }
 
 /* Which build answers, as Prometheus' *_build_info convention has it. */
@@ -154,6 +191,7 @@ void http_ops_metrics(struct http_env *env, struct evhttp_request *req, const ch
 	metric(b, "jianyid_db_reconnects_total", "counter", "Database reconnection attempts.",
 	       st.reconnects);
 	write_db_wait(env, b);
+	write_read_pool(env, b);
 	write_http_side(env, b);
 	if (env->more_metrics)
 		env->more_metrics(env->more_metrics_arg, b);

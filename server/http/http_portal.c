@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "db.h"
+#include "read_pool.h"
 #include "jy_limits.h"
 #include "log.h"
 #include "portal_cache.h"
@@ -162,7 +163,7 @@ static void start(struct http_env *env, struct evhttp_request *req, struct porta
 		  const struct db_stmt *stmt, const char *const *params)
 {
 	c->pending = http_pending_new(env, req);
-	if (!db_query(env->portal_db, stmt, params, on_result, c)) {
+	if (!db_read_query(env->read_db, env->portal_db, stmt, params, on_result, c)) {
 		req = http_pending_take(c->pending);
 		if (req)
 			http_send_error_page(req, 503, "服务器繁忙，请稍后再试。");
@@ -277,7 +278,7 @@ void http_portal_stats(struct http_env *env, struct evhttp_request *req, const c
 	if (!first)
 		return; /* answered when the computation in flight ends */
 	env->portal_stats_computed++;
-	if (!db_query(env->portal_db, &jy_statements[STMT_PORTAL_STATS], NULL, on_stats, env))
+	if (!db_read_query(env->read_db, env->portal_db, &jy_statements[STMT_PORTAL_STATS], NULL, on_stats, env))
 		portal_cache_finish(pc, false);
 }
 

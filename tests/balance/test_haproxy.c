@@ -10,6 +10,11 @@
  *    address and port from the header, never the balancer's; a connection
  *    from elsewhere, or one from the balancer's address without a header,
  *    is closed with a log line saying why.
+ * 1b. The HTTP side ([http] proxy_protocol = v2) behind a TCP frontend of
+ *    its own: the access log names the client's address from the header;
+ *    a header sent in pieces is waited for; a connection from an address
+ *    not on proxy_from, or from the balancer without a header, is closed
+ *    with a line saying why.
  * 2. Clients write (the fault suite's load and counting, write_load.h:
  *    idempotency keys, the same key again after a lost connection, a new
  *    one after a conflict) through HAProxy while one instance is killed
@@ -45,6 +50,7 @@
 static struct server_proc inst[NINST];
 static pid_t haproxy_pid;
 static int front_port;              /* HAProxy's frontend */
+static int front_http_port;         /* its frontend for the instances' HTTP side */
 static char haproxy_bin[256];
 
 static void sleep_ms(unsigned ms)
@@ -142,6 +148,7 @@ static void start_haproxy(void)
 	snprintf(cfg, sizeof cfg, "%s/haproxy.cfg", H.dir);
 	snprintf(log, sizeof log, "%s/haproxy.log", H.dir);
 	front_port = free_port();
+	front_http_port = free_port();
 	FILE *f = fopen(cfg, "w");
 	assert_non_null(f);
 	/* TCP mode: HAProxy relays the TLS bytes and prepends a PROXY v2
@@ -157,6 +164,11 @@ static void start_haproxy(void)
 		front_port);
 	for (int i = 0; i < NINST; i++)
 		fprintf(f, "  server j%d 127.0.0.1:%d source %s\n", i, inst[i].port, PROXY_SOURCE);
+	/* The HTTP side, also in TCP mode with PROXY v2 (no health checks). */
+	fprintf(f, "frontend web\n  bind 127.0.0.1:%d\n  default_backend web\n"
+		"backend web\n  balance roundrobin\n  default-server send-proxy-v2\n", front_http_port);
+	for (int i = 0; i < NINST; i++)
+		fprintf(f, "  server w%d 127.0.0.1:%d source %s\n", i, inst[i].http_port, PROXY_SOURCE);
 	fclose(f);
 	pid_t parent = getpid();
 	haproxy_pid = fork();
@@ -196,7 +208,8 @@ static int setup(void **state)
 	snprintf(keys, sizeof keys, "%s/ticket.key", H.dir);
 	write_ticket_keys(keys);
 	snprintf(extra, sizeof extra,
-		 "proxy_protocol = v2\nproxy_from = " PROXY_SOURCE "\n[tls]\nticket_key_file = %s\n", keys);
+		 "proxy_protocol = v2\nproxy_from = " PROXY_SOURCE "\n[tls]\nticket_key_file = %s\n"
+		 "[http]\nproxy_protocol = v2\nproxy_from = " PROXY_SOURCE "\n", keys);
 	for (int i = 0; i < NINST; i++)
 		server_start(&H, &inst[i], extra);
 	start_haproxy();
@@ -295,6 +308,104 @@ static void client_address_from_header(void **state)
 		fail_msg("%s does not say %s", inst[0].log, want);
 }
 
+/* ---- 1b. the HTTP side behind the balancer ---------------------------------- */
+
+/* Sends bytes on fd and reads the answer's status (0: closed without one). */
+static int http_status(int fd, const void *bytes, size_t len)
+{
+	char buf[512];
+	if (send(fd, bytes, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return 0;
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, 5000) <= 0)
+		return 0;
+	ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	int status = 0;
+	sscanf(buf, "HTTP/1.%*d %d", &status);
+	return status;
+}
+
+/* A PROXY v2 header (TCP over IPv4) naming client:port as the source. */
+static size_t proxy_header(uint8_t *h, const char *client, uint16_t port)
+{
+	static const uint8_t sig[12] = { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51,
+					 0x55, 0x49, 0x54, 0x0A };
+	memcpy(h, sig, sizeof sig);
+	h[12] = 0x21;                  /* version 2, PROXY */
+	h[13] = 0x11;                  /* TCP over IPv4 */
+	h[14] = 0;
+	h[15] = 12;
+	inet_pton(AF_INET, client, h + 16);
+	inet_pton(AF_INET, "127.0.0.1", h + 20);
+	h[24] = (uint8_t)(port >> 8);
+	h[25] = (uint8_t)port;
+	h[26] = 0x1F;
+	h[27] = 0x90;
+	return 28;
+}
+
+/* How many access lines of all instances name peer. */
+static int access_lines(const char *peer)
+{
+	int n = 0;
+	for (int i = 0; i < NINST; i++)
+		n += harness_file_lines(inst[i].log, "event=http_access", peer);
+	return n;
+}
+
+static void http_client_address_from_header(void **state)
+{
+	(void)state;
+	static const char get[] = "GET /healthz HTTP/1.0\r\n\r\n";
+	/* Through HAProxy from a client of its own address. */
+	int fd = tcp_from(CLIENT_SOURCE, front_http_port, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(http_status(fd, get, strlen(get)), 200);
+	close(fd);
+	uint64_t deadline = harness_now_ms() + 5000;
+	while (access_lines("peer=" CLIENT_SOURCE) == 0 && harness_now_ms() < deadline)
+		sleep_ms(50);
+	if (access_lines("peer=" CLIENT_SOURCE) == 0)
+		fail_msg("no instance's access log names the client " CLIENT_SOURCE);
+	if (access_lines("peer=" PROXY_SOURCE) > 0)
+		fail_msg("an instance logged the balancer's address for an HTTP client");
+
+	/* A header of our own from the balancer's address, in two pieces. */
+	uint8_t h[64];
+	size_t n = proxy_header(h, "10.1.2.3", 40000);
+	memcpy(h + n, get, strlen(get));
+	fd = tcp_from(PROXY_SOURCE, inst[0].http_port, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, h, 10, MSG_NOSIGNAL), 10);
+	sleep_ms(200);
+	assert_int_equal(http_status(fd, h + 10, n - 10 + strlen(get)), 200);
+	close(fd);
+	sleep_ms(100);
+	if (!harness_file_lines(inst[0].log, "event=http_access", "peer=10.1.2.3"))
+		fail_msg("%s has no access line for 10.1.2.3", inst[0].log);
+
+	/* Straight to an instance from an address not on proxy_from: closed. */
+	fd = tcp_from("127.0.0.1", inst[0].http_port, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(http_status(fd, get, strlen(get)), 0);
+	close(fd);
+	sleep_ms(100);
+	if (!harness_file_has(inst[0].log, "listener=http peer=127.0.0.1 reason=not_from_a_proxy"))
+		fail_msg("%s does not say an HTTP connection was not from a proxy", inst[0].log);
+	/* From the balancer's address without a header: closed too. */
+	fd = tcp_from(PROXY_SOURCE, inst[0].http_port, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(http_status(fd, get, strlen(get)), 0);
+	close(fd);
+	sleep_ms(100);
+	if (!harness_file_has(inst[0].log,
+			      "listener=http peer=" PROXY_SOURCE " reason=\"no PROXY v2 header"))
+		fail_msg("%s does not say an HTTP connection had no PROXY header", inst[0].log);
+}
+
 /* ---- 2. writes while an instance dies -------------------------------------- */
 
 #define NWORKERS 3       /* two make contact (two certificates), the last supervises */
@@ -347,6 +458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(tickets_resume_across_instances, wf_each),
 		cmocka_unit_test_setup(client_address_from_header, wf_each),
+		cmocka_unit_test_setup(http_client_address_from_header, wf_each),
 		cmocka_unit_test_setup(writes_survive_an_instance_killed, wf_each),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

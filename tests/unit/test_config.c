@@ -214,6 +214,41 @@ static void partial_budget_and_db_timeouts(void **state)
 	jy_config_free(&cfg);
 }
 
+/* [database] read_*: the read-only pool; [http] proxy_*: PROXY v2 on the
+ * HTTP listener, checked like [server]'s. */
+static void read_pool_and_http_proxy(void **state)
+{
+	(void)state;
+	struct jy_config cfg;
+	jy_config_defaults(&cfg);
+	char err[300];
+	assert_null(cfg.read_conninfo);
+	assert_int_equal(cfg.read_pool_size, 2);
+	assert_int_equal(cfg.read_max_lag_s, 30);
+	assert_false(jy_config_set(&cfg, "database", "read_max_lag", "0", err, sizeof err));
+	assert_non_null(strstr(err, "database.read_max_lag"));
+	assert_false(jy_config_set(&cfg, "database", "read_pool_size", "65", err, sizeof err));
+	assert_non_null(strstr(err, "database.read_pool_size"));
+	assert_true(jy_config_set(&cfg, "database", "read_conninfo",
+				  "host=db2,db3 dbname=jianyi target_session_attrs=prefer-standby",
+				  err, sizeof err));
+	assert_false(cfg.database_named);   /* the primary is still the embedded one */
+	assert_string_equal(cfg.http_proxy_protocol, "off");
+	assert_string_equal(cfg.http_proxy_from, "127.0.0.1, ::1");
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_true(jy_config_set(&cfg, "http", "proxy_protocol", "v1", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "http.proxy_protocol: 'v1' is not off or v2"));
+	assert_true(jy_config_set(&cfg, "http", "proxy_protocol", "v2", err, sizeof err));
+	assert_true(jy_config_set(&cfg, "http", "proxy_from", "10.0.0.0/33", err, sizeof err));
+	assert_false(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_non_null(strstr(err, "http.proxy_from"));
+	assert_true(jy_config_set(&cfg, "http", "proxy_from", "10.0.0.5, 10.0.1.0/24", err, sizeof err));
+	assert_true(jy_config_validate(&cfg, false, err, sizeof err));
+	assert_string_equal(cfg.proxy_protocol, "off");   /* [server]'s is its own */
+	jy_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +259,7 @@ int main(void)
 		cmocka_unit_test(http_side_limits),
 		cmocka_unit_test(jobs_and_notifier),
 		cmocka_unit_test(partial_budget_and_db_timeouts),
+		cmocka_unit_test(read_pool_and_http_proxy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,13 @@ static void checks_conninfo(void **state)
 	assert_non_null(strstr(err, "database.conninfo is not a libpq connection string"));
 	assert_false(check("host=a nosuchkey=1", err, sizeof err));
 	assert_non_null(strstr(err, "nosuchkey"));
+
+	/* The read-only pool's: several hosts need no target_session_attrs. */
+	assert_true(db_read_conninfo_check("host=a,b dbname=jianyi", err, sizeof err));
+	assert_true(db_read_conninfo_check("host=a,b dbname=jianyi target_session_attrs=standby", err,
+					   sizeof err));
+	assert_false(db_read_conninfo_check("host=a dbname", err, sizeof err));
+	assert_non_null(strstr(err, "database.read_conninfo is not a libpq connection string"));
 }
 
 /* The value of keyword in conn's options, into buf. */
