@@ -117,6 +117,18 @@ static void draw_bars(GtkWidget *w, cairo_t *cr, const struct chart *c, double m
 	}
 }
 
+/* The smallest even whole number at least v, and at least 2. */
+static double even_top(double v)
+{
+	long top = (long)v;
+
+	if ((double)top < v)
+		top++;
+	if (top % 2 != 0)
+		top++;
+	return (double)MAX(top, 2);
+}
+
 static void draw(GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
 	GtkWidget *w = GTK_WIDGET(area);
@@ -132,8 +144,8 @@ static void draw(GtkDrawingArea *area, cairo_t *cr, int width, int height, gpoin
 	}
 	for (size_t i = 0; c->max <= 0 && i < c->n; i++)
 		max = MAX(max, c->bars[i].value);
-	if (max <= 0)
-		max = 1;
+	if (c->max <= 0)   /* counts: an even whole top, so that half way is whole too */
+		max = even_top(max);
 	draw_axes(w, cr, max, x0, y0, x1, y1);
 	draw_bars(w, cr, c, max, x0, y0, x1, y1);
 }
