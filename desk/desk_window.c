@@ -8,6 +8,8 @@
 #include "desk_header.h"
 #include "desk_link.h"
 #include "desk_probe.h"
+#include "desk_stats.h"
+#include "desk_supervision.h"
 #include "desk_todo.h"
 
 #define WIDTH 1366
@@ -20,6 +22,8 @@ struct desk_window {
 	struct desk_todo *todo;
 	struct desk_cases *cases;
 	struct desk_case_view *view;
+	struct desk_supervision *supervision;
+	struct desk_stats *stats;
 };
 
 /* Pushed notices follow (Inbox with follow, as "jianyi inbox --follow"):
@@ -44,6 +48,21 @@ static void follow_notices(struct desk_window *w)
 	desk_link_send(w->link, &req, on_inbox, w, &e);
 }
 
+/* 督办 and 统计 only for the roles that see every case (desk_stats_for). */
+static void show_oversight(struct desk_window *w, const Jianyi__Identity *who)
+{
+	bool show = desk_stats_for(who);
+	GtkStack *stack = GTK_STACK(w->stack);
+
+	gtk_stack_page_set_visible(gtk_stack_get_page(stack, desk_supervision_widget(w->supervision)),
+				   show);
+	gtk_stack_page_set_visible(gtk_stack_get_page(stack, desk_stats_widget(w->stats)), show);
+	if (show) {
+		desk_supervision_reload(w->supervision);
+		desk_stats_reload(w->stats);
+	}
+}
+
 static void on_status(enum desk_link_state state, const char *why, void *user)
 {
 	struct desk_window *w = user;
@@ -53,6 +72,7 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 	desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
 	if (state != DESK_LINK_CONNECTED)
 		return;
+	show_oversight(w, welcome->identity);
 	follow_notices(w);
 	desk_todo_refresh(w->todo);
 	desk_cases_reload(w->cases);
@@ -88,8 +108,12 @@ static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
 {
 	struct desk_window *w = data;
 
+	GtkWidget *page = gtk_stack_get_child_by_name(GTK_STACK(w->stack),
+						      g_variant_get_string(args, NULL));
+
 	(void)widget;
-	gtk_stack_set_visible_child_name(GTK_STACK(w->stack), g_variant_get_string(args, NULL));
+	if (page != NULL && gtk_widget_get_visible(page))   /* 督办, 统计: not for every role */
+		gtk_stack_set_visible_child(GTK_STACK(w->stack), page);
 	return TRUE;
 }
 
@@ -113,6 +137,8 @@ static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 	desk_todo_refresh(w->todo);
 	desk_cases_reload(w->cases);
 	desk_case_view_reload(w->view);
+	if (desk_link_welcome(w->link) != NULL)
+		show_oversight(w, desk_link_welcome(w->link)->identity);
 	return TRUE;
 }
 
@@ -127,7 +153,7 @@ static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFu
 	gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(c), s);
 }
 
-/* Ctrl+1/2/3 the pages, Ctrl+F the search, F5 everything again. */
+/* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything again. */
 static void add_shortcuts(struct desk_window *w)
 {
 	GtkEventController *c = gtk_shortcut_controller_new();
@@ -136,6 +162,8 @@ static void add_shortcuts(struct desk_window *w)
 	add_shortcut(c, "<Control>1", show_page, w, g_variant_new_string("todo"));
 	add_shortcut(c, "<Control>2", show_page, w, g_variant_new_string("cases"));
 	add_shortcut(c, "<Control>3", show_page, w, g_variant_new_string("case"));
+	add_shortcut(c, "<Control>4", show_page, w, g_variant_new_string("supervision"));
+	add_shortcut(c, "<Control>5", show_page, w, g_variant_new_string("stats"));
 	add_shortcut(c, "<Control>f", find_case, w, NULL);
 	add_shortcut(c, "F5", refresh, w, NULL);
 	gtk_widget_add_controller(w->win, c);
@@ -150,6 +178,8 @@ static void on_destroy(GtkWidget *widget, gpointer data)
 	desk_todo_free(w->todo);
 	desk_cases_free(w->cases);
 	desk_case_view_free(w->view);
+	desk_supervision_free(w->supervision);
+	desk_stats_free(w->stats);
 	desk_header_free(w->header);
 	g_free(w);
 }
@@ -181,6 +211,11 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_page(w, desk_todo_widget(w->todo), "todo", _("To do"));
 	add_page(w, desk_cases_widget(w->cases), "cases", _("Cases"));
 	add_page(w, desk_case_view_widget(w->view), "case", _("Case"));
+	w->supervision = desk_supervision_new(w->link, open_case, w);
+	w->stats = desk_stats_new(w->link);
+	add_page(w, desk_supervision_widget(w->supervision), "supervision", _("Supervision"));
+	add_page(w, desk_stats_widget(w->stats), "stats", _("Statistics"));
+	show_oversight(w, NULL);
 	gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
 	add_shortcuts(w);
 	g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);

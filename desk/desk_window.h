@@ -1,6 +1,7 @@
 /* The main window (1366×768 by default, the common office screen): the
  * header (who, server status), and the pages 待办, 案件 and the case view
- * in a stack, over one link to the server. */
+ * in a stack, with 督办 and 统计 for the roles that see every case
+ * (desk_stats_for), over one link to the server. */
 #ifndef JY_DESK_WINDOW_H
 #define JY_DESK_WINDOW_H
 
