@@ -275,8 +275,12 @@ static bool apply_once(PGconn *conn, unsigned lock_timeout_s, int *applied, char
 	res = NULL;
 
 	if (current > latest) {
+		/* A running older instance keeps serving (a release only expands
+		 * the schema); a starting one must not: it cannot tell what the
+		 * newer files changed. */
 		snprintf(err, errlen, "database schema is version %d, newer than this jianyid "
-			 "(knows up to %d); upgrade jianyid", current, latest);
+			 "(knows up to %d); upgrade jianyid (to go back to an older release, "
+			 "restore the database from before the upgrade)", current, latest);
 		goto fail;
 	}
 	if (!verify_applied(conn, err, errlen) ||

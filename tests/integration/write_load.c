@@ -30,6 +30,8 @@ static struct kase cases[WL_MAXCASES];
 static int known_ver[WL_MAXCASES];          /* the highest version any client saw */
 static int cur_port;                   /* jianyid's port; 0 while it restarts */
 static int relay_port;
+static int second_port;
+static bool on_second[WL_MAXWORKERS];   /* for the next wl_start */
 static int load_stop;
 static int next_write;
 static unsigned char outcome[MAXWRITES];
@@ -94,6 +96,7 @@ struct worker {
 	int idx;
 	const char *who;
 	bool relay;
+	bool second;   /* connects to second_port */
 	unsigned seed;
 	pthread_t th;
 	struct jy_client *c;
@@ -106,7 +109,8 @@ static struct jy_client *worker_connect(struct worker *wk)
 	uint64_t deadline = harness_now_ms() + 30000;
 	struct jy_error e = { 0 };
 	while (harness_now_ms() < deadline) {
-		int port = __atomic_load_n(wk->relay ? &relay_port : &cur_port, __ATOMIC_ACQUIRE);
+		int *which = wk->relay ? &relay_port : wk->second ? &second_port : &cur_port;
+		int port = __atomic_load_n(which, __ATOMIC_ACQUIRE);
 		struct jy_client *c = port > 0 ? client_try_connect(&H, port, wk->who, 5000, &e) : NULL;
 		if (c)
 			return c;
@@ -244,7 +248,7 @@ static void *worker_main(void *arg)
 				if (r.act->replayed)
 					BUMP(n_replays);
 				saw_version(w->ci, r.sug->version);
-				wk->acked++;
+				BUMP(wk->acked);
 			}
 			w->active = false;
 			wf_res_free(&r);
@@ -353,6 +357,17 @@ void wl_set_relay_port(int port)
 	__atomic_store_n(&relay_port, port, __ATOMIC_RELEASE);
 }
 
+void wl_set_second_port(int port)
+{
+	__atomic_store_n(&second_port, port, __ATOMIC_RELEASE);
+}
+
+void wl_use_second_port(int worker)
+{
+	assert_true(worker >= 0 && worker < WL_MAXWORKERS);
+	on_second[worker] = true;
+}
+
 void wl_start(int n, const char *const who[], int relay_worker)
 {
 	assert_true(n > 0 && n <= WL_MAXWORKERS && ncases > 0);
@@ -363,6 +378,7 @@ void wl_start(int n, const char *const who[], int relay_worker)
 		workers[i].idx = i;
 		workers[i].who = who[i];
 		workers[i].relay = i == relay_worker;
+		workers[i].second = on_second[i];
 		workers[i].seed = 1000u + (unsigned)i;
 		assert_int_equal(pthread_create(&workers[i].th, NULL, worker_main, &workers[i]), 0);
 	}
@@ -371,6 +387,11 @@ void wl_start(int n, const char *const who[], int relay_worker)
 int wl_started(void)
 {
 	return __atomic_load_n(&next_write, __ATOMIC_RELAXED);
+}
+
+int wl_acked(int worker)
+{
+	return __atomic_load_n(&workers[worker].acked, __ATOMIC_RELAXED);
 }
 
 void wl_stop(void)

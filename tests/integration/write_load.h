@@ -30,14 +30,21 @@ int64_t wl_case_id(int i);
 void wl_set_port(int port);
 int wl_port(void);
 void wl_set_relay_port(int port);
+/* A second jianyid beside the first on the same database (the rolling
+ * upgrade, tests/recovery/test_rolling_upgrade.c): the workers named by
+ * wl_use_second_port before wl_start connect to this port instead (0: they
+ * wait for it, 30 s at most). */
+void wl_set_second_port(int port);
+void wl_use_second_port(int worker);
 
 /* Starts nworkers threads logged in as who[i]; a "cmte" worker supervises,
  * the others record contacts. relay_worker (-1: none) goes through the
  * relay and, when the load stops, walks away from its writes in flight
  * (their fate unknown). */
 void wl_start(int nworkers, const char *const who[], int relay_worker);
-/* How many writes were started so far. */
+/* How many writes were started so far; acknowledged to worker i so far. */
 int wl_started(void);
+int wl_acked(int worker);
 /* Lets the workers finish their writes in flight (20 s at most) and joins
  * them; fails the test when a worker met something unexpected. Prints what
  * the clients met. */
