@@ -679,7 +679,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	} else {
 		if (!embedded_pg_start_archiving(&pg, cfg->data_dir, cfg->pg_bindir, cfg->archive_dir,
 						 err, sizeof err)) {
-			fprintf(stderr, "jianyid admin: %s\n", err);
+			fprintf(stderr, _("jianyid admin: %s\n"), err);
 			return EXIT_ERR;
 		}
 		embedded = true;
@@ -697,7 +697,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	}
 	fflush(stdout);
 	if (rc != EXIT_OK) {
-		fprintf(stderr, "jianyid admin: %s\n", err);
+		fprintf(stderr, _("jianyid admin: %s\n"), err);
 		if (rc == EXIT_USAGE)
 			fprintf(stderr, _("usage: jianyid admin %s\n"), _(cmd->usage));
 	}
