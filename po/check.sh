@@ -13,7 +13,8 @@ status=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-grep -lE '\b(N?_|ngettext)\(' client/*.c client/*.h desk/*.c desk/*.h | grep -vE '^client/(cli|lib)_i18n\.[ch]$' |
+grep -lE '\b(N?_|ngettext)\(' client/*.c client/*.h desk/*.c desk/*.h server/main.c server/admin/*.[ch] |
+	grep -vE '^(client/(cli|lib)|server/admin/admin)_i18n\.[ch]$' |
 	sort >"$tmp/marked"
 grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort >"$tmp/listed"
 if ! diff -u "$tmp/listed" "$tmp/marked" >"$tmp/diff"; then

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "admin_i18n.h"
 #include "config.h"
 #include "log.h"
 #include "protocol.h"
@@ -14,7 +15,9 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: jianyid [flags]                 run the server\n"
+	/* TRANSLATORS: keep the flags (--config ...) and the words in quotes as
+	 * they are; the values in capitals may be translated. */
+	fputs(_("usage: jianyid [flags]                 run the server\n"
 	      "       jianyid admin [flags] COMMAND   administer accounts, certificates, organizations\n"
 	      "                                       ('jianyid admin --help' lists the commands)\n"
 	      "\n"
@@ -40,7 +43,7 @@ static void usage(FILE *out)
 	      "  --help               this text\n"
 	      "\n"
 	      "signals: TERM or INT drains in-flight requests and exits; HUP reads the\n"
-	      "configuration file again and applies what can change live (and the certificates).\n",
+	      "configuration file again and applies what can change live (and the certificates).\n"),
 	      out);
 }
 
@@ -85,7 +88,11 @@ static const char *flag_key(int opt, const char **section)
 int main(int argc, char **argv)
 {
 	bool admin = argc > 1 && strcmp(argv[1], "admin") == 0;
+	/* What jianyid says to a person (admin; usage, version and a bad flag,
+	 * each just before it exits) is in their language. The server itself
+	 * keeps the C locale: its log lines are for tools, in English. */
 	if (admin) {
+		admin_i18n_init();
 		argv++;
 		argc--;
 	}
@@ -134,11 +141,13 @@ int main(int argc, char **argv)
 		case 'h':
 			if (admin)
 				goto run_admin_help;
+			admin_i18n_init();
 			usage(stdout);
 			status = 0;
 			goto out;
 		case 'V':
-			printf("jianyid %s (protocol %d)\n", JY_SOFTWARE_VERSION, JY_PROTOCOL_VERSION);
+			admin_i18n_init();
+			printf(_("jianyid %s (protocol %d)\n"), JY_SOFTWARE_VERSION, JY_PROTOCOL_VERSION);
 			status = 0;
 			goto out;
 		case 'r':
@@ -154,16 +163,19 @@ int main(int argc, char **argv)
 			cfg.metrics_ready_file = strdup(optarg);
 			break;
 		case '?':
+			admin_i18n_init();
 			if (optopt)
-				fprintf(stderr, "jianyid: flag -%c is unknown or needs a value (see --help)\n", optopt);
+				fprintf(stderr,
+					_("jianyid: flag -%c is unknown or needs a value (see --help)\n"),
+					optopt);
 			else
-				fprintf(stderr, "jianyid: %s is unknown or needs a value (see --help)\n",
+				fprintf(stderr, _("jianyid: %s is unknown or needs a value (see --help)\n"),
 					argv[optind - 1]);
 			goto out;
 		default:
 			key = flag_key(opt, &section);
 			if (!key || !jy_config_set(&cfg, section, key, optarg, err, sizeof err)) {
-				fprintf(stderr, "jianyid: %s\n", key ? err : "bad flag");
+				fprintf(stderr, "jianyid: %s\n", key ? err : _("bad flag"));
 				goto out;
 			}
 			jy_config_note_flag(&cfg, section, key, optarg);
@@ -184,7 +196,8 @@ run_admin_help:;
 		goto out;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "jianyid: unexpected argument '%s' (see --help)\n", argv[optind]);
+		admin_i18n_init();
+		fprintf(stderr, _("jianyid: unexpected argument '%s' (see --help)\n"), argv[optind]);
 		goto out;
 	}
 	if (!jy_config_validate(&cfg, true, err, sizeof err)) {

@@ -23,6 +23,7 @@
 
 #include "admin_calendar.h"
 #include "admin_enroll.h"
+#include "admin_i18n.h"
 #include "admin_util.h"
 #include "embedded_pg.h"
 #include "feed.h"
@@ -43,7 +44,7 @@ static int org_id(PGconn *conn, const char *name, char *out, size_t outlen, char
 	int rc = admin_lookup_id(conn, "SELECT id FROM organizations WHERE name = $1", name,
 			   out, outlen, err);
 	if (rc == EXIT_OK && !*out)
-		return admin_fail(err, EXIT_ERR, "no organization named '%s'", name);
+		return admin_fail(err, EXIT_ERR, _("no organization named '%s'"), name);
 	return rc;
 }
 
@@ -68,19 +69,19 @@ static int read_cert(const char *path, struct cert_info *ci, char *err)
 	char *p;
 
 	if (!f)
-		return admin_fail(err, EXIT_ERR, "cannot open certificate %s: %s", path, strerror(errno));
+		return admin_fail(err, EXIT_ERR, _("cannot open certificate %s: %s"), path, strerror(errno));
 	x = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!x) {
 		ERR_clear_error();
-		return admin_fail(err, EXIT_ERR, "%s is not a PEM certificate", path);
+		return admin_fail(err, EXIT_ERR, _("%s is not a PEM certificate"), path);
 	}
 	/* The fingerprint is the SHA-256 of the DER encoding, as the server
 	 * computes it for the peer certificate. */
 	if (!X509_digest(x, EVP_sha256(), md, &mdlen) || mdlen != 32) {
 		X509_free(x);
 		ERR_clear_error();
-		return admin_fail(err, EXIT_ERR, "%s: cannot compute the SHA-256 fingerprint", path);
+		return admin_fail(err, EXIT_ERR, _("%s: cannot compute the SHA-256 fingerprint"), path);
 	}
 	for (unsigned i = 0; i < mdlen; i++)
 		snprintf(ci->sha256 + 2 * i, 3, "%02x", md[i]);
@@ -92,7 +93,7 @@ static int read_cert(const char *path, struct cert_info *ci, char *err)
 	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm)) {
 		X509_free(x);
 		ERR_clear_error();
-		return admin_fail(err, EXIT_ERR, "%s: unreadable notAfter date", path);
+		return admin_fail(err, EXIT_ERR, _("%s: unreadable notAfter date"), path);
 	}
 	strftime(ci->not_after, sizeof ci->not_after, "%Y-%m-%d %H:%M:%S+00", &tm);
 	ci->expired = X509_cmp_current_time(X509_get0_notAfter(x)) <= 0;
@@ -110,20 +111,21 @@ static int bind_cert(PGconn *conn, const char *account_id, const char *login,
 	if (rc != EXIT_OK)
 		return rc;
 	if (ci.expired)
-		return admin_fail(err, EXIT_ERR, "certificate %s expired on %s", path, ci.not_after);
+		return admin_fail(err, EXIT_ERR, _("certificate %s expired on %s"), path, ci.not_after);
 	rc = admin_lookup_id(conn, "SELECT a.login FROM certificates c JOIN accounts a ON a.id = c.account_id"
 			     " WHERE c.sha256 = $1", ci.sha256, owner, sizeof owner, err);
 	if (rc != EXIT_OK)
 		return rc;
 	if (*owner)
-		return admin_fail(err, EXIT_ERR, "certificate %s is already bound to login '%s'", path, owner);
+		return admin_fail(err, EXIT_ERR, _("certificate %s is already bound to login '%s'"),
+				  path, owner);
 	const char *p[4] = { ci.sha256, account_id, ci.subject, ci.not_after };
 	PGresult *res = admin_exec(conn, "INSERT INTO certificates (sha256, account_id, subject, not_after)"
 				   " VALUES ($1, $2::bigint, $3, $4::timestamptz)", 4, p);
 	if (!admin_ok(res))
-		rc = admin_fail_pg(err, res, conn, "cannot bind certificate");
+		rc = admin_fail_pg(err, res, conn, _("cannot bind certificate"));
 	else
-		printf("bound certificate %s to %s\n", ci.sha256, login);
+		printf(_("bound certificate %s to %s\n"), ci.sha256, login);
 	PQclear(res);
 	return rc;
 }
@@ -146,7 +148,7 @@ static int tx_end(PGconn *conn, bool mine, int rc, char *err)
 		return rc;
 	PGresult *res = PQexec(conn, rc == EXIT_OK ? "COMMIT" : "ROLLBACK");
 	if (rc == EXIT_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = admin_fail_pg(err, res, conn, "commit failed");
+		rc = admin_fail_pg(err, res, conn, _("commit failed"));
 	PQclear(res);
 	return rc;
 }
@@ -158,16 +160,15 @@ static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 	const char *name = NULL, *kind = NULL, *parent = NULL;
 	struct flag flags[] = { { "name", &name, true }, { "kind", &kind, true },
 				{ "parent", &parent, false }, { NULL, NULL, false } };
-	char parent_id[32] = "";
+	char parent_id[32] = "", list[256];
 	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
 	if (!admin_valid_text(name))
-		return admin_fail(err, EXIT_USAGE, "org-add: --name must not be empty");
+		return admin_fail(err, EXIT_USAGE, _("org-add: --name must not be empty"));
 	if (!admin_in_list(kind, org_kinds))
-		return admin_fail(err, EXIT_USAGE, "org-add: --kind '%s' is not one of liaison_committee, "
-			    "government_office, handling_unit, special_committee, standing_committee, "
-			    "government_leadership, liaison_station, township_congress, administration", kind);
+		return admin_fail(err, EXIT_USAGE, _("org-add: --kind '%s' is not one of %s"), kind,
+				  admin_join(org_kinds, list, sizeof list));
 	if (parent && (rc = org_id(conn, parent, parent_id, sizeof parent_id, err)))
 		return rc;
 	const char *p[3] = { name, kind, parent ? parent_id : NULL };
@@ -176,9 +177,9 @@ static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
 	else if (strcmp(admin_sqlstate(res), "23505") == 0)
-		rc = admin_fail(err, EXIT_ERR, "organization '%s' already exists", name);
+		rc = admin_fail(err, EXIT_ERR, _("organization '%s' already exists"), name);
 	else
-		rc = admin_fail_pg(err, res, conn, "cannot add organization");
+		rc = admin_fail_pg(err, res, conn, _("cannot add organization"));
 	PQclear(res);
 	return rc;
 }
@@ -195,9 +196,9 @@ static int cmd_deputy_add(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (!admin_valid_text(name))
-		return admin_fail(err, EXIT_USAGE, "deputy-add: --name must not be empty");
+		return admin_fail(err, EXIT_USAGE, _("deputy-add: --name must not be empty"));
 	if (!admin_parse_positive(term, &t))
-		return admin_fail(err, EXIT_USAGE, "deputy-add: --term '%s' is not a positive number", term);
+		return admin_fail(err, EXIT_USAGE, _("deputy-add: --term '%s' is not a positive number"), term);
 	if (station && (rc = org_id(conn, station, station_id, sizeof station_id, err)))
 		return rc;
 	const char *p[5] = { name, term, delegation, phone, station ? station_id : NULL };
@@ -206,24 +207,24 @@ static int cmd_deputy_add(PGconn *conn, int argc, char **argv, char *err)
 	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
 	else
-		rc = admin_fail_pg(err, res, conn, "cannot add deputy");
+		rc = admin_fail_pg(err, res, conn, _("cannot add deputy"));
 	PQclear(res);
 	return rc;
 }
 
 static int check_roles(const char *roles, char *err)
 {
-	char buf[512], *save = NULL;
+	char buf[512], list[256], *save = NULL;
 	if (!*roles || strlen(roles) >= sizeof buf)
-		return admin_fail(err, EXIT_USAGE, "account-add: --roles must list 1 or more roles");
+		return admin_fail(err, EXIT_USAGE, _("account-add: --roles must list 1 or more roles"));
 	snprintf(buf, sizeof buf, "%s", roles);
 	for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save))
 		if (!admin_in_list(r, role_names))
-			return admin_fail(err, EXIT_USAGE, "account-add: --roles: unknown role '%s' (known: "
-				    "deputy, liaison_officer, government_officer, unit_clerk, unit_head, "
-				    "committee_member, leader, admin, public)", r);
+			return admin_fail(err, EXIT_USAGE,
+					  _("account-add: --roles: unknown role '%s' (known: %s)"), r,
+					  admin_join(role_names, list, sizeof list));
 	if (roles[0] == ',' || roles[strlen(roles) - 1] == ',' || strstr(roles, ",,"))
-		return admin_fail(err, EXIT_USAGE, "account-add: --roles '%s' has an empty role", roles);
+		return admin_fail(err, EXIT_USAGE, _("account-add: --roles '%s' has an empty role"), roles);
 	return EXIT_OK;
 }
 
@@ -242,14 +243,14 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (!admin_valid_login(login))
-		return admin_fail(err, EXIT_USAGE, "account-add: --login '%s' must be 2-64 characters "
-			    "of a-z 0-9 . _ -", login);
+		return admin_fail(err, EXIT_USAGE, _("account-add: --login '%s' must be 2-64 characters "
+			    "of a-z 0-9 . _ -"), login);
 	if (!admin_valid_text(name))
-		return admin_fail(err, EXIT_USAGE, "account-add: --name must not be empty");
+		return admin_fail(err, EXIT_USAGE, _("account-add: --name must not be empty"));
 	if ((rc = check_roles(roles, err)))
 		return rc;
 	if (deputy && !admin_parse_positive(deputy, &dnum))
-		return admin_fail(err, EXIT_USAGE, "account-add: --deputy '%s' is not a deputy id", deputy);
+		return admin_fail(err, EXIT_USAGE, _("account-add: --deputy '%s' is not a deputy id"), deputy);
 	if ((rc = org_id(conn, org, oid, sizeof oid, err)))
 		return rc;
 	if (deputy) {
@@ -257,7 +258,7 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 				    did, sizeof did, err)))
 			return rc;
 		if (!*did)
-			return admin_fail(err, EXIT_ERR, "no deputy with id %s", deputy);
+			return admin_fail(err, EXIT_ERR, _("no deputy with id %s"), deputy);
 	}
 	tx_begin(conn, &mine);
 	const char *p[5] = { login, name, oid, roles, deputy ? did : NULL };
@@ -267,9 +268,9 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 	if (admin_ok(res))
 		snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
 	else if (strcmp(admin_sqlstate(res), "23505") == 0 && strcmp(admin_constraint(res), "accounts_login_key") == 0)
-		rc = admin_fail(err, EXIT_ERR, "login '%s' already exists", login);
+		rc = admin_fail(err, EXIT_ERR, _("login '%s' already exists"), login);
 	else
-		rc = admin_fail_pg(err, res, conn, "cannot add account");
+		rc = admin_fail_pg(err, res, conn, _("cannot add account"));
 	PQclear(res);
 	if (rc == EXIT_OK && cert)
 		rc = bind_cert(conn, id, login, cert, err);
@@ -283,7 +284,7 @@ static int account_id(PGconn *conn, const char *login, char *out, size_t outlen,
 {
 	int rc = admin_lookup_id(conn, "SELECT id FROM accounts WHERE login = $1", login, out, outlen, err);
 	if (rc == EXIT_OK && !*out)
-		return admin_fail(err, EXIT_ERR, "no account with login '%s'", login);
+		return admin_fail(err, EXIT_ERR, _("no account with login '%s'"), login);
 	return rc;
 }
 
@@ -307,7 +308,7 @@ static int notify_servers(PGconn *conn, char *err)
 {
 	PGresult *res = admin_exec(conn, "SELECT pg_notify('" FEED_CHANNEL "', '" FEED_PAYLOAD_ACCOUNTS "')",
 				   0, NULL);
-	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, "cannot notify the servers");
+	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, _("cannot notify the servers"));
 	PQclear(res);
 	return rc;
 }
@@ -323,7 +324,8 @@ static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (!cert == !hex)
-		return admin_fail(err, EXIT_USAGE, "cert-revoke: give exactly one of --cert FILE or --sha256 HEX");
+		return admin_fail(err, EXIT_USAGE,
+				  _("cert-revoke: give exactly one of --cert FILE or --sha256 HEX"));
 	if (cert) {
 		if ((rc = read_cert(cert, &ci, err)))
 			return rc;
@@ -331,25 +333,31 @@ static int cmd_cert_revoke(PGconn *conn, int argc, char **argv, char *err)
 	} else {
 		size_t n = strlen(hex);
 		if (n != 64 || strspn(hex, "0123456789abcdefABCDEF") != 64)
-			return admin_fail(err, EXIT_USAGE, "cert-revoke: --sha256 '%s' is not 64 hex digits", hex);
+			return admin_fail(err, EXIT_USAGE,
+					  _("cert-revoke: --sha256 '%s' is not 64 hex digits"), hex);
 		for (size_t i = 0; i <= n; i++)
 			sha[i] = (char)tolower((unsigned char)hex[i]);
 	}
 	const char *p[1] = { sha };
-	PGresult *res = admin_exec(conn, "UPDATE certificates SET revoked_at = now()"
-				   " WHERE sha256 = $1 AND revoked_at IS NULL", 1, p);
+	/* whose it was, for the confirmation */
+	PGresult *res = admin_exec(conn, "UPDATE certificates c SET revoked_at = now() FROM accounts a"
+				   " WHERE c.sha256 = $1 AND c.revoked_at IS NULL AND a.id = c.account_id"
+				   " RETURNING a.display_name, a.login", 1, p);
 	if (!admin_ok(res)) {
-		rc = admin_fail_pg(err, res, conn, "cannot revoke");
-	} else if (strcmp(PQcmdTuples(res), "1") == 0) {
+		rc = admin_fail_pg(err, res, conn, _("cannot revoke"));
+	} else if (PQntuples(res) == 1) {
 		rc = notify_servers(conn, err);
 		if (rc == EXIT_OK)
-			printf("revoked %s\n", sha);
+			/* TRANSLATORS: the fingerprint, the owner's name and login */
+			printf(_("revoked certificate %s of %s (%s)\n"), sha, PQgetvalue(res, 0, 0),
+			       PQgetvalue(res, 0, 1));
 	} else {
 		rc = admin_lookup_id(conn, "SELECT 'x' FROM certificates WHERE sha256 = $1", sha,
 			       found, sizeof found, err);
 		if (rc == EXIT_OK)
-			rc = admin_fail(err, EXIT_ERR, *found ? "certificate %s is already revoked"
-							: "no certificate with sha256 %s", sha);
+			rc = admin_fail(err, EXIT_ERR,
+					*found ? _("certificate %s is already revoked")
+					: _("no certificate with SHA-256 fingerprint %s"), sha);
 	}
 	PQclear(res);
 	return rc;
@@ -363,13 +371,16 @@ static int set_disabled(PGconn *conn, int argc, char **argv, const char *value, 
 	if (rc)
 		return rc;
 	const char *p[2] = { login, value };
-	PGresult *res = admin_exec(conn, "UPDATE accounts SET disabled = $2::boolean WHERE login = $1", 2, p);
+	PGresult *res = admin_exec(conn, "UPDATE accounts SET disabled = $2::boolean WHERE login = $1"
+				   " RETURNING display_name", 2, p);
 	if (!admin_ok(res))
-		rc = admin_fail_pg(err, res, conn, "cannot update account");
-	else if (strcmp(PQcmdTuples(res), "1") != 0)
-		rc = admin_fail(err, EXIT_ERR, "no account with login '%s'", login);
+		rc = admin_fail_pg(err, res, conn, _("cannot update account"));
+	else if (PQntuples(res) != 1)
+		rc = admin_fail(err, EXIT_ERR, _("no account with login '%s'"), login);
 	else if ((rc = notify_servers(conn, err)) == EXIT_OK)
-		printf("%s %s\n", login, value[0] == 't' ? "disabled" : "enabled");
+		/* TRANSLATORS: the account's name and login */
+		printf(value[0] == 't' ? _("account %s (%s) disabled\n") : _("account %s (%s) enabled\n"),
+		       PQgetvalue(res, 0, 0), login);
 	PQclear(res);
 	return rc;
 }
@@ -387,19 +398,25 @@ static int cmd_account_enable(PGconn *conn, int argc, char **argv, char *err)
 static int cmd_list_accounts(PGconn *conn, int argc, char **argv, char *err)
 {
 	struct flag flags[] = { { NULL, NULL, false } };
-	int rc = admin_parse_flags(argv[0], argc, argv, flags, err), w[4] = { 5, 4, 3, 5 };
+	/* TRANSLATORS: the headings of list-accounts' columns */
+	const char *head[4] = { _("LOGIN"), _("NAME"), _("ORG"), _("ROLES") };
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err), w[4];
 	if (rc)
 		return rc;
+	for (int c = 0; c < 4; c++)
+		w[c] = (int)strlen(head[c]);
+	/* the words of the table, in the reader's language, as parameters */
+	const char *p[3] = { _("yes"), _("no"), _("(revoked)") };
 	PGresult *res = admin_exec(conn,
 		"SELECT a.login, a.display_name, o.name, array_to_string(a.roles, ','),"
-		" CASE WHEN a.disabled THEN 'yes' ELSE 'no' END,"
+		" CASE WHEN a.disabled THEN $1::text ELSE $2::text END,"
 		" coalesce(string_agg(c.sha256 || CASE WHEN c.revoked_at IS NOT NULL"
-		"   THEN '(revoked)' ELSE '' END, ' ' ORDER BY c.created_at), '')"
+		"   THEN $3::text ELSE '' END, ' ' ORDER BY c.created_at), '')"
 		" FROM accounts a JOIN organizations o ON o.id = a.organization_id"
 		" LEFT JOIN certificates c ON c.account_id = a.id"
-		" GROUP BY a.id, o.name ORDER BY a.login", 0, NULL);
+		" GROUP BY a.id, o.name ORDER BY a.login", 3, p);
 	if (!admin_ok(res)) {
-		rc = admin_fail_pg(err, res, conn, "cannot list accounts");
+		rc = admin_fail_pg(err, res, conn, _("cannot list accounts"));
 		PQclear(res);
 		return rc;
 	}
@@ -407,8 +424,8 @@ static int cmd_list_accounts(PGconn *conn, int argc, char **argv, char *err)
 		for (int c = 0; c < 4; c++)
 			if (PQgetlength(res, r, c) > w[c])
 				w[c] = PQgetlength(res, r, c);
-	printf("%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", w[0], "LOGIN", w[1], "NAME", w[2], "ORG",
-	       w[3], "ROLES", "DISABLED", "CERTIFICATES (SHA-256)");
+	printf("%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", w[0], head[0], w[1], head[1], w[2], head[2],
+	       w[3], head[3], _("DISABLED"), _("CERTIFICATES (SHA-256)"));
 	for (int r = 0; r < PQntuples(res); r++)
 		printf("%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", w[0], PQgetvalue(res, r, 0),
 		       w[1], PQgetvalue(res, r, 1), w[2], PQgetvalue(res, r, 2),
@@ -425,7 +442,7 @@ static int cmd_migrate(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	/* admin_main has applied the migrations already. */
-	printf("schema version %d\n", migrate_latest_version());
+	printf(_("schema version %d\n"), migrate_latest_version());
 	return EXIT_OK;
 }
 
@@ -445,17 +462,18 @@ static int set_published(PGconn *conn, int argc, char **argv, bool publish, char
 	if (rc)
 		return rc;
 	if (!admin_parse_positive(id, &n))
-		return admin_fail(err, EXIT_USAGE, "%s: --id must be a positive number", argv[0]);
+		return admin_fail(err, EXIT_USAGE, _("%s: --id must be a positive number"), argv[0]);
 	if ((summary && !admin_valid_text(summary)) || (title && !admin_valid_text(title)))
-		return admin_fail(err, EXIT_USAGE, "%s: --summary and --title must not be blank", argv[0]);
+		return admin_fail(err, EXIT_USAGE, _("%s: --summary and --title must not be blank"), argv[0]);
 	const char *p[4] = { id, publish ? "true" : "false", title, summary };
 	PGresult *res = admin_exec(conn, "SELECT jy_publish($1::bigint, $2::boolean, $3::text, $4::text)",
 			     4, p);
 	if (!admin_ok(res))
-		rc = admin_fail_pg(err, res, conn, publish ? "cannot publish" : "cannot unpublish");
+		rc = admin_fail_pg(err, res, conn, publish ? _("cannot publish") : _("cannot unpublish"));
 	else
-		printf("suggestion %s %s\n", id,
-		       !publish ? "unpublished" : summary ? "published (summary)" : "published (full text)");
+		printf(!publish ? _("suggestion %s unpublished\n")
+		       : summary ? _("suggestion %s published (summary)\n")
+				 : _("suggestion %s published (full text)\n"), id);
 	PQclear(res);
 	return rc;
 }
@@ -478,29 +496,34 @@ struct command {
 	const char *usage;
 };
 
+/* The usage lines are translated where printed (--help): the command, its
+ * flags and the values typed as they are stay; the placeholders are words. */
 static const struct command commands[] = {
-	{ "org-add", cmd_org_add, "org-add --name NAME --kind KIND [--parent NAME]" },
-	{ "deputy-add", cmd_deputy_add, "deputy-add --name NAME --term N [--delegation TEXT] "
-					"[--phone TEXT] [--station ORGNAME]" },
-	{ "account-add", cmd_account_add, "account-add --login L --name DISPLAY --org ORGNAME "
-					  "--roles r1,r2 [--deputy DEPUTY_ID] [--cert FILE.pem]" },
-	{ "cert-bind", cmd_cert_bind, "cert-bind --login L --cert FILE.pem" },
-	{ "cert-revoke", cmd_cert_revoke, "cert-revoke (--cert FILE.pem | --sha256 HEX)" },
-	{ "enroll-code", admin_enroll_code, "enroll-code --login L [--valid-hours H]   (one-time code "
-					    "for 'jianyi enroll'; default 72 h, at most 720)" },
-	{ "account-disable", cmd_account_disable, "account-disable --login L" },
-	{ "account-enable", cmd_account_enable, "account-enable --login L" },
+	/* TRANSLATORS: keep the command, the --flags and the values a person
+	 * types (holiday, workday, clear, -) as they are; translate the
+	 * placeholders (NAME, KIND ...) and the notes in parentheses. */
+	{ "org-add", cmd_org_add, N_("org-add --name NAME --kind KIND [--parent NAME]") },
+	{ "deputy-add", cmd_deputy_add, N_("deputy-add --name NAME --term N [--delegation TEXT] "
+					"[--phone TEXT] [--station ORGNAME]") },
+	{ "account-add", cmd_account_add, N_("account-add --login L --name DISPLAY --org ORGNAME "
+					  "--roles r1,r2 [--deputy DEPUTY_ID] [--cert FILE.pem]") },
+	{ "cert-bind", cmd_cert_bind, N_("cert-bind --login L --cert FILE.pem") },
+	{ "cert-revoke", cmd_cert_revoke, N_("cert-revoke (--cert FILE.pem | --sha256 HEX)") },
+	{ "enroll-code", admin_enroll_code, N_("enroll-code --login L [--valid-hours H]   (one-time code "
+					    "for 'jianyi enroll'; default 72 h, at most 720)") },
+	{ "account-disable", cmd_account_disable, N_("account-disable --login L") },
+	{ "account-enable", cmd_account_enable, N_("account-enable --login L") },
 	{ "list-accounts", cmd_list_accounts, "list-accounts" },
 	{ "migrate", cmd_migrate, "migrate" },
-	{ "publish", cmd_publish, "publish --id N [--summary TEXT] [--title TEXT]   (public portal; "
-				  "registered cases only, never a confidential one)" },
-	{ "unpublish", cmd_unpublish, "unpublish --id N" },
-	{ "calendar-set", admin_calendar_set, "calendar-set --date YYYY-MM-DD[..YYYY-MM-DD] "
-					      "--kind holiday|workday|clear [--name TEXT] [--by LOGIN]" },
-	{ "calendar-load", admin_calendar_load, "calendar-load --file FILE [--replace-year YYYY] "
-						"[--by LOGIN]   (lines: DATE[..DATE] holiday|workday [NAME])" },
-	{ "calendar-show", admin_calendar_show, "calendar-show [--year YYYY]" },
-	{ "batch", cmd_batch, "batch FILE|-   (one command per line, all in one transaction)" },
+	{ "publish", cmd_publish, N_("publish --id N [--summary TEXT] [--title TEXT]   (public portal; "
+				  "registered cases only, never a confidential one)") },
+	{ "unpublish", cmd_unpublish, N_("unpublish --id N") },
+	{ "calendar-set", admin_calendar_set, N_("calendar-set --date YYYY-MM-DD[..YYYY-MM-DD] "
+					      "--kind holiday|workday|clear [--name TEXT] [--by LOGIN]") },
+	{ "calendar-load", admin_calendar_load, N_("calendar-load --file FILE [--replace-year YYYY] "
+						"[--by LOGIN]   (lines: DATE[..DATE] holiday|workday [NAME])") },
+	{ "calendar-show", admin_calendar_show, N_("calendar-show [--year YYYY]") },
+	{ "batch", cmd_batch, N_("batch FILE|-   (one command per line, all in one transaction)") },
 	{ NULL, NULL, NULL },
 };
 
@@ -514,9 +537,9 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: jianyid admin COMMAND [flags]   (COMMAND --help for details)\n");
+	fprintf(f, _("usage: jianyid admin COMMAND [flags]   (COMMAND --help for details)\n"));
 	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %s\n", c->usage);
+		fprintf(f, "  %s\n", _(c->usage));
 }
 
 static bool wants_help(int argc, char **argv)
@@ -543,7 +566,7 @@ static int split_line(char *line, char **words, int *nwords, char *err)
 		if (!*r || *r == '#')
 			break;
 		if (n == MAX_WORDS)
-			return admin_fail(err, EXIT_ERR, "more than %d words", MAX_WORDS);
+			return admin_fail(err, EXIT_ERR, _("more than %d words"), MAX_WORDS);
 		words[n++] = w;
 		while (*r && *r != ' ' && *r != '\t' && *r != '\r' && *r != '\n') {
 			if (*r != '"') {
@@ -552,7 +575,7 @@ static int split_line(char *line, char **words, int *nwords, char *err)
 			}
 			for (r++; *r != '"'; r++) {
 				if (!*r)
-					return admin_fail(err, EXIT_ERR, "unterminated double quote");
+					return admin_fail(err, EXIT_ERR, _("unterminated double quote"));
 				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
 					r++;
 				*w++ = *r;
@@ -578,13 +601,13 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 	PGresult *res;
 
 	if (argc != 2)
-		return admin_fail(err, EXIT_USAGE, "batch: give exactly one FILE (or - for stdin)");
+		return admin_fail(err, EXIT_USAGE, _("batch: give exactly one FILE (or - for stdin)"));
 	f = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
 	if (!f)
-		return admin_fail(err, EXIT_ERR, "cannot open %s: %s", argv[1], strerror(errno));
+		return admin_fail(err, EXIT_ERR, _("cannot open %s: %s"), argv[1], strerror(errno));
 	res = PQexec(conn, "BEGIN");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = admin_fail_pg(err, res, conn, "batch: cannot begin");
+		rc = admin_fail_pg(err, res, conn, _("batch: cannot begin"));
 	PQclear(res);
 	while (rc == EXIT_OK && getline(&line, &cap, f) >= 0) {
 		char *words[MAX_WORDS + 1];
@@ -592,7 +615,7 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 		const struct command *c;
 		lineno++;
 		if (split_line(line, words, &n, lerr) != EXIT_OK) {
-			rc = admin_fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
+			rc = admin_fail(err, EXIT_ERR, _("line %ld: %s"), lineno, lerr);
 			break;
 		}
 		if (n == 0)
@@ -600,23 +623,23 @@ static int cmd_batch(PGconn *conn, int argc, char **argv, char *err)
 		words[n] = NULL;
 		c = find_command(words[0]);
 		if (!c || c->run == cmd_batch) {
-			rc = admin_fail(err, EXIT_ERR, "line %ld: unknown command '%s'", lineno, words[0]);
+			rc = admin_fail(err, EXIT_ERR, _("line %ld: unknown command '%s'"), lineno, words[0]);
 			break;
 		}
 		if (c->run(conn, n, words, lerr) != EXIT_OK)
-			rc = admin_fail(err, EXIT_ERR, "line %ld: %s", lineno, lerr);
+			rc = admin_fail(err, EXIT_ERR, _("line %ld: %s"), lineno, lerr);
 	}
 	if (rc == EXIT_OK && ferror(f))
-		rc = admin_fail(err, EXIT_ERR, "cannot read %s: %s", argv[1], strerror(errno));
+		rc = admin_fail(err, EXIT_ERR, _("cannot read %s: %s"), argv[1], strerror(errno));
 	free(line);
 	if (f != stdin)
 		fclose(f);
 	res = PQexec(conn, rc == EXIT_OK ? "COMMIT" : "ROLLBACK");
 	if (rc == EXIT_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = admin_fail_pg(err, res, conn, "batch: commit failed");
+		rc = admin_fail_pg(err, res, conn, _("batch: commit failed"));
 	PQclear(res);
 	if (rc == EXIT_OK)
-		printf("batch: %ld lines, committed\n", lineno);
+		printf(_("batch: %ld lines, committed\n"), lineno);
 	return rc;
 }
 
@@ -636,19 +659,19 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 		return argc < 1 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (!(cmd = find_command(argv[0]))) {
-		fprintf(stderr, "jianyid admin: unknown command '%s'\n", argv[0]);
+		fprintf(stderr, _("jianyid admin: unknown command '%s'\n"), argv[0]);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (wants_help(argc, argv)) {
-		printf("usage: jianyid admin %s\n", cmd->usage);
+		printf(_("usage: jianyid admin %s\n"), _(cmd->usage));
 		return EXIT_OK;
 	}
 
 	if (!cfg->database_named) {
-		fprintf(stderr, "jianyid admin: which database? Give --config FILE, --database CONNINFO "
-			"or --data-dir DIR (there is no %s to read); admin never creates a new "
-			"database in the current directory\n", JY_DEFAULT_CONFIG);
+		fprintf(stderr, _("jianyid admin: which database? Give --config FILE, --database CONNINFO "
+				  "or --data-dir DIR (there is no %s to read); admin never creates a new "
+				  "database in the current directory\n"), JY_DEFAULT_CONFIG);
 		return EXIT_USAGE;
 	}
 	if (cfg->conninfo) {
@@ -656,7 +679,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	} else {
 		if (!embedded_pg_start_archiving(&pg, cfg->data_dir, cfg->pg_bindir, cfg->archive_dir,
 						 err, sizeof err)) {
-			fprintf(stderr, "jianyid admin: %s\n", err);
+			fprintf(stderr, _("jianyid admin: %s\n"), err);
 			return EXIT_ERR;
 		}
 		embedded = true;
@@ -664,7 +687,7 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
 		/* libpq's message names host and database, never the password. */
-		snprintf(err, sizeof err, "cannot connect to the database: %.*s",
+		snprintf(err, sizeof err, _("cannot connect to the database: %.*s"),
 			 (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn));
 		rc = EXIT_ERR;
 	} else if (!migrate_apply_waiting(conn, cfg->migration_lock_timeout_s, &applied, err, sizeof err)) {
@@ -674,9 +697,9 @@ int admin_main(int argc, char **argv, struct jy_config *cfg)
 	}
 	fflush(stdout);
 	if (rc != EXIT_OK) {
-		fprintf(stderr, "jianyid admin: %s\n", err);
+		fprintf(stderr, _("jianyid admin: %s\n"), err);
 		if (rc == EXIT_USAGE)
-			fprintf(stderr, "usage: jianyid admin %s\n", cmd->usage);
+			fprintf(stderr, _("usage: jianyid admin %s\n"), _(cmd->usage));
 	}
 	PQfinish(conn);
 	if (embedded) {

@@ -17,12 +17,28 @@
 #include <string.h>
 
 #include "act_validate.h"
+#include "admin_i18n.h"
 #include "admin_util.h"
 #include "utf8.h"
 
 #define MAX_RANGE_DAYS 366
 
 static const char *const kinds[] = { "holiday", "workday", NULL };
+/* The weekdays as calendar-show prints them (ISO: Monday is 1). */
+static const char *const weekdays[] = { N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"),
+					N_("Sat"), N_("Sun") };
+
+/* A kind as the reader says it (the file and the flags keep the English). */
+static const char *kind_word(const char *kind)
+{
+	if (strcmp(kind, "holiday") == 0)
+		/* TRANSLATORS: a weekday off (calendar-show) */
+		return _("holiday");
+	if (strcmp(kind, "workday") == 0)
+		/* TRANSLATORS: a weekend day worked, 调休 (calendar-show) */
+		return _("workday");
+	return kind;
+}
 
 /* The account recorded on the timelines of the cases a change moves. */
 static int actor_id(PGconn *conn, const char *login, char *out, size_t outlen, char *err)
@@ -33,7 +49,7 @@ static int actor_id(PGconn *conn, const char *login, char *out, size_t outlen, c
 	int rc = admin_lookup_id(conn, "SELECT id FROM accounts WHERE login = $1 AND NOT disabled",
 				 login, out, outlen, err);
 	if (rc == EXIT_OK && !*out)
-		return admin_fail(err, EXIT_ERR, "no enabled account with login '%s'", login);
+		return admin_fail(err, EXIT_ERR, _("no enabled account with login '%s'"), login);
 	return rc;
 }
 
@@ -48,7 +64,7 @@ static int set_range(PGconn *conn, const char *first, const char *last, const ch
 		"SELECT count(jy_calendar_set(d::date, $3, $4)) FROM generate_series($1::date, $2::date, "
 		"'1 day') d WHERE $3 <> 'holiday' OR $1 = $2 OR extract(isodow FROM d) < 6",
 		4, p);
-	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, "cannot set the calendar");
+	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, _("cannot set the calendar"));
 	PQclear(res);
 	return rc;
 }
@@ -95,7 +111,7 @@ static int begin(PGconn *conn, bool *own, char *err)
 	if (!*own)
 		return EXIT_OK;
 	PGresult *res = PQexec(conn, "BEGIN");
-	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, "cannot begin");
+	int rc = admin_ok(res) ? EXIT_OK : admin_fail_pg(err, res, conn, _("cannot begin"));
 	PQclear(res);
 	return rc;
 }
@@ -106,15 +122,15 @@ static int finish(PGconn *conn, bool own, int rc, const char *actor, char *err)
 		const char *p[1] = { *actor ? actor : NULL };
 		PGresult *res = admin_exec(conn, "SELECT jy_calendar_recalculate($1::bigint)", 1, p);
 		if (!admin_ok(res))
-			rc = admin_fail_pg(err, res, conn, "cannot move the deadlines");
+			rc = admin_fail_pg(err, res, conn, _("cannot move the deadlines"));
 		else
-			printf("deadlines moved on %s case(s)\n", PQgetvalue(res, 0, 0));
+			printf(_("deadlines moved on %s case(s)\n"), PQgetvalue(res, 0, 0));
 		PQclear(res);
 	}
 	if (own) {
 		PGresult *res = PQexec(conn, rc == EXIT_OK ? "COMMIT" : "ROLLBACK");
 		if (rc == EXIT_OK && !admin_ok(res))
-			rc = admin_fail_pg(err, res, conn, "commit failed");
+			rc = admin_fail_pg(err, res, conn, _("commit failed"));
 		PQclear(res);
 	}
 	return rc;
@@ -131,15 +147,15 @@ int admin_calendar_set(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (!parse_days(day, first, last))
-		return admin_fail(err, EXIT_USAGE, "%s: --date must be YYYY-MM-DD or FIRST..LAST (real "
-				  "dates, FIRST not after LAST)", argv[0]);
+		return admin_fail(err, EXIT_USAGE, _("%s: --date must be YYYY-MM-DD or FIRST..LAST (real "
+				  "dates, FIRST not after LAST)"), argv[0]);
 	if (strcmp(kind, "clear") != 0 && !admin_in_list(kind, kinds))
-		return admin_fail(err, EXIT_USAGE, "%s: --kind must be holiday, workday or clear", argv[0]);
+		return admin_fail(err, EXIT_USAGE, _("%s: --kind must be holiday, workday or clear"), argv[0]);
 	if (name && !name_ok(name))
-		return admin_fail(err, EXIT_USAGE, "%s: --name must be UTF-8, at most 50 characters",
+		return admin_fail(err, EXIT_USAGE, _("%s: --name must be UTF-8, at most 50 characters"),
 				  argv[0]);
 	if (!range_short(conn, first, last))
-		return admin_fail(err, EXIT_USAGE, "%s: a range covers at most %d days", argv[0],
+		return admin_fail(err, EXIT_USAGE, _("%s: a range covers at most %d days"), argv[0],
 				  MAX_RANGE_DAYS);
 	if ((rc = actor_id(conn, by, actor, sizeof actor, err)) != EXIT_OK ||
 	    (rc = begin(conn, &own, err)) != EXIT_OK)
@@ -162,17 +178,17 @@ static int load_line(PGconn *conn, char *line, char *err)
 	char *name = strtok(NULL, "\r\n");
 	char first[11], last[11];
 	if (!parse_days(days, first, last))
-		return admin_fail(err, EXIT_ERR, "'%s' is not YYYY-MM-DD or FIRST..LAST", days);
+		return admin_fail(err, EXIT_ERR, _("'%s' is not YYYY-MM-DD or FIRST..LAST"), days);
 	if (!kind || !admin_in_list(kind, kinds))
-		return admin_fail(err, EXIT_ERR, "the kind must be holiday or workday");
+		return admin_fail(err, EXIT_ERR, _("the kind must be holiday or workday"));
 	while (name && isspace((unsigned char)*name))
 		name++;
 	for (size_t n = name ? strlen(name) : 0; n > 0 && isspace((unsigned char)name[n - 1]); n--)
 		name[n - 1] = '\0';
 	if (name && !name_ok(name))
-		return admin_fail(err, EXIT_ERR, "the name must be UTF-8, at most 50 characters");
+		return admin_fail(err, EXIT_ERR, _("the name must be UTF-8, at most 50 characters"));
 	if (!range_short(conn, first, last))
-		return admin_fail(err, EXIT_ERR, "a range covers at most %d days", MAX_RANGE_DAYS);
+		return admin_fail(err, EXIT_ERR, _("a range covers at most %d days"), MAX_RANGE_DAYS);
 	return set_range(conn, first, last, kind, name, err);
 }
 
@@ -188,11 +204,11 @@ int admin_calendar_load(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (replace && (!admin_parse_positive(replace, &year) || year < 1900 || year > 2200))
-		return admin_fail(err, EXIT_USAGE, "%s: --replace-year must be a year (1900 to 2200)",
+		return admin_fail(err, EXIT_USAGE, _("%s: --replace-year must be a year (1900 to 2200)"),
 				  argv[0]);
 	FILE *f = fopen(file, "r");
 	if (!f)
-		return admin_fail(err, EXIT_ERR, "cannot open %s: %s", file, strerror(errno));
+		return admin_fail(err, EXIT_ERR, _("cannot open %s: %s"), file, strerror(errno));
 	if ((rc = actor_id(conn, by, actor, sizeof actor, err)) != EXIT_OK ||
 	    (rc = begin(conn, &own, err)) != EXIT_OK) {
 		fclose(f);
@@ -204,7 +220,7 @@ int admin_calendar_load(PGconn *conn, int argc, char **argv, char *err)
 		PGresult *res = admin_exec(conn, "DELETE FROM calendar_days WHERE "
 					   "extract(year FROM day) = $1::int", 1, p);
 		if (!admin_ok(res))
-			rc = admin_fail_pg(err, res, conn, "cannot clear the year");
+			rc = admin_fail_pg(err, res, conn, _("cannot clear the year"));
 		PQclear(res);
 	}
 	char *line = NULL;
@@ -214,16 +230,16 @@ int admin_calendar_load(PGconn *conn, int argc, char **argv, char *err)
 	while (rc == EXIT_OK && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (memchr(line, '\0', (size_t)len))
-			rc = admin_fail(err, EXIT_ERR, "%s line %ld: contains a NUL byte", file, lineno);
+			rc = admin_fail(err, EXIT_ERR, _("%s line %ld: contains a NUL byte"), file, lineno);
 		else if (load_line(conn, line, lerr) != EXIT_OK)
-			rc = admin_fail(err, EXIT_ERR, "%s line %ld: %s", file, lineno, lerr);
+			rc = admin_fail(err, EXIT_ERR, _("%s line %ld: %s"), file, lineno, lerr);
 	}
 	if (rc == EXIT_OK && ferror(f))
-		rc = admin_fail(err, EXIT_ERR, "cannot read %s: %s", file, strerror(errno));
+		rc = admin_fail(err, EXIT_ERR, _("cannot read %s: %s"), file, strerror(errno));
 	free(line);
 	fclose(f);
 	if (rc == EXIT_OK)
-		printf("calendar: %ld lines read from %s\n", lineno, file);
+		printf(_("calendar: %ld lines read from %s\n"), lineno, file);
 	return finish(conn, own, rc, actor, err);
 }
 
@@ -236,19 +252,21 @@ int admin_calendar_show(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (year && (!admin_parse_positive(year, &y) || y < 1900 || y > 2200))
-		return admin_fail(err, EXIT_USAGE, "%s: --year must be a year (1900 to 2200)", argv[0]);
+		return admin_fail(err, EXIT_USAGE, _("%s: --year must be a year (1900 to 2200)"), argv[0]);
 	const char *p[1] = { year ? year : "0" };
 	PGresult *res = admin_exec(conn,
-				   "SELECT to_char(day, 'YYYY-MM-DD Dy'), kind, name FROM calendar_days "
-				   "WHERE $1::int = 0 OR extract(year FROM day) = $1::int ORDER BY day",
+				   "SELECT to_char(day, 'YYYY-MM-DD'), extract(isodow FROM day)::int, kind,"
+				   " name FROM calendar_days"
+				   " WHERE $1::int = 0 OR extract(year FROM day) = $1::int ORDER BY day",
 				   1, p);
 	if (!admin_ok(res)) {
-		rc = admin_fail_pg(err, res, conn, "cannot read the calendar");
+		rc = admin_fail_pg(err, res, conn, _("cannot read the calendar"));
 	} else {
 		for (int r = 0; r < PQntuples(res); r++)
-			printf("%s  %-7s  %s\n", PQgetvalue(res, r, 0), PQgetvalue(res, r, 1),
-			       PQgetvalue(res, r, 2));
-		printf("%d exception(s) to Monday-Friday\n", PQntuples(res));
+			printf("%s %s  %-7s  %s\n", PQgetvalue(res, r, 0),
+			       _(weekdays[(atoi(PQgetvalue(res, r, 1)) + 6) % 7]),
+			       kind_word(PQgetvalue(res, r, 2)), PQgetvalue(res, r, 3));
+		printf(_("%d exception(s) to Monday-Friday\n"), PQntuples(res));
 	}
 	PQclear(res);
 	return rc;

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "admin_i18n.h"
 #include "admin_util.h"
 
 #define DEFAULT_VALID_HOURS 72
@@ -44,27 +45,35 @@ int admin_enroll_code(PGconn *conn, int argc, char **argv, char *err)
 	if (rc)
 		return rc;
 	if (hours && (!admin_parse_positive(hours, &h) || h > MAX_VALID_HOURS))
-		return admin_fail(err, EXIT_USAGE, "%s: --valid-hours must be a whole number from 1 to %d",
+		return admin_fail(err, EXIT_USAGE, _("%s: --valid-hours must be a whole number from 1 to %d"),
 				  argv[0], MAX_VALID_HOURS);
 	if (!make_secret(secret, sha))
-		return admin_fail(err, EXIT_ERR, "%s: cannot make a random secret", argv[0]);
+		return admin_fail(err, EXIT_ERR, _("%s: cannot make a random secret"), argv[0]);
 	snprintf(hbuf, sizeof hbuf, "%ld", h);
 	const char *p[3] = { login, sha, hbuf };
+	/* The expiry as the congress's clock reads it, and the person by name:
+	 * what the operator tells them. */
 	PGresult *res = admin_exec(conn,
-		"INSERT INTO enrollment_codes (account_id, secret_sha256, expires_at)"
-		" SELECT id, $2, now() + make_interval(hours => $3::int) FROM accounts"
-		" WHERE login = $1 AND NOT disabled"
-		" RETURNING id, jy_rfc3339(expires_at)", 3, p);
+		"WITH a AS (SELECT id, display_name FROM accounts WHERE login = $1 AND NOT disabled),"
+		" c AS (INSERT INTO enrollment_codes (account_id, secret_sha256, expires_at)"
+		"  SELECT id, $2, now() + make_interval(hours => $3::int) FROM a"
+		"  RETURNING id, account_id, expires_at)"
+		" SELECT c.id, to_char(c.expires_at AT TIME ZONE jy_setting('time_zone'),"
+		"  'YYYY-MM-DD HH24:MI'), jy_setting('time_zone'), a.display_name"
+		" FROM c JOIN a ON a.id = c.account_id", 3, p);
 	if (!admin_ok(res)) {
-		rc = admin_fail_pg(err, res, conn, "cannot make an enrollment code");
+		rc = admin_fail_pg(err, res, conn, _("cannot make an enrollment code"));
 	} else if (PQntuples(res) != 1) {
-		rc = admin_fail(err, EXIT_ERR, "no enabled account with login '%s'", login);
+		rc = admin_fail(err, EXIT_ERR, _("no enabled account with login '%s'"), login);
 	} else {
 		/* The code alone on stdout (a script takes it); the rest on stderr. */
 		printf("%s-%s\n", PQgetvalue(res, 0, 0), secret);
-		fprintf(stderr, "enrollment code for '%s', valid until %s, usable once; it is shown only "
-			"now: give it to the person, who runs 'jianyi enroll --code CODE ...'\n",
-			login, PQgetvalue(res, 0, 1));
+		/* TRANSLATORS: the person's name, their login, the expiry (date and
+		 * time) and its time zone (e.g. Asia/Shanghai) */
+		fprintf(stderr, _("enrollment code for %s (%s), valid until %s (%s), usable once; it is "
+				  "shown only now: give it to the person, who runs "
+				  "'jianyi enroll --code CODE ...'\n"),
+			PQgetvalue(res, 0, 3), login, PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
 	}
 	PQclear(res);
 	return rc;

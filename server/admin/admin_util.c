@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_i18n.h"
+
 int admin_fail(char *err, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -24,6 +26,15 @@ bool admin_in_list(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return true;
 	return false;
+}
+
+const char *admin_join(const char *const *list, char *out, size_t outlen)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *const *w = list; *w && n < outlen; w++)
+		n += (size_t)snprintf(out + n, outlen - n, "%s%s", w == list ? "" : ", ", *w);
+	return out;
 }
 
 const char *admin_sqlstate(const PGresult *res)
@@ -44,7 +55,7 @@ int admin_fail_pg(char *err, const PGresult *res, PGconn *conn, const char *what
 	const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (!m)
 		m = PQerrorMessage(conn);
-	return admin_fail(err, EXIT_ERR, "%s: %.*s", what, (int)strcspn(m, "\n"), m);
+	return admin_fail(err, EXIT_ERR, _("%s: %.*s"), what, (int)strcspn(m, "\n"), m);
 }
 
 PGresult *admin_exec(PGconn *conn, const char *sql, int n, const char *const *params)
@@ -97,7 +108,7 @@ int admin_lookup_id(PGconn *conn, const char *sql, const char *key, char *out, s
 	const char *p[1] = { key };
 	PGresult *res = admin_exec(conn, sql, 1, p);
 	if (!admin_ok(res)) {
-		int rc = admin_fail_pg(err, res, conn, "lookup failed");
+		int rc = admin_fail_pg(err, res, conn, _("lookup failed"));
 		PQclear(res);
 		return rc;
 	}
@@ -114,7 +125,7 @@ int admin_parse_flags(const char *cmd, int argc, char **argv, struct flag *flags
 		size_t nlen;
 		struct flag *f = NULL;
 		if (strncmp(a, "--", 2) != 0)
-			return admin_fail(err, EXIT_USAGE, "%s: unexpected argument '%s'", cmd, a);
+			return admin_fail(err, EXIT_USAGE, _("%s: unexpected argument '%s'"), cmd, a);
 		a += 2;
 		nlen = strcspn(a, "=");
 		if (a[nlen] == '=')
@@ -123,19 +134,20 @@ int admin_parse_flags(const char *cmd, int argc, char **argv, struct flag *flags
 			if (strlen(g->name) == nlen && strncmp(g->name, a, nlen) == 0)
 				f = g;
 		if (!f)
-			return admin_fail(err, EXIT_USAGE, "%s: unknown flag '--%.*s'", cmd, (int)nlen, a);
+			return admin_fail(err, EXIT_USAGE, _("%s: unknown flag '--%.*s'"), cmd, (int)nlen, a);
 		if (!val) {
 			if (i + 1 >= argc)
-				return admin_fail(err, EXIT_USAGE, "%s: flag --%s needs a value", cmd, f->name);
+				return admin_fail(err, EXIT_USAGE, _("%s: flag --%s needs a value"), cmd,
+						  f->name);
 			val = argv[++i];
 		}
 		if (*f->value)
-			return admin_fail(err, EXIT_USAGE, "%s: flag --%s given twice", cmd, f->name);
+			return admin_fail(err, EXIT_USAGE, _("%s: flag --%s given twice"), cmd, f->name);
 		*f->value = val;
 	}
 	for (struct flag *g = flags; g->name; g++)
 		if (g->required && !*g->value)
-			return admin_fail(err, EXIT_USAGE, "%s: missing --%s", cmd, g->name);
+			return admin_fail(err, EXIT_USAGE, _("%s: missing --%s"), cmd, g->name);
 	return EXIT_OK;
 }
 

@@ -24,6 +24,8 @@ int admin_fail(char *err, int code, const char *fmt, ...) __attribute__((format(
 /* The database's primary message for res (or the connection's), one line. */
 int admin_fail_pg(char *err, const PGresult *res, PGconn *conn, const char *what);
 bool admin_in_list(const char *s, const char *const *list);
+/* The words of list joined by ", " into out (the values a flag takes). */
+const char *admin_join(const char *const *list, char *out, size_t outlen);
 const char *admin_sqlstate(const PGresult *res);
 const char *admin_constraint(const PGresult *res);
 PGresult *admin_exec(PGconn *conn, const char *sql, int n, const char *const *params);

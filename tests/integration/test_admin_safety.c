@@ -9,10 +9,15 @@
  *    run as a third user it refuses, naming the owner;
  *  - as root, a symbolic link that the cluster's user put in place of a
  *    directory inside the data directory is refused, never followed (root
- *    would otherwise chown/chmod whatever it points to).
- * Needs root (it runs commands as other users with runuser). */
+ *    would otherwise chown/chmod whatever it points to);
+ *  - it speaks the operator's language (issue 13): under zh_CN its usage,
+ *    confirmations, tables and refusals are Chinese without an English
+ *    word (zh_words.h, the CLI's checker), under LANG=C English as before.
+ * The root cases need root (they run commands as other users with
+ * runuser). */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -27,6 +32,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "zh_words.h"
 
 #define SERVICE_USER "nobody"
 
@@ -201,12 +207,104 @@ static void admin_as_root_does_not_follow_links(void **state)
 		fail_msg("the refusal does not say why: %s", out);
 }
 
+/* Words jianyid admin prints as typed: its commands and the values of its
+ * flags, programs and signals, the logins of the harness's accounts. */
+static const char *const admin_words[] = {
+	"admin", "org-add", "deputy-add", "account-add", "cert-bind", "cert-revoke", "enroll-code",
+	"account-disable", "account-enable", "list-accounts", "migrate", "publish", "unpublish",
+	"calendar-set", "calendar-load", "calendar-show", "batch", "enroll", "holiday", "workday",
+	"clear", "debug", "info", "warn", "error", "off", "initdb", "pg_ctl", "TERM", "INT", "HUP",
+	"alice", "bob", "ghost", "no-such-command", NULL,
+};
+static const char *const *const admin_also[] = { admin_words, NULL };
+
+#define C_ENV "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=C"
+
+/* "jianyid admin ARGS" on the harness's database in the environment env
+ * (args may redirect: 2>&1 >/dev/null keeps only stderr); its output into
+ * out, its exit status returned. */
+static int admin_in(const char *env, char *out, size_t outlen, const char *args)
+{
+	return sh(out, outlen, "(env %s %s admin --database '%s' %s)", env, getenv("JIANYID"),
+		  H.pg.conninfo, args);
+}
+
+/* Runs args under zh_CN: exit status want, Chinese output holding expect. */
+static void zh_admin(int want, const char *args, const char *expect)
+{
+	char out[16384];
+	int rc = admin_in(ZH_ENV, out, sizeof out, args);
+	if (rc != want)
+		fail_msg("jianyid admin %s: exit %d, not %d:\n%s", args, rc, want, out);
+	zh_assert_chinese(args, out, admin_also);
+	if (!strstr(out, expect))
+		fail_msg("jianyid admin %s does not say '%s':\n%s", args, expect, out);
+}
+
+/* Runs args under LANG=C: exit status want, output holding expect. */
+static void c_admin(int want, const char *args, const char *expect)
+{
+	char out[16384];
+	int rc = admin_in(C_ENV, out, sizeof out, args);
+	if (rc != want || !strstr(out, expect))
+		fail_msg("jianyid admin %s: exit %d (want %d), '%s' expected:\n%s", args, rc, want,
+			 expect, out);
+}
+
+static void admin_speaks_the_operators_language(void **state)
+{
+	(void)state;
+	char args[600], out[16384];
+	/* without the locale admin stays English: say why rather than which word */
+	if (setlocale(LC_ALL, "zh_CN.UTF-8") == NULL)
+		fail_msg("the zh_CN.UTF-8 locale is missing (deploy/test makes it; as root: "
+			 "localedef -i zh_CN -f UTF-8 zh_CN.UTF-8)");
+	setlocale(LC_ALL, "C");
+
+	zh_admin(0, "--help", "用法：jianyid admin 命令");
+	zh_admin(0, "enroll-code --help", "用法：jianyid admin enroll-code --login 登录名");
+	/* the code alone on stdout; the note for the operator on stderr */
+	zh_admin(0, "enroll-code --login bob 2>&1 >/dev/null", "已为 王波（bob）生成登记码");
+	snprintf(args, sizeof args, "cert-revoke --cert %s/bob.crt", H.pki);
+	zh_admin(0, args, "已吊销 王波（bob）的证书");
+	zh_admin(1, args, "已被吊销");
+	zh_admin(1, "enroll-code --login ghost", "没有登录名为“ghost”的有效账号");
+	zh_admin(2, "account-disable", "account-disable：缺少 --login");
+	zh_admin(2, "no-such-command", "命令“no-such-command”不存在");
+	/* the table's headings and words (its rows hold roles as typed) */
+	assert_int_equal(admin_in(ZH_ENV, out, sizeof out, "list-accounts | head -1"), 0);
+	zh_assert_chinese("list-accounts", out, admin_also);
+	assert_non_null(strstr(out, "登录名"));
+	assert_int_equal(admin_in(ZH_ENV, out, sizeof out, "list-accounts"), 0);
+	assert_non_null(strstr(out, "（已吊销）"));
+	/* jianyid's own usage and version */
+	assert_int_equal(sh(out, sizeof out, "env " ZH_ENV " %s --help", getenv("JIANYID")), 0);
+	zh_assert_chinese("jianyid --help", out, admin_also);
+	assert_non_null(strstr(out, "运行服务器"));
+	assert_int_equal(sh(out, sizeof out, "env " ZH_ENV " %s --version", getenv("JIANYID")), 0);
+	zh_assert_chinese("jianyid --version", out, admin_also);
+
+	/* the same under LANG=C: English */
+	c_admin(0, "--help", "usage: jianyid admin COMMAND [flags]");
+	c_admin(0, "enroll-code --login alice 2>&1 >/dev/null",
+		"enrollment code for 李丽 (alice), valid until");
+	snprintf(args, sizeof args, "cert-revoke --cert %s/alice.crt", H.pki);
+	c_admin(0, args, "revoked certificate ");
+	c_admin(1, args, "is already revoked");
+	c_admin(1, "enroll-code --login ghost", "no enabled account with login 'ghost'");
+	c_admin(2, "account-disable", "account-disable: missing --login");
+	c_admin(0, "list-accounts", "LOGIN");
+	assert_int_equal(sh(out, sizeof out, "env " C_ENV " %s --help", getenv("JIANYID")), 0);
+	assert_non_null(strstr(out, "usage: jianyid [flags]"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(admin_without_a_database_refuses),
 		cmocka_unit_test(admin_as_root_keeps_a_service_users_cluster),
 		cmocka_unit_test(admin_as_root_does_not_follow_links),
+		cmocka_unit_test(admin_speaks_the_operators_language),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,12 +28,9 @@
 
 #include "harness.h"
 #include "wf_helpers.h"
+#include "zh_words.h"
 
 #define OUT_MAX (256 * 1024)
-
-/* The locale of a Chinese desktop; LC_ALL and LANGUAGE emptied so that
- * nothing in the test's own environment overrides it. */
-#define ZH_ENV "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=zh_CN.UTF-8"
 
 static const char *const commands[] = {
 	"whoami", "enroll", "ping", "version", "submit", "cosign", "withdraw", "register", "return",
@@ -55,91 +52,16 @@ static const char *const values[] = {
 	"server", "cert", "key", "ca", "timeout_ms", "mirror", "client", NULL,
 };
 
-/* Words a person types or reads as names, not as English. */
+/* Words a person types or reads as names, not as English (beyond the
+ * names zh_words.c allows everywhere). */
 static const char *const allowed[] = {
-	"jianyi", "jianyid", "ID", "ID2", "JSON", "CSV", "XLSX", "PEM", "UTF-8", "SHA-256",
-	"IPv6", "CA", "TLS", "RFC", "Excel", "Ctrl-C", "MiB", "iconv", "GBK", "tzdata", "SQLite",
-	"UTC", "README.md", "K", "K.submit", "A-Z", "a-z", "PDF", "PNG", "JPEG", "Word", "PowerPoint",
-	"KB", "MB",
+	"ID2", "K", "K.submit",
 	"liaison", "gov", "a-clerk", "a-head", "b-clerk", "c-clerk", "cmte", "deputy-wang",
 	"A", "B", "C", "D",
 	NULL,
 };
 
-static bool in_list(const char *const *list, const char *w)
-{
-	for (int i = 0; list[i] != NULL; i++)
-		if (strcmp(list[i], w) == 0)
-			return true;
-	return false;
-}
-
-/* Whether a token with a Latin letter is allowed (see the file comment). */
-static bool token_ok(const char *w)
-{
-	size_t n = strlen(w);
-
-	if (w[0] == '-' || w[0] == '$' || w[0] == '~' || w[0] == '[')
-		return true;                         /* --flag, -h, $XDG_..., ~/.config */
-	if (strchr(w, '/') || strchr(w, '.') || strchr(w, '@'))
-		return true;                         /* paths, file names, versions */
-	if (strncmp(w, "JIANYI_", 7) == 0 || strncmp(w, "XDG_", 4) == 0 || strcmp(w, "HOME") == 0)
-		return true;
-	if (strspn(w, "0123456789abcdef:") == n)
-		return true;                         /* fingerprints */
-	if (in_list(commands, w) || in_list(allowed, w) || in_list(values, w))
-		return true;
-	if (strchr(w, '|') != NULL) {         /* choices: before|during|after */
-		char copy[128], *save = NULL;
-
-		snprintf(copy, sizeof copy, "%s", w);
-		for (char *v = strtok_r(copy, "|", &save); v; v = strtok_r(NULL, "|", &save))
-			if (!token_ok(v))
-				return false;
-		return true;
-	}
-	/* A/B/C/D */
-	return strspn(w, "ABCD/") == n;
-}
-
-/* Fails with the first English word in text, naming what printed it. The
- * help's descriptions of --json output name the data's fields in braces
- * ({login, name, ...}): those are skipped. */
-static void assert_chinese(const char *what, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		if (*p == '{') {
-			int depth = 0;
-
-			do {
-				depth += *p == '{' ? 1 : *p == '}' ? -1 : 0;
-				p++;
-			} while (*p && depth > 0);
-			continue;
-		}
-		char w[128];
-		size_t n = 0;
-
-		while (*p && *p != '{' && !(isalnum((unsigned char)*p) || strchr("-_.:/@|$~[", *p)))
-			p++;
-		while (*p && (isalnum((unsigned char)*p) || strchr("-_.:/@|$~[]=", *p))) {
-			if (n + 1 < sizeof w)
-				w[n++] = *p;
-			p++;
-		}
-		w[n] = '\0';
-		/* trailing punctuation belongs to the sentence */
-		while (n > 0 && strchr(".:]=", w[n - 1]))
-			w[--n] = '\0';
-		bool letters = false;
-		for (size_t i = 0; i < n; i++)
-			letters |= isalpha((unsigned char)w[i]) != 0;
-		if (letters && !token_ok(w))
-			fail_msg("%s: English word '%s' in:\n%s", what, w, text);
-	}
-}
+static const char *const *const cli_words[] = { commands, values, allowed, NULL };
 
 /* Runs jianyi as c says (its env: the Chinese locale); it must succeed; its
  * stdout (and stderr, which must be empty) is checked and returned. */
@@ -153,7 +75,7 @@ static const char *zh_call(const struct cli_call *c, const char *args)
 	if (rc != 0)
 		fail_msg("%s: exit %d\nstdout:\n%s\nstderr:\n%s", what, rc, out, err);
 	assert_string_equal(err, "");
-	assert_chinese(what, out);
+	zh_assert_chinese(what, out, cli_words);
 	return out;
 }
 
@@ -340,15 +262,6 @@ static const char *refused(const struct cli_call *c, const char *args)
 	return text;
 }
 
-/* An internal name (an action, state, field or role as the code writes it). */
-static void assert_no_snake_case(const char *what, const char *text)
-{
-	for (const char *p = text; *p; p++) {
-		if (*p == '_' && p > text && isalpha((unsigned char)p[-1]) && isalpha((unsigned char)p[1]))
-			fail_msg("%s: an internal name in:\n%s", what, text);
-	}
-}
-
 /* The refusal in both languages: Chinese without English under zh_CN;
  * under LANG=C English (a Latin word) without snake_case. */
 static void refused_both(struct cli_call c, const char *args)
@@ -359,10 +272,10 @@ static void refused_both(struct cli_call c, const char *args)
 	snprintf(what, sizeof what, "%s: jianyi %s", c.who, args);
 	c.env = ZH_ENV;
 	text = refused(&c, args);
-	assert_chinese(what, text);
+	zh_assert_chinese(what, text, cli_words);
 	c.env = "LC_ALL= LC_MESSAGES= LANGUAGE= LANG=C";
 	text = refused(&c, args);
-	assert_no_snake_case(what, text);
+	zh_assert_no_snake_case(what, text);
 	bool latin = false;
 	for (const char *p = text; *p; p++)
 		latin |= isalpha((unsigned char)*p) != 0;
@@ -445,7 +358,7 @@ static void outbox_refusal_in_chinese(void **state)
 	snprintf(args, sizeof args, "contact %s --phase before --method phone "
 		 "--note 电话听取代表意见。", id);
 	zh("a-clerk", args);
-	assert_chinese("a-clerk: jianyi outbox send", refused(&clerk, "outbox send"));
+	zh_assert_chinese("a-clerk: jianyi outbox send", refused(&clerk, "outbox send"), cli_words);
 	out = zh_call(&clerk, "outbox");
 	if (!strstr(out, "已拒绝") || !strstr(out, "已被他人更新"))
 		fail_msg("the refused write is not said with its reason:\n%s", out);

@@ -145,7 +145,8 @@ if ldd /usr/bin/jianyi-desk | grep -q 'not found'; then
 fi
 for f in /usr/share/man/man1/jianyi.1.gz /usr/share/man/zh_CN/man1/jianyi.1.gz \
 	/usr/share/man/man5/jianyid.ini.5.gz /usr/share/man/man8/jianyid.8.gz \
-	/usr/share/man/man8/jianyid-admin.8.gz /usr/share/bash-completion/completions/jianyi \
+	/usr/share/man/man8/jianyid-admin.8.gz /usr/share/man/zh_CN/man8/jianyid-admin.8.gz \
+	/usr/share/bash-completion/completions/jianyi \
 	/usr/share/doc/jianyi/README.md; do
 	[[ -f $f ]] || fail "$f is not installed"
 done

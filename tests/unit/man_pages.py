@@ -4,9 +4,9 @@ the code: every command and flag "jianyi help" lists is in jianyi(1) (the
 Chinese page included), every setting of server/base/config.c is in
 jianyid.ini(5) under its section, every flag of "jianyid --help" is in
 jianyid(8), every command and flag of "jianyid admin --help" in
-jianyid-admin(8), and the completion offers every command and a command's
-flags (for a sample of commands); jianyi-desk(1) names every shortcut of
-docs/DESK.md.
+jianyid-admin(8) (the Chinese page included), and the completion offers
+every command and a command's flags (for a sample of commands);
+jianyi-desk(1) names every shortcut of docs/DESK.md.
 
   man_pages.py SOURCE_DIR JIANYI JIANYID
 """
@@ -75,18 +75,20 @@ server_words = bold(page('jianyid.8.scd'))
 for f in flags_in(run(jianyid, '--help')):
     if f not in server_words:
         problems.append(f'jianyid.8.scd: flag {f} is missing')
-admin_words = bold(page('jianyid-admin.8.scd'))
+admin_pages = ('jianyid-admin.8.scd', 'zh_CN/jianyid-admin.8.scd')
 admin_help = subprocess.run([jianyid, 'admin', '--help'], env=env, capture_output=True,
                             text=True, check=False)
 admin_usage = re.findall(r'^  ([a-z][a-z-]*)(.*)$', admin_help.stdout + admin_help.stderr, re.M)
 if len(admin_usage) < 5:
     problems.append("cannot read the commands from 'jianyid admin --help'")
-for cmd, rest in admin_usage:
-    if cmd not in admin_words:
-        problems.append(f'jianyid-admin.8.scd: command {cmd} is missing')
-    for f in re.findall(r'--[a-z0-9-]+', rest):
-        if f not in admin_words:
-            problems.append(f'jianyid-admin.8.scd: flag {f} of {cmd} is missing')
+for name in admin_pages:
+    admin_words = bold(page(name))
+    for cmd, rest in admin_usage:
+        if cmd not in admin_words:
+            problems.append(f'{name}: command {cmd} is missing')
+        for f in re.findall(r'--[a-z0-9-]+', rest):
+            if f not in admin_words:
+                problems.append(f'{name}: flag {f} of {cmd} is missing')
 
 # jianyi-desk(1), in English and Chinese: every shortcut docs/DESK.md lists
 # (its "Keyboard and screen readers" paragraph).

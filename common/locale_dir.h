@@ -1,5 +1,6 @@
-/* Where the gettext catalogues of the domain "jianyi" are, for libjianyi
- * and the CLI alike (lib_i18n.c). */
+/* Where the gettext catalogues of the domain "jianyi" are, for libjianyi,
+ * the CLI and "jianyid admin" alike (common/, so the server needs no
+ * client code for it). */
 #ifndef JY_LOCALE_DIR_H
 #define JY_LOCALE_DIR_H
 
