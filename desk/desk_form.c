@@ -12,6 +12,7 @@ struct desk_form {
 	const struct desk_form_spec *spec;
 	desk_form_fill_fn fill;
 	desk_form_reset_fn reset;
+	desk_form_timeline_fn see_timeline;
 	void *fields;
 	GDestroyNotify free_fields;
 	void (*done)(void *user);
@@ -314,6 +315,29 @@ void desk_form_close(struct desk_form *f)
 {
 	f->generation++;
 	gtk_revealer_set_reveal_child(GTK_REVEALER(f->revealer), FALSE);
+}
+
+bool desk_form_is_open(const struct desk_form *f)
+{
+	return gtk_revealer_get_reveal_child(GTK_REVEALER(f->revealer));
+}
+
+void desk_form_follow(struct desk_form *f, int32_t version)
+{
+	/* an answer still to come is about the version it was sent at */
+	if (!f->sending)
+		f->version = version;
+}
+
+void desk_form_set_timeline_fn(struct desk_form *f, desk_form_timeline_fn fn)
+{
+	f->see_timeline = fn;
+}
+
+void desk_form_see_timeline(struct desk_form *f, Jianyi__TimelineEvent *const *events, size_t n)
+{
+	if (f->see_timeline != NULL)
+		f->see_timeline(f->fields, events, n);
 }
 
 void desk_form_free(struct desk_form *f)
