@@ -191,7 +191,7 @@ static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionRe
 	for (size_t i = 0; i < NFORMS; i++) {
 		bool allowed = (can & action_forms[i].action) != 0;
 
-		gtk_widget_set_visible(gtk_widget_get_parent(v->buttons[i]), allowed);
+		gtk_widget_set_visible(v->buttons[i], allowed);
 		if (v->following && allowed && desk_form_is_open(v->forms[i]))
 			desk_form_follow(v->forms[i], g->suggestion->version);
 		else
@@ -387,18 +387,14 @@ static GtkWidget *facts_grid(struct desk_case_view *v)
 
 static GtkWidget *details_column(struct desk_case_view *v)
 {
-	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6), *forms;
 
 	v->title = wrapping_label("", TITLE_CHARS);
 	gtk_widget_add_css_class(v->title, "title-2");
 	v->message = wrapping_label(_("Open a case from the to-do list or the case list."),
 				    TEXT_CHARS);
 	gtk_widget_add_css_class(v->message, "dim-label");
-	/* a flow box: the buttons a role may see at once wrap within the column */
-	v->actions = gtk_flow_box_new();
-	gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(v->actions), GTK_SELECTION_NONE);
-	gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(v->actions), 8);
-	gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(v->actions), NFORMS);
+	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
 	for (size_t i = 0; i < NFORMS; i++) {
 		const char *name = action_forms[i].deed != NULL ? cli_deed_text(action_forms[i].deed)
 								 : _(action_forms[i].name);
@@ -407,9 +403,7 @@ static GtkWidget *details_column(struct desk_case_view *v)
 		gtk_accessible_update_property(GTK_ACCESSIBLE(v->buttons[i]),
 					       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 		g_signal_connect(v->buttons[i], "clicked", G_CALLBACK(on_action_clicked), v);
-		gtk_flow_box_append(GTK_FLOW_BOX(v->actions), v->buttons[i]);
-		/* the button takes the focus, not the flow box's child around it */
-		gtk_widget_set_focusable(gtk_widget_get_parent(v->buttons[i]), FALSE);
+		gtk_box_append(GTK_BOX(v->actions), v->buttons[i]);
 	}
 	gtk_widget_set_visible(v->actions, FALSE);
 	v->body = wrapping_label("", TEXT_CHARS);
@@ -418,8 +412,12 @@ static GtkWidget *details_column(struct desk_case_view *v)
 	gtk_box_append(GTK_BOX(col), v->message);
 	gtk_box_append(GTK_BOX(col), facts_grid(v));
 	gtk_box_append(GTK_BOX(col), v->actions);
+	/* the forms in a box of their own, without spacing: the hidden ones
+	 * take no room */
+	forms = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 	for (size_t i = 0; i < NFORMS; i++)
-		gtk_box_append(GTK_BOX(col), desk_form_widget(v->forms[i]));
+		gtk_box_append(GTK_BOX(forms), desk_form_widget(v->forms[i]));
+	gtk_box_append(GTK_BOX(col), forms);
 	gtk_box_append(GTK_BOX(col), heading(_("Attachments")));
 	gtk_box_append(GTK_BOX(col), desk_attachments_widget(v->attachments));
 	gtk_box_append(GTK_BOX(col), heading(_("Text of the suggestion")));

@@ -277,7 +277,10 @@ char *desk_form_text_view_text(GtkWidget *field)
 GtkWidget *desk_form_choices(const char *const *values, const char *(*text)(const char *),
 			     GtkWidget **buttons)
 {
-	GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+	size_t n = g_strv_length((char **)values);
+	/* more than three in a row would widen the window past the screen */
+	GtkWidget *row = gtk_box_new(n > 3 ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL,
+				     n > 3 ? 4 : 12);
 
 	for (size_t i = 0; values[i] != NULL; i++) {
 		buttons[i] = gtk_check_button_new_with_label(text(values[i]));

@@ -52,8 +52,9 @@ GtkWidget *desk_form_entry(int max_chars);
 GtkWidget *desk_form_text_view(void);
 /* The whole text of a desk_form_text_view (g_free it). */
 char *desk_form_text_view_text(GtkWidget *field);
-/* A row of choices, one of which is picked: values[] (NULL-ended) said by
- * text(value); buttons[] gets a check button each (as many as values). */
+/* A row of choices (a column when more than three), one of which is
+ * picked: values[] (NULL-ended) said by text(value); buttons[] gets a
+ * check button each (as many as values). */
 GtkWidget *desk_form_choices(const char *const *values, const char *(*text)(const char *),
 			     GtkWidget **buttons);
 /* The value of the picked choice (the first when none is). */
