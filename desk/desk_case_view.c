@@ -22,19 +22,34 @@ static const char *const fact_names[NFACTS] = {
 	N_("Lead unit"), N_("Co-handling units"), N_("Reply due"), N_("Handler"), N_("Plan"),
 };
 
-/* The actions the view offers, each a button that opens its form. */
+/* The actions the view offers, each a button that opens its form; the
+ * later ones are named with the CLI's words for the deed (cli_terms.h). */
 static const struct {
 	unsigned action;              /* desk_actions.h */
 	const char *label, *name;     /* the button: with its mnemonic, its accessible name */
+	const char *deed;             /* else named by cli_deed_text(deed) */
 	desk_form_new_fn form;
 } action_forms[] = {
-	{ DESK_ACTION_ACCEPT, N_("_Accept the assignment…"), N_("Accept the assignment"),
+	{ DESK_ACTION_ACCEPT, N_("_Accept the assignment…"), N_("Accept the assignment"), NULL,
 	  desk_accept_new },
-	{ DESK_ACTION_PLAN, N_("Fix the _plan…"), N_("Fix the handler and the plan"),
+	{ DESK_ACTION_PLAN, N_("Fix the _plan…"), N_("Fix the handler and the plan"), NULL,
 	  desk_form_plan_new },
-	{ DESK_ACTION_CONTACT, N_("Record a _visit…"), N_("Record a contact with the deputy"),
+	{ DESK_ACTION_CONTACT, N_("Record a _visit…"), N_("Record a contact with the deputy"), NULL,
 	  desk_form_contact_new },
-	{ DESK_ACTION_REPLY, N_("_Reply…"), N_("Reply to the deputy"), desk_form_reply_new },
+	{ DESK_ACTION_REPLY, N_("_Reply…"), N_("Reply to the deputy"), NULL, desk_form_reply_new },
+	{ DESK_ACTION_OPINION, N_("Send the opi_nion…"), NULL, "opinion", desk_form_opinion_new },
+	{ DESK_ACTION_EXTEND, N_("Ask for an e_xtension…"), NULL, "extend", desk_form_extend_new },
+	{ DESK_ACTION_FOLLOW_UP, N_("Report _follow-up…"), NULL, "follow_up",
+	  desk_form_follow_up_new },
+	{ DESK_ACTION_DISPUTE, N_("_Dispute…"), NULL, "dispute", desk_form_dispute_new },
+	{ DESK_ACTION_ASSIGN, N_("Assi_gn…"), NULL, "assign", desk_form_assign_new },
+	{ DESK_ACTION_REASSIGN, N_("Reassign (_M)…"), NULL, "reassign", desk_form_reassign_new },
+	{ DESK_ACTION_APPROVE_EXTENSION, N_("Decide on the extension (_J)…"), NULL,
+	  "approve_extension", desk_form_approve_new },
+	{ DESK_ACTION_REGISTER, N_("Reg_ister…"), NULL, "register", desk_form_register_new },
+	{ DESK_ACTION_RETURN, N_("Send _back…"), NULL, "return", desk_form_return_new },
+	{ DESK_ACTION_SUPERVISE, N_("S_upervise…"), NULL, "supervise", desk_form_supervise_new },
+	{ DESK_ACTION_CLOSE, N_("C_lose…"), NULL, "close", desk_form_close_new },
 };
 #define NFORMS (sizeof action_forms / sizeof action_forms[0])
 
@@ -51,6 +66,9 @@ struct desk_case_view {
 	void *user;
 	GtkWidget *root, *title, *facts[NFACTS], *body, *actions, *timeline;
 	GtkWidget *message, *buttons[NFORMS];
+	GtkWidget *scrollers[2];         /* the two columns */
+	double scroll[2];                /* their positions, kept while following */
+	bool following;                  /* reloading for a change pushed to us */
 	struct desk_form *forms[NFORMS];
 	struct desk_attachments *attachments;
 	int64_t id;
@@ -164,16 +182,35 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s,
 	cli_timeline_sentences_free(lines);
 }
 
-/* The actions the viewer may take now: a button each (desk_actions.h). */
+/* The actions the viewer may take now: a button each (desk_actions.h).
+ * While following the case, a form still allowed stays open as it is. */
 static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionResponse *g)
 {
 	unsigned can = desk_allowed_actions(g);
 
 	for (size_t i = 0; i < NFORMS; i++) {
-		gtk_widget_set_visible(v->buttons[i], (can & action_forms[i].action) != 0);
-		desk_form_close(v->forms[i]);
+		bool allowed = (can & action_forms[i].action) != 0;
+
+		gtk_widget_set_visible(v->buttons[i], allowed);
+		if (v->following && allowed && desk_form_is_open(v->forms[i]))
+			desk_form_follow(v->forms[i], g->suggestion->version);
+		else
+			desk_form_close(v->forms[i]);
 	}
 	gtk_widget_set_visible(v->actions, can != 0);
+}
+
+/* Puts the scroll positions back once the reloaded case is laid out. */
+static gboolean restore_scroll(GtkWidget *w, GdkFrameClock *clock, gpointer data)
+{
+	struct desk_case_view *v = data;
+
+	(void)w;
+	(void)clock;
+	for (size_t i = 0; i < G_N_ELEMENTS(v->scrollers); i++)
+		gtk_adjustment_set_value(gtk_scrolled_window_get_vadjustment(
+			GTK_SCROLLED_WINDOW(v->scrollers[i])), v->scroll[i]);
+	return G_SOURCE_REMOVE;
 }
 
 /* Every page is in: the latest page's suggestion is the case as it is. */
@@ -186,10 +223,16 @@ static void show_case(struct desk_case_view *v)
 	show_facts(v, g->suggestion);
 	show_timeline(v, g->suggestion, events);
 	show_actions(v, g);
+	for (size_t i = 0; i < NFORMS; i++)
+		desk_form_see_timeline(v->forms[i], (Jianyi__TimelineEvent *const *)events->pdata,
+				       events->len);
 	desk_attachments_show(v->attachments, v->id, g->attachments, g->n_attachments,
 			      (Jianyi__TimelineEvent *const *)events->pdata, events->len);
 	g_ptr_array_free(events, TRUE);
 	gtk_label_set_text(GTK_LABEL(v->message), "");
+	if (v->following && gtk_widget_get_mapped(v->root))
+		gtk_widget_add_tick_callback(v->root, restore_scroll, v, NULL);
+	v->following = false;
 }
 
 static Jianyi__Envelope *copy_envelope(const Jianyi__Envelope *env)
@@ -251,6 +294,7 @@ static void request_page(struct desk_case_view *v, int64_t after)
 
 void desk_case_view_open(struct desk_case_view *v, int64_t suggestion_id)
 {
+	v->following = false;
 	v->id = suggestion_id;
 	v->generation++;
 	g_ptr_array_set_size(v->pages, 0);
@@ -262,6 +306,19 @@ void desk_case_view_reload(struct desk_case_view *v)
 {
 	if (v->id > 0)
 		desk_case_view_open(v, v->id);
+}
+
+void desk_case_view_follow(struct desk_case_view *v, int64_t suggestion_id)
+{
+	if (v->id <= 0 || suggestion_id != v->id)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(v->scrollers); i++)
+		v->scroll[i] = gtk_adjustment_get_value(gtk_scrolled_window_get_vadjustment(
+			GTK_SCROLLED_WINDOW(v->scrollers[i])));
+	v->generation++;
+	g_ptr_array_set_size(v->pages, 0);
+	v->following = true;
+	request_page(v, 0);
 }
 
 /* An action's button opens its form (and closes any other) for the case
@@ -330,7 +387,7 @@ static GtkWidget *facts_grid(struct desk_case_view *v)
 
 static GtkWidget *details_column(struct desk_case_view *v)
 {
-	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
+	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6), *forms;
 
 	v->title = wrapping_label("", TITLE_CHARS);
 	gtk_widget_add_css_class(v->title, "title-2");
@@ -339,9 +396,12 @@ static GtkWidget *details_column(struct desk_case_view *v)
 	gtk_widget_add_css_class(v->message, "dim-label");
 	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
 	for (size_t i = 0; i < NFORMS; i++) {
+		const char *name = action_forms[i].deed != NULL ? cli_deed_text(action_forms[i].deed)
+								 : _(action_forms[i].name);
+
 		v->buttons[i] = gtk_button_new_with_mnemonic(_(action_forms[i].label));
 		gtk_accessible_update_property(GTK_ACCESSIBLE(v->buttons[i]),
-					       GTK_ACCESSIBLE_PROPERTY_LABEL, _(action_forms[i].name), -1);
+					       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 		g_signal_connect(v->buttons[i], "clicked", G_CALLBACK(on_action_clicked), v);
 		gtk_box_append(GTK_BOX(v->actions), v->buttons[i]);
 	}
@@ -352,8 +412,12 @@ static GtkWidget *details_column(struct desk_case_view *v)
 	gtk_box_append(GTK_BOX(col), v->message);
 	gtk_box_append(GTK_BOX(col), facts_grid(v));
 	gtk_box_append(GTK_BOX(col), v->actions);
+	/* the forms in a box of their own, without spacing: the hidden ones
+	 * take no room */
+	forms = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 	for (size_t i = 0; i < NFORMS; i++)
-		gtk_box_append(GTK_BOX(col), desk_form_widget(v->forms[i]));
+		gtk_box_append(GTK_BOX(forms), desk_form_widget(v->forms[i]));
+	gtk_box_append(GTK_BOX(col), forms);
 	gtk_box_append(GTK_BOX(col), heading(_("Attachments")));
 	gtk_box_append(GTK_BOX(col), desk_attachments_widget(v->attachments));
 	gtk_box_append(GTK_BOX(col), heading(_("Text of the suggestion")));
@@ -400,8 +464,10 @@ struct desk_case_view *desk_case_view_new(struct desk_link *link, void (*changed
 	/* not homogeneous: two halves as wide as the wider column (the
 	 * attachments' rows) made the window wider than the screen */
 	gtk_widget_set_size_request(right, 480, -1);
-	gtk_box_append(GTK_BOX(v->root), scrolled(details_column(v)));
-	gtk_box_append(GTK_BOX(v->root), scrolled(right));
+	v->scrollers[0] = scrolled(details_column(v));
+	v->scrollers[1] = scrolled(right);
+	gtk_box_append(GTK_BOX(v->root), v->scrollers[0]);
+	gtk_box_append(GTK_BOX(v->root), v->scrollers[1]);
 	return v;
 }
 

@@ -20,6 +20,10 @@ GtkWidget *desk_case_view_widget(struct desk_case_view *v);
 void desk_case_view_open(struct desk_case_view *v, int64_t suggestion_id);
 /* Loads the case shown again (0: none shown, nothing to do). */
 void desk_case_view_reload(struct desk_case_view *v);
+/* Something pushed to us (a notice) concerns suggestion_id: when it is the
+ * case shown, loads it again keeping the scroll positions and an open
+ * form with what is written in it (while its action is still allowed). */
+void desk_case_view_follow(struct desk_case_view *v, int64_t suggestion_id);
 void desk_case_view_free(struct desk_case_view *v);
 
 #endif

@@ -12,6 +12,7 @@ struct desk_form {
 	const struct desk_form_spec *spec;
 	desk_form_fill_fn fill;
 	desk_form_reset_fn reset;
+	desk_form_timeline_fn see_timeline;
 	void *fields;
 	GDestroyNotify free_fields;
 	void (*done)(void *user);
@@ -276,7 +277,10 @@ char *desk_form_text_view_text(GtkWidget *field)
 GtkWidget *desk_form_choices(const char *const *values, const char *(*text)(const char *),
 			     GtkWidget **buttons)
 {
-	GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+	size_t n = g_strv_length((char **)values);
+	/* more than three in a row would widen the window past the screen */
+	GtkWidget *row = gtk_box_new(n > 3 ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL,
+				     n > 3 ? 4 : 12);
 
 	for (size_t i = 0; values[i] != NULL; i++) {
 		buttons[i] = gtk_check_button_new_with_label(text(values[i]));
@@ -314,6 +318,29 @@ void desk_form_close(struct desk_form *f)
 {
 	f->generation++;
 	gtk_revealer_set_reveal_child(GTK_REVEALER(f->revealer), FALSE);
+}
+
+bool desk_form_is_open(const struct desk_form *f)
+{
+	return gtk_revealer_get_reveal_child(GTK_REVEALER(f->revealer));
+}
+
+void desk_form_follow(struct desk_form *f, int32_t version)
+{
+	/* an answer still to come is about the version it was sent at */
+	if (!f->sending)
+		f->version = version;
+}
+
+void desk_form_set_timeline_fn(struct desk_form *f, desk_form_timeline_fn fn)
+{
+	f->see_timeline = fn;
+}
+
+void desk_form_see_timeline(struct desk_form *f, Jianyi__TimelineEvent *const *events, size_t n)
+{
+	if (f->see_timeline != NULL)
+		f->see_timeline(f->fields, events, n);
 }
 
 void desk_form_free(struct desk_form *f)

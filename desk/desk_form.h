@@ -52,16 +52,28 @@ GtkWidget *desk_form_entry(int max_chars);
 GtkWidget *desk_form_text_view(void);
 /* The whole text of a desk_form_text_view (g_free it). */
 char *desk_form_text_view_text(GtkWidget *field);
-/* A row of choices, one of which is picked: values[] (NULL-ended) said by
- * text(value); buttons[] gets a check button each (as many as values). */
+/* A row of choices (a column when more than three), one of which is
+ * picked: values[] (NULL-ended) said by text(value); buttons[] gets a
+ * check button each (as many as values). */
 GtkWidget *desk_form_choices(const char *const *values, const char *(*text)(const char *),
 			     GtkWidget **buttons);
 /* The value of the picked choice (the first when none is). */
 const char *desk_form_choice(const char *const *values, GtkWidget *const *buttons);
 
+/* A form that needs what happened to the case (the extension to decide)
+ * sees its timeline each time the case view shows the case. */
+typedef void (*desk_form_timeline_fn)(void *fields, Jianyi__TimelineEvent *const *events,
+				      size_t n);
+void desk_form_set_timeline_fn(struct desk_form *f, desk_form_timeline_fn fn);
+void desk_form_see_timeline(struct desk_form *f, Jianyi__TimelineEvent *const *events, size_t n);
+
 /* Shows the form, empty, for this case at this version. */
 void desk_form_open(struct desk_form *f, int64_t suggestion_id, int32_t version);
 void desk_form_close(struct desk_form *f);
+bool desk_form_is_open(const struct desk_form *f);
+/* The case changed under the open form (desk_case_view_follow): it keeps
+ * what is written and will send at the new version. */
+void desk_form_follow(struct desk_form *f, int32_t version);
 void desk_form_free(struct desk_form *f);
 
 #endif

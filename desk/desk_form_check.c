@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_i18n.h"
@@ -79,5 +80,22 @@ char *desk_check_phone(const char *name, const char *text)
 	if (strspn(text, "0123456789+- ()") != n || digits < 3)
 		return g_strdup_printf(_("%s: '%s' is not a telephone number (digits, spaces and "
 					 "+ - ( ), at least three digits)."), name, text);
+	return NULL;
+}
+
+char *desk_check_number(const char *name, const char *text, long min, long max, long *out)
+{
+	char *end = NULL;
+	long n;
+
+	if (text[0] == '\0')
+		return g_strdup_printf(_("Fill in %s."), name);
+	n = strspn(text, "0123456789") == strlen(text) && strlen(text) <= 9
+		? strtol(text, &end, 10) : -1;
+	if (end == NULL || n < min || n > max)
+		/* TRANSLATORS: the field's name, what was written, the bounds */
+		return g_strdup_printf(_("%s: '%s' is not a whole number from %ld to %ld."), name,
+				       text, min, max);
+	*out = n;
 	return NULL;
 }

@@ -21,6 +21,9 @@ char *desk_check_date(const char *name, const char *text, enum desk_date_rule ru
 /* Digits, spaces and + - ( ), at least three digits. */
 char *desk_check_phone(const char *name, const char *text);
 
+/* A whole number from min to max, into *out. */
+char *desk_check_number(const char *name, const char *text, long min, long max, long *out);
+
 /* Today in the congress's time zone (cli_clock.h sets it from the
  * server's Welcome) as YYYY-MM-DD into buf (11 bytes). */
 void desk_today(char buf[11]);

@@ -1,8 +1,8 @@
 /* The case view's action forms, each on the shared parts of desk_form.h:
  * 签收交办 (accept, desk_accept.c), 确定经办人和办理方案 (plan,
- * desk_form_plan.c), 记录办前联系/走访 (contact, desk_form_contact.c) and
- * the unit head's 答复 (reply, desk_form_reply.c). done is called after
- * the server took the action. */
+ * desk_form_plan.c), 记录办前联系/走访 (contact, desk_form_contact.c),
+ * the unit head's 答复 (reply, desk_form_reply.c) and those below. done is
+ * called after the server took the action. */
 #ifndef JY_DESK_FORMS_H
 #define JY_DESK_FORMS_H
 
@@ -16,5 +16,30 @@ struct desk_form *desk_form_plan_new(struct desk_link *link, void (*done)(void *
 struct desk_form *desk_form_contact_new(struct desk_link *link, void (*done)(void *user),
 					void *user);
 struct desk_form *desk_form_reply_new(struct desk_link *link, void (*done)(void *user), void *user);
+/* The lead unit's 报告跟踪办理情况, shaped as the reply (desk_form_reply.c). */
+struct desk_form *desk_form_follow_up_new(struct desk_link *link, void (*done)(void *user),
+					  void *user);
+/* One text each (desk_form_text.c): 提出异议, 退回修改, 办结, 协办意见. */
+struct desk_form *desk_form_dispute_new(struct desk_link *link, void (*done)(void *user),
+					void *user);
+struct desk_form *desk_form_return_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_close_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_opinion_new(struct desk_link *link, void (*done)(void *user),
+					void *user);
+/* 申请延期 (desk_form_extend.c) and the office's 审批延期申请
+ * (desk_form_approve.c). */
+struct desk_form *desk_form_extend_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_approve_new(struct desk_link *link, void (*done)(void *user),
+					void *user);
+/* The liaison committee's 立案 (desk_form_register.c) and 记录督办
+ * (desk_form_supervise.c). */
+struct desk_form *desk_form_register_new(struct desk_link *link, void (*done)(void *user),
+					 void *user);
+struct desk_form *desk_form_supervise_new(struct desk_link *link, void (*done)(void *user),
+					  void *user);
+/* The office's 交办 and 重新交办, units by name (desk_form_assign.c). */
+struct desk_form *desk_form_assign_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_reassign_new(struct desk_link *link, void (*done)(void *user),
+					 void *user);
 
 #endif

@@ -260,7 +260,7 @@ struct desk_ledger_export *desk_ledger_export_new(struct desk_link *link)
 
 	x->link = link;
 	x->root = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
-	x->button = gtk_button_new_with_mnemonic(_("E_xport the ledger (XLSX)"));
+	x->button = gtk_button_new_with_mnemonic(_("Export t_he ledger (XLSX)"));
 	g_signal_connect(x->button, "clicked", G_CALLBACK(on_export_clicked), x);
 	x->progress = gtk_progress_bar_new();
 	gtk_progress_bar_set_show_text(GTK_PROGRESS_BAR(x->progress), TRUE);

@@ -79,12 +79,19 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 	desk_case_view_reload(w->view);
 }
 
+/* A notice refreshes the to-do list, and the case view when it is about
+ * the case shown (so does a change-feed event). */
 static void on_event(const Jianyi__Event *ev, void *user)
 {
 	struct desk_window *w = user;
 
-	if (g_strcmp0(ev->kind, "notice") == 0)
+	if (g_strcmp0(ev->kind, "notice") == 0) {
 		desk_todo_refresh(w->todo);
+		if (ev->notice != NULL)
+			desk_case_view_follow(w->view, ev->notice->suggestion_id);
+	} else if (g_strcmp0(ev->kind, "feed") == 0 && ev->feed != NULL) {
+		desk_case_view_follow(w->view, ev->feed->suggestion_id);
+	}
 }
 
 static void open_case(int64_t id, void *user)

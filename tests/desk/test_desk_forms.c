@@ -1,0 +1,114 @@
+/* The desk's remaining action forms and a case view that follows its case
+ * (docs/DESK.md, "How it is tested"): the workflow fixture with a
+ * registered case and one assigned to unit A, and the real desk signed in
+ * in turn as the government office, unit A's clerk and unit B's clerk.
+ * desk_forms.py (dogtail) assigns the registered case by the units' names,
+ * watches the office's case view follow the CLI's acts on it (unit A
+ * accepts and asks for an extension: the 审批延期 button appears
+ * unasked), approves the extension (the new deadline on screen), disputes
+ * the other case (the empty reason refused by the form first), asks for
+ * another extension from the desk and sends unit B's opinion. Then the
+ * server must agree.
+ *
+ * Skipped (77) when the desk was not built, or xvfb-run, dbus-run-session
+ * or python3-dogtail are missing. */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "desk_runner.h"
+#include "wf_helpers.h"
+
+#define TITLE "关于整治县城主干道占道经营的建议"      /* registered: the office assigns it */
+#define DISPUTED "关于改造城区排水管网的建议"         /* assigned to A: A disputes it */
+
+/* How many events of kind the case's timeline holds. */
+static size_t events_of(const Jianyi__GetSuggestionResponse *g, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_timeline; i++)
+		n += strcmp(g->timeline[i]->kind, kind) == 0;
+	return n;
+}
+
+static void shots_dir(char *buf, size_t len)
+{
+	const char *d = getenv("JIANYI_DESK_SCREENSHOTS");
+
+	if (d != NULL && d[0] != '\0')
+		snprintf(buf, len, "%s", d);
+	else
+		snprintf(buf, len, "%s/screenshots", H.dir);
+	mkdir(buf, 0755);
+}
+
+static void desk_forms_act(void **state)
+{
+	struct kase k, disputed;
+	struct cli_call gov = { .sp = &S, .who = "gov", .env = "LANG=zh_CN.UTF-8" };
+	struct cli_call a = { .sp = &S, .who = "a-clerk", .env = "LANG=zh_CN.UTF-8" };
+	struct cli_call b = { .sp = &S, .who = "b-clerk", .env = "LANG=zh_CN.UTF-8" };
+	char gov_env[2048], a_env[2048], b_env[2048], shots[512], cmd[12000];
+	const Jianyi__GetSuggestionResponse *g;
+	Jianyi__Envelope *got;
+	int st;
+
+	(void)state;
+	prepare(&k, ST_REGISTERED, TITLE, false);
+	prepare(&disputed, ST_ASSIGNED, DISPUTED, false);
+	harness_cli_env(&H, &gov, gov_env, sizeof gov_env);
+	harness_cli_env(&H, &a, a_env, sizeof a_env);
+	harness_cli_env(&H, &b, b_env, sizeof b_env);
+	shots_dir(shots, sizeof shots);
+	snprintf(cmd, sizeof cmd,
+		 "env PYTHONDONTWRITEBYTECODE=1 GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 "
+		 "GTK_MODULES=gail:atk-bridge DESK_NAME=desk_forms DESK_EXE='%s' DESK_CLI='%s' "
+		 "DESK_TITLE='%s' DESK_DISPUTED='%s' DESK_ID=%" PRId64 " DESK_GOV_ENV='%s' "
+		 "DESK_A_ENV='%s' DESK_B_ENV='%s' DESK_SHOTS='%s' DESK_SCALE=%d "
+		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
+		 DESK_PYTHON " '%s/tests/desk/desk_forms.py' 2>&1",
+		 getenv("JIANYI_DESK"), getenv("JIANYI_CLI"), TITLE, DISPUTED, k.id, gov_env, a_env,
+		 b_env, shots, harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("the desk forms scenario failed (status %d): see its output above", st);
+
+	/* what the screen said, the server has */
+	got = wf_get_ok(cx("gov"), k.id);
+	g = got->response->get_suggestion;
+	assert_string_equal(g->suggestion->lead_unit, UNIT_A);
+	assert_int_equal(g->suggestion->n_co_units, 1);
+	assert_string_equal(g->suggestion->co_units[0], UNIT_B);
+	assert_int_equal(events_of(g, "assign"), 1);
+	assert_int_equal(events_of(g, "extend"), 2);
+	assert_int_equal(events_of(g, "approve_extension"), 1);
+	assert_int_equal(events_of(g, "opinion"), 1);
+	jy_envelope_free(got);
+	got = wf_get_ok(cx("gov"), disputed.id);
+	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "disputed");
+	jy_envelope_free(got);
+	printf("desk_forms: screenshots in %s\n", shots);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(desk_forms_act),
+	};
+	const char *why = desk_missing();
+
+	if (why != NULL) {
+		printf("SKIP: %s\n", why);
+		return DESK_SKIP;
+	}
+	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
+}
