@@ -3,10 +3,12 @@
 #include "desk_window.h"
 
 #include "cli_i18n.h"
+#include "cli_settings.h"
 #include "desk_case_view.h"
 #include "desk_cases.h"
 #include "desk_header.h"
 #include "desk_link.h"
+#include "desk_offline.h"
 #include "desk_probe.h"
 #include "desk_todo.h"
 
@@ -20,6 +22,7 @@ struct desk_window {
 	struct desk_todo *todo;
 	struct desk_cases *cases;
 	struct desk_case_view *view;
+	struct desk_offline *offline;   /* NULL: no mirror configured */
 };
 
 /* Pushed notices follow (Inbox with follow, as "jianyi inbox --follow"):
@@ -51,6 +54,8 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 
 	desk_header_show_status(w->header, state, why);
 	desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
+	if (w->offline != NULL)
+		desk_offline_link_state(w->offline, state);
 	if (state != DESK_LINK_CONNECTED)
 		return;
 	follow_notices(w);
@@ -63,8 +68,10 @@ static void on_event(const Jianyi__Event *ev, void *user)
 {
 	struct desk_window *w = user;
 
-	if (g_strcmp0(ev->kind, "notice") == 0)
+	if (g_strcmp0(ev->kind, "notice") == 0) {
 		desk_todo_refresh(w->todo);
+		desk_offline_changed(w->offline);
+	}
 }
 
 static void open_case(int64_t id, void *user)
@@ -82,6 +89,17 @@ static void on_case_changed(void *user)
 
 	desk_todo_refresh(w->todo);
 	desk_cases_reload(w->cases);
+	desk_offline_changed(w->offline);
+}
+
+/* Every page loads again (from the mirror while offline). */
+static void reload_pages(void *user)
+{
+	struct desk_window *w = user;
+
+	desk_todo_refresh(w->todo);
+	desk_cases_reload(w->cases);
+	desk_case_view_reload(w->view);
 }
 
 static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
@@ -110,9 +128,7 @@ static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 
 	(void)widget;
 	(void)args;
-	desk_todo_refresh(w->todo);
-	desk_cases_reload(w->cases);
-	desk_case_view_reload(w->view);
+	reload_pages(w);
 	return TRUE;
 }
 
@@ -147,6 +163,7 @@ static void on_destroy(GtkWidget *widget, gpointer data)
 
 	(void)widget;
 	desk_link_free(w->link);
+	desk_offline_free(w->offline);
 	desk_todo_free(w->todo);
 	desk_cases_free(w->cases);
 	desk_case_view_free(w->view);
@@ -181,7 +198,17 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_page(w, desk_todo_widget(w->todo), "todo", _("To do"));
 	add_page(w, desk_cases_widget(w->cases), "cases", _("Cases"));
 	add_page(w, desk_case_view_widget(w->view), "case", _("Case"));
-	gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
+	if (s->mirror != NULL) {
+		GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+
+		w->offline = desk_offline_new(s->mirror, w->link, reload_pages, w);
+		gtk_box_append(GTK_BOX(box), desk_offline_banner(w->offline));
+		gtk_widget_set_vexpand(w->stack, TRUE);
+		gtk_box_append(GTK_BOX(box), w->stack);
+		gtk_window_set_child(GTK_WINDOW(w->win), box);
+	} else {
+		gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
+	}
 	add_shortcuts(w);
 	g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
 	desk_link_set_handlers(w->link, on_status, on_event, w);
