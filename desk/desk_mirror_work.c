@@ -8,6 +8,7 @@
 #include "cli_i18n.h"
 #include "cli_reasons.h"
 #include "cli_terms.h"
+#include "mirror_attach.h"
 #include "mirror_outbox.h"
 #include "mirror_read.h"
 #include "mirror_sync.h"
@@ -73,11 +74,12 @@ static bool answered(struct desk_mirror_job *j, const Jianyi__Response *r)
 }
 
 /* The case as the last sync stored it, with the actions the server then
- * allowed on it. */
+ * allowed on it, and its attachments. */
 static bool answer_get(struct desk_mirror_job *j, struct mirror *m)
 {
 	Jianyi__Response r = JIANYI__RESPONSE__INIT;
 	Jianyi__GetSuggestionResponse *g = NULL;
+	Jianyi__AttachListResponse *files = NULL;
 	bool ok;
 
 	if (!mirror_get_case(m, j->request->get_suggestion->suggestion_id, &g))
@@ -85,9 +87,19 @@ static bool answer_get(struct desk_mirror_job *j, struct mirror *m)
 	if (g == NULL)
 		return failed(j, JIANYI__STATUS_CODE__STATUS_NOT_FOUND,
 			      _("the mirror holds no copy of this case"));
+	/* the mirror keeps the case's attachments apart (mirror_attach.h) */
+	if (!mirror_attach_list(m, g->suggestion->id, &files)) {
+		mirror_free_get(g);
+		return failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, mirror_error(m));
+	}
+	g->attachments = files->attachments;
+	g->n_attachments = files->n_attachments;
 	r.body_case = JIANYI__RESPONSE__BODY_GET_SUGGESTION;
 	r.get_suggestion = g;
 	ok = answered(j, &r);
+	g->attachments = NULL;   /* files' own */
+	g->n_attachments = 0;
+	mirror_attach_free_list(files);
 	mirror_free_get(g);
 	return ok;
 }

@@ -53,7 +53,9 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 	const Jianyi__Welcome *welcome = desk_link_welcome(w->link);
 
 	desk_header_show_status(w->header, state, why);
-	desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
+	/* offline with the mirror, the person is still at work: who stays */
+	if (welcome != NULL || w->offline == NULL || state != DESK_LINK_RECONNECTING)
+		desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
 	if (w->offline != NULL)
 		desk_offline_link_state(w->offline, state);
 	if (state != DESK_LINK_CONNECTED)
