@@ -7,33 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "cli_clock.h"
 #include "cli_output.h"
 #include "cli_reasons.h"
 #include "jianyi.h"
-#include "tls.h"
-
-bool cli_cert_sha256(const char *path, char out[65], char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	X509 *x;
-	bool ok;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return false;
-	}
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	ok = x != NULL && jy_tls_cert_sha256(x, out);
-	X509_free(x);
-	if (!ok)
-		snprintf(err, errlen, _("%s: not a PEM certificate"), path);
-	return ok;
-}
 
 struct mirror *cli_mirror_offline(const struct cli_invocation *inv, int *rc)
 {

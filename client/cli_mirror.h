@@ -8,9 +8,7 @@
 
 #include "cli_commands.h"
 #include "mirror_read.h"
-
-/* SHA-256 (hex) of the first certificate in a PEM file; false with err. */
-bool cli_cert_sha256(const char *path, char out[65], char *err, size_t errlen);
+#include "mirror_sync.h"   /* cli_cert_sha256 */
 
 /* The configured mirror for offline use: it must exist and belong to the
  * holder of our certificate under our CA. NULL: reason printed, *rc set. */

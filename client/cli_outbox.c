@@ -19,49 +19,11 @@
 #include "cli_render.h"
 #include "cli_sync.h"
 
-#define MAX_BLOCKED 4096
-
 const struct cli_option cli_outbox_options[] = {
 	{ "all", NULL, N_("list the applied writes too") },
 	{ "version", N_("N"), N_("retry: the case version to send it on (default: the mirror's)") },
 	{ 0 },
 };
-
-/* The version each case reached with the writes this send applied: the
- * next write on the case goes on it (see cli_outbox.h). */
-struct chain {
-	int64_t case_id[MAX_BLOCKED];
-	int32_t version[MAX_BLOCKED];
-	size_t n;
-};
-
-static int32_t *chain_at(struct chain *ch, int64_t case_id)
-{
-	for (size_t i = 0; i < ch->n; i++)
-		if (ch->case_id[i] == case_id)
-			return &ch->version[i];
-	return NULL;
-}
-
-static void chain_set(struct chain *ch, int64_t case_id, int32_t version)
-{
-	int32_t *v = chain_at(ch, case_id);
-
-	if (v != NULL) {
-		*v = version;
-	} else if (ch->n < MAX_BLOCKED) {
-		ch->case_id[ch->n] = case_id;
-		ch->version[ch->n++] = version;
-	}
-}
-
-static bool is_blocked(const int64_t *blocked, size_t n, int64_t case_id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (blocked[i] == case_id)
-			return true;
-	return false;
-}
 
 int cli_outbox_queue(const struct cli_invocation *inv, Jianyi__ActRequest *req)
 {
@@ -114,100 +76,6 @@ done:
 	return rc;
 }
 
-/* Whether a failed answer means "try the same write later" rather than
- * "the server will not do this". */
-static bool transient(const Jianyi__Envelope *resp, const struct jy_error *err)
-{
-	const Jianyi__Status *st = resp && resp->response ? resp->response->status : NULL;
-
-	if (resp == NULL)
-		return true;   /* no answer: the link failed */
-	if (st != NULL && st->retryable)
-		return true;
-	return err->code == JIANYI__STATUS_CODE__STATUS_UNAVAILABLE ||
-	       err->code == JIANYI__STATUS_CODE__STATUS_RESOURCE_EXHAUSTED ||
-	       err->code == JIANYI__STATUS_CODE__STATUS_DEADLINE_EXCEEDED ||
-	       err->code == JIANYI__STATUS_CODE__STATUS_INTERNAL;
-}
-
-static bool mirror_failed(struct mirror *m, struct jy_error *err)
-{
-	cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
-	err->code = JIANYI__STATUS_CODE__STATUS_INTERNAL;
-	snprintf(err->message, sizeof err->message, "%s", mirror_error(m));
-	return false;
-}
-
-bool cli_outbox_send(struct jy_client *c, struct mirror *m, bool json,
-		     struct outbox_tally *t, struct jy_error *err)
-{
-	struct outbox_entry *e;
-	size_t n, nblocked = 0;
-	int64_t blocked[MAX_BLOCKED];
-	static struct chain ch;   /* large; the CLI is single-threaded */
-	bool ok = true;
-
-	memset(t, 0, sizeof *t);
-	ch.n = 0;
-	if (!mirror_outbox_list(m, false, &e, &n))
-		return mirror_failed(m, err);
-	for (size_t i = 0; i < n && ok; i++) {
-		Jianyi__Request req = JIANYI__REQUEST__INIT;
-		Jianyi__Envelope *resp = NULL;
-		struct jy_error e2;
-
-		if (e[i].state == OUTBOX_REFUSED || is_blocked(blocked, nblocked, e[i].case_id)) {
-			if (e[i].state != OUTBOX_REFUSED)
-				t->waiting++;
-			if (!is_blocked(blocked, nblocked, e[i].case_id) && nblocked < MAX_BLOCKED)
-				blocked[nblocked++] = e[i].case_id;
-			continue;
-		}
-		req.body_case = JIANYI__REQUEST__BODY_ACT;
-		req.act = e[i].req;
-		if (chain_at(&ch, e[i].case_id) != NULL)
-			req.act->expected_version = *chain_at(&ch, e[i].case_id);
-		if (jy_call(c, &req, &resp, &e2)) {
-			const Jianyi__ActResponse *a = resp->response->body_case ==
-						       JIANYI__RESPONSE__BODY_ACT ? resp->response->act : NULL;
-			int64_t seq = a ? a->event_sequence : 0;
-			if (a != NULL && a->suggestion != NULL)
-				chain_set(&ch, e[i].case_id, a->suggestion->version);
-			if (!mirror_outbox_applied(m, e[i].id, seq))
-				ok = mirror_failed(m, err);
-			t->applied++;
-			if (a != NULL && a->replayed)
-				t->replayed++;
-			if (!json)
-				fprintf(stderr, _("jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " applied%s\n"),
-					e[i].id, cli_action_text(e[i].action), e[i].case_id,
-					a != NULL && a->replayed ? _(" (it had reached the server before)") : "");
-		} else if (transient(resp, &e2)) {
-			/* Unknown whether it was applied: the same key next time tells. */
-			(void)mirror_outbox_tried(m, e[i].id);
-			*err = e2;
-			ok = false;
-		} else {
-			if (!mirror_outbox_refused(m, e[i].id, &e2))
-				ok = mirror_failed(m, err);
-			t->refused++;
-			if (nblocked < MAX_BLOCKED)
-				blocked[nblocked++] = e[i].case_id;
-			char why[1200];
-
-			cli_status_sentence(&e2, why, sizeof why);
-			fprintf(stderr, _("jianyi: outbox #%" PRId64 ": %s on #%" PRId64 " (made on version %d)"
-				" refused: %s; kept: see 'jianyi outbox', then 'jianyi outbox retry %"
-				PRId64 "' or 'jianyi outbox drop %" PRId64 "'; later writes on #%" PRId64
-				" wait behind it\n"), e[i].id, cli_action_text(e[i].action), e[i].case_id,
-				e[i].version, why, e[i].id, e[i].id, e[i].case_id);
-		}
-		if (resp != NULL)
-			jy_envelope_free(resp);
-	}
-	mirror_outbox_free(e, n);
-	return ok;
-}
 
 /* --- jianyi outbox [send | drop ID | retry ID] ------------------------------ */
 
@@ -262,7 +130,7 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 {
 	struct outbox_entry *e;
 	size_t n, nblocked = 0;
-	int64_t blocked[MAX_BLOCKED];
+	int64_t blocked[OUTBOX_MAX_BLOCKED];
 	struct cli_output out;
 
 	if (!mirror_outbox_list(m, cli_value(inv, "all") != NULL, &e, &n))
@@ -272,9 +140,9 @@ static int list_outbox(const struct cli_invocation *inv, struct mirror *m)
 	if (!out.json && n == 0)
 		puts(_("the outbox is empty"));
 	for (size_t i = 0; i < n; i++) {
-		bool waits = e[i].state == OUTBOX_PENDING && is_blocked(blocked, nblocked, e[i].case_id);
+		bool waits = e[i].state == OUTBOX_PENDING && outbox_is_blocked(blocked, nblocked, e[i].case_id);
 		const char *state = waits ? "waiting" : mirror_outbox_state_name(e[i].state);
-		if (e[i].state == OUTBOX_REFUSED && nblocked < MAX_BLOCKED)
+		if (e[i].state == OUTBOX_REFUSED && nblocked < OUTBOX_MAX_BLOCKED)
 			blocked[nblocked++] = e[i].case_id;
 		if (out.json) {
 			json_object *o = json_object_new_object();

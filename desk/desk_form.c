@@ -61,6 +61,11 @@ static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, v
 			text = g_strdup_printf(_("Not done: %s"), why);
 			say(f, text, true);
 			g_free(text);
+		} else if (desk_link_state(f->link) != DESK_LINK_CONNECTED) {
+			/* offline: the mirror's outbox took it (desk_offline.h) */
+			say(f, _("Offline: kept in the outbox, to be sent when the link is back."),
+			    false);
+			f->done(f->user);
 		} else {
 			say(f, _(f->spec->done), false);
 			f->done(f->user);

@@ -27,6 +27,10 @@ struct desk_header *desk_header_new(GtkWidget *switcher)
 	gtk_header_bar_pack_start(GTK_HEADER_BAR(h->bar), title);
 	gtk_header_bar_set_title_widget(GTK_HEADER_BAR(h->bar), switcher);
 	h->status = gtk_label_new("");
+	/* a long reason (a reconnect's) must not widen the window past the
+	 * screen; the whole text stays the label's, for screen readers */
+	gtk_label_set_ellipsize(GTK_LABEL(h->status), PANGO_ELLIPSIZE_END);
+	gtk_label_set_max_width_chars(GTK_LABEL(h->status), 48);
 	h->who = gtk_label_new("");
 	gtk_widget_set_margin_start(h->who, 12);
 	gtk_header_bar_pack_end(GTK_HEADER_BAR(h->bar), h->status);

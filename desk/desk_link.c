@@ -33,6 +33,9 @@ struct desk_link {
 	desk_link_status_fn on_status;
 	desk_link_event_fn on_event;
 	void *user;
+	desk_link_take_fn take;   /* the fallback while down (desk_link_set_fallback) */
+	desk_link_observe_fn observe;
+	void *fallback_user;
 };
 
 static gboolean on_socket(gint fd, GIOCondition cond, gpointer data);
@@ -62,6 +65,14 @@ void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
 	l->on_status = status;
 	l->on_event = event;
 	l->user = user;
+}
+
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
+			    desk_link_observe_fn observe, void *user)
+{
+	l->take = take;
+	l->observe = observe;
+	l->fallback_user = user;
 }
 
 enum desk_link_state desk_link_state(const struct desk_link *l)
@@ -248,6 +259,8 @@ static void dispatch(struct desk_link *l)
 				g_array_remove_index(l->pending, i);
 				break;
 			}
+		if (ok && l->observe != NULL)
+			l->observe(env, l->fallback_user);
 		if (p.reply != NULL)
 			p.reply(env, ok ? NULL : &e, p.user);
 		jy_envelope_free(env);
@@ -289,6 +302,9 @@ bool desk_link_send(struct desk_link *l, const Jianyi__Request *req, desk_link_r
 {
 	struct pending p = { .reply = reply, .user = user };
 
+	if (l->state == DESK_LINK_RECONNECTING && l->take != NULL &&
+	    l->take(req, reply, user, l->fallback_user))
+		return true;
 	if (l->state != DESK_LINK_CONNECTED) {
 		err->code = JIANYI__STATUS_CODE__STATUS_UNAVAILABLE;
 		snprintf(err->message, sizeof err->message, "%s", _("not connected to the server"));

@@ -47,9 +47,20 @@ const Jianyi__Welcome *desk_link_welcome(const struct desk_link *l);
  * one's own on a worker thread (attachments, desk_attachments.c). */
 const struct jy_client_options *desk_link_options(const struct desk_link *l);
 
+/* While the link is down (RECONNECTING), another source of answers (the
+ * mirror, desk_offline.h): take is offered each request first and returns
+ * whether it will answer it (later, through reply). observe sees every
+ * answer the server gives while connected. */
+typedef bool (*desk_link_take_fn)(const Jianyi__Request *req, desk_link_reply_fn reply,
+				  void *reply_user, void *user);
+typedef void (*desk_link_observe_fn)(const Jianyi__Envelope *env, void *user);
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
+			    desk_link_observe_fn observe, void *user);
+
 /* Sends req; reply is called once with its answer, or with the failure
  * when the link drops first. False (reply not called, err set) when the
- * link is not connected or the request cannot be sent. */
+ * link is not connected (and no fallback takes req) or the request cannot
+ * be sent. */
 bool desk_link_send(struct desk_link *l, const Jianyi__Request *req, desk_link_reply_fn reply,
 		    void *user, struct jy_error *err);
 

@@ -3,10 +3,12 @@
 #include "desk_window.h"
 
 #include "cli_i18n.h"
+#include "cli_settings.h"
 #include "desk_case_view.h"
 #include "desk_cases.h"
 #include "desk_header.h"
 #include "desk_link.h"
+#include "desk_offline.h"
 #include "desk_probe.h"
 #include "desk_stats.h"
 #include "desk_supervision.h"
@@ -24,6 +26,7 @@ struct desk_window {
 	struct desk_case_view *view;
 	struct desk_supervision *supervision;
 	struct desk_stats *stats;
+	struct desk_offline *offline;   /* NULL: no mirror configured */
 };
 
 /* Pushed notices follow (Inbox with follow, as "jianyi inbox --follow"):
@@ -69,7 +72,11 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 	const Jianyi__Welcome *welcome = desk_link_welcome(w->link);
 
 	desk_header_show_status(w->header, state, why);
-	desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
+	/* offline with the mirror, the person is still at work: who stays */
+	if (welcome != NULL || w->offline == NULL || state != DESK_LINK_RECONNECTING)
+		desk_header_show_identity(w->header, welcome != NULL ? welcome->identity : NULL);
+	if (w->offline != NULL)
+		desk_offline_link_state(w->offline, state);
 	if (state != DESK_LINK_CONNECTED)
 		return;
 	show_oversight(w, welcome->identity);
@@ -89,6 +96,7 @@ static void on_event(const Jianyi__Event *ev, void *user)
 		desk_todo_refresh(w->todo);
 		if (ev->notice != NULL)
 			desk_case_view_follow(w->view, ev->notice->suggestion_id);
+		desk_offline_changed(w->offline);
 	} else if (g_strcmp0(ev->kind, "feed") == 0 && ev->feed != NULL) {
 		desk_case_view_follow(w->view, ev->feed->suggestion_id);
 	}
@@ -109,6 +117,17 @@ static void on_case_changed(void *user)
 
 	desk_todo_refresh(w->todo);
 	desk_cases_reload(w->cases);
+	desk_offline_changed(w->offline);
+}
+
+/* Every page loads again (from the mirror while offline). */
+static void reload_pages(void *user)
+{
+	struct desk_window *w = user;
+
+	desk_todo_refresh(w->todo);
+	desk_cases_reload(w->cases);
+	desk_case_view_reload(w->view);
 }
 
 static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
@@ -141,9 +160,7 @@ static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 
 	(void)widget;
 	(void)args;
-	desk_todo_refresh(w->todo);
-	desk_cases_reload(w->cases);
-	desk_case_view_reload(w->view);
+	reload_pages(w);
 	if (desk_link_welcome(w->link) != NULL)
 		show_oversight(w, desk_link_welcome(w->link)->identity);
 	return TRUE;
@@ -182,6 +199,7 @@ static void on_destroy(GtkWidget *widget, gpointer data)
 
 	(void)widget;
 	desk_link_free(w->link);
+	desk_offline_free(w->offline);
 	desk_todo_free(w->todo);
 	desk_cases_free(w->cases);
 	desk_case_view_free(w->view);
@@ -223,7 +241,17 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_page(w, desk_supervision_widget(w->supervision), "supervision", _("Supervision"));
 	add_page(w, desk_stats_widget(w->stats), "stats", _("Statistics"));
 	show_oversight(w, NULL);
-	gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
+	if (s->mirror != NULL) {
+		GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+
+		w->offline = desk_offline_new(s->mirror, w->link, reload_pages, w);
+		gtk_box_append(GTK_BOX(box), desk_offline_banner(w->offline));
+		gtk_widget_set_vexpand(w->stack, TRUE);
+		gtk_box_append(GTK_BOX(box), w->stack);
+		gtk_window_set_child(GTK_WINDOW(w->win), box);
+	} else {
+		gtk_window_set_child(GTK_WINDOW(w->win), w->stack);
+	}
 	add_shortcuts(w);
 	g_signal_connect(w->win, "destroy", G_CALLBACK(on_destroy), w);
 	desk_link_set_handlers(w->link, on_status, on_event, w);

@@ -8,7 +8,11 @@ form first refuses an empty name and a bad date), records a visit and
 attaches a PDF; a desk signed in as the lead deputy and one signed in as
 the unit head run side by side: the head saves the PDF elsewhere (另存为)
 and replies, and the deputy's to-do list shows the reply to evaluate from
-the pushed notice alone. Run by test_desk.c under xvfb-run and
+the pushed notice alone. The head's desk keeps a mirror and reaches the
+server through a relay of the scenario's own (Relay): before the reply the
+relay cuts the link, the desk says 已离线 and shows the case from the
+mirror, a telephone call recorded then waits in the outbox (待发送 1 条),
+and when the link is back it is sent, once. Run by test_desk.c under xvfb-run and
 dbus-run-session; it reads DESK_EXE, DESK_TITLE, DESK_PUSHED (the title of
 the case DESK_PUSH_CMD assigns), DESK_HEAD_ENV and DESK_DEPUTY_ENV (the
 environment words of the unit head and the deputy), DESK_PDF (the file to
@@ -16,8 +20,10 @@ attach), DESK_SAVED (where the head saves it), DESK_PROMISED (a date for
 the plan), DESK_SHOTS (a folder for the screenshots) and DESK_SCALE (waits
 stretch by it). Exit 0 when every check held."""
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 EXE = os.environ["DESK_EXE"]
@@ -153,13 +159,84 @@ def page(app, title):
     press(wait_for(app, "the page switcher's %s" % title, named("page tab", title)))
 
 
-def start_desk(env_words):
+class Relay:
+    """A TCP relay on 127.0.0.1 in front of jianyid, for the head's desk:
+    cut() ends every connection through it and turns new ones away (the
+    link is down, as when the office's line drops); restore() lets them
+    through again. Each connection is relayed both ways by two threads."""
+
+    def __init__(self, target_port):
+        self.target = target_port
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.down = False
+        self.open = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            if self.down:
+                client.close()
+                continue
+            try:
+                server = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _end(sock):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _pump(self, a, b):
+        try:
+            while True:
+                data = a.recv(65536)
+                if not data:
+                    break
+                b.sendall(data)
+        except OSError:
+            pass
+        self._end(a)
+        self._end(b)
+
+    def cut(self):
+        self.down = True
+        with self.lock:
+            for sock in self.open:
+                self._end(sock)
+            self.open = []
+
+    def restore(self):
+        self.down = False
+
+
+def environment_of(words):
+    """harness_cli_env's words as a dictionary."""
+    return dict(word.partition("=")[::2] for word in words.split())
+
+
+def start_desk(env_words, server=None):
     """Another desk, signed in with the environment words given (as
-    harness_cli_env writes them), and its node on the bus."""
+    harness_cli_env writes them), and its node on the bus; server: another
+    JIANYI_SERVER (a relay)."""
     env = dict(os.environ)
     for word in env_words.split():
         name, _, value = word.partition("=")
         env[name] = value
+    if server is not None:
+        env["JIANYI_SERVER"] = server
     proc = subprocess.Popen([EXE], env=env)
     others.append(proc)
     running.append(proc)
@@ -268,6 +345,38 @@ def save_as_step(app, case):
     step("the head saved the PDF as " + SAVED)
 
 
+def offline_step(head, head_case, head_timeline, relay):
+    """The link cut: 已离线 and the case from the mirror; a telephone call
+    recorded into the outbox (待发送 1 条); the link back: sent, once."""
+    wait_for(head, "the mirror synced", named("label", "镜像已同步", exact=False))
+    relay.cut()
+    started = time.monotonic()
+    wait_for(head, "the offline banner", named("label", "已离线", exact=False))
+    wait_for(head, "the mirror's copy said", named("label", "镜像副本", exact=False))
+    wait_for(head_case, "the case from the mirror", named("label", "办理中"))
+    step("the link is cut: the desk says so and shows the mirror's copy")
+    press(wait_for(head_case, "the contact button offline", starts("push button", "记录办前联系")))
+    send = wait_for(head_case, "the contact's send button", starts("push button", "提交联系记录"))
+    for way in ("办中", "电话"):
+        press(wait_for(head_case, "the choice " + way, lambda n: n.roleName in ("radio button", "check box")
+                       and (n.name or "").startswith(way)))
+    set_text(field(head_case, "联系情况"), "电话告知王明代表修缮进度，代表表示满意。")
+    press(send)
+    message(head_case, "the form's offline note", "已存入待发送")
+    count = wait_for(head, "the outbox's count", named("label", "待发送 1 条"))
+    shot("desk-offline")
+    on_screen("the offline desk", [count, send])
+    relay.restore()
+    wait_for(head, "the link back", named("label", "已连接", exact=False))
+    wait_for(head, "the outbox sent", named("label", "待发送 0 条"))
+    wait_for(head_timeline, "the call in the timeline", named("label", "办中联系（电话", exact=False))
+    calls = head_timeline.findChildren(named("label", "办中联系（电话", exact=False))
+    if len(calls) != 1:
+        fail("the call made offline is in the timeline %d times" % len(calls))
+    step("the link is back: the call was sent, once (%.1f s offline and back)"
+         % (time.monotonic() - started))
+
+
 def reply_step(head_case, head_timeline):
     """答复: class B, the text, signed off by the head."""
     press(wait_for(head_case, "the reply button", starts("push button", "答复代表")))
@@ -372,7 +481,8 @@ def main():
     wait_for(deputy_todo, "the deputy's to-do list", named("label", "共", exact=False))
     if deputy_todo.findChildren(lambda n: n.roleName == "list item" and TITLE in (n.name or "")):
         fail("the deputy has the case to evaluate before any reply")
-    _, head = start_desk(HEAD_ENV)
+    relay = Relay(int(environment_of(HEAD_ENV)["JIANYI_SERVER"].rpartition(":")[2]))
+    _, head = start_desk(HEAD_ENV, "127.0.0.1:%d" % relay.port)
     wait_for(head, "the head signed in", named("label", "甲局长", exact=False))
     hp = pages(head)
     head_todo, head_case = hp["待办"], hp["建议详情"]
@@ -382,6 +492,7 @@ def main():
     files = wait_for(head_case, "the attachments' list", named("list", "附件"))
     wait_for(files, "the attachment the clerk sent", named("label", os.path.basename(PDF)))
     save_as_step(head, head_case)
+    offline_step(head, head_case, head_timeline, relay)
     reply_step(head_case, head_timeline)
 
     # the deputy's desk learns of it from the pushed notice alone

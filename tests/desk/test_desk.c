@@ -8,10 +8,13 @@
  * form's check before sending, the accepted state in Chinese; the plan
  * (with its checks), a visit and a PDF attached; then a desk signed in as
  * the lead deputy beside one signed in as the unit head, who saves the PDF
- * elsewhere (另存为) and replies, and
+ * elsewhere (另存为) and, before replying, records a telephone call while
+ * the link is cut (the head's desk keeps a mirror; the call waits in its
+ * outbox and is sent when the link is back), and
  * the deputy's to-do list shows the reply to evaluate from the pushed
  * notice alone; and writes a screenshot of each main screen. Then the
- * database must agree: the case is replied and has the PDF.
+ * database must agree: the case is replied, has the PDF, and the call
+ * made offline arrived exactly once.
  *
  * Skipped (77) when the desk was not built (no libgtk-4-dev), or xvfb-run,
  * dbus-run-session or python3-dogtail are missing. */
@@ -82,12 +85,30 @@ static bool same_bytes(const char *a, const char *b)
 	return desk_sh_ok(cmd);
 }
 
+/* How many contacts made this way (visit, phone) the case's timeline has. */
+static int contacts(const Jianyi__GetSuggestionResponse *g, const char *method)
+{
+	char want[64];
+	int n = 0;
+
+	/* details is the event's JSON: the method is the only field with
+	 * these values */
+	snprintf(want, sizeof want, "\"%s\"", method);
+	for (size_t i = 0; i < g->n_timeline; i++)
+		if (strcmp(g->timeline[i]->kind, "contact") == 0 &&
+		    strstr(g->timeline[i]->details, want) != NULL)
+			n++;
+	return n;
+}
+
 static void desk_handles_a_case(void **state)
 {
 	struct kase k, other, pushed;
 	struct cli_call c = { .sp = &S, .who = "a-clerk", .env = "LANG=zh_CN.UTF-8" };
 	struct cli_call gov = { .sp = &S, .who = "gov" };
-	struct cli_call head = { .sp = &S, .who = "a-head", .env = "LANG=zh_CN.UTF-8" };
+	char head_mirror[600];
+	struct cli_call head = { .sp = &S, .who = "a-head", .env = "LANG=zh_CN.UTF-8",
+				 .mirror = head_mirror };
 	struct cli_call deputy = { .sp = &S, .who = "deputy-wang", .env = "LANG=zh_CN.UTF-8" };
 	char env[2048], gov_env[2048], head_env[2048], deputy_env[2048], push[3000], shots[512];
 	char pdf[600], saved[600], promised[16], cmd[16000];
@@ -102,6 +123,7 @@ static void desk_handles_a_case(void **state)
 	/* registered now; the office assigns it to unit A while the desk shows
 	 * its to-do list, which must grow from the pushed notice alone */
 	prepare(&pushed, ST_REGISTERED, PUSHED, false);
+	snprintf(head_mirror, sizeof head_mirror, "%s/head-mirror.sqlite", H.dir);
 	harness_cli_env(&H, &c, env, sizeof env);
 	harness_cli_env(&H, &gov, gov_env, sizeof gov_env);
 	harness_cli_env(&H, &head, head_env, sizeof head_env);
@@ -133,6 +155,9 @@ static void desk_handles_a_case(void **state)
 	assert_int_equal(g->n_attachments, 1);
 	assert_string_equal(g->attachments[0]->name, "道路修缮走访纪要.pdf");
 	assert_string_equal(g->attachments[0]->mime_type, "application/pdf");
+	/* the clerk's visit, and the head's call made offline: once */
+	assert_int_equal(contacts(g, "visit"), 1);
+	assert_int_equal(contacts(g, "phone"), 1);
 	/* 另存为 fetched the very bytes sent */
 	if (!same_bytes(pdf, saved))
 		fail_msg("the file the head saved (%s) is not the PDF the clerk attached", saved);
