@@ -64,6 +64,18 @@ fail:
 	return false;
 }
 
+/* Whom to tell how far a transfer is (jianyi.h, jy_progress_fn). */
+struct progress {
+	jy_progress_fn fn;   /* NULL: nobody */
+	void *user;
+};
+
+static void tell(const struct progress *p, int64_t done, int64_t total)
+{
+	if (p->fn != NULL)
+		p->fn(done, total, p->user);
+}
+
 /* The last component of a path. */
 static const char *base_name(const char *path)
 {
@@ -215,7 +227,7 @@ static bool upload_finish(struct jy_client *c, struct jy_upload *u, struct jy_er
 
 /* Sends the bytes from where the server's end to the end of the file. */
 static bool upload_rest(struct jy_client *c, struct jy_upload *u, FILE *f, int64_t received,
-			struct jy_error *err)
+			const struct progress *p, struct jy_error *err)
 {
 	size_t chunk = chunk_size(c);
 	unsigned char *buf = malloc(chunk);
@@ -235,6 +247,7 @@ static bool upload_rest(struct jy_client *c, struct jy_upload *u, FILE *f, int64
 		}
 		if (!upload_put(c, u, received, buf, n, &received, err))
 			goto done;
+		tell(p, received, u->size);
 	}
 	ok = true;
 done:
@@ -244,6 +257,13 @@ done:
 
 bool jy_upload_file(struct jy_client *c, struct jy_upload *u, struct jy_error *err)
 {
+	return jy_upload_file_progress(c, u, NULL, NULL, err);
+}
+
+bool jy_upload_file_progress(struct jy_client *c, struct jy_upload *u, jy_progress_fn progress,
+			     void *user, struct jy_error *err)
+{
+	const struct progress p = { progress, user };
 	FILE *f = fopen(u->path, "rb");
 	int64_t received = 0;
 	bool finished = false, ok = false;
@@ -269,9 +289,10 @@ bool jy_upload_file(struct jy_client *c, struct jy_upload *u, struct jy_error *e
 	if (!upload_state(c, u, &received, &finished, err))
 		goto done;
 	u->resumed_from = received;
+	tell(&p, received, u->size);
 	/* Finished already (the answer to our finish was lost): asking again
 	 * with the same key replays that answer, with its event. */
-	ok = (finished || upload_rest(c, u, f, received, err)) && upload_finish(c, u, err);
+	ok = (finished || upload_rest(c, u, f, received, &p, err)) && upload_finish(c, u, err);
 done:
 	fclose(f);
 	return ok;
@@ -341,6 +362,13 @@ done:
 
 bool jy_download_file(struct jy_client *c, struct jy_download *d, struct jy_error *err)
 {
+	return jy_download_file_progress(c, d, NULL, NULL, err);
+}
+
+bool jy_download_file_progress(struct jy_client *c, struct jy_download *d, jy_progress_fn progress,
+			       void *user, struct jy_error *err)
+{
+	const struct progress p = { progress, user };
 	FILE *f;
 	int64_t offset;
 	bool ok = false;
@@ -371,6 +399,7 @@ bool jy_download_file(struct jy_client *c, struct jy_download *d, struct jy_erro
 			goto done;
 		}
 		offset += (int64_t)got;
+		tell(&p, offset, d->size);
 	}
 	if (!download_verify(f, d, err))
 		goto done;

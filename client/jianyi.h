@@ -293,6 +293,16 @@ struct jy_upload {
 	char key_[40];             /* the idempotency keys' stem */
 };
 JY_API bool jy_upload_file(struct jy_client *c, struct jy_upload *u, struct jy_error *err);
+/* How far a file has moved: bytes_done of bytes_total (the file's size),
+ * told on the calling thread. An upload tells first what the server holds
+ * when the call begins (0, or where a cut transfer resumes), then the
+ * server's count after each chunk; a download tells after each chunk. The
+ * counts only grow, and the last one of a transfer that succeeds is
+ * bytes_total. */
+typedef void (*jy_progress_fn)(int64_t bytes_done, int64_t bytes_total, void *user);
+/* jy_upload_file telling progress (NULL: nothing) as it goes. */
+JY_API bool jy_upload_file_progress(struct jy_client *c, struct jy_upload *u,
+				    jy_progress_fn progress, void *user, struct jy_error *err);
 
 /* Writes attachment_id to path through "path.part": a part left by a cut
  * transfer is continued; the whole is checked against the attachment's
@@ -309,6 +319,9 @@ struct jy_download {
 	char part_[4096];
 };
 JY_API bool jy_download_file(struct jy_client *c, struct jy_download *d, struct jy_error *err);
+/* jy_download_file telling progress (NULL: nothing) after each chunk. */
+JY_API bool jy_download_file_progress(struct jy_client *c, struct jy_download *d,
+				      jy_progress_fn progress, void *user, struct jy_error *err);
 /* AttachListRequest: a case's attachments (attachment_id 0), or one. */
 JY_API bool jy_call_attach_list(struct jy_client *c, int64_t suggestion_id, int64_t attachment_id,
 				Jianyi__Envelope **resp, struct jy_error *err);

@@ -61,15 +61,28 @@ static GtkWindow *window_of(struct desk_attachments *a)
 	return GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL;
 }
 
+/* The bar shows the fraction and, on it, the bytes moved of the file's. */
 static gboolean on_tick(gpointer data)
 {
 	struct desk_attachments *a = data;
-	double done = a->busy != NULL ? desk_transfer_progress(a->busy) : 1.0;
+	int64_t done = 0, total = 0;
+	char *d, *t, *text;
 
-	if (done < 0)
+	if (a->busy == NULL || !desk_transfer_bytes(a->busy, &done, &total)) {
 		gtk_progress_bar_pulse(GTK_PROGRESS_BAR(a->progress));
-	else
-		gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(a->progress), done > 1 ? 1 : done);
+		return G_SOURCE_CONTINUE;
+	}
+	gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(a->progress),
+				      total > 0 && done < total ? (double)done / (double)total : 1.0);
+	d = g_format_size((guint64)done);
+	t = g_format_size((guint64)total);
+	/* TRANSLATORS: a transfer's progress: bytes moved, the file's size */
+	text = g_strdup_printf(_("%s of %s"), d, t);
+	gtk_progress_bar_set_text(GTK_PROGRESS_BAR(a->progress), text);
+	gtk_progress_bar_set_show_text(GTK_PROGRESS_BAR(a->progress), TRUE);
+	g_free(text);
+	g_free(t);
+	g_free(d);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -84,6 +97,7 @@ static void set_busy(struct desk_attachments *a, struct desk_transfer *t, const 
 	gtk_widget_set_visible(a->progress, t != NULL);
 	if (t != NULL) {
 		gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(a->progress), 0);
+		gtk_progress_bar_set_show_text(GTK_PROGRESS_BAR(a->progress), FALSE);
 		if (a->tick == 0)
 			a->tick = g_timeout_add(TICK_MS, on_tick, a);
 		say(a, doing, false);

@@ -1,6 +1,7 @@
 /* See desk_probe.h. */
 #include "desk_probe.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #define WRITE_EVERY_MS 200
@@ -11,7 +12,39 @@ struct probe {
 	guint64 ticks;
 	gint64 last_us;      /* the last tick's time, 0: none yet */
 	gint64 max_gap_us;   /* since the last line */
+	GdkFrameClock *clock;   /* a reference, from the first tick */
+	gulong painted;         /* its after-paint handler */
+	GPtrArray *marks;       /* owned texts waiting for a painted frame */
 };
+
+/* The window's probe (the desk has one main window), NULL: none. */
+static struct probe *active;
+
+/* After a frame is painted: the marks asked for until now. */
+static void on_painted(GdkFrameClock *clock, gpointer data)
+{
+	struct probe *p = data;
+	gint64 now_ms = g_get_monotonic_time() / 1000;
+
+	(void)clock;
+	for (guint i = 0; i < p->marks->len; i++)
+		fprintf(p->out, "%" G_GINT64_FORMAT " mark %s\n", now_ms,
+			(const char *)g_ptr_array_index(p->marks, i));
+	if (p->marks->len > 0)
+		fflush(p->out);
+	g_ptr_array_set_size(p->marks, 0);
+}
+
+void desk_probe_mark_painted(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (active == NULL)
+		return;
+	va_start(ap, fmt);
+	g_ptr_array_add(active->marks, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
 
 /* The tick callback keeps the frame clock running: a tick per frame while
  * the main loop is free. */
@@ -21,7 +54,11 @@ static gboolean on_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
 	gint64 now = g_get_monotonic_time();
 
 	(void)w;
-	(void)clock;
+	if (p->clock == NULL) {   /* the first frame */
+		p->clock = g_object_ref(clock);
+		p->painted = g_signal_connect(clock, "after-paint", G_CALLBACK(on_painted), p);
+		desk_probe_mark_painted("first frame");
+	}
 	if (p->last_us != 0 && now - p->last_us > p->max_gap_us)
 		p->max_gap_us = now - p->last_us;
 	p->last_us = now;
@@ -50,6 +87,13 @@ static void probe_free(gpointer data)
 {
 	struct probe *p = data;
 
+	if (active == p)
+		active = NULL;
+	if (p->clock != NULL) {
+		g_signal_handler_disconnect(p->clock, p->painted);
+		g_object_unref(p->clock);
+	}
+	g_ptr_array_unref(p->marks);
 	g_source_remove(p->timer);
 	fclose(p->out);
 	g_free(p);
@@ -70,6 +114,8 @@ void desk_probe_start(GtkWidget *window)
 	}
 	p = g_new0(struct probe, 1);
 	p->out = out;
+	p->marks = g_ptr_array_new_with_free_func(g_free);
 	p->timer = g_timeout_add(WRITE_EVERY_MS, on_write, p);
+	active = p;
 	gtk_widget_add_tick_callback(window, on_tick, p, probe_free);
 }

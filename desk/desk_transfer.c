@@ -1,20 +1,21 @@
 /* See desk_transfer.h. The worker thread owns the transfer until it
- * returns; the main loop reads only path, size and the part file's size. */
+ * returns; the main loop reads only path and, under the lock, the bytes
+ * libjianyi last told (jy_progress_fn, called on the worker). */
 #include "desk_transfer.h"
 
 #include <gio/gio.h>
-#include <sys/stat.h>
 
 #define TRIES 4                  /* connections tried before giving up */
 #define RETRY_PAUSE_US 500000    /* times the attempt */
 
 struct desk_transfer {
 	struct jy_client_options opts;
-	char *server, *cert, *key, *ca, *path, *attached_to, *part;
+	char *server, *cert, *key, *ca, *path, *attached_to;
 	bool upload, ok;
 	struct jy_upload up;
 	struct jy_download down;
-	int64_t size;
+	GMutex lock;                 /* guards the two counts */
+	int64_t bytes_done, bytes_total;   /* bytes_total < 0: nothing told yet */
 	struct jy_error err;
 	desk_transfer_done_fn done;
 	void *user;
@@ -22,14 +23,25 @@ struct desk_transfer {
 
 static void transfer_free(struct desk_transfer *t)
 {
+	g_mutex_clear(&t->lock);
 	g_free(t->server);
 	g_free(t->cert);
 	g_free(t->key);
 	g_free(t->ca);
 	g_free(t->path);
 	g_free(t->attached_to);
-	g_free(t->part);
 	g_free(t);
+}
+
+/* On the worker: libjianyi's count, handed to the main loop's timer. */
+static void on_progress(int64_t done, int64_t total, void *user)
+{
+	struct desk_transfer *t = user;
+
+	g_mutex_lock(&t->lock);
+	t->bytes_done = done;
+	t->bytes_total = total;
+	g_mutex_unlock(&t->lock);
 }
 
 /* The worker: connect, move the file; again after a cut link. */
@@ -46,8 +58,9 @@ static void run(GTask *task, gpointer source, gpointer data, GCancellable *cance
 			g_usleep(RETRY_PAUSE_US * (gulong)attempt);
 		c = jy_connect(&t->opts, &t->err);
 		if (c != NULL) {
-			t->ok = t->upload ? jy_upload_file(c, &t->up, &t->err)
-					  : jy_download_file(c, &t->down, &t->err);
+			t->ok = t->upload
+				? jy_upload_file_progress(c, &t->up, on_progress, t, &t->err)
+				: jy_download_file_progress(c, &t->down, on_progress, t, &t->err);
 			jy_close(c);
 		}
 		if (!t->ok && t->err.code != JIANYI__STATUS_CODE__STATUS_UNAVAILABLE)
@@ -82,6 +95,8 @@ static struct desk_transfer *transfer_new(const struct jy_client_options *o, con
 	t->opts.key_file = t->key;
 	t->opts.ca_file = t->ca;
 	t->path = g_strdup(path);
+	g_mutex_init(&t->lock);
+	t->bytes_total = -1;
 	t->done = done;
 	t->user = user;
 	return t;
@@ -117,23 +132,20 @@ struct desk_transfer *desk_transfer_download(const struct jy_client_options *o,
 {
 	struct desk_transfer *t = transfer_new(o, path, done, user);
 
-	t->size = size;
-	/* jy_download_file writes path.part, then renames it (jianyi.h) */
-	t->part = g_strconcat(path, ".part", NULL);
+	if (size > 0)   /* the bar shows the total before the first chunk */
+		t->bytes_total = size;
 	t->down.attachment_id = attachment_id;
 	t->down.path = t->path;
 	return start(t);
 }
 
-double desk_transfer_progress(const struct desk_transfer *t)
+bool desk_transfer_bytes(struct desk_transfer *t, int64_t *done, int64_t *total)
 {
-	struct stat st;
-
-	if (t->upload || t->size <= 0)
-		return -1;
-	if (stat(t->part, &st) != 0)
-		return stat(t->path, &st) == 0 ? 1.0 : 0.0;
-	return (double)st.st_size / (double)t->size;
+	g_mutex_lock(&t->lock);
+	*done = t->bytes_done;
+	*total = t->bytes_total;
+	g_mutex_unlock(&t->lock);
+	return *total >= 0;
 }
 
 const char *desk_transfer_path(const struct desk_transfer *t)

@@ -3,12 +3,14 @@
  * jy_download_file are blocking loops over the file's chunks, and driving
  * them through the desk's one link would mean writing their chunking,
  * hashing and resuming again. The main loop never waits: it is told when
- * the transfer ends, and asks desk_transfer_progress meanwhile. A cut link
+ * the transfer ends, and asks desk_transfer_bytes meanwhile (libjianyi
+ * tells the worker after each chunk, jy_progress_fn). A cut link
  * is connected again and the transfer resumed where its bytes end
  * (jianyi.h, "Attachments"), a few times before it gives up. */
 #ifndef JY_DESK_TRANSFER_H
 #define JY_DESK_TRANSFER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "jianyi.h"
@@ -29,9 +31,10 @@ struct desk_transfer *desk_transfer_upload(const struct jy_client_options *o, co
 struct desk_transfer *desk_transfer_download(const struct jy_client_options *o,
 					     int64_t attachment_id, int64_t size, const char *path,
 					     desk_transfer_done_fn done, void *user);
-/* How much is done, 0 to 1; below 0 when not known (jy_upload_file does
- * not say how far it is). */
-double desk_transfer_progress(const struct desk_transfer *t);
+/* How far it is: *done of *total bytes, as libjianyi last told; false
+ * while nothing is known yet (an upload hashing its file). Safe on the
+ * main loop while the worker runs. */
+bool desk_transfer_bytes(struct desk_transfer *t, int64_t *done, int64_t *total);
 /* The local file. */
 const char *desk_transfer_path(const struct desk_transfer *t);
 /* The one who started it goes away: done will not be called. */

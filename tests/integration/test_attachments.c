@@ -5,7 +5,8 @@
  * refused saying so; a unit that may not see the case can neither list nor
  * fetch; an upload given up is removed after attachment_unfinished_hours,
  * a fresh or finished one kept; 20 MB through a link cut in the middle resumes both ways and
- * arrives byte-exact; the portal serves a published reply's public
+ * arrives byte-exact; an upload and a download tell their progress in bytes, growing to the
+ * file's size; the portal serves a published reply's public
  * attachment and not the others. */
 #include <setjmp.h>
 #include <signal.h>
@@ -454,6 +455,69 @@ static void big_file_resumes_both_ways(void **state)
 	assert_true(same_file(path, back));
 }
 
+/* ---- progress in bytes ---------------------------------------------------------------- */
+
+#define MAX_TOLD 64
+
+/* What a transfer told (jy_progress_fn). */
+struct told {
+	int n;
+	int64_t done[MAX_TOLD], total[MAX_TOLD];
+};
+
+static void on_progress(int64_t done, int64_t total, void *user)
+{
+	struct told *t = user;
+
+	if (t->n < MAX_TOLD) {
+		t->done[t->n] = done;
+		t->total[t->n] = total;
+	}
+	t->n++;
+}
+
+/* Each count of total, growing from first to size, several chunks apart. */
+static void assert_grows_to(const struct told *t, const char *what, int64_t first, int64_t size)
+{
+	if (t->n < 3 || t->n > MAX_TOLD)
+		fail_msg("%s told its progress %d times, not once a chunk", what, t->n);
+	assert_int_equal(t->done[0], first);
+	for (int i = 0; i < t->n; i++) {
+		if (t->total[i] != size)
+			fail_msg("%s: call %d said the total is %lld, not %lld", what, i,
+				 (long long)t->total[i], (long long)size);
+		if (i > 0 && t->done[i] <= t->done[i - 1])
+			fail_msg("%s: call %d said %lld bytes after %lld", what, i,
+				 (long long)t->done[i], (long long)t->done[i - 1]);
+	}
+	assert_int_equal(t->done[t->n - 1], size);
+}
+
+static void progress_told_in_bytes(void **state)
+{
+	(void)state;
+	struct kase k;
+	replied_case(&k, "进度以字节计");
+	static const unsigned char pdf[] = "%PDF-1.7\n";
+	const int64_t size = 3 * JY_ATTACH_CHUNK_MAX + 1000;
+	char path[512], back[600];
+	make_file(path, sizeof path, "进度.pdf", pdf, sizeof pdf - 1, (size_t)size - (sizeof pdf - 1));
+	struct jy_upload u = { .path = path, .suggestion_id = k.id, .attached_to = "reply" };
+	struct jy_error e;
+	struct told up = { 0 }, down = { 0 };
+
+	if (!jy_upload_file_progress(cx("a-clerk"), &u, on_progress, &up, &e))
+		fail_msg("upload: %s", e.message);
+	assert_grows_to(&up, "the upload", 0, size);
+	snprintf(back, sizeof back, "%s.back", path);
+	struct jy_download d = { .attachment_id = u.attachment_id, .path = back };
+	if (!jy_download_file_progress(cx("deputy-wang"), &d, on_progress, &down, &e))
+		fail_msg("download: %s", e.message);
+	assert_grows_to(&down, "the download", down.done[0], size);
+	assert_true(down.done[0] > 0);
+	assert_true(same_file(path, back));
+}
+
 /* ---- the CLI and the portal ---------------------------------------------------------- */
 
 /* A file of printable bytes (the portal's answer is read as text). */
@@ -635,8 +699,11 @@ int main(void)
 		cmocka_unit_test_setup(given_up_uploads_removed, wf_each),
 		cmocka_unit_test_setup(others_cannot_list_or_fetch, wf_each),
 		cmocka_unit_test_setup(big_file_resumes_both_ways, wf_each),
+		cmocka_unit_test_setup(progress_told_in_bytes, wf_each),
 		cmocka_unit_test_setup(cli_and_portal, wf_each),
 		cmocka_unit_test_setup(mirror_reads_them_offline, wf_each),
 	};
+	if (getenv("JIANYI_TEST_FILTER"))   /* one test by name, as test_session.c */
+		cmocka_set_test_filter(getenv("JIANYI_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }
