@@ -8,14 +8,15 @@
 #include <unistd.h>
 
 #include "cli_i18n.h"
+#include "desk_conn_copy.h"
 #include "cli_reasons.h"
 #include "ledger_file.h"
 
 #define TICK_MS 100
 
 struct job {
-	struct jy_client_options opts;
-	char *server, *cert, *key, *ca, *path, *tmp;
+	struct desk_conn_copy conn;
+	char *path, *tmp;
 	GCancellable *cancel;
 	gint written, total;        /* atomics: the worker writes, the timer reads */
 	enum ledger_result result;
@@ -34,10 +35,7 @@ struct desk_ledger_export {
 
 static void job_free(struct job *j)
 {
-	g_free(j->server);
-	g_free(j->cert);
-	g_free(j->key);
-	g_free(j->ca);
+	desk_conn_copy_clear(&j->conn);
 	g_free(j->path);
 	g_free(j->tmp);
 	g_object_unref(j->cancel);
@@ -81,7 +79,7 @@ static void export_to_file(struct job *j, struct jy_client *c)
 static void run(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
 {
 	struct job *j = data;
-	struct jy_client *c = jy_connect(&j->opts, &j->err);
+	struct jy_client *c = jy_connect(&j->conn.opts, &j->err);
 
 	(void)source;
 	(void)cancel;
@@ -164,15 +162,7 @@ static struct job *job_new(struct desk_ledger_export *x, const char *path)
 	const struct jy_client_options *o = desk_link_options(x->link);
 	struct job *j = g_new0(struct job, 1);
 
-	j->opts = *o;
-	j->server = g_strdup(o->server);
-	j->cert = g_strdup(o->cert_file);
-	j->key = g_strdup(o->key_file);
-	j->ca = g_strdup(o->ca_file);
-	j->opts.server = j->server;
-	j->opts.cert_file = j->cert;
-	j->opts.key_file = j->key;
-	j->opts.ca_file = j->ca;
+	desk_conn_copy_init(&j->conn, o);
 	j->path = g_strdup(path);
 	j->tmp = g_strconcat(path, ".tmp", NULL);
 	j->cancel = g_cancellable_new();

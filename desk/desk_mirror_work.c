@@ -21,15 +21,7 @@ struct desk_mirror_job *desk_mirror_job_new(enum desk_mirror_job_kind kind, cons
 	j->kind = kind;
 	j->path = g_strdup(path);
 	if (o != NULL) {
-		j->opts = *o;
-		j->server = g_strdup(o->server);
-		j->cert = g_strdup(o->cert_file);
-		j->key = g_strdup(o->key_file);
-		j->ca = g_strdup(o->ca_file);
-		j->opts.server = j->server;
-		j->opts.cert_file = j->cert;
-		j->opts.key_file = j->key;
-		j->opts.ca_file = j->ca;
+		desk_conn_copy_init(&j->conn, o);
 	}
 	return j;
 }
@@ -39,10 +31,7 @@ void desk_mirror_job_free(struct desk_mirror_job *j)
 	if (j == NULL)
 		return;
 	g_free(j->path);
-	g_free(j->server);
-	g_free(j->cert);
-	g_free(j->key);
-	g_free(j->ca);
+	desk_conn_copy_clear(&j->conn);
 	if (j->request != NULL)
 		jianyi__request__free_unpacked(j->request, NULL);
 	if (j->response != NULL)
@@ -244,13 +233,13 @@ static void sync_mirror(struct desk_mirror_job *j)
 		failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, err);
 		return;
 	}
-	if (!cli_cert_sha256(j->ca, ca, err, sizeof err))
+	if (!cli_cert_sha256(j->conn.ca, ca, err, sizeof err))
 		failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, err);
 	else if (!mirror_cursor(x.m, x.cursor, sizeof x.cursor))
 		failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, mirror_error(x.m));
-	else if ((x.c = jy_connect(&j->opts, &j->err)) != NULL) {
+	else if ((x.c = jy_connect(&j->conn.opts, &j->err)) != NULL) {
 		x.t0 = mirror_sync_clock();
-		j->ok = mirror_sync_once(&x, j->server, ca, true, false, &t) == SYNC_OK;
+		j->ok = mirror_sync_once(&x, j->conn.server, ca, true, false, &t) == SYNC_OK;
 		j->applied = t.applied;
 		if (!j->ok)
 			failed(j, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,

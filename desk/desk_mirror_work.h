@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "desk_conn_copy.h"
 #include "jianyi.h"
 
 enum desk_mirror_job_kind {
@@ -27,8 +28,7 @@ struct desk_mirror_job {
 	/* what to do */
 	enum desk_mirror_job_kind kind;
 	char *path;                        /* the mirror file */
-	struct jy_client_options opts;     /* SYNC: the server and credentials */
-	char *server, *cert, *key, *ca;    /* the strings opts points at */
+	struct desk_conn_copy conn;        /* SYNC: the server and credentials */
 	Jianyi__Request *request;          /* ANSWER: the request (a copy) */
 	uint8_t *todo;                     /* ANSWER todo: the last packed Response */
 	size_t todo_len;                   /* (0: none was seen) */

@@ -5,12 +5,14 @@
 
 #include <gio/gio.h>
 
+#include "desk_conn_copy.h"
+
 #define TRIES 4                  /* connections tried before giving up */
 #define RETRY_PAUSE_US 500000    /* times the attempt */
 
 struct desk_transfer {
-	struct jy_client_options opts;
-	char *server, *cert, *key, *ca, *path, *attached_to;
+	struct desk_conn_copy conn;
+	char *path, *attached_to;
 	bool upload, ok;
 	struct jy_upload up;
 	struct jy_download down;
@@ -24,10 +26,7 @@ struct desk_transfer {
 static void transfer_free(struct desk_transfer *t)
 {
 	g_mutex_clear(&t->lock);
-	g_free(t->server);
-	g_free(t->cert);
-	g_free(t->key);
-	g_free(t->ca);
+	desk_conn_copy_clear(&t->conn);
 	g_free(t->path);
 	g_free(t->attached_to);
 	g_free(t);
@@ -56,7 +55,7 @@ static void run(GTask *task, gpointer source, gpointer data, GCancellable *cance
 
 		if (attempt > 0)
 			g_usleep(RETRY_PAUSE_US * (gulong)attempt);
-		c = jy_connect(&t->opts, &t->err);
+		c = jy_connect(&t->conn.opts, &t->err);
 		if (c != NULL) {
 			t->ok = t->upload
 				? jy_upload_file_progress(c, &t->up, on_progress, t, &t->err)
@@ -85,15 +84,7 @@ static struct desk_transfer *transfer_new(const struct jy_client_options *o, con
 {
 	struct desk_transfer *t = g_new0(struct desk_transfer, 1);
 
-	t->opts = *o;
-	t->server = g_strdup(o->server);
-	t->cert = g_strdup(o->cert_file);
-	t->key = g_strdup(o->key_file);
-	t->ca = g_strdup(o->ca_file);
-	t->opts.server = t->server;
-	t->opts.cert_file = t->cert;
-	t->opts.key_file = t->key;
-	t->opts.ca_file = t->ca;
+	desk_conn_copy_init(&t->conn, o);
 	t->path = g_strdup(path);
 	g_mutex_init(&t->lock);
 	t->bytes_total = -1;
