@@ -24,6 +24,9 @@ enum desk_action {
 	DESK_ACTION_FOLLOW_UP = 1u << 12, /* the lead unit reports progress after a B/C reply */
 	DESK_ACTION_REGISTER = 1u << 13, /* the liaison committee registers it */
 	DESK_ACTION_SUPERVISE = 1u << 14, /* a supervision is recorded */
+	DESK_ACTION_EVALUATE = 1u << 15, /* a deputy evaluates the reply */
+	DESK_ACTION_MERGE = 1u << 16,   /* the liaison committee merges it into another */
+	DESK_ACTION_CONVERT = 1u << 17, /* the liaison committee makes it a letter or motion */
 };
 
 unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g);

@@ -50,6 +50,9 @@ static const struct {
 	{ DESK_ACTION_RETURN, N_("Send _back…"), NULL, "return", desk_form_return_new },
 	{ DESK_ACTION_SUPERVISE, N_("S_upervise…"), NULL, "supervise", desk_form_supervise_new },
 	{ DESK_ACTION_CLOSE, N_("C_lose…"), NULL, "close", desk_form_close_new },
+	{ DESK_ACTION_EVALUATE, N_("Evaluate (_K)…"), NULL, "evaluate", desk_form_evaluate_new },
+	{ DESK_ACTION_MERGE, N_("Merge (_W)…"), NULL, "merge", desk_form_merge_new },
+	{ DESK_ACTION_CONVERT, N_("Convert (_Z)…"), NULL, "convert", desk_form_convert_new },
 };
 #define NFORMS (sizeof action_forms / sizeof action_forms[0])
 

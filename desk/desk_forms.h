@@ -37,6 +37,14 @@ struct desk_form *desk_form_register_new(struct desk_link *link, void (*done)(vo
 					 void *user);
 struct desk_form *desk_form_supervise_new(struct desk_link *link, void (*done)(void *user),
 					  void *user);
+/* The deputy's 评价答复 and the liaison committee's 转为… (a choice or
+ * two and a text, desk_form_choose.c); its 合并, the other case by its
+ * number (desk_form_merge.c). */
+struct desk_form *desk_form_evaluate_new(struct desk_link *link, void (*done)(void *user),
+					 void *user);
+struct desk_form *desk_form_convert_new(struct desk_link *link, void (*done)(void *user),
+					void *user);
+struct desk_form *desk_form_merge_new(struct desk_link *link, void (*done)(void *user), void *user);
 /* The office's 交办 and 重新交办, units by name (desk_form_assign.c). */
 struct desk_form *desk_form_assign_new(struct desk_link *link, void (*done)(void *user), void *user);
 struct desk_form *desk_form_reassign_new(struct desk_link *link, void (*done)(void *user),
