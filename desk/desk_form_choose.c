@@ -47,8 +47,8 @@ static const struct choose_form evaluate_form = {
 		.action = JIANYI__ACTION__ACTION_EVALUATE,
 		.key_stem = "evaluate",
 		.title = N_("Evaluate the reply"),
-		.what = N_("Say how satisfied you are with the unit's attitude and with the result. "
-			   "The unit does not see who evaluated."),
+		.what = N_("Say how satisfied you are with the unit's attitude and with the result of "
+			   "the handling."),
 		.send_label = N_("_Send the evaluation"),
 		.send_name = N_("Send the evaluation"),
 		.done = N_("The evaluation is sent."),
@@ -68,7 +68,7 @@ static const struct choose_form convert_form = {
 		.title = N_("Convert the case"),
 		.what = N_("Handle it as another kind of case: a letter from the people, a motion "
 			   "or a suggestion."),
-		.send_label = N_("_Convert it"),
+		.send_label = N_("Convert it (_S)"),
 		.send_name = N_("Confirm the conversion"),
 		.done = N_("The case is converted."),
 	},

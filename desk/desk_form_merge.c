@@ -174,7 +174,7 @@ struct desk_form *desk_form_merge_new(struct desk_link *link, void (*done)(void 
 		.title = N_("Merge it into another case"),
 		.what = N_("The case is handled with the one it is merged into and leaves the "
 			   "to-do lists; its deputies are told."),
-		.send_label = N_("_Merge it"),
+		.send_label = N_("Merge it (_S)"),
 		.send_name = N_("Confirm the merging"),
 		.done = N_("The case is merged."),
 	};

@@ -15,12 +15,19 @@ case, driven through the accessibility tree (dogtail) as the people would:
    the form (请填写异议理由), the filled one taken (交办有异议); then asks for
    10 more days on the first case from the desk (a number in words is
    refused first);
-4. unit B's clerk sends its co-handling opinion.
+4. unit B's clerk sends its co-handling opinion;
+5. the liaison committee merges a submitted case into a registered one,
+   written by its number (a number that names no case is refused by the
+   form first), and converts another into a letter (the empty reason
+   refused first);
+6. the lead deputy evaluates a replied case: the attitude 基本满意, the
+   result 满意.
 
 Run by test_desk_forms.c under xvfb-run and dbus-run-session; it reads
 DESK_EXE, DESK_CLI, DESK_TITLE, DESK_DISPUTED, DESK_ID, DESK_GOV_ENV,
-DESK_A_ENV, DESK_B_ENV (environment words as harness_cli_env writes them),
-DESK_SHOTS and DESK_SCALE."""
+DESK_A_ENV, DESK_B_ENV, DESK_LC_ENV, DESK_DEP_ENV (environment words as
+harness_cli_env writes them), DESK_MERGED, DESK_INTO_ID, DESK_CONVERTED,
+DESK_REPLIED, DESK_SHOTS and DESK_SCALE."""
 import json
 import os
 import subprocess
@@ -178,6 +185,60 @@ def opinion(pages):
     step("the co-handling unit sent its opinion")
 
 
+def merge(pages):
+    """合并: the other case by its number; a number of no case refused."""
+    number = found(json.loads(cli("DESK_LC_ENV", "show %s --json" % os.environ["DESK_INTO_ID"])),
+                   "number")
+    if not number:
+        fail("the CLI's show --json names no number for the case merged into")
+    case, timeline = open_case(pages, os.environ["DESK_MERGED"])
+    press(wait_for(case, "the merge button", starts("push button", "并入其他建议")))
+    send = wait_for(case, "the merging's send button", starts("push button", "确认并案"))
+    set_text(field(case, "并入的建议编号"), "99-9-999")
+    message(case, "a number of no case, said under it", "没有编号为")
+    set_text(field(case, "并案理由"), "两件建议内容相同，并案办理。")
+    press(send)
+    message(case, "a number of no case refused", "没有编号为")
+    step("a number that names no case is refused by the form")
+    set_text(field(case, "并入的建议编号"), number)
+    message(case, "the case found, under the number", number)
+    d.screenshot("desk-merge")
+    d.check_on_screen("the merging's form", [send])
+    press(send)
+    wait_for(case, "the state 已并案", named("label", "已并案"))
+    wait_for(timeline, "the merging's sentence", named("label", "并案", exact=False))
+    step("the liaison committee merged the case into %s" % number)
+
+
+def convert(pages):
+    """转为…: a letter; the empty reason refused first."""
+    case, timeline = open_case(pages, os.environ["DESK_CONVERTED"])
+    press(wait_for(case, "the convert button", starts("push button", "转换")))
+    send = wait_for(case, "the conversion's send button", starts("push button", "确认转换"))
+    press(wait_for(case, "the kind 来信", lambda n: n.roleName in ("radio button", "check box")
+                   and n.name == "来信"))
+    press(send)
+    message(case, "the empty reason refused", "请填写转换理由")
+    set_text(field(case, "转换理由"), "所提事项属个人诉求，转为来信办理。")
+    press(send)
+    wait_for(case, "the state 已转换", named("label", "已转换"))
+    step("the liaison committee converted the case into a letter")
+
+
+def evaluate(pages):
+    """评价答复: attitude 基本满意 (the first row), result 满意."""
+    case, _ = open_case(pages, os.environ["DESK_REPLIED"])
+    press(wait_for(case, "the evaluate button", starts("push button", "评价答复")))
+    send = wait_for(case, "the evaluation's send button", starts("push button", "提交评价"))
+    press(wait_for(case, "the attitude 基本满意", lambda n: n.roleName in ("radio button", "check box")
+                   and n.name == "基本满意"))
+    set_text(field(case, "意见"), "答复及时，希望尽快落实。")
+    d.check_on_screen("the evaluation's form", [send])
+    press(send)
+    wait_for(case, "the state 已评价", named("label", "已评价"))
+    step("the deputy evaluated the reply")
+
+
 def main():
     pages = desk_as("DESK_GOV_ENV")
     case, timeline = open_case(pages, TITLE)
@@ -192,6 +253,15 @@ def main():
 
     pages = desk_as("DESK_B_ENV")
     opinion(pages)
+    d.stop()
+
+    pages = desk_as("DESK_LC_ENV")
+    merge(pages)
+    convert(pages)
+    d.stop()
+
+    pages = desk_as("DESK_DEP_ENV")
+    evaluate(pages)
     d.stop()
     return 0
 

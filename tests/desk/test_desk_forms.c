@@ -7,8 +7,10 @@
  * accepts and asks for an extension: the 审批延期 button appears
  * unasked), approves the extension (the new deadline on screen), disputes
  * the other case (the empty reason refused by the form first), asks for
- * another extension from the desk and sends unit B's opinion. Then the
- * server must agree.
+ * another extension from the desk and sends unit B's opinion; the
+ * liaison committee merges a submitted case into a registered one by its
+ * number and converts another into a letter; the lead deputy evaluates a
+ * replied case. Then the server must agree.
  *
  * Skipped (77) when the desk was not built, or xvfb-run, dbus-run-session
  * or python3-dogtail are missing. */
@@ -29,6 +31,19 @@
 
 #define TITLE "关于整治县城主干道占道经营的建议"      /* registered: the office assigns it */
 #define DISPUTED "关于改造城区排水管网的建议"         /* assigned to A: A disputes it */
+#define INTO "关于加强农村饮用水安全保障的建议"       /* registered: one is merged into it */
+#define MERGED "关于保障农村居民饮水安全的建议"       /* submitted: merged into INTO */
+#define CONVERTED "关于解决本人宅基地纠纷的建议"      /* submitted: converted to a letter */
+#define REPLIED "关于增设城区公共停车场的建议"        /* replied: the deputy evaluates it */
+
+/* Whether the case's one event of kind says what in its details. */
+static bool event_says(const Jianyi__GetSuggestionResponse *g, const char *kind, const char *what)
+{
+	for (size_t i = 0; i < g->n_timeline; i++)
+		if (strcmp(g->timeline[i]->kind, kind) == 0)
+			return strstr(g->timeline[i]->details, what) != NULL;
+	return false;
+}
 
 /* How many events of kind the case's timeline holds. */
 static size_t events_of(const Jianyi__GetSuggestionResponse *g, const char *kind)
@@ -53,11 +68,14 @@ static void shots_dir(char *buf, size_t len)
 
 static void desk_forms_act(void **state)
 {
-	struct kase k, disputed;
+	struct kase k, disputed, into, merged, converted, replied;
 	struct cli_call gov = { .sp = &S, .who = "gov", .env = "LANG=zh_CN.UTF-8" };
 	struct cli_call a = { .sp = &S, .who = "a-clerk", .env = "LANG=zh_CN.UTF-8" };
 	struct cli_call b = { .sp = &S, .who = "b-clerk", .env = "LANG=zh_CN.UTF-8" };
-	char gov_env[2048], a_env[2048], b_env[2048], shots[512], cmd[12000];
+	struct cli_call lc = { .sp = &S, .who = "liaison", .env = "LANG=zh_CN.UTF-8" };
+	struct cli_call dep = { .sp = &S, .who = "deputy-wang", .env = "LANG=zh_CN.UTF-8" };
+	char gov_env[2048], a_env[2048], b_env[2048], lc_env[2048], dep_env[2048], shots[512];
+	char cmd[20000], into_id[32];
 	const Jianyi__GetSuggestionResponse *g;
 	Jianyi__Envelope *got;
 	int st;
@@ -65,19 +83,29 @@ static void desk_forms_act(void **state)
 	(void)state;
 	prepare(&k, ST_REGISTERED, TITLE, false);
 	prepare(&disputed, ST_ASSIGNED, DISPUTED, false);
+	prepare(&into, ST_REGISTERED, INTO, false);
+	prepare(&merged, ST_SUBMITTED, MERGED, false);
+	prepare(&converted, ST_SUBMITTED, CONVERTED, false);
+	prepare(&replied, ST_REPLIED, REPLIED, false);
+	snprintf(into_id, sizeof into_id, "%" PRId64, into.id);
 	harness_cli_env(&H, &gov, gov_env, sizeof gov_env);
 	harness_cli_env(&H, &a, a_env, sizeof a_env);
 	harness_cli_env(&H, &b, b_env, sizeof b_env);
+	harness_cli_env(&H, &lc, lc_env, sizeof lc_env);
+	harness_cli_env(&H, &dep, dep_env, sizeof dep_env);
 	shots_dir(shots, sizeof shots);
 	snprintf(cmd, sizeof cmd,
 		 "env PYTHONDONTWRITEBYTECODE=1 GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 "
 		 "GTK_MODULES=gail:atk-bridge DESK_NAME=desk_forms DESK_EXE='%s' DESK_CLI='%s' "
 		 "DESK_TITLE='%s' DESK_DISPUTED='%s' DESK_ID=%" PRId64 " DESK_GOV_ENV='%s' "
-		 "DESK_A_ENV='%s' DESK_B_ENV='%s' DESK_SHOTS='%s' DESK_SCALE=%d "
+		 "DESK_A_ENV='%s' DESK_B_ENV='%s' DESK_LC_ENV='%s' DESK_DEP_ENV='%s' "
+		 "DESK_MERGED='%s' DESK_INTO_ID=%s DESK_CONVERTED='%s' DESK_REPLIED='%s' "
+		 "DESK_SHOTS='%s' DESK_SCALE=%d "
 		 "xvfb-run -a -s '-screen 0 1366x768x24' dbus-run-session -- "
 		 DESK_PYTHON " '%s/tests/desk/desk_forms.py' 2>&1",
 		 getenv("JIANYI_DESK"), getenv("JIANYI_CLI"), TITLE, DISPUTED, k.id, gov_env, a_env,
-		 b_env, shots, harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
+		 b_env, lc_env, dep_env, MERGED, into_id, CONVERTED, REPLIED, shots,
+		 harness_time_scale(), getenv("JIANYI_SOURCE_ROOT"));
 	st = system(cmd);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("the desk forms scenario failed (status %d): see its output above", st);
@@ -95,6 +123,21 @@ static void desk_forms_act(void **state)
 	jy_envelope_free(got);
 	got = wf_get_ok(cx("gov"), disputed.id);
 	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "disputed");
+	jy_envelope_free(got);
+	got = wf_get_ok(cx("liaison"), merged.id);
+	g = got->response->get_suggestion;
+	assert_string_equal(state_str(g->suggestion->state), "merged");
+	assert_true(event_says(g, "merge", into_id));
+	jy_envelope_free(got);
+	got = wf_get_ok(cx("liaison"), converted.id);
+	g = got->response->get_suggestion;
+	assert_string_equal(state_str(g->suggestion->state), "converted");
+	assert_true(event_says(g, "convert", "letter"));
+	jy_envelope_free(got);
+	got = wf_get_ok(cx("deputy-wang"), replied.id);
+	g = got->response->get_suggestion;
+	assert_int_equal(events_of(g, "evaluate"), 1);
+	assert_true(event_says(g, "evaluate", "basically_satisfied"));
 	jy_envelope_free(got);
 	printf("desk_forms: screenshots in %s\n", shots);
 }
