@@ -97,6 +97,9 @@ static void on_number_changed(GtkEditable *e, gpointer data)
 	req.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
 	req.directory = &q;
 	if (!desk_link_send(m->link, &req, on_cases, l, &err)) {
+		char *why = g_strdup(_("The case could not be looked up; try again."));
+
+		found(m, text, 0, why, why);
 		g_rc_box_release(m);
 		g_free(l->text);
 		g_free(l);
@@ -160,10 +163,14 @@ static void clear_fields(gpointer p)
 	g_free(m->sent);
 }
 
-/* The form lets go; a lookup on its way keeps the fields until it ends. */
+/* The form lets go; a lookup on its way keeps the fields until it ends,
+ * and finds itself outdated (the widgets are gone). */
 static void free_fields(void *fields)
 {
-	g_rc_box_release_full(fields, clear_fields);
+	struct merge_fields *m = fields;
+
+	m->generation++;
+	g_rc_box_release_full(m, clear_fields);
 }
 
 struct desk_form *desk_form_merge_new(struct desk_link *link, void (*done)(void *user), void *user)
