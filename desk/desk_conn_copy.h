@@ -1,7 +1,7 @@
-/* A copy of the link's connection settings for a worker thread's own
- * connection (a file transfer, the ledger's export, the mirror's sync):
- * the strings are the copy's own, so the work may outlive the page or the
- * settings that started it. */
+/* Connection settings with strings of their own: the link's (copied from
+ * the settings file's), and a worker thread's own connection's (a file
+ * transfer, the ledger's export, the mirror's sync), so that the work may
+ * outlive the page or the settings that started it. */
 #ifndef DESK_CONN_COPY_H
 #define DESK_CONN_COPY_H
 

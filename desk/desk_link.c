@@ -11,6 +11,7 @@
 #include "cli_i18n.h"
 #include "cli_reasons.h"
 #include "cli_settings.h"
+#include "desk_conn_copy.h"
 
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
@@ -22,8 +23,7 @@ struct pending {
 };
 
 struct desk_link {
-	char *server, *cert, *key, *ca;
-	struct jy_client_options opts;
+	struct desk_conn_copy conn;   /* the settings, with strings of its own */
 	struct jy_client *c;
 	enum desk_link_state state;
 	guint watch;              /* the socket's watch, 0: none */
@@ -45,15 +45,12 @@ struct desk_link *desk_link_new(const struct cli_settings *s)
 {
 	struct desk_link *l = g_new0(struct desk_link, 1);
 
-	l->server = g_strdup(s->server);
-	l->cert = g_strdup(s->cert);
-	l->key = g_strdup(s->key);
-	l->ca = g_strdup(s->ca);
-	l->opts.server = l->server;
-	l->opts.cert_file = l->cert;
-	l->opts.key_file = l->key;
-	l->opts.ca_file = l->ca;
-	l->opts.timeout_ms = s->timeout_ms;
+	const struct jy_client_options o = {
+		.server = s->server, .cert_file = s->cert, .key_file = s->key, .ca_file = s->ca,
+		.timeout_ms = s->timeout_ms,
+	};
+
+	desk_conn_copy_init(&l->conn, &o);
 	l->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 	jy_backoff_init(&l->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	return l;
@@ -82,7 +79,7 @@ enum desk_link_state desk_link_state(const struct desk_link *l)
 
 const struct jy_client_options *desk_link_options(const struct desk_link *l)
 {
-	return &l->opts;
+	return &l->conn.opts;
 }
 
 const Jianyi__Welcome *desk_link_welcome(const struct desk_link *l)
@@ -226,12 +223,12 @@ static void start_connect(struct desk_link *l)
 {
 	struct jy_error e = { 0 };
 
-	l->c = jy_connect_start(&l->opts, &e);
+	l->c = jy_connect_start(&l->conn.opts, &e);
 	if (l->c == NULL) {
 		lost_error(l, &e);
 		return;
 	}
-	l->timer = g_timeout_add(l->opts.timeout_ms > 0 ? (guint)l->opts.timeout_ms : 10000u,
+	l->timer = g_timeout_add(l->conn.opts.timeout_ms > 0 ? (guint)l->conn.opts.timeout_ms : 10000u,
 				 on_connect_deadline, l);
 	connect_step(l);
 }
@@ -331,9 +328,6 @@ void desk_link_free(struct desk_link *l)
 	l->c = NULL;
 	/* the pages waiting are going away too: nobody is told */
 	g_array_free(l->pending, TRUE);
-	g_free(l->server);
-	g_free(l->cert);
-	g_free(l->key);
-	g_free(l->ca);
+	desk_conn_copy_clear(&l->conn);
 	g_free(l);
 }
