@@ -63,11 +63,5 @@ static void desk_bench(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = { cmocka_unit_test(desk_bench) };
-	const char *why = desk_missing();
-
-	if (why != NULL) {
-		printf("SKIP: %s\n", why);
-		return DESK_SKIP;
-	}
-	return cmocka_run_group_tests_name("desk_bench", tests, NULL, wf_teardown);
+	return desk_run_tests("desk_bench", tests, NULL, wf_teardown);
 }

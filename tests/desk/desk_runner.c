@@ -1,6 +1,7 @@
 /* What the desk tests share (desk_runner.h). */
 #include "desk_runner.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,4 +26,16 @@ const char *desk_missing(void)
 	if (!desk_sh_ok(DESK_PYTHON " -c 'import dogtail, pyatspi' >/dev/null 2>&1"))
 		return "python3-dogtail or python3-pyatspi is missing";
 	return NULL;
+}
+
+int desk_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+		   CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	const char *why = desk_missing();
+
+	if (why != NULL) {
+		printf("SKIP: %s\n", why);
+		return DESK_SKIP;
+	}
+	return _cmocka_run_group_tests(name, tests, n, setup, teardown);
 }

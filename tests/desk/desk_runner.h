@@ -4,6 +4,11 @@
 #ifndef JY_DESK_RUNNER_H
 #define JY_DESK_RUNNER_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
 #define DESK_PYTHON "/usr/bin/python3"   /* Debian's, where python3-dogtail is */
 #define DESK_SKIP 77
 
@@ -12,5 +17,12 @@ int desk_sh_ok(const char *cmd);
 
 /* Why the desk cannot be driven here, or NULL when it can. */
 const char *desk_missing(void);
+
+/* A desk test's main: its group run, or skipped (DESK_SKIP, the reason
+ * printed) when desk_missing says the desk cannot be driven here. */
+#define desk_run_tests(name, tests, setup, teardown) \
+	desk_run_group(name, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
+int desk_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+		   CMFixtureFunction setup, CMFixtureFunction teardown);
 
 #endif

@@ -146,11 +146,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_enrolls_with_a_code),
 	};
-	const char *why = desk_missing();
-
-	if (why != NULL) {
-		printf("SKIP: %s\n", why);
-		return DESK_SKIP;
-	}
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return desk_run_tests("test_desk_enroll", tests, setup, teardown);
 }

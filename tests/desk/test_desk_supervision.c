@@ -144,11 +144,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_shows_supervision_and_statistics),
 	};
-	const char *why = desk_missing();
-
-	if (why != NULL) {
-		printf("SKIP: %s\n", why);
-		return DESK_SKIP;
-	}
-	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
+	return desk_run_tests("test_desk_supervision", tests, wf_setup, wf_teardown);
 }
