@@ -241,6 +241,9 @@ static const struct word sentences[] = {
 	  N_("Only the organization that made entry {event} may attach files to it.") },
 	{ "required", N_("The {field} is required.") },
 	{ "role_may_not", N_("Your roles may not {action}.") },
+	{ "rollup_congress_side",
+	  N_("Only the congress side (the liaison committee, the government office, committees "
+	     "and leaders) reads the statistics of the congresses under its own.") },
 	{ "shutting_down", N_("The server is shutting down; connect again.") },
 	{ "supervision_role", N_("Your roles may not record this supervision: {supervision}.") },
 	{ "timeout", N_("The server's database did not answer in time; try again.") },

@@ -19,12 +19,13 @@
 const struct cli_option cli_stats_options[] = {
 	{ "term", N_("N"), N_("only term N (1 to 99; default: every term)") },
 	{ "session", N_("N"), N_("only session N (1 to 20; default: every session)") },
-	{ "by", N_("G"), N_("one row per unit, category or term-session (default: one row)") },
+	{ "by", N_("G"), N_("one row per unit, category, term-session or congress (default: one row)") },
+	{ "rollup", NULL, N_("this congress and every congress under it (the congress side only)") },
 	{ 0 },
 };
 
-static const char *const by_flags[] = { "unit", "category", "term-session", NULL };
-static const char *const by_wire[] = { "unit", "category", "term_session" };
+static const char *const by_flags[] = { "unit", "category", "term-session", "congress", NULL };
+static const char *const by_wire[] = { "unit", "category", "term_session", "congress" };
 
 /* A rate (0..1, -1: nothing to divide) with one decimal. */
 static void fmt_rate(char *buf, size_t len, double rate)
@@ -192,8 +193,13 @@ int cli_run_stats(const struct cli_invocation *inv)
 	sr.term = (int32_t)term;
 	sr.session = (int32_t)session;
 	sr.group_by = (char *)(by >= 0 ? by_wire[by] : "");
+	sr.rollup = cli_value(inv, "rollup") != NULL;
 	if (!cli_connect_or_mirror(inv, &c, &m, &rc))
 		return rc;
+	if (m != NULL && (sr.rollup || by == 3)) {
+		rc = cli_fail(CLI_EXIT_USAGE, _("stats: --rollup and --by congress work only online"));
+		goto done;
+	}
 	if (m != NULL) {
 		/* The mirror keeps the server's answers from the last sync, over
 		 * every term: the measures' definitions stay the server's alone. */

@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 
 #include "admin_calendar.h"
+#include "admin_congress.h"
 #include "admin_enroll.h"
 #include "admin_i18n.h"
 #include "admin_util.h"
@@ -38,15 +39,6 @@ static const char *const role_names[] = {
 	"deputy", "liaison_officer", "government_officer", "unit_clerk", "unit_head",
 	"committee_member", "leader", "admin", "public", NULL,
 };
-
-static int org_id(PGconn *conn, const char *name, char *out, size_t outlen, char *err)
-{
-	int rc = admin_lookup_id(conn, "SELECT id FROM organizations WHERE name = $1", name,
-			   out, outlen, err);
-	if (rc == EXIT_OK && !*out)
-		return admin_fail(err, EXIT_ERR, _("no organization named '%s'"), name);
-	return rc;
-}
 
 /* ---- certificates ------------------------------------------------------- */
 
@@ -157,10 +149,11 @@ static int tx_end(PGconn *conn, bool mine, int rc, char *err)
 
 static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 {
-	const char *name = NULL, *kind = NULL, *parent = NULL;
+	const char *name = NULL, *kind = NULL, *parent = NULL, *congress = NULL;
 	struct flag flags[] = { { "name", &name, true }, { "kind", &kind, true },
-				{ "parent", &parent, false }, { NULL, NULL, false } };
-	char parent_id[32] = "", list[256];
+				{ "parent", &parent, false }, { "congress", &congress, false },
+				{ NULL, NULL, false } };
+	char parent_id[32] = "", list[256], cid[32];
 	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
 		return rc;
@@ -169,11 +162,14 @@ static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 	if (!admin_in_list(kind, org_kinds))
 		return admin_fail(err, EXIT_USAGE, _("org-add: --kind '%s' is not one of %s"), kind,
 				  admin_join(org_kinds, list, sizeof list));
-	if (parent && (rc = org_id(conn, parent, parent_id, sizeof parent_id, err)))
+	/* An organization is of one congress; its parent is of the same. */
+	if ((rc = admin_congress_id(conn, congress, cid, sizeof cid, err)))
 		return rc;
-	const char *p[3] = { name, kind, parent ? parent_id : NULL };
-	PGresult *res = admin_exec(conn, "INSERT INTO organizations (name, kind, parent_id)"
-				   " VALUES ($1, $2, $3::bigint) RETURNING id", 3, p);
+	if (parent && (rc = admin_org_in_congress(conn, parent, cid, parent_id, sizeof parent_id, err)))
+		return rc;
+	const char *p[4] = { name, kind, parent ? parent_id : NULL, cid };
+	PGresult *res = admin_exec(conn, "INSERT INTO organizations (name, kind, parent_id, congress_id)"
+				   " VALUES ($1, $2, $3::bigint, $4::bigint) RETURNING id", 4, p);
 	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
 	else if (strcmp(admin_sqlstate(res), "23505") == 0)
@@ -186,11 +182,13 @@ static int cmd_org_add(PGconn *conn, int argc, char **argv, char *err)
 
 static int cmd_deputy_add(PGconn *conn, int argc, char **argv, char *err)
 {
-	const char *name = NULL, *term = NULL, *delegation = NULL, *phone = NULL, *station = NULL;
+	const char *name = NULL, *term = NULL, *delegation = NULL, *phone = NULL, *station = NULL,
+		   *congress = NULL, *station_congress = NULL;
 	struct flag flags[] = { { "name", &name, true }, { "term", &term, true },
 				{ "delegation", &delegation, false }, { "phone", &phone, false },
-				{ "station", &station, false }, { NULL, NULL, false } };
-	char station_id[32] = "";
+				{ "station", &station, false }, { "congress", &congress, false },
+				{ "station-congress", &station_congress, false }, { NULL, NULL, false } };
+	char station_id[32] = "", cid[32], scid[32];
 	long t;
 	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
 	if (rc)
@@ -199,11 +197,20 @@ static int cmd_deputy_add(PGconn *conn, int argc, char **argv, char *err)
 		return admin_fail(err, EXIT_USAGE, _("deputy-add: --name must not be empty"));
 	if (!admin_parse_positive(term, &t))
 		return admin_fail(err, EXIT_USAGE, _("deputy-add: --term '%s' is not a positive number"), term);
-	if (station && (rc = org_id(conn, station, station_id, sizeof station_id, err)))
+	/* A deputy belongs to the congress that elected them; the station that
+	 * hosts them may be another congress's (--station-congress). */
+	if ((rc = admin_congress_id(conn, congress, cid, sizeof cid, err)))
 		return rc;
-	const char *p[5] = { name, term, delegation, phone, station ? station_id : NULL };
-	PGresult *res = admin_exec(conn, "INSERT INTO deputies (name, term, delegation, phone, organization_id)"
-				   " VALUES ($1, $2::int, $3, $4, $5::bigint) RETURNING id", 5, p);
+	if ((rc = admin_congress_id(conn, station_congress ? station_congress : congress, scid,
+				    sizeof scid, err)))
+		return rc;
+	if (station && (rc = admin_org_in_congress(conn, station, scid, station_id, sizeof station_id,
+						   err)))
+		return rc;
+	const char *p[6] = { name, term, delegation, phone, station ? station_id : NULL, cid };
+	PGresult *res = admin_exec(conn, "INSERT INTO deputies (name, term, delegation, phone,"
+				   " organization_id, congress_id)"
+				   " VALUES ($1, $2::int, $3, $4, $5::bigint, $6::bigint) RETURNING id", 6, p);
 	if (admin_ok(res))
 		printf("%s\n", PQgetvalue(res, 0, 0));
 	else
@@ -231,12 +238,12 @@ static int check_roles(const char *roles, char *err)
 static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 {
 	const char *login = NULL, *name = NULL, *org = NULL, *roles = NULL, *deputy = NULL,
-		   *cert = NULL;
+		   *cert = NULL, *congress = NULL;
 	struct flag flags[] = { { "login", &login, true }, { "name", &name, true },
 				{ "org", &org, true }, { "roles", &roles, true },
 				{ "deputy", &deputy, false }, { "cert", &cert, false },
-				{ NULL, NULL, false } };
-	char oid[32], did[32] = "", id[32] = "";
+				{ "congress", &congress, false }, { NULL, NULL, false } };
+	char oid[32], did[32] = "", id[32] = "", cid[32];
 	long dnum;
 	bool mine;
 	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
@@ -251,7 +258,11 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 		return rc;
 	if (deputy && !admin_parse_positive(deputy, &dnum))
 		return admin_fail(err, EXIT_USAGE, _("account-add: --deputy '%s' is not a deputy id"), deputy);
-	if ((rc = org_id(conn, org, oid, sizeof oid, err)))
+	/* An account acts within one congress: its organization's, and its
+	 * deputy's (the database refuses a deputy of another congress). */
+	if ((rc = admin_congress_id(conn, congress, cid, sizeof cid, err)))
+		return rc;
+	if ((rc = admin_org_in_congress(conn, org, cid, oid, sizeof oid, err)))
 		return rc;
 	if (deputy) {
 		if ((rc = admin_lookup_id(conn, "SELECT id FROM deputies WHERE id = $1::bigint", deputy,
@@ -261,14 +272,18 @@ static int cmd_account_add(PGconn *conn, int argc, char **argv, char *err)
 			return admin_fail(err, EXIT_ERR, _("no deputy with id %s"), deputy);
 	}
 	tx_begin(conn, &mine);
-	const char *p[5] = { login, name, oid, roles, deputy ? did : NULL };
+	const char *p[6] = { login, name, oid, roles, deputy ? did : NULL, cid };
 	PGresult *res = admin_exec(conn, "INSERT INTO accounts (login, display_name, organization_id, roles,"
-				   " deputy_id) VALUES ($1, $2, $3::bigint, string_to_array($4, ','),"
-				   " $5::bigint) RETURNING id", 5, p);
+				   " deputy_id, congress_id) VALUES ($1, $2, $3::bigint, string_to_array($4, ','),"
+				   " $5::bigint, $6::bigint) RETURNING id", 6, p);
 	if (admin_ok(res))
 		snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
 	else if (strcmp(admin_sqlstate(res), "23505") == 0 && strcmp(admin_constraint(res), "accounts_login_key") == 0)
 		rc = admin_fail(err, EXIT_ERR, _("login '%s' already exists"), login);
+	else if (strcmp(admin_sqlstate(res), "23503") == 0
+		 && strcmp(admin_constraint(res), "accounts_deputy_id_congress_fkey") == 0)
+		rc = admin_fail(err, EXIT_ERR, _("deputy %s is not a deputy of this account's congress"),
+				deputy);
 	else
 		rc = admin_fail_pg(err, res, conn, _("cannot add account"));
 	PQclear(res);
@@ -502,11 +517,17 @@ static const struct command commands[] = {
 	/* TRANSLATORS: keep the command, the --flags and the values a person
 	 * types (holiday, workday, clear, -) as they are; translate the
 	 * placeholders (NAME, KIND ...) and the notes in parentheses. */
-	{ "org-add", cmd_org_add, N_("org-add --name NAME --kind KIND [--parent NAME]") },
+	{ "congress-add", admin_congress_add, N_("congress-add --code CODE --name NAME --level LEVEL "
+						 "[--parent CODE]") },
+	{ "congress-list", admin_congress_list, "congress-list" },
+	{ "setting-set", admin_setting_set, N_("setting-set [--congress CODE] --key KEY --value VALUE") },
+	{ "org-add", cmd_org_add, N_("org-add --name NAME --kind KIND [--parent NAME] [--congress CODE]") },
 	{ "deputy-add", cmd_deputy_add, N_("deputy-add --name NAME --term N [--delegation TEXT] "
-					"[--phone TEXT] [--station ORGNAME]") },
+					"[--phone TEXT] [--station ORGNAME] [--congress CODE] "
+					"[--station-congress CODE]") },
 	{ "account-add", cmd_account_add, N_("account-add --login L --name DISPLAY --org ORGNAME "
-					  "--roles r1,r2 [--deputy DEPUTY_ID] [--cert FILE.pem]") },
+					  "--roles r1,r2 [--deputy DEPUTY_ID] [--cert FILE.pem] "
+					  "[--congress CODE]") },
 	{ "cert-bind", cmd_cert_bind, N_("cert-bind --login L --cert FILE.pem") },
 	{ "cert-revoke", cmd_cert_revoke, N_("cert-revoke (--cert FILE.pem | --sha256 HEX)") },
 	{ "enroll-code", admin_enroll_code, N_("enroll-code --login L [--valid-hours H]   (one-time code "

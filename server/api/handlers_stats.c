@@ -75,14 +75,14 @@ static void on_stats(const struct db_result *r, void *arg)
 void handle_stats(struct request *req, const Jianyi__Request *body)
 {
 	const Jianyi__StatsRequest *q = body->stats;
-	static const char *const groups[] = { "", "unit", "category", "term_session" };
+	static const char *const groups[] = { "", "unit", "category", "term_session", "congress" };
 	bool known = false;
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		known = known || strcmp(q->group_by, groups[i]) == 0;
 	if (!known) {
 		request_refuse(req, JIANYI__STATUS_CODE__STATUS_INVALID_ARGUMENT, "stats.group_by",
 			       REASON("not_one_of", { "field", "group_by" }, { "value", q->group_by }),
-				   "group_by must be empty, unit, category or term_session");
+				   "group_by must be empty, unit, category, term_session or congress");
 		return;
 	}
 	if (q->term < 0 || q->term > JY_TERM_MAX) {
@@ -105,5 +105,6 @@ void handle_stats(struct request *req, const Jianyi__Request *body)
 	db_params_int(&p, q->term);
 	db_params_int(&p, q->session);
 	db_params_str(&p, q->group_by);
+	db_params_str(&p, q->rollup ? "true" : "false");
 	db_answer_query(req, &jy_statements[STMT_STATS], p.values, on_stats);
 }

@@ -13,7 +13,7 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		       " a.disabled,"
 		       " c.revoked_at IS NOT NULL,"
 		       " c.not_after,"
-		       " (SELECT value FROM settings WHERE key = 'time_zone')"
+		       " jy_setting(a.congress_id, 'time_zone')"
 		       " FROM certificates c"
 		       " JOIN accounts a ON a.id = c.account_id"
 		       " JOIN organizations o ON o.id = a.organization_id"
@@ -68,11 +68,11 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		.replica_ok = true,
 	},
 	/* $1 viewer account id, $2 term (0: any), $3 session (0: any),
-	 * $4 group_by ('', unit, category, term_session). */
+	 * $4 group_by ('', unit, category, term_session, congress), $5 roll-up. */
 	[STMT_STATS] = {
 		.name = "stats",
-		.sql = "SELECT jy_stats($1::bigint, $2::int, $3::int, $4::text)::text",
-		.nparams = 4,
+		.sql = "SELECT jy_stats($1::bigint, $2::int, $3::int, $4::text, $5::boolean)::text",
+		.nparams = 5,
 		.replica_ok = true,
 	},
 	/* $1 viewer account id, $2 filters (DeadlinesRequest as JSON), $3 limit

@@ -10,23 +10,50 @@
 
 -- ---- helpers ----------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION jy_setting(p_key text) RETURNS text STABLE LANGUAGE plpgsql AS $$
+-- A congress's setting: its own row, else the nearest congress above it
+-- that has one (a province sets what its counties inherit), else the
+-- deployment's first congress's (docs/CONGRESSES.md "Settings and calendar").
+CREATE OR REPLACE FUNCTION jy_setting(p_congress bigint, p_key text) RETURNS text
+STABLE LANGUAGE plpgsql AS $$
 DECLARE v text;
 BEGIN
-	SELECT value INTO v FROM settings WHERE key = p_key;
+	SELECT st.value INTO v FROM congresses c
+	JOIN settings st ON st.key = p_key
+	                AND (st.congress_id = ANY (c.path) OR st.congress_id = 1)
+	WHERE c.id = p_congress
+	ORDER BY coalesce(array_position(c.path, st.congress_id), 0) DESC
+	LIMIT 1;
 	IF NOT FOUND THEN
-		RAISE EXCEPTION 'setting % is missing', p_key;
+		RAISE EXCEPTION 'setting % is missing for congress %', p_key, p_congress;
 	END IF;
 	RETURN v;
 END $$;
 
-CREATE OR REPLACE FUNCTION jy_setting_int(p_key text) RETURNS int STABLE LANGUAGE sql AS $$
-	SELECT jy_setting(p_key)::int
+-- The congress an account acts in (docs/CONGRESSES.md); NULL for no account.
+CREATE OR REPLACE FUNCTION jy_congress_of(p_account bigint) RETURNS bigint STABLE LANGUAGE sql AS $$
+	SELECT congress_id FROM accounts WHERE id = p_account
 $$;
 
--- Today where the congress sits (settings.time_zone), not the server's.
+-- The deployment's own setting (its first congress's): what the server
+-- reads that belongs to no congress, and what the previous release reads.
+CREATE OR REPLACE FUNCTION jy_setting(p_key text) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT jy_setting(1, p_key)
+$$;
+
+CREATE OR REPLACE FUNCTION jy_setting_int(p_congress bigint, p_key text) RETURNS int
+STABLE LANGUAGE sql AS $$
+	SELECT jy_setting(p_congress, p_key)::int
+$$;
+
+-- Today where the congress sits (its time_zone setting), not the server's.
+CREATE OR REPLACE FUNCTION jy_today(p_congress bigint) RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT (now() AT TIME ZONE jy_setting(p_congress, 'time_zone'))::date
+$$;
+
+-- Today where the deployment's first congress sits: the periodic job's
+-- clock (every congress of one country shares the time zone).
 CREATE OR REPLACE FUNCTION jy_today() RETURNS date STABLE LANGUAGE sql AS $$
-	SELECT (now() AT TIME ZONE jy_setting('time_zone'))::date
+	SELECT jy_today(1)
 $$;
 
 -- STABLE like the to_char it wraps: an IMMUTABLE wrapper around a STABLE
@@ -201,12 +228,14 @@ BEGIN
 	RETURN v;
 END $$;
 
--- A handling unit (organizations.kind = handling_unit) named by a param.
-CREATE OR REPLACE FUNCTION jy_check_org(p_id bigint, p_kind text, p_field text) RETURNS void
-LANGUAGE plpgsql AS $$
+-- An organization of kind p_kind named by a param, of congress p_congress:
+-- a unit of another congress is refused as if it did not exist, so that
+-- its id tells nothing (docs/CONGRESSES.md "Isolation").
+CREATE OR REPLACE FUNCTION jy_check_org(p_congress bigint, p_id bigint, p_kind text, p_field text)
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE v_kind text;
 BEGIN
-	SELECT kind INTO v_kind FROM organizations WHERE id = p_id;
+	SELECT kind INTO v_kind FROM organizations WHERE id = p_id AND congress_id = p_congress;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('invalid_argument', p_field || ': no organization ' || p_id, p_field,
 		                  'no_organization', jsonb_build_object('field', p_field, 'id', p_id));
@@ -236,8 +265,9 @@ BEGIN
 END $$;
 
 -- A timestamp's date where the congress sits.
-CREATE OR REPLACE FUNCTION jy_local_date(t timestamptz) RETURNS date STABLE LANGUAGE sql AS $$
-	SELECT (t AT TIME ZONE jy_setting('time_zone'))::date
+CREATE OR REPLACE FUNCTION jy_local_date(p_congress bigint, t timestamptz) RETURNS date
+STABLE LANGUAGE sql AS $$
+	SELECT (t AT TIME ZONE jy_setting(p_congress, 'time_zone'))::date
 $$;
 
 -- The acting account; refuses a missing or disabled one.

@@ -93,13 +93,14 @@ END $$;
 -- side every case but drafts; a unit the cases it is an active unit of; a
 -- deputy the cases they lead or signed, and the case their own case was
 -- merged into (its reply answers them, and they evaluate it); the public
--- what the portal shows (the same rule as jy_portal_visible). A SQL table
--- function so that the planner inlines it into the lists' queries
+-- what the portal shows (the same rule as jy_portal_visible). Only ever
+-- within the viewer's own congress (docs/CONGRESSES.md "Isolation"). A SQL
+-- table function so that the planner inlines it into the lists' queries
 -- (docs/BENCHMARKS.md).
 CREATE OR REPLACE FUNCTION jy_visible(p_viewer bigint) RETURNS SETOF suggestions
 STABLE LANGUAGE sql AS $$
 	SELECT s.* FROM accounts a, suggestions s
-	WHERE a.id = p_viewer AND NOT a.disabled AND (
+	WHERE a.id = p_viewer AND NOT a.disabled AND s.congress_id = a.congress_id AND (
 		(a.roles && ARRAY['liaison_officer', 'government_officer', 'committee_member',
 		                  'leader', 'admin']::text[]
 		 AND s.state <> 'draft')

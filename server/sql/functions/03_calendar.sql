@@ -9,18 +9,29 @@
 
 -- ---- working days -----------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION jy_is_working_day(p_day date) RETURNS boolean STABLE LANGUAGE sql AS $$
-	SELECT coalesce((SELECT c.kind = 'workday' FROM calendar_days c WHERE c.day = p_day),
+-- Whether p_day is a working day for congress p_congress: the exception
+-- its own calendar or the nearest congress above it sets for that day,
+-- else the deployment's first congress's, else Monday to Friday
+-- (docs/CONGRESSES.md "Settings and calendar").
+CREATE OR REPLACE FUNCTION jy_is_working_day(p_congress bigint, p_day date) RETURNS boolean
+STABLE LANGUAGE sql AS $$
+	SELECT coalesce((SELECT d.kind = 'workday' FROM congresses c
+	                 JOIN calendar_days d ON d.day = p_day
+	                  AND (d.congress_id = ANY (c.path) OR d.congress_id = 1)
+	                 WHERE c.id = p_congress
+	                 ORDER BY coalesce(array_position(c.path, d.congress_id), 0) DESC
+	                 LIMIT 1),
 	                extract(isodow FROM p_day) < 6)
 $$;
 
 -- p_day itself when it is a working day, else the first one after it.
-CREATE OR REPLACE FUNCTION jy_next_working_day(p_day date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_next_working_day(p_congress bigint, p_day date) RETURNS date
+STABLE LANGUAGE plpgsql AS $$
 DECLARE d date := p_day;
 BEGIN
 	-- A year without a working day is a broken calendar, not a long holiday.
 	FOR i IN 1 .. 366 LOOP
-		IF jy_is_working_day(d) THEN
+		IF jy_is_working_day(p_congress, d) THEN
 			RETURN d;
 		END IF;
 		d := d + 1;
@@ -29,7 +40,8 @@ BEGIN
 END $$;
 
 -- The p_count-th working day after p_from (p_from itself not counted).
-CREATE OR REPLACE FUNCTION jy_add_working_days(p_from date, p_count int) RETURNS date STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_add_working_days(p_congress bigint, p_from date, p_count int) RETURNS date
+STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	d date := p_from;
 	n int := 0;
@@ -38,7 +50,7 @@ BEGIN
 		RAISE EXCEPTION 'jy_add_working_days: negative count %', p_count;
 	END IF;
 	WHILE n < p_count LOOP
-		d := jy_next_working_day(d + 1);
+		d := jy_next_working_day(p_congress, d + 1);
 		n := n + 1;
 	END LOOP;
 	RETURN d;
@@ -46,27 +58,29 @@ END $$;
 
 -- Working days from p_from (excluded) to p_to (included); negative when
 -- p_to is before p_from. What "3 working days left" means to a clerk.
-CREATE OR REPLACE FUNCTION jy_working_days_between(p_from date, p_to date) RETURNS int STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_working_days_between(p_congress bigint, p_from date, p_to date) RETURNS int
+STABLE LANGUAGE sql AS $$
 	SELECT CASE WHEN p_to >= p_from
 		THEN (SELECT count(*)::int FROM generate_series(p_from + 1, p_to, '1 day') g (d)
-		      WHERE jy_is_working_day(g.d::date))
+		      WHERE jy_is_working_day(p_congress, g.d::date))
 		ELSE -(SELECT count(*)::int FROM generate_series(p_to + 1, p_from, '1 day') g (d)
-		       WHERE jy_is_working_day(g.d::date)) END
+		       WHERE jy_is_working_day(p_congress, g.d::date)) END
 $$;
 
 -- ---- deadlines --------------------------------------------------------------
 
 -- The last day of a window of kind p_window opened on p_from; the lengths
--- are settings (docs/WORKFLOW.md "Deadlines").
-CREATE OR REPLACE FUNCTION jy_due(p_window text, p_from date) RETURNS date STABLE LANGUAGE plpgsql AS $$
+-- are the congress's settings (docs/WORKFLOW.md "Deadlines").
+CREATE OR REPLACE FUNCTION jy_due(p_congress bigint, p_window text, p_from date) RETURNS date
+STABLE LANGUAGE plpgsql AS $$
 BEGIN
 	CASE p_window
 	WHEN 'dispute' THEN
-		RETURN jy_add_working_days(p_from, jy_setting_int('dispute_days'));
+		RETURN jy_add_working_days(p_congress, p_from, jy_setting_int(p_congress, 'dispute_days'));
 	WHEN 'evaluation' THEN
-		RETURN jy_add_working_days(p_from, jy_setting_int('evaluation_days'));
+		RETURN jy_add_working_days(p_congress, p_from, jy_setting_int(p_congress, 'evaluation_days'));
 	WHEN 'reply', 'rehandle', 'opinion', 'follow_up' THEN
-		RETURN jy_next_working_day((p_from + make_interval(months => jy_setting_int(
+		RETURN jy_next_working_day(p_congress, (p_from + make_interval(months => jy_setting_int(p_congress,
 			CASE p_window WHEN 'reply' THEN 'reply_months' WHEN 'rehandle' THEN 'rehandle_months'
 			              WHEN 'opinion' THEN 'opinion_months' ELSE 'follow_up_months' END)))::date);
 	ELSE
@@ -75,8 +89,9 @@ BEGIN
 END $$;
 
 -- An approved extension of p_days calendar days, landing on a working day.
-CREATE OR REPLACE FUNCTION jy_extended(p_due date, p_days int) RETURNS date STABLE LANGUAGE sql AS $$
-	SELECT jy_next_working_day(p_due + p_days)
+CREATE OR REPLACE FUNCTION jy_extended(p_congress bigint, p_due date, p_days int) RETURNS date
+STABLE LANGUAGE sql AS $$
+	SELECT jy_next_working_day(p_congress, p_due + p_days)
 $$;
 
 -- After the calendar changed (in the same transaction): moves the stored
@@ -121,15 +136,17 @@ BEGIN
 END $$;
 
 -- Sets (p_kind 'holiday' or 'workday') or clears (p_kind '') the exception
--- for one day; the caller recalculates once after a batch of these.
-CREATE OR REPLACE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text) RETURNS void
+-- for one day of congress p_congress's calendar; the caller recalculates
+-- once after a batch of these.
+CREATE OR REPLACE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text,
+                                           p_congress bigint DEFAULT 1) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_day IS NULL THEN
 		RAISE EXCEPTION 'a calendar day needs a date';
 	END IF;
 	IF coalesce(p_kind, '') = '' THEN
-		DELETE FROM calendar_days WHERE day = p_day;
+		DELETE FROM calendar_days WHERE congress_id = p_congress AND day = p_day;
 		RETURN;
 	END IF;
 	IF p_kind NOT IN ('holiday', 'workday') THEN
@@ -140,8 +157,9 @@ BEGIN
 			CASE WHEN extract(isodow FROM p_day) < 6 THEN 'weekday is already a working day'
 			     ELSE 'weekend is already a day off' END;
 	END IF;
-	INSERT INTO calendar_days (day, kind, name) VALUES (p_day, p_kind, coalesce(p_name, ''))
-	ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now();
+	INSERT INTO calendar_days (congress_id, day, kind, name)
+	VALUES (p_congress, p_day, p_kind, coalesce(p_name, ''))
+	ON CONFLICT (congress_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now();
 END $$;
 
 -- ---- deadlines and the periodic job ---------------------------------------------
@@ -149,9 +167,9 @@ END $$;
 -- The day a unit's current handling round started: its assignment, or the
 -- later return to re-handling (a round's outcome event, or a form that
 -- closed the round unsatisfied).
-CREATE OR REPLACE FUNCTION jy_round_start(p_id bigint, p_assigned timestamptz) RETURNS date
-STABLE LANGUAGE sql AS $$
-	SELECT jy_local_date(greatest(p_assigned,
+CREATE OR REPLACE FUNCTION jy_round_start(p_congress bigint, p_id bigint, p_assigned timestamptz)
+RETURNS date STABLE LANGUAGE sql AS $$
+	SELECT jy_local_date(p_congress, greatest(p_assigned,
 		(SELECT max(e.at) FROM events e WHERE e.suggestion_id = p_id AND e.to_state = 'rehandling'
 		 AND e.kind IN ('evaluate', 'evaluation_outcome'))))
 $$;
@@ -174,20 +192,20 @@ BEGIN
 	WHERE e.suggestion_id = s.id AND e.kind IN ('assign', 'reassign')
 	ORDER BY e.seq DESC LIMIT 1;
 	IF FOUND THEN
-		dispute_due := jy_due('dispute', jy_local_date(v_assign.at));
+		dispute_due := jy_due(s.congress_id, 'dispute', jy_local_date(s.congress_id, v_assign.at));
 		IF coalesce(v_assign.payload ->> 'reply_deadline', '') = '' THEN
-			reply_deadline := jy_due('reply', jy_local_date(v_assign.at));
+			reply_deadline := jy_due(s.congress_id, 'reply', jy_local_date(s.congress_id, v_assign.at));
 			FOR v_days IN
 				SELECT x.days FROM extensions x
 				WHERE x.suggestion_id = s.id AND x.status = 'approved' AND x.decided_at >= v_assign.at
 				ORDER BY x.decided_at, x.id
 			LOOP
-				reply_deadline := jy_extended(reply_deadline, v_days);
+				reply_deadline := jy_extended(s.congress_id, reply_deadline, v_days);
 			END LOOP;
 		END IF;
 	END IF;
 	IF s.state = 'rehandling' THEN
-		rehandle_due := jy_due('rehandle', jy_local_date(
+		rehandle_due := jy_due(s.congress_id, 'rehandle', jy_local_date(s.congress_id,
 			(SELECT max(e.at) FROM events e WHERE e.suggestion_id = s.id
 			 AND e.kind IN ('evaluate', 'evaluation_outcome') AND e.to_state = 'rehandling')));
 	END IF;
@@ -196,8 +214,10 @@ END $$;
 -- Every deadline still owed on the day p_today: replies, re-handling,
 -- co-units' opinions, disputes, follow-up reports (by the unit), and
 -- evaluations, owed by every evaluator (jy_evaluators: the proposers of
--- cases merged into this one too).
-CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date)
+-- cases merged into this one too). Of congress p_congress's cases, or of
+-- every congress's (NULL: the periodic job): a to-do list reads its own
+-- congress's, not the whole deployment's.
+CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date, p_congress bigint DEFAULT NULL)
 RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
                round int, due date)
 STABLE LANGUAGE sql AS $$
@@ -205,17 +225,19 @@ STABLE LANGUAGE sql AS $$
 	FROM suggestions s
 	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
 	WHERE s.state IN ('assigned', 'disputed', 'accepted', 'in_progress')
+	  AND (p_congress IS NULL OR s.congress_id = p_congress)
 	UNION ALL
 	SELECT s.id, 'rehandle', u.organization_id, NULL, s.round + 1, s.rehandle_due
 	FROM suggestions s
 	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
-	WHERE s.state = 'rehandling'
+	WHERE s.state = 'rehandling' AND (p_congress IS NULL OR s.congress_id = p_congress)
 	UNION ALL
 	SELECT s.id, 'opinion', u.organization_id, NULL, s.round + 1,
-	       jy_due('opinion', jy_round_start(s.id, u.assigned_at))
+	       jy_due(s.congress_id, 'opinion', jy_round_start(s.congress_id, s.id, u.assigned_at))
 	FROM suggestions s
 	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'co'
 	WHERE s.state IN ('assigned', 'accepted', 'in_progress', 'rehandling')
+	  AND (p_congress IS NULL OR s.congress_id = p_congress)
 	  AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.suggestion_id = s.id
 	                  AND o.round = s.round + 1 AND o.organization_id = u.organization_id)
 	UNION ALL
@@ -223,23 +245,25 @@ STABLE LANGUAGE sql AS $$
 	FROM suggestions s
 	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active
 	WHERE s.state = 'assigned' AND s.dispute_due >= p_today
+	  AND (p_congress IS NULL OR s.congress_id = p_congress)
 	  AND u.accepted_at IS NULL AND u.disputed_at IS NULL
 	UNION ALL
 	SELECT s.id, 'follow_up', u.organization_id, NULL, s.round,
-	       jy_due('follow_up', jy_local_date(greatest(
+	       jy_due(s.congress_id, 'follow_up', jy_local_date(s.congress_id, greatest(
 	           (SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
 	           (SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
 	            AND f.round = s.round))))
 	FROM suggestions s
 	JOIN suggestion_units u ON u.suggestion_id = s.id AND u.active AND u.role = 'lead'
 	WHERE s.follow_up_owed AND s.state NOT IN ('withdrawn', 'merged', 'converted')
+	  AND (p_congress IS NULL OR s.congress_id = p_congress)
 	UNION ALL
 	SELECT s.id, 'evaluation', NULL, g.d, s.round,
-	       jy_due('evaluation', jy_local_date(r.at))
+	       jy_due(s.congress_id, 'evaluation', jy_local_date(s.congress_id, r.at))
 	FROM suggestions s
 	JOIN replies r ON r.suggestion_id = s.id AND r.round = s.round
 	CROSS JOIN LATERAL jy_evaluators(s.id) AS g (d)
-	WHERE s.state = 'replied'
+	WHERE s.state = 'replied' AND (p_congress IS NULL OR s.congress_id = p_congress)
 	  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
 	                  AND e.round = s.round AND e.deputy_id = g.d)
 $$;
@@ -252,7 +276,7 @@ CREATE OR REPLACE FUNCTION jy_deadlines(p_viewer bigint, p_filters jsonb, p_limi
 STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	f jsonb := coalesce(p_filters, '{}');
-	v_today date := jy_today();
+	v_today date := jy_today(jy_congress_of(p_viewer));
 	v_overdue boolean;
 	v_within bigint;
 	v_unit bigint;
@@ -304,13 +328,13 @@ BEGIN
 				'round', d.round::int,
 				'due', to_char(d.due, 'YYYY-MM-DD')::text,
 				'days_left', (d.due - v_today)::int,
-				'working_days_left', jy_working_days_between(v_today, d.due)::int,
+				'working_days_left', jy_working_days_between(s.congress_id, v_today, d.due)::int,
 				'key', s.key::boolean,
 				'supervised', s.supervised::boolean)
 				ORDER BY d.n)
 			FROM (SELECT x.*, row_number() OVER (ORDER BY x.due, x.suggestion_id, x.kind,
 			                                     x.organization_id, x.deputy_id) AS n
-			      FROM jy_open_deadlines(v_today) x
+			      FROM jy_open_deadlines(v_today, jy_congress_of(p_viewer)) x
 			      JOIN jy_filter_cases(p_viewer, v_public, p_suggestion => v_id) v
 			        ON v.id = x.suggestion_id
 			      WHERE (NOT v_overdue OR x.due < v_today)

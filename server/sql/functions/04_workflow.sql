@@ -91,7 +91,7 @@ CREATE OR REPLACE FUNCTION jy_overdue(s suggestions, p_today date) RETURNS boole
 $$;
 
 CREATE OR REPLACE FUNCTION jy_overdue(s suggestions) RETURNS boolean STABLE LANGUAGE sql AS $$
-	SELECT jy_overdue(s, jy_today())
+	SELECT jy_overdue(s, jy_today(s.congress_id))
 $$;
 
 -- Whether round p_round of case s is closed: only the current round of a
@@ -126,7 +126,7 @@ BEGIN
 	v_to := CASE WHEN c.a_u + c.r_u > 0 THEN 'rehandling' ELSE 'evaluated' END;
 	UPDATE suggestions SET
 		state = v_to, version = version + 1, updated_at = now(),
-		rehandle_due = CASE WHEN v_to = 'rehandling' THEN jy_due('rehandle', jy_today())
+		rehandle_due = CASE WHEN v_to = 'rehandling' THEN jy_due(s.congress_id, 'rehandle', jy_today(s.congress_id))
 		                    ELSE rehandle_due END,
 		supervised = supervised OR v_to = 'rehandling'
 	WHERE id = s.id
@@ -206,7 +206,7 @@ BEGIN
 		SELECT x.* FROM suggestions x
 		JOIN replies r ON r.suggestion_id = x.id AND r.round = x.round
 		WHERE x.state = 'replied'
-		  AND jy_due('evaluation', jy_local_date(r.at)) < p_today
+		  AND jy_due(x.congress_id, 'evaluation', jy_local_date(x.congress_id, r.at)) < p_today
 		  AND EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = x.id AND e.round = x.round)
 		ORDER BY x.id
 		FOR UPDATE OF x
@@ -389,7 +389,7 @@ CREATE OR REPLACE FUNCTION jy_close_owed_follow_up(s suggestions) RETURNS jsonb 
 	SELECT CASE WHEN NOT s.follow_up_owed THEN '{}'::jsonb ELSE jsonb_build_object(
 		'follow_up_owed', true,
 		'follow_up_round', s.round::int,
-		'follow_up_due', to_char(jy_due('follow_up', jy_local_date(greatest(
+		'follow_up_due', to_char(jy_due(s.congress_id, 'follow_up', jy_local_date(s.congress_id, greatest(
 			(SELECT r.at FROM replies r WHERE r.suggestion_id = s.id AND r.round = s.round),
 			(SELECT max(f.at) FROM follow_ups f WHERE f.suggestion_id = s.id
 			 AND f.round = s.round)))), 'YYYY-MM-DD')) END
@@ -401,7 +401,7 @@ CREATE OR REPLACE FUNCTION jy_check_contact_date(s suggestions, p_date date) RET
 LANGUAGE plpgsql AS $$
 DECLARE v_assigned date;
 BEGIN
-	SELECT jy_local_date(u.assigned_at) INTO v_assigned FROM suggestion_units u
+	SELECT jy_local_date(s.congress_id, u.assigned_at) INTO v_assigned FROM suggestion_units u
 	WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead';
 	IF p_date < v_assigned THEN
 		PERFORM jy_refuse('invalid_argument', 'date must not precede the assignment of suggestion '
@@ -421,8 +421,10 @@ CREATE OR REPLACE FUNCTION jy_act_lock(a accounts, p_action text, p_suggestion b
 RETURNS suggestions LANGUAGE plpgsql AS $$
 DECLARE s suggestions%ROWTYPE;
 BEGIN
-	-- 2. Lock the row: concurrent actions on one case serialise here.
-	SELECT * INTO s FROM suggestions WHERE id = p_suggestion FOR UPDATE;
+	-- 2. Lock the row: concurrent actions on one case serialise here. A case
+	-- of another congress does not exist for the actor (docs/CONGRESSES.md).
+	SELECT * INTO s FROM suggestions WHERE id = p_suggestion AND congress_id = a.congress_id
+	FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no suggestion ' || coalesce(p_suggestion::text, 'NULL'),
 		                  '', 'no_case', jsonb_build_object('id', p_suggestion));
@@ -606,7 +608,8 @@ BEGIN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_cosigners[i] || ' is listed twice',
 			                  'cosigner_deputy_ids',
 			                  'listed_twice', jsonb_build_object('field', 'cosigner_deputy_ids', 'id', v_cosigners[i]));
-		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_cosigners[i]) THEN
+		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_cosigners[i]
+		                  AND d.congress_id = a.congress_id) THEN
 			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_cosigners[i],
 			                  'cosigner_deputy_ids',
 			                  'no_deputy', jsonb_build_object('field', 'cosigner_deputy_ids', 'id', v_cosigners[i]));
@@ -670,7 +673,7 @@ BEGIN
 	extra := jy_close_owed_follow_up(s);
 END $$;
 
--- register: the case number is the next per (term, session).
+-- register: the case number is the next per (congress, term, session).
 CREATE OR REPLACE FUNCTION jy_act_register(a accounts, INOUT s suggestions, p jsonb,
                                            OUT extra jsonb) LANGUAGE plpgsql AS $$
 -- @plpgsql_check_options: extra_warnings = off
@@ -696,9 +699,9 @@ BEGIN
 		END IF;
 	ELSE
 		-- The counter row stays locked until commit: numbers are gapless.
-		INSERT INTO registration_counters AS c (term, session, last_number)
-		VALUES (v_term, v_session, 1)
-		ON CONFLICT (term, session) DO UPDATE SET last_number = c.last_number + 1
+		INSERT INTO registration_counters AS c (congress_id, term, session, last_number)
+		VALUES (s.congress_id, v_term, v_session, 1)
+		ON CONFLICT (congress_id, term, session) DO UPDATE SET last_number = c.last_number + 1
 		RETURNING last_number INTO s.number;
 		s.term := v_term;
 		s.session := v_session;
@@ -721,7 +724,7 @@ BEGIN
 		                  'into_suggestion_id',
 		                  'merge_into_itself', jsonb_build_object('id', s.id));
 	END IF;
-	SELECT * INTO t FROM suggestions WHERE id = v_into FOR UPDATE;
+	SELECT * INTO t FROM suggestions WHERE id = v_into AND congress_id = s.congress_id FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no suggestion ' || v_into, 'into_suggestion_id',
 		                  'no_case', jsonb_build_object('id', v_into));
@@ -765,13 +768,13 @@ DECLARE
 	v_co bigint[];
 	v_deadline date;
 	v_committee bigint;
-	v_today date := jy_today();
+	v_today date := jy_today(s.congress_id);
 BEGIN
 	IF v_lead <= 0 THEN
 		PERFORM jy_refuse('invalid_argument', 'lead_unit_id must name a handling unit', 'lead_unit_id',
 		                  'required', jsonb_build_object('field', 'lead_unit_id'));
 	END IF;
-	PERFORM jy_check_org(v_lead, 'handling_unit', 'lead_unit_id');
+	PERFORM jy_check_org(s.congress_id, v_lead, 'handling_unit', 'lead_unit_id');
 	v_co := jy_p_ids(p, 'co_unit_ids');
 	FOR i IN 1 .. coalesce(array_length(v_co, 1), 0) LOOP
 		IF v_co[i] = v_lead THEN
@@ -783,12 +786,12 @@ BEGIN
 			                  'co_unit_ids',
 			                  'listed_twice', jsonb_build_object('field', 'co_unit_ids', 'id', v_co[i]));
 		END IF;
-		PERFORM jy_check_org(v_co[i], 'handling_unit', 'co_unit_ids');
+		PERFORM jy_check_org(s.congress_id, v_co[i], 'handling_unit', 'co_unit_ids');
 	END LOOP;
 	v_deadline := jy_p_date(p, 'reply_deadline');
 	-- jy_due (03_calendar.sql) applies the working-day calendar.
 	IF v_deadline IS NULL THEN
-		v_deadline := jy_due('reply', v_today);
+		v_deadline := jy_due(s.congress_id, 'reply', v_today);
 	ELSIF v_deadline <= v_today THEN
 		PERFORM jy_refuse('invalid_argument', 'reply_deadline must be in the future', 'reply_deadline',
 		                  'not_future', jsonb_build_object('field', 'reply_deadline'));
@@ -799,14 +802,14 @@ BEGIN
 		                  'supervising_committee_id',
 		                  'not_integer', jsonb_build_object('field', 'supervising_committee_id', 'value', v_committee));
 	ELSIF v_committee > 0 THEN
-		PERFORM jy_check_org(v_committee, 'special_committee', 'supervising_committee_id');
+		PERFORM jy_check_org(s.congress_id, v_committee, 'special_committee', 'supervising_committee_id');
 	END IF;
 	PERFORM jy_act_reason(p, p_reason_required);
 	s.key := jy_p_bool(p, 'key');
 	s.leaders := jy_p_texts(p, 'leaders');
 	s.supervising_committee_id := nullif(v_committee, 0);
 	s.reply_deadline := v_deadline;
-	s.dispute_due := jy_due('dispute', v_today);
+	s.dispute_due := jy_due(s.congress_id, 'dispute', v_today);
 	-- Earlier assignments stay on record, inactive.
 	UPDATE suggestion_units SET active = false WHERE suggestion_id = s.id AND active;
 	INSERT INTO suggestion_units (suggestion_id, organization_id, role, position)
@@ -846,7 +849,7 @@ CREATE OR REPLACE FUNCTION jy_act_dispute(a accounts, INOUT s suggestions, p jso
 -- @plpgsql_check_options: extra_warnings = off
 DECLARE v_reason text := jy_act_reason(p, true);
 BEGIN
-	IF jy_today() > s.dispute_due THEN
+	IF jy_today(s.congress_id) > s.dispute_due THEN
 		PERFORM jy_refuse('failed_precondition', 'the time to dispute suggestion ' || s.id
 		                  || ' ended on ' || to_char(s.dispute_due, 'YYYY-MM-DD'),
 		                  '', 'dispute_ended', jsonb_build_object('id', s.id, 'date', to_char(s.dispute_due, 'YYYY-MM-DD')));
@@ -884,7 +887,7 @@ BEGIN
 	IF v_promised IS NULL THEN
 		PERFORM jy_refuse('invalid_argument', 'promised_date must not be empty', 'promised_date',
 		                  'required', jsonb_build_object('field', 'promised_date'));
-	ELSIF v_promised < jy_today() THEN
+	ELSIF v_promised < jy_today(s.congress_id) THEN
 		PERFORM jy_refuse('invalid_argument', 'promised_date must not be in the past',
 		                  'promised_date',
 		                  'in_past', jsonb_build_object('field', 'promised_date'));
@@ -909,8 +912,8 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'method must be visit, phone, meeting or sms', 'method',
 		                  'not_one_of', jsonb_build_object('field', 'method', 'value', v_method));
 	END IF;
-	v_date := coalesce(jy_p_date(p, 'date'), jy_today());
-	IF v_date > jy_today() THEN
+	v_date := coalesce(jy_p_date(p, 'date'), jy_today(s.congress_id));
+	IF v_date > jy_today(s.congress_id) THEN
 		PERFORM jy_refuse('invalid_argument', 'date must not be in the future', 'date',
 		                  'in_future', jsonb_build_object('field', 'date'));
 	END IF;
@@ -942,7 +945,7 @@ CREATE OR REPLACE FUNCTION jy_act_extend(a accounts, INOUT s suggestions, p json
 -- @plpgsql_check_options: extra_warnings = off
 DECLARE
 	v_days bigint := jy_p_int(p, 'days');
-	v_max_days bigint := jy_setting_int('extension_max_days');
+	v_max_days bigint := jy_setting_int(s.congress_id, 'extension_max_days');
 	v_max_count bigint;
 	v_reason text;
 	v_id bigint;
@@ -952,7 +955,7 @@ BEGIN
 		                  'out_of_range', jsonb_build_object('field', 'days', 'min', 1, 'max', v_max_days));
 	END IF;
 	v_reason := jy_act_reason(p, true);
-	v_max_count := jy_setting_int('extension_max_count');
+	v_max_count := jy_setting_int(s.congress_id, 'extension_max_count');
 	IF (SELECT count(*) FROM extensions WHERE suggestion_id = s.id
 	    AND status IN ('pending', 'approved')) >= v_max_count THEN
 		PERFORM jy_refuse('failed_precondition', 'suggestion ' || s.id || ' already has '
@@ -989,7 +992,7 @@ BEGIN
 	       decided_by = a.id, decided_at = now(), decision_reason = v_reason
 	WHERE id = v_id;
 	IF v_approve THEN
-		s.reply_deadline := jy_extended(s.reply_deadline, x.days);
+		s.reply_deadline := jy_extended(s.congress_id, s.reply_deadline, x.days);
 	END IF;
 	-- What the deputy reads in the timeline.
 	extra := jsonb_build_object(
@@ -1023,7 +1026,7 @@ BEGIN
 		PERFORM jy_refuse('permission_denied', jy_relation_refusal('lead_unit', 'reply'),
 		                  '', 'only_relation', jsonb_build_object('relation', 'lead_unit', 'action', 'reply'));
 	END IF;
-	v_min_contacts := jy_setting_int('min_contacts_before_reply');
+	v_min_contacts := jy_setting_int(s.congress_id, 'min_contacts_before_reply');
 	IF (SELECT count(*) FROM contacts WHERE suggestion_id = s.id AND round = s.round + 1)
 	   < v_min_contacts THEN
 		PERFORM jy_refuse('failed_precondition', 'record at least ' || v_min_contacts || ' contact'
@@ -1129,7 +1132,8 @@ BEGIN
 			PERFORM jy_refuse('invalid_argument', 'deputy ' || v_add[i] || ' is listed twice',
 			                  'add_cosigner_deputy_ids',
 			                  'listed_twice', jsonb_build_object('field', 'add_cosigner_deputy_ids', 'id', v_add[i]));
-		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_add[i]) THEN
+		ELSIF NOT EXISTS (SELECT 1 FROM deputies d WHERE d.id = v_add[i]
+		                  AND d.congress_id = s.congress_id) THEN
 			PERFORM jy_refuse('invalid_argument', 'no deputy ' || v_add[i], 'add_cosigner_deputy_ids',
 			                  'no_deputy', jsonb_build_object('field', 'add_cosigner_deputy_ids', 'id', v_add[i]));
 		ELSIF EXISTS (SELECT 1 FROM suggestion_signers WHERE suggestion_id = s.id

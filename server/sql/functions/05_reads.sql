@@ -32,7 +32,7 @@ $$;
 CREATE OR REPLACE FUNCTION jy_suggestions_json(p_viewer bigint, p_ids bigint[], p_detail boolean)
 RETURNS jsonb STABLE LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-	v_today date := jy_today();
+	v_today date := jy_today(jy_congress_of(p_viewer));
 	v_public boolean := coalesce((SELECT a.roles <@ ARRAY['public']::text[] FROM accounts a
 	                              WHERE a.id = p_viewer), false);
 BEGIN
@@ -144,7 +144,8 @@ DECLARE
 	v_merge_seq bigint;
 	v_into_title text;
 BEGIN
-	SELECT * INTO s FROM suggestions WHERE id = p_id;
+	-- A case of another congress does not exist for the viewer.
+	SELECT * INTO s FROM suggestions WHERE id = p_id AND congress_id = jy_congress_of(p_viewer);
 	IF NOT FOUND THEN
 		RETURN jy_result('not_found', 'no suggestion ' || coalesce(p_id::text, 'NULL'),
 		                 '', 'no_case', jsonb_build_object('id', p_id));

@@ -35,13 +35,23 @@ CREATE OR REPLACE FUNCTION jy_portal_match(s suggestions, p_pattern text, p_cate
 	   AND (coalesce(p_result, '') = '' OR s.result_class = p_result)
 $$;
 
--- A page of published suggestions, newest term first, then by number.
--- Empty strings / 0 mean "no filter". Also the categories and terms that
--- occur among published cases, for the filter form.
+-- The congress a portal path names (/c/<code>/): NULL or '' is the
+-- deployment's first congress (the portal's root paths), an unknown code
+-- NULL (the page is not found).
+CREATE OR REPLACE FUNCTION jy_portal_congress(p_code text) RETURNS bigint STABLE LANGUAGE sql AS $$
+	SELECT CASE WHEN coalesce(p_code, '') = '' THEN 1::bigint
+	            ELSE (SELECT c.id FROM congresses c WHERE c.code = p_code) END
+$$;
+
+-- A page of published suggestions of one congress (p_congress: its code,
+-- jy_portal_congress), newest term first, then by number. Empty strings / 0
+-- mean "no filter". Also the categories and terms that occur among
+-- published cases, for the filter form.
 CREATE OR REPLACE FUNCTION jy_portal_list(p_q text, p_category text, p_term int, p_result text,
-                               p_page int, p_page_size int)
+                               p_page int, p_page_size int, p_congress text DEFAULT NULL)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
+	v_congress bigint := jy_portal_congress(p_congress);
 	v_size int := CASE WHEN coalesce(p_page_size, 0) BETWEEN 1 AND 100 THEN p_page_size ELSE 20 END;
 	v_page int := greatest(coalesce(p_page, 1), 1);
 	v_pattern text;
@@ -53,21 +63,24 @@ BEGIN
 		v_pattern := jy_like_pattern(p_q);
 	END IF;
 	SELECT count(*) INTO v_total FROM suggestions s
-	WHERE jy_portal_match(s, v_pattern, p_category, p_term, p_result);
+	WHERE s.congress_id = v_congress AND jy_portal_match(s, v_pattern, p_category, p_term, p_result);
 	SELECT coalesce(jsonb_agg(jy_portal_item(p.s) ORDER BY p.ord), '[]'::jsonb) INTO v_items
 	FROM (SELECT s, row_number() OVER (ORDER BY s.term DESC NULLS LAST, s.session DESC NULLS LAST,
 	                                            s.number NULLS LAST, s.id) AS ord
 	      FROM suggestions s
-	      WHERE jy_portal_match(s, v_pattern, p_category, p_term, p_result)
+	      WHERE s.congress_id = v_congress
+	        AND jy_portal_match(s, v_pattern, p_category, p_term, p_result)
 	      ORDER BY ord LIMIT v_size OFFSET (v_page - 1)::bigint * v_size) AS p;
 	RETURN jsonb_build_object(
 		'total', v_total::bigint, 'page', v_page::int, 'page_size', v_size::int,
 		'suggestions', v_items,
 		'categories', coalesce((SELECT jsonb_agg(DISTINCT s.category ORDER BY s.category)
-		                        FROM suggestions s WHERE jy_portal_visible(s) AND s.category <> ''),
+		                        FROM suggestions s WHERE s.congress_id = v_congress
+		                          AND jy_portal_visible(s) AND s.category <> ''),
 		                       '[]'::jsonb),
 		'terms', coalesce((SELECT jsonb_agg(DISTINCT s.term ORDER BY s.term DESC)
-		                   FROM suggestions s WHERE jy_portal_visible(s) AND s.term IS NOT NULL),
+		                   FROM suggestions s WHERE s.congress_id = v_congress
+		                     AND jy_portal_visible(s) AND s.term IS NOT NULL),
 		                  '[]'::jsonb));
 END $$;
 
@@ -77,25 +90,35 @@ END $$;
 -- cases only, in rank order. A selected case that is not published (or is
 -- confidential) is not listed; "hidden" counts them, so the page can say
 -- how many more there are without naming them.
-CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
-	WITH y AS (
-		SELECT CASE WHEN coalesce(p_year, 0) = 0 THEN (SELECT max(year) FROM excellent_announcements)
-		            ELSE p_year END AS year)
+CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int, p_congress text DEFAULT NULL)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	WITH k AS (SELECT jy_portal_congress(p_congress) AS id),
+	y AS (
+		SELECT CASE WHEN coalesce(p_year, 0) = 0
+		            THEN (SELECT max(an.year) FROM excellent_announcements an, k
+		                  WHERE an.congress_id = k.id)
+		            ELSE p_year END AS year, k.id AS congress FROM k)
 	SELECT jsonb_build_object(
-		'years', coalesce((SELECT jsonb_agg(an.year ORDER BY an.year DESC) FROM excellent_announcements an),
+		'years', coalesce((SELECT jsonb_agg(an.year ORDER BY an.year DESC) FROM excellent_announcements an
+		                    WHERE an.congress_id = y.congress),
 		                  '[]'::jsonb),
 		'year', coalesce(y.year, 0)::int,
-		'announced', EXISTS (SELECT 1 FROM excellent_announcements an WHERE an.year = y.year),
-		'announced_on', coalesce((SELECT to_char(an.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')
-		                          FROM excellent_announcements an WHERE an.year = y.year), '')::text,
+		'announced', EXISTS (SELECT 1 FROM excellent_announcements an WHERE an.year = y.year
+		                     AND an.congress_id = y.congress),
+		'announced_on', coalesce((SELECT to_char(an.at AT TIME ZONE jy_setting(y.congress, 'time_zone'),
+		                                         'YYYY-MM-DD')
+		                          FROM excellent_announcements an WHERE an.year = y.year
+		                            AND an.congress_id = y.congress), '')::text,
 		'items', coalesce((SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
 		                              'rank', n.rank::int, 'average', round(n.average, 2)::text)
 		                          ORDER BY n.rank)
 		                   FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
-		                   WHERE n.year = y.year AND n.rank IS NOT NULL AND jy_portal_visible(s)),
+		                   WHERE n.year = y.year AND n.congress_id = y.congress AND n.rank IS NOT NULL
+		                     AND jy_portal_visible(s)),
 		                  '[]'::jsonb),
 		'hidden', (SELECT count(*) FROM excellent_nominations n JOIN suggestions s ON s.id = n.suggestion_id
-		           WHERE n.year = y.year AND n.rank IS NOT NULL AND NOT jy_portal_visible(s))::int)
+		           WHERE n.year = y.year AND n.congress_id = y.congress AND n.rank IS NOT NULL
+		             AND NOT jy_portal_visible(s))::int)
 	FROM y
 $$;
 
@@ -103,27 +126,33 @@ $$;
 -- (supervision kind publish_unsatisfied), newest first, published cases
 -- only: the public item (no contact details), the date and the committee's
 -- statement.
-CREATE OR REPLACE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION jy_portal_unsatisfied(p_congress text DEFAULT NULL) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('items', coalesce((
 		SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
-			'published_on', to_char(n.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
+			'published_on', to_char(n.at AT TIME ZONE jy_setting(s.congress_id, 'time_zone'),
+			                        'YYYY-MM-DD')::text,
 			'statement', n.text::text) ORDER BY n.at DESC, n.id DESC)
 		FROM supervision_notes n JOIN suggestions s ON s.id = n.suggestion_id
-		WHERE n.kind = 'publish_unsatisfied' AND jy_portal_visible(s)), '[]'::jsonb))
+		WHERE n.kind = 'publish_unsatisfied' AND s.congress_id = jy_portal_congress(p_congress)
+		  AND jy_portal_visible(s)), '[]'::jsonb))
 $$;
 
 -- The portal's case page: what the public may read of a published case,
 -- and the counts of its latest closed evaluation round (no deputy, no
 -- comment; an open round shows nothing).
-CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint, p_congress text DEFAULT NULL) RETURNS jsonb
+STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
 	v_round int;
+	v_tz text;
 BEGIN
-	SELECT * INTO s FROM suggestions WHERE id = p_id;
+	SELECT * INTO s FROM suggestions WHERE id = p_id AND congress_id = jy_portal_congress(p_congress);
 	IF NOT FOUND OR NOT jy_portal_visible(s) THEN
 		RETURN jsonb_build_object('code', 'not_found'::text);
 	END IF;
+	v_tz := jy_setting(s.congress_id, 'time_zone');
 	-- The feedback that counts is the latest closed round's.
 	SELECT max(e.round) INTO v_round FROM evaluations e
 	WHERE e.suggestion_id = s.id AND jy_round_closed(s, e.round);
@@ -133,13 +162,13 @@ BEGIN
 			'text', jy_portal_text(s)::text,
 			'is_summary', (s.published_summary IS NOT NULL)::boolean,
 			'lead_deputy', coalesce((SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '')::text,
-			'published_at', coalesce(to_char(s.published_at AT TIME ZONE jy_setting('time_zone'),
+			'published_at', coalesce(to_char(s.published_at AT TIME ZONE v_tz,
 			                                 'YYYY-MM-DD'), '')::text),
 		'attachments', jy_portal_attachments(s.id),
 		'replies', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'round', r.round::int,
-				'date', to_char(r.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
+				'date', to_char(r.at AT TIME ZONE v_tz, 'YYYY-MM-DD')::text,
 				'unit', coalesce(o.name, '')::text,
 				'result_class', r.result_class::text,
 				'text', r.text::text) ORDER BY r.round)
@@ -147,7 +176,7 @@ BEGIN
 			WHERE r.suggestion_id = s.id), '[]'::jsonb),
 		'follow_ups', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
-				'date', to_char(f.at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')::text,
+				'date', to_char(f.at AT TIME ZONE v_tz, 'YYYY-MM-DD')::text,
 				'result_class', f.result_class::text,
 				'text', f.text::text) ORDER BY f.id)
 			FROM follow_ups f WHERE f.suggestion_id = s.id), '[]'::jsonb),

@@ -7,9 +7,10 @@
 -- function has its one definition here; change it in place. Comments say
 -- what a function does and why; its history is in git.
 
--- A date as the congress reads it (settings.time_zone); '' for NULL.
-CREATE OR REPLACE FUNCTION jy_ledger_date(t timestamptz) RETURNS text STABLE LANGUAGE sql AS $$
-	SELECT coalesce(to_char(t AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD'), '')
+-- A date as the congress reads it (its time_zone setting); '' for NULL.
+CREATE OR REPLACE FUNCTION jy_ledger_date(p_congress bigint, t timestamptz) RETURNS text
+STABLE LANGUAGE sql AS $$
+	SELECT coalesce(to_char(t AT TIME ZONE jy_setting(p_congress, 'time_zone'), 'YYYY-MM-DD'), '')
 $$;
 
 -- One ledger row. The evaluation column is the outcome of the latest closed
@@ -37,9 +38,9 @@ RETURNS jsonb STABLE LANGUAGE sql AS $$
 		                      FROM suggestion_units u JOIN organizations o ON o.id = u.organization_id
 		                      WHERE u.suggestion_id = s.id AND u.active AND u.role = 'co'), '') END::text,
 		'category', s.category::text,
-		'registered_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(max(e.at)) FROM events e
+		'registered_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(s.congress_id, max(e.at)) FROM events e
 		                           WHERE e.suggestion_id = s.id AND e.kind = 'register'), '') END::text,
-		'assigned_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(u.assigned_at) FROM suggestion_units u
+		'assigned_at', CASE WHEN p_public THEN '' ELSE coalesce((SELECT jy_ledger_date(s.congress_id, u.assigned_at) FROM suggestion_units u
 		                         WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '') END::text,
 		'reply_deadline', CASE WHEN p_public THEN ''
 		                        ELSE coalesce(to_char(s.reply_deadline, 'YYYY-MM-DD'), '') END::text,
@@ -49,7 +50,7 @@ RETURNS jsonb STABLE LANGUAGE sql AS $$
 		                       ELSE coalesce(to_char(s.promised_date, 'YYYY-MM-DD'), '') END::text,
 		'contacts', CASE WHEN p_public THEN 0
 		                  ELSE (SELECT count(*) FROM contacts c WHERE c.suggestion_id = s.id) END::int,
-		'replied_at', coalesce((SELECT jy_ledger_date(max(r.at)) FROM replies r
+		'replied_at', coalesce((SELECT jy_ledger_date(s.congress_id, max(r.at)) FROM replies r
 		                        WHERE r.suggestion_id = s.id), '')::text,
 		'result_class', coalesce(s.result_class, '')::text,
 		'evaluation', jy_outcome_text(s)::text,

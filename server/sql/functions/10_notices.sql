@@ -11,10 +11,10 @@
 
 -- ---- raising ------------------------------------------------------------------
 
--- settings.reminder_days as an array of offsets (1 to 365 each).
-CREATE OR REPLACE FUNCTION jy_reminder_days() RETURNS int[] STABLE LANGUAGE plpgsql AS $$
+-- A congress's reminder_days setting as an array of offsets (1 to 365 each).
+CREATE OR REPLACE FUNCTION jy_reminder_days(p_congress bigint) RETURNS int[] STABLE LANGUAGE plpgsql AS $$
 DECLARE
-	v text := jy_setting('reminder_days');
+	v text := jy_setting(p_congress, 'reminder_days');
 	v_days int[];
 BEGIN
 	IF btrim(v) = '' THEN
@@ -62,10 +62,11 @@ $$;
 -- The accounts a notice goes to: the owing unit's clerks and heads, the
 -- owing deputy's accounts and, once overdue, the liaison officers, who
 -- supervise every case.
-CREATE OR REPLACE FUNCTION jy_notice_accounts(p_org bigint, p_deputy bigint, p_overdue boolean)
+CREATE OR REPLACE FUNCTION jy_notice_accounts(p_congress bigint, p_org bigint, p_deputy bigint,
+                                              p_overdue boolean)
 RETURNS SETOF bigint STABLE LANGUAGE sql AS $$
 	SELECT a.id FROM accounts a
-	 WHERE NOT a.disabled AND (
+	 WHERE NOT a.disabled AND a.congress_id = p_congress AND (
 		(a.organization_id = p_org AND a.roles && ARRAY['unit_clerk', 'unit_head']::text[])
 		OR (a.deputy_id = p_deputy AND 'deputy' = ANY (a.roles))
 		OR (p_overdue AND 'liaison_officer' = ANY (a.roles)))
@@ -220,7 +221,6 @@ END $$;
 -- (settings.reminder_days) or overdue, once, for its recipients.
 CREATE OR REPLACE FUNCTION jy_raise_notices(p_today date) RETURNS int VOLATILE LANGUAGE plpgsql AS $$
 DECLARE
-	v_days int[];
 	v_count int;
 BEGIN
 	-- "jynoti" in ASCII: recognisable in pg_locks, apart from the
@@ -231,12 +231,16 @@ BEGIN
 	-- Rounds whose evaluation window has ended close first: their
 	-- evaluation is no longer owed.
 	PERFORM jy_close_expired_rounds(p_today);
-	v_days := jy_reminder_days();
-	WITH dl AS (
+	WITH rd AS MATERIALIZED (
+		-- each congress's reminder days, once per congress
+		SELECT c.id, jy_reminder_days(c.id) AS days FROM congresses c
+	), dl AS (
 		SELECT d.*, CASE WHEN d.due < p_today THEN -1
-		                 ELSE (SELECT min(o) FROM unnest(v_days) o WHERE o >= d.due - p_today) END
+		                 ELSE (SELECT min(o) FROM unnest(rd.days) o WHERE o >= d.due - p_today) END
 		              AS days_before
 		  FROM jy_open_deadlines(p_today) d
+		  JOIN suggestions s ON s.id = d.suggestion_id
+		  JOIN rd ON rd.id = s.congress_id
 	), ins AS (
 		INSERT INTO notices (suggestion_id, deadline_kind, organization_id, deputy_id, round, due,
 		                     kind, days_before, text)
@@ -249,10 +253,10 @@ BEGIN
 		ON CONFLICT (suggestion_id, deadline_kind, (coalesce(organization_id, 0)),
 		             (coalesce(deputy_id, 0)), round, due, days_before) WHERE kind <> 'event'
 		DO NOTHING
-		RETURNING id, organization_id, deputy_id, kind
+		RETURNING id, congress_id, organization_id, deputy_id, kind
 	), rcp AS (
 		INSERT INTO notice_recipients (notice_id, account_id)
-		SELECT i.id, a FROM ins i, jy_notice_accounts(i.organization_id, i.deputy_id,
+		SELECT i.id, a FROM ins i, jy_notice_accounts(i.congress_id, i.organization_id, i.deputy_id,
 		                                              i.kind = 'overdue') a
 		RETURNING notice_id, account_id
 	), dlv AS (

@@ -17,7 +17,8 @@ CREATE OR REPLACE FUNCTION jy_lead_unit_name(s suggestions) RETURNS text STABLE 
 	                 WHERE u.suggestion_id = s.id AND u.active AND u.role = 'lead'), '')
 $$;
 
--- A case named by a param, locked, that the actor may see.
+-- A case named by a param, locked, that the actor may see; a case of
+-- another congress does not exist for the actor (docs/CONGRESSES.md).
 CREATE OR REPLACE FUNCTION jy_case_for_update(p_actor bigint, p_id bigint, p_field text) RETURNS suggestions
 LANGUAGE plpgsql AS $$
 DECLARE s suggestions%ROWTYPE;
@@ -26,7 +27,8 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', p_field || ' must be a positive id', p_field,
 		                  'not_positive_id', jsonb_build_object('field', p_field));
 	END IF;
-	SELECT * INTO s FROM suggestions WHERE id = p_id FOR UPDATE;
+	SELECT * INTO s FROM suggestions WHERE id = p_id AND congress_id = jy_congress_of(p_actor)
+	FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no suggestion ' || p_id, p_field,
 		                  'no_case', jsonb_build_object('id', p_id));
@@ -83,7 +85,8 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'ids must not be negative', 'committee_id',
 		                  'not_positive_id', jsonb_build_object('field', 'committee_id'));
 	END IF;
-	IF v_topic > 0 AND NOT EXISTS (SELECT 1 FROM topics WHERE id = v_topic) THEN
+	IF v_topic > 0 AND NOT EXISTS (SELECT 1 FROM topics WHERE id = v_topic
+	                               AND congress_id = jy_congress_of(p_viewer)) THEN
 		PERFORM jy_refuse('not_found', 'no topic ' || v_topic, 'topic_id',
 		                  'no_topic', jsonb_build_object('id', v_topic));
 	END IF;
@@ -154,7 +157,7 @@ DECLARE
 BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee', 'create a topic');
 	v_name := btrim(jy_p_required(p, 'name', 100));
-	IF EXISTS (SELECT 1 FROM topics WHERE name = v_name) THEN
+	IF EXISTS (SELECT 1 FROM topics WHERE name = v_name AND congress_id = a.congress_id) THEN
 		PERFORM jy_refuse('failed_precondition', 'a topic named ' || v_name || ' already exists', 'name',
 		                  'topic_exists', jsonb_build_object('name', v_name));
 	END IF;
@@ -164,7 +167,7 @@ BEGIN
 		                  'committee_id',
 		                  'required', jsonb_build_object('field', 'committee_id'));
 	END IF;
-	SELECT kind INTO v_kind FROM organizations WHERE id = v_committee;
+	SELECT kind INTO v_kind FROM organizations WHERE id = v_committee AND congress_id = a.congress_id;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('invalid_argument', 'committee_id: no organization ' || v_committee,
 		                  'committee_id',
@@ -180,8 +183,8 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'leaders lists more than 10 leaders', 'leaders',
 		                  'too_many', jsonb_build_object('field', 'leaders', 'max', 10));
 	END IF;
-	INSERT INTO topics (name, description, leaders, committee_id, created_by)
-	VALUES (v_name, jy_p_optional(p, 'description', 2000), v_leaders, v_committee, a.id)
+	INSERT INTO topics (congress_id, name, description, leaders, committee_id, created_by)
+	VALUES (a.congress_id, v_name, jy_p_optional(p, 'description', 2000), v_leaders, v_committee, a.id)
 	RETURNING * INTO t;
 	RETURN jsonb_build_object('topic', jy_topic_json(t, a.id));
 END $$;
@@ -197,7 +200,7 @@ BEGIN
 	PERFORM jy_require_role(a, ARRAY['liaison_officer'], 'the liaison committee',
 	                        CASE WHEN p_add THEN 'add a suggestion to a topic'
 	                             ELSE 'remove a suggestion from a topic' END);
-	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id') AND congress_id = a.congress_id;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id',
 		                  'no_topic', jsonb_build_object('id', jy_p_int(p, 'topic_id')));
@@ -234,24 +237,26 @@ DECLARE a accounts := jy_actor(p_viewer);
 BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
 	RETURN jsonb_build_object('topics', coalesce((SELECT jsonb_agg(jy_topic_json(t, p_viewer) ORDER BY t.id)
-	                                              FROM topics t), '[]'::jsonb));
+	                                              FROM topics t WHERE t.congress_id = a.congress_id), '[]'::jsonb));
 END $$;
 
--- Nominations, scores and the announcement of one year take turns.
-CREATE OR REPLACE FUNCTION jy_excellent_lock(p_year int) RETURNS void LANGUAGE sql AS $$
-	SELECT pg_advisory_xact_lock(hashtext('jy_excellent'), p_year)
+-- Nominations, scores and the announcement of one congress's year take turns.
+CREATE OR REPLACE FUNCTION jy_excellent_lock(p_congress bigint, p_year int) RETURNS void
+LANGUAGE sql AS $$
+	SELECT pg_advisory_xact_lock(hashtext('jy_excellent:' || p_congress), p_year)
 $$;
 
-CREATE OR REPLACE FUNCTION jy_excellent_closed(p_year int, p_what text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION jy_excellent_closed(p_congress bigint, p_year int, p_what text) RETURNS void
+LANGUAGE plpgsql AS $$
 DECLARE v_at timestamptz;
 BEGIN
-	SELECT at INTO v_at FROM excellent_announcements WHERE year = p_year;
+	SELECT at INTO v_at FROM excellent_announcements WHERE congress_id = p_congress AND year = p_year;
 	IF FOUND THEN
 		PERFORM jy_refuse('failed_precondition', 'the excellent suggestions of ' || p_year
-		                  || ' were announced on ' || to_char(v_at AT TIME ZONE jy_setting('time_zone'),
+		                  || ' were announced on ' || to_char(v_at AT TIME ZONE jy_setting(p_congress, 'time_zone'),
 		                                                      'YYYY-MM-DD')
 		                  || ': ' || p_what || ' are closed', 'year',
-		                  'excellent_announced', jsonb_build_object('year', p_year, 'date', to_char(v_at AT TIME ZONE jy_setting('time_zone'), 'YYYY-MM-DD')));
+		                  'excellent_announced', jsonb_build_object('year', p_year, 'date', to_char(v_at AT TIME ZONE jy_setting(p_congress, 'time_zone'), 'YYYY-MM-DD')));
 	END IF;
 END $$;
 
@@ -259,7 +264,7 @@ END $$;
 -- by mean score (highest first), nominations without a score last; ties go
 -- to more scores, then to the earlier registration (term, session,
 -- number), then to the lower id.
-CREATE OR REPLACE FUNCTION jy_excellent_ranking(p_year int)
+CREATE OR REPLACE FUNCTION jy_excellent_ranking(p_congress bigint, p_year int)
 RETURNS TABLE (suggestion_id bigint, scores int, average numeric, ord bigint)
 STABLE LANGUAGE sql AS $$
 	SELECT n.suggestion_id, count(sc.score)::int, avg(sc.score),
@@ -268,7 +273,7 @@ STABLE LANGUAGE sql AS $$
 	FROM excellent_nominations n
 	JOIN suggestions s ON s.id = n.suggestion_id
 	LEFT JOIN excellent_scores sc ON sc.year = n.year AND sc.suggestion_id = n.suggestion_id
-	WHERE n.year = p_year
+	WHERE n.congress_id = p_congress AND n.year = p_year
 	GROUP BY n.suggestion_id, n.rank, s.term, s.session, s.number, s.id
 $$;
 
@@ -293,12 +298,13 @@ CREATE OR REPLACE FUNCTION jy_excellent_doc(p_viewer bigint, p_year int) RETURNS
 				                      AND sc.suggestion_id = s.id AND sc.reviewer_id = p_viewer), 0)::int,
 				'rank', coalesce(n.rank, 0)::int,
 				'published', jy_portal_visible(s)::boolean) ORDER BY r.ord)
-			FROM jy_excellent_ranking(p_year) r
+			FROM jy_excellent_ranking(jy_congress_of(p_viewer), p_year) r
 			JOIN excellent_nominations n ON n.year = p_year AND n.suggestion_id = r.suggestion_id
 			JOIN suggestions s ON s.id = r.suggestion_id
 			WHERE jy_can_see(p_viewer, s)), '[]'::jsonb))
 	FROM (SELECT 1) AS one
 	LEFT JOIN excellent_announcements an ON an.year = p_year
+	                                     AND an.congress_id = jy_congress_of(p_viewer)
 $$;
 
 -- The case a nomination or a score is about (param suggestion_id), locked,
@@ -307,8 +313,8 @@ $$;
 CREATE OR REPLACE FUNCTION jy_excellent_case(a accounts, p jsonb, p_year int, p_what text)
 RETURNS suggestions LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM jy_excellent_lock(p_year);
-	PERFORM jy_excellent_closed(p_year, p_what);
+	PERFORM jy_excellent_lock(a.congress_id, p_year);
+	PERFORM jy_excellent_closed(a.congress_id, p_year, p_what);
 	RETURN jy_case_for_update(a.id, jy_p_int(p, 'suggestion_id'), 'suggestion_id');
 END $$;
 
@@ -402,18 +408,18 @@ BEGIN
 		PERFORM jy_refuse('invalid_argument', 'count must be from 1 to 100 (0: 10)', 'count',
 		                  'out_of_range', jsonb_build_object('field', 'count', 'min', 1, 'max', 100));
 	END IF;
-	PERFORM jy_excellent_lock(v_year);
-	PERFORM jy_excellent_closed(v_year, 'announcements');
+	PERFORM jy_excellent_lock(a.congress_id, v_year);
+	PERFORM jy_excellent_closed(a.congress_id, v_year, 'announcements');
 	SELECT array_agg(r.suggestion_id ORDER BY r.ord), array_agg(r.average ORDER BY r.ord)
 	  INTO v_ids, v_avgs
-	  FROM (SELECT * FROM jy_excellent_ranking(v_year) x WHERE x.scores > 0
+	  FROM (SELECT * FROM jy_excellent_ranking(a.congress_id, v_year) x WHERE x.scores > 0
 	        ORDER BY x.ord LIMIT v_count) AS r;
 	IF v_ids IS NULL THEN
 		PERFORM jy_refuse('failed_precondition', 'no nomination for ' || v_year || ' has a score yet',
 		                  'year', 'no_scores', jsonb_build_object('year', v_year));
 	END IF;
-	INSERT INTO excellent_announcements (year, selected, announced_by)
-	VALUES (v_year, cardinality(v_ids), a.id);
+	INSERT INTO excellent_announcements (congress_id, year, selected, announced_by)
+	VALUES (a.congress_id, v_year, cardinality(v_ids), a.id);
 	-- Lock the cases in id order (as anyone else locking several would).
 	PERFORM 1 FROM suggestions WHERE id = ANY (v_ids) ORDER BY id FOR UPDATE;
 	FOR i IN 1 .. cardinality(v_ids) LOOP
@@ -513,7 +519,7 @@ DECLARE
 	t topics%ROWTYPE;
 BEGIN
 	PERFORM jy_require_role(a, jy_inside_roles(), 'the congress, units and deputies', 'read topics');
-	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id');
+	SELECT * INTO t FROM topics WHERE id = jy_p_int(p, 'topic_id') AND congress_id = a.congress_id;
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no topic ' || jy_p_int(p, 'topic_id'), 'topic_id',
 		                  'no_topic', jsonb_build_object('id', jy_p_int(p, 'topic_id')));

@@ -9,7 +9,8 @@
 
 -- One row per item. A unit's items are its own (the caller's organization
 -- holds the active unit row); a deputy's are their own cases; the liaison
--- committee and the government office see the whole county's queue.
+-- committee and the government office see their whole congress's queue,
+-- and nothing of another congress (docs/CONGRESSES.md).
 CREATE OR REPLACE FUNCTION jy_todo_items(p_viewer bigint, p_today date)
 RETURNS TABLE (kind text, suggestion_id bigint, due date, deadline_kind text,
                organization_id bigint, deputy_id bigint, extension_id bigint)
@@ -18,17 +19,19 @@ STABLE LANGUAGE sql AS $$
 	                  'liaison_officer' = ANY (ac.roles) AS liaison,
 	                  'government_officer' = ANY (ac.roles) AS office,
 	                  ac.roles && ARRAY['unit_clerk', 'unit_head'] AS unit,
-	                  'deputy' = ANY (ac.roles) AND ac.deputy_id IS NOT NULL AS deputy
+	                  'deputy' = ANY (ac.roles) AND ac.deputy_id IS NOT NULL AS deputy,
+	                  ac.congress_id AS congress
 	           FROM accounts ac WHERE ac.id = p_viewer AND NOT ac.disabled),
-	d AS MATERIALIZED (SELECT * FROM jy_open_deadlines(p_today))
+	d AS MATERIALIZED (SELECT x.* FROM a, jy_open_deadlines(p_today, a.congress) x)
 	-- The liaison committee: submissions to register, cases to close, and
 	-- every deadline already past, whoever owes it.
 	SELECT 'register', s.id, NULL::date, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint
-	FROM a, suggestions s WHERE a.liaison AND s.state = 'submitted'
+	FROM a, suggestions s WHERE a.liaison AND s.state = 'submitted' AND s.congress_id = a.congress
 	UNION ALL
 	SELECT 'close', s.id, NULL, NULL, NULL, NULL, NULL
 	FROM a, suggestions s
 	WHERE a.liaison AND s.state IN ('evaluated', 'withdrawn', 'merged', 'converted')
+	  AND s.congress_id = a.congress
 	UNION ALL
 	SELECT 'overdue', d.suggestion_id, d.due, d.kind, d.organization_id, d.deputy_id, NULL
 	FROM a, d WHERE a.liaison AND d.due < p_today
@@ -36,14 +39,15 @@ STABLE LANGUAGE sql AS $$
 	-- extensions to approve (before the reply deadline they would move).
 	UNION ALL
 	SELECT 'assign', s.id, NULL, NULL, NULL, NULL, NULL
-	FROM a, suggestions s WHERE a.office AND s.state = 'registered'
+	FROM a, suggestions s WHERE a.office AND s.state = 'registered' AND s.congress_id = a.congress
 	UNION ALL
 	SELECT 'decide_dispute', s.id, NULL, NULL, NULL, NULL, NULL
-	FROM a, suggestions s WHERE a.office AND s.state = 'disputed'
+	FROM a, suggestions s WHERE a.office AND s.state = 'disputed' AND s.congress_id = a.congress
 	UNION ALL
 	SELECT 'approve_extension', s.id, s.reply_deadline, NULL, NULL, NULL, e.id
 	FROM a, extensions e JOIN suggestions s ON s.id = e.suggestion_id
 	WHERE a.office AND e.status = 'pending' AND s.state IN ('accepted', 'in_progress', 'rehandling')
+	  AND s.congress_id = a.congress
 	-- The lead unit: accept (by the end of the dispute window), fix the plan,
 	-- contact the deputy and reply by the reply deadline, handle again by
 	-- the re-handling deadline.
@@ -53,7 +57,7 @@ STABLE LANGUAGE sql AS $$
 	           WHEN s.state = 'accepted' THEN 'plan'
 	           WHEN s.state = 'rehandling' THEN 'rehandle'
 	           WHEN (SELECT count(*) FROM contacts c WHERE c.suggestion_id = s.id
-	                 AND c.round = s.round + 1) < jy_setting_int('min_contacts_before_reply')
+	                 AND c.round = s.round + 1) < jy_setting_int(s.congress_id, 'min_contacts_before_reply')
 	           THEN 'contact'
 	           ELSE 'reply' END,
 	       s.id,
@@ -88,22 +92,23 @@ $$;
 -- after them in case order. owner_name names who owes an overdue item (a
 -- unit or a deputy).
 CREATE OR REPLACE FUNCTION jy_todo(p_viewer bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	WITH k AS (SELECT jy_today(jy_congress_of(p_viewer)) AS today)
 	SELECT jsonb_build_object(
 		'code', 'ok', 'message', '',
-		'today', jy_today()::text,
+		'today', (SELECT today FROM k)::text,
 		'items', coalesce(jsonb_agg(jsonb_build_object(
 			'kind', t.kind,
 			'suggestion_id', t.suggestion_id,
 			'number', jy_case_number(s),
 			'title', s.title,
 			'due', coalesce(t.due::text, ''),
-			'days_left', coalesce(t.due - jy_today(), 0),
-			'overdue', coalesce(t.due < jy_today(), false),
+			'days_left', coalesce(t.due - k.today, 0),
+			'overdue', coalesce(t.due < k.today, false),
 			'deadline_kind', coalesce(t.deadline_kind, ''),
 			'owner_name', coalesce(o.name, dp.name, ''),
 			'extension_id', coalesce(t.extension_id, 0))
 			ORDER BY t.due IS NULL, t.due, t.suggestion_id, t.kind), '[]'))
-	FROM jy_todo_items(p_viewer, jy_today()) t
+	FROM k, jy_todo_items(p_viewer, k.today) t
 	JOIN suggestions s ON s.id = t.suggestion_id
 	LEFT JOIN organizations o ON o.id = t.organization_id AND t.kind = 'overdue'
 	LEFT JOIN deputies dp ON dp.id = t.deputy_id AND t.kind = 'overdue'

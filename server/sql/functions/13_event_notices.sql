@@ -23,10 +23,13 @@ CREATE OR REPLACE FUNCTION jy_deputy_accounts(p_deputies bigint[]) RETURNS bigin
 	 WHERE NOT a.disabled AND a.deputy_id = ANY (p_deputies) AND 'deputy' = ANY (a.roles)
 $$;
 
--- The accounts holding a role (the liaison committee, the government office).
-CREATE OR REPLACE FUNCTION jy_role_accounts(p_role text) RETURNS bigint[] STABLE LANGUAGE sql AS $$
+-- The accounts holding a role (the liaison committee, the government
+-- office) in congress p_congress: another congress's committee hears
+-- nothing of this one's cases.
+CREATE OR REPLACE FUNCTION jy_role_accounts(p_congress bigint, p_role text) RETURNS bigint[]
+STABLE LANGUAGE sql AS $$
 	SELECT coalesce(array_agg(a.id), '{}') FROM accounts a
-	 WHERE NOT a.disabled AND p_role = ANY (a.roles)
+	 WHERE NOT a.disabled AND a.congress_id = p_congress AND p_role = ANY (a.roles)
 $$;
 
 -- The case's active units (lead, co or both).
@@ -110,7 +113,7 @@ BEGIN
 		PERFORM jy_notify(e, s, 'corrected', v_proposers,
 			'【更正】联工委更正了您的建议' || v_case || '，原因：' || coalesce(p ->> 'reason', '') || '。');
 	WHEN 'submit' THEN
-		PERFORM jy_notify(e, s, 'submitted', jy_role_accounts('liaison_officer'),
+		PERFORM jy_notify(e, s, 'submitted', jy_role_accounts(s.congress_id, 'liaison_officer'),
 			'【待立案】' || v_deputy || '代表提交了建议' || v_case || '，请审核立案。');
 	WHEN 'return' THEN
 		PERFORM jy_notify(e, s, 'returned', jy_deputy_accounts(ARRAY[s.lead_deputy_id]),
@@ -119,7 +122,7 @@ BEGIN
 	WHEN 'register' THEN
 		PERFORM jy_notify(e, s, 'registered', v_proposers,
 			'【立案】您提出的建议《' || s.title || '》已立案，编号' || jy_case_number(s) || '。');
-		PERFORM jy_notify(e, s, 'to_assign', jy_role_accounts('government_officer'),
+		PERFORM jy_notify(e, s, 'to_assign', jy_role_accounts(s.congress_id, 'government_officer'),
 			'【待交办】建议' || v_case || '已立案，请确定承办单位并交办。');
 	WHEN 'assign', 'reassign' THEN
 		IF e.kind = 'reassign' THEN
@@ -139,11 +142,11 @@ BEGIN
 			'【交办】您的建议' || v_case || '已交由' || v_unit || '主办，答复期限'
 			|| s.reply_deadline::text || '。');
 	WHEN 'dispute' THEN
-		PERFORM jy_notify(e, s, 'disputed', jy_role_accounts('government_officer'),
+		PERFORM jy_notify(e, s, 'disputed', jy_role_accounts(s.congress_id, 'government_officer'),
 			'【交办异议】' || v_actor_org || '对建议' || v_case || '的交办提出异议：'
 			|| coalesce(p ->> 'reason', '') || '。请处理。');
 	WHEN 'extend' THEN
-		PERFORM jy_notify(e, s, 'extension_requested', jy_role_accounts('government_officer'),
+		PERFORM jy_notify(e, s, 'extension_requested', jy_role_accounts(s.congress_id, 'government_officer'),
 			'【延期申请】' || v_actor_org || '申请将建议' || v_case || '的答复期限延长'
 			|| coalesce(p ->> 'days', '') || '天：' || coalesce(p ->> 'reason', '') || '。请审批。');
 	WHEN 'approve_extension' THEN
@@ -155,15 +158,15 @@ BEGIN
 	WHEN 'reply' THEN
 		PERFORM jy_notify(e, s, 'replied', jy_deputy_accounts(ARRAY(SELECT jy_evaluators(s.id))),
 			'【答复】' || v_unit || '已答复您的建议' || v_case || '，请在'
-			|| jy_due('evaluation', jy_today())::text || '前提出评价意见。',
-			'evaluation', jy_due('evaluation', jy_today()));
+			|| jy_due(s.congress_id, 'evaluation', jy_today(s.congress_id))::text || '前提出评价意见。',
+			'evaluation', jy_due(s.congress_id, 'evaluation', jy_today(s.congress_id)));
 	WHEN 'evaluation_outcome' THEN
 		IF e.to_state = 'rehandling' THEN
 			PERFORM jy_notify(e, s, 'rehandling', jy_unit_accounts(jy_case_units(s.id, ARRAY['lead'])),
 				'【重新办理】代表对建议' || v_case || '的答复不满意，请在' || s.rehandle_due::text
 				|| '前重新办理并答复。', 'rehandle', s.rehandle_due);
 		ELSE
-			PERFORM jy_notify(e, s, 'to_close', jy_role_accounts('liaison_officer'),
+			PERFORM jy_notify(e, s, 'to_close', jy_role_accounts(s.congress_id, 'liaison_officer'),
 				'【待办结】建议' || v_case || '的代表评价已完成，请办结。');
 		END IF;
 	WHEN 'supervise' THEN

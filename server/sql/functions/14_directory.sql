@@ -28,8 +28,10 @@ CREATE OR REPLACE FUNCTION jy_parse_case_number(p text) RETURNS int[] IMMUTABLE 
 		END
 $$;
 
-CREATE OR REPLACE FUNCTION jy_directory_orgs(p_kind text, p_query text) RETURNS jsonb STABLE LANGUAGE sql AS $$
-	WITH o AS (SELECT * FROM organizations WHERE kind = p_kind),
+-- The directory is of the viewer's congress only (docs/CONGRESSES.md).
+CREATE OR REPLACE FUNCTION jy_directory_orgs(p_congress bigint, p_kind text, p_query text) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
+	WITH o AS (SELECT * FROM organizations WHERE congress_id = p_congress AND kind = p_kind),
 	x AS (SELECT EXISTS (SELECT 1 FROM o WHERE o.name = p_query) AS exact)
 	SELECT coalesce(jsonb_agg(jsonb_build_object(
 		'id', o.id, 'name', o.name, 'kind', o.kind,
@@ -38,9 +40,10 @@ CREATE OR REPLACE FUNCTION jy_directory_orgs(p_kind text, p_query text) RETURNS 
 	FROM o, x WHERE jy_name_matches(o.name, p_query, x.exact)
 $$;
 
-CREATE OR REPLACE FUNCTION jy_directory_deputies(p_query text, p_station bigint) RETURNS jsonb
-STABLE LANGUAGE sql AS $$
-	WITH d AS (SELECT * FROM deputies WHERE p_station = 0 OR organization_id = p_station),
+CREATE OR REPLACE FUNCTION jy_directory_deputies(p_congress bigint, p_query text, p_station bigint)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	WITH d AS (SELECT * FROM deputies WHERE congress_id = p_congress
+	                                    AND (p_station = 0 OR organization_id = p_station)),
 	x AS (SELECT EXISTS (SELECT 1 FROM d WHERE d.name = p_query) AS exact)
 	SELECT coalesce(jsonb_agg(jsonb_build_object(
 		'id', d.id, 'name', d.name, 'kind', 'deputy', 'term', d.term,
@@ -50,16 +53,17 @@ STABLE LANGUAGE sql AS $$
 $$;
 
 -- Accounts by display name or login.
-CREATE OR REPLACE FUNCTION jy_directory_accounts(p_query text) RETURNS jsonb STABLE LANGUAGE sql AS $$
-	WITH x AS (SELECT EXISTS (SELECT 1 FROM accounts a WHERE a.display_name = p_query
-	                          OR a.login = p_query) AS exact)
+CREATE OR REPLACE FUNCTION jy_directory_accounts(p_congress bigint, p_query text) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
+	WITH x AS (SELECT EXISTS (SELECT 1 FROM accounts a WHERE a.congress_id = p_congress
+	                          AND (a.display_name = p_query OR a.login = p_query)) AS exact)
 	SELECT coalesce(jsonb_agg(jsonb_build_object(
 		'id', a.id, 'name', a.display_name, 'kind', 'account', 'login', a.login,
 		'roles', to_jsonb(a.roles),
 		'parent', (SELECT q.name FROM organizations q WHERE q.id = a.organization_id))
 		ORDER BY a.display_name, a.id), '[]')
 	FROM accounts a, x
-	WHERE NOT a.disabled
+	WHERE NOT a.disabled AND a.congress_id = p_congress
 	  AND (jy_name_matches(a.display_name, p_query, x.exact) OR a.login = p_query)
 $$;
 
@@ -103,10 +107,10 @@ BEGIN
 		                        'the liaison committee and the administrator', 'list accounts');
 	END IF;
 	RETURN jsonb_build_object('entries', CASE v_kind
-		WHEN 'units' THEN jy_directory_orgs('handling_unit', v_query)
-		WHEN 'committees' THEN jy_directory_orgs('special_committee', v_query)
-		WHEN 'stations' THEN jy_directory_orgs('liaison_station', v_query)
-		WHEN 'deputies' THEN jy_directory_deputies(v_query, v_station)
-		WHEN 'accounts' THEN jy_directory_accounts(v_query)
+		WHEN 'units' THEN jy_directory_orgs(a.congress_id, 'handling_unit', v_query)
+		WHEN 'committees' THEN jy_directory_orgs(a.congress_id, 'special_committee', v_query)
+		WHEN 'stations' THEN jy_directory_orgs(a.congress_id, 'liaison_station', v_query)
+		WHEN 'deputies' THEN jy_directory_deputies(a.congress_id, v_query, v_station)
+		WHEN 'accounts' THEN jy_directory_accounts(a.congress_id, v_query)
 		WHEN 'cases' THEN jy_directory_case(p_viewer, v_query) END);
 END $$;

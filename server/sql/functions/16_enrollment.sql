@@ -26,7 +26,7 @@ CREATE OR REPLACE FUNCTION jy_enroll_unusable(c enrollment_codes) RETURNS jsonb 
 		WHEN c.expires_at <= now() THEN jy_result('failed_precondition',
 			'this enrollment code expired at ' || jy_rfc3339(c.expires_at)
 			|| '; ask an administrator for a new one', 'code', 'enroll_code_expired',
-			jsonb_build_object('at', to_char(c.expires_at AT TIME ZONE jy_setting('time_zone'),
+			jsonb_build_object('at', to_char(c.expires_at AT TIME ZONE jy_setting(c.congress_id, 'time_zone'),
 			                                 'YYYY-MM-DD HH24:MI')))
 		WHEN (SELECT disabled FROM accounts WHERE id = c.account_id) THEN jy_result('permission_denied',
 			'the account of this enrollment code is disabled', 'code', 'account_disabled')
