@@ -209,7 +209,7 @@ struct desk_form *desk_sup_announce_new(struct desk_link *link, struct desk_topi
 		.what = N_("Close the round of the year picked on the tab Excellent suggestions: the "
 			   "best average scores are selected, in ranking order. It is done once a "
 			   "year and cannot be undone."),
-		.send_label = N_("_Announce the selection"),
+		.send_label = N_("Announce the _selection"),
 		.send_name = N_("Announce the selection"),
 		.done = N_("The selection is announced."),
 	};
