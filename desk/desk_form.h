@@ -6,7 +6,8 @@
  * desk's link (desk_link.h) with the case's version and an idempotency key
  * made of the action, the case and its version, so that a retry after a
  * lost answer does not act twice; a refusal is said from the server's
- * reason (cli_reasons.h). */
+ * reason (cli_reasons.h). The page 督办's forms (desk_sup_forms.h) share
+ * the same frame but build a request of their own (desk_form_new_request). */
 #ifndef JY_DESK_FORM_H
 #define JY_DESK_FORM_H
 

@@ -223,8 +223,9 @@ def topic_step(page):
     message(form, "the first case added", "专题建议已更新")
     pick_case(form, NOMINEE_NUMBER, NOMINEE_TITLE)
     d.press(send)
-    row = wait_for(topics, "the topic with its two cases", lambda n: n.roleName == "list item"
-                   and (n.name or "").startswith(TOPIC) and "：2 件" in (n.name or ""))
+    row = wait_for(topics, "the topic with its leaders and two cases",
+                   lambda n: n.roleName == "list item" and (n.name or "").startswith(TOPIC)
+                   and TOPIC_LEADERS in (n.name or "") and "：2 件" in (n.name or ""))
     d.screenshot("desk-topic")
     d.check_on_screen("the form 专题加入/移出建议", [send])
     step("the topic lists two cases: " + row.name)
