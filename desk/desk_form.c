@@ -6,11 +6,14 @@
 
 #include "cli_i18n.h"
 #include "cli_reasons.h"
+#include "jy_limits.h"
 
 struct desk_form {
 	struct desk_link *link;
 	const struct desk_form_spec *spec;
 	desk_form_fill_fn fill;
+	desk_form_request_fn build;   /* instead of fill: a request of its own */
+	char key[JY_IDEMPOTENCY_KEY_MAX + 1];   /* build's: "desk-<stem>-<uuid>" */
 	desk_form_reset_fn reset;
 	desk_form_timeline_fn see_timeline;
 	void *fields;
@@ -46,6 +49,15 @@ static void sent(struct desk_form *f)
 	gtk_widget_set_sensitive(f->send, TRUE);
 }
 
+/* A build form's next key (desk_form_new_request). */
+static void new_key(struct desk_form *f)
+{
+	char *uuid = g_uuid_string_random();
+
+	snprintf(f->key, sizeof f->key, "desk-%s-%s", f->spec->key_stem, uuid);
+	g_free(uuid);
+}
+
 static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
 {
 	struct send_req *sr = user;
@@ -68,6 +80,8 @@ static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, v
 			f->done(f->user);
 		} else {
 			say(f, _(f->spec->done), false);
+			if (f->build != NULL)
+				new_key(f);
 			f->done(f->user);
 		}
 	}
@@ -95,6 +109,25 @@ static bool filled(struct desk_form *f, struct jy_act *act)
 	return false;
 }
 
+/* Builds a build form's request; false (the problem said) when a field is
+ * wrong. */
+static bool built(struct desk_form *f, Jianyi__Request *req)
+{
+	Jianyi__Request empty = JIANYI__REQUEST__INIT;
+	GtkWidget *focus = NULL;
+	char *why;
+
+	*req = empty;
+	why = f->build(f->fields, f->key, req, &focus);
+	if (why == NULL)
+		return true;
+	say(f, why, true);
+	g_free(why);
+	if (focus != NULL)
+		gtk_widget_grab_focus(focus);
+	return false;
+}
+
 static void on_send(GtkButton *b, gpointer data)
 {
 	struct desk_form *f = data;
@@ -105,15 +138,22 @@ static void on_send(GtkButton *b, gpointer data)
 	char key[64], why[700];
 
 	(void)b;
-	if (f->sending || !filled(f, &act))
+	if (f->sending)
 		return;
-	/* the same case at the same version is the same act: a retry after a
-	 * lost answer does not act twice */
-	snprintf(key, sizeof key, "desk-%s-%" PRId64 "-%" PRId32, f->spec->key_stem, f->id,
-		 f->version);
-	if (!jy_act_set_key(&act, key, &e))
-		goto fail;
-	jy_request_act(&req, &act);
+	if (f->build != NULL) {
+		if (!built(f, &req))
+			return;
+	} else {
+		if (!filled(f, &act))
+			return;
+		/* the same case at the same version is the same act: a retry
+		 * after a lost answer does not act twice */
+		snprintf(key, sizeof key, "desk-%s-%" PRId64 "-%" PRId32, f->spec->key_stem, f->id,
+			 f->version);
+		if (!jy_act_set_key(&act, key, &e))
+			goto fail;
+		jy_request_act(&req, &act);
+	}
 	sr = g_new0(struct send_req, 1);
 	sr->f = f;
 	sr->generation = f->generation;
@@ -215,6 +255,19 @@ static void finish_layout(struct desk_form *f)
 	gtk_box_append(GTK_BOX(f->box), button_row(f));
 }
 
+struct desk_form *desk_form_new_request(struct desk_link *link, const struct desk_form_spec *spec,
+					desk_form_request_fn build, desk_form_reset_fn reset,
+					void *fields, GDestroyNotify free_fields,
+					void (*done)(void *user), void *user)
+{
+	struct desk_form *f = desk_form_new(link, spec, NULL, reset, fields, free_fields, done,
+					    user);
+
+	f->build = build;
+	new_key(f);
+	return f;
+}
+
 GtkWidget *desk_form_widget(struct desk_form *f)
 {
 	finish_layout(f);
@@ -312,6 +365,8 @@ void desk_form_open(struct desk_form *f, int64_t suggestion_id, int32_t version)
 	f->version = version;
 	f->generation++;
 	sent(f);
+	if (f->build != NULL)
+		new_key(f);
 	f->reset(f->fields);
 	say(f, "", false);
 	gtk_revealer_set_reveal_child(GTK_REVEALER(f->revealer), TRUE);

@@ -6,7 +6,8 @@
  * desk's link (desk_link.h) with the case's version and an idempotency key
  * made of the action, the case and its version, so that a retry after a
  * lost answer does not act twice; a refusal is said from the server's
- * reason (cli_reasons.h). */
+ * reason (cli_reasons.h). The page 督办's forms (desk_sup_forms.h) share
+ * the same frame but build a request of their own (desk_form_new_request). */
 #ifndef JY_DESK_FORM_H
 #define JY_DESK_FORM_H
 
@@ -35,12 +36,26 @@ struct desk_form_spec {
 typedef char *(*desk_form_fill_fn)(void *fields, struct jy_act *act, GtkWidget **focus);
 /* Empties the fields for a form opened anew. */
 typedef void (*desk_form_reset_fn)(void *fields);
+/* A form of the page 督办 (desk_supervision.h) acts on no one case of the
+ * case view: it checks its fields as fill does and fills req itself (a
+ * topic, a nomination, a supervision of the case it names), with key as
+ * the idempotency key. The texts req points at live until the next call. */
+typedef char *(*desk_form_request_fn)(void *fields, const char *key, Jianyi__Request *req,
+				      GtkWidget **focus);
 
 /* fields (freed with free_fields) belongs to the form from now on; done is
  * called after the server took the action. */
 struct desk_form *desk_form_new(struct desk_link *link, const struct desk_form_spec *spec,
 				desk_form_fill_fn fill, desk_form_reset_fn reset, void *fields,
 				GDestroyNotify free_fields, void (*done)(void *user), void *user);
+/* A form that builds its own request (desk_form_request_fn). Its key is
+ * made anew when it opens and after each success, so a retry after a lost
+ * answer does not act twice but a second topic or case does. Opened with
+ * desk_form_open(f, 0, 0). */
+struct desk_form *desk_form_new_request(struct desk_link *link, const struct desk_form_spec *spec,
+					desk_form_request_fn build, desk_form_reset_fn reset,
+					void *fields, GDestroyNotify free_fields,
+					void (*done)(void *user), void *user);
 GtkWidget *desk_form_widget(struct desk_form *f);
 /* Adds w below the fields added before. */
 void desk_form_add(struct desk_form *f, GtkWidget *w);

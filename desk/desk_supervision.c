@@ -8,6 +8,7 @@
 #include "cli_i18n.h"
 #include "cli_terms.h"
 #include "desk_rows.h"
+#include "desk_sup_actions.h"
 #include "desk_topics.h"
 
 #define OVERDUE_LIMIT 2000      /* the server's most */
@@ -18,7 +19,8 @@ struct desk_supervision {
 	desk_open_fn open;
 	void *user;
 	struct desk_topics *topics;
-	GtkWidget *root, *overdue_summary, *overdue, *records_summary, *records;
+	struct desk_sup_actions *actions;
+	GtkWidget *root, *tabs, *overdue_summary, *overdue, *records_summary, *records;
 	bool overdue_waiting, records_waiting;
 };
 
@@ -200,6 +202,12 @@ void desk_supervision_reload(struct desk_supervision *s)
 	desk_topics_reload(s->topics);
 }
 
+/* An action the server took: every tab shows it. */
+static void on_done(void *user)
+{
+	desk_supervision_reload(user);
+}
+
 static void add_tab(GtkWidget *notebook, GtkWidget *page, const char *title)
 {
 	gtk_notebook_append_page(GTK_NOTEBOOK(notebook), page, gtk_label_new(title));
@@ -221,12 +229,16 @@ struct desk_supervision *desk_supervision_new(struct desk_link *link, desk_open_
 	gtk_label_set_text(GTK_LABEL(s->records_summary), _("Waiting for the server…"));
 	g_signal_connect(s->overdue, "row-activated", G_CALLBACK(on_row_activated), s);
 	g_signal_connect(s->records, "row-activated", G_CALLBACK(on_row_activated), s);
-	s->root = gtk_notebook_new();
-	add_tab(s->root, overdue, _("Overdue"));
-	add_tab(s->root, records, _("Supervision records"));
-	add_tab(s->root, desk_topics_widget(s->topics), _("Key-supervision topics"));
-	add_tab(s->root, desk_excellent_widget(s->topics), _("Excellent suggestions"));
-	gtk_widget_set_vexpand(s->root, TRUE);
+	s->tabs = gtk_notebook_new();
+	add_tab(s->tabs, overdue, _("Overdue"));
+	add_tab(s->tabs, records, _("Supervision records"));
+	add_tab(s->tabs, desk_topics_widget(s->topics), _("Key-supervision topics"));
+	add_tab(s->tabs, desk_excellent_widget(s->topics), _("Excellent suggestions"));
+	gtk_widget_set_vexpand(s->tabs, TRUE);
+	s->actions = desk_sup_actions_new(link, s->topics, s->tabs, on_done, s);
+	s->root = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
+	gtk_box_append(GTK_BOX(s->root), desk_sup_actions_widget(s->actions));
+	gtk_box_append(GTK_BOX(s->root), s->tabs);
 	return s;
 }
 
@@ -235,8 +247,14 @@ GtkWidget *desk_supervision_widget(struct desk_supervision *s)
 	return s->root;
 }
 
+void desk_supervision_show_roles(struct desk_supervision *s, const Jianyi__Identity *who)
+{
+	desk_sup_actions_show_roles(s->actions, who);
+}
+
 void desk_supervision_free(struct desk_supervision *s)
 {
+	desk_sup_actions_free(s->actions);
 	desk_topics_free(s->topics);
 	g_free(s);
 }

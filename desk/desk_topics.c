@@ -2,6 +2,7 @@
 #include "desk_topics.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "cli_i18n.h"
 #include "desk_rows.h"
@@ -12,6 +13,9 @@
 struct desk_topics {
 	struct desk_link *link;
 	GtkWidget *topics_root, *topics_summary, *topics;
+	GPtrArray *topic_names;   /* as listed, for desk_topics_find */
+	GArray *topic_ids;
+	bool topics_loaded;
 	GtkWidget *excellent_root, *excellent_summary, *excellent, *year;
 	bool topics_waiting, excellent_waiting;
 };
@@ -73,8 +77,14 @@ static void on_topics(const Jianyi__Envelope *env, const struct jy_error *err, v
 		return;
 	r = env->response->topic_list;
 	desk_rows_clear(t->topics);
-	for (size_t i = 0; i < r->n_topics; i++)
+	g_ptr_array_set_size(t->topic_names, 0);
+	g_array_set_size(t->topic_ids, 0);
+	for (size_t i = 0; i < r->n_topics; i++) {
 		topic_row(t, r->topics[i]);
+		g_ptr_array_add(t->topic_names, g_strdup(r->topics[i]->name));
+		g_array_append_val(t->topic_ids, r->topics[i]->id);
+	}
+	t->topics_loaded = true;
 	text = r->n_topics == 0 ? g_strdup(_("No key-supervision topics yet.")) :
 	       g_strdup_printf(ngettext("%zu key-supervision topic", "%zu key-supervision topics",
 					r->n_topics), r->n_topics);
@@ -91,6 +101,35 @@ static void ask_topics(struct desk_topics *t)
 	req.body_case = JIANYI__REQUEST__BODY_TOPIC_LIST;
 	req.topic_list = &q;
 	t->topics_waiting = desk_link_send(t->link, &req, on_topics, t, &e);
+}
+
+/* The topic's name, or the one name that contains text. */
+char *desk_topics_find(const struct desk_topics *t, const char *field, const char *text,
+		       int64_t *id)
+{
+	guint n = 0, one = 0;
+
+	if (!t->topics_loaded)
+		return g_strdup(_("The list of topics is not read yet; try again shortly."));
+	for (guint i = 0; i < t->topic_names->len; i++) {
+		if (strcmp(g_ptr_array_index(t->topic_names, i), text) == 0) {
+			*id = g_array_index(t->topic_ids, int64_t, i);
+			return NULL;
+		}
+		if (strstr(g_ptr_array_index(t->topic_names, i), text) != NULL) {
+			one = i;
+			n++;
+		}
+	}
+	if (n == 1) {
+		*id = g_array_index(t->topic_ids, int64_t, one);
+		return NULL;
+	}
+	/* TRANSLATORS: the field's name and what was written */
+	return g_strdup_printf(n == 0 ? _("%s: no topic is named '%s' (nor has a name containing "
+					  "it).")
+				      : _("%s: '%s' names several topics; write the whole name."),
+			       field, text);
 }
 
 /* ---- 优秀建议 --------------------------------------------------------- */
@@ -163,6 +202,11 @@ static void on_year_changed(GtkSpinButton *b, gpointer data)
 	ask_excellent(data);
 }
 
+int desk_excellent_year(const struct desk_topics *t)
+{
+	return gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(t->year));
+}
+
 /* ---- the tabs --------------------------------------------------------- */
 
 void desk_topics_reload(struct desk_topics *t)
@@ -199,6 +243,8 @@ struct desk_topics *desk_topics_new(struct desk_link *link)
 	GtkWidget *section;
 
 	t->link = link;
+	t->topic_names = g_ptr_array_new_with_free_func(g_free);
+	t->topic_ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	t->topics_root = desk_section_new(_("Key-supervision topics"), &t->topics_summary,
 					  &t->topics);
 	section = desk_section_new(_("Excellent suggestions"), &t->excellent_summary, &t->excellent);
@@ -222,5 +268,7 @@ GtkWidget *desk_excellent_widget(struct desk_topics *t)
 
 void desk_topics_free(struct desk_topics *t)
 {
+	g_ptr_array_unref(t->topic_names);
+	g_array_unref(t->topic_ids);
 	g_free(t);
 }

@@ -7,6 +7,7 @@
 #define JY_DESK_TOPICS_H
 
 #include <gtk/gtk.h>
+#include <stdint.h>
 
 #include "desk_link.h"
 
@@ -16,6 +17,12 @@ struct desk_topics *desk_topics_new(struct desk_link *link);
 GtkWidget *desk_topics_widget(struct desk_topics *t);
 GtkWidget *desk_excellent_widget(struct desk_topics *t);
 void desk_topics_reload(struct desk_topics *t);
+/* The id of the topic text names (its name, or the one name containing
+ * it), NULL; else what is wrong, naming the field (g_free it). */
+char *desk_topics_find(const struct desk_topics *t, const char *field, const char *text,
+		       int64_t *id);
+/* The year picked above the excellent suggestions. */
+int desk_excellent_year(const struct desk_topics *t);
 void desk_topics_free(struct desk_topics *t);
 
 #endif

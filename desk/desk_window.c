@@ -60,6 +60,7 @@ static void show_oversight(struct desk_window *w, const Jianyi__Identity *who)
 	gtk_stack_page_set_visible(gtk_stack_get_page(stack, desk_supervision_widget(w->supervision)),
 				   show);
 	gtk_stack_page_set_visible(gtk_stack_get_page(stack, desk_stats_widget(w->stats)), show);
+	desk_supervision_show_roles(w->supervision, who);
 	if (show) {
 		desk_supervision_reload(w->supervision);
 		desk_stats_reload(w->stats);

@@ -94,7 +94,7 @@ for name in admin_pages:
 # (its "Keyboard and screen readers" paragraph).
 with open(os.path.join(src, 'docs', 'DESK.md'), encoding='utf-8') as f:
     keyboard = f.read().split('**Keyboard and screen readers.**')[1].split('\n\n')[0]
-shortcuts = set(re.findall(r'\b(?:Ctrl|Alt)\+\w\b|\bF[0-9]+\b', keyboard))
+shortcuts = set(re.findall(r'\b(?:Ctrl|Alt)\+(?:Shift\+)?\w\b|\bF[0-9]+\b', keyboard))
 if len(shortcuts) < 5:
     problems.append('cannot read the shortcuts from docs/DESK.md')
 for name in ('jianyi-desk.1.scd', 'zh_CN/jianyi-desk.1.scd'):
