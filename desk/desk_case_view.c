@@ -426,7 +426,7 @@ static GtkWidget *action_button(struct desk_case_view *v, size_t i)
 }
 
 /* 更多操作: a menu button whose popover lists the allowed actions that have
- * no Alt+letter; F10 opens it (more_shortcut). */
+ * no Alt+letter; F10 opens it (desk_case_view_more). */
 static GtkWidget *more_menu(struct desk_case_view *v)
 {
 	GtkWidget *popover = gtk_popover_new();
@@ -442,28 +442,12 @@ static GtkWidget *more_menu(struct desk_case_view *v)
 	return v->more;
 }
 
-/* F10, while the case is on screen and offers more actions. */
-static gboolean on_more_key(GtkWidget *widget, GVariant *args, gpointer data)
+bool desk_case_view_more(struct desk_case_view *v)
 {
-	struct desk_case_view *v = data;
-
-	(void)widget;
-	(void)args;
 	if (!gtk_widget_get_mapped(v->more))
-		return FALSE;
+		return false;
 	gtk_menu_button_popup(GTK_MENU_BUTTON(v->more));
-	return TRUE;
-}
-
-static void more_shortcut(struct desk_case_view *v)
-{
-	GtkEventController *c = gtk_shortcut_controller_new();
-
-	gtk_shortcut_controller_set_scope(GTK_SHORTCUT_CONTROLLER(c), GTK_SHORTCUT_SCOPE_GLOBAL);
-	gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(c),
-		gtk_shortcut_new(gtk_shortcut_trigger_parse_string("F10"),
-				 gtk_callback_action_new(on_more_key, v, NULL)));
-	gtk_widget_add_controller(v->root, c);
+	return true;
 }
 
 static GtkWidget *details_column(struct desk_case_view *v)
@@ -543,7 +527,6 @@ struct desk_case_view *desk_case_view_new(struct desk_link *link, void (*changed
 	v->scrollers[1] = scrolled(right);
 	gtk_box_append(GTK_BOX(v->root), v->scrollers[0]);
 	gtk_box_append(GTK_BOX(v->root), v->scrollers[1]);
-	more_shortcut(v);
 	return v;
 }
 

@@ -169,6 +169,16 @@ static gboolean new_draft(GtkWidget *widget, GVariant *args, gpointer data)
 	return TRUE;
 }
 
+/* F10: the case's menu 更多操作, the keyboard's second level. */
+static gboolean more_actions(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	(void)args;
+	return desk_case_view_more(w->view);
+}
+
 static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 {
 	struct desk_window *w = data;
@@ -193,7 +203,7 @@ static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFu
 }
 
 /* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything
- * again, Ctrl+N a new suggestion (deputies). */
+ * again, Ctrl+N a new suggestion (deputies), F10 the case's 更多操作. */
 static void add_shortcuts(struct desk_window *w)
 {
 	GtkEventController *c = gtk_shortcut_controller_new();
@@ -207,6 +217,11 @@ static void add_shortcuts(struct desk_window *w)
 	add_shortcut(c, "<Control>f", find_case, w, NULL);
 	add_shortcut(c, "F5", refresh, w, NULL);
 	add_shortcut(c, "<Control>n", new_draft, w, NULL);
+	gtk_widget_add_controller(w->win, c);
+	/* GtkWindow's own F10 (the menu bar's) would take it in the bubble phase */
+	c = gtk_shortcut_controller_new();
+	gtk_event_controller_set_propagation_phase(c, GTK_PHASE_CAPTURE);
+	add_shortcut(c, "F10", more_actions, w, NULL);
 	gtk_widget_add_controller(w->win, c);
 }
 

@@ -65,8 +65,10 @@ def message(root, what, text):
 
 
 def list_row(cases, title):
+    """A row of the case list: a list item holding a panel named by the title."""
     return wait_for(cases, "the list's row of " + title,
-                    lambda n: n.roleName == "list item" and title in (n.name or ""))
+                    lambda n: n.roleName == "panel" and n.name == title
+                    and n.parent.roleName == "list item")
 
 
 def open_from_list(pages, title):
@@ -89,21 +91,31 @@ def open_from_todo(pages, title):
     return case, wait_for(case, "the timeline", named("list", "办理过程"))
 
 
+def popover_of(node):
+    while node is not None and node.name != "GtkPopover":
+        node = node.parent
+    return node
+
+
 def more_item(case, name, key=False):
     """An item of the menu 更多操作, the menu opened with its button, or
-    with F10 (key)."""
+    with F10 (key). A popover's items join the accessibility tree when it
+    first opens, and GTK 4.8 marks no node "showing": the popover's
+    "visible" state tells that the menu is open."""
     menu = wait_for(case, "the menu button 更多操作", lambda n: (n.name or "").startswith("更多操作")
                     and n.roleName in ("toggle button", "push button"))
     if key:
         rawinput.pressKey("F10")
     else:
         press(menu)
-    # an item is named by the deed, then its label ("撤回撤回…")
-    item = wait_for(case, "the menu's item " + name, lambda n: n.roleName == "push button"
-                    and (n.name or "").startswith(name) and (n.name or "").endswith("…"))
-    time.sleep(0.5)
-    if not item.showing:
-        fail("the menu 更多操作 did not open: %s is not showing" % name)
+    # an item is named by the deed alone (a form's send button says more)
+    item = wait_for(case, "the menu's item " + name, named("push button", name))
+    popover = popover_of(item)
+    deadline = time.monotonic() + 10
+    while popover is None or not popover.visible:
+        if time.monotonic() > deadline:
+            fail("the menu 更多操作 did not open (%s)" % ("F10" if key else "its button"))
+        time.sleep(0.2)
     return item
 
 
@@ -128,8 +140,7 @@ def draft(pages):
     d.check_on_screen("the draft's form", [send])
     press(send)
     message(cases, "the joint draft kept for its co-signers", "请附议代表确认")
-    wait_for(cases, "the joint draft in the list", lambda n: n.roleName == "list item"
-             and JOINT in (n.name or ""))
+    list_row(cases, JOINT)
     step("the joint suggestion is a draft, waiting for its co-signer")
     d.set_text(field(cases, "标题"), SINGLE)
     d.set_text(field(cases, "类别"), "城市管理")
@@ -164,7 +175,7 @@ def cosign(pages):
 def submit(pages):
     case, timeline = open_from_list(pages, JOINT)
     press(more_item(case, "提交"))
-    press(wait_for(case, "the submission's send button", starts("push button", "确认提交")))
+    press(wait_for(case, "the submission's send button", starts("push button", "确认提交建议")))
     wait_for(case, "the state 已提交", named("label", "已提交"))
     step("the deputy submitted the joint suggestion")
 
