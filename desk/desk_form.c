@@ -52,15 +52,14 @@ static void sent(struct desk_form *f)
 
 static bool send_act(struct desk_form *f, struct jy_act *act, const char *key,
 		     desk_link_reply_fn answer, struct jy_error *e);
-static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user);
 
-/* The case the form made is a draft: what the person is told. */
-static void made(struct desk_form *f, const char *said)
+/* The form made its case (and submitted it, or not): the form empties,
+ * since the next one written in it is another case, and says what
+ * became of this one. */
+static void made(struct desk_form *f, const char *said, bool error)
 {
-	say(f, said, false);
-	/* the next one written here is another case */
 	desk_form_open_new(f);
-	say(f, said, false);
+	say(f, said, error);
 	f->done(f->user);
 }
 
@@ -78,11 +77,11 @@ static void on_then_answer(const Jianyi__Envelope *env, const struct jy_error *e
 		/* TRANSLATORS: a draft was made but the server refused to submit it */
 		text = g_strdup_printf(_("Saved as a draft, but not submitted: %s Submit it from "
 					 "the case."), why);
-		made(f, text);
+		made(f, text, true);
 		g_free(text);
 	} else if (sr->generation == f->generation) {
 		sent(f);
-		made(f, _(f->spec->done));
+		made(f, _(f->spec->done), false);
 	}
 	g_free(sr);
 }
@@ -97,7 +96,7 @@ static void then_submit(struct desk_form *f, const Jianyi__ActResponse *r)
 	char key[JY_IDEMPOTENCY_KEY_MAX + 1], why[700];
 
 	if (r == NULL || r->suggestion == NULL || !f->then(f->fields, r->suggestion, &said)) {
-		made(f, said != NULL ? said : _(f->spec->done));
+		made(f, said != NULL ? said : _(f->spec->done), false);
 		return;
 	}
 	jy_act_init(&act, JIANYI__ACTION__ACTION_SUBMIT, r->suggestion->id, r->suggestion->version);
@@ -105,7 +104,7 @@ static void then_submit(struct desk_form *f, const Jianyi__ActResponse *r)
 	if (send_act(f, &act, key, on_then_answer, &e))
 		return;
 	cli_error_text(&e, why, sizeof why);
-	made(f, why);
+	made(f, why, true);
 }
 
 static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
@@ -116,7 +115,8 @@ static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, v
 
 	if (sr->generation == f->generation && err == NULL && f->then != NULL &&
 	    desk_link_state(f->link) == DESK_LINK_CONNECTED) {
-		then_submit(f, env->response->act);
+		then_submit(f, env->response->body_case == JIANYI__RESPONSE__BODY_ACT
+				       ? env->response->act : NULL);
 	} else if (sr->generation == f->generation) {
 		sent(f);
 		if (err != NULL) {
