@@ -64,7 +64,9 @@ bool desk_draft_open(struct desk_draft *d)
 {
 	if (!gtk_widget_get_visible(d->root))
 		return false;
-	desk_form_open_new(d->form);
+	/* what is being written stays */
+	if (!desk_form_is_open(d->form))
+		desk_form_open_new(d->form);
 	return true;
 }
 

@@ -16,7 +16,8 @@ struct desk_draft *desk_draft_new(struct desk_link *link, void (*done)(void *use
 GtkWidget *desk_draft_widget(struct desk_draft *d);
 /* Shown only to whom: a deputy (NULL: nobody signed in). */
 void desk_draft_show_for(struct desk_draft *d, const Jianyi__Identity *who);
-/* Opens the form, empty; false when it is not offered. */
+/* Opens the form, empty (an open one stays as it is); false when it is
+ * not offered. */
 bool desk_draft_open(struct desk_draft *d);
 void desk_draft_free(struct desk_draft *d);
 

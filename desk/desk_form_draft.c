@@ -16,6 +16,7 @@ struct draft_fields {
 	struct desk_units *deputies;
 	GtkWidget *title, *category, *cosigners, *body, *draft_only;
 	int64_t cosigner_ids[COSIGNERS_MAX];
+	size_t ncosigners;        /* as sent */
 	char *title_sent, *category_sent, *body_sent;  /* live until the next fill */
 };
 
@@ -41,6 +42,7 @@ static char *fill_cosigners(struct draft_fields *d, struct jy_act *act)
 				why = g_strdup_printf(_("%s: %s is named twice."), field, names[n]);
 	}
 	g_strfreev(names);
+	d->ncosigners = n;
 	act->create.cosigner_deputy_ids = d->cosigner_ids;
 	act->create.n_cosigner_deputy_ids = n;
 	return why;
@@ -81,7 +83,7 @@ static bool then_submit(void *fields, const Jianyi__Suggestion *made, const char
 		*said = _("Saved as a draft. Submit it from the case when it is ready.");
 		return false;
 	}
-	if (gtk_editable_get_text(GTK_EDITABLE(d->cosigners))[0] != '\0') {
+	if (d->ncosigners > 0) {
 		*said = _("Saved as a draft: the co-signers are asked to confirm. Submit it from the "
 			  "case once every one of them has.");
 		return false;
