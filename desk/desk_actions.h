@@ -27,6 +27,10 @@ enum desk_action {
 	DESK_ACTION_EVALUATE = 1u << 15, /* a deputy evaluates the reply */
 	DESK_ACTION_MERGE = 1u << 16,   /* the liaison committee merges it into another */
 	DESK_ACTION_CONVERT = 1u << 17, /* the liaison committee makes it a letter or motion */
+	DESK_ACTION_SUBMIT = 1u << 18,  /* the lead deputy submits a draft or returned one */
+	DESK_ACTION_COSIGN = 1u << 19,  /* a listed co-signer confirms */
+	DESK_ACTION_WITHDRAW = 1u << 20, /* the lead deputy withdraws it */
+	DESK_ACTION_CORRECT = 1u << 21, /* the liaison committee corrects the registered text */
 };
 
 unsigned desk_allowed_actions(const Jianyi__GetSuggestionResponse *g);

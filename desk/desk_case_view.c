@@ -23,7 +23,9 @@ static const char *const fact_names[NFACTS] = {
 };
 
 /* The actions the view offers, each a button that opens its form; the
- * later ones are named with the CLI's words for the deed (cli_terms.h). */
+ * later ones are named with the CLI's words for the deed (cli_terms.h).
+ * Every Alt+letter is taken: the actions without one (label NULL) are the
+ * items of the menu 更多操作 (F10), the keyboard's second level. */
 static const struct {
 	unsigned action;              /* desk_actions.h */
 	const char *label, *name;     /* the button: with its mnemonic, its accessible name */
@@ -53,6 +55,10 @@ static const struct {
 	{ DESK_ACTION_EVALUATE, N_("Evaluate (_K)…"), NULL, "evaluate", desk_form_evaluate_new },
 	{ DESK_ACTION_MERGE, N_("Merge (_W)…"), NULL, "merge", desk_form_merge_new },
 	{ DESK_ACTION_CONVERT, N_("Convert (_Z)…"), NULL, "convert", desk_form_convert_new },
+	{ DESK_ACTION_SUBMIT, NULL, NULL, "submit", desk_form_submit_new },
+	{ DESK_ACTION_COSIGN, NULL, NULL, "cosign", desk_form_cosign_new },
+	{ DESK_ACTION_WITHDRAW, NULL, NULL, "withdraw", desk_form_withdraw_new },
+	{ DESK_ACTION_CORRECT, NULL, NULL, "correct", desk_form_correct_new },
 };
 #define NFORMS (sizeof action_forms / sizeof action_forms[0])
 
@@ -69,6 +75,7 @@ struct desk_case_view {
 	void *user;
 	GtkWidget *root, *title, *facts[NFACTS], *body, *actions, *timeline;
 	GtkWidget *message, *buttons[NFORMS];
+	GtkWidget *more, *more_items;    /* 更多操作 and its popover's box */
 	GtkWidget *scrollers[2];         /* the two columns */
 	double scroll[2];                /* their positions, kept while following */
 	bool following;                  /* reloading for a change pushed to us */
@@ -190,16 +197,19 @@ static void show_timeline(struct desk_case_view *v, const Jianyi__Suggestion *s,
 static void show_actions(struct desk_case_view *v, const Jianyi__GetSuggestionResponse *g)
 {
 	unsigned can = desk_allowed_actions(g);
+	bool more = false;
 
 	for (size_t i = 0; i < NFORMS; i++) {
 		bool allowed = (can & action_forms[i].action) != 0;
 
 		gtk_widget_set_visible(v->buttons[i], allowed);
+		more |= allowed && action_forms[i].label == NULL;
 		if (v->following && allowed && desk_form_is_open(v->forms[i]))
 			desk_form_follow(v->forms[i], g->suggestion->version);
 		else
 			desk_form_close(v->forms[i]);
 	}
+	gtk_widget_set_visible(v->more, more);
 	gtk_widget_set_visible(v->actions, can != 0);
 }
 
@@ -225,6 +235,8 @@ static void show_case(struct desk_case_view *v)
 
 	show_facts(v, g->suggestion);
 	show_timeline(v, g->suggestion, events);
+	for (size_t i = 0; i < NFORMS; i++)
+		desk_form_see_case(v->forms[i], g->suggestion);
 	show_actions(v, g);
 	for (size_t i = 0; i < NFORMS; i++)
 		desk_form_see_timeline(v->forms[i], (Jianyi__TimelineEvent *const *)events->pdata,
@@ -332,6 +344,7 @@ static void on_action_clicked(GtkButton *b, gpointer data)
 	const Jianyi__Envelope *last;
 	int32_t version;
 
+	gtk_menu_button_popdown(GTK_MENU_BUTTON(v->more));
 	if (v->pages->len == 0)
 		return;
 	last = g_ptr_array_index(v->pages, v->pages->len - 1);
@@ -388,9 +401,58 @@ static GtkWidget *facts_grid(struct desk_case_view *v)
 	return grid;
 }
 
+/* An action's button: in the row with its Alt+letter, else an item of
+ * the menu 更多操作. */
+static GtkWidget *action_button(struct desk_case_view *v, size_t i)
+{
+	const char *name = action_forms[i].deed != NULL ? cli_deed_text(action_forms[i].deed)
+						 : _(action_forms[i].name);
+	GtkWidget *b;
+	char *label;
+
+	if (action_forms[i].label != NULL) {
+		b = gtk_button_new_with_mnemonic(_(action_forms[i].label));
+		gtk_box_append(GTK_BOX(v->actions), b);
+	} else {
+		label = g_strdup_printf(_("%s…"), name);
+		b = gtk_button_new_with_label(label);
+		g_free(label);
+		gtk_widget_add_css_class(b, "flat");
+		gtk_box_append(GTK_BOX(v->more_items), b);
+	}
+	gtk_accessible_update_property(GTK_ACCESSIBLE(b), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+	g_signal_connect(b, "clicked", G_CALLBACK(on_action_clicked), v);
+	return b;
+}
+
+/* 更多操作: a menu button whose popover lists the allowed actions that have
+ * no Alt+letter; F10 opens it (desk_case_view_more). */
+static GtkWidget *more_menu(struct desk_case_view *v)
+{
+	GtkWidget *popover = gtk_popover_new();
+
+	v->more_items = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+	gtk_popover_set_child(GTK_POPOVER(popover), v->more_items);
+	v->more = gtk_menu_button_new();
+	gtk_menu_button_set_label(GTK_MENU_BUTTON(v->more), _("More actions (F10)"));
+	gtk_menu_button_set_popover(GTK_MENU_BUTTON(v->more), popover);
+	gtk_accessible_update_property(GTK_ACCESSIBLE(v->more), GTK_ACCESSIBLE_PROPERTY_LABEL,
+				       _("More actions"), -1);
+	gtk_widget_set_visible(v->more, FALSE);
+	return v->more;
+}
+
+bool desk_case_view_more(struct desk_case_view *v)
+{
+	if (!gtk_widget_get_mapped(v->more))
+		return false;
+	gtk_menu_button_popup(GTK_MENU_BUTTON(v->more));
+	return true;
+}
+
 static GtkWidget *details_column(struct desk_case_view *v)
 {
-	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6), *forms;
+	GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6), *forms, *menu;
 
 	v->title = wrapping_label("", TITLE_CHARS);
 	gtk_widget_add_css_class(v->title, "title-2");
@@ -398,16 +460,10 @@ static GtkWidget *details_column(struct desk_case_view *v)
 				    TEXT_CHARS);
 	gtk_widget_add_css_class(v->message, "dim-label");
 	v->actions = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);
-	for (size_t i = 0; i < NFORMS; i++) {
-		const char *name = action_forms[i].deed != NULL ? cli_deed_text(action_forms[i].deed)
-								 : _(action_forms[i].name);
-
-		v->buttons[i] = gtk_button_new_with_mnemonic(_(action_forms[i].label));
-		gtk_accessible_update_property(GTK_ACCESSIBLE(v->buttons[i]),
-					       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-		g_signal_connect(v->buttons[i], "clicked", G_CALLBACK(on_action_clicked), v);
-		gtk_box_append(GTK_BOX(v->actions), v->buttons[i]);
-	}
+	menu = more_menu(v);
+	for (size_t i = 0; i < NFORMS; i++)
+		v->buttons[i] = action_button(v, i);
+	gtk_box_append(GTK_BOX(v->actions), menu);
 	gtk_widget_set_visible(v->actions, FALSE);
 	v->body = wrapping_label("", TEXT_CHARS);
 	gtk_label_set_selectable(GTK_LABEL(v->body), TRUE);

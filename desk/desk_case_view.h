@@ -24,6 +24,9 @@ void desk_case_view_reload(struct desk_case_view *v);
  * case shown, loads it again keeping the scroll positions and an open
  * form with what is written in it (while its action is still allowed). */
 void desk_case_view_follow(struct desk_case_view *v, int64_t suggestion_id);
+/* Opens the menu 更多操作 (the window's F10) when the case is on screen
+ * and offers actions that have no Alt+letter; false otherwise. */
+bool desk_case_view_more(struct desk_case_view *v);
 void desk_case_view_free(struct desk_case_view *v);
 
 #endif

@@ -236,6 +236,11 @@ GtkWidget *desk_cases_widget(struct desk_cases *c)
 	return c->root;
 }
 
+void desk_cases_put_above(struct desk_cases *c, GtkWidget *w)
+{
+	gtk_box_prepend(GTK_BOX(c->root), w);
+}
+
 GtkWidget *desk_cases_search(struct desk_cases *c)
 {
 	return c->search;

@@ -13,6 +13,8 @@ struct desk_cases;
 
 struct desk_cases *desk_cases_new(struct desk_link *link, desk_open_fn open, void *user);
 GtkWidget *desk_cases_widget(struct desk_cases *c);
+/* Puts w above the filters (the deputies' 起草新建议, desk_draft.h). */
+void desk_cases_put_above(struct desk_cases *c, GtkWidget *w);
 /* The search field, for the window's Ctrl+F. */
 GtkWidget *desk_cases_search(struct desk_cases *c);
 /* Loads the list again with the filters shown. */

@@ -16,6 +16,8 @@ struct desk_form {
 	char key[JY_IDEMPOTENCY_KEY_MAX + 1];   /* build's: "desk-<stem>-<uuid>" */
 	desk_form_reset_fn reset;
 	desk_form_timeline_fn see_timeline;
+	desk_form_case_fn see_case;
+	desk_form_then_fn then;   /* a form that makes a case: submit it next? */
 	void *fields;
 	GDestroyNotify free_fields;
 	void (*done)(void *user);
@@ -26,6 +28,7 @@ struct desk_form {
 	int32_t version;
 	unsigned generation;      /* a form opened again outdates an answer */
 	bool sending;
+	char nonce[40];           /* a new case's key: one per opening (desk_form_open_new) */
 };
 
 struct send_req {
@@ -58,14 +61,74 @@ static void new_key(struct desk_form *f)
 	g_free(uuid);
 }
 
-static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
+static bool send_act(struct desk_form *f, struct jy_act *act, const char *key,
+		     desk_link_reply_fn answer, struct jy_error *e);
+
+/* The form made its case (and submitted it, or not): the form empties,
+ * since the next one written in it is another case, and says what
+ * became of this one. */
+static void made(struct desk_form *f, const char *said, bool error)
+{
+	desk_form_open_new(f);
+	say(f, said, error);
+	f->done(f->user);
+}
+
+/* The second step's answer (submit after create). */
+static void on_then_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
 {
 	struct send_req *sr = user;
 	struct desk_form *f = sr->f;
 	char why[700], *text;
 
 	(void)env;
-	if (sr->generation == f->generation) {
+	if (sr->generation == f->generation && err != NULL) {
+		sent(f);
+		cli_error_text(err, why, sizeof why);
+		/* TRANSLATORS: a draft was made but the server refused to submit it */
+		text = g_strdup_printf(_("Saved as a draft, but not submitted: %s Submit it from "
+					 "the case."), why);
+		made(f, text, true);
+		g_free(text);
+	} else if (sr->generation == f->generation) {
+		sent(f);
+		made(f, _(f->spec->done), false);
+	}
+	g_free(sr);
+}
+
+/* A new case is made: submit it next when the fields ask for it (with
+ * the first step's key and a suffix, as "jianyi submit" does). */
+static void then_submit(struct desk_form *f, const Jianyi__ActResponse *r)
+{
+	const char *said = NULL;
+	struct jy_act act;
+	struct jy_error e = { 0 };
+	char key[JY_IDEMPOTENCY_KEY_MAX + 1], why[700];
+
+	if (r == NULL || r->suggestion == NULL || !f->then(f->fields, r->suggestion, &said)) {
+		made(f, said != NULL ? said : _(f->spec->done), false);
+		return;
+	}
+	jy_act_init(&act, JIANYI__ACTION__ACTION_SUBMIT, r->suggestion->id, r->suggestion->version);
+	snprintf(key, sizeof key, "desk-create-%s-submit", f->nonce);
+	if (send_act(f, &act, key, on_then_answer, &e))
+		return;
+	cli_error_text(&e, why, sizeof why);
+	made(f, why, true);
+}
+
+static void on_answer(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
+{
+	struct send_req *sr = user;
+	struct desk_form *f = sr->f;
+	char why[700], *text;
+
+	if (sr->generation == f->generation && err == NULL && f->then != NULL &&
+	    desk_link_state(f->link) == DESK_LINK_CONNECTED) {
+		then_submit(f, env->response->body_case == JIANYI__RESPONSE__BODY_ACT
+				       ? env->response->act : NULL);
+	} else if (sr->generation == f->generation) {
 		sent(f);
 		if (err != NULL) {
 			cli_error_text(err, why, sizeof why);
@@ -94,7 +157,7 @@ static bool filled(struct desk_form *f, struct jy_act *act)
 	GtkWidget *focus = NULL;
 	char *why;
 
-	if (f->id <= 0 || f->version <= 0) {
+	if (f->spec->action != JIANYI__ACTION__ACTION_CREATE && (f->id <= 0 || f->version <= 0)) {
 		say(f, _("The case is not loaded yet."), true);
 		return false;
 	}
@@ -128,43 +191,69 @@ static bool built(struct desk_form *f, Jianyi__Request *req)
 	return false;
 }
 
-static void on_send(GtkButton *b, gpointer data)
+/* Sends req; the answer goes to answer. */
+static bool send_request(struct desk_form *f, Jianyi__Request *req, desk_link_reply_fn answer,
+			 struct jy_error *e)
 {
-	struct desk_form *f = data;
-	struct jy_act act;
-	Jianyi__Request req;
-	struct jy_error e = { 0 };
-	struct send_req *sr;
-	char key[64], why[700];
+	struct send_req *sr = g_new0(struct send_req, 1);
 
-	(void)b;
-	if (f->sending)
-		return;
-	if (f->build != NULL) {
-		if (!built(f, &req))
-			return;
-	} else {
-		if (!filled(f, &act))
-			return;
-		/* the same case at the same version is the same act: a retry
-		 * after a lost answer does not act twice */
-		snprintf(key, sizeof key, "desk-%s-%" PRId64 "-%" PRId32, f->spec->key_stem, f->id,
-			 f->version);
-		if (!jy_act_set_key(&act, key, &e))
-			goto fail;
-		jy_request_act(&req, &act);
-	}
-	sr = g_new0(struct send_req, 1);
+
 	sr->f = f;
 	sr->generation = f->generation;
 	f->sending = true;
 	gtk_widget_set_sensitive(f->send, FALSE);
 	say(f, _("Sending…"), false);
-	if (desk_link_send(f->link, &req, on_answer, sr, &e))
-		return;
+	if (desk_link_send(f->link, req, answer, sr, e))
+		return true;
 	g_free(sr);
 	sent(f);
-fail:
+	return false;
+}
+
+/* Sends act under key; the answer goes to answer. */
+static bool send_act(struct desk_form *f, struct jy_act *act, const char *key,
+		     desk_link_reply_fn answer, struct jy_error *e)
+{
+	Jianyi__Request req;
+
+	if (!jy_act_set_key(act, key, e))
+		return false;
+	jy_request_act(&req, act);
+	return send_request(f, &req, answer, e);
+}
+
+static void on_send(GtkButton *b, gpointer data)
+{
+	struct desk_form *f = data;
+	struct jy_act act;
+	struct jy_error e = { 0 };
+	char key[JY_IDEMPOTENCY_KEY_MAX + 1], why[700];
+
+	(void)b;
+	if (f->sending)
+		return;
+	if (f->build != NULL) {
+		/* a form with a request of its own (desk_form_new_request) */
+		Jianyi__Request req;
+		if (!built(f, &req))
+			return;
+		if (send_request(f, &req, on_answer, &e))
+			return;
+		cli_error_text(&e, why, sizeof why);
+		say(f, why, true);
+		return;
+	}
+	if (!filled(f, &act))
+		return;
+	/* the same case at the same version is the same act: a retry after a
+	 * lost answer does not act twice; a new case is one per opening */
+	if (f->spec->action == JIANYI__ACTION__ACTION_CREATE)
+		snprintf(key, sizeof key, "desk-create-%s", f->nonce);
+	else
+		snprintf(key, sizeof key, "desk-%s-%" PRId64 "-%" PRId32, f->spec->key_stem, f->id,
+			 f->version);
+	if (send_act(f, &act, key, on_answer, &e))
+		return;
 	cli_error_text(&e, why, sizeof why);
 	say(f, why, true);
 }
@@ -374,6 +463,15 @@ void desk_form_open(struct desk_form *f, int64_t suggestion_id, int32_t version)
 		gtk_widget_grab_focus(f->first_field);
 }
 
+void desk_form_open_new(struct desk_form *f)
+{
+	char *uuid = g_uuid_string_random();
+
+	g_strlcpy(f->nonce, uuid, sizeof f->nonce);
+	g_free(uuid);
+	desk_form_open(f, 0, 0);
+}
+
 void desk_form_close(struct desk_form *f)
 {
 	f->generation++;
@@ -401,6 +499,22 @@ void desk_form_see_timeline(struct desk_form *f, Jianyi__TimelineEvent *const *e
 {
 	if (f->see_timeline != NULL)
 		f->see_timeline(f->fields, events, n);
+}
+
+void desk_form_set_case_fn(struct desk_form *f, desk_form_case_fn fn)
+{
+	f->see_case = fn;
+}
+
+void desk_form_see_case(struct desk_form *f, const Jianyi__Suggestion *s)
+{
+	if (f->see_case != NULL)
+		f->see_case(f->fields, s);
+}
+
+void desk_form_set_then(struct desk_form *f, desk_form_then_fn fn)
+{
+	f->then = fn;
 }
 
 void desk_form_free(struct desk_form *f)

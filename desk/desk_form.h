@@ -82,8 +82,25 @@ typedef void (*desk_form_timeline_fn)(void *fields, Jianyi__TimelineEvent *const
 void desk_form_set_timeline_fn(struct desk_form *f, desk_form_timeline_fn fn);
 void desk_form_see_timeline(struct desk_form *f, Jianyi__TimelineEvent *const *events, size_t n);
 
+/* A form that shows the case as it is (the correction's texts) sees it
+ * each time the case view shows it, before the form is opened. */
+typedef void (*desk_form_case_fn)(void *fields, const Jianyi__Suggestion *s);
+void desk_form_set_case_fn(struct desk_form *f, desk_form_case_fn fn);
+void desk_form_see_case(struct desk_form *f, const Jianyi__Suggestion *s);
+
+/* A form that makes a case (ACTION_CREATE) may submit it next, as "jianyi
+ * submit" does: fn says whether, given the case made; when not, *said (if
+ * set) is what the person is told instead of the spec's done. The submit's
+ * idempotency key is the first one's with a suffix. Once made, the form
+ * empties for the next case. */
+typedef bool (*desk_form_then_fn)(void *fields, const Jianyi__Suggestion *made, const char **said);
+void desk_form_set_then(struct desk_form *f, desk_form_then_fn fn);
+
 /* Shows the form, empty, for this case at this version. */
 void desk_form_open(struct desk_form *f, int64_t suggestion_id, int32_t version);
+/* Shows a form that makes a case, empty, with a new idempotency key: a
+ * retry of the same opening does not make the case twice. */
+void desk_form_open_new(struct desk_form *f);
 void desk_form_close(struct desk_form *f);
 bool desk_form_is_open(const struct desk_form *f);
 /* The case changed under the open form (desk_case_view_follow): it keeps

@@ -49,24 +49,10 @@ static const char *text_of(GtkWidget *entry)
 	return gtk_editable_get_text(GTK_EDITABLE(entry));
 }
 
-/* The names written in one field, split at commas, 、 and spaces. */
-static char **names_in(const char *text)
-{
-	char **parts = g_regex_split_simple("[、，,；;\\s]+", text, 0, 0);
-	char **names = g_new0(char *, g_strv_length(parts) + 1);
-	size_t n = 0;
-
-	for (size_t i = 0; parts[i] != NULL; i++)
-		if (parts[i][0] != '\0')
-			names[n++] = g_strdup(parts[i]);
-	g_strfreev(parts);
-	return names;
-}
-
 static char *fill_co_units(struct assign_fields *a, struct jy_act *act)
 {
 	const char *field = _("Co-handling units");
-	char **names = names_in(text_of(a->co)), *why = NULL;
+	char **names = desk_split_names(text_of(a->co)), *why = NULL;
 	size_t n = 0;
 
 	for (; names[n] != NULL && why == NULL; n++) {
@@ -88,7 +74,7 @@ static char *fill_leaders(struct assign_fields *a, struct jy_act *act)
 	guint n;
 
 	g_strfreev(a->leader_names);
-	a->leader_names = names_in(text_of(a->leaders));
+	a->leader_names = desk_split_names(text_of(a->leaders));
 	n = g_strv_length(a->leader_names);
 	if (n > LEADERS_MAX)
 		return g_strdup_printf(_("%s: at most %d leaders."), field, LEADERS_MAX);

@@ -25,6 +25,19 @@ char *desk_check_text(const char *name, const char *text, glong min_chars, glong
 	return NULL;
 }
 
+char **desk_split_names(const char *text)
+{
+	char **parts = g_regex_split_simple("[、，,；;\\s]+", text, 0, 0);
+	char **names = g_new0(char *, g_strv_length(parts) + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; parts[i] != NULL; i++)
+		if (parts[i][0] != '\0')
+			names[n++] = g_strdup(parts[i]);
+	g_strfreev(parts);
+	return names;
+}
+
 void desk_today(char buf[11])
 {
 	GDateTime *now = g_date_time_new_now_local();

@@ -24,6 +24,10 @@ char *desk_check_phone(const char *name, const char *text);
 /* A whole number from min to max, into *out. */
 char *desk_check_number(const char *name, const char *text, long min, long max, long *out);
 
+/* The names written in one field, split at commas, 、 and spaces
+ * (g_strfreev it). */
+char **desk_split_names(const char *text);
+
 /* Today in the congress's time zone (cli_clock.h sets it from the
  * server's Welcome) as YYYY-MM-DD into buf (11 bytes). */
 void desk_today(char buf[11]);

@@ -1,5 +1,6 @@
 /* The forms whose one field is a text: the reason-only actions
- * (ReasonParams: 提出异议 dispute, 退回修改 return, 办结 close) and the
+ * (ReasonParams: 提出异议 dispute, 退回修改 return, 办结 close, the lead
+ * deputy's 撤回 withdraw) and the
  * co-handling unit's 协办意见 (OpinionParams). One table says each; the
  * fill, reset and layout are shared. */
 #include "desk_forms.h"
@@ -78,6 +79,22 @@ static const struct text_form opinion_form = {
 	.opinion = true,
 };
 
+static const struct text_form withdraw_form = {
+	.spec = {
+		.action = JIANYI__ACTION__ACTION_WITHDRAW,
+		.key_stem = "withdraw",
+		.title = N_("Withdraw the suggestion"),
+		.what = N_("The suggestion is withdrawn in writing and handled no further; the "
+			   "units and the liaison committee are told why."),
+		.send_label = N_("_Withdraw it"),
+		.send_name = N_("Confirm the withdrawal"),
+		.done = N_("The suggestion is withdrawn."),
+	},
+	.field = N_("Reason for withdrawing"),
+	.min_chars = 1,
+	.max_chars = JY_REASON_MAX,
+};
+
 struct text_fields {
 	const struct text_form *form;
 	GtkWidget *text;
@@ -151,4 +168,10 @@ struct desk_form *desk_form_opinion_new(struct desk_link *link, void (*done)(voi
 					void *user)
 {
 	return text_form_new(&opinion_form, link, done, user);
+}
+
+struct desk_form *desk_form_withdraw_new(struct desk_link *link, void (*done)(void *user),
+					 void *user)
+{
+	return text_form_new(&withdraw_form, link, done, user);
 }

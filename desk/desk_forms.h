@@ -49,5 +49,16 @@ struct desk_form *desk_form_merge_new(struct desk_link *link, void (*done)(void 
 struct desk_form *desk_form_assign_new(struct desk_link *link, void (*done)(void *user), void *user);
 struct desk_form *desk_form_reassign_new(struct desk_link *link, void (*done)(void *user),
 					 void *user);
+/* The deputies' 提交 and 附议 (no fields, desk_form_deputy.c), 撤回 (a
+ * reason, desk_form_text.c) and 起草建议 (desk_form_draft.c: a new case,
+ * saved as a draft or submitted); the liaison committee's 更正
+ * (desk_form_correct.c). */
+struct desk_form *desk_form_submit_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_cosign_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_withdraw_new(struct desk_link *link, void (*done)(void *user),
+					 void *user);
+struct desk_form *desk_form_draft_new(struct desk_link *link, void (*done)(void *user), void *user);
+struct desk_form *desk_form_correct_new(struct desk_link *link, void (*done)(void *user),
+					void *user);
 
 #endif

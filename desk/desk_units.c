@@ -11,6 +11,7 @@ struct unit {
 };
 
 struct desk_units {
+	bool deputies;            /* DirectoryRequest "deputies", else "units" */
 	struct desk_link *link;
 	GArray *units;            /* struct unit */
 	bool loaded;
@@ -27,14 +28,25 @@ static void clear_unit(void *p)
 	g_free(((struct unit *)p)->name);
 }
 
-struct desk_units *desk_units_new(struct desk_link *link)
+static struct desk_units *directory_new(struct desk_link *link, bool deputies)
 {
 	struct desk_units *u = g_new0(struct desk_units, 1);
 
+	u->deputies = deputies;
 	u->link = link;
 	u->units = g_array_new(FALSE, FALSE, sizeof(struct unit));
 	g_array_set_clear_func(u->units, clear_unit);
 	return u;
+}
+
+struct desk_units *desk_units_new(struct desk_link *link)
+{
+	return directory_new(link, false);
+}
+
+struct desk_units *desk_deputies_new(struct desk_link *link)
+{
+	return directory_new(link, true);
 }
 
 static void on_units(const Jianyi__Envelope *env, const struct jy_error *err, void *user)
@@ -65,7 +77,7 @@ void desk_units_load(struct desk_units *u)
 	struct load_req *lr = g_new0(struct load_req, 1);
 	struct jy_error e = { 0 };
 
-	q.kind = (char *)"units";
+	q.kind = (char *)(u->deputies ? "deputies" : "units");
 	q.query = (char *)"";
 	req.body_case = JIANYI__REQUEST__BODY_DIRECTORY;
 	req.directory = &q;
@@ -95,7 +107,9 @@ char *desk_units_find(const struct desk_units *u, const char *field, const char 
 	char *list, *why;
 
 	if (!u->loaded)
-		return g_strdup(_("The list of handling units is not read yet; try again shortly."));
+		return g_strdup(u->deputies ? _("The list of deputies is not read yet; try again "
+						"shortly.")
+				: _("The list of handling units is not read yet; try again shortly."));
 	for (guint i = 0; i < u->units->len; i++)
 		if (strcmp(g_array_index(u->units, struct unit, i).name, text) == 0) {
 			*id = g_array_index(u->units, struct unit, i).id;
@@ -110,11 +124,15 @@ char *desk_units_find(const struct desk_units *u, const char *field, const char 
 	}
 	if (n == 0)
 		/* TRANSLATORS: the field's name and what was written */
-		return g_strdup_printf(_("%s: no handling unit is named '%s' (nor has a name "
-					 "containing it)."), field, text);
+		return g_strdup_printf(u->deputies ? _("%s: no deputy is named '%s' (nor has a "
+						       "name containing it).")
+				       : _("%s: no handling unit is named '%s' (nor has a name "
+					   "containing it)."), field, text);
 	list = names_of(u, found, n);
-	/* TRANSLATORS: the field's name, what was written, the units it may mean */
-	why = g_strdup_printf(_("%s: '%s' names several units: %s; write the full name."), field,
+	/* TRANSLATORS: the field's name, what was written, the units (deputies) it may mean */
+	why = g_strdup_printf(u->deputies ? _("%s: '%s' names several deputies: %s; write the full "
+					      "name.")
+			      : _("%s: '%s' names several units: %s; write the full name."), field,
 			      text, list);
 	g_free(list);
 	return why;

@@ -6,6 +6,7 @@
 #include "cli_settings.h"
 #include "desk_case_view.h"
 #include "desk_cases.h"
+#include "desk_draft.h"
 #include "desk_header.h"
 #include "desk_link.h"
 #include "desk_offline.h"
@@ -23,6 +24,7 @@ struct desk_window {
 	struct desk_header *header;
 	struct desk_todo *todo;
 	struct desk_cases *cases;
+	struct desk_draft *draft;       /* 起草新建议, for deputies */
 	struct desk_case_view *view;
 	struct desk_supervision *supervision;
 	struct desk_stats *stats;
@@ -81,6 +83,7 @@ static void on_status(enum desk_link_state state, const char *why, void *user)
 	if (state != DESK_LINK_CONNECTED)
 		return;
 	show_oversight(w, welcome->identity);
+	desk_draft_show_for(w->draft, welcome->identity);
 	follow_notices(w);
 	desk_todo_refresh(w->todo);
 	desk_cases_reload(w->cases);
@@ -155,6 +158,28 @@ static gboolean find_case(GtkWidget *widget, GVariant *args, gpointer data)
 	return TRUE;
 }
 
+/* Ctrl+N: 起草新建议, where offered (deputies). */
+static gboolean new_draft(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	(void)args;
+	if (desk_draft_open(w->draft))
+		gtk_stack_set_visible_child_name(GTK_STACK(w->stack), "cases");
+	return TRUE;
+}
+
+/* F10: the case's menu 更多操作, the keyboard's second level. */
+static gboolean more_actions(GtkWidget *widget, GVariant *args, gpointer data)
+{
+	struct desk_window *w = data;
+
+	(void)widget;
+	(void)args;
+	return desk_case_view_more(w->view);
+}
+
 static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 {
 	struct desk_window *w = data;
@@ -178,7 +203,8 @@ static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFu
 	gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(c), s);
 }
 
-/* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything again. */
+/* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything
+ * again, Ctrl+N a new suggestion (deputies), F10 the case's 更多操作. */
 static void add_shortcuts(struct desk_window *w)
 {
 	GtkEventController *c = gtk_shortcut_controller_new();
@@ -191,6 +217,12 @@ static void add_shortcuts(struct desk_window *w)
 	add_shortcut(c, "<Control>5", show_page, w, g_variant_new_string("stats"));
 	add_shortcut(c, "<Control>f", find_case, w, NULL);
 	add_shortcut(c, "F5", refresh, w, NULL);
+	add_shortcut(c, "<Control>n", new_draft, w, NULL);
+	gtk_widget_add_controller(w->win, c);
+	/* GtkWindow's own F10 (the menu bar's) would take it in the bubble phase */
+	c = gtk_shortcut_controller_new();
+	gtk_event_controller_set_propagation_phase(c, GTK_PHASE_CAPTURE);
+	add_shortcut(c, "F10", more_actions, w, NULL);
 	gtk_widget_add_controller(w->win, c);
 }
 
@@ -203,6 +235,7 @@ static void on_destroy(GtkWidget *widget, gpointer data)
 	desk_offline_free(w->offline);
 	desk_todo_free(w->todo);
 	desk_cases_free(w->cases);
+	desk_draft_free(w->draft);
 	desk_case_view_free(w->view);
 	desk_supervision_free(w->supervision);
 	desk_stats_free(w->stats);
@@ -233,6 +266,8 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	gtk_window_set_titlebar(GTK_WINDOW(w->win), desk_header_widget(w->header));
 	w->todo = desk_todo_new(w->link, open_case, w);
 	w->cases = desk_cases_new(w->link, open_case, w);
+	w->draft = desk_draft_new(w->link, on_case_changed, w);
+	desk_cases_put_above(w->cases, desk_draft_widget(w->draft));
 	w->view = desk_case_view_new(w->link, on_case_changed, w);
 	add_page(w, desk_todo_widget(w->todo), "todo", _("To do"));
 	add_page(w, desk_cases_widget(w->cases), "cases", _("Cases"));
