@@ -4,7 +4,8 @@
  * "jianyi sync" does it (the outbox first, then the change feed;
  * client/mirror_sync.h), and, while the link is down, the answers the
  * mirror gives in the server's place: a case (with the actions the server
- * allowed on it at the sync), the case list, the last to-do list, and an
+ * allowed on it at the sync), the case list, the to-do list the last sync
+ * stored (mirror_todo.h), and an
  * action put into the outbox as "jianyi CMD --offline" does. Every job also reads
  * the outbox's count, its first refusal and when the mirror last synced.
  * A job owns its copies of everything: the main loop does not touch it
@@ -30,8 +31,6 @@ struct desk_mirror_job {
 	char *path;                        /* the mirror file */
 	struct desk_conn_copy conn;        /* SYNC: the server and credentials */
 	Jianyi__Request *request;          /* ANSWER: the request (a copy) */
-	uint8_t *todo;                     /* ANSWER todo: the last packed Response */
-	size_t todo_len;                   /* (0: none was seen) */
 	/* what came of it */
 	bool ok;                           /* SYNC: synced; ANSWER: answered */
 	struct jy_error err;               /* why not, in words */
@@ -40,6 +39,7 @@ struct desk_mirror_job {
 	int pending;                       /* writes still to send */
 	char refused[1024];                /* the first refused write, in words ("": none) */
 	char synced_at[40];                /* the last completed sync, RFC 3339 ("": never) */
+	char todo_taken_at[40];            /* ANSWER todo: when the server gave it, RFC 3339 */
 };
 
 /* A job with its own copies of path and (for SYNC) o's strings. */

@@ -35,7 +35,8 @@ struct desk_offline {
 	char *sync_error;          /* the last sync's failure, NULL: none */
 	int pending;
 	char refused_text[1024];
-	GBytes *todo;              /* the last to-do list (a packed Response) */
+	char todo_taken_at[40];    /* the offline to-do list's: when the server gave it */
+	char *todo_note;           /* the to-do page's line about it (desk_offline_todo_note) */
 	guint timer;
 };
 
@@ -144,8 +145,7 @@ static void synced(struct desk_offline *o, const struct desk_mirror_job *j)
 static void destroy(struct desk_offline *o)
 {
 	g_queue_free_full(o->queue, (GDestroyNotify)task_free);
-	if (o->todo != NULL)
-		g_bytes_unref(o->todo);
+	g_free(o->todo_note);
 	g_free(o->path);
 	g_free(o->since);
 	g_free(o->sync_error);
@@ -169,7 +169,9 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 	take_status(o, t->job);
 	if (t->job->kind == DESK_MIRROR_SYNC)
 		synced(o, t->job);
-	else
+	else if (t->job->todo_taken_at[0] != '\0')
+		g_strlcpy(o->todo_taken_at, t->job->todo_taken_at, sizeof o->todo_taken_at);
+	if (t->job->kind != DESK_MIRROR_SYNC)
 		answer(t);
 	task_free(t);
 	show(o);
@@ -260,33 +262,8 @@ static bool take(const Jianyi__Request *req, desk_link_reply_fn reply, void *rep
 		desk_mirror_job_free(j);
 		return false;
 	}
-	if (req->body_case == JIANYI__REQUEST__BODY_TODO && o->todo != NULL) {
-		gsize n;
-		const void *data = g_bytes_get_data(o->todo, &n);
-
-		j->todo = g_memdup2(data, n);
-		j->todo_len = n;
-	}
 	enqueue(o, j, reply, reply_user);
 	return true;
-}
-
-/* desk_link_observe_fn: what the server said that the mirror does not
- * keep (the to-do list, which the server computes), for offline. */
-static void observe(const Jianyi__Envelope *env, void *user)
-{
-	struct desk_offline *o = user;
-	const Jianyi__Response *r = env->response;
-
-	if (r != NULL && r->body_case == JIANYI__RESPONSE__BODY_TODO) {
-		size_t n = jianyi__response__get_packed_size(r);
-		uint8_t *buf = g_malloc(n ? n : 1);
-
-		jianyi__response__pack(r, buf);
-		if (o->todo != NULL)
-			g_bytes_unref(o->todo);
-		o->todo = g_bytes_new_take(buf, n);
-	}
 }
 
 static GtkWidget *banner_label(const char *what)
@@ -335,7 +312,7 @@ struct desk_offline *desk_offline_new(const char *path, struct desk_link *link,
 	o->queue = g_queue_new();
 	o->banner = make_banner(o);
 	show(o);
-	desk_link_set_fallback(link, take, observe, o);
+	desk_link_set_fallback(link, take, NULL, o);
 	return o;
 }
 
@@ -365,6 +342,22 @@ void desk_offline_link_state(struct desk_offline *o, enum desk_link_state state)
 		o->reload(o->user);   /* from the mirror now */
 	}
 	show(o);
+}
+
+const char *desk_offline_todo_note(struct desk_offline *o)
+{
+	char *when;
+
+	if (o == NULL || !o->offline || o->todo_taken_at[0] == '\0')
+		return NULL;
+	when = local_time(o->todo_taken_at);
+	g_free(o->todo_note);
+	/* TRANSLATORS: when the server gave the to-do list the mirror keeps */
+	o->todo_note = g_strdup_printf(_("Offline: this is the mirror's copy of the to-do list, as "
+					 "the server gave it at %s, without what the mirror shows "
+					 "done since."), when);
+	g_free(when);
+	return o->todo_note;
 }
 
 void desk_offline_changed(struct desk_offline *o)

@@ -25,6 +25,9 @@ struct desk_offline *desk_offline_new(const char *path, struct desk_link *link,
 GtkWidget *desk_offline_banner(struct desk_offline *o);
 /* The link's state changed (desk_link_status_fn). */
 void desk_offline_link_state(struct desk_offline *o, enum desk_link_state state);
+/* While offline, the line the to-do page shows above the mirror's list
+ * (its copy, as of when); NULL when online or none was read. o's own. */
+const char *desk_offline_todo_note(struct desk_offline *o);
 /* Something changed on the server: sync when connected. */
 void desk_offline_changed(struct desk_offline *o);
 /* After the link is freed: no answer then reaches a page. */

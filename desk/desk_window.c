@@ -130,6 +130,12 @@ static void reload_pages(void *user)
 	desk_case_view_reload(w->view);
 }
 
+/* The to-do page's line while offline (desk_todo_set_note). */
+static const char *todo_note(void *offline)
+{
+	return desk_offline_todo_note(offline);
+}
+
 static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
 {
 	struct desk_window *w = data;
@@ -245,6 +251,7 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 		GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 
 		w->offline = desk_offline_new(s->mirror, w->link, reload_pages, w);
+		desk_todo_set_note(w->todo, todo_note, w->offline);
 		gtk_box_append(GTK_BOX(box), desk_offline_banner(w->offline));
 		gtk_widget_set_vexpand(w->stack, TRUE);
 		gtk_box_append(GTK_BOX(box), w->stack);
