@@ -130,6 +130,14 @@ static void reload_pages(void *user)
 	desk_case_view_reload(w->view);
 }
 
+/* 导出台账 exports what the case list's filters give (desk_ledger_export.h). */
+static char *cases_filter(Jianyi__ListSuggestionsRequest *q, void *user)
+{
+	struct desk_window *w = user;
+
+	return desk_cases_filter(w->cases, q);
+}
+
 /* The to-do page's line while offline (desk_todo_set_note). */
 static const char *todo_note(void *offline)
 {
@@ -244,6 +252,7 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_page(w, desk_case_view_widget(w->view), "case", _("Case"));
 	w->supervision = desk_supervision_new(w->link, open_case, w);
 	w->stats = desk_stats_new(w->link);
+	desk_ledger_export_set_filter(desk_stats_ledger_export(w->stats), cases_filter, w);
 	add_page(w, desk_supervision_widget(w->supervision), "supervision", _("Supervision"));
 	add_page(w, desk_stats_widget(w->stats), "stats", _("Statistics"));
 	show_oversight(w, NULL);
