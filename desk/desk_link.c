@@ -36,6 +36,7 @@ struct desk_link {
 	desk_link_take_fn take;   /* the fallback while down (desk_link_set_fallback) */
 	desk_link_observe_fn observe;
 	void *fallback_user;
+	char *mirror;             /* the settings' mirror file, NULL: none */
 };
 
 static gboolean on_socket(gint fd, GIOCondition cond, gpointer data);
@@ -51,6 +52,7 @@ struct desk_link *desk_link_new(const struct cli_settings *s)
 	};
 
 	desk_conn_copy_init(&l->conn, &o);
+	l->mirror = g_strdup(s->mirror);
 	l->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 	jy_backoff_init(&l->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	return l;
@@ -70,6 +72,11 @@ void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
 	l->take = take;
 	l->observe = observe;
 	l->fallback_user = user;
+}
+
+const char *desk_link_offline_mirror(const struct desk_link *l)
+{
+	return l->state == DESK_LINK_RECONNECTING && l->take != NULL ? l->mirror : NULL;
 }
 
 enum desk_link_state desk_link_state(const struct desk_link *l)
@@ -329,5 +336,6 @@ void desk_link_free(struct desk_link *l)
 	/* the pages waiting are going away too: nobody is told */
 	g_array_free(l->pending, TRUE);
 	desk_conn_copy_clear(&l->conn);
+	g_free(l->mirror);
 	g_free(l);
 }

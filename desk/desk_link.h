@@ -57,6 +57,11 @@ typedef void (*desk_link_observe_fn)(const Jianyi__Envelope *env, void *user);
 void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
 			    desk_link_observe_fn observe, void *user);
 
+/* While the link is down and the mirror answers in its place (the
+ * fallback is set), the mirror file, for work on a thread of its own (an
+ * attachment's bytes, desk_transfer.h); else NULL. */
+const char *desk_link_offline_mirror(const struct desk_link *l);
+
 /* Sends req; reply is called once with its answer, or with the failure
  * when the link drops first. False (reply not called, err set) when the
  * link is not connected (and no fallback takes req) or the request cannot
