@@ -202,6 +202,7 @@ static void status(struct desk_mirror_job *j, struct mirror *m)
 		return;
 	j->pending = 0;
 	j->refused[0] = '\0';
+	j->refused_id = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].state == OUTBOX_PENDING) {
 			j->pending++;
@@ -209,6 +210,7 @@ static void status(struct desk_mirror_job *j, struct mirror *m)
 			struct jy_error why = { 0 };
 			char text[700];
 
+			j->refused_id = e[i].id;
 			snprintf(why.message, sizeof why.message, "%s", e[i].message);
 			snprintf(why.reason, sizeof why.reason, "%s", e[i].reason);
 			snprintf(why.reason_args, sizeof why.reason_args, "%s", e[i].reason_args);
@@ -282,10 +284,48 @@ static void sync_mirror(struct desk_mirror_job *j)
 	mirror_close(x.m);
 }
 
+/* "jianyi outbox retry": pending again, on the case's version the mirror
+ * shows now (the sync that follows sends it). */
+static bool retry(struct desk_mirror_job *j, struct mirror *m)
+{
+	struct outbox_entry e;
+	bool found;
+	int pending = 0;
+	int32_t version = 0;
+
+	if (!mirror_outbox_get(m, j->outbox_id, &e, &found))
+		return false;
+	if (found) {
+		if (!mirror_outbox_case(m, e.case_id, &pending, &version))
+			version = 0;   /* keep the one it was made on */
+		jianyi__act_request__free_unpacked(e.req, NULL);
+	}
+	return mirror_outbox_retry(m, j->outbox_id, version);
+}
+
+/* A refused write sent again or dropped, as the person decided. */
+static void decide(struct desk_mirror_job *j)
+{
+	char err[800];
+	struct mirror *m = mirror_open(j->path, false, err, sizeof err);
+
+	if (m == NULL) {
+		failed(j, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, err);
+		return;
+	}
+	j->ok = j->kind == DESK_MIRROR_RETRY ? retry(j, m) : mirror_outbox_drop(m, j->outbox_id);
+	if (!j->ok)
+		failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, mirror_error(m));
+	status(j, m);
+	mirror_close(m);
+}
+
 void desk_mirror_job_run(struct desk_mirror_job *j)
 {
 	if (j->kind == DESK_MIRROR_SYNC)
 		sync_mirror(j);
-	else
+	else if (j->kind == DESK_MIRROR_ANSWER)
 		answer(j);
+	else
+		decide(j);
 }

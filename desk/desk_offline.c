@@ -7,6 +7,7 @@
 
 #include "cli_i18n.h"
 #include "desk_mirror_work.h"
+#include "desk_refused.h"
 
 #define SYNC_EVERY_S 60
 
@@ -23,7 +24,8 @@ struct desk_offline {
 	struct desk_link *link;
 	void (*reload)(void *user);
 	void *user;
-	GtkWidget *banner, *state, *count, *refused;
+	GtkWidget *banner, *state, *count;
+	struct desk_refused *refused;   /* the first refused write, to retry or drop */
 	GQueue *queue;             /* struct task, not yet started */
 	bool running;              /* a job is on the worker */
 	bool sync_queued;          /* a SYNC job waits in the queue */
@@ -35,6 +37,7 @@ struct desk_offline {
 	char *sync_error;          /* the last sync's failure, NULL: none */
 	int pending;
 	char refused_text[1024];
+	int64_t refused_id;        /* its outbox entry, 0: none */
 	char todo_taken_at[40];    /* the offline to-do list's: when the server gave it */
 	char *todo_note;           /* the to-do page's line about it (desk_offline_todo_note) */
 	guint timer;
@@ -101,8 +104,7 @@ static void show(struct desk_offline *o)
 	else
 		gtk_widget_remove_css_class(o->state, "warning");
 	gtk_label_set_text(GTK_LABEL(o->count), count);
-	gtk_label_set_text(GTK_LABEL(o->refused), o->refused_text);
-	gtk_widget_set_visible(o->refused, o->refused_text[0] != '\0');
+	desk_refused_show(o->refused, o->refused_text, o->refused_id);
 	g_free(state);
 	g_free(count);
 }
@@ -112,6 +114,7 @@ static void take_status(struct desk_offline *o, const struct desk_mirror_job *j)
 {
 	o->pending = j->pending;
 	g_strlcpy(o->refused_text, j->refused, sizeof o->refused_text);
+	o->refused_id = j->refused_id;
 	if (j->synced_at[0] != '\0')
 		g_strlcpy(o->synced_at, j->synced_at, sizeof o->synced_at);
 }
@@ -142,6 +145,27 @@ static void synced(struct desk_offline *o, const struct desk_mirror_job *j)
 		o->reload(o->user);
 }
 
+static void sync_now(struct desk_offline *o);
+
+/* A refused write sent again or dropped: said, and sent (with those that
+ * waited behind it) when connected. */
+static void decision_done(struct desk_offline *o, const struct desk_mirror_job *j)
+{
+	char *text;
+
+	if (!j->ok)
+		text = g_strdup_printf(_("Not done: %s"), j->err.message);
+	else if (j->kind == DESK_MIRROR_RETRY)
+		text = g_strdup(_("The refused action is queued again; it is sent when the link is "
+				  "up."));
+	else
+		text = g_strdup(_("The refused action was dropped."));
+	desk_refused_said(o->refused, text, !j->ok);
+	g_free(text);
+	if (j->ok)
+		sync_now(o);
+}
+
 static void destroy(struct desk_offline *o)
 {
 	g_queue_free_full(o->queue, (GDestroyNotify)task_free);
@@ -169,9 +193,11 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 	take_status(o, t->job);
 	if (t->job->kind == DESK_MIRROR_SYNC)
 		synced(o, t->job);
+	else if (t->job->kind != DESK_MIRROR_ANSWER)
+		decision_done(o, t->job);
 	else if (t->job->todo_taken_at[0] != '\0')
 		g_strlcpy(o->todo_taken_at, t->job->todo_taken_at, sizeof o->todo_taken_at);
-	if (t->job->kind != DESK_MIRROR_SYNC)
+	if (t->job->kind == DESK_MIRROR_ANSWER)
 		answer(t);
 	task_free(t);
 	show(o);
@@ -224,6 +250,18 @@ static void sync_now(struct desk_offline *o)
 	o->sync_queued = true;
 	enqueue(o, desk_mirror_job_new(DESK_MIRROR_SYNC, o->path, desk_link_options(o->link)),
 		NULL, NULL);
+}
+
+/* desk_refused_fn: the person confirmed sending again or dropping. */
+static void decided(enum desk_refused_choice choice, int64_t outbox_id, void *user)
+{
+	struct desk_offline *o = user;
+	struct desk_mirror_job *j = desk_mirror_job_new(choice == DESK_REFUSED_RETRY
+							? DESK_MIRROR_RETRY : DESK_MIRROR_DROP,
+							o->path, NULL);
+
+	j->outbox_id = outbox_id;
+	enqueue(o, j, NULL, NULL);
 }
 
 static gboolean on_timer(gpointer data)
@@ -287,12 +325,11 @@ static GtkWidget *make_banner(struct desk_offline *o)
 	gtk_widget_set_hexpand(o->state, TRUE);
 	o->count = banner_label(_("Outbox"));
 	gtk_widget_add_css_class(o->count, "heading");
-	o->refused = banner_label(_("Outbox"));
-	gtk_widget_add_css_class(o->refused, "error");
+	o->refused = desk_refused_new(decided, o);
 	gtk_box_append(GTK_BOX(line), o->state);
 	gtk_box_append(GTK_BOX(line), o->count);
 	gtk_box_append(GTK_BOX(box), line);
-	gtk_box_append(GTK_BOX(box), o->refused);
+	gtk_box_append(GTK_BOX(box), desk_refused_widget(o->refused));
 	gtk_widget_set_margin_start(box, 12);
 	gtk_widget_set_margin_end(box, 12);
 	gtk_widget_set_margin_top(box, 4);
