@@ -34,7 +34,6 @@ struct desk_link {
 	desk_link_event_fn on_event;
 	void *user;
 	desk_link_take_fn take;   /* the fallback while down (desk_link_set_fallback) */
-	desk_link_observe_fn observe;
 	void *fallback_user;
 	char *mirror;             /* the settings' mirror file, NULL: none */
 };
@@ -66,11 +65,9 @@ void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
 	l->user = user;
 }
 
-void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
-			    desk_link_observe_fn observe, void *user)
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take, void *user)
 {
 	l->take = take;
-	l->observe = observe;
 	l->fallback_user = user;
 }
 
@@ -263,8 +260,6 @@ static void dispatch(struct desk_link *l)
 				g_array_remove_index(l->pending, i);
 				break;
 			}
-		if (ok && l->observe != NULL)
-			l->observe(env, l->fallback_user);
 		if (p.reply != NULL)
 			p.reply(env, ok ? NULL : &e, p.user);
 		jy_envelope_free(env);

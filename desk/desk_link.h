@@ -49,13 +49,10 @@ const struct jy_client_options *desk_link_options(const struct desk_link *l);
 
 /* While the link is down (RECONNECTING), another source of answers (the
  * mirror, desk_offline.h): take is offered each request first and returns
- * whether it will answer it (later, through reply). observe sees every
- * answer the server gives while connected. */
+ * whether it will answer it (later, through reply). */
 typedef bool (*desk_link_take_fn)(const Jianyi__Request *req, desk_link_reply_fn reply,
 				  void *reply_user, void *user);
-typedef void (*desk_link_observe_fn)(const Jianyi__Envelope *env, void *user);
-void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
-			    desk_link_observe_fn observe, void *user);
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take, void *user);
 
 /* While the link is down and the mirror answers in its place (the
  * fallback is set), the mirror file, for work on a thread of its own (an

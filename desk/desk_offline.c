@@ -1,6 +1,7 @@
 /* See desk_offline.h. The main loop queues the mirror's jobs and shows
- * what they found; a GTask runs one job at a time on a worker thread (the
- * SQLite file is then only ever used by one thread). */
+ * what they found; a GTask runs one job at a time on a worker thread, each
+ * with a connection to the SQLite file of its own (so does an attachment
+ * read offline, desk_transfer.h; the mirror's WAL lets them meet). */
 #include "desk_offline.h"
 
 #include <gio/gio.h>
@@ -349,7 +350,7 @@ struct desk_offline *desk_offline_new(const char *path, struct desk_link *link,
 	o->queue = g_queue_new();
 	o->banner = make_banner(o);
 	show(o);
-	desk_link_set_fallback(link, take, NULL, o);
+	desk_link_set_fallback(link, take, o);
 	return o;
 }
 

@@ -6,7 +6,8 @@
  * banner says 已离线, since when, that the pages show the mirror's copy
  * and as of when, and how many actions wait. When the link is back the
  * outbox is sent, and the pages load again. A write the server refused is
- * said in the banner in words (cli_reasons.h). Every mirror and network
+ * said in the banner in words (cli_reasons.h), to be sent again or dropped
+ * (desk_refused.h). Every mirror and network
  * call runs on a worker thread (desk_mirror_work.h), one at a time. */
 #ifndef JY_DESK_OFFLINE_H
 #define JY_DESK_OFFLINE_H
