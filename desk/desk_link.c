@@ -237,6 +237,18 @@ static void start_connect(struct desk_link *l)
 	connect_step(l);
 }
 
+void desk_link_retry_now(struct desk_link *l)
+{
+	/* only between tries: a connect under way keeps its own deadline */
+	if (l->c != NULL || l->timer == 0 || l->state == DESK_LINK_CONNECTED ||
+	    l->state == DESK_LINK_CONNECTING)
+		return;
+	g_source_remove(l->timer);
+	l->timer = 0;
+	jy_backoff_reset(&l->backoff);
+	start_connect(l);
+}
+
 void desk_link_start(struct desk_link *l)
 {
 	set_state(l, DESK_LINK_CONNECTING, "");

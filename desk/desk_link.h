@@ -37,6 +37,10 @@ struct desk_link *desk_link_new(const struct cli_settings *s);
 void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
 			    desk_link_event_fn event, void *user);
 void desk_link_start(struct desk_link *l);
+/* Between two tries of a dropped link (F5: the person knows the line is
+ * back), tries at once, the back-off from its shortest again; else
+ * nothing. */
+void desk_link_retry_now(struct desk_link *l);
 void desk_link_free(struct desk_link *l);
 
 enum desk_link_state desk_link_state(const struct desk_link *l);

@@ -174,6 +174,7 @@ static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 
 	(void)widget;
 	(void)args;
+	desk_link_retry_now(w->link);   /* a dropped link: now, not after the back-off */
 	reload_pages(w);
 	if (desk_link_welcome(w->link) != NULL)
 		show_oversight(w, desk_link_welcome(w->link)->identity);
@@ -191,7 +192,8 @@ static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFu
 	gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(c), s);
 }
 
-/* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything again. */
+/* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything
+ * again (and a dropped link tried at once). */
 static void add_shortcuts(struct desk_window *w)
 {
 	GtkEventController *c = gtk_shortcut_controller_new();
