@@ -870,9 +870,13 @@ const struct cli_command cli_commands[] = {
 			"Columns: due date, days left, what to do, case, title.\n"
 			"With --json: {\"today\", \"items\": [{kind, suggestion_id, number,\n"
 			"title, due, days_left, overdue, deadline_kind, owner_name,\n"
-			"extension_id}]}.\n"),
+			"extension_id}]}.\n"
+			"With --offline, the list the mirror's last sync stored, without the\n"
+			"items whose case the mirror shows done since, the days counted from\n"
+			"today.\n"),
 		.options = cli_todo_options,
 		.needs_settings = true,
+		.offline = true,
 		.run = cli_run_todo,
 	},
 	{

@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 		return cli_fail(CLI_EXIT_USAGE, _("no command given; see 'jianyi --help'"));
 	if (inv.flags.offline && !inv.cmd->offline)
 		return cli_fail(CLI_EXIT_USAGE, _("%s: works only online (--offline: show, list, stats, "
-				"attachments, download, outbox and the write commands)"), inv.cmd->name);
+				"todo, attachments, download, outbox and the write commands)"), inv.cmd->name);
 	if (inv.cmd->needs_settings &&
 	    !cli_settings_load(&inv.flags, &inv.settings, err, sizeof err))
 		return cli_fail(CLI_EXIT_USAGE, "%s", err);

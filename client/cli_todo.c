@@ -5,15 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
+#include "cli_clock.h"
 #include "cli_flags.h"
 #include "cli_i18n.h"
+#include "cli_mirror.h"
 #include "cli_output.h"
 #include "cli_render.h"
 #include "cli_terms.h"
 #include "jianyi.h"
+#include "mirror_todo.h"
 
 /* The title column is cut to this many terminal columns. */
 #define TITLE_COLUMNS 60
@@ -55,19 +59,11 @@ static void print_table(Jianyi__TodoItem *const *items, size_t n)
 	cli_cells_free(&c);
 }
 
-int cli_run_todo(const struct cli_invocation *inv)
+/* The list as a table, or as JSON with --json. */
+static int print_todo(const struct cli_invocation *inv, const Jianyi__TodoResponse *r)
 {
-	Jianyi__Request req = JIANYI__REQUEST__INIT;
-	Jianyi__TodoRequest q = JIANYI__TODO_REQUEST__INIT;
 	struct cli_output out;
-	int rc = CLI_EXIT_FAILURE;
 
-	req.body_case = JIANYI__REQUEST__BODY_TODO;
-	req.todo = &q;
-	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_TODO, N_("to-do list"), NULL, &rc);
-	if (resp == NULL)
-		return rc;
-	const Jianyi__TodoResponse *r = resp->response->todo;
 	cli_output_init(&out, inv->flags.json);
 	if (out.json) {
 		json_object *a = json_object_new_array();
@@ -80,7 +76,53 @@ int cli_run_todo(const struct cli_invocation *inv)
 	} else {
 		print_table(r->items, r->n_items);
 	}
-	rc = cli_output_finish(&out);
+	return cli_output_finish(&out);
+}
+
+/* --offline: the list the last sync stored, checked against the mirror's
+ * cases and counted from today in the congress's time zone (mirror_todo.h). */
+static int todo_offline(const struct cli_invocation *inv)
+{
+	int rc = CLI_EXIT_FAILURE;
+	struct mirror *m = cli_mirror_offline(inv, &rc);
+	Jianyi__TodoResponse *r = NULL;
+	char today[16], taken[64], when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (m == NULL)
+		return rc;
+	strftime(today, sizeof today, "%Y-%m-%d", localtime_r(&now, &tm));   /* the zone's day */
+	if (!mirror_todo(m, today, &r, taken, sizeof taken)) {
+		rc = cli_fail(CLI_EXIT_FAILURE, "%s", mirror_error(m));
+	} else if (r == NULL) {
+		rc = cli_fail(CLI_EXIT_FAILURE, _("todo: the mirror holds no to-do list (sync it while the "
+			      "server is reachable)"));
+	} else {
+		cli_clock_minute(taken, when, sizeof when);
+		fprintf(stderr, _("jianyi: the to-do list from the mirror %s, as the server gave it at %s\n"),
+			mirror_path(m), when);
+		rc = print_todo(inv, r);
+		jianyi__todo_response__free_unpacked(r, NULL);
+	}
+	mirror_close(m);
+	return rc;
+}
+
+int cli_run_todo(const struct cli_invocation *inv)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__TodoRequest q = JIANYI__TODO_REQUEST__INIT;
+	int rc = CLI_EXIT_FAILURE;
+
+	if (inv->flags.offline)
+		return todo_offline(inv);
+	req.body_case = JIANYI__REQUEST__BODY_TODO;
+	req.todo = &q;
+	Jianyi__Envelope *resp = cli_read_once(inv, &req, JIANYI__RESPONSE__BODY_TODO, N_("to-do list"), NULL, &rc);
+	if (resp == NULL)
+		return rc;
+	rc = print_todo(inv, resp->response->todo);
 	jy_envelope_free(resp);
 	return rc;
 }

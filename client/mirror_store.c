@@ -17,6 +17,7 @@
 #include "enum_names.h"
 #include "mirror_attach.h"
 #include "mirror_internal.h"
+#include "mirror_todo.h"
 #include "xalloc.h"
 
 /* PRAGMA application_id: "JYMR". A SQLite file without it is not ours. */
@@ -213,7 +214,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 			return false;
 		if (sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			return mirror_fail_db(m, _("creating the mirror"));
-		return mirror_attach_ensure(m);
+		return mirror_attach_ensure(m) && mirror_todo_ensure(m);
 	}
 	if (app != MIRROR_APP_ID)
 		return mirror_fail(m, _("not a Jianyi mirror (a SQLite file of another application%s)"),
@@ -232,7 +233,7 @@ static bool check_or_init(struct mirror *m, bool fresh)
 		return mirror_fail(m, _("not a whole Jianyi mirror (tables missing)"));
 	if (format == 2 && !upgrade_from_2(m))
 		return false;
-	return mirror_attach_ensure(m);
+	return mirror_attach_ensure(m) && mirror_todo_ensure(m);
 }
 
 struct mirror *mirror_open(const char *path, bool create, char *err, size_t errlen)

@@ -15,6 +15,7 @@
 #include "cli_output.h"
 #include "cli_reasons.h"
 #include "mirror_attach.h"
+#include "mirror_todo.h"
 #include "protocol.h"
 #include "tls.h"
 #include "xalloc.h"
@@ -308,6 +309,32 @@ enum mirror_sync_outcome mirror_sync_stats(struct mirror_sync *x)
 	return SYNC_OK;
 }
 
+/* The to-do list for offline "todo" (mirror_todo.h): the server's answer,
+ * as of this sync. */
+enum mirror_sync_outcome mirror_sync_todo(struct mirror_sync *x)
+{
+	Jianyi__Request req = JIANYI__REQUEST__INIT;
+	Jianyi__TodoRequest q = JIANYI__TODO_REQUEST__INIT;
+	Jianyi__Envelope *resp = NULL;
+	struct jy_error err;
+	bool ok;
+
+	req.body_case = JIANYI__REQUEST__BODY_TODO;
+	req.todo = &q;
+	if (!jy_call(x->c, &req, &resp, &err)) {
+		if (resp != NULL)
+			jy_envelope_free(resp);
+		/* an account without a to-do list keeps none; not a sync failure */
+		if (err.code == JIANYI__STATUS_CODE__STATUS_PERMISSION_DENIED)
+			return SYNC_OK;
+		return link_failed(&err, _("reading the to-do list"));
+	}
+	ok = resp->response->body_case == JIANYI__RESPONSE__BODY_TODO &&
+	     mirror_put_todo(x->m, resp->response->todo);
+	jy_envelope_free(resp);
+	return ok ? SYNC_OK : mirror_fatal(x);
+}
+
 /* Live: applies pushed events in small batches (what has arrived), each
  * with its cursor; back to paging when the server says we fell behind. */
 enum mirror_sync_outcome mirror_sync_follow(struct mirror_sync *x)
@@ -427,7 +454,7 @@ enum mirror_sync_outcome mirror_sync_once(struct mirror_sync *x, const char *ser
 		return err.code == JIANYI__STATUS_CODE__STATUS_INTERNAL ? SYNC_FATAL
 			: link_failed(&err, _("sending the outbox"));
 	if ((o = mirror_sync_catch_up(x, false)) != SYNC_OK || (o = mirror_sync_stats(x)) != SYNC_OK ||
-	    (o = mirror_sync_attachments(x)) != SYNC_OK)
+	    (o = mirror_sync_todo(x)) != SYNC_OK || (o = mirror_sync_attachments(x)) != SYNC_OK)
 		return o;
 	return follow_on ? mirror_sync_follow(x) : SYNC_OK;
 }

@@ -61,13 +61,15 @@ void mirror_sync_progress(struct mirror_sync *x, bool done);
 enum mirror_sync_outcome mirror_sync_catch_up(struct mirror_sync *x, bool live);
 /* The statistics answers kept for offline stats. */
 enum mirror_sync_outcome mirror_sync_stats(struct mirror_sync *x);
+/* The to-do list for offline todo (mirror_todo.h). */
+enum mirror_sync_outcome mirror_sync_todo(struct mirror_sync *x);
 /* The attachments' bytes for offline reading. */
 enum mirror_sync_outcome mirror_sync_attachments(struct mirror_sync *x);
 /* Live: applies pushed events as they come, until the link fails. */
 enum mirror_sync_outcome mirror_sync_follow(struct mirror_sync *x);
 /* One connection's work: the mirror bound to the Welcome's account (server,
  * ca_sha256), the outbox sent (quiet: what was applied is not printed),
- * then catch up, statistics, attachments, and with follow_on follow. */
+ * then catch up, statistics, the to-do list, attachments, and with follow_on follow. */
 enum mirror_sync_outcome mirror_sync_once(struct mirror_sync *x, const char *server,
 					  const char *ca_sha256, bool quiet, bool follow_on,
 					  struct outbox_tally *t);

@@ -188,13 +188,22 @@ static void on_saved(struct desk_transfer *t, const struct jy_error *err, void *
 	g_free(text);
 }
 
+/* From the server, or offline from the mirror's copy of the bytes. */
 static void download(struct desk_attachments *a, const struct file_ref *f, const char *path,
 		     desk_transfer_done_fn done)
 {
-	char *doing = g_strdup_printf(_("Fetching %s…"), f->name);
+	const char *mirror = desk_link_offline_mirror(a->link);
+	char *doing;
 
-	set_busy(a, desk_transfer_download(desk_link_options(a->link), f->id, f->size, path, done,
-					   a), f->name, doing);
+	if (mirror != NULL) {
+		doing = g_strdup_printf(_("Reading %s from the mirror…"), f->name);
+		set_busy(a, desk_transfer_from_mirror(mirror, f->id, f->size, path, done, a), f->name,
+			 doing);
+	} else {
+		doing = g_strdup_printf(_("Fetching %s…"), f->name);
+		set_busy(a, desk_transfer_download(desk_link_options(a->link), f->id, f->size, path,
+						   done, a), f->name, doing);
+	}
 	g_free(doing);
 }
 

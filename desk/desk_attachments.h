@@ -1,9 +1,10 @@
 /* The case view's attachments (附件): the case's files, each with its
  * name, size, uploader, time and what it is attached to, and 打开 (a
  * copy in a temporary folder, opened with the desktop's application for
- * it) and 另存为; and 添加附件, which sends a chosen file, attached to the
- * case or one of its records. Files move on a worker thread
- * (desk_transfer.h) with a progress bar; the main loop never waits. */
+ * it) and 另存为 (offline, from the bytes the mirror keeps); and 添加附件,
+ * which sends a chosen file, attached to the case or one of its records.
+ * Files move on a worker thread (desk_transfer.h) with a progress bar; the
+ * main loop never waits. */
 #ifndef JY_DESK_ATTACHMENTS_H
 #define JY_DESK_ATTACHMENTS_H
 

@@ -246,6 +246,28 @@ GtkWidget *desk_cases_search(struct desk_cases *c)
 	return c->search;
 }
 
+char *desk_cases_filter(struct desk_cases *c, Jianyi__ListSuggestionsRequest *q)
+{
+	guint i = gtk_drop_down_get_selected(GTK_DROP_DOWN(c->state));
+	GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
+	char *text;
+
+	q->state = i < G_N_ELEMENTS(states) ? states[i] : JIANYI__STATE__STATE_UNSPECIFIED;
+	q->text = (char *)gtk_editable_get_text(GTK_EDITABLE(c->search));
+	q->overdue_only = gtk_check_button_get_active(GTK_CHECK_BUTTON(c->overdue));
+	if (q->state != JIANYI__STATE__STATE_UNSPECIFIED)
+		g_ptr_array_add(words, g_strdup_printf(_("state: %s"), cli_state_text(q->state)));
+	if (q->text[0] != '\0')
+		g_ptr_array_add(words, g_strdup_printf(_("search: %s"), q->text));
+	if (q->overdue_only)
+		g_ptr_array_add(words, g_strdup(_("overdue only")));
+	g_ptr_array_add(words, NULL);
+	/* TRANSLATORS: between two filters of the case list */
+	text = g_strjoinv(_("; "), (char **)words->pdata);
+	g_ptr_array_free(words, TRUE);
+	return text;
+}
+
 void desk_cases_free(struct desk_cases *c)
 {
 	g_object_unref(c->model);

@@ -19,6 +19,10 @@ void desk_cases_put_above(struct desk_cases *c, GtkWidget *w);
 GtkWidget *desk_cases_search(struct desk_cases *c);
 /* Loads the list again with the filters shown. */
 void desk_cases_reload(struct desk_cases *c);
+/* The filters shown into q (state, text, overdue_only; q->text is the
+ * search field's own, to copy before it changes) and in words for a
+ * person ("状态：办理中；只看逾期"), "" when none is set. g_free it. */
+char *desk_cases_filter(struct desk_cases *c, Jianyi__ListSuggestionsRequest *q);
 void desk_cases_free(struct desk_cases *c);
 
 #endif

@@ -34,8 +34,8 @@ struct desk_link {
 	desk_link_event_fn on_event;
 	void *user;
 	desk_link_take_fn take;   /* the fallback while down (desk_link_set_fallback) */
-	desk_link_observe_fn observe;
 	void *fallback_user;
+	char *mirror;             /* the settings' mirror file, NULL: none */
 };
 
 static gboolean on_socket(gint fd, GIOCondition cond, gpointer data);
@@ -51,6 +51,7 @@ struct desk_link *desk_link_new(const struct cli_settings *s)
 	};
 
 	desk_conn_copy_init(&l->conn, &o);
+	l->mirror = g_strdup(s->mirror);
 	l->pending = g_array_new(FALSE, FALSE, sizeof(struct pending));
 	jy_backoff_init(&l->backoff, BACKOFF_MIN_MS, BACKOFF_MAX_MS);
 	return l;
@@ -64,12 +65,15 @@ void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
 	l->user = user;
 }
 
-void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
-			    desk_link_observe_fn observe, void *user)
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take, void *user)
 {
 	l->take = take;
-	l->observe = observe;
 	l->fallback_user = user;
+}
+
+const char *desk_link_offline_mirror(const struct desk_link *l)
+{
+	return l->state == DESK_LINK_RECONNECTING && l->take != NULL ? l->mirror : NULL;
 }
 
 enum desk_link_state desk_link_state(const struct desk_link *l)
@@ -233,6 +237,18 @@ static void start_connect(struct desk_link *l)
 	connect_step(l);
 }
 
+void desk_link_retry_now(struct desk_link *l)
+{
+	/* only between tries: a connect under way keeps its own deadline */
+	if (l->c != NULL || l->timer == 0 || l->state == DESK_LINK_CONNECTED ||
+	    l->state == DESK_LINK_CONNECTING)
+		return;
+	g_source_remove(l->timer);
+	l->timer = 0;
+	jy_backoff_reset(&l->backoff);
+	start_connect(l);
+}
+
 void desk_link_start(struct desk_link *l)
 {
 	set_state(l, DESK_LINK_CONNECTING, "");
@@ -256,8 +272,6 @@ static void dispatch(struct desk_link *l)
 				g_array_remove_index(l->pending, i);
 				break;
 			}
-		if (ok && l->observe != NULL)
-			l->observe(env, l->fallback_user);
 		if (p.reply != NULL)
 			p.reply(env, ok ? NULL : &e, p.user);
 		jy_envelope_free(env);
@@ -329,5 +343,6 @@ void desk_link_free(struct desk_link *l)
 	/* the pages waiting are going away too: nobody is told */
 	g_array_free(l->pending, TRUE);
 	desk_conn_copy_clear(&l->conn);
+	g_free(l->mirror);
 	g_free(l);
 }

@@ -37,6 +37,10 @@ struct desk_link *desk_link_new(const struct cli_settings *s);
 void desk_link_set_handlers(struct desk_link *l, desk_link_status_fn status,
 			    desk_link_event_fn event, void *user);
 void desk_link_start(struct desk_link *l);
+/* Between two tries of a dropped link (F5: the person knows the line is
+ * back), tries at once, the back-off from its shortest again; else
+ * nothing. */
+void desk_link_retry_now(struct desk_link *l);
 void desk_link_free(struct desk_link *l);
 
 enum desk_link_state desk_link_state(const struct desk_link *l);
@@ -49,13 +53,15 @@ const struct jy_client_options *desk_link_options(const struct desk_link *l);
 
 /* While the link is down (RECONNECTING), another source of answers (the
  * mirror, desk_offline.h): take is offered each request first and returns
- * whether it will answer it (later, through reply). observe sees every
- * answer the server gives while connected. */
+ * whether it will answer it (later, through reply). */
 typedef bool (*desk_link_take_fn)(const Jianyi__Request *req, desk_link_reply_fn reply,
 				  void *reply_user, void *user);
-typedef void (*desk_link_observe_fn)(const Jianyi__Envelope *env, void *user);
-void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take,
-			    desk_link_observe_fn observe, void *user);
+void desk_link_set_fallback(struct desk_link *l, desk_link_take_fn take, void *user);
+
+/* While the link is down and the mirror answers in its place (the
+ * fallback is set), the mirror file, for work on a thread of its own (an
+ * attachment's bytes, desk_transfer.h); else NULL. */
+const char *desk_link_offline_mirror(const struct desk_link *l);
 
 /* Sends req; reply is called once with its answer, or with the failure
  * when the link drops first. False (reply not called, err set) when the

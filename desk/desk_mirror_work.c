@@ -12,6 +12,7 @@
 #include "mirror_outbox.h"
 #include "mirror_read.h"
 #include "mirror_sync.h"
+#include "mirror_todo.h"
 
 struct desk_mirror_job *desk_mirror_job_new(enum desk_mirror_job_kind kind, const char *path,
 					    const struct jy_client_options *o)
@@ -36,7 +37,6 @@ void desk_mirror_job_free(struct desk_mirror_job *j)
 		jianyi__request__free_unpacked(j->request, NULL);
 	if (j->response != NULL)
 		jianyi__response__free_unpacked(j->response, NULL);
-	g_free(j->todo);
 	g_free(j);
 }
 
@@ -108,15 +108,47 @@ static bool answer_list(struct desk_mirror_job *j, struct mirror *m)
 	return ok;
 }
 
-/* The server computes the to-do list; offline it is the last one it gave. */
-static bool answer_todo(struct desk_mirror_job *j)
+/* Today's date where the congress is (the zone the last sync's Welcome
+ * gave), as the server counts days. */
+static void congress_today(struct mirror *m, char *out, size_t len)
 {
-	if (j->todo == NULL)
+	char zone[80] = "";
+	GTimeZone *tz = NULL;
+	GDateTime *now;
+	char *text;
+
+	if (mirror_time_zone(m, zone, sizeof zone) && zone[0] != '\0')
+		tz = g_time_zone_new_identifier(zone);
+	if (tz == NULL)
+		tz = g_time_zone_new_local();
+	now = g_date_time_new_now(tz);
+	text = g_date_time_format(now, "%Y-%m-%d");
+	g_strlcpy(out, text, len);
+	g_free(text);
+	g_date_time_unref(now);
+	g_time_zone_unref(tz);
+}
+
+/* The to-do list the last sync stored, checked against the mirror's cases
+ * and counted from today (mirror_todo.h). */
+static bool answer_todo(struct desk_mirror_job *j, struct mirror *m)
+{
+	Jianyi__Response r = JIANYI__RESPONSE__INIT;
+	Jianyi__TodoResponse *t = NULL;
+	char today[16];
+	bool ok;
+
+	congress_today(m, today, sizeof today);
+	if (!mirror_todo(m, today, &t, j->todo_taken_at, sizeof j->todo_taken_at))
+		return failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, mirror_error(m));
+	if (t == NULL)
 		return failed(j, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE,
-			      _("offline, and no to-do list was read since the desk started"));
-	j->response = jianyi__response__unpack(NULL, j->todo_len, j->todo);
-	j->ok = j->response != NULL;
-	return j->ok;
+			      _("offline, and the mirror holds no to-do list yet"));
+	r.body_case = JIANYI__RESPONSE__BODY_TODO;
+	r.todo = t;
+	ok = answered(j, &r);
+	jianyi__todo_response__free_unpacked(t, NULL);
+	return ok;
 }
 
 /* Into the outbox, as "jianyi CMD --offline" queues it: made on the
@@ -170,6 +202,7 @@ static void status(struct desk_mirror_job *j, struct mirror *m)
 		return;
 	j->pending = 0;
 	j->refused[0] = '\0';
+	j->refused_id = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].state == OUTBOX_PENDING) {
 			j->pending++;
@@ -177,6 +210,7 @@ static void status(struct desk_mirror_job *j, struct mirror *m)
 			struct jy_error why = { 0 };
 			char text[700];
 
+			j->refused_id = e[i].id;
 			snprintf(why.message, sizeof why.message, "%s", e[i].message);
 			snprintf(why.reason, sizeof why.reason, "%s", e[i].reason);
 			snprintf(why.reason_args, sizeof why.reason_args, "%s", e[i].reason_args);
@@ -207,7 +241,7 @@ static void answer(struct desk_mirror_job *j)
 		answer_list(j, m);
 		break;
 	case JIANYI__REQUEST__BODY_TODO:
-		answer_todo(j);
+		answer_todo(j, m);
 		break;
 	case JIANYI__REQUEST__BODY_ACT:
 		answer_act(j, m);
@@ -250,10 +284,48 @@ static void sync_mirror(struct desk_mirror_job *j)
 	mirror_close(x.m);
 }
 
+/* "jianyi outbox retry": pending again, on the case's version the mirror
+ * shows now (the sync that follows sends it). */
+static bool retry(struct desk_mirror_job *j, struct mirror *m)
+{
+	struct outbox_entry e;
+	bool found;
+	int pending = 0;
+	int32_t version = 0;
+
+	if (!mirror_outbox_get(m, j->outbox_id, &e, &found))
+		return false;
+	if (found) {
+		if (!mirror_outbox_case(m, e.case_id, &pending, &version))
+			version = 0;   /* keep the one it was made on */
+		jianyi__act_request__free_unpacked(e.req, NULL);
+	}
+	return mirror_outbox_retry(m, j->outbox_id, version);
+}
+
+/* A refused write sent again or dropped, as the person decided. */
+static void decide(struct desk_mirror_job *j)
+{
+	char err[800];
+	struct mirror *m = mirror_open(j->path, false, err, sizeof err);
+
+	if (m == NULL) {
+		failed(j, JIANYI__STATUS_CODE__STATUS_UNAVAILABLE, err);
+		return;
+	}
+	j->ok = j->kind == DESK_MIRROR_RETRY ? retry(j, m) : mirror_outbox_drop(m, j->outbox_id);
+	if (!j->ok)
+		failed(j, JIANYI__STATUS_CODE__STATUS_INTERNAL, mirror_error(m));
+	status(j, m);
+	mirror_close(m);
+}
+
 void desk_mirror_job_run(struct desk_mirror_job *j)
 {
 	if (j->kind == DESK_MIRROR_SYNC)
 		sync_mirror(j);
-	else
+	else if (j->kind == DESK_MIRROR_ANSWER)
 		answer(j);
+	else
+		decide(j);
 }

@@ -4,8 +4,10 @@
  * "jianyi sync" does it (the outbox first, then the change feed;
  * client/mirror_sync.h), and, while the link is down, the answers the
  * mirror gives in the server's place: a case (with the actions the server
- * allowed on it at the sync), the case list, the last to-do list, and an
- * action put into the outbox as "jianyi CMD --offline" does. Every job also reads
+ * allowed on it at the sync), the case list, the to-do list the last sync
+ * stored (mirror_todo.h), and an
+ * action put into the outbox as "jianyi CMD --offline" does; and a refused
+ * write sent again or dropped, as "jianyi outbox retry|drop" does. Every job also reads
  * the outbox's count, its first refusal and when the mirror last synced.
  * A job owns its copies of everything: the main loop does not touch it
  * while it runs. */
@@ -22,6 +24,8 @@
 enum desk_mirror_job_kind {
 	DESK_MIRROR_SYNC,      /* connect, send the outbox, catch up */
 	DESK_MIRROR_ANSWER,    /* answer request from the mirror */
+	DESK_MIRROR_RETRY,     /* a refused write pending again ("jianyi outbox retry") */
+	DESK_MIRROR_DROP,      /* a refused write dropped ("jianyi outbox drop") */
 };
 
 struct desk_mirror_job {
@@ -30,16 +34,17 @@ struct desk_mirror_job {
 	char *path;                        /* the mirror file */
 	struct desk_conn_copy conn;        /* SYNC: the server and credentials */
 	Jianyi__Request *request;          /* ANSWER: the request (a copy) */
-	uint8_t *todo;                     /* ANSWER todo: the last packed Response */
-	size_t todo_len;                   /* (0: none was seen) */
+	int64_t outbox_id;                 /* RETRY, DROP: the outbox entry */
 	/* what came of it */
-	bool ok;                           /* SYNC: synced; ANSWER: answered */
+	bool ok;                           /* SYNC: synced; ANSWER: answered; RETRY, DROP: done */
 	struct jy_error err;               /* why not, in words */
 	Jianyi__Response *response;        /* ANSWER: the answer */
 	int applied;                       /* SYNC: outbox writes the server took */
 	int pending;                       /* writes still to send */
 	char refused[1024];                /* the first refused write, in words ("": none) */
+	int64_t refused_id;                /* its outbox entry (0: none) */
 	char synced_at[40];                /* the last completed sync, RFC 3339 ("": never) */
+	char todo_taken_at[40];            /* ANSWER todo: when the server gave it, RFC 3339 */
 };
 
 /* A job with its own copies of path and (for SYNC) o's strings. */

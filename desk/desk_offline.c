@@ -1,12 +1,14 @@
 /* See desk_offline.h. The main loop queues the mirror's jobs and shows
- * what they found; a GTask runs one job at a time on a worker thread (the
- * SQLite file is then only ever used by one thread). */
+ * what they found; a GTask runs one job at a time on a worker thread, each
+ * with a connection to the SQLite file of its own (so does an attachment
+ * read offline, desk_transfer.h; the mirror's WAL lets them meet). */
 #include "desk_offline.h"
 
 #include <gio/gio.h>
 
 #include "cli_i18n.h"
 #include "desk_mirror_work.h"
+#include "desk_refused.h"
 
 #define SYNC_EVERY_S 60
 
@@ -23,7 +25,8 @@ struct desk_offline {
 	struct desk_link *link;
 	void (*reload)(void *user);
 	void *user;
-	GtkWidget *banner, *state, *count, *refused;
+	GtkWidget *banner, *state, *count;
+	struct desk_refused *refused;   /* the first refused write, to retry or drop */
 	GQueue *queue;             /* struct task, not yet started */
 	bool running;              /* a job is on the worker */
 	bool sync_queued;          /* a SYNC job waits in the queue */
@@ -35,7 +38,9 @@ struct desk_offline {
 	char *sync_error;          /* the last sync's failure, NULL: none */
 	int pending;
 	char refused_text[1024];
-	GBytes *todo;              /* the last to-do list (a packed Response) */
+	int64_t refused_id;        /* its outbox entry, 0: none */
+	char todo_taken_at[40];    /* the offline to-do list's: when the server gave it */
+	char *todo_note;           /* the to-do page's line about it (desk_offline_todo_note) */
 	guint timer;
 };
 
@@ -100,8 +105,7 @@ static void show(struct desk_offline *o)
 	else
 		gtk_widget_remove_css_class(o->state, "warning");
 	gtk_label_set_text(GTK_LABEL(o->count), count);
-	gtk_label_set_text(GTK_LABEL(o->refused), o->refused_text);
-	gtk_widget_set_visible(o->refused, o->refused_text[0] != '\0');
+	desk_refused_show(o->refused, o->refused_text, o->refused_id);
 	g_free(state);
 	g_free(count);
 }
@@ -111,6 +115,7 @@ static void take_status(struct desk_offline *o, const struct desk_mirror_job *j)
 {
 	o->pending = j->pending;
 	g_strlcpy(o->refused_text, j->refused, sizeof o->refused_text);
+	o->refused_id = j->refused_id;
 	if (j->synced_at[0] != '\0')
 		g_strlcpy(o->synced_at, j->synced_at, sizeof o->synced_at);
 }
@@ -141,11 +146,31 @@ static void synced(struct desk_offline *o, const struct desk_mirror_job *j)
 		o->reload(o->user);
 }
 
+static void sync_now(struct desk_offline *o);
+
+/* A refused write sent again or dropped: said, and sent (with those that
+ * waited behind it) when connected. */
+static void decision_done(struct desk_offline *o, const struct desk_mirror_job *j)
+{
+	char *text;
+
+	if (!j->ok)
+		text = g_strdup_printf(_("Not done: %s"), j->err.message);
+	else if (j->kind == DESK_MIRROR_RETRY)
+		text = g_strdup(_("The refused action is queued again; it is sent when the link is "
+				  "up."));
+	else
+		text = g_strdup(_("The refused action was dropped."));
+	desk_refused_said(o->refused, text, !j->ok);
+	g_free(text);
+	if (j->ok)
+		sync_now(o);
+}
+
 static void destroy(struct desk_offline *o)
 {
 	g_queue_free_full(o->queue, (GDestroyNotify)task_free);
-	if (o->todo != NULL)
-		g_bytes_unref(o->todo);
+	g_free(o->todo_note);
 	g_free(o->path);
 	g_free(o->since);
 	g_free(o->sync_error);
@@ -169,7 +194,11 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 	take_status(o, t->job);
 	if (t->job->kind == DESK_MIRROR_SYNC)
 		synced(o, t->job);
-	else
+	else if (t->job->kind != DESK_MIRROR_ANSWER)
+		decision_done(o, t->job);
+	else if (t->job->todo_taken_at[0] != '\0')
+		g_strlcpy(o->todo_taken_at, t->job->todo_taken_at, sizeof o->todo_taken_at);
+	if (t->job->kind == DESK_MIRROR_ANSWER)
 		answer(t);
 	task_free(t);
 	show(o);
@@ -224,6 +253,18 @@ static void sync_now(struct desk_offline *o)
 		NULL, NULL);
 }
 
+/* desk_refused_fn: the person confirmed sending again or dropping. */
+static void decided(enum desk_refused_choice choice, int64_t outbox_id, void *user)
+{
+	struct desk_offline *o = user;
+	struct desk_mirror_job *j = desk_mirror_job_new(choice == DESK_REFUSED_RETRY
+							? DESK_MIRROR_RETRY : DESK_MIRROR_DROP,
+							o->path, NULL);
+
+	j->outbox_id = outbox_id;
+	enqueue(o, j, NULL, NULL);
+}
+
 static gboolean on_timer(gpointer data)
 {
 	sync_now(data);
@@ -260,33 +301,8 @@ static bool take(const Jianyi__Request *req, desk_link_reply_fn reply, void *rep
 		desk_mirror_job_free(j);
 		return false;
 	}
-	if (req->body_case == JIANYI__REQUEST__BODY_TODO && o->todo != NULL) {
-		gsize n;
-		const void *data = g_bytes_get_data(o->todo, &n);
-
-		j->todo = g_memdup2(data, n);
-		j->todo_len = n;
-	}
 	enqueue(o, j, reply, reply_user);
 	return true;
-}
-
-/* desk_link_observe_fn: what the server said that the mirror does not
- * keep (the to-do list, which the server computes), for offline. */
-static void observe(const Jianyi__Envelope *env, void *user)
-{
-	struct desk_offline *o = user;
-	const Jianyi__Response *r = env->response;
-
-	if (r != NULL && r->body_case == JIANYI__RESPONSE__BODY_TODO) {
-		size_t n = jianyi__response__get_packed_size(r);
-		uint8_t *buf = g_malloc(n ? n : 1);
-
-		jianyi__response__pack(r, buf);
-		if (o->todo != NULL)
-			g_bytes_unref(o->todo);
-		o->todo = g_bytes_new_take(buf, n);
-	}
 }
 
 static GtkWidget *banner_label(const char *what)
@@ -310,12 +326,11 @@ static GtkWidget *make_banner(struct desk_offline *o)
 	gtk_widget_set_hexpand(o->state, TRUE);
 	o->count = banner_label(_("Outbox"));
 	gtk_widget_add_css_class(o->count, "heading");
-	o->refused = banner_label(_("Outbox"));
-	gtk_widget_add_css_class(o->refused, "error");
+	o->refused = desk_refused_new(decided, o);
 	gtk_box_append(GTK_BOX(line), o->state);
 	gtk_box_append(GTK_BOX(line), o->count);
 	gtk_box_append(GTK_BOX(box), line);
-	gtk_box_append(GTK_BOX(box), o->refused);
+	gtk_box_append(GTK_BOX(box), desk_refused_widget(o->refused));
 	gtk_widget_set_margin_start(box, 12);
 	gtk_widget_set_margin_end(box, 12);
 	gtk_widget_set_margin_top(box, 4);
@@ -335,7 +350,7 @@ struct desk_offline *desk_offline_new(const char *path, struct desk_link *link,
 	o->queue = g_queue_new();
 	o->banner = make_banner(o);
 	show(o);
-	desk_link_set_fallback(link, take, observe, o);
+	desk_link_set_fallback(link, take, o);
 	return o;
 }
 
@@ -365,6 +380,22 @@ void desk_offline_link_state(struct desk_offline *o, enum desk_link_state state)
 		o->reload(o->user);   /* from the mirror now */
 	}
 	show(o);
+}
+
+const char *desk_offline_todo_note(struct desk_offline *o)
+{
+	char *when;
+
+	if (o == NULL || !o->offline || o->todo_taken_at[0] == '\0')
+		return NULL;
+	when = local_time(o->todo_taken_at);
+	g_free(o->todo_note);
+	/* TRANSLATORS: when the server gave the to-do list the mirror keeps */
+	o->todo_note = g_strdup_printf(_("Offline: this is the mirror's copy of the to-do list, as "
+					 "the server gave it at %s, without what the mirror shows "
+					 "done since."), when);
+	g_free(when);
+	return o->todo_note;
 }
 
 void desk_offline_changed(struct desk_offline *o)

@@ -250,6 +250,11 @@ GtkWidget *desk_stats_widget(struct desk_stats *s)
 	return s->root;
 }
 
+struct desk_ledger_export *desk_stats_ledger_export(struct desk_stats *s)
+{
+	return s->export;
+}
+
 void desk_stats_free(struct desk_stats *s)
 {
 	desk_ledger_export_free(s->export);

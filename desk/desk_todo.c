@@ -12,7 +12,9 @@ struct desk_todo {
 	struct desk_link *link;
 	desk_open_fn open;
 	void *user;
-	GtkWidget *root, *summary, *list;
+	GtkWidget *root, *summary, *note, *list;
+	const char *(*note_text)(void *user);
+	void *note_user;
 	bool waiting;            /* a TodoRequest is out */
 	bool again;              /* asked for again meanwhile */
 };
@@ -118,6 +120,15 @@ static void remove_rows(GtkWidget *box)
 		gtk_list_box_remove(GTK_LIST_BOX(box), row);
 }
 
+/* The line above the list (the mirror's copy, as of when), if any. */
+static void show_note(struct desk_todo *t)
+{
+	const char *text = t->note_text != NULL ? t->note_text(t->note_user) : NULL;
+
+	gtk_label_set_text(GTK_LABEL(t->note), text != NULL ? text : "");
+	gtk_widget_set_visible(t->note, text != NULL);
+}
+
 static void fill(struct desk_todo *t, const Jianyi__TodoResponse *r)
 {
 	char *summary;
@@ -133,6 +144,7 @@ static void fill(struct desk_todo *t, const Jianyi__TodoResponse *r)
 					  r->n_items, r->today);
 	gtk_label_set_text(GTK_LABEL(t->summary), summary);
 	g_free(summary);
+	show_note(t);
 	desk_probe_mark_painted("todo painted %zu", r->n_items);   /* the benchmark's */
 }
 
@@ -185,6 +197,15 @@ struct desk_todo *desk_todo_new(struct desk_link *link, desk_open_fn open, void 
 	gtk_widget_set_margin_start(t->summary, 12);
 	gtk_widget_set_margin_top(t->summary, 8);
 	gtk_widget_add_css_class(t->summary, "heading");
+	t->note = gtk_label_new("");
+	gtk_label_set_xalign(GTK_LABEL(t->note), 0);
+	gtk_label_set_wrap(GTK_LABEL(t->note), TRUE);
+	gtk_label_set_wrap_mode(GTK_LABEL(t->note), PANGO_WRAP_WORD_CHAR);
+	gtk_widget_set_margin_start(t->note, 12);
+	gtk_widget_add_css_class(t->note, "warning");
+	gtk_accessible_update_property(GTK_ACCESSIBLE(t->note), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+				       _("Where the to-do list comes from"), -1);
+	gtk_widget_set_visible(t->note, FALSE);
 	t->list = gtk_list_box_new();
 	gtk_list_box_set_selection_mode(GTK_LIST_BOX(t->list), GTK_SELECTION_NONE);
 	gtk_widget_add_css_class(t->list, "rich-list");
@@ -194,8 +215,15 @@ struct desk_todo *desk_todo_new(struct desk_link *link, desk_open_fn open, void 
 	gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(scroll), t->list);
 	gtk_widget_set_vexpand(scroll, TRUE);
 	gtk_box_append(GTK_BOX(t->root), t->summary);
+	gtk_box_append(GTK_BOX(t->root), t->note);
 	gtk_box_append(GTK_BOX(t->root), scroll);
 	return t;
+}
+
+void desk_todo_set_note(struct desk_todo *t, const char *(*note)(void *user), void *user)
+{
+	t->note_text = note;
+	t->note_user = user;
 }
 
 GtkWidget *desk_todo_widget(struct desk_todo *t)

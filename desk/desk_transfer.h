@@ -6,7 +6,8 @@
  * the transfer ends, and asks desk_transfer_bytes meanwhile (libjianyi
  * tells the worker after each chunk, jy_progress_fn). A cut link
  * is connected again and the transfer resumed where its bytes end
- * (jianyi.h, "Attachments"), a few times before it gives up. */
+ * (jianyi.h, "Attachments"), a few times before it gives up. Offline, a
+ * download reads the mirror's copy of the bytes on the worker instead. */
 #ifndef JY_DESK_TRANSFER_H
 #define JY_DESK_TRANSFER_H
 
@@ -31,6 +32,11 @@ struct desk_transfer *desk_transfer_upload(const struct jy_client_options *o, co
 struct desk_transfer *desk_transfer_download(const struct jy_client_options *o,
 					     int64_t attachment_id, int64_t size, const char *path,
 					     desk_transfer_done_fn done, void *user);
+/* Writes the attachment from the mirror's stored bytes (offline; the sync
+ * fetched them, mirror_attach.h), checked against its SHA-256. */
+struct desk_transfer *desk_transfer_from_mirror(const char *mirror, int64_t attachment_id,
+						int64_t size, const char *path,
+						desk_transfer_done_fn done, void *user);
 /* How far it is: *done of *total bytes, as libjianyi last told; false
  * while nothing is known yet (an upload hashing its file). Safe on the
  * main loop while the worker runs. */

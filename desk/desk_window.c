@@ -134,6 +134,20 @@ static void reload_pages(void *user)
 	desk_case_view_reload(w->view);
 }
 
+/* 导出台账 exports what the case list's filters give (desk_ledger_export.h). */
+static char *cases_filter(Jianyi__ListSuggestionsRequest *q, void *user)
+{
+	struct desk_window *w = user;
+
+	return desk_cases_filter(w->cases, q);
+}
+
+/* The to-do page's line while offline (desk_todo_set_note). */
+static const char *todo_note(void *offline)
+{
+	return desk_offline_todo_note(offline);
+}
+
 static gboolean show_page(GtkWidget *widget, GVariant *args, gpointer data)
 {
 	struct desk_window *w = data;
@@ -186,6 +200,7 @@ static gboolean refresh(GtkWidget *widget, GVariant *args, gpointer data)
 
 	(void)widget;
 	(void)args;
+	desk_link_retry_now(w->link);   /* a dropped link: now, not after the back-off */
 	reload_pages(w);
 	if (desk_link_welcome(w->link) != NULL)
 		show_oversight(w, desk_link_welcome(w->link)->identity);
@@ -204,7 +219,8 @@ static void add_shortcut(GtkEventController *c, const char *accel, GtkShortcutFu
 }
 
 /* Ctrl+1/2/3 the pages (Ctrl+4/5 督办 and 统计 where shown), Ctrl+F the search, F5 everything
- * again, Ctrl+N a new suggestion (deputies), F10 the case's 更多操作. */
+ * again (and a dropped link tried at once), Ctrl+N a new suggestion (deputies), F10 the
+ * case's 更多操作. */
 static void add_shortcuts(struct desk_window *w)
 {
 	GtkEventController *c = gtk_shortcut_controller_new();
@@ -274,6 +290,7 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 	add_page(w, desk_case_view_widget(w->view), "case", _("Case"));
 	w->supervision = desk_supervision_new(w->link, open_case, w);
 	w->stats = desk_stats_new(w->link);
+	desk_ledger_export_set_filter(desk_stats_ledger_export(w->stats), cases_filter, w);
 	add_page(w, desk_supervision_widget(w->supervision), "supervision", _("Supervision"));
 	add_page(w, desk_stats_widget(w->stats), "stats", _("Statistics"));
 	show_oversight(w, NULL);
@@ -281,6 +298,7 @@ void desk_window_open(GtkApplication *app, const struct cli_settings *s)
 		GtkWidget *box = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0);
 
 		w->offline = desk_offline_new(s->mirror, w->link, reload_pages, w);
+		desk_todo_set_note(w->todo, todo_note, w->offline);
 		gtk_box_append(GTK_BOX(box), desk_offline_banner(w->offline));
 		gtk_widget_set_vexpand(w->stack, TRUE);
 		gtk_box_append(GTK_BOX(box), w->stack);

@@ -12,7 +12,9 @@
  *    in order; a refused one kept and reported with its reason, later ones
  *    on its case waiting, and sent after it is dropped; the writes were
  *    queued in a mirror of the previous format (2), upgraded on opening;
- *  - jianyi watch resumes from its cursor across a jianyid restart. */
+ *  - jianyi watch resumes from its cursor across a jianyid restart;
+ *  - todo --offline prints the list the sync stored, as todo does, and
+ *    leaves out an item whose case the mirror shows done since. */
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -830,15 +832,78 @@ static void large_events_halve_the_page(void **state)
 	assert_int_equal(atoi(line), 200);
 }
 
+/* ---- the to-do list offline -------------------------------------------------- */
+
+/* Whether the JSON to-do list has an item of kind on case id. */
+static bool todo_has(const char *json, const char *kind, int64_t id)
+{
+	json_object *o = parse_json(json), *items, *it, *v;
+	bool found = false;
+
+	assert_true(json_object_object_get_ex(o, "items", &items));
+	for (size_t i = 0; i < json_object_array_length(items) && !found; i++) {
+		it = json_object_array_get_idx(items, i);
+		found = json_object_object_get_ex(it, "kind", &v) &&
+			strcmp(json_object_get_string(v), kind) == 0 &&
+			jint(it, "suggestion_id") == id;
+	}
+	json_object_put(o);
+	return found;
+}
+
+static void offline_todo_from_the_mirror(void **state)
+{
+	(void)state;
+	static char on[65536], off[65536], err[4096];
+	char file[300], sql[200];
+	struct kase k[2];
+	sqlite3 *db;
+	prepare(&k[0], ST_IN_PROGRESS, "待办镜像一", false);
+	prepare(&k[1], ST_ASSIGNED, "待办镜像二", false);
+	mirror_file(file, sizeof file, "a-clerk-todo");
+	assert_int_equal(cli("a-clerk", 0, file, "sync", on, sizeof on, err, sizeof err), 0);
+
+	/* the same list online and offline, saying where it comes from */
+	const char *reads[] = { "todo", "todo --json" };
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		char offargs[100];
+		assert_int_equal(cli("a-clerk", 0, file, reads[i], on, sizeof on, err, sizeof err), 0);
+		snprintf(offargs, sizeof offargs, "%s --offline", reads[i]);
+		if (cli("a-clerk", 0, file, offargs, off, sizeof off, err, sizeof err) != 0)
+			fail_msg("jianyi %s: %s", offargs, err);
+		if (strcmp(on, off) != 0)
+			fail_msg("jianyi %s: offline differs:\n--- online\n%s\n--- offline\n%s", reads[i],
+				 on, off);
+		assert_non_null(strstr(err, "to-do list from the mirror"));
+	}
+	assert_true(todo_has(off, "accept", k[1].id));
+	assert_true(todo_has(off, "contact", k[0].id) || todo_has(off, "reply", k[0].id));
+
+	/* the mirror holds the case as accepted (a sync cut before it read the
+	 * list again): accepting it is no longer to do, the rest stays */
+	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "UPDATE cases SET state = 'accepted' WHERE id = %lld",
+		 (long long)k[1].id);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cli("a-clerk", 0, file, "todo --offline --json", off, sizeof off, err,
+			     sizeof err), 0);
+	assert_false(todo_has(off, "accept", k[1].id));
+	assert_true(todo_has(off, "contact", k[0].id) || todo_has(off, "reply", k[0].id));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(offline_reads_match_online, wf_each),
+		cmocka_unit_test_setup(offline_todo_from_the_mirror, wf_each),
 		cmocka_unit_test_setup(offline_writes_once_in_order_through_cuts, wf_each),
 		cmocka_unit_test_setup(large_events_halve_the_page, wf_each),
 		cmocka_unit_test_setup(watch_resumes_after_restart, wf_each),
 		cmocka_unit_test_setup(long_timeline_in_pages, wf_each),
 		cmocka_unit_test_setup(sync_100k_killed_resumes_exactly, wf_each),
 	};
+	if (getenv("JIANYI_TEST_FILTER"))   /* one test by name, as test_session.c */
+		cmocka_set_test_filter(getenv("JIANYI_TEST_FILTER"));
 	return cmocka_run_group_tests(tests, wf_setup, wf_teardown);
 }
