@@ -186,7 +186,7 @@ int main(void)
 	bench_print_conditions();
 	PQfinish(db);
 	if (bad) {
-		fprintf(stderr, "partition_events: %d answers differ between layouts\n", bad);
+		fprintf(stderr, "partition_events: FAILED: %d differences between the layouts\n", bad);
 		return 1;
 	}
 	printf("partition_events: every layout gave the same answers\n");

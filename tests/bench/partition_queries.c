@@ -209,17 +209,8 @@ static int insert_targets(PGconn *db, const struct scenario *sc, struct rep *rep
 	return n;
 }
 
-void inserts_measure(PGconn *db, struct layout *layouts, int n_layouts,
-		     const struct scenario *sc, double seconds)
+static void prepare_inserts(PGconn *db, const struct layout *layouts, int n_layouts)
 {
-	enum { TARGETS = 200 };
-	struct rep reps[TARGETS];
-	int n_targets = insert_targets(db, sc, reps, TARGETS);
-	size_t cap = 1024, n = 0;
-	double *lat = malloc(cap * (size_t)n_layouts * sizeof *lat);
-	if (!lat || n_targets == 0)
-		pdb_die("no insert targets or out of memory");
-	pdb_run(db, "SET synchronous_commit = off", 0, NULL);
 	for (int l = 0; l < n_layouts; l++) {
 		char name[16], sql[256];
 		snprintf(name, sizeof name, "ins_%d", l);
@@ -231,8 +222,48 @@ void inserts_measure(PGconn *db, struct layout *layouts, int n_layouts,
 			pdb_die("prepare %s: %s", sql, PQresultErrorMessage(r));
 		PQclear(r);
 	}
-	double end = pdb_now() + seconds;
-	for (; pdb_now() < end; n++) {
+}
+
+/* lat holds n rounds of one insert a layout; the rate is over the
+ * layout's own time. */
+static void report_inserts(const double *lat, size_t n, const struct layout *layouts, int n_layouts)
+{
+	printf("partition_events: single-row inserts, one transaction each, %zu a layout in turn"
+	       " (inserts a second of the layout's own time; median / p99 ms):", n);
+	double *one = malloc((n ? n : 1) * sizeof *one);
+	if (!one)
+		pdb_die("out of memory");
+	double rate0 = 0;
+	for (int l = 0; l < n_layouts && n > 0; l++) {
+		double sum = 0, med, p99;
+		for (size_t i = 0; i < n; i++)
+			sum += one[i] = lat[i * (size_t)n_layouts + (size_t)l];
+		percentiles(one, (int)n, &med, &p99);
+		double rate = (double)n / sum;
+		if (l == 0)
+			rate0 = rate;
+		printf("%s %s %.0f a s, %.3f / %.3f", l ? ";" : "", layouts[l].name, rate, med * 1e3,
+		       p99 * 1e3);
+		if (l)
+			printf(" (%.2f× the rate)", rate / rate0);
+	}
+	printf("\n");
+	free(one);
+}
+
+void inserts_measure(PGconn *db, struct layout *layouts, int n_layouts,
+		     const struct scenario *sc, double seconds)
+{
+	enum { TARGETS = 200 };
+	struct rep reps[TARGETS];
+	int n_targets = insert_targets(db, sc, reps, TARGETS);
+	size_t cap = 1024, n = 0;
+	double *lat = malloc(cap * (size_t)n_layouts * sizeof *lat);
+	if (!lat || n_targets == 0)
+		pdb_die("no insert targets or out of memory");
+	pdb_run(db, "SET synchronous_commit = off", 0, NULL);
+	prepare_inserts(db, layouts, n_layouts);
+	for (double end = pdb_now() + seconds; pdb_now() < end; n++) {
 		if (n == cap) {
 			cap *= 2;
 			lat = realloc(lat, cap * (size_t)n_layouts * sizeof *lat);
@@ -253,27 +284,7 @@ void inserts_measure(PGconn *db, struct layout *layouts, int n_layouts,
 			PQclear(r);
 		}
 	}
-	printf("partition_events: single-row insert, one transaction each, %zu a layout in turn"
-	       " (a s of its own time; median / p99 ms):", n);
-	double *one = malloc((n ? n : 1) * sizeof *one);
-	if (!one)
-		pdb_die("out of memory");
-	double rate0 = 0;
-	for (int l = 0; l < n_layouts && n > 0; l++) {
-		double sum = 0, med, p99;
-		for (size_t i = 0; i < n; i++)
-			sum += one[i] = lat[i * (size_t)n_layouts + (size_t)l];
-		percentiles(one, (int)n, &med, &p99);
-		double rate = (double)n / sum;
-		if (l == 0)
-			rate0 = rate;
-		printf("%s %s %.0f a s, %.3f / %.3f", l ? ";" : "", layouts[l].name, rate, med * 1e3,
-		       p99 * 1e3);
-		if (l)
-			printf(" (%.2f× the rate)", rate / rate0);
-	}
-	printf("\n");
+	report_inserts(lat, n, layouts, n_layouts);
 	pdb_run(db, "RESET synchronous_commit", 0, NULL);
-	free(one);
 	free(lat);
 }
