@@ -519,6 +519,7 @@ static const struct command commands[] = {
 	 * placeholders (NAME, KIND ...) and the notes in parentheses. */
 	{ "congress-add", admin_congress_add, N_("congress-add --code CODE --name NAME --level LEVEL "
 						 "[--parent CODE]") },
+	{ "congress-rename", admin_congress_rename, N_("congress-rename --code CODE --name NAME") },
 	{ "congress-list", admin_congress_list, "congress-list" },
 	{ "setting-set", admin_setting_set, N_("setting-set [--congress CODE] --key KEY --value VALUE") },
 	{ "org-add", cmd_org_add, N_("org-add --name NAME --kind KIND [--parent NAME] [--congress CODE]") },

@@ -91,6 +91,29 @@ int admin_congress_add(PGconn *conn, int argc, char **argv, char *err)
 	return rc;
 }
 
+/* The name is what people read (统计 by congress, the desk); the code and
+ * the place in the hierarchy stay. */
+int admin_congress_rename(PGconn *conn, int argc, char **argv, char *err)
+{
+	const char *code = NULL, *name = NULL;
+	struct flag flags[] = { { "code", &code, true }, { "name", &name, true },
+				{ NULL, NULL, false } };
+	char cid[32];
+	int rc = admin_parse_flags(argv[0], argc, argv, flags, err);
+	if (rc)
+		return rc;
+	if (!admin_valid_text(name) || strlen(name) > 300)
+		return admin_fail(err, EXIT_USAGE, _("congress-rename: --name must be 1 to 100 characters"));
+	if ((rc = admin_congress_id(conn, code, cid, sizeof cid, err)))
+		return rc;
+	const char *p[2] = { cid, name };
+	PGresult *res = admin_exec(conn, "UPDATE congresses SET name = $2 WHERE id = $1::bigint", 2, p);
+	if (!admin_ok(res))
+		rc = admin_fail_pg(err, res, conn, _("cannot rename the congress"));
+	PQclear(res);
+	return rc;
+}
+
 int admin_congress_list(PGconn *conn, int argc, char **argv, char *err)
 {
 	struct flag flags[] = { { NULL, NULL, false } };

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 int admin_congress_add(PGconn *conn, int argc, char **argv, char *err);
+int admin_congress_rename(PGconn *conn, int argc, char **argv, char *err);
 int admin_congress_list(PGconn *conn, int argc, char **argv, char *err);
 int admin_setting_set(PGconn *conn, int argc, char **argv, char *err);
 

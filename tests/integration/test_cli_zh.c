@@ -45,7 +45,7 @@ static const char *const commands[] = {
 static const char *const values[] = {
 	"before", "during", "after", "visit", "phone", "meeting", "sms", "letter", "motion",
 	"suggestion", "satisfied", "basically-satisfied", "unsatisfied", "csv", "xlsx", "unit",
-	"category", "term-session", "note", "whole-process", "by-field", "leader-led",
+	"category", "term-session", "congress", "note", "whole-process", "by-field", "leader-led",
 	"interview", "inquiry", "publish-unsatisfied", "supervision", "reply", "rehandle", "opinion",
 	"dispute", "follow-up", "evaluation", "list", "send", "retry", "drop", "read", "create",
 	"add", "remove", "nominate", "score", "announce", "draft", "submitted", "converted",

@@ -400,6 +400,21 @@ static void no_request_reads_another_congress(void **state)
 	    " FROM suggestions s JOIN congresses c ON c.id = s.congress_id"
 	    " WHERE c.code IN ('p1-1', 'p2-1') AND s.state = 'closed' AND s.number < 30");
 	run("SELECT jy_raise_notices(jy_today())");
+	/* Events in two congresses (the loaded cases have none): each one's
+	 * committee registers a submitted case of its own, so that the feed
+	 * has something to leak. */
+	const char *const registrars[2] = { "lo-p1-1", "lo-p2-1" };
+	for (int i = 0; i < 2; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "k-feed-%d", i);
+		const char *p[2] = { registrars[i], key };
+		PGresult *r = q("SELECT jy_act(a.id, 'register', (SELECT max(s.id) FROM suggestions s"
+				"  WHERE s.congress_id = a.congress_id AND s.state = 'submitted'), 1,"
+				" '{\"submitted\": \"registered\"}', 'any', '{\"term\": 18, \"session\": 2}',"
+				" $2, '') ->> 'code' FROM accounts a WHERE a.login = $1", 2, p);
+		assert_string_equal(PQgetvalue(r, 0, 0), "ok");
+		PQclear(r);
+	}
 	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
 		no_foreign(reads[i].what, reads[i].call, reads[i].path, reads[i].table,
 			   reads[i].may_be_empty);
