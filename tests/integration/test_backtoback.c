@@ -529,7 +529,7 @@ static void joint_round_is_back_to_back(void **state)
 
 	/* The reminder a few days before the window ends goes to the one deputy
 	 * who still owes a form, nobody else learns who answered. */
-	job_on("SELECT jy_raise_notices(jy_due('evaluation', jy_today()) - 1)", NULL);
+	job_on("SELECT jy_raise_notices(jy_due(1, 'evaluation', jy_today()) - 1)", NULL);
 	for (size_t i = 0; i < NREADERS; i++) {
 		int want = readers[i].role == LEAD;
 		int got = evaluation_notices(readers[i].login, k.id);
@@ -563,12 +563,12 @@ static void window_end_closes_round(void **state)
 	struct kase k;
 	prepare(&k, ST_REPLIED, "背靠背测试：测评期满", true);   /* evaluators wang and li */
 	evaluate("deputy-li", &k, "satisfied", "satisfied", "按期测评", OK, "replied");
-	job_on("SELECT jy_raise_notices(jy_due('evaluation', jy_today()))", NULL);   /* last day */
+	job_on("SELECT jy_raise_notices(jy_due(1, 'evaluation', jy_today()))", NULL);   /* last day */
 	Jianyi__Envelope *env;
 	struct seen g = via_get("a-clerk", k.id, &env);
 	jy_envelope_free(env);
 	assert_string_equal(g.state, "replied");
-	job_on("SELECT jy_raise_notices(jy_due('evaluation', jy_today()) + 1)", NULL);
+	job_on("SELECT jy_raise_notices(jy_due(1, 'evaluation', jy_today()) + 1)", NULL);
 	g = via_get("a-clerk", k.id, &env);
 	jy_envelope_free(env);
 	assert_string_equal(g.state, "evaluated");

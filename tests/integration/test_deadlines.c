@@ -83,25 +83,25 @@ static void calendar_and_arithmetic(void **state)
 	static const struct {
 		const char *sql, *arg, *want;
 	} cases[] = {
-		{ "SELECT jy_is_working_day($1::date)", "2026-10-05", "f" },   /* a Monday off */
-		{ "SELECT jy_is_working_day($1::date)", "2026-10-10", "t" },   /* a Saturday worked */
-		{ "SELECT jy_is_working_day($1::date)", "2026-10-11", "f" },   /* an ordinary Sunday */
-		{ "SELECT jy_is_working_day($1::date)", "2026-10-09", "t" },
+		{ "SELECT jy_is_working_day(1, $1::date)", "2026-10-05", "f" },   /* a Monday off */
+		{ "SELECT jy_is_working_day(1, $1::date)", "2026-10-10", "t" },   /* a Saturday worked */
+		{ "SELECT jy_is_working_day(1, $1::date)", "2026-10-11", "f" },   /* an ordinary Sunday */
+		{ "SELECT jy_is_working_day(1, $1::date)", "2026-10-09", "t" },
 		/* Friday 25 Sep + 5: Sun 27, Mon 28, Tue 29, Wed 30, Fri 9 Oct. */
-		{ "SELECT jy_add_working_days($1::date, 5)", "2026-09-25", "2026-10-09" },
+		{ "SELECT jy_add_working_days(1, $1::date, 5)", "2026-09-25", "2026-10-09" },
 		/* the dispute window opened Thursday 24 Sep: 10 working days. */
-		{ "SELECT jy_due('dispute', $1::date)", "2026-09-24", "2026-10-14" },
+		{ "SELECT jy_due(1, 'dispute', $1::date)", "2026-09-24", "2026-10-14" },
 		/* three months from 1 July is 1 October, a holiday: the 9th. */
-		{ "SELECT jy_due('reply', $1::date)", "2026-07-01", "2026-10-09" },
+		{ "SELECT jy_due(1, 'reply', $1::date)", "2026-07-01", "2026-10-09" },
 		/* one month from 3 September is a Saturday in the holiday. */
-		{ "SELECT jy_due('rehandle', $1::date)", "2026-09-03", "2026-10-09" },
-		{ "SELECT jy_due('opinion', $1::date)", "2026-09-14", "2026-10-14" },
+		{ "SELECT jy_due(1, 'rehandle', $1::date)", "2026-09-03", "2026-10-09" },
+		{ "SELECT jy_due(1, 'opinion', $1::date)", "2026-09-14", "2026-10-14" },
 		/* a working day stays where it is. */
-		{ "SELECT jy_next_working_day($1::date)", "2026-10-10", "2026-10-10" },
-		{ "SELECT jy_working_days_between('2026-09-30', $1::date)", "2026-10-10", "2" },
-		{ "SELECT jy_working_days_between($1::date, '2026-09-30')", "2026-10-10", "-2" },
+		{ "SELECT jy_next_working_day(1, $1::date)", "2026-10-10", "2026-10-10" },
+		{ "SELECT jy_working_days_between(1, '2026-09-30', $1::date)", "2026-10-10", "2" },
+		{ "SELECT jy_working_days_between(1, $1::date, '2026-09-30')", "2026-10-10", "-2" },
 		/* an approved extension of 3 days from 30 Sep lands on the 9th. */
-		{ "SELECT jy_extended($1::date, 3)", "2026-09-30", "2026-10-09" },
+		{ "SELECT jy_extended(1, $1::date, 3)", "2026-09-30", "2026-10-09" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *got = sql_text(cases[i].sql, cases[i].arg, NULL);
