@@ -210,7 +210,8 @@ static void admin_as_root_does_not_follow_links(void **state)
 /* Words jianyid admin prints as typed: its commands and the values of its
  * flags, programs and signals, the logins of the harness's accounts. */
 static const char *const admin_words[] = {
-	"admin", "org-add", "deputy-add", "account-add", "cert-bind", "cert-revoke", "enroll-code",
+	"admin", "congress-add", "congress-rename", "congress-list", "setting-set", "org-add",
+	"deputy-add", "account-add", "cert-bind", "cert-revoke", "enroll-code",
 	"account-disable", "account-enable", "list-accounts", "migrate", "publish", "unpublish",
 	"calendar-set", "calendar-load", "calendar-show", "batch", "enroll", "holiday", "workday",
 	"clear", "debug", "info", "warn", "error", "off", "initdb", "pg_ctl", "TERM", "INT", "HUP",
