@@ -29,14 +29,18 @@ int migrate_latest_version(void)
 }
 
 /* Whether the last failure was a lock wait cut short by lock_timeout
- * (SQLSTATE 55P03): the only failure worth retrying. Start-up is single
- * threaded, so a file-level flag is enough. */
+ * (SQLSTATE 55P03) or a deadlock with the requests of a running instance
+ * (40P01: a migration that alters many tables locks them one by one, while
+ * a request holding one waits for another; seen with schema 0023 under the
+ * rolling upgrade's load): the only failures worth retrying, since either
+ * rolls the whole migration back. Start-up is single threaded, so a
+ * file-level flag is enough. */
 static bool lock_timed_out;
 
 static void note_sqlstate(const PGresult *res)
 {
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	lock_timed_out = st && strcmp(st, "55P03") == 0;
+	lock_timed_out = st && (strcmp(st, "55P03") == 0 || strcmp(st, "40P01") == 0);
 }
 
 /* Runs sql with params; true when the result status is the expected one.
@@ -311,7 +315,8 @@ bool migrate_apply_waiting(PGconn *conn, unsigned lock_timeout_s, int *applied, 
 		if (!lock_timed_out || attempt == MIGRATE_ATTEMPTS)
 			return false;
 		jy_warn("event=migration_lock_timeout attempt=%d of=%d lock_timeout_s=%u retry_in_s=%u "
-			"reason=\"a table the migration needs is locked by another session; retrying "
+			"reason=\"a table the migration needs is locked by another session (or a "
+			"deadlock with one); retrying "
 			"so that requests queued behind us are not stalled\"",
 			attempt, MIGRATE_ATTEMPTS, lock_timeout_s, delay_s);
 		sleep(delay_s);
