@@ -358,6 +358,36 @@ static int64_t other_congress_case(void)
 		      OTHER_CODE);
 }
 
+static double stats_computed(void)
+{
+	struct wf_http r;
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
+	double n = metric_sample(r.body, "jianyid_portal_stats_computed_total");
+	wf_http_free(&r);
+	return n;
+}
+
+/* /stats is cached per congress, and at most 64 congresses' pages are
+ * kept: the least recently asked for goes first. (Within the default
+ * portal_cache_seconds, 5: these requests take well under a second.) */
+static void stats_cache_per_congress(void)
+{
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	double n = stats_computed();
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	assert_true(stats_computed() == n);           /* its own page, cached */
+	expect_status("/c/main/stats", 200);
+	assert_true(stats_computed() == n + 1);       /* another congress's is not that page */
+	char path[64];
+	for (int i = 0; i < 64; i++) {
+		snprintf(path, sizeof path, "/c/z%d/stats", i);
+		expect_status(path, 404);             /* unknown: a page not found, not 503 */
+	}
+	assert_true(stats_computed() == n + 65);
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	assert_true(stats_computed() == n + 66);      /* dropped, computed again */
+}
+
 static void portal_per_congress(void **state)
 {
 	(void)state;
@@ -436,6 +466,8 @@ static void portal_per_congress(void **state)
 	expect_status("/c/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/", 404); /* 41 characters */
 	expect_status("/c/" OTHER_CODE "/healthz", 404);
 	expect_status("/c/" OTHER_CODE "/a/0", 404);
+
+	stats_cache_per_congress();
 }
 
 /* A visitor who leaves before the database answers must not hurt the
