@@ -467,6 +467,32 @@ static void portal_per_congress(void **state)
 	expect_status("/c/" OTHER_CODE "/healthz", 404);
 	expect_status("/c/" OTHER_CODE "/a/0", 404);
 
+	/* A public reply attachment of the first congress's case (rows as a
+	 * finished upload leaves them): downloaded under its congress's paths,
+	 * linked under the prefix of the page, not found under another's. */
+	char att[32];
+	snprintf(att, sizeof att, "%lld", (long long)sql_id(
+		"WITH t AS (INSERT INTO attachments (suggestion_id, attached_to, event_seq, name,"
+		"  mime_type, size, sha256, public, received, uploaded_by, finished_at)"
+		"  SELECT s.id, 'reply', (SELECT max(e.seq) FROM events e WHERE e.suggestion_id = s.id),"
+		"  '答复函.pdf', 'application/pdf', 3, repeat('0', 64), true, 3, s.created_by, now()"
+		"  FROM suggestions s WHERE s.id = $1::bigint RETURNING id),"
+		" c AS (INSERT INTO attachment_chunks (attachment_id, off, data)"
+		"  SELECT id, 0, 'abc'::bytea FROM t)"
+		" SELECT id FROM t", first_id));
+	snprintf(path, sizeof path, "/c/main/s/%s", first_id);
+	wf_http_get(path, &r);
+	char link[64];
+	snprintf(link, sizeof link, "href=\"/c/main/a/%s\"", att);
+	expect_contains("attachment link", r.body, link);
+	wf_http_free(&r);
+	snprintf(path, sizeof path, "/a/%s", att);
+	expect_status(path, 200);
+	snprintf(path, sizeof path, "/c/main/a/%s", att);
+	expect_status(path, 200);
+	snprintf(path, sizeof path, "/c/" OTHER_CODE "/a/%s", att);
+	expect_status(path, 404);
+
 	stats_cache_per_congress();
 }
 
