@@ -217,44 +217,53 @@ const struct db_stmt jy_statements[STMT_COUNT] = {
 		       " $5::timestamptz)::text",
 		.nparams = 5,
 	},
-	/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size. */
+	/* $1 q, $2 category, $3 term (0: any), $4 result class, $5 page, $6 page size,
+	 * $7 congress code (NULL: the first congress). */
 	[STMT_PORTAL_LIST] = {
 		.name = "portal_list",
-		.sql = "SELECT jy_portal_list($1::text, $2::text, $3::int, $4::text, $5::int, $6::int)::text",
-		.nparams = 6,
+		.sql = "SELECT (jy_portal_list($1::text, $2::text, $3::int, $4::text, $5::int, $6::int, $7::text)"
+		       " || jsonb_build_object('congress_name', jy_portal_congress_name($7::text)))::text",
+		.nparams = 7,
 		.replica_ok = true,
 	},
-	/* $1 id. */
+	/* $1 id, $2 congress code. */
 	[STMT_PORTAL_GET] = {
 		.name = "portal_get",
-		.sql = "SELECT jy_portal_get($1::bigint)::text",
-		.nparams = 1,
+		.sql = "SELECT (jy_portal_get($1::bigint, $2::text)"
+		       " || jsonb_build_object('congress_name', jy_portal_congress_name($2::text)))::text",
+		.nparams = 2,
 		.replica_ok = true,
 	},
+	/* $1 congress code. */
 	[STMT_PORTAL_STATS] = {
 		.name = "portal_stats",
-		.sql = "SELECT jy_portal_stats()::text",
-		.nparams = 0,
-		.replica_ok = true,
-	},
-	/* $1 year (0: the latest announced). */
-	[STMT_PORTAL_EXCELLENT] = {
-		.name = "portal_excellent",
-		.sql = "SELECT jy_portal_excellent($1::int)::text",
+		.sql = "SELECT (jy_portal_stats($1::text)"
+		       " || jsonb_build_object('congress_name', jy_portal_congress_name($1::text)))::text",
 		.nparams = 1,
 		.replica_ok = true,
 	},
-	[STMT_PORTAL_UNSATISFIED] = {
-		.name = "portal_unsatisfied",
-		.sql = "SELECT jy_portal_unsatisfied()::text",
-		.nparams = 0,
+	/* $1 year (0: the latest announced), $2 congress code. */
+	[STMT_PORTAL_EXCELLENT] = {
+		.name = "portal_excellent",
+		.sql = "SELECT (jy_portal_excellent($1::int, $2::text)"
+		       " || jsonb_build_object('congress_name', jy_portal_congress_name($2::text)))::text",
+		.nparams = 2,
 		.replica_ok = true,
 	},
-	/* $1 attachment id, $2 offset, $3 length: NULL unless public and published. */
+	/* $1 congress code. */
+	[STMT_PORTAL_UNSATISFIED] = {
+		.name = "portal_unsatisfied",
+		.sql = "SELECT (jy_portal_unsatisfied($1::text)"
+		       " || jsonb_build_object('congress_name', jy_portal_congress_name($1::text)))::text",
+		.nparams = 1,
+		.replica_ok = true,
+	},
+	/* $1 attachment id, $2 offset, $3 length, $4 congress code: NULL unless
+	 * public and published on that congress's portal. */
 	[STMT_PORTAL_ATTACHMENT] = {
 		.name = "portal_attachment",
-		.sql = "SELECT jy_portal_attachment($1::bigint, $2::bigint, $3::int)::text",
-		.nparams = 3,
+		.sql = "SELECT jy_portal_attachment($1::bigint, $2::bigint, $3::int, $4::text)::text",
+		.nparams = 4,
 		.replica_ok = true,
 	},
 };

@@ -35,6 +35,7 @@ struct http_pending {
 struct route {
 	const char *path;
 	bool prefix;          /* path is a prefix ("/s/<id>") */
+	bool per_congress;    /* also served under /c/<code> (http_portal_scope) */
 	http_handler fn;
 };
 
@@ -65,22 +66,25 @@ struct jy_http {
 #define TIMEOUT_S 30
 /* The metrics listener is for one or two scrapers on the host. */
 #define METRICS_MAX_CONNECTIONS 16
+/* The /stats pages kept: one per congress visited, the least recently
+ * visited dropped beyond this. */
+#define PORTAL_STATS_CONGRESSES 64
 
 /* /metrics is not here: it has its own listener (loopback by default), so
  * the public never sees the server's internals. */
 static const struct route portal_routes[] = {
-	{ "/healthz", false, http_ops_healthz },
-	{ "/readyz", false, http_ops_readyz },
-	{ "/", false, http_portal_index },
-	{ "/stats", false, http_portal_stats },
-	{ "/excellent", false, http_portal_excellent },
-	{ "/unsatisfied", false, http_portal_unsatisfied },
-	{ "/s/", true, http_portal_suggestion },
-	{ "/a/", true, http_portal_attachment },
+	{ "/healthz", false, false, http_ops_healthz },
+	{ "/readyz", false, false, http_ops_readyz },
+	{ "/", false, true, http_portal_index },
+	{ "/stats", false, true, http_portal_stats },
+	{ "/excellent", false, true, http_portal_excellent },
+	{ "/unsatisfied", false, true, http_portal_unsatisfied },
+	{ "/s/", true, true, http_portal_suggestion },
+	{ "/a/", true, true, http_portal_attachment },
 };
 
 static const struct route metrics_routes[] = {
-	{ "/metrics", false, http_ops_metrics },
+	{ "/metrics", false, false, http_ops_metrics },
 };
 
 /* ---- the access log ---------------------------------------------------------
@@ -239,7 +243,8 @@ void http_url_arg(struct evbuffer *out, const char *s)
 	}
 }
 
-void http_page_begin(struct evbuffer *out, const char *title)
+void http_page_begin_in(struct evbuffer *out, const char *title, const char *prefix,
+			const char *congress_name)
 {
 	evbuffer_add_printf(out,
 		"<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -261,9 +266,22 @@ void http_page_begin(struct evbuffer *out, const char *title)
 		".note{color:#666;font-size:.9em}\n"
 		".pager a,.pager span{margin-right:1em}\n"
 		"dl.meta dt{float:left;clear:left;width:7em;color:#666}dl.meta dd{margin-left:7.5em}\n"
-		"</style>\n</head>\n<body>\n<header><strong>县人大代表建议办理公开</strong>"
-		"<a href=\"/\">建议列表</a><a href=\"/stats\">统计数据</a>"
-		"<a href=\"/excellent\">优秀建议</a><a href=\"/unsatisfied\">不满意结果公开</a></header>\n<main>\n");
+		"</style>\n</head>\n<body>\n<header><strong>");
+	if (congress_name) {
+		http_esc(out, congress_name);
+		evbuffer_add_printf(out, "代表建议办理公开");
+	} else {
+		evbuffer_add_printf(out, "县人大代表建议办理公开");
+	}
+	/* prefix is "/c/<code>", checked (http_portal_scope): nothing to escape. */
+	evbuffer_add_printf(out, "</strong><a href=\"%s/\">建议列表</a><a href=\"%s/stats\">统计数据</a>"
+		"<a href=\"%s/excellent\">优秀建议</a><a href=\"%s/unsatisfied\">不满意结果公开</a>"
+		"</header>\n<main>\n", prefix, prefix, prefix, prefix);
+}
+
+void http_page_begin(struct evbuffer *out, const char *title)
+{
+	http_page_begin_in(out, title, "", NULL);
 }
 
 void http_page_end(struct evbuffer *out)
@@ -273,16 +291,22 @@ void http_page_end(struct evbuffer *out)
 		"公开内容已删除联系方式；涉密建议不予公开。</p></footer>\n</body>\n</html>\n");
 }
 
-void http_send_error_page(struct evhttp_request *req, int code, const char *message)
+void http_send_error_page_in(struct evhttp_request *req, int code, const char *message,
+			     const char *prefix)
 {
 	struct evbuffer *b = evbuffer_new();
-	http_page_begin(b, "出错了");
+	http_page_begin_in(b, "出错了", prefix, NULL);
 	evbuffer_add_printf(b, "<h1>出错了</h1>\n<p>");
 	http_esc(b, message);
-	evbuffer_add_printf(b, "</p>\n<p><a href=\"/\">返回建议列表</a></p>\n");
+	evbuffer_add_printf(b, "</p>\n<p><a href=\"%s/\">返回建议列表</a></p>\n", prefix);
 	http_page_end(b);
 	http_send(req, code, "text/html; charset=utf-8", b);
 	evbuffer_free(b);
+}
+
+void http_send_error_page(struct evhttp_request *req, int code, const char *message)
+{
+	http_send_error_page_in(req, code, message, "");
 }
 
 /* ---- answering later ----------------------------------------------------- */
@@ -344,6 +368,19 @@ struct evhttp_request *http_pending_take(struct http_pending *p)
 
 /* ---- routing --------------------------------------------------------------- */
 
+/* The route of a path under its congress's prefix; NULL when there is
+ * none, or when it is not a congress's page and the path names a congress. */
+static const struct route *find_route(const struct http_site *site, const struct portal_scope *scope)
+{
+	const char *p = scope->rest;
+	for (size_t i = 0; i < site->nroutes; i++) {
+		const struct route *t = &site->routes[i];
+		if (t->prefix ? strncmp(p, t->path, strlen(t->path)) == 0 : strcmp(p, t->path) == 0)
+			return t->per_congress || !*scope->code ? t : NULL;
+	}
+	return NULL;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct http_site *site = arg;
@@ -362,11 +399,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	const struct route *r = NULL;
-	for (size_t i = 0; i < site->nroutes && !r; i++) {
-		const struct route *t = &site->routes[i];
-		if (t->prefix ? strncmp(path, t->path, strlen(t->path)) == 0 : strcmp(path, t->path) == 0)
-			r = t;
-	}
+	struct portal_scope scope;
+	if (http_portal_scope(path, &scope))
+		r = find_route(site, &scope);
 	if (r)
 		r->fn(site->h->env, req, path, &query);
 	else
@@ -473,7 +508,7 @@ bool http_start(struct http_env *env, char *err, size_t errlen)
 	h->env = env;
 	TAILQ_INIT(&h->pending);
 	env->http = h;
-	env->stats_cache = portal_cache_new(cfg->portal_cache_s);
+	env->stats_cache = portal_caches_new(cfg->portal_cache_s, PORTAL_STATS_CONGRESSES);
 	h->portal = (struct http_site){ h, "http", NULL, NULL, NULL, NULL, portal_routes,
 					sizeof portal_routes / sizeof portal_routes[0],
 					cfg->http_ready_file };
@@ -529,6 +564,6 @@ void http_stop(struct http_env *env)
 	free(h);
 	env->http = NULL;
 	/* After the portal's pool: no computation is in flight. */
-	portal_cache_free(env->stats_cache);
+	portal_caches_free(env->stats_cache);
 	env->stats_cache = NULL;
 }

@@ -21,7 +21,7 @@ struct jy_net;
 struct jy_http;
 struct db_pool;
 struct db_read_pool;
-struct portal_cache;
+struct portal_caches;
 
 /* Event priorities (server.c): events get the middle one by default; the
  * public HTTP side's connections the lowest, and the loop checks for other
@@ -36,7 +36,7 @@ struct http_env {
 	struct db_pool *portal_db;        /* the public portal's own pool, once the database is up */
 	struct db_read_pool *read_db;     /* the read-only pool (db/read_pool.h), NULL: none */
 	uint64_t portal_stats_computed;   /* /stats queries sent (http_portal.c) */
-	struct portal_cache *stats_cache; /* the /stats page (portal_cache.h) */
+	struct portal_caches *stats_cache; /* each congress's /stats page (portal_cache.h) */
 	struct jy_http *http;             /* the listeners, NULL when both are off (http.c) */
 	/* The layers above's figures for /metrics (server.c fills it in; the
 	 * HTTP side does not see the push layer). NULL: none. */
@@ -58,7 +58,8 @@ void http_stop(struct http_env *env);
 /* ---- for the handlers (http_ops.c, http_portal.c) ------------------------ */
 
 /* A handler gets the decoded query (empty when there is none) and the raw
- * path (for routes with a parameter, like /s/<id>). */
+ * path (for routes with a parameter, like /s/<id>; a portal page's path may
+ * start with its congress's /c/<code>, http_portal_scope). */
 typedef void (*http_handler)(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query);
 
@@ -114,11 +115,30 @@ void http_esc_n(struct evbuffer *out, const char *s, size_t n);
 /* Appends s percent-encoded for a query string value. */
 void http_url_arg(struct evbuffer *out, const char *s);
 
-/* The page frame: <!DOCTYPE html> ... <main>, title escaped; and its end. */
+/* The congress a portal path names. Every portal page is served at its
+ * root path (the deployment's first congress) and under /c/<code> for any
+ * congress (docs/CONGRESSES.md); code has congresses.code's pattern. */
+#define JY_CONGRESS_CODE_MAX 40
+struct portal_scope {
+	char code[JY_CONGRESS_CODE_MAX + 1];       /* "" at the root */
+	char prefix[JY_CONGRESS_CODE_MAX + 4];     /* "/c/<code>" or "": every link on the page starts with it */
+	const char *rest;                          /* the page's path under the prefix: "/", "/s/<id>", ... */
+};
+/* False when the path starts with /c/ but names no well-formed code. */
+bool http_portal_scope(const char *path, struct portal_scope *out);
+
+/* The page frame: <!DOCTYPE html> ... <main>, title escaped; and its end.
+ * http_page_begin_in is a congress's page: its links start with prefix and
+ * its heading names the congress (NULL: the root's frame). */
 void http_page_begin(struct evbuffer *out, const char *title);
+void http_page_begin_in(struct evbuffer *out, const char *title, const char *prefix,
+			const char *congress_name);
 void http_page_end(struct evbuffer *out);
 /* A whole error page (HTML, escaped message). */
 void http_send_error_page(struct evhttp_request *req, int code, const char *message);
+/* The same on a congress's page: its link back starts with prefix. */
+void http_send_error_page_in(struct evhttp_request *req, int code, const char *message,
+			     const char *prefix);
 
 /* ---- answering later ------------------------------------------------------
  * evhttp frees a request with its connection. When the client goes away

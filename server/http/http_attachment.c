@@ -2,6 +2,7 @@
  * letter, 答复函), for anyone to download from the portal. What is public is
  * decided in SQL (jy_portal_attachment, server/sql/functions/15_attachments.sql:
  * marked public, attached to a reply, finished, the case on the portal).
+ * "/c/<code>/a/<id>" is one of that congress's cases' (docs/CONGRESSES.md).
  *
  * The file is streamed as a chunked reply, one chunk of the database at a
  * time: the next chunk is asked for only once the previous one has gone
@@ -27,6 +28,7 @@ struct download {
 	struct http_env *env;
 	struct http_pending *pending;   /* the whole stream's */
 	char id[24];
+	char code[JY_CONGRESS_CODE_MAX + 1];  /* the congress's; "" the first */
 	int64_t off, size;
 	bool started;                   /* the status line and headers went out */
 	bool querying;                  /* a chunk's query is out */
@@ -186,7 +188,7 @@ static void query_next(struct download *d)
 	char off[24], len[24];
 	snprintf(off, sizeof off, "%" PRId64, d->off);
 	snprintf(len, sizeof len, "%d", JY_ATTACH_CHUNK_MAX);
-	const char *params[3] = { d->id, off, len };
+	const char *params[4] = { d->id, off, len, *d->code ? d->code : NULL };
 	d->querying = true;
 	if (!db_read_query(d->env->read_db, d->env->portal_db, &jy_statements[STMT_PORTAL_ATTACHMENT], params, on_chunk, d)) {
 		d->querying = false;
@@ -198,15 +200,18 @@ void http_portal_attachment(struct http_env *env, struct evhttp_request *req, co
 			    struct evkeyvalq *query)
 {
 	(void)query;
-	const char *digits = path + strlen("/a/");
+	struct portal_scope scope;
+	http_portal_scope(path, &scope); /* the router checked it */
+	const char *digits = scope.rest + strlen("/a/");
 	size_t n = strlen(digits);
 	if (n == 0 || n > 18 || strspn(digits, "0123456789") != n) {
-		http_send_error_page(req, HTTP_NOTFOUND, "没有这个页面。");
+		http_send_error_page_in(req, HTTP_NOTFOUND, "没有这个页面。", scope.prefix);
 		return;
 	}
 	struct download *d = jy_xcalloc(1, sizeof *d);
 	d->env = env;
 	snprintf(d->id, sizeof d->id, "%s", digits);
+	snprintf(d->code, sizeof d->code, "%s", scope.code);
 	d->pending = http_pending_new(env, req);
 	http_pending_on_gone(d->pending, on_gone, d);
 	query_next(d);

@@ -4,6 +4,9 @@
  * "/stats" draws the statistics as inline SVG, "/excellent" lists a year's
  * announced excellent suggestions, "/unsatisfied" the unsatisfied results
  * the liaison committee published (server/sql/functions/07_portal.sql).
+ * Those are the deployment's first congress's; every congress's are the
+ * same pages under /c/<code> (docs/CONGRESSES.md), its code a statement
+ * parameter and its pages' links under the same prefix.
  *
  * What is public is decided in SQL (server/sql/functions/07_portal.sql: jy_portal_*):
  * those functions never return contact details, evaluations by person,
@@ -33,13 +36,14 @@
 #define MAX_Q_CHARS 100
 #define MAX_CATEGORY_CHARS 50
 
-enum page_kind { PAGE_LIST, PAGE_SUGGESTION, PAGE_STATS, PAGE_EXCELLENT, PAGE_UNSATISFIED };
+enum page_kind { PAGE_LIST, PAGE_SUGGESTION, PAGE_EXCELLENT, PAGE_UNSATISFIED };
 
 /* What a page needs once its query answers: the filters to show again in
  * the form (copied: the query string is gone by then). */
 struct portal_call {
 	struct http_pending *pending;
 	enum page_kind kind;
+	struct portal_scope scope;      /* rest is not kept: the path is gone */
 	char *q, *category, *result;
 	int term, page;
 };
@@ -109,11 +113,64 @@ static void call_free(struct portal_call *c)
 	free(c);
 }
 
+/* ---- which congress ---------------------------------------------------------- */
+
+/* congresses.code: [a-z0-9][a-z0-9-]{0,39} (schema 0023). */
+static bool code_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > JY_CONGRESS_CODE_MAX || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+bool http_portal_scope(const char *path, struct portal_scope *out)
+{
+	memset(out, 0, sizeof *out);
+	out->rest = path;
+	if (strncmp(path, "/c/", 3) != 0)
+		return true;
+	const char *code = path + 3;
+	size_t n = strcspn(code, "/");
+	if (!code_valid(code, n))
+		return false;
+	memcpy(out->code, code, n);
+	snprintf(out->prefix, sizeof out->prefix, "/c/%s", out->code);
+	/* "/c/<code>" is its list, as "/c/<code>/". */
+	out->rest = code[n] ? code + n : "/";
+	return true;
+}
+
+/* The statement parameter: NULL at the root (the first congress). */
+static const char *scope_param(const struct portal_scope *sc)
+{
+	return *sc->code ? sc->code : NULL;
+}
+
+/* The page frame; a congress's page names it (the root's stays as it was). */
+static void page_begin(struct evbuffer *b, const char *title, const struct portal_scope *sc,
+		       json_object *doc)
+{
+	http_page_begin_in(b, title, sc->prefix, *sc->code ? jstr(doc, "congress_name") : NULL);
+}
+
+/* A page of a congress that does not exist: the code is well formed, but
+ * no congress has it (jy_portal_congress_name answered NULL). */
+static bool congress_unknown(json_object *doc)
+{
+	json_object *v = jget(doc, "congress_name");
+	return !v || !json_object_is_type(v, json_type_string);
+}
+
+#define NO_CONGRESS "没有这个人民代表大会的公开页面。"
+
 static void render_list(struct evbuffer *b, const struct portal_call *c, json_object *doc);
-static void render_suggestion(struct evbuffer *b, json_object *doc);
-static void render_stats(struct evbuffer *b, json_object *doc);
-static void render_excellent(struct evbuffer *b, json_object *doc);
-static void render_unsatisfied(struct evbuffer *b, json_object *doc);
+static void render_suggestion(struct evbuffer *b, const struct portal_scope *sc, json_object *doc);
+static void render_stats(struct evbuffer *b, const struct portal_scope *sc, json_object *doc);
+static void render_excellent(struct evbuffer *b, const struct portal_scope *sc, json_object *doc);
+static void render_unsatisfied(struct evbuffer *b, const struct portal_scope *sc, json_object *doc);
 
 static void on_result(const struct db_result *r, void *arg)
 {
@@ -137,20 +194,20 @@ static void on_result(const struct db_result *r, void *arg)
 		call_free(c);
 		return;
 	}
-	if (c->kind == PAGE_SUGGESTION && strcmp(jstr(doc, "code"), "ok") != 0) {
-		http_send_error_page(req, HTTP_NOTFOUND, "没有这件公开的建议。");
+	if (congress_unknown(doc)) {
+		http_send_error_page(req, HTTP_NOTFOUND, NO_CONGRESS);
+	} else if (c->kind == PAGE_SUGGESTION && strcmp(jstr(doc, "code"), "ok") != 0) {
+		http_send_error_page_in(req, HTTP_NOTFOUND, "没有这件公开的建议。", c->scope.prefix);
 	} else {
 		struct evbuffer *b = evbuffer_new();
 		if (c->kind == PAGE_LIST)
 			render_list(b, c, doc);
 		else if (c->kind == PAGE_SUGGESTION)
-			render_suggestion(b, doc);
+			render_suggestion(b, &c->scope, doc);
 		else if (c->kind == PAGE_EXCELLENT)
-			render_excellent(b, doc);
-		else if (c->kind == PAGE_UNSATISFIED)
-			render_unsatisfied(b, doc);
+			render_excellent(b, &c->scope, doc);
 		else
-			render_stats(b, doc);
+			render_unsatisfied(b, &c->scope, doc);
 		http_send(req, HTTP_OK, "text/html; charset=utf-8", b);
 		evbuffer_free(b);
 	}
@@ -162,6 +219,7 @@ static void on_result(const struct db_result *r, void *arg)
 static void start(struct http_env *env, struct evhttp_request *req, struct portal_call *c,
 		  const struct db_stmt *stmt, const char *const *params)
 {
+	c->scope.rest = NULL;
 	c->pending = http_pending_new(env, req);
 	if (!db_read_query(env->read_db, env->portal_db, stmt, params, on_result, c)) {
 		req = http_pending_take(c->pending);
@@ -194,10 +252,18 @@ static bool int_arg(struct evkeyvalq *query, const char *name, long lo, long hi,
 	return true;
 }
 
+/* A page's call, for the congress its path names (the router checked it). */
+static struct portal_call *call_new(enum page_kind kind, const char *path)
+{
+	struct portal_call *c = jy_xcalloc(1, sizeof *c);
+	c->kind = kind;
+	http_portal_scope(path, &c->scope);
+	return c;
+}
+
 void http_portal_index(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query)
 {
-	(void)path;
 	const char *q, *category, *result;
 	int term = 0, page = 1;
 	if (!text_arg(query, "q", MAX_Q_CHARS, &q) ||
@@ -207,8 +273,7 @@ void http_portal_index(struct http_env *env, struct evhttp_request *req, const c
 		http_send_error_page(req, HTTP_BADREQUEST, "查询条件不正确（搜索词最多 100 个字）。");
 		return;
 	}
-	struct portal_call *c = jy_xcalloc(1, sizeof *c);
-	c->kind = PAGE_LIST;
+	struct portal_call *c = call_new(PAGE_LIST, path);
 	c->q = jy_xstrdup(q ? q : "");
 	c->category = jy_xstrdup(category ? category : "");
 	c->result = jy_xstrdup(result ? result : "");
@@ -218,7 +283,7 @@ void http_portal_index(struct http_env *env, struct evhttp_request *req, const c
 	snprintf(sterm, sizeof sterm, "%d", term);
 	snprintf(spage, sizeof spage, "%d", page);
 	snprintf(ssize, sizeof ssize, "%d", PAGE_SIZE);
-	const char *params[6] = { c->q, c->category, sterm, c->result, spage, ssize };
+	const char *params[7] = { c->q, c->category, sterm, c->result, spage, ssize, scope_param(&c->scope) };
 	start(env, req, c, &jy_statements[STMT_PORTAL_LIST], params);
 }
 
@@ -226,23 +291,30 @@ void http_portal_suggestion(struct http_env *env, struct evhttp_request *req, co
 			    struct evkeyvalq *query)
 {
 	(void)query;
-	const char *digits = path + strlen("/s/");
+	struct portal_call *c = call_new(PAGE_SUGGESTION, path);
+	const char *digits = c->scope.rest + strlen("/s/");
 	size_t n = strlen(digits);
 	if (n == 0 || n > 18 || strspn(digits, "0123456789") != n) {
-		http_send_error_page(req, HTTP_NOTFOUND, "没有这个页面。");
+		http_send_error_page_in(req, HTTP_NOTFOUND, "没有这个页面。", c->scope.prefix);
+		call_free(c);
 		return;
 	}
-	struct portal_call *c = jy_xcalloc(1, sizeof *c);
-	c->kind = PAGE_SUGGESTION;
-	const char *params[1] = { digits };
+	const char *params[2] = { digits, scope_param(&c->scope) };
 	start(env, req, c, &jy_statements[STMT_PORTAL_GET], params);
 }
 
-/* /stats comes from the cache (portal_cache.h): with many visitors the
- * statistics are computed at most once per [server] portal_cache_seconds. */
+/* /stats comes from the congress's cache (portal_cache.h): with many
+ * visitors its statistics are computed at most once per [server]
+ * portal_cache_seconds. The cache stays while its computation is out. */
+struct stats_call {
+	struct portal_cache *pc;
+	struct portal_scope scope;
+};
+
 static void on_stats(const struct db_result *r, void *arg)
 {
-	struct http_env *env = arg;
+	struct stats_call *sc = arg;
+	struct portal_cache *pc = sc->pc;
 	json_object *doc = NULL;
 	if (r->outcome == DB_OK && PQntuples(r->res) == 1 && !PQgetisnull(r->res, 0, 0))
 		doc = json_tokener_parse(PQgetvalue(r->res, 0, 0));
@@ -252,61 +324,76 @@ static void on_stats(const struct db_result *r, void *arg)
 			jy_warn("event=portal_query_failed page=stats outcome=%d reason=%s",
 				(int)r->outcome, jy_log_quote(r->error, q, sizeof q));
 		}
-		portal_cache_finish(env->stats_cache, false);
-		return;
+		portal_cache_finish(pc, false);
+	} else if (congress_unknown(doc)) {
+		portal_cache_fail(pc, HTTP_NOTFOUND, NO_CONGRESS);
+	} else {
+		struct evbuffer *b = evbuffer_new();
+		render_stats(b, &sc->scope, doc);
+		portal_cache_store(pc, b);
+		evbuffer_free(b);
+		portal_cache_finish(pc, true);
 	}
-	struct evbuffer *b = evbuffer_new();
-	render_stats(b, doc);
-	portal_cache_store(env->stats_cache, b);
-	evbuffer_free(b);
 	json_object_put(doc);
-	portal_cache_finish(env->stats_cache, true);
+	free(sc);
 }
 
 void http_portal_stats(struct http_env *env, struct evhttp_request *req, const char *path,
 		       struct evkeyvalq *query)
 {
-	(void)path;
 	(void)query;
-	struct portal_cache *pc = env->stats_cache;
+	struct stats_call *sc = jy_xcalloc(1, sizeof *sc);
+	http_portal_scope(path, &sc->scope);
+	sc->scope.rest = NULL;
+	struct portal_cache *pc = portal_caches_get(env->stats_cache, sc->scope.code);
+	if (!pc) {
+		/* Every kept congress's page is being computed at once. */
+		http_send_error_page(req, 503, "服务器繁忙，请稍后再试。");
+		free(sc);
+		return;
+	}
 	if (portal_cache_fresh(pc)) {
 		portal_cache_answer(pc, req);
+		free(sc);
 		return;
 	}
 	bool first = portal_cache_begin(pc);
 	portal_cache_wait(pc, http_pending_new(env, req));
-	if (!first)
+	if (!first) {
+		free(sc);
 		return; /* answered when the computation in flight ends */
+	}
+	sc->pc = pc;
 	env->portal_stats_computed++;
-	if (!db_read_query(env->read_db, env->portal_db, &jy_statements[STMT_PORTAL_STATS], NULL, on_stats, env))
+	const char *params[1] = { scope_param(&sc->scope) };
+	if (!db_read_query(env->read_db, env->portal_db, &jy_statements[STMT_PORTAL_STATS], params, on_stats, sc)) {
 		portal_cache_finish(pc, false);
+		free(sc);
+	}
 }
 
 void http_portal_excellent(struct http_env *env, struct evhttp_request *req, const char *path,
 			   struct evkeyvalq *query)
 {
-	(void)path;
 	int year = 0;
 	if (!int_arg(query, "year", 2000, 2100, &year)) {
 		http_send_error_page(req, HTTP_BADREQUEST, "年度不正确。");
 		return;
 	}
-	struct portal_call *c = jy_xcalloc(1, sizeof *c);
-	c->kind = PAGE_EXCELLENT;
+	struct portal_call *c = call_new(PAGE_EXCELLENT, path);
 	char syear[16];
 	snprintf(syear, sizeof syear, "%d", year);
-	const char *params[1] = { syear };
+	const char *params[2] = { syear, scope_param(&c->scope) };
 	start(env, req, c, &jy_statements[STMT_PORTAL_EXCELLENT], params);
 }
 
 void http_portal_unsatisfied(struct http_env *env, struct evhttp_request *req, const char *path,
 			     struct evkeyvalq *query)
 {
-	(void)path;
 	(void)query;
-	struct portal_call *c = jy_xcalloc(1, sizeof *c);
-	c->kind = PAGE_UNSATISFIED;
-	start(env, req, c, &jy_statements[STMT_PORTAL_UNSATISFIED], NULL);
+	struct portal_call *c = call_new(PAGE_UNSATISFIED, path);
+	const char *params[1] = { scope_param(&c->scope) };
+	start(env, req, c, &jy_statements[STMT_PORTAL_UNSATISFIED], params);
 }
 
 /* ---- the list ---------------------------------------------------------------- */
@@ -326,7 +413,7 @@ static void page_link(struct evbuffer *b, const struct portal_call *c, int n, co
 	char term[16] = "";
 	if (c->term)
 		snprintf(term, sizeof term, "%d", c->term);
-	evbuffer_add_printf(b, "<a href=\"/?q=");
+	evbuffer_add_printf(b, "<a href=\"%s/?q=", c->scope.prefix);
 	http_url_arg(b, c->q);
 	evbuffer_add_printf(b, "&amp;category=");
 	http_url_arg(b, c->category);
@@ -339,10 +426,11 @@ static void page_link(struct evbuffer *b, const struct portal_call *c, int n, co
 
 static void render_list(struct evbuffer *b, const struct portal_call *c, json_object *doc)
 {
-	http_page_begin(b, "建议列表");
+	page_begin(b, "建议列表", &c->scope, doc);
 	evbuffer_add_printf(b, "<h1>代表建议办理情况公开</h1>\n"
-			       "<form method=\"get\" action=\"/\">\n"
-			       "<label>搜索 <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"");
+			       "<form method=\"get\" action=\"%s/\">\n"
+			       "<label>搜索 <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"",
+			    c->scope.prefix);
 	http_esc(b, c->q);
 	evbuffer_add_printf(b, "\"></label>\n<label>类别 <select name=\"category\">");
 	option(b, "", "全部", c->category);
@@ -382,7 +470,8 @@ static void render_list(struct evbuffer *b, const struct portal_call *c, json_ob
 			json_object *it = json_object_array_get_idx(items, i);
 			evbuffer_add_printf(b, "<tr><td>");
 			http_esc(b, jstr(it, "number"));
-			evbuffer_add_printf(b, "</td><td><a href=\"/s/%" PRId64 "\">", jint(it, "id"));
+			evbuffer_add_printf(b, "</td><td><a href=\"%s/s/%" PRId64 "\">", c->scope.prefix,
+					    jint(it, "id"));
 			http_esc(b, jstr(it, "title"));
 			evbuffer_add_printf(b, "</a></td><td>");
 			http_esc(b, jstr(it, "category"));
@@ -428,7 +517,7 @@ static void feedback_row(struct evbuffer *b, const char *label, json_object *cou
 }
 
 /* The replies' public attachments (答复函), each a link to /a/<id>. */
-static void render_attachments(struct evbuffer *b, json_object *list)
+static void render_attachments(struct evbuffer *b, const struct portal_scope *sc, json_object *list)
 {
 	if (jlen(list) == 0)
 		return;
@@ -436,7 +525,7 @@ static void render_attachments(struct evbuffer *b, json_object *list)
 	for (size_t i = 0; i < jlen(list); i++) {
 		json_object *a = json_object_array_get_idx(list, i);
 		int64_t size = jint(a, "size");
-		evbuffer_add_printf(b, "<li><a href=\"/a/%" PRId64 "\">", jint(a, "id"));
+		evbuffer_add_printf(b, "<li><a href=\"%s/a/%" PRId64 "\">", sc->prefix, jint(a, "id"));
 		http_esc(b, jstr(a, "name"));
 		if (size < 1024 * 1024)
 			evbuffer_add_printf(b, "</a>（%.1f KB）</li>\n", (double)size / 1024.0);
@@ -446,11 +535,11 @@ static void render_attachments(struct evbuffer *b, json_object *list)
 	evbuffer_add_printf(b, "</ul>\n");
 }
 
-static void render_suggestion(struct evbuffer *b, json_object *doc)
+static void render_suggestion(struct evbuffer *b, const struct portal_scope *sc, json_object *doc)
 {
 	json_object *s = jget(doc, "suggestion");
-	http_page_begin(b, jstr(s, "title"));
-	evbuffer_add_printf(b, "<p><a href=\"/\">← 返回建议列表</a></p>\n<h1>");
+	page_begin(b, jstr(s, "title"), sc, doc);
+	evbuffer_add_printf(b, "<p><a href=\"%s/\">← 返回建议列表</a></p>\n<h1>", sc->prefix);
 	http_esc(b, jstr(s, "title"));
 	evbuffer_add_printf(b, "</h1>\n<dl class=\"meta\">\n");
 	meta_row(b, "编号", jstr(s, "number"));
@@ -484,7 +573,7 @@ static void render_suggestion(struct evbuffer *b, json_object *doc)
 		http_esc(b, jstr(r, "text"));
 		evbuffer_add_printf(b, "</div>\n");
 	}
-	render_attachments(b, jget(doc, "attachments"));
+	render_attachments(b, sc, jget(doc, "attachments"));
 	json_object *fus = jget(doc, "follow_ups");
 	if (jlen(fus) > 0)
 		evbuffer_add_printf(b, "<h2>跟踪办理情况</h2>\n");
@@ -573,9 +662,9 @@ static void rate_text(struct evbuffer *b, const char *label, int64_t num, int64_
 		evbuffer_add_printf(b, "<td>—</td><td>0 / 0</td></tr>\n");
 }
 
-static void render_stats(struct evbuffer *b, json_object *doc)
+static void render_stats(struct evbuffer *b, const struct portal_scope *sc, json_object *doc)
 {
-	http_page_begin(b, "统计数据");
+	page_begin(b, "统计数据", sc, doc);
 	evbuffer_add_printf(b, "<h1>建议办理统计</h1>\n<p>已立案建议 %" PRId64 " 件，其中已公开 %" PRId64
 			       " 件。</p>\n",
 			    jint(doc, "total"), jint(doc, "published"));
@@ -630,9 +719,9 @@ static void render_stats(struct evbuffer *b, json_object *doc)
 
 /* ---- excellent suggestions ------------------------------------------------------ */
 
-static void render_excellent(struct evbuffer *b, json_object *doc)
+static void render_excellent(struct evbuffer *b, const struct portal_scope *sc, json_object *doc)
 {
-	http_page_begin(b, "优秀建议");
+	page_begin(b, "优秀建议", sc, doc);
 	int64_t year = jint(doc, "year");
 	json_object *years = jget(doc, "years");
 	if (jlen(years) > 1) {
@@ -642,8 +731,8 @@ static void render_excellent(struct evbuffer *b, json_object *doc)
 			if (y == year)
 				evbuffer_add_printf(b, "<span>%" PRId64 "</span>", y);
 			else
-				evbuffer_add_printf(b, "<a href=\"/excellent?year=%" PRId64 "\">%" PRId64 "</a>",
-						    y, y);
+				evbuffer_add_printf(b, "<a href=\"%s/excellent?year=%" PRId64 "\">%" PRId64
+						       "</a>", sc->prefix, y, y);
 		}
 		evbuffer_add_printf(b, "</p>\n");
 	}
@@ -668,7 +757,8 @@ static void render_excellent(struct evbuffer *b, json_object *doc)
 			json_object *it = json_object_array_get_idx(items, i);
 			evbuffer_add_printf(b, "<tr><td>%" PRId64 "</td><td>", jint(it, "rank"));
 			http_esc(b, jstr(it, "number"));
-			evbuffer_add_printf(b, "</td><td><a href=\"/s/%" PRId64 "\">", jint(it, "id"));
+			evbuffer_add_printf(b, "</td><td><a href=\"%s/s/%" PRId64 "\">", sc->prefix,
+					    jint(it, "id"));
 			http_esc(b, jstr(it, "title"));
 			evbuffer_add_printf(b, "</a></td><td>");
 			http_esc(b, jstr(it, "lead_unit"));
@@ -689,9 +779,9 @@ static void render_excellent(struct evbuffer *b, json_object *doc)
 
 /* ---- published unsatisfied results ------------------------------------------------ */
 
-static void render_unsatisfied(struct evbuffer *b, json_object *doc)
+static void render_unsatisfied(struct evbuffer *b, const struct portal_scope *sc, json_object *doc)
 {
-	http_page_begin(b, "不满意办理结果公开");
+	page_begin(b, "不满意办理结果公开", sc, doc);
 	evbuffer_add_printf(b, "<h1>不满意办理结果公开</h1>\n<p class=\"note\">代表对办理结果测评为不满意、"
 			       "经人大常委会代表工作机构决定公开的建议。</p>\n");
 	json_object *items = jget(doc, "items");
@@ -699,8 +789,8 @@ static void render_unsatisfied(struct evbuffer *b, json_object *doc)
 		evbuffer_add_printf(b, "<p>目前没有公开的不满意办理结果。</p>\n");
 	for (size_t i = 0; i < jlen(items); i++) {
 		json_object *it = json_object_array_get_idx(items, i);
-		evbuffer_add_printf(b, "<section class=\"unsatisfied\">\n<h2><a href=\"/s/%" PRId64 "\">",
-				    jint(it, "id"));
+		evbuffer_add_printf(b, "<section class=\"unsatisfied\">\n<h2><a href=\"%s/s/%" PRId64 "\">",
+				    sc->prefix, jint(it, "id"));
 		http_esc(b, jstr(it, "title"));
 		evbuffer_add_printf(b, "</a></h2>\n<dl class=\"meta\">\n");
 		meta_row(b, "编号", jstr(it, "number"));

@@ -16,6 +16,8 @@ struct waiter {
 };
 
 struct portal_cache {
+	char *code;                   /* the congress's, in a portal_caches */
+	double used_at;               /* monotonic seconds of the last portal_caches_get */
 	unsigned ttl_s;
 	char *page;
 	size_t len;
@@ -45,6 +47,7 @@ void portal_cache_free(struct portal_cache *pc)
 	if (!pc)
 		return;
 	free(pc->page);
+	free(pc->code);
 	free(pc);
 }
 
@@ -119,7 +122,8 @@ void portal_cache_store(struct portal_cache *pc, struct evbuffer *page)
 	pc->computed_at = now_s();
 }
 
-void portal_cache_finish(struct portal_cache *pc, bool ok)
+/* Answers the waiters: from the page (ok) or with the error page. */
+static void answer_waiters(struct portal_cache *pc, bool ok, int code, const char *message)
 {
 	struct waiter *w = pc->waiters;
 	pc->waiters = NULL;
@@ -130,8 +134,81 @@ void portal_cache_finish(struct portal_cache *pc, bool ok)
 		if (req && ok)
 			portal_cache_answer(pc, req);
 		else if (req)
-			http_send_error_page(req, 503, "数据暂时无法读取，请稍后再试。");
+			http_send_error_page(req, code, message);
 		free(w);
 		w = next;
 	}
+}
+
+void portal_cache_finish(struct portal_cache *pc, bool ok)
+{
+	answer_waiters(pc, ok, 503, "数据暂时无法读取，请稍后再试。");
+}
+
+void portal_cache_fail(struct portal_cache *pc, int code, const char *message)
+{
+	answer_waiters(pc, false, code, message);
+}
+
+/* ---- one per congress ------------------------------------------------------ */
+
+struct portal_caches {
+	unsigned ttl_s;
+	size_t n, max;
+	struct portal_cache **caches;
+};
+
+struct portal_caches *portal_caches_new(unsigned ttl_s, size_t max)
+{
+	struct portal_caches *set = jy_xcalloc(1, sizeof *set);
+	set->ttl_s = ttl_s;
+	set->max = max ? max : 1;
+	set->caches = jy_xcalloc(set->max, sizeof *set->caches);
+	return set;
+}
+
+void portal_caches_free(struct portal_caches *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		portal_cache_free(set->caches[i]);
+	free(set->caches);
+	free(set);
+}
+
+/* The index of the least recently used cache not being computed, or n. */
+static size_t oldest_idle(const struct portal_caches *set)
+{
+	size_t best = set->n;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct portal_cache *pc = set->caches[i];
+		if (!pc->computing && (best == set->n || pc->used_at < set->caches[best]->used_at))
+			best = i;
+	}
+	return best;
+}
+
+struct portal_cache *portal_caches_get(struct portal_caches *set, const char *code)
+{
+	struct portal_cache *pc = NULL;
+	for (size_t i = 0; i < set->n && !pc; i++)
+		if (strcmp(set->caches[i]->code, code) == 0)
+			pc = set->caches[i];
+	if (!pc) {
+		size_t slot = set->n;
+		if (set->n == set->max) {
+			slot = oldest_idle(set);
+			if (slot == set->n)
+				return NULL;
+			portal_cache_free(set->caches[slot]);
+		} else {
+			set->n++;
+		}
+		pc = portal_cache_new(set->ttl_s);
+		pc->code = jy_xstrdup(code);
+		set->caches[slot] = pc;
+	}
+	pc->used_at = now_s();
+	return pc;
 }

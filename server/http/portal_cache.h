@@ -31,5 +31,23 @@ void portal_cache_store(struct portal_cache *pc, struct evbuffer *page);
 /* Answers every waiter still there: from the page just stored, or (after a
  * failure) with a 503 error page. */
 void portal_cache_finish(struct portal_cache *pc, bool ok);
+/* Answers every waiter still there with an error page (code, message): the
+ * page does not exist (an unknown congress); nothing is stored. */
+void portal_cache_fail(struct portal_cache *pc, int code, const char *message);
+
+/* One cached page per congress (keyed by its code, "" the root's), at most
+ * max of them: a congress's /stats is computed for it alone, and a crawler
+ * walking many congresses' paths cannot make the server keep more than max
+ * pages. */
+struct portal_caches;
+
+struct portal_caches *portal_caches_new(unsigned ttl_s, size_t max);
+/* Call once no computation is in flight, as portal_cache_free. */
+void portal_caches_free(struct portal_caches *set);
+/* The congress's cache, made if need be; to make room the least recently
+ * used one that is not being computed is dropped (one being computed stays
+ * until portal_cache_finish, so its query's answer finds it). NULL when all
+ * max are being computed. */
+struct portal_cache *portal_caches_get(struct portal_caches *set, const char *code);
 
 #endif

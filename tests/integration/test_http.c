@@ -307,6 +307,195 @@ static void portal(void **state)
 	wf_http_free(&r);
 }
 
+/* ---- one portal per congress (docs/CONGRESSES.md) ----------------------------- */
+
+#define OTHER_CODE "xq-2"
+#define OTHER_NAME "某某县人民代表大会"
+#define T_OTHER "关于修建某某县文化广场的建议"
+#define T_FIRST "关于第一个代表大会公开建议的建议"
+
+/* Every href and form action of a page starts with prefix. */
+static void expect_links_under(const char *what, const char *body, const char *prefix)
+{
+	int links = 0;
+	for (const char *p = body; (p = strstr(p, "href=\"")) != NULL; p += 6, links++)
+		if (strncmp(p + 6, prefix, strlen(prefix)) != 0)
+			fail_msg("%s: a link outside %s: %.80s", what, prefix, p);
+	for (const char *p = body; (p = strstr(p, "action=\"")) != NULL; p += 8)
+		if (strncmp(p + 8, prefix, strlen(prefix)) != 0)
+			fail_msg("%s: a form outside %s: %.80s", what, prefix, p);
+	assert_true(links >= 5); /* the header's four and the case */
+}
+
+static void expect_status(const char *target, int want)
+{
+	struct wf_http r;
+	wf_http_get(target, &r);
+	if (r.status != want)
+		fail_msg("GET %s: status %d, expected %d", target, r.status, want);
+	wf_http_free(&r);
+}
+
+/* A second congress with one published case (rows as the loader of
+ * test_congresses.c writes them: a deputy of its own, registered, number
+ * 1 like the first congress's); returns the case's id. */
+static int64_t other_congress_case(void)
+{
+	assert_int_equal(harness_admin(&H, "congress-add", "--code", OTHER_CODE, "--name", OTHER_NAME,
+				       "--level", "county", "--parent", "main", NULL), 0);
+	return sql_id("WITH c AS (SELECT id FROM congresses WHERE code = $1),"
+		      " o AS (INSERT INTO organizations (congress_id, name, kind)"
+		      "  SELECT id, '代表联络站', 'liaison_station' FROM c RETURNING id, congress_id),"
+		      " d AS (INSERT INTO deputies (congress_id, name, term, organization_id)"
+		      "  SELECT congress_id, '某代表', 18, id FROM o RETURNING id, congress_id, organization_id),"
+		      " a AS (INSERT INTO accounts (congress_id, login, display_name, organization_id, roles,"
+		      "  deputy_id) SELECT congress_id, 'dep-xq-2', '某代表', organization_id, ARRAY['deputy'], id"
+		      "  FROM d RETURNING id, congress_id, deputy_id)"
+		      " INSERT INTO suggestions (congress_id, state, version, title, body, category,"
+		      "  lead_deputy_id, created_by, term, session, number, published, published_at)"
+		      " SELECT congress_id, 'registered', 1, '" T_OTHER "', '正文', '文化', deputy_id, id,"
+		      "  18, 1, 1, true, now() FROM a RETURNING id",
+		      OTHER_CODE);
+}
+
+static double stats_computed(void)
+{
+	struct wf_http r;
+	wf_http_get_port(S.metrics_port, "/metrics", &r);
+	double n = metric_sample(r.body, "jianyid_portal_stats_computed_total");
+	wf_http_free(&r);
+	return n;
+}
+
+/* /stats is cached per congress, and at most 64 congresses' pages are
+ * kept: the least recently asked for goes first. (Within the default
+ * portal_cache_seconds, 5: these requests take well under a second.) */
+static void stats_cache_per_congress(void)
+{
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	double n = stats_computed();
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	assert_true(stats_computed() == n);           /* its own page, cached */
+	expect_status("/c/main/stats", 200);
+	assert_true(stats_computed() == n + 1);       /* another congress's is not that page */
+	char path[64];
+	for (int i = 0; i < 64; i++) {
+		snprintf(path, sizeof path, "/c/z%d/stats", i);
+		expect_status(path, 404);             /* unknown: a page not found, not 503 */
+	}
+	assert_true(stats_computed() == n + 65);
+	expect_status("/c/" OTHER_CODE "/stats", 200);
+	assert_true(stats_computed() == n + 66);      /* dropped, computed again */
+}
+
+static void portal_per_congress(void **state)
+{
+	(void)state;
+	struct kase first;
+	prepare(&first, ST_REGISTERED, T_FIRST, false);
+	char first_id[32], other_id[32], path[96];
+	snprintf(first_id, sizeof first_id, "%lld", (long long)first.id);
+	assert_int_equal(harness_admin(&H, "publish", "--id", first_id, NULL), 0);
+	snprintf(other_id, sizeof other_id, "%lld", (long long)other_congress_case());
+
+	/* Each list has its own congress's cases only, and says which congress. */
+	struct wf_http r;
+	wf_http_get("/c/" OTHER_CODE "/", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("congress list", r.body, T_OTHER);
+	expect_contains("congress list", r.body, OTHER_NAME);
+	expect_absent("congress list", r.body, T_FIRST);
+	expect_links_under("congress list", r.body, "/c/" OTHER_CODE "/");
+	wf_http_free(&r);
+	wf_http_get("/", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("root list", r.body, T_FIRST);
+	expect_absent("root list", r.body, T_OTHER);
+	expect_absent("root list", r.body, "/c/");
+	wf_http_free(&r);
+	wf_http_get("/c/" OTHER_CODE "/?q=%E6%96%87%E5%8C%96", &r); /* 文化: the form keeps the prefix */
+	expect_contains("congress search", r.body, T_OTHER);
+	expect_links_under("congress search", r.body, "/c/" OTHER_CODE "/");
+	wf_http_free(&r);
+
+	/* A case is found under its own congress's path only. */
+	snprintf(path, sizeof path, "/c/" OTHER_CODE "/s/%s", other_id);
+	wf_http_get(path, &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("congress case", r.body, T_OTHER);
+	expect_contains("congress case", r.body, OTHER_NAME);
+	expect_links_under("congress case", r.body, "/c/" OTHER_CODE "/");
+	wf_http_free(&r);
+	snprintf(path, sizeof path, "/s/%s", other_id);
+	wf_http_get(path, &r);
+	assert_int_equal(r.status, 404);
+	expect_absent("other congress's case at the root", r.body, T_OTHER);
+	wf_http_free(&r);
+	snprintf(path, sizeof path, "/c/" OTHER_CODE "/s/%s", first_id);
+	wf_http_get(path, &r);
+	assert_int_equal(r.status, 404);
+	expect_absent("first congress's case under another", r.body, T_FIRST);
+	wf_http_free(&r);
+	snprintf(path, sizeof path, "/c/main/s/%s", first_id);
+	expect_status(path, 200);
+
+	/* Its statistics count its one case; the other pages are there too. */
+	wf_http_get("/c/" OTHER_CODE "/stats", &r);
+	assert_int_equal(r.status, 200);
+	expect_contains("congress stats", r.body, "已立案建议 1 件，其中已公开 1 件。");
+	expect_contains("congress stats", r.body, OTHER_NAME);
+	wf_http_free(&r);
+	wf_http_get("/stats", &r);
+	assert_int_equal(r.status, 200);
+	expect_absent("root stats", r.body, "已立案建议 1 件，");
+	wf_http_free(&r);
+	expect_status("/c/" OTHER_CODE "/excellent", 200);
+	expect_status("/c/" OTHER_CODE "/unsatisfied", 200);
+	expect_status("/c/" OTHER_CODE, 200);
+
+	/* An unknown or malformed code, or a page that is not the portal's. */
+	expect_status("/c/nosuch/", 404);
+	expect_status("/c/nosuch/stats", 404);
+	expect_status("/c/nosuch/s/1", 404);
+	expect_status("/c/Main/", 404);
+	expect_status("/c/-x/", 404);
+	expect_status("/c/x_y/", 404);
+	expect_status("/c//", 404);
+	expect_status("/c/", 404);
+	expect_status("/c/a%2Fb/", 404);
+	expect_status("/c/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/", 404); /* 41 characters */
+	expect_status("/c/" OTHER_CODE "/healthz", 404);
+	expect_status("/c/" OTHER_CODE "/a/0", 404);
+
+	/* A public reply attachment of the first congress's case (rows as a
+	 * finished upload leaves them): downloaded under its congress's paths,
+	 * linked under the prefix of the page, not found under another's. */
+	char att[32];
+	snprintf(att, sizeof att, "%lld", (long long)sql_id(
+		"WITH t AS (INSERT INTO attachments (suggestion_id, attached_to, event_seq, name,"
+		"  mime_type, size, sha256, public, received, uploaded_by, finished_at)"
+		"  SELECT s.id, 'reply', (SELECT max(e.seq) FROM events e WHERE e.suggestion_id = s.id),"
+		"  '答复函.pdf', 'application/pdf', 3, repeat('0', 64), true, 3, s.created_by, now()"
+		"  FROM suggestions s WHERE s.id = $1::bigint RETURNING id),"
+		" c AS (INSERT INTO attachment_chunks (attachment_id, off, data)"
+		"  SELECT id, 0, 'abc'::bytea FROM t)"
+		" SELECT id FROM t", first_id));
+	snprintf(path, sizeof path, "/c/main/s/%s", first_id);
+	wf_http_get(path, &r);
+	char link[64];
+	snprintf(link, sizeof link, "href=\"/c/main/a/%s\"", att);
+	expect_contains("attachment link", r.body, link);
+	wf_http_free(&r);
+	snprintf(path, sizeof path, "/a/%s", att);
+	expect_status(path, 200);
+	snprintf(path, sizeof path, "/c/main/a/%s", att);
+	expect_status(path, 200);
+	snprintf(path, sizeof path, "/c/" OTHER_CODE "/a/%s", att);
+	expect_status(path, 404);
+
+	stats_cache_per_congress();
+}
+
 /* A visitor who leaves before the database answers must not hurt the
  * server: the late answer finds the request gone. */
 static void client_leaves_early(void **state)
@@ -433,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup(metrics, wf_each),
 		cmocka_unit_test_setup(metrics_own_listener, wf_each),
 		cmocka_unit_test_setup(portal, wf_each),
+		cmocka_unit_test_setup(portal_per_congress, wf_each),
 		cmocka_unit_test_setup(client_leaves_early, wf_each),
 		cmocka_unit_test_setup(readyz_follows_database, wf_each),
 		cmocka_unit_test_setup(readyz_while_draining, wf_each),

@@ -43,6 +43,12 @@ CREATE OR REPLACE FUNCTION jy_portal_congress(p_code text) RETURNS bigint STABLE
 	            ELSE (SELECT c.id FROM congresses c WHERE c.code = p_code) END
 $$;
 
+-- The name of the congress a portal path names, for its pages' heading;
+-- NULL when the code is unknown (the page is not found).
+CREATE OR REPLACE FUNCTION jy_portal_congress_name(p_code text) RETURNS text STABLE LANGUAGE sql AS $$
+	SELECT c.name::text FROM congresses c WHERE c.id = jy_portal_congress(p_code)
+$$;
+
 -- A page of published suggestions of one congress (p_congress: its code,
 -- jy_portal_congress), newest term first, then by number. Empty strings / 0
 -- mean "no filter". Also the categories and terms that occur among
@@ -164,7 +170,7 @@ BEGIN
 			'lead_deputy', coalesce((SELECT d.name FROM deputies d WHERE d.id = s.lead_deputy_id), '')::text,
 			'published_at', coalesce(to_char(s.published_at AT TIME ZONE v_tz,
 			                                 'YYYY-MM-DD'), '')::text),
-		'attachments', jy_portal_attachments(s.id),
+		'attachments', jy_portal_attachments(s.id, p_congress),
 		'replies', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'round', r.round::int,
