@@ -426,12 +426,14 @@ static void no_request_reads_another_congress(void **state)
 			     "  AND o.name = r ->> 'group')", NULL), 0);
 
 	/* Aimed at another congress's rows: as if they did not exist. */
-	const char *b_case = val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c"
-				 " ON c.id = s.congress_id WHERE c.code = 'p2-1' AND s.state = 'submitted'", NULL);
-	const char *b_unit = val("SELECT o.id::text FROM organizations o JOIN congresses c ON c.id = o.congress_id"
-				 " WHERE c.code = 'p2-1' AND o.name = '教育局'", NULL);
-	const char *b_deputy = val("SELECT min(d.id)::text FROM deputies d JOIN congresses c"
-				   " ON c.id = d.congress_id WHERE c.code = 'p2-1'", NULL);
+	/* copied: val's buffers are reused */
+	char b_case[32], b_unit[32], b_deputy[32], a_case[32];
+	snprintf(b_case, sizeof b_case, "%s", val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c"
+		 " ON c.id = s.congress_id WHERE c.code = 'p2-1' AND s.state = 'submitted'", NULL));
+	snprintf(b_unit, sizeof b_unit, "%s", val("SELECT o.id::text FROM organizations o JOIN congresses c"
+		 " ON c.id = o.congress_id WHERE c.code = 'p2-1' AND o.name = '教育局'", NULL));
+	snprintf(b_deputy, sizeof b_deputy, "%s", val("SELECT min(d.id)::text FROM deputies d JOIN congresses c"
+		 " ON c.id = d.congress_id WHERE c.code = 'p2-1'", NULL));
 	assert_string_equal(val("SELECT jy_get((SELECT id FROM accounts WHERE login = 'lo-p1-1'),"
 				" $1::bigint) ->> 'code'", b_case), "not_found");
 	/* The province's committee reads statistics of p2-1, never its cases. */
@@ -442,8 +444,8 @@ static void no_request_reads_another_congress(void **state)
 				" '{\"term\": 18, \"session\": 1}', 'k-leak-1', '') ->> 'code'", b_case),
 			    "not_found");
 	/* A case of p1-1 assigned to p2-1's unit: no such unit. */
-	const char *a_case = val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c"
-				 " ON c.id = s.congress_id WHERE c.code = 'p1-1' AND s.state = 'registered'", NULL);
+	snprintf(a_case, sizeof a_case, "%s", val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c"
+		 " ON c.id = s.congress_id WHERE c.code = 'p1-1' AND s.state = 'registered'", NULL));
 	char sql[800];
 	snprintf(sql, sizeof sql,
 		 "SELECT jy_act((SELECT id FROM accounts WHERE login = 'gov-p1-1'), 'assign', $1::bigint,"
@@ -524,10 +526,12 @@ static void own_numbering_settings_calendar(void **state)
 		assert_int_equal(num("SELECT number FROM suggestions WHERE id = $1::bigint", id), 1);
 	}
 	/* And p1-1's assignment takes p1-1's reply window. */
-	const char *reg = val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c ON c.id = s.congress_id"
-			      " WHERE c.code = 'p1-1' AND s.state = 'registered' AND s.term = 19", NULL);
-	const char *unit = val("SELECT o.id::text FROM organizations o JOIN congresses c ON c.id = o.congress_id"
-			       " WHERE c.code = 'p1-1' AND o.name = '交通运输局'", NULL);
+	char reg[32], unit[32];
+	snprintf(reg, sizeof reg, "%s", val("SELECT min(s.id)::text FROM suggestions s JOIN congresses c"
+		 " ON c.id = s.congress_id WHERE c.code = 'p1-1' AND s.state = 'registered' AND s.term = 19",
+		 NULL));
+	snprintf(unit, sizeof unit, "%s", val("SELECT o.id::text FROM organizations o JOIN congresses c"
+		 " ON c.id = o.congress_id WHERE c.code = 'p1-1' AND o.name = '交通运输局'", NULL));
 	char sql[600];
 	snprintf(sql, sizeof sql,
 		 "SELECT jy_act((SELECT id FROM accounts WHERE login = 'gov-p1-1'), 'assign', $1::bigint,"

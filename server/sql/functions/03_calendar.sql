@@ -139,7 +139,7 @@ END $$;
 -- for one day of congress p_congress's calendar; the caller recalculates
 -- once after a batch of these.
 CREATE OR REPLACE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text,
-                                           p_congress bigint DEFAULT 1) RETURNS void
+                                           p_congress bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF p_day IS NULL THEN
@@ -161,6 +161,12 @@ BEGIN
 	VALUES (p_congress, p_day, p_kind, coalesce(p_name, ''))
 	ON CONFLICT (congress_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_at = now();
 END $$;
+
+-- The deployment's first congress's calendar (what the previous release sets).
+CREATE OR REPLACE FUNCTION jy_calendar_set(p_day date, p_kind text, p_name text) RETURNS void
+LANGUAGE sql AS $$
+	SELECT jy_calendar_set(p_day, p_kind, p_name, 1::bigint)
+$$;
 
 -- ---- deadlines and the periodic job ---------------------------------------------
 
@@ -217,7 +223,7 @@ END $$;
 -- cases merged into this one too). Of congress p_congress's cases, or of
 -- every congress's (NULL: the periodic job): a to-do list reads its own
 -- congress's, not the whole deployment's.
-CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date, p_congress bigint DEFAULT NULL)
+CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date, p_congress bigint)
 RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
                round int, due date)
 STABLE LANGUAGE sql AS $$
@@ -266,6 +272,14 @@ STABLE LANGUAGE sql AS $$
 	WHERE s.state = 'replied' AND (p_congress IS NULL OR s.congress_id = p_congress)
 	  AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.suggestion_id = s.id
 	                  AND e.round = s.round AND e.deputy_id = g.d)
+$$;
+
+-- Every congress's (the periodic job, the previous release).
+CREATE OR REPLACE FUNCTION jy_open_deadlines(p_today date)
+RETURNS TABLE (suggestion_id bigint, kind text, organization_id bigint, deputy_id bigint,
+               round int, due date)
+STABLE LANGUAGE sql AS $$
+	SELECT * FROM jy_open_deadlines(p_today, NULL::bigint)
 $$;
 
 -- DeadlinesRequest: the open deadlines of the cases the viewer may see

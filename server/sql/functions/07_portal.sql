@@ -54,7 +54,7 @@ $$;
 -- mean "no filter". Also the categories and terms that occur among
 -- published cases, for the filter form.
 CREATE OR REPLACE FUNCTION jy_portal_list(p_q text, p_category text, p_term int, p_result text,
-                               p_page int, p_page_size int, p_congress text DEFAULT NULL)
+                               p_page int, p_page_size int, p_congress text)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	v_congress bigint := jy_portal_congress(p_congress);
@@ -90,13 +90,21 @@ BEGIN
 		                  '[]'::jsonb));
 END $$;
 
+-- The previous release's call (a rolling upgrade, docs/CONGRESSES.md): the
+-- deployment's first congress.
+CREATE OR REPLACE FUNCTION jy_portal_list(p_q text, p_category text, p_term int, p_result text,
+                               p_page int, p_page_size int)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_list(p_q, p_category, p_term, p_result, p_page, p_page_size, NULL::text)
+$$;
+
 -- ---- the portal ---------------------------------------------------------------------
 
 -- /excellent: the announced selection of a year (0: the latest), published
 -- cases only, in rank order. A selected case that is not published (or is
 -- confidential) is not listed; "hidden" counts them, so the page can say
 -- how many more there are without naming them.
-CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int, p_congress text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int, p_congress text)
 RETURNS jsonb STABLE LANGUAGE sql AS $$
 	WITH k AS (SELECT jy_portal_congress(p_congress) AS id),
 	y AS (
@@ -128,11 +136,15 @@ RETURNS jsonb STABLE LANGUAGE sql AS $$
 	FROM y
 $$;
 
+CREATE OR REPLACE FUNCTION jy_portal_excellent(p_year int) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_excellent(p_year, NULL::text)
+$$;
+
 -- /unsatisfied: the unsatisfied results the liaison committee published
 -- (supervision kind publish_unsatisfied), newest first, published cases
 -- only: the public item (no contact details), the date and the committee's
 -- statement.
-CREATE OR REPLACE FUNCTION jy_portal_unsatisfied(p_congress text DEFAULT NULL) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_portal_unsatisfied(p_congress text) RETURNS jsonb
 STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('items', coalesce((
 		SELECT jsonb_agg(jy_portal_item(s) || jsonb_build_object(
@@ -144,10 +156,14 @@ STABLE LANGUAGE sql AS $$
 		  AND jy_portal_visible(s)), '[]'::jsonb))
 $$;
 
+CREATE OR REPLACE FUNCTION jy_portal_unsatisfied() RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_unsatisfied(NULL::text)
+$$;
+
 -- The portal's case page: what the public may read of a published case,
 -- and the counts of its latest closed evaluation round (no deputy, no
 -- comment; an open round shows nothing).
-CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint, p_congress text DEFAULT NULL) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint, p_congress text) RETURNS jsonb
 STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	s suggestions%ROWTYPE;
@@ -204,6 +220,10 @@ BEGIN
 				'unsatisfied', (SELECT count(*) FROM evaluations e WHERE e.suggestion_id = s.id
 				              AND e.round = v_round AND e.attitude = 'unsatisfied')::int)));
 END $$;
+
+CREATE OR REPLACE FUNCTION jy_portal_get(p_id bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_get(p_id, NULL::text)
+$$;
 
 -- Why a case cannot be published, or NULL: only registered cases (they
 -- have a number), and not one that was withdrawn, merged or converted

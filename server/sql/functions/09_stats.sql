@@ -61,7 +61,7 @@ $$;
 -- (permission_denied). Several roles: the union.
 -- Answer: {"code":"ok","rows":[StatsRow...]} (proto field names).
 CREATE OR REPLACE FUNCTION jy_stats(p_viewer bigint, p_term int, p_session int, p_group_by text,
-                                    p_rollup boolean DEFAULT false)
+                                    p_rollup boolean)
 RETURNS jsonb STABLE LANGUAGE plpgsql AS $$
 DECLARE
 	a accounts%ROWTYPE;
@@ -197,6 +197,13 @@ BEGIN
 	RETURN jsonb_build_object('code', 'ok', 'rows', v_rows);
 END $$;
 
+-- The previous release's call (a rolling upgrade, docs/CONGRESSES.md): the
+-- deployment's first congress.
+CREATE OR REPLACE FUNCTION jy_stats(p_viewer bigint, p_term int, p_session int, p_group_by text)
+RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_stats(p_viewer, p_term, p_session, p_group_by, false)
+$$;
+
 -- ---- counts: statistics and the portal -----------------------------------------
 
 -- One row per registered case not withdrawn, merged or converted, for the
@@ -246,7 +253,7 @@ WHERE s.number IS NOT NULL AND s.state NOT IN ('withdrawn', 'merged', 'converted
 -- The public /stats page: the same definitions (jy_stats_cases), every
 -- counted case. "replied" stays the number of replied cases; "due" is the
 -- on-time denominator.
-CREATE OR REPLACE FUNCTION jy_portal_stats(p_congress text DEFAULT NULL) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_portal_stats(p_congress text) RETURNS jsonb
 STABLE LANGUAGE sql AS $$
 	WITH c AS MATERIALIZED (SELECT * FROM jy_stats_cases
 	                        WHERE congress_id = jy_portal_congress(p_congress))
@@ -269,4 +276,8 @@ STABLE LANGUAGE sql AS $$
 		'on_time', (SELECT count(*) FROM c WHERE on_time)::bigint,
 		'classified', (SELECT count(*) FROM c WHERE replied)::bigint,
 		'solved', (SELECT count(*) FROM c WHERE replied AND latest_class = 'A')::bigint)
+$$;
+
+CREATE OR REPLACE FUNCTION jy_portal_stats() RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_stats(NULL::text)
 $$;

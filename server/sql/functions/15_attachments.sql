@@ -355,7 +355,7 @@ END $$;
 -- The public attachments of a case's replies, once the case is on the
 -- portal (jy_portal_visible) of the congress p_congress names
 -- (jy_portal_congress, 07_portal.sql).
-CREATE OR REPLACE FUNCTION jy_portal_attachments(p_id bigint, p_congress text DEFAULT NULL) RETURNS jsonb
+CREATE OR REPLACE FUNCTION jy_portal_attachments(p_id bigint, p_congress text) RETURNS jsonb
 STABLE LANGUAGE sql AS $$
 	SELECT coalesce(jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name::text,
 	                          'mime_type', t.mime_type::text, 'size', t.size, 'sha256', t.sha256::text)
@@ -366,11 +366,17 @@ STABLE LANGUAGE sql AS $$
 	   AND s.congress_id = jy_portal_congress(p_congress)
 $$;
 
+-- The previous release's call (a rolling upgrade, docs/CONGRESSES.md): the
+-- deployment's first congress.
+CREATE OR REPLACE FUNCTION jy_portal_attachments(p_id bigint) RETURNS jsonb STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_attachments(p_id, NULL::text)
+$$;
+
 -- One public attachment's description and a range of its bytes (hex), for
 -- the portal's download: NULL when it is not public, not published, or of
 -- a case of another congress than p_congress's (/c/<code>/a/<id>).
 CREATE OR REPLACE FUNCTION jy_portal_attachment(p_id bigint, p_off bigint, p_len int,
-                                                p_congress text DEFAULT NULL) RETURNS jsonb
+                                                p_congress text) RETURNS jsonb
 STABLE LANGUAGE sql AS $$
 	SELECT jsonb_build_object('name', t.name::text, 'mime_type', t.mime_type::text, 'size', t.size,
 	                          'data', encode(jy_attach_bytes(t.id, p_off, p_len), 'hex'))
@@ -378,4 +384,9 @@ STABLE LANGUAGE sql AS $$
 	 WHERE t.id = p_id AND t.public AND t.attached_to = 'reply'
 	   AND t.finished_at IS NOT NULL AND jy_portal_visible(s)
 	   AND s.congress_id = jy_portal_congress(p_congress)
+$$;
+
+CREATE OR REPLACE FUNCTION jy_portal_attachment(p_id bigint, p_off bigint, p_len int) RETURNS jsonb
+STABLE LANGUAGE sql AS $$
+	SELECT jy_portal_attachment(p_id, p_off, p_len, NULL::text)
 $$;

@@ -162,33 +162,9 @@ CREATE INDEX deputies_congress_name_idx ON deputies (congress_id, name);
 -- inherits what it does not set from the congresses above it
 -- (jy_setting, functions/00_foundation.sql).
 
--- The functions whose signatures gain the congress (functions files re-create
--- them): the old ones would make every call ambiguous.
-DROP FUNCTION IF EXISTS jy_stats(bigint, int, int, text);
-DROP FUNCTION IF EXISTS jy_portal_list(text, text, int, text, int, int);
-DROP FUNCTION IF EXISTS jy_portal_get(bigint);
-DROP FUNCTION IF EXISTS jy_portal_stats();
-DROP FUNCTION IF EXISTS jy_portal_excellent(int);
-DROP FUNCTION IF EXISTS jy_portal_unsatisfied();
-DROP FUNCTION IF EXISTS jy_calendar_set(date, text, text);
-DROP FUNCTION IF EXISTS jy_setting_int(text);
-DROP FUNCTION IF EXISTS jy_local_date(timestamptz);
-DROP FUNCTION IF EXISTS jy_check_org(bigint, text, text);
-DROP FUNCTION IF EXISTS jy_is_working_day(date);
-DROP FUNCTION IF EXISTS jy_next_working_day(date);
-DROP FUNCTION IF EXISTS jy_add_working_days(date, int);
-DROP FUNCTION IF EXISTS jy_working_days_between(date, date);
-DROP FUNCTION IF EXISTS jy_due(text, date);
-DROP FUNCTION IF EXISTS jy_extended(date, int);
-DROP FUNCTION IF EXISTS jy_round_start(bigint, timestamptz);
-DROP FUNCTION IF EXISTS jy_excellent_lock(int);
-DROP FUNCTION IF EXISTS jy_excellent_closed(int, text);
-DROP FUNCTION IF EXISTS jy_excellent_ranking(int);
-DROP FUNCTION IF EXISTS jy_reminder_days();
-DROP FUNCTION IF EXISTS jy_notice_accounts(bigint, bigint, boolean);
-DROP FUNCTION IF EXISTS jy_role_accounts(text);
-DROP FUNCTION IF EXISTS jy_directory_orgs(text, text);
-DROP FUNCTION IF EXISTS jy_directory_deputies(text, bigint);
-DROP FUNCTION IF EXISTS jy_directory_accounts(text);
-DROP FUNCTION IF EXISTS jy_ledger_date(timestamptz);
-DROP FUNCTION IF EXISTS jy_open_deadlines(date);
+-- No function is dropped here: the previous release, running beside this
+-- one during a rolling upgrade, keeps every signature it knew. A function
+-- that gained the congress is a new signature; the old one stays as a
+-- wrapper for the deployment's first congress where the previous release
+-- calls it (jy_stats, the portal's), or unused until the release after
+-- drops it (docs/WORKFLOW.md "Where the SQL lives").
