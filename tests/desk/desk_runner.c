@@ -2,6 +2,8 @@
 #include "desk_runner.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,4 +40,24 @@ int desk_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
 		return DESK_SKIP;
 	}
 	return _cmocka_run_group_tests(name, tests, n, setup, teardown);
+}
+
+void desk_shots_dir(char *buf, size_t len, const char *tmp)
+{
+	const char *d = getenv("JIANYI_DESK_SCREENSHOTS");
+
+	if (d != NULL && d[0] != '\0')
+		snprintf(buf, len, "%s", d);
+	else
+		snprintf(buf, len, "%s/screenshots", tmp);
+	mkdir(buf, 0755);
+}
+
+size_t desk_events_of(const Jianyi__GetSuggestionResponse *g, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n_timeline; i++)
+		n += strcmp(g->timeline[i]->kind, kind) == 0;
+	return n;
 }

@@ -37,19 +37,6 @@
 #define TITLE "关于修缮县城老旧小区道路的建议"
 #define PUSHED "关于规范城区夜市经营秩序的建议"   /* assigned while the desk runs */
 
-/* Where the screenshots go: JIANYI_DESK_SCREENSHOTS, else under the
- * harness's temporary folder. */
-static void shots_dir(char *buf, size_t len)
-{
-	const char *d = getenv("JIANYI_DESK_SCREENSHOTS");
-
-	if (d != NULL && d[0] != '\0')
-		snprintf(buf, len, "%s", d);
-	else
-		snprintf(buf, len, "%s/screenshots", H.dir);
-	mkdir(buf, 0755);
-}
-
 /* A small PDF that is valid (one empty page, its cross-reference table's
  * offsets counted), written to path. */
 static void write_pdf(const char *path)
@@ -134,7 +121,7 @@ static void desk_handles_a_case(void **state)
 	wf_date(promised, sizeof promised, 60);
 	snprintf(push, sizeof push, "env %s %s assign %" PRId64 " --lead %" PRId64 " >/dev/null", gov_env,
 		 getenv("JIANYI_CLI"), pushed.id, unit_a);
-	shots_dir(shots, sizeof shots);
+	desk_shots_dir(shots, sizeof shots, H.dir);
 	snprintf(cmd, sizeof cmd,
 		 "env %s GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 GTK_MODULES=gail:atk-bridge "
 		 "DESK_EXE='%s' DESK_TITLE='%s' DESK_PUSHED='%s' DESK_PUSH_CMD='%s' "

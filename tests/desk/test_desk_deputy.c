@@ -31,27 +31,6 @@
 #define REGISTERED "关于加快老旧小区改造的建议"       /* registered: its title corrected */
 #define CORRECTED "关于加快城区老旧小区改造的建议"    /* the title after the correction */
 
-/* How many events of kind the case's timeline holds. */
-static size_t events_of(const Jianyi__GetSuggestionResponse *g, const char *kind)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < g->n_timeline; i++)
-		n += strcmp(g->timeline[i]->kind, kind) == 0;
-	return n;
-}
-
-static void shots_dir(char *buf, size_t len)
-{
-	const char *d = getenv("JIANYI_DESK_SCREENSHOTS");
-
-	if (d != NULL && d[0] != '\0')
-		snprintf(buf, len, "%s", d);
-	else
-		snprintf(buf, len, "%s/screenshots", H.dir);
-	mkdir(buf, 0755);
-}
-
 /* The id of the case with this title (0: none). */
 static int64_t case_titled(const char *title)
 {
@@ -75,7 +54,7 @@ static void desk_deputy_act(void **state)
 	harness_cli_env(&H, &wang, wang_env, sizeof wang_env);
 	harness_cli_env(&H, &li, li_env, sizeof li_env);
 	harness_cli_env(&H, &lc, lc_env, sizeof lc_env);
-	shots_dir(shots, sizeof shots);
+	desk_shots_dir(shots, sizeof shots, H.dir);
 	snprintf(cmd, sizeof cmd,
 		 "env PYTHONDONTWRITEBYTECODE=1 GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 "
 		 "GTK_MODULES=gail:atk-bridge DESK_NAME=desk_deputy DESK_EXE='%s' "
@@ -99,20 +78,20 @@ static void desk_deputy_act(void **state)
 	assert_string_equal(state_str(g->suggestion->state), "submitted");
 	assert_int_equal(g->suggestion->n_cosigners, 1);
 	assert_string_equal(g->suggestion->cosigners[0], LI);   /* confirmed: no "(unconfirmed)" */
-	assert_int_equal(events_of(g, "create"), 1);
-	assert_int_equal(events_of(g, "cosign"), 1);
-	assert_int_equal(events_of(g, "submit"), 1);
+	assert_int_equal(desk_events_of(g, "create"), 1);
+	assert_int_equal(desk_events_of(g, "cosign"), 1);
+	assert_int_equal(desk_events_of(g, "submit"), 1);
 	jy_envelope_free(got);
 	got = wf_get_ok(cx("deputy-wang"), single);
 	g = got->response->get_suggestion;
 	assert_string_equal(state_str(g->suggestion->state), "withdrawn");
-	assert_int_equal(events_of(g, "submit"), 1);
+	assert_int_equal(desk_events_of(g, "submit"), 1);
 	jy_envelope_free(got);
 	got = wf_get_ok(cx("liaison"), reg.id);
 	g = got->response->get_suggestion;
 	assert_string_equal(g->suggestion->title, CORRECTED);
 	assert_string_equal(state_str(g->suggestion->state), "registered");
-	assert_int_equal(events_of(g, "correct"), 1);
+	assert_int_equal(desk_events_of(g, "correct"), 1);
 	jy_envelope_free(got);
 	printf("desk_deputy: screenshots in %s\n", shots);
 }

@@ -45,27 +45,6 @@ static bool event_says(const Jianyi__GetSuggestionResponse *g, const char *kind,
 	return false;
 }
 
-/* How many events of kind the case's timeline holds. */
-static size_t events_of(const Jianyi__GetSuggestionResponse *g, const char *kind)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < g->n_timeline; i++)
-		n += strcmp(g->timeline[i]->kind, kind) == 0;
-	return n;
-}
-
-static void shots_dir(char *buf, size_t len)
-{
-	const char *d = getenv("JIANYI_DESK_SCREENSHOTS");
-
-	if (d != NULL && d[0] != '\0')
-		snprintf(buf, len, "%s", d);
-	else
-		snprintf(buf, len, "%s/screenshots", H.dir);
-	mkdir(buf, 0755);
-}
-
 static void desk_forms_act(void **state)
 {
 	struct kase k, disputed, into, merged, converted, replied;
@@ -93,7 +72,7 @@ static void desk_forms_act(void **state)
 	harness_cli_env(&H, &b, b_env, sizeof b_env);
 	harness_cli_env(&H, &lc, lc_env, sizeof lc_env);
 	harness_cli_env(&H, &dep, dep_env, sizeof dep_env);
-	shots_dir(shots, sizeof shots);
+	desk_shots_dir(shots, sizeof shots, H.dir);
 	snprintf(cmd, sizeof cmd,
 		 "env PYTHONDONTWRITEBYTECODE=1 GSK_RENDERER=cairo GTK_A11Y=atspi NO_AT_BRIDGE=0 "
 		 "GTK_MODULES=gail:atk-bridge DESK_NAME=desk_forms DESK_EXE='%s' DESK_CLI='%s' "
@@ -116,10 +95,10 @@ static void desk_forms_act(void **state)
 	assert_string_equal(g->suggestion->lead_unit, UNIT_A);
 	assert_int_equal(g->suggestion->n_co_units, 1);
 	assert_string_equal(g->suggestion->co_units[0], UNIT_B);
-	assert_int_equal(events_of(g, "assign"), 1);
-	assert_int_equal(events_of(g, "extend"), 2);
-	assert_int_equal(events_of(g, "approve_extension"), 1);
-	assert_int_equal(events_of(g, "opinion"), 1);
+	assert_int_equal(desk_events_of(g, "assign"), 1);
+	assert_int_equal(desk_events_of(g, "extend"), 2);
+	assert_int_equal(desk_events_of(g, "approve_extension"), 1);
+	assert_int_equal(desk_events_of(g, "opinion"), 1);
 	jy_envelope_free(got);
 	got = wf_get_ok(cx("gov"), disputed.id);
 	assert_string_equal(state_str(got->response->get_suggestion->suggestion->state), "disputed");
@@ -136,7 +115,7 @@ static void desk_forms_act(void **state)
 	jy_envelope_free(got);
 	got = wf_get_ok(cx("deputy-wang"), replied.id);
 	g = got->response->get_suggestion;
-	assert_int_equal(events_of(g, "evaluate"), 1);
+	assert_int_equal(desk_events_of(g, "evaluate"), 1);
 	assert_true(event_says(g, "evaluate", "basically_satisfied"));
 	jy_envelope_free(got);
 	printf("desk_forms: screenshots in %s\n", shots);
