@@ -117,7 +117,8 @@ CREATE OR REPLACE FUNCTION jy_attach_readable(p_viewer bigint, p_id bigint) RETU
 STABLE LANGUAGE plpgsql AS $$
 DECLARE t attachments%ROWTYPE;
 BEGIN
-	SELECT * INTO t FROM attachments WHERE id = p_id;
+	-- another congress's attachment does not exist for the viewer
+	SELECT * INTO t FROM attachments WHERE id = p_id AND congress_id = jy_congress_of(p_viewer);
 	IF NOT FOUND THEN
 		PERFORM jy_refuse('not_found', 'no attachment ' || coalesce(p_id::text, 'NULL'), 'attachment_id',
 		                  'no_attachment', jsonb_build_object('id', coalesce(p_id::text, '')));
@@ -340,7 +341,8 @@ BEGIN
 	ELSIF v_case <= 0 THEN
 		PERFORM jy_refuse('invalid_argument', 'give suggestion_id or attachment_id', 'suggestion_id',
 		                  'required', jsonb_build_object('field', 'suggestion_id'));
-	ELSIF NOT EXISTS (SELECT 1 FROM suggestions WHERE id = v_case) THEN
+	ELSIF NOT EXISTS (SELECT 1 FROM suggestions WHERE id = v_case
+	                  AND congress_id = jy_congress_of(p_viewer)) THEN
 		PERFORM jy_refuse('not_found', 'no suggestion ' || v_case, 'suggestion_id',
 		                  'no_case', jsonb_build_object('id', v_case));
 	ELSIF NOT jy_can_see(p_viewer, v_case) THEN
