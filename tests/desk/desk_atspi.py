@@ -208,3 +208,31 @@ def set_text(node, text):
         fail("cannot set the text of %r: %s" % (node.name, e))
     if not ok:
         fail("the desk refused the text %r for %r" % (text, node.name))
+
+
+def env_of(words):
+    """The environment with the words NAME=VALUE (a test's DESK_*_ENV) set."""
+    env = dict(os.environ)
+    for word in words.split():
+        name, _, value = word.partition("=")
+        env[name] = value
+    return env
+
+
+def desk_as(exe, who):
+    """A desk signed in with the settings in the variable who; its pages by name."""
+    app = start(exe, env_of(os.environ[who]))
+    wait_for(app, "the connected status", named("label", "已连接", exact=False))
+    stack = wait_for(app, "the page 待办", named("panel", "待办")).parent
+    return {p.name: p for p in stack.children}
+
+
+def field(root, name):
+    """The text field whose accessible name starts with name."""
+    return wait_for(root, "the field " + name, lambda n: n.roleName in ("text", "entry")
+                    and (n.name or "").startswith(name))
+
+
+def message(root, what, text):
+    """The label that contains text (a form's message)."""
+    return wait_for(root, what, named("label", text, exact=False))

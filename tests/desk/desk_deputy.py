@@ -25,7 +25,7 @@ import sys
 import time
 
 import desk_atspi as d
-from desk_atspi import fail, named, press, starts, step, wait_for
+from desk_atspi import fail, field, message, named, press, starts, step, wait_for
 from dogtail import rawinput
 
 EXE = os.environ["DESK_EXE"]
@@ -35,33 +35,12 @@ REGISTERED = os.environ["DESK_REGISTERED"]
 CORRECTED = os.environ["DESK_CORRECTED"]
 
 
-def env_of(words):
-    env = dict(os.environ)
-    for word in words.split():
-        name, _, value = word.partition("=")
-        env[name] = value
-    return env
-
-
 def desk_as(who):
-    """A desk signed in as who; its pages by name."""
-    app = d.start(EXE, env_of(os.environ[who]))
-    wait_for(app, "the connected status", named("label", "已连接", exact=False))
-    stack = wait_for(app, "the page 待办", named("panel", "待办")).parent
-    return {p.name: p for p in stack.children}
+    return d.desk_as(EXE, who)
 
 
 def tab(name):
     press(wait_for(d.app, "the page switcher's " + name, named("page tab", name)))
-
-
-def field(root, name):
-    return wait_for(root, "the field " + name, lambda n: n.roleName in ("text", "entry")
-                    and (n.name or "").startswith(name))
-
-
-def message(root, what, text):
-    return wait_for(root, what, named("label", text, exact=False))
 
 
 def list_row(cases, title):

@@ -34,21 +34,13 @@ import subprocess
 import sys
 
 import desk_atspi as d
-from desk_atspi import fail, named, press, starts, step, wait_for
+from desk_atspi import fail, field, message, named, press, starts, step, wait_for
 
 EXE = os.environ["DESK_EXE"]
 CLI = os.environ["DESK_CLI"]
 TITLE = os.environ["DESK_TITLE"]
 DISPUTED = os.environ["DESK_DISPUTED"]
 CASE_ID = os.environ["DESK_ID"]
-
-
-def env_of(words):
-    env = dict(os.environ)
-    for word in words.split():
-        name, _, value = word.partition("=")
-        env[name] = value
-    return env
 
 
 def cli(who, args):
@@ -75,11 +67,7 @@ def found(obj, key):
 
 
 def desk_as(who):
-    """A desk signed in as who; its pages by name."""
-    app = d.start(EXE, env_of(os.environ[who]))
-    wait_for(app, "the connected status", named("label", "已连接", exact=False))
-    stack = wait_for(app, "the page 待办", named("panel", "待办")).parent
-    return {p.name: p for p in stack.children}
+    return d.desk_as(EXE, who)
 
 
 def open_case(pages, title):
@@ -92,17 +80,8 @@ def open_case(pages, title):
     return case, wait_for(case, "the timeline", named("list", "办理过程"))
 
 
-def field(root, name):
-    return wait_for(root, "the field " + name, lambda n: n.roleName in ("text", "entry")
-                    and (n.name or "").startswith(name))
-
-
 def set_text(node, text):
     d.set_text(node, text)
-
-
-def message(case, what, text):
-    return wait_for(case, what, named("label", text, exact=False))
 
 
 def assign(case):
