@@ -14,6 +14,20 @@
 -- congress 1 without rewriting a table (PostgreSQL keeps the value as the
 -- column's "missing value"), which matters for the append-only events.
 
+-- Every table this file alters, locked at once before any change, in the
+-- order requests take them (a session's identity reads certificates, then
+-- accounts and organizations; an action starts from its account): taken
+-- one ALTER at a time while the previous release served, they deadlocked
+-- with its requests on every try (test rolling_upgrade). A request that
+-- comes now waits behind the first lock, holding nothing we need.
+LOCK TABLE certificates, accounts, organizations, deputies, idempotency, suggestions,
+	suggestion_signers, suggestion_units, contacts, opinions, extensions, replies, follow_ups,
+	evaluations, supervision_notes, events, notices, notice_recipients, notice_deliveries,
+	topics, topic_suggestions, excellent_nominations, excellent_scores,
+	excellent_announcements, attachments, attachment_chunks, enrollment_codes, settings,
+	registration_counters, calendar_days
+	IN ACCESS EXCLUSIVE MODE;
+
 CREATE TABLE congresses (
 	id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	code       text NOT NULL,
